@@ -1,0 +1,74 @@
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import ngettext
+
+from .models import SiteSettings
+
+
+class PublishedFlagAdmin(admin.ModelAdmin):
+    """Shared by the admins of content with a 'published' tick: bulk publish and unpublish."""
+
+    actions = ["publish_selected", "unpublish_selected"]
+
+    def publishable(self, queryset):
+        """The part of `queryset` that may be published; subclasses narrow it."""
+        return queryset
+
+    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        allowed = self.publishable(queryset)
+        updated = allowed.update(is_published=True)
+        self.message_user(
+            request,
+            ngettext("Published %(count)d item.", "Published %(count)d items.", updated) % {"count": updated},
+            messages.SUCCESS,
+        )
+        skipped = queryset.count() - allowed.count()
+        if skipped:
+            self.message_user(request, self.publish_refused_message(skipped), messages.WARNING)
+
+    def publish_refused_message(self, count):
+        return f"{count} could not be published."
+
+    @admin.action(description="Unpublish selected %(verbose_name_plural)s", permissions=["change"])
+    def unpublish_selected(self, request, queryset):
+        updated = queryset.update(is_published=False)
+        self.message_user(
+            request,
+            ngettext(
+                "Unpublished %(count)d item: it is no longer on the public site.",
+                "Unpublished %(count)d items: they are no longer on the public site.",
+                updated,
+            )
+            % {"count": updated},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    fieldsets = [
+        (None, {"fields": ["organization_name", "default_meta_description"]}),
+        (
+            "Getting help",
+            {
+                "description": "Shown on every page. The call buttons dial the main phone number; "
+                "the crisis line stays apart from admissions.",
+                "fields": ["phone", "phone_hours", "crisis_line_text"],
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        """There is only one row: go straight to it (or to creating it)."""
+        settings = SiteSettings.objects.first()
+        if settings is None:
+            return redirect(reverse("admin:carter_site_sitesettings_add"))
+        return redirect(reverse("admin:carter_site_sitesettings_change", args=[settings.pk]))

@@ -1,0 +1,66 @@
+"""Image upload and browsing for CKEditor, for staff only, images only.
+
+django-ckeditor's own upload view accepts whatever Pillow can open, has no size limit,
+and writes the CKEditorFuncNum parameter into a script unquoted. This view checks the
+request and the file first (carter_site.images), then hands a good image to it.
+"""
+
+import json
+
+from ckeditor_uploader import views as ckeditor_views
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from .images import validate_uploaded_image
+
+
+# Whoever may edit a rich-text field may put an image in it.
+EDITING_PERMISSIONS = ("articles.change_article", "locations.change_location", "faqs.change_faq")
+
+
+def _editor_error(request, message):
+    """Answer in the form the editor reads, so the message is shown to the editor."""
+    func_num = request.GET.get("CKEditorFuncNum", "")
+    if func_num:
+        script = f"window.parent.CKEDITOR.tools.callFunction({int(func_num)}, '', {json.dumps(message)});"
+        return HttpResponse(f"<script>{script}</script>")
+    return JsonResponse({"uploaded": 0, "error": {"message": message}})
+
+
+def _same_origin(request):
+    """CKEditor posts without Django's CSRF token, so check where the post came from."""
+    origin = request.headers.get("Origin") or request.headers.get("Referer")
+    if not origin:
+        return True  # non-browser clients send neither; the session cookie is SameSite=Lax
+    return url_has_allowed_host_and_scheme(
+        origin, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+@csrf_exempt
+@require_POST
+@staff_member_required
+def upload_image(request):
+    func_num = request.GET.get("CKEditorFuncNum", "")
+    if func_num and not func_num.isdigit():
+        return HttpResponseBadRequest("CKEditorFuncNum must be a number.")
+    if not _same_origin(request):
+        return HttpResponseForbidden("Uploads are accepted only from this site's editor.")
+    if not any(request.user.has_perm(perm) for perm in EDITING_PERMISSIONS):
+        return _editor_error(request, "You do not have permission to upload images.")
+    upload = request.FILES.get("upload")
+    if upload is None:
+        return _editor_error(request, "No file arrived. Choose an image and try again.")
+    try:
+        validate_uploaded_image(upload)
+    except ValidationError as error:
+        return _editor_error(request, " ".join(error.messages))
+    return ckeditor_views.upload(request)
+
+
+browse_images = never_cache(staff_member_required(ckeditor_views.browse))

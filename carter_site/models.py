@@ -1,0 +1,87 @@
+from django.core.cache import cache
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .phone import tel_uri, validate_phone_number
+
+
+class SiteSettings(models.Model):
+    """The one row of settings that marketing edits: name, phone number, crisis line."""
+
+    CACHE_KEY = "carter_site:site-settings:v1"
+    CACHE_SECONDS = 30
+
+    organization_name = models.CharField(
+        max_length=120,
+        default="The Carter Treatment Center",
+        help_text="Shown in the header, the footer and browser tabs.",
+    )
+    phone = models.CharField(
+        "main phone number",
+        max_length=32,
+        default="(470) 284-1834",
+        validators=[validate_phone_number],
+        help_text="The admissions number on every page, written as people read it, "
+        "for example (470) 284-1834. The call buttons dial it.",
+    )
+    phone_hours = models.CharField(
+        "when the phone is answered",
+        max_length=120,
+        blank=True,
+        default="Answered every day, including evenings and weekends",
+        help_text="A short line shown under the call button. Leave empty to hide it.",
+    )
+    crisis_line_text = models.TextField(
+        "crisis line text",
+        max_length=400,
+        default="In a crisis or thinking about suicide? Call or text 988, the Suicide & Crisis "
+        "Lifeline, any time. In an emergency, call 911.",
+        help_text="Shown apart from admissions on every page. Keep 988 in it.",
+    )
+    default_meta_description = models.CharField(
+        max_length=300,
+        default="Intensive outpatient treatment for substance use, anxiety and burnout in "
+        "Alpharetta, Jefferson and Atlanta, Georgia, built around your work and family.",
+        help_text="Used for search results on pages without a summary of their own. "
+        "About 160 characters fit.",
+    )
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="site_settings_single_row")]
+
+    def __str__(self):
+        return "Site settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @property
+    def tel_uri(self):
+        return tel_uri(self.phone)
+
+    @classmethod
+    def load(cls):
+        """The saved settings (cached), or the defaults when nobody has saved any yet."""
+        settings = cache.get(cls.CACHE_KEY)
+        if settings is None:
+            settings = cls.objects.filter(pk=1).first() or cls(pk=1)
+            # Short-lived: with a per-process cache, other processes see an edit within this time.
+            cache.set(cls.CACHE_KEY, settings, cls.CACHE_SECONDS)
+        return settings
+
+    @classmethod
+    def load_without_database(cls):
+        """For error pages: the cached copy if there is one, else the built-in defaults."""
+        try:
+            return cache.get(cls.CACHE_KEY) or cls(pk=1)
+        except Exception:  # the cache itself may be what is failing
+            return cls(pk=1)
+
+
+@receiver([post_save, post_delete], sender=SiteSettings)
+def _forget_cached_settings(**kwargs):
+    cache.delete(SiteSettings.CACHE_KEY)

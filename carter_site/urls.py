@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+from .editor_uploads import browse_images, upload_image
+
+admin.site.site_header = "Carter Treatment Center — site editor"
+admin.site.site_title = "Carter site editor"
+admin.site.index_title = "Content"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("articles/", include("articles.urls")),
+    path("locations/", include("locations.urls")),
+    path("faqs/", include("faqs.urls")),
+    path("testimonials/", include("testimonials.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/editor/upload/", upload_image, name="ckeditor_upload"),
+    path("admin/editor/browse/", browse_images, name="ckeditor_browse"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "carter_site.views.page_not_found"
+handler500 = "carter_site.views.server_error"

@@ -1,0 +1,43 @@
+from django.http import HttpResponse, HttpResponseServerError
+from django.template import loader
+from django.views import defaults
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from articles.models import Article
+from locations.models import Location
+from testimonials.models import Testimonial
+
+from .models import SiteSettings
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+    featured_articles = 3
+    featured_testimonials = 2
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["articles"] = Article.objects.published().for_list()[: self.featured_articles]
+        context["locations"] = Location.objects.published()
+        context["testimonials"] = (
+            Testimonial.objects.published().featured().select_related("location")[: self.featured_testimonials]
+        )
+        return context
+
+
+def page_not_found(request, exception):
+    return defaults.page_not_found(request, exception, template_name="404.html")
+
+
+def server_error(request):
+    """The 500 page, in the site's design, even when the database is what failed."""
+    template = loader.get_template("500.html")
+    body = template.render({"site_settings": SiteSettings.load_without_database(), "request": request})
+    return HttpResponseServerError(body)
+
+
+@never_cache
+def healthz(request):
+    """The process is up and answering. Touches no database."""
+    return HttpResponse("ok\n", content_type="text/plain")

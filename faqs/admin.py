@@ -1,0 +1,58 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from carter_site.admin import PublishedFlagAdmin
+
+from .models import FAQ, ArticleFAQ, LocationFAQ, Topic
+
+
+class FAQPlacementInline(admin.TabularInline):
+    extra = 0
+    autocomplete_fields = ["faq"]
+    fields = ["faq", "order"]
+
+
+class ArticleFAQInline(FAQPlacementInline):
+    model = ArticleFAQ
+
+
+class LocationFAQInline(FAQPlacementInline):
+    model = LocationFAQ
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "order", "faq_count"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(faq_count=Count("faqs"))
+
+    @admin.display(description="FAQs", ordering="faq_count")
+    def faq_count(self, obj):
+        return obj.faq_count
+
+
+@admin.register(FAQ)
+class FAQAdmin(PublishedFlagAdmin):
+    list_display = ["question", "topic", "order", "is_published", "placement_count", "updated_at"]
+    list_editable = ["order"]
+    list_filter = ["is_published", "topic"]
+    list_select_related = ["topic"]
+    search_fields = ["question", "answer"]
+    date_hierarchy = "updated_at"
+    autocomplete_fields = ["topic"]
+    fields = ["question", "answer", "topic", "order", "is_published"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(placement_count=Count("articlefaqs", distinct=True) + Count("locationfaqs", distinct=True))
+        )
+
+    @admin.display(description="shown on pages", ordering="placement_count")
+    def placement_count(self, obj):
+        return obj.placement_count

@@ -1,0 +1,112 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.html import strip_tags
+
+from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet
+from carter_site.richtext import RichTextField
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True, help_text="For example 'Insurance and cost'.")
+    slug = models.SlugField(unique=True, help_text="Used for the topic's anchor on the FAQ page.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first on the FAQ page.")
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("faqs:list") + f"#{self.slug}"
+
+
+class FAQQuerySet(PublishedFlagQuerySet):
+    pass
+
+
+class FAQ(PublishedFlag):
+    question = models.CharField(
+        max_length=300, help_text="As a reader would ask it, for example 'Will my employer find out?'"
+    )
+    answer = RichTextField(help_text="A short, plain answer. It shows everywhere this question is placed.")
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.PROTECT,
+        related_name="faqs",
+        help_text="Groups the question on the FAQ page.",
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first within a topic.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FAQQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "FAQ"
+        verbose_name_plural = "FAQs"
+        ordering = ["topic__order", "order", "question"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question"],
+                name="faq_unique_question",
+                violation_error_message="This question already exists. Place the existing one instead.",
+            )
+        ]
+
+    def __str__(self):
+        return self.question
+
+    def get_absolute_url(self):
+        return reverse("faqs:list") + f"#faq-{self.pk}"
+
+    @property
+    def answer_text(self):
+        return strip_tags(self.answer).strip()
+
+
+class FAQPlacement(models.Model):
+    """An FAQ shown on a page, in a chosen order. The FAQ itself is edited once."""
+
+    faq = models.ForeignKey(FAQ, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name="FAQ")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+
+class ArticleFAQ(FAQPlacement):
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="faq_placements")
+
+    class Meta(FAQPlacement.Meta):
+        verbose_name = "FAQ on an article"
+        verbose_name_plural = "FAQs on this article"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "faq"],
+                name="article_faq_unique",
+                violation_error_message="This FAQ is already on the article.",
+            )
+        ]
+
+    def __str__(self):
+        return f"“{self.faq}” on “{self.article}”"
+
+
+class LocationFAQ(FAQPlacement):
+    location = models.ForeignKey("locations.Location", on_delete=models.CASCADE, related_name="faq_placements")
+
+    class Meta(FAQPlacement.Meta):
+        verbose_name = "FAQ on a location"
+        verbose_name_plural = "FAQs on this location"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "faq"],
+                name="location_faq_unique",
+                violation_error_message="This FAQ is already on the location.",
+            )
+        ]
+
+    def __str__(self):
+        return f"“{self.faq}” on {self.location}"

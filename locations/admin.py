@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from carter_site.admin import PublishedFlagAdmin
+from faqs.admin import LocationFAQInline
+
+from .models import Location, OpeningHours
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+    fields = ["weekday", "opens", "closes", "label"]
+
+
+@admin.register(Location)
+class LocationAdmin(PublishedFlagAdmin):
+    list_display = ["name", "city", "phone", "order", "is_published", "updated_at"]
+    list_editable = ["order"]
+    list_filter = ["is_published", "city"]
+    search_fields = ["name", "city", "street_address", "summary"]
+    date_hierarchy = "updated_at"
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [OpeningHoursInline, LocationFAQInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "summary", "body", "order", "is_published"]}),
+        (
+            "Address and phone",
+            {"fields": ["street_address", "city", "state", "postal_code", "phone", "latitude", "longitude"]},
+        ),
+        (
+            "Licences and services",
+            {
+                "description": "Advertising certification for addiction treatment asks each location to "
+                "show its licences and the services it actually offers.",
+                "fields": ["licence_numbers", "services"],
+            },
+        ),
+        (
+            "Search engines",
+            {"classes": ["collapse"], "fields": ["seo_title", "meta_description"]},
+        ),
+    ]

@@ -1,0 +1,168 @@
+from urllib.parse import urlencode
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from carter_site.phone import tel_uri, validate_phone_number
+from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet, SeoFields
+from carter_site.richtext import RichTextField
+
+
+class LocationQuerySet(PublishedFlagQuerySet):
+    pass
+
+
+class Location(PublishedFlag, SeoFields):
+    name = models.CharField(max_length=100, help_text="The town or neighbourhood, for example Alpharetta.")
+    slug = models.SlugField(
+        unique=True, help_text="The end of the page's address: /locations/<slug>/. Filled in from the name."
+    )
+    summary = models.CharField(
+        max_length=300,
+        help_text="One or two sentences for the list of locations and search results.",
+    )
+    body = RichTextField(
+        blank=True, help_text="What this location is like: the building, parking, who works here."
+    )
+    street_address = models.CharField(max_length=200, help_text="Street and suite, as on a letter.")
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, default="GA", help_text="Two-letter state code.")
+    postal_code = models.CharField("ZIP code", max_length=10)
+    phone = models.CharField(
+        max_length=32,
+        blank=True,
+        validators=[validate_phone_number],
+        help_text="This location's own number. Leave empty to use the main number from site settings.",
+    )
+    licence_numbers = models.TextField(
+        "state licence numbers",
+        blank=True,
+        help_text="One licence per line, as it appears on the certificate, for example "
+        "'Georgia DCH licence IOP-000123'. Shown on the location page.",
+    )
+    services = models.TextField(
+        "services offered here",
+        blank=True,
+        help_text="One service per line, for example 'Intensive outpatient program (IOP)'. "
+        "List only what this location actually provides.",
+    )
+    latitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text="For maps and search engines, for example 34.075376.",
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text="For example -84.294090.",
+    )
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first in lists of locations."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="location_lat_lng_together",
+                violation_error_message="Give both latitude and longitude, or neither.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="location_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True)
+                | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="location_longitude_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("locations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def address_lines(self):
+        return [self.street_address, f"{self.city}, {self.state} {self.postal_code}"]
+
+    @property
+    def one_line_address(self):
+        return ", ".join(self.address_lines)
+
+    @property
+    def map_url(self):
+        """Directions in the visitor's map app. A plain link: nothing loads until they tap it."""
+        return "https://www.google.com/maps/search/?" + urlencode({"api": 1, "query": self.one_line_address})
+
+    @property
+    def licence_list(self):
+        return [line.strip() for line in self.licence_numbers.splitlines() if line.strip()]
+
+    @property
+    def service_list(self):
+        return [line.strip() for line in self.services.splitlines() if line.strip()]
+
+    def phone_or(self, main_phone):
+        return self.phone or main_phone
+
+    @property
+    def tel_uri(self):
+        return tel_uri(self.phone)
+
+
+class OpeningHours(models.Model):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    label = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Optional, for example 'Morning track', 'Evening track' or 'Office'.",
+    )
+    opens = models.TimeField(help_text="For example 9:00 AM.")
+    closes = models.TimeField(help_text="Must be later than the opening time.")
+
+    class Meta:
+        verbose_name = "opening hours"
+        verbose_name_plural = "opening hours"
+        ordering = ["weekday", "opens"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "weekday", "opens"],
+                name="opening_hours_unique_start",
+                violation_error_message="This location already has hours starting then on that day.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")),
+                name="opening_hours_close_after_open",
+                violation_error_message="Closing time must be later than opening time.",
+            ),
+        ]
+
+    def __str__(self):
+        label = f" ({self.label})" if self.label else ""
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}{label}"

@@ -1,0 +1,89 @@
+from django.db import models
+from django.urls import reverse
+
+from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet
+
+
+class TestimonialQuerySet(PublishedFlagQuerySet):
+    def published(self):
+        """Only with written consent on file, whatever else is set."""
+        return super().published().filter(consent_on_file=True)
+
+    def featured(self):
+        return self.filter(is_featured=True)
+
+
+class Testimonial(PublishedFlag):
+    quote = models.TextField(
+        max_length=1200,
+        help_text="The client's words, exactly as approved. No promises of results.",
+    )
+    attribution = models.CharField(
+        max_length=120,
+        help_text="Who said it, without identifying them, for example 'Former IOP client, 2023'.",
+    )
+    location = models.ForeignKey(
+        "locations.Location",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="testimonials",
+        help_text="Optional. The location where this client was treated; shown on its page.",
+    )
+    consent_on_file = models.BooleanField(
+        "written consent on file",
+        default=False,
+        help_text="Tick only when the client's signed authorization is on file. Without it, "
+        "this testimonial never appears on the public site.",
+    )
+    is_featured = models.BooleanField(
+        "featured", default=False, help_text="Featured testimonials appear on the home page."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TestimonialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_featured", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_published=False) | models.Q(consent_on_file=True),
+                name="testimonial_published_needs_consent",
+                violation_error_message="A testimonial can only be published once written consent is on file.",
+            )
+        ]
+
+    def __str__(self):
+        quote = self.quote if len(self.quote) <= 60 else self.quote[:57].rstrip() + "…"
+        return f"“{quote}” — {self.attribution}"
+
+    def get_absolute_url(self):
+        return reverse("testimonials:list") + f"#testimonial-{self.pk}"
+
+    @property
+    def is_public(self):
+        return self.is_published and self.consent_on_file
+
+
+class ArticleTestimonial(models.Model):
+    testimonial = models.ForeignKey(Testimonial, on_delete=models.PROTECT, related_name="article_placements")
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="testimonial_placements"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "testimonial on an article"
+        verbose_name_plural = "testimonials on this article"
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "testimonial"],
+                name="article_testimonial_unique",
+                violation_error_message="This testimonial is already on the article.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.testimonial} on “{self.article}”"
