@@ -75,7 +75,9 @@ class ArticleAdmin(admin.ModelAdmin):
             return f"Scheduled for {date_format(obj.published_at, 'DATETIME_FORMAT')}"
         return state.label
 
-    @admin.action(description="Publish selected articles now (or at their scheduled time)", permissions=["change"])
+    @admin.action(
+        description="Publish selected articles now (or at their scheduled time)", permissions=["change"]
+    )
     def publish_selected(self, request, queryset):
         now = timezone.now()
         expired = queryset.filter(expires_at__lte=now).count()
@@ -86,10 +88,13 @@ class ArticleAdmin(admin.ModelAdmin):
                 "Change or clear it first.",
                 messages.WARNING,
             )
-        updated = queryset.exclude(expires_at__lte=now).update(status=Article.Status.PUBLISHED, published_at=Coalesce(F("published_at"), Now()))
+        updated = queryset.exclude(expires_at__lte=now).update(
+            status=Article.Status.PUBLISHED, published_at=Coalesce(F("published_at"), Now())
+        )
         self.message_user(
             request,
-            ngettext("Published %(count)d article.", "Published %(count)d articles.", updated) % {"count": updated},
+            ngettext("Published %(count)d article.", "Published %(count)d articles.", updated)
+            % {"count": updated},
             messages.SUCCESS,
         )
 

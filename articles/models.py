@@ -17,7 +17,9 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """Live articles: published, their time has come, and not yet expired."""
         now = now or timezone.now()
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).exclude(expires_at__lte=now)
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).exclude(
+            expires_at__lte=now
+        )
 
     def for_list(self):
         """What a list of articles shows, and nothing it does not (the bodies are long)."""
@@ -37,7 +39,9 @@ class Article(SeoFields):
         LIVE = "live", "Live"
         EXPIRED = "expired", "Expired"
 
-    title = models.CharField(max_length=200, help_text="The headline, as readers see it at the top of the page.")
+    title = models.CharField(
+        max_length=200, help_text="The headline, as readers see it at the top of the page."
+    )
     slug = models.SlugField(
         max_length=200,
         unique=True,
@@ -132,7 +136,9 @@ class Article(SeoFields):
         super().clean()
         if self.hero_image and not self.hero_image_alt.strip():
             raise ValidationError(
-                {"hero_image_alt": "Describe the picture for people who cannot see it (required with an image)."}
+                {
+                    "hero_image_alt": "Describe the picture for people who cannot see it (required with an image)."
+                }
             )
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
@@ -167,9 +173,7 @@ class Article(SeoFields):
 
 class ArticleLocation(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="location_links")
-    location = models.ForeignKey(
-        "locations.Location", on_delete=models.PROTECT, related_name="article_links"
-    )
+    location = models.ForeignKey("locations.Location", on_delete=models.PROTECT, related_name="article_links")
 
     class Meta:
         verbose_name = "location of an article"

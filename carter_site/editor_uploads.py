@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from .images import validate_uploaded_image
 
-
 # Whoever may edit a rich-text field may put an image in it.
 EDITING_PERMISSIONS = ("articles.change_article", "locations.change_location", "faqs.change_faq")
 

@@ -25,9 +25,13 @@ def validate_phone_number(value):
     """Accept a US number in any usual form, or an international one starting with +."""
     digits = _NON_DIGITS.sub("", value or "")
     if re.search(r"[^\d\s().+\-]", value or ""):
-        raise ValidationError("Use only digits, spaces, brackets, dashes and a leading +.", code="invalid_phone")
+        raise ValidationError(
+            "Use only digits, spaces, brackets, dashes and a leading +.", code="invalid_phone"
+        )
     if value.strip().startswith("+"):
         if not 8 <= len(digits) <= 15:
-            raise ValidationError("An international number has 8 to 15 digits after the +.", code="invalid_phone")
+            raise ValidationError(
+                "An international number has 8 to 15 digits after the +.", code="invalid_phone"
+            )
     elif not (len(digits) == 10 or (len(digits) == 11 and digits.startswith("1"))):
         raise ValidationError("Enter a 10-digit US number, for example (470) 284-1834.", code="invalid_phone")

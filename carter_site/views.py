@@ -21,7 +21,9 @@ class HomeView(TemplateView):
         context["articles"] = Article.objects.published().for_list()[: self.featured_articles]
         context["locations"] = Location.objects.published()
         context["testimonials"] = (
-            Testimonial.objects.published().featured().select_related("location")[: self.featured_testimonials]
+            Testimonial.objects.published()
+            .featured()
+            .select_related("location")[: self.featured_testimonials]
         )
         return context
 

@@ -50,7 +50,9 @@ class FAQAdmin(PublishedFlagAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(placement_count=Count("articlefaqs", distinct=True) + Count("locationfaqs", distinct=True))
+            .annotate(
+                placement_count=Count("articlefaqs", distinct=True) + Count("locationfaqs", distinct=True)
+            )
         )
 
     @admin.display(description="shown on pages", ordering="placement_count")

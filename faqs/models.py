@@ -95,7 +95,9 @@ class ArticleFAQ(FAQPlacement):
 
 
 class LocationFAQ(FAQPlacement):
-    location = models.ForeignKey("locations.Location", on_delete=models.CASCADE, related_name="faq_placements")
+    location = models.ForeignKey(
+        "locations.Location", on_delete=models.CASCADE, related_name="faq_placements"
+    )
 
     class Meta(FAQPlacement.Meta):
         verbose_name = "FAQ on a location"

@@ -9,4 +9,8 @@ class FAQListView(ListView):
     context_object_name = "faqs"
 
     def get_queryset(self):
-        return FAQ.objects.published().select_related("topic").order_by("topic__order", "topic__name", "order", "pk")
+        return (
+            FAQ.objects.published()
+            .select_related("topic")
+            .order_by("topic__order", "topic__name", "order", "pk")
+        )

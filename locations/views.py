@@ -28,7 +28,9 @@ class LocationDetailView(PublicObjectMixin, DetailView):
                 queryset=LocationFAQ.objects.filter(faq__in=FAQ.objects.published()).select_related("faq"),
                 to_attr="visible_faq_placements",
             ),
-            Prefetch("testimonials", queryset=Testimonial.objects.published(), to_attr="visible_testimonials"),
+            Prefetch(
+                "testimonials", queryset=Testimonial.objects.published(), to_attr="visible_testimonials"
+            ),
         )
 
     def get_context_data(self, **kwargs):

@@ -14,7 +14,15 @@ class ArticleTestimonialInline(admin.TabularInline):
 
 @admin.register(Testimonial)
 class TestimonialAdmin(PublishedFlagAdmin):
-    list_display = ["__str__", "attribution", "location", "consent_on_file", "is_published", "is_featured", "shown"]
+    list_display = [
+        "__str__",
+        "attribution",
+        "location",
+        "consent_on_file",
+        "is_published",
+        "is_featured",
+        "shown",
+    ]
     list_filter = ["consent_on_file", "is_published", "is_featured", "location"]
     list_select_related = ["location"]
     search_fields = ["quote", "attribution"]

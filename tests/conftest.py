@@ -1,0 +1,62 @@
+"""Fixtures for the whole suite.
+
+`pytest` runs on SQLite; `pytest --db=postgres` starts a throwaway PostgreSQL server
+(tests/postgres_server.py) for the session and runs the same tests against it.
+"""
+
+import pytest
+from django.conf import settings
+from django.db import connections
+
+from .postgres_server import PostgresUnavailable, ThrowawayPostgres
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--db",
+        choices=["sqlite", "postgres"],
+        default="sqlite",
+        help="Database for the tests: embedded SQLite (default) or a throwaway PostgreSQL server.",
+    )
+
+
+def pytest_report_header(config):
+    return f"database: {config.getoption('db')}"
+
+
+@pytest.fixture(scope="session")
+def postgres_server(pytestconfig):
+    if pytestconfig.getoption("db") != "postgres":
+        pytest.skip("needs --db=postgres")
+    try:
+        server = ThrowawayPostgres().start()
+    except PostgresUnavailable as error:
+        pytest.exit(str(error), returncode=3)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, pytestconfig):
+    if pytestconfig.getoption("db") == "postgres":
+        server = request.getfixturevalue("postgres_server")
+        settings.DATABASES["default"].update(server.django_settings())
+        settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+        # A SQLite connection may already exist; drop it so the next use opens PostgreSQL.
+        connections["default"].close()
+        del connections["default"]
+    request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")
+
+
+@pytest.fixture
+def on_postgres(pytestconfig):
+    return pytestconfig.getoption("db") == "postgres"
+
+
+@pytest.fixture
+def staff_client(client, db):
+    """A logged-in superuser: sees drafts, can use every admin page."""
+    from .factories import StaffFactory
+
+    client.force_login(StaffFactory(username="editor"))
+    return client
