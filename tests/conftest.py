@@ -60,3 +60,20 @@ def staff_client(client, db):
 
     client.force_login(StaffFactory(username="editor"))
     return client
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test writes its uploads into a folder of its own, removed with it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Nothing cached by one test (site settings, pages) leaks into the next."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield

@@ -83,6 +83,8 @@ class FAQFactory(factory.django.DjangoModelFactory):
 
 
 class TestimonialFactory(factory.django.DjangoModelFactory):
+    __test__ = False  # not a test class, whatever its name says
+
     class Meta:
         model = Testimonial
 

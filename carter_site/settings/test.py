@@ -9,7 +9,8 @@ DEBUG = False
 SECRET_KEY = "test-only-key-not-secret"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="carter-test-media-"))
+# Each test gets its own MEDIA_ROOT (tests/conftest.py); this is only the fallback.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "carter-test-media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,259 @@
+"""The admin, as marketing staff use it."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from articles.models import Article
+from carter_site.models import SiteSettings
+from faqs.models import FAQ
+from locations.models import Location
+from testimonials.models import Testimonial
+from tests.factories import (
+    ArticleFactory,
+    ArticleFAQFactory,
+    ArticleLocationFactory,
+    ArticleTestimonialFactory,
+    FAQFactory,
+    LocationFactory,
+    OpeningHoursFactory,
+    TestimonialFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+RICH_TEXT_FIELDS = {Article: ["body"], Location: ["body"], FAQ: ["answer"]}
+
+
+@pytest.fixture
+def one_of_everything():
+    location = LocationFactory()
+    OpeningHoursFactory(location=location)
+    article = ArticleFactory()
+    ArticleFAQFactory(article=article)
+    ArticleTestimonialFactory(article=article)
+    ArticleLocationFactory(article=article, location=location)
+    TopicFactory()
+    SiteSettings.objects.create()
+    return article
+
+
+def registered_models():
+    return [model for model in admin.site._registry if model._meta.app_label not in {"auth"}]
+
+
+def test_every_admin_list_add_and_change_page_renders(staff_client, one_of_everything):
+    for model in registered_models():
+        opts = model._meta
+        changelist = staff_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"), follow=True)
+        assert changelist.status_code == 200, opts.label
+        obj = model.objects.first()
+        assert obj is not None, opts.label
+        change = staff_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+        assert change.status_code == 200, opts.label
+        if model is not SiteSettings:
+            add = staff_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+            assert add.status_code == 200, opts.label
+            for field in RICH_TEXT_FIELDS.get(model, []):
+                html = add.content.decode()
+                assert f'id="id_{field}"' in html
+                assert 'data-type="ckeditortype"' in html, (opts.label, field)
+                assert "ckeditor/ckeditor/ckeditor.js" in html
+
+
+def test_admin_lists_search_filter_and_navigate_by_date(staff_client, one_of_everything):
+    for model, query in [(Article, "Article"), (FAQ, "question"), (Location, "Town"), (Testimonial, "evening")]:
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        response = staff_client.get(url, {"q": query})
+        assert response.status_code == 200
+        assert response.context["cl"].result_count >= 1, opts.label
+        assert response.context["cl"].has_filters, opts.label
+        assert response.context["cl"].date_hierarchy, opts.label
+
+
+def test_article_list_shows_each_state(staff_client):
+    ArticleFactory(title="Live one")
+    ArticleFactory(title="Draft one", draft=True)
+    ArticleFactory(title="Later one", scheduled=True)
+    ArticleFactory(title="Old one", expired=True)
+    html = staff_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    for label in ("Live", "Draft", "Scheduled for", "Expired"):
+        assert label in html
+    response = staff_client.get(reverse("admin:articles_article_changelist"), {"state": "scheduled"})
+    assert [a.title for a in response.context["cl"].result_list] == ["Later one"]
+
+
+def test_view_on_site_link_on_every_content_object(staff_client, one_of_everything):
+    for obj in [one_of_everything, Location.objects.first(), FAQ.objects.first(), Testimonial.objects.first()]:
+        opts = obj._meta
+        html = staff_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])).content
+        assert b"View on site" in html, opts.label
+
+
+def article_form_data(**overrides):
+    data = {
+        "title": "Saved through the admin",
+        "slug": "saved-through-the-admin",
+        "summary": "A short summary.",
+        "body": "<h2>Hello</h2><p>Plain words.</p>",
+        "author": "",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "expires_at_0": "",
+        "expires_at_1": "",
+        "hero_image_alt": "",
+        "seo_title": "",
+        "meta_description": "",
+    }
+    for prefix in ("location_links", "faq_placements", "testimonial_placements"):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    data.update(overrides)
+    return data
+
+
+HOSTILE = (
+    '<h2>Safe heading</h2><p>Kind words <script>alert("x")</script>'
+    '<img src="/media/x.png" alt="x" onerror="alert(1)">'
+    '<a href="javascript:alert(2)">a trap</a> <a href="https://example.org/">a real link</a>'
+    '<span style="position:fixed">styled</span></p>'
+)
+
+
+def test_hostile_html_saved_through_the_admin_is_gone_from_storage_and_page(staff_client):
+    response = staff_client.post(
+        reverse("admin:articles_article_add"), article_form_data(body=HOSTILE, status="published")
+    )
+    assert response.status_code == 302, response.context["adminform"].errors if response.context else response
+    article = Article.objects.get(slug="saved-through-the-admin")
+    for stored_or_rendered in (article.body, staff_client.get(article.get_absolute_url()).content.decode()):
+        assert "<script" not in stored_or_rendered
+        assert 'alert("x")' not in stored_or_rendered
+        assert "onerror" not in stored_or_rendered
+        assert "javascript:" not in stored_or_rendered
+        assert "position:fixed" not in stored_or_rendered
+    assert "<h2>Safe heading</h2>" in article.body
+    assert 'href="https://example.org/"' in article.body
+    assert 'alt="x"' in article.body
+
+
+def test_admin_refuses_a_hero_image_without_a_description(staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.images import png_bytes
+
+    data = article_form_data(hero_image=SimpleUploadedFile("hero.png", png_bytes(), content_type="image/png"))
+    response = staff_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    assert "Describe the picture" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_admin_refuses_a_hero_image_that_is_not_an_image(staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("hero.png", b"<html><script>alert(1)</script></html>", content_type="image/png")
+    response = staff_client.post(
+        reverse("admin:articles_article_add"), article_form_data(hero_image=fake, hero_image_alt="A hallway")
+    )
+    assert response.status_code == 200
+    assert "Upload a valid image" in response.content.decode() or "not an image" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_deleting_a_location_still_in_use_is_refused_with_the_list_of_what_uses_it(staff_client):
+    location = LocationFactory(name="Jefferson")
+    article = ArticleFactory(title="Evening groups in Jefferson")
+    ArticleLocationFactory(article=article, location=location)
+    TestimonialFactory(location=location)
+    url = reverse("admin:locations_location_delete", args=[location.pk])
+    html = staff_client.get(url).content.decode()
+    assert "would require deleting the following protected related objects" in html
+    assert "Evening groups in Jefferson" in html
+    staff_client.post(url, {"post": "yes"})
+    assert Location.objects.filter(pk=location.pk).exists()
+
+
+def test_deleting_an_faq_still_placed_on_an_article_is_refused(staff_client):
+    placement = ArticleFAQFactory(faq__question="Will my employer know?")
+    url = reverse("admin:faqs_faq_delete", args=[placement.faq.pk])
+    assert "protected related objects" in staff_client.get(url).content.decode()
+    staff_client.post(url, {"post": "yes"})
+    assert FAQ.objects.filter(pk=placement.faq.pk).exists()
+
+
+def test_bulk_publish_and_unpublish_articles(staff_client):
+    drafts = ArticleFactory.create_batch(2, draft=True)
+    url = reverse("admin:articles_article_changelist")
+    staff_client.post(url, {"action": "publish_selected", "_selected_action": [a.pk for a in drafts]})
+    assert all(a.is_public for a in Article.objects.filter(pk__in=[a.pk for a in drafts]))
+    staff_client.post(url, {"action": "unpublish_selected", "_selected_action": [drafts[0].pk]})
+    assert Article.objects.get(pk=drafts[0].pk).status == Article.Status.DRAFT
+
+
+def test_bulk_publish_testimonials_skips_those_without_consent(staff_client):
+    consented = TestimonialFactory(is_published=False)
+    unconsented = TestimonialFactory(is_published=False, consent_on_file=False)
+    response = staff_client.post(
+        reverse("admin:testimonials_testimonial_changelist"),
+        {"action": "publish_selected", "_selected_action": [consented.pk, unconsented.pk]},
+        follow=True,
+    )
+    consented.refresh_from_db()
+    unconsented.refresh_from_db()
+    assert consented.is_published and not unconsented.is_published
+    assert "no written consent is on file" in response.content.decode()
+
+
+def test_bulk_unpublish_faqs(staff_client):
+    faq = FAQFactory()
+    staff_client.post(
+        reverse("admin:faqs_faq_changelist"), {"action": "unpublish_selected", "_selected_action": [faq.pk]}
+    )
+    faq.refresh_from_db()
+    assert not faq.is_published
+
+
+def test_site_settings_is_one_row_edited_in_place_and_changes_every_page(staff_client, client):
+    response = staff_client.get(reverse("admin:carter_site_sitesettings_changelist"))
+    assert response.status_code == 302 and response["Location"].endswith("/add/")
+    SiteSettings.objects.create()
+    response = staff_client.get(reverse("admin:carter_site_sitesettings_changelist"))
+    assert response["Location"].endswith("/1/change/")
+    assert staff_client.get(reverse("admin:carter_site_sitesettings_add")).status_code == 403
+
+    data = {
+        "organization_name": "The Carter Treatment Center",
+        "phone": "(470) 555-0123",
+        "phone_hours": "",
+        "crisis_line_text": "Call or text 988 any time.",
+        "default_meta_description": "Help close to home.",
+    }
+    assert staff_client.post(reverse("admin:carter_site_sitesettings_change", args=[1]), data).status_code == 302
+    html = client.get(reverse("home")).content.decode()
+    assert 'href="tel:+14705550123"' in html
+    assert "Call or text 988 any time." in html
+
+
+def test_site_settings_refuse_a_phone_number_that_cannot_be_dialled(staff_client):
+    SiteSettings.objects.create()
+    data = {
+        "organization_name": "x",
+        "phone": "call us maybe",
+        "phone_hours": "",
+        "crisis_line_text": "988",
+        "default_meta_description": "x",
+    }
+    response = staff_client.post(reverse("admin:carter_site_sitesettings_change", args=[1]), data)
+    assert response.status_code == 200
+    assert "Use only digits" in response.content.decode()
+    assert SiteSettings.objects.get().phone == "(470) 284-1834"
