@@ -1,0 +1,50 @@
+"""`load_demo_content`: a complete, real-looking site, loaded as often as you like."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from articles.models import Article
+from faqs.models import FAQ, ArticleFAQ
+from locations.models import Location
+from testimonials.models import ArticleTestimonial, Testimonial
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return {
+        model.__name__: sorted(model.objects.values_list("pk", "updated_at"))
+        if hasattr(model, "updated_at")
+        else model.objects.count()
+        for model in (Article, Location, FAQ, Testimonial, ArticleFAQ, ArticleTestimonial)
+    }
+
+
+def test_demo_content_is_idempotent():
+    call_command("load_demo_content", verbosity=0)
+    first = snapshot()
+    call_command("load_demo_content", verbosity=0)
+    assert snapshot() == first
+
+
+def test_demo_content_gives_every_page_its_content(client):
+    call_command("load_demo_content", verbosity=0)
+    assert set(Location.objects.published().values_list("city", flat=True)) == {"Alpharetta", "Jefferson", "Atlanta"}
+    assert Article.objects.published().count() >= 4
+    assert Testimonial.objects.exclude(consent_on_file=True).exists()  # shows the consent gate at work
+
+    pages = [reverse("home"), reverse("articles:list"), reverse("locations:list"), reverse("faqs:list")]
+    pages += [reverse("testimonials:list")]
+    pages += [location.get_absolute_url() for location in Location.objects.all()]
+    pages += [article.get_absolute_url() for article in Article.objects.all()]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+    for article in Article.objects.published():
+        html = client.get(article.get_absolute_url()).content.decode()
+        assert article.title in html
+        assert article.faq_placements.exists() and article.testimonial_placements.exists()
+        for placement in article.faq_placements.select_related("faq"):
+            assert placement.faq.question.replace("'", "&#x27;") in html
