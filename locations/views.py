@@ -1,8 +1,10 @@
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article
 from carter_site.publishing import PublicObjectMixin
+from carter_site.seo import breadcrumb_trail
 from faqs.models import FAQ, LocationFAQ
 from testimonials.models import Testimonial
 
@@ -39,5 +41,8 @@ class LocationDetailView(PublicObjectMixin, DetailView):
         context["testimonials"] = self.object.visible_testimonials
         context["articles"] = (
             Article.objects.published().for_list().filter(locations=self.object)[: self.related_articles]
+        )
+        context["breadcrumbs"] = breadcrumb_trail(
+            ("Locations", reverse("locations:list")), (self.object.name, self.object.get_absolute_url())
         )
         return context

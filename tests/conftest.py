@@ -24,6 +24,16 @@ def pytest_report_header(config):
     return f"database: {config.getoption('db')}"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres_only` (PostgreSQL features) are skipped unless run with --db=postgres."""
+    if config.getoption("db") == "postgres":
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL only: run with --db=postgres")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def postgres_server(pytestconfig):
     if pytestconfig.getoption("db") != "postgres":

@@ -97,8 +97,14 @@ def test_faq_page_groups_questions_by_topic(client):
     FAQFactory(question="How soon can I start?", topic=starting)
     FAQFactory(question="Hidden draft question?", topic=starting, is_published=False)
     html = client.get(reverse("faqs:list")).content.decode()
+    html = html[html.index("<main") :]  # the page's content; the JSON-LD in the head lists them too
     starting_at, insurance_at = html.index('<h2 id="starting">'), html.index('<h2 id="insurance">')
-    assert starting_at < html.index("How soon can I start?") < insurance_at < html.index("Does my plan cover it?")
+    assert (
+        starting_at
+        < html.index("How soon can I start?")
+        < insurance_at
+        < html.index("Does my plan cover it?")
+    )
     assert "Hidden draft question?" not in html
 
 

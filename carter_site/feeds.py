@@ -1,0 +1,70 @@
+"""RSS 2.0 and Atom 1.0 feeds of live articles, newest first, advertised in every page's head."""
+
+import copy
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from articles.models import Article
+
+from .models import SiteSettings
+from .seo import absolute_url, site_origin
+from .structured_data import article_dates
+
+
+class LatestArticlesFeed(Feed):
+    items_shown = 20
+
+    def __call__(self, request, *args, **kwargs):
+        # A copy per request, so the origin (https in production) never leaks between requests.
+        feed = copy.copy(self)
+        feed.origin = site_origin(request)
+        feed.site_settings = SiteSettings.load()
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def title(self):
+        return f"Articles from {self.site_settings.organization_name}"
+
+    def description(self):
+        return "Plain answers about intensive outpatient treatment: what to expect, how to start, how to come back."
+
+    def link(self):
+        return absolute_url(self.origin, reverse("articles:list"))
+
+    def feed_url(self):
+        return absolute_url(self.origin, reverse(self.url_name))
+
+    def author_name(self):
+        return self.site_settings.organization_name
+
+    def items(self):
+        return Article.objects.published().for_list().order_by("-published_at", "-pk")[: self.items_shown]
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.summary
+
+    def item_link(self, article):
+        return absolute_url(self.origin, article.get_absolute_url())
+
+    def item_pubdate(self, article):
+        return article_dates(article)[0]
+
+    def item_updateddate(self, article):
+        return article_dates(article)[1]
+
+    def item_author_name(self, article):
+        return article.author or None
+
+
+class LatestArticlesRssFeed(LatestArticlesFeed):
+    url_name = "articles-feed"
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description
+    url_name = "articles-atom-feed"

@@ -1,0 +1,311 @@
+"""Site search over articles, FAQs and locations: `search(query)` and the page at /search/.
+
+One interface, two engines, chosen by the database in use:
+
+- PostgreSQL: full-text search (django.contrib.postgres.search) with English stemming,
+  so "dropped out" finds "drop out". Articles weigh their title (A) above the summary (B)
+  and the body (C); FAQs their question (A) above the answer (B); locations their name and
+  city (A) above the summary (B). Results are ranked with ts_rank and carry a highlighted
+  snippet from ts_headline.
+- SQLite (one developer on one machine): every word must appear somewhere
+  (case-insensitive `icontains`), ranked with the same weights, with a snippet cut around
+  the first match in Python.
+
+Only `published()` content is searched. Highlighting never trusts database text: the
+database marks matches with random sentinels, the text is HTML-escaped, and only then are
+the sentinels turned into <mark> elements.
+
+Any query is safe: control characters (NUL included) are removed, it is cut to
+MAX_QUERY_LENGTH characters, and websearch_to_tsquery / LIKE (with Django's escaping of %
+and _) accept any text without a syntax error.
+"""
+
+import operator
+import re
+import secrets
+from dataclasses import dataclass, field
+from functools import reduce
+from html import unescape
+
+from django.db import connection
+from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.views.generic import TemplateView
+
+from articles.models import Article
+from faqs.models import FAQ
+from locations.models import Location
+
+from .structured_data import plain_text
+
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 12  # the SQLite fallback builds one condition per word
+SNIPPET_CHARS = 220
+SEARCH_CONFIG = "english"
+WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}  # PostgreSQL's default weights for ts_rank
+
+# Control characters, NUL first: PostgreSQL refuses NUL in text, and none belong in a query.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def clean_query(raw):
+    """The query as we search for it: printable, single-spaced, at most MAX_QUERY_LENGTH long."""
+    text = _CONTROL_CHARACTERS.sub(" ", raw or "")
+    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
+
+
+@dataclass
+class Hit:
+    title: str
+    url: str
+    snippet: str  # safe HTML: escaped text with <mark> around matches
+    rank: float
+    detail: str = ""
+
+
+@dataclass
+class Group:
+    key: str
+    heading: str
+    hits: list
+    more: bool = False  # there were more matches than we show
+
+    @property
+    def best_rank(self):
+        return max(hit.rank for hit in self.hits)
+
+
+@dataclass
+class SearchResults:
+    query: str
+    groups: list = field(default_factory=list)
+
+    @property
+    def total(self):
+        return sum(len(group.hits) for group in self.groups)
+
+
+LIMITS = {"articles": 10, "faqs": 10, "locations": 5}
+HEADINGS = {"articles": "Articles", "faqs": "Questions and answers", "locations": "Locations"}
+
+
+def search(query):
+    """Published articles, FAQs and locations matching `query`, grouped, best group first."""
+    query = clean_query(query)
+    results = SearchResults(query)
+    if not query:
+        return results
+    engine = _PostgresEngine(query) if connection.vendor == "postgresql" else _SimpleEngine(query)
+    for key in ("articles", "faqs", "locations"):
+        hits = list(getattr(engine, key)(LIMITS[key] + 1))
+        if hits:
+            results.groups.append(
+                Group(key, HEADINGS[key], hits[: LIMITS[key]], more=len(hits) > LIMITS[key])
+            )
+    # Stable sort: on equal ranks, articles, then questions, then locations.
+    results.groups.sort(key=lambda group: group.best_rank, reverse=True)
+    return results
+
+
+def _article_hit(article, snippet):
+    return Hit(article.title, article.get_absolute_url(), snippet, article.rank)
+
+
+def _faq_hit(faq, snippet):
+    return Hit(faq.question, faq.get_absolute_url(), snippet, faq.rank, detail=faq.topic.name)
+
+
+def _location_hit(location, snippet):
+    return Hit(
+        location.name, location.get_absolute_url(), snippet, location.rank, detail=location.one_line_address
+    )
+
+
+# --- PostgreSQL --------------------------------------------------------------------------
+
+
+def _without_tags(expression):
+    """Editor HTML as text, in SQL: tags become spaces (entities are decoded in Python)."""
+    return Func(
+        expression,
+        Value("<[^>]*>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
+class _PostgresEngine:
+    def __init__(self, query):
+        from django.contrib.postgres.search import SearchQuery
+
+        self.query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        token = secrets.token_hex(8)
+        self.start, self.stop = f"hl{token}start", f"hl{token}stop"
+
+    def _vector(self, *weighted):
+        from django.contrib.postgres.search import SearchVector
+
+        vectors = [
+            SearchVector(expression, weight=weight, config=SEARCH_CONFIG) for expression, weight in weighted
+        ]
+        return reduce(operator.add, vectors)
+
+    def _ranked(self, queryset, vector, snippet_source, limit):
+        from django.contrib.postgres.search import SearchHeadline, SearchRank
+
+        return (
+            queryset.annotate(document=vector)
+            .filter(document=self.query)
+            .annotate(
+                rank=SearchRank(F("document"), self.query),
+                headline=SearchHeadline(
+                    snippet_source,
+                    self.query,
+                    config=SEARCH_CONFIG,
+                    start_sel=self.start,
+                    stop_sel=self.stop,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .order_by("-rank", "pk")[:limit]
+        )
+
+    def _snippet(self, headline):
+        return highlight(unescape(headline or ""), self.start, self.stop)
+
+    def articles(self, limit):
+        body = _without_tags(F("body"))
+        queryset = Article.objects.published().only("title", "slug", "summary", "published_at")
+        vector = self._vector(("title", "A"), ("summary", "B"), (body, "C"))
+        source = Concat(F("summary"), Value(" "), body, output_field=TextField())
+        for article in self._ranked(queryset, vector, source, limit):
+            yield _article_hit(article, self._snippet(article.headline))
+
+    def faqs(self, limit):
+        answer = _without_tags(F("answer"))
+        queryset = FAQ.objects.published().select_related("topic").only("question", "topic__name")
+        vector = self._vector(("question", "A"), (answer, "B"))
+        for faq in self._ranked(queryset, vector, answer, limit):
+            yield _faq_hit(faq, self._snippet(faq.headline))
+
+    def locations(self, limit):
+        queryset = Location.objects.published().only(
+            "name", "slug", "summary", "street_address", "city", "state", "postal_code"
+        )
+        vector = self._vector(("name", "A"), ("city", "A"), ("summary", "B"))
+        for location in self._ranked(queryset, vector, F("summary"), limit):
+            yield _location_hit(location, self._snippet(location.headline))
+
+
+# --- SQLite and anything else ------------------------------------------------------------
+
+
+class _SimpleEngine:
+    def __init__(self, query):
+        words = [word for word in query.replace('"', " ").split() if _WORD.search(word)]
+        self.words = list(dict.fromkeys(word.lower() for word in words))[:MAX_WORDS]
+
+    def _ranked(self, queryset, weighted_fields, limit):
+        if not self.words:
+            return queryset.none()
+        for word in self.words:
+            queryset = queryset.filter(
+                reduce(operator.or_, (Q(**{f"{name}__icontains": word}) for name, _ in weighted_fields))
+            )
+        rank = reduce(
+            operator.add,
+            (
+                Case(When(**{f"{name}__icontains": word}, then=Value(WEIGHTS[weight])), default=Value(0.0))
+                for word in self.words
+                for name, weight in weighted_fields
+            ),
+        )
+        return queryset.annotate(
+            rank=rank / Value(float(len(self.words)), output_field=FloatField())
+        ).order_by("-rank", "pk")[:limit]
+
+    def _snippet(self, text):
+        return excerpt(text, self.words)
+
+    def articles(self, limit):
+        queryset = Article.objects.published()
+        for article in self._ranked(queryset, [("title", "A"), ("summary", "B"), ("body", "C")], limit):
+            yield _article_hit(article, self._snippet(f"{article.summary}\n{plain_text(article.body)}"))
+
+    def faqs(self, limit):
+        queryset = FAQ.objects.published().select_related("topic")
+        for faq in self._ranked(queryset, [("question", "A"), ("answer", "B")], limit):
+            yield _faq_hit(faq, self._snippet(plain_text(faq.answer)))
+
+    def locations(self, limit):
+        queryset = Location.objects.published()
+        for location in self._ranked(queryset, [("name", "A"), ("city", "A"), ("summary", "B")], limit):
+            yield _location_hit(location, self._snippet(location.summary))
+
+
+# --- Snippets ----------------------------------------------------------------------------
+
+
+def highlight(text, start, stop):
+    """Escape `text`, then turn start…stop sentinel pairs into <mark>…</mark>."""
+    escaped = escape(" ".join(text.split()))
+    marked = re.sub(f"{re.escape(start)}(.*?){re.escape(stop)}", r"<mark>\1</mark>", escaped, flags=re.S)
+    # Safe: everything but our own <mark> tags was escaped just above.
+    return mark_safe(marked.replace(start, "").replace(stop, ""))
+
+
+def excerpt(text, words, length=SNIPPET_CHARS):
+    """About `length` characters of `text` around the first of `words`, with every word marked."""
+    text = " ".join(text.split())
+    lowered = text.lower()
+    positions = [lowered.find(word) for word in words if lowered.find(word) >= 0]
+    begin = max(0, min(positions) - length // 3) if positions else 0
+    if begin:
+        begin = text.find(" ", begin) + 1 or begin
+    window = text[begin : begin + length]
+    if begin + length < len(text):
+        window = window.rsplit(" ", 1)[0] + " …"
+    if begin:
+        window = "… " + window
+    token = secrets.token_hex(8)
+    start, stop = f"hl{token}start", f"hl{token}stop"
+    if words:
+        pattern = re.compile(
+            "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE
+        )
+        window = pattern.sub(lambda match: f"{start}{match.group(0)}{stop}", window)
+    return highlight(window, start, stop)
+
+
+# --- The page ----------------------------------------------------------------------------
+
+
+class SearchView(TemplateView):
+    """/search/?q=…: results for visitors; never indexed (robots.txt and a noindex tag)."""
+
+    template_name = "search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        raw = self.request.GET.get("q", "")
+        query = clean_query(raw)
+        context.update(
+            query=query,
+            shortened=len(" ".join(raw.split())) > MAX_QUERY_LENGTH,
+            max_length=MAX_QUERY_LENGTH,
+            results=search(query) if query else None,
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex, follow"
+        return response

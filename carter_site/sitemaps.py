@@ -1,0 +1,92 @@
+"""sitemap.xml: the home page, the lists, and every live article and location.
+
+Each section reads its model's `published()` queryset, so drafts, scheduled and expired
+articles and unpublished locations never appear. URLs start with `seo.site_origin()`,
+like every other absolute URL on the site (https in production).
+"""
+
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
+from django.db.models import Max
+from django.db.models.functions import Greatest
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+
+from articles.models import Article
+from faqs.models import FAQ
+from locations.models import Location
+from testimonials.models import Testimonial
+
+from .seo import site_origin
+from .structured_data import article_dates
+
+
+class _SiteSitemap(Sitemap):
+    def __init__(self, origin):
+        self.origin = origin
+
+    def get_protocol(self, protocol=None):
+        return self.origin.split("://", 1)[0]
+
+    def get_domain(self, site=None):
+        return self.origin.split("://", 1)[1]
+
+
+def _latest(queryset, expression):
+    return queryset.aggregate(latest=Max(expression))["latest"]
+
+
+class PagesSitemap(_SiteSitemap):
+    """The home page and the lists, each dated by the newest change to what it lists."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        # An article's last change is an edit or going live, whichever came later.
+        articles = _latest(Article.objects.published(), Greatest("published_at", "updated_at"))
+        return [
+            ("home", articles),
+            ("articles:list", articles),
+            ("locations:list", _latest(Location.objects.published(), "updated_at")),
+            ("faqs:list", _latest(FAQ.objects.published(), "updated_at")),
+            ("testimonials:list", _latest(Testimonial.objects.published(), "updated_at")),
+        ]
+
+    def location(self, item):
+        return reverse(item[0])
+
+    def lastmod(self, item):
+        return item[1]
+
+
+class ArticleSitemap(_SiteSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .only("slug", "published_at", "updated_at")
+            .order_by("-published_at", "pk")
+        )
+
+    def lastmod(self, article):
+        return article_dates(article)[1]
+
+
+class LocationSitemap(_SiteSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Location.objects.published().only("slug", "updated_at")
+
+    def lastmod(self, location):
+        return location.updated_at
+
+
+SECTIONS = {"pages": PagesSitemap, "articles": ArticleSitemap, "locations": LocationSitemap}
+
+
+@cache_control(max_age=60 * 60, public=True)
+def sitemap_xml(request):
+    origin = site_origin(request)
+    return sitemap(request, sitemaps={name: section(origin) for name, section in SECTIONS.items()})

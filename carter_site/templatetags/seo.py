@@ -1,0 +1,170 @@
+"""Template tags for the <head>: one page title and description feed every tag that needs them.
+
+`base.html` captures its `title` and `meta_description` blocks once (`{% capture %}`), and
+the canonical link, Open Graph, Twitter card and JSON-LD all read those captured values,
+so a page's title is written in one place, in its template.
+"""
+
+from django import template
+from django.templatetags.static import static
+from django.utils.safestring import mark_safe
+
+from carter_site import structured_data as sd
+from carter_site.seo import (
+    LOGO_IMAGE,
+    absolute_url,
+    canonical_url,
+    default_share_image,
+    page_url,
+    site_origin,
+)
+
+register = template.Library()
+
+
+class CaptureNode(template.Node):
+    child_nodelists = ("nodelist",)  # so that {% block %} tags inside stay overridable
+
+    def __init__(self, nodelist, var_name):
+        self.nodelist = nodelist
+        self.var_name = var_name
+
+    def render(self, context):
+        rendered = self.nodelist.render(context)
+        # Already escaped by the template engine; only whitespace is tidied.
+        context[self.var_name] = mark_safe(" ".join(rendered.split()))
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """`{% capture as name %}…{% endcapture %}`: render the contents once, keep them as `name`."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Use {% capture as name %}…{% endcapture %}.")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])
+
+
+@register.simple_tag(takes_context=True)
+def canonical(context):
+    """The page's absolute canonical URL (a list's page number is its only query parameter)."""
+    return canonical_url(context["request"], context.get("page_obj"))
+
+
+@register.simple_tag(takes_context=True)
+def page_href(context, number):
+    """A link to page `number` of the current list; page 1 is the list's own address."""
+    return page_url(context["request"].path, number)
+
+
+@register.simple_tag(takes_context=True)
+def absolute(context, url):
+    return absolute_url(site_origin(context["request"]), url)
+
+
+@register.inclusion_tag("includes/social_meta.html", takes_context=True)
+def social_meta(context, image=None, article=None):
+    """Open Graph and Twitter card tags: the page's own picture, else the site's default one."""
+    published, modified = sd.article_dates(article) if article else (None, None)
+    origin = site_origin(context["request"])
+    site_settings = context["site_settings"]
+    image = image or default_share_image(site_settings)
+    large = not (image.width and image.height) or (image.width >= 300 and image.height >= 157)
+    return {
+        "og_type": "article" if article else "website",
+        "site_name": site_settings.organization_name,
+        "title": context.get("page_title", ""),
+        "description": context.get("page_description", ""),
+        "url": canonical_url(context["request"], context.get("page_obj")),
+        "image": image,
+        "image_url": absolute_url(origin, image.url),
+        "twitter_card": "summary_large_image" if large else "summary",
+        "published": published,
+        "modified": modified,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def json_ld(
+    context,
+    page_type="WebPage",
+    article=None,
+    image=None,
+    faqs=None,
+    clinics=None,
+    clinic=None,
+    clinic_phone=True,
+    clinic_hours=False,
+    clinic_services=False,
+    about_organization=False,
+):
+    """The page's one `@graph`: organisation, website, this page, and what the page shows.
+
+    Pass only what the template renders: `faqs` the visible questions, `clinics` the
+    locations shown (or `clinic`, the one location a page is about), with `clinic_phone` / `clinic_hours` / `clinic_services` saying which of
+    their facts the page shows. Breadcrumbs come from the `breadcrumbs` the page renders.
+    """
+    request = context["request"]
+    site_settings = context["site_settings"]
+    origin = site_origin(request)
+    url = canonical_url(request, context.get("page_obj"))
+    logo_path, logo_width, logo_height = LOGO_IMAGE
+
+    crumbs = context.get("breadcrumbs")
+    breadcrumb = sd.breadcrumb_list(url, origin, crumbs) if crumbs else None
+    primary_image = None
+    if image:
+        primary_image = sd.image_object(
+            absolute_url(origin, image.url),
+            node_id=f"{url}#primaryimage",
+            width=image.width,
+            height=image.height,
+            caption=image.alt,
+        )
+    clinic_nodes = [
+        sd.medical_clinic(
+            origin,
+            location,
+            site_settings,
+            telephone=clinic_phone,
+            hours=list(location.opening_hours.all()) if clinic_hours else None,
+            services=clinic_services,
+        )
+        for location in ([clinic] if clinic else clinics or ())
+    ]
+    about = None
+    if clinic:
+        about = sd.ref(clinic_nodes[0]["@id"])
+    elif about_organization:
+        about = sd.ref(sd.organization_id(origin))
+
+    nodes = [
+        sd.organization(
+            origin,
+            site_settings,
+            logo_url=absolute_url(origin, static(logo_path)),
+            logo_size=(logo_width, logo_height),
+        ),
+        sd.website(origin, site_settings),
+        sd.webpage(
+            url,
+            origin,
+            page_type=page_type,
+            name=sd.text_of(context.get("page_title", "")),
+            description=sd.text_of(context.get("page_description", "")),
+            breadcrumb=breadcrumb,
+            about=about,
+            primary_image=primary_image,
+            questions=[sd.question(origin, faq) for faq in faqs or ()],
+            # Only a review the page shows: one that still vouches for the current text.
+            reviewed_by=sd.clinician(article.reviewed_by) if article and article.review_is_current else None,
+            last_reviewed=article.reviewed_on if article and article.review_is_current else None,
+        ),
+        breadcrumb,
+        primary_image,
+        sd.article(url, origin, article, image=primary_image) if article else None,
+        *clinic_nodes,
+    ]
+    return sd.render_script(nodes)

@@ -1,0 +1,249 @@
+"""Site search: finds the right page, ranks titles first, survives any query, never trusts stored HTML."""
+
+import pytest
+from django.urls import reverse
+
+from carter_site.search import MAX_QUERY_LENGTH, clean_query, search
+from tests.factories import ArticleFactory, FAQFactory, LocationFactory
+
+from .helpers import parse, text
+
+pytestmark = pytest.mark.django_db
+
+ODD_QUERIES = [
+    "",
+    "   ",
+    "'",
+    '"',
+    '"unbalanced quote',
+    "''",
+    "&",
+    "&&",
+    "%",
+    "%%",
+    "_",
+    "100%",
+    "a & b | c ! d",
+    "(",
+    ")(",
+    ":*",
+    "\\",
+    "-",
+    "--",
+    "or",
+    "the",
+    "<>&'\"",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "<mark>week</mark>",
+    "' OR 1=1; --",
+    "'; DROP TABLE articles_article; --",
+    "SELECT * FROM auth_user",
+    "😀",
+    "IOP 😀 week",
+    "café naïve",
+    "\x00",
+    "week\x00group",
+    "\x01\x02\x1f",
+    "\u202e\u2028",
+    "week " * 300,
+    "x" * 5000,
+]
+
+
+def results_of(response):
+    """[(group heading, [titles])] as a reader sees them."""
+    main = parse(response.content.decode()).find(".//main")
+    groups = []
+    for section in main.iter("section"):
+        if "search-group" not in section.get("class", ""):
+            continue
+        titles = [text(h3) for h3 in section.iter("h3")]
+        groups.append((text(section.find("h2")), titles))
+    return groups
+
+
+@pytest.fixture
+def library(db):
+    relapse_title = ArticleFactory(
+        title="Relapse is not the end of your story",
+        slug="relapse-title",
+        summary="What to do in the first days after you use again.",
+        body="<p>Many people come back to treatment. Coming back is part of getting better.</p>",
+    )
+    relapse_body = ArticleFactory(
+        title="A week on the evening track",
+        slug="evening-track",
+        summary="How the evening schedule fits around work.",
+        body="<p>"
+        + "Groups meet after work and you are home by nine. " * 40
+        + "Talking about a relapse helps.</p>",
+    )
+    draft = ArticleFactory(draft=True, title="Relapse draft", slug="relapse-draft")
+    faq = FAQFactory(
+        question="Will my employer find out?",
+        answer="<p>No. What you share stays private &amp; <strong>confidential</strong>.</p>",
+    )
+    hidden_faq = FAQFactory(question="Hidden employer question?", is_published=False)
+    location = LocationFactory(
+        name="Alpharetta", slug="alpharetta", city="Alpharetta", summary="Close to GA-400."
+    )
+    return {
+        "relapse_title": relapse_title,
+        "relapse_body": relapse_body,
+        "draft": draft,
+        "faq": faq,
+        "hidden_faq": hidden_faq,
+        "location": location,
+    }
+
+
+@pytest.mark.parametrize("query", ODD_QUERIES, ids=range(len(ODD_QUERIES)))
+def test_odd_queries_get_a_calm_page_never_an_error(client, library, query):
+    response = client.get(reverse("search"), {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    parse(html)  # well-formed, whatever was typed
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert html.count("<mark>") == html.count("</mark>")
+    field = next(i for i in parse(html).iter("input") if i.get("id") == "search-page-q")
+    assert len(field.get("value")) <= MAX_QUERY_LENGTH
+    assert "\x00" not in field.get("value")
+
+
+def test_odd_query_strings_in_the_raw_url_are_fine_too(client, library):
+    for raw in ["q=%00", "q=%FF%FE", "q=%", "q=a&q=b", "q[]=x", "q=%E2%80%AE", "q=" + "%25" * 400]:
+        response = client.get(f"{reverse('search')}?{raw}")
+        assert response.status_code == 200, raw
+
+
+def test_a_very_long_query_is_shortened_and_says_so(client, library):
+    response = client.get(reverse("search"), {"q": "relapse " * 100})
+    html = response.content.decode()
+    assert "we used its first 200 characters" in html
+    assert len(response.context["query"]) <= MAX_QUERY_LENGTH
+
+
+def test_clean_query_removes_control_characters_and_extra_space():
+    assert clean_query("  week\x00 \t group\x7f ") == "week group"
+    assert clean_query(None) == ""
+    assert len(clean_query("a" * 1000)) == MAX_QUERY_LENGTH
+
+
+def test_search_finds_live_articles_faqs_and_locations_only(client, library):
+    response = client.get(reverse("search"), {"q": "relapse"})
+    groups = dict(results_of(response))
+    assert set(groups["Articles"]) == {library["relapse_title"].title, library["relapse_body"].title}
+    assert "Relapse draft" not in response.content.decode()
+
+    groups = dict(results_of(client.get(reverse("search"), {"q": "employer"})))
+    assert groups == {"Questions and answers": ["Will my employer find out?"]}
+
+    groups = dict(results_of(client.get(reverse("search"), {"q": "alpharetta"})))
+    assert groups["Locations"] == ["Alpharetta"]
+
+
+def test_a_title_match_ranks_above_a_single_mention_in_the_body(client, library):
+    """On both databases; PostgreSQL with weighted tsvectors, SQLite with the same weights."""
+    articles = dict(results_of(client.get(reverse("search"), {"q": "relapse"})))["Articles"]
+    assert articles == [library["relapse_title"].title, library["relapse_body"].title]
+
+
+@pytest.mark.postgres_only
+def test_postgres_ranks_by_weight_and_stems_words(library):
+    results = search("relapses")  # stemmed: matches "relapse"
+    articles = next(group for group in results.groups if group.key == "articles")
+    assert [hit.title for hit in articles.hits] == [
+        library["relapse_title"].title,
+        library["relapse_body"].title,
+    ]
+    assert articles.hits[0].rank > articles.hits[1].rank
+    # websearch syntax: a quoted phrase and an excluded word.
+    results = search('"evening track" -relapse')
+    assert [hit.title for group in results.groups for hit in group.hits] == []
+    results = search('"evening track"')
+    assert [hit.title for group in results.groups for hit in group.hits] == [library["relapse_body"].title]
+
+
+@pytest.mark.postgres_only
+def test_postgres_ranks_a_question_match_above_an_answer_match(db):
+    in_answer = FAQFactory(
+        question="How long does IOP last?", answer="<p>Most people stay about six weeks.</p>"
+    )
+    in_question = FAQFactory(question="What if I miss a few weeks?", answer="<p>Call us and come back.</p>")
+    hits = search("weeks").groups[0].hits
+    assert [hit.title for hit in hits] == [in_question.question, in_answer.question]
+
+
+def test_snippets_highlight_matches_and_escape_stored_text(client, library):
+    response = client.get(reverse("search"), {"q": "confidential"})
+    html = response.content.decode()
+    snippet = next(p for p in parse(html).iter("p") if "search-result__snippet" in p.get("class", ""))
+    assert [text(mark) for mark in snippet.iter("mark")] == ["confidential"]
+    assert "<strong>" not in html[html.index("<main") :]  # stored markup is text, never tags
+    assert "private &amp; " in html  # decoded once from the stored entity, escaped once for HTML
+
+
+def test_stored_text_that_looks_like_markup_is_shown_as_text(client, db):
+    ArticleFactory(title="Coping with <anger> & relapse", summary='A "quoted" <b>summary</b> about relapse.')
+    html = client.get(reverse("search"), {"q": "relapse"}).content.decode()
+    main = html[html.index("<main") :]
+    assert "&lt;anger&gt; &amp; relapse" in main
+    assert "<b>" not in main  # shown as text (SQLite) or dropped as a tag by PostgreSQL's parser
+    assert "summary" in main and "<mark>relapse</mark>" in main
+
+
+def test_no_results_is_a_calm_message_with_a_way_to_call(client, library):
+    response = client.get(reverse("search"), {"q": "zebra quantum"})
+    html = response.content.decode()
+    assert "Nothing matched “zebra quantum”" in html
+    assert "call us" in html and 'href="tel:+14702841834"' in html
+    assert results_of(response) == []
+
+
+def test_empty_search_shows_the_form_and_where_to_browse(client, library):
+    response = client.get(reverse("search"))
+    html = response.content.decode()
+    assert 'id="search-page-q"' in html and "Nothing matched" not in html
+    assert response["X-Robots-Tag"] == "noindex, follow"
+
+
+def test_results_are_capped_per_group(client, db):
+    ArticleFactory.create_batch(14, title="Sleep and recovery")
+    response = client.get(reverse("search"), {"q": "sleep"})
+    assert len(dict(results_of(response))["Articles"]) == 10
+    assert "These are the 10 closest matches." in response.content.decode()
+
+
+def test_search_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries, db):
+    def queries():
+        from django.core.cache import cache
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("search"), {"q": "week"}).status_code == 200
+        return len(captured)
+
+    ArticleFactory(title="One week")
+    FAQFactory(question="A week?")
+    one = queries()
+    ArticleFactory.create_batch(20, title="Another week")
+    FAQFactory.create_batch(20, answer="<p>Every week.</p>")
+    assert queries() == one <= 8
+
+
+def test_every_page_has_a_search_box_that_works_without_javascript(client, library):
+    for url in ["/", "/articles/", "/faqs/", library["location"].get_absolute_url(), "/no-such-page/"]:
+        tree = parse(client.get(url).content.decode())
+        forms = [f for f in tree.iter("form") if f.get("role") == "search"]
+        assert forms, url
+        for form in forms:
+            assert form.get("action") == "/search/" and form.get("method") == "get"
+            field = next(i for i in form.iter("input") if i.get("name") == "q")
+            label = next(label for label in form.iter("label") if label.get("for") == field.get("id"))
+            assert text(label) == "Search the site"
+            assert any(b.get("type") == "submit" for b in form.iter("button"))
+    not_found = parse(client.get("/no-such-page/").content.decode())
+    assert len([f for f in not_found.iter("form") if f.get("role") == "search"]) == 2  # header and page

@@ -1,0 +1,145 @@
+"""sitemap.xml, robots.txt and the RSS and Atom feeds list exactly what is public."""
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+ORIGIN = "http://testserver"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def sitemap_entries(client, **kwargs):
+    response = client.get(reverse("sitemap"), **kwargs)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    root = ET.fromstring(response.content)
+    return {
+        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in root.iter(f"{SITEMAP}url")
+    }
+
+
+def rss_links(client):
+    response = client.get(reverse("articles-feed"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    channel = ET.fromstring(response.content).find("channel")
+    return [item.findtext("link") for item in channel.iter("item")]
+
+
+def atom_links(client):
+    response = client.get(reverse("articles-atom-feed"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert feed.find(f"{ATOM}author/{ATOM}name").text == "The Carter Treatment Center"
+    return [entry.find(f"{ATOM}link").get("href") for entry in feed.iter(f"{ATOM}entry")]
+
+
+def live_article_urls(site):
+    return [ORIGIN + site[key].get_absolute_url() for key in ("article", "coming_back")]
+
+
+def test_sitemap_lists_the_pages_and_exactly_the_live_articles_and_locations(client, site):
+    entries = sitemap_entries(client)
+    expected = {
+        f"{ORIGIN}/",
+        f"{ORIGIN}/articles/",
+        f"{ORIGIN}/locations/",
+        f"{ORIGIN}/faqs/",
+        f"{ORIGIN}/testimonials/",
+        *live_article_urls(site),
+        f"{ORIGIN}/locations/alpharetta/",
+        f"{ORIGIN}/locations/jefferson/",
+    }
+    assert set(entries) == expected
+    assert len(entries) == len(expected)
+    for url, lastmod in entries.items():
+        assert dt.date.fromisoformat(lastmod) <= timezone.localdate() + dt.timedelta(days=1), url
+
+
+def test_sitemap_lastmod_of_an_article_is_its_last_change(client, site):
+    article = site["coming_back"]
+    Article.objects.filter(pk=article.pk).update(updated_at=dt.datetime(2024, 3, 5, 12, tzinfo=dt.UTC))
+    Article.objects.filter(pk=article.pk).update(published_at=dt.datetime(2024, 2, 1, 12, tzinfo=dt.UTC))
+    assert sitemap_entries(client)[ORIGIN + article.get_absolute_url()] == "2024-03-05"
+
+
+def test_sitemap_urls_are_https_in_production(client, site, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    entries = sitemap_entries(client, secure=True)
+    assert entries and all(url.startswith("https://testserver/") for url in entries)
+
+
+def test_feeds_list_exactly_the_live_articles_newest_first(client, site):
+    expected = live_article_urls(site)  # published a day ago, then three days ago
+    assert rss_links(client) == expected
+    assert atom_links(client) == expected
+
+
+def test_a_draft_appears_in_sitemap_and_feeds_only_once_published(client, site):
+    draft = ArticleFactory(draft=True, title="Sleep in early recovery", slug="sleep")
+    url = ORIGIN + draft.get_absolute_url()
+    assert url not in sitemap_entries(client)
+    assert url not in rss_links(client) and url not in atom_links(client)
+
+    draft.status = Article.Status.PUBLISHED
+    draft.save()  # publishing sets the publish time to now
+
+    assert url in sitemap_entries(client)
+    assert rss_links(client)[0] == url
+    assert atom_links(client)[0] == url
+
+
+def test_scheduled_and_expired_articles_stay_out_until_live_and_leave_when_expired(client, site):
+    scheduled = site["hidden_articles"]["scheduled"]
+    url = ORIGIN + scheduled.get_absolute_url()
+    assert url not in sitemap_entries(client) and url not in rss_links(client)
+    Article.objects.filter(pk=scheduled.pk).update(published_at=timezone.now() - dt.timedelta(minutes=1))
+    assert url in sitemap_entries(client) and url in rss_links(client)
+    Article.objects.filter(pk=scheduled.pk).update(expires_at=timezone.now())
+    assert url not in sitemap_entries(client) and url not in rss_links(client)
+
+
+def test_feed_items_carry_title_summary_dates_and_byline(client, site):
+    article = site["article"]
+    channel = ET.fromstring(client.get(reverse("articles-feed")).content).find("channel")
+    assert channel.findtext("link") == f"{ORIGIN}/articles/"
+    item = next(i for i in channel.iter("item") if i.findtext("link").endswith(article.get_absolute_url()))
+    assert item.findtext("title") == article.title
+    assert item.findtext("description") == article.summary
+    assert item.findtext("pubDate")
+    assert item.findtext("{http://purl.org/dc/elements/1.1/}creator") == "Dana Reyes, LPC"
+    feed = ET.fromstring(client.get(reverse("articles-atom-feed")).content)
+    self_link = next(link for link in feed.findall(f"{ATOM}link") if link.get("rel") == "self")
+    assert self_link.get("href") == f"{ORIGIN}/feeds/articles/atom/"
+    entry = next(e for e in feed.iter(f"{ATOM}entry") if e.find(f"{ATOM}title").text == article.title)
+    assert entry.findtext(f"{ATOM}updated") and entry.findtext(f"{ATOM}published")
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client, db):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    assert "Disallow: /admin/" in lines
+    assert "Disallow: /search/" in lines  # internal search results are not for the index
+    assert f"Sitemap: {ORIGIN}/sitemap.xml" in lines
+    assert "Disallow: /" not in lines  # the public site stays open
+
+
+def test_sitemap_and_feeds_cost_a_fixed_number_of_queries(client, site, django_assert_max_num_queries):
+    ArticleFactory.create_batch(15)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("sitemap"))
+    with django_assert_max_num_queries(4):
+        client.get(reverse("articles-feed"))
