@@ -1,0 +1,98 @@
+"""Forms of the admin's "Import articles" page: choosing files, and confirming a preview.
+
+Between the preview and the confirmation the files' text travels in the page itself, in
+one hidden field signed with the site's secret key (django.core.signing), tied to the user
+who previewed it and valid for an hour. Nothing is stored on the server in between, and
+text changed in the browser fails the signature instead of being imported.
+"""
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+
+from articles.importing import MAX_FILE_BYTES, Source, human_size
+
+PAYLOAD_SALT = "articles.import-preview"
+PAYLOAD_MAX_AGE = 60 * 60  # seconds between preview and confirmation
+ACCEPTED_TYPES = ".txt,.text,.md,.html,.htm,text/plain,text/html"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one <input type="file" multiple>, as a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPTED_TYPES}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, list | tuple) else [data]
+        files = [super(MultipleFileField, self).clean(item, initial) for item in items if item]
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return files
+
+
+class ImportArticlesForm(forms.Form):
+    MAX_FILES = 50
+
+    files = MultipleFileField(
+        label="Files",
+        # Empty files are reported file by file, with the others imported, rather than
+        # failing the whole form.
+        allow_empty_file=True,
+        help_text=f"Plain text (.txt) or HTML (.html) in UTF-8, up to {human_size(MAX_FILE_BYTES)} each. "
+        "Choose several at once if you like.",
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if len(files) > self.MAX_FILES:
+            raise forms.ValidationError(
+                f"Choose at most {self.MAX_FILES} files at a time; import the rest in another batch."
+            )
+        return files
+
+
+def payload_limit():
+    """How long the signed text may be: the confirmation must fit in what Django accepts in a POST."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return None if limit is None else max(limit - 64 * 1024, 0)
+
+
+def make_payload(user, sources):
+    data = {"user": user.pk, "files": [[source.name, source.text, source.format] for source in sources]}
+    return signing.dumps(data, salt=PAYLOAD_SALT, compress=True)
+
+
+class ConfirmImportForm(forms.Form):
+    payload = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_payload(self):
+        try:
+            data = signing.loads(self.cleaned_data["payload"], salt=PAYLOAD_SALT, max_age=PAYLOAD_MAX_AGE)
+        except signing.SignatureExpired:
+            raise forms.ValidationError(
+                "This preview is more than an hour old. Upload the files again.", code="expired"
+            ) from None
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                "The preview could not be verified. Upload the files again.", code="invalid"
+            ) from None
+        try:
+            if data["user"] != self.user.pk:
+                raise ValueError("previewed by someone else")
+            return [
+                Source(name=str(name), text=str(text), format=str(kind)) for name, text, kind in data["files"]
+            ]
+        except (KeyError, TypeError, ValueError):
+            raise forms.ValidationError(
+                "The preview could not be verified. Upload the files again.", code="invalid"
+            ) from None

@@ -1,0 +1,129 @@
+"""What a file turns into before anything is saved: blocks of text, FAQs, quotes, warnings."""
+
+from dataclasses import dataclass, field
+
+from django.utils.html import escape, strip_tags
+
+from carter_site.richtext import sanitise_html
+
+from .text import collapse_spaces
+
+
+@dataclass(frozen=True)
+class Inline:
+    """A run of text as plain text (for matching and reports) and as HTML (for the page)."""
+
+    text: str
+    html: str
+
+    @classmethod
+    def plain(cls, text):
+        text = collapse_spaces(text)
+        return cls(text=text, html=escape(text))
+
+
+@dataclass
+class Block:
+    """One heading, paragraph, list or quotation, in reading order."""
+
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST = "list"
+    QUOTE = "quote"
+
+    kind: str
+    content: Inline | None = None
+    level: int | None = None  # headings: 2 or 3; None until the level is worked out
+    explicit_level: bool = False  # the source said which level (HTML, or '##' in text)
+    weak: bool = False  # a heading only because it is short and unpunctuated, not Title Case
+    items: list[Inline] = field(default_factory=list)  # lists
+    ordered: bool = False
+    paragraphs: list[Inline] = field(default_factory=list)  # quotations
+    attribution: str = ""  # quotations: who said it
+    phone_link: str = ""  # HTML: the number of a tel: link in the paragraph
+    from_quote: bool = False  # a paragraph of a quotation that could not become a testimonial
+
+    @property
+    def text(self):
+        if self.kind == self.LIST:
+            return "\n".join(item.text for item in self.items)
+        if self.kind == self.QUOTE:
+            return "\n\n".join(paragraph.text for paragraph in self.paragraphs)
+        return self.content.text if self.content else ""
+
+    def to_html(self):
+        if self.kind == self.HEADING:
+            return f"<h{self.level}>{self.content.html}</h{self.level}>"
+        if self.kind == self.LIST:
+            tag = "ol" if self.ordered else "ul"
+            items = "".join(f"<li>{item.html}</li>" for item in self.items)
+            return f"<{tag}>{items}</{tag}>"
+        if self.kind == self.QUOTE:
+            return "".join(f"<p>{paragraph.html}</p>" for paragraph in self.paragraphs)
+        return f"<p>{self.content.html}</p>"
+
+
+def blocks_to_html(blocks):
+    """Clean HTML for a rich-text field, one block per line so the editor's source stays readable."""
+    return sanitise_html("\n".join(block.to_html() for block in blocks))
+
+
+@dataclass
+class ParsedFAQ:
+    question: str
+    answer: list[Block] = field(default_factory=list)
+
+    @property
+    def answer_html(self):
+        return blocks_to_html(self.answer)
+
+    @property
+    def answer_text(self):
+        return "\n".join(block.text for block in self.answer)
+
+
+@dataclass
+class ParsedQuote:
+    """A client's words and who said them; saved as an unpublished testimonial."""
+
+    quote: str
+    attribution: str
+
+
+@dataclass
+class ParsedArticle:
+    """Everything the importer found in one file, before it touches the database."""
+
+    name: str
+    source_format: str  # "text" or "html"
+    title: str
+    title_from_first_sentence: bool = False
+    blocks: list[Block] = field(default_factory=list)
+    faqs: list[ParsedFAQ] = field(default_factory=list)
+    quotes: list[ParsedQuote] = field(default_factory=list)
+    calls_to_action: list[str] = field(default_factory=list)
+    faq_headings: list[str] = field(default_factory=list)
+    summary: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def sections(self):
+        """The headings of the article body as (level, text), in order."""
+        return [(block.level, block.text) for block in self.blocks if block.kind == Block.HEADING]
+
+    @property
+    def body_html(self):
+        return blocks_to_html(self.blocks)
+
+    @property
+    def body_text(self):
+        return strip_tags(self.body_html)
+
+    def all_text(self):
+        """Every word the article keeps, plus its call-to-action: where to look for place names."""
+        parts = [self.title, *(block.text for block in self.blocks)]
+        for faq in self.faqs:
+            parts += [faq.question, faq.answer_text]
+        for quote in self.quotes:
+            parts += [quote.quote, quote.attribution]
+        return "\n".join(parts)

@@ -1,0 +1,488 @@
+"""HTML articles: a page saved from the old site, or an HTML file written by hand.
+
+The first <h1> (else the page's <title>) is the title; <h2> and <h3> are headings (<h4>-<h6>
+become <h3>); <p>, <ul>/<ol> with <li>, and <blockquote> carry the text. Bold, italic and
+links to web, e-mail and phone addresses are kept; everything else keeps its text and
+loses its markup. Navigation, forms, scripts, sidebars and page footers are left out.
+Parsed with the standard library's html.parser, which never fails on broken markup.
+"""
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from django.utils.html import escape
+
+from carter_site.richtext import sanitise_html
+
+from .document import Block, Inline
+from .sources import ImportFailure
+from .structure import assemble, draft_title_from
+from .text import collapse_spaces, first_letter, is_wholly_quoted, matching_key, unquote, words_of
+
+VOID_TAGS = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+SKIPPED_TAGS = {
+    "head", "script", "style", "noscript", "template", "nav", "form", "iframe", "svg", "math",
+    "button", "select", "textarea", "object", "embed", "aside", "canvas", "video", "audio", "map",
+    "footer", "dialog", "title",
+}  # fmt: skip
+INLINE_TAGS = {
+    "span", "font", "u", "small", "big", "mark", "abbr", "acronym", "cite", "code", "kbd", "samp",
+    "var", "sup", "sub", "time", "label", "q", "s", "strike", "del", "ins", "tt", "bdi", "bdo",
+    "data", "dfn", "nobr",
+}  # fmt: skip
+STRONG_TAGS = {"strong", "b"}
+EMPHASIS_TAGS = {"em", "i"}
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Opening one of these closes an open <p>, as browsers do.
+CLOSES_PARAGRAPH = {
+    "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figure",
+    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "nav", "ol", "p",
+    "pre", "section", "table", "ul",
+}  # fmt: skip
+LINK_SCHEMES = {"http", "https", "mailto", "tel"}
+DASH_START = re.compile(r"^[-–—]\s*(?=[^\W\d_])")
+_SPACES = re.compile(r"\s+")
+
+
+class Node:
+    __slots__ = ("attrs", "children", "parent", "tag")
+
+    def __init__(self, tag, attrs=None, parent=None):
+        self.tag, self.attrs, self.parent, self.children = tag, attrs or {}, parent, []
+
+    def elements(self):
+        return [child for child in self.children if isinstance(child, Node)]
+
+    def find(self, tag):
+        for child in self.elements():
+            if child.tag == tag:
+                return child
+            found = child.find(tag)
+            if found is not None:
+                return found
+        return None
+
+    def text(self):
+        parts = []
+        for child in self.children:
+            if isinstance(child, Node):
+                if child.tag not in SKIPPED_TAGS or child.tag in ("head", "title"):
+                    parts.append(child.text())
+            else:
+                parts.append(child)
+        return "".join(parts)
+
+
+class TreeBuilder(HTMLParser):
+    """A forgiving tree of the document: unclosed <p> and <li> close where browsers close them."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#root")
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        if tag in CLOSES_PARAGRAPH:
+            self._close_open("p", stop_at={"blockquote", "li", "td", "th", "div", "section", "article"})
+            # A heading holds a line of text, never a block: an unclosed <h2> ends where one starts.
+            for heading in HEADING_TAGS:
+                self._close_open(heading, stop_at=CLOSES_PARAGRAPH - HEADING_TAGS)
+        if tag == "li":
+            self._close_open("li", stop_at={"ul", "ol"})
+        if tag in ("dt", "dd"):
+            self._close_open("dt", stop_at={"dl"})
+            self._close_open("dd", stop_at={"dl"})
+        if tag in ("td", "th"):
+            self._close_open("td", stop_at={"tr", "table"})
+            self._close_open("th", stop_at={"tr", "table"})
+        if tag == "tr":
+            self._close_open("tr", stop_at={"table"})
+        node = Node(tag, {name: value or "" for name, value in attrs}, self.stack[-1])
+        self.stack[-1].children.append(node)
+        if tag not in VOID_TAGS:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID_TAGS and self.stack[-1].tag == tag:
+            self.stack.pop()
+
+    def handle_endtag(self, tag):
+        for position in range(len(self.stack) - 1, 0, -1):
+            if self.stack[position].tag == tag:
+                del self.stack[position:]
+                return
+
+    def handle_data(self, data):
+        self.stack[-1].children.append(data)
+
+    def _close_open(self, tag, stop_at):
+        for position in range(len(self.stack) - 1, 0, -1):
+            current = self.stack[position].tag
+            if current == tag:
+                del self.stack[position:]
+                return
+            if current in stop_at:
+                return
+
+
+class Flow:
+    """Inline text and markup, cut into paragraphs at <br> (or joined with a space)."""
+
+    def __init__(self, breaks=True):
+        self.breaks = breaks
+        self.segments = []
+        self._reset()
+
+    def _reset(self):
+        self.html, self.text, self.phone = [], [], ""
+
+    def add_text(self, data):
+        data = _SPACES.sub(" ", data)
+        self.html.append(escape(data))
+        self.text.append(data)
+
+    def add_markup(self, markup):
+        self.html.append(markup)
+
+    def add_break(self):
+        if self.breaks:
+            self._end_segment()
+        else:
+            self.add_text(" ")
+
+    def _end_segment(self):
+        text = collapse_spaces("".join(self.text))
+        if text and any(char.isalnum() for char in text):
+            html = sanitise_html("".join(self.html).strip())
+            self.segments.append((Inline(text=text, html=html), self.phone))
+        self._reset()
+
+    def finish(self):
+        self._end_segment()
+        segments, self.segments = self.segments, []
+        return segments
+
+
+class Reader:
+    def __init__(self):
+        self.blocks = []
+        self.flow = Flow()
+        self.images = 0
+        self.tables = 0
+        self.nested_lists = 0
+        self.dropped_links = []
+
+    # Blocks
+
+    def flush(self):
+        for inline, phone in self.flow.finish():
+            self.blocks.append(Block(Block.PARAGRAPH, inline, phone_link=phone))
+
+    def walk(self, node):
+        for child in node.children:
+            if isinstance(child, Node):
+                self.element(child)
+            else:
+                self.flow.add_text(child)
+
+    def element(self, node):
+        tag = node.tag
+        if tag in SKIPPED_TAGS:
+            return
+        if tag == "br":
+            self.flush()
+        elif tag == "img":
+            self.images += 1
+        elif tag in INLINE_TAGS or tag in STRONG_TAGS or tag in EMPHASIS_TAGS or tag == "a":
+            self.inline_element(node, self.flow)
+        elif tag in HEADING_TAGS:
+            self.flush()
+            flow = Flow(breaks=False)
+            self.inline_children(node, flow)
+            for inline, _ in flow.finish():
+                level = min(int(tag[1]), 3)
+                self.blocks.append(Block(Block.HEADING, inline, level=level, explicit_level=True))
+        elif tag == "p":
+            self.flush()
+            self.paragraphs(node)
+        elif tag in ("ul", "ol"):
+            self.flush()
+            items = self.list_items(node)
+            if items:
+                self.blocks.append(Block(Block.LIST, items=items, ordered=tag == "ol"))
+        elif tag == "blockquote":
+            self.flush()
+            self.quote(node)
+        elif tag == "figure" and node.find("blockquote") is not None:
+            self.flush()
+            caption = node.find("figcaption")
+            self.quote(node.find("blockquote"), caption=caption.text() if caption is not None else "")
+        elif tag == "table":
+            self.flush()
+            self.table(node)
+        elif tag == "hr":
+            self.flush()
+        else:  # div, section, article, header, dl, dt, dd, details, summary, li out of a list…
+            self.flush()
+            self.walk(node)
+            self.flush()
+
+    def paragraphs(self, node):
+        flow = Flow()
+        self.inline_children(node, flow)
+        for inline, phone in flow.finish():
+            self.blocks.append(Block(Block.PARAGRAPH, inline, phone_link=phone))
+
+    def list_items(self, node):
+        items = []
+        for child in node.elements():
+            if child.tag in ("ul", "ol"):
+                self.nested_lists += 1
+                items += self.list_items(child)
+                continue
+            flow = Flow(breaks=False)
+            nested = []
+            for grandchild in child.children:
+                if isinstance(grandchild, Node) and grandchild.tag in ("ul", "ol"):
+                    nested.append(grandchild)
+                elif isinstance(grandchild, Node):
+                    self.inline_element(grandchild, flow)
+                else:
+                    flow.add_text(grandchild)
+            items += [inline for inline, _ in flow.finish()]
+            for inner in nested:
+                self.nested_lists += 1
+                items += self.list_items(inner)
+        return items
+
+    def quote(self, node, caption=""):
+        paragraphs, attribution = [], collapse_spaces(caption)
+        flow = Flow()
+        for child in node.children:
+            if isinstance(child, Node) and child.tag in ("footer", "cite", "figcaption"):
+                attribution = collapse_spaces(child.text())
+            elif isinstance(child, Node) and child.tag not in INLINE_TAGS | STRONG_TAGS | EMPHASIS_TAGS | {
+                "a",
+                "br",
+            }:
+                paragraphs += [inline for inline, _ in flow.finish()]
+                inner = Flow()
+                if child.tag == "p":
+                    self.inline_children(child, inner)
+                else:
+                    self.inline_element(child, inner)
+                paragraphs += [inline for inline, _ in inner.finish()]
+            elif isinstance(child, Node):
+                self.inline_element(child, flow)
+            else:
+                flow.add_text(child)
+        paragraphs += [inline for inline, _ in flow.finish()]
+        if not attribution and len(paragraphs) > 1 and is_dash_line(paragraphs[-1].text):
+            attribution = paragraphs.pop().text
+        attribution = DASH_START.sub("", attribution).strip()
+        if paragraphs:
+            self.blocks.append(
+                Block(
+                    Block.QUOTE,
+                    paragraphs=[Inline.plain(unquote(paragraph.text)) for paragraph in paragraphs],
+                    attribution=attribution,
+                )
+            )
+
+    def table(self, node):
+        self.tables += 1
+        rows = []
+
+        def collect(current):
+            for child in current.elements():
+                if child.tag == "tr":
+                    rows.append(child)
+                elif child.tag not in ("td", "th"):
+                    collect(child)
+
+        collect(node)
+        for row in rows:
+            cells = [collapse_spaces(cell.text()) for cell in row.elements() if cell.tag in ("td", "th")]
+            text = " – ".join(cell for cell in cells if cell)
+            if text:
+                self.blocks.append(Block(Block.PARAGRAPH, Inline.plain(text)))
+
+    # Inline
+
+    def inline_children(self, node, flow):
+        for child in node.children:
+            if isinstance(child, Node):
+                self.inline_element(child, flow)
+            else:
+                flow.add_text(child)
+
+    def inline_element(self, node, flow):
+        tag = node.tag
+        if tag in SKIPPED_TAGS:
+            return
+        if tag == "br":
+            flow.add_break()
+        elif tag == "img":
+            self.images += 1
+        elif tag in STRONG_TAGS or tag in EMPHASIS_TAGS:
+            name = "strong" if tag in STRONG_TAGS else "em"
+            flow.add_markup(f"<{name}>")
+            self.inline_children(node, flow)
+            flow.add_markup(f"</{name}>")
+        elif tag == "a":
+            self.link(node, flow)
+        elif tag in INLINE_TAGS:
+            self.inline_children(node, flow)
+        else:  # a block inside inline text (<div> in a <p>, <p> in an <li>): a break around it
+            flow.add_break()
+            self.inline_children(node, flow)
+            flow.add_break()
+
+    def link(self, node, flow):
+        href = node.attrs.get("href", "").strip()
+        scheme = urlsplit(href).scheme.lower() if href else ""
+        if scheme not in LINK_SCHEMES:
+            if href and not href.startswith("#"):
+                self.dropped_links.append(href)
+            self.inline_children(node, flow)
+            return
+        if scheme == "tel":
+            flow.phone = href[len("tel:") :]
+        flow.add_markup(f'<a href="{escape(href)}">')
+        self.inline_children(node, flow)
+        flow.add_markup("</a>")
+
+
+def is_dash_line(text):
+    return bool(DASH_START.match(text)) and len(text) <= 120 and len(words_of(text)) <= 15
+
+
+def parse_html(source, known_numbers=None):
+    builder = TreeBuilder()
+    builder.feed(source.text)
+    builder.close()
+    document = builder.root
+    root = document.find("article") or document.find("main") or document.find("body") or document
+
+    reader = Reader()
+    reader.walk(root)
+    reader.flush()
+    blocks = attach_dash_attributions(reader.blocks)
+    warnings = []
+
+    title, from_first_sentence, blocks = take_title(document, blocks, warnings)
+    for block in blocks:
+        if block.kind == Block.HEADING and block.level == 1:
+            block.level = 2
+    if reader.images:
+        warnings.append(
+            f"{reader.images} image(s) were not imported. Add pictures in the editor, each with a "
+            "description for people who cannot see it."
+        )
+    if reader.tables:
+        warnings.append(
+            f"{reader.tables} table(s) were turned into paragraphs, one per row. Rebuild them in the "
+            "editor if the layout matters."
+        )
+    if reader.nested_lists:
+        warnings.append("Lists inside lists were flattened into one list. Check their order in the editor.")
+    if reader.dropped_links:
+        shown = ", ".join(reader.dropped_links[:5]) + (" …" if len(reader.dropped_links) > 5 else "")
+        warnings.append(
+            f"{len(reader.dropped_links)} link(s) pointed to pages of the old site ({shown}). Their text "
+            "was kept without the link; add links to the new pages in the editor."
+        )
+    return assemble(
+        name=source.name,
+        source_format=source.format,
+        title=title,
+        title_from_first_sentence=from_first_sentence,
+        blocks=blocks,
+        warnings=warnings,
+        infer_levels=False,
+        known_numbers=known_numbers,
+    )
+
+
+def attach_dash_attributions(blocks):
+    """A quotation (a <blockquote>, or a wholly quoted <p>) followed by a '– Name' paragraph."""
+    result, index = [], 0
+    while index < len(blocks):
+        block = blocks[index]
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        is_quotation = (block.kind == Block.QUOTE and not block.attribution) or (
+            block.kind == Block.PARAGRAPH and is_wholly_quoted(block.text)
+        )
+        if (
+            is_quotation
+            and following is not None
+            and following.kind == Block.PARAGRAPH
+            and is_dash_line(following.text)
+        ):
+            paragraphs = block.paragraphs or [Inline.plain(unquote(block.text))]
+            attribution = DASH_START.sub("", following.text).strip()
+            result.append(Block(Block.QUOTE, paragraphs=paragraphs, attribution=attribution))
+            index += 2
+            continue
+        result.append(block)
+        index += 1
+    return result
+
+
+def take_title(document, blocks, warnings):
+    """The first <h1>, else the page's <title>, else the first sentence (to be confirmed)."""
+    position = next(
+        (index for index, block in enumerate(blocks) if block.kind == Block.HEADING and block.level == 1),
+        None,
+    )
+    if position is not None:
+        title = blocks[position].text
+        before = [block for block in blocks[:position] if block.text.strip()]
+        if before:
+            shown = "; ".join(f"“{block.text[:60]}”" for block in before[:3])
+            warnings.append(
+                f"Text above the title was left out, as page furniture from the old site: {shown}."
+            )
+        rest = blocks[position + 1 :]
+    else:
+        heading = document.find("h1")
+        page_title = document.find("title")
+        title = collapse_spaces(heading.text()) if heading is not None else ""
+        if not title and page_title is not None:
+            title = collapse_spaces(page_title.text())
+            # "What to expect | The Carter Treatment Center" -> "What to expect"
+            title = re.split(r"\s+[|·•]\s+", title)[0].strip()
+        rest = blocks
+    if title and first_letter(title):
+        repeated = rest and rest[0].kind in (Block.HEADING, Block.PARAGRAPH)
+        if repeated and matching_key(rest[0].text) == matching_key(title):
+            rest = rest[1:]
+        return title, False, rest
+    first = next((block for block in rest if block.kind == Block.PARAGRAPH), None)
+    title = draft_title_from(first.text) if first is not None else ""
+    if not title:
+        raise ImportFailure(
+            "No recognisable title: the page has no <h1> heading, no <title> and no paragraph to take "
+            "one from."
+        )
+    warnings.append(
+        f"The page has no <h1> or <title>, so the title “{title}” was taken from its first sentence. "
+        "Confirm or change it (and the address) before publishing."
+    )
+    return title, True, rest

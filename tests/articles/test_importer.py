@@ -1,0 +1,907 @@
+"""The article importer (articles.importing): reading files, finding their parts, saving them.
+
+Fixtures are in tests/fixtures/importing, one per variant of the format. The real sample
+article is imported too when the shared samples folder sits next to the repository.
+"""
+
+import codecs
+import html
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.utils.html import strip_tags
+
+from articles.importing import (
+    MAX_FILE_BYTES,
+    ImportFailure,
+    decode_source,
+    import_source,
+    parse_source,
+    read_source,
+)
+from articles.importing import writer as import_writer
+from articles.models import Article, ArticleLocation
+from carter_site.models import SiteSettings
+from faqs.models import FAQ, ArticleFAQ, Topic
+from testimonials.models import ArticleTestimonial, Testimonial
+from tests.factories import ArticleFactory, FAQFactory, LocationFactory, TopicFactory
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "importing"
+REPOSITORY = Path(__file__).resolve().parents[2]
+SAMPLES = Path(os.environ.get("CARTER_SAMPLES_DIR") or REPOSITORY.parent / "shared" / "samples")
+SAMPLE = SAMPLES / "what-to-expect-from-iop.txt"
+
+ALLOWED_BODY_TAGS = {"h2", "h3", "p", "ul", "ol", "li", "strong", "em", "a"}
+
+
+def fixture_source(name, data=None):
+    return decode_source(name, (FIXTURES / name).read_bytes() if data is None else data)
+
+
+def parse_fixture(name):
+    return parse_source(fixture_source(name))
+
+
+def parse_text(text, name="article.txt"):
+    return parse_source(decode_source(name, text.encode()))
+
+
+def import_fixture(name, **options):
+    return import_source(fixture_source(name), **options)
+
+
+def list_items(parsed):
+    return [[item.text for item in block.items] for block in parsed.blocks if block.kind == "list"]
+
+
+def paragraphs(parsed):
+    return [block.text for block in parsed.blocks if block.kind == "paragraph"]
+
+
+def tags_in(markup):
+    return set(re.findall(r"<([a-z0-9]+)[\s>]", markup))
+
+
+def visible_text(markup):
+    return " ".join(html.unescape(strip_tags(markup)).split())
+
+
+@pytest.fixture
+def locations(db):
+    return {
+        name: LocationFactory(name=name, slug=name.lower(), city=name)
+        for name in ("Alpharetta", "Jefferson", "Atlanta")
+    }
+
+
+# --- Plain text: blank lines between paragraphs, repeated title ------------------------------
+
+
+class TestBlankLineArticleBehaviour:
+    @pytest.fixture
+    def parsed(self):
+        return parse_fixture("repeated-title-blank-lines.txt")
+
+    def test_a_repeated_title_is_the_title_once_and_not_in_the_body(self, parsed):
+        assert parsed.title == "Evening IOP: Treatment After the Workday"
+        assert not parsed.title_from_first_sentence
+        assert "Treatment After the Workday" not in parsed.body_text
+        assert paragraphs(parsed)[0].startswith("Some weeks the hardest part of the day")
+
+    def test_title_case_lines_are_headings_including_ones_ending_in_question_mark_or_full_stop(self, parsed):
+        assert parsed.sections == [
+            (2, "Who the Evening Track Serves"),
+            (2, "What an Evening Looks Like"),
+            (3, "Check-In"),
+            (3, "Group Work"),
+            (3, "Closing Plan"),
+            (2, "Is It Really Enough?"),
+            (2, "Nobody Does This Alone."),
+            (2, "Your Next Step"),
+        ]
+        assert "<h3>Check-In</h3>" in parsed.body_html
+        assert "<h2>Is It Really Enough?</h2>" in parsed.body_html
+
+    def test_indented_bullets_and_dash_bullets_become_lists(self, parsed):
+        assert list_items(parsed) == [
+            [
+                "Shift workers who finish by late afternoon",
+                "Parents who want the mornings with their children",
+                "Professionals who cannot step away from meetings",
+            ],
+            [
+                "Cravings that arrive at the end of a long day",
+                "Saying “no” without a long explanation",
+                "Sleep, and what gets in its way",
+            ],
+        ]
+        assert "<ul><li>Shift workers who finish by late afternoon</li>" in parsed.body_html
+
+    def test_faq_section_questions_take_the_paragraphs_and_lists_under_them(self, parsed):
+        assert parsed.faq_headings == ["FAQs: Questions About the Evening Track"]
+        assert [faq.question for faq in parsed.faqs] == [
+            "Can I switch to mornings later?",
+            "What if I have to travel for work?",
+            "What should I bring to the first evening?",
+        ]
+        switch, travel, bring = parsed.faqs
+        assert switch.answer_html.startswith("<p>Yes. Many people start in the evening")
+        assert travel.answer_html.count("<p>") == 2
+        assert "telehealth check-in" in travel.answer_text
+        assert "<li>A photo ID and your insurance card</li>" in bring.answer_html
+
+    def test_faq_section_ends_at_the_next_title_case_heading(self, parsed):
+        assert parsed.sections[-1] == (2, "Your Next Step")
+        assert "A short conversation is enough to begin." in parsed.body_text
+        assert all("short conversation" not in faq.answer_text for faq in parsed.faqs)
+
+    def test_faq_text_is_not_repeated_in_the_body(self, parsed):
+        for faq in parsed.faqs:
+            assert faq.question not in parsed.body_text
+            assert visible_text(faq.answer_html) not in visible_text(parsed.body_html)
+        assert "FAQs: Questions About" not in parsed.body_text
+
+    def test_a_quoted_paragraph_with_a_dash_line_is_a_client_quote_kept_out_of_the_body(self, parsed):
+        [quote] = parsed.quotes
+        assert quote.quote == (
+            "I came in thinking I would hide at the back of the room. By the second week I was the one "
+            "saving a chair for the new person."
+        )
+        assert quote.attribution == "Former client, 2023"
+        assert "saving a chair" not in parsed.body_text
+        assert "Former client" not in parsed.body_text
+
+    def test_the_closing_call_to_action_is_left_out_and_reported(self, parsed):
+        assert parsed.calls_to_action == [
+            "📞 Call (470) 284-1834 to ask about the evening track in Alpharetta."
+        ]
+        assert "284-1834" not in parsed.body_text
+        assert "📞" not in parsed.body_html
+
+    def test_emoji_curly_quotes_dashes_and_non_breaking_spaces_come_through_cleanly(self, parsed):
+        body = visible_text(parsed.body_html)
+        assert "lights go off. 🌙 If that is" in body
+        assert "Saying “no” without" in body
+        assert "you show up — and we make" in body
+        assert "about three hours" in body  # a non-breaking space in the file, an ordinary one here
+        assert "\u00a0" not in parsed.body_html
+
+    def test_summary_is_the_first_paragraph(self, parsed):
+        assert parsed.summary == (
+            "Some weeks the hardest part of the day starts when the office lights go off. 🌙 If that is "
+            "when the pull to drink or use gets loudest, the evening track was built for you."
+        )
+
+    def test_body_is_only_headings_paragraphs_and_lists(self, parsed):
+        assert tags_in(parsed.body_html) == {"h2", "h3", "p", "ul", "li"}
+
+    @pytest.mark.parametrize(
+        "encode",
+        [
+            pytest.param(lambda text: codecs.BOM_UTF8 + text.replace("\n", "\r\n").encode(), id="bom-crlf"),
+            pytest.param(lambda text: text.replace("\n", "\r").encode(), id="old-mac-cr"),
+            pytest.param(lambda text: text.encode("utf-16"), id="utf-16-with-bom"),
+        ],
+    )
+    def test_byte_order_marks_and_windows_line_endings_read_the_same(self, parsed, encode):
+        text = (FIXTURES / "repeated-title-blank-lines.txt").read_text(encoding="utf-8")
+        other = parse_source(fixture_source("repeated-title-blank-lines.txt", encode(text)))
+        assert other.title == parsed.title
+        assert other.body_html == parsed.body_html
+        assert [(faq.question, faq.answer_html) for faq in other.faqs] == [
+            (faq.question, faq.answer_html) for faq in parsed.faqs
+        ]
+        assert other.quotes == parsed.quotes
+
+
+# --- Plain text: one paragraph per line, no blank lines --------------------------------------
+
+
+class TestOneParagraphPerLineBehaviour:
+    @pytest.fixture
+    def parsed(self):
+        return parse_fixture("one-paragraph-per-line.txt")
+
+    def test_every_line_is_its_own_paragraph_heading_or_bullet(self, parsed):
+        assert parsed.title == "Coming Back to IOP After Time Away"
+        assert paragraphs(parsed)[:3] == [
+            "Leaving treatment early is more common than most people think, and it does not cancel the "
+            "work you already did.",
+            "This page is for anyone who started an intensive outpatient program, stepped away, and is "
+            "wondering whether the door is still open.",
+            "It is.",
+        ]
+        assert parsed.sections == [(2, "Why People Step Away"), (2, "What Returning Looks Like")]
+
+    def test_star_and_en_dash_bullets_become_lists(self, parsed):
+        assert list_items(parsed) == [
+            [
+                "Feeling embarrassed about a slip",
+                "Worrying that the group would judge you",
+                "Not knowing how to start the conversation",
+            ],
+            [
+                "The skills return faster than they expected",
+                "The group is glad to see them",
+                "Admitting a setback takes less courage the second time",
+            ],
+        ]
+
+    def test_faq_section_runs_to_the_end_of_the_file(self, parsed):
+        assert [(faq.question, faq.answer_text) for faq in parsed.faqs] == [
+            (
+                "Do I have to repeat the whole program?",
+                "Not necessarily. Your counselor looks at how long you were away and what has changed, then "
+                "suggests a length that fits.",
+            ),
+            (
+                "Will my insurance cover a second admission?",
+                "Many plans do. We check your benefits again before your first day back, so there are no "
+                "surprises.",
+            ),
+            (
+                "Can I return to a different location?",
+                "Yes. You can move between our Jefferson and Atlanta groups if one is easier to reach now.",
+            ),
+        ]
+
+    def test_a_call_line_with_the_number_is_left_out(self, parsed):
+        assert parsed.calls_to_action == [
+            "Call (470) 284-1834 to talk about coming back, with no pressure to decide on the phone."
+        ]
+        assert all("no pressure to decide" not in faq.answer_text for faq in parsed.faqs)
+
+
+# --- Plain text: other variants ---------------------------------------------------------------
+
+
+def test_without_a_title_line_the_first_sentence_is_a_draft_title_flagged_for_the_editor():
+    parsed = parse_fixture("missing-title.txt")
+    assert parsed.title == "Asking for help can feel like admitting defeat"
+    assert parsed.title_from_first_sentence
+    assert any("taken from its first sentence" in warning for warning in parsed.warnings)
+    # The sentence stays in the article: nothing is lost.
+    assert paragraphs(parsed)[0].startswith("Asking for help can feel like admitting defeat. Most people")
+    assert parsed.sections == [(2, "The First Phone Call"), (2, "Checking Your Benefits")]
+
+
+def test_lines_cut_in_the_middle_of_a_sentence_are_joined():
+    parsed = parse_fixture("hard-wrapped-lines.txt")
+    assert paragraphs(parsed) == [
+        "When alcohol or other substances have been doing the work of helping you fall asleep, the first "
+        "weeks without them can bring restless nights. That is normal, and it usually improves.",
+        "If sleep does not improve after a few weeks, tell your counselor. Poor sleep is worth treating in "
+        "its own right.",
+    ]
+    assert list_items(parsed) == [
+        [
+            "Keep the same wake-up time every day, including weekends, even after a short night",
+            "Put the phone in another room an hour before bed",
+            "Save the bedroom for sleep, not for work email",
+        ]
+    ]
+
+
+def test_faq_questions_written_in_title_case_are_still_questions_in_an_faq_section():
+    parsed = parse_text(
+        "Starting Next Week\n\nA short note before your first day.\n\n"
+        "FAQ\n\nWhat Time Should I Arrive?\n\nTen minutes early, so the first session starts calmly.\n\n"
+        "Where Do I Park?\n\nIn the lot behind the building.\n\nSee You Soon\n\nWe are glad you are coming.\n"
+    )
+    assert [(faq.question, faq.answer_text) for faq in parsed.faqs] == [
+        ("What Time Should I Arrive?", "Ten minutes early, so the first session starts calmly."),
+        ("Where Do I Park?", "In the lot behind the building."),
+    ]
+    assert parsed.sections == [(2, "See You Soon")]
+
+
+def test_a_title_case_question_is_a_heading_and_a_sentence_case_one_a_paragraph_outside_faqs():
+    parsed = parse_text(
+        "Morning Or Evening\n\nBoth tracks cover the same ground.\n\nWhich Track Fits You?\n\n"
+        "Think about when your cravings are strongest. Is it after work?\n\nDoes that sound familiar?\n"
+    )
+    assert parsed.sections == [(2, "Which Track Fits You?")]
+    assert "Does that sound familiar?" in paragraphs(parsed)
+    assert parsed.faqs == []
+
+
+def test_an_attribution_on_the_same_line_as_the_quote():
+    parsed = parse_text(
+        "Small Wins\n\nProgress rarely looks dramatic.\n\n"
+        "“The first good week felt strange, then it felt like mine.” – Former evening-track client\n"
+    )
+    assert [(quote.quote, quote.attribution) for quote in parsed.quotes] == [
+        ("The first good week felt strange, then it felt like mine.", "Former evening-track client")
+    ]
+    assert "felt like mine" not in parsed.body_text
+
+
+def test_a_quote_over_several_paragraphs_is_one_testimonial():
+    parsed = parse_text(
+        "In Their Words\n\nA client agreed to share this.\n\n"
+        "“I kept telling myself I was fine because I never missed work.\n\n"
+        "“Group showed me how many people were doing the same thing.”\n\n"
+        "— Former client, 2024\n"
+    )
+    [quote] = parsed.quotes
+    assert quote.quote == (
+        "I kept telling myself I was fine because I never missed work.\n\n"
+        "Group showed me how many people were doing the same thing."
+    )
+    assert quote.attribution == "Former client, 2024"
+
+
+def test_a_quoted_paragraph_without_a_dash_line_stays_in_the_body_with_a_warning():
+    parsed = parse_text(
+        "What People Say\n\nWe hear this often:\n\n“I thought I had to lose everything before I could ask.”\n\n"
+        "You do not.\n"
+    )
+    assert parsed.quotes == []
+    assert "“I thought I had to lose everything before I could ask.”" in paragraphs(parsed)
+    assert any("has no line naming who said it" in warning for warning in parsed.warnings)
+
+
+def test_a_list_of_dash_items_after_a_quote_is_a_list_not_an_attribution():
+    parsed = parse_text(
+        "Why It Matters\n\n“Recovery is a practice, not a finish line.”\n\n- Practice daily\n- Ask for help\n"
+    )
+    assert parsed.quotes == []
+    assert list_items(parsed) == [["Practice daily", "Ask for help"]]
+
+
+def test_marked_headings_and_numbered_items():
+    parsed = parse_text(
+        "# Your First Week\n\nHere is the order of things.\n\n## Before Day One\n\n"
+        "1. Verify your benefits\n2. Choose a track\n\n### Paperwork\n\nBring your ID.\n"
+    )
+    assert parsed.title == "Your First Week"
+    assert parsed.sections == [(2, "Before Day One"), (3, "Paperwork")]
+    assert "<ol><li>Verify your benefits</li><li>Choose a track</li></ol>" in parsed.body_html
+
+
+def test_sentence_case_short_lines_without_punctuation_are_headings_unless_a_list_follows():
+    parsed = parse_text(
+        "Getting started\n\nA few words first.\n\nWhat to bring\n\nYour ID and insurance card.\n\n"
+        "You might notice\n- More energy\n- Better sleep\n"
+    )
+    assert parsed.title == "Getting started"
+    assert parsed.sections == [(2, "What to bring")]
+    assert "You might notice" in paragraphs(parsed)
+
+
+def test_a_heading_with_nothing_under_it_is_kept_and_warned_about():
+    parsed = parse_text(
+        "Our Groups\n\nIntro text here.\n\nSupport Button\n\nHow Groups Work\n\nThey are small.\n"
+    )
+    assert parsed.sections == [(2, "Support Button"), (2, "How Groups Work")]
+    assert any("“Support Button” has no text under it" in warning for warning in parsed.warnings)
+
+
+def test_a_question_with_no_answer_stays_in_the_article():
+    parsed = parse_text(
+        "Notes\n\nA short page.\n\nFAQs\n\nIs there parking?\n\nCan I bring a friend?\n\nYes, to the first visit.\n"
+    )
+    assert [faq.question for faq in parsed.faqs] == ["Can I bring a friend?"]
+    assert "Is there parking?" in paragraphs(parsed)
+    assert any("“Is there parking?” has no answer" in warning for warning in parsed.warnings)
+
+
+def test_a_call_in_the_middle_of_the_article_stays_unless_it_starts_with_a_telephone():
+    parsed = parse_text(
+        "Paying for Treatment\n\nCall (470) 284-1834 and we check your benefits before you decide.\n\n"
+        "What Plans Cover\n\nMost commercial plans cover IOP.\n\n☎️ (470) 284-1834, any day of the week.\n\n"
+        "Next Steps\n\nBring your card to the first session.\n"
+    )
+    assert "Call (470) 284-1834 and we check your benefits before you decide." in paragraphs(parsed)
+    assert parsed.calls_to_action == ["☎️ (470) 284-1834, any day of the week."]
+
+
+def test_lines_of_pure_decoration_are_left_out_and_mentioned():
+    parsed = parse_text("A Quiet Morning\n\nFirst part.\n\n* * *\n\n🌿🌿🌿\n\nSecond part.\n")
+    assert paragraphs(parsed) == ["First part.", "Second part."]
+    assert any("2 line(s) without words" in warning for warning in parsed.warnings)
+
+
+def test_markup_typed_in_a_text_file_is_text_not_markup():
+    parsed = parse_text("Safe Text\n\nType <script>alert(1)</script> & <b>bold</b> if you like.\n")
+    assert "<script>" not in parsed.body_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in parsed.body_html
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+
+class TestHtmlPageBehaviour:
+    @pytest.fixture
+    def parsed(self):
+        return parse_fixture("full-page.html")
+
+    def test_title_headings_paragraphs_and_lists(self, parsed):
+        assert parsed.source_format == "html"
+        assert parsed.title == "When Anxiety and Substance Use Feed Each Other"
+        assert parsed.sections == [
+            (2, "How the Cycle Works"),
+            (3, "Signs You Might Notice"),
+            (2, "Treating Both at Once"),
+            (2, "Taking the First Step"),
+        ]
+        assert list_items(parsed) == [
+            ["Needing something to wind down every night", "Feeling shaky or on edge before the first drink"],
+            [
+                "Learn what your body does when worry rises",
+                "Practise a calming skill until it becomes automatic",
+            ],
+        ]
+        assert parsed.summary.startswith("Many people first reach for a drink")
+
+    def test_page_furniture_scripts_and_event_handlers_are_left_out(self, parsed):
+        body = parsed.body_html
+        for absent in (
+            "Home",
+            "Contact",
+            "trackVisit",
+            "never imported",
+            "All rights reserved",
+            "onclick",
+            "<img",
+        ):
+            assert absent not in body
+        assert tags_in(body) <= ALLOWED_BODY_TAGS
+
+    def test_emphasis_and_web_links_are_kept_links_to_old_pages_are_not(self, parsed):
+        body = parsed.body_html
+        assert "<strong>more</strong>" in body
+        assert "<em>wind down</em>" in body
+        assert '<a href="https://www.samhsa.gov/" rel="noopener noreferrer">understands both</a>' in body
+        assert "/approach" not in body
+        assert "approach page" in body
+        assert any("/approach" in warning for warning in parsed.warnings)
+        assert any("image" in warning for warning in parsed.warnings)
+
+    def test_faq_section_from_question_subheadings(self, parsed):
+        assert [(faq.question, faq.answer_text) for faq in parsed.faqs] == [
+            (
+                "Will I have to stop my anxiety medication?",
+                "No. Your prescriber stays part of your care, and we coordinate with them if you agree.",
+            ),
+            (
+                "Is group therapy hard when you are anxious?",
+                "It can feel hard at first. You can listen for as long as you need before you speak.",
+            ),
+        ]
+        assert "Frequently Asked Questions" not in parsed.body_text
+
+    def test_blockquote_with_footer_is_a_client_quote(self, parsed):
+        assert [(quote.quote, quote.attribution) for quote in parsed.quotes] == [
+            (
+                "I finally understood that the drinking was my way of handling panic. Once I had other tools, "
+                "I needed it less.",
+                "Former client, Atlanta, 2022",
+            )
+        ]
+        assert "handling panic" not in parsed.body_text
+
+    def test_call_to_action_with_a_phone_link_is_left_out(self, parsed):
+        assert parsed.calls_to_action == ["📞 Call (470) 284-1834 to talk with our admissions team."]
+        assert "tel:" not in parsed.body_html
+        assert "You can start with one conversation." in parsed.body_text
+
+
+def test_html_fragment_takes_its_title_from_the_page_title_and_a_dash_paragraph_as_attribution():
+    parsed = parse_fixture("fragment-with-page-title.html")
+    assert parsed.title == "Supporting a Partner Through IOP"
+    assert not parsed.title_from_first_sentence
+    assert parsed.sections == [(2, "What Helps"), (2, "What Gets in the Way")]
+    assert [(quote.quote, quote.attribution) for quote in parsed.quotes] == [
+        (
+            "My husband stopped asking where I had been and started asking how I was. That changed our evenings.",
+            "Family member of a client, Jefferson",
+        )
+    ]
+    assert "Old Site" not in parsed.body_text
+
+
+def test_html_without_any_title_takes_the_first_sentence():
+    parsed = parse_text(
+        "<p>Recovery rarely moves in a straight line. That is expected.</p>", name="note.html"
+    )
+    assert parsed.title == "Recovery rarely moves in a straight line"
+    assert parsed.title_from_first_sentence
+
+
+def test_broken_html_still_imports():
+    parsed = parse_text(
+        "<h1>Unclosed Tags<p>First paragraph<p>Second paragraph<ul><li>One<li>Two</ul><div><b>bold",
+        name="broken.html",
+    )
+    assert parsed.title == "Unclosed Tags"
+    assert paragraphs(parsed)[:2] == ["First paragraph", "Second paragraph"]
+    assert list_items(parsed) == [["One", "Two"]]
+
+
+# --- Bad input --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.txt", b"", "The file is empty"),
+        ("blank.txt", b"  \n\n\t\n", "The file is empty"),
+        ("only-spaces.txt", "\u00a0 \n \u00a0".encode(), "empty"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
+        ("control.txt", b"Title\n\x01\x02\x03 data", "not a text file"),
+        ("report.pdf", b"%PDF-1.7 ...", "PDF"),
+        ("article.docx", b"PK\x03\x04 whatever", "Word document"),
+        ("article.txt", b"PK\x03\x04 a zip renamed", "zip"),
+        ("latin.txt", "Café – “quoted”".encode("cp1252"), "not UTF-8"),
+    ],
+)
+def test_unreadable_files_are_refused_with_a_clear_message(name, data, message):
+    with pytest.raises(ImportFailure, match=message):
+        decode_source(name, data)
+
+
+def test_the_windows_1252_fixture_is_refused_as_not_utf8():
+    with pytest.raises(ImportFailure, match=r"not UTF-8 text.*Save as"):
+        fixture_source("windows-1252.txt")
+
+
+def test_the_empty_fixture_is_refused():
+    with pytest.raises(ImportFailure, match="empty"):
+        fixture_source("empty.txt")
+
+
+def test_a_20_megabyte_file_is_refused_without_reading_it_all():
+    big = io.BytesIO(b"A" * (20 * 1024 * 1024))
+    with pytest.raises(ImportFailure, match=r"20\.0 MB; the limit is 2\.0 MB"):
+        read_source("huge.txt", big, size=20 * 1024 * 1024)
+    unknown_size = io.BytesIO(b"A" * (MAX_FILE_BYTES + 10))
+    with pytest.raises(ImportFailure, match="the limit is"):
+        read_source("huge.txt", unknown_size)
+    assert unknown_size.tell() == MAX_FILE_BYTES + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- Bring a photo ID\n- Bring your card\n", "starts with a list"),
+        ("* * * * *\n\n---\n", "No recognisable title"),
+        ("12345\n\n2024\n", "No recognisable title"),
+        ("📞 Call (470) 284-1834 today.\n\nMore text.\n", "call-to-action"),
+    ],
+)
+def test_files_without_a_recognisable_title_are_refused(text, message):
+    with pytest.raises(ImportFailure, match=message):
+        parse_text(text)
+
+
+def test_the_starts_with_a_list_fixture_is_refused():
+    with pytest.raises(ImportFailure, match="No recognisable title"):
+        parse_fixture("starts-with-a-list.txt")
+
+
+def test_a_title_with_nothing_under_it_is_refused():
+    with pytest.raises(ImportFailure, match="no article text"):
+        parse_text("Just a Title\n")
+
+
+# --- Saving -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestSavingBehaviour:
+    def test_import_creates_a_draft_with_faqs_testimonial_and_the_locations_it_names(self, locations):
+        report = import_fixture("repeated-title-blank-lines.txt")
+        assert report.ok, report.error
+        article = Article.objects.get()
+        assert report.article_id == article.pk
+        assert report.action == "create"
+        assert article.title == "Evening IOP: Treatment After the Workday"
+        assert article.slug == "evening-iop-treatment-after-the-workday"
+        assert article.status == Article.Status.DRAFT
+        assert article.published_at is None
+        assert article.summary.startswith("Some weeks the hardest part of the day")
+        assert "<h3>Group Work</h3>" in article.body
+        assert [location.name for location in article.locations.all()] == ["Alpharetta"]
+        assert report.locations == ["Alpharetta"]
+
+        placements = list(ArticleFAQ.objects.filter(article=article).select_related("faq").order_by("order"))
+        assert [placement.faq.question for placement in placements] == [
+            "Can I switch to mornings later?",
+            "What if I have to travel for work?",
+            "What should I bring to the first evening?",
+        ]
+        assert all(not placement.faq.is_published for placement in placements)
+        assert {placement.faq.topic.name for placement in placements} == {"Imported"}
+        assert "<li>A list of any medications you take</li>" in placements[2].faq.answer
+
+        testimonial = Testimonial.objects.get()
+        assert testimonial.attribution == "Former client, 2023"
+        assert testimonial.quote.startswith("I came in thinking I would hide")
+        assert not testimonial.is_published
+        assert not testimonial.consent_on_file
+        assert ArticleTestimonial.objects.get().article == article
+
+        assert report.calls_to_action == [
+            "📞 Call (470) 284-1834 to ask about the evening track in Alpharetta."
+        ]
+        assert "call box" in report.call_to_action_note
+        assert any("unpublished" in warning and "FAQ" in warning for warning in report.warnings)
+        assert any("consent" in warning for warning in report.warnings)
+
+    def test_the_body_never_repeats_faq_or_quote_text(self, locations):
+        import_fixture("repeated-title-blank-lines.txt")
+        body = visible_text(Article.objects.get().body)
+        for faq in FAQ.objects.all():
+            assert faq.question not in body
+            assert visible_text(faq.answer) not in body
+        assert "saving a chair" not in body
+
+    def test_reimporting_updates_the_same_article_without_duplicating_anything(self, locations):
+        first = import_fixture("repeated-title-blank-lines.txt")
+        Article.objects.filter(pk=first.article_id).update(
+            body="<p>Edited by hand.</p>", author="Carter team"
+        )
+        second = import_fixture("repeated-title-blank-lines.txt")
+        assert second.ok, second.error
+        assert second.action == "update"
+        assert second.article_id == first.article_id
+        assert "is already a draft here" in second.warnings[0]
+        article = Article.objects.get()
+        assert "<h3>Group Work</h3>" in article.body
+        assert article.author == "Carter team"  # fields the file does not carry are kept
+        assert FAQ.objects.count() == 3
+        assert ArticleFAQ.objects.count() == 3
+        assert Testimonial.objects.count() == 1
+        assert ArticleTestimonial.objects.count() == 1
+        assert ArticleLocation.objects.count() == 1
+        assert [faq.status for faq in second.faqs] == ["existing", "existing", "existing"]
+
+    def test_reimport_finds_a_draft_whose_address_was_changed_by_its_title(self, locations):
+        first = import_fixture("repeated-title-blank-lines.txt")
+        Article.objects.filter(pk=first.article_id).update(slug="evening-iop")
+        second = import_fixture("repeated-title-blank-lines.txt")
+        assert second.article_id == first.article_id
+        assert Article.objects.get().slug == "evening-iop"
+
+    def test_a_published_article_is_never_overwritten(self, locations):
+        live = ArticleFactory(
+            title="Evening IOP: Treatment After the Workday",
+            slug="evening-iop-treatment-after-the-workday",
+            body="<p>Reviewed and live.</p>",
+        )
+        report = import_fixture("repeated-title-blank-lines.txt")
+        assert not report.ok
+        assert "already published" in report.error
+        live.refresh_from_db()
+        assert live.body == "<p>Reviewed and live.</p>"
+        assert FAQ.objects.count() == 0
+        assert Testimonial.objects.count() == 0
+
+    def test_an_existing_faq_is_placed_not_copied_matching_case_spaces_and_punctuation(self, locations):
+        existing = FAQFactory(
+            question="can I switch to  mornings later", answer="<p>Yes, at any time.</p>", is_published=True
+        )
+        report = import_fixture("repeated-title-blank-lines.txt")
+        assert FAQ.objects.count() == 3
+        existing.refresh_from_db()
+        assert existing.answer == "<p>Yes, at any time.</p>"  # published: its answer is kept
+        assert ArticleFAQ.objects.filter(faq=existing, order=0).exists()
+        assert report.faqs[0].status == "existing"
+        assert any("already exists with another answer" in warning for warning in report.warnings)
+
+    def test_an_unpublished_faq_used_nowhere_else_takes_the_files_answer(self, locations):
+        draft = FAQFactory(
+            question="Can I switch to mornings later?", answer="<p>Old.</p>", is_published=False
+        )
+        report = import_fixture("repeated-title-blank-lines.txt")
+        draft.refresh_from_db()
+        assert draft.answer.startswith("<p>Yes. Many people start in the evening")
+        assert report.faqs[0].status == "updated"
+
+    def test_faqs_go_to_the_topic_the_faq_heading_names(self, locations):
+        topic = TopicFactory(name="Returning to IOP", slug="returning-to-iop")
+        report = import_fixture("one-paragraph-per-line.txt")
+        assert report.ok, report.error
+        assert set(FAQ.objects.values_list("topic", flat=True)) == {topic.pk}
+        assert not Topic.objects.filter(slug="imported").exists()
+        assert sorted(report.locations) == ["Atlanta", "Jefferson"]
+
+    def test_locations_come_from_the_database_not_a_fixed_list(self, db):
+        roswell = LocationFactory(name="Roswell", slug="roswell")
+        report = import_source(
+            decode_source(
+                "a.txt", b"Meeting in Roswell\n\nOur Roswell group meets on Tuesdays in Alpharetta.\n"
+            )
+        )
+        assert report.locations == ["Roswell"]
+        assert list(Article.objects.get().locations.all()) == [roswell]
+
+    def test_a_location_named_only_in_the_call_to_action_is_linked_and_said_so(self, locations):
+        report = import_source(
+            decode_source(
+                "a.txt", b"A Calm Start\n\nYou are welcome here.\n\nCall (470) 284-1834 in Atlanta.\n"
+            )
+        )
+        assert report.locations == ["Atlanta (named only in the call-to-action)"]
+
+    def test_a_closing_paragraph_with_a_number_that_is_not_the_centers_stays_with_a_warning(self, db):
+        SiteSettings.objects.create(phone="(470) 555-0199")
+        LocationFactory(name="Roswell", slug="roswell", phone="(678) 555-0142")
+        report = import_source(
+            decode_source(
+                "a.txt",
+                b"A Calm Start\n\nYou are welcome here.\n\nCall (678) 555-0142 to reach the Roswell team.\n\n"
+                b"For referrals at any hour, the national helpline is 1-800-662-4357.\n",
+            )
+        )
+        article = Article.objects.get()
+        assert "national helpline is 1-800-662-4357" in article.body
+        assert report.calls_to_action == ["Call (678) 555-0142 to reach the Roswell team."]
+        assert "(470) 555-0199" in report.call_to_action_note
+        assert any(
+            "1-800-662-4357" in warning and "not one of the center's numbers" in warning
+            for warning in report.warnings
+        )
+
+    def test_a_dry_run_reports_everything_and_saves_nothing(self, locations):
+        report = import_fixture("repeated-title-blank-lines.txt", dry_run=True)
+        assert report.ok
+        assert report.verb == "Would create"
+        assert report.slug == "evening-iop-treatment-after-the-workday"
+        assert len(report.faqs) == 3
+        assert len(report.quotes) == 1
+        assert report.locations == ["Alpharetta"]
+        assert report.article_id is None
+        assert Article.objects.count() == 0
+        assert FAQ.objects.count() == 0
+        assert Testimonial.objects.count() == 0
+        assert not Topic.objects.exists()
+
+    def test_publishing_publishes_the_article_and_new_faqs_never_the_testimonials(self, locations):
+        report = import_fixture("repeated-title-blank-lines.txt", publish=True)
+        article = Article.objects.get()
+        assert article.status == Article.Status.PUBLISHED
+        assert article.published_at is not None
+        assert report.status == "published"
+        assert FAQ.objects.filter(is_published=True).count() == 3
+        assert not Testimonial.objects.filter(is_published=True).exists()
+
+    def test_nothing_is_left_behind_when_saving_fails_halfway(self, locations, monkeypatch):
+        def fail(*args, **kwargs):
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(import_writer, "place_testimonials", fail)
+        report = import_fixture("repeated-title-blank-lines.txt")
+        assert not report.ok
+        assert "unexpected" in report.error
+        assert Article.objects.count() == 0
+        assert FAQ.objects.count() == 0
+        assert Topic.objects.count() == 0
+
+    def test_html_import_saves_the_quote_with_the_location_its_attribution_names(self, locations):
+        report = import_fixture("full-page.html")
+        assert report.ok, report.error
+        testimonial = Testimonial.objects.get()
+        assert testimonial.attribution == "Former client, Atlanta, 2022"
+        assert testimonial.location == locations["Atlanta"]
+        assert report.locations == ["Atlanta"]
+        assert tags_in(Article.objects.get().body) <= ALLOWED_BODY_TAGS
+
+
+# --- The real sample --------------------------------------------------------------------------
+
+
+def normalised(text):
+    return " ".join(text.replace("\u00a0", " ").replace("\ufeff", "").split())
+
+
+def sentences_of(text):
+    """Every line of the file, bullets without their marker, cut at sentence ends."""
+    sentences = []
+    for line in text.splitlines():
+        line = normalised(re.sub(r"^\s*[•\-*–]\s+", "", line))
+        if line:
+            sentences += [part for part in re.split(r"(?<=[.!?])\s+", line) if part]
+    return sentences
+
+
+def outline_of(lines):
+    """What the sample says about itself, read line by line without the importer, so that the
+    project holds none of its sentences: the title (its first line, repeated on the next), the
+    FAQ heading, the questions after it (the only lines ending in '?' there), and the
+    call-to-action (its last line)."""
+    filled = [(index, normalised(line)) for index, line in enumerate(lines) if line.strip()]
+    faq_index, faq_heading = next((index, line) for index, line in filled if line.startswith("FAQ"))
+    return {
+        "title": filled[0][1],
+        "repeat": filled[1],
+        "faq_heading": faq_heading,
+        "questions": [line for index, line in filled if index > faq_index and line.endswith("?")],
+        "call": filled[-1][1],
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    not SAMPLE.is_file(),
+    reason=f"the shared sample article is not here ({SAMPLE}); set CARTER_SAMPLES_DIR to its folder",
+)
+def test_the_real_sample_article_imports_without_losing_or_repeating_text():
+    for name in ("Alpharetta", "Jefferson", "Atlanta"):
+        LocationFactory(name=name, slug=name.lower())
+    report = import_source(decode_source(SAMPLE.name, SAMPLE.read_bytes()))
+    assert report.ok, report.error
+    lines = SAMPLE.read_bytes().decode("utf-8-sig").splitlines()
+    outline = outline_of(lines)
+    repeat_index, repeat = outline["repeat"]
+
+    article = Article.objects.get()
+    assert article.title == outline["title"] == repeat
+    assert article.status == Article.Status.DRAFT
+    faqs = [placement.faq for placement in ArticleFAQ.objects.filter(article=article).order_by("order")]
+    assert len(outline["questions"]) == 6
+    assert [faq.question for faq in faqs] == outline["questions"]
+    assert report.faq_headings == [outline["faq_heading"]]
+    assert report.calls_to_action == [outline["call"]]
+    assert "(470) 284-1834" in outline["call"]
+    assert sorted(report.locations) == ["Atlanta (named only in the call-to-action)", "Jefferson"]
+    assert any(level == 3 for level, _ in report.sections)
+
+    # Everything the article keeps, in one text: its title, body, FAQs and quotes.
+    kept = normalised(
+        " ".join(
+            [
+                article.title,
+                visible_text(article.body),
+                *(f"{faq.question} {visible_text(faq.answer)}" for faq in faqs),
+                *(testimonial.quote for testimonial in Testimonial.objects.all()),
+            ]
+        )
+    )
+    # Left out on purpose, and reported: the repeated title line, the call-to-action, and
+    # the FAQ heading (the article page gives its FAQs a heading of its own).
+    left_out = {outline["call"], outline["faq_heading"]}
+    source = "\n".join(
+        line for index, line in enumerate(lines) if index != repeat_index and normalised(line) not in left_out
+    )
+    source_flat = normalised(" ".join(sentences_of(source)))
+
+    missing = [sentence for sentence in sentences_of(source) if sentence not in kept]
+    assert missing == []
+    repeated = [
+        sentence
+        for sentence in set(sentences_of(source))
+        if kept.count(sentence) > source_flat.count(sentence)
+    ]
+    assert repeated == []
+    assert "284-1834" not in kept
+
+
+# --- The documentation's example --------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_example_in_the_documentation_does_what_the_documentation_says():
+    docs = (REPOSITORY / "docs" / "importing.md").read_text(encoding="utf-8")
+    example = re.search(r"```text\n(.*?)```", docs, re.DOTALL).group(1)
+    LocationFactory(name="Alpharetta", slug="alpharetta")
+    report = import_source(decode_source("example.txt", example.encode()))
+    assert report.ok, report.error
+    assert report.title == "Evening IOP: Treatment After the Workday"
+    assert report.slug == "evening-iop-treatment-after-the-workday"
+    assert report.sections == [
+        (2, "Who the Evening Track Serves"),
+        (2, "What an Evening Looks Like"),
+        (3, "Check-In"),
+        (3, "Group Work"),
+        (2, "Is It Really Enough?"),
+    ]
+    assert len(report.faqs) == 2
+    assert [(quote.attribution, quote.status) for quote in report.quotes] == [("Former client, 2023", "new")]
+    assert report.locations == ["Alpharetta (named only in the call-to-action)"]
+    assert len(report.calls_to_action) == 1
+    assert "284-1834" not in Article.objects.get().body
