@@ -1,14 +1,42 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.db.models.functions import Coalesce, Now
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
+from articles.importing import FileReport, ImportFailure, check_batch, import_source, read_source
+from carter_site.history import HistoryAdmin
+from carter_site.publishing import SeoFields
 from faqs.admin import ArticleFAQInline
 from testimonials.admin import ArticleTestimonialInline
 
-from .models import Article, ArticleLocation
+from . import content_checks
+from .forms import ConfirmImportForm, ImportArticlesForm, make_payload, payload_limit
+from .models import Article, ArticleLocation, Clinician, PreviewLink
+from .views import ArticlePreviewView
+
+REVIEW_FIELDS = ("reviewed_by", "reviewed_on")
+
+
+class PreviewLinkInline(admin.TabularInline):
+    model = PreviewLink
+    extra = 0
+    fields = ["note", "shareable_address", "expires_at", "revoked", "created_by", "created_at"]
+    readonly_fields = ["shareable_address", "created_by", "created_at"]
+    verbose_name_plural = "shared preview links (for reviewers without an admin login)"
+
+    @admin.display(description="address to send")
+    def shareable_address(self, obj):
+        if not obj.pk:
+            return "Save to create the address."
+        state = "" if obj.is_active else " (no longer works)"
+        return format_html('<a href="{0}">{0}</a>{1}', obj.get_absolute_url(), state)
 
 
 class ArticleLocationInline(admin.TabularInline):
@@ -41,32 +69,339 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    title = "clinical review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("none", "Not reviewed"), ("reviewed", "Reviewed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(reviewed_by__isnull=True)
+        if self.value() == "reviewed":
+            return queryset.filter(reviewed_by__isnull=False)
+        return queryset
+
+
+@admin.register(Clinician)
+class ClinicianAdmin(HistoryAdmin):
+    list_display = ["name", "credentials", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "credentials"]
+
+
+class ImportArticlesAdminMixin:
+    """The "Import articles" page, reached from the article list (articles.importing does the work).
+
+    Upload one or more files, read the preview (a dry run of the real import), confirm, and
+    land on the list with a message per file. Only staff who may add articles get in.
+    """
+
+    import_template = "admin/articles/article/import.html"
+    change_list_template = "admin/articles/article/change_list.html"
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name=name), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        # The list template adds the button to whatever list template the admin had before
+        # (django-reversion's, with its "Recover deleted" button, or Django's own).
+        base = super().change_list_template or "admin/change_list.html"
+        extra_context = {"changelist_base_template": base, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST" and "payload" in request.POST:
+            return self.confirm_import(request)
+        if request.method != "POST":
+            return self.render_import(request, form=ImportArticlesForm())
+        form = ImportArticlesForm(request.POST, request.FILES)
+        if form.is_valid():
+            return self.preview_import(request, form.cleaned_data["files"])
+        return self.render_import(request, form=form)
+
+    def preview_import(self, request, uploads):
+        reports, sources, limit, carried = [], [], payload_limit(), 0
+        for upload in uploads:
+            try:
+                source = read_source(upload.name, upload, size=upload.size)
+            except ImportFailure as failure:
+                reports.append(FileReport(name=upload.name, dry_run=True, error=str(failure)))
+                continue
+            report = import_source(source, dry_run=True, user=request.user)
+            # Each file's share of the signed text, measured alone: a little more than in the
+            # whole, so the confirmation always fits in what Django accepts.
+            size = len(make_payload(request.user, [source]))
+            if report.ok and limit is not None and carried + size > limit:
+                report.error = (
+                    "There is too much text in this batch to carry to the confirmation. Import this "
+                    "file in another batch."
+                )
+            if report.ok:
+                sources.append(source)
+                carried += size
+            reports.append(report)
+        check_batch(reports)
+        payload = make_payload(request.user, sources) if sources else ""
+        return self.render_import(
+            request, form=ImportArticlesForm(), reports=reports, payload=payload, importable=len(sources)
+        )
+
+    def confirm_import(self, request):
+        form = ConfirmImportForm(request.POST, user=request.user)
+        if not form.is_valid():
+            for error in form.errors.get("payload", ["The preview could not be verified."]):
+                self.message_user(request, error, messages.ERROR)
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+        for source in form.cleaned_data["payload"]:
+            report = import_source(source, user=request.user)
+            self.report_import(request, report)
+        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+
+    def report_import(self, request, report):
+        if not report.ok:
+            self.message_user(
+                request, f"{report.name}: {report.error} Nothing was saved for this file.", messages.ERROR
+            )
+            return
+        article = Article.objects.get(pk=report.article_id)
+        if report.action == FileReport.CREATE:
+            self.log_addition(request, article, f"Imported from {report.name}.")
+            done = "imported as the draft"
+        else:
+            self.log_change(request, article, f"Updated from the imported file {report.name}.")
+            done = "updated the draft"
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[article.pk])
+        self.message_user(
+            request,
+            format_html(
+                '{}: {} “<a href="{}">{}</a>” ({} section(s), {} FAQ(s), {} quote(s)).',
+                report.name,
+                done,
+                url,
+                article.title,
+                len(report.sections),
+                len(report.faqs),
+                len(report.quotes),
+            ),
+            messages.SUCCESS,
+        )
+        if report.title_from_first_sentence:
+            self.message_user(
+                request,
+                f"“{article.title}”: the title was taken from the file's first sentence. Confirm or change it.",
+                messages.WARNING,
+            )
+        unpublished = sum(1 for faq in report.faqs if faq.status == "new" and not faq.is_published)
+        new_quotes = sum(1 for quote in report.quotes if quote.status == "new")
+        if unpublished or new_quotes:
+            self.message_user(
+                request,
+                f"“{article.title}”: {unpublished} new FAQ(s) and {new_quotes} new testimonial(s) were saved "
+                "unpublished. Review the FAQs, and record each client's written consent, before they can "
+                "appear on the article.",
+                messages.WARNING,
+            )
+
+    def render_import(self, request, *, form, reports=(), payload="", importable=0):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import articles",
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "has_view_permission": self.has_view_permission(request),
+            "form": form,
+            "reports": reports,
+            "payload": payload,
+            "importable": importable,
+        }
+        return TemplateResponse(request, self.import_template, context)
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "state", "published_at", "author", "updated_at"]
-    list_filter = [StateFilter, "status", "locations"]
+class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
+    list_display = ["title", "state", "review", "published_at", "author", "updated_at"]
+    list_filter = [StateFilter, ReviewFilter, "status", "locations"]
+    list_select_related = ["reviewed_by"]
     search_fields = ["title", "summary", "body", "author"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [ArticleLocationInline, ArticleFAQInline, ArticleTestimonialInline]
+    autocomplete_fields = ["reviewed_by"]
+    inlines = [ArticleLocationInline, ArticleFAQInline, ArticleTestimonialInline, PreviewLinkInline]
     actions = ["publish_selected", "unpublish_selected"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "review_status", "reading_level", "search_result_preview"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body", "author"]}),
+        (None, {"fields": ["title", "slug", "summary", "body", "author", "reading_level"]}),
         (
             "Publishing",
             {
                 "description": "Drafts are never public. A published article goes live at its publish "
-                "time and, if a take-down time is set, disappears then.",
+                "time and, if a take-down time is set, disappears then. Save, then use Preview to see "
+                "the saved article exactly as visitors will.",
                 "fields": ["status", "published_at", "expires_at", "created_at", "updated_at"],
             },
         ),
+        (
+            "Clinical review",
+            {
+                "description": "Set by a member of the Clinical reviewers group once a clinician has "
+                "checked what the article claims. Editing the text afterwards marks the review out of date.",
+                "fields": ["reviewed_by", "reviewed_on", "review_status"],
+            },
+        ),
         ("Picture", {"fields": ["hero_image", "hero_image_alt"]}),
-        ("Search engines", {"classes": ["collapse"], "fields": ["seo_title", "meta_description"]}),
+        (
+            "Search engines",
+            {"fields": ["seo_title", "meta_description", "search_result_preview"]},
+        ),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("body")
+
+    # --- Clinical review: only reviewers may set it; reviewers change nothing else.
+
+    def can_review(self, request):
+        return request.user.has_perm("articles.review_article")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.can_review(request):
+            readonly += REVIEW_FIELDS
+        elif not request.user.has_perm("articles.add_article"):
+            # A clinical reviewer reads the article and records the review, nothing more.
+            editable = set(REVIEW_FIELDS)
+            readonly += [
+                f
+                for fieldset in self.fieldsets
+                for f in fieldset[1]["fields"]
+                if f not in editable | set(readonly)
+            ]
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        readonly = set(self.get_readonly_fields(request, obj))
+        return {k: v for k, v in super().get_prepopulated_fields(request, obj).items() if k not in readonly}
+
+    def get_inlines(self, request, obj):
+        if self.can_review(request) and not request.user.has_perm("articles.add_article"):
+            return []
+        return super().get_inlines(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if any(field in form.changed_data for field in REVIEW_FIELDS) and self.can_review(request):
+            obj.record_review(obj.reviewed_by, obj.reviewed_on)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is PreviewLink:
+            for link in formset.save(commit=False):
+                if link.created_by_id is None:
+                    link.created_by = request.user
+                link.save()
+            for link in formset.deleted_objects:
+                link.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+    def response_post_save_change(self, request, obj):
+        self.warn_about_content(request, obj)
+        return super().response_post_save_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self.warn_about_content(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_continue" in request.POST or "_saveasnew" in request.POST:
+            self.warn_about_content(request, obj)
+        return super().response_change(request, obj)
+
+    def warn_about_content(self, request, obj):
+        for warning in content_checks.check_article(obj):
+            self.message_user(request, f"Check: {warning}", messages.WARNING)
+
+    # --- Read-only panels.
+
+    @admin.display(description="review")
+    def review(self, obj):
+        if not obj.reviewed_by_id:
+            return "—"
+        if obj.review_is_out_of_date:
+            return format_html("<strong>Review out of date</strong> ({})", date_format(obj.reviewed_on))
+        return f"Reviewed {date_format(obj.reviewed_on)}"
+
+    @admin.display(description="review status")
+    def review_status(self, obj):
+        if not obj or not obj.reviewed_by_id:
+            return "Not reviewed yet."
+        if obj.review_is_out_of_date:
+            return "Out of date: the text changed after the review. Ask for a new review."
+        return f"Current: {obj.reviewed_by} checked this text on {date_format(obj.reviewed_on)}."
+
+    @admin.display(description="reading level")
+    def reading_level(self, obj):
+        if not obj or not obj.body:
+            return "Shown after saving."
+        score, label = content_checks.readability(obj)
+        return f"Flesch reading ease {score} ({label}). Aim for 60 or more: plain English."
+
+    @admin.display(description="search result preview")
+    def search_result_preview(self, obj):
+        if not obj or not obj.pk:
+            return "Shown after saving."
+        title, description = obj.get_page_title(), obj.get_meta_description()
+        limits = [
+            ("Title", len(title), SeoFields.SEO_TITLE_LIMIT),
+            ("Description", len(description), SeoFields.META_DESCRIPTION_LIMIT),
+        ]
+        counts = format_html_join(
+            " · ",
+            "{}: {} of about {} characters{}",
+            (
+                (name, n, limit, " (too long: it will be cut)" if n > limit else "")
+                for name, n, limit in limits
+            ),
+        )
+        cut = SeoFields.SEO_TITLE_LIMIT, SeoFields.META_DESCRIPTION_LIMIT
+        return format_html(
+            '<div class="search-preview" style="max-width:600px;font-family:arial,sans-serif">'
+            '<div style="color:#1a0dab;font-size:18px">{}</div>'
+            '<div style="color:#006621;font-size:14px">{}</div>'
+            '<div style="color:#545454;font-size:13px">{}</div></div><p>{}</p>',
+            title if len(title) <= cut[0] else title[: cut[0] - 1] + "…",
+            obj.get_absolute_url(),
+            description if len(description) <= cut[1] else description[: cut[1] - 1] + "…",
+            counts,
+        )
+
+    # --- Preview of the saved article, for staff.
+
+    def get_urls(self):
+        preview = path(
+            "<path:object_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="articles_article_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request, object_id):
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_view_or_change_permission(request, article):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return ArticlePreviewView.as_view()(request, pk=article.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["preview_url"] = reverse("admin:articles_article_preview", args=[object_id])
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="state", ordering="status")
     def state(self, obj):

@@ -1,5 +1,9 @@
+import datetime
+import hashlib
 import math
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -8,6 +12,7 @@ from django.utils.html import strip_tags
 
 from carter_site.images import validate_uploaded_image
 from carter_site.publishing import SeoFields
+from carter_site.redirects import KeepsOldAddresses
 from carter_site.richtext import RichTextField
 
 WORDS_PER_MINUTE = 200
@@ -26,7 +31,32 @@ class ArticleQuerySet(models.QuerySet):
         return self.defer("body")
 
 
-class Article(SeoFields):
+class Clinician(models.Model):
+    """A licensed clinician who can vouch for what an article says."""
+
+    name = models.CharField(max_length=120, help_text="Full name, as on the licence.")
+    credentials = models.CharField(
+        max_length=60, help_text="Licence letters, for example LPC, LCSW, LMFT, MD."
+    )
+    bio = models.TextField(blank=True, max_length=800, help_text="Two or three plain sentences.")
+    is_active = models.BooleanField(
+        "can review", default=True, help_text="Untick when this clinician no longer reviews content."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}"
+
+
+def body_fingerprint(html):
+    """What a clinical review vouches for: the article's text, ignoring markup and spacing."""
+    text = " ".join(strip_tags(html or "").split())
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Article(KeepsOldAddresses, SeoFields):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -91,6 +121,19 @@ class Article(SeoFields):
         blank=True,
         help_text="Optional. The article stops being public at this time.",
     )
+    reviewed_by = models.ForeignKey(
+        Clinician,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_articles",
+        verbose_name="clinically reviewed by",
+        help_text="Only clinical reviewers can set this.",
+    )
+    reviewed_on = models.DateField(
+        "clinical review date", null=True, blank=True, help_text="The day the clinician checked the article."
+    )
+    reviewed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     locations = models.ManyToManyField(
@@ -106,7 +149,14 @@ class Article(SeoFields):
     class Meta:
         ordering = ["-published_at", "-created_at"]
         get_latest_by = "published_at"
+        permissions = [("review_article", "Can record the clinical review of an article")]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reviewed_by__isnull=True, reviewed_on__isnull=True)
+                | models.Q(reviewed_by__isnull=False, reviewed_on__isnull=False),
+                name="article_review_has_reviewer_and_date",
+                violation_error_message="A clinical review needs both the clinician and the date.",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
                 name="article_published_has_time",
@@ -148,6 +198,26 @@ class Article(SeoFields):
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
 
+    @property
+    def has_been_public(self):
+        return (
+            self.status == self.Status.PUBLISHED and self.published_at and self.published_at <= timezone.now()
+        )
+
+    def record_review(self, clinician, on):
+        """The clinician vouches for the article as it reads now."""
+        self.reviewed_by = clinician
+        self.reviewed_on = on
+        self.reviewed_fingerprint = body_fingerprint(self.body) if clinician else ""
+
+    @property
+    def review_is_current(self):
+        return bool(self.reviewed_by_id and self.reviewed_fingerprint == body_fingerprint(self.body))
+
+    @property
+    def review_is_out_of_date(self):
+        return bool(self.reviewed_by_id) and not self.review_is_current
+
     def get_state(self, now=None):
         now = now or timezone.now()
         if self.status != self.Status.PUBLISHED:
@@ -184,3 +254,67 @@ class ArticleLocation(models.Model):
 
     def __str__(self):
         return f"{self.location} in “{self.article}”"
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self, now=None):
+        return self.filter(revoked=False, expires_at__gt=now or timezone.now())
+
+
+def default_preview_expiry():
+    return timezone.now() + datetime.timedelta(days=PreviewLink.DEFAULT_DAYS)
+
+
+class PreviewLink(models.Model):
+    """A signed, expiring, revocable address that shows one article, unpublished, to anyone who has it."""
+
+    DEFAULT_DAYS = 7
+    SIGNING_SALT = "articles.preview-link"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    note = models.CharField(
+        max_length=120, blank=True, help_text="Who it is for, for example 'Dr. Lee, outside review'."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(
+        default=default_preview_expiry, help_text="The link stops working at this time (7 days by default)."
+    )
+    revoked = models.BooleanField(default=False, help_text="Tick to stop the link working at once.")
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "shared preview link"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Preview of “{self.article}”" + (f" for {self.note}" if self.note else "")
+
+    def get_absolute_url(self):
+        return reverse("articles:shared_preview", kwargs={"token": self.token})
+
+    @property
+    def token(self):
+        return signing.dumps(
+            {"link": self.pk, "article": self.article_id}, salt=self.SIGNING_SALT, compress=True
+        )
+
+    @property
+    def is_active(self):
+        return not self.revoked and self.expires_at > timezone.now()
+
+    @classmethod
+    def from_token(cls, token):
+        """The active link the token names, or None if it is forged, expired or revoked."""
+        try:
+            data = signing.loads(token, salt=cls.SIGNING_SALT)
+            return (
+                cls.objects.active()
+                .select_related("article")
+                .get(pk=data["link"], article_id=data["article"])
+            )
+        except (signing.BadSignature, KeyError, TypeError, cls.DoesNotExist):
+            return None

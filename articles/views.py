@@ -1,12 +1,52 @@
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
 from carter_site.publishing import PublicObjectMixin
+from carter_site.seo import breadcrumb_trail, uploaded_image
 from faqs.models import FAQ, ArticleFAQ
 from locations.models import Location
 from testimonials.models import ArticleTestimonial, Testimonial
 
-from .models import Article
+from .models import Article, PreviewLink
+
+
+def related_articles(article, locations, faqs, limit=3):
+    """Up to `limit` other live articles about the same locations or FAQ topics, closest first.
+
+    `locations` and `faqs` are the ones the article page shows (already fetched); the
+    result is one query, however many there are.
+    """
+    location_ids = [location.pk for location in locations]
+    topic_ids = sorted({faq.topic_id for faq in faqs})
+    shared = []
+    if location_ids:
+        shared.append(
+            Count(
+                "location_links__location", filter=Q(location_links__location__in=location_ids), distinct=True
+            )
+        )
+    if topic_ids:
+        shared.append(
+            Count(
+                "faq_placements__faq__topic",
+                filter=Q(faq_placements__faq__topic__in=topic_ids, faq_placements__faq__is_published=True),
+                distinct=True,
+            )
+        )
+    if not shared:
+        return Article.objects.none()
+    return (
+        Article.objects.published()
+        .for_list()
+        .exclude(pk=article.pk)
+        .annotate(shared=sum(shared[1:], shared[0]))
+        .filter(shared__gt=0)
+        .order_by("-shared", "-published_at", "-pk")[:limit]
+    )
 
 
 class ArticleListView(ListView):
@@ -19,27 +59,81 @@ class ArticleListView(ListView):
 
 class ArticleDetailView(PublicObjectMixin, DetailView):
     model = Article
+    related_articles = 3
 
     def get_queryset(self):
-        return self.get_base_queryset().prefetch_related(
-            Prefetch(
-                "faq_placements",
-                queryset=ArticleFAQ.objects.filter(faq__in=FAQ.objects.published()).select_related("faq"),
-                to_attr="visible_faq_placements",
-            ),
-            Prefetch(
-                "testimonial_placements",
-                queryset=ArticleTestimonial.objects.filter(
-                    testimonial__in=Testimonial.objects.published()
-                ).select_related("testimonial"),
-                to_attr="visible_testimonial_placements",
-            ),
-            Prefetch("locations", queryset=Location.objects.published(), to_attr="visible_locations"),
+        return (
+            self.get_base_queryset()
+            .select_related("reviewed_by")
+            .prefetch_related(
+                Prefetch(
+                    "faq_placements",
+                    queryset=ArticleFAQ.objects.filter(faq__in=FAQ.objects.published()).select_related("faq"),
+                    to_attr="visible_faq_placements",
+                ),
+                Prefetch(
+                    "testimonial_placements",
+                    queryset=ArticleTestimonial.objects.filter(
+                        testimonial__in=Testimonial.objects.published()
+                    ).select_related("testimonial"),
+                    to_attr="visible_testimonial_placements",
+                ),
+                Prefetch("locations", queryset=Location.objects.published(), to_attr="visible_locations"),
+            )
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["faqs"] = [placement.faq for placement in self.object.visible_faq_placements]
-        context["testimonials"] = [p.testimonial for p in self.object.visible_testimonial_placements]
-        context["locations"] = self.object.visible_locations
+        article = self.object
+        context["faqs"] = [placement.faq for placement in article.visible_faq_placements]
+        context["testimonials"] = [p.testimonial for p in article.visible_testimonial_placements]
+        context["locations"] = article.visible_locations
+        context["related_articles"] = related_articles(
+            article, context["locations"], context["faqs"], limit=self.related_articles
+        )
+        context["hero_image"] = uploaded_image(article.hero_image, article.hero_image_alt)
+        context["breadcrumbs"] = breadcrumb_trail(
+            ("Articles", reverse("articles:list")), (article.title, article.get_absolute_url())
+        )
         return context
+
+
+class ArticlePreviewMixin:
+    """Show one article, whatever its state, exactly as the public page renders it.
+
+    Marked as a preview, never cached, never indexed, and the address is not sent on as a referrer.
+    """
+
+    preview_banner = "Preview — not public."
+
+    def get_base_queryset(self):
+        return Article.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["not_public"] = True
+        context["preview_banner"] = self.preview_banner
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+
+class ArticlePreviewView(ArticlePreviewMixin, ArticleDetailView):
+    """For staff, from the admin (which checks the permission): the saved article, by id."""
+
+
+class SharedPreviewView(ArticlePreviewMixin, ArticleDetailView):
+    """For anyone holding a valid shared preview link: that one article, read-only."""
+
+    preview_banner = "Preview shared for review — not public. Please do not forward this link."
+
+    def get_object(self, queryset=None):
+        link = PreviewLink.from_token(self.kwargs["token"])
+        if link is None:
+            raise Http404("This preview link is not valid, or it has expired or been revoked.")
+        return get_object_or_404(self.get_queryset(), pk=link.article_id)

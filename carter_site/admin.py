@@ -1,12 +1,16 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.redirects.models import Redirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from .history import HistoryAdmin
 from .models import SiteSettings
+from .redirects import find_loop
 
 
-class PublishedFlagAdmin(admin.ModelAdmin):
+class PublishedFlagAdmin(HistoryAdmin):
     """Shared by the admins of content with a 'published' tick: bulk publish and unpublish."""
 
     actions = ["publish_selected", "unpublish_selected"]
@@ -72,3 +76,42 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         if settings is None:
             return redirect(reverse("admin:carter_site_sitesettings_add"))
         return redirect(reverse("admin:carter_site_sitesettings_change", args=[settings.pk]))
+
+
+class RedirectForm(forms.ModelForm):
+    class Meta:
+        model = Redirect
+        fields = ["site", "old_path", "new_path"]
+
+    def clean(self):
+        cleaned = super().clean()
+        old_path, new_path, site = cleaned.get("old_path"), cleaned.get("new_path"), cleaned.get("site")
+        if old_path and new_path is not None:
+            if not old_path.startswith("/"):
+                self.add_error(
+                    "old_path", "Start the old address with a slash, for example /articles/old-name/."
+                )
+            loop = find_loop(old_path, new_path, site=site, exclude_pk=self.instance.pk)
+            if loop:
+                raise forms.ValidationError(
+                    "This redirect would send visitors in a circle: %(chain)s. Point it at the page's "
+                    "current address instead.",
+                    code="redirect_loop",
+                    params={"chain": " → ".join(loop)},
+                )
+        return cleaned
+
+
+admin.site.unregister(Redirect)
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    """Old addresses that answer 301. Renaming a public page's slug adds one by itself."""
+
+    form = RedirectForm
+    list_display = ["old_path", "new_path"]
+    list_filter = ["site"]
+    search_fields = ["old_path", "new_path"]
+    ordering = ["old_path"]
+    radio_fields = {"site": admin.VERTICAL}

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from articles.models import Article, ArticleLocation
+from articles.models import Article, ArticleLocation, Clinician, body_fingerprint
 from carter_site.models import SiteSettings
 from faqs.models import FAQ, ArticleFAQ, LocationFAQ, Topic
 from locations.models import Location, OpeningHours
@@ -311,6 +311,7 @@ TESTIMONIALS = [
         "attribution": "Evening-track client, Alpharetta, 2024",
         "location": "alpharetta",
         "consent_on_file": True,
+        "consent_signed_on": datetime.date.fromisoformat("2023-03-14"),
         "is_published": True,
         "is_featured": True,
     },
@@ -321,6 +322,7 @@ TESTIMONIALS = [
         "attribution": "Returning IOP client, Jefferson, 2025",
         "location": "jefferson",
         "consent_on_file": True,
+        "consent_signed_on": datetime.date.fromisoformat("2023-09-02"),
         "is_published": True,
         "is_featured": True,
     },
@@ -331,6 +333,7 @@ TESTIMONIALS = [
         "attribution": "Former IOP client, 2023",
         "location": None,
         "consent_on_file": True,
+        "consent_signed_on": datetime.date.fromisoformat("2024-01-22"),
         "is_published": True,
         "is_featured": False,
     },
@@ -341,6 +344,7 @@ TESTIMONIALS = [
         "attribution": "Morning-track client, Atlanta, 2024",
         "location": "atlanta",
         "consent_on_file": True,
+        "consent_signed_on": datetime.date.fromisoformat("2024-06-10"),
         "is_published": True,
         "is_featured": False,
     },
@@ -351,6 +355,7 @@ TESTIMONIALS = [
         "attribution": "Former IOP client, Atlanta, 2025",
         "location": "atlanta",
         "consent_on_file": True,
+        "consent_signed_on": datetime.date.fromisoformat("2025-02-18"),
         "is_published": True,
         "is_featured": False,
     },
@@ -655,6 +660,7 @@ ARTICLES = [
         "author": "Carter clinical team",
         "published_at": datetime.datetime(2026, 5, 12, 13, 0, tzinfo=UTC),
         "body": ARTICLE_BODY_WHAT_TO_EXPECT,
+        "reviewed": ("Morgan Hale", datetime.date(2026, 5, 8)),
         "faqs": ["days-per-week", "first-week", "talk-in-group", "how-long"],
         "testimonials": ["quiet-in-group"],
         "locations": ["alpharetta", "jefferson", "atlanta"],
@@ -707,6 +713,17 @@ ARTICLES = [
         "testimonials": ["morning-atlanta"],
         "locations": ["atlanta"],
     },
+]
+
+
+# An invented clinician, so the demo shows what a clinically reviewed article looks like.
+CLINICIANS = [
+    {
+        "name": "Morgan Hale",
+        "credentials": "LCSW",
+        "bio": "A demo clinician for the development site: a licensed clinical social worker who leads "
+        "evening groups.",
+    }
 ]
 
 
@@ -809,10 +826,23 @@ def load_demo_content():
         values["location"] = locations[data["location"]] if data["location"] else None
         testimonials[data["key"]] = _upsert(tally, Testimonial, {"quote": data["quote"]}, values)
 
+    clinicians = {
+        data["name"]: _upsert(
+            tally, Clinician, {"name": data["name"]}, {k: data[k] for k in ("credentials", "bio")}
+        )
+        for data in CLINICIANS
+    }
+
     article_faqs = article_testimonials = article_locations = 0
     for data in ARTICLES:
         values = {k: data[k] for k in ("title", "summary", "author", "published_at", "body")}
         values.update(status=Article.Status.PUBLISHED, expires_at=None)
+        reviewer, reviewed_on = data.get("reviewed", (None, None))
+        values.update(
+            reviewed_by=clinicians.get(reviewer),
+            reviewed_on=reviewed_on,
+            reviewed_fingerprint=body_fingerprint(data["body"]) if reviewer else "",
+        )
         article = _upsert(tally, Article, {"slug": data["slug"]}, values)
         article_faqs += _sync_children(
             tally,

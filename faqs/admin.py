@@ -51,7 +51,8 @@ class FAQAdmin(PublishedFlagAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                placement_count=Count("articlefaqs", distinct=True) + Count("locationfaqs", distinct=True)
+                placement_count=Count("article_placements", distinct=True)
+                + Count("location_placements", distinct=True)
             )
         )
 

@@ -68,7 +68,6 @@ class FAQ(PublishedFlag):
 class FAQPlacement(models.Model):
     """An FAQ shown on a page, in a chosen order. The FAQ itself is edited once."""
 
-    faq = models.ForeignKey(FAQ, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name="FAQ")
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -77,6 +76,11 @@ class FAQPlacement(models.Model):
 
 
 class ArticleFAQ(FAQPlacement):
+    # Deleting an FAQ removes it from its pages; the admin lists them first, and
+    # the FAQ can be recovered with its places from the admin's history.
+    faq = models.ForeignKey(
+        FAQ, on_delete=models.CASCADE, related_name="article_placements", verbose_name="FAQ"
+    )
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="faq_placements")
 
     class Meta(FAQPlacement.Meta):
@@ -95,6 +99,9 @@ class ArticleFAQ(FAQPlacement):
 
 
 class LocationFAQ(FAQPlacement):
+    faq = models.ForeignKey(
+        FAQ, on_delete=models.CASCADE, related_name="location_placements", verbose_name="FAQ"
+    )
     location = models.ForeignKey(
         "locations.Location", on_delete=models.CASCADE, related_name="faq_placements"
     )

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from carter_site.phone import tel_uri, validate_phone_number
 from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet, SeoFields
+from carter_site.redirects import KeepsOldAddresses
 from carter_site.richtext import RichTextField
 
 
@@ -13,7 +14,7 @@ class LocationQuerySet(PublishedFlagQuerySet):
     pass
 
 
-class Location(PublishedFlag, SeoFields):
+class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
     name = models.CharField(max_length=100, help_text="The town or neighbourhood, for example Alpharetta.")
     slug = models.SlugField(
         unique=True, help_text="The end of the page's address: /locations/<slug>/. Filled in from the name."
@@ -96,6 +97,10 @@ class Location(PublishedFlag, SeoFields):
 
     def get_absolute_url(self):
         return reverse("locations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_been_public(self):
+        return self.is_published
 
     @property
     def address_lines(self):

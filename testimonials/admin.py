@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from carter_site.admin import PublishedFlagAdmin
 
@@ -35,7 +37,14 @@ class TestimonialAdmin(PublishedFlagAdmin):
             {
                 "description": "A testimonial is health information used in marketing. It appears on the "
                 "site only while the client's written authorization is on file and it is published.",
-                "fields": ["consent_on_file", "is_published", "is_featured"],
+                "fields": [
+                    "consent_on_file",
+                    "consent_signed_on",
+                    "consent_expires_on",
+                    "consent_withdrawn_on",
+                    "is_published",
+                    "is_featured",
+                ],
             },
         ),
     ]
@@ -43,6 +52,19 @@ class TestimonialAdmin(PublishedFlagAdmin):
     @admin.display(description="on the site", boolean=True)
     def shown(self, obj):
         return obj.is_public
+
+    @admin.display(description="consent", ordering="consent_expires_on")
+    def consent(self, obj):
+        today = timezone.localdate()
+        if not obj.consent_on_file:
+            return "None on file"
+        if obj.consent_withdrawn_on:
+            return f"Withdrawn {date_format(obj.consent_withdrawn_on)}"
+        if obj.consent_expires_on and obj.consent_expires_on <= today:
+            return f"Expired {date_format(obj.consent_expires_on)}"
+        if obj.consent_expires_on:
+            return f"Valid until {date_format(obj.consent_expires_on)}"
+        return f"Signed {date_format(obj.consent_signed_on)}" if obj.consent_signed_on else "Date missing"
 
     def publishable(self, queryset):
         return queryset.filter(consent_on_file=True)

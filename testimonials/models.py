@@ -1,13 +1,20 @@
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet
 
 
 class TestimonialQuerySet(PublishedFlagQuerySet):
-    def published(self):
-        """Only with written consent on file, whatever else is set."""
-        return super().published().filter(consent_on_file=True)
+    def published(self, today=None):
+        """Only with written consent on file, signed, not withdrawn and not expired."""
+        today = today or timezone.localdate()
+        return (
+            super()
+            .published()
+            .filter(consent_on_file=True, consent_signed_on__lte=today, consent_withdrawn_on__isnull=True)
+            .exclude(consent_expires_on__lte=today)
+        )
 
     def featured(self):
         return self.filter(is_featured=True)
@@ -36,6 +43,24 @@ class Testimonial(PublishedFlag):
         help_text="Tick only when the client's signed authorization is on file. Without it, "
         "this testimonial never appears on the public site.",
     )
+    consent_signed_on = models.DateField(
+        "consent signed on",
+        null=True,
+        blank=True,
+        help_text="The date on the client's signed authorization. Required with consent on file.",
+    )
+    consent_expires_on = models.DateField(
+        "consent expires on",
+        null=True,
+        blank=True,
+        help_text="Optional. From this date the testimonial disappears from the site by itself.",
+    )
+    consent_withdrawn_on = models.DateField(
+        "consent withdrawn on",
+        null=True,
+        blank=True,
+        help_text="If the client withdraws consent, enter the date: the testimonial leaves the site at once.",
+    )
     is_featured = models.BooleanField(
         "featured", default=False, help_text="Featured testimonials appear on the home page."
     )
@@ -51,7 +76,19 @@ class Testimonial(PublishedFlag):
                 condition=models.Q(is_published=False) | models.Q(consent_on_file=True),
                 name="testimonial_published_needs_consent",
                 violation_error_message="A testimonial can only be published once written consent is on file.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(consent_on_file=False) | models.Q(consent_signed_on__isnull=False),
+                name="testimonial_consent_has_signed_date",
+                violation_error_message="Enter the date the client signed the authorization.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(consent_expires_on__isnull=True)
+                | models.Q(consent_signed_on__isnull=True)
+                | models.Q(consent_expires_on__gt=models.F("consent_signed_on")),
+                name="testimonial_consent_expires_after_signing",
+                violation_error_message="Consent must expire after the date it was signed.",
+            ),
         ]
 
     def __str__(self):
@@ -62,8 +99,19 @@ class Testimonial(PublishedFlag):
         return reverse("testimonials:list") + f"#testimonial-{self.pk}"
 
     @property
+    def consent_is_valid(self):
+        today = timezone.localdate()
+        return bool(
+            self.consent_on_file
+            and self.consent_signed_on
+            and self.consent_signed_on <= today
+            and not self.consent_withdrawn_on
+            and not (self.consent_expires_on and self.consent_expires_on <= today)
+        )
+
+    @property
     def is_public(self):
-        return self.is_published and self.consent_on_file
+        return self.is_published and self.consent_is_valid
 
 
 class ArticleTestimonial(models.Model):

@@ -83,14 +83,15 @@ class FAQFactory(factory.django.DjangoModelFactory):
 
 
 class TestimonialFactory(factory.django.DjangoModelFactory):
-    __test__ = False  # not a test class, whatever its name says
-
     class Meta:
         model = Testimonial
 
     quote = factory.Sequence(lambda n: f"The evening group gave me room to breathe, story {n}.")
     attribution = "Former IOP client, 2024"
     consent_on_file = True
+    consent_signed_on = factory.Maybe(
+        "consent_on_file", yes_declaration=dt.date(2024, 5, 1), no_declaration=None
+    )
     is_published = True
 
 
@@ -108,7 +109,9 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
     class Params:
         draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)
-        scheduled = factory.Trait(published_at=factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=3)))
+        scheduled = factory.Trait(
+            published_at=factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=3))
+        )
         expired = factory.Trait(
             published_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=10)),
             expires_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1)),

@@ -1,0 +1,138 @@
+"""Checks an editor sees after saving an article, as Yoast and Wagtail give them.
+
+They warn and never block: a person decides. `readability()` gives the Flesch reading
+ease of the article's text (higher is easier; 60–70 is plain English).
+"""
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from carter_site.publishing import SeoFields
+
+VAGUE_LINK_TEXTS = {"click here", "here", "read more", "more", "this link", "link", "this", "click"}
+_URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+
+
+def count_syllables(word):
+    """A small English syllable estimate: vowel groups, less a silent final e, at least one."""
+    word = word.lower()
+    if len(word) <= 3:
+        return 1
+    word = re.sub(r"(?:[^laeiouy]es|ed|[^laeiouy]e)$", "", word)
+    word = re.sub(r"^y", "", word)
+    return max(1, len(_VOWEL_GROUPS.findall(word)))
+
+
+def flesch_reading_ease(text):
+    """206.835 − 1.015 × (words / sentences) − 84.6 × (syllables / words); None for no words."""
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    sentences = max(1, len(_SENTENCE_END.findall(text)))
+    syllables = sum(count_syllables(word) for word in words)
+    return round(206.835 - 1.015 * (len(words) / sentences) - 84.6 * (syllables / len(words)), 1)
+
+
+def describe_reading_ease(score):
+    if score is None:
+        return "no text yet"
+    for floor, label in [(80, "very easy"), (70, "easy"), (60, "plain English"), (50, "fairly difficult"),
+                         (30, "difficult")]:  # fmt: skip
+        if score >= floor:
+            return label
+    return "very difficult"
+
+
+@dataclass
+class _Link:
+    href: str
+    text: str = ""
+
+
+class _BodyScanner(HTMLParser):
+    """Collects what the checks look at: headings, images, links and the plain text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.headings, self.images_without_alt, self.links, self.text_parts = [], [], [], []
+        self._open_link = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        elif tag == "img" and not (attrs.get("alt") or "").strip():
+            self.images_without_alt.append(attrs.get("src", ""))
+        elif tag == "a":
+            self._open_link = _Link(attrs.get("href") or "")
+        elif tag in {"p", "li", "br", "h2", "h3", "h4", "td", "th"}:
+            self.text_parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._open_link is not None:
+            self.links.append(self._open_link)
+            self._open_link = None
+        elif tag in {"p", "li", "h2", "h3", "h4"}:
+            self.text_parts.append(".\n" if tag.startswith("h") else "\n")
+
+    def handle_data(self, data):
+        self.text_parts.append(data)
+        if self._open_link is not None:
+            self._open_link.text += data
+
+
+def scan(html):
+    scanner = _BodyScanner()
+    scanner.feed(html or "")
+    scanner.close()
+    return scanner
+
+
+def readability(article):
+    text = "".join(scan(article.body).text_parts)
+    score = flesch_reading_ease(text)
+    return score, describe_reading_ease(score)
+
+
+def check_article(article):
+    """Warnings about `article` as it is now; an empty list when all is well."""
+    body = scan(article.body)
+    warnings = []
+    for src in body.images_without_alt:
+        name = src.rsplit("/", 1)[-1] or "an image"
+        warnings.append(f"The image {name} has no description (alt text) for people who cannot see it.")
+    previous = 1  # the page title is the h1
+    for level in body.headings:
+        if level == 1:
+            warnings.append(
+                "The body has a Heading 1; the title is the page's only Heading 1. Use Heading 2."
+            )
+        elif level > previous + 1:
+            warnings.append(f"A Heading {level} follows a Heading {previous}: a level is skipped.")
+        previous = level
+    for link in body.links:
+        text = " ".join(link.text.split())
+        if text.lower().strip(" .!:") in VAGUE_LINK_TEXTS:
+            warnings.append(
+                f"The link “{text}” does not say where it goes. Describe the destination instead."
+            )
+        elif _URL.match(text):
+            warnings.append(f"The link text {text} is a bare web address. Describe the destination instead.")
+    description = article.get_meta_description().strip()
+    if not description:
+        warnings.append("There is no meta description or summary for search results.")
+    elif len(description) > SeoFields.META_DESCRIPTION_LIMIT:
+        warnings.append(
+            f"The meta description is {len(description)} characters; search results show about "
+            f"{SeoFields.META_DESCRIPTION_LIMIT}."
+        )
+    if len(article.get_page_title()) > SeoFields.SEO_TITLE_LIMIT:
+        warnings.append(
+            f"The SEO title is {len(article.get_page_title())} characters; search results show about "
+            f"{SeoFields.SEO_TITLE_LIMIT}."
+        )
+    return warnings

@@ -1,0 +1,59 @@
+"""Renamed pages keep their old addresses: permanent redirects that never chain or loop.
+
+Built on django.contrib.redirects, whose middleware answers 301 for a stored old path
+only when nothing else answers it (so a redirect can never hide a live page).
+"""
+
+from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
+from django.db import transaction
+from django.db.models import F
+
+
+def record_move(old_path, new_path):
+    """From now on `old_path` answers 301 to `new_path`, and so does anything that led to it."""
+    if not old_path or old_path == new_path:
+        return
+    site = Site.objects.get_current()
+    with transaction.atomic():
+        redirects = Redirect.objects.filter(site=site)
+        # Chains collapse: whatever pointed at the old address now points at the new one.
+        redirects.filter(new_path=old_path).update(new_path=new_path)
+        # The new address is a live page again; a redirect from it would only confuse.
+        redirects.filter(old_path=new_path).delete()
+        redirects.update_or_create(site=site, old_path=old_path, defaults={"new_path": new_path})
+        redirects.filter(old_path=F("new_path")).delete()
+
+
+def find_loop(old_path, new_path, site=None, exclude_pk=None):
+    """The chain of paths that would lead from `new_path` back to `old_path`, or None."""
+    if old_path == new_path:
+        return [old_path, new_path]
+    site = site or Site.objects.get_current()
+    targets = dict(
+        Redirect.objects.filter(site=site).exclude(pk=exclude_pk).values_list("old_path", "new_path")
+    )
+    chain, current = [old_path, new_path], new_path
+    while current in targets and len(chain) <= len(targets) + 2:
+        current = targets[current]
+        chain.append(current)
+        if current == old_path:
+            return chain
+    return None
+
+
+class KeepsOldAddresses:
+    """Model mixin: renaming the slug of a page that has been public records a redirect.
+
+    The model needs `slug`, `get_absolute_url()` and a `has_been_public` property.
+    """
+
+    def save(self, *args, **kwargs):
+        previous = None
+        if self.pk:
+            previous = type(self)._default_manager.filter(pk=self.pk).first()
+        moved = previous is not None and previous.slug != self.slug and previous.has_been_public
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if moved:
+                record_move(previous.get_absolute_url(), self.get_absolute_url())

@@ -1,0 +1,58 @@
+"""The three roles of the people who run the site (docs/roles.md), as Django groups.
+
+`sync_roles()` makes the groups hold exactly these permissions. A data migration calls it;
+when the roles change, a new migration calls it again.
+"""
+
+MARKETING_EDITORS = "Marketing editors"
+CLINICAL_REVIEWERS = "Clinical reviewers"
+SITE_ADMINISTRATORS = "Site administrators"
+
+# Everything marketing writes and arranges, by app label and model name.
+CONTENT = {
+    "articles": ["article", "articlelocation", "previewlink"],
+    "faqs": ["faq", "topic", "articlefaq", "locationfaq"],
+    "locations": ["location", "openinghours"],
+    "testimonials": ["testimonial", "articletestimonial"],
+    "redirects": ["redirect"],
+}
+ALL_ACTIONS = ("add", "change", "delete", "view")
+
+
+def _codes(models, actions):
+    return {
+        (app, f"{action}_{model}") for app, names in models.items() for model in names for action in actions
+    }
+
+
+ROLES = {
+    # All content, site settings, redirects; no users, no clinical review.
+    MARKETING_EDITORS: _codes(CONTENT, ALL_ACTIONS)
+    | {("carter_site", "change_sitesettings"), ("carter_site", "view_sitesettings")}
+    | {("articles", "view_clinician")},
+    # Read everything; record reviews (the admin lets them change nothing else); keep the clinician list.
+    CLINICAL_REVIEWERS: _codes(CONTENT, ("view",))
+    | {("articles", "change_article"), ("articles", "review_article")}
+    | _codes({"articles": ["clinician"]}, ("add", "change", "view")),
+}
+
+
+def sync_roles(apps=None):
+    """Create the groups and give each exactly its permissions. Site administrators get all."""
+    if apps is None:
+        from django.apps import apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codes in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = [
+            permission
+            for permission in Permission.objects.select_related("content_type")
+            if (permission.content_type.app_label, permission.codename) in codes
+        ]
+        missing = codes - {(p.content_type.app_label, p.codename) for p in permissions}
+        if missing:
+            raise RuntimeError(f"Permissions for the role {name!r} do not exist: {sorted(missing)}")
+        group.permissions.set(permissions)
+    admins, _ = Group.objects.get_or_create(name=SITE_ADMINISTRATORS)
+    admins.permissions.set(Permission.objects.all())

@@ -1,0 +1,39 @@
+"""Turn an admin change form, as rendered, into the data a browser would post back."""
+
+
+def _field_data(form, data):
+    for name, field in form.fields.items():
+        bound = form[name]
+        value = bound.value()
+        key = form.add_prefix(name)
+        widget_data = field.widget.format_value(value) if hasattr(field.widget, "format_value") else value
+        if getattr(field.widget, "widgets", None):  # split date/time widgets
+            for index, part in enumerate(field.widget.decompress(value)):
+                data[f"{key}_{index}"] = "" if part is None else str(part)
+        elif isinstance(value, (list, tuple)):
+            data[key] = [str(item) for item in value]
+        elif isinstance(value, bool):
+            if value:
+                data[key] = "on"
+        elif value is None:
+            data[key] = ""
+        elif hasattr(value, "name") and not isinstance(value, str):  # file fields: keep the stored file
+            continue
+        else:
+            data[key] = widget_data if isinstance(widget_data, str) else str(value)
+
+
+def admin_form_data(response):
+    """The POST data for the change or revision form in `response`."""
+    context = response.context
+    data = {}
+    _field_data(context["adminform"].form, data)
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        for key, value in formset.management_form.initial.items():
+            data[formset.management_form.add_prefix(key)] = str(value)
+        # Forms actually rendered (extra forms included) must be counted and sent.
+        data[formset.management_form.add_prefix("TOTAL_FORMS")] = str(len(formset.forms))
+        for form in formset.forms:
+            _field_data(form, data)
+    return data

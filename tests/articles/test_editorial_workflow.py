@@ -1,0 +1,375 @@
+"""Issue: editorial workflow — scheduling, preview, history, clinical review, slugs, roles."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.contrib.redirects.models import Redirect
+from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Version
+
+from articles.models import Article, Clinician, PreviewLink
+from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS, SITE_ADMINISTRATORS
+from faqs.models import FAQ
+from tests.admin_forms import admin_form_data
+from tests.factories import ArticleFactory, ArticleFAQFactory, LocationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
+
+
+# --- Scheduling -----------------------------------------------------------------------------
+
+
+def test_a_scheduled_article_goes_live_by_itself_at_its_time(client):
+    with time_machine.travel(NOW, tick=False) as clock:
+        article = ArticleFactory(title="Scheduled for noon", published_at=NOW + dt.timedelta(hours=3))
+        for url in (article.get_absolute_url(), reverse("articles:list"), reverse("home")):
+            response = client.get(url)
+            assert response.status_code == 404 or "Scheduled for noon" not in response.content.decode()
+        clock.shift(dt.timedelta(hours=3, seconds=1))
+        assert client.get(article.get_absolute_url()).status_code == 200
+        assert "Scheduled for noon" in client.get(reverse("articles:list")).content.decode()
+        assert "Scheduled for noon" in client.get(reverse("home")).content.decode()
+
+
+def test_an_article_disappears_by_itself_at_its_take_down_time(client):
+    with time_machine.travel(NOW, tick=False) as clock:
+        article = ArticleFactory(title="Summer groups", published_at=NOW - dt.timedelta(days=1),
+                                 expires_at=NOW + dt.timedelta(hours=1))  # fmt: skip
+        assert "Summer groups" in client.get(reverse("articles:list")).content.decode()
+        clock.shift(dt.timedelta(hours=1))
+        assert client.get(article.get_absolute_url()).status_code == 404
+        assert "Summer groups" not in client.get(reverse("articles:list")).content.decode()
+        assert article.get_state() == Article.State.EXPIRED
+
+
+# --- Preview and shared preview links --------------------------------------------------------
+
+
+def test_staff_preview_shows_the_saved_draft_as_visitors_will_see_it(staff_client):
+    from django.test import Client
+
+    client = Client()  # a visitor, in a browser of their own
+    article = ArticleFactory(draft=True, title="Not yet", body="<p>Draft words.</p>")
+    url = reverse("admin:articles_article_preview", args=[article.pk])
+    response = staff_client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Draft words." in html and "Preview — not public." in html
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    # A visitor who guesses the address meets the login page, never the content.
+    response = client.get(url)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert "Draft words." not in client.get(url, follow=True).content.decode()
+
+
+def test_change_form_links_to_the_preview(staff_client):
+    article = ArticleFactory(draft=True)
+    html = staff_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert reverse("admin:articles_article_preview", args=[article.pk]) in html
+
+
+def test_a_shared_preview_link_works_without_login_until_it_expires(client):
+    with time_machine.travel(NOW, tick=False) as clock:
+        article = ArticleFactory(draft=True, body="<p>For the outside reviewer.</p>")
+        link = PreviewLink.objects.create(article=article, note="Dr. Lee")
+        assert link.expires_at == NOW + dt.timedelta(days=7)
+        response = client.get(link.get_absolute_url())
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "For the outside reviewer." in html
+        assert "Preview shared for review" in html
+        assert '<meta name="robots" content="noindex, nofollow">' in html
+        assert "no-store" in response["Cache-Control"] and response["Referrer-Policy"] == "no-referrer"
+        clock.shift(dt.timedelta(days=7))
+        assert client.get(link.get_absolute_url()).status_code == 404
+
+
+def test_a_revoked_or_tampered_preview_link_answers_404(client):
+    link = PreviewLink.objects.create(article=ArticleFactory(draft=True))
+    url = link.get_absolute_url()
+    other = PreviewLink.objects.create(article=ArticleFactory(draft=True))
+    token = link.token
+    assert client.get(reverse("articles:shared_preview", args=[token[:-2] + "xx"])).status_code == 404
+    assert client.get(reverse("articles:shared_preview", args=[other.token + "a"])).status_code == 404
+    assert client.get(reverse("articles:shared_preview", args=["not-a-token"])).status_code == 404
+    link.revoked = True
+    link.save()
+    assert client.get(url).status_code == 404
+
+
+def test_staff_create_a_preview_link_from_the_change_form(staff_client):
+    article = ArticleFactory(draft=True)
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    data.update({"preview_links-TOTAL_FORMS": "1", "preview_links-0-note": "Outside reviewer",
+                 "preview_links-0-expires_at_0": "2030-01-01", "preview_links-0-expires_at_1": "09:00:00",
+                 "preview_links-0-article": str(article.pk), "_continue": "1"})  # fmt: skip
+    response = staff_client.post(change_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    link = PreviewLink.objects.get(article=article)
+    assert link.created_by.username == "editor" and link.note == "Outside reviewer"
+    assert link.get_absolute_url() in staff_client.get(change_url).content.decode()
+
+
+# --- Content checks --------------------------------------------------------------------------
+
+
+def messages_after_saving(staff_client, article, **changes):
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    data.update(changes)
+    response = staff_client.post(change_url, data, follow=True)
+    assert response.status_code == 200
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_content_checks_warn_without_blocking_the_save(staff_client):
+    article = ArticleFactory()
+    crafted = (
+        "<h2>Start</h2><h4>Skipped a level</h4><p><img src='/media/editor/room.png'> "
+        "<a href='https://example.org/x'>click here</a> <a href='https://example.org/y'>https://example.org/y</a></p>"
+    )
+    found = messages_after_saving(staff_client, article, body=crafted, summary="x" * 200, meta_description="")
+    joined = "\n".join(found)
+    assert "room.png has no description" in joined
+    assert "A Heading 4 follows a Heading 2" in joined
+    assert "“click here” does not say where it goes" in joined
+    assert "https://example.org/y is a bare web address" in joined
+    assert "meta description is 200 characters" in joined
+    article.refresh_from_db()
+    assert "Skipped a level" in article.body  # saved anyway
+
+
+def test_content_checks_stay_quiet_on_a_clean_article(staff_client):
+    article = ArticleFactory()
+    clean = "<h2>Start</h2><h3>First day</h3><p><a href='https://example.org/'>our admissions page</a></p>"
+    found = messages_after_saving(staff_client, article, body=clean)
+    assert not [m for m in found if m.startswith("Check:")]
+
+
+def test_reading_level_is_shown_on_the_change_form(staff_client):
+    article = ArticleFactory(body="<p>You can come back. We will help you. It is not too late.</p>")
+    html = staff_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "Flesch reading ease" in html and "very easy" in html
+
+
+def test_search_result_preview_counts_characters_against_the_limits(staff_client):
+    article = ArticleFactory(seo_title="A" * 70, meta_description="Short and clear.")
+    html = staff_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "Title: 70 of about 60 characters (too long: it will be cut)" in html
+    assert "Description: 16 of about 160 characters" in html
+
+
+# --- History, restore and recover -----------------------------------------------------------
+
+
+def edit_body(staff_client, article, body):
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    data["body"] = body
+    response = staff_client.post(change_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def test_restoring_an_earlier_version_puts_its_text_back_on_the_public_page(staff_client, client):
+    article = ArticleFactory()
+    edit_body(staff_client, article, "<p>First wording.</p>")
+    edit_body(staff_client, article, "<p>Second wording.</p>")
+    assert "Second wording." in client.get(article.get_absolute_url()).content.decode()
+
+    versions = Version.objects.get_for_object(article)
+    assert versions.count() == 2
+    first = versions.order_by("pk").first()
+    history = staff_client.get(reverse("admin:articles_article_history", args=[article.pk])).content.decode()
+    assert "Compare" in history or "compare" in history
+    revision_url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    response = staff_client.post(revision_url, admin_form_data(staff_client.get(revision_url)))
+    assert response.status_code == 302
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "First wording." in html and "Second wording." not in html
+
+
+def test_a_deleted_faq_is_recovered_with_its_places_on_articles(staff_client, client):
+    placement = ArticleFAQFactory(faq__question="Can I bring a friend?", order=4)
+    article, faq_pk = placement.article, placement.faq.pk
+    response = staff_client.post(reverse("admin:faqs_faq_delete", args=[faq_pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not FAQ.objects.filter(pk=faq_pk).exists()
+    assert "Can I bring a friend?" not in client.get(article.get_absolute_url()).content.decode()
+
+    recover_list = staff_client.get(reverse("admin:faqs_faq_recoverlist")).content.decode()
+    assert "Can I bring a friend?" in recover_list
+    version = Version.objects.get_deleted(FAQ).get(object_id=str(faq_pk))
+    recover_url = reverse("admin:faqs_faq_recover", args=[version.pk])
+    response = staff_client.post(recover_url, admin_form_data(staff_client.get(recover_url)))
+    assert response.status_code == 302
+    faq = FAQ.objects.get(pk=faq_pk)
+    assert list(faq.article_placements.values_list("article_id", "order")) == [(article.pk, 4)]
+    assert "Can I bring a friend?" in client.get(article.get_absolute_url()).content.decode()
+
+
+# --- Clinical review -------------------------------------------------------------------------
+
+
+def member_of(group_name, username):
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def test_a_marketing_editor_cannot_set_the_review_fields(client):
+    clinician = Clinician.objects.create(name="Dana Reyes", credentials="LCSW")
+    article = ArticleFactory()
+    client.force_login(member_of(MARKETING_EDITORS, "marketer"))
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    response = client.get(change_url)
+    assert "reviewed_by" not in response.context["adminform"].form.fields  # the form refuses
+    data = admin_form_data(response)
+    data.update({"reviewed_by": str(clinician.pk), "reviewed_on": "2026-05-01"})
+    assert client.post(change_url, data).status_code == 302
+    article.refresh_from_db()
+    assert article.reviewed_by is None  # and posting the field anyway changes nothing
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.get(username="marketer").has_perm("articles.review_article")
+
+
+def test_a_clinical_reviewer_records_a_review_and_changes_nothing_else(client):
+    clinician = Clinician.objects.create(name="Dana Reyes", credentials="LCSW")
+    article = ArticleFactory(title="Original title")
+    client.force_login(member_of(CLINICAL_REVIEWERS, "reviewer"))
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    response = client.get(change_url)
+    form_fields = set(response.context["adminform"].form.fields)
+    assert {"reviewed_by", "reviewed_on"} <= form_fields
+    assert "title" not in form_fields and "body" not in form_fields
+    data = admin_form_data(response)
+    data.update({"reviewed_by": str(clinician.pk), "reviewed_on": "2026-05-01", "title": "Changed title"})
+    response = client.post(change_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.reviewed_by == clinician and article.title == "Original title"
+    assert article.review_is_current
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Clinically reviewed by Dana Reyes, LCSW on" in html
+
+
+def test_editing_the_text_after_review_flags_the_review_out_of_date(staff_client, client):
+    clinician = Clinician.objects.create(name="Dana Reyes", credentials="LCSW")
+    article = ArticleFactory(title="Reviewed article")
+    article.record_review(clinician, dt.date(2026, 5, 1))
+    article.save()
+    listing = staff_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "Review out of date" not in listing and "Reviewed May 1, 2026" in listing
+    edit_body(staff_client, article, "<p>A new claim the clinician has not seen.</p>")
+    listing = staff_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "Review out of date" in listing
+    assert "Clinically reviewed by" not in client.get(article.get_absolute_url()).content.decode()
+
+
+# --- Slugs that never break a link -----------------------------------------------------------
+
+
+def rename(staff_client, obj, admin_name, new_slug):
+    change_url = reverse(f"admin:{admin_name}_change", args=[obj.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    data["slug"] = new_slug
+    response = staff_client.post(change_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize(
+    ("factory", "admin_name", "prefix"),
+    [
+        (ArticleFactory, "articles_article", "/articles/"),
+        (LocationFactory, "locations_location", "/locations/"),
+    ],
+)
+def test_renaming_a_slug_twice_keeps_both_old_addresses_answering_301(staff_client, client, factory, admin_name,
+                                                                       prefix):  # fmt: skip
+    obj = factory(slug="first-name")
+    rename(staff_client, obj, admin_name, "second-name")
+    rename(staff_client, obj, admin_name, "third-name")
+    for old in ("first-name", "second-name"):
+        response = client.get(f"{prefix}{old}/")
+        assert response.status_code == 301
+        assert response["Location"] == f"{prefix}third-name/"  # chains collapse: one hop
+    assert client.get(f"{prefix}third-name/").status_code == 200
+
+
+def test_renaming_back_to_an_old_slug_leaves_no_loop(staff_client, client):
+    article = ArticleFactory(slug="alpha")
+    rename(staff_client, article, "articles_article", "beta")
+    rename(staff_client, article, "articles_article", "alpha")
+    assert client.get("/articles/alpha/").status_code == 200
+    assert client.get("/articles/beta/")["Location"] == "/articles/alpha/"
+    assert not Redirect.objects.filter(old_path="/articles/alpha/").exists()
+
+
+def test_renaming_a_draft_adds_no_redirect(staff_client):
+    article = ArticleFactory(draft=True, slug="draft-name")
+    rename(staff_client, article, "articles_article", "better-name")
+    assert not Redirect.objects.exists()
+
+
+def test_a_redirect_loop_is_refused_with_a_message(staff_client):
+    Redirect.objects.create(site_id=1, old_path="/articles/a/", new_path="/articles/b/")
+    response = staff_client.post(
+        reverse("admin:redirects_redirect_add"),
+        {"site": "1", "old_path": "/articles/b/", "new_path": "/articles/a/"},
+    )
+    assert response.status_code == 200
+    assert "would send visitors in a circle" in response.content.decode()
+    response = staff_client.post(
+        reverse("admin:redirects_redirect_add"), {"site": "1", "old_path": "/x/", "new_path": "/x/"}
+    )
+    assert "would send visitors in a circle" in response.content.decode()
+    assert Redirect.objects.count() == 1
+
+
+# --- Testimonial consent --------------------------------------------------------------------
+
+
+def test_an_expired_consent_hides_the_testimonial_by_itself(client):
+    from tests.factories import TestimonialFactory
+
+    with time_machine.travel(NOW, tick=False) as clock:
+        TestimonialFactory(quote="Words with a time limit.", consent_signed_on=dt.date(2025, 1, 1),
+                           consent_expires_on=dt.date(2026, 6, 2))  # fmt: skip
+        assert "Words with a time limit." in client.get(reverse("testimonials:list")).content.decode()
+        clock.shift(dt.timedelta(days=1))
+        assert "Words with a time limit." not in client.get(reverse("testimonials:list")).content.decode()
+
+
+def test_withdrawn_consent_hides_the_testimonial_at_once(client):
+    from tests.factories import TestimonialFactory
+
+    testimonial = TestimonialFactory(quote="Please take my words down.")
+    testimonial.consent_withdrawn_on = timezone.localdate()
+    testimonial.save()
+    assert "Please take my words down." not in client.get(reverse("testimonials:list")).content.decode()
+
+
+# --- Roles ----------------------------------------------------------------------------------
+
+
+def test_the_roles_exist_with_the_right_powers():
+    editors = Group.objects.get(name=MARKETING_EDITORS)
+    reviewers = Group.objects.get(name=CLINICAL_REVIEWERS)
+    admins = Group.objects.get(name=SITE_ADMINISTRATORS)
+    editor_codes = set(editors.permissions.values_list("codename", flat=True))
+    assert {"add_article", "change_faq", "delete_testimonial", "change_sitesettings"} <= editor_codes
+    assert "review_article" not in editor_codes
+    assert not any(code.endswith("_user") or code.endswith("_group") for code in editor_codes)
+    reviewer_codes = set(reviewers.permissions.values_list("codename", flat=True))
+    assert {"review_article", "view_article", "change_article"} <= reviewer_codes
+    assert "add_article" not in reviewer_codes and "delete_article" not in reviewer_codes
+    assert {"add_user", "change_group", "review_article"} <= set(
+        admins.permissions.values_list("codename", flat=True)
+    )
