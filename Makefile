@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint format migrations-check check-deploy install install-dev clean
+.PHONY: run test test-sqlite test-postgres lint format migrations-check check-deploy install install-dev clean docker-check
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,10 +46,16 @@ migrations-check: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/hadolint Dockerfile
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+## docker-check: build the production image on a local Debian base, run it against a throwaway
+## PostgreSQL and check it like ops would (needs root; see docs/operations.md)
+docker-check: install-dev
+	bash .ci/docker-check.sh
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

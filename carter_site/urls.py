@@ -3,8 +3,11 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import health, seo, views
 from .editor_uploads import browse_images, upload_image
+from .feeds import LatestArticlesAtomFeed, LatestArticlesRssFeed
+from .search import SearchView
+from .sitemaps import sitemap_xml
 
 admin.site.site_header = "Carter Treatment Center — site editor"
 admin.site.site_title = "Carter site editor"
@@ -16,7 +19,13 @@ urlpatterns = [
     path("locations/", include("locations.urls")),
     path("faqs/", include("faqs.urls")),
     path("testimonials/", include("testimonials.urls")),
-    path("healthz", views.healthz, name="healthz"),
+    path("search/", SearchView.as_view(), name="search"),
+    path("feeds/articles/", LatestArticlesRssFeed(), name="articles-feed"),
+    path("feeds/articles/atom/", LatestArticlesAtomFeed(), name="articles-atom-feed"),
+    path("sitemap.xml", sitemap_xml, name="sitemap"),
+    path("robots.txt", seo.robots_txt, name="robots_txt"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/editor/upload/", upload_image, name="ckeditor_upload"),
     path("admin/editor/browse/", browse_images, name="ckeditor_browse"),
     path("admin/", admin.site.urls),

@@ -1,7 +1,6 @@
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponseServerError
 from django.template import loader
 from django.views import defaults
-from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from articles.models import Article
@@ -37,9 +36,3 @@ def server_error(request):
     template = loader.get_template("500.html")
     body = template.render({"site_settings": SiteSettings.load_without_database(), "request": request})
     return HttpResponseServerError(body)
-
-
-@never_cache
-def healthz(request):
-    """The process is up and answering. Touches no database."""
-    return HttpResponse("ok\n", content_type="text/plain")

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .environment import env_bool, env_int, env_list, env_required
+from .environment import env_bool, env_int, env_list, env_required, env_str
 
 # Keys that have ever stood in this repository or its docs; none may reach production.
 KNOWN_DEVELOPMENT_KEYS = {
@@ -30,9 +30,41 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required in production (comma-separated host names).")
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,  # noqa: F405 (a volume, or S3-compatible storage: see base.py)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# One JSON object per line on stdout, for the log collector (LOG_FORMAT=plain to read by eye).
+LOGGING = logging_from_environment("json")  # noqa: F405
+
+# Email leaves through SMTP (EMAIL_HOST...); never printed into the logs, where reset links
+# or personal details would end up.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
+
+# Error reports to Sentry, when SENTRY_DSN is set. sentry-sdk is not a dependency of the image:
+# install it to use this (docs/operations.md, "Error reports").
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+        from sentry_sdk.integrations.django import DjangoIntegration
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but the sentry-sdk package is not installed. Build the image with "
+            "--build-arg EXTRA_PIP_PACKAGES='sentry-sdk[django]==<version>', or unset SENTRY_DSN."
+        ) from None
+    try:
+        _traces_sample_rate = float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0") or 0)
+    except ValueError:
+        raise ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1.") from None
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=env_str("SENTRY_ENVIRONMENT") or "production",
+        release=env_str("SENTRY_RELEASE") or None,
+        traces_sample_rate=_traces_sample_rate,
+        send_default_pii=False,  # no IP addresses, cookies or user names leave the site
+    )
 
 # HTTPS everywhere. Behind a proxy that terminates TLS, it must set X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

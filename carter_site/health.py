@@ -1,0 +1,75 @@
+"""Health checks for load balancers, orchestrators and Docker's HEALTHCHECK.
+
+- /healthz (liveness): the process is up and answering. Touches no database, so a database
+  outage never gets healthy web containers restarted.
+- /readyz (readiness): this container can serve pages: the database answers, and every
+  migration this code expects has been applied. Otherwise 503 with a one-line reason, so the
+  load balancer sends traffic elsewhere (during an upgrade, until `migrate` has run).
+
+Both are plain text, cheap (at most one `SELECT 1` once migrations have been seen applied),
+never cached, and answer GET and HEAD only. The details of a failure go to the log, not to
+the response, which anyone can read.
+"""
+
+import logging
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+# Once this process has seen every migration of its code applied, they stay applied: later
+# checks skip reading the migration history and only ask the database to answer.
+_migrations_confirmed = False
+
+
+def _plain(text, status=200):
+    return HttpResponse(f"{text}\n", content_type="text/plain; charset=utf-8", status=status)
+
+
+def unapplied_migrations(connection):
+    """Migrations on disk that the database has not recorded as applied."""
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [migration for migration, _backwards in plan]
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """The process is up and answering. Touches no database."""
+    return _plain("ok")
+
+
+@never_cache
+@require_safe
+def readyz(request):
+    """The database answers and its schema matches this code."""
+    global _migrations_confirmed
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        logger.warning("Not ready: the database did not answer.", exc_info=True)
+        return _plain("not ready: database unreachable", status=503)
+
+    if not _migrations_confirmed:
+        try:
+            pending = unapplied_migrations(connection)
+        except Exception:
+            logger.warning("Not ready: could not read the migration history.", exc_info=True)
+            return _plain("not ready: migration history unreadable", status=503)
+        if pending:
+            logger.warning(
+                "Not ready: %d migration(s) not applied: %s",
+                len(pending),
+                ", ".join(f"{m.app_label}.{m.name}" for m in pending),
+            )
+            return _plain(f"not ready: {len(pending)} migration(s) not applied", status=503)
+        _migrations_confirmed = True
+    return _plain("ok")

@@ -1,0 +1,157 @@
+"""Logs for machines: one JSON object per line on stdout, for Django and gunicorn alike.
+
+Production logs are read by a collector (Docker's log driver, journald, a log shipper), not by a
+person at a terminal, so every record becomes one line of JSON with a fixed set of keys:
+`time` (UTC, ISO 8601), `level`, `logger`, `message`, and `exception` when there is one. Extra
+values given with `logger.info(..., extra={...})` are added as keys of their own.
+
+gunicorn's access log becomes structured too (`method`, `path`, `status`, `duration_ms`, ...).
+Query strings are never logged: they can carry what a visitor searched for.
+
+This module imports nothing from Django, so gunicorn.conf.py can use it before Django starts.
+"""
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Mapping
+
+# Attributes every LogRecord has; anything else on a record came from `extra=`.
+_RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", logging.INFO, "", 0, "", (), None))) | {
+    "message",
+    "asctime",
+}
+
+HEALTH_CHECK_PATHS = frozenset({"/healthz", "/readyz"})
+
+
+def _request_summary(request):
+    """What a log line may say about a Django request: method and path, no query, no cookies."""
+    return {"method": getattr(request, "method", None), "path": getattr(request, "path", None)}
+
+
+def _plain(value):
+    """A value json can write; anything else becomes its text."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(item) for item in value]
+    return str(value)
+
+
+def _access_fields(atoms):
+    """gunicorn's access-log atoms (see gunicorn.glogging.Logger.atoms) as named fields."""
+    status = atoms.get("s")
+    if isinstance(status, str) and status.isdigit():
+        status = int(status)
+    duration_us = atoms.get("D")
+    fields = {
+        "method": atoms.get("m"),
+        "path": atoms.get("U"),
+        "status": status,
+        "bytes": atoms.get("B"),
+        "duration_ms": round(duration_us / 1000, 3) if isinstance(duration_us, int) else None,
+        "remote_addr": atoms.get("h"),
+        "forwarded_for": atoms.get("{x-forwarded-for}i"),
+        "request_id": atoms.get("{x-request-id}i"),
+        "user_agent": atoms.get("a"),
+        "protocol": atoms.get("H"),
+    }
+    return {key: value for key, value in fields.items() if value not in (None, "-", "")}
+
+
+class JsonFormatter(logging.Formatter):
+    """Formats a record as one line of JSON. Never raises for odd values: they become text."""
+
+    def format(self, record):
+        entry = {
+            "time": dt.datetime.fromtimestamp(record.created, tz=dt.UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "pid": record.process,
+        }
+        if record.name == "gunicorn.access" and isinstance(record.args, Mapping):
+            entry.update(_access_fields(record.args))
+        for key, value in vars(record).items():
+            if key in _RECORD_ATTRIBUTES or key.startswith("_") or key in entry:
+                continue
+            entry[key] = _request_summary(value) if key == "request" else _plain(value)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class SkipHealthChecks(logging.Filter):
+    """Drops access-log lines of successful health checks, which a load balancer sends every
+    few seconds from every node. Failed checks (a 503 from /readyz) are still logged."""
+
+    def filter(self, record):
+        atoms = record.args if isinstance(record.args, Mapping) else None
+        if not atoms or atoms.get("U") not in HEALTH_CHECK_PATHS:
+            return True
+        try:
+            return int(atoms.get("s")) >= 400
+        except (TypeError, ValueError):
+            return True
+
+
+PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def _formatters(fmt):
+    if fmt not in {"json", "plain"}:
+        raise ValueError(f"LOG_FORMAT must be json or plain, not {fmt!r}.")
+    if fmt == "json":
+        return {"default": {"()": "carter_site.logging.JsonFormatter"}}
+    return {"default": {"format": PLAIN_FORMAT}}
+
+
+def normalise_level(level):
+    """LOG_LEVEL as logging knows it: 'info' -> 'INFO'; refuses names logging does not know."""
+    name = str(level or "INFO").strip().upper()
+    if name not in {"CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"}:
+        raise ValueError(f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not {level!r}.")
+    return name
+
+
+def django_logging(level="INFO", fmt="json"):
+    """Django's LOGGING: everything through the root logger to stdout in one format."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": _formatters(fmt),
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "formatter": "default",
+                "stream": "ext://sys.stdout",
+            }
+        },
+        "root": {"handlers": ["stdout"], "level": normalise_level(level)},
+    }
+
+
+def gunicorn_logging(level="INFO", fmt="json", log_health_checks=False):
+    """gunicorn's logconfig_dict: its error log and access log to stdout in the same format."""
+    config = django_logging(level, fmt)
+    config["filters"] = {"health_checks": {"()": "carter_site.logging.SkipHealthChecks"}}
+    config["handlers"]["access"] = {
+        "class": "logging.StreamHandler",
+        "formatter": "default",
+        "stream": "ext://sys.stdout",
+        "filters": [] if log_health_checks else ["health_checks"],
+    }
+    config["loggers"] = {
+        "gunicorn.error": {"handlers": ["stdout"], "level": normalise_level(level), "propagate": False},
+        "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+    }
+    return config

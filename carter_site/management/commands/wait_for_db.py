@@ -1,0 +1,76 @@
+"""`manage.py wait_for_db`: wait, for a bounded time, until the database accepts connections.
+
+The container's entrypoint runs it before migrating, so that a web container started together
+with its database (or during a database restart) waits instead of crashing, and one whose
+database never comes says so clearly and stops, rather than hanging or looping for ever.
+"""
+
+import logging
+import os
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.utils import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+def describe(connection):
+    """Where the database is, for messages: never the password."""
+    config = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"SQLite file {config['NAME']}"
+    host = config.get("HOST") or "local socket"
+    port = config.get("PORT") or "default port"
+    return f"{connection.vendor} database {config.get('NAME')!r} at {host}:{port}"
+
+
+class Command(BaseCommand):
+    help = "Wait until the database accepts connections, for at most --timeout seconds."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            default=float(os.environ.get("DB_WAIT_TIMEOUT") or 60),
+            help="Seconds to wait before giving up (default: DB_WAIT_TIMEOUT, else 60).",
+        )
+        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between tries.")
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+
+    def handle(self, *args, timeout, interval, database, **options):
+        connection = connections[database]
+        target = describe(connection)
+        deadline = time.monotonic() + timeout
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT 1")
+                    cursor.fetchone()
+            except OperationalError as error:
+                connection.close()
+                reason = (str(error).strip().splitlines() or ["no reason given"])[0]
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise CommandError(
+                        f"The {target} did not accept connections within {timeout:g} s "
+                        f"({attempts} tries). Last error: {reason}. Check DATABASE_URL, and that "
+                        "the database server is running and reachable from this container."
+                    ) from None
+                if attempts == 1:
+                    logger.warning(
+                        "Waiting up to %g s for the %s: %s",
+                        timeout,
+                        target,
+                        reason,
+                        extra={"event": "db_wait"},
+                    )
+                time.sleep(min(interval, remaining))
+            else:
+                logger.info(
+                    "The %s accepts connections.", target, extra={"event": "db_ready", "attempts": attempts}
+                )
+                return

@@ -1,0 +1,70 @@
+#!/bin/sh
+# The web container's entrypoint.
+#
+# When the command is the web server (gunicorn, the image's default), it first
+#   1. refuses to go on, in one sentence, if the production settings are incomplete;
+#   2. waits for the database, at most DB_WAIT_TIMEOUT seconds (default 60);
+#   3. applies migrations once, however many containers start together (manage.py
+#      migrate_once: a PostgreSQL advisory lock), unless MIGRATE_ON_START=false; and, on a
+#      fresh database with LOAD_DEMO_CONTENT=true, loads the demo content;
+# then replaces itself with the server (exec), so that gunicorn is PID 1 and receives Docker's
+# SIGTERM for a graceful stop. Any other command (manage.py createsuperuser, a shell) runs
+# as given, with none of the above.
+#
+# SECRET_KEY may come from a file instead (Docker or Kubernetes secrets): SECRET_KEY_FILE. With
+# SECRET_KEY_GENERATE=true, a missing file is created with a new random key (the compose
+# file keeps it in a volume, so a fresh checkout starts without any configuration).
+set -eu
+
+cd "$(dirname "$0")"
+
+is_true() {
+    case "$(printf '%s' "${1:-}" | tr '[:upper:]' '[:lower:]')" in
+        1 | true | yes | on) return 0 ;;
+        *) return 1 ;;
+    esac
+}
+
+if [ -z "${SECRET_KEY:-}" ] && [ -n "${SECRET_KEY_FILE:-}" ]; then
+    if [ ! -s "$SECRET_KEY_FILE" ] && is_true "${SECRET_KEY_GENERATE:-false}"; then
+        # Several containers may start at once: write aside, then link (the first one wins).
+        # The umask applies to the key file only (a subshell), not to the server's uploads.
+        (
+            umask 077
+            python -c 'import secrets; print(secrets.token_urlsafe(64))' >"$SECRET_KEY_FILE.$$"
+        )
+        ln "$SECRET_KEY_FILE.$$" "$SECRET_KEY_FILE" 2>/dev/null || true
+        rm -f "$SECRET_KEY_FILE.$$"
+    fi
+    if [ ! -r "$SECRET_KEY_FILE" ]; then
+        echo "carter-site cannot start: SECRET_KEY_FILE=$SECRET_KEY_FILE cannot be read." >&2
+        exit 1
+    fi
+    SECRET_KEY="$(cat "$SECRET_KEY_FILE")"
+    export SECRET_KEY
+fi
+
+if [ "${1:-}" = "gunicorn" ]; then
+    python - <<'PY'
+import sys
+
+from django.core.exceptions import ImproperlyConfigured
+
+try:
+    from django.conf import settings
+
+    settings.INSTALLED_APPS
+except ImproperlyConfigured as error:
+    sys.exit(f"carter-site cannot start: {error}")
+PY
+    python manage.py wait_for_db --timeout "${DB_WAIT_TIMEOUT:-60}"
+    if is_true "${MIGRATE_ON_START:-true}"; then
+        if is_true "${LOAD_DEMO_CONTENT:-false}"; then
+            python manage.py migrate_once --lock-timeout "${MIGRATE_LOCK_TIMEOUT:-600}" --load-demo-content
+        else
+            python manage.py migrate_once --lock-timeout "${MIGRATE_LOCK_TIMEOUT:-600}"
+        fi
+    fi
+fi
+
+exec "$@"

@@ -1,0 +1,112 @@
+"""gunicorn's configuration for production: `gunicorn -c gunicorn.conf.py carter_site.wsgi`.
+
+The Docker image starts exactly this. Every value comes from an environment variable with a
+default that suits a small container; .env.example and docs/operations.md list them.
+
+Before anything starts, the production settings are loaded once: if they are incomplete (no
+SECRET_KEY, DEBUG on, ...) gunicorn stops with one clear sentence instead of a traceback from
+every worker it tries to boot.
+"""
+
+import math
+import os
+import sys
+from pathlib import Path
+
+# carter_site is importable whatever the current directory.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carter_site.settings.prod")
+
+from carter_site.logging import gunicorn_logging, normalise_level
+
+
+def _stop(message):
+    sys.exit(f"carter-site cannot start: {message}")
+
+
+def _int(name, default):
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        _stop(f"{name} must be a whole number, not {raw!r}.")
+
+
+def _bool(name, default):
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    _stop(f"{name} must be true or false, not {raw!r}.")
+
+
+def usable_cpus():
+    """CPUs this process may use: its container's CPU quota when it has one (cgroup v2)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()
+        if quota != "max":
+            cpus = min(cpus, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return cpus
+
+
+def _check_django_settings():
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        from django.conf import settings
+
+        settings.INSTALLED_APPS  # noqa: B018 (imports the settings module, which checks itself)
+    except ImproperlyConfigured as error:
+        _stop(str(error))
+
+
+_check_django_settings()
+
+# Where to listen. Behind a load balancer or in a container: all interfaces, port 8000.
+bind = [f"{os.environ.get('BIND_ADDRESS', '').strip() or '0.0.0.0'}:{_int('PORT', 8000)}"]
+
+# Sync workers: one request at a time each, a process per CPU core and then some. Each keeps a
+# database connection open (DB_CONN_MAX_AGE): containers x workers x threads must stay below
+# PostgreSQL's max_connections.
+workers = _int("GUNICORN_WORKERS", _int("WEB_CONCURRENCY", min(2 * usable_cpus() + 1, 8)))
+threads = _int("GUNICORN_THREADS", 1)  # more than 1 switches to the gthread worker
+timeout = _int("GUNICORN_TIMEOUT", 30)  # a worker silent for this long is killed and replaced
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)  # on SIGTERM, time to finish requests
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Recycle each worker after about this many requests (the jitter spreads the restarts), so a
+# slow leak never grows into an outage.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# Heartbeat files on a RAM disk: a container's overlay filesystem can stall them.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+proc_name = "carter-site"
+
+# No control socket: nothing in the container uses gunicornc, and the user has no home to
+# put it in (gunicorn 25.1+ opens one by default).
+control_socket_disable = True
+
+# Logs: both gunicorn's own and the access log on stdout, one JSON object per line (or plain
+# text with LOG_FORMAT=plain). The access log never records query strings.
+accesslog = "-"
+errorlog = "-"
+access_log_format = "%(m)s %(U)s %(s)s %(B)s %(M)sms"
+try:
+    loglevel = normalise_level(os.environ.get("LOG_LEVEL")).lower()
+    logconfig_dict = gunicorn_logging(
+        level=loglevel,
+        fmt=os.environ.get("LOG_FORMAT", "").strip() or "json",
+        log_health_checks=_bool("LOG_HEALTH_CHECKS", False),
+    )
+except ValueError as error:
+    _stop(str(error))

@@ -1,0 +1,242 @@
+"""Run the site the way production does: real processes, production settings, real HTTP.
+
+Everything here starts subprocesses with an environment built from scratch for the production
+settings, so nothing of the test run's own settings (DJANGO_SETTINGS_MODULE=...test) leaks in.
+"""
+
+import contextlib
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import psycopg2
+from psycopg2 import sql
+
+from tests.postgres_server import free_port
+
+REPO = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+GUNICORN = str(VENV_BIN / "gunicorn")
+
+# Variables the production settings, gunicorn.conf.py or the entrypoint read: none of them may
+# come from the environment the tests run in.
+OPS_PREFIXES = (
+    "DJANGO_",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_URL",
+    "DB_",
+    "MIGRATE_",
+    "LOAD_DEMO_CONTENT",
+    "REDIS_URL",
+    "CACHE_KEY_PREFIX",
+    "SECURE_",
+    "AWS_",
+    "EMAIL_",
+    "DEFAULT_FROM_EMAIL",
+    "SERVER_EMAIL",
+    "ADMINS",
+    "LOG_",
+    "SENTRY_",
+    "GUNICORN_",
+    "WEB_CONCURRENCY",
+    "PORT",
+    "BIND_ADDRESS",
+    "FORWARDED_ALLOW_IPS",
+    "MEDIA_ROOT",
+    "STATIC_ROOT",
+    "HEALTHCHECK_",
+)
+
+
+def strong_secret_key():
+    return secrets.token_urlsafe(64)
+
+
+def production_env(**overrides):
+    """The environment of a production process: production settings and a strong key."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(OPS_PREFIXES)}
+    env.update(
+        DJANGO_SETTINGS_MODULE="carter_site.settings.prod",
+        SECRET_KEY=strong_secret_key(),
+        ALLOWED_HOSTS="localhost,127.0.0.1",
+        PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = str(value)
+    return env
+
+
+def with_env(env, **changes):
+    """A copy of env with changes; a change to None removes the variable."""
+    env = dict(env)
+    for key, value in changes.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = str(value)
+    return env
+
+
+def run(command, env, timeout=120, **kwargs):
+    """Run a command in the repository; its output as text. A safety timeout, not a measurement."""
+    return subprocess.run(
+        command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout, check=False, **kwargs
+    )
+
+
+def manage(*args, env, timeout=180):
+    return run([sys.executable, "manage.py", *args], env=env, timeout=timeout)
+
+
+def json_lines(text):
+    """Every non-empty line parsed as JSON; fails on the first line that is not."""
+    records = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                raise AssertionError(f"line {number} is not JSON: {line!r}") from None
+    return records
+
+
+def events(text):
+    return [record.get("event") for record in json_lines(text) if record.get("event")]
+
+
+# --- HTTP ---------------------------------------------------------------------------------
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.text = body.decode("utf-8", "replace")
+
+
+def get(port, path, https=True, host="localhost", timeout=15):
+    """GET from 127.0.0.1:port as a load balancer that terminates TLS would send it."""
+    headers = {"Host": host, "User-Agent": "carter-ops-tests"}
+    if https:
+        headers["X-Forwarded-Proto"] = "https"
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+    try:
+        with _opener.open(request, timeout=timeout) as response:
+            return Response(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as error:
+        return Response(error.code, error.headers, error.read())
+
+
+# --- Processes ----------------------------------------------------------------------------
+
+
+class Server:
+    """A server process on 127.0.0.1:port, its output captured in a file."""
+
+    def __init__(self, command, env, log_path, port):
+        self.command = command
+        self.env = env
+        self.log_path = Path(log_path)
+        self.port = port
+        self.process = None
+
+    def start(self, wait_path="/healthz", startup_timeout=90):
+        self._log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(
+            self.command, cwd=REPO, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + startup_timeout
+        while True:
+            if self.process.poll() is not None:
+                raise AssertionError(
+                    f"server exited with {self.process.returncode}:\n{self.output()[-4000:]}"
+                )
+            with contextlib.suppress(OSError):
+                if get(self.port, wait_path, timeout=5).status == 200:
+                    return self
+            if time.monotonic() > deadline:
+                raise AssertionError(f"server did not answer {wait_path}:\n{self.output()[-4000:]}")
+            time.sleep(0.2)
+
+    def output(self):
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_text()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process:
+            self._log.close()
+        return self.process.returncode if self.process else None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+def gunicorn_server(env, log_path, **env_overrides):
+    """The production command, exactly: gunicorn -c gunicorn.conf.py carter_site.wsgi."""
+    port = free_port()
+    env = {**env, "PORT": str(port), "BIND_ADDRESS": "127.0.0.1", "GUNICORN_WORKERS": "1", **env_overrides}
+    return Server([GUNICORN, "-c", "gunicorn.conf.py", "carter_site.wsgi"], env, log_path, port)
+
+
+# --- Databases on the suite's PostgreSQL server -------------------------------------------
+
+
+def admin_connection(server):
+    connection = psycopg2.connect(server.url("postgres"))
+    connection.autocommit = True
+    return connection
+
+
+def create_database(server, name):
+    with contextlib.closing(admin_connection(server)) as connection, connection.cursor() as cursor:
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return server.url(name)
+
+
+def drop_database(server, name):
+    with contextlib.closing(admin_connection(server)) as connection, connection.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def database_exists(server, name):
+    with contextlib.closing(admin_connection(server)) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return cursor.fetchone() is not None
+
+
+def unique_name(prefix):
+    return f"{prefix}_{secrets.token_hex(4)}"

@@ -1,0 +1,126 @@
+"""docker-entrypoint.sh, run outside Docker with the same commands the image gives it."""
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.postgres_server import free_port
+
+from . import helpers
+
+ENTRYPOINT = ["sh", "docker-entrypoint.sh"]
+WEB_COMMAND = ["gunicorn", "-c", "gunicorn.conf.py", "carter_site.wsgi"]
+
+
+def unreachable_url():
+    return f"postgres://carter:pw-must-not-leak@127.0.0.1:{free_port()}/carter"
+
+
+@pytest.mark.postgres_only
+def test_web_command_waits_migrates_and_execs_gunicorn(fresh_database, ops_env, tmp_path):
+    port = free_port()
+    env = {
+        **ops_env,
+        "DATABASE_URL": fresh_database.url,
+        "PORT": str(port),
+        "BIND_ADDRESS": "127.0.0.1",
+        "GUNICORN_WORKERS": "1",
+    }
+    server = helpers.Server([*ENTRYPOINT, *WEB_COMMAND], env, tmp_path / "entrypoint.log", port)
+    with server:
+        assert helpers.get(port, "/readyz").status == 200  # migrated before serving
+        # exec: the process the entrypoint started as is now gunicorn's master, so that it
+        # receives the container's SIGTERM itself.
+        command_line = Path(f"/proc/{server.process.pid}/cmdline").read_bytes().split(b"\0")
+        assert any(part.endswith(b"gunicorn") for part in command_line)
+    assert server.process.returncode == 0
+    assert {"db_ready", "migrate_start", "migrate_done"} <= set(helpers.events(server.output()))
+
+
+@pytest.mark.postgres_only
+def test_web_command_does_not_migrate_when_told_not_to(fresh_database, ops_env, tmp_path):
+    port = free_port()
+    env = {
+        **ops_env,
+        "DATABASE_URL": fresh_database.url,
+        "MIGRATE_ON_START": "false",
+        "PORT": str(port),
+        "BIND_ADDRESS": "127.0.0.1",
+        "GUNICORN_WORKERS": "1",
+    }
+    with helpers.Server([*ENTRYPOINT, *WEB_COMMAND], env, tmp_path / "no-migrate.log", port):
+        assert helpers.get(port, "/readyz").status == 503
+
+
+def test_web_command_gives_up_on_an_unreachable_database(prod_env):
+    env = {**prod_env, "DATABASE_URL": unreachable_url(), "DB_WAIT_TIMEOUT": "1"}
+    result = helpers.run([*ENTRYPOINT, *WEB_COMMAND], env=env, timeout=60)
+    assert result.returncode != 0
+    assert "did not accept connections within 1 s" in result.stderr
+    assert "Check DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "pw-must-not-leak" not in result.stdout + result.stderr
+    assert "Listening at" not in result.stdout  # gunicorn never started
+
+
+def test_web_command_refuses_incomplete_settings_in_one_sentence(prod_env):
+    env = helpers.with_env(prod_env, SECRET_KEY=None, DATABASE_URL=unreachable_url())
+    result = helpers.run([*ENTRYPOINT, *WEB_COMMAND], env=env, timeout=60)
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "carter-site cannot start: The environment variable SECRET_KEY is required in production "
+        "and is not set. See .env.example for what it means."
+    )
+
+
+def test_other_commands_run_as_given_without_database_or_migrations(prod_env):
+    env = {**prod_env, "DATABASE_URL": unreachable_url(), "DB_WAIT_TIMEOUT": "1"}
+    result = helpers.run([*ENTRYPOINT, "python", "-c", "print('one-off command')"], env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "one-off command\n"
+
+
+def test_secret_key_file_is_generated_once_and_reused(prod_env, tmp_path):
+    key_file = tmp_path / "secret_key"
+    env = helpers.with_env(prod_env, SECRET_KEY=None, SECRET_KEY_FILE=key_file, SECRET_KEY_GENERATE="true")
+    show_key = [*ENTRYPOINT, "python", "-c", "import os; print(os.environ['SECRET_KEY'])"]
+
+    first = helpers.run(show_key, env=env)
+    second = helpers.run(show_key, env=env)
+
+    assert first.returncode == second.returncode == 0
+    key = first.stdout.strip()
+    assert len(key) >= 50
+    assert second.stdout.strip() == key
+    assert key_file.read_text().strip() == key
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+
+
+def test_generating_the_key_leaves_the_servers_umask_alone(prod_env, tmp_path):
+    """Uploads and their folders must stay readable to a proxy that serves the media volume."""
+    env = helpers.with_env(
+        prod_env, SECRET_KEY=None, SECRET_KEY_FILE=tmp_path / "secret_key", SECRET_KEY_GENERATE="true"
+    )
+    show_umask = [*ENTRYPOINT, "sh", "-c", "umask"]
+    result = helpers.run(show_umask, env=env, preexec_fn=lambda: os.umask(0o022))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0022"
+
+
+def test_secret_key_file_is_not_generated_unless_asked(prod_env, tmp_path):
+    key_file = tmp_path / "secret_key"
+    env = helpers.with_env(prod_env, SECRET_KEY=None, SECRET_KEY_FILE=key_file)
+    result = helpers.run([*ENTRYPOINT, "true"], env=env)
+    assert result.returncode == 1
+    assert f"SECRET_KEY_FILE={key_file} cannot be read" in result.stderr
+    assert not key_file.exists()
+
+
+def test_secret_key_from_the_environment_wins_over_the_file(prod_env, tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("from-the-file\n")
+    env = {**prod_env, "SECRET_KEY": "from-the-environment", "SECRET_KEY_FILE": str(key_file)}
+    result = helpers.run([*ENTRYPOINT, "python", "-c", "import os; print(os.environ['SECRET_KEY'])"], env=env)
+    assert result.stdout.strip() == "from-the-environment"

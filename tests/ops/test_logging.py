@@ -1,0 +1,127 @@
+"""carter_site.logging: one JSON object per line, for Django's records and gunicorn's."""
+
+import json
+import logging
+import sys
+
+import pytest
+from django.test import RequestFactory
+
+from carter_site.logging import (
+    JsonFormatter,
+    SkipHealthChecks,
+    django_logging,
+    gunicorn_logging,
+    normalise_level,
+)
+
+
+def make_record(msg="Saved %s", args=("article 7",), name="carter_site.test", level=logging.INFO, **extra):
+    record = logging.LogRecord(name, level, __file__, 10, msg, args, None)
+    record.__dict__.update(extra)
+    return record
+
+
+def access_record(path="/", status="200", query="q=private"):
+    """A record as gunicorn's access logger makes it: the format string and the atoms."""
+    atoms = {
+        "h": "10.0.0.9",
+        "m": "GET",
+        "U": path,
+        "q": query,
+        "s": status,
+        "B": 1234,
+        "D": 2500,
+        "M": 2,
+        "a": "Mozilla/5.0",
+        "H": "HTTP/1.1",
+        "{x-forwarded-for}i": "203.0.113.5",
+        "{x-request-id}i": "-",
+    }
+    return logging.LogRecord(
+        "gunicorn.access", logging.INFO, __file__, 1, "%(m)s %(U)s %(s)s", (atoms,), None
+    )
+
+
+def test_a_record_is_one_line_of_json_with_the_fixed_keys():
+    line = JsonFormatter().format(make_record())
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert entry["message"] == "Saved article 7"
+    assert entry["level"] == "INFO"
+    assert entry["logger"] == "carter_site.test"
+    assert entry["time"].endswith("Z")
+    assert isinstance(entry["pid"], int)
+
+
+def test_extra_values_become_keys_and_odd_values_become_text():
+    entry = json.loads(
+        JsonFormatter().format(make_record(event="saved", count=3, when=object(), tags=("a", "b")))
+    )
+    assert entry["event"] == "saved"
+    assert entry["count"] == 3
+    assert entry["when"].startswith("<object object")
+    assert entry["tags"] == ["a", "b"]
+
+
+def test_an_exception_stays_on_the_same_line():
+    try:
+        raise ValueError("bad value\nwith a second line")
+    except ValueError:
+        record = make_record(level=logging.ERROR)
+        record.exc_info = sys.exc_info()
+    line = JsonFormatter().format(record)
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert entry["exception"].startswith("Traceback (most recent call last):")
+    assert "ValueError: bad value\nwith a second line" in entry["exception"]
+
+
+def test_a_django_request_is_logged_as_method_and_path_only():
+    request = RequestFactory().get("/search/?q=private+words", HTTP_COOKIE="sessionid=secret")
+    entry = json.loads(JsonFormatter().format(make_record(request=request, status_code=404)))
+    assert entry["request"] == {"method": "GET", "path": "/search/"}
+    assert entry["status_code"] == 404
+    assert "private" not in json.dumps(entry)
+    assert "secret" not in json.dumps(entry)
+
+
+def test_gunicorn_access_records_are_structured_and_leave_out_the_query():
+    entry = json.loads(JsonFormatter().format(access_record()))
+    assert entry["message"] == "GET / 200"
+    assert entry["method"] == "GET"
+    assert entry["path"] == "/"
+    assert entry["status"] == 200
+    assert entry["bytes"] == 1234
+    assert entry["duration_ms"] == 2.5
+    assert entry["forwarded_for"] == "203.0.113.5"
+    assert "request_id" not in entry  # "-": not sent
+    assert "private" not in json.dumps(entry)
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "kept"),
+    [("/healthz", "200", False), ("/readyz", "200", False), ("/readyz", "503", True), ("/", "200", True)],
+)
+def test_successful_health_checks_are_left_out_of_the_access_log(path, status, kept):
+    assert SkipHealthChecks().filter(access_record(path, status)) is kept
+
+
+def test_levels_are_normalised_and_unknown_ones_refused():
+    assert normalise_level("warning") == "WARNING"
+    assert normalise_level(None) == "INFO"
+    with pytest.raises(ValueError, match="LOG_LEVEL must be one of"):
+        normalise_level("verbose")
+    with pytest.raises(ValueError, match="LOG_FORMAT must be json or plain"):
+        django_logging("INFO", "xml")
+
+
+def test_gunicorn_sends_both_its_logs_to_stdout_in_the_same_format():
+    config = gunicorn_logging("info", "json")
+    assert config["formatters"]["default"] == {"()": "carter_site.logging.JsonFormatter"}
+    for logger in ("gunicorn.error", "gunicorn.access"):
+        assert config["loggers"][logger]["propagate"] is False
+        for handler in config["loggers"][logger]["handlers"]:
+            assert config["handlers"][handler]["stream"] == "ext://sys.stdout"
+    assert config["handlers"]["access"]["filters"] == ["health_checks"]
+    assert gunicorn_logging("info", "json", log_health_checks=True)["handlers"]["access"]["filters"] == []

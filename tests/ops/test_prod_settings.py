@@ -1,0 +1,244 @@
+"""The production settings: Django's deployment checks, refusals, and configuration from the environment.
+
+Each case loads the settings in a fresh process, as a container would, so nothing the test
+run itself configured can hide a problem.
+"""
+
+import importlib.util
+import json
+import sys
+
+import pytest
+
+from . import helpers
+
+SETTINGS_DUMP = """
+import json
+from django.conf import settings
+names = {names!r}
+print("SETTINGS=" + json.dumps({{name: getattr(settings, name) for name in names}}, default=str))
+"""
+
+
+def prod_settings(env, *names):
+    """The named production settings as a process with this environment sees them."""
+    result = helpers.run([sys.executable, "-c", SETTINGS_DUMP.format(names=list(names))], env=env)
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("SETTINGS="))
+    return json.loads(line.removeprefix("SETTINGS="))
+
+
+def refusal(env):
+    """Start the production settings the way manage.py does; the failure's last line."""
+    result = helpers.manage("check", env=env)
+    assert result.returncode != 0
+    return result.stderr.strip().splitlines()[-1]
+
+
+def test_check_deploy_reports_no_issues(prod_env):
+    result = helpers.manage("check", "--deploy", "--fail-level", "DEBUG", env=prod_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "System check identified no issues (1 silenced)."
+    # The one silenced check is the documented CKEditor 4 warning, nothing else.
+    assert prod_settings(prod_env, "SILENCED_SYSTEM_CHECKS") == {"SILENCED_SYSTEM_CHECKS": ["ckeditor.W001"]}
+
+
+def test_refuses_to_start_without_secret_key(prod_env):
+    line = refusal(helpers.with_env(prod_env, SECRET_KEY=None))
+    assert line.endswith("The environment variable SECRET_KEY is required in production and is not set. "
+                         "See .env.example for what it means.")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "key", ["dev-only-insecure-key-never-use-in-production", "change-me", "short-but-random-Zx81"]
+)
+def test_refuses_development_or_weak_secret_keys(prod_env, key):
+    assert "SECRET_KEY is a development value or too weak" in refusal({**prod_env, "SECRET_KEY": key})
+
+
+@pytest.mark.parametrize("value", ["1", "true", "on"])
+def test_refuses_to_start_with_debug_on(prod_env, value):
+    assert "DEBUG is on, but these are the production settings" in refusal({**prod_env, "DEBUG": value})
+
+
+def test_refuses_to_start_without_allowed_hosts(prod_env):
+    assert "ALLOWED_HOSTS is required in production" in refusal(
+        helpers.with_env(prod_env, ALLOWED_HOSTS=None)
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "sentence"),
+    [
+        (
+            {"SECRET_KEY": None},
+            "The environment variable SECRET_KEY is required in production and is not set.",
+        ),
+        ({"DEBUG": "true"}, "DEBUG is on, but these are the production settings."),
+        (
+            {"LOG_LEVEL": "loud"},
+            "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not 'loud'.",
+        ),
+        ({"GUNICORN_WORKERS": "many"}, "GUNICORN_WORKERS must be a whole number, not 'many'."),
+    ],
+)
+def test_the_production_command_refuses_in_one_sentence_without_a_traceback(prod_env, change, sentence):
+    result = helpers.run(
+        [helpers.GUNICORN, "-c", "gunicorn.conf.py", "carter_site.wsgi"],
+        env=helpers.with_env(prod_env, BIND_ADDRESS="127.0.0.1", **change),
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert result.stderr.startswith(f"carter-site cannot start: {sentence}")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_logs_are_json_by_default_and_plain_on_request(prod_env):
+    assert prod_settings(prod_env, "LOGGING")["LOGGING"]["formatters"]["default"] == {
+        "()": "carter_site.logging.JsonFormatter"
+    }
+    plain = prod_settings({**prod_env, "LOG_FORMAT": "plain", "LOG_LEVEL": "warning"}, "LOGGING")["LOGGING"]
+    assert "format" in plain["formatters"]["default"]
+    assert plain["root"]["level"] == "WARNING"
+
+
+def test_a_production_process_logs_json_lines_on_stdout(prod_env):
+    code = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('carter_site.example').warning('Hello %s', 'ops', extra={'order': 7})"
+    )
+    result = helpers.run([sys.executable, "-c", code], env=prod_env)
+    assert result.returncode == 0, result.stderr
+    [record] = helpers.json_lines(result.stdout)
+    assert record["message"] == "Hello ops"
+    assert record["level"] == "WARNING"
+    assert record["logger"] == "carter_site.example"
+    assert record["order"] == 7
+
+
+def test_cache_is_per_process_without_redis_url(prod_env):
+    caches = prod_settings(prod_env, "CACHES")["CACHES"]
+    assert caches["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_redis_url_selects_djangos_redis_cache(prod_env):
+    env = {**prod_env, "REDIS_URL": "redis://cache.internal:6379/2"}
+    cache = prod_settings(env, "CACHES")["CACHES"]["default"]
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://cache.internal:6379/2"
+    assert cache["OPTIONS"]["socket_timeout"] <= 2  # a dead Redis costs seconds, not a hung worker
+
+
+def test_the_redis_cache_backend_can_be_built(prod_env):
+    """The redis package is installed and the backend accepts the options (no connection is made)."""
+    code = (
+        "import django; django.setup(); from django.core.cache import caches; cache = caches['default']; "
+        "print(type(cache).__name__, type(cache._cache).__name__)"
+    )
+    result = helpers.run([sys.executable, "-c", code], env={**prod_env, "REDIS_URL": "redis://127.0.0.1:1/0"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["RedisCache", "RedisCacheClient"]
+
+
+def test_media_is_stored_on_the_local_volume_by_default(prod_env, tmp_path):
+    settings = prod_settings({**prod_env, "MEDIA_ROOT": str(tmp_path)}, "STORAGES", "MEDIA_ROOT")
+    assert settings["STORAGES"]["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert settings["MEDIA_ROOT"] == str(tmp_path)
+
+
+def test_s3_variables_select_s3_compatible_media_storage(prod_env):
+    env = {
+        **prod_env,
+        "AWS_STORAGE_BUCKET_NAME": "carter-media",
+        "AWS_S3_ENDPOINT_URL": "https://s3.storage.internal",
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "AWS_S3_CUSTOM_DOMAIN": "media.carter.example",
+        "AWS_ACCESS_KEY_ID": "test-access-key-id",
+        "AWS_SECRET_ACCESS_KEY": "test-secret-access-key",
+    }
+    storage = prod_settings(env, "STORAGES")["STORAGES"]["default"]
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "carter-media"
+    assert storage["OPTIONS"]["endpoint_url"] == "https://s3.storage.internal"
+    assert storage["OPTIONS"]["location"] == "media"
+    assert storage["OPTIONS"]["querystring_auth"] is False
+    assert storage["OPTIONS"]["file_overwrite"] is False
+
+    # Django builds the storage from these settings; URLs need no request to the bucket.
+    code = (
+        "import django; django.setup(); from django.core.files.storage import storages; "
+        "storage = storages['default']; print(type(storage).__name__, storage.url('articles/2025/01/photo.jpg'))"
+    )
+    result = helpers.run([sys.executable, "-c", code], env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "S3Storage",
+        "https://media.carter.example/media/articles/2025/01/photo.jpg",
+    ]
+
+
+def test_email_goes_through_smtp_configured_from_the_environment(prod_env):
+    env = {
+        **prod_env,
+        "EMAIL_HOST": "smtp.mail.internal",
+        "EMAIL_PORT": "587",
+        "EMAIL_HOST_USER": "carter",
+        "EMAIL_USE_TLS": "true",
+        "DEFAULT_FROM_EMAIL": "Carter <web@carter.example>",
+        "ADMINS": "ops@carter.example, oncall@carter.example",
+    }
+    settings = prod_settings(
+        env,
+        "EMAIL_BACKEND",
+        "EMAIL_HOST",
+        "EMAIL_PORT",
+        "EMAIL_USE_TLS",
+        "DEFAULT_FROM_EMAIL",
+        "SERVER_EMAIL",
+        "ADMINS",
+    )
+    assert settings == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "smtp.mail.internal",
+        "EMAIL_PORT": 587,
+        "EMAIL_USE_TLS": True,
+        "DEFAULT_FROM_EMAIL": "Carter <web@carter.example>",
+        "SERVER_EMAIL": "Carter <web@carter.example>",
+        "ADMINS": [
+            ["ops@carter.example", "ops@carter.example"],
+            ["oncall@carter.example", "oncall@carter.example"],
+        ],
+    }
+
+
+def test_email_is_never_printed_into_production_logs_by_default(prod_env):
+    assert prod_settings(prod_env, "EMAIL_BACKEND") == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"
+    }
+
+
+def test_empty_variables_mean_their_defaults(prod_env):
+    """A copied .env.example leaves optional variables empty: that must not change behaviour."""
+    env = {
+        **prod_env,
+        **dict.fromkeys(["REDIS_URL", "LOG_FORMAT", "LOG_LEVEL", "EMAIL_HOST", "SENTRY_DSN"], ""),
+    }
+    settings = prod_settings(env, "CACHES", "EMAIL_HOST", "LOGGING")
+    assert settings["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert settings["EMAIL_HOST"] == "localhost"
+    assert settings["LOGGING"]["root"]["level"] == "INFO"
+
+
+def test_postgresql_connections_give_up_after_a_bounded_time(prod_env):
+    env = {**prod_env, "DATABASE_URL": "postgres://carter@db.internal:5432/carter", "DB_CONNECT_TIMEOUT": "3"}
+    database = prod_settings(env, "DATABASES")["DATABASES"]["default"]
+    assert database["OPTIONS"]["connect_timeout"] == 3
+    assert database["CONN_MAX_AGE"] == 60
+    assert database["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.skipif(importlib.util.find_spec("sentry_sdk") is not None, reason="sentry-sdk is installed here")
+def test_sentry_dsn_without_sentry_sdk_refuses_to_start(prod_env):
+    line = refusal({**prod_env, "SENTRY_DSN": "https://public@errors.carter.example/1"})
+    assert "SENTRY_DSN is set but the sentry-sdk package is not installed" in line
