@@ -30,7 +30,11 @@ def test_demo_content_is_idempotent():
 
 def test_demo_content_gives_every_page_its_content(client):
     call_command("load_demo_content", verbosity=0)
-    assert set(Location.objects.published().values_list("city", flat=True)) == {"Alpharetta", "Jefferson", "Atlanta"}
+    assert set(Location.objects.published().values_list("city", flat=True)) == {
+        "Alpharetta",
+        "Jefferson",
+        "Atlanta",
+    }
     assert Article.objects.published().count() >= 4
     assert Testimonial.objects.exclude(consent_on_file=True).exists()  # shows the consent gate at work
 

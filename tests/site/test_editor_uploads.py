@@ -80,6 +80,8 @@ def test_visitors_and_non_staff_cannot_upload(client):
 
 def test_an_upload_posted_from_another_site_is_refused(staff_client):
     response = staff_client.post(
-        URL, {"upload": SimpleUploadedFile("room.png", png_bytes())}, headers={"Origin": "https://evil.example"}
+        URL,
+        {"upload": SimpleUploadedFile("room.png", png_bytes())},
+        headers={"Origin": "https://evil.example"},
     )
     assert response.status_code == 403

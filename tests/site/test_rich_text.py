@@ -7,7 +7,16 @@ from carter_site.richtext import ALLOWED_TAGS, sanitise_html
 from tests.factories import FAQFactory, LocationFactory
 
 # Buttons a marketer needs, and no way to write raw HTML or embed other sites.
-FORBIDDEN_BUTTONS = {"Source", "Sourcedialog", "CodeSnippet", "Iframe", "Flash", "Templates", "Preview", "Form"}
+FORBIDDEN_BUTTONS = {
+    "Source",
+    "Sourcedialog",
+    "CodeSnippet",
+    "Iframe",
+    "Flash",
+    "Templates",
+    "Preview",
+    "Form",
+}
 RISKY_PLUGINS = {"sourcearea", "codesnippet", "iframe", "forms", "flash", "templates", "preview"}
 
 
@@ -19,7 +28,16 @@ def toolbar_buttons(config):
 def test_editor_toolbar_fits_what_marketing_writes_and_nothing_risky():
     for name, config in settings.CKEDITOR_CONFIGS.items():
         buttons = toolbar_buttons(config)
-        assert {"Format", "Bold", "Italic", "BulletedList", "NumberedList", "Link", "Image", "Table"} <= buttons
+        assert {
+            "Format",
+            "Bold",
+            "Italic",
+            "BulletedList",
+            "NumberedList",
+            "Link",
+            "Image",
+            "Table",
+        } <= buttons
         assert not buttons & FORBIDDEN_BUTTONS, name
         assert set(config["removePlugins"].split(",")) >= RISKY_PLUGINS, name
         assert config.get("allowedContent") is not True, name

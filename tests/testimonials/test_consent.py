@@ -22,7 +22,12 @@ def test_testimonial_without_consent_is_not_shown_on_any_public_page(client):
     )
     ArticleTestimonialFactory(article=article, testimonial=testimonial)
 
-    urls = [reverse("home"), reverse("testimonials:list"), article.get_absolute_url(), location.get_absolute_url()]
+    urls = [
+        reverse("home"),
+        reverse("testimonials:list"),
+        article.get_absolute_url(),
+        location.get_absolute_url(),
+    ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200
