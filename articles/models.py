@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -29,6 +30,44 @@ class ArticleQuerySet(models.QuerySet):
     def for_list(self):
         """What a list of articles shows, and nothing it does not (the bodies are long)."""
         return self.defer("body")
+
+    def related_to(self, article, locations, faqs, limit=3):
+        """Up to `limit` other live articles about the same locations or FAQ topics, closest first.
+
+        `locations` and `faqs` are the ones the article page shows (already fetched); the
+        result is one query, however many there are.
+        """
+        location_ids = [location.pk for location in locations]
+        topic_ids = sorted({faq.topic_id for faq in faqs})
+        shared = []
+        if location_ids:
+            shared.append(
+                Count(
+                    "location_links__location",
+                    filter=Q(location_links__location__in=location_ids),
+                    distinct=True,
+                )
+            )
+        if topic_ids:
+            shared.append(
+                Count(
+                    "faq_placements__faq__topic",
+                    filter=Q(
+                        faq_placements__faq__topic__in=topic_ids, faq_placements__faq__is_published=True
+                    ),
+                    distinct=True,
+                )
+            )
+        if not shared:
+            return self.none()
+        return (
+            self.published()
+            .for_list()
+            .exclude(pk=article.pk)
+            .annotate(shared=sum(shared[1:], shared[0]))
+            .filter(shared__gt=0)
+            .order_by("-shared", "-published_at", "-pk")[:limit]
+        )
 
 
 class Clinician(models.Model):

@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,41 +12,6 @@ from locations.models import Location
 from testimonials.models import ArticleTestimonial, Testimonial
 
 from .models import Article, PreviewLink
-
-
-def related_articles(article, locations, faqs, limit=3):
-    """Up to `limit` other live articles about the same locations or FAQ topics, closest first.
-
-    `locations` and `faqs` are the ones the article page shows (already fetched); the
-    result is one query, however many there are.
-    """
-    location_ids = [location.pk for location in locations]
-    topic_ids = sorted({faq.topic_id for faq in faqs})
-    shared = []
-    if location_ids:
-        shared.append(
-            Count(
-                "location_links__location", filter=Q(location_links__location__in=location_ids), distinct=True
-            )
-        )
-    if topic_ids:
-        shared.append(
-            Count(
-                "faq_placements__faq__topic",
-                filter=Q(faq_placements__faq__topic__in=topic_ids, faq_placements__faq__is_published=True),
-                distinct=True,
-            )
-        )
-    if not shared:
-        return Article.objects.none()
-    return (
-        Article.objects.published()
-        .for_list()
-        .exclude(pk=article.pk)
-        .annotate(shared=sum(shared[1:], shared[0]))
-        .filter(shared__gt=0)
-        .order_by("-shared", "-published_at", "-pk")[:limit]
-    )
 
 
 class ArticleListView(ListView):
@@ -88,7 +53,7 @@ class ArticleDetailView(PublicObjectMixin, DetailView):
         context["faqs"] = [placement.faq for placement in article.visible_faq_placements]
         context["testimonials"] = [p.testimonial for p in article.visible_testimonial_placements]
         context["locations"] = article.visible_locations
-        context["related_articles"] = related_articles(
+        context["related_articles"] = Article.objects.related_to(
             article, context["locations"], context["faqs"], limit=self.related_articles
         )
         context["hero_image"] = uploaded_image(article.hero_image, article.hero_image_alt)

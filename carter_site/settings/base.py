@@ -15,6 +15,8 @@ SECRET_KEY = env_str("SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The public address (https://www.carter.example) for absolute links; see carter_site/seo.py.
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -109,6 +111,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Serve MEDIA_ROOT from Django itself (development always does). For one host without a
+# proxy or bucket, such as the docker compose stack; see docs/operations.md.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 # Uploaded media: files under MEDIA_ROOT (a volume in Docker) unless an S3-compatible bucket is
 # named, which several web containers can share (AWS S3, MinIO, Cloudflare R2, ...).
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")

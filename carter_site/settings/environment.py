@@ -9,7 +9,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
 
 
 def env_str(name, default=None):
@@ -18,8 +18,9 @@ def env_str(name, default=None):
 
 
 def env_bool(name, default=False):
+    """True or false; unset or empty means `default` (so `SECURE_SSL_REDIRECT=` keeps it on)."""
     raw = os.environ.get(name)
-    if raw is None:
+    if raw is None or not raw.strip():
         return default
     value = raw.strip().lower()
     if value in _TRUE:

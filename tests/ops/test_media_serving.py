@@ -1,0 +1,34 @@
+"""Uploaded images are served in production only when SERVE_MEDIA says the site must do it."""
+
+import importlib
+
+import pytest
+from django.test import override_settings
+from django.urls import clear_url_caches
+
+import carter_site.urls
+
+
+def reload_urls():
+    clear_url_caches()
+    importlib.reload(carter_site.urls)
+
+
+@pytest.fixture
+def media_file(media_root):
+    (media_root / "editor").mkdir(parents=True)
+    (media_root / "editor" / "room.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    yield "/media/editor/room.png"
+    reload_urls()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("serve_media", "status"), [(True, 200), (False, 404)])
+def test_media_is_served_without_debug_only_when_asked(client, media_file, serve_media, status):
+    with override_settings(DEBUG=False, SERVE_MEDIA=serve_media):
+        reload_urls()
+        response = client.get(media_file)
+        assert response.status_code == status
+        if status == 200:
+            assert response["X-Content-Type-Options"] == "nosniff"
+            assert "max-age=86400" in response["Cache-Control"]
