@@ -271,6 +271,8 @@ for status in glob.glob("/proc/[0-9]*/status"):
         cmd = " ".join(open(status.replace("status", "cmdline"), "rb").read().decode().replace("\0", " ").split())
     except OSError:
         continue
+    if cmd.startswith("runc init"):
+        continue  # the container runtime starting this very `docker exec`, gone a moment later
     rows.append((int(fields["Pid"]), int(fields["Uid"].split()[0]), cmd))
 for pid, uid, cmd in sorted(rows):
     print(f"  pid {pid:<5} uid {uid:<6} {cmd[:90]}")
