@@ -1,0 +1,110 @@
+"""What a visitor does: call from a phone with the keyboard alone, and use the site without
+JavaScript.
+"""
+
+import pytest
+
+from .browser import PHONE, PageGuard, press_tab
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+MAX_TABS_TO_CALL = 3
+NEW_NUMBER = "(404) 555-0173"
+NEW_TEL = "tel:+14045550173"
+
+
+def test_call_link_is_a_few_tab_stops_away_on_every_page_and_dials_the_number_from_site_settings(
+    site, new_context, live_server
+):
+    from carter_site.models import SiteSettings
+
+    settings = SiteSettings.load()
+    settings.phone = NEW_NUMBER
+    settings.save()
+
+    page = new_context(**PHONE).new_page()
+    guard = PageGuard(page, live_server.url)  # under the site's real Content-Security-Policy
+    for page_type, path in site.pages.items():
+        page.goto(path)
+        stops = []
+        for _ in range(MAX_TABS_TO_CALL):
+            state = press_tab(page)
+            stops.append(state)
+            if state and (state["href"] or "").startswith("tel:"):
+                break
+        where = f"the {page_type} page ({path}) on a 360 × 740 phone"
+        assert "skip-link" in stops[0]["classes"], f"{where}: the first tab stop is {stops[0]['text']!r}"
+        call = stops[-1]
+        assert (call["href"] or "").startswith("tel:"), (
+            f"{where}: no call link within {MAX_TABS_TO_CALL} tab stops: {[s and s['text'] for s in stops]}"
+        )
+        assert call["href"] == NEW_TEL, f"{where}: the call link dials {call['href']}"
+        assert NEW_NUMBER in call["text"], f"{where}: the call link reads {call['text']!r}"
+        assert call["inViewport"] and call["focusVisible"], f"{where}: the focused call link is not in view"
+        assert call["rect"]["height"] >= 44, f"{where}: the call link is {call['rect']['height']}px tall"
+        # Every other call button on the page dials the same number (locations may have their own).
+        numbers = page.locator("a.call-link, .call-box a[href^='tel:'], .hero a[href^='tel:']")
+        assert set(numbers.evaluate_all("links => links.map(a => a.getAttribute('href'))")) == {NEW_TEL}
+    assert not guard.problems(ignore_errors=[r"status of 404"]), guard.problems()
+
+
+def test_navigation_faq_answers_and_search_work_without_javascript(site, new_context, live_server):
+    context = new_context(java_script_enabled=False, **PHONE)
+    page = context.new_page()
+    guard = PageGuard(page, live_server.url)
+    page.goto("/")
+    assert page.locator("noscript").count() == 0  # nothing on the site asks for JavaScript
+
+    # The main navigation, from page to page.
+    nav = page.get_by_role("navigation", name="Main")
+    for name, heading in [
+        ("Articles", "Articles"),
+        ("Locations", "Our locations"),
+        ("Stories", "Client stories"),
+        ("Questions", "Questions and answers"),
+    ]:
+        nav.get_by_role("link", name=name).click()
+        assert page.locator("h1").inner_text() == heading
+        assert nav.get_by_role("link", name=name).get_attribute("aria-current") == "page"
+
+    # FAQ answers open and close (details and summary), by mouse and by keyboard.
+    faq = page.locator("details.faq").first
+    answer = faq.locator(".faq__answer")
+    assert not answer.is_visible()
+    faq.locator("summary").click()
+    assert answer.is_visible() and faq.get_attribute("open") is not None
+    faq.locator("summary").click()
+    assert not answer.is_visible()
+    second = page.locator("details.faq").nth(1)
+    second.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert second.locator(".faq__answer").is_visible()
+    # The topic links jump within the page.
+    topic = page.get_by_role("navigation", name="Topics").get_by_role("link").first
+    target = topic.get_attribute("href")
+    topic.click()
+    assert page.url.endswith(target)
+
+    # Search from the header, read the results, open one.
+    header_search = page.get_by_role("search", name="Site search")
+    header_search.get_by_role("searchbox").fill("insurance")
+    header_search.get_by_role("searchbox").press("Enter")
+    page.wait_for_url("**/search/?q=insurance")
+    assert page.locator("h1").inner_text() == "Search"
+    assert "for “insurance”" in page.get_by_role("status").inner_text()
+    first_hit = page.locator(".search-result__title a").first
+    title = first_hit.inner_text()
+    first_hit.click()
+    assert page.locator("h1").inner_text() == title
+
+    # A search that finds nothing says so kindly, and offers the way on.
+    page.goto("/search/?q=zebra")
+    assert "Nothing matched" in page.get_by_role("status").inner_text()
+
+    # A location from the list, and back home by the site's name.
+    page.goto("/locations/")
+    page.get_by_role("heading", name="Alpharetta").get_by_role("link").click()
+    assert page.locator("h1").inner_text() == "Alpharetta"
+    page.locator("a.brand").click()
+    assert page.url == live_server.url + "/"
+    assert not guard.problems(), guard.problems()
