@@ -1,0 +1,87 @@
+"""Set up an authenticator app (TOTP) for a staff member, from the server's command line.
+
+    python manage.py enroll_totp dana            # prints a QR code and the secret to type in
+    python manage.py enroll_totp dana --confirm 123456
+
+The first command makes a new, unconfirmed device and shows it once; the second confirms it with
+a code the app shows, after which the code is asked for at every sign-in. Administrators who are
+signed in can do the same in the site editor, under "TOTP devices". See docs/security.md.
+"""
+
+import logging
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+logger = logging.getLogger("carter_site.security")
+
+
+class Command(BaseCommand):
+    help = "Set up (or confirm) an authenticator app for a staff member's two-step sign-in."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--name", default="Authenticator app", help="A name for the device.")
+        parser.add_argument(
+            "--confirm",
+            metavar="CODE",
+            help="Confirm the newest unconfirmed device with a code from the app.",
+        )
+
+    def handle(self, *args, username, name, confirm, **options):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        User = get_user_model()
+        try:
+            user = User.objects.get(**{User.USERNAME_FIELD: username})
+        except User.DoesNotExist:
+            raise CommandError(f"There is no user {username!r}.") from None
+        if not user.is_staff:
+            raise CommandError(f"{username} is not staff: only staff sign in to the site editor.")
+
+        if confirm:
+            with transaction.atomic():
+                device = (
+                    TOTPDevice.objects.select_for_update()
+                    .filter(user=user, confirmed=False)
+                    .order_by("-pk")
+                    .first()
+                )
+                if device is None:
+                    raise CommandError(f"{username} has no device waiting for confirmation.")
+                if not device.verify_token("".join(confirm.split())):
+                    raise CommandError("That code did not match. Enter the code the app shows now.")
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                self._record(user, f"Authenticator app “{device.name}” confirmed on the server.")
+            self.stdout.write(
+                self.style.SUCCESS(f"Confirmed. {username} now signs in with a code from the app.")
+            )
+            return
+
+        device = TOTPDevice.objects.create(user=user, name=name, confirmed=False)
+        self._record(user, f"Authenticator app “{name}” set up on the server (not yet confirmed).")
+        self.stdout.write(
+            f"Scan this with the authenticator app on {username}'s phone (or type the secret below).\n"
+        )
+        try:
+            import segno
+
+            qr = segno.make(device.config_url, error="m")
+            qr.terminal(out=self.stdout, compact=True)
+        except ImportError:  # segno is a dependency; a missing one still leaves the URL
+            pass
+        secret = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
+        self.stdout.write(f"\nSecret: {secret}\nSet-up address: {device.config_url}\n")
+        self.stdout.write(
+            "Then confirm it with the code the app shows:\n"
+            f"  python manage.py enroll_totp {username} --confirm CODE\n"
+        )
+
+    def _record(self, user, message):
+        LogEntry.objects.log_actions(
+            user_id=user.pk, queryset=[user], action_flag=CHANGE, change_message=message, single_object=True
+        )
+        logger.warning(message, extra={"event": "totp_enrolment", "user_id": user.pk})

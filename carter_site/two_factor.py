@@ -1,0 +1,197 @@
+"""The admin's door: two-step sign-in for staff, login lockout, and who may pass.
+
+- `CarterAdminSite` is Django's admin site (installed through carter_site.admin_config). With
+  `ADMIN_REQUIRE_OTP` (always on in production) it asks for a code from an authenticator app
+  (django-otp TOTP) after the password, and lets in only sessions verified that way. A staff
+  member with a password but no confirmed authenticator gets no admin page.
+- A break-glass code (`manage.py break_glass_token`, docs/security.md) is a one-time django-otp
+  static token: it works once, within BREAK_GLASS_TOKEN_MINUTES, the session it opens ends when
+  that time is up, and issuing and using it are both logged and recorded in the admin's history.
+- Wrong codes count as failed sign-ins for django-axes, like wrong passwords; `lockout_response`
+  is the page a locked-out person sees.
+"""
+
+import datetime as dt
+import functools
+import logging
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.dispatch import receiver
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+logger = logging.getLogger("carter_site.security")
+
+BREAK_GLASS_PREFIX = "break-glass"
+
+
+def otp_required():
+    return getattr(settings, "ADMIN_REQUIRE_OTP", False)
+
+
+def confirmed_devices(user):
+    from django_otp import devices_for_user
+
+    return list(devices_for_user(user, confirmed=True))
+
+
+def is_break_glass(device):
+    return device is not None and device.name.startswith(BREAK_GLASS_PREFIX)
+
+
+def break_glass_expired(device):
+    limit = dt.timedelta(minutes=getattr(settings, "BREAK_GLASS_TOKEN_MINUTES", 60))
+    return device.created_at is None or device.created_at + limit < timezone.now()
+
+
+class TwoStepAuthenticationForm(AdminAuthenticationForm):
+    """The admin's login form: user name, password and the code from an authenticator app."""
+
+    otp_token = forms.CharField(
+        label="Code from your authenticator app",
+        required=False,
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "off"}
+        ),
+        help_text="Six digits, from the app you set up for this site. Break-glass codes also go here.",
+    )
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "no_device": (
+            "Signing in to the site editor needs a second step, and this account has no authenticator "
+            "app set up yet. Ask an administrator to set one up for you."
+        ),
+        "token_required": "Enter the six-digit code from your authenticator app.",
+        "invalid_token": (
+            "That code did not match. Codes change every 30 seconds: enter the one your app shows now."
+        ),
+        "throttled": "Too many wrong codes. Wait a minute, then enter the code your app shows.",
+        "expired_break_glass": "This break-glass code has expired. Ask for a new one.",
+    }
+
+    def clean(self):
+        cleaned = super().clean()  # the password (django-axes refuses locked-out users here)
+        user = self.get_user()
+        if user is not None:
+            device = self.verify_second_step(user, "".join(cleaned.get("otp_token", "").split()))
+            user.otp_device = device
+        return cleaned
+
+    def verify_second_step(self, user, token):
+        devices = confirmed_devices(user)
+        if not devices:
+            self.second_step_failed(user, "no_device")
+        if not token:
+            raise forms.ValidationError(self.error_messages["token_required"], code="token_required")
+        candidates = [
+            device for device in devices if (device.__class__.__name__ == "TOTPDevice") == token.isdigit()
+        ]
+        error = "invalid_token"
+        for candidate in candidates:
+            with transaction.atomic():
+                device = type(candidate).objects.select_for_update().get(pk=candidate.pk)
+                if is_break_glass(device) and break_glass_expired(device):
+                    device.delete()
+                    error = "expired_break_glass"
+                    continue
+                allowed, _details = device.verify_is_allowed()
+                if not allowed:
+                    error = "throttled"
+                    continue
+                if device.verify_token(token.lower() if not token.isdigit() else token):
+                    return device
+        self.second_step_failed(user, error)
+
+    def second_step_failed(self, user, code):
+        """A wrong or missing second step counts as a failed sign-in (django-axes locks on it)."""
+        logger.warning(
+            "Admin sign-in refused at the second step.",
+            extra={"event": "admin_second_step_refused", "reason": code},
+        )
+        user_login_failed.send(
+            sender=__name__,
+            credentials={"username": user.get_username()},
+            request=self.request,
+        )
+        raise forms.ValidationError(self.error_messages[code], code=code)
+
+
+class CarterAdminSite(admin.AdminSite):
+    """Django's admin site, with two-step sign-in when settings.ADMIN_REQUIRE_OTP is on."""
+
+    @property
+    def login_form(self):
+        return TwoStepAuthenticationForm if otp_required() else None
+
+    @property
+    def login_template(self):
+        return "admin/login_two_step.html" if otp_required() else None
+
+    def has_permission(self, request):
+        if not super().has_permission(request):
+            return False
+        if not otp_required():
+            return True
+        is_verified = getattr(request.user, "is_verified", None)
+        if not (is_verified and is_verified()):
+            return False
+        # A session opened with a break-glass code ends when the code's time is up.
+        device = request.user.otp_device
+        return not (is_break_glass(device) and break_glass_expired(device))
+
+
+def admin_permission_required(view):
+    """Let through only requests the admin site itself would let in (two-step sign-in included)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if admin.site.has_permission(request):
+            return view(request, *args, **kwargs)
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+
+    return wrapped
+
+
+@receiver(user_logged_in)
+def _audit_break_glass_sign_in(sender, request, user, **kwargs):
+    """A sign-in with a break-glass code is logged loudly and recorded in the admin's history."""
+    device = getattr(user, "otp_device", None)
+    if not is_break_glass(device):
+        return
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    logger.warning(
+        "Admin sign-in with a break-glass code.",
+        extra={"event": "break_glass_sign_in", "user_id": user.pk, "device": device.name},
+    )
+    LogEntry.objects.log_actions(
+        user_id=user.pk,
+        queryset=[user],
+        action_flag=CHANGE,
+        change_message=f"Signed in with a break-glass code ({device.name}).",
+        single_object=True,
+    )
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out sign-in: a clear page, status 429."""
+    from axes.helpers import get_cool_off, get_failure_limit
+
+    cool_off = get_cool_off(request)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Signing in is paused",
+        "failure_limit": get_failure_limit(request, credentials),
+        "cool_off_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
+    }
+    return render(request, "admin/locked_out.html", context, status=429)

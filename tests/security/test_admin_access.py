@@ -1,0 +1,354 @@
+"""The admin's door: lockout after failed sign-ins, two-step sign-in, break glass, and its history."""
+
+import io
+import re
+
+import pytest
+import time_machine
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from carter_site.settings.environment import url_path
+from tests.factories import ArticleFactory, FAQFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery"  # tests/factories.py
+LOGIN = reverse("admin:login")
+
+
+def sign_in(client, username, password=PASSWORD, code=None, address="10.0.0.1"):
+    data = {"username": username, "password": password, "next": reverse("admin:index")}
+    if code is not None:
+        data["otp_token"] = code
+    return client.post(LOGIN, data, REMOTE_ADDR=address)
+
+
+def totp_code(device):
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+
+
+def authenticator(user, confirmed=True):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="Phone", confirmed=confirmed)
+
+
+# --- Lockout (django-axes) -------------------------------------------------------------------
+
+
+def test_a_user_name_is_locked_after_the_configured_number_of_failures(client, settings):
+    StaffFactory(username="dana")
+    for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = sign_in(client, "dana", "wrong password", address=f"10.0.1.{attempt}")
+        assert response.status_code == 200  # the form again, with its error
+    # The last allowed failure, from yet another address: the user name itself is now locked.
+    locked = sign_in(client, "dana", "wrong password", address="10.0.2.1")
+    assert locked.status_code == 429
+    text = locked.content.decode()
+    assert f"Signing in is paused after {settings.AXES_FAILURE_LIMIT} failed attempts" in text
+    assert "axes_reset_username" in text
+    # Even the right password, from a fresh address, is refused while the lock holds.
+    assert sign_in(client, "dana", address="10.0.3.1").status_code == 429
+
+
+def test_an_address_is_locked_after_failures_across_user_names(client, settings):
+    StaffFactory(username="robin")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, f"guess{attempt}", "wrong password", address="203.0.113.9")
+    assert sign_in(client, "robin", address="203.0.113.9").status_code == 429
+    # Another address is not affected.
+    assert sign_in(client, "robin", address="198.51.100.7").status_code == 302
+
+
+def test_the_lock_lifts_after_the_cool_off_time(client, settings):
+    StaffFactory(username="dana")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "dana", "wrong password")
+    assert sign_in(client, "dana").status_code == 429
+    with time_machine.travel(timezone.now() + settings.AXES_COOLOFF_TIME + timezone.timedelta(minutes=1)):
+        assert sign_in(client, "dana").status_code == 302
+
+
+def test_an_administrator_unlocks_with_the_command(client, settings):
+    StaffFactory(username="dana")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "dana", "wrong password")
+    assert sign_in(client, "dana").status_code == 429
+    call_command("axes_reset_username", "dana", stdout=io.StringIO())
+    call_command("axes_reset_ip", "10.0.0.1", stdout=io.StringIO())
+    assert sign_in(client, "dana").status_code == 302
+
+
+def test_an_administrator_unlocks_in_the_admin(client, settings):
+    from axes.models import AccessAttempt
+
+    StaffFactory(username="dana")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "dana", "wrong password")
+    assert sign_in(client, "dana").status_code == 429
+
+    admin_client = type(client)()
+    admin_client.force_login(StaffFactory(username="chief"))
+    attempts = admin_client.get(reverse("admin:axes_accessattempt_changelist"))
+    assert attempts.status_code == 200 and "dana" in attempts.content.decode()
+    response = admin_client.post(
+        reverse("admin:axes_accessattempt_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": list(AccessAttempt.objects.values_list("pk", flat=True)),
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    assert sign_in(client, "dana").status_code == 302
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_one_proxy_the_address_the_proxy_saw_is_counted(client, settings):
+    from carter_site.security import client_ip
+
+    class Request:
+        META = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.9"}
+
+    # The visitor wrote 6.6.6.6 themselves; the proxy appended the address it saw.
+    assert client_ip(Request()) == "203.0.113.9"
+    with override_settings(TRUSTED_PROXY_COUNT=0):
+        assert client_ip(Request()) == "10.0.0.2"
+
+
+# --- Two-step sign-in (django-otp) ------------------------------------------------------------
+
+
+@pytest.fixture
+def otp_required(settings):
+    settings.ADMIN_REQUIRE_OTP = True
+
+
+def test_without_the_requirement_a_password_is_enough(client):
+    """Development and most tests: ADMIN_REQUIRE_OTP is off; production turns it on for good."""
+    StaffFactory(username="dana")
+    assert sign_in(client, "dana").status_code == 302
+
+
+def test_a_staff_member_without_a_confirmed_authenticator_cannot_reach_any_admin_page(
+    client, otp_required, settings
+):
+    dana = StaffFactory(username="dana")
+    authenticator(dana, confirmed=False)  # set up but never confirmed: does not count
+    client.force_login(dana)  # a session with a password only
+    for url in [
+        reverse("admin:index"),
+        reverse("admin:articles_article_changelist"),
+        reverse("admin:articles_article_add"),
+        reverse("admin:carter_site_sitesettings_changelist"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(LOGIN), url
+    upload = client.post(reverse("ckeditor_upload"))
+    assert upload.status_code == 302 and upload["Location"].startswith(LOGIN)
+    assert client.get(reverse("ckeditor_browse")).status_code == 302
+
+    client.logout()
+    response = sign_in(client, "dana", code="123456")
+    assert response.status_code == 200
+    assert "has no authenticator app set up yet" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_right_code_lets_a_staff_member_in(client, otp_required):
+    dana = StaffFactory(username="dana")
+    device = authenticator(dana)
+    login_page = client.get(LOGIN).content.decode()
+    assert "Code from your authenticator app" in login_page
+    assert 'autocomplete="one-time-code"' in login_page
+    response = sign_in(client, "dana", code=totp_code(device))
+    assert response.status_code == 302, response.content.decode()
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_password_without_a_code_or_with_a_wrong_code_is_refused(client, otp_required):
+    dana = StaffFactory(username="dana")
+    device = authenticator(dana)
+    no_code = sign_in(client, "dana", code="")
+    assert "Enter the six-digit code" in no_code.content.decode()
+    wrong = f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"
+    response = sign_in(client, "dana", code=wrong)
+    assert response.status_code == 200
+    assert "That code did not match" in response.content.decode()
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_wrong_codes_count_towards_the_lockout(client, otp_required, settings):
+    dana = StaffFactory(username="dana")
+    authenticator(dana)
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "dana", code="000000", address=f"10.9.0.{attempt}")
+    assert sign_in(client, "dana", code="000000", address="10.9.1.1").status_code == 429
+
+
+# --- Break glass -----------------------------------------------------------------------------
+
+
+def break_glass(username, *args):
+    out = io.StringIO()
+    call_command("break_glass_token", username, *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_a_break_glass_code_works_once_and_leaves_an_audit_trail(
+    client, otp_required, caplog, mailoutbox, settings
+):
+    settings.ADMINS = [("Ops", "ops@carter.example")]
+    dana = StaffFactory(username="dana")
+    output = break_glass("dana", "--reason", "phone lost")
+    code = re.search(r"One-time code for dana: (\w+)", output).group(1)
+    assert len(code) == 16
+    assert "Break-glass code issued" in caplog.text
+    assert LogEntry.objects.filter(
+        object_id=str(dana.pk), change_message__contains="Break-glass code issued"
+    ).exists()
+    assert mailoutbox and "Break-glass" in mailoutbox[0].subject
+
+    response = sign_in(client, "dana", code=code)
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert "Admin sign-in with a break-glass code" in caplog.text
+    assert LogEntry.objects.filter(change_message__contains="Signed in with a break-glass code").exists()
+
+    client.logout()
+    again = sign_in(client, "dana", code=code)
+    assert again.status_code == 200  # used up
+
+
+def test_a_break_glass_code_and_its_session_expire(client, otp_required, settings):
+    StaffFactory(username="dana")
+    code = re.search(r"One-time code for dana: (\w+)", break_glass("dana")).group(1)
+    later = timezone.now() + timezone.timedelta(minutes=settings.BREAK_GLASS_TOKEN_MINUTES + 1)
+    with time_machine.travel(later):
+        assert "This break-glass code has expired" in sign_in(client, "dana", code=code).content.decode()
+
+    code = re.search(r"One-time code for dana: (\w+)", break_glass("dana")).group(1)
+    assert sign_in(client, "dana", code=code).status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+    with time_machine.travel(later + timezone.timedelta(minutes=1)):
+        assert client.get(reverse("admin:index")).status_code == 302  # the emergency session ended
+
+
+def test_revoking_break_glass_codes_ends_their_sessions(client, otp_required):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    StaffFactory(username="dana")
+    code = re.search(r"One-time code for dana: (\w+)", break_glass("dana")).group(1)
+    assert sign_in(client, "dana", code=code).status_code == 302
+    assert "Removed 1 break-glass code(s)" in break_glass("dana", "--revoke")
+    assert not StaticDevice.objects.exists()
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_enrolling_an_authenticator_from_the_command_line(client, otp_required):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    StaffFactory(username="dana")
+    out = io.StringIO()
+    call_command("enroll_totp", "dana", stdout=out)
+    assert "otpauth://totp/" in out.getvalue()
+    device = TOTPDevice.objects.get(user__username="dana")
+    assert not device.confirmed
+    assert "has no authenticator app" in sign_in(client, "dana", code=totp_code(device)).content.decode()
+    call_command("enroll_totp", "dana", "--confirm", totp_code(device), stdout=io.StringIO())
+    device.refresh_from_db()
+    assert device.confirmed
+    # The confirming code is used up (django-otp refuses a code twice); the next one works.
+    with time_machine.travel(timezone.now() + timezone.timedelta(seconds=31)):
+        assert sign_in(client, "dana", code=totp_code(device)).status_code == 302
+
+
+def test_the_two_factor_admin_pages_render_for_administrators(staff_client):
+    dana = StaffFactory(username="dana")
+    device = authenticator(dana)
+    for name in ["otp_totp_totpdevice", "otp_static_staticdevice", "axes_accessattempt", "axes_accesslog"]:
+        assert staff_client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name
+    assert staff_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk])).status_code == 200
+
+
+# --- Passwords and the admin's address --------------------------------------------------------
+
+
+@pytest.mark.parametrize("password", ["short1", "password1234", "123456789012345", "dana.reyes.carter"])
+def test_weak_passwords_are_refused(password):
+    user = StaffFactory.build(username="dana.reyes.carter", email="dana.reyes@carter.example")
+    with pytest.raises(ValidationError):
+        validate_password(password, user)
+
+
+def test_a_long_passphrase_is_accepted():
+    validate_password("quiet river morning walk 42")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("editor-7f3k", "editor-7f3k/"), ("/team/edit/", "team/edit/"), ("admin", "admin/")],
+)
+def test_the_admin_address_is_normalised(value, expected):
+    assert url_path("ADMIN_URL", value) == expected
+
+
+@pytest.mark.parametrize("value", ["", "/", "a b/", "../x/", "articles/", "static/admin/", "x?y/", "%2e%2e/"])
+def test_unsafe_or_clashing_admin_addresses_are_refused(value):
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured):
+        url_path("ADMIN_URL", value)
+
+
+# --- Every admin action is in the admin's history ---------------------------------------------
+
+
+def test_bulk_publish_and_unpublish_are_logged_per_object(staff_client):
+    drafts = [ArticleFactory(draft=True), ArticleFactory(draft=True)]
+    url = reverse("admin:articles_article_changelist")
+    ids = [str(a.pk) for a in drafts]
+    staff_client.post(url, {"action": "publish_selected", "_selected_action": ids})
+    staff_client.post(url, {"action": "unpublish_selected", "_selected_action": ids})
+    for article in drafts:
+        messages = list(
+            LogEntry.objects.filter(object_id=str(article.pk), action_flag=CHANGE)
+            .order_by("pk")
+            .values_list("change_message", flat=True)
+        )
+        assert messages == [
+            "Published with the bulk action.",
+            "Unpublished (back to draft) with the bulk action.",
+        ]
+        assert LogEntry.objects.filter(object_id=str(article.pk)).first().user.username == "editor"
+
+
+def test_bulk_actions_of_other_content_are_logged(staff_client):
+    faq = FAQFactory(is_published=False)
+    url = reverse("admin:faqs_faq_changelist")
+    staff_client.post(url, {"action": "publish_selected", "_selected_action": [faq.pk]})
+    staff_client.post(url, {"action": "unpublish_selected", "_selected_action": [faq.pk]})
+    assert list(
+        LogEntry.objects.filter(object_id=str(faq.pk)).order_by("pk").values_list("change_message", flat=True)
+    ) == ["Published with the bulk action.", "Unpublished with the bulk action."]
+
+
+def test_deleting_with_the_bulk_action_is_logged(staff_client):
+    from django.contrib.admin.models import DELETION
+
+    faq = FAQFactory()
+    staff_client.post(
+        reverse("admin:faqs_faq_changelist"),
+        {"action": "delete_selected", "_selected_action": [faq.pk], "post": "yes"},
+    )
+    assert LogEntry.objects.filter(object_id=str(faq.pk), action_flag=DELETION).exists()
