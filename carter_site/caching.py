@@ -1,0 +1,597 @@
+"""Fast pages that are never stale: the page cache, the site-wide data cache, and their invalidation.
+
+How it fits together (docs/performance.md tells the story, with measurements):
+
+- **The content version.** One short random token in the cache that every web process shares
+  (`CONTENT_VERSION_CACHE`: Redis with REDIS_URL; otherwise a folder, CACHE_DIR, shared by
+  the workers of a container and its manage.py commands). Every cached page and every piece of cached site-wide data is
+  stored under a key that contains it. Saving, publishing, unpublishing or deleting any
+  content, or the site settings, writes a new token (`content_changed()`): from the next
+  request on, every process on every container looks for keys nobody has written yet, so
+  every page is rendered afresh, once. Nothing has to be found and deleted, and a process
+  that missed the change cannot exist: it reads the token on every request.
+- **What changes content.** `post_save`, `post_delete` and `m2m_changed` of every model of the
+  content apps (connected in `CarterSiteConfig.ready()`), which also covers the admin's
+  forms, inlines and list editing, django-reversion's restore and recover, the importer and
+  `load_demo_content`. `QuerySet.update()` sends no signal: code that changes content with it
+  (the admin's bulk publish and unpublish actions) calls `content_changed()` itself.
+  The token is written at once, and again when the transaction commits, so a page rendered
+  from the old rows while the transaction was open is never kept under the new token.
+- **Time.** Articles go live and come down at their scheduled times, testimonials leave the
+  site when consent expires: no save happens then. A page is kept at most until the next such
+  moment anywhere on the site (`next_scheduled_change()`: the next article publish or take-down
+  time, or the next midnight, when date-based rules flip), so it never outlives what it shows.
+- **Site-wide data.** The site settings and the published locations (header, footer, location
+  pages) are cached per content version too, and kept in each process's memory: a page the
+  cache does not have costs only its own queries.
+- **Who gets cached pages.** `PageCacheMiddleware` serves and stores GET and HEAD requests
+  without a session or messages cookie, to the public views in `CACHEABLE_VIEWS`, when the
+  response is a plain 200 that sets no cookie and does not forbid storing. Staff (a session
+  cookie) always get a freshly rendered page marked `private, no-store`; they neither read
+  nor write the cache. Search results with a query are never stored anywhere (privacy).
+- **HTTP caching.** Public pages carry a strong `ETag` (a hash of the body) and
+  `Last-Modified` (when the page was rendered), and answer 304 to a matching
+  `If-None-Match` / `If-Modified-Since`, from the cache or not. `Cache-Control: public,
+  max-age=0, s-maxage=N` lets a CDN or reverse proxy keep a page N seconds
+  (`PAGE_CACHE_S_MAXAGE`, never past the next scheduled change) while browsers revalidate
+  every time (a 304 costs a few hundred bytes).
+
+A broken cache (Redis down) never breaks a page: every cache operation that fails is logged
+and the page is rendered as if caching were off.
+"""
+
+import hashlib
+import logging
+import math
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import time as clock_time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.signals import setting_changed
+from django.db import DatabaseError, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
+
+# Apps whose every model is content shown on public pages.
+CONTENT_APPS = ("carter_site", "articles", "locations", "faqs", "testimonials")
+
+# The public pages: URL names of the views whose anonymous responses may be stored.
+CACHEABLE_VIEWS = frozenset(
+    {
+        "home",
+        "articles:list",
+        "articles:detail",
+        "locations:list",
+        "locations:detail",
+        "faqs:list",
+        "testimonials:list",
+        "search",  # the empty search page only: a query string with `q` is never looked up
+        "articles-feed",
+        "articles-atom-feed",
+        "sitemap",
+        "robots_txt",
+    }
+)
+# Views whose responses to a query are private to the visitor (what they searched for).
+PRIVATE_QUERY_VIEWS = frozenset({"search"})
+
+# Query parameters that select a different page, and so are part of the cache key.
+KEYED_PARAMETERS = frozenset({"page"})
+# Campaign and click identifiers: no view reads them, the canonical link drops them, and they
+# must not turn a campaign's traffic into cache misses. Ignored for the key.
+IGNORED_PARAMETERS = frozenset(
+    {"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id"}
+    | {"gclid", "gbraid", "wbraid", "dclid", "fbclid", "msclkid", "twclid", "mc_cid", "mc_eid"}
+)
+
+VERSION_KEY = "content-version"
+CACHE_STATUS_HEADER = "X-Page-Cache"
+
+
+# --- Settings ---------------------------------------------------------------------------------
+
+
+def _setting(name, default):
+    return getattr(settings, name, default)
+
+
+def page_cache_enabled():
+    return _setting("PAGE_CACHE_ENABLED", True)
+
+
+def _page_store():
+    """Where rendered pages and site-wide data live (keyed by the content version)."""
+    alias = _setting("PAGE_CACHE_ALIAS", "pages")
+    return caches[alias if alias in settings.CACHES else "default"]
+
+
+def _version_store():
+    """Where the content version lives: a cache every web process shares."""
+    return caches[_setting("CONTENT_VERSION_CACHE", "default")]
+
+
+class _Throttled:
+    """Log a cache failure at most once a minute per process, not once per request."""
+
+    def __init__(self):
+        self.last = 0.0
+
+    def warning(self, message, *args):
+        now = time.monotonic()
+        if now - self.last > 60:
+            self.last = now
+            logger.warning(message, *args, exc_info=True)
+
+
+_cache_failure = _Throttled()
+
+
+# --- The content version ----------------------------------------------------------------------
+
+
+def _new_version():
+    return secrets.token_urlsafe(9)
+
+
+def content_version():
+    """The current content version, created if the cache has none (empty, evicted, restarted)."""
+    store = _version_store()
+    version = _read_version(store)
+    if version is None:
+        store.add(VERSION_KEY, _new_version(), None)
+        version = store.get(VERSION_KEY)
+    return version
+
+
+# A file-based cache writes each value to a new file and renames it into place, so the file's
+# identity changes with every new version: while it stays the same, the version read last is
+# still current. One stat() instead of opening and unpickling the file on every request. File
+# times are only as fine as the kernel's clock tick, and a freed inode can be reused: a file
+# written less than a second ago is always read.
+_file_version = {}  # file -> ((inode, mtime, size), version)
+_version_paths = {}  # cache folder -> the version's file
+_SETTLED_NS = 1_000_000_000
+
+
+def _read_version(store):
+    if not isinstance(store, FileBasedCache):
+        return store.get(VERSION_KEY)
+    path = _version_paths.get(store._dir)
+    if path is None:
+        path = _version_paths[store._dir] = store._key_to_file(VERSION_KEY)
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return store.get(VERSION_KEY)
+    identity = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    known = _file_version.get(path)
+    if known is not None and known[0] == identity and time.time_ns() - stat.st_mtime_ns > _SETTLED_NS:
+        return known[1]
+    version = store.get(VERSION_KEY)
+    if version is not None:
+        _file_version[path] = (identity, version)
+    return version
+
+
+def _bump():
+    try:
+        _version_store().set(VERSION_KEY, _new_version(), None)
+    except Exception:
+        # Saving content must not fail because the cache does: pages then live out their timeout.
+        logger.exception(
+            "Could not invalidate the page cache: cached pages may be stale for up to %s s.",
+            _setting("PAGE_CACHE_TIMEOUT", 600),
+        )
+
+
+def content_changed(using=None):
+    """Every cached page and site-wide datum is out of date from now on, on every process.
+
+    Call it after changing content without model signals (`QuerySet.update()`,
+    `bulk_create()`, raw SQL). Inside a transaction it takes effect at once and again on
+    commit: pages rendered from the old rows meanwhile are stored under a version that is
+    already gone.
+    """
+    _bump()
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block:
+        transaction.on_commit(_bump, using=using)
+
+
+def _on_save_or_delete(sender, using=None, **kwargs):
+    content_changed(using)
+
+
+def _on_m2m_changed(sender, action, using=None, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        content_changed(using)
+
+
+def connect_signals():
+    """Invalidate on every change to content (called from CarterSiteConfig.ready())."""
+    from django.apps import apps
+
+    for label in CONTENT_APPS:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            uid = f"carter_site.caching:{model._meta.label}"
+            post_save.connect(_on_save_or_delete, sender=model, dispatch_uid=uid)
+            post_delete.connect(_on_save_or_delete, sender=model, dispatch_uid=uid)
+            m2m_changed.connect(_on_m2m_changed, sender=model, dispatch_uid=uid)
+
+
+# --- Time: the next scheduled change ----------------------------------------------------------
+
+
+def _start_of_day(day):
+    """Midnight at the start of `day` in the site's time zone (when date-based rules flip)."""
+    return timezone.make_aware(datetime.combine(day, clock_time.min))
+
+
+def next_scheduled_change(now=None):
+    """The next moment the public site changes by itself: one query.
+
+    An article going live or being taken down at its scheduled time; and midnight in the
+    site's time zone, when rules written in dates flip (a testimonial's consent starting or
+    expiring). Pages are rendered afresh at least once a day: a small price for never
+    needing to know which dates a page depends on.
+    """
+    from django.db.models import Min, Q
+
+    from articles.models import Article
+
+    now = now or timezone.now()
+    articles = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
+        publish=Min("published_at", filter=Q(published_at__gt=now)),
+        expire=Min("expires_at", filter=Q(expires_at__gt=now)),
+    )
+    midnight = _start_of_day(timezone.localdate(now) + timedelta(days=1))
+    return min([moment for moment in articles.values() if moment is not None] + [midnight])
+
+
+def seconds_until_next_change(version):
+    """Seconds until the next scheduled change, computed once per content version and moment."""
+    store = _page_store()
+    key = f"next-change:{version}"
+    moment = store.get(key)
+    now = time.time()
+    if moment is None or moment <= now:
+        moment = next_scheduled_change().timestamp()
+        keep = min(_setting("PAGE_CACHE_TIMEOUT", 600), math.floor(moment - now))
+        if keep >= 1:
+            store.set(key, moment, keep)
+    return moment - now
+
+
+# --- Site-wide data: what every page's header and footer show ---------------------------------
+
+
+def _load_site_settings():
+    from .models import SiteSettings
+
+    return SiteSettings.objects.filter(pk=1).first() or SiteSettings(pk=1)
+
+
+def _load_published_locations():
+    from locations.models import Location
+
+    return list(Location.objects.published().prefetch_related("opening_hours"))
+
+
+SITE_DATA = {"site-settings": _load_site_settings, "published-locations": _load_published_locations}
+
+
+# The latest site-wide data this process has seen, by name: (content version, value). Reading it
+# costs no unpickling; a new version (any content change, anywhere) makes it unusable at once.
+_process_copy = {}
+
+
+def _site_datum(name, request):
+    """`name` from SITE_DATA for the current content version, loaded from the database once per version.
+
+    Looked up in this process's memory, then the shared page cache, then the database. Kept on
+    `request` too, so a page reads it once however many parts of it ask. Callers must not
+    change what they get: it is shared by the requests of this process.
+    """
+    memo = getattr(request, "_carter_site_data", None) if request is not None else None
+    if memo is not None and name in memo:
+        return memo[name]
+    version = _version_for(request) if request is not None else _version_or_none()
+    copy = _process_copy.get(name)
+    if version is not None and copy is not None and copy[0] == version:
+        value = copy[1]
+    else:
+        value = None
+        key = f"{name}:{version}" if version is not None else None
+        if key is not None:
+            try:
+                value = _page_store().get(key)
+            except Exception:
+                _cache_broke()
+                key = None
+        if value is None:
+            value = SITE_DATA[name]()
+            if key is not None:
+                try:
+                    _page_store().set(key, value, _setting("PAGE_CACHE_TIMEOUT", 600))
+                except Exception:
+                    _cache_broke()
+        if version is not None:
+            _process_copy[name] = (version, value)
+    if request is not None:
+        if memo is None:
+            memo = request._carter_site_data = {}
+        memo[name] = value
+    return value
+
+
+def site_settings(request=None):
+    """The site settings (one query per content version, then none)."""
+    return _site_datum("site-settings", request)
+
+
+def published_locations(request=None):
+    """The published locations, in order, with their opening hours (two queries per version)."""
+    return _site_datum("published-locations", request)
+
+
+def published_location(request, slug):
+    return next((location for location in published_locations(request) if location.slug == slug), None)
+
+
+# After a cache failure this process renders without the cache for a few seconds, rather than
+# waiting for a dead Redis's socket timeout (1 s) on every request.
+CACHE_RETRY_SECONDS = 5
+_cache_down_until = 0.0
+_clock = time.monotonic
+
+
+def _version_or_none():
+    global _cache_down_until
+    if _cache_down_until and _clock() < _cache_down_until:
+        return None
+    try:
+        version = content_version()
+    except Exception:
+        _cache_broke()
+        return None
+    _cache_down_until = 0.0
+    return version
+
+
+def _cache_broke():
+    """Log (at most once a minute) and stop using the cache for CACHE_RETRY_SECONDS."""
+    global _cache_down_until
+    _cache_down_until = _clock() + CACHE_RETRY_SECONDS
+    _cache_failure.warning("The cache failed; rendering without it for %s s.", CACHE_RETRY_SECONDS)
+
+
+@receiver(setting_changed)
+def _forget_process_state(setting, **kwargs):
+    """Tests that swap caches or settings start from a clean slate in this process."""
+    global _cache_down_until
+    if setting in {"CACHES", "CONTENT_VERSION_CACHE", "PAGE_CACHE_ALIAS", "PAGE_CACHE_ENABLED"}:
+        _cache_down_until = 0.0
+        _process_copy.clear()
+        _file_version.clear()
+        _version_paths.clear()
+
+
+def cached_site_settings():
+    """The current site settings without touching the database, or None: for error pages."""
+    try:
+        version = content_version()
+        copy = _process_copy.get("site-settings")
+        if copy is not None and copy[0] == version:
+            return copy[1]
+        return _page_store().get(f"site-settings:{version}")
+    except Exception:
+        return None
+
+
+# --- The page cache ---------------------------------------------------------------------------
+
+
+@dataclass
+class CachedPage:
+    headers: list  # as sent, ETag, Last-Modified and Vary included; Cache-Control only if the view set it
+    body: bytes
+    etag: str
+    last_modified: int  # epoch seconds
+    expires: float  # epoch seconds
+    own_cache_control: bool
+
+
+def page_key(request, version):
+    """The cache key of the page `request` asks for, or None when it must not be cached.
+
+    Scheme and host are part of it: canonical links and structured data are absolute URLs.
+    """
+    keyed = []
+    for name, values in request.GET.lists():
+        if name in IGNORED_PARAMETERS:
+            continue
+        if name not in KEYED_PARAMETERS or len(values) != 1:
+            return None
+        value = values[0]
+        # One spelling per page number: "?page=02" or "?page=+2" would be new keys for old pages.
+        if not value.isdigit() or not value.isascii() or value.startswith("0"):
+            return None
+        keyed.append(f"{name}={value}")
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{'&'.join(sorted(keyed))}"
+    return f"page:{version}:{hashlib.blake2b(address.encode(), digest_size=16).hexdigest()}"
+
+
+def _etag(body):
+    return f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+
+
+def _view_name(request):
+    match = getattr(request, "resolver_match", None)
+    return match.view_name if match else None
+
+
+def _has_cache_control(response, *directives):
+    value = response.get("Cache-Control", "").lower()
+    return any(directive in value for directive in directives)
+
+
+def _has_query(request):
+    return any(name not in IGNORED_PARAMETERS for name in request.GET)
+
+
+def is_public_page(request, response):
+    """A public page as any visitor would get it: nothing personal, nothing transient."""
+    if response.status_code != 200 or response.streaming:
+        return False
+    view_name = _view_name(request)
+    if view_name not in CACHEABLE_VIEWS or (view_name in PRIVATE_QUERY_VIEWS and _has_query(request)):
+        return False
+    if response.cookies or _has_cache_control(response, "private", "no-store", "no-cache"):
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    # Varying on anything but the cookie (which holds no session here) and the encoding
+    # (this site compresses nothing itself) would need a key per variant.
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+    return vary <= {"cookie", "accept-encoding"}
+
+
+def _cache_control(fresh_for):
+    """Browsers revalidate every time (max-age=0: a 304 is cheap); shared caches may keep the
+    page PAGE_CACHE_S_MAXAGE seconds, never past the next scheduled change (`fresh_for`)."""
+    s_maxage = max(0, min(_setting("PAGE_CACHE_S_MAXAGE", 60), math.floor(fresh_for)))
+    return f"public, max-age=0, s-maxage={s_maxage}"
+
+
+_CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
+
+
+def _conditional(request, response, etag, last_modified):
+    """304 (or 412) when the request's conditions say so; `response` otherwise."""
+    meta = request.META
+    if any(header in meta for header in _CONDITIONAL_HEADERS):
+        return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+    return response
+
+
+def _version_for(request):
+    """The content version for this request, read once (None while the cache is broken)."""
+    if not hasattr(request, "_carter_content_version"):
+        request._carter_content_version = _version_or_none()
+    return request._carter_content_version
+
+
+class PageCacheMiddleware:
+    """Serves and stores anonymous public pages; marks staff pages `private, no-store`.
+
+    Place it below the middleware that adds headers to every response (SecurityMiddleware, the
+    CSP middleware) so pages from the cache get them too, and below WhiteNoise (static files
+    never reach it); above SessionMiddleware and everything else, which a cached page skips.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        cookies = request.COOKIES
+        if (
+            settings.SESSION_COOKIE_NAME in cookies
+            or "messages" in cookies
+            or "HTTP_AUTHORIZATION" in request.META
+        ):
+            return self._personal(request, self.get_response(request))
+
+        key = None
+        if page_cache_enabled():
+            version = _version_for(request)
+            key = page_key(request, version) if version is not None else None
+            if key is not None:
+                try:
+                    page = _page_store().get(key)
+                except Exception:
+                    _cache_broke()
+                    key = page = None
+                if page is not None:
+                    return self._from_cache(request, page)
+
+        response = self.get_response(request)
+        if not is_public_page(request, response):
+            if _view_name(request) in PRIVATE_QUERY_VIEWS and _has_query(request):
+                add_never_cache_headers(response)  # what someone searched for stays theirs
+            return response
+        return self._public(request, response, key if request.method == "GET" else None)
+
+    def _personal(self, request, response):
+        """A request with a session: staff get `private, no-store`; nothing is stored or served."""
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        elif not _has_cache_control(response, "private", "no-store"):
+            response.headers["Cache-Control"] = "private, max-age=0"
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    def _public(self, request, response, key):
+        """A freshly rendered public page: stored under `key` (if any) and made conditional."""
+        now = time.time()
+        last_modified = int(now)
+        etag = response.get("ETag") or _etag(response.content)
+        response.headers["ETag"] = etag
+        response.headers["Last-Modified"] = http_date(last_modified)
+        patch_vary_headers(response, ("Cookie",))
+        own_cache_control = response.has_header("Cache-Control")
+        fresh_for = _setting("PAGE_CACHE_TIMEOUT", 600)
+        status = "skip"
+        version = _version_for(request)
+        if version is None:
+            fresh_for = 0  # the next scheduled change is unknown: no shared caching
+        else:
+            try:
+                fresh_for = min(fresh_for, math.floor(seconds_until_next_change(version)))
+                if key is not None and fresh_for >= 1:
+                    headers = [(name, value) for name, value in response.items() if name.lower() != "date"]
+                    page = CachedPage(
+                        headers, response.content, etag, last_modified, now + fresh_for, own_cache_control
+                    )
+                    _page_store().set(key, page, fresh_for)
+                    status = "miss"
+            except DatabaseError:  # the next scheduled change is unknown: keep nothing
+                fresh_for = 0
+            except Exception:
+                _cache_broke()
+                fresh_for = 0
+        if not own_cache_control:
+            response.headers["Cache-Control"] = _cache_control(fresh_for)
+        if page_cache_enabled():
+            response.headers[CACHE_STATUS_HEADER] = status
+        return _conditional(request, response, etag, last_modified)
+
+    def _from_cache(self, request, page):
+        response = HttpResponse(page.body)
+        headers = response.headers
+        for name, value in page.headers:
+            headers[name] = value
+        if not page.own_cache_control:
+            headers["Cache-Control"] = _cache_control(page.expires - time.time())
+        headers[CACHE_STATUS_HEADER] = "hit"
+        return _conditional(request, response, page.etag, page.last_modified)

@@ -1,0 +1,72 @@
+"""Lean rendering: at most 4 queries for any public page the cache does not have, whatever the content.
+
+"Page cache cold" is the steady state of a busy site: the page itself is rendered, while the
+site-wide data every page shares (settings, published locations, the next scheduled change) is
+already cached for the current content version. Right after a content change the first page
+also loads that data once: at most SITE_WIDE_QUERIES more.
+"""
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from carter_site import caching
+from tests.site.test_query_counts import grow_site
+
+pytestmark = pytest.mark.django_db
+
+PAGE_QUERIES = 4
+SITE_WIDE_QUERIES = 4  # site settings; published locations and their hours; the next scheduled change
+
+PAGES = {
+    "home": lambda article, location: "/",
+    "article-list": lambda article, location: "/articles/",
+    "article": lambda article, location: article.get_absolute_url(),
+    "location-list": lambda article, location: "/locations/",
+    "location": lambda article, location: location.get_absolute_url(),
+    "faqs": lambda article, location: "/faqs/",
+    "testimonials": lambda article, location: "/testimonials/",
+    "search": lambda article, location: "/search/",
+}
+
+
+def page_cold_queries(client, url):
+    """Queries to render `url` when the page is not cached but the site-wide data is."""
+    caches["default"].clear()
+    caching.site_settings()
+    caching.published_locations()
+    caching.seconds_until_next_change(caching.content_version())
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["X-Page-Cache"] == "miss"
+    return [query["sql"] for query in queries]
+
+
+@pytest.mark.parametrize("page", PAGES.values(), ids=PAGES.keys())
+def test_a_page_not_in_the_cache_costs_at_most_4_queries_with_1_or_30_of_everything(visitor, page):
+    article, location = grow_site(1)
+    small = page_cold_queries(visitor, page(article, location))
+    article, location = grow_site(30)
+    large = page_cold_queries(visitor, page(article, location))
+    assert len(large) == len(small), large
+    assert len(large) <= PAGE_QUERIES, large
+
+
+@pytest.mark.parametrize("page", PAGES.values(), ids=PAGES.keys())
+def test_the_first_page_after_a_change_loads_the_site_wide_data_once(visitor, page):
+    article, location = grow_site(5)
+    caches["default"].clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert visitor.get(page(article, location)).status_code == 200
+    assert len(queries) <= PAGE_QUERIES + SITE_WIDE_QUERIES
+
+
+def test_a_page_from_the_cache_costs_no_query(visitor, django_assert_num_queries):
+    article, location = grow_site(3)
+    for page in PAGES.values():
+        visitor.get(page(article, location))
+    with django_assert_num_queries(0):
+        for page in PAGES.values():
+            assert visitor.get(page(article, location))["X-Page-Cache"] == "hit"

@@ -1,0 +1,212 @@
+"""Two app instances, one cache: an edit through one is visible through the other at once.
+
+Two production servers (`gunicorn -c gunicorn.conf.py carter_site.wsgi`, production settings,
+two workers each) share one database and, as the workers of a container do without Redis, one
+cache folder (CACHE_DIR). Each worker keeps rendered pages in its own memory; the content
+version in the shared folder is what makes all four drop them at the same moment. On
+`--db=postgres` the database is PostgreSQL, otherwise a SQLite file both servers open.
+"""
+
+import json
+import re
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from tests.ops import helpers
+
+ADMIN_URL = "site-editor-tests/"
+WORKERS = 2
+TITLE = "Does insurance cover IOP?"
+
+SESSION_SCRIPT = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.contrib.auth import get_user_model, BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.urls import reverse
+user = get_user_model().objects.create_superuser("cache-tests", "cache@example.com", "a long test passphrase")
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+try:  # the admin asks for a second factor in production: a confirmed authenticator
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+except ImportError:
+    pass
+session.save()
+print(json.dumps({"cookie": settings.SESSION_COOKIE_NAME, "key": session.session_key,
+                  "csrf_cookie": settings.CSRF_COOKIE_NAME,
+                  "changelist": reverse("admin:articles_article_changelist")}))
+"""
+
+
+@pytest.fixture(scope="module")
+def database_url(request, pytestconfig, tmp_path_factory):
+    if pytestconfig.getoption("db") == "postgres":
+        server = request.getfixturevalue("postgres_server")
+        name = helpers.unique_name("carter_cache")
+        yield helpers.create_database(server, name)
+        helpers.drop_database(server, name)
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'site.sqlite3'}"
+
+
+@pytest.fixture(scope="module")
+def env(database_url, tmp_path_factory):
+    static_root = tmp_path_factory.mktemp("static")
+    env = helpers.production_env(
+        STATIC_ROOT=static_root,
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        DATABASE_URL=database_url,
+        CACHE_DIR=tmp_path_factory.mktemp("shared-cache"),
+        ADMIN_URL=ADMIN_URL,
+        LOG_LEVEL="warning",
+    )
+    collected = helpers.manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+    assert collected.returncode == 0, collected.stderr
+    migrated = helpers.manage("migrate_once", "--load-demo-content", env=env)
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    return env
+
+
+@pytest.fixture(scope="module")
+def staff_session(env):
+    result = helpers.run([sys.executable, "-c", SESSION_SCRIPT], env=env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def instances(env, tmp_path_factory):
+    logs = tmp_path_factory.mktemp("gunicorn")
+    servers = [
+        helpers.gunicorn_server(env, logs / f"{name}.log", GUNICORN_WORKERS=str(WORKERS)) for name in "ab"
+    ]
+    try:
+        for server in servers:
+            server.start()
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def request(port, path, *, method="GET", headers=None, data=None):
+    """One request to 127.0.0.1:port as the TLS-terminating load balancer would send it."""
+    headers = {"Host": "localhost", "X-Forwarded-Proto": "https", **(headers or {})}
+    body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body, headers=headers, method=method)
+    try:
+        with helpers._opener.open(req, timeout=15) as response:
+            return helpers.Response(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as error:
+        return helpers.Response(error.code, error.headers, error.read())
+
+
+def every_worker(port, path, **kwargs):
+    """Enough requests that each worker of the instance has most likely answered one."""
+    return [request(port, path, **kwargs) for _ in range(WORKERS * 4)]
+
+
+def article_path(server):
+    home = request(server.port, "/articles/").text
+    return re.search(r'href="(/articles/[a-z0-9-]+/)"[^>]*>' + re.escape(TITLE), home).group(1)
+
+
+def bulk_action(server, staff_session, action, article_id):
+    """Run an article bulk action through `server`'s admin, as a signed-in editor's browser does."""
+    cookie = f"{staff_session['cookie']}={staff_session['key']}"
+    page = request(server.port, staff_session["changelist"], headers={"Cookie": cookie})
+    assert page.status == 200, page.text[:500]
+    assert "no-store" in page.headers["Cache-Control"]
+    csrf_name = staff_session["csrf_cookie"]
+    set_cookies = " ".join(page.headers.get_all("Set-Cookie") or [])
+    csrf_cookie = re.search(re.escape(csrf_name) + r"=([^;]+)", set_cookies).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = request(
+        server.port,
+        staff_session["changelist"],
+        method="POST",
+        headers={"Cookie": f"{cookie}; {csrf_name}={csrf_cookie}", "Origin": "https://localhost"},
+        data={"action": action, "_selected_action": [article_id], "csrfmiddlewaretoken": token, "index": "0"},
+    )
+    assert response.status == 302, response.text[:1000]
+
+
+def article_id(env, path):
+    slug = path.strip("/").split("/")[-1]
+    code = (
+        "import django; django.setup(); from articles.models import Article; "
+        f"print(Article.objects.get(slug={slug!r}).pk)"
+    )
+    result = helpers.run([sys.executable, "-c", code], env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_an_edit_through_one_instance_is_visible_through_the_other_at_once(instances, staff_session, env):
+    a, b = instances
+    path = article_path(a)
+    for server in (a, b):
+        responses = every_worker(server.port, path) + every_worker(server.port, "/articles/")
+        assert all(response.status == 200 for response in responses)
+        assert any(response.headers["X-Page-Cache"] == "hit" for response in responses)
+        assert TITLE in responses[-1].text
+
+    pk = article_id(env, path)
+    bulk_action(a, staff_session, "unpublish_selected", pk)
+
+    for server in (b, a):  # the other instance first: no delay, no waiting
+        assert {response.status for response in every_worker(server.port, path)} == {404}
+        assert not any(TITLE in response.text for response in every_worker(server.port, "/articles/"))
+
+    bulk_action(b, staff_session, "publish_selected", pk)
+    for server in (a, b):
+        assert {response.status for response in every_worker(server.port, path)} == {200}
+        assert all(TITLE in response.text for response in every_worker(server.port, "/articles/"))
+
+
+def test_staff_get_private_pages_from_the_production_server(instances, staff_session):
+    a, _ = instances
+    path = article_path(a)
+    request(a.port, path)
+    response = request(a.port, path, headers={"Cookie": f"{staff_session['cookie']}={staff_session['key']}"})
+    assert response.status == 200
+    assert "X-Page-Cache" not in response.headers
+    assert "no-store" in response.headers["Cache-Control"] and "private" in response.headers["Cache-Control"]
+
+
+def test_the_production_server_answers_304_and_keeps_the_security_headers(instances):
+    a, _ = instances
+    first = request(a.port, "/faqs/")
+    assert first.status == 200
+    assert "public" in first.headers["Cache-Control"] and "s-maxage=" in first.headers["Cache-Control"]
+    again = request(a.port, "/faqs/", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status == 304
+    assert again.body == b""
+    for header in ("Strict-Transport-Security", "Content-Security-Policy", "X-Content-Type-Options"):
+        assert header in again.headers or header in first.headers
+        assert first.headers[header]
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_static_files_are_hashed_compressed_and_cached_for_a_year(instances, encoding):
+    a, _ = instances
+    home = request(a.port, "/").text
+    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', home).group(1)
+    response = request(a.port, stylesheet, headers={"Accept-Encoding": encoding})
+    assert response.status == 200
+    assert response.headers["Content-Encoding"] == encoding
+    cache_control = response.headers["Cache-Control"]
+    assert "immutable" in cache_control and "public" in cache_control
+    assert int(re.search(r"max-age=(\d+)", cache_control).group(1)) >= 365 * 24 * 60 * 60
+    plain = request(a.port, stylesheet)
+    assert len(response.body) < len(plain.body)
