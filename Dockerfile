@@ -71,7 +71,7 @@ COPY . .
 # satisfies their checks; no database is touched). The code stays owned by root: the server can
 # read it but not change it. Only media (uploads) and var (a generated SECRET_KEY) are writable.
 RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
-        ALLOWED_HOSTS=build.invalid \
+        ALLOWED_HOSTS=build.invalid ADMIN_URL=build-only/ \
         python manage.py collectstatic --noinput --verbosity 0 \
     && python -m compileall -q -j 0 -x '/(staticfiles|media)/' /app \
     && chmod 0755 docker-entrypoint.sh scripts/healthcheck.py \

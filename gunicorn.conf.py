@@ -85,9 +85,25 @@ timeout = _int("GUNICORN_TIMEOUT", 30)  # a worker silent for this long is kille
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)  # on SIGTERM, time to finish requests
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Recycle each worker after about this many requests (the jitter spreads the restarts), so a
-# slow leak never grows into an outage.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# slow leak never grows into an outage. Pages from the cache cost well under a millisecond, so a
+# worker serves thousands a minute: 1,000 would recycle every worker every few seconds under
+# load, each time costing a process's exit and start (docs/performance.md).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
+# Load the application once in the master and warm it up (URL patterns, templates: see
+# carter_site/warmup.py) before forking: a worker, new or replacing a recycled one, then starts
+# ready instead of spending about half a second of CPU on its first requests while they wait
+# (docs/performance.md). Nothing opens a database connection there, so workers never share one.
+preload_app = _bool("GUNICORN_PRELOAD", True)
+
+
+def when_ready(server):
+    if server.cfg.preload_app:
+        from carter_site.warmup import warm_up
+
+        server.log.info("Warmed up before forking workers: %d templates parsed.", warm_up())
+
+
 # Heartbeat files on a RAM disk: a container's overlay filesystem can stall them.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 proc_name = "carter-site"

@@ -172,7 +172,7 @@ for n in 1 2; do
         --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges \
         --health-interval 2s \
         -v "$NAME-media:/app/media" -v "$NAME-var:/app/var" \
-        -e DATABASE_URL="$DATABASE_URL" -e ALLOWED_HOSTS=localhost,127.0.0.1 \
+        -e DATABASE_URL="$DATABASE_URL" -e ALLOWED_HOSTS=localhost,127.0.0.1 -e ADMIN_URL=editor-check/ \
         -e BIND_ADDRESS=127.0.0.1 -e PORT="${!port_var}" -e GUNICORN_WORKERS=2 \
         -e SECRET_KEY_FILE=/app/var/secret_key -e SECRET_KEY_GENERATE=true \
         -e LOAD_DEMO_CONTENT=true \

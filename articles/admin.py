@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce, Now
 from django.shortcuts import get_object_or_404, redirect
@@ -11,6 +12,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
 from articles.importing import FileReport, ImportFailure, check_batch, import_source, read_source
+from carter_site.audit import log_bulk_change
+from carter_site.caching import content_changed
 from carter_site.history import HistoryAdmin
 from carter_site.publishing import SeoFields
 from faqs.admin import ArticleFAQInline
@@ -423,9 +426,14 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
                 "Change or clear it first.",
                 messages.WARNING,
             )
-        updated = queryset.exclude(expires_at__lte=now).update(
-            status=Article.Status.PUBLISHED, published_at=Coalesce(F("published_at"), Now())
-        )
+        publishable = queryset.exclude(expires_at__lte=now)
+        with transaction.atomic():  # the change and its record in the admin's history, together
+            changed = list(publishable.exclude(status=Article.Status.PUBLISHED, published_at__isnull=False))
+            updated = publishable.update(
+                status=Article.Status.PUBLISHED, published_at=Coalesce(F("published_at"), Now())
+            )
+            log_bulk_change(request, changed, "Published with the bulk action.")
+        content_changed()  # update() sends no signal: invalidate the cached pages here
         self.message_user(
             request,
             ngettext("Published %(count)d article.", "Published %(count)d articles.", updated)
@@ -435,7 +443,11 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
     def unpublish_selected(self, request, queryset):
-        updated = queryset.update(status=Article.Status.DRAFT)
+        with transaction.atomic():
+            changed = list(queryset.exclude(status=Article.Status.DRAFT))
+            updated = queryset.update(status=Article.Status.DRAFT)
+            log_bulk_change(request, changed, "Unpublished (back to draft) with the bulk action.")
+        content_changed()
         self.message_user(
             request,
             ngettext(

@@ -1,10 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.redirects.models import Redirect
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from .audit import log_bulk_change
+from .caching import content_changed
 from .history import HistoryAdmin
 from .models import SiteSettings
 from .redirects import find_loop
@@ -22,7 +25,11 @@ class PublishedFlagAdmin(HistoryAdmin):
     @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
     def publish_selected(self, request, queryset):
         allowed = self.publishable(queryset)
-        updated = allowed.update(is_published=True)
+        with transaction.atomic():  # the change and its record in the admin's history, together
+            changed = list(allowed.filter(is_published=False))
+            updated = allowed.update(is_published=True)
+            log_bulk_change(request, changed, "Published with the bulk action.")
+        content_changed()  # update() sends no signal: invalidate the cached pages here
         self.message_user(
             request,
             ngettext("Published %(count)d item.", "Published %(count)d items.", updated) % {"count": updated},
@@ -37,7 +44,11 @@ class PublishedFlagAdmin(HistoryAdmin):
 
     @admin.action(description="Unpublish selected %(verbose_name_plural)s", permissions=["change"])
     def unpublish_selected(self, request, queryset):
-        updated = queryset.update(is_published=False)
+        with transaction.atomic():
+            changed = list(queryset.filter(is_published=True))
+            updated = queryset.update(is_published=False)
+            log_bulk_change(request, changed, "Unpublished with the bulk action.")
+        content_changed()
         self.message_user(
             request,
             ngettext(

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CarterSiteConfig(AppConfig):
     name = "carter_site"
     verbose_name = "Site"
+
+    def ready(self):
+        from . import caching
+
+        # Any change to content makes every cached page and site-wide datum fresh again.
+        caching.connect_signals()

@@ -1,16 +1,16 @@
-from locations.models import Location
+from django.utils.functional import SimpleLazyObject
 
-from .models import SiteSettings
+from .caching import published_locations, site_settings
 
 
 def site(request):
     """What every page's header and footer show: settings from the admin, and the locations.
 
-    The locations query is lazy: it runs only when a template loops over it.
+    Both come from the site-wide data cache (carter_site.caching): no query once any page has
+    been rendered since the last change to content, and none at all for a template (a feed, the
+    sitemap) that never shows them.
     """
     return {
-        "site_settings": SiteSettings.load(),
-        "footer_locations": Location.objects.published().only(
-            "name", "slug", "street_address", "city", "state", "postal_code"
-        ),
+        "site_settings": SimpleLazyObject(lambda: site_settings(request)),
+        "footer_locations": SimpleLazyObject(lambda: published_locations(request)),
     }

@@ -1,4 +1,4 @@
-"""Image upload and browsing for CKEditor, for staff only, images only.
+"""Image upload and browsing for CKEditor, for staff signed in to the admin only, images only.
 
 django-ckeditor's own upload view accepts whatever Pillow can open, has no size limit,
 and writes the CKEditorFuncNum parameter into a script unquoted. This view checks the
@@ -8,7 +8,6 @@ request and the file first (carter_site.images), then hands a good image to it.
 import json
 
 from ckeditor_uploader import views as ckeditor_views
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from .images import validate_uploaded_image
+from .two_factor import admin_permission_required
 
 # Whoever may edit a rich-text field may put an image in it.
 EDITING_PERMISSIONS = ("articles.change_article", "locations.change_location", "faqs.change_faq")
@@ -43,7 +43,7 @@ def _same_origin(request):
 
 @csrf_exempt
 @require_POST
-@staff_member_required
+@admin_permission_required
 def upload_image(request):
     func_num = request.GET.get("CKEditorFuncNum", "")
     if func_num and not func_num.isdigit():
@@ -62,4 +62,4 @@ def upload_image(request):
     return ckeditor_views.upload(request)
 
 
-browse_images = never_cache(staff_member_required(ckeditor_views.browse))
+browse_images = never_cache(admin_permission_required(ckeditor_views.browse))

@@ -1,16 +1,10 @@
-from django.core.cache import cache
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from .phone import tel_uri, validate_phone_number
 
 
 class SiteSettings(models.Model):
     """The one row of settings that marketing edits: name, phone number, crisis line."""
-
-    CACHE_KEY = "carter_site:site-settings:v1"
-    CACHE_SECONDS = 30
 
     organization_name = models.CharField(
         max_length=120,
@@ -65,23 +59,18 @@ class SiteSettings(models.Model):
 
     @classmethod
     def load(cls):
-        """The saved settings (cached), or the defaults when nobody has saved any yet."""
-        settings = cache.get(cls.CACHE_KEY)
-        if settings is None:
-            settings = cls.objects.filter(pk=1).first() or cls(pk=1)
-            # Short-lived: with a per-process cache, other processes see an edit within this time.
-            cache.set(cls.CACHE_KEY, settings, cls.CACHE_SECONDS)
-        return settings
+        """The saved settings, or the defaults when nobody has saved any yet.
+
+        Cached until any content changes (carter_site.caching):
+        no query on a busy site, and an edit shows on the next request in every process.
+        """
+        from .caching import site_settings
+
+        return site_settings()
 
     @classmethod
     def load_without_database(cls):
         """For error pages: the cached copy if there is one, else the built-in defaults."""
-        try:
-            return cache.get(cls.CACHE_KEY) or cls(pk=1)
-        except Exception:  # the cache itself may be what is failing
-            return cls(pk=1)
+        from .caching import cached_site_settings
 
-
-@receiver([post_save, post_delete], sender=SiteSettings)
-def _forget_cached_settings(**kwargs):
-    cache.delete(SiteSettings.CACHE_KEY)
+        return cached_site_settings() or cls(pk=1)

@@ -7,11 +7,13 @@ it. Templates may then mark it safe, with the `richtext` filter and nowhere else
 
 The allow-list matches the editor's toolbar (settings.CKEDITOR_CONFIGS): headings,
 paragraphs, emphasis, lists, quotes, links, images and tables. No styles, no event
-handlers, and links only to http(s), mailto and tel.
+handlers, and links only to http(s), mailto and tel. Images only from this site's own uploads:
+a picture from another server would tell that server about every visitor (docs/security.md).
 """
 
 import nh3
 from ckeditor_uploader.fields import RichTextUploadingField
+from django.conf import settings
 
 ALLOWED_TAGS = frozenset(
     {
@@ -38,6 +40,17 @@ DROPPED_WITH_CONTENT = frozenset(
 )
 
 
+def _local_image_source(tag, attribute, value):
+    """nh3 attribute filter: an <img> may load only from this site (or its own media host)."""
+    if tag == "img" and attribute == "src":
+        source = value.strip()
+        media_url = settings.MEDIA_URL
+        if source.startswith(media_url) or (source.startswith("/") and not source.startswith(("//", "/\\"))):
+            return source
+        return None
+    return value
+
+
 def sanitise_html(html):
     """Return `html` reduced to the allow-list above. Safe to call more than once."""
     if not html:
@@ -48,6 +61,7 @@ def sanitise_html(html):
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(ALLOWED_URL_SCHEMES),
+        attribute_filter=_local_image_source,
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()

@@ -98,10 +98,13 @@ def breadcrumb_trail(*steps):
 @require_safe
 @cache_control(max_age=60 * 60 * 24, public=True)
 def robots_txt(request):
-    """Crawlers may read everything public; not the admin, not internal search results."""
+    """Crawlers may read everything public, not internal search results.
+
+    The admin is not named here: its address is kept out of public files (settings.ADMIN_URL,
+    docs/security.md), and its pages say noindex themselves (a meta tag and X-Robots-Tag).
+    """
     lines = [
         "User-agent: *",
-        f"Disallow: {reverse('admin:index')}",
         f"Disallow: {reverse('search')}",
         "",
         f"Sitemap: {absolute_url(site_origin(request), reverse('sitemap'))}",

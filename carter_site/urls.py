@@ -29,9 +29,10 @@ urlpatterns = [
     path("robots.txt", seo.robots_txt, name="robots_txt"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("admin/editor/upload/", upload_image, name="ckeditor_upload"),
-    path("admin/editor/browse/", browse_images, name="ckeditor_browse"),
-    path("admin/", admin.site.urls),
+    # The admin lives at ADMIN_URL (required in production; docs/security.md), not at /admin/.
+    path(f"{settings.ADMIN_URL}editor/upload/", upload_image, name="ckeditor_upload"),
+    path(f"{settings.ADMIN_URL}editor/browse/", browse_images, name="ckeditor_browse"),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]
 
 if settings.DEBUG or settings.SERVE_MEDIA:

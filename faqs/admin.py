@@ -41,6 +41,9 @@ class FAQAdmin(PublishedFlagAdmin):
     list_editable = ["order"]
     list_filter = ["is_published", "topic"]
     list_select_related = ["topic"]
+    # Explicit, because the annotation below drops the model's default ordering and the
+    # autocomplete widget pages through this list.
+    ordering = ["topic__order", "topic__name", "order", "question"]
     search_fields = ["question", "answer"]
     date_hierarchy = "updated_at"
     autocomplete_fields = ["topic"]

@@ -1,9 +1,13 @@
-from django.db.models import Prefetch
+import copy
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article
-from carter_site.publishing import PublicObjectMixin
+from carter_site.caching import published_location, published_locations
+from carter_site.publishing import PublicObjectMixin, can_see_unpublished
 from carter_site.seo import breadcrumb_trail
 from faqs.models import FAQ, LocationFAQ
 from testimonials.models import Testimonial
@@ -13,18 +17,19 @@ from .models import Location
 
 class LocationListView(ListView):
     context_object_name = "locations"
+    template_name = "locations/location_list.html"
 
     def get_queryset(self):
-        return Location.objects.published().prefetch_related("opening_hours")
+        # The published locations with their hours: cached site-wide (carter_site.caching).
+        return published_locations(self.request)
 
 
 class LocationDetailView(PublicObjectMixin, DetailView):
     model = Location
     related_articles = 6
 
-    def get_queryset(self):
-        return self.get_base_queryset().prefetch_related(
-            "opening_hours",
+    def page_prefetches(self):
+        return [
             Prefetch(
                 "faq_placements",
                 queryset=LocationFAQ.objects.filter(faq__in=FAQ.objects.published()).select_related("faq"),
@@ -33,7 +38,21 @@ class LocationDetailView(PublicObjectMixin, DetailView):
             Prefetch(
                 "testimonials", queryset=Testimonial.objects.published(), to_attr="visible_testimonials"
             ),
-        )
+        ]
+
+    def get_queryset(self):
+        return self.get_base_queryset().prefetch_related("opening_hours", *self.page_prefetches())
+
+    def get_object(self, queryset=None):
+        if can_see_unpublished(self.request.user, Location):
+            return super().get_object(queryset)
+        # Visitors: the location and its hours come from the cached published locations.
+        location = published_location(self.request, self.kwargs["slug"])
+        if location is None:
+            raise Http404("No published location here.")
+        location = copy.copy(location)  # the cached one is shared by this process's requests
+        prefetch_related_objects([location], *self.page_prefetches())
+        return location
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,12 +1,14 @@
 """Settings shared by every environment. Values that differ come from the environment."""
 
+import datetime as dt
+import tempfile
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from ..logging import django_logging
-from .environment import env_bool, env_int, env_list, env_str
+from .environment import env_bool, env_int, env_list, env_str, url_path
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -19,7 +21,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on the site class that adds two-step sign-in (carter_site.two_factor).
+    "carter_site.admin_config.CarterAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -35,6 +38,12 @@ INSTALLED_APPS = [
     "reversion_compare",
     "ckeditor",
     "ckeditor_uploader",
+    # Security (docs/security.md): CSP headers, login lockout, two-step sign-in for staff.
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "carter_site",
     "locations",
     "faqs",
@@ -44,15 +53,30 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (docs/security.md). Keep
+    # it above any page-cache middleware, so pages served from the cache get the headers too.
+    "carter_site.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The page cache (carter_site.caching, docs/performance.md): anonymous GET/HEAD of public pages.
+    # Below the middleware that adds headers to every response (security headers, CSP) and
+    # WhiteNoise, so cached pages still get those headers and static files never reach it; above
+    # sessions, auth and everything else, which a page served from the cache skips.
+    "carter_site.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor (carter_site.two_factor).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old addresses of renamed pages answer 301 (consulted only when a page is not found).
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # A database that does not answer gets a calm 503 page, not a 500 (carter_site.security). Keep
+    # it below any page-cache middleware, so cached pages are still served during an outage.
+    "carter_site.security.DatabaseOutageMiddleware",
+    # Login lockout (django-axes): its documentation asks for the last place.
+    "axes.middleware.AxesMiddleware",
 ]
 
 SITE_ID = 1
@@ -86,8 +110,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer fails a request (and /readyz) in seconds, not minutes.
+    # 2 s is the least libpq honours; a public page then answers within about that much.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5)
+        "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2)
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -202,25 +227,44 @@ CKEDITOR_CONFIGS = {
     },
 }
 
-# Per-process memory by default; Redis, shared by every web container, when REDIS_URL is set.
+# Caches (docs/performance.md). "default" is shared by every process that serves the site: Redis
+# when REDIS_URL is set (every container); otherwise a folder on this machine, shared by the
+# workers of one container and by its manage.py commands. It holds the content version that
+# invalidates every cached page at once (carter_site.caching). "pages" holds rendered pages and
+# site-wide data, keyed by that version: in Redis too, or else in each process's own memory.
 REDIS_URL = env_str("REDIS_URL", "")
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX") or "carter"
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX") or "carter",
-            # A Redis that does not answer costs a request a second, not a hung worker.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+    _redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+        # A Redis that does not answer costs a request a second, not a hung worker.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
+    CACHES = {"default": _redis, "pages": _redis}
 else:
     CACHES = {
         "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("CACHE_DIR") or str(Path(tempfile.gettempdir()) / "carter-site-cache"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        },
+        "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "carter-site",
-        }
+            "LOCATION": "carter-site-pages",
+            "OPTIONS": {"MAX_ENTRIES": 500},
+        },
     }
+
+# The page cache. PAGE_CACHE_ENABLED=false renders every request (benchmarks, debugging); the
+# site-wide data cache stays on. TIMEOUT: the longest a page is kept (never past the next
+# scheduled publish or take-down). S_MAXAGE: how long a CDN or proxy may keep a public page.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 600)
+PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 60)
+PAGE_CACHE_ALIAS = "pages"
+CONTENT_VERSION_CACHE = "default"
 
 # Sessions and CSRF: the browser never sends them cross-site on a POST.
 SESSION_COOKIE_HTTPONLY = True
@@ -233,13 +277,107 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LOGIN_URL = "admin:login"
 
+# --- Security (docs/security.md) ---------------------------------------------------------------
+
+# The admin's address. Production requires ADMIN_URL (prod.py); "admin/" only serves development.
+ADMIN_URL = url_path("ADMIN_URL", env_str("ADMIN_URL") or "admin/")
+# Staff must sign in with a code from an authenticator app (TOTP). Always on in production.
+ADMIN_REQUIRE_OTP = env_bool("ADMIN_REQUIRE_OTP", False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER") or "Carter site editor"
+# A break-glass token (manage.py break_glass_token) works once, and only within this many minutes.
+BREAK_GLASS_TOKEN_MINUTES = env_int("BREAK_GLASS_TOKEN_MINUTES", 60)
+# Sessions are only for staff: a working day, not Django's two weeks.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10)
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out user or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock sign-in after AXES_FAILURE_LIMIT failures, counted per user name and, apart, per address;
+# the lock lifts after AXES_COOLOFF_MINUTES, or when an administrator resets it (docs/security.md).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "carter_site.two_factor.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "carter_site.security.client_ip"
+# What it records of a posted user name: printable and at most a user name's length (a longer one
+# would not fit its column and fail the sign-in page with a 500).
+AXES_USERNAME_CALLABLE = "carter_site.security.axes_username"
+# Behind N proxies that append to X-Forwarded-For, the visitor's address is the Nth from the
+# right. 0: the TCP peer (REMOTE_ADDR). Set it to the number of proxies, never more.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Content-Security-Policy (django-csp 4). Public pages: this site's own files only, no script
+# inline or from elsewhere, no eval, no frames, no plugins. MEDIA_ORIGIN: where uploaded images
+# are served from, when that is not this site (an S3 custom domain, see docs/security.md).
+CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS") or (
+    [f"https://{env_str('AWS_S3_CUSTOM_DOMAIN')}"] if env_str("AWS_S3_CUSTOM_DOMAIN") else []
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", *CSP_MEDIA_ORIGINS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "media-src": ["'self'", *CSP_MEDIA_ORIGINS],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "worker-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# The admin only (carter_site.security.SecurityHeadersMiddleware picks it by path). CKEditor 4
+# writes its toolbar with inline event handlers and its editing frame with an inline script whose
+# text changes from page to page, so no hash or nonce can name it: the admin needs 'unsafe-inline'
+# for scripts and styles. Still nothing from another origin, no eval, no plugins (docs/security.md).
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *CSP_MEDIA_ORIGINS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
+# Powerful browser features nobody on this site needs, denied to every page and frame.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+}
+
 
 # Logs go to stdout: plain lines here, one JSON object per line in production (prod.py).
 def logging_from_environment(default_format):
     try:
-        return django_logging(env_str("LOG_LEVEL") or "INFO", env_str("LOG_FORMAT") or default_format)
+        config = django_logging(env_str("LOG_LEVEL") or "INFO", env_str("LOG_FORMAT") or default_format)
     except ValueError as error:
         raise ImproperlyConfigured(str(error)) from None
+    # django-axes announces itself at every start (management commands too); its warnings about
+    # failed and locked-out sign-ins still reach the log.
+    config.setdefault("loggers", {})["axes.apps"] = {"level": "WARNING"}
+    return config
 
 
 LOGGING = logging_from_environment("plain")

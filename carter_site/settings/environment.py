@@ -5,6 +5,7 @@ Every setting that may change between machines comes through these helpers, so t
 """
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -56,3 +57,26 @@ def env_required(name):
             "See .env.example for what it means."
         )
     return value
+
+
+# First path segments the public site uses: the admin may not hide behind one of them.
+RESERVED_URL_SEGMENTS = frozenset(
+    {"articles", "locations", "faqs", "testimonials", "search", "feeds", "static", "media"}
+)
+_URL_PATH = re.compile(r"^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$")
+
+
+def url_path(name, value):
+    """A relative URL prefix such as "site-editor/": no leading slash, one trailing slash.
+
+    Refuses characters that need escaping, and prefixes the public site already uses.
+    """
+    path = (value or "").strip().strip("/")
+    if not path or not _URL_PATH.match(path) or ".." in path:
+        raise ImproperlyConfigured(
+            f"{name} must be a URL path such as site-editor-7f3k/ (letters, digits, - _ . ~ and /), "
+            f"not {value!r}."
+        )
+    if path.split("/")[0].lower() in RESERVED_URL_SEGMENTS:
+        raise ImproperlyConfigured(f"{name} must not start with a path the public site uses, not {value!r}.")
+    return f"{path}/"

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .environment import env_bool, env_int, env_list, env_required, env_str
+from .environment import env_bool, env_int, env_list, env_required, env_str, url_path
 
 # Keys that have ever stood in this repository or its docs; none may reach production.
 KNOWN_DEVELOPMENT_KEYS = {
@@ -48,6 +48,8 @@ if SENTRY_DSN:
     try:
         import sentry_sdk
         from sentry_sdk.integrations.django import DjangoIntegration
+
+        from ..security import scrub_error_report
     except ImportError:
         raise ImproperlyConfigured(
             "SENTRY_DSN is set but the sentry-sdk package is not installed. Build the image with "
@@ -64,6 +66,7 @@ if SENTRY_DSN:
         release=env_str("SENTRY_RELEASE") or None,
         traces_sample_rate=_traces_sample_rate,
         send_default_pii=False,  # no IP addresses, cookies or user names leave the site
+        before_send=scrub_error_report,  # nor query strings (search words) or referrers
     )
 
 # HTTPS everywhere. Behind a proxy that terminates TLS, it must set X-Forwarded-Proto.
@@ -76,3 +79,25 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
+# "__Host-": browsers keep these cookies only when set over HTTPS, for this exact host and path /,
+# so neither a subdomain nor plain HTTP can plant or overwrite them.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# --- The admin (docs/security.md) ------------------------------------------------------------------
+
+# Not at the well-known /admin/: a path of the operator's choosing, never written in this repository.
+ADMIN_URL = url_path("ADMIN_URL", env_required("ADMIN_URL"))
+if ADMIN_URL.lower() in {"admin/", "wp-admin/", "administrator/", "django-admin/"}:
+    raise ImproperlyConfigured(
+        "ADMIN_URL must not be a well-known address such as admin/: choose one that is hard to guess, "
+        "such as editor- followed by a few random letters and digits (see docs/security.md)."
+    )
+# Staff always sign in with a code from an authenticator app; there is no switch to turn it off
+# (for a lost phone, see "Break glass" in docs/security.md).
+ADMIN_REQUIRE_OTP = True
+
+# Behind HTTPS, browsers upgrade any http:// address a page still names to https://.
+if SECURE_SSL_REDIRECT:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True  # noqa: F405
+    CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"]["upgrade-insecure-requests"] = True  # noqa: F405

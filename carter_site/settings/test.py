@@ -22,3 +22,7 @@ CACHES = {
     }
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The admin where the tests expect it, and two-step sign-in off unless a test turns it on
+# (tests/security), whatever the environment the tests run in says.
+ADMIN_URL = "admin/"
+ADMIN_REQUIRE_OTP = False

@@ -117,14 +117,19 @@ def test_a_production_process_logs_json_lines_on_stdout(prod_env):
     assert record["order"] == 7
 
 
-def test_cache_is_per_process_without_redis_url(prod_env):
-    caches = prod_settings(prod_env, "CACHES")["CACHES"]
-    assert caches["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+def test_without_redis_url_the_workers_of_a_container_share_a_cache_folder(prod_env, tmp_path):
+    """The content version that invalidates cached pages must reach every worker (docs/performance.md)."""
+    caches = prod_settings({**prod_env, "CACHE_DIR": str(tmp_path)}, "CACHES")["CACHES"]
+    assert caches["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert caches["default"]["LOCATION"] == str(tmp_path)
+    assert caches["pages"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
 def test_redis_url_selects_djangos_redis_cache(prod_env):
     env = {**prod_env, "REDIS_URL": "redis://cache.internal:6379/2"}
-    cache = prod_settings(env, "CACHES")["CACHES"]["default"]
+    caches = prod_settings(env, "CACHES")["CACHES"]
+    assert caches["pages"] == caches["default"]  # pages too are shared by every container
+    cache = caches["default"]
     assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert cache["LOCATION"] == "redis://cache.internal:6379/2"
     assert cache["OPTIONS"]["socket_timeout"] <= 2  # a dead Redis costs seconds, not a hung worker
@@ -225,7 +230,7 @@ def test_empty_variables_mean_their_defaults(prod_env):
         **dict.fromkeys(["REDIS_URL", "LOG_FORMAT", "LOG_LEVEL", "EMAIL_HOST", "SENTRY_DSN"], ""),
     }
     settings = prod_settings(env, "CACHES", "EMAIL_HOST", "LOGGING")
-    assert settings["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert settings["CACHES"]["default"]["BACKEND"].endswith("FileBasedCache")
     assert settings["EMAIL_HOST"] == "localhost"
     assert settings["LOGGING"]["root"]["level"] == "INFO"
 

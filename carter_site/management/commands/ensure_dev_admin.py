@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 USERNAME = "admin"
 PASSWORD = "carter-dev-admin"  # development only; the command refuses to run without DEBUG
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             note = " (unless you changed it)"
         self.stdout.write(
             self.style.SUCCESS(
-                f"Admin: http://127.0.0.1:8000/admin/  user: {USERNAME}  password: {PASSWORD}{note}"
+                f"Admin: http://127.0.0.1:8000{reverse('admin:index')}  user: {USERNAME}  "
+                f"password: {PASSWORD}{note}"
             )
         )
