@@ -27,13 +27,15 @@ NOW = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 def test_a_scheduled_article_goes_live_by_itself_at_its_time(client):
     with time_machine.travel(NOW, tick=False) as clock:
         article = ArticleFactory(title="Scheduled for noon", published_at=NOW + dt.timedelta(hours=3))
-        for url in (article.get_absolute_url(), reverse("articles:list"), reverse("home")):
-            response = client.get(url)
-            assert response.status_code == 404 or "Scheduled for noon" not in response.content.decode()
-        clock.shift(dt.timedelta(hours=3, seconds=1))
+        lists = [reverse("articles:list"), reverse("home"), reverse("articles-feed"), reverse("sitemap")]
+        assert client.get(article.get_absolute_url()).status_code == 404
+        for url in lists:
+            html = client.get(url).content.decode()
+            assert "Scheduled for noon" not in html and article.get_absolute_url() not in html, url
+        clock.shift(dt.timedelta(hours=3, seconds=1))  # no command, no save: only time passes
         assert client.get(article.get_absolute_url()).status_code == 200
-        assert "Scheduled for noon" in client.get(reverse("articles:list")).content.decode()
-        assert "Scheduled for noon" in client.get(reverse("home")).content.decode()
+        for url in lists:
+            assert article.get_absolute_url() in client.get(url).content.decode(), url
 
 
 def test_an_article_disappears_by_itself_at_its_take_down_time(client):
@@ -41,9 +43,11 @@ def test_an_article_disappears_by_itself_at_its_take_down_time(client):
         article = ArticleFactory(title="Summer groups", published_at=NOW - dt.timedelta(days=1),
                                  expires_at=NOW + dt.timedelta(hours=1))  # fmt: skip
         assert "Summer groups" in client.get(reverse("articles:list")).content.decode()
+        assert article.get_absolute_url() in client.get(reverse("articles-feed")).content.decode()
         clock.shift(dt.timedelta(hours=1))
         assert client.get(article.get_absolute_url()).status_code == 404
-        assert "Summer groups" not in client.get(reverse("articles:list")).content.decode()
+        for url in (reverse("articles:list"), reverse("articles-feed"), reverse("sitemap")):
+            assert article.get_absolute_url() not in client.get(url).content.decode(), url
         assert article.get_state() == Article.State.EXPIRED
 
 
