@@ -27,7 +27,7 @@ install-dev: $(VENV)/.dev-installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_content
-	$(PY) manage.py ensure_dev_admin
+	$(PY) manage.py ensure_dev_admin --site-url http://$(HOST):$(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: the whole suite, on SQLite and on a throwaway PostgreSQL server

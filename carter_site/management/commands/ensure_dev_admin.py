@@ -12,6 +12,11 @@ PASSWORD = "carter-dev-admin"  # development only; the command refuses to run wi
 class Command(BaseCommand):
     help = "Create the development admin user (admin / carter-dev-admin) if it does not exist."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--site-url", default="http://127.0.0.1:8000", help="Where the development server listens."
+        )
+
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError(
@@ -30,7 +35,7 @@ class Command(BaseCommand):
             note = " (unless you changed it)"
         self.stdout.write(
             self.style.SUCCESS(
-                f"Admin: http://127.0.0.1:8000{reverse('admin:index')}  user: {USERNAME}  "
+                f"Admin: {options['site_url'].rstrip('/')}{reverse('admin:index')}  user: {USERNAME}  "
                 f"password: {PASSWORD}{note}"
             )
         )
