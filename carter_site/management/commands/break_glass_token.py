@@ -13,20 +13,17 @@ emails the ADMINS. Procedure: docs/security.md, "Break glass".
 import base64
 import datetime as dt
 import getpass
-import logging
 import os
 
 from django.conf import settings
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.core.mail import mail_admins
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from carter_site.audit import log_account_event
 from carter_site.two_factor import BREAK_GLASS_PREFIX
-
-logger = logging.getLogger("carter_site.security")
 
 
 def new_code():
@@ -56,7 +53,11 @@ class Command(BaseCommand):
         if revoke:
             count = devices.count()
             devices.delete()
-            self._record(user, f"Break-glass codes revoked on the server by {operator} ({count} removed).")
+            log_account_event(
+                user,
+                event="break_glass",
+                message=f"Break-glass codes revoked on the server by {operator} ({count} removed).",
+            )
             self.stdout.write(self.style.SUCCESS(f"Removed {count} break-glass code(s) for {username}."))
             return
 
@@ -75,7 +76,7 @@ class Command(BaseCommand):
                 f"Break-glass code issued on the server by {operator}, valid until "
                 f"{expires:%Y-%m-%d %H:%M} UTC." + (f" Reason: {reason}" if reason else "")
             )
-            self._record(user, message)
+            log_account_event(user, event="break_glass", message=message)
         try:
             mail_admins(f"Break-glass sign-in code issued for {username}", message, fail_silently=False)
         except Exception as error:  # the code still works; say that the email did not go out
@@ -87,12 +88,6 @@ class Command(BaseCommand):
             "Afterwards: set up a new authenticator app for this user, then run\n"
             f"  python manage.py break_glass_token {username} --revoke\n"
         )
-
-    def _record(self, user, message):
-        LogEntry.objects.log_actions(
-            user_id=user.pk, queryset=[user], action_flag=CHANGE, change_message=message, single_object=True
-        )
-        logger.warning(message, extra={"event": "break_glass", "user_id": user.pk})
 
 
 def _operator():

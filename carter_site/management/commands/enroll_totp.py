@@ -8,14 +8,11 @@ a code the app shows, after which the code is asked for at every sign-in. Admini
 signed in can do the same in the site editor, under "TOTP devices". See docs/security.md.
 """
 
-import logging
-
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-logger = logging.getLogger("carter_site.security")
+from carter_site.audit import log_account_event
 
 
 class Command(BaseCommand):
@@ -55,14 +52,22 @@ class Command(BaseCommand):
                     raise CommandError("That code did not match. Enter the code the app shows now.")
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
-                self._record(user, f"Authenticator app “{device.name}” confirmed on the server.")
+                log_account_event(
+                    user,
+                    event="totp_enrolment",
+                    message=f"Authenticator app “{device.name}” confirmed on the server.",
+                )
             self.stdout.write(
                 self.style.SUCCESS(f"Confirmed. {username} now signs in with a code from the app.")
             )
             return
 
         device = TOTPDevice.objects.create(user=user, name=name, confirmed=False)
-        self._record(user, f"Authenticator app “{name}” set up on the server (not yet confirmed).")
+        log_account_event(
+            user,
+            event="totp_enrolment",
+            message=f"Authenticator app “{name}” set up on the server (not yet confirmed).",
+        )
         self.stdout.write(
             f"Scan this with the authenticator app on {username}'s phone (or type the secret below).\n"
         )
@@ -79,9 +84,3 @@ class Command(BaseCommand):
             "Then confirm it with the code the app shows:\n"
             f"  python manage.py enroll_totp {username} --confirm CODE\n"
         )
-
-    def _record(self, user, message):
-        LogEntry.objects.log_actions(
-            user_id=user.pk, queryset=[user], action_flag=CHANGE, change_message=message, single_object=True
-        )
-        logger.warning(message, extra={"event": "totp_enrolment", "user_id": user.pk})
