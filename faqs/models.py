@@ -1,8 +1,8 @@
 from django.db import models
-from django.urls import reverse
 from django.utils.html import strip_tags
 
 from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet
+from carter_site.reversing import cached_reverse
 from carter_site.richtext import RichTextField
 
 
@@ -18,7 +18,7 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("faqs:list") + f"#{self.slug}"
+        return cached_reverse("faqs:list") + f"#{self.slug}"
 
 
 class FAQQuerySet(PublishedFlagQuerySet):
@@ -57,8 +57,13 @@ class FAQ(PublishedFlag):
     def __str__(self):
         return self.question
 
+    @property
+    def anchor(self):
+        """The id of its element on a page (a string: integers pass through localisation)."""
+        return f"faq-{self.pk}"
+
     def get_absolute_url(self):
-        return reverse("faqs:list") + f"#faq-{self.pk}"
+        return cached_reverse("faqs:list") + f"#{self.anchor}"
 
     @property
     def answer_text(self):

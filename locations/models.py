@@ -2,11 +2,11 @@ from urllib.parse import urlencode
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 
 from carter_site.phone import tel_uri, validate_phone_number
 from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet, SeoFields
 from carter_site.redirects import KeepsOldAddresses
+from carter_site.reversing import cached_reverse
 from carter_site.richtext import RichTextField
 
 
@@ -96,7 +96,7 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("locations:detail", kwargs={"slug": self.slug})
+        return cached_reverse("locations:detail", self.slug)
 
     @property
     def has_been_public(self):

@@ -255,6 +255,7 @@ def seed():
     import django
 
     django.setup()
+    from django.db import connection
     from django.utils import timezone
 
     from articles.models import Article, ArticleLocation
@@ -313,6 +314,11 @@ def seed():
             for article in articles[::4]
         )
     content_changed()  # bulk_create sends no signals
+    # Statistics for the planner, as autovacuum would gather within a minute or so of such a
+    # load: without them PostgreSQL plans the related-articles query for empty tables, and the
+    # figures would depend on whether autovacuum happened to run before or during a run.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     article = (
         Article.objects.published()
         .exclude(slug__startswith="recovery-notes-")

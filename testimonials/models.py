@@ -1,8 +1,8 @@
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet
+from carter_site.reversing import cached_reverse
 
 
 class TestimonialQuerySet(PublishedFlagQuerySet):
@@ -95,8 +95,13 @@ class Testimonial(PublishedFlag):
         quote = self.quote if len(self.quote) <= 60 else self.quote[:57].rstrip() + "…"
         return f"“{quote}” — {self.attribution}"
 
+    @property
+    def anchor(self):
+        """The id of its element on a page (a string: integers pass through localisation)."""
+        return f"testimonial-{self.pk}"
+
     def get_absolute_url(self):
-        return reverse("testimonials:list") + f"#testimonial-{self.pk}"
+        return cached_reverse("testimonials:list") + f"#{self.anchor}"
 
     @property
     def consent_is_valid(self):

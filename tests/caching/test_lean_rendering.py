@@ -1,0 +1,78 @@
+"""What makes an uncached page cheaper must never make it wrong (docs/performance.md).
+
+Three things are remembered between requests without being a cache of content: addresses
+from `reverse()` (a function of the URL configuration), the plain text of an FAQ answer and
+the word count of an article body (functions of that text). These tests show each follows
+its inputs: a new prefix or URL configuration, an edited answer, a longer body.
+"""
+
+import json
+import re
+
+import pytest
+from django.test import override_settings
+from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+from carter_site.reversing import cached_reverse
+from tests.factories import ArticleFactory, FAQFactory, LocationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_cached_reverse_gives_what_reverse_gives():
+    article, location = ArticleFactory(slug="first-week"), LocationFactory(slug="alpharetta")
+    assert cached_reverse("articles:detail", article.slug) == reverse(
+        "articles:detail", kwargs={"slug": "first-week"}
+    )
+    assert location.get_absolute_url() == reverse("locations:detail", kwargs={"slug": "alpharetta"})
+    assert cached_reverse("faqs:list") == reverse("faqs:list") == "/faqs/"
+
+
+def test_an_address_follows_the_script_prefix_of_the_request():
+    assert cached_reverse("faqs:list") == "/faqs/"
+    set_script_prefix("/carter/")
+    try:
+        assert cached_reverse("faqs:list") == "/carter/faqs/"
+    finally:
+        clear_script_prefix()
+    assert cached_reverse("faqs:list") == "/faqs/"
+
+
+def test_an_address_follows_a_change_of_url_configuration():
+    assert cached_reverse("home") == "/"
+    with override_settings(ROOT_URLCONF="tests.caching.alternative_urls"):
+        assert cached_reverse("home") == "/welcome/"
+    assert cached_reverse("home") == "/"
+
+
+def faq_page_answers(client):
+    response = client.get("/faqs/")
+    assert response.status_code == 200
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S)
+    graph = json.loads(script.group(1))["@graph"]
+    return {
+        question["name"]: question["acceptedAnswer"]["text"]
+        for node in graph
+        if node.get("@type") == "FAQPage"
+        for question in node["mainEntity"]
+    }
+
+
+def test_an_edited_answer_is_the_answer_in_the_structured_data_at_once(visitor):
+    faq = FAQFactory(question="Can I keep working?", answer="<p>Yes, most people do.</p>")
+    assert faq_page_answers(visitor)["Can I keep working?"] == "Yes, most people do."
+    faq.answer = "<p>Yes: sessions are in the evening.</p><p>Ask about mornings.</p>"
+    faq.save()
+    assert (
+        faq_page_answers(visitor)["Can I keep working?"]
+        == "Yes: sessions are in the evening.\nAsk about mornings."
+    )
+
+
+def test_a_longer_body_is_a_longer_reading_time_at_once(visitor):
+    article = ArticleFactory(body="<p>" + "word " * 150 + "</p>")
+    assert "1 min read" in visitor.get(article.get_absolute_url()).content.decode()
+    article.body = "<p>" + "word " * 650 + "</p>"
+    article.save()
+    assert article.reading_minutes == 4
+    assert "4 min read" in visitor.get(article.get_absolute_url()).content.decode()
