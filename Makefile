@@ -81,6 +81,12 @@ docker-check: install-dev
 bench: install-dev
 	$(PY) scripts/bench.py
 
+## profile: where an uncached page's time goes (SQL, query compilation, templates, the rest), in
+## one process on the benchmark's content; PAGES="/faqs/" ARGS=--cprofile for one page in detail
+.PHONY: profile
+profile: install-dev
+	$(PY) scripts/profile_page.py $(PAGES) $(ARGS)
+
 ## loadtest: wrk for 60 s at 64 connections against the production configuration on PostgreSQL,
 ## while an editor saves edits in the admin; reports errors, p99 and that every edit is there
 ## (docs/security.md, "Load"). Installs wrk when it is missing and this runs as root.

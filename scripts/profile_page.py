@@ -1,0 +1,213 @@
+"""`make profile`: where an uncached page's time goes, measured in one process.
+
+`make bench` says how fast the site is under load; this says why. It builds the same site as
+the benchmark (the demo content plus BENCH_ARTICLES articles and BENCH_FAQS FAQs) in a
+temporary SQLite database with the production settings and the page cache off, renders each
+page many times through Django's test client, and prints, per request:
+
+- queries: how many;
+- SQL execution: time inside the database driver;
+- SQL compilation: time turning querysets into SQL (Django's query compiler);
+- templates: time rendering templates, not counting queries run from inside them;
+- the rest: building querysets, creating model instances, the view, middleware.
+
+With `--cprofile`, it then prints the functions that cost the most on the first page given
+(Python's cProfile: its overhead inflates every figure about twofold, the proportions hold).
+
+    python scripts/profile_page.py                        # home, an article, a location, FAQs
+    python scripts/profile_page.py /faqs/ --cprofile      # one page, and where its time goes
+    python scripts/profile_page.py --requests 500 /articles/
+
+Figures are wall-clock time on an otherwise idle process: compare them with each other, before
+and after a change, on the same machine. The temporary folder is removed at the end.
+"""
+
+import argparse
+import collections
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def parse_arguments():
+    parser = argparse.ArgumentParser(description="Where an uncached page's time goes.")
+    parser.add_argument(
+        "paths", nargs="*", help="pages to measure (default: home, an article, a location, FAQs)"
+    )
+    parser.add_argument("--requests", type=int, default=300, help="requests per page (default 300)")
+    parser.add_argument("--cprofile", action="store_true", help="then profile the first page with cProfile")
+    arguments = parser.parse_args()
+    if arguments.requests < 1:
+        parser.error("--requests must be at least 1.")
+    bad = [path for path in arguments.paths if not path.startswith("/")]
+    if bad:
+        parser.error(f"a page is a path on the site, starting with /: {', '.join(bad)}")
+    return arguments
+
+
+def build_site(work):
+    """A production-settings environment on a new SQLite database with the bench's content."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PAGE_CACHE_", "CACHE_", "SECRET_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="carter_site.settings.prod",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="localhost",
+        ADMIN_URL="profile-editor/",
+        DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}",
+        STATIC_ROOT=str(work / "static"),
+        MEDIA_ROOT=str(work / "media"),
+        CACHE_DIR=str(work / "cache"),
+        PAGE_CACHE_ENABLED="false",
+        SECURE_SSL_REDIRECT="false",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    for step in (["collectstatic", "--noinput", "--verbosity", "0"], ["migrate_once", "--load-demo-content"]):
+        subprocess.run([PYTHON, "manage.py", *step], cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
+    seeded = subprocess.run(
+        [PYTHON, "scripts/bench.py", "seed"], cwd=REPO, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    return env, json.loads(seeded.strip().splitlines()[-1])
+
+
+class Timers:
+    """Time spent in SQL execution, SQL compilation and template rendering, without overlaps."""
+
+    def __init__(self):
+        self.totals = collections.Counter()
+        self.queries = 0
+        self._compiling = 0
+
+    def install(self):
+        from django.db.models.sql.compiler import SQLCompiler
+        from django.template.backends.django import Template
+
+        timers, compile_sql, render = self, SQLCompiler.as_sql, Template.render
+
+        def timed_as_sql(compiler, *args, **kwargs):
+            timers._compiling += 1  # a subquery compiles inside its outer query: count it once
+            start = time.perf_counter()
+            try:
+                return compile_sql(compiler, *args, **kwargs)
+            finally:
+                timers._compiling -= 1
+                if not timers._compiling:
+                    timers.totals["SQL compilation"] += time.perf_counter() - start
+
+        def timed_render(template, *args, **kwargs):
+            start, inner = time.perf_counter(), self._sql_time()
+            try:
+                return render(template, *args, **kwargs)
+            finally:
+                spent = time.perf_counter() - start - (self._sql_time() - inner)
+                timers.totals["templates"] += spent
+
+        SQLCompiler.as_sql = timed_as_sql
+        Template.render = timed_render
+
+    def _sql_time(self):
+        return self.totals["SQL execution"] + self.totals["SQL compilation"]
+
+    def execute_wrapper(self, execute, sql, params, many, context):
+        self.queries += 1
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.totals["SQL execution"] += time.perf_counter() - start
+
+    def reset(self):
+        self.totals.clear()
+        self.queries = 0
+
+
+def measure(paths, requests, cprofile):
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from carter_site.warmup import warm_up
+
+    warm_up()
+    client = Client(HTTP_HOST="localhost")
+    timers = Timers()
+    timers.install()
+    parts = ["SQL execution", "SQL compilation", "templates"]
+    print(
+        f"{'page':<48} {'ms/request':>10} {'queries':>8} "
+        + " ".join(f"{p:>15}" for p in parts)
+        + f" {'the rest':>9}"
+    )
+    with connection.execute_wrapper(timers.execute_wrapper):
+        for path in paths:
+            response = client.get(path)
+            if response.status_code != 200:
+                sys.exit(f"profile: {path} answered {response.status_code}, not 200; nothing to measure.")
+            timers.reset()
+            start = time.perf_counter()
+            for _ in range(requests):
+                client.get(path)
+            total = (time.perf_counter() - start) * 1000 / requests
+            shares = [timers.totals[p] * 1000 / requests for p in parts]
+            print(
+                f"{path[:48]:<48} {total:>10.2f} {timers.queries / requests:>8.1f} "
+                + " ".join(f"{share:>15.2f}" for share in shares)
+                + f" {total - sum(shares):>9.2f}"
+            )
+        if cprofile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(max(requests // 3, 1)):
+                client.get(paths[0])
+            profiler.disable()
+            print(f"\nWhere {paths[0]} spends its time (cProfile, by own time):")
+            pstats.Stats(profiler).strip_dirs().sort_stats("tottime").print_stats(25)
+
+
+def main():
+    arguments = parse_arguments()
+    if os.environ.get("PROFILE_INSIDE") == "1":
+        measure(arguments.paths, arguments.requests, arguments.cprofile)
+        return
+    work = Path(tempfile.mkdtemp(prefix="carter-profile-"))
+    try:
+        print("Building the benchmark's site in a temporary SQLite database...", flush=True)
+        env, seeded = build_site(work)
+        paths = arguments.paths or [seeded[name] for name in ("home", "article", "location", "faqs")]
+        counts = seeded["counts"]
+        print(
+            f"{counts['articles']} live articles, {counts['faqs']} FAQs, {counts['locations']} locations; "
+            f"production settings, page cache off; {arguments.requests} requests per page.\n",
+            flush=True,
+        )
+        command = [PYTHON, __file__, *paths, "--requests", str(arguments.requests)]
+        if arguments.cprofile:
+            command.append("--cprofile")
+        result = subprocess.run(command, cwd=REPO, env={**env, "PROFILE_INSIDE": "1"})
+        sys.exit(result.returncode)
+    except subprocess.CalledProcessError as error:
+        sys.exit(f"profile: could not build the site ({' '.join(map(str, error.cmd[1:3]))} failed).")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))
+    main()
