@@ -281,8 +281,22 @@ class DatabaseOutageMiddleware:
 
 
 def scrub_error_report(event, hint):
-    """Sentry's before_send: no query strings (search words) and no Referer leave the site."""
+    """Sentry's before_send: no query strings, search words or Referer leave the site.
+
+    The search words are also replaced wherever else they appear in the event (frame
+    variables, SQL parameters, the exception's message): carter_site.error_reports.
+    """
+    from urllib.parse import parse_qs
+
+    from .error_reports import PRIVATE_PARAMETERS, private_words, scrub_sentry_event
+
     request = event.get("request") or {}
+    query = request.get("query_string")
+    if isinstance(query, str) and query:
+        values = parse_qs(query, keep_blank_values=True)
+        words = private_words(value for name in PRIVATE_PARAMETERS for value in values.get(name, ()))
+        event = scrub_sentry_event(event, words)
+        request = event.get("request") or {}
     request.pop("query_string", None)
     if isinstance(request.get("url"), str):
         request["url"] = request["url"].split("?", 1)[0]

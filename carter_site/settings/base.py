@@ -395,6 +395,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "webmaster@localhost"
 SERVER_EMAIL = env_str("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
 # Who gets an email about each server error (500): comma-separated addresses; none by default.
 ADMINS = [(address, address) for address in env_list("ADMINS")]
+# Those emails never carry the query string, the Referer or what a visitor searched for, which
+# can be health information (carter_site.error_reports). With DEBUG on, a developer's own error
+# pages still show everything.
+DEFAULT_EXCEPTION_REPORTER = "carter_site.error_reports.PrivateExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "carter_site.error_reports.PrivateExceptionReporterFilter"
 
 # django-ckeditor warns that CKEditor 4.22 is unsupported. Accepted, with the mitigations
 # in docs/security.md (no Source button, no risky plugins, server-side sanitising).

@@ -1,0 +1,111 @@
+"""Error reports (emails to ADMINS, Sentry events) never carry what a visitor searched for.
+
+A failing search page is the case that matters: Django's own report would include the address
+with its query string, the GET values, the Referer and every frame's local variables, so the
+visitor's words ("relapse after detox") would be emailed to staff. carter_site.error_reports
+removes them wherever they appear, and leaves the rest of the report useful.
+"""
+
+import sys
+
+import pytest
+from django.core import mail
+from django.test import Client, RequestFactory
+
+from carter_site import search as search_module
+from carter_site.error_reports import PrivateExceptionReporter, private_words, redact
+from carter_site.security import scrub_error_report
+
+pytestmark = pytest.mark.django_db
+
+WORDS = "Relapse after detox"
+PRIVATE = ("relapse", "detox")  # what must not appear, in any case
+HIDDEN = "********************"
+
+
+def without_private_words(text):
+    lowered = text.lower()
+    return not any(word in lowered for word in PRIVATE)
+
+
+def broken_search(query):
+    searched_for = f"looking up {query}"  # a local variable holding the words
+    raise ValueError(f"the index could not answer {query!r} ({len(searched_for)})")
+
+
+def test_a_failing_search_emails_the_admins_a_report_without_the_search_words(settings, monkeypatch):
+    settings.ADMINS = [("Ops", "ops@carter.example")]
+    monkeypatch.setattr(search_module, "search", broken_search)
+    browser = Client(raise_request_exception=False)
+    response = browser.get(
+        "/search/",
+        {"q": WORDS, "page": "1"},
+        HTTP_REFERER="https://carter.example/search/?q=relapse+after+detox",
+    )
+    assert response.status_code == 500
+    assert len(mail.outbox) == 1
+    report = mail.outbox[0].subject + "\n" + mail.outbox[0].body
+    assert without_private_words(report), report
+    # Still a useful report: what failed, where, and that something was hidden.
+    assert "ValueError" in report and "/search/" in report and "broken_search" in report
+    assert HIDDEN in report
+    assert "page = '********************'" in report  # GET names kept, values hidden
+
+
+def report_for(path, params, **headers):
+    request = RequestFactory().get(path, params, **headers)
+    try:
+        broken_search(params["q"])
+    except ValueError:
+        return PrivateExceptionReporter(request, *sys.exc_info())
+
+
+def test_the_html_report_hides_the_words_in_frame_variables_meta_and_the_message(settings):
+    settings.DEBUG = False
+    reporter = report_for(
+        "/search/",
+        {"q": WORDS},
+        HTTP_REFERER="https://carter.example/?q=relapse",
+        RAW_URI="/search/?q=relapse",
+    )
+    html = reporter.get_traceback_html()
+    assert without_private_words(html)
+    frame_variables = dict(reporter.get_traceback_data()["frames"][-1]["vars"])
+    assert frame_variables["searched_for"] == f"'looking up {HIDDEN}'"
+    assert "ValueError" in html and "broken_search" in html
+
+
+def test_a_developer_with_debug_on_still_sees_everything(settings):
+    settings.DEBUG = True
+    text = report_for("/search/", {"q": WORDS}).get_traceback_text()
+    assert "relapse after detox" in text.lower()
+
+
+def test_words_are_hidden_whole_and_one_by_one_but_not_short_common_ones():
+    words = private_words([" Relapse   after\tdetox ", "IOP"])
+    assert words == ["Relapse after detox", "Relapse", "after", "detox"]
+    assert redact("RELAPSE: after the detox, IOP", words) == f"{HIDDEN}: {HIDDEN} the {HIDDEN}, IOP"
+    assert redact("nothing to hide", []) == "nothing to hide"
+
+
+def test_sentry_events_lose_the_words_in_frames_and_messages_too():
+    event = {
+        "request": {
+            "url": "https://carter.example/search/?q=relapse+after+detox",
+            "query_string": "q=relapse+after+detox",
+        },
+        "exception": {
+            "values": [
+                {
+                    "value": "the index could not answer 'relapse after detox'",
+                    "stacktrace": {"frames": [{"vars": {"query": "'relapse after detox'", "limit": "5"}}]},
+                }
+            ]
+        },
+        "breadcrumbs": {"values": [{"message": "SELECT ... WHERE title LIKE '%detox%'"}]},
+    }
+    scrubbed = scrub_error_report(event, {})
+    assert without_private_words(str(scrubbed))
+    frame = scrubbed["exception"]["values"][0]["stacktrace"]["frames"][0]["vars"]
+    assert frame == {"query": f"'{HIDDEN}'", "limit": "5"}
+    assert scrubbed["request"]["url"] == "https://carter.example/search/"
