@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import connections
 
 from .postgres_server import PostgresUnavailable, ThrowawayPostgres
+from .redis_server import RedisUnavailable, ThrowawayRedis
 
 
 def pytest_addoption(parser):
@@ -42,6 +43,19 @@ def postgres_server(pytestconfig):
         server = ThrowawayPostgres().start()
     except PostgresUnavailable as error:
         pytest.exit(str(error), returncode=3)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A real Redis for the tests of the shared cache production uses (REDIS_URL). The tests that
+    use it fail, saying how to install it, where redis-server is missing: they stand for the
+    production configuration with several web containers, so they are not skipped."""
+    try:
+        server = ThrowawayRedis().start()
+    except RedisUnavailable as error:
+        pytest.fail(str(error), pytrace=False)
     yield server
     server.stop()
 

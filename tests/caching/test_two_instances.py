@@ -1,10 +1,15 @@
 """Two app instances, one cache: an edit through one is visible through the other at once.
 
 Two production servers (`gunicorn -c gunicorn.conf.py carter_site.wsgi`, production settings,
-two workers each) share one database and, as the workers of a container do without Redis, one
-cache folder (CACHE_DIR). Each worker keeps rendered pages in its own memory; the content
-version in the shared folder is what makes all four drop them at the same moment. On
-`--db=postgres` the database is PostgreSQL, otherwise a SQLite file both servers open.
+two workers each) share one database and one cache, in both of the ways production can:
+
+- "redis": a real Redis server (REDIS_URL), as several web containers share it. Pages and the
+  content version both live there.
+- "folder": one cache folder (CACHE_DIR), as the workers of one container do without Redis.
+  Each worker keeps rendered pages in its own memory; the content version in the shared folder
+  is what makes all four drop them at the same moment.
+
+On `--db=postgres` the database is PostgreSQL, otherwise a SQLite file both servers open.
 """
 
 import json
@@ -15,6 +20,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+import redis
 
 from tests.ops import helpers
 
@@ -48,8 +54,18 @@ print(json.dumps({"cookie": settings.SESSION_COOKIE_NAME, "key": session.session
 """
 
 
+@pytest.fixture(scope="module", params=["redis", "folder"])
+def shared_cache(request, tmp_path_factory):
+    """The environment that makes the two servers share their cache."""
+    if request.param == "redis":
+        server = request.getfixturevalue("redis_server")
+        server.flush()
+        return {"REDIS_URL": server.url(db=1)}
+    return {"CACHE_DIR": tmp_path_factory.mktemp("shared-cache")}
+
+
 @pytest.fixture(scope="module")
-def database_url(request, pytestconfig, tmp_path_factory):
+def database_url(request, pytestconfig, tmp_path_factory, shared_cache):
     if pytestconfig.getoption("db") == "postgres":
         server = request.getfixturevalue("postgres_server")
         name = helpers.unique_name("carter_cache")
@@ -60,13 +76,13 @@ def database_url(request, pytestconfig, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def env(database_url, tmp_path_factory):
+def env(database_url, shared_cache, tmp_path_factory):
     static_root = tmp_path_factory.mktemp("static")
     env = helpers.production_env(
         STATIC_ROOT=static_root,
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
         DATABASE_URL=database_url,
-        CACHE_DIR=tmp_path_factory.mktemp("shared-cache"),
+        **shared_cache,
         ADMIN_URL=ADMIN_URL,
         LOG_LEVEL="warning",
     )
@@ -160,6 +176,9 @@ def test_an_edit_through_one_instance_is_visible_through_the_other_at_once(insta
         assert all(response.status == 200 for response in responses)
         assert any(response.headers["X-Page-Cache"] == "hit" for response in responses)
         assert TITLE in responses[-1].text
+    if "REDIS_URL" in env:  # the pages and the version really are in Redis, for both instances
+        keys = {key.decode() for key in redis.Redis.from_url(env["REDIS_URL"]).keys("*")}
+        assert any(":page:" in key for key in keys) and any(key.endswith(":content-version") for key in keys)
 
     pk = article_id(env, path)
     bulk_action(a, staff_session, "unpublish_selected", pk)
