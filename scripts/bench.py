@@ -8,8 +8,10 @@ In one run on this machine:
    and BENCH_FAQS FAQs, placed on pages as editors would.
 2. nginx (Debian's nginx-light) serving the same HTML each page had, from files: the limit.
 3. The production server, exactly as shipped (`gunicorn -c gunicorn.conf.py carter_site.wsgi`,
-   production settings), once with the page cache off ("cold": every request rendered) and
-   once as shipped ("warm": pages from the cache).
+   production settings), once with the page cache off ("cold": every request rendered), once
+   as shipped ("warm": pages from the cache in each worker's memory), and once with a
+   throwaway Redis server as the shared cache ("warm, Redis": REDIS_URL, as several web
+   containers run).
 4. wrk at 16 and 64 connections on the home page, an article, a location and the FAQ page.
 
 It prints a table (requests a second, p50 and p99 latency, errors, ratio to nginx, database
@@ -17,12 +19,13 @@ queries and CPU milliseconds per request) and writes it with a description of th
 into docs/performance.md, between the `bench:start` and `bench:end` markers. Targets are
 reported, never asserted: the script fails only when something could not be measured.
 
-wrk and nginx-light are installed with apt-get when missing (as root). Everything it starts
+wrk, nginx-light and redis-server are installed with apt-get when missing (as root). Everything it starts
 is stopped, and its temporary folder removed, however it ends.
 
 Environment: BENCH_DURATION (seconds per measured run, default 10), BENCH_ARTICLES (200),
 BENCH_FAQS (60), BENCH_CONNECTIONS ("16,64"), BENCH_KEEP=1 (keep the temporary folder);
-while tuning, BENCH_MODES=warm (or cold) measures a part and writes no report.
+while tuning, BENCH_MODES=warm (or cold, redis, a comma-separated list) measures a part and
+writes no report.
 """
 
 import contextlib
@@ -45,6 +48,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tests.postgres_server import PostgresUnavailable, ThrowawayPostgres, free_port  # noqa: E402
+from tests.redis_server import ThrowawayRedis  # noqa: E402
 
 PYTHON = str(Path(sys.executable))
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
@@ -58,7 +62,9 @@ WARMUP = 2
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "200"))
 FAQS = int(os.environ.get("BENCH_FAQS", "60"))
 CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "16,64").split(",")]
-MODES = os.environ.get("BENCH_MODES", "warm,cold").split(",")  # a part only, while tuning
+ALL_MODES = ("warm", "redis", "cold")
+MODES = os.environ.get("BENCH_MODES", ",".join(ALL_MODES)).split(",")  # a part only, while tuning
+LABELS = {"nginx": "nginx", "warm": "warm", "redis": "warm, Redis", "cold": "cold"}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 TARGETS = {
@@ -79,7 +85,9 @@ def say(message):
 
 def ensure_tools():
     missing = [
-        package for command, package in (("wrk", "wrk"), ("nginx", "nginx-light")) if not _which(command)
+        package
+        for command, package in (("wrk", "wrk"), ("nginx", "nginx-light"), ("redis-server", "redis-server"))
+        if not _which(command)
     ]
     if not missing:
         return
@@ -379,7 +387,9 @@ def served_requests(log_path, offset):
         return sum(1 for line in log if b'"gunicorn.access"' in line)
 
 
-def measure(label, page, port, connections, cpu_root, postgres=None, database=None, log_path=None):
+def measure(
+    label, page, port, connections, cpu_root, postgres=None, database=None, log_path=None, redis_pid=None
+):
     """One wrk run. Queries and CPU are divided by the requests the server itself served in the
     window (wrk leaves up to `connections` requests in flight when it stops; the server still
     answers them): from its access log when it has one, else wrk's count."""
@@ -390,10 +400,13 @@ def measure(label, page, port, connections, cpu_root, postgres=None, database=No
     offset = Path(log_path).stat().st_size if log_path else 0
     app_before = tree_cpu_seconds(cpu_root)
     db_before = tree_cpu_seconds(postgres.postmaster_pid()) if postgres else 0
+    redis_before = tree_cpu_seconds(redis_pid) if redis_pid else 0
     result = wrk(port, page["path"], connections, DURATION)
     time.sleep(1)  # and so do the ones this run left in flight
     app_cpu = tree_cpu_seconds(cpu_root) - app_before
     db_cpu = (tree_cpu_seconds(postgres.postmaster_pid()) - db_before) if postgres else 0
+    if redis_pid:  # the shared cache's server does the work a database would: counted with it
+        db_cpu += tree_cpu_seconds(redis_pid) - redis_before
     queries = pings = 0
     if postgres:
         queries, pings = postgres.statements(database)
@@ -463,7 +476,7 @@ def table(rows, nginx):
         queries = "—" if row["server"] == "nginx" else f"{row['queries']:.2f}"
         db_cpu = "—" if row["server"] == "nginx" else f"{row['db_cpu_ms']:.2f}"
         lines.append(
-            f"| {row['page']} | {row['server']} | {row['connections']} | {row['rps']:,.0f} | {row['p50']:.2f} | "
+            f"| {row['page']} | {LABELS[row['server']]} | {row['connections']} | {row['rps']:,.0f} | {row['p50']:.2f} | "
             f"{row['p99']:.2f} | {row['errors']} | {share} | {queries} | {row['cpu_ms']:.2f} | {db_cpu} |"
         )
     return "\n".join(lines)
@@ -601,8 +614,14 @@ def main():
             server_env = {
                 **env,
                 "PORT": str(port),
-                "PAGE_CACHE_ENABLED": "true" if mode == "warm" else "false",
+                "PAGE_CACHE_ENABLED": "false" if mode == "cold" else "true",
             }
+            redis = None
+            if mode == "redis":
+                redis = ThrowawayRedis().start()
+                processes.append(redis)
+                server_env["REDIS_URL"] = redis.url()
+                say(f"redis-server on port {redis.port}")
             gunicorn = Process(f"gunicorn ({mode})", [GUNICORN, "-c", "gunicorn.conf.py", "carter_site.wsgi"],
                                work / f"gunicorn-{mode}.log", env=server_env)  # fmt: skip
             processes.append(gunicorn)
@@ -611,7 +630,7 @@ def main():
                 status, _headers, body = get(port, page["path"])
                 assert status == 200, (page, status)
                 html.setdefault(page["name"], body)
-                if mode == "warm":  # each worker keeps its own copy: some requests find one
+                if mode != "cold":  # each worker keeps its own copy: some requests find one
                     statuses = {get(port, page["path"])[1].get("X-Page-Cache") for _ in range(30)}
                     assert "hit" in statuses, (page, statuses)
             if mode == "warm":
@@ -620,18 +639,29 @@ def main():
                 for connections in CONNECTIONS:
                     rows.append(
                         measure(
-                            mode, page, port, connections, gunicorn.pid, postgres, database, gunicorn.log_path
+                            mode,
+                            page,
+                            port,
+                            connections,
+                            gunicorn.pid,
+                            postgres,
+                            database,
+                            gunicorn.log_path,
+                            redis_pid=redis.process.pid if redis else None,
                         )
                     )
             gunicorn.stop()
             processes.remove(gunicorn)
+            if redis:
+                redis.stop()
+                processes.remove(redis)
             workers = re.findall(r"Booting worker with pid", Path(gunicorn.log_path).read_text())
             say(f"gunicorn ({mode}) booted {len(workers)} workers in all (recycling included)")
             booted[mode] = len(workers)
 
-        if set(MODES) != {"warm", "cold"}:
+        if set(MODES) != set(ALL_MODES):
             return  # a partial run: the figures above, no report
-        order = {"nginx": 0, "cold": 1, "warm": 2}
+        order = {"nginx": 0, "cold": 1, "warm": 2, "redis": 3}
         rows.sort(
             key=lambda r: ([p["name"] for p in pages].index(r["page"]), r["connections"], order[r["server"]])
         )
@@ -653,8 +683,11 @@ def main():
                 f"{seeded['counts']['locations']} locations. Page sizes: {sizes}.",
                 f"- Server: `gunicorn -c gunicorn.conf.py carter_site.wsgi`, production settings, the default "
                 f"{min(2 * len(os.sched_getaffinity(0)) + 1, 8)} sync workers for this machine ({booted['warm']} "
-                f"worker starts during the warm runs, {booted['cold']} during the cold ones, recycling included); "
-                "no Redis: pages in each worker's memory, the content version in a shared folder.",
+                f"worker starts during the warm runs, {booted['redis']} with Redis, {booted['cold']} cold, "
+                'recycling included). "warm": no Redis, pages in each worker\'s memory and the content '
+                'version in a shared folder (one container). "warm, Redis": a Redis server on this '
+                "machine holds both (REDIS_URL, as several containers share it); its CPU is counted "
+                "in the db column.",
                 "- wrk: 2 threads, one new connection per request for both servers (gunicorn's sync "
                 "workers close after each response; nginx is set to `keepalive_timeout 0`).",
                 "",

@@ -236,7 +236,8 @@ REDIS_URL = env_str("REDIS_URL", "")
 CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX") or "carter"
 if REDIS_URL:
     _redis = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis backend, reusing its client objects (carter_site/cache_backends.py).
+        "BACKEND": "carter_site.cache_backends.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": CACHE_KEY_PREFIX,
         # A Redis that does not answer costs a request a second, not a hung worker.

@@ -7,6 +7,7 @@ on it. The outage test stops the server for real: no fake backend.
 """
 
 import logging
+import pickle
 
 import pytest
 import redis
@@ -26,7 +27,7 @@ def redis_cache(settings, redis_server):
     """Both caches in Redis, as with REDIS_URL in production; an empty database for each test."""
     redis_server.flush()
     config = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "carter_site.cache_backends.RedisCache",
         "LOCATION": redis_server.url(db=2),
         "KEY_PREFIX": PREFIX,
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -104,3 +105,28 @@ def test_when_redis_stops_pages_are_rendered_and_edits_still_show_then_caching_r
     response = visitor.get(article.get_absolute_url())
     assert cache_status(response) == "hit"
     assert "Saved while Redis was down" in text(response)
+
+
+def redis_calls(client, command):
+    stats = client.info("commandstats").get(f"cmdstat_{command}", {})
+    return stats.get("calls", 0)
+
+
+def test_a_page_this_process_has_costs_one_redis_read_the_version(visitor, article, redis_cache):
+    visitor.get(article.get_absolute_url())  # rendered, stored in Redis and in this process
+    reads = redis_calls(redis_cache, "get")
+    assert cache_status(visitor.get(article.get_absolute_url())) == "hit"
+    assert redis_calls(redis_cache, "get") - reads == 1  # the content version; the page was local
+
+
+def test_a_change_made_by_another_container_reaches_this_process_at_once(visitor, article, redis_cache):
+    """Another container's save writes a new version into Redis; this process's copy of the page
+    is then unreachable: the next request renders it afresh, with the other container's edit."""
+    visitor.get(article.get_absolute_url())
+    assert cache_status(visitor.get(article.get_absolute_url())) == "hit"
+    type(article).objects.filter(pk=article.pk).update(title="Changed elsewhere")  # no signal here
+    # The other container's bump, as its Django cache writes it (pickled).
+    redis_cache.set(f"{PREFIX}:1:content-version", pickle.dumps(caching._new_version()))
+    response = visitor.get(article.get_absolute_url())
+    assert cache_status(response) == "miss"
+    assert "Changed elsewhere" in text(response)

@@ -130,7 +130,7 @@ def test_redis_url_selects_djangos_redis_cache(prod_env):
     caches = prod_settings(env, "CACHES")["CACHES"]
     assert caches["pages"] == caches["default"]  # pages too are shared by every container
     cache = caches["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == "carter_site.cache_backends.RedisCache"  # Django's, reusing clients
     assert cache["LOCATION"] == "redis://cache.internal:6379/2"
     assert cache["OPTIONS"]["socket_timeout"] <= 2  # a dead Redis costs seconds, not a hung worker
 
@@ -143,7 +143,7 @@ def test_the_redis_cache_backend_can_be_built(prod_env):
     )
     result = helpers.run([sys.executable, "-c", code], env={**prod_env, "REDIS_URL": "redis://127.0.0.1:1/0"})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["RedisCache", "RedisCacheClient"]
+    assert result.stdout.split() == ["RedisCache", "ReusedClientRedisCacheClient"]
 
 
 def test_media_is_stored_on_the_local_volume_by_default(prod_env, tmp_path):

@@ -1,0 +1,68 @@
+"""This process's copies of pages from a shared cache: bounded, and never past a page's expiry.
+
+With a shared page store (Redis in production; a cache folder here, which behaves the same for
+this purpose), carter_site.caching keeps the pages it reads or writes in its own memory too.
+"""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from carter_site import caching
+from tests.factories import ArticleFactory
+
+from .helpers import cache_status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shared_pages(settings, tmp_path):
+    """Pages in a cache folder: a store outside this process, as Redis is."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "v"),
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "p"),
+        },
+    }
+    settings.PAGE_CACHE_TIMEOUT = 600
+
+
+def test_pages_from_a_shared_store_are_kept_in_this_process(visitor, shared_pages):
+    article = ArticleFactory()
+    assert cache_status(visitor.get(article.get_absolute_url())) == "miss"
+    assert len(caching._local_pages) == 1
+    caching._page_store().clear()  # gone from the shared store: the local copy still serves
+    assert cache_status(visitor.get(article.get_absolute_url())) == "hit"
+
+
+def test_a_local_copy_is_never_served_after_its_page_expires(visitor, shared_pages):
+    article = ArticleFactory()
+    with time_machine.travel(dt.datetime.now(dt.UTC), tick=False) as clock:
+        assert cache_status(visitor.get(article.get_absolute_url())) == "miss"
+        assert cache_status(visitor.get(article.get_absolute_url())) == "hit"
+        clock.shift(dt.timedelta(seconds=601))
+        assert cache_status(visitor.get(article.get_absolute_url())) == "miss"
+
+
+def test_local_copies_are_bounded_by_size_least_recently_used_first(shared_pages, monkeypatch):
+    monkeypatch.setattr(caching, "LOCAL_PAGE_BYTES", 250)
+    page = lambda size: caching.CachedPage([], b"x" * size, '"e"', 0, 10**12, False)  # noqa: E731
+    caching._remember_local("a", page(100))
+    caching._remember_local("b", page(100))
+    assert caching._get_page("a") is not None  # "a" used: "b" is now the oldest
+    caching._remember_local("c", page(100))
+    assert list(caching._local_pages) == ["a", "c"]
+    assert caching._local_bytes == 200
+
+
+def test_a_local_store_is_not_copied_twice(visitor):
+    article = ArticleFactory()
+    visitor.get(article.get_absolute_url())
+    assert cache_status(visitor.get(article.get_absolute_url())) == "hit"
+    assert not caching._local_pages  # the test settings keep pages in local memory already
