@@ -21,7 +21,7 @@ from carter_site.richtext import RichTextField
 WORDS_PER_MINUTE = 200
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=256)
 def _word_count(html):
     """Words in a body: remembered per text, since every view of an article shows its reading
     time and parsing a long body costs more than the rest of its header (docs/performance.md)."""

@@ -77,14 +77,26 @@ class _TextExtractor(HTMLParser):
         self.parts.append(data)
 
 
-# A pure function of its argument, remembered for the answers and bodies of the moment: a page of
-# 77 FAQs otherwise parsed every answer again on every request (docs/performance.md). Edited
-# text is a new argument; the oldest entries give way, so the memory stays bounded.
-@lru_cache(maxsize=2048)
 def plain_text(html):
     """Visible text of editor HTML: tags dropped, entities decoded, one line per block."""
+    html = html or ""
+    return _remembered_plain_text(html) if len(html) <= REMEMBERED_TEXT_LENGTH else _plain_text(html)
+
+
+# A pure function of its argument, remembered for short texts (FAQ answers): a page of 77 FAQs
+# otherwise parsed every answer again on every request (docs/performance.md). Edited text is a
+# new argument; the oldest entries give way, so at most 2,048 texts of 4,096 characters stay.
+REMEMBERED_TEXT_LENGTH = 4096
+
+
+@lru_cache(maxsize=2048)
+def _remembered_plain_text(html):
+    return _plain_text(html)
+
+
+def _plain_text(html):
     parser = _TextExtractor()
-    parser.feed(html or "")
+    parser.feed(html)
     parser.close()
     lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
     return "\n".join(line for line in lines if line)
