@@ -16,6 +16,7 @@ DEBUG off are changed (those are the ones that leave the server).
 """
 
 import re
+from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
@@ -122,7 +123,7 @@ class PrivateExceptionReporter(ExceptionReporter):
         return data
 
 
-def scrub_sentry_event(event, words):
+def _redact_event(event, words):
     """Replace `words` in every string of a Sentry event (frame variables, messages, breadcrumbs)."""
     if not words:
         return event
@@ -137,3 +138,27 @@ def scrub_sentry_event(event, words):
         return value
 
     return walk(event)
+
+
+def scrub_error_report(event, hint):
+    """Sentry's before_send: no query strings, search words or Referer leave the site.
+
+    The search words are also replaced wherever else they appear in the event (frame
+    variables, SQL parameters, the exception's message).
+    """
+    request = event.get("request") or {}
+    query = request.get("query_string")
+    if isinstance(query, str) and query:
+        values = parse_qs(query, keep_blank_values=True)
+        words = private_words(value for name in PRIVATE_PARAMETERS for value in values.get(name, ()))
+        event = _redact_event(event, words)
+        request = event.get("request") or {}
+    request.pop("query_string", None)
+    if isinstance(request.get("url"), str):
+        request["url"] = request["url"].split("?", 1)[0]
+    headers = request.get("headers")
+    if isinstance(headers, dict):
+        for name in list(headers):
+            if name.lower() in {"referer", "cookie", "authorization"}:
+                headers.pop(name)
+    return event

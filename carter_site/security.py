@@ -275,34 +275,3 @@ class DatabaseOutageMiddleware:
             note_database_outage(request, exception)
             return database_outage_response(request)
         return None
-
-
-# --- Error reports -----------------------------------------------------------------------------
-
-
-def scrub_error_report(event, hint):
-    """Sentry's before_send: no query strings, search words or Referer leave the site.
-
-    The search words are also replaced wherever else they appear in the event (frame
-    variables, SQL parameters, the exception's message): carter_site.error_reports.
-    """
-    from urllib.parse import parse_qs
-
-    from .error_reports import PRIVATE_PARAMETERS, private_words, scrub_sentry_event
-
-    request = event.get("request") or {}
-    query = request.get("query_string")
-    if isinstance(query, str) and query:
-        values = parse_qs(query, keep_blank_values=True)
-        words = private_words(value for name in PRIVATE_PARAMETERS for value in values.get(name, ()))
-        event = scrub_sentry_event(event, words)
-        request = event.get("request") or {}
-    request.pop("query_string", None)
-    if isinstance(request.get("url"), str):
-        request["url"] = request["url"].split("?", 1)[0]
-    headers = request.get("headers")
-    if isinstance(headers, dict):
-        for name in list(headers):
-            if name.lower() in {"referer", "cookie", "authorization"}:
-                headers.pop(name)
-    return event

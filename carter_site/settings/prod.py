@@ -49,7 +49,7 @@ if SENTRY_DSN:
         import sentry_sdk
         from sentry_sdk.integrations.django import DjangoIntegration
 
-        from ..security import scrub_error_report
+        from ..error_reports import scrub_error_report
     except ImportError:
         raise ImproperlyConfigured(
             "SENTRY_DSN is set but the sentry-sdk package is not installed. Build the image with "

@@ -13,8 +13,7 @@ from django.core import mail
 from django.test import Client, RequestFactory
 
 from carter_site import search as search_module
-from carter_site.error_reports import PrivateExceptionReporter, private_words, redact
-from carter_site.security import scrub_error_report
+from carter_site.error_reports import PrivateExceptionReporter, private_words, redact, scrub_error_report
 
 pytestmark = pytest.mark.django_db
 

@@ -121,7 +121,7 @@ def test_search_words_reach_no_log_record(client, site, caplog):
 
 
 def test_error_reports_to_sentry_carry_no_query_string():
-    from carter_site.security import scrub_error_report
+    from carter_site.error_reports import scrub_error_report
 
     event = {
         "request": {
