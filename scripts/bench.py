@@ -238,6 +238,50 @@ class BenchPostgres(ThrowawayPostgres):
         return sum(calls for _, calls in rows) - pings, pings
 
 
+# --- The site under test --------------------------------------------------------------------
+
+
+def production_env(work, database_url, **extra):
+    """The environment of a production process on `database_url`, with its files under `work`."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(
+            ("DJANGO_", "DATABASE_", "REDIS_", "GUNICORN_", "PAGE_CACHE_", "CACHE_", "SECRET_")
+        )
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="carter_site.settings.prod",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS=HOST,
+        ADMIN_URL=ADMIN_URL,
+        DATABASE_URL=database_url,
+        STATIC_ROOT=str(work / "static"),
+        MEDIA_ROOT=str(work / "media"),
+        CACHE_DIR=str(work / "cache"),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    env.update(extra)
+    return env
+
+
+def build_site(env):
+    """Static files, the production migration with the demo content, then the seed: its pages."""
+    for step in (["collectstatic", "--noinput", "--verbosity", "0"], ["migrate_once", "--load-demo-content"]):
+        say(f"manage.py {step[0]}")
+        subprocess.run([PYTHON, "manage.py", *step], cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
+    say(f"seeding {ARTICLES} articles and {FAQS} FAQs")
+    seeded = subprocess.run(
+        [PYTHON, str(Path(__file__).resolve()), "seed"],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(seeded.strip().splitlines()[-1])
+
+
 # --- Seeding ------------------------------------------------------------------------------
 
 PARAGRAPHS = [
@@ -573,38 +617,10 @@ def main():
         postgres.sql(f"CREATE DATABASE {database}")
         postgres.sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", database)
 
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(
-                ("DJANGO_", "DATABASE_", "REDIS_", "GUNICORN_", "PAGE_CACHE_", "CACHE_", "SECRET_")
-            )
-        }
-        env.update(
-            DJANGO_SETTINGS_MODULE="carter_site.settings.prod",
-            SECRET_KEY=secrets.token_urlsafe(64),
-            ALLOWED_HOSTS=f"{HOST},127.0.0.1",
-            ADMIN_URL=ADMIN_URL,
-            DATABASE_URL=postgres.url(database),
-            STATIC_ROOT=str(work / "static"),
-            MEDIA_ROOT=str(work / "media"),
-            CACHE_DIR=str(work / "cache"),
-            BIND_ADDRESS="127.0.0.1",
-            PYTHONDONTWRITEBYTECODE="1",
+        env = production_env(
+            work, postgres.url(database), ALLOWED_HOSTS=f"{HOST},127.0.0.1", BIND_ADDRESS="127.0.0.1"
         )
-        for step in (
-            ["collectstatic", "--noinput", "--verbosity", "0"],
-            ["migrate_once", "--load-demo-content"],
-        ):
-            say(f"manage.py {step[0]}")
-            subprocess.run(
-                [PYTHON, "manage.py", *step], cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL
-            )
-        say(f"seeding {ARTICLES} articles and {FAQS} FAQs")
-        seeded = subprocess.run(
-            [PYTHON, __file__, "seed"], cwd=REPO, env=env, check=True, capture_output=True, text=True
-        ).stdout
-        seeded = json.loads(seeded.strip().splitlines()[-1])
+        seeded = build_site(env)
         say(f"content: {seeded['counts']}")
         pages = [{"name": name, "path": seeded[name]} for name in ("home", "article", "location", "faqs")]
 

@@ -24,9 +24,7 @@ and after a change, on the same machine. The temporary folder is removed at the 
 
 import argparse
 import collections
-import json
 import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -36,6 +34,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
+
+import bench  # noqa: E402  (the benchmark's site: its settings, its content)
 
 
 def parse_arguments():
@@ -52,34 +54,6 @@ def parse_arguments():
     if bad:
         parser.error(f"a page is a path on the site, starting with /: {', '.join(bad)}")
     return arguments
-
-
-def build_site(work):
-    """A production-settings environment on a new SQLite database with the bench's content."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PAGE_CACHE_", "CACHE_", "SECRET_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="carter_site.settings.prod",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="localhost",
-        ADMIN_URL="profile-editor/",
-        DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}",
-        STATIC_ROOT=str(work / "static"),
-        MEDIA_ROOT=str(work / "media"),
-        CACHE_DIR=str(work / "cache"),
-        PAGE_CACHE_ENABLED="false",
-        SECURE_SSL_REDIRECT="false",
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    for step in (["collectstatic", "--noinput", "--verbosity", "0"], ["migrate_once", "--load-demo-content"]):
-        subprocess.run([PYTHON, "manage.py", *step], cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
-    seeded = subprocess.run(
-        [PYTHON, "scripts/bench.py", "seed"], cwd=REPO, env=env, check=True, capture_output=True, text=True
-    ).stdout
-    return env, json.loads(seeded.strip().splitlines()[-1])
 
 
 class Timers:
@@ -189,7 +163,10 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="carter-profile-"))
     try:
         print("Building the benchmark's site in a temporary SQLite database...", flush=True)
-        env, seeded = build_site(work)
+        env = bench.production_env(
+            work, f"sqlite:///{work / 'db.sqlite3'}", PAGE_CACHE_ENABLED="false", SECURE_SSL_REDIRECT="false"
+        )
+        seeded = bench.build_site(env)
         paths = arguments.paths or [seeded[name] for name in ("home", "article", "location", "faqs")]
         counts = seeded["counts"]
         print(
@@ -209,5 +186,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(REPO))
     main()
