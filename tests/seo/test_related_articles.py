@@ -93,3 +93,27 @@ def test_related_articles_cost_one_query_however_many_match(client, article_with
         ArticleLocationFactory(article=neighbour, location=article_with_neighbours["location"])
         ArticleFAQFactory(article=neighbour, faq=FAQFactory(topic=article_with_neighbours["topic"]))
     assert queries() == before
+
+
+def test_a_topic_shared_through_several_faqs_counts_once(client, article_with_neighbours):
+    """Closeness counts shared topics, not shared FAQs: three FAQs of one topic are still one."""
+    topic = article_with_neighbours["topic"]
+    many_faqs = ArticleFactory(title="Three FAQs of the same topic", published_at=days_ago(1))
+    for _ in range(3):
+        ArticleFAQFactory(article=many_faqs, faq=FAQFactory(topic=topic))
+    titles = related_titles(client, article_with_neighbours["article"])
+    assert titles == ["Same location and topic", "Three FAQs of the same topic", "Same location"]
+
+
+def test_scheduled_and_expired_articles_are_never_related(client, article_with_neighbours):
+    location = article_with_neighbours["location"]
+    scheduled = ArticleFactory(title="Scheduled", published_at=timezone.now() + dt.timedelta(days=1))
+    expired = ArticleFactory(
+        title="Expired", published_at=days_ago(30), expires_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    for article in (scheduled, expired):
+        ArticleLocationFactory(article=article, location=location)
+        ArticleFAQFactory(article=article, faq=FAQFactory(topic=article_with_neighbours["topic"]))
+    titles = related_titles(client, article_with_neighbours["article"])
+    assert "Scheduled" not in titles and "Expired" not in titles
+    assert titles == ["Same location and topic", "Same location", "Same topic"]
