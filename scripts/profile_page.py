@@ -14,7 +14,7 @@ page many times through Django's test client, and prints, per request:
 With `--cprofile`, it then prints the functions that cost the most on the first page given
 (Python's cProfile: its overhead inflates every figure about twofold, the proportions hold).
 
-    python scripts/profile_page.py                        # home, an article, a location, FAQs
+    python scripts/profile_page.py                        # the five pages (the empty search page last)
     python scripts/profile_page.py /faqs/ --cprofile      # one page, and where its time goes
     python scripts/profile_page.py --requests 500 /articles/
 
@@ -43,7 +43,9 @@ import bench  # noqa: E402  (the benchmark's site: its settings, its content)
 def parse_arguments():
     parser = argparse.ArgumentParser(description="Where an uncached page's time goes.")
     parser.add_argument(
-        "paths", nargs="*", help="pages to measure (default: home, an article, a location, FAQs)"
+        "paths",
+        nargs="*",
+        help="pages to measure (default: home, an article, a location, FAQs, the empty search page)",
     )
     parser.add_argument("--requests", type=int, default=300, help="requests per page (default 300)")
     parser.add_argument("--cprofile", action="store_true", help="then profile the first page with cProfile")
@@ -167,7 +169,11 @@ def main():
             work, f"sqlite:///{work / 'db.sqlite3'}", PAGE_CACHE_ENABLED="false", SECURE_SSL_REDIRECT="false"
         )
         seeded = bench.build_site(env)
-        paths = arguments.paths or [seeded[name] for name in ("home", "article", "location", "faqs")]
+        # The empty search page is the floor: header, footer and middleware, and no query.
+        paths = arguments.paths or [
+            *(seeded[name] for name in ("home", "article", "location", "faqs")),
+            "/search/",
+        ]
         counts = seeded["counts"]
         print(
             f"{counts['articles']} live articles, {counts['faqs']} FAQs, {counts['locations']} locations; "
