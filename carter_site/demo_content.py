@@ -308,7 +308,7 @@ TESTIMONIALS = [
         "quote": "I kept telling myself I was too busy for treatment. The evening group meant I didn't "
         "have to choose between my job and getting help, and for the first time in a long while I "
         "felt like I could breathe.",
-        "attribution": "Evening-track client, Alpharetta, 2024",
+        "attribution": "Evening-track client, 2024",
         "location": "alpharetta",
         "consent_on_file": True,
         "consent_signed_on": datetime.date.fromisoformat("2023-03-14"),
@@ -319,7 +319,7 @@ TESTIMONIALS = [
         "key": "returned-jefferson",
         "quote": "I left after two weeks and was sure I had burned that bridge. When I called back, "
         "nobody lectured me. They just asked when I could come in.",
-        "attribution": "Returning IOP client, Jefferson, 2025",
+        "attribution": "Returning IOP client, 2025",
         "location": "jefferson",
         "consent_on_file": True,
         "consent_signed_on": datetime.date.fromisoformat("2023-09-02"),
@@ -341,7 +341,7 @@ TESTIMONIALS = [
         "key": "morning-atlanta",
         "quote": "My therapist helped me see that drinking had become the way I handled anxiety. "
         "Learning other ways took time, and I am still practicing them.",
-        "attribution": "Morning-track client, Atlanta, 2024",
+        "attribution": "Morning-track client, 2024",
         "location": "atlanta",
         "consent_on_file": True,
         "consent_signed_on": datetime.date.fromisoformat("2024-06-10"),
@@ -352,7 +352,7 @@ TESTIMONIALS = [
         "key": "family-session",
         "quote": "The family session was hard. It was also the first honest conversation my wife and I "
         "had had in years.",
-        "attribution": "Former IOP client, Atlanta, 2025",
+        "attribution": "Former IOP client, 2025",
         "location": "atlanta",
         "consent_on_file": True,
         "consent_signed_on": datetime.date.fromisoformat("2025-02-18"),

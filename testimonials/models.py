@@ -27,7 +27,8 @@ class Testimonial(PublishedFlag):
     )
     attribution = models.CharField(
         max_length=120,
-        help_text="Who said it, without identifying them, for example 'Former IOP client, 2023'.",
+        help_text="Who said it, without identifying them, for example 'Former IOP client, 2023'. "
+        "Leave the town out: the location chosen below is shown after it.",
     )
     location = models.ForeignKey(
         "locations.Location",

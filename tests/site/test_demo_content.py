@@ -52,3 +52,16 @@ def test_demo_content_gives_every_page_its_content(client):
         assert article.faq_placements.exists() and article.testimonial_placements.exists()
         for placement in article.faq_placements.select_related("faq"):
             assert placement.faq.question.replace("'", "&#x27;") in html
+
+
+def test_demo_testimonials_name_their_town_once(client):
+    """The caption adds the location's name after the attribution, so the attribution leaves it out."""
+    import re
+
+    call_command("load_demo_content", verbosity=0)
+    html = client.get(reverse("testimonials:list")).content.decode()
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", html, re.S)
+    assert captions
+    for testimonial in Testimonial.objects.published().exclude(location=None).select_related("location"):
+        caption = next(c for c in captions if testimonial.attribution in c)
+        assert caption.count(testimonial.location.name) == 1, caption
