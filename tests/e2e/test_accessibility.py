@@ -88,12 +88,21 @@ p { margin-bottom: 2em !important; }
 """
 
 
+# What visitors paste into the search box: an address, a word run together. Nothing matches them,
+# and the page repeats them in its heading, which must wrap rather than push the page sideways.
+LONG_SEARCHES = [
+    "/search/?q=https%3A%2F%2Fwww.example.org%2Farticles%2Fdoes-insurance-cover-iop%3Futm_source%3Dfb",
+    "/search/?q=insurance+" + "x" * 70,
+    "/search/?q=" + "evening" * 28,
+]
+
+
 def test_every_page_type_reflows_at_320_pixels_even_with_wider_text_spacing(site, new_context):
     """WCAG 1.4.10 and 1.4.12: no sideways scrolling at 320 CSS pixels (a 1280 screen at 400 %)."""
     narrow = {"viewport": {"width": 320, "height": 640}, "is_mobile": True, "has_touch": True}
     page = new_context(**narrow, **AXE_CONTEXT).new_page()  # the spacing is injected as a <style>
     problems = []
-    for path in site.pages.values():
+    for path in [*site.pages.values(), *LONG_SEARCHES]:
         page.goto(path)
         for spacing in (False, True):
             if spacing:
