@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from articles.models import Article
 from faqs.models import FAQ
@@ -86,6 +87,7 @@ class LocationSitemap(_SiteSitemap):
 SECTIONS = {"pages": PagesSitemap, "articles": ArticleSitemap, "locations": LocationSitemap}
 
 
+@require_safe
 @cache_control(max_age=60 * 60, public=True)
 def sitemap_xml(request):
     origin = site_origin(request)

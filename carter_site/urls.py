@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from . import health, seo, views
@@ -23,8 +24,9 @@ urlpatterns = [
     path("faqs/", include("faqs.urls")),
     path("testimonials/", include("testimonials.urls")),
     path("search/", SearchView.as_view(), name="search"),
-    path("feeds/articles/", LatestArticlesRssFeed(), name="articles-feed"),
-    path("feeds/articles/atom/", LatestArticlesAtomFeed(), name="articles-atom-feed"),
+    # Feeds answer GET and HEAD only, like every other public page (405 otherwise).
+    path("feeds/articles/", require_safe(LatestArticlesRssFeed()), name="articles-feed"),
+    path("feeds/articles/atom/", require_safe(LatestArticlesAtomFeed()), name="articles-atom-feed"),
     path("sitemap.xml", sitemap_xml, name="sitemap"),
     path("robots.txt", seo.robots_txt, name="robots_txt"),
     path("healthz", health.healthz, name="healthz"),
@@ -46,5 +48,6 @@ if settings.DEBUG or settings.SERVE_MEDIA:
         )
     ]
 
+handler403 = "carter_site.views.permission_denied"
 handler404 = "carter_site.views.page_not_found"
 handler500 = "carter_site.views.server_error"

@@ -1,6 +1,5 @@
-from django.http import HttpResponseServerError
+from django.http import HttpResponseForbidden, HttpResponseNotFound, HttpResponseServerError
 from django.template import loader
-from django.views import defaults
 from django.views.generic import TemplateView
 
 from articles.models import Article
@@ -28,8 +27,26 @@ class HomeView(TemplateView):
         return context
 
 
+def _error_page(request, template_name, response_class):
+    """An error page in the site's design. `nav_section` is None: on an error page no menu
+    item is "the current page", even when the address was under that section."""
+    body = loader.get_template(template_name).render({"nav_section": None}, request)
+    return response_class(body)
+
+
 def page_not_found(request, exception):
-    return defaults.page_not_found(request, exception, template_name="404.html")
+    return _error_page(request, "404.html", HttpResponseNotFound)
+
+
+def permission_denied(request, exception):
+    return _error_page(request, "403.html", HttpResponseForbidden)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token: an editor whose page was open too long, cookies
+    blocked, or something posting to a public page. Django's own page is unstyled, mentions
+    settings and offers no way to call; this one explains what to do (CSRF_FAILURE_VIEW)."""
+    return _error_page(request, "403_csrf.html", HttpResponseForbidden)
 
 
 def server_error(request):

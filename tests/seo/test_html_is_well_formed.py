@@ -55,3 +55,15 @@ def test_the_parser_used_here_is_strict(broken):
     document = broken if broken.startswith("<title>") else f"<!doctype html><title>x</title>{broken}"
     with pytest.raises(ParseError):
         parse(document)
+
+
+def test_refusal_pages_are_well_formed(rf, db):
+    from django.core.exceptions import PermissionDenied
+    from django.test import Client
+
+    from carter_site.views import permission_denied
+
+    parse(permission_denied(rf.get("/"), PermissionDenied()).content.decode())
+    refused = Client(enforce_csrf_checks=True).post("/", {})
+    assert refused.status_code == 403
+    parse(refused.content.decode())

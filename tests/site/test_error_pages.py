@@ -1,0 +1,74 @@
+"""Error pages are the site's own: its design, the call button and 988, and what to do next."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
+
+from carter_site.views import permission_denied
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_in_site_design(html):
+    assert 'href="tel:' in html and 'href="tel:988"' in html
+    assert 'class="site-header"' in html and 'class="site-footer"' in html
+
+
+@pytest.mark.parametrize("path", ["/", "/faqs/", "/articles/", "/search/?q=insurance"])
+def test_a_form_sent_to_a_public_page_gets_the_sites_own_refusal(path):
+    """Without a CSRF token (someone posting to a public page, or an admin page left open too
+    long) the answer is a calm 403 in the site's design, not Django's technical page."""
+    response = Client(enforce_csrf_checks=True).post(path, {"q": "x"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "This form could not be sent" in html and "Nothing was saved" in html
+    assert_in_site_design(html)
+    assert "DEBUG" not in html and "CSRF" not in html and "Referer" not in html
+
+
+def test_an_expired_admin_form_gets_the_same_page_and_changes_nothing(admin_user):
+    article = ArticleFactory(title="Before")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = client.post(url, {"title": "After"})
+    assert response.status_code == 403
+    assert "This form could not be sent" in response.content.decode()
+    article.refresh_from_db()
+    assert article.title == "Before"
+
+
+def test_permission_denied_is_a_page_in_the_site_design(rf):
+    response = permission_denied(rf.get("/somewhere/"), PermissionDenied())
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "This page is not available to you" in html
+    assert_in_site_design(html)
+
+
+@pytest.mark.parametrize("path", ["/articles/no-such-article/", "/locations/nowhere/", "/faqs/nothing/"])
+def test_a_missing_page_marks_no_menu_item_as_current(client, path):
+    """Screen readers announce aria-current="page"; a page that does not exist is none of them."""
+    response = client.get(path)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "We can’t find that page" in html
+    assert "aria-current" not in html
+
+
+def test_a_real_page_still_marks_its_menu_section(client):
+    article = ArticleFactory()
+    html = client.get(article.get_absolute_url()).content.decode()
+    menu = html[html.index('<nav class="site-nav"') : html.index("</nav>", html.index('<nav class="site-nav"'))]
+    assert '<a href="/articles/" aria-current="page">Articles</a>' in menu
+    assert menu.count("aria-current") == 1
+
+
+@pytest.mark.parametrize("method", ["trace", "put", "delete"])
+@pytest.mark.parametrize("name", ["articles-feed", "articles-atom-feed", "sitemap"])
+def test_feeds_and_sitemap_answer_only_get_and_head(client, name, method):
+    response = client.generic(method.upper(), reverse(name))
+    assert response.status_code == 405
+    assert sorted(response["Allow"].split(", ")) == ["GET", "HEAD"]
