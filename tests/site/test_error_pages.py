@@ -61,7 +61,9 @@ def test_a_missing_page_marks_no_menu_item_as_current(client, path):
 def test_a_real_page_still_marks_its_menu_section(client):
     article = ArticleFactory()
     html = client.get(article.get_absolute_url()).content.decode()
-    menu = html[html.index('<nav class="site-nav"') : html.index("</nav>", html.index('<nav class="site-nav"'))]
+    menu = html[
+        html.index('<nav class="site-nav"') : html.index("</nav>", html.index('<nav class="site-nav"'))
+    ]
     assert '<a href="/articles/" aria-current="page">Articles</a>' in menu
     assert menu.count("aria-current") == 1
 
