@@ -48,6 +48,27 @@ def test_call_link_is_a_few_tab_stops_away_on_every_page_and_dials_the_number_fr
     assert not guard.problems(ignore_errors=[r"status of 404"]), guard.problems()
 
 
+def test_the_crisis_line_is_on_the_first_screen_of_every_page_on_a_phone(site, new_context, live_server):
+    """Someone in crisis reaches 988 without scrolling, apart from the admissions number."""
+    page = new_context(**PHONE).new_page()
+    guard = PageGuard(page, live_server.url)
+    height = PHONE["viewport"]["height"]
+    for page_type, path in site.pages.items():
+        page.goto(path)
+        where = f"the {page_type} page ({path}) on a 360 × 740 phone"
+        for href in ("tel:988", "sms:988"):
+            link = page.locator(f".site-header a[href='{href}']")
+            assert link.count() == 1, f"{where}: no {href} link in the header"
+            box = link.bounding_box()
+            assert box and box["y"] + box["height"] <= height, (
+                f"{where}: the {href} link is below the first screen"
+            )
+            assert box["height"] >= 44, f"{where}: the {href} link is {box['height']}px tall"
+        admissions = page.locator(".site-header a.call-link").get_attribute("href")
+        assert admissions != "tel:988", f"{where}: the admissions button dials 988"
+    assert not guard.problems(ignore_errors=[r"status of 404"]), guard.problems()
+
+
 def test_navigation_faq_answers_and_search_work_without_javascript(site, new_context, live_server):
     context = new_context(java_script_enabled=False, **PHONE)
     page = context.new_page()
