@@ -115,7 +115,7 @@ def _article_hit(article, snippet):
 
 
 def _faq_hit(faq, snippet):
-    return Hit(faq.question, faq.get_absolute_url(), snippet, faq.rank, detail=faq.topic.name)
+    return Hit(faq.question, faq.get_open_url(), snippet, faq.rank, detail=faq.topic.name)
 
 
 def _location_hit(location, snippet):

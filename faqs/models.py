@@ -5,6 +5,9 @@ from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet
 from carter_site.reversing import cached_reverse
 from carter_site.richtext import RichTextField
 
+# The query parameter that names the question the FAQ page shows open (FAQ.get_open_url).
+OPEN_PARAMETER = "open"
+
 
 class Topic(models.Model):
     name = models.CharField(max_length=100, unique=True, help_text="For example 'Insurance and cost'.")
@@ -64,6 +67,12 @@ class FAQ(PublishedFlag):
 
     def get_absolute_url(self):
         return cached_reverse("faqs:list") + f"#{self.anchor}"
+
+    def get_open_url(self):
+        """The FAQ page scrolled to this question with its answer open: where a link to one
+        answer (a search result) goes. A `<details>` is closed when a link lands on it, and
+        the page works without JavaScript, so the page itself renders this one open."""
+        return cached_reverse("faqs:list") + f"?{OPEN_PARAMETER}={self.pk}#{self.anchor}"
 
     @property
     def answer_text(self):

@@ -118,6 +118,16 @@ def test_navigation_faq_answers_and_search_work_without_javascript(site, new_con
     first_hit.click()
     assert page.locator("h1").inner_text() == title
 
+    # A question found by search opens on its answer, without JavaScript.
+    page.goto("/search/?q=employer")
+    question = page.locator(".search-result__title a", has_text="employer").first
+    asked = question.inner_text()
+    question.click()
+    target = page.locator("details.faq:target")
+    assert target.locator(".faq__question").inner_text() == asked
+    assert target.locator(".faq__answer").is_visible()
+    assert page.locator("details.faq[open]").count() == 1
+
     # A search that finds nothing says so kindly, and offers the way on.
     page.goto("/search/?q=zebra")
     assert "Nothing matched" in page.get_by_role("status").inner_text()
