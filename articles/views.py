@@ -6,6 +6,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
 from carter_site.caching import published_locations
+from carter_site.pagination import CanonicalPageMixin
 from carter_site.publishing import PublicObjectMixin
 from carter_site.seo import breadcrumb_trail, uploaded_image
 from faqs.models import FAQ, ArticleFAQ
@@ -27,7 +28,7 @@ class JoinedIds(Aggregate):
         )
 
 
-class ArticleListView(ListView):
+class ArticleListView(CanonicalPageMixin, ListView):
     paginate_by = 10
     context_object_name = "articles"
 

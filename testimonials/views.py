@@ -1,9 +1,11 @@
 from django.views.generic import ListView
 
+from carter_site.pagination import CanonicalPageMixin
+
 from .models import Testimonial
 
 
-class TestimonialListView(ListView):
+class TestimonialListView(CanonicalPageMixin, ListView):
     context_object_name = "testimonials"
     paginate_by = 20
 

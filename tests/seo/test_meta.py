@@ -53,7 +53,8 @@ def test_canonical_url_is_absolute_and_drops_query_parameters(client, site):
 
 def test_pages_of_a_list_have_their_own_canonical_and_neighbours(client, db):
     ArticleFactory.create_batch(25)
-    first = client.get("/articles/", {"page": 1, "utm_medium": "email"})
+    first = client.get("/articles/", {"page": 1, "utm_medium": "email"}, follow=True)
+    assert first.redirect_chain == [("/articles/", 301)]  # page 1 is the list itself
     assert canonical_of(first) == f"{ORIGIN}/articles/"
     second = client.get("/articles/", {"page": 2, "utm_medium": "email"})
     assert canonical_of(second) == f"{ORIGIN}/articles/?page=2"

@@ -1,0 +1,44 @@
+"""Paginated lists: one address per page, and a garbled page number leads somewhere useful."""
+
+import pytest
+
+from tests.factories import ArticleFactory, TestimonialFactory
+
+pytestmark = pytest.mark.django_db
+
+LISTS = {"/articles/": (ArticleFactory, 10), "/testimonials/": (TestimonialFactory, 20)}
+
+
+@pytest.fixture(params=LISTS)
+def paged_list(request):
+    """A list with exactly three pages."""
+    factory, per_page = LISTS[request.param]
+    factory.create_batch(per_page * 2 + 1)
+    return request.param
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "1.5", "", "%00", "1e3", "NaN"])
+def test_a_page_number_that_is_no_page_leads_to_the_first_page(client, paged_list, value):
+    response = client.get(f"{paged_list}?page={value}")
+    assert response.status_code == 301
+    assert response["Location"] == paged_list
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query, page",
+    [("page=1", None), ("page=02", 2), ("page=%EF%BC%92", 2), ("page=2&page=3", 3), ("page=+3", 3)],
+)
+def test_other_spellings_of_a_page_lead_to_its_one_address(client, paged_list, query, page):
+    response = client.get(f"{paged_list}?{query}")
+    assert response.status_code == 301
+    assert response["Location"] == (f"{paged_list}?page={page}" if page else paged_list)
+
+
+def test_real_pages_are_served_and_a_page_past_the_end_is_not_found(client, paged_list):
+    assert client.get(paged_list).status_code == 200
+    assert client.get(f"{paged_list}?page=2").status_code == 200
+    assert client.get(f"{paged_list}?page=3").status_code == 200
+    assert client.get(f"{paged_list}?page=last").status_code == 200
+    assert client.get(f"{paged_list}?page=4").status_code == 404
+    assert client.get(f"{paged_list}?page=2&utm_source=newsletter").status_code == 200
