@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -20,7 +20,7 @@ class TestimonialAdmin(PublishedFlagAdmin):
         "__str__",
         "attribution",
         "location",
-        "consent_on_file",
+        "consent",
         "is_published",
         "is_featured",
         "shown",
@@ -67,10 +67,41 @@ class TestimonialAdmin(PublishedFlagAdmin):
         return f"Signed {date_format(obj.consent_signed_on)}" if obj.consent_signed_on else "Date missing"
 
     def publishable(self, queryset):
-        return queryset.filter(consent_on_file=True)
+        """Those whose consent is on file and neither withdrawn nor expired: publishing the
+        others would change nothing a visitor sees. (Consent signed with a future date may be
+        published ahead: it shows from that date.)"""
+        return queryset.filter(consent_on_file=True, consent_withdrawn_on__isnull=True).exclude(
+            consent_expires_on__lte=timezone.localdate()
+        )
 
     def publish_refused_message(self, count):
         return (
-            f"{count} testimonial(s) were not published because no written consent is on file. "
-            "Record the consent first."
+            f"{count} testimonial(s) were not published because their written consent is missing, "
+            "withdrawn or expired (see the consent column). Record a valid consent first."
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        problem = hidden_because(obj)
+        if problem:
+            self.message_user(
+                request,
+                f"“{obj.attribution}” is saved but not on the site: {problem}",
+                messages.WARNING,
+            )
+
+
+def hidden_because(testimonial):
+    """Why a testimonial ticked 'published' is not on the site, in a sentence; None if it is."""
+    if not testimonial.is_published or testimonial.consent_is_valid:
+        return None
+    today = timezone.localdate()
+    if testimonial.consent_withdrawn_on:
+        return f"the client withdrew consent on {date_format(testimonial.consent_withdrawn_on)}."
+    if testimonial.consent_expires_on and testimonial.consent_expires_on <= today:
+        return (
+            f"the consent expired on {date_format(testimonial.consent_expires_on)}. Record a renewed consent."
+        )
+    if testimonial.consent_signed_on and testimonial.consent_signed_on > today:
+        return f"the consent is dated {date_format(testimonial.consent_signed_on)}; it shows from that day."
+    return "no valid written consent is on file."

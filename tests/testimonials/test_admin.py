@@ -1,0 +1,69 @@
+"""The testimonial admin tells editors when a 'published' testimonial is not on the site, and why."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from testimonials.models import Testimonial
+from tests.admin_forms import admin_form_data
+from tests.factories import TestimonialFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:testimonials_testimonial_changelist"
+
+
+def days_ago(n):
+    return timezone.localdate() - dt.timedelta(days=n)
+
+
+def texts(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_the_list_shows_the_state_of_consent_not_only_the_tick(staff_client):
+    TestimonialFactory(attribution="Withdrawn one", consent_withdrawn_on=days_ago(3))
+    TestimonialFactory(attribution="Expired one", consent_expires_on=days_ago(1))
+    html = staff_client.get(reverse(CHANGELIST)).content.decode()
+    assert "Withdrawn " in html and "Expired " in html
+
+
+@pytest.mark.parametrize(
+    "consent, reason",
+    [
+        ({"consent_withdrawn_on": days_ago(2)}, "the client withdrew consent"),
+        ({"consent_expires_on": days_ago(1)}, "the consent expired"),
+        ({"consent_signed_on": timezone.localdate() + dt.timedelta(days=5)}, "it shows from that day"),
+    ],
+)
+def test_saving_a_published_testimonial_that_cannot_show_says_why(staff_client, consent, reason):
+    testimonial = TestimonialFactory(attribution="Evening-track client, 2024", **consent)
+    url = reverse("admin:testimonials_testimonial_change", args=[testimonial.pk])
+    response = staff_client.post(url, admin_form_data(staff_client.get(url)), follow=True)
+    messages = texts(response)
+    assert any("is saved but not on the site" in m and reason in m for m in messages), messages
+
+
+def test_saving_a_testimonial_that_shows_gives_no_warning(staff_client):
+    testimonial = TestimonialFactory()
+    url = reverse("admin:testimonials_testimonial_change", args=[testimonial.pk])
+    response = staff_client.post(url, admin_form_data(staff_client.get(url)), follow=True)
+    assert not any("not on the site" in m for m in texts(response))
+
+
+def test_bulk_publish_refuses_withdrawn_and_expired_consent_and_says_so(staff_client):
+    withdrawn = TestimonialFactory(is_published=False, consent_withdrawn_on=days_ago(3))
+    expired = TestimonialFactory(is_published=False, consent_expires_on=days_ago(1))
+    valid = TestimonialFactory(is_published=False)
+    response = staff_client.post(
+        reverse(CHANGELIST),
+        {"action": "publish_selected", "_selected_action": [withdrawn.pk, expired.pk, valid.pk]},
+        follow=True,
+    )
+    assert set(Testimonial.objects.filter(is_published=True).values_list("pk", flat=True)) == {valid.pk}
+    messages = texts(response)
+    assert "Published 1 item." in messages
+    assert any(m.startswith("2 testimonial(s) were not published") for m in messages), messages
