@@ -40,9 +40,16 @@ def validate_uploaded_image(upload):
             width, height = image.size
             if width * height > settings.MAX_IMAGE_PIXELS:
                 raise ValidationError(
-                    "This image is %(w)s × %(h)s pixels, too large to show on a web page.",
+                    "This image is %(w)s × %(h)s pixels, too large to show on a web page: the most "
+                    "this site takes is %(megapixels)s million pixels, for example %(example)s. "
+                    "Save it smaller and try again.",
                     code="image_too_many_pixels",
-                    params={"w": width, "h": height},
+                    params={
+                        "w": width,
+                        "h": height,
+                        "megapixels": settings.MAX_IMAGE_PIXELS // 1_000_000,
+                        "example": _example_size(settings.MAX_IMAGE_PIXELS),
+                    },
                 )
             image.verify()
     except ValidationError:
@@ -73,6 +80,13 @@ def validate_uploaded_image(upload):
             code="image_format",
             params={"format": image_format or "This kind of"},
         )
+
+
+def _example_size(pixels):
+    """A 3:2 photo size within `pixels`, in round hundreds: '7700 × 5100' for 40 million."""
+    width = int((pixels * 3 / 2) ** 0.5) // 100 * 100
+    height = width * 2 // 3 // 100 * 100
+    return f"{width} × {height}"
 
 
 def _carries_markup(upload, chunk_size=1024 * 1024):

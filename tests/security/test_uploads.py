@@ -95,7 +95,13 @@ REFUSED = [
         image_bytes("WEBP") + b"javascript:alert(7)",
         "web-page code",
     ),
-    ("decompression bomb", "bomb.png", bomb_png(), "too large to show"),
+    (
+        "decompression bomb",
+        "bomb.png",
+        bomb_png(),
+        "too large to show on a web page: the most this site takes is 40 million pixels, for example "
+        "7700 × 5100. Save it smaller",
+    ),
     (
         "header claiming 50000 x 50000 pixels",
         "huge.png",
