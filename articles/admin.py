@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce, Now
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -272,11 +273,22 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
     def can_review(self, request):
         return request.user.has_perm("articles.review_article")
 
+    def is_reviewer_only(self, request):
+        """A clinical reviewer who is not also an editor: holds "change" only to record reviews."""
+        return self.can_review(request) and not request.user.has_perm("articles.add_article")
+
+    def has_edit_content_permission(self, request, obj=None):
+        """May change the article itself (its text, whether and when it is public), not only its review.
+
+        The one rule for what the change form leaves editable and for the publishing actions.
+        """
+        return self.has_change_permission(request, obj) and not self.is_reviewer_only(request)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not self.can_review(request):
             readonly += REVIEW_FIELDS
-        elif not request.user.has_perm("articles.add_article"):
+        elif self.is_reviewer_only(request):
             # A clinical reviewer reads the article and records the review, nothing more.
             editable = set(REVIEW_FIELDS)
             readonly += [
@@ -292,7 +304,7 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
         return {k: v for k, v in super().get_prepopulated_fields(request, obj).items() if k not in readonly}
 
     def get_inlines(self, request, obj):
-        if self.can_review(request) and not request.user.has_perm("articles.add_article"):
+        if self.is_reviewer_only(request):
             return []
         return super().get_inlines(request, obj)
 
@@ -413,8 +425,18 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
             return f"Scheduled for {date_format(obj.published_at, 'DATETIME_FORMAT')}"
         return state.label
 
+    def changelist_view(self, request, extra_context=None):
+        # Django leaves out the actions a user may not use, but answers a posted one silently.
+        action = request.POST.get("action") if request.method == "POST" else None
+        if action and action not in self.get_actions(request):
+            self.message_user(
+                request, "That action is not available to you. Nothing was changed.", messages.ERROR
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)
+
     @admin.action(
-        description="Publish selected articles now (or at their scheduled time)", permissions=["change"]
+        description="Publish selected articles now (or at their scheduled time)", permissions=["edit_content"]
     )
     def publish_selected(self, request, queryset):
         now = timezone.now()
@@ -441,7 +463,7 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["edit_content"])
     def unpublish_selected(self, request, queryset):
         with transaction.atomic():
             changed = list(queryset.exclude(status=Article.Status.DRAFT))

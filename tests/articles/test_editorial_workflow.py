@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.contrib.redirects.models import Redirect
 from django.urls import reverse
@@ -262,6 +263,41 @@ def test_a_clinical_reviewer_records_a_review_and_changes_nothing_else(client):
     assert article.review_is_current
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Clinically reviewed by Dana Reyes, LCSW on" in html
+
+
+def test_a_clinical_reviewer_can_neither_publish_nor_unpublish_with_the_bulk_actions(client):
+    draft, live = ArticleFactory(draft=True), ArticleFactory()
+    client.force_login(member_of(CLINICAL_REVIEWERS, "reviewer"))
+    url = reverse("admin:articles_article_changelist")
+    action_form = client.get(url).context["action_form"]
+    offered = [name for name, _ in action_form.fields["action"].choices] if action_form else []
+    assert "publish_selected" not in offered and "unpublish_selected" not in offered
+    for action, article in (("publish_selected", draft), ("unpublish_selected", live)):
+        # What a browser would send if the reviewer added the action to the list by hand.
+        response = client.post(
+            url, {"action": action, "_selected_action": [article.pk], "index": "0"}, follow=True
+        )
+        assert response.status_code == 200
+        assert "Nothing was changed" in " ".join(str(m) for m in response.context["messages"]), action
+    draft.refresh_from_db()
+    live.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT and draft.published_at is None
+    assert live.status == Article.Status.PUBLISHED and live.is_public
+    assert not LogEntry.objects.exists()
+
+
+def test_a_marketing_editor_publishes_and_unpublishes_with_the_bulk_actions(client):
+    draft = ArticleFactory(draft=True)
+    client.force_login(member_of(MARKETING_EDITORS, "marketer"))
+    url = reverse("admin:articles_article_changelist")
+    offered = [name for name, _ in client.get(url).context["action_form"].fields["action"].choices]
+    assert {"publish_selected", "unpublish_selected"} <= set(offered)
+    client.post(url, {"action": "publish_selected", "_selected_action": [draft.pk], "index": "0"})
+    draft.refresh_from_db()
+    assert draft.is_public
+    client.post(url, {"action": "unpublish_selected", "_selected_action": [draft.pk], "index": "0"})
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
 
 
 def test_editing_the_text_after_review_flags_the_review_out_of_date(staff_client, client):
