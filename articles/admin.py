@@ -280,9 +280,14 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
     def has_edit_content_permission(self, request, obj=None):
         """May change the article itself (its text, whether and when it is public), not only its review.
 
-        The one rule for what the change form leaves editable and for the publishing actions.
+        The one rule for what the change form leaves editable, the publishing actions and restoring
+        or recovering versions.
         """
         return self.has_change_permission(request, obj) and not self.is_reviewer_only(request)
+
+    def has_restore_permission(self, request, obj=None):
+        # An old version brings back its text and publishing too, not only its review.
+        return self.has_edit_content_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -6,6 +6,10 @@ recovering a deleted object brings back the object exactly as it was, with its p
 """
 
 import reversion
+from django.contrib import messages
+from django.contrib.admin.utils import quote, unquote
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from reversion_compare.admin import CompareVersionAdmin
 
 
@@ -27,6 +31,38 @@ class HistoryAdmin(CompareVersionAdmin):
     """
 
     history_latest_first = True
+
+    # --- Restore and recover write a whole old version over the object, whatever the change
+    # form leaves editable, so they ask for a permission of their own.
+
+    def has_restore_permission(self, request, obj=None):
+        """May put an old version back or recover a deleted object. An admin whose change form lets
+        some users edit only part of an object narrows this to those who may edit all of it."""
+        return self.has_change_permission(request, obj)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if not self.has_restore_permission(request, obj):
+            history = reverse(self._admin_url("history"), args=[quote(unquote(object_id))])
+            return self._refuse_restore(request, history)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_restore_permission(request):
+            return self._refuse_restore(request, reverse(self._admin_url("changelist")))
+        return super().recover_view(request, version_id, extra_context)
+
+    def _refuse_restore(self, request, url):
+        name = self.opts.verbose_name_plural
+        self.message_user(
+            request,
+            f"You may not restore or recover {name}: that is for those who edit them. Nothing was changed.",
+            messages.ERROR,
+        )
+        return HttpResponseRedirect(url)
+
+    def _admin_url(self, view):
+        return f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_{view}"
 
     def delete_model(self, request, obj):
         self._save_version_before_delete(request, [obj])

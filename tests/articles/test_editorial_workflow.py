@@ -200,6 +200,66 @@ def test_restoring_an_earlier_version_puts_its_text_back_on_the_public_page(staf
     assert "First wording." in html and "Second wording." not in html
 
 
+def test_a_clinical_reviewer_cannot_restore_an_old_version_of_an_article(staff_client):
+    from django.test import Client
+
+    article = ArticleFactory(title="Kept title")
+    edit_body(staff_client, article, "<p>First wording.</p>")
+    edit_body(staff_client, article, "<p>Second wording.</p>")
+    first = Version.objects.get_for_object(article).order_by("pk").first()
+    revision_url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    editor_data = admin_form_data(staff_client.get(revision_url))  # what saving the old version sends
+    reviewer = Client()
+    reviewer.force_login(member_of(CLINICAL_REVIEWERS, "reviewer"))
+    history_url = reverse("admin:articles_article_history", args=[article.pk])
+    assert reviewer.get(history_url).status_code == 200  # reviewers read the history
+    for data in (None, editor_data):  # opening the old version, and saving it
+        response = reviewer.post(revision_url, data) if data else reviewer.get(revision_url)
+        assert response.status_code == 302 and response["Location"] == history_url
+        refused = [str(m) for m in reviewer.get(history_url).context["messages"]]
+        assert any("Nothing was changed" in m for m in refused), refused
+    article.refresh_from_db()
+    assert article.body == "<p>Second wording.</p>"
+    assert Version.objects.get_for_object(article).count() == 2
+    assert "Second wording." in reviewer.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_clinical_reviewer_cannot_recover_a_deleted_article(staff_client):
+    from django.test import Client
+
+    article = ArticleFactory(title="Deleted on purpose")
+    response = staff_client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    version = Version.objects.get_deleted(Article).get(object_id=str(article.pk))
+    recover_url = reverse("admin:articles_article_recover", args=[version.pk])
+    editor_data = admin_form_data(staff_client.get(recover_url))
+    reviewer = Client()
+    reviewer.force_login(member_of(CLINICAL_REVIEWERS, "reviewer"))
+    listing = reviewer.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert reverse("admin:articles_article_recoverlist") not in listing  # not offered
+    for data in (None, editor_data):
+        response = (
+            reviewer.post(recover_url, data, follow=True) if data else reviewer.get(recover_url, follow=True)
+        )
+        assert response.redirect_chain == [(reverse("admin:articles_article_changelist"), 302)]
+        refused = [str(m) for m in response.context["messages"]]
+        assert any("Nothing was changed" in m for m in refused), refused
+    assert not Article.objects.filter(pk=article.pk).exists()
+
+
+def test_a_marketing_editor_restores_an_old_version_of_an_article(staff_client, client):
+    article = ArticleFactory()
+    edit_body(staff_client, article, "<p>First wording.</p>")
+    edit_body(staff_client, article, "<p>Second wording.</p>")
+    first = Version.objects.get_for_object(article).order_by("pk").first()
+    client.force_login(member_of(MARKETING_EDITORS, "marketer"))
+    revision_url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    response = client.post(revision_url, admin_form_data(client.get(revision_url)))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.body == "<p>First wording.</p>"
+
+
 def test_a_deleted_faq_is_recovered_with_its_places_on_articles(staff_client, client):
     placement = ArticleFAQFactory(faq__question="Can I bring a friend?", order=4)
     article, faq_pk = placement.article, placement.faq.pk
