@@ -427,7 +427,7 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
     def state(self, obj):
         state = obj.get_state()
         if state == Article.State.SCHEDULED:
-            return f"Scheduled for {date_format(obj.published_at, 'DATETIME_FORMAT')}"
+            return f"Scheduled for {date_format(timezone.localtime(obj.published_at), 'DATETIME_FORMAT')}"
         return state.label
 
     def changelist_view(self, request, extra_context=None):

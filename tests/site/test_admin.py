@@ -1,6 +1,10 @@
 """The admin, as marketing staff use it."""
 
+import datetime as dt
+import zoneinfo
+
 import pytest
+import time_machine
 from django.contrib import admin
 from django.contrib.redirects.models import Redirect
 from django.urls import reverse
@@ -95,6 +99,20 @@ def test_article_list_shows_each_state(staff_client):
         assert label in html
     response = staff_client.get(reverse("admin:articles_article_changelist"), {"state": "scheduled"})
     assert [a.title for a in response.context["cl"].result_list] == ["Later one"]
+
+
+def test_article_list_shows_scheduled_times_in_the_site_time_zone(staff_client, settings):
+    settings.TIME_ZONE = "America/New_York"
+    with time_machine.travel(dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC), tick=False):
+        nine_in_atlanta = dt.datetime(2027, 1, 1, 9, 0, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
+        ArticleFactory(title="New year", published_at=nine_in_atlanta)  # 14:00 UTC
+        url = reverse("admin:articles_article_changelist")
+        for params in ({}, {"state": "scheduled"}):
+            response = staff_client.get(url, params)
+            assert [a.title for a in response.context["cl"].result_list] == ["New year"]
+            html = response.content.decode()
+            assert "Scheduled for Jan. 1, 2027, 9 a.m." in html, params  # the State column
+            assert "2 p.m." not in html, params
 
 
 def test_view_on_site_link_on_every_content_object(staff_client, one_of_everything):
