@@ -8,6 +8,7 @@ from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.db import transaction
 from django.db.models import F
+from django.db.models.signals import post_save, pre_save
 
 
 def record_move(old_path, new_path):
@@ -46,14 +47,37 @@ class KeepsOldAddresses:
     """Model mixin: renaming the slug of a page that has been public records a redirect.
 
     The model needs `slug`, `get_absolute_url()` and a `has_been_public` property.
+
+    The work is done by the pre_save and post_save receivers below (connected in
+    CarterSiteConfig.ready()), not in save(): django-reversion restores an old version with
+    `save_base(raw=True)`, which skips save() but still sends those signals, and a restored
+    slug must keep the address it replaces just like one typed into the form.
     """
 
     def save(self, *args, **kwargs):
-        previous = None
-        if self.pk:
-            previous = type(self)._default_manager.filter(pk=self.pk).first()
-        moved = previous is not None and previous.slug != self.slug and previous.has_been_public
-        with transaction.atomic():
+        with transaction.atomic():  # the row and its redirect, together
             super().save(*args, **kwargs)
-            if moved:
-                record_move(previous.get_absolute_url(), self.get_absolute_url())
+
+
+def _remember_address(sender, instance, using, update_fields=None, **kwargs):
+    previous = None
+    if instance.pk is not None and (update_fields is None or "slug" in update_fields):
+        previous = sender._default_manager.using(using).filter(pk=instance.pk).first()
+    instance._keeps_old_addresses_previous = previous
+
+
+def _record_move(sender, instance, **kwargs):
+    previous = instance.__dict__.pop("_keeps_old_addresses_previous", None)
+    if previous is not None and previous.slug != instance.slug and previous.has_been_public:
+        record_move(previous.get_absolute_url(), instance.get_absolute_url())
+
+
+def connect_signals():
+    """Watch the saves of every model with KeepsOldAddresses (called from CarterSiteConfig.ready())."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if issubclass(model, KeepsOldAddresses):
+            uid = f"carter_site.redirects:{model._meta.label}"
+            pre_save.connect(_remember_address, sender=model, dispatch_uid=uid)
+            post_save.connect(_record_move, sender=model, dispatch_uid=uid)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import reversion
 import time_machine
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
@@ -410,6 +411,54 @@ def test_renaming_back_to_an_old_slug_leaves_no_loop(staff_client, client):
     assert client.get("/articles/alpha/").status_code == 200
     assert client.get("/articles/beta/")["Location"] == "/articles/alpha/"
     assert not Redirect.objects.filter(old_path="/articles/alpha/").exists()
+
+
+@pytest.mark.parametrize(
+    ("factory", "admin_name", "prefix"),
+    [
+        (ArticleFactory, "articles_article", "/articles/"),
+        (LocationFactory, "locations_location", "/locations/"),
+    ],
+)
+def test_restoring_a_version_with_an_older_slug_keeps_the_newer_address(staff_client, client, factory,
+                                                                          admin_name, prefix):  # fmt: skip
+    obj = factory(slug="qa-live")
+    change_url = reverse(f"admin:{admin_name}_change", args=[obj.pk])
+    assert staff_client.post(change_url, admin_form_data(staff_client.get(change_url))).status_code == 302
+    rename(staff_client, obj, admin_name, "qa-live-3")
+    oldest = Version.objects.get_for_object(obj).order_by("pk").first()
+    assert oldest.field_dict["slug"] == "qa-live"
+    revision_url = reverse(f"admin:{admin_name}_revision", args=[obj.pk, oldest.pk])
+    response = staff_client.post(revision_url, admin_form_data(staff_client.get(revision_url)))
+    assert response.status_code == 302
+    obj.refresh_from_db()
+    assert obj.slug == "qa-live"
+    assert client.get(f"{prefix}qa-live/").status_code == 200
+    response = client.get(f"{prefix}qa-live-3/")
+    assert response.status_code == 301 and response["Location"] == f"{prefix}qa-live/"
+    assert list(Redirect.objects.values_list("old_path", "new_path")) == [
+        (f"{prefix}qa-live-3/", f"{prefix}qa-live/")
+    ]
+
+
+def test_reverting_a_version_in_code_keeps_the_renamed_address(client):
+    article = ArticleFactory(slug="first-slug")
+    with reversion.create_revision():
+        article.save()
+    article.slug = "second-slug"
+    article.save()
+    Version.objects.get_for_object(article).get().revision.revert()
+    response = client.get("/articles/second-slug/")
+    assert response.status_code == 301 and response["Location"] == "/articles/first-slug/"
+    assert client.get("/articles/first-slug/").status_code == 200
+
+
+def test_saving_other_fields_only_adds_no_redirect():
+    article = ArticleFactory(slug="saved-slug")
+    article.slug = "unsaved-slug"
+    article.title = "A new title"
+    article.save(update_fields=["title"])
+    assert not Redirect.objects.exists()
 
 
 def test_renaming_a_draft_adds_no_redirect(staff_client):
