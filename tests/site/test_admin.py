@@ -298,3 +298,45 @@ def test_site_settings_refuse_a_phone_number_that_cannot_be_dialled(staff_client
     assert response.status_code == 200
     assert "Use only digits" in response.content.decode()
     assert SiteSettings.objects.get().phone == "(470) 284-1834"
+
+
+def site_settings_data(**changes):
+    data = {
+        "organization_name": "The Carter Treatment Center",
+        "phone": "(470) 284-1834",
+        "phone_hours": "",
+        "crisis_line_text": "In a crisis, call or text 988 any time.",
+        "default_meta_description": "Help close to home.",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    "impossible", ["(000) 000-0000", "+0 000 0000", "++1 470 284 1834", "(470) 123-4567"]
+)
+def test_site_settings_refuse_a_number_no_phone_could_dial(staff_client, client, impossible):
+    SiteSettings.objects.create()
+    url = reverse("admin:carter_site_sitesettings_change", args=[1])
+    response = staff_client.post(url, site_settings_data(phone=impossible, phone_hours="Open late"))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["phone"]
+    assert "(470) 284-1834" in errors["phone"][0]  # says what a valid number looks like
+    assert errors["phone"][0] in response.content.decode().replace("&#x27;", "'")
+    saved = SiteSettings.objects.get()
+    assert (saved.phone, saved.phone_hours) == ("(470) 284-1834", SiteSettings().phone_hours)  # nothing saved
+    assert 'href="tel:+14702841834"' in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "dialled"), [("470-555-0123", "tel:+14705550123"), ("+44 20 7946 0958", "tel:+442079460958")]
+)
+def test_site_settings_keep_accepting_real_numbers(staff_client, client, typed, dialled):
+    SiteSettings.objects.create()
+    response = staff_client.post(
+        reverse("admin:carter_site_sitesettings_change", args=[1]), site_settings_data(phone=typed)
+    )
+    assert response.status_code == 302
+    assert SiteSettings.objects.get().phone == typed
+    assert f'href="{dialled}"' in client.get(reverse("home")).content.decode()

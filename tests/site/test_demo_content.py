@@ -5,8 +5,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Article
+from carter_site.models import SiteSettings
 from faqs.models import FAQ, ArticleFAQ
-from locations.models import Location
+from locations.models import Location, OpeningHours
 from testimonials.models import ArticleTestimonial, Testimonial
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +66,13 @@ def test_demo_testimonials_name_their_town_once(client):
     for testimonial in Testimonial.objects.published().exclude(location=None).select_related("location"):
         caption = next(c for c in captions if testimonial.attribution in c)
         assert caption.count(testimonial.location.name) == 1, caption
+
+
+def test_demo_content_and_the_default_settings_pass_the_admins_checks():
+    """What the demo loads (and a site that never saved its settings) could be saved in the admin as is."""
+    call_command("load_demo_content", verbosity=0)
+    SiteSettings().full_clean()
+    for model in (SiteSettings, Location, OpeningHours):
+        assert model.objects.exists(), model.__name__
+        for obj in model.objects.all():
+            obj.full_clean()
