@@ -1,6 +1,21 @@
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from .phone import tel_uri, validate_phone_number
+
+_NUMBER_988 = re.compile(r"(?<!\d)988(?!\d)")
+
+
+def validate_crisis_line(value):
+    """The crisis line must give 988 itself: the one number a visitor in crisis needs to see."""
+    if not _NUMBER_988.search(value or ""):
+        raise ValidationError(
+            "Keep the number 988 in this text: it is how a visitor in crisis reaches the Suicide & Crisis "
+            "Lifeline. For example: “In a crisis or thinking about suicide? Call or text 988, any time.”",
+            code="no_988",
+        )
 
 
 class SiteSettings(models.Model):
@@ -31,7 +46,9 @@ class SiteSettings(models.Model):
         max_length=400,
         default="In a crisis or thinking about suicide? Call or text 988, the Suicide & Crisis "
         "Lifeline, any time. In an emergency, call 911.",
-        help_text="Shown apart from admissions on every page. Keep 988 in it.",
+        validators=[validate_crisis_line],
+        help_text="Shown apart from admissions on every page. It must give the number 988, the "
+        "Suicide & Crisis Lifeline.",
     )
     default_meta_description = models.CharField(
         max_length=300,

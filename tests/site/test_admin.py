@@ -340,3 +340,34 @@ def test_site_settings_keep_accepting_real_numbers(staff_client, client, typed, 
     assert response.status_code == 302
     assert SiteSettings.objects.get().phone == typed
     assert f'href="{dialled}"' in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "without_988", ["Call us.", "In a crisis call 9880 or 1988.", "Call the Lifeline any time."]
+)
+def test_site_settings_refuse_a_crisis_line_without_988(staff_client, client, without_988):
+    SiteSettings.objects.create()
+    url = reverse("admin:carter_site_sitesettings_change", args=[1])
+    response = staff_client.post(
+        url, site_settings_data(crisis_line_text=without_988, organization_name="Carter Center")
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["crisis_line_text"]
+    assert "988" in errors["crisis_line_text"][0]
+    saved = SiteSettings.objects.get()
+    assert (saved.crisis_line_text, saved.organization_name) == (
+        SiteSettings().crisis_line_text,
+        SiteSettings().organization_name,
+    )
+    assert "Call or text 988" in client.get(reverse("home")).content.decode()
+
+
+def test_site_settings_accept_a_crisis_line_with_988_however_it_is_worded(staff_client):
+    SiteSettings.objects.create()
+    text = "Thinking about suicide? Dial 988 (the Lifeline) now, or 911 in an emergency."
+    response = staff_client.post(
+        reverse("admin:carter_site_sitesettings_change", args=[1]), site_settings_data(crisis_line_text=text)
+    )
+    assert response.status_code == 302
+    assert SiteSettings.objects.get().crisis_line_text == text
