@@ -3,11 +3,13 @@ from django.contrib import admin
 from carter_site.admin import PublishedFlagAdmin
 from faqs.admin import LocationFAQInline
 
+from .forms import OpeningHoursFormSet
 from .models import Location, OpeningHours
 
 
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
+    formset = OpeningHoursFormSet
     extra = 0
     fields = ["weekday", "opens", "closes", "label"]
 

@@ -1,10 +1,13 @@
 """Editing a location in the admin: its own phone number and its opening hours."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
+from locations.models import OpeningHours
 from tests.admin_forms import admin_form_data
-from tests.factories import LocationFactory
+from tests.factories import LocationFactory, OpeningHoursFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +30,134 @@ def test_a_location_phone_no_phone_could_dial_is_refused_and_nothing_is_saved(st
     assert "(470) 284-1834" in errors["phone"][0]
     location.refresh_from_db()
     assert (location.phone, location.summary) == ("(706) 555-0110", "Evening groups near the square.")
+
+
+# --- Opening hours --------------------------------------------------------------------------
+
+SATURDAY, SUNDAY = OpeningHours.Weekday.SATURDAY, OpeningHours.Weekday.SUNDAY
+HOURS = "opening_hours"
+
+
+def add_hours(data, weekday, opens, closes, label=""):
+    """Another row of the opening-hours inline, as 'Add another Opening hours' makes one."""
+    index = int(data[f"{HOURS}-TOTAL_FORMS"])
+    data[f"{HOURS}-TOTAL_FORMS"] = str(index + 1)
+    data.update(
+        {
+            f"{HOURS}-{index}-weekday": str(int(weekday)),
+            f"{HOURS}-{index}-opens": opens,
+            f"{HOURS}-{index}-closes": closes,
+            f"{HOURS}-{index}-label": label,
+            f"{HOURS}-{index}-id": "",
+        }
+    )
+    return index
+
+
+def hours_of(location):
+    return sorted(
+        (row.weekday, row.opens.strftime("%H:%M"), row.closes.strftime("%H:%M"))
+        for row in location.opening_hours.all()
+    )
+
+
+def post_hours(staff_client, location, change=None, **fields):
+    data = admin_form_data(staff_client.get(change_url(location)))
+    data.update(fields)
+    rows = change(data) if change else None
+    return staff_client.post(change_url(location), data), rows
+
+
+def hours_errors(response):
+    [formset] = [f.formset for f in response.context["inline_admin_formsets"] if f.formset.prefix == HOURS]
+    return formset, [form.non_field_errors() for form in formset.forms]
+
+
+def test_overlapping_new_hours_on_the_same_day_are_refused_on_both_rows(staff_client, client):
+    location = LocationFactory(name="Alpharetta")
+    response, rows = post_hours(
+        staff_client,
+        location,
+        lambda data: [
+            add_hours(data, SATURDAY, "09:00", "12:00"),
+            add_hours(data, SATURDAY, "10:00", "13:00"),
+        ],
+        name="Alpharetta North",
+    )
+    assert response.status_code == 200
+    formset, errors = hours_errors(response)
+    first, second = (" ".join(errors[index]) for index in rows)
+    assert "overlap Saturday 10:00 AM – 1:00 PM" in first
+    assert "overlap Saturday 9:00 AM – 12:00 PM" in second
+    assert "overlap" in " ".join(formset.non_form_errors())
+    assert "overlap Saturday 10:00 AM – 1:00 PM" in response.content.decode()
+    location.refresh_from_db()
+    assert (location.name, hours_of(location)) == ("Alpharetta", [])  # nothing saved, not even the name
+    assert "10:00 AM" not in client.get(location.get_absolute_url()).content.decode()
+
+
+def test_new_hours_overlapping_saved_hours_are_refused(staff_client):
+    location = LocationFactory()
+    OpeningHoursFactory(
+        location=location, weekday=SUNDAY, opens=dt.time(9), closes=dt.time(17), label="Office"
+    )
+    response, [new] = post_hours(
+        staff_client, location, lambda data: [add_hours(data, SUNDAY, "08:00", "18:00")]
+    )
+    assert response.status_code == 200
+    _, errors = hours_errors(response)
+    assert "overlap Sunday 9:00 AM – 5:00 PM (Office)" in " ".join(errors[new])
+    assert "overlap Sunday 8:00 AM – 6:00 PM" in " ".join(errors[0])
+    assert hours_of(location) == [(SUNDAY, "09:00", "17:00")]
+
+
+def test_two_rows_starting_at_the_same_time_get_the_friendly_message(staff_client):
+    location = LocationFactory()
+    response, rows = post_hours(
+        staff_client,
+        location,
+        lambda data: [
+            add_hours(data, SATURDAY, "09:00", "12:00"),
+            add_hours(data, SATURDAY, "09:00", "11:00"),
+        ],
+    )
+    assert response.status_code == 200
+    html = response.content.decode().replace("&#x27;", "'")
+    assert "This location already has hours starting then on that day." in html
+    assert "Please correct the duplicate" not in html
+    _, errors = hours_errors(response)
+    for index in rows:
+        assert list(errors[index]) == ["This location already has hours starting then on that day."]
+    assert hours_of(location) == []
+
+
+def test_hours_that_touch_or_fall_on_other_days_are_saved(staff_client):
+    location = LocationFactory()
+    response, _ = post_hours(
+        staff_client,
+        location,
+        lambda data: [
+            add_hours(data, SATURDAY, "09:00", "12:00"),
+            add_hours(data, SATURDAY, "12:00", "15:00"),
+            add_hours(data, SUNDAY, "10:00", "13:00"),
+        ],
+    )
+    assert response.status_code == 302
+    assert hours_of(location) == [
+        (SATURDAY, "09:00", "12:00"),
+        (SATURDAY, "12:00", "15:00"),
+        (SUNDAY, "10:00", "13:00"),
+    ]
+
+
+def test_deleting_the_old_row_in_the_same_save_makes_room_for_the_new_one(staff_client):
+    location = LocationFactory()
+    OpeningHoursFactory(location=location, weekday=SUNDAY, opens=dt.time(9), closes=dt.time(17))
+
+    def replace(data):
+        data[f"{HOURS}-0-DELETE"] = "on"
+        add_hours(data, SUNDAY, "08:00", "18:00")
+
+    response, _ = post_hours(staff_client, location, replace)
+    assert response.status_code == 302
+    assert hours_of(location) == [(SUNDAY, "08:00", "18:00")]

@@ -1,0 +1,76 @@
+"""The opening-hours rows of a location's admin page, checked together before any is saved."""
+
+from itertools import combinations
+
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.dateformat import time_format
+
+from .models import OpeningHours
+
+
+def describe(hours):
+    """`Saturday 9:00 AM – 12:00 PM (Morning track)`, as the location page shows the row."""
+    label = f" ({hours['label']})" if hours.get("label") else ""
+    day = OpeningHours.Weekday(hours["weekday"]).label
+    return f"{day} {time_format(hours['opens'], 'g:i A')} – {time_format(hours['closes'], 'g:i A')}{label}"
+
+
+def same_start_message():
+    """The model's own words for two rows starting at the same time on the same day."""
+    [constraint] = [c for c in OpeningHours._meta.constraints if c.name == "opening_hours_unique_start"]
+    return constraint.get_violation_error_message()
+
+
+class OpeningHoursFormSet(BaseInlineFormSet):
+    """Refuses hours that overlap on the same day, marking every row involved.
+
+    A visitor (and the structured data search engines read) would see the location open twice at
+    the same time. The rows are compared as sent, saved ones included, so moving one row out of
+    another's way in the same save is fine. Two rows starting at the same time get the model's own
+    message instead of Django's generic one about duplicate data.
+    """
+
+    def clean(self):
+        overlapping = self.mark_overlaps()
+        super().clean()  # Django's duplicate check: the rows marked above are no longer its concern
+        if overlapping:
+            raise ValidationError(
+                "Some of these hours overlap: on any one day, each period must end before the next "
+                "begins. Change the times of the rows marked below, or delete one of them.",
+                code="overlapping_hours",
+            )
+
+    def rows_to_compare(self):
+        rows = []
+        for form in self.forms:
+            if not form.is_valid() or self._should_delete_form(form):
+                continue
+            data = form.cleaned_data
+            if all(data.get(name) is not None for name in ("weekday", "opens", "closes")):
+                rows.append(form)
+        return rows
+
+    def mark_overlaps(self):
+        found = False
+        for one, other in combinations(self.rows_to_compare(), 2):
+            a, b = one.cleaned_data, other.cleaned_data
+            if a["weekday"] != b["weekday"] or not (a["opens"] < b["closes"] and b["opens"] < a["closes"]):
+                continue
+            found = True
+            if a["opens"] == b["opens"]:
+                for form in (one, other):
+                    if same_start_message() not in form.non_field_errors():
+                        form.add_error(None, ValidationError(same_start_message(), code="same_start"))
+            else:
+                one.add_error(None, self.overlap_error(b))
+                other.add_error(None, self.overlap_error(a))
+        return found
+
+    @staticmethod
+    def overlap_error(other):
+        return ValidationError(
+            "These hours overlap %(other)s. Change the times, or delete one of the two rows.",
+            code="overlapping_hours",
+            params={"other": describe(other)},
+        )
