@@ -3,6 +3,7 @@
 from itertools import combinations
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.forms.models import BaseInlineFormSet
 from django.utils.dateformat import time_format
 
@@ -66,6 +67,26 @@ class OpeningHoursFormSet(BaseInlineFormSet):
                 one.add_error(None, self.overlap_error(b))
                 other.add_error(None, self.overlap_error(a))
         return found
+
+    def save_existing_objects(self, commit=True):
+        """Saves the rows one by one, as Django does, with the rows that move or go parked first.
+
+        The database allows one row per location, day and start time at every moment, and Django
+        saves the rows in page order: two rows trading times, every track moved an hour later,
+        or a row taking the time of one deleted further down would each meet a row not yet saved
+        and fail. Moving those rows to days that do not exist (weekday + 7) in one update first
+        clears the way; each is then saved with its new values, or deleted, as usual, in the
+        admin's transaction, so the parked state is never seen outside it.
+        """
+        if commit:
+            moving = [
+                form.instance.pk
+                for form in self.initial_forms
+                if form in self.deleted_forms or {"weekday", "opens"} & set(form.changed_data)
+            ]
+            if moving:
+                OpeningHours.objects.filter(pk__in=moving).update(weekday=F("weekday") + 7)
+        return super().save_existing_objects(commit)
 
     @staticmethod
     def overlap_error(other):

@@ -161,3 +161,45 @@ def test_deleting_the_old_row_in_the_same_save_makes_room_for_the_new_one(staff_
     response, _ = post_hours(staff_client, location, replace)
     assert response.status_code == 302
     assert hours_of(location) == [(SUNDAY, "08:00", "18:00")]
+
+
+def test_swapping_two_rows_times_is_judged_on_what_is_sent_not_what_was_saved(staff_client):
+    location = LocationFactory()
+    OpeningHoursFactory(location=location, weekday=SATURDAY, opens=dt.time(9), closes=dt.time(12))
+    OpeningHoursFactory(location=location, weekday=SATURDAY, opens=dt.time(13), closes=dt.time(16))
+
+    def swap(data):
+        data[f"{HOURS}-0-opens"], data[f"{HOURS}-0-closes"] = "13:00", "16:00"
+        data[f"{HOURS}-1-opens"], data[f"{HOURS}-1-closes"] = "09:00", "12:00"
+
+    response, _ = post_hours(staff_client, location, swap)
+    assert response.status_code == 302
+    assert hours_of(location) == [(SATURDAY, "09:00", "12:00"), (SATURDAY, "13:00", "16:00")]
+
+
+def test_moving_every_track_an_hour_later_saves(staff_client):
+    location = LocationFactory()
+    OpeningHoursFactory(location=location, weekday=SATURDAY, opens=dt.time(9), closes=dt.time(10))
+    OpeningHoursFactory(location=location, weekday=SATURDAY, opens=dt.time(10), closes=dt.time(11))
+
+    def later(data):
+        data[f"{HOURS}-0-opens"], data[f"{HOURS}-0-closes"] = "10:00", "11:00"
+        data[f"{HOURS}-1-opens"], data[f"{HOURS}-1-closes"] = "11:00", "12:00"
+
+    response, _ = post_hours(staff_client, location, later)
+    assert response.status_code == 302
+    assert hours_of(location) == [(SATURDAY, "10:00", "11:00"), (SATURDAY, "11:00", "12:00")]
+
+
+def test_a_row_may_take_the_time_of_a_row_deleted_further_down(staff_client):
+    location = LocationFactory()
+    OpeningHoursFactory(location=location, weekday=SATURDAY, opens=dt.time(8), closes=dt.time(9))
+    OpeningHoursFactory(location=location, weekday=SATURDAY, opens=dt.time(10), closes=dt.time(12))
+
+    def take_its_place(data):
+        data[f"{HOURS}-0-opens"], data[f"{HOURS}-0-closes"] = "10:00", "13:00"
+        data[f"{HOURS}-1-DELETE"] = "on"
+
+    response, _ = post_hours(staff_client, location, take_its_place)
+    assert response.status_code == 302
+    assert hours_of(location) == [(SATURDAY, "10:00", "13:00")]
