@@ -143,8 +143,8 @@ class Article(KeepsOldAddresses, SeoFields):
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="The end of the page's address: /articles/<slug>/. Filled in from the title; "
-        "avoid changing it once the article is public.",
+        help_text="The end of the page's address, for example /articles/your-article-name/. Filled in "
+        "from the title; avoid changing it once the article is public.",
     )
     summary = models.CharField(
         max_length=300,

@@ -17,7 +17,9 @@ class LocationQuerySet(PublishedFlagQuerySet):
 class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
     name = models.CharField(max_length=100, help_text="The town or neighbourhood, for example Alpharetta.")
     slug = models.SlugField(
-        unique=True, help_text="The end of the page's address: /locations/<slug>/. Filled in from the name."
+        unique=True,
+        help_text="The end of the page's address, for example /locations/your-location-name/. "
+        "Filled in from the name.",
     )
     summary = models.CharField(
         max_length=300,

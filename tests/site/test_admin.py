@@ -1,6 +1,7 @@
 """The admin, as marketing staff use it."""
 
 import datetime as dt
+import re
 import zoneinfo
 
 import pytest
@@ -8,6 +9,7 @@ import time_machine
 from django.contrib import admin
 from django.contrib.redirects.models import Redirect
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from articles.models import Article, Clinician
 from carter_site.models import SiteSettings
@@ -371,3 +373,23 @@ def test_site_settings_accept_a_crisis_line_with_988_however_it_is_worded(staff_
     )
     assert response.status_code == 302
     assert SiteSettings.objects.get().crisis_line_text == text
+
+
+@pytest.mark.parametrize(
+    ("model", "example"),
+    [(Article, "/articles/your-article-name/"), (Location, "/locations/your-location-name/")],
+)
+def test_the_slug_help_text_shows_an_example_address(staff_client, model, example):
+    opts = model._meta
+    html = staff_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).content.decode()
+    [help_text] = re.findall(r'<div class="help"[^>]*>\s*<div>(.*?)</div>', html.split('id="id_slug"')[1])[:1]
+    assert example in help_text
+    assert "//" not in help_text
+
+
+def test_no_help_text_holds_markup_that_the_admin_would_swallow():
+    # The admin outputs help texts as HTML: a literal <slug> is an unknown tag and disappears.
+    for model in registered_models():
+        for field in model._meta.get_fields():
+            help_text = str(getattr(field, "help_text", ""))
+            assert strip_tags(help_text) == help_text, f"{model._meta.label}.{field.name}: {help_text}"
