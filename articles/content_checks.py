@@ -7,6 +7,7 @@ ease of the article's text (higher is easier; 60–70 is plain English).
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
 
 from carter_site.publishing import SeoFields
 
@@ -92,6 +93,12 @@ def scan(html):
     return scanner
 
 
+def image_file_name(src):
+    """`/media/editor/group%20room.jpg?v=2` -> `group room.jpg`; "" when the address names no file."""
+    path = urlsplit(src or "").path
+    return unquote(path.rsplit("/", 1)[-1]).strip()
+
+
 def readability(article):
     text = "".join(scan(article.body).text_parts)
     score = flesch_reading_ease(text)
@@ -103,8 +110,9 @@ def check_article(article):
     body = scan(article.body)
     warnings = []
     for src in body.images_without_alt:
-        name = src.rsplit("/", 1)[-1] or "an image"
-        warnings.append(f"The image {name} has no description (alt text) for people who cannot see it.")
+        name = image_file_name(src)
+        image = f"The image {name}" if name else "An image"
+        warnings.append(f"{image} has no description (alt text) for people who cannot see it.")
     previous = 1  # the page title is the h1
     for level in body.headings:
         if level == 1:
