@@ -9,11 +9,21 @@ The allow-list matches the editor's toolbar (settings.CKEDITOR_CONFIGS): heading
 paragraphs, emphasis, lists, quotes, links, images and tables. No styles, no event
 handlers, and links only to http(s), mailto and tel. Images only from this site's own uploads:
 a picture from another server would tell that server about every visitor (docs/security.md).
+
+The admin's forms also refuse, on the field and with the rest of the form kept, what the
+sanitiser would otherwise drop without a word or what is too large to keep: pictures pasted
+into the text (CKEditor keeps them inside the HTML as `data:` addresses, megabytes each), and
+a text larger than MAX_RICH_TEXT_BYTES.
 """
 
+import re
+from html.parser import HTMLParser
+
 import nh3
-from ckeditor_uploader.fields import RichTextUploadingField
+from ckeditor_uploader.fields import RichTextUploadingField, RichTextUploadingFormField
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import ngettext
 
 ALLOWED_TAGS = frozenset(
     {
@@ -67,8 +77,87 @@ def sanitise_html(html):
     ).strip()
 
 
+# The most HTML one rich-text field keeps, once sanitised. A long article is 20-60 kB; the
+# importer takes files of up to 2 MB (articles/importing). settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+# leaves room above it, so that a larger text reaches the form and gets a message, not a 400 page.
+MAX_RICH_TEXT_BYTES = 2 * 1024 * 1024
+_PASTED = re.compile(r"^\s*(data|blob):", re.IGNORECASE)
+
+
+def human_size(size):
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+    if size >= 1024:
+        return f"{size / 1024:.0f} kB"
+    return f"{size} bytes"
+
+
+class _PastedPictures(HTMLParser):
+    """The `src` of every <img> whose picture travels inside the text rather than as an upload."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.sources = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.sources += [
+                value for name, value in attrs if name == "src" and value and _PASTED.match(value)
+            ]
+
+    handle_startendtag = handle_starttag
+
+
+def pasted_pictures(html):
+    parser = _PastedPictures()
+    parser.feed(html or "")
+    parser.close()
+    return parser.sources
+
+
+def validate_rich_text_input(html):
+    """What an editor sent, before sanitising: refuse what would be lost or is too large to keep."""
+    errors = []
+    pasted = pasted_pictures(html)
+    if pasted:
+        errors.append(
+            ValidationError(
+                ngettext(
+                    "The text has a picture pasted into it (%(size)s). Pasted pictures cannot be saved: "
+                    "delete it from the text, then add it with the Image button’s Upload tab (and give "
+                    "it a description).",
+                    "The text has %(count)d pictures pasted into it (%(size)s in all). Pasted pictures "
+                    "cannot be saved: delete them from the text, then add each with the Image button’s "
+                    "Upload tab (and give it a description).",
+                    len(pasted),
+                ),
+                code="pasted_picture",
+                params={"count": len(pasted), "size": human_size(sum(len(src.encode()) for src in pasted))},
+            )
+        )
+    size = len(sanitise_html(html).encode())
+    if size > MAX_RICH_TEXT_BYTES:
+        errors.append(
+            ValidationError(
+                "The text is %(size)s; it may be at most %(limit)s (a long article is 20–60 kB). "
+                "Shorten it or split it in two.",
+                code="too_large",
+                params={"size": human_size(size), "limit": human_size(MAX_RICH_TEXT_BYTES)},
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+class RichTextFormField(RichTextUploadingFormField):
+    default_validators = [validate_rich_text_input]
+
+
 class RichTextField(RichTextUploadingField):
     """A CKEditor field (with staff-only image upload) whose HTML is always sanitised."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": RichTextFormField, **kwargs})
 
     def to_python(self, value):
         value = super().to_python(value)

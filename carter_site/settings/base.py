@@ -171,7 +171,11 @@ STORAGES = {
 # Uploads: images only, checked by content, and never larger than this.
 MAX_IMAGE_UPLOAD_BYTES = env_int("MAX_IMAGE_UPLOAD_BYTES", 5 * 1024 * 1024)
 MAX_IMAGE_PIXELS = 40_000_000
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The most form data (files apart) Django reads from one request; above it, the answer is a bare
+# 400 page and an editor loses what they typed. It is the largest rich text (2 MB,
+# carter_site.richtext.MAX_RICH_TEXT_BYTES) with room for a picture or two pasted into the editor
+# by mistake (a 3 MB photo is about 4 MB once pasted), so those reach the form and get a message.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 import zoneinfo
+from html import unescape
 
 import pytest
 import time_machine
@@ -393,3 +394,38 @@ def test_no_help_text_holds_markup_that_the_admin_would_swallow():
         for field in model._meta.get_fields():
             help_text = str(getattr(field, "help_text", ""))
             assert strip_tags(help_text) == help_text, f"{model._meta.label}.{field.name}: {help_text}"
+
+
+# A picture pasted into the editor arrives inside the text, as a data: address of about 2.2 MB.
+PASTED_PICTURE = '<img alt="The garden" src="data:image/png;base64,' + "iVBORw0KGgo" * 200_000 + '">'
+
+
+def test_a_pasted_picture_of_two_megabytes_gets_a_form_error_and_the_editor_keeps_the_article(staff_client):
+    body = f"<h2>A week in the garden group</h2><p>Words the editor wrote for an hour.</p><p>{PASTED_PICTURE}</p>"
+    assert len(body) > 2_200_000
+    data = article_form_data(
+        title="The garden group", slug="the-garden-group", summary="Outside, together.", body=body
+    )
+    response = staff_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert list(form.errors) == ["body"]
+    [message] = form.errors["body"]
+    assert "a picture pasted into it (2.1 MB)" in message
+    assert "Upload" in message
+    html = response.content.decode()
+    assert message in unescape(html)
+    # What the editor typed is all still in the form, the picture too, ready to fix and save.
+    assert form["title"].value() == "The garden group" and 'value="The garden group"' in html
+    assert form["body"].value() == body
+    assert "Words the editor wrote for an hour." in html and "iVBORw0KGgo" * 1000 in html
+    assert not Article.objects.exists()
+
+
+def test_a_text_too_large_to_keep_is_refused_with_its_size(staff_client):
+    body = "<p>" + "Plain words, far too many of them. " * 64_000 + "</p>"
+    response = staff_client.post(reverse("admin:articles_article_add"), article_form_data(body=body))
+    assert response.status_code == 200
+    [message] = response.context["adminform"].form.errors["body"]
+    assert "The text is 2.1 MB" in message and "at most 2 MB" in message
+    assert not Article.objects.exists()

@@ -2,8 +2,11 @@
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 
-from carter_site.richtext import ALLOWED_TAGS, sanitise_html
+from carter_site.richtext import ALLOWED_TAGS, MAX_RICH_TEXT_BYTES, RichTextField, sanitise_html
+from tests.admin_forms import admin_form_data
 from tests.factories import FAQFactory, LocationFactory
 
 # Buttons a marketer needs, and no way to write raw HTML or embed other sites.
@@ -114,3 +117,48 @@ def test_every_rich_text_field_is_sanitised_on_save_whatever_saves_it():
     faq.refresh_from_db()
     assert "script" not in location.body
     assert faq.answer == "<p>Yes</p>"
+
+
+# --- Pictures pasted into the text, and texts too large to keep -------------------------------
+
+SMALL_PASTED_PICTURE = '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="A dot">'
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model", "field", "factory"),
+    [("locations_location", "body", LocationFactory), ("faqs_faq", "answer", FAQFactory)],
+)
+def test_a_pasted_picture_is_refused_on_the_field_not_silently_dropped(staff_client, model, field, factory):
+    obj = factory()
+    before = getattr(obj, field)
+    url = reverse(f"admin:{model}_change", args=[obj.pk])
+    data = admin_form_data(staff_client.get(url))
+    data[field] = f"<p>New words.</p><p>{SMALL_PASTED_PICTURE}</p>"
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field]
+    assert "a picture pasted into it" in errors[field][0]
+    obj.refresh_from_db()
+    assert getattr(obj, field) == before
+
+
+def test_pasted_pictures_are_counted_and_the_size_named():
+    field = RichTextField().formfield()
+    with pytest.raises(ValidationError) as caught:
+        field.clean(f"<p>One {SMALL_PASTED_PICTURE} two <img src='  DATA:image/png;base64,AAAA'></p>")
+    [message] = caught.value.messages
+    assert message.startswith("The text has 2 pictures pasted into it (")
+    assert "Image button" in message
+
+
+def test_pictures_from_this_site_and_ordinary_text_pass():
+    field = RichTextField().formfield()
+    html = '<p>Data: the numbers.</p><img src="/media/editor/room.png" alt="data:image/png">'
+    assert field.clean(html) == html
+
+
+def test_the_largest_text_allowed_fits_in_what_django_accepts_in_one_post():
+    # Otherwise a long text, or one with a pasted picture, would get Django's bare 400 page.
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE >= MAX_RICH_TEXT_BYTES + 4 * 1024 * 1024
