@@ -253,7 +253,7 @@ def test_bulk_publish_testimonials_skips_those_without_consent(staff_client):
     consented.refresh_from_db()
     unconsented.refresh_from_db()
     assert consented.is_published and not unconsented.is_published
-    assert "no written consent is on file" in response.content.decode()
+    assert "their written consent is missing, withdrawn or expired" in response.content.decode()
 
 
 def test_bulk_unpublish_faqs(staff_client):
