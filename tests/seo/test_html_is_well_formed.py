@@ -67,3 +67,9 @@ def test_refusal_pages_are_well_formed(rf, db):
     refused = Client(enforce_csrf_checks=True).post("/", {})
     assert refused.status_code == 403
     parse(refused.content.decode())
+
+
+def test_the_bad_request_page_is_well_formed(client):
+    response = client.get("/", HTTP_HOST="not-ours.example")
+    assert response.status_code == 400
+    parse(response.content.decode())

@@ -12,7 +12,10 @@ pytestmark = pytest.mark.django_db
 
 
 def assert_in_site_design(html):
-    assert 'href="tel:' in html and 'href="tel:988"' in html
+    from carter_site.models import SiteSettings
+
+    assert f'href="{SiteSettings.load().tel_uri}"' in html, "no admissions call button"
+    assert 'href="tel:988"' in html
     assert 'class="site-header"' in html and 'class="site-footer"' in html
 
 
@@ -74,3 +77,28 @@ def test_feeds_and_sitemap_answer_only_get_and_head(client, name, method):
     response = client.generic(method.upper(), reverse(name))
     assert response.status_code == 405
     assert sorted(response["Allow"].split(", ")) == ["GET", "HEAD"]
+
+
+def test_a_form_too_large_to_read_gets_a_page_that_says_what_to_do(staff_client, settings):
+    """Over DATA_UPLOAD_MAX_MEMORY_SIZE Django cannot read the form at all: the editor gets the
+    site's 400 page, which says why (pictures pasted into the text) and how to avoid it."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = staff_client.post(
+        reverse("admin:articles_article_add"), {"title": "Too big", "body": "<p>" + "x" * 20_000 + "</p>"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "This request could not be read" in html and "Image button" in html
+    assert_in_site_design(html)
+    from articles.models import Article
+
+    assert not Article.objects.filter(title="Too big").exists()
+
+
+def test_a_host_the_site_does_not_serve_gets_the_400_page_not_an_error(client):
+    response = client.get("/", HTTP_HOST="not-ours.example")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This request could not be read" in html
+    assert "not-ours.example" not in html  # nothing of the bad host is echoed back
+    assert_in_site_design(html)
