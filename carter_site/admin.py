@@ -1,9 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.redirects.models import Redirect
-from django.db import transaction
+from django.db import router, transaction
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
 from .audit import log_bulk_change
@@ -13,10 +16,34 @@ from .models import SiteSettings
 from .redirects import find_loop
 
 
+def where_used(obj):
+    """What keeps an object from being deleted, as an editor can act on it: the article a
+    placement belongs to (not the placement row), or the object itself, linked to its page
+    in the admin when it has one."""
+    owner = obj.article if hasattr(obj, "article_id") and not hasattr(obj, "slug") else obj
+    label = f"{capfirst(owner._meta.verbose_name)}: {owner}"
+    try:
+        url = reverse(f"admin:{owner._meta.app_label}_{owner._meta.model_name}_change", args=[owner.pk])
+    except NoReverseMatch:
+        return label
+    return format_html('<a href="{}">{}</a>', url, label)
+
+
 class PublishedFlagAdmin(HistoryAdmin):
     """Shared by the admins of content with a 'published' tick: bulk publish and unpublish."""
 
     actions = ["publish_selected", "unpublish_selected"]
+    # When other content still uses it: what to do, instead of Django's bare list.
+    delete_confirmation_template = "admin/carter_site/delete_confirmation.html"
+
+    def get_deleted_objects(self, objs, request):
+        """As Django's, but what blocks a delete is listed as the pages that use it, linked."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            collector = NestedObjects(using=router.db_for_write(self.model))
+            collector.collect(objs)
+            protected = list(dict.fromkeys(where_used(obj) for obj in collector.protected))
+        return deleted, counts, perms_needed, protected
 
     def publishable(self, queryset):
         """The part of `queryset` that may be published; subclasses narrow it."""

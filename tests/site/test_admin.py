@@ -211,19 +211,6 @@ def test_admin_refuses_a_hero_image_that_is_not_an_image(staff_client):
     assert not Article.objects.exists()
 
 
-def test_deleting_a_location_still_in_use_is_refused_with_the_list_of_what_uses_it(staff_client):
-    location = LocationFactory(name="Jefferson")
-    article = ArticleFactory(title="Evening groups in Jefferson")
-    ArticleLocationFactory(article=article, location=location)
-    TestimonialFactory(location=location)
-    url = reverse("admin:locations_location_delete", args=[location.pk])
-    html = staff_client.get(url).content.decode()
-    assert "would require deleting the following protected related objects" in html
-    assert "Evening groups in Jefferson" in html
-    staff_client.post(url, {"post": "yes"})
-    assert Location.objects.filter(pk=location.pk).exists()
-
-
 def test_deleting_an_faq_shows_every_page_it_will_leave_before_anything_changes(staff_client):
     placement = ArticleFAQFactory(faq__question="Will my employer know?", article__title="Starting quietly")
     url = reverse("admin:faqs_faq_delete", args=[placement.faq.pk])
