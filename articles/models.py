@@ -258,8 +258,19 @@ class Article(KeepsOldAddresses, SeoFields):
                     "hero_image_alt": "Describe the picture for people who cannot see it (required with an image)."
                 }
             )
-        if self.status == self.Status.PUBLISHED and not self.published_at:
+        publishing_now = self.status == self.Status.PUBLISHED and not self.published_at
+        if publishing_now:
             self.published_at = timezone.now()
+        if self.expires_at and self.published_at and self.expires_at <= self.published_at:
+            # The database refuses it too (article_expires_after_publish), but its message shows
+            # only at the top of the form; this one sits beside the field to change.
+            raise ValidationError(
+                {
+                    "expires_at": "The take-down time must be after the publish time"
+                    + (", which is now when you publish without one" if publishing_now else "")
+                    + ". Change it, or clear it to keep the article up."
+                }
+            )
 
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and not self.published_at:

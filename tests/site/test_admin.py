@@ -416,3 +416,32 @@ def test_a_text_too_large_to_keep_is_refused_with_its_size(staff_client):
     [message] = response.context["adminform"].form.errors["body"]
     assert "The text is 2.1 MB" in message and "at most 2 MB" in message
     assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "dates, says",
+    [
+        (
+            {"expires_at_0": "2020-01-01", "expires_at_1": "09:00"},
+            "which is now when you publish without one",
+        ),
+        (
+            {
+                "published_at_0": "2030-05-01",
+                "published_at_1": "09:00",
+                "expires_at_0": "2030-04-01",
+                "expires_at_1": "09:00",
+            },
+            "The take-down time must be after the publish time.",
+        ),
+    ],
+)
+def test_a_take_down_time_before_publishing_is_an_error_beside_that_field(staff_client, dates, says):
+    response = staff_client.post(
+        reverse("admin:articles_article_add"), article_form_data(status="published", **dates)
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["expires_at"], errors
+    assert says in errors["expires_at"][0]
+    assert not Article.objects.filter(slug="saved-through-the-admin").exists()
