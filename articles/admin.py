@@ -456,17 +456,34 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
         publishable = queryset.exclude(expires_at__lte=now)
         with transaction.atomic():  # the change and its record in the admin's history, together
             changed = list(publishable.exclude(status=Article.Status.PUBLISHED, published_at__isnull=False))
-            updated = publishable.update(
+            publishable.update(
                 status=Article.Status.PUBLISHED, published_at=Coalesce(F("published_at"), Now())
             )
             log_bulk_change(request, changed, "Published with the bulk action.")
         content_changed()  # update() sends no signal: invalidate the cached pages here
-        self.message_user(
-            request,
-            ngettext("Published %(count)d article.", "Published %(count)d articles.", updated)
-            % {"count": updated},
-            messages.SUCCESS,
-        )
+        # Say what visitors will see: public now, public later, or no change at all.
+        scheduled = sum(1 for article in changed if article.published_at and article.published_at > now)
+        live_now = len(changed) - scheduled
+        parts = [
+            ngettext("%(count)d article is public now.", "%(count)d articles are public now.", live_now)
+            % {"count": live_now}
+        ]
+        if scheduled:
+            parts.append(
+                ngettext(
+                    "%(count)d will go live at its scheduled time.",
+                    "%(count)d will go live at their scheduled times.",
+                    scheduled,
+                )
+                % {"count": scheduled}
+            )
+        unchanged = len(queryset) - expired - len(changed)
+        if unchanged:
+            parts.append(
+                ngettext("%(count)d was published already.", "%(count)d were published already.", unchanged)
+                % {"count": unchanged}
+            )
+        self.message_user(request, " ".join(parts), messages.SUCCESS)
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["edit_content"])
     def unpublish_selected(self, request, queryset):

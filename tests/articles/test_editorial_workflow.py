@@ -361,6 +361,24 @@ def test_a_marketing_editor_publishes_and_unpublishes_with_the_bulk_actions(clie
     assert draft.status == Article.Status.DRAFT
 
 
+def test_bulk_publish_says_what_is_public_now_what_later_and_what_was_already(staff_client):
+    """'Published 3 articles' hid that one stays scheduled and one was public already."""
+    draft = ArticleFactory(draft=True)
+    scheduled = ArticleFactory(draft=True, published_at=timezone.now() + dt.timedelta(days=2))
+    live = ArticleFactory()
+    response = staff_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [draft.pk, scheduled.pk, live.pk], "index": "0"},
+        follow=True,
+    )
+    said = [str(m) for m in response.context["messages"]]
+    assert said == [
+        "1 article is public now. 1 will go live at its scheduled time. 1 was published already."
+    ], said
+    scheduled.refresh_from_db()
+    assert scheduled.status == Article.Status.PUBLISHED and not scheduled.is_public
+
+
 def test_editing_the_text_after_review_flags_the_review_out_of_date(staff_client, client):
     clinician = Clinician.objects.create(name="Dana Reyes", credentials="LCSW")
     article = ArticleFactory(title="Reviewed article")
