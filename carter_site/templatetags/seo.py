@@ -36,6 +36,24 @@ class CaptureNode(template.Node):
         return ""
 
 
+# Search results show about this many characters of a title; longer ones are cut off.
+TITLE_LIMIT = 65
+
+
+@register.filter
+def with_site_name(title, site_name):
+    """The <title>: the page's own title, then " · " and the site's name when the whole fits
+    in TITLE_LIMIT characters and the title does not name the site already. A long article
+    title (or an editor's SEO title) stays whole rather than being cut off in search results."""
+    title, site_name = str(title).strip(), str(site_name or "").strip()
+    if not title or not site_name:
+        return title or site_name
+    if site_name in title:
+        return title
+    combined = f"{title} · {site_name}"
+    return combined if len(combined) <= TITLE_LIMIT else title
+
+
 @register.tag
 def capture(parser, token):
     """`{% capture as name %}…{% endcapture %}`: render the contents once, keep them as `name`."""

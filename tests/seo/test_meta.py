@@ -100,7 +100,9 @@ def test_open_graph_and_twitter_card_use_the_hero_image_when_there_is_one(client
     assert (metas["og:image:width"], metas["og:image:height"]) == ("1200", "630")
     assert metas["og:image:alt"] == metas["twitter:image:alt"] == "A quiet group room with chairs in a circle"
     assert metas["twitter:card"] == "summary_large_image"
-    assert metas["og:title"] == metas["twitter:title"] == title_of(client.get(article.get_absolute_url()))
+    # The page's own title: og:site_name carries the site's name, which <title> adds when it fits.
+    assert metas["og:title"] == metas["twitter:title"] == article.get_page_title()
+    assert metas["og:site_name"] == "The Carter Treatment Center"
     assert metas["article:published_time"].startswith(str(article.published_at.astimezone().year))
 
 
@@ -148,3 +150,23 @@ def test_feeds_are_advertised_in_the_head_of_every_page(client, site):
             "application/rss+xml": reverse("articles-feed"),
             "application/atom+xml": reverse("articles-atom-feed"),
         }
+
+
+def test_titles_name_the_site_when_it_fits_and_never_run_past_65_characters(client, site, db):
+    from tests.factories import ArticleFactory
+
+    short = ArticleFactory(title="What a week of IOP looks like")
+    long = ArticleFactory(title="Anxiety, burnout and drinking: when the ways you cope stop working")
+    seo = ArticleFactory(
+        title="Whatever", seo_title="Coming back to treatment after you stepped away, without shame"
+    )
+    assert (
+        title_of(client.get(short.get_absolute_url()))
+        == "What a week of IOP looks like · The Carter Treatment Center"
+    )
+    assert title_of(client.get(long.get_absolute_url())) == long.title
+    assert title_of(client.get(seo.get_absolute_url())) == seo.seo_title
+    assert title_of(client.get("/")).startswith("The Carter Treatment Center")
+    for name, url in public_pages(site).items():
+        title = title_of(client.get(url))
+        assert len(title) <= 65 or "·" not in title, (name, title)
