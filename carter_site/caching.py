@@ -551,6 +551,21 @@ def _conditional(request, response, etag, last_modified):
     return response
 
 
+def seconds_until_next_change_for(request):
+    """Seconds until the next scheduled change, for a response's own Cache-Control (the
+    sitemap's): remembered per content version like the pages' own, 0 while the cache is broken."""
+    version = _version_for(request)
+    if version is None:
+        return 0
+    try:
+        return seconds_until_next_change(version)
+    except DatabaseError:  # the next scheduled change is unknown: keep nothing
+        return 0
+    except Exception:
+        _cache_broke()
+        return 0
+
+
 def _version_for(request):
     """The content version for this request, read once (None while the cache is broken)."""
     if not hasattr(request, "_carter_content_version"):

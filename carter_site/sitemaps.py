@@ -5,12 +5,14 @@ articles and unpublished locations never appear. URLs start with `seo.site_origi
 like every other absolute URL on the site (https in production).
 """
 
+import math
+
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap
 from django.db.models import Max
 from django.db.models.functions import Greatest
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
@@ -18,6 +20,7 @@ from faqs.models import FAQ
 from locations.models import Location
 from testimonials.models import Testimonial
 
+from .caching import seconds_until_next_change_for
 from .seo import site_origin
 from .structured_data import article_dates
 
@@ -87,8 +90,16 @@ class LocationSitemap(_SiteSitemap):
 SECTIONS = {"pages": PagesSitemap, "articles": ArticleSitemap, "locations": LocationSitemap}
 
 
+# Search engines and CDNs may keep the sitemap this long, never past the next scheduled change.
+SITEMAP_MAX_AGE = 60 * 60
+
+
 @require_safe
-@cache_control(max_age=60 * 60, public=True)
 def sitemap_xml(request):
+    """The sitemap, which a shared cache may keep an hour, but never past the moment an article
+    goes live or comes down (or midnight): the one a CDN serves then must already show it."""
     origin = site_origin(request)
-    return sitemap(request, sitemaps={name: section(origin) for name, section in SECTIONS.items()})
+    response = sitemap(request, sitemaps={name: section(origin) for name, section in SECTIONS.items()})
+    until_change = seconds_until_next_change_for(request)
+    patch_cache_control(response, public=True, max_age=max(0, min(SITEMAP_MAX_AGE, math.floor(until_change))))
+    return response

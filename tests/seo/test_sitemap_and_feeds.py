@@ -148,3 +148,26 @@ def test_sitemap_and_feeds_cost_a_fixed_number_of_queries(client, site, django_a
         client.get(reverse("sitemap"))
     with django_assert_max_num_queries(4):
         client.get(reverse("articles-feed"))
+
+
+def cache_seconds(response):
+    directives = dict(
+        part.strip().partition("=")[::2] for part in response["Cache-Control"].split(",") if part.strip()
+    )
+    return int(directives["max-age"])
+
+
+def test_the_sitemap_may_be_kept_an_hour_but_never_past_the_next_scheduled_change(client):
+    ArticleFactory()
+    assert 0 < cache_seconds(client.get(reverse("sitemap"))) <= 3600
+    content_changed()
+    going = ArticleFactory(title="Taken down soon", expires_at=timezone.now() + dt.timedelta(seconds=90))
+    response = client.get(reverse("sitemap"))
+    assert "public" in response["Cache-Control"]
+    assert cache_seconds(response) <= 90
+    assert ORIGIN + going.get_absolute_url() in sitemap_entries(client)
+    content_changed()
+    ArticleFactory(
+        title="Coming soon", published_at=timezone.now() + dt.timedelta(seconds=40), status="published"
+    )
+    assert cache_seconds(client.get(reverse("sitemap"))) <= 40
