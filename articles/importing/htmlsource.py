@@ -187,6 +187,7 @@ class Reader:
         self.tables = 0
         self.nested_lists = 0
         self.dropped_links = []
+        self.refused_links = []
 
     # Blocks
 
@@ -359,7 +360,9 @@ class Reader:
         scheme = urlsplit(href).scheme.lower() if href else ""
         if scheme not in LINK_SCHEMES:
             if href and not href.startswith("#"):
-                self.dropped_links.append(href)
+                # No scheme: an address on the old site. Any other (javascript:, data:, ftp:, ...)
+                # is one the site never links to.
+                (self.refused_links if scheme else self.dropped_links).append(href)
             self.inline_children(node, flow)
             return
         if scheme == "tel":
@@ -403,10 +406,15 @@ def parse_html(source, known_numbers=None):
     if reader.nested_lists:
         warnings.append("Lists inside lists were flattened into one list. Check their order in the editor.")
     if reader.dropped_links:
-        shown = ", ".join(reader.dropped_links[:5]) + (" …" if len(reader.dropped_links) > 5 else "")
         warnings.append(
-            f"{len(reader.dropped_links)} link(s) pointed to pages of the old site ({shown}). Their text "
-            "was kept without the link; add links to the new pages in the editor."
+            f"{len(reader.dropped_links)} link(s) pointed to pages of the old site ({_some(reader.dropped_links)}). "
+            "Their text was kept without the link; add links to the new pages in the editor."
+        )
+    if reader.refused_links:
+        warnings.append(
+            f"{len(reader.refused_links)} link(s) used a kind of address the site does not link to "
+            f"({_some(reader.refused_links)}): only web, email and phone links are kept. Their text was "
+            "kept without the link."
         )
     return assemble(
         name=source.name,
@@ -486,3 +494,9 @@ def take_title(document, blocks, warnings):
         "Confirm or change it (and the address) before publishing."
     )
     return title, True, rest
+
+
+def _some(links, count=5, width=60):
+    """A few of `links` for a message, each cut to `width` characters."""
+    shown = [link if len(link) <= width else link[: width - 1] + "…" for link in links[:count]]
+    return ", ".join(shown) + (" …" if len(links) > count else "")

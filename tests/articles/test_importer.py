@@ -905,3 +905,19 @@ def test_the_example_in_the_documentation_does_what_the_documentation_says():
     assert report.locations == ["Alpharetta (named only in the call-to-action)"]
     assert len(report.calls_to_action) == 1
     assert "284-1834" not in Article.objects.get().body
+
+
+def test_unsafe_links_are_named_as_such_not_as_pages_of_the_old_site():
+    parsed = parse_text(
+        "<h1>Links of every kind</h1><p>Read <a href='javascript:alert(3)'>this</a>, "
+        "<a href='data:text/html,hi'>that</a> and <a href='/old-page'>our old page</a>.</p>",
+        name="scripts.html",
+    )
+    assert "javascript:" not in parsed.body_html and "data:" not in parsed.body_html
+    old_site = [w for w in parsed.warnings if "pages of the old site" in w]
+    refused = [w for w in parsed.warnings if "kind of address the site does not link to" in w]
+    assert old_site == [
+        "1 link(s) pointed to pages of the old site (/old-page). Their text was kept without the link; "
+        "add links to the new pages in the editor."
+    ]
+    assert len(refused) == 1 and "2 link(s)" in refused[0] and "javascript:alert(3)" in refused[0]
