@@ -13,17 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import OperationalError
 
+from carter_site.database_errors import describe, reason
+
 logger = logging.getLogger(__name__)
-
-
-def describe(connection):
-    """Where the database is, for messages: never the password."""
-    config = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"SQLite file {config['NAME']}"
-    host = config.get("HOST") or "local socket"
-    port = config.get("PORT") or "default port"
-    return f"{connection.vendor} database {config.get('NAME')!r} at {host}:{port}"
 
 
 class Command(BaseCommand):
@@ -52,12 +44,11 @@ class Command(BaseCommand):
                     cursor.fetchone()
             except OperationalError as error:
                 connection.close()
-                reason = (str(error).strip().splitlines() or ["no reason given"])[0]
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise CommandError(
                         f"The {target} did not accept connections within {timeout:g} s "
-                        f"({attempts} tries). Last error: {reason}. Check DATABASE_URL, and that "
+                        f"({attempts} tries). Last error: {reason(error)}. Check DATABASE_URL, and that "
                         "the database server is running and reachable from this container."
                     ) from None
                 if attempts == 1:
@@ -65,7 +56,7 @@ class Command(BaseCommand):
                         "Waiting up to %g s for the %s: %s",
                         timeout,
                         target,
-                        reason,
+                        reason(error),
                         extra={"event": "db_wait"},
                     )
                 time.sleep(min(interval, remaining))

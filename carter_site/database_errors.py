@@ -1,0 +1,42 @@
+"""Messages about a database that does not answer: where it is and why, never the password.
+
+`manage.py wait_for_db` and manage.py itself (any command whose database does not answer) say it
+the same way.
+"""
+
+from django.db.utils import OperationalError
+
+
+def describe(connection):
+    """Where the database is, for messages: never the password."""
+    config = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"SQLite file {config['NAME']}"
+    host = config.get("HOST") or "local socket"
+    port = config.get("PORT") or "default port"
+    return f"{connection.vendor} database {config.get('NAME')!r} at {host}:{port}"
+
+
+def reason(error):
+    """The first line of the driver's message, which names the host and port, never the password."""
+    return (str(error).strip().splitlines() or ["no reason given"])[0].strip()
+
+
+def is_connection_failure(error):
+    """True for an OperationalError raised while opening a connection, not by a query."""
+    if not isinstance(error, OperationalError):
+        return False
+    traceback = error.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_name == "get_new_connection":
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
+def did_not_answer(connection, error):
+    """One sentence for an operator: which database, what the driver said, what to check."""
+    return (
+        f"the {describe(connection)} did not answer ({reason(error)}). Check DATABASE_URL, and that "
+        "the database server is running and reachable."
+    )
