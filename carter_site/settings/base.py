@@ -4,11 +4,10 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from ..logging import django_logging
-from .environment import env_bool, env_int, env_list, env_str, url_path
+from .environment import database_config, env_bool, env_int, env_list, env_str, time_zone, url_path
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -102,7 +101,8 @@ TEMPLATES = [
 
 # An embedded SQLite file unless DATABASE_URL names another database.
 DATABASES = {
-    "default": dj_database_url.config(
+    "default": database_config(
+        "DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
@@ -127,7 +127,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
+TIME_ZONE = time_zone("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
 

@@ -80,3 +80,35 @@ def url_path(name, value):
     if path.split("/")[0].lower() in RESERVED_URL_SEGMENTS:
         raise ImproperlyConfigured(f"{name} must not start with a path the public site uses, not {value!r}.")
     return f"{path}/"
+
+
+def database_config(name, default, **options):
+    """DATABASES["default"] from a URL such as postgres://user:password@host:5432/name.
+
+    A malformed URL is refused in a sentence that never repeats it: it holds the password.
+    """
+    import dj_database_url
+
+    url = env_str(name) or default
+    try:
+        return dj_database_url.parse(url, **options)
+    except ValueError:  # UnknownSchemeError and ParseError too; a port that is not a number
+        raise ImproperlyConfigured(
+            f"{name} is not a database address: it must look like postgres://user:password@host:5432/name "
+            "(or sqlite:///path/to/file.sqlite3)."
+        ) from None
+
+
+def time_zone(name, default):
+    """An IANA time zone name such as America/New_York."""
+    import zoneinfo
+
+    value = (env_str(name) or default).strip()
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"{name} must be a time zone name such as America/New_York or UTC, not {value!r}."
+        ) from None
+    return value
+
