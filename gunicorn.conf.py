@@ -8,6 +8,7 @@ SECRET_KEY, DEBUG on, ...) gunicorn stops with one clear sentence instead of a t
 every worker it tries to boot.
 """
 
+import ipaddress
 import math
 import os
 import sys
@@ -24,14 +25,31 @@ def _stop(message):
     sys.exit(f"carter-site cannot start: {message}")
 
 
-def _int(name, default):
+def _int(name, default, minimum=0, maximum=None):
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         _stop(f"{name} must be a whole number, not {raw!r}.")
+    if value < minimum:
+        _stop(f"{name} must be at least {minimum}, not {raw!r}.")
+    if maximum is not None and value > maximum:
+        _stop(f"{name} must be at most {maximum}, not {raw!r}.")
+    return value
+
+
+def _bind_address(name, default):
+    """An IP address to listen on, IPv6 in brackets as gunicorn wants it."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        address = ipaddress.ip_address(raw.removeprefix("[").removesuffix("]"))
+    except ValueError:
+        _stop(f"{name} must be an IP address such as 0.0.0.0, 127.0.0.1 or ::, not {raw!r}.")
+    return f"[{address}]" if address.version == 6 else str(address)
 
 
 def _bool(name, default):
@@ -74,13 +92,16 @@ def _check_django_settings():
 _check_django_settings()
 
 # Where to listen. Behind a load balancer or in a container: all interfaces, port 8000.
-bind = [f"{os.environ.get('BIND_ADDRESS', '').strip() or '0.0.0.0'}:{_int('PORT', 8000)}"]
+bind = [f"{_bind_address('BIND_ADDRESS', '0.0.0.0')}:{_int('PORT', 8000, minimum=1, maximum=65535)}"]
 
 # Sync workers: one request at a time each, a process per CPU core and then some. Each keeps a
 # database connection open (DB_CONN_MAX_AGE): containers x workers x threads must stay below
 # PostgreSQL's max_connections.
-workers = _int("GUNICORN_WORKERS", _int("WEB_CONCURRENCY", min(2 * usable_cpus() + 1, 8)))
-threads = _int("GUNICORN_THREADS", 1)  # more than 1 switches to the gthread worker
+# At least one: with none, gunicorn listens but nothing ever answers.
+workers = _int(
+    "GUNICORN_WORKERS", _int("WEB_CONCURRENCY", min(2 * usable_cpus() + 1, 8), minimum=1), minimum=1
+)
+threads = _int("GUNICORN_THREADS", 1, minimum=1)  # more than 1 switches to the gthread worker
 timeout = _int("GUNICORN_TIMEOUT", 30)  # a worker silent for this long is killed and replaced
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)  # on SIGTERM, time to finish requests
 keepalive = _int("GUNICORN_KEEPALIVE", 5)

@@ -1,0 +1,44 @@
+"""gunicorn.conf.py refuses values gunicorn would accept but cannot serve with, in one sentence."""
+
+import pytest
+
+from . import helpers
+
+
+def assert_one_sentence(result, sentence):
+    """The process failed with exactly this one line on stderr, and no traceback anywhere."""
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr.strip() == sentence
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.fixture
+def env(prod_env):
+    """The production environment of the audit: a real host name and admin path."""
+    return helpers.with_env(prod_env, ALLOWED_HOSTS="www.carter.example", ADMIN_URL="editor-3f9c1a7b/")
+
+
+# --- gunicorn.conf.py ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "sentence"),
+    [
+        ({"GUNICORN_WORKERS": "0"}, "GUNICORN_WORKERS must be at least 1, not '0'."),
+        ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY must be at least 1, not '0'."),
+        ({"GUNICORN_THREADS": "0"}, "GUNICORN_THREADS must be at least 1, not '0'."),
+        ({"PORT": "0"}, "PORT must be at least 1, not '0'."),
+        ({"PORT": "70000"}, "PORT must be at most 65535, not '70000'."),
+        (
+            {"BIND_ADDRESS": "localhost:80"},
+            "BIND_ADDRESS must be an IP address such as 0.0.0.0, 127.0.0.1 or ::, not 'localhost:80'.",
+        ),
+    ],
+)
+def test_gunicorn_refuses_out_of_range_values_in_one_sentence(env, change, sentence):
+    result = helpers.run(
+        [helpers.GUNICORN, "-c", "gunicorn.conf.py", "carter_site.wsgi"],
+        env=helpers.with_env(env, **{"BIND_ADDRESS": "127.0.0.1", "PORT": "1", **change}),
+        timeout=60,
+    )
+    assert_one_sentence(result, f"carter-site cannot start: {sentence}")
