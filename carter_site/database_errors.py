@@ -40,3 +40,16 @@ def did_not_answer(connection, error):
         f"the {describe(connection)} did not answer ({reason(error)}). Check DATABASE_URL, and that "
         "the database server is running and reachable."
     )
+
+
+def positive_seconds(value):
+    """argparse type for a number of seconds above zero (--timeout, --interval, --lock-timeout)."""
+    import argparse
+
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = None
+    if seconds is None or not seconds > 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {value!r}")
+    return seconds

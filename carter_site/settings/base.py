@@ -7,7 +7,17 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from ..logging import django_logging
-from .environment import database_config, env_bool, env_int, env_list, env_str, time_zone, url_path
+from .environment import (
+    database_config,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    redis_url,
+    site_url,
+    time_zone,
+    url_path,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -17,7 +27,7 @@ DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The public address (https://www.carter.example) for absolute links; see carter_site/seo.py.
-SITE_URL = env_str("SITE_URL", "").rstrip("/")
+SITE_URL = site_url("SITE_URL")
 
 INSTALLED_APPS = [
     # Django's admin, on the site class that adds two-step sign-in (carter_site.two_factor).
@@ -104,7 +114,7 @@ DATABASES = {
     "default": database_config(
         "DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
         conn_health_checks=True,
     )
 }
@@ -112,7 +122,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer fails a request (and /readyz) in seconds, not minutes.
     # 2 s is the least libpq honours; a public page then answers within about that much.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2)
+        "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2, minimum=1)
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -169,7 +179,7 @@ STORAGES = {
 }
 
 # Uploads: images only, checked by content, and never larger than this.
-MAX_IMAGE_UPLOAD_BYTES = env_int("MAX_IMAGE_UPLOAD_BYTES", 5 * 1024 * 1024)
+MAX_IMAGE_UPLOAD_BYTES = env_int("MAX_IMAGE_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1)
 MAX_IMAGE_PIXELS = 40_000_000
 # The most form data (files apart) Django reads from one request; above it, the answer is a bare
 # 400 page and an editor loses what they typed. It is the largest rich text (2 MB,
@@ -236,7 +246,7 @@ CKEDITOR_CONFIGS = {
 # workers of one container and by its manage.py commands. It holds the content version that
 # invalidates every cached page at once (carter_site.caching). "pages" holds rendered pages and
 # site-wide data, keyed by that version: in Redis too, or else in each process's own memory.
-REDIS_URL = env_str("REDIS_URL", "")
+REDIS_URL = redis_url("REDIS_URL")
 CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX") or "carter"
 if REDIS_URL:
     _redis = {
@@ -266,8 +276,8 @@ else:
 # site-wide data cache stays on. TIMEOUT: the longest a page is kept (never past the next
 # scheduled publish or take-down). S_MAXAGE: how long a CDN or proxy may keep a public page.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
-PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 600)
-PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 60)
+PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 600, minimum=1)
+PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 60, minimum=0)
 PAGE_CACHE_ALIAS = "pages"
 CONTENT_VERSION_CACHE = "default"
 
@@ -292,9 +302,9 @@ ADMIN_URL = url_path("ADMIN_URL", env_str("ADMIN_URL") or "admin/")
 ADMIN_REQUIRE_OTP = env_bool("ADMIN_REQUIRE_OTP", False)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER") or "Carter site editor"
 # A break-glass token (manage.py break_glass_token) works once, and only within this many minutes.
-BREAK_GLASS_TOKEN_MINUTES = env_int("BREAK_GLASS_TOKEN_MINUTES", 60)
+BREAK_GLASS_TOKEN_MINUTES = env_int("BREAK_GLASS_TOKEN_MINUTES", 60, minimum=1)
 # Sessions are only for staff: a working day, not Django's two weeks.
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10, minimum=60)
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out user or address before any password is checked.
@@ -303,9 +313,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Lock sign-in after AXES_FAILURE_LIMIT failures, counted per user name and, apart, per address;
 # the lock lifts after AXES_COOLOFF_MINUTES, or when an administrator resets it (docs/security.md).
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "carter_site.two_factor.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "carter_site.security.client_ip"
@@ -314,7 +324,7 @@ AXES_CLIENT_IP_CALLABLE = "carter_site.security.client_ip"
 AXES_USERNAME_CALLABLE = "carter_site.security.axes_username"
 # Behind N proxies that append to X-Forwarded-For, the visitor's address is the Nth from the
 # right. 0: the TCP peer (REMOTE_ADDR). Set it to the number of proxies, never more.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 # Content-Security-Policy (django-csp 4). Public pages: this site's own files only, no script
 # inline or from elsewhere, no eval, no frames, no plugins. MEDIA_ORIGIN: where uploaded images
@@ -392,12 +402,12 @@ LOGGING = logging_from_environment("plain")
 # Email: printed to the console here; production sends through the SMTP server named below.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
 EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "webmaster@localhost"
 SERVER_EMAIL = env_str("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
 # Who gets an email about each server error (500): comma-separated addresses; none by default.

@@ -31,14 +31,20 @@ def env_bool(name, default=False):
     raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {raw!r}.")
 
 
-def env_int(name, default):
+def env_int(name, default, minimum=None, maximum=None):
+    """A whole number from `minimum` to `maximum` (either may be None); unset or empty means `default`."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {raw!r}.")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}, not {raw!r}.")
+    return value
 
 
 def env_list(name, default=()):
@@ -112,3 +118,42 @@ def time_zone(name, default):
         ) from None
     return value
 
+
+def redis_url(name):
+    """A Redis address (redis://, rediss:// or unix://), or "" when unset. Never repeated: it may hold a password."""
+    from urllib.parse import urlsplit
+
+    value = (env_str(name) or "").strip()
+    if not value:
+        return ""
+    try:
+        parts = urlsplit(value)
+        valid = parts.scheme in {"redis", "rediss"} and bool(parts.hostname) and (parts.port or 1) > 0
+        valid = valid or (parts.scheme == "unix" and bool(parts.path))
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ImproperlyConfigured(
+            f"{name} must be a Redis address such as redis://cache:6379/0 (redis://, rediss:// or unix://)."
+        )
+    return value
+
+
+def site_url(name):
+    """The public address with its scheme and no trailing slash, such as https://www.carter.example."""
+    from urllib.parse import urlsplit
+
+    value = (env_str(name) or "").strip()
+    if not value:
+        return ""
+    try:
+        parts = urlsplit(value)
+        valid = parts.scheme in {"http", "https"} and bool(parts.hostname) and " " not in value
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ImproperlyConfigured(
+            f"{name} must be the site's public address such as https://www.carter.example, not {value!r}."
+        )
+    return value.rstrip("/")

@@ -1,4 +1,4 @@
-"""Malformed values in the environment are refused in one sentence that says what fits.
+"""Malformed or out-of-range values in the environment are refused in one sentence that says what fits.
 
 Each case loads the production settings through manage.py in a fresh process.
 """
@@ -48,6 +48,41 @@ def env(prod_env):
             {"TIME_ZONE": "Mars/Base"},
             "TIME_ZONE must be a time zone name such as America/New_York or UTC, not 'Mars/Base'.",
         ),
+        ({"DB_CONN_MAX_AGE": "-1"}, "DB_CONN_MAX_AGE must be at least 0, not '-1'."),
+        (
+            {"DATABASE_URL": UNREACHABLE_DATABASE, "DB_CONNECT_TIMEOUT": "0"},
+            "DB_CONNECT_TIMEOUT must be at least 1, not '0'.",
+        ),
+        ({"PAGE_CACHE_TIMEOUT": "-5"}, "PAGE_CACHE_TIMEOUT must be at least 1, not '-5'."),
+        ({"PAGE_CACHE_S_MAXAGE": "-1"}, "PAGE_CACHE_S_MAXAGE must be at least 0, not '-1'."),
+        ({"SECURE_HSTS_SECONDS": "-1"}, "SECURE_HSTS_SECONDS must be at least 0, not '-1'."),
+        ({"AXES_COOLOFF_MINUTES": "-3"}, "AXES_COOLOFF_MINUTES must be at least 1, not '-3'."),
+        ({"AXES_FAILURE_LIMIT": "0"}, "AXES_FAILURE_LIMIT must be at least 1, not '0'."),
+        ({"SESSION_COOKIE_AGE": "0"}, "SESSION_COOKIE_AGE must be at least 60, not '0'."),
+        ({"BREAK_GLASS_TOKEN_MINUTES": "0"}, "BREAK_GLASS_TOKEN_MINUTES must be at least 1, not '0'."),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be at least 0, not '-1'."),
+        ({"MAX_IMAGE_UPLOAD_BYTES": "0"}, "MAX_IMAGE_UPLOAD_BYTES must be at least 1, not '0'."),
+        ({"EMAIL_PORT": "70000"}, "EMAIL_PORT must be at most 65535, not '70000'."),
+        ({"EMAIL_TIMEOUT": "0"}, "EMAIL_TIMEOUT must be at least 1, not '0'."),
+        (
+            {"REDIS_URL": "nonsense"},
+            "REDIS_URL must be a Redis address such as redis://cache:6379/0 "
+            "(redis://, rediss:// or unix://).",
+        ),
+        (
+            {"REDIS_URL": "http://u:pw-must-not-leak@cache:6379/0"},
+            "REDIS_URL must be a Redis address such as redis://cache:6379/0 "
+            "(redis://, rediss:// or unix://).",
+        ),
+        (
+            {"SITE_URL": "not a url"},
+            "SITE_URL must be the site's public address such as https://www.carter.example, not 'not a url'.",
+        ),
+        (
+            {"SITE_URL": "ftp://www.carter.example"},
+            "SITE_URL must be the site's public address such as https://www.carter.example, "
+            "not 'ftp://www.carter.example'.",
+        ),
     ],
 )
 def test_malformed_values_are_refused_in_one_sentence(env, change, sentence):
@@ -58,8 +93,36 @@ def test_malformed_values_are_refused_in_one_sentence(env, change, sentence):
 
 @pytest.mark.parametrize(
     "change",
-    [{"TIME_ZONE": "UTC"}, {"TIME_ZONE": "Europe/Berlin"}],
+    [
+        {"REDIS_URL": "rediss://:secret@cache.internal:6380/1"},
+        {"REDIS_URL": "unix:///run/redis/redis.sock"},
+        {"SITE_URL": "https://www.carter.example/"},
+        {"TIME_ZONE": "UTC"},
+        {"DB_CONN_MAX_AGE": "0", "SECURE_HSTS_SECONDS": "0", "PAGE_CACHE_S_MAXAGE": "0"},
+    ],
 )
 def test_valid_values_are_accepted(env, change):
     result = helpers.manage("check", env=helpers.with_env(env, **change))
     assert result.returncode == 0, result.stderr
+
+
+# --- Management command options ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["wait_for_db", "--timeout", "-1"], "argument --timeout: must be a positive number, not '-1'"),
+        (["wait_for_db", "--interval", "0"], "argument --interval: must be a positive number, not '0'"),
+        (
+            ["migrate_once", "--lock-timeout", "-5"],
+            "argument --lock-timeout: must be a positive number, not '-5'",
+        ),
+        (["wait_for_db", "--timeout", "soon"], "argument --timeout: must be a positive number, not 'soon'"),
+    ],
+)
+def test_command_options_must_be_positive(env, command, message):
+    result = helpers.manage(*command, env=helpers.with_env(env, DATABASE_URL=UNREACHABLE_DATABASE))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].endswith(message)
+    assert "Traceback" not in result.stderr

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.recorder import MigrationRecorder
 
+from carter_site.database_errors import positive_seconds
 from carter_site.health import unapplied_migrations
 
 logger = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--lock-timeout",
-            type=float,
+            type=positive_seconds,
             default=600,
             help="Seconds to wait for another container's migration to finish (default 600).",
         )

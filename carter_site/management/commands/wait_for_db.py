@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import OperationalError
 
-from carter_site.database_errors import describe, reason
+from carter_site.database_errors import describe, positive_seconds, reason
 
 logger = logging.getLogger(__name__)
 
@@ -24,11 +24,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--timeout",
-            type=float,
-            default=float(os.environ.get("DB_WAIT_TIMEOUT") or 60),
+            type=positive_seconds,
+            default=os.environ.get("DB_WAIT_TIMEOUT") or "60",
             help="Seconds to wait before giving up (default: DB_WAIT_TIMEOUT, else 60).",
         )
-        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between tries.")
+        parser.add_argument("--interval", type=positive_seconds, default=1.0, help="Seconds between tries.")
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, timeout, interval, database, **options):
