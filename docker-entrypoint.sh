@@ -18,6 +18,14 @@ set -eu
 
 cd "$(dirname "$0")"
 
+# docker-compose.yml passes every documented variable, empty when .env does not set it: empty
+# means "the default". gunicorn reads two of these itself and takes an empty one literally
+# (WEB_CONCURRENCY= stops it with a ValueError, FORWARDED_ALLOW_IPS= trusts no proxy), so
+# they go.
+for name in WEB_CONCURRENCY FORWARDED_ALLOW_IPS; do
+    eval "[ -n \"\${$name:-}\" ]" || unset "$name"
+done
+
 is_true() {
     case "$(printf '%s' "${1:-}" | tr '[:upper:]' '[:lower:]')" in
         1 | true | yes | on) return 0 ;;

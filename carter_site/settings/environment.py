@@ -14,8 +14,12 @@ _FALSE = {"0", "false", "no", "off"}
 
 
 def env_str(name, default=None):
-    """The variable's value, or `default` when it is unset."""
-    return os.environ.get(name, default)
+    """The variable's value, or `default` when it is unset or empty (docker-compose.yml passes every
+    documented variable, empty when .env does not set it)."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value
 
 
 def env_bool(name, default=False):
@@ -48,9 +52,9 @@ def env_int(name, default, minimum=None, maximum=None):
 
 
 def env_list(name, default=()):
-    """A comma-separated list; blank items are dropped."""
+    """A comma-separated list; blank items are dropped. Unset or empty means `default`."""
     raw = os.environ.get(name)
-    if raw is None:
+    if raw is None or not raw.strip():
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
 

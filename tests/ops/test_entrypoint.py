@@ -124,3 +124,17 @@ def test_secret_key_from_the_environment_wins_over_the_file(prod_env, tmp_path):
     env = {**prod_env, "SECRET_KEY": "from-the-environment", "SECRET_KEY_FILE": str(key_file)}
     result = helpers.run([*ENTRYPOINT, "python", "-c", "import os; print(os.environ['SECRET_KEY'])"], env=env)
     assert result.stdout.strip() == "from-the-environment"
+
+
+def test_empty_variables_from_compose_leave_gunicorns_own_defaults(prod_env):
+    """gunicorn reads WEB_CONCURRENCY and FORWARDED_ALLOW_IPS itself; empty, they must be unset."""
+    env = helpers.with_env(prod_env, WEB_CONCURRENCY="", FORWARDED_ALLOW_IPS="", GUNICORN_TIMEOUT="", PORT="")
+    show = "import os; print(sorted(n for n in ('WEB_CONCURRENCY', 'FORWARDED_ALLOW_IPS', 'PORT') if n in os.environ))"
+    result = helpers.run([*ENTRYPOINT, "python", "-c", show], env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "['PORT']\n"
+
+    check = "from gunicorn.config import Config; c = Config(); print(c.workers, c.forwarded_allow_ips)"
+    result = helpers.run([*ENTRYPOINT, "python", "-c", check], env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "1 ['127.0.0.1', '::1']\n"
