@@ -52,6 +52,23 @@ def test_every_variable_is_read_from_env_file_by_compose_v1_and_v2():
         assert value.startswith(f"${{{name}:-"), entry
 
 
+def test_settings_read_by_the_code_are_documented():
+    code = "".join(
+        path.read_text()
+        for path in [
+            *(helpers.REPO / "carter_site" / "settings").glob("*.py"),
+            helpers.REPO / "gunicorn.conf.py",
+        ]
+    )
+    read = set(
+        re.findall(
+            r"""(?:env_\w+|_int|_bool|time_zone|redis_url|site_url|database_config)\(\s*["']([A-Z][A-Z0-9_]+)["']""",
+            code,
+        )
+    )
+    assert sorted(read - documented_variables()) == []
+
+
 def test_empty_variables_mean_their_defaults(prod_env):
     """What the web container gets when .env leaves a variable out."""
     empty = documented_variables() - SET_BY_THE_IMAGE - {"SECRET_KEY", "ALLOWED_HOSTS", "ADMIN_URL"}
@@ -77,3 +94,12 @@ def test_empty_variables_mean_their_defaults(prod_env):
         "[]",
         "''",
     ]
+
+
+def test_env_example_lists_every_documented_variable_with_the_codes_defaults():
+    text = (helpers.REPO / ".env.example").read_text()
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", text, flags=re.MULTILINE))
+    assert sorted(documented_variables() - listed) == []
+    # The examples show the defaults the code has (or nothing, where the default is computed).
+    assert "# DB_CONNECT_TIMEOUT=2\n" in text
+    assert "# GUNICORN_WORKERS=\n" in text
