@@ -31,6 +31,12 @@ def prod_env(tmp_path):
 
 
 @pytest.fixture
+def audited_env(prod_env):
+    """The production environment of the ops audit: a real host name and admin path."""
+    return helpers.with_env(prod_env, ALLOWED_HOSTS="www.carter.example", ADMIN_URL="editor-3f9c1a7b/")
+
+
+@pytest.fixture
 def fresh_database(postgres_server):
     """A new, empty database on the suite's PostgreSQL server; dropped afterwards."""
     name = helpers.unique_name("carter_ops")

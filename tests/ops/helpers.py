@@ -80,12 +80,7 @@ def production_env(**overrides):
         PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
         PYTHONDONTWRITEBYTECODE="1",
     )
-    for key, value in overrides.items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = str(value)
-    return env
+    return with_env(env, **overrides)
 
 
 def with_env(env, **changes):
@@ -108,6 +103,17 @@ def run(command, env, timeout=120, **kwargs):
 
 def manage(*args, env, timeout=180):
     return run([sys.executable, "manage.py", *args], env=env, timeout=timeout)
+
+
+# A PostgreSQL address nothing listens on, with a password no message may repeat.
+UNREACHABLE_DATABASE = "postgres://nobody:pw-must-not-leak@127.0.0.1:1/x"
+
+
+def assert_one_sentence(result, sentence):
+    """The process failed with exactly this one line on stderr, and no traceback anywhere."""
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr.strip() == sentence
+    assert "Traceback" not in result.stdout + result.stderr
 
 
 def json_lines(text):

@@ -4,20 +4,6 @@ import pytest
 
 from . import helpers
 
-
-def assert_one_sentence(result, sentence):
-    """The process failed with exactly this one line on stderr, and no traceback anywhere."""
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert result.stderr.strip() == sentence
-    assert "Traceback" not in result.stdout + result.stderr
-
-
-@pytest.fixture
-def env(prod_env):
-    """The production environment of the audit: a real host name and admin path."""
-    return helpers.with_env(prod_env, ALLOWED_HOSTS="www.carter.example", ADMIN_URL="editor-3f9c1a7b/")
-
-
 # --- gunicorn.conf.py ----------------------------------------------------------------------------
 
 
@@ -35,10 +21,10 @@ def env(prod_env):
         ),
     ],
 )
-def test_gunicorn_refuses_out_of_range_values_in_one_sentence(env, change, sentence):
+def test_gunicorn_refuses_out_of_range_values_in_one_sentence(audited_env, change, sentence):
     result = helpers.run(
         [helpers.GUNICORN, "-c", "gunicorn.conf.py", "carter_site.wsgi"],
-        env=helpers.with_env(env, **{"BIND_ADDRESS": "127.0.0.1", "PORT": "1", **change}),
+        env=helpers.with_env(audited_env, **{"BIND_ADDRESS": "127.0.0.1", "PORT": "1", **change}),
         timeout=60,
     )
-    assert_one_sentence(result, f"carter-site cannot start: {sentence}")
+    helpers.assert_one_sentence(result, f"carter-site cannot start: {sentence}")

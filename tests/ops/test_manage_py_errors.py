@@ -7,22 +7,6 @@ import pytest
 
 from . import helpers
 
-UNREACHABLE_DATABASE = "postgres://nobody:pw-must-not-leak@127.0.0.1:1/x"
-
-
-def assert_one_sentence(result, sentence):
-    """The process failed with exactly this one line on stderr, and no traceback anywhere."""
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert result.stderr.strip() == sentence
-    assert "Traceback" not in result.stdout + result.stderr
-
-
-@pytest.fixture
-def env(prod_env):
-    """The production environment of the audit: a real host name and admin path."""
-    return helpers.with_env(prod_env, ALLOWED_HOSTS="www.carter.example", ADMIN_URL="editor-3f9c1a7b/")
-
-
 # --- manage.py: errors in the settings ----------------------------------------------------------
 
 
@@ -42,13 +26,13 @@ def env(prod_env):
         ({"PAGE_CACHE_TIMEOUT": "x"}, "PAGE_CACHE_TIMEOUT must be a whole number, not 'x'."),
     ],
 )
-def test_manage_py_refuses_bad_settings_in_one_sentence(env, change, sentence):
-    result = helpers.manage("check", "--deploy", env=helpers.with_env(env, **change))
-    assert_one_sentence(result, f"carter-site cannot start: {sentence}")
+def test_manage_py_refuses_bad_settings_in_one_sentence(audited_env, change, sentence):
+    result = helpers.manage("check", "--deploy", env=helpers.with_env(audited_env, **change))
+    helpers.assert_one_sentence(result, f"carter-site cannot start: {sentence}")
 
 
-def test_manage_py_still_shows_the_traceback_of_a_programming_error(env):
-    result = helpers.manage("shell", "-c", "raise RuntimeError('a genuine bug')", env=env)
+def test_manage_py_still_shows_the_traceback_of_a_programming_error(audited_env):
+    result = helpers.manage("shell", "-c", "raise RuntimeError('a genuine bug')", env=audited_env)
     assert result.returncode != 0
     assert "Traceback" in result.stderr
     assert "RuntimeError: a genuine bug" in result.stderr
@@ -57,8 +41,10 @@ def test_manage_py_still_shows_the_traceback_of_a_programming_error(env):
 # --- manage.py: a database that does not answer --------------------------------------------------
 
 
-def test_a_command_whose_database_does_not_answer_says_so_in_one_sentence(env):
-    result = helpers.manage("migrate_once", env=helpers.with_env(env, DATABASE_URL=UNREACHABLE_DATABASE))
+def test_a_command_whose_database_does_not_answer_says_so_in_one_sentence(audited_env):
+    result = helpers.manage(
+        "migrate_once", env=helpers.with_env(audited_env, DATABASE_URL=helpers.UNREACHABLE_DATABASE)
+    )
     assert result.returncode == 1, result.stdout + result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("carter-site: the postgresql database 'x' at 127.0.0.1:1 did not answer (")

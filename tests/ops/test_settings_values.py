@@ -7,22 +7,6 @@ import pytest
 
 from . import helpers
 
-UNREACHABLE_DATABASE = "postgres://nobody:pw-must-not-leak@127.0.0.1:1/x"
-
-
-def assert_one_sentence(result, sentence):
-    """The process failed with exactly this one line on stderr, and no traceback anywhere."""
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert result.stderr.strip() == sentence
-    assert "Traceback" not in result.stdout + result.stderr
-
-
-@pytest.fixture
-def env(prod_env):
-    """The production environment of the audit: a real host name and admin path."""
-    return helpers.with_env(prod_env, ALLOWED_HOSTS="www.carter.example", ADMIN_URL="editor-3f9c1a7b/")
-
-
 # --- Malformed values ----------------------------------------------------------------------------
 
 
@@ -50,7 +34,7 @@ def env(prod_env):
         ),
         ({"DB_CONN_MAX_AGE": "-1"}, "DB_CONN_MAX_AGE must be at least 0, not '-1'."),
         (
-            {"DATABASE_URL": UNREACHABLE_DATABASE, "DB_CONNECT_TIMEOUT": "0"},
+            {"DATABASE_URL": helpers.UNREACHABLE_DATABASE, "DB_CONNECT_TIMEOUT": "0"},
             "DB_CONNECT_TIMEOUT must be at least 1, not '0'.",
         ),
         ({"PAGE_CACHE_TIMEOUT": "-5"}, "PAGE_CACHE_TIMEOUT must be at least 1, not '-5'."),
@@ -85,9 +69,9 @@ def env(prod_env):
         ),
     ],
 )
-def test_malformed_values_are_refused_in_one_sentence(env, change, sentence):
-    result = helpers.manage("check", env=helpers.with_env(env, **change))
-    assert_one_sentence(result, f"carter-site cannot start: {sentence}")
+def test_malformed_values_are_refused_in_one_sentence(audited_env, change, sentence):
+    result = helpers.manage("check", env=helpers.with_env(audited_env, **change))
+    helpers.assert_one_sentence(result, f"carter-site cannot start: {sentence}")
     assert "pw-must-not-leak" not in result.stdout + result.stderr
 
 
@@ -101,8 +85,8 @@ def test_malformed_values_are_refused_in_one_sentence(env, change, sentence):
         {"DB_CONN_MAX_AGE": "0", "SECURE_HSTS_SECONDS": "0", "PAGE_CACHE_S_MAXAGE": "0"},
     ],
 )
-def test_valid_values_are_accepted(env, change):
-    result = helpers.manage("check", env=helpers.with_env(env, **change))
+def test_valid_values_are_accepted(audited_env, change):
+    result = helpers.manage("check", env=helpers.with_env(audited_env, **change))
     assert result.returncode == 0, result.stderr
 
 
@@ -121,8 +105,10 @@ def test_valid_values_are_accepted(env, change):
         (["wait_for_db", "--timeout", "soon"], "argument --timeout: must be a positive number, not 'soon'"),
     ],
 )
-def test_command_options_must_be_positive(env, command, message):
-    result = helpers.manage(*command, env=helpers.with_env(env, DATABASE_URL=UNREACHABLE_DATABASE))
+def test_command_options_must_be_positive(audited_env, command, message):
+    result = helpers.manage(
+        *command, env=helpers.with_env(audited_env, DATABASE_URL=helpers.UNREACHABLE_DATABASE)
+    )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1].endswith(message)
     assert "Traceback" not in result.stderr
