@@ -20,7 +20,7 @@ def where_used(obj):
     """What keeps an object from being deleted, as an editor can act on it: the article a
     placement belongs to (not the placement row), or the object itself, linked to its page
     in the admin when it has one."""
-    owner = obj.article if hasattr(obj, "article_id") and not hasattr(obj, "slug") else obj
+    owner = obj.article if hasattr(obj, "article_id") else obj  # a placement on an article
     label = f"{capfirst(owner._meta.verbose_name)}: {owner}"
     try:
         url = reverse(f"admin:{owner._meta.app_label}_{owner._meta.model_name}_change", args=[owner.pk])

@@ -70,9 +70,7 @@ class TestimonialAdmin(PublishedFlagAdmin):
         """Those whose consent is on file and neither withdrawn nor expired: publishing the
         others would change nothing a visitor sees. (Consent signed with a future date may be
         published ahead: it shows from that date.)"""
-        return queryset.filter(consent_on_file=True, consent_withdrawn_on__isnull=True).exclude(
-            consent_expires_on__lte=timezone.localdate()
-        )
+        return queryset.with_lasting_consent()
 
     def publish_refused_message(self, count):
         return (

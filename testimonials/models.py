@@ -9,11 +9,13 @@ class TestimonialQuerySet(PublishedFlagQuerySet):
     def published(self, today=None):
         """Only with written consent on file, signed, not withdrawn and not expired."""
         today = today or timezone.localdate()
-        return (
-            super()
-            .published()
-            .filter(consent_on_file=True, consent_signed_on__lte=today, consent_withdrawn_on__isnull=True)
-            .exclude(consent_expires_on__lte=today)
+        return super().published().with_lasting_consent(today).filter(consent_signed_on__lte=today)
+
+    def with_lasting_consent(self, today=None):
+        """Written consent on file, neither withdrawn nor expired (it may start in the future)."""
+        today = today or timezone.localdate()
+        return self.filter(consent_on_file=True, consent_withdrawn_on__isnull=True).exclude(
+            consent_expires_on__lte=today
         )
 
     def featured(self):
