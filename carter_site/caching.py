@@ -47,7 +47,7 @@ import os
 import secrets
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from datetime import time as clock_time
 
@@ -55,11 +55,14 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import SuspiciousOperation
+from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import setting_changed
 from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
+from django.http.cookie import parse_cookie
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -415,6 +418,10 @@ class CachedPage:
     last_modified: int  # epoch seconds
     expires: float  # epoch seconds
     own_cache_control: bool
+    # Only on this process's own copy, once the whole stack has sent the page: every header as
+    # sent, those added above the page cache (security headers) included, and those computed for
+    # each response excepted. What `PageCacheApplication` replays without entering Django.
+    sent_headers: list | None = None
 
 
 # --- This process's copy of shared pages -------------------------------------------------------
@@ -573,6 +580,11 @@ def _version_for(request):
     return request._carter_content_version
 
 
+def _is_personal(cookies, meta):
+    """A request whose page may depend on who sent it: a session, messages or credentials."""
+    return settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies or "HTTP_AUTHORIZATION" in meta
+
+
 class PageCacheMiddleware:
     """Serves and stores anonymous public pages; marks staff pages `private, no-store`.
 
@@ -587,12 +599,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        cookies = request.COOKIES
-        if (
-            settings.SESSION_COOKIE_NAME in cookies
-            or "messages" in cookies
-            or "HTTP_AUTHORIZATION" in request.META
-        ):
+        if _is_personal(request.COOKIES, request.META):
             return self._personal(request, self.get_response(request))
 
         key = None
@@ -606,6 +613,7 @@ class PageCacheMiddleware:
                     _cache_broke()
                     key = page = None
                 if page is not None:
+                    request.environ[_SENT_PAGE] = (key, page)
                     return self._from_cache(request, page)
 
         response = self.get_response(request)
@@ -648,6 +656,7 @@ class PageCacheMiddleware:
                         headers, response.content, etag, last_modified, now + fresh_for, own_cache_control
                     )
                     _set_page(key, page, fresh_for)
+                    request.environ[_SENT_PAGE] = (key, page)
                     status = "miss"
             except DatabaseError:  # the next scheduled change is unknown: keep nothing
                 fresh_for = 0
@@ -669,3 +678,89 @@ class PageCacheMiddleware:
             headers["Cache-Control"] = _cache_control(page.expires - time.time())
         headers[CACHE_STATUS_HEADER] = "hit"
         return _conditional(request, response, page.etag, page.last_modified)
+
+
+# --- Pages answered before Django --------------------------------------------------------------
+#
+# A page from the cache still costs, through Django, a request and a response object, the
+# request signals and five middleware: more than the lookup itself (docs/performance.md). Once
+# this process has sent a page through the whole stack, `PageCacheApplication`, wrapped around
+# Django's WSGI application (carter_site.wsgi), answers the next requests for it itself: the
+# same body, and the same headers, security headers included, as the stack sent. Only what
+# varies per response is computed again: Cache-Control's s-maxage, and the status header.
+#
+# It decides nothing on its own: the key is `page_key()` of the same request, the version is
+# read on every request as for any hit, and whatever it is not sure of goes to Django, which
+# applies every rule above: any method but GET and HEAD; a session, messages or credentials; a
+# conditional request; a broken cache; a page this process has not yet sent itself.
+
+_SENT_PAGE = "carter_site.sent_page"  # in the WSGI environ: (key, page) of the page being sent
+_PER_RESPONSE_HEADERS = frozenset({"date", "cache-control", CACHE_STATUS_HEADER.lower()})
+
+
+class PageCacheApplication:
+    """WSGI middleware: pages this process has already sent, answered without entering Django."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        replay = _replay(environ)
+        if replay is not None:
+            headers, body = replay
+            start_response("200 OK", headers)
+            return [body]
+        sent = {}
+
+        def start_and_note(status, headers, exc_info=None):
+            sent["status"], sent["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        response = self.application(environ, start_and_note)
+        page = environ.get(_SENT_PAGE)
+        if page is not None and sent.get("status") == "200 OK":
+            _note_sent(*page, sent["headers"])
+        return response
+
+
+def _note_sent(key, page, headers):
+    """Keep this process's copy of `page` with the headers the whole stack sent it with."""
+    if any(name.lower() == "set-cookie" for name, _ in headers):
+        return
+    kept = [
+        (name, value)
+        for name, value in headers
+        if name.lower() not in _PER_RESPONSE_HEADERS
+        or (name.lower() == "cache-control" and page.own_cache_control)
+    ]
+    _remember_local(key, replace(page, sent_headers=kept))
+
+
+def _replay(environ):
+    """(headers, body) of the page `environ` asks for if this process has sent it, else None."""
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not _local_pages:
+        return None
+    if any(name in environ for name in _CONDITIONAL_HEADERS):
+        return None  # 304s and 412s are Django's (get_conditional_response)
+    cookie = environ.get("HTTP_COOKIE")
+    if _is_personal(parse_cookie(cookie) if cookie else {}, environ) or not page_cache_enabled():
+        return None
+    version = _version_or_none()
+    if version is None:
+        return None
+    try:
+        key = page_key(WSGIRequest(environ), version)
+    except (SuspiciousOperation, ValueError):
+        return None  # a host not allowed, too many parameters: Django answers those
+    page = _local_pages.get(key)
+    if key is None or page is None or page.sent_headers is None:
+        return None
+    now = time.time()
+    if page.expires <= now:
+        return None  # Django drops it and renders the page again
+    _local_pages.move_to_end(key)
+    headers = list(page.sent_headers)
+    if not page.own_cache_control:
+        headers.append(("Cache-Control", _cache_control(page.expires - now)))
+    headers.append((CACHE_STATUS_HEADER, "hit"))
+    return headers, page.body

@@ -1,0 +1,261 @@
+"""Pages answered before Django: carter_site.wsgi's PageCacheApplication.
+
+Once a process has sent a page from the page cache through the whole stack, it answers the next
+requests for that page itself, with the same bytes and headers, without entering Django. These
+tests call the WSGI application that gunicorn serves, as gunicorn calls it, and tell the two
+ways apart by Django's `request_started` signal, which only Django's handler sends.
+"""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import RequestFactory
+
+from articles.models import Article
+from carter_site import caching
+from carter_site.caching import PageCacheApplication
+from tests.factories import ArticleFactory
+
+from .broken_cache import FailingCache
+
+pytestmark = pytest.mark.django_db
+
+
+class Answer:
+    def __init__(self, status, headers, body, through_django):
+        self.status = status
+        self.headers = dict(headers)
+        self.header_names = [name.lower() for name, _ in headers]
+        self.body = body
+        self.through_django = through_django
+
+    @property
+    def status_code(self):
+        return int(self.status.split()[0])
+
+
+class WsgiVisitor:
+    """Sends requests to the WSGI application gunicorn serves, as gunicorn does.
+
+    Built as carter_site.wsgi builds it, but with the middleware of the settings at the time
+    (Django's handler reads them when it is created).
+    """
+
+    def __init__(self):
+        self.factory = RequestFactory()
+        self.application = PageCacheApplication(WSGIHandler())
+
+    def request(self, method, path, **extra):
+        environ = self.factory.generic(method, path, secure=True, **extra).environ
+        started = []
+
+        def note(**kwargs):
+            started.append(True)
+
+        sent = {}
+
+        def start_response(status, headers, exc_info=None):
+            sent["status"], sent["headers"] = status, headers
+
+        # As Django's test client does: the test's transaction must outlive the request.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        request_started.connect(note)
+        try:
+            result = self.application(environ, start_response)
+            body = b"".join(result)
+            if hasattr(result, "close"):
+                result.close()
+        finally:
+            request_started.disconnect(note)
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+        return Answer(sent["status"], sent["headers"], body, through_django=bool(started))
+
+    def get(self, path, **extra):
+        return self.request("GET", path, **extra)
+
+
+@pytest.fixture
+def wsgi():
+    return WsgiVisitor()
+
+
+@pytest.fixture
+def article(db):
+    return ArticleFactory(title="What a week of IOP looks like", slug="week-of-iop")
+
+
+def sent_once(wsgi, path):
+    """Render the page, then serve it from the cache through Django: now it can be replayed."""
+    first = wsgi.get(path)
+    assert (first.through_django, first.headers["X-Page-Cache"]) == (True, "miss")
+    return first
+
+
+def test_the_server_serves_the_page_cache_in_front_of_django():
+    from carter_site.wsgi import application
+
+    assert isinstance(application, PageCacheApplication)
+    assert isinstance(application.application, WSGIHandler)
+
+
+def test_a_page_sent_once_is_answered_before_django_with_the_same_bytes_and_headers(article, settings):
+    settings.SECURE_HSTS_SECONDS = 3600
+    wsgi = WsgiVisitor()
+    first = sent_once(wsgi, article.get_absolute_url())
+    again = wsgi.get(article.get_absolute_url())
+    assert not again.through_django
+    assert again.status_code == 200
+    assert again.body == first.body
+    assert again.headers["X-Page-Cache"] == "hit"
+    different = {"Date", "X-Page-Cache", "Cache-Control"}
+    assert {k: v for k, v in again.headers.items() if k not in different} == {
+        k: v for k, v in first.headers.items() if k not in different
+    }
+    assert again.headers["Cache-Control"].startswith("public, max-age=0, s-maxage=")
+    # The headers the middleware above the page cache adds are there, as from Django.
+    for header in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "Strict-Transport-Security",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "ETag",
+        "Last-Modified",
+        "Content-Length",
+    ):
+        assert header in again.headers, header
+    assert len(again.header_names) == len(set(again.header_names)), "no header twice"
+
+
+def test_head_is_answered_like_get(wsgi, article):
+    sent_once(wsgi, article.get_absolute_url())
+    head = wsgi.request("HEAD", article.get_absolute_url())
+    assert not head.through_django
+    assert head.headers["X-Page-Cache"] == "hit"
+
+
+def test_an_edit_is_visible_at_once(wsgi, article):
+    sent_once(wsgi, article.get_absolute_url())
+    article.title = "A week of IOP, hour by hour"
+    article.save()
+    after = wsgi.get(article.get_absolute_url())
+    assert after.through_django
+    assert after.headers["X-Page-Cache"] == "miss"
+    assert b"A week of IOP, hour by hour" in after.body
+
+
+def test_a_change_without_signals_is_visible_at_once_once_announced(wsgi, article):
+    sent_once(wsgi, article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(title="Updated in bulk")
+    caching.content_changed()
+    after = wsgi.get(article.get_absolute_url())
+    assert after.through_django
+    assert b"Updated in bulk" in after.body
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"HTTP_COOKIE": "sessionid=abcdefgh12345678"},
+        {"HTTP_COOKIE": "messages=something"},
+        {"HTTP_AUTHORIZATION": "Basic dXNlcjpwYXNz"},
+        {"HTTP_IF_NONE_MATCH": '"not-the-etag"'},
+        {"HTTP_IF_MODIFIED_SINCE": "Sun, 01 Jan 2006 00:00:00 GMT"},
+        {"QUERY_STRING": "sort=title"},
+    ],
+    ids=["session", "messages", "credentials", "if-none-match", "if-modified-since", "other-query"],
+)
+def test_requests_the_page_may_differ_for_go_to_django(wsgi, article, settings, extra):
+    settings.SESSION_COOKIE_NAME = "sessionid"
+    sent_once(wsgi, article.get_absolute_url())
+    answer = wsgi.get(article.get_absolute_url(), **extra)
+    assert answer.through_django
+    assert answer.status_code == 200
+
+
+def test_a_matching_etag_gets_its_304_from_django(wsgi, article):
+    first = sent_once(wsgi, article.get_absolute_url())
+    answer = wsgi.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first.headers["ETag"])
+    assert answer.through_django
+    assert answer.status_code == 304
+
+
+def test_other_cookies_and_campaign_parameters_still_get_the_replay(wsgi, article):
+    sent_once(wsgi, article.get_absolute_url())
+    answer = wsgi.get(article.get_absolute_url(), HTTP_COOKIE="theme=dark", QUERY_STRING="utm_source=news")
+    assert not answer.through_django
+    assert answer.headers["X-Page-Cache"] == "hit"
+
+
+def test_post_goes_to_django(wsgi, article):
+    sent_once(wsgi, article.get_absolute_url())
+    assert wsgi.request("POST", article.get_absolute_url()).through_django
+
+
+def test_a_host_not_allowed_gets_djangos_400(wsgi, article):
+    sent_once(wsgi, article.get_absolute_url())
+    answer = wsgi.get(article.get_absolute_url(), HTTP_HOST="evil.example")
+    assert answer.through_django
+    assert answer.status_code == 400
+
+
+def test_a_page_is_not_replayed_past_its_expiry(wsgi, article, settings):
+    settings.PAGE_CACHE_TIMEOUT = 600
+    with time_machine.travel(dt.datetime.now(dt.UTC), tick=False) as clock:
+        sent_once(wsgi, article.get_absolute_url())
+        assert not wsgi.get(article.get_absolute_url()).through_django
+        clock.shift(dt.timedelta(seconds=601))
+        late = wsgi.get(article.get_absolute_url())
+    assert late.through_django
+    assert late.headers["X-Page-Cache"] == "miss"
+
+
+def test_a_scheduled_article_appears_at_its_time_on_a_replayed_list(wsgi, article):
+    with time_machine.travel(dt.datetime.now(dt.UTC), tick=False) as clock:
+        ArticleFactory(title="Going live soon", published_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5))
+        first = sent_once(wsgi, "/articles/")
+        assert b"Going live soon" not in first.body
+        assert not wsgi.get("/articles/").through_django
+        clock.shift(dt.timedelta(minutes=5, seconds=1))
+        later = wsgi.get("/articles/")
+    assert later.through_django
+    assert b"Going live soon" in later.body
+
+
+@pytest.fixture
+def failing_version_store(settings):
+    """The content version in a cache that can go down while the site runs, as Redis can."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "failing": {"BACKEND": "tests.caching.broken_cache.FailingCache", "LOCATION": "replay-tests"},
+    }
+    settings.CONTENT_VERSION_CACHE = "failing"
+    yield FailingCache
+    FailingCache.down = False
+
+
+def test_nothing_is_replayed_once_the_cache_is_down(wsgi, article, failing_version_store):
+    sent_once(wsgi, article.get_absolute_url())
+    assert not wsgi.get(article.get_absolute_url()).through_django
+    failing_version_store.down = True
+    answer = wsgi.get(article.get_absolute_url())
+    assert answer.through_django  # which renders the page without the cache
+    assert answer.status_code == 200
+    assert answer.headers["X-Page-Cache"] == "skip"
+
+
+def test_nothing_is_replayed_with_the_page_cache_off(wsgi, article, settings):
+    sent_once(wsgi, article.get_absolute_url())
+    settings.PAGE_CACHE_ENABLED = False
+    assert wsgi.get(article.get_absolute_url()).through_django
+
+
+def test_a_page_that_set_a_cookie_is_never_replayed(wsgi, article):
+    caching._note_sent("k", caching.CachedPage([], b"x", '"e"', 0, 10**12, False), [("Set-Cookie", "a=b")])
+    assert "k" not in caching._local_pages
