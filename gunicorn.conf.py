@@ -106,11 +106,12 @@ timeout = _int("GUNICORN_TIMEOUT", 30)  # a worker silent for this long is kille
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)  # on SIGTERM, time to finish requests
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Recycle each worker after about this many requests (the jitter spreads the restarts), so a
-# slow leak never grows into an outage. Pages from the cache cost well under a millisecond, so a
-# worker serves thousands a minute: 1,000 would recycle every worker every few seconds under
-# load, each time costing a process's exit and start (docs/performance.md).
-max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
+# slow leak never grows into an outage. Pages from the cache cost a few tenths of a millisecond,
+# so under load a worker serves a thousand a second: each recycle costs a process's exit and
+# start, and the new worker renders every page once more before it can replay it
+# (docs/performance.md).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 200000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 20000)
 # Load the application once in the master and warm it up (URL patterns, templates: see
 # carter_site/warmup.py) before forking: a worker, new or replacing a recycled one, then starts
 # ready instead of spending about half a second of CPU on its first requests while they wait
