@@ -218,7 +218,9 @@ def test_a_page_is_not_replayed_past_its_expiry(wsgi, article, settings):
 
 def test_a_scheduled_article_appears_at_its_time_on_a_replayed_list(wsgi, article):
     with time_machine.travel(dt.datetime.now(dt.UTC), tick=False) as clock:
-        ArticleFactory(title="Going live soon", published_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5))
+        ArticleFactory(
+            title="Going live soon", published_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
+        )
         first = sent_once(wsgi, "/articles/")
         assert b"Going live soon" not in first.body
         assert not wsgi.get("/articles/").through_django
