@@ -45,6 +45,7 @@ import logging
 import math
 import os
 import secrets
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -389,8 +390,9 @@ def _forget_process_state(setting, **kwargs):
     if setting in {"CACHES", "CONTENT_VERSION_CACHE", "PAGE_CACHE_ALIAS", "PAGE_CACHE_ENABLED"}:
         _cache_down_until = 0.0
         _process_copy.clear()
-        _local_pages.clear()
-        _local_bytes = 0
+        with _local_lock:
+            _local_pages.clear()
+            _local_bytes = 0
         _file_version.clear()
         _version_paths.clear()
 
@@ -436,20 +438,33 @@ class CachedPage:
 LOCAL_PAGE_BYTES = 8 * 1024 * 1024
 _local_pages = OrderedDict()  # key -> CachedPage, most recently used last
 _local_bytes = 0
+# Threads of one worker (GUNICORN_THREADS) share these: each change, and each lookup that
+# reorders them, happens under the lock.
+_local_lock = threading.Lock()
 
 
 def _page_store_is_local():
     return isinstance(_page_store(), LocMemCache)
 
 
-def _get_page(key):
-    """The page stored under `key`: from this process's memory if it has it, else the cache."""
-    page = _local_pages.get(key)
-    if page is not None:
+def _local_copy(key):
+    """This process's own copy of the page under `key`, unless it has none or it has expired."""
+    with _local_lock:
+        page = _local_pages.get(key)
+        if page is None:
+            return None
         if page.expires > time.time():
             _local_pages.move_to_end(key)
             return page
-        _forget_local(key)
+        _drop_local(key)
+        return None
+
+
+def _get_page(key):
+    """The page stored under `key`: from this process's memory if it has it, else the cache."""
+    page = _local_copy(key)
+    if page is not None:
+        return page
     page = _page_store().get(key)
     if page is not None and not _page_store_is_local():
         _remember_local(key, page)
@@ -464,15 +479,16 @@ def _set_page(key, page, timeout):
 
 def _remember_local(key, page):
     global _local_bytes
-    if key in _local_pages:
-        _forget_local(key)
-    _local_pages[key] = page
-    _local_bytes += len(page.body)
-    while _local_bytes > LOCAL_PAGE_BYTES and _local_pages:
-        _forget_local(next(iter(_local_pages)))
+    with _local_lock:
+        _drop_local(key)
+        _local_pages[key] = page
+        _local_bytes += len(page.body)
+        while _local_bytes > LOCAL_PAGE_BYTES and _local_pages:
+            _drop_local(next(iter(_local_pages)))
 
 
-def _forget_local(key):
+def _drop_local(key):
+    """Forget this process's copy of `key` (the caller holds `_local_lock`)."""
     global _local_bytes
     page = _local_pages.pop(key, None)
     if page is not None:
@@ -752,15 +768,11 @@ def _replay(environ):
         key = page_key(WSGIRequest(environ), version)
     except (SuspiciousOperation, ValueError):
         return None  # a host not allowed, too many parameters: Django answers those
-    page = _local_pages.get(key)
-    if key is None or page is None or page.sent_headers is None:
-        return None
-    now = time.time()
-    if page.expires <= now:
-        return None  # Django drops it and renders the page again
-    _local_pages.move_to_end(key)
+    page = _local_copy(key) if key is not None else None
+    if page is None or page.sent_headers is None:
+        return None  # not yet sent by this process, or expired: Django renders it again
     headers = list(page.sent_headers)
     if not page.own_cache_control:
-        headers.append(("Cache-Control", _cache_control(page.expires - now)))
+        headers.append(("Cache-Control", _cache_control(page.expires - time.time())))
     headers.append((CACHE_STATUS_HEADER, "hit"))
     return headers, page.body

@@ -66,3 +66,37 @@ def test_a_local_store_is_not_copied_twice(visitor):
     visitor.get(article.get_absolute_url())
     assert cache_status(visitor.get(article.get_absolute_url())) == "hit"
     assert not caching._local_pages  # the test settings keep pages in local memory already
+
+
+def test_threads_of_one_worker_share_the_copies_safely(monkeypatch):
+    """GUNICORN_THREADS > 1: lookups, additions and evictions interleave, and must neither
+    fail (a page evicted between finding and reordering it) nor lose count of the bytes."""
+    import sys
+    import threading
+
+    monkeypatch.setattr(caching, "LOCAL_PAGE_BYTES", 1000)
+    page = caching.CachedPage([], b"x" * 100, '"e"', 0, 10**12, False)
+    errors = []
+
+    def churn(offset):
+        try:
+            for i in range(20000):
+                key = f"k{(i + offset) % 40}"
+                caching._remember_local(key, page)
+                caching._get_page(f"k{(i * 7 + offset) % 40}")
+        except Exception as error:  # any failure is the finding
+            errors.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: races show up at once
+    try:
+        threads = [threading.Thread(target=churn, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert caching._local_bytes == sum(len(p.body) for p in caching._local_pages.values())
+    assert caching._local_bytes <= 1000
