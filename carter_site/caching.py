@@ -142,6 +142,7 @@ class _Throttled:
 
 
 _cache_failure = _Throttled()
+_replay_failure = _Throttled()
 
 
 # --- The content version ----------------------------------------------------------------------
@@ -721,7 +722,12 @@ class PageCacheApplication:
         self.application = application
 
     def __call__(self, environ, start_response):
-        replay = _replay(environ)
+        try:
+            replay = _replay(environ)
+        except Exception:
+            # Replaying is only ever a shortcut: whatever went wrong, Django answers instead.
+            _replay_failure.warning("Could not replay a page; Django answered the request.")
+            replay = None
         if replay is not None:
             headers, body = replay
             start_response("200 OK", headers)
@@ -765,7 +771,9 @@ def _replay(environ):
     if version is None:
         return None
     try:
-        key = page_key(WSGIRequest(environ), version)
+        # A copy: WSGIRequest rewrites PATH_INFO in the environ it is given (decoded as UTF-8),
+        # and Django, if it answers instead, must get the environ as the server sent it.
+        key = page_key(WSGIRequest(environ.copy()), version)
     except (SuspiciousOperation, ValueError):
         return None  # a host not allowed, too many parameters: Django answers those
     page = _local_copy(key) if key is not None else None

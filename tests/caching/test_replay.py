@@ -11,9 +11,6 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
-from django.test import RequestFactory
 
 from articles.models import Article
 from carter_site import caching
@@ -21,63 +18,9 @@ from carter_site.caching import PageCacheApplication
 from tests.factories import ArticleFactory
 
 from .broken_cache import FailingCache
+from .helpers import WsgiVisitor
 
 pytestmark = pytest.mark.django_db
-
-
-class Answer:
-    def __init__(self, status, headers, body, through_django):
-        self.status = status
-        self.headers = dict(headers)
-        self.header_names = [name.lower() for name, _ in headers]
-        self.body = body
-        self.through_django = through_django
-
-    @property
-    def status_code(self):
-        return int(self.status.split()[0])
-
-
-class WsgiVisitor:
-    """Sends requests to the WSGI application gunicorn serves, as gunicorn does.
-
-    Built as carter_site.wsgi builds it, but with the middleware of the settings at the time
-    (Django's handler reads them when it is created).
-    """
-
-    def __init__(self):
-        self.factory = RequestFactory()
-        self.application = PageCacheApplication(WSGIHandler())
-
-    def request(self, method, path, **extra):
-        environ = self.factory.generic(method, path, secure=True, **extra).environ
-        started = []
-
-        def note(**kwargs):
-            started.append(True)
-
-        sent = {}
-
-        def start_response(status, headers, exc_info=None):
-            sent["status"], sent["headers"] = status, headers
-
-        # As Django's test client does: the test's transaction must outlive the request.
-        request_started.disconnect(close_old_connections)
-        request_finished.disconnect(close_old_connections)
-        request_started.connect(note)
-        try:
-            result = self.application(environ, start_response)
-            body = b"".join(result)
-            if hasattr(result, "close"):
-                result.close()
-        finally:
-            request_started.disconnect(note)
-            request_started.connect(close_old_connections)
-            request_finished.connect(close_old_connections)
-        return Answer(sent["status"], sent["headers"], body, through_django=bool(started))
-
-    def get(self, path, **extra):
-        return self.request("GET", path, **extra)
 
 
 @pytest.fixture
@@ -261,3 +204,29 @@ def test_nothing_is_replayed_with_the_page_cache_off(wsgi, article, settings):
 def test_a_page_that_set_a_cookie_is_never_replayed(wsgi, article):
     caching._note_sent("k", caching.CachedPage([], b"x", '"e"', 0, 10**12, False), [("Set-Cookie", "a=b")])
     assert "k" not in caching._local_pages
+
+
+def test_a_failure_while_replaying_leaves_the_answer_to_django(wsgi, article, monkeypatch, caplog):
+    """Replaying is a shortcut: an error in it (none is known; this one is injected) costs the
+    shortcut, never the page."""
+    sent_once(wsgi, article.get_absolute_url())
+
+    def unexpected(environ):
+        raise RuntimeError("an error nobody foresaw")
+
+    monkeypatch.setattr(caching, "WSGIRequest", unexpected)
+    monkeypatch.setattr(caching._replay_failure, "last", 0.0)
+    answer = wsgi.get(article.get_absolute_url())
+    assert answer.through_django
+    assert answer.status_code == 200
+    assert answer.headers["X-Page-Cache"] == "hit"
+    assert "Could not replay a page" in caplog.text
+
+
+def test_an_address_outside_latin_1_still_reaches_django_intact(wsgi, article):
+    """Looking for a page must leave the environ as the server sent it: Django decodes the path
+    again if it answers (found by tests/security/test_hostile_input.py)."""
+    sent_once(wsgi, article.get_absolute_url())
+    answer = wsgi.get("/articles/%C4%80-caf%C3%A9/")
+    assert answer.through_django
+    assert answer.status_code == 404
