@@ -6,7 +6,9 @@ One interface, two engines, chosen by the database in use:
   so "dropped out" finds "drop out". Articles weigh their title (A) above the summary (B)
   and the body (C); FAQs their question (A) above the answer (B); locations their name and
   city (A) above the summary (B). Results are ranked with ts_rank and carry a highlighted
-  snippet from ts_headline.
+  snippet from ts_headline. Articles and FAQs keep that document in a generated column with
+  a GIN index (`search_document`, their apps' migrations), so a query reads it for the
+  matching rows instead of building it for every row; the few locations build theirs.
 - SQLite (one developer on one machine): every word must appear somewhere
   (case-insensitive `icontains`), ranked with the same weights, with a snippet cut around
   the first match in Python.
@@ -29,6 +31,7 @@ from html import unescape
 
 from django.db import connection
 from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -147,13 +150,36 @@ class _PostgresEngine:
         token = secrets.token_hex(8)
         self.start, self.stop = f"hl{token}start", f"hl{token}stop"
 
-    def _vector(self, *weighted):
+    @staticmethod
+    def _vector(*weighted):
         from django.contrib.postgres.search import SearchVector
 
         vectors = [
             SearchVector(expression, weight=weight, config=SEARCH_CONFIG) for expression, weight in weighted
         ]
         return reduce(operator.add, vectors)
+
+    @classmethod
+    def document(cls, model):
+        """The weighted document of `model`'s rows, as an expression built for every row.
+
+        For articles and FAQs, PostgreSQL keeps exactly this in their `search_document` column;
+        tests/seo/test_search.py compares the two for every row."""
+        weighted = {
+            Article: (("title", "A"), ("summary", "B"), (_without_tags(F("body")), "C")),
+            FAQ: (("question", "A"), (_without_tags(F("answer")), "B")),
+            Location: (("name", "A"), ("city", "A"), ("summary", "B")),
+        }[model]
+        return cls._vector(*weighted)
+
+    @staticmethod
+    def stored_document(model):
+        """The document PostgreSQL keeps for each article or FAQ (a generated column, indexed)."""
+        from django.contrib.postgres.search import SearchVectorField
+
+        quote = connection.ops.quote_name
+        column = f"{quote(model._meta.db_table)}.{quote('search_document')}"
+        return RawSQL(column, [], output_field=SearchVectorField())
 
     def _ranked(self, queryset, vector, snippet_source, limit):
         from django.contrib.postgres.search import SearchHeadline, SearchRank
@@ -184,7 +210,7 @@ class _PostgresEngine:
     def articles(self, limit):
         body = _without_tags(F("body"))
         queryset = Article.objects.published().only("title", "slug", "summary", "published_at")
-        vector = self._vector(("title", "A"), ("summary", "B"), (body, "C"))
+        vector = self.stored_document(Article)
         source = Concat(F("summary"), Value(" "), body, output_field=TextField())
         for article in self._ranked(queryset, vector, source, limit):
             yield _article_hit(article, self._snippet(article.headline))
@@ -192,7 +218,7 @@ class _PostgresEngine:
     def faqs(self, limit):
         answer = _without_tags(F("answer"))
         queryset = FAQ.objects.published().select_related("topic").only("question", "topic__name")
-        vector = self._vector(("question", "A"), (answer, "B"))
+        vector = self.stored_document(FAQ)
         for faq in self._ranked(queryset, vector, answer, limit):
             yield _faq_hit(faq, self._snippet(faq.headline))
 
@@ -200,7 +226,7 @@ class _PostgresEngine:
         queryset = Location.objects.published().only(
             "name", "slug", "summary", "street_address", "city", "state", "postal_code"
         )
-        vector = self._vector(("name", "A"), ("city", "A"), ("summary", "B"))
+        vector = self.document(Location)  # a handful of rows: built as it is read
         for location in self._ranked(queryset, vector, F("summary"), limit):
             yield _location_hit(location, self._snippet(location.headline))
 
