@@ -63,6 +63,9 @@ ARTICLES = int(os.environ.get("BENCH_ARTICLES", "200"))
 FAQS = int(os.environ.get("BENCH_FAQS", "60"))
 CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "16,64").split(",")]
 ALL_MODES = ("warm", "redis", "cold")
+# A search a visitor might make, and the costliest kind: nearly every seeded article matches it
+# (stemmed, "evenings" is "even"), so all of them are ranked.
+SEARCH_PATH = "/search/?q=evenings"
 MODES = os.environ.get("BENCH_MODES", ",".join(ALL_MODES)).split(",")  # a part only, while tuning
 LABELS = {"nginx": "nginx", "warm": "warm", "redis": "warm, Redis", "cold": "cold"}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -515,8 +518,8 @@ def table(rows, nginx):
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
-        limit = nginx[(row["page"], row["connections"])]
-        share = "—" if row["server"] == "nginx" else f"{row['rps'] / limit:.0%}"
+        limit = nginx.get((row["page"], row["connections"]))
+        share = "—" if row["server"] == "nginx" or limit is None else f"{row['rps'] / limit:.0%}"
         queries = "—" if row["server"] == "nginx" else f"{row['queries']:.2f}"
         db_cpu = "—" if row["server"] == "nginx" else f"{row['db_cpu_ms']:.2f}"
         lines.append(
@@ -528,9 +531,11 @@ def table(rows, nginx):
 
 def verdicts(rows, nginx):
     def pick(server, page=None, connections=None):
+        """Rows of the pages the targets are about (search results, never cached, are not)."""
         return [
             r for r in rows
-            if r["server"] == server and (page is None or r["page"] == page) and (connections is None or r["connections"] == connections)
+            if r["server"] == server and r["page"] != "search" and (page is None or r["page"] == page)
+            and (connections is None or r["connections"] == connections)
         ]  # fmt: skip
 
     warm_article = pick("warm", "article", 16)[0]
@@ -566,9 +571,9 @@ def verdicts(rows, nginx):
             f"{sum(r['errors'] for r in rows if r['connections'] == 64 and r['server'] != 'nginx')} errors",
         ),
         (
-            "at most 4 queries per request, cold",
-            all(r["queries"] <= 4.0 for r in pick("cold")),
-            f"worst {max(r['queries'] for r in pick('cold')):.2f}",
+            "at most 4 queries per request, cold (search results included)",
+            all(r["queries"] <= 4.0 for r in rows if r["server"] == "cold"),
+            f"worst {max(r['queries'] for r in rows if r['server'] == 'cold'):.2f}",
         ),
     ]
     return checks
@@ -623,6 +628,10 @@ def main():
         seeded = build_site(env)
         say(f"content: {seeded['counts']}")
         pages = [{"name": name, "path": seeded[name]} for name in ("home", "article", "location", "faqs")]
+        # Search results are never cached (what someone searched for is theirs): measured with
+        # the others, cold, as every visitor gets them; outside the targets, which are the pages'.
+        search = {"name": "search", "path": SEARCH_PATH}
+        page_order = [page["name"] for page in pages] + [search["name"]]
 
         rows, nginx_rps, html, booted = [], {}, {}, {}
         for mode in MODES:
@@ -651,7 +660,7 @@ def main():
                     assert "hit" in statuses, (page, statuses)
             if mode == "warm":
                 nginx_rps.update(run_nginx(work, pages, html, rows, processes))
-            for page in pages:
+            for page in pages + ([search] if mode == "cold" else []):
                 for connections in CONNECTIONS:
                     rows.append(
                         measure(
@@ -678,9 +687,7 @@ def main():
         if set(MODES) != set(ALL_MODES):
             return  # a partial run: the figures above, no report
         order = {"nginx": 0, "cold": 1, "warm": 2, "redis": 3}
-        rows.sort(
-            key=lambda r: ([p["name"] for p in pages].index(r["page"]), r["connections"], order[r["server"]])
-        )
+        rows.sort(key=lambda r: (page_order.index(r["page"]), r["connections"], order[r["server"]]))
         checks = verdicts(rows, nginx_rps)
         info = machine()
         sizes = ", ".join(f"{name} {len(body) / 1024:.0f} KB" for name, body in html.items())
