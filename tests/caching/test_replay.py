@@ -34,7 +34,7 @@ def article(db):
 
 
 def sent_once(wsgi, path):
-    """Render the page, then serve it from the cache through Django: now it can be replayed."""
+    """Request the page once: Django renders and stores it, and from now on it can be replayed."""
     first = wsgi.get(path)
     assert (first.through_django, first.headers["X-Page-Cache"]) == (True, "miss")
     return first
