@@ -61,6 +61,15 @@ def test_local_copies_are_bounded_by_size_least_recently_used_first(shared_pages
     assert caching._local_bytes == 200
 
 
+def test_the_compressed_form_counts_towards_the_bound(shared_pages, monkeypatch):
+    monkeypatch.setattr(caching, "LOCAL_PAGE_BYTES", 250)
+    page = caching.CachedPage([], b"x" * 100, '"e"', 0, 10**12, False, gzipped=b"z" * 40)
+    caching._remember_local("a", page)
+    caching._remember_local("b", page)  # 2 x 140 bytes: over the bound, though the bodies are 200
+    assert list(caching._local_pages) == ["b"]
+    assert caching._local_bytes == 140
+
+
 def test_a_local_store_is_not_copied_twice(visitor):
     article = ArticleFactory()
     visitor.get(article.get_absolute_url())
@@ -98,5 +107,5 @@ def test_threads_of_one_worker_share_the_copies_safely(monkeypatch):
     finally:
         sys.setswitchinterval(interval)
     assert errors == []
-    assert caching._local_bytes == sum(len(p.body) for p in caching._local_pages.values())
+    assert caching._local_bytes == sum(caching._size(p) for p in caching._local_pages.values())
     assert caching._local_bytes <= 1000
