@@ -659,11 +659,21 @@ def accepts_gzip(accept_encoding):
     return chosen is not None and 0 < chosen <= 1
 
 
+def _encoded(body, gzipped, etag, accept_encoding):
+    """(body, ETag, headers) of the representation a client sending `accept_encoding` gets: the
+    compressed one if there is one and it accepts it. `headers` are those that describe it."""
+    if gzipped is not None and accepts_gzip(accept_encoding):
+        etag = _gzip_etag(etag)
+        return (
+            gzipped,
+            etag,
+            [("ETag", etag), ("Content-Length", str(len(gzipped))), ("Content-Encoding", "gzip")],
+        )
+    return body, etag, [("ETag", etag), ("Content-Length", str(len(body)))]
+
+
 def _representation(page, accept_encoding):
-    """(body, ETag, Content-Encoding or None) of `page` for a client sending `accept_encoding`."""
-    if page.gzipped is not None and accepts_gzip(accept_encoding):
-        return page.gzipped, _gzip_etag(page.etag), "gzip"
-    return page.body, page.etag, None
+    return _encoded(page.body, page.gzipped, page.etag, accept_encoding)
 
 
 def _is_personal(cookies, meta):
@@ -757,22 +767,20 @@ class PageCacheMiddleware:
             response.headers["Cache-Control"] = _cache_control(fresh_for)
         if page_cache_enabled():
             response.headers[CACHE_STATUS_HEADER] = status
-        if compressible and accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-            response.content = gzipped if gzipped is not None else _gzip(response.content)
-            etag = response.headers["ETag"] = _gzip_etag(etag)
-            response.headers["Content-Encoding"] = "gzip"
-            response.headers["Content-Length"] = str(len(response.content))
+        accept_encoding = request.META.get("HTTP_ACCEPT_ENCODING", "")
+        if compressible and gzipped is None and accepts_gzip(accept_encoding):
+            gzipped = _gzip(response.content)  # not stored, but this client gets it compressed
+        response.content, etag, headers = _encoded(response.content, gzipped, etag, accept_encoding)
+        for name, value in headers:
+            response.headers[name] = value
         return _conditional(request, response, etag, last_modified)
 
     def _from_cache(self, request, page):
-        body, etag, encoding = _representation(page, request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        body, etag, representation = _representation(page, request.META.get("HTTP_ACCEPT_ENCODING", ""))
         response = HttpResponse(body)
         headers = response.headers
-        for name, value in page.headers:
+        for name, value in [*page.headers, *representation]:
             headers[name] = value
-        headers["ETag"], headers["Content-Length"] = etag, str(len(body))
-        if encoding:
-            headers["Content-Encoding"] = encoding
         if not page.own_cache_control:
             headers["Cache-Control"] = _cache_control(page.expires - time.time())
         headers[CACHE_STATUS_HEADER] = "hit"
@@ -864,10 +872,8 @@ def _replay(environ):
     page = _local_copy(key) if key is not None else None
     if page is None or page.sent_headers is None:
         return None  # not yet sent by this process, or expired: Django renders it again
-    body, etag, encoding = _representation(page, environ.get("HTTP_ACCEPT_ENCODING", ""))
-    headers = [*page.sent_headers, ("ETag", etag), ("Content-Length", str(len(body)))]
-    if encoding:
-        headers.append(("Content-Encoding", encoding))
+    body, _etag, representation = _representation(page, environ.get("HTTP_ACCEPT_ENCODING", ""))
+    headers = [*page.sent_headers, *representation]
     if not page.own_cache_control:
         headers.append(("Cache-Control", _cache_control(page.expires - time.time())))
     headers.append((CACHE_STATUS_HEADER, "hit"))
