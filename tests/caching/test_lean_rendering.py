@@ -10,10 +10,12 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from carter_site.reversing import cached_reverse
+from tests.caching.helpers import WsgiVisitor
 from tests.factories import ArticleFactory, FAQFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +45,25 @@ def test_an_address_follows_a_change_of_url_configuration():
     with override_settings(ROOT_URLCONF="tests.caching.alternative_urls"):
         assert cached_reverse("home") == "/welcome/"
     assert cached_reverse("home") == "/"
+
+
+def test_the_links_every_page_carries_are_the_addresses_reverse_gives():
+    """Header, footer and <head> link with `{% path_to %}`: the same addresses as `{% url %}`,
+    under the script prefix the site is mounted at (served as gunicorn serves it)."""
+    names = ["home", "articles:list", "locations:list", "faqs:list", "testimonials:list", "search"]
+    names += ["articles-feed", "articles-atom-feed"]
+    visitor = WsgiVisitor()
+    for prefix in ("", "/carter"):
+        try:
+            html = visitor.get("/search/", SCRIPT_NAME=prefix).body.decode()
+            set_script_prefix(prefix + "/")
+            expected = {reverse(name) for name in names}
+        finally:
+            clear_script_prefix()
+        links = set(re.findall(r'(?:href|action)="(/[^"#?]*)"', html))
+        links = {link for link in links if not link.startswith(settings.STATIC_URL)}
+        assert expected <= links, expected - links
+        assert all(link.startswith(prefix + "/") for link in links), links
 
 
 def faq_page_answers(client):
