@@ -2,12 +2,14 @@ from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
 from carter_site.caching import published_locations
 from carter_site.pagination import CanonicalPageMixin
 from carter_site.publishing import PublicObjectMixin
+from carter_site.querysets import built_once
 from carter_site.seo import breadcrumb_trail, uploaded_image
 from faqs.models import FAQ, ArticleFAQ
 from testimonials.models import ArticleTestimonial, Testimonial
@@ -28,6 +30,33 @@ class JoinedIds(Aggregate):
         )
 
 
+# The parts of the article page's query that are the same for every request of a day, built
+# once per process (carter_site.querysets).
+
+
+@built_once
+def visible_faq_placements():
+    """An article's placements of published FAQs, with the FAQ."""
+    return ArticleFAQ.objects.filter(faq__in=FAQ.objects.published()).select_related("faq")
+
+
+@built_once
+def visible_testimonial_placements(today):
+    """An article's placements of testimonials that may be shown on `today`, with the testimonial."""
+    return ArticleTestimonial.objects.filter(
+        testimonial__in=Testimonial.objects.published(today)
+    ).select_related("testimonial")
+
+
+# An expression: annotate() resolves a copy of it, never this one.
+LOCATION_IDS = Subquery(
+    ArticleLocation.objects.filter(article=OuterRef("pk"))
+    .values("article")
+    .annotate(ids=JoinedIds("location_id"))
+    .values("ids")
+)
+
+
 class ArticleListView(CanonicalPageMixin, ListView):
     paginate_by = 10
     context_object_name = "articles"
@@ -46,28 +75,17 @@ class ArticleDetailView(PublicObjectMixin, DetailView):
             .select_related("reviewed_by")
             .prefetch_related(
                 Prefetch(
-                    "faq_placements",
-                    queryset=ArticleFAQ.objects.filter(faq__in=FAQ.objects.published()).select_related("faq"),
-                    to_attr="visible_faq_placements",
+                    "faq_placements", queryset=visible_faq_placements(), to_attr="visible_faq_placements"
                 ),
                 Prefetch(
                     "testimonial_placements",
-                    queryset=ArticleTestimonial.objects.filter(
-                        testimonial__in=Testimonial.objects.published()
-                    ).select_related("testimonial"),
+                    queryset=visible_testimonial_placements(timezone.localdate()),
                     to_attr="visible_testimonial_placements",
                 ),
             )
             # The ids of its locations, in the same query; the locations themselves come from
             # the cached published locations (carter_site.caching), so they cost no query.
-            .annotate(
-                location_ids=Subquery(
-                    ArticleLocation.objects.filter(article=OuterRef("pk"))
-                    .values("article")
-                    .annotate(ids=JoinedIds("location_id"))
-                    .values("ids")
-                )
-            )
+            .annotate(location_ids=LOCATION_IDS)
         )
 
     def visible_locations(self, article):

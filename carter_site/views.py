@@ -1,5 +1,6 @@
 from django.http import HttpResponseForbidden, HttpResponseNotFound, HttpResponseServerError
 from django.template import loader
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from articles.models import Article
@@ -7,7 +8,15 @@ from testimonials.models import Testimonial
 
 from .caching import published_locations
 from .models import SiteSettings
+from .querysets import built_once
 from .security import server_error_for_outage
+
+
+@built_once
+def featured_testimonials(today):
+    """The featured testimonials that may be shown on `today`, with their location (built once
+    per process and day: carter_site.querysets)."""
+    return Testimonial.objects.published(today).featured().select_related("location")
 
 
 class HomeView(TemplateView):
@@ -19,11 +28,7 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["articles"] = Article.objects.published().for_list()[: self.featured_articles]
         context["locations"] = published_locations(self.request)  # cached: no query
-        context["testimonials"] = (
-            Testimonial.objects.published()
-            .featured()
-            .select_related("location")[: self.featured_testimonials]
-        )
+        context["testimonials"] = featured_testimonials(timezone.localdate())[: self.featured_testimonials]
         return context
 
 

@@ -3,16 +3,33 @@ import copy
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article
 from carter_site.caching import published_location, published_locations
 from carter_site.publishing import PublicObjectMixin, can_see_unpublished
+from carter_site.querysets import built_once
 from carter_site.seo import breadcrumb_trail
 from faqs.models import FAQ, LocationFAQ
 from testimonials.models import Testimonial
 
 from .models import Location
+
+# The parts of the location page's queries that are the same for every request of a day,
+# built once per process (carter_site.querysets).
+
+
+@built_once
+def visible_faq_placements():
+    """A location's placements of published FAQs, with the FAQ."""
+    return LocationFAQ.objects.filter(faq__in=FAQ.objects.published()).select_related("faq")
+
+
+@built_once
+def visible_testimonials(today):
+    """Testimonials that may be shown on `today`."""
+    return Testimonial.objects.published(today)
 
 
 class LocationListView(ListView):
@@ -30,13 +47,11 @@ class LocationDetailView(PublicObjectMixin, DetailView):
 
     def page_prefetches(self):
         return [
+            Prefetch("faq_placements", queryset=visible_faq_placements(), to_attr="visible_faq_placements"),
             Prefetch(
-                "faq_placements",
-                queryset=LocationFAQ.objects.filter(faq__in=FAQ.objects.published()).select_related("faq"),
-                to_attr="visible_faq_placements",
-            ),
-            Prefetch(
-                "testimonials", queryset=Testimonial.objects.published(), to_attr="visible_testimonials"
+                "testimonials",
+                queryset=visible_testimonials(timezone.localdate()),
+                to_attr="visible_testimonials",
             ),
         ]
 

@@ -1,22 +1,35 @@
 """What makes an uncached page cheaper must never make it wrong (docs/performance.md).
 
-Three things are remembered between requests without being a cache of content: addresses
+Four things are remembered between requests without being a cache of content: addresses
 from `reverse()` (a function of the URL configuration), the plain text of an FAQ answer and
-the word count of an article body (functions of that text). These tests show each follows
-its inputs: a new prefix or URL configuration, an edited answer, a longer body.
+the word count of an article body (functions of that text), and the querysets a page builds
+the same way all day (carter_site.querysets: functions of the date). These tests show each
+follows its inputs: a new prefix or URL configuration, an edited answer, a longer body, a new
+day.
 """
 
+import datetime as dt
 import json
 import re
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import override_settings
 from django.urls import clear_script_prefix, reverse, set_script_prefix
+from django.utils import timezone
 
+from carter_site.querysets import built_once
 from carter_site.reversing import cached_reverse
-from tests.caching.helpers import WsgiVisitor
-from tests.factories import ArticleFactory, FAQFactory, LocationFactory
+from faqs.models import FAQ
+from tests.caching.helpers import WsgiVisitor, text
+from tests.factories import (
+    ArticleFactory,
+    ArticleTestimonialFactory,
+    FAQFactory,
+    LocationFactory,
+    TestimonialFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +110,41 @@ def test_a_longer_body_is_a_longer_reading_time_at_once(visitor):
     article.save()
     assert article.reading_minutes == 4
     assert "4 min read" in visitor.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_queryset_built_once_gives_each_caller_its_own_copy():
+    built = []
+
+    @built_once
+    def questions(order):
+        built.append(order)
+        return FAQ.objects.filter(order=order)
+
+    first = questions(1)
+    assert list(first) == []
+    faq = FAQFactory(order=1)
+    assert list(questions(1)) == [faq], "a copy evaluated earlier must not hand its rows to the next"
+    assert list(questions(1).exclude(pk=faq.pk)) == [] and list(questions(1)) == [faq]
+    assert questions(1) is not questions(1)
+    assert list(questions(2)) == []
+    assert built == [1, 2], "built once for each argument"
+
+
+def test_a_testimonial_leaves_every_page_at_midnight_when_its_consent_expires(visitor):
+    """The article, location and home pages build their testimonial querysets once per day:
+    the day before, they showed the quote; at midnight, the next render leaves it out."""
+    evening = timezone.make_aware(dt.datetime(2026, 6, 1, 22, 0))  # in the site's time zone
+    quote = "The evening group kept my job and my nights."
+    with time_machine.travel(evening, tick=False) as clock:
+        location = LocationFactory(slug="jefferson")
+        article = ArticleFactory()
+        testimonial = TestimonialFactory(
+            quote=quote, location=location, is_featured=True, consent_expires_on=dt.date(2026, 6, 2)
+        )
+        ArticleTestimonialFactory(article=article, testimonial=testimonial)
+        pages = [article.get_absolute_url(), location.get_absolute_url(), "/"]
+        for page in pages:
+            assert quote in text(visitor.get(page)), page
+        clock.shift(dt.timedelta(hours=2))
+        for page in pages:
+            assert quote not in text(visitor.get(page)), page
