@@ -66,6 +66,11 @@ ALL_MODES = ("warm", "redis", "cold")
 # A search a visitor might make, and the costliest kind: nearly every seeded article matches it
 # (stemmed, "evenings" is "even"), so all of them are ranked.
 SEARCH_PATH = "/search/?q=evenings"
+# The empty search page: the page frame (header, footer, <head>), the middleware and gunicorn,
+# with no query and no content of its own. Cold, it is the ceiling for any page on this machine.
+FRAME_PATH = "/search/"
+# Rows outside the targets, which are about the four pages.
+OUTSIDE_TARGETS = {"search", "frame"}
 MODES = os.environ.get("BENCH_MODES", ",".join(ALL_MODES)).split(",")  # a part only, while tuning
 LABELS = {"nginx": "nginx", "warm": "warm", "redis": "warm, Redis", "cold": "cold"}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -534,7 +539,7 @@ def verdicts(rows, nginx):
         """Rows of the pages the targets are about (search results, never cached, are not)."""
         return [
             r for r in rows
-            if r["server"] == server and r["page"] != "search" and (page is None or r["page"] == page)
+            if r["server"] == server and r["page"] not in OUTSIDE_TARGETS and (page is None or r["page"] == page)
             and (connections is None or r["connections"] == connections)
         ]  # fmt: skip
 
@@ -631,7 +636,8 @@ def main():
         # Search results are never cached (what someone searched for is theirs): measured with
         # the others, cold, as every visitor gets them; outside the targets, which are the pages'.
         search = {"name": "search", "path": SEARCH_PATH}
-        page_order = [page["name"] for page in pages] + [search["name"]]
+        frame = {"name": "frame", "path": FRAME_PATH}
+        page_order = [page["name"] for page in pages] + [search["name"], frame["name"]]
 
         rows, nginx_rps, html, booted = [], {}, {}, {}
         for mode in MODES:
@@ -660,7 +666,7 @@ def main():
                     assert "hit" in statuses, (page, statuses)
             if mode == "warm":
                 nginx_rps.update(run_nginx(work, pages, html, rows, processes))
-            for page in pages + ([search] if mode == "cold" else []):
+            for page in pages + ([search, frame] if mode == "cold" else []):
                 for connections in CONNECTIONS:
                     rows.append(
                         measure(
@@ -713,6 +719,9 @@ def main():
                 "in the db column.",
                 "- wrk: 2 threads, one new connection per request for both servers (gunicorn's sync "
                 "workers close after each response; nginx is set to `keepalive_timeout 0`).",
+                f'- Outside the targets, cold only: "search", results for `{SEARCH_PATH}` (never cached; '
+                'nearly every article matches), and "frame", the empty search page: header, footer and '
+                "middleware with no query and no content, the ceiling for any page rendered here.",
                 "",
                 table(rows, nginx_rps),
                 "",
