@@ -91,6 +91,16 @@ def test_a_configured_site_url_fixes_the_host_of_every_absolute_url(client, site
     assert "Sitemap: https://www.example.org/sitemap.xml" in client.get("/robots.txt").content.decode()
 
 
+def test_a_title_with_an_apostrophe_or_ampersand_is_escaped_once(client, site):
+    article = ArticleFactory(title="What's IOP & what does it cost?")
+    response = client.get(article.get_absolute_url())
+    assert title_of(response) == "What's IOP & what does it cost? · The Carter Treatment Center"
+    page = response.content.decode()
+    assert "&amp;amp;" not in page and "&amp;#x27;" not in page
+    metas, _ = head_meta(response)
+    assert metas["og:title"] == metas["twitter:title"] == "What's IOP & what does it cost?"
+
+
 def test_open_graph_and_twitter_card_use_the_hero_image_when_there_is_one(client, site):
     article = site["article"]
     metas, _ = head_meta(client.get(article.get_absolute_url()))
