@@ -1,10 +1,11 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce, Now
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -411,7 +412,10 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
         return [preview, *super().get_urls()]
 
     def preview_view(self, request, object_id):
-        article = get_object_or_404(Article, pk=object_id)
+        # The admin's own lookup: an id that is not one (letters, a path) is "not found", not an error.
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No article with this id.")
         if not self.has_view_or_change_permission(request, article):
             from django.core.exceptions import PermissionDenied
 

@@ -74,6 +74,13 @@ def test_staff_preview_shows_the_saved_draft_as_visitors_will_see_it(staff_clien
     assert "Draft words." not in client.get(url, follow=True).content.decode()
 
 
+def test_a_preview_address_without_an_article_is_not_found(staff_client):
+    preview = reverse("admin:articles_article_preview", args=[ArticleFactory().pk])
+    for wrong in ("abc", "1/x", "99999", "%00"):
+        response = staff_client.get(preview.replace(f"/{preview.split('/')[-3]}/", f"/{wrong}/"))
+        assert response.status_code == 404, wrong
+
+
 def test_change_form_links_to_the_preview(staff_client):
     article = ArticleFactory(draft=True)
     html = staff_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
