@@ -27,6 +27,13 @@ def _word_count(html):
     return len(strip_tags(html or "").split())
 
 
+def validate_storable_time(value):
+    """A time that can be stored once converted to UTC: late in 9999 in Atlanta is already the
+    year 10000 in UTC, which Python cannot represent. A clear form error, not a failed save."""
+    if value is not None and value.year >= 9999:
+        raise ValidationError("Choose a time before the year 9999.", code="out_of_range")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """Live articles: published, their time has come, and not yet expired."""
@@ -182,12 +189,14 @@ class Article(KeepsOldAddresses, SeoFields):
         db_index=True,
         help_text="When the article goes live. A future time schedules it; left empty when "
         "publishing, it is set to now.",
+        validators=[validate_storable_time],
     )
     expires_at = models.DateTimeField(
         "take down at",
         null=True,
         blank=True,
         help_text="Optional. The article stops being public at this time.",
+        validators=[validate_storable_time],
     )
     reviewed_by = models.ForeignKey(
         Clinician,
@@ -359,7 +368,9 @@ class PreviewLink(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(
-        default=default_preview_expiry, help_text="The link stops working at this time (7 days by default)."
+        default=default_preview_expiry,
+        help_text="The link stops working at this time (7 days by default).",
+        validators=[validate_storable_time],
     )
     revoked = models.BooleanField(default=False, help_text="Tick to stop the link working at once.")
 

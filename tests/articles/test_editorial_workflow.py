@@ -130,6 +130,25 @@ def test_staff_create_a_preview_link_from_the_change_form(staff_client):
     assert link.get_absolute_url() in staff_client.get(change_url).content.decode()
 
 
+@pytest.mark.parametrize(
+    "field",
+    ["published_at", "expires_at", "preview_links-0-expires_at"],
+)
+def test_a_time_too_far_ahead_to_store_is_a_form_error_and_nothing_is_saved(staff_client, field):
+    """9999-12-31 23:00 in Atlanta is in the year 10000 in UTC: a clear error, never a 500."""
+    article = ArticleFactory(title="Kept as it was")
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    data.update({"title": "Changed", f"{field}_0": "9999-12-31", f"{field}_1": "23:00:00"})
+    if field.startswith("preview_links"):
+        data.update({"preview_links-TOTAL_FORMS": "1", "preview_links-0-article": str(article.pk)})
+    response = staff_client.post(change_url, data)
+    assert response.status_code == 200
+    assert "Choose a time before the year 9999." in response.content.decode()
+    article.refresh_from_db()
+    assert article.title == "Kept as it was" and not PreviewLink.objects.filter(article=article).exists()
+
+
 # --- Content checks --------------------------------------------------------------------------
 
 
