@@ -59,7 +59,22 @@ def upload_image(request):
         validate_uploaded_image(upload)
     except ValidationError as error:
         return _editor_error(request, " ".join(error.messages))
+    upload.name = _storable_name(upload.name)
     return ckeditor_views.upload(request)
+
+
+# File systems refuse names longer than 255 bytes, and the storage may add a suffix to keep a
+# name unique: a picture called by a whole sentence is stored under its first 100 bytes.
+MAX_NAME_BYTES = 100
+
+
+def _storable_name(name):
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) > 10:
+        stem, extension = name, ""
+    budget = MAX_NAME_BYTES - len(extension.encode()) - (1 if extension else 0)
+    stem = stem.encode()[:budget].decode(errors="ignore") or "image"
+    return f"{stem}.{extension}" if extension else stem
 
 
 browse_images = never_cache(admin_permission_required(ckeditor_views.browse))

@@ -158,6 +158,18 @@ def test_ordinary_pictures_are_accepted(staff_client, content):
     assert json.loads(response.content)["uploaded"] == "1"
 
 
+@pytest.mark.parametrize("stem", ["z" * 250, "é" * 200, "a group room, photographed on a quiet evening " * 5])
+def test_a_picture_with_a_very_long_name_is_stored_under_a_shorter_one(staff_client, settings, stem):
+    response = staff_client.post(
+        reverse("ckeditor_upload"), {"upload": SimpleUploadedFile(f"{stem}.png", image_bytes("PNG"))}
+    )
+    data = json.loads(response.content)
+    assert data["uploaded"] == "1", data
+    stored = list(settings.MEDIA_ROOT.glob("editor/**/*.png"))  # the picture and its thumbnail
+    assert stored and all(len(path.name.encode()) <= 120 for path in stored)
+    assert data["url"].rsplit("/", 1)[1] in {path.name for path in stored}
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
