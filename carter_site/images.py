@@ -21,7 +21,13 @@ _MARKUP = re.compile(
 
 
 def validate_uploaded_image(upload):
-    """Refuse anything that is not a reasonably sized JPEG, PNG, GIF or WebP image."""
+    """Refuse anything that is not a reasonably sized JPEG, PNG, GIF or WebP image.
+
+    Only a new upload is checked: a picture already stored passed when it was uploaded, and
+    reading it again would make every later save of the article fail if its file had gone
+    missing (a database restored without its media folder)."""
+    if getattr(upload, "_committed", False):
+        return
     size = getattr(upload, "size", None)
     if size is not None and size > settings.MAX_IMAGE_UPLOAD_BYTES:
         raise ValidationError(

@@ -8,8 +8,10 @@ import io
 import json
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, PngImagePlugin
@@ -168,6 +170,21 @@ def test_a_picture_with_a_very_long_name_is_stored_under_a_shorter_one(staff_cli
     stored = list(settings.MEDIA_ROOT.glob("editor/**/*.png"))  # the picture and its thumbnail
     assert stored and all(len(path.name.encode()) <= 120 for path in stored)
     assert data["url"].rsplit("/", 1)[1] in {path.name for path in stored}
+
+
+def test_an_article_whose_picture_file_went_missing_can_still_be_saved(staff_client, site, settings):
+    """A database restored without its media folder: the stored picture is not read again."""
+    article = site["article"]
+    article.hero_image_alt = "The group room"
+    article.hero_image.save("room.png", ContentFile(image_bytes("PNG")))
+    Path(article.hero_image.path).unlink()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["summary"] = "A new summary, saved although the picture's file is gone."
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.summary == "A new summary, saved although the picture's file is gone."
 
 
 @pytest.mark.parametrize(
