@@ -13,6 +13,17 @@ from django.urls import reverse
 from reversion_compare.admin import CompareVersionAdmin
 
 
+def _foreign_key(model, parent_model, name=None):
+    """The foreign key of an inline's `model` to the admin's `parent_model`."""
+    if name:
+        return model._meta.get_field(name)
+    return next(
+        field
+        for field in model._meta.concrete_fields
+        if field.many_to_one and issubclass(parent_model, field.related_model)
+    )
+
+
 def register(model, follow=()):
     """Register `model`, following `follow`. The admin may have registered it already
     (VersionAdmin registers its models with their inlines only), so merge with that."""
@@ -45,12 +56,53 @@ class HistoryAdmin(CompareVersionAdmin):
         if not self.has_restore_permission(request, obj):
             history = reverse(self._admin_url("history"), args=[quote(unquote(object_id))])
             return self._refuse_restore(request, history)
+        request.restoring_a_version = True
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
         if not self.has_restore_permission(request):
             return self._refuse_restore(request, reverse(self._admin_url("changelist")))
+        request.restoring_a_version = True
         return super().recover_view(request, version_id, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # django-reversion has just written the old version to the database, in a transaction
+        # it rolls back unless the editor saves: the form shows what is there now.
+        if object_id and getattr(request, "restoring_a_version", False):
+            self._leave_out_places_of_deleted_things(request, unquote(object_id))
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _leave_out_places_of_deleted_things(self, request, object_id):
+        """An old version may place an FAQ or testimonial deleted since. Its row would point at
+        nothing (the form could neither show nor save it), so it is left out, and the editor told."""
+        obj = self.model._default_manager.filter(pk=object_id).first()
+        if obj is None:
+            return
+        for inline in self.inlines:
+            model = inline.model
+            parent = _foreign_key(model, self.model, inline.fk_name)
+            for field in model._meta.concrete_fields:
+                if not field.many_to_one or field == parent:
+                    continue
+                dangling = model._default_manager.filter(
+                    **{parent.name: obj, f"{field.attname}__isnull": False}
+                ).exclude(**{f"{field.attname}__in": field.related_model._default_manager.values("pk")})
+                count = dangling.count()
+                if not count:
+                    continue
+                dangling.delete()
+                one, many = (
+                    field.related_model._meta.verbose_name,
+                    field.related_model._meta.verbose_name_plural,
+                )
+                it, was = ("it", "was") if count == 1 else ("them", "were")
+                self.message_user(
+                    request,
+                    f"This version placed {count} {one if count == 1 else many} that {was} deleted since: "
+                    f"left out here. To place {it} again, use “Recover deleted {many}” on the list of "
+                    f"{many} first.",
+                    messages.WARNING,
+                )
 
     def _refuse_restore(self, request, url):
         name = self.opts.verbose_name_plural

@@ -16,7 +16,14 @@ from articles.models import Article, Clinician, PreviewLink
 from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS, SITE_ADMINISTRATORS
 from faqs.models import FAQ
 from tests.admin_forms import admin_form_data
-from tests.factories import ArticleFactory, ArticleFAQFactory, LocationFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    ArticleFAQFactory,
+    ArticleTestimonialFactory,
+    FAQFactory,
+    LocationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -225,6 +232,34 @@ def test_restoring_an_earlier_version_puts_its_text_back_on_the_public_page(staf
     assert response.status_code == 302
     html = client.get(article.get_absolute_url()).content.decode()
     assert "First wording." in html and "Second wording." not in html
+
+
+@pytest.mark.parametrize("placed", ["faq", "testimonial"])
+def test_a_version_that_placed_something_deleted_since_opens_and_restores_without_it(
+    staff_client, client, placed
+):
+    """The FAQ or testimonial an old version showed was taken off and deleted: the version still
+    opens, says the place is left out, and restoring it brings back the rest."""
+    article = ArticleFactory()
+    if placed == "faq":
+        placement = ArticleFAQFactory(article=article, faq=FAQFactory(question="Is parking free?"))
+    else:
+        placement = ArticleTestimonialFactory(article=article)
+    edit_body(staff_client, article, "<p>First wording.</p>")
+    thing = placement.faq if placed == "faq" else placement.testimonial
+    placement.delete()
+    thing.delete()
+    edit_body(staff_client, article, "<p>Second wording.</p>")
+
+    first = Version.objects.get_for_object(article).order_by("pk").first()
+    revision_url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    response = staff_client.get(revision_url)
+    assert response.status_code == 200
+    assert "that was deleted since: left out here." in response.content.decode()
+    response = staff_client.post(revision_url, admin_form_data(response))
+    assert response.status_code == 302
+    assert "First wording." in client.get(article.get_absolute_url()).content.decode()
+    assert not article.faq_placements.exists() and not article.testimonial_placements.exists()
 
 
 def test_a_clinical_reviewer_cannot_restore_an_old_version_of_an_article(staff_client):
