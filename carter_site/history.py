@@ -43,6 +43,10 @@ class HistoryAdmin(CompareVersionAdmin):
 
     history_latest_first = True
 
+    # Fields that record facts about today rather than the wording of a version (a client's
+    # consent): restoring an old version keeps their current values.
+    kept_on_restore = ()
+
     # --- Restore and recover write a whole old version over the object, whatever the change
     # form leaves editable, so they ask for a permission of their own.
 
@@ -57,6 +61,8 @@ class HistoryAdmin(CompareVersionAdmin):
             history = reverse(self._admin_url("history"), args=[quote(unquote(object_id))])
             return self._refuse_restore(request, history)
         request.restoring_a_version = True
+        if obj is not None and self.kept_on_restore:
+            request.kept_on_restore = {name: getattr(obj, name) for name in self.kept_on_restore}
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
@@ -70,7 +76,24 @@ class HistoryAdmin(CompareVersionAdmin):
         # it rolls back unless the editor saves: the form shows what is there now.
         if object_id and getattr(request, "restoring_a_version", False):
             self._leave_out_places_of_deleted_things(request, unquote(object_id))
+            self._keep_current_facts(request, unquote(object_id))
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _keep_current_facts(self, request, object_id):
+        kept = getattr(request, "kept_on_restore", None)
+        if not kept:
+            return
+        restored = self.model._default_manager.filter(pk=object_id)
+        if restored.filter(**kept).exists():
+            return  # the version had the same facts
+        restored.update(**kept)
+        labels = ", ".join(str(self.model._meta.get_field(name).verbose_name) for name in kept)
+        self.message_user(
+            request,
+            f"Restoring brings back the words of this version, not its {labels}: those keep "
+            "their current values, shown below.",
+            messages.WARNING,
+        )
 
     def _leave_out_places_of_deleted_things(self, request, object_id):
         """An old version may place an FAQ or testimonial deleted since. Its row would point at

@@ -16,6 +16,9 @@ class ArticleTestimonialInline(admin.TabularInline):
 
 @admin.register(Testimonial)
 class TestimonialAdmin(PublishedFlagAdmin):
+    # Consent is the client's decision as it stands today: an old version never undoes a
+    # withdrawal, brings back an expired consent or reverses its dates.
+    kept_on_restore = ("consent_on_file", "consent_signed_on", "consent_expires_on", "consent_withdrawn_on")
     list_display = [
         "__str__",
         "attribution",

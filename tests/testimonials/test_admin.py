@@ -6,6 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from testimonials.models import Testimonial
 from tests.admin_forms import admin_form_data
@@ -67,3 +68,33 @@ def test_bulk_publish_refuses_withdrawn_and_expired_consent_and_says_so(staff_cl
     messages = texts(response)
     assert "Published 1 item." in messages
     assert any(m.startswith("2 testimonial(s) were not published") for m in messages), messages
+
+
+def test_restoring_an_old_version_never_undoes_a_withdrawal_of_consent(staff_client, client):
+    """The helper's path: publish, edit the words, the client withdraws, an editor restores the
+    version from before the withdrawal. The old words come back; the withdrawal stays."""
+    testimonial = TestimonialFactory(quote="The first words I approved.")
+    url = reverse("admin:testimonials_testimonial_change", args=[testimonial.pk])
+
+    def save(**changes):
+        data = admin_form_data(staff_client.get(url))
+        data.update(changes)
+        assert staff_client.post(url, data).status_code == 302
+
+    save()
+    save(quote="Words I approved later.")
+    withdrawn = days_ago(1)
+    save(consent_withdrawn_on=withdrawn.isoformat())
+    assert "approved" not in client.get("/testimonials/").content.decode()
+
+    first = Version.objects.get_for_object(testimonial).order_by("pk").first()
+    revision_url = reverse("admin:testimonials_testimonial_revision", args=[testimonial.pk, first.pk])
+    response = staff_client.get(revision_url)
+    assert "not its written consent on file, consent signed on" in response.content.decode()
+    response = staff_client.post(revision_url, admin_form_data(response))
+    assert response.status_code == 302
+    testimonial.refresh_from_db()
+    assert testimonial.quote == "The first words I approved."
+    assert testimonial.consent_withdrawn_on == withdrawn
+    assert "approved" not in client.get("/testimonials/").content.decode()
+    assert "approved" not in client.get("/").content.decode()
