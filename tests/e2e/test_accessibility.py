@@ -121,6 +121,25 @@ def test_every_page_type_reflows_at_320_pixels_even_with_wider_text_spacing(site
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("text_size", [20, 24], ids=["large-text", "very-large-text"])
+def test_every_page_type_reflows_with_the_browser_text_size_turned_up(site, new_context, text_size):
+    """WCAG 1.4.4 and 1.4.10: a reader who sets the browser's text size to Large (20 px) or Very
+    large (24 px) on a phone still never scrolls sideways. The site sizes text in rem, so the
+    root font size stands for that setting."""
+    problems = []
+    for width in (320, 375):
+        narrow = {"viewport": {"width": width, "height": 700}, "is_mobile": True, "has_touch": True}
+        page = new_context(**narrow, **AXE_CONTEXT).new_page()  # the size is injected as a <style>
+        for path in site.pages.values():
+            page.goto(path)
+            page.add_style_tag(content=f"html {{ font-size: {text_size}px !important; }}")
+            overflow = page_facts(page)["horizontalOverflow"]
+            if overflow > 0:
+                problems.append(f"{path} at {width} px: scrolls sideways by {overflow}px")
+        page.context.close()
+    assert not problems, "\n".join(problems)
+
+
 def test_skip_link_moves_the_keyboard_into_the_main_content(site, page):
     page.goto(site.pages["article"])
     first = press_tab(page)
