@@ -50,7 +50,11 @@ SEARCH_CONFIG = "english"
 WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}  # PostgreSQL's default weights for ts_rank
 
 # Control characters, NUL first: PostgreSQL refuses NUL in text, and none belong in a query.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Then the invisible marks that set the direction of text (U+200E/F, U+202A-E, U+2066-9): echoed
+# back in the page heading and title, "\u202e988 llac" would read as "call 889" reversed.
+_CONTROL_CHARACTERS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 _WORD = re.compile(r"\w", re.UNICODE)
 
 

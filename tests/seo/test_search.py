@@ -130,6 +130,14 @@ def test_clean_query_removes_control_characters_and_extra_space():
     assert len(clean_query("a" * 1000)) == MAX_QUERY_LENGTH
 
 
+def test_marks_that_reverse_the_direction_of_text_are_removed(client):
+    """Echoed back in the heading and the title, they would show the visitor's words reversed."""
+    for mark in ("\u202e", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069", "\u200f", "\u200e", "\u202b"):
+        assert clean_query(f"{mark}988 llac t'nod") == "988 llac t'nod"
+    html = client.get("/search/", {"q": "\u202e988 llac t'nod"}).content.decode()
+    assert "\u202e" not in html and "988 llac" in html
+
+
 def test_search_finds_live_articles_faqs_and_locations_only(client, library):
     response = client.get(reverse("search"), {"q": "relapse"})
     groups = dict(results_of(response))
