@@ -191,6 +191,11 @@ class Article(KeepsOldAddresses, SeoFields):
         "publishing, it is set to now.",
         validators=[validate_storable_time],
     )
+    was_public = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Set for good once the article has been public: renaming it keeps its old address.",
+    )
     expires_at = models.DateTimeField(
         "take down at",
         null=True,
@@ -288,7 +293,8 @@ class Article(KeepsOldAddresses, SeoFields):
 
     @property
     def has_been_public(self):
-        return (
+        """Public now or at any time before (unpublished since): its address has been shared."""
+        return self.was_public or bool(
             self.status == self.Status.PUBLISHED and self.published_at and self.published_at <= timezone.now()
         )
 

@@ -46,7 +46,9 @@ def find_loop(old_path, new_path, site=None, exclude_pk=None):
 class KeepsOldAddresses:
     """Model mixin: renaming the slug of a page that has been public records a redirect.
 
-    The model needs `slug`, `get_absolute_url()` and a `has_been_public` property.
+    The model needs `slug`, `get_absolute_url()`, a `has_been_public` property and a
+    `was_public` field: once a page has been public, that is remembered on every later save,
+    so unpublishing it, renaming it and publishing it again still keeps every address it had.
 
     The work is done by the pre_save and post_save receivers below (connected in
     CarterSiteConfig.ready()), not in save(): django-reversion restores an old version with
@@ -63,6 +65,8 @@ def _remember_address(sender, instance, using, update_fields=None, **kwargs):
     previous = None
     if instance.pk is not None and (update_fields is None or "slug" in update_fields):
         previous = sender._default_manager.using(using).filter(pk=instance.pk).first()
+    if (previous is not None and previous.has_been_public) or instance.has_been_public:
+        instance.was_public = True  # also when restoring a version saved before it was public
     instance._keeps_old_addresses_previous = previous
 
 

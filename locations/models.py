@@ -69,6 +69,11 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
     order = models.PositiveSmallIntegerField(
         default=0, help_text="Lower numbers come first in lists of locations."
     )
+    was_public = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Set for good once the location has been published: renaming it keeps its old address.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -102,7 +107,8 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
 
     @property
     def has_been_public(self):
-        return self.is_published
+        """Published now or at any time before: its address has been shared."""
+        return self.was_public or self.is_published
 
     @property
     def address_lines(self):

@@ -483,6 +483,41 @@ def test_renaming_a_slug_twice_keeps_both_old_addresses_answering_301(staff_clie
     assert client.get(f"{prefix}third-name/").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("factory", "admin_name", "prefix", "hide", "show"),
+    [
+        (ArticleFactory, "articles_article", "/articles/", {"status": "draft"}, {"status": "published"}),
+        (LocationFactory, "locations_location", "/locations/", {}, {"is_published": "on"}),
+    ],
+)
+def test_a_page_renamed_while_unpublished_keeps_the_addresses_it_had_in_public(
+    staff_client, client, factory, admin_name, prefix, hide, show
+):
+    """Public as live1, renamed live1-renamed, taken down, renamed again, published again: every
+    address it had in public leads to it."""
+    obj = factory(slug="live1")
+    rename(staff_client, obj, admin_name, "live1-renamed")
+    change_url = reverse(f"admin:{admin_name}_change", args=[obj.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    data.pop("is_published", None)
+    data.update(hide)
+    assert staff_client.post(change_url, data).status_code == 302
+    rename(staff_client, obj, admin_name, "live1-final")
+    data = admin_form_data(staff_client.get(change_url))
+    data.update(show)
+    assert staff_client.post(change_url, data).status_code == 302
+    assert client.get(f"{prefix}live1-final/").status_code == 200
+    for old in ("live1", "live1-renamed"):
+        response = client.get(f"{prefix}{old}/")
+        assert (response.status_code, response["Location"]) == (301, f"{prefix}live1-final/"), old
+
+
+def test_a_draft_renamed_before_it_was_ever_public_leaves_no_redirect(staff_client):
+    article = ArticleFactory(slug="working-title", draft=True)
+    rename(staff_client, article, "articles_article", "final-title")
+    assert not Redirect.objects.exists()
+
+
 def test_renaming_back_to_an_old_slug_leaves_no_loop(staff_client, client):
     article = ArticleFactory(slug="alpha")
     rename(staff_client, article, "articles_article", "beta")
