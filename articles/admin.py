@@ -315,7 +315,11 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
         return super().get_inlines(request, obj)
 
     def save_model(self, request, obj, form, change):
-        if any(field in form.changed_data for field in REVIEW_FIELDS) and self.can_review(request):
+        changed = any(field in form.changed_data for field in REVIEW_FIELDS)
+        # A clinical reviewer can change nothing but the review: saving an article whose review
+        # is out of date, with the same clinician and date, is reviewing its new text again.
+        reviewed_again = self.is_reviewer_only(request) and obj.review_is_out_of_date
+        if (changed or reviewed_again) and self.can_review(request):
             obj.record_review(obj.reviewed_by, obj.reviewed_on)
         super().save_model(request, obj, form, change)
 

@@ -387,6 +387,38 @@ def test_a_clinical_reviewer_records_a_review_and_changes_nothing_else(client):
     assert "Clinically reviewed by Dana Reyes, LCSW on" in html
 
 
+def test_a_clinical_reviewer_reviews_the_new_text_again_by_saving_the_same_review(client, staff_client):
+    """After an editor's change, the reviewer reads the article and saves it as it stands: the
+    review (same clinician, same date) now vouches for the new text."""
+    clinician = Clinician.objects.create(name="Dana Reyes", credentials="LCSW")
+    article = ArticleFactory()
+    article.record_review(clinician, timezone.localdate())
+    article.save()
+    edit_body(staff_client, article, "<p>A new claim the clinician has not seen yet.</p>")
+    article.refresh_from_db()
+    assert article.review_is_out_of_date
+    client.force_login(member_of(CLINICAL_REVIEWERS, "reviewer"))
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    assert client.post(change_url, admin_form_data(client.get(change_url))).status_code == 302
+    article.refresh_from_db()
+    assert article.review_is_current and article.reviewed_on == timezone.localdate()
+    assert (
+        "Clinically reviewed by Dana Reyes, LCSW on"
+        in client.get(article.get_absolute_url()).content.decode()
+    )
+
+
+def test_an_editor_saving_an_article_never_renews_its_review(staff_client):
+    clinician = Clinician.objects.create(name="Dana Reyes", credentials="LCSW")
+    article = ArticleFactory()
+    article.record_review(clinician, timezone.localdate())
+    article.save()
+    edit_body(staff_client, article, "<p>Changed after the review.</p>")
+    edit_body(staff_client, article, "<p>Changed after the review.</p>")
+    article.refresh_from_db()
+    assert article.review_is_out_of_date
+
+
 def test_a_clinical_reviewer_can_neither_publish_nor_unpublish_with_the_bulk_actions(client):
     draft, live = ArticleFactory(draft=True), ArticleFactory()
     client.force_login(member_of(CLINICAL_REVIEWERS, "reviewer"))
