@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import strip_tags
 
@@ -59,6 +60,21 @@ class FAQ(PublishedFlag):
 
     def __str__(self):
         return self.question
+
+    def clean(self):
+        """The same question in another case, spacing or punctuation is the same question: the
+        FAQ page would list it twice. "The same" is the importer's matching_key, so both agree."""
+        super().clean()
+        from articles.importing.text import matching_key
+
+        key = matching_key(self.question)
+        others = FAQ.objects.exclude(pk=self.pk).values_list("question", flat=True)
+        same = next((question for question in others if matching_key(question) == key), None)
+        if key and same is not None:
+            raise ValidationError(
+                {"question": f"“{same}” already exists. Place the existing one instead, or edit it."},
+                code="unique",
+            )
 
     @property
     def anchor(self):
