@@ -3,7 +3,7 @@ from django.contrib import admin
 from carter_site.admin import PublishedFlagAdmin
 from faqs.admin import LocationFAQInline
 
-from .forms import OpeningHoursFormSet
+from .forms import CoordinateField, OpeningHoursFormSet
 from .models import Location, OpeningHours
 
 
@@ -23,6 +23,12 @@ class LocationAdmin(PublishedFlagAdmin):
     date_hierarchy = "updated_at"
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OpeningHoursInline, LocationFAQInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in {"latitude", "longitude"}:
+            kwargs["form_class"] = CoordinateField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "body", "order", "is_published"]}),
         (

@@ -1,7 +1,10 @@
-"""The opening-hours rows of a location's admin page, checked together before any is saved."""
+"""The location admin's forms: opening-hours rows checked together before any is saved, and
+coordinates as a map gives them."""
 
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import combinations
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.forms.models import BaseInlineFormSet
@@ -95,3 +98,19 @@ class OpeningHoursFormSet(BaseInlineFormSet):
             code="overlapping_hours",
             params={"other": describe(other)},
         )
+
+
+class CoordinateField(forms.DecimalField):
+    """A latitude or longitude, rounded to the six decimal places it is stored with (about 11 cm).
+
+    A map copies coordinates with 14 or more decimals; pasted as they are, Django's own message
+    ("no more than 9 digits in total") told an editor nothing about what to change.
+    """
+
+    PLACES = Decimal("0.000001")
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        if number is None or not number.is_finite():
+            return number
+        return number.quantize(self.PLACES, rounding=ROUND_HALF_UP)

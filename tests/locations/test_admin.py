@@ -32,6 +32,29 @@ def test_a_location_phone_no_phone_could_dial_is_refused_and_nothing_is_saved(st
     assert (location.phone, location.summary) == ("(706) 555-0110", "Evening groups near the square.")
 
 
+def test_coordinates_pasted_from_a_map_are_rounded_to_what_is_stored(staff_client):
+    location = LocationFactory()
+    data = admin_form_data(staff_client.get(change_url(location)))
+    data.update(latitude="34.07537612345678", longitude="-84.29409049999999")
+    response = staff_client.post(change_url(location), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    location.refresh_from_db()
+    assert (str(location.latitude), str(location.longitude)) == ("34.075376", "-84.294090")
+
+
+@pytest.mark.parametrize(
+    ("latitude", "message"),
+    [("134.5", "less than or equal to 90"), ("north", "Enter a number"), ("NaN", "Enter a number")],
+)
+def test_coordinates_that_are_no_place_are_refused(staff_client, latitude, message):
+    location = LocationFactory()
+    data = admin_form_data(staff_client.get(change_url(location)))
+    data.update(latitude=latitude, longitude="-84.29409")
+    response = staff_client.post(change_url(location), data)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["adminform"].form.errors["latitude"])
+
+
 # --- Opening hours --------------------------------------------------------------------------
 
 SATURDAY, SUNDAY = OpeningHours.Weekday.SATURDAY, OpeningHours.Weekday.SUNDAY
