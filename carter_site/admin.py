@@ -13,7 +13,7 @@ from .audit import log_bulk_change
 from .caching import content_changed
 from .history import HistoryAdmin
 from .models import SiteSettings
-from .redirects import find_loop
+from .redirects import find_loop, live_page_at
 
 
 def where_used(obj):
@@ -128,6 +128,19 @@ class RedirectForm(forms.ModelForm):
             if not old_path.startswith("/"):
                 self.add_error(
                     "old_path", "Start the old address with a slash, for example /articles/old-name/."
+                )
+            if live_page_at(old_path):
+                self.add_error(
+                    "old_path",
+                    f"Visitors get a page at {old_path}, so a redirect from it would never be used. To "
+                    "move that page, change its slug: the redirect from its old address is added by itself.",
+                )
+            on_this_site = new_path.startswith("/") and not new_path.startswith("//")
+            if new_path and not (on_this_site or new_path.startswith(("https://", "http://"))):
+                self.add_error(
+                    "new_path",
+                    "Point the redirect at an address on this site, such as /articles/new-name/, or at a "
+                    "full address starting with https://. Leave it empty to tell visitors the page is gone.",
                 )
             loop = find_loop(old_path, new_path, site=site, exclude_pk=self.instance.pk)
             if loop:

@@ -4,11 +4,15 @@ Built on django.contrib.redirects, whose middleware answers 301 for a stored old
 only when nothing else answers it (so a redirect can never hide a live page).
 """
 
+from urllib.parse import urlsplit
+
+from django.apps import apps
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_save, pre_save
+from django.urls import Resolver404, resolve
 
 
 def record_move(old_path, new_path):
@@ -24,6 +28,29 @@ def record_move(old_path, new_path):
         redirects.filter(old_path=new_path).delete()
         redirects.update_or_create(site=site, old_path=old_path, defaults={"new_path": new_path})
         redirects.filter(old_path=F("new_path")).delete()
+
+
+def live_page_at(path):
+    """Whether visitors get a page at `path` now; a redirect from it would then never answer
+    (django.contrib.redirects steps in only where the site answers 404)."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return False
+    if match.view_name in PUBLIC_DETAIL_PAGES:
+        app_label, model_name = PUBLIC_DETAIL_PAGES[match.view_name]
+        model = apps.get_model(app_label, model_name)
+        return model._default_manager.published().filter(slug=match.kwargs.get("slug")).exists()
+    # Any other named page always answers (home, lists, search, feeds, the admin); unnamed
+    # patterns serve files, which may be gone.
+    return bool(match.url_name)
+
+
+# Detail pages that answer only for a published object with that slug.
+PUBLIC_DETAIL_PAGES = {
+    "articles:detail": ("articles", "Article"),
+    "locations:detail": ("locations", "Location"),
+}
 
 
 def find_loop(old_path, new_path, site=None, exclude_pk=None):

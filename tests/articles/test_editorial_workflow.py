@@ -544,12 +544,6 @@ def test_a_page_renamed_while_unpublished_keeps_the_addresses_it_had_in_public(
         assert (response.status_code, response["Location"]) == (301, f"{prefix}live1-final/"), old
 
 
-def test_a_draft_renamed_before_it_was_ever_public_leaves_no_redirect(staff_client):
-    article = ArticleFactory(slug="working-title", draft=True)
-    rename(staff_client, article, "articles_article", "final-title")
-    assert not Redirect.objects.exists()
-
-
 def test_renaming_back_to_an_old_slug_leaves_no_loop(staff_client, client):
     article = ArticleFactory(slug="alpha")
     rename(staff_client, article, "articles_article", "beta")
@@ -626,6 +620,44 @@ def test_a_redirect_loop_is_refused_with_a_message(staff_client):
     )
     assert "would send visitors in a circle" in response.content.decode()
     assert Redirect.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("old_path", "new_path", "message"),
+    [
+        ("/locations/alpharetta/", "/locations/atlanta/", "Visitors get a page at /locations/alpharetta/"),
+        ("/articles/", "/faqs/", "Visitors get a page at /articles/"),
+        ("/old-page/", "javascript:alert(1)", "Point the redirect at an address on this site"),
+        ("/old-page/", "data:text/html,hi", "Point the redirect at an address on this site"),
+        ("/old-page/", "articles/new/", "Point the redirect at an address on this site"),
+    ],
+)
+def test_a_redirect_that_could_never_work_is_refused(staff_client, old_path, new_path, message):
+    LocationFactory(slug="alpharetta")
+    response = staff_client.post(
+        reverse("admin:redirects_redirect_add"), {"site": "1", "old_path": old_path, "new_path": new_path}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Redirect.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "old_path, new_path",
+    [
+        ("/articles/taken-down/", "/articles/"),  # no such article: the address is free
+        ("/locations/hidden/", "/locations/"),  # an unpublished location
+        ("/summer-campaign/", "https://www.example.org/summer/"),
+        ("/gone/", ""),  # empty: 410 Gone
+    ],
+)
+def test_a_redirect_from_an_address_no_page_answers_is_saved(staff_client, old_path, new_path):
+    LocationFactory(slug="hidden", is_published=False)
+    response = staff_client.post(
+        reverse("admin:redirects_redirect_add"), {"site": "1", "old_path": old_path, "new_path": new_path}
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Redirect.objects.filter(old_path=old_path, new_path=new_path).exists()
 
 
 # --- Testimonial consent --------------------------------------------------------------------
