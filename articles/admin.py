@@ -496,17 +496,25 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["edit_content"])
     def unpublish_selected(self, request, queryset):
         with transaction.atomic():
-            changed = list(queryset.exclude(status=Article.Status.DRAFT))
-            updated = queryset.update(status=Article.Status.DRAFT)
+            changing = queryset.exclude(status=Article.Status.DRAFT)
+            changed = list(changing)
+            updated = changing.update(status=Article.Status.DRAFT)
             log_bulk_change(request, changed, "Unpublished (back to draft) with the bulk action.")
         content_changed()
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d article is a draft again and no longer public.",
-                "%(count)d articles are drafts again and no longer public.",
-                updated,
+        parts = []
+        unchanged = queryset.count() - updated
+        if updated or not unchanged:
+            parts.append(
+                ngettext(
+                    "%(count)d article is a draft again and no longer public.",
+                    "%(count)d articles are drafts again and no longer public.",
+                    updated,
+                )
+                % {"count": updated}
             )
-            % {"count": updated},
-            messages.SUCCESS,
-        )
+        if unchanged:
+            parts.append(
+                ngettext("%(count)d was a draft already.", "%(count)d were drafts already.", unchanged)
+                % {"count": unchanged}
+            )
+        self.message_user(request, " ".join(parts), messages.SUCCESS)

@@ -53,15 +53,24 @@ class PublishedFlagAdmin(HistoryAdmin):
     def publish_selected(self, request, queryset):
         allowed = self.publishable(queryset)
         with transaction.atomic():  # the change and its record in the admin's history, together
-            changed = list(allowed.filter(is_published=False))
-            updated = allowed.update(is_published=True)
+            changing = allowed.filter(is_published=False)
+            changed = list(changing)
+            updated = changing.update(is_published=True)
             log_bulk_change(request, changed, "Published with the bulk action.")
         content_changed()  # update() sends no signal: invalidate the cached pages here
-        self.message_user(
-            request,
-            ngettext("Published %(count)d item.", "Published %(count)d items.", updated) % {"count": updated},
-            messages.SUCCESS,
-        )
+        already = allowed.count() - updated
+        parts = []
+        if updated or not already:
+            parts.append(
+                ngettext("Published %(count)d item.", "Published %(count)d items.", updated)
+                % {"count": updated}
+            )
+        if already:
+            parts.append(
+                ngettext("%(count)d was published already.", "%(count)d were published already.", already)
+                % {"count": already}
+            )
+        self.message_user(request, " ".join(parts), messages.SUCCESS)
         skipped = queryset.count() - allowed.count()
         if skipped:
             self.message_user(request, self.publish_refused_message(skipped), messages.WARNING)
@@ -72,20 +81,28 @@ class PublishedFlagAdmin(HistoryAdmin):
     @admin.action(description="Unpublish selected %(verbose_name_plural)s", permissions=["change"])
     def unpublish_selected(self, request, queryset):
         with transaction.atomic():
-            changed = list(queryset.filter(is_published=True))
-            updated = queryset.update(is_published=False)
+            changing = queryset.filter(is_published=True)
+            changed = list(changing)
+            updated = changing.update(is_published=False)
             log_bulk_change(request, changed, "Unpublished with the bulk action.")
         content_changed()
-        self.message_user(
-            request,
-            ngettext(
-                "Unpublished %(count)d item: it is no longer on the public site.",
-                "Unpublished %(count)d items: they are no longer on the public site.",
-                updated,
+        parts = []
+        unchanged = queryset.count() - updated
+        if updated or not unchanged:
+            parts.append(
+                ngettext(
+                    "Unpublished %(count)d item: it is no longer on the public site.",
+                    "Unpublished %(count)d items: they are no longer on the public site.",
+                    updated,
+                )
+                % {"count": updated}
             )
-            % {"count": updated},
-            messages.SUCCESS,
-        )
+        if unchanged:
+            parts.append(
+                ngettext("%(count)d was not published.", "%(count)d were not published.", unchanged)
+                % {"count": unchanged}
+            )
+        self.message_user(request, " ".join(parts), messages.SUCCESS)
 
 
 @admin.register(SiteSettings)

@@ -1,4 +1,4 @@
-"""The admin's history (LogEntry) for changes that bypass the change form.
+"""The admin's history (LogEntry, and versions of content) for changes that bypass the change form.
 
 Django records what the change form, the delete view and `delete_selected` do. Bulk actions that
 call `queryset.update()` record nothing by themselves: they call `log_bulk_change()` with the
@@ -8,16 +8,26 @@ change a staff account record it with `log_account_event()`.
 
 import logging
 
+import reversion
 from django.contrib.admin.models import CHANGE, LogEntry
 
 
 def log_bulk_change(request, objects, message):
-    """One "changed" entry per object, by the signed-in user, with `message`."""
+    """One "changed" entry per object, by the signed-in user, with `message`; and, for content
+    with a version history, a version of each object as the change left it, so that History
+    lists the bulk change with the form saves (and it can be compared or restored like them)."""
     objects = list(objects)
     if objects:
         LogEntry.objects.log_actions(
             user_id=request.user.pk, queryset=objects, action_flag=CHANGE, change_message=message
         )
+        model = type(objects[0])
+        if reversion.is_registered(model):
+            with reversion.create_revision(atomic=False):  # inside the caller's transaction
+                reversion.set_user(request.user)
+                reversion.set_comment(message)
+                for obj in model._default_manager.filter(pk__in=[obj.pk for obj in objects]):
+                    reversion.add_to_revision(obj)
     return len(objects)
 
 

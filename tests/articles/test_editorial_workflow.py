@@ -472,6 +472,20 @@ def test_bulk_publish_says_what_is_public_now_what_later_and_what_was_already(st
     assert scheduled.status == Article.Status.PUBLISHED and not scheduled.is_public
 
 
+def test_bulk_unpublish_counts_only_the_articles_it_took_down_and_records_them(staff_client):
+    live, draft = ArticleFactory.create_batch(2), ArticleFactory(draft=True)
+    response = staff_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "unpublish_selected", "_selected_action": [a.pk for a in [*live, draft]], "index": "0"},
+        follow=True,
+    )
+    said = [str(m) for m in response.context["messages"]]
+    assert said == ["2 articles are drafts again and no longer public. 1 was a draft already."], said
+    comments = [v.revision.comment for v in Version.objects.get_for_object(live[0])]
+    assert comments == ["Unpublished (back to draft) with the bulk action."]
+    assert not Version.objects.get_for_object(draft).exists()
+
+
 def test_editing_the_text_after_review_flags_the_review_out_of_date(staff_client, client):
     clinician = Clinician.objects.create(name="Dana Reyes", credentials="LCSW")
     article = ArticleFactory(title="Reviewed article")

@@ -98,3 +98,38 @@ def test_restoring_an_old_version_never_undoes_a_withdrawal_of_consent(staff_cli
     assert testimonial.consent_withdrawn_on == withdrawn
     assert "approved" not in client.get("/testimonials/").content.decode()
     assert "approved" not in client.get("/").content.decode()
+
+
+def test_bulk_publish_counts_only_what_it_changed(staff_client):
+    shown = TestimonialFactory.create_batch(2)
+    hidden = TestimonialFactory(is_published=False)
+    response = staff_client.post(
+        reverse(CHANGELIST),
+        {"action": "publish_selected", "_selected_action": [t.pk for t in [*shown, hidden]]},
+        follow=True,
+    )
+    assert "Published 1 item. 2 were published already." in texts(response)
+    response = staff_client.post(
+        reverse(CHANGELIST),
+        {"action": "publish_selected", "_selected_action": [t.pk for t in shown]},
+        follow=True,
+    )
+    assert "2 were published already." in texts(response)
+    assert not any(m.startswith("Published") for m in texts(response))
+
+
+def test_a_bulk_unpublish_is_in_the_history_of_each_item_it_changed(staff_client):
+    shown, hidden = TestimonialFactory(), TestimonialFactory(is_published=False)
+    response = staff_client.post(
+        reverse(CHANGELIST),
+        {"action": "unpublish_selected", "_selected_action": [shown.pk, hidden.pk]},
+        follow=True,
+    )
+    assert any("Unpublished 1 item" in m and "1 was not published." in m for m in texts(response))
+    versions = Version.objects.get_for_object(shown)
+    assert [v.revision.comment for v in versions] == ["Unpublished with the bulk action."]
+    assert versions[0].field_dict["is_published"] is False
+    assert versions[0].revision.user.username == "editor"
+    assert not Version.objects.get_for_object(hidden).exists()
+    history = staff_client.get(reverse("admin:testimonials_testimonial_history", args=[shown.pk]))
+    assert "Unpublished with the bulk action." in history.content.decode()
