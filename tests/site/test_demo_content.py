@@ -76,3 +76,16 @@ def test_demo_content_and_the_default_settings_pass_the_admins_checks():
         assert model.objects.exists(), model.__name__
         for obj in model.objects.all():
             obj.full_clean()
+
+
+def test_demo_consent_is_signed_no_earlier_than_the_year_the_quote_is_from():
+    """An attribution like "Evening-track client, 2024" dates the treatment: the written consent to
+    quote the client comes with or after it, never years before."""
+    import re
+
+    from carter_site.demo_content import TESTIMONIALS
+
+    for entry in TESTIMONIALS:
+        year = re.search(r"\b(20\d\d)\b", entry["attribution"])
+        if entry.get("consent_signed_on") and year:
+            assert entry["consent_signed_on"].year >= int(year.group(1)), entry["key"]
