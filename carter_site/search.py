@@ -46,6 +46,9 @@ from .structured_data import plain_text
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12  # the SQLite fallback builds one condition per word
 SNIPPET_CHARS = 220
+# Between a heading or list item and what follows it in a snippet, where no punctuation ends it.
+BLOCK_SEPARATOR = " · "
+SENTENCE_ENDINGS = (".", "!", "?", ":", ";", "…")
 SEARCH_CONFIG = "english"
 WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}  # PostgreSQL's default weights for ts_rank
 
@@ -146,6 +149,20 @@ def _without_tags(expression):
     )
 
 
+def _snippet_text(expression):
+    """Editor HTML as text for a snippet, in SQL: a heading, list item or table cell that ends
+    without punctuation gets the block separator, so that blocks do not run together."""
+    marked = Func(
+        expression,
+        Value(r"([^.!?:;…\s])\s*</(h[1-6]|li|td|th|caption|dt|dd)>"),
+        Value(rf"\1{BLOCK_SEPARATOR}"),
+        Value("gi"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+    return _without_tags(marked)
+
+
 class _PostgresEngine:
     def __init__(self, query):
         from django.contrib.postgres.search import SearchQuery
@@ -212,7 +229,7 @@ class _PostgresEngine:
         return highlight(unescape(headline or ""), self.start, self.stop)
 
     def articles(self, limit):
-        body = _without_tags(F("body"))
+        body = _snippet_text(F("body"))
         queryset = Article.objects.published().only("title", "slug", "summary", "published_at")
         vector = self.stored_document(Article)
         source = Concat(F("summary"), Value(" "), body, output_field=TextField())
@@ -220,7 +237,7 @@ class _PostgresEngine:
             yield _article_hit(article, self._snippet(article.headline))
 
     def faqs(self, limit):
-        answer = _without_tags(F("answer"))
+        answer = _snippet_text(F("answer"))
         queryset = FAQ.objects.published().select_related("topic").only("question", "topic__name")
         vector = self.stored_document(FAQ)
         for faq in self._ranked(queryset, vector, answer, limit):
@@ -292,9 +309,21 @@ def highlight(text, start, stop):
     return mark_safe(marked.replace(start, "").replace(stop, ""))
 
 
+def joined_blocks(text):
+    """Lines of text (one per heading, paragraph or list item) as one line: a line that ends
+    without punctuation is followed by the block separator, so that a heading does not run into
+    the sentence after it ("Signs it has stopped working · There is no single line…")."""
+    lines = [" ".join(line.split()) for line in (text or "").splitlines()]
+    lines = [line for line in lines if line]
+    return "".join(
+        line + (" " if line.endswith(SENTENCE_ENDINGS) or last else BLOCK_SEPARATOR)
+        for last, line in ((index == len(lines) - 1, line) for index, line in enumerate(lines))
+    ).strip()
+
+
 def excerpt(text, words, length=SNIPPET_CHARS):
     """About `length` characters of `text` around the first of `words`, with every word marked."""
-    text = " ".join(text.split())
+    text = joined_blocks(text)
     lowered = text.lower()
     positions = [lowered.find(word) for word in words if lowered.find(word) >= 0]
     begin = max(0, min(positions) - length // 3) if positions else 0

@@ -244,6 +244,22 @@ def test_snippets_highlight_matches_and_escape_stored_text(client, library):
     assert "private &amp; " in html  # decoded once from the stored entity, escaped once for HTML
 
 
+def test_snippets_keep_headings_and_list_items_apart(client, db):
+    ArticleFactory(
+        title="When coping stops working",
+        summary="How to tell, and what helps.",
+        body="<h2>Signs your coping has <strong>stopped working</strong></h2><p>There is no single line.</p>"
+        "<ul><li>switching between the morning and evening tracks</li><li>attending a closer location</li></ul>",
+    )
+    snippets = {}
+    for query in ("stopped", "tracks"):
+        html = client.get(reverse("search"), {"q": query}).content.decode()
+        snippet = next(p for p in parse(html).iter("p") if "search-result__snippet" in p.get("class", ""))
+        snippets[query] = " ".join(text(snippet).split())
+    assert "working · There is no single line." in snippets["stopped"], snippets
+    assert "evening tracks · attending a closer location" in snippets["tracks"], snippets
+
+
 def test_stored_text_that_looks_like_markup_is_shown_as_text(client, db):
     ArticleFactory(title="Coping with <anger> & relapse", summary='A "quoted" <b>summary</b> about relapse.')
     html = client.get(reverse("search"), {"q": "relapse"}).content.decode()
