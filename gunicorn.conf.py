@@ -98,20 +98,30 @@ bind = [f"{_bind_address('BIND_ADDRESS', '0.0.0.0')}:{_int('PORT', 8000, minimum
 # database connection open (DB_CONN_MAX_AGE): containers x workers x threads must stay below
 # PostgreSQL's max_connections.
 # At least one: with none, gunicorn listens but nothing ever answers.
+# Upper bounds everywhere: a value gunicorn cannot sleep for (GUNICORN_TIMEOUT=10**22) made
+# every worker die at boot and be replaced at once, without end; a mistyped worker count would
+# open that many database connections.
+MAX_PROCESSES, MAX_SECONDS, MAX_REQUESTS = 64, 3600, 1_000_000_000
 workers = _int(
-    "GUNICORN_WORKERS", _int("WEB_CONCURRENCY", min(2 * usable_cpus() + 1, 8), minimum=1), minimum=1
+    "GUNICORN_WORKERS",
+    _int("WEB_CONCURRENCY", min(2 * usable_cpus() + 1, 8), minimum=1, maximum=MAX_PROCESSES),
+    minimum=1,
+    maximum=MAX_PROCESSES,
 )
-threads = _int("GUNICORN_THREADS", 1, minimum=1)  # more than 1 switches to the gthread worker
-timeout = _int("GUNICORN_TIMEOUT", 30)  # a worker silent for this long is killed and replaced
-graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)  # on SIGTERM, time to finish requests
-keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# More than 1 switches to the gthread worker.
+threads = _int("GUNICORN_THREADS", 1, minimum=1, maximum=MAX_PROCESSES)
+# A worker silent for this long is killed and replaced.
+timeout = _int("GUNICORN_TIMEOUT", 30, maximum=MAX_SECONDS)
+# On SIGTERM, time to finish requests.
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30, maximum=MAX_SECONDS)
+keepalive = _int("GUNICORN_KEEPALIVE", 5, maximum=MAX_SECONDS)
 # Recycle each worker after about this many requests (the jitter spreads the restarts), so a
 # slow leak never grows into an outage. Pages from the cache cost a few tenths of a millisecond,
 # so under load a worker serves a thousand a second: each recycle costs a process's exit and
 # start, and the new worker renders every page once more before it can replay it
 # (docs/performance.md).
-max_requests = _int("GUNICORN_MAX_REQUESTS", 200000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 20000)
+max_requests = _int("GUNICORN_MAX_REQUESTS", 200000, maximum=MAX_REQUESTS)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 20000, maximum=MAX_REQUESTS)
 # Load the application once in the master and warm it up (URL patterns, templates: see
 # carter_site/warmup.py) before forking: a worker, new or replacing a recycled one, then starts
 # ready instead of spending about half a second of CPU on its first requests while they wait
