@@ -19,6 +19,10 @@ from .environment import (
     url_path,
 )
 
+# Upper bounds on numbers from the environment: past them Python cannot build the date or the
+# socket timeout (AXES_COOLOFF_MINUTES=10**20 was an OverflowError), or the value is a typo.
+DAY = 24 * 60 * 60
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # Overridden in dev/test; prod.py insists on a real one from the environment.
@@ -114,7 +118,7 @@ DATABASES = {
     "default": database_config(
         "DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0, maximum=DAY),
         conn_health_checks=True,
     )
 }
@@ -122,7 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer fails a request (and /readyz) in seconds, not minutes.
     # 2 s is the least libpq honours; a public page then answers within about that much.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2, minimum=1)
+        "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2, minimum=1, maximum=300)
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -179,7 +183,9 @@ STORAGES = {
 }
 
 # Uploads: images only, checked by content, and never larger than this.
-MAX_IMAGE_UPLOAD_BYTES = env_int("MAX_IMAGE_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1)
+MAX_IMAGE_UPLOAD_BYTES = env_int(
+    "MAX_IMAGE_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1, maximum=100 * 1024 * 1024
+)
 MAX_IMAGE_PIXELS = 40_000_000
 # The most form data (files apart) Django reads from one request; above it, the answer is a bare
 # 400 page and an editor loses what they typed. It is the largest rich text (2 MB,
@@ -276,8 +282,8 @@ else:
 # site-wide data cache stays on. TIMEOUT: the longest a page is kept (never past the next
 # scheduled publish or take-down). S_MAXAGE: how long a CDN or proxy may keep a public page.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
-PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 600, minimum=1)
-PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 60, minimum=0)
+PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 600, minimum=1, maximum=30 * DAY)
+PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 60, minimum=0, maximum=DAY)
 PAGE_CACHE_ALIAS = "pages"
 CONTENT_VERSION_CACHE = "default"
 
@@ -302,9 +308,9 @@ ADMIN_URL = url_path("ADMIN_URL", env_str("ADMIN_URL") or "admin/")
 ADMIN_REQUIRE_OTP = env_bool("ADMIN_REQUIRE_OTP", False)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER") or "Carter site editor"
 # A break-glass token (manage.py break_glass_token) works once, and only within this many minutes.
-BREAK_GLASS_TOKEN_MINUTES = env_int("BREAK_GLASS_TOKEN_MINUTES", 60, minimum=1)
+BREAK_GLASS_TOKEN_MINUTES = env_int("BREAK_GLASS_TOKEN_MINUTES", 60, minimum=1, maximum=24 * 60)
 # Sessions are only for staff: a working day, not Django's two weeks.
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10, minimum=60)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10, minimum=60, maximum=30 * DAY)
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out user or address before any password is checked.
@@ -313,9 +319,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Lock sign-in after AXES_FAILURE_LIMIT failures, counted per user name and, apart, per address;
 # the lock lifts after AXES_COOLOFF_MINUTES, or when an administrator resets it (docs/security.md).
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1, maximum=1000)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1, maximum=365 * 24 * 60)
+)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "carter_site.two_factor.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "carter_site.security.client_ip"
@@ -324,7 +332,7 @@ AXES_CLIENT_IP_CALLABLE = "carter_site.security.client_ip"
 AXES_USERNAME_CALLABLE = "carter_site.security.axes_username"
 # Behind N proxies that append to X-Forwarded-For, the visitor's address is the Nth from the
 # right. 0: the TCP peer (REMOTE_ADDR). Set it to the number of proxies, never more.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10)
 
 # Content-Security-Policy (django-csp 4). Public pages: this site's own files only, no script
 # inline or from elsewhere, no eval, no frames, no plugins. MEDIA_ORIGIN: where uploaded images
@@ -407,7 +415,7 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1, maximum=300)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "webmaster@localhost"
 SERVER_EMAIL = env_str("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
 # Who gets an email about each server error (500): comma-separated addresses; none by default.

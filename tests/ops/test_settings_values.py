@@ -48,6 +48,29 @@ from . import helpers
         ({"MAX_IMAGE_UPLOAD_BYTES": "0"}, "MAX_IMAGE_UPLOAD_BYTES must be at least 1, not '0'."),
         ({"EMAIL_PORT": "70000"}, "EMAIL_PORT must be at most 65535, not '70000'."),
         ({"EMAIL_TIMEOUT": "0"}, "EMAIL_TIMEOUT must be at least 1, not '0'."),
+        # Numbers too large to make a date or a timeout of: a sentence, not an OverflowError.
+        (
+            {"AXES_COOLOFF_MINUTES": "99999999999999999999"},
+            "AXES_COOLOFF_MINUTES must be at most 525600, not '99999999999999999999'.",
+        ),
+        (
+            {"SESSION_COOKIE_AGE": "10" * 12},
+            f"SESSION_COOKIE_AGE must be at most 2592000, not '{'10' * 12}'.",
+        ),
+        (
+            {"BREAK_GLASS_TOKEN_MINUTES": "99999"},
+            "BREAK_GLASS_TOKEN_MINUTES must be at most 1440, not '99999'.",
+        ),
+        (
+            {"PAGE_CACHE_TIMEOUT": "1" + "0" * 20},
+            f"PAGE_CACHE_TIMEOUT must be at most 2592000, not '1{'0' * 20}'.",
+        ),
+        ({"EMAIL_TIMEOUT": "1" + "0" * 20}, f"EMAIL_TIMEOUT must be at most 300, not '1{'0' * 20}'."),
+        ({"DB_CONN_MAX_AGE": "1" + "0" * 20}, f"DB_CONN_MAX_AGE must be at most 86400, not '1{'0' * 20}'."),
+        (
+            {"SECURE_HSTS_SECONDS": "1" + "0" * 20},
+            f"SECURE_HSTS_SECONDS must be at most 63072000, not '1{'0' * 20}'.",
+        ),
         (
             {"REDIS_URL": "nonsense"},
             "REDIS_URL must be a Redis address such as redis://cache:6379/0 "
