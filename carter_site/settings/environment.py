@@ -6,6 +6,7 @@ Every setting that may change between machines comes through these helpers, so t
 
 import os
 import re
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -57,6 +58,26 @@ def env_list(name, default=()):
     if raw is None or not raw.strip():
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def secret_key():
+    """SECRET_KEY, or else the contents of the file SECRET_KEY_FILE names (Docker and Kubernetes
+    secrets; the entrypoint creates the file on first start with SECRET_KEY_GENERATE=true).
+
+    The settings read the file themselves, not only the entrypoint: `docker compose exec web
+    python manage.py createsuperuser` runs without the entrypoint, and must find the same key.
+    """
+    value = os.environ.get("SECRET_KEY", "").strip()
+    path = os.environ.get("SECRET_KEY_FILE", "").strip()
+    if value or not path:
+        return env_required("SECRET_KEY")
+    try:
+        value = Path(path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        raise ImproperlyConfigured(f"SECRET_KEY_FILE={path} cannot be read.") from None
+    if not value:
+        raise ImproperlyConfigured(f"SECRET_KEY_FILE={path} is empty: put the key in it, or set SECRET_KEY.")
+    return value
 
 
 def env_required(name):

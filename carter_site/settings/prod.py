@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .environment import env_bool, env_int, env_list, env_required, env_str, url_path
+from .environment import env_bool, env_int, env_list, env_required, env_str, secret_key, url_path
 
 # Keys that have ever stood in this repository or its docs; none may reach production.
 KNOWN_DEVELOPMENT_KEYS = {
@@ -19,7 +19,7 @@ if env_bool("DEBUG", False):
     )
 DEBUG = False
 
-SECRET_KEY = env_required("SECRET_KEY")
+SECRET_KEY = secret_key()
 if SECRET_KEY in KNOWN_DEVELOPMENT_KEYS or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured(
         "SECRET_KEY is a development value or too weak. Generate one with: "

@@ -49,6 +49,22 @@ def test_refuses_to_start_without_secret_key(prod_env):
                          "See .env.example for what it means.")  # fmt: skip
 
 
+def test_the_key_comes_from_secret_key_file_without_the_entrypoint(prod_env, tmp_path):
+    """`docker compose exec web python manage.py …` skips the entrypoint, which reads the file;
+    the settings read it too, so commands get the server's own key."""
+    key_file = tmp_path / "secret_key"
+    key_file.write_text(helpers.strong_secret_key() + "\n")
+    env = helpers.with_env(prod_env, SECRET_KEY=None, SECRET_KEY_FILE=key_file)
+    assert prod_settings(env, "SECRET_KEY") == {"SECRET_KEY": key_file.read_text().strip()}
+    assert refusal(helpers.with_env(env, SECRET_KEY_FILE=tmp_path / "missing")).endswith(
+        f"SECRET_KEY_FILE={tmp_path / 'missing'} cannot be read."
+    )
+    key_file.write_text("")
+    assert "is empty: put the key in it, or set SECRET_KEY." in refusal(env)
+    key_file.write_text("change-me")
+    assert "SECRET_KEY is a development value or too weak" in refusal(env)
+
+
 @pytest.mark.parametrize(
     "key", ["dev-only-insecure-key-never-use-in-production", "change-me", "short-but-random-Zx81"]
 )
