@@ -26,15 +26,23 @@ for name in WEB_CONCURRENCY FORWARDED_ALLOW_IPS; do
     eval "[ -n \"\${$name:-}\" ]" || unset "$name"
 done
 
-is_true() {
-    case "$(printf '%s' "${1:-}" | tr '[:upper:]' '[:lower:]')" in
+# A yes/no variable NAME, DEFAULT when unset or empty: true/false, 1/0, yes/no, on/off, in any
+# case. Anything else ("ture", "maybe") stops here with a sentence: read as "no", a typo in
+# MIGRATE_ON_START would serve an unmigrated database without a word.
+flag() {
+    value="$(eval "printf '%s' \"\${$1:-}\"" | tr -d '[:space:]' | tr '[:upper:]' '[:lower:]')"
+    case "${value:-$2}" in
         1 | true | yes | on) return 0 ;;
-        *) return 1 ;;
+        0 | false | no | off) return 1 ;;
+        *)
+            echo "carter-site cannot start: $1 must be true or false, not '$(eval "printf '%s' \"\${$1:-}\"")'." >&2
+            exit 1
+            ;;
     esac
 }
 
 if [ -z "${SECRET_KEY:-}" ] && [ -n "${SECRET_KEY_FILE:-}" ]; then
-    if [ ! -s "$SECRET_KEY_FILE" ] && is_true "${SECRET_KEY_GENERATE:-false}"; then
+    if [ ! -s "$SECRET_KEY_FILE" ] && flag SECRET_KEY_GENERATE false; then
         # Several containers may start at once: write aside, then link (the first one wins).
         # The umask applies to the key file only (a subshell), not to the server's uploads.
         (
@@ -53,6 +61,10 @@ if [ -z "${SECRET_KEY:-}" ] && [ -n "${SECRET_KEY_FILE:-}" ]; then
 fi
 
 if [ "${1:-}" = "gunicorn" ]; then
+    # Read both now, so that a typo stops the container before it waits for anything.
+    migrate=false demo=false
+    if flag MIGRATE_ON_START true; then migrate=true; fi
+    if flag LOAD_DEMO_CONTENT false; then demo=true; fi
     python - <<'PY'
 import sys
 
@@ -66,8 +78,8 @@ except ImproperlyConfigured as error:
     sys.exit(f"carter-site cannot start: {error}")
 PY
     python manage.py wait_for_db --timeout "${DB_WAIT_TIMEOUT:-60}"
-    if is_true "${MIGRATE_ON_START:-true}"; then
-        if is_true "${LOAD_DEMO_CONTENT:-false}"; then
+    if [ "$migrate" = true ]; then
+        if [ "$demo" = true ]; then
             python manage.py migrate_once --lock-timeout "${MIGRATE_LOCK_TIMEOUT:-600}" --load-demo-content
         else
             python manage.py migrate_once --lock-timeout "${MIGRATE_LOCK_TIMEOUT:-600}"

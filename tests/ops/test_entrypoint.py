@@ -75,6 +75,28 @@ def test_web_command_refuses_incomplete_settings_in_one_sentence(prod_env):
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("MIGRATE_ON_START", "ture"), ("LOAD_DEMO_CONTENT", "maybe"), ("MIGRATE_ON_START", "no way")],
+)
+def test_a_yes_or_no_variable_with_another_value_stops_the_web_command_at_once(prod_env, name, value):
+    """Read as "no", a typo in MIGRATE_ON_START would serve an unmigrated database without a word."""
+    env = {**prod_env, "DATABASE_URL": unreachable_url(), "DB_WAIT_TIMEOUT": "30", name: value}
+    result = helpers.run([*ENTRYPOINT, *WEB_COMMAND], env=env, timeout=20)
+    helpers.assert_one_sentence(
+        result, f"carter-site cannot start: {name} must be true or false, not '{value}'."
+    )
+
+
+@pytest.mark.parametrize("value", ["TRUE", " true ", "yes", "1", "On"])
+def test_yes_in_any_spelling_the_docs_allow_is_yes(prod_env, tmp_path, value):
+    key_file = tmp_path / "secret_key"
+    env = helpers.with_env(prod_env, SECRET_KEY=None, SECRET_KEY_FILE=key_file, SECRET_KEY_GENERATE=value)
+    result = helpers.run([*ENTRYPOINT, "python", "-c", "print('ok')"], env=env)
+    assert result.returncode == 0, result.stderr
+    assert len(key_file.read_text().strip()) >= 50
+
+
 def test_other_commands_run_as_given_without_database_or_migrations(prod_env):
     env = {**prod_env, "DATABASE_URL": unreachable_url(), "DB_WAIT_TIMEOUT": "1"}
     result = helpers.run([*ENTRYPOINT, "python", "-c", "print('one-off command')"], env=env, timeout=60)
