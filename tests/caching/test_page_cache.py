@@ -261,6 +261,20 @@ def test_loading_the_demo_content_shows_it_at_once(visitor):
     assert "Alpharetta" in text(visitor.get("/locations/"))
 
 
+@pytest.mark.parametrize("command", [["forget_cached_pages"], ["migrate_once"]])
+def test_a_restore_behind_djangos_back_is_shown_once_the_cached_pages_are_forgotten(
+    visitor, article, command
+):
+    """A database restored from a backup sends no signal: forget_cached_pages, and migrate_once
+    (which every web container runs as it starts), move the content version on."""
+    visitor.get("/articles/")
+    assert cache_status(visitor.get("/articles/")) == "hit"
+    Article.objects.filter(pk=article.pk).update(title="As it was in the backup")
+    assert "As it was in the backup" not in text(visitor.get("/articles/"))
+    call_command(*command, stdout=io.StringIO())
+    assert "As it was in the backup" in text(visitor.get("/articles/"))
+
+
 def test_code_that_uses_update_says_so_with_content_changed(visitor, article):
     visitor.get("/articles/")
     Article.objects.filter(pk=article.pk).update(title="Renamed in bulk")

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.recorder import MigrationRecorder
 
+from carter_site.caching import content_changed
 from carter_site.database_errors import positive_seconds
 from carter_site.health import unapplied_migrations
 
@@ -121,6 +122,9 @@ class Command(BaseCommand):
 
             if load_demo_content:
                 self.load_demo_content(fresh)
+        # A container starts after a release or a restore: pages cached from other templates or
+        # other rows must not outlive it (a cache that is down is logged, never fatal).
+        content_changed()
 
     def load_demo_content(self, fresh):
         if not fresh:
