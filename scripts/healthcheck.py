@@ -34,9 +34,24 @@ def server_address(bind_address):
     return address.strip("[]")
 
 
+def _number(name, default, kind, low, high):
+    """A number from the environment within [low, high], or None when it is not one."""
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
 def check(path="/healthz"):
-    port = int(os.environ.get("PORT") or 8000)
-    timeout = float(os.environ.get("HEALTHCHECK_TIMEOUT") or 4)
+    port = _number("PORT", 8000, int, 1, 65535)
+    timeout = _number("HEALTHCHECK_TIMEOUT", 4, float, 0.1, 300)
+    for name, value, fits in (("PORT", port, "1 to 65535"), ("HEALTHCHECK_TIMEOUT", timeout, "0.1 to 300 s")):
+        if value is None:
+            return False, f"{name} must be a number from {fits}, not {os.environ.get(name)!r}."
     connection = http.client.HTTPConnection(
         server_address(os.environ.get("BIND_ADDRESS")), port, timeout=timeout
     )

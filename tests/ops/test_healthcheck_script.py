@@ -37,3 +37,12 @@ def test_host_header_is_one_that_allowed_hosts_accepts(allowed_hosts, host):
 )
 def test_it_asks_the_address_the_server_listens_on(bind_address, address):
     assert healthcheck.server_address(bind_address) == address
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("HEALTHCHECK_TIMEOUT", "abc"), ("HEALTHCHECK_TIMEOUT", "-1"), ("PORT", "x")]
+)
+def test_a_bad_value_is_a_sentence_not_a_traceback(monkeypatch, capsys, name, value):
+    monkeypatch.setenv(name, value)
+    assert healthcheck.main(["healthcheck.py"]) == 1
+    assert capsys.readouterr().out.strip().startswith(f"unhealthy {name} must be a number from")
