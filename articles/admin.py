@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
 from articles.importing import FileReport, ImportFailure, check_batch, import_source, read_source
-from carter_site.audit import log_bulk_change
+from carter_site.audit import count_of_changes, log_bulk_change
 from carter_site.caching import content_changed
 from carter_site.history import HistoryAdmin
 from carter_site.publishing import SeoFields
@@ -501,20 +501,13 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
             updated = changing.update(status=Article.Status.DRAFT)
             log_bulk_change(request, changed, "Unpublished (back to draft) with the bulk action.")
         content_changed()
-        parts = []
-        unchanged = queryset.count() - updated
-        if updated or not unchanged:
-            parts.append(
-                ngettext(
-                    "%(count)d article is a draft again and no longer public.",
-                    "%(count)d articles are drafts again and no longer public.",
-                    updated,
-                )
-                % {"count": updated}
-            )
-        if unchanged:
-            parts.append(
-                ngettext("%(count)d was a draft already.", "%(count)d were drafts already.", unchanged)
-                % {"count": unchanged}
-            )
-        self.message_user(request, " ".join(parts), messages.SUCCESS)
+        said = count_of_changes(
+            updated,
+            queryset.count() - updated,
+            (
+                "%(count)d article is a draft again and no longer public.",
+                "%(count)d articles are drafts again and no longer public.",
+            ),
+            ("%(count)d was a draft already.", "%(count)d were drafts already."),
+        )
+        self.message_user(request, said, messages.SUCCESS)

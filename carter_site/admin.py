@@ -7,9 +7,8 @@ from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
-from django.utils.translation import ngettext
 
-from .audit import log_bulk_change
+from .audit import count_of_changes, log_bulk_change
 from .caching import content_changed
 from .history import HistoryAdmin
 from .models import SiteSettings
@@ -58,19 +57,13 @@ class PublishedFlagAdmin(HistoryAdmin):
             updated = changing.update(is_published=True)
             log_bulk_change(request, changed, "Published with the bulk action.")
         content_changed()  # update() sends no signal: invalidate the cached pages here
-        already = allowed.count() - updated
-        parts = []
-        if updated or not already:
-            parts.append(
-                ngettext("Published %(count)d item.", "Published %(count)d items.", updated)
-                % {"count": updated}
-            )
-        if already:
-            parts.append(
-                ngettext("%(count)d was published already.", "%(count)d were published already.", already)
-                % {"count": already}
-            )
-        self.message_user(request, " ".join(parts), messages.SUCCESS)
+        said = count_of_changes(
+            updated,
+            allowed.count() - updated,
+            ("Published %(count)d item.", "Published %(count)d items."),
+            ("%(count)d was published already.", "%(count)d were published already."),
+        )
+        self.message_user(request, said, messages.SUCCESS)
         skipped = queryset.count() - allowed.count()
         if skipped:
             self.message_user(request, self.publish_refused_message(skipped), messages.WARNING)
@@ -86,23 +79,16 @@ class PublishedFlagAdmin(HistoryAdmin):
             updated = changing.update(is_published=False)
             log_bulk_change(request, changed, "Unpublished with the bulk action.")
         content_changed()
-        parts = []
-        unchanged = queryset.count() - updated
-        if updated or not unchanged:
-            parts.append(
-                ngettext(
-                    "Unpublished %(count)d item: it is no longer on the public site.",
-                    "Unpublished %(count)d items: they are no longer on the public site.",
-                    updated,
-                )
-                % {"count": updated}
-            )
-        if unchanged:
-            parts.append(
-                ngettext("%(count)d was not published.", "%(count)d were not published.", unchanged)
-                % {"count": unchanged}
-            )
-        self.message_user(request, " ".join(parts), messages.SUCCESS)
+        said = count_of_changes(
+            updated,
+            queryset.count() - updated,
+            (
+                "Unpublished %(count)d item: it is no longer on the public site.",
+                "Unpublished %(count)d items: they are no longer on the public site.",
+            ),
+            ("%(count)d was not published.", "%(count)d were not published."),
+        )
+        self.message_user(request, said, messages.SUCCESS)
 
 
 @admin.register(SiteSettings)

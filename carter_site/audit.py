@@ -10,6 +10,7 @@ import logging
 
 import reversion
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.utils.translation import ngettext
 
 
 def log_bulk_change(request, objects, message):
@@ -29,6 +30,18 @@ def log_bulk_change(request, objects, message):
                 for obj in model._default_manager.filter(pk__in=[obj.pk for obj in objects]):
                     reversion.add_to_revision(obj)
     return len(objects)
+
+
+def count_of_changes(changed, unchanged, changed_text, unchanged_text):
+    """What a bulk action did, counted truthfully: "Published 1 item. 2 were published already."
+    Each text is a (singular, plural) pair with %(count)d; the first sentence is left out when
+    nothing changed but something already was as asked."""
+    parts = []
+    if changed or not unchanged:
+        parts.append(ngettext(*changed_text, changed) % {"count": changed})
+    if unchanged:
+        parts.append(ngettext(*unchanged_text, unchanged) % {"count": unchanged})
+    return " ".join(parts)
 
 
 def log_account_event(user, message, event):
