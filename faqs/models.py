@@ -5,6 +5,7 @@ from django.utils.html import strip_tags
 from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet
 from carter_site.reversing import cached_reverse
 from carter_site.richtext import RichTextField
+from carter_site.text import matching_key
 
 # The query parameter that names the question the FAQ page shows open (FAQ.get_open_url).
 OPEN_PARAMETER = "open"
@@ -63,10 +64,8 @@ class FAQ(PublishedFlag):
 
     def clean(self):
         """The same question in another case, spacing or punctuation is the same question: the
-        FAQ page would list it twice. "The same" is the importer's matching_key, so both agree."""
+        FAQ page would list it twice. "The same" is carter_site.text.matching_key, as in the importer."""
         super().clean()
-        from articles.importing.text import matching_key
-
         key = matching_key(self.question)
         others = FAQ.objects.exclude(pk=self.pk).values_list("question", flat=True)
         same = next((question for question in others if matching_key(question) == key), None)

@@ -1,7 +1,8 @@
 """Small text helpers shared by the plain-text and HTML readers: sentences, case, quotes, phones."""
 
 import re
-import unicodedata
+
+from carter_site.text import matching_key  # noqa: F401  (the readers and the writer import it from here)
 
 OPENING_QUOTES = '“"‘«„'
 CLOSING_QUOTES = '”"’»'
@@ -29,13 +30,6 @@ _WORD_SPLIT = re.compile(r"[\s/—–]+")
 
 def collapse_spaces(text):
     """One space between words, none at the ends."""
-    return " ".join(text.split())
-
-
-def matching_key(text):
-    """What two spellings of the same sentence have in common: case, spaces and punctuation ignored."""
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    text = re.sub(r"[\W_]+", " ", text)
     return " ".join(text.split())
 
 
