@@ -30,12 +30,13 @@ done
 # case. Anything else ("ture", "maybe") stops here with a sentence: read as "no", a typo in
 # MIGRATE_ON_START would serve an unmigrated database without a word.
 flag() {
-    value="$(eval "printf '%s' \"\${$1:-}\"" | tr -d '[:space:]' | tr '[:upper:]' '[:lower:]')"
+    eval "raw=\${$1:-}"
+    value="$(printf '%s' "$raw" | tr -d '[:space:]' | tr '[:upper:]' '[:lower:]')"
     case "${value:-$2}" in
         1 | true | yes | on) return 0 ;;
         0 | false | no | off) return 1 ;;
         *)
-            echo "carter-site cannot start: $1 must be true or false, not '$(eval "printf '%s' \"\${$1:-}\"")'." >&2
+            echo "carter-site cannot start: $1 must be true or false, not '$raw'." >&2
             exit 1
             ;;
     esac

@@ -5,8 +5,6 @@ the canonical link, Open Graph, Twitter card and JSON-LD all read those captured
 so a page's title is written in one place, in its template.
 """
 
-import html
-
 from django import template
 from django.templatetags.static import static
 from django.utils.safestring import mark_safe
@@ -51,7 +49,7 @@ def with_site_name(title, site_name):
     The title comes captured from the page's block, already escaped: it is turned back into
     text, so that "What's IOP & what does it cost?" is measured as a reader sees it and the
     template escapes the result once, not twice."""
-    title, site_name = html.unescape(str(title)).strip(), str(site_name or "").strip()
+    title, site_name = sd.text_of(title), str(site_name or "").strip()
     if not title or not site_name:
         return title or site_name
     if site_name in title:
