@@ -12,12 +12,16 @@ a picture from another server would tell that server about every visitor (docs/s
 
 The admin's forms also refuse, on the field and with the rest of the form kept, what the
 sanitiser would otherwise drop without a word or what is too large to keep: pictures pasted
-into the text (CKEditor keeps them inside the HTML as `data:` addresses, megabytes each), and
-a text larger than MAX_RICH_TEXT_BYTES.
+into the text (CKEditor keeps them inside the HTML as `data:` addresses, megabytes each),
+pictures shown from another website (an address pasted into the Image dialog, or a picture
+copied from a web page), and a text larger than MAX_RICH_TEXT_BYTES. Whatever reaches the
+sanitiser some other way (the shell, a fixture) loses such a picture whole: no empty `<img>`
+is kept to show a broken picture.
 """
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import nh3
 from ckeditor_uploader.fields import RichTextUploadingField, RichTextUploadingFormField
@@ -50,22 +54,31 @@ DROPPED_WITH_CONTENT = frozenset(
 )
 
 
+def is_local_image_source(source):
+    """Whether an <img> may load `source`: this site's own paths, or its media host's."""
+    source = source.strip()
+    return source.startswith(settings.MEDIA_URL) or (
+        source.startswith("/") and not source.startswith(("//", "/\\"))
+    )
+
+
 def _local_image_source(tag, attribute, value):
     """nh3 attribute filter: an <img> may load only from this site (or its own media host)."""
     if tag == "img" and attribute == "src":
-        source = value.strip()
-        media_url = settings.MEDIA_URL
-        if source.startswith(media_url) or (source.startswith("/") and not source.startswith(("//", "/\\"))):
-            return source
-        return None
+        return value.strip() if is_local_image_source(value) else None
     return value
+
+
+# An <img> element as nh3 writes it out: every attribute value in double quotes, with any
+# double quote inside it escaped, so a `>` inside a value cannot end the match early.
+_IMG_ELEMENT = re.compile(r'<img(?:\s+[^\s="/>]+(?:="[^"]*")?)*\s*/?>')
 
 
 def sanitise_html(html):
     """Return `html` reduced to the allow-list above. Safe to call more than once."""
     if not html:
         return ""
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
@@ -75,6 +88,8 @@ def sanitise_html(html):
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+    # A picture whose address the filter took away would show as a broken picture: drop it.
+    return _IMG_ELEMENT.sub(lambda element: element[0] if ' src="' in element[0] else "", clean)
 
 
 # The most HTML one rich-text field keeps, once sanitised. A long article is 20-60 kB; the
@@ -92,8 +107,8 @@ def human_size(size):
     return f"{size} bytes"
 
 
-class _PastedPictures(HTMLParser):
-    """The `src` of every <img> whose picture travels inside the text rather than as an upload."""
+class _PictureSources(HTMLParser):
+    """The `src` of every <img> in a text."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -101,18 +116,33 @@ class _PastedPictures(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         if tag == "img":
-            self.sources += [
-                value for name, value in attrs if name == "src" and value and _PASTED.match(value)
-            ]
+            self.sources += [value for name, value in attrs if name == "src" and value and value.strip()]
 
     handle_startendtag = handle_starttag
 
 
-def pasted_pictures(html):
-    parser = _PastedPictures()
+def picture_sources(html):
+    parser = _PictureSources()
     parser.feed(html or "")
     parser.close()
     return parser.sources
+
+
+def pasted_pictures(html):
+    """The pictures that travel inside the text (`data:` or `blob:`) rather than as uploads."""
+    return [source for source in picture_sources(html) if _PASTED.match(source)]
+
+
+def remote_picture_hosts(html):
+    """The websites, in order and each once, that the text's other pictures would load from."""
+    hosts = []
+    for source in picture_sources(html):
+        if _PASTED.match(source) or is_local_image_source(source):
+            continue
+        host = urlsplit(source.strip()).hostname or source.strip()[:60]
+        if host not in hosts:
+            hosts.append(host)
+    return hosts
 
 
 def validate_rich_text_input(html):
@@ -133,6 +163,25 @@ def validate_rich_text_input(html):
                 ),
                 code="pasted_picture",
                 params={"count": len(pasted), "size": human_size(sum(len(src.encode()) for src in pasted))},
+            )
+        )
+    hosts = remote_picture_hosts(html)
+    if hosts:
+        errors.append(
+            ValidationError(
+                ngettext(
+                    "The text shows a picture from another website (%(hosts)s). This site shows only "
+                    "pictures uploaded to it, so that no other website learns who reads our pages: save "
+                    "the picture, delete it from the text, then add it with the Image button’s Upload "
+                    "tab (and give it a description).",
+                    "The text shows pictures from other websites (%(hosts)s). This site shows only "
+                    "pictures uploaded to it, so that no other website learns who reads our pages: save "
+                    "each picture, delete them from the text, then add each with the Image button’s "
+                    "Upload tab (and give it a description).",
+                    len(hosts),
+                ),
+                code="remote_picture",
+                params={"hosts": ", ".join(hosts)},
             )
         )
     size = len(sanitise_html(html).encode())

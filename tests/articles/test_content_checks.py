@@ -40,7 +40,7 @@ def test_the_editor_reads_the_warning_after_saving(staff_client):
     article = ArticleFactory()
     url = reverse("admin:articles_article_change", args=[article.pk])
     data = admin_form_data(staff_client.get(url))
-    data["body"] = "<h2>Inside</h2><p><img> <img src='/media/editor/hall.png'></p>"
+    data["body"] = "<h2>Inside</h2><p><img src='/media/editor/'> <img src='/media/editor/hall.png'></p>"
     response = staff_client.post(url, data, follow=True)
     found = [str(message) for message in response.context["messages"]]
     assert f"Check: An image {ALT_WARNING}" in found

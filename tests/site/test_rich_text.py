@@ -159,6 +159,43 @@ def test_pictures_from_this_site_and_ordinary_text_pass():
     assert field.clean(html) == html
 
 
+@pytest.mark.django_db
+def test_a_picture_from_another_website_is_refused_on_the_field_not_silently_dropped(staff_client):
+    faq = FAQFactory()
+    before = faq.answer
+    url = reverse("admin:faqs_faq_change", args=[faq.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["answer"] = '<p>New words.</p><p><img src="https://photos.example/room.jpg" alt="Our room"></p>'
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["answer"]
+    assert errors["answer"][0].startswith("The text shows a picture from another website (photos.example).")
+    faq.refresh_from_db()
+    assert faq.answer == before
+
+
+def test_pictures_from_other_websites_are_named_once_each():
+    field = RichTextField().formfield()
+    with pytest.raises(ValidationError) as caught:
+        field.clean(
+            '<p><img src="https://a.example/1.png" alt="one"><img src="//b.example/2.png" alt="two">'
+            '<img src=" HTTPS://A.example/3.png " alt="three"><img src="/media/editor/ok.png" alt="ours"></p>'
+        )
+    [message] = caught.value.messages
+    assert message.startswith("The text shows pictures from other websites (a.example, b.example).")
+
+
+def test_a_picture_the_sanitiser_cannot_keep_leaves_no_empty_image_behind():
+    # Saved without a form (the shell, a fixture): the picture goes, with its alt text, whole,
+    # rather than an <img> with no address that browsers show as a broken picture.
+    clean = sanitise_html(
+        '<p>Before <img src="https://tracker.example/p.gif" alt="a > b"> after'
+        '<img alt="no address at all"><img src="/media/editor/ok.png" alt="ours &quot;room&quot;"/></p>'
+    )
+    assert clean == '<p>Before  after<img src="/media/editor/ok.png" alt="ours &quot;room&quot;"></p>'
+
+
 def test_the_largest_text_allowed_fits_in_what_django_accepts_in_one_post():
     # Otherwise a long text, or one with a pasted picture, would get Django's bare 400 page.
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE >= MAX_RICH_TEXT_BYTES + 4 * 1024 * 1024
