@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from carter_site.images import validate_uploaded_image
+from carter_site.images import PictureField, validate_uploaded_image
 from carter_site.publishing import SeoFields
 from carter_site.redirects import KeepsOldAddresses
 from carter_site.reversing import cached_reverse
@@ -159,7 +159,7 @@ class Article(KeepsOldAddresses, SeoFields):
         "in search results. About 160 characters fit there.",
     )
     body = RichTextField(help_text="The article. Use Heading 2 for sections and Heading 3 inside them.")
-    hero_image = models.ImageField(
+    hero_image = PictureField(
         upload_to="articles/%Y/%m/",
         blank=True,
         validators=[validate_uploaded_image],

@@ -6,6 +6,7 @@ request and the file first (carter_site.images), then hands a good image to it.
 """
 
 import json
+from urllib.parse import urlsplit
 
 from ckeditor_uploader import views as ckeditor_views
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .images import validate_uploaded_image
+from .images import stored_name, validate_uploaded_image
 from .two_factor import admin_permission_required
 
 # Whoever may edit a rich-text field may put an image in it.
@@ -32,10 +33,17 @@ def _editor_error(request, message):
 
 
 def _same_origin(request):
-    """CKEditor posts without Django's CSRF token, so check where the post came from."""
+    """CKEditor posts without Django's CSRF token, so check where the post came from.
+
+    An origin must be this site's, in full: "null" (a sandboxed frame, a page with no referrer)
+    or any other address without a scheme and host says nothing about where the post came from.
+    """
     origin = request.headers.get("Origin") or request.headers.get("Referer")
     if not origin:
         return True  # non-browser clients send neither; the session cookie is SameSite=Lax
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return False
     return url_has_allowed_host_and_scheme(
         origin, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
@@ -56,25 +64,11 @@ def upload_image(request):
     if upload is None:
         return _editor_error(request, "No file arrived. Choose an image and try again.")
     try:
-        validate_uploaded_image(upload)
+        picture_format = validate_uploaded_image(upload)
     except ValidationError as error:
         return _editor_error(request, " ".join(error.messages))
-    upload.name = _storable_name(upload.name)
+    upload.name = stored_name(upload.name, picture_format)
     return ckeditor_views.upload(request)
-
-
-# File systems refuse names longer than 255 bytes, and the storage may add a suffix to keep a
-# name unique: a picture called by a whole sentence is stored under its first 100 bytes.
-MAX_NAME_BYTES = 100
-
-
-def _storable_name(name):
-    stem, dot, extension = name.rpartition(".")
-    if not dot or len(extension) > 10:
-        stem, extension = name, ""
-    budget = MAX_NAME_BYTES - len(extension.encode()) - (1 if extension else 0)
-    stem = stem.encode()[:budget].decode(errors="ignore") or "image"
-    return f"{stem}.{extension}" if extension else stem
 
 
 browse_images = never_cache(admin_permission_required(ckeditor_views.browse))

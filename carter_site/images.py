@@ -1,14 +1,22 @@
-"""Checks for uploaded images, by content rather than by file name."""
+"""Checks for uploaded images, by content rather than by file name, and the names they are stored under."""
 
 import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image
 
 # SVG is not here on purpose: it is a document that can carry script.
 ALLOWED_IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "GIF": "GIF", "WEBP": "WebP"}
+# The extension a stored picture gets: from what the file is, never from what it was called.
+# A PNG uploaded as "notice.html" would otherwise be served as a web page from this site.
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+# File systems refuse names longer than 255 bytes, and the storage may add a suffix to keep a
+# name unique: a picture called by a whole sentence is stored under its first 100 bytes.
+MAX_NAME_BYTES = 100
 
 # Markup a browser would run if it ever treated the file as a page: an image that also carries
 # it (a polyglot) is refused, whatever else it is. Specific enough to occur by chance in
@@ -21,13 +29,14 @@ _MARKUP = re.compile(
 
 
 def validate_uploaded_image(upload):
-    """Refuse anything that is not a reasonably sized JPEG, PNG, GIF or WebP image.
+    """Refuse anything that is not a reasonably sized JPEG, PNG, GIF or WebP image; return its
+    format (a key of ALLOWED_IMAGE_FORMATS).
 
     Only a new upload is checked: a picture already stored passed when it was uploaded, and
     reading it again would make every later save of the article fail if its file had gone
-    missing (a database restored without its media folder)."""
+    missing (a database restored without its media folder). Then the result is None."""
     if getattr(upload, "_committed", False):
-        return
+        return None
     size = getattr(upload, "size", None)
     if size is not None and size > settings.MAX_IMAGE_UPLOAD_BYTES:
         raise ValidationError(
@@ -86,6 +95,48 @@ def validate_uploaded_image(upload):
             code="image_format",
             params={"format": image_format or "This kind of"},
         )
+    return image_format
+
+
+def image_format(upload):
+    """The picture format Pillow reads in `upload` (JPEG, PNG...), or None."""
+    position = upload.tell() if hasattr(upload, "tell") else None
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            return image.format
+    except Exception:  # Pillow raises many kinds
+        return None
+    finally:
+        if position is not None:
+            upload.seek(position)
+
+
+def stored_name(name, picture_format):
+    """The name a picture called `name` is stored under: its own words, cut to MAX_NAME_BYTES,
+    and the extension of what it is. A file of no known picture format gets `.bin`, which no
+    browser shows as a page."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, extension = base.rpartition(".")
+    if not dot or not stem:
+        stem = base.lstrip(".")
+    extension = EXTENSIONS.get(picture_format, "bin")
+    budget = MAX_NAME_BYTES - len(extension) - 1
+    stem = stem.encode()[:budget].decode(errors="ignore").strip() or "image"
+    return f"{stem}.{extension}"
+
+
+class PictureFieldFile(ImageFieldFile):
+    """A stored picture, named by stored_name() whatever saves it: a form, the shell, a fixture."""
+
+    def save(self, name, content, save=True):
+        super().save(stored_name(name, image_format(content)), content, save)
+
+
+class PictureField(models.ImageField):
+    """An ImageField whose files get the extension of what they are (see EXTENSIONS)."""
+
+    attr_class = PictureFieldFile
 
 
 def _example_size(pixels):

@@ -37,13 +37,25 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
+# An uploaded file is a picture to show, never a page to run: should one ever be opened as a
+# document, it may load nothing and runs in a sandbox (no script, no forms, its own origin).
+MEDIA_POLICY = "default-src 'none'; img-src 'self'; sandbox"
+
+
+@cache_control(public=True, max_age=86400)
+def serve_media(request, path, document_root):
+    response = serve(request, path, document_root=document_root)
+    response["Content-Security-Policy"] = MEDIA_POLICY
+    return response
+
+
 if settings.DEBUG or settings.SERVE_MEDIA:
     # Uploaded images from the local media folder. In production a proxy or a bucket usually
     # serves them; SERVE_MEDIA lets a single-host stack (docker compose) work without one.
     urlpatterns += [
         re_path(
             rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-            cache_control(public=True, max_age=86400)(serve),
+            serve_media,
             {"document_root": settings.MEDIA_ROOT},
         )
     ]

@@ -32,3 +32,6 @@ def test_media_is_served_without_debug_only_when_asked(client, media_file, serve
         if status == 200:
             assert response["X-Content-Type-Options"] == "nosniff"
             assert "max-age=86400" in response["Cache-Control"]
+            # Opened as a document, an upload runs nothing: sandboxed, loading nothing else.
+            policy = response["Content-Security-Policy"]
+            assert "sandbox" in policy and "default-src 'none'" in policy

@@ -206,3 +206,58 @@ def test_the_article_picture_field_refuses_hostile_files(staff_client, site, nam
     assert message in response.content.decode()
     article.refresh_from_db()
     assert not article.hero_image
+
+
+# --- The names pictures are stored under ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "stored_as"),
+    [
+        ("notice.html", "PNG", "notice.png"),  # served as a web page from this site, otherwise
+        ("team.svg", "GIF", "team.gif"),
+        ("index.php", "WEBP", "index.webp"),
+        ("photo.png", "JPEG", "photo.jpg"),  # named for what it is, not for what it was called
+        ("no-extension", "PNG", "no-extension.png"),
+    ],
+)
+def test_an_editor_picture_is_stored_under_the_extension_of_what_it_is(
+    staff_client, settings, name, fmt, stored_as
+):
+    response = staff_client.post(
+        reverse("ckeditor_upload"), {"upload": SimpleUploadedFile(name, image_bytes(fmt))}
+    )
+    data = json.loads(response.content)
+    assert data["uploaded"] == "1", data
+    assert data["url"].rsplit("/", 1)[1] == stored_as
+    stored = [path.name for path in settings.MEDIA_ROOT.glob("editor/**/*") if path.is_file()]
+    assert stored_as in stored
+    assert not [
+        stored_name for stored_name in stored if not stored_name.endswith((".png", ".jpg", ".gif", ".webp"))
+    ]
+
+
+def test_an_article_picture_is_stored_under_the_extension_of_what_it_is(staff_client, site):
+    article = site["article"]
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["hero_image"] = SimpleUploadedFile("room.jpeg", image_bytes("PNG"))
+    data["hero_image_alt"] = "The group room in the morning"
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.hero_image.name.endswith("/room.png")
+    # Whatever saves it: the shell or a script goes through the same naming.
+    article.hero_image.save("notice.html", ContentFile(image_bytes("GIF")))
+    assert article.hero_image.name.endswith("/notice.gif")
+
+
+@pytest.mark.parametrize("origin", ["null", "evil.example", "//evil.example", "file:///tmp/x.html"])
+def test_an_upload_from_an_origin_that_is_not_this_site_in_full_is_refused(staff_client, settings, origin):
+    response = staff_client.post(
+        reverse("ckeditor_upload"),
+        {"upload": SimpleUploadedFile("room.png", image_bytes("PNG"))},
+        headers={"Origin": origin},
+    )
+    assert response.status_code == 403
+    assert not [path for path in settings.MEDIA_ROOT.glob("editor/**/*") if path.is_file()]
