@@ -54,9 +54,19 @@ DROPPED_WITH_CONTENT = frozenset(
 )
 
 
+# What a browser takes out of an address before reading it: tabs and line breaks anywhere, and
+# control characters and spaces at either end. "/<tab>/elsewhere.example/" is "//elsewhere...".
+_URL_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+_URL_EDGE = "".join(map(chr, range(0x21)))
+
+
+def _as_browsers_read(source):
+    return _URL_TAB_OR_NEWLINE.sub("", source).strip(_URL_EDGE)
+
+
 def is_local_image_source(source):
     """Whether an <img> may load `source`: this site's own paths, or its media host's."""
-    source = source.strip()
+    source = _as_browsers_read(source)
     return source.startswith(settings.MEDIA_URL) or (
         source.startswith("/") and not source.startswith(("//", "/\\"))
     )
@@ -65,7 +75,7 @@ def is_local_image_source(source):
 def _local_image_source(tag, attribute, value):
     """nh3 attribute filter: an <img> may load only from this site (or its own media host)."""
     if tag == "img" and attribute == "src":
-        return value.strip() if is_local_image_source(value) else None
+        return _as_browsers_read(value) if is_local_image_source(value) else None
     return value
 
 
@@ -139,7 +149,8 @@ def remote_picture_hosts(html):
     for source in picture_sources(html):
         if _PASTED.match(source) or is_local_image_source(source):
             continue
-        host = urlsplit(source.strip()).hostname or source.strip()[:60]
+        source = _as_browsers_read(source)
+        host = urlsplit(source).hostname or source[:60]
         if host not in hosts:
             hosts.append(host)
     return hosts

@@ -199,3 +199,28 @@ def test_a_picture_the_sanitiser_cannot_keep_leaves_no_empty_image_behind():
 def test_the_largest_text_allowed_fits_in_what_django_accepts_in_one_post():
     # Otherwise a long text, or one with a pasted picture, would get Django's bare 400 page.
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE >= MAX_RICH_TEXT_BYTES + 4 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "/&#9;/elsewhere.example/p.gif",
+        "/\n/elsewhere.example/p.gif",
+        "/&#13;/elsewhere.example/p.gif",
+        "&#1; //elsewhere.example/p.gif",
+    ],
+)
+def test_a_picture_address_is_judged_as_a_browser_reads_it(source):
+    # Browsers drop tabs and line breaks from an address, and controls and spaces at its ends:
+    # "/<tab>/elsewhere.example/" loads from elsewhere.example.
+    html = f'<p>Hi</p><img src="{source}" alt="team">'
+    assert "elsewhere" not in sanitise_html(html)
+    with pytest.raises(ValidationError) as caught:
+        RichTextField().formfield().clean(html)
+    assert "(elsewhere.example)" in caught.value.messages[0]
+
+
+def test_a_local_picture_address_is_stored_as_a_browser_reads_it():
+    assert sanitise_html('<img src=" /media/editor/ro&#9;om.png " alt="a room">') == (
+        '<img src="/media/editor/room.png" alt="a room">'
+    )
