@@ -65,34 +65,37 @@ class TwoStepAuthenticationForm(AdminAuthenticationForm):
         help_text="Six digits, from the app you set up for this site. Break-glass codes also go here.",
     )
 
+    # One answer for every refusal after the password is read: a wrong password, a wrong or
+    # expired code, too many codes, no authenticator. A separate message for a wrong code would
+    # tell whoever is guessing that the password was right. The log keeps the reason.
+    refused = (
+        "The user name, password or code is not right. Check them, and enter the code your app shows "
+        "now: codes change every 30 seconds, and after several wrong codes, wait a minute. If no "
+        "authenticator app is set up for your account yet, or your break-glass code has expired, ask "
+        "an administrator."
+    )
     error_messages = {
         **AdminAuthenticationForm.error_messages,
-        "no_device": (
-            "Signing in to the site editor needs a second step, and this account has no authenticator "
-            "app set up yet. Ask an administrator to set one up for you."
-        ),
-        "token_required": "Enter the six-digit code from your authenticator app.",
-        "invalid_token": (
-            "That code did not match. Codes change every 30 seconds: enter the one your app shows now."
-        ),
-        "throttled": "Too many wrong codes. Wait a minute, then enter the code your app shows.",
-        "expired_break_glass": "This break-glass code has expired. Ask for a new one.",
+        "invalid_login": refused,
+        "token_required": "Enter the six-digit code from your authenticator app, with your password.",
+        **dict.fromkeys(["no_device", "invalid_token", "throttled", "expired_break_glass"], refused),
     }
 
     def clean(self):
+        token = "".join((self.cleaned_data.get("otp_token") or "").split())
+        if not token:
+            # Asked for before the password is read, so it says nothing about the password.
+            raise forms.ValidationError(self.error_messages["token_required"], code="token_required")
         cleaned = super().clean()  # the password (django-axes refuses locked-out users here)
         user = self.get_user()
         if user is not None:
-            device = self.verify_second_step(user, "".join(cleaned.get("otp_token", "").split()))
-            user.otp_device = device
+            user.otp_device = self.verify_second_step(user, token)
         return cleaned
 
     def verify_second_step(self, user, token):
         devices = confirmed_devices(user)
         if not devices:
             self.second_step_failed(user, "no_device")
-        if not token:
-            raise forms.ValidationError(self.error_messages["token_required"], code="token_required")
         candidates = [
             device for device in devices if (device.__class__.__name__ == "TOTPDevice") == token.isdigit()
         ]
@@ -160,6 +163,21 @@ def admin_permission_required(view):
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
 
     return wrapped
+
+
+@receiver(user_logged_in)
+def _forgive_own_failures(sender, request, user, **kwargs):
+    """Clear the failed sign-ins of this user name from this address, and nothing else.
+
+    Failures recorded against other user names, or against this one from elsewhere, still count
+    towards their locks (settings.AXES_RESET_ON_SUCCESS is off for this reason)."""
+    if request is None:
+        return
+    from axes.models import AccessAttempt
+
+    from .security import client_ip
+
+    AccessAttempt.objects.filter(username=user.get_username(), ip_address=client_ip(request)).delete()
 
 
 @receiver(user_logged_in)

@@ -324,7 +324,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_COOLOFF_TIME = dt.timedelta(
     minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1, maximum=365 * 24 * 60)
 )
-AXES_RESET_ON_SUCCESS = True
+# A sign-in forgives only the signed-in person's own failures from the same address
+# (carter_site.two_factor): axes' own reset would also wipe other user names' failures from that
+# address, letting one staff member keep guessing another's password.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "carter_site.two_factor.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "carter_site.security.client_ip"
 # What it records of a posted user name: printable and at most a user name's length (a longer one

@@ -29,6 +29,10 @@ def sign_in(client, username, password=PASSWORD, code=None, address="10.0.0.1"):
     return client.post(LOGIN, data, REMOTE_ADDR=address)
 
 
+# The one answer the sign-in page gives to every refusal after the password is read.
+REFUSED = "The user name, password or code is not right."
+
+
 def totp_code(device):
     from django_otp.oath import totp
 
@@ -66,6 +70,28 @@ def test_an_address_is_locked_after_failures_across_user_names(client, settings)
     assert sign_in(client, "robin", address="203.0.113.9").status_code == 429
     # Another address is not affected.
     assert sign_in(client, "robin", address="198.51.100.7").status_code == 302
+
+
+def test_one_staff_members_sign_in_does_not_forgive_guesses_at_another(client, settings):
+    StaffFactory(username="admin")
+    StaffFactory(username="editor")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, "admin", "a guess", address="10.0.5.5")
+    # The guesser signs in to their own account, from the same address, in between.
+    assert sign_in(client, "editor", address="10.0.5.5").status_code == 302
+    client.logout()
+    assert sign_in(client, "admin", "another guess", address="10.0.5.6").status_code == 429
+
+
+def test_a_sign_in_forgives_the_same_persons_typing_mistakes_from_there(client, settings):
+    StaffFactory(username="dana")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, "dana", "mistyped", address="10.0.6.6")
+    assert sign_in(client, "dana", address="10.0.6.6").status_code == 302
+    client.logout()
+    # A full set of tries again: the earlier mistakes no longer count.
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in(client, "dana", "mistyped again", address="10.0.6.6").status_code == 200
 
 
 def test_the_lock_lifts_after_the_cool_off_time(client, settings):
@@ -161,7 +187,7 @@ def test_a_staff_member_without_a_confirmed_authenticator_cannot_reach_any_admin
     client.logout()
     response = sign_in(client, "dana", code="123456")
     assert response.status_code == 200
-    assert "has no authenticator app set up yet" in response.content.decode()
+    assert REFUSED in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
@@ -184,8 +210,38 @@ def test_a_password_without_a_code_or_with_a_wrong_code_is_refused(client, otp_r
     wrong = f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"
     response = sign_in(client, "dana", code=wrong)
     assert response.status_code == 200
-    assert "That code did not match" in response.content.decode()
+    assert REFUSED in response.content.decode()
     assert client.get(reverse("admin:index")).status_code == 302
+
+
+def refusal(response):
+    """The sign-in page's error list, as text."""
+    return re.findall(r'<p class="errornote">\s*(.*?)\s*</p>', response.content.decode(), re.S)
+
+
+def test_the_sign_in_page_never_tells_whether_the_password_was_right(client, otp_required):
+    from axes.models import AccessAttempt
+
+    dana = StaffFactory(username="dana")
+    device = authenticator(dana)
+    StaffFactory(username="sam")  # a password, and no authenticator app
+    wrong_code = f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"
+    answers = {
+        "wrong password": refusal(sign_in(client, "dana", password="not-it-at-all", code=wrong_code)),
+        "right password, wrong code": refusal(sign_in(client, "dana", code=wrong_code)),
+        "right password, no authenticator": refusal(sign_in(client, "sam", code=wrong_code)),
+        "no such user": refusal(sign_in(client, "nobody", code=wrong_code)),
+    }
+    assert len(set(map(tuple, answers.values()))) == 1, answers
+    assert answers["wrong password"] and "not right" in answers["wrong password"][0]
+    # No code at all: refused before the password is read, so right and wrong passwords get the
+    # same answer, and neither is counted as a guess.
+    attempts = AccessAttempt.objects.count()
+    without_code = [
+        refusal(sign_in(client, "dana", password=password, code="")) for password in (PASSWORD, "nope")
+    ]
+    assert without_code[0] == without_code[1] and "Enter the six-digit code" in without_code[0][0]
+    assert AccessAttempt.objects.count() == attempts
 
 
 def test_wrong_codes_count_towards_the_lockout(client, otp_required, settings):
@@ -235,7 +291,7 @@ def test_a_break_glass_code_and_its_session_expire(client, otp_required, setting
     code = re.search(r"One-time code for dana: (\w+)", break_glass("dana")).group(1)
     later = timezone.now() + timezone.timedelta(minutes=settings.BREAK_GLASS_TOKEN_MINUTES + 1)
     with time_machine.travel(later):
-        assert "This break-glass code has expired" in sign_in(client, "dana", code=code).content.decode()
+        assert REFUSED in sign_in(client, "dana", code=code).content.decode()
 
     code = re.search(r"One-time code for dana: (\w+)", break_glass("dana")).group(1)
     assert sign_in(client, "dana", code=code).status_code == 302
@@ -264,7 +320,7 @@ def test_enrolling_an_authenticator_from_the_command_line(client, otp_required):
     assert "otpauth://totp/" in out.getvalue()
     device = TOTPDevice.objects.get(user__username="dana")
     assert not device.confirmed
-    assert "has no authenticator app" in sign_in(client, "dana", code=totp_code(device)).content.decode()
+    assert REFUSED in sign_in(client, "dana", code=totp_code(device)).content.decode()
     call_command("enroll_totp", "dana", "--confirm", totp_code(device), stdout=io.StringIO())
     device.refresh_from_db()
     assert device.confirmed

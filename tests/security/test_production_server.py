@@ -138,7 +138,7 @@ def test_a_staff_member_without_an_authenticator_cannot_sign_in_in_production(si
     web = Session(site.port)
     response = web.sign_in(ADMIN_URL, "dana", PASSWORD, code="123456")
     assert response.status == 200
-    assert "has no authenticator app set up yet" in response.text
+    assert "The user name, password or code is not right." in response.text
     assert "__Host-sessionid" not in web.cookies
     assert web.get(f"/{ADMIN_URL}").status == 302
 
