@@ -15,7 +15,13 @@ def site(request):
     return {
         "site_settings": SimpleLazyObject(lambda: site_settings(request)),
         "footer_locations": SimpleLazyObject(lambda: published_locations(request)),
-        # The menu section this page belongs to (its app), marked as the current page in the
-        # header; error pages set it to None.
+        # The menu section this page belongs to (its app), marked in the header; error pages set
+        # it to None. Its link is "the current page" only on the section's first page; anywhere
+        # else in the section (an article, page 2 of the list) it is "the current section".
         "nav_section": match.app_name if match else None,
+        "nav_current": "page" if _is_first_list_page(request, match) else "true",
     }
+
+
+def _is_first_list_page(request, match):
+    return bool(match) and match.url_name == "list" and request.GET.get("page", "1") == "1"

@@ -87,6 +87,12 @@ class Group:
     def best_rank(self):
         return max(hit.rank for hit in self.hits)
 
+    @property
+    def kind(self):
+        """What one result is, said after its link for screen readers: an article and a question
+        can share a title, and a list of links read out of context must tell them apart."""
+        return KINDS[self.key]
+
 
 @dataclass
 class SearchResults:
@@ -100,6 +106,7 @@ class SearchResults:
 
 LIMITS = {"articles": 10, "faqs": 10, "locations": 5}
 HEADINGS = {"articles": "Articles", "faqs": "Questions and answers", "locations": "Locations"}
+KINDS = {"articles": "article", "faqs": "question", "locations": "location"}
 
 
 def search(query):

@@ -120,7 +120,8 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
 
     @property
     def map_url(self):
-        """Directions in the visitor's map app. A plain link: nothing loads until they tap it."""
+        """Directions on Google Maps (its app, where a phone has it; its website otherwise). A
+        plain link: nothing loads until they tap it, and its words say where it goes."""
         return "https://www.google.com/maps/search/?" + urlencode({"api": 1, "query": self.one_line_address})
 
     @property

@@ -165,6 +165,28 @@ def test_faq_answers_open_and_close_from_the_keyboard(site, page):
     assert not answer.is_visible()
 
 
+def test_call_buttons_keep_their_edge_in_forced_colors_mode(site, page):
+    """Windows contrast themes replace backgrounds: a button shaped by its background alone
+    becomes plain text. A transparent border is drawn in the theme's colour there."""
+    page.emulate_media(forced_colors="active")
+    page.goto(site.pages["location"])
+    for selector in [".call-link", ".button"]:
+        edge = page.locator(selector).first.evaluate(
+            "e => { const s = getComputedStyle(e); return [s.borderTopStyle, parseFloat(s.borderTopWidth), s.borderTopColor]; }"
+        )
+        assert edge[0] == "solid" and edge[1] >= 2, (selector, edge)
+        assert edge[2] not in ("rgba(0, 0, 0, 0)", "transparent"), (selector, edge)
+
+
+def test_breadcrumb_separators_are_not_read_out(site, page):
+    page.goto(site.pages["article"])
+    crumbs = page.get_by_role("navigation", name="Breadcrumb")
+    drawn = crumbs.locator("li").nth(1).evaluate("e => getComputedStyle(e, '::before').content")
+    assert "›" in drawn  # on the screen
+    tree = crumbs.aria_snapshot()  # what assistive technology is given
+    assert "Articles" in tree and "›" not in tree, tree
+
+
 # What axe finds on the article change form that Django's admin (or CKEditor 4) causes, not
 # this project: rule -> pattern of the offending elements. docs/accessibility.md explains each.
 # Anything else fails the test.

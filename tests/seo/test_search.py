@@ -51,6 +51,16 @@ ODD_QUERIES = [
 ]
 
 
+def seen(element):
+    """The text of `element` as it shows on the screen: without what is there for screen readers only."""
+    parts = [element.text or ""]
+    for child in element:
+        if "visually-hidden" not in child.get("class", ""):
+            parts.append(seen(child))
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
 def results_of(response):
     """[(group heading, [titles])] as a reader sees them."""
     main = parse(response.content.decode()).find(".//main")
@@ -58,9 +68,21 @@ def results_of(response):
     for section in main.iter("section"):
         if "search-group" not in section.get("class", ""):
             continue
-        titles = [text(h3) for h3 in section.iter("h3")]
+        titles = [seen(h3) for h3 in section.iter("h3")]
         groups.append((text(section.find("h2")), titles))
     return groups
+
+
+def test_results_of_each_kind_are_told_apart_when_read_as_a_list_of_links(client, db):
+    ArticleFactory(title="Does insurance cover IOP?", slug="insurance")
+    FAQFactory(question="Does insurance cover IOP?", answer="<p>Most plans do.</p>")
+    page = parse(client.get(reverse("search"), {"q": "insurance"}).content.decode())
+    names = {
+        text(link): link.get("href") for link in page.find(".//main").iter("a") if "?" not in text(link)[-1:]
+    }
+    names = {name: href for name, href in names.items() if name.startswith("Does insurance")}
+    assert sorted(names) == ["Does insurance cover IOP? (article)", "Does insurance cover IOP? (question)"]
+    assert len(set(names.values())) == 2
 
 
 @pytest.fixture

@@ -61,14 +61,28 @@ def test_a_missing_page_marks_no_menu_item_as_current(client, path):
     assert "aria-current" not in html
 
 
-def test_a_real_page_still_marks_its_menu_section(client):
-    article = ArticleFactory()
-    html = client.get(article.get_absolute_url()).content.decode()
-    menu = html[
+def main_menu(html):
+    return html[
         html.index('<nav class="site-nav"') : html.index("</nav>", html.index('<nav class="site-nav"'))
     ]
-    assert '<a href="/articles/" aria-current="page">Articles</a>' in menu
+
+
+def test_a_real_page_still_marks_its_menu_section(client):
+    article = ArticleFactory()
+    menu = main_menu(client.get(article.get_absolute_url()).content.decode())
+    # The menu's link is to the list, not to this article: the current section, not the current page.
+    assert '<a href="/articles/" aria-current="true">Articles</a>' in menu
     assert menu.count("aria-current") == 1
+
+
+def test_only_the_first_page_of_a_list_is_the_menu_links_current_page(client):
+    ArticleFactory.create_batch(13)
+    assert '<a href="/articles/" aria-current="page">Articles</a>' in main_menu(
+        client.get("/articles/").content.decode()
+    )
+    second = client.get("/articles/", {"page": "2"})
+    assert second.status_code == 200
+    assert '<a href="/articles/" aria-current="true">Articles</a>' in main_menu(second.content.decode())
 
 
 @pytest.mark.parametrize("method", ["trace", "put", "delete"])

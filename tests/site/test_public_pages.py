@@ -9,10 +9,12 @@ from tests.factories import (
     ArticleFactory,
     ArticleFAQFactory,
     ArticleTestimonialFactory,
+    FAQFactory,
     LocationFactory,
     LocationFAQFactory,
     OpeningHoursFactory,
     TestimonialFactory,
+    TopicFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,9 @@ def test_every_public_page_offers_the_call_link_the_crisis_line_and_a_skip_link(
         assert 'href="tel:+14705550142"' in html, url
         assert "(470) 555-0142" in html, url
         assert 'href="tel:988"' in html, url
+        assert '<a href="tel:911">Emergency: call 911</a>' in html, (
+            url
+        )  # the crisis line's own advice, one tap away
         assert 'class="skip-link" href="#main"' in html, url
         assert 'id="main"' in html, url
         assert html.count("<h1") == 1, url
@@ -73,7 +78,9 @@ def test_pages_show_their_content(client, content):
     assert "Georgia licence TEST-0001" in location_page
     assert "Intensive outpatient program (IOP)" in location_page
     assert "9:00 AM" in location_page and "12:00 PM" in location_page
+    # The link says whose site it opens: a visitor who would rather not go to Google can tell.
     assert "https://www.google.com/maps/search/?api=1&amp;query=" in location_page
+    assert 'rel="noopener noreferrer">Directions on Google Maps</a>' in location_page
 
     home = client.get(reverse("home")).content.decode()
     assert "Featured words of thanks." in home
@@ -154,3 +161,12 @@ def test_healthz_needs_no_database(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/healthz")
     assert response.status_code == 200
+
+
+def test_the_faq_page_says_what_iop_is_before_its_topics_use_the_word(client):
+    FAQFactory(
+        topic=TopicFactory(name="Starting IOP", slug="starting-iop"), question="What happens on day one?"
+    )
+    html = client.get(reverse("faqs:list")).content.decode()
+    explained = html.index("intensive outpatient program (IOP)")
+    assert explained < html.index("Starting IOP")
