@@ -68,10 +68,11 @@ WORKDIR /app
 COPY . .
 
 # Static files hashed and compressed once, here, with the production settings (a throwaway key
-# satisfies their checks; no database is touched). The code stays owned by root: the server can
-# read it but not change it. Only media (uploads) and var (a generated SECRET_KEY) are writable.
+# and an in-memory database satisfy their checks; no database is touched). The code stays owned
+# by root: the server can read it but not change it. Only media (uploads) and var (a generated
+# SECRET_KEY) are writable.
 RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
-        ALLOWED_HOSTS=build.invalid ADMIN_URL=build-only/ \
+        ALLOWED_HOSTS=build.invalid ADMIN_URL=build-only/ DATABASE_URL=sqlite://:memory: \
         python manage.py collectstatic --noinput --verbosity 0 \
     && python -m compileall -q -j 0 -x '/(staticfiles|media)/' /app \
     && chmod 0755 docker-entrypoint.sh scripts/healthcheck.py \

@@ -2,14 +2,16 @@
 # The web container's entrypoint.
 #
 # When the command is the web server (gunicorn, the image's default), it first
-#   1. refuses to go on, in one sentence, if the production settings are incomplete;
+#   1. refuses to go on, in one sentence, if the production settings are incomplete, or a
+#      setting of gunicorn.conf.py, DB_WAIT_TIMEOUT or MIGRATE_LOCK_TIMEOUT does not fit;
 #   2. waits for the database, at most DB_WAIT_TIMEOUT seconds (default 60);
 #   3. applies migrations once, however many containers start together (manage.py
 #      migrate_once: a PostgreSQL advisory lock), unless MIGRATE_ON_START=false; and, on a
 #      fresh database with LOAD_DEMO_CONTENT=true, loads the demo content;
 # then replaces itself with the server (exec), so that gunicorn is PID 1 and receives Docker's
-# SIGTERM for a graceful stop. Any other command (manage.py createsuperuser, a shell) runs
-# as given, with none of the above.
+# SIGTERM for a graceful stop. Until then a SIGTERM or SIGINT (`docker stop`) ends the start-up at
+# once. Any other command (manage.py createsuperuser, a shell) runs as given, with none of the
+# above.
 #
 # SECRET_KEY may come from a file instead (Docker or Kubernetes secrets): SECRET_KEY_FILE. With
 # SECRET_KEY_GENERATE=true, a missing file is created with a new random key (the compose
@@ -62,28 +64,46 @@ if [ -z "${SECRET_KEY:-}" ] && [ -n "${SECRET_KEY_FILE:-}" ]; then
 fi
 
 if [ "${1:-}" = "gunicorn" ]; then
+    # Until `exec gunicorn` this shell is the container's PID 1, and the kernel drops every signal
+    # PID 1 has no handler for: a `docker stop` during the database wait or the migration lock
+    # would take the whole grace period and end in SIGKILL. So each step runs in the background
+    # while the shell waits, and TERM or INT stop the step and the start-up at once. exec resets
+    # the handlers: gunicorn then receives SIGTERM itself and stops gracefully.
+    step=
+    stop_starting() {
+        trap - TERM INT
+        if [ -n "$step" ]; then
+            kill -TERM "$step" 2>/dev/null || true
+            wait "$step" 2>/dev/null || true
+        fi
+        echo "carter-site stopped during start-up, before the web server started." >&2
+        exit "$1"
+    }
+    trap 'stop_starting 143' TERM
+    trap 'stop_starting 130' INT
+    run_step() {
+        "$@" &
+        step=$!
+        status=0
+        wait "$step" || status=$?
+        step=
+        return "$status"
+    }
+
     # Read both now, so that a typo stops the container before it waits for anything.
     migrate=false demo=false
     if flag MIGRATE_ON_START true; then migrate=true; fi
     if flag LOAD_DEMO_CONTENT false; then demo=true; fi
-    python - <<'PY'
-import sys
-
-from django.core.exceptions import ImproperlyConfigured
-
-try:
-    from django.conf import settings
-
-    settings.INSTALLED_APPS
-except ImproperlyConfigured as error:
-    sys.exit(f"carter-site cannot start: {error}")
-PY
-    python manage.py wait_for_db --timeout "${DB_WAIT_TIMEOUT:-60}"
+    # The production settings, every value gunicorn.conf.py reads (WEB_CONCURRENCY too, which
+    # gunicorn would otherwise read first and answer with a traceback) and the two timeouts
+    # below: one sentence for the first that does not fit.
+    run_step python -m carter_site.startup_check
+    run_step python manage.py wait_for_db --timeout "${DB_WAIT_TIMEOUT:-60}"
     if [ "$migrate" = true ]; then
         if [ "$demo" = true ]; then
-            python manage.py migrate_once --lock-timeout "${MIGRATE_LOCK_TIMEOUT:-600}" --load-demo-content
+            run_step python manage.py migrate_once --lock-timeout "${MIGRATE_LOCK_TIMEOUT:-600}" --load-demo-content
         else
-            python manage.py migrate_once --lock-timeout "${MIGRATE_LOCK_TIMEOUT:-600}"
+            run_step python manage.py migrate_once --lock-timeout "${MIGRATE_LOCK_TIMEOUT:-600}"
         fi
     fi
 fi

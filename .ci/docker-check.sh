@@ -12,7 +12,8 @@
 #    no capabilities), and checks: both health checks turn healthy; the migrations ran in
 #    exactly one of them; the home page, a static file, the demo content and /readyz answer;
 #    no process runs as root; no compiler is in the image; every log line is JSON; a
-#    `docker stop` ends gunicorn gracefully;
+#    `docker stop` ends gunicorn gracefully, and one during the wait for the database ends the
+#    container at once; without a writable /tmp the container stops with one sentence;
 # 5. prints the image size, and stops and removes everything it started, on failure too.
 #
 # Environment: DOCKER_CHECK_CACHE (cache folder), DOCKER_CHECK_HEALTH_TIMEOUT (seconds, 240).
@@ -322,6 +323,42 @@ docker stop -t 40 "${CONTAINERS[1]}" >/dev/null
 code="$(docker inspect -f '{{.State.ExitCode}}' "${CONTAINERS[1]}")"
 [ "$code" = 0 ] || fail "${CONTAINERS[1]} exited with $code after docker stop (not a graceful shutdown)."
 echo "${CONTAINERS[1]} stopped with exit code 0 in $((SECONDS - started)) s"
+
+say "A stop during start-up (waiting for a database that does not answer) ends at once"
+# The entrypoint's shell is PID 1 until it execs gunicorn; PID 1 gets only the signals it handles.
+CONTAINERS+=("$NAME-waiting")
+docker run -d --name "$NAME-waiting" --network host \
+    --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges \
+    -e DATABASE_URL="postgres://carter:unused@127.0.0.1:1/carter" -e DB_WAIT_TIMEOUT=120 \
+    -e ALLOWED_HOSTS=localhost -e ADMIN_URL=editor-check/ \
+    -e SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+    "$IMAGE" >/dev/null
+deadline=$((SECONDS + 60))
+until docker logs "$NAME-waiting" 2>/dev/null | grep -q '"event": "db_wait"'; do
+    [ "$SECONDS" -lt "$deadline" ] || { docker logs --tail 20 "$NAME-waiting" 2>&1; fail "$NAME-waiting never started waiting for the database."; }
+    sleep 0.5
+done
+started=$SECONDS
+docker stop -t 30 "$NAME-waiting" >/dev/null
+elapsed=$((SECONDS - started))
+[ "$elapsed" -le 5 ] || fail "docker stop during the database wait took $elapsed s: the entrypoint ignored SIGTERM."
+echo "$NAME-waiting stopped in $elapsed s (exit code $(docker inspect -f '{{.State.ExitCode}}' "$NAME-waiting"))"
+
+say "Read-only without a tmpfs on /tmp: one sentence, no traceback"
+CONTAINERS+=("$NAME-no-tmp")
+status=0
+docker run --name "$NAME-no-tmp" --network host --read-only --cap-drop ALL --security-opt no-new-privileges \
+    -e DATABASE_URL="postgres://carter:unused@127.0.0.1:1/carter" -e DB_WAIT_TIMEOUT=5 \
+    -e ALLOWED_HOSTS=localhost -e ADMIN_URL=editor-check/ \
+    -e SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+    "$IMAGE" >"$RUN/no-tmp.out" 2>"$RUN/no-tmp.err" || status=$?
+[ "$status" -ne 0 ] || fail "the container started without a writable /tmp."
+if grep -q Traceback "$RUN/no-tmp.out" "$RUN/no-tmp.err" || [ "$(wc -l <"$RUN/no-tmp.err")" -ne 1 ] ||
+    ! grep -q "mount a tmpfs on /tmp" "$RUN/no-tmp.err"; then
+    cat "$RUN/no-tmp.out" "$RUN/no-tmp.err"
+    fail "without /tmp the container did not stop with one sentence."
+fi
+echo "exit code $status: $(cat "$RUN/no-tmp.err")"
 
 say "Housekeeping: old build cache and dangling images in $CACHE"
 docker image prune -f >/dev/null

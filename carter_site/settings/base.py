@@ -1,7 +1,6 @@
 """Settings shared by every environment. Values that differ come from the environment."""
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -15,6 +14,7 @@ from .environment import (
     env_str,
     redis_url,
     site_url,
+    temporary_folder,
     time_zone,
     url_path,
 )
@@ -24,6 +24,9 @@ from .environment import (
 DAY = 24 * 60 * 60
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# Uploads in progress and the default cache folder need one: a read-only container without a
+# tmpfs on /tmp stops here with a sentence that says so.
+_temporary_folder = temporary_folder()
 
 # Overridden in dev/test; prod.py insists on a real one from the environment.
 SECRET_KEY = env_str("SECRET_KEY", "")
@@ -268,7 +271,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": env_str("CACHE_DIR") or str(Path(tempfile.gettempdir()) / "carter-site-cache"),
+            "LOCATION": env_str("CACHE_DIR") or str(Path(_temporary_folder) / "carter-site-cache"),
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         },
         "pages": {

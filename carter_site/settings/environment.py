@@ -113,6 +113,10 @@ def url_path(name, value):
     return f"{path}/"
 
 
+# The databases the site is built and tested for.
+DATABASE_ENGINES = frozenset({"django.db.backends.postgresql", "django.db.backends.sqlite3"})
+
+
 def database_config(name, default, **options):
     """DATABASES["default"] from a URL such as postgres://user:password@host:5432/name.
 
@@ -122,11 +126,41 @@ def database_config(name, default, **options):
 
     url = env_str(name) or default
     try:
-        return dj_database_url.parse(url, **options)
+        config = dj_database_url.parse(url, **options)
     except ValueError:  # UnknownSchemeError and ParseError too; a port that is not a number
         raise ImproperlyConfigured(
             f"{name} is not a database address: it must look like postgres://user:password@host:5432/name "
             "(or sqlite:///path/to/file.sqlite3)."
+        ) from None
+    # Addresses that parse but cannot work would otherwise fail at the first connection, in a
+    # traceback: another database (no driver in the image), or no database name.
+    if config["ENGINE"] not in DATABASE_ENGINES:
+        scheme = url.split(":", 1)[0]  # one dj_database_url knows: never the password
+        raise ImproperlyConfigured(
+            f"{name} names a {scheme} database, but the site runs on PostgreSQL "
+            "(postgres://user:password@host:5432/name) or SQLite (sqlite:///path/to/file.sqlite3)."
+        )
+    if not config.get("NAME") and "service" not in config.get("OPTIONS", {}):
+        raise ImproperlyConfigured(
+            f"{name} has no database name: put it after the host, as in postgres://user:password@host:5432/name."
+        )
+    return config
+
+
+def temporary_folder():
+    """The folder for temporary files (uploads in progress, the default cache folder).
+
+    Python looks for a writable one among /tmp, /var/tmp, /usr/tmp and the current folder; in a
+    container with a read-only root filesystem and no tmpfs there is none.
+    """
+    import tempfile
+
+    try:
+        return tempfile.gettempdir()
+    except FileNotFoundError:
+        raise ImproperlyConfigured(
+            "No folder for temporary files is writable: with a read-only root filesystem, mount a "
+            "tmpfs on /tmp (docker run --tmpfs /tmp; docker-compose.yml does)."
         ) from None
 
 

@@ -28,6 +28,9 @@ if SECRET_KEY in KNOWN_DEVELOPMENT_KEYS or len(SECRET_KEY) < 50 or len(set(SECRE
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required in production (comma-separated host names).")
+# No falling back to the development SQLite file (base.py), which the image cannot even write: a
+# container would wait DB_WAIT_TIMEOUT for nothing. An explicit sqlite:///... is still accepted.
+env_required("DATABASE_URL")
 
 STORAGES = {
     "default": MEDIA_STORAGE,  # noqa: F405 (a volume, or S3-compatible storage: see base.py)

@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import psycopg2
+import pytest
 from psycopg2 import sql
 
 from tests.postgres_server import free_port
@@ -77,6 +78,8 @@ def production_env(**overrides):
         SECRET_KEY=strong_secret_key(),
         ALLOWED_HOSTS="localhost,127.0.0.1",
         ADMIN_URL="editor-ops-tests/",
+        # Required in production; tests that use a database name their own.
+        DATABASE_URL="sqlite://:memory:",
         PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
         PYTHONDONTWRITEBYTECODE="1",
     )
@@ -130,6 +133,46 @@ def json_lines(text):
 
 def events(text):
     return [record.get("event") for record in json_lines(text) if record.get("event")]
+
+
+# --- Containers without Docker -------------------------------------------------------------
+
+# The command as the PID 1 of a new PID namespace, as in a container: the kernel then delivers a
+# signal from outside only if the process handles it. --kill-child: ending unshare ends it all.
+AS_PID_1 = ["unshare", "--user", "--map-root-user", "--pid", "--fork", "--kill-child"]
+
+# The command with no writable folder for temporary files, as in a container run with a
+# read-only root filesystem and no tmpfs on /tmp: read-only /tmp and /var/tmp, and a read-only
+# repository (Python's last resort is the current folder, and the entrypoint runs from it).
+_READ_ONLY = """
+set -eu
+for folder in /tmp /var/tmp /usr/tmp; do
+    if [ -d "$folder" ]; then mount -t tmpfs -o ro tmpfs "$folder"; fi
+done
+mount --bind "$0" "$0"
+mount -o remount,bind,ro "$0"
+exec "$@"
+"""
+
+
+def without_writable_tmp(command):
+    return ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", _READ_ONLY, str(REPO), *command]
+
+
+def skip_unless_namespaces(prefix):
+    """Skips the test where this machine cannot make the namespaces (no unshare, no user namespaces)."""
+    try:
+        result = subprocess.run([*prefix, "true"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        result = None
+    if result is None or result.returncode != 0:
+        pytest.skip(f"needs util-linux unshare and user namespaces: {' '.join(prefix[:1])} failed")
+
+
+def child_pids(pid):
+    """The direct children of a process (Linux)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in children.read_text().split()] if children.exists() else []
 
 
 # --- HTTP ---------------------------------------------------------------------------------

@@ -71,7 +71,8 @@ def test_settings_read_by_the_code_are_documented():
 
 def test_empty_variables_mean_their_defaults(prod_env):
     """What the web container gets when .env leaves a variable out."""
-    empty = documented_variables() - SET_BY_THE_IMAGE - {"SECRET_KEY", "ALLOWED_HOSTS", "ADMIN_URL"}
+    required = {"SECRET_KEY", "ALLOWED_HOSTS", "ADMIN_URL", "DATABASE_URL"}
+    empty = documented_variables() - SET_BY_THE_IMAGE - required
     code = (
         "from django.conf import settings as s; "
         "print(s.TIME_ZONE, s.MEDIA_ROOT.name, s.STATIC_ROOT.name, s.DATABASES['default']['ENGINE'], "

@@ -1,7 +1,11 @@
 """docker-entrypoint.sh, run outside Docker with the same commands the image gives it."""
 
+import contextlib
 import os
+import signal
 import stat
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -160,3 +164,138 @@ def test_empty_variables_from_compose_leave_gunicorns_own_defaults(prod_env):
     result = helpers.run([*ENTRYPOINT, "python", "-c", check], env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "1 ['127.0.0.1', '::1']\n"
+
+
+# --- A stop during start-up (the entrypoint's shell is PID 1 until it execs gunicorn) --------------
+
+
+def wait_for_line(path, text, process, timeout=60):
+    deadline = time.monotonic() + timeout
+    while text not in path.read_text():
+        assert process.poll() is None, path.read_text()
+        assert time.monotonic() < deadline, f"no {text!r} in:\n{path.read_text()}"
+        time.sleep(0.1)
+
+
+def start_as_pid_1(command, env, log_path):
+    helpers.skip_unless_namespaces(helpers.AS_PID_1)
+    with open(log_path, "w") as log:
+        return subprocess.Popen(
+            [*helpers.AS_PID_1, *command], cwd=helpers.REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+
+def stop_pid_1(process):
+    """SIGTERM to the namespace's PID 1, as `docker stop` sends it; seconds until everything ended."""
+    (pid_1,) = helpers.child_pids(process.pid)
+    started = time.monotonic()
+    os.kill(pid_1, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=15)
+    return time.monotonic() - started
+
+
+def test_a_stop_while_waiting_for_the_database_ends_the_start_up_at_once(prod_env, tmp_path):
+    """PID 1 gets only the signals it handles: a shell that does not would sit out the whole grace
+    period of `docker stop` (and be killed) while it waits for a database that is not there."""
+    env = {**prod_env, "DATABASE_URL": unreachable_url(), "DB_WAIT_TIMEOUT": "120"}
+    log = tmp_path / "stop.log"
+    process = start_as_pid_1([*ENTRYPOINT, *WEB_COMMAND], env, log)
+    try:
+        wait_for_line(log, '"event": "db_wait"', process)
+        seconds = stop_pid_1(process)
+    finally:
+        process.kill()
+        process.wait()
+    assert seconds < 5, log.read_text()
+    assert process.returncode == 143
+    assert log.read_text().splitlines()[-1] == (
+        "carter-site stopped during start-up, before the web server started."
+    )
+    assert "Traceback" not in log.read_text()
+
+
+def test_gunicorn_started_by_the_entrypoint_as_pid_1_still_stops_gracefully(ops_env, tmp_path):
+    """The entrypoint's own signal handling ends at exec: gunicorn gets SIGTERM itself."""
+    port = free_port()
+    env = {
+        **ops_env,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "BIND_ADDRESS": "127.0.0.1",
+        "PORT": str(port),
+        "GUNICORN_WORKERS": "1",
+    }
+    log = tmp_path / "gunicorn.log"
+    process = start_as_pid_1([*ENTRYPOINT, *WEB_COMMAND], env, log)
+    try:
+        wait_for_line(log, "Booting worker", process, timeout=120)
+        seconds = stop_pid_1(process)
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode == 0, log.read_text()
+    assert seconds < 10
+    messages = [record["message"] for record in helpers.json_lines(log.read_text())]
+    assert "Handling signal: term" in messages
+
+
+# --- Values the entrypoint hands on, checked before it waits for anything ---------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "sentence"),
+    [
+        # gunicorn reads WEB_CONCURRENCY itself, before gunicorn.conf.py, with int(): a traceback.
+        ({"WEB_CONCURRENCY": "abc"}, "WEB_CONCURRENCY must be a whole number, not 'abc'."),
+        ({"WEB_CONCURRENCY": "65"}, "WEB_CONCURRENCY must be at most 64, not '65'."),
+        ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY must be at least 1, not '0'."),
+        # Any value gunicorn.conf.py refuses stops the container before the database wait.
+        ({"GUNICORN_TIMEOUT": "soon"}, "GUNICORN_TIMEOUT must be a whole number, not 'soon'."),
+        ({"DB_WAIT_TIMEOUT": "abc"}, "DB_WAIT_TIMEOUT must be a number of seconds above 0, not 'abc'."),
+        ({"DB_WAIT_TIMEOUT": "0"}, "DB_WAIT_TIMEOUT must be a number of seconds above 0, not '0'."),
+        (
+            {"MIGRATE_LOCK_TIMEOUT": "ten minutes"},
+            "MIGRATE_LOCK_TIMEOUT must be a number of seconds above 0, not 'ten minutes'.",
+        ),
+    ],
+)
+def test_a_value_that_does_not_fit_stops_the_web_command_in_one_sentence(prod_env, change, sentence):
+    env = {**prod_env, "DATABASE_URL": unreachable_url(), "DB_WAIT_TIMEOUT": "2", **change}
+    result = helpers.run([*ENTRYPOINT, *WEB_COMMAND], env=env, timeout=60)
+    helpers.assert_one_sentence(result, f"carter-site cannot start: {sentence}")
+
+
+@pytest.mark.parametrize(
+    ("url", "sentence"),
+    [
+        (
+            "mysql://carter:pw-must-not-leak@127.0.0.1:3306/carter",
+            "DATABASE_URL names a mysql database, but the site runs on PostgreSQL "
+            "(postgres://user:password@host:5432/name) or SQLite (sqlite:///path/to/file.sqlite3).",
+        ),
+        (
+            "postgres://carter:pw-must-not-leak@127.0.0.1:5432/",
+            "DATABASE_URL has no database name: put it after the host, as in "
+            "postgres://user:password@host:5432/name.",
+        ),
+    ],
+)
+def test_a_database_address_that_cannot_work_stops_the_web_command_in_one_sentence(prod_env, url, sentence):
+    env = {**prod_env, "DATABASE_URL": url, "DB_WAIT_TIMEOUT": "2"}
+    result = helpers.run([*ENTRYPOINT, *WEB_COMMAND], env=env, timeout=60)
+    helpers.assert_one_sentence(result, f"carter-site cannot start: {sentence}")
+    assert "pw-must-not-leak" not in result.stdout + result.stderr
+
+
+def test_without_a_writable_tmp_the_web_command_says_to_mount_one(prod_env):
+    """docker run --read-only without --tmpfs /tmp: Python finds no folder for temporary files."""
+    helpers.skip_unless_namespaces(helpers.without_writable_tmp([]))
+    env = helpers.with_env(
+        prod_env, DATABASE_URL=unreachable_url(), DB_WAIT_TIMEOUT="2", TMPDIR=None, TEMP=None, TMP=None
+    )
+    result = helpers.run(helpers.without_writable_tmp([*ENTRYPOINT, *WEB_COMMAND]), env=env, timeout=60)
+    helpers.assert_one_sentence(
+        result,
+        "carter-site cannot start: No folder for temporary files is writable: with a read-only root "
+        "filesystem, mount a tmpfs on /tmp (docker run --tmpfs /tmp; docker-compose.yml does).",
+    )

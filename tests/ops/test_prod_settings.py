@@ -83,6 +83,37 @@ def test_refuses_to_start_without_allowed_hosts(prod_env):
     )
 
 
+def test_refuses_to_start_without_database_url(prod_env):
+    """Not the development SQLite file: the image cannot write it, and nobody meant it."""
+    assert refusal(helpers.with_env(prod_env, DATABASE_URL=None)).endswith(
+        "The environment variable DATABASE_URL is required in production and is not set. "
+        "See .env.example for what it means."
+    )
+    assert refusal(helpers.with_env(prod_env, DATABASE_URL=" ")).endswith(
+        "The environment variable DATABASE_URL is required in production and is not set. "
+        "See .env.example for what it means."
+    )
+
+
+def test_an_explicit_sqlite_database_url_is_accepted(prod_env, tmp_path):
+    env = helpers.with_env(prod_env, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    databases = prod_settings(env, "DATABASES")["DATABASES"]
+    assert databases["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert databases["default"]["NAME"] == str(tmp_path / "db.sqlite3")
+
+
+def test_without_a_writable_tmp_the_settings_say_to_mount_one(prod_env):
+    """A container run read-only without a tmpfs on /tmp has no folder for temporary files."""
+    helpers.skip_unless_namespaces(helpers.without_writable_tmp([]))
+    env = helpers.with_env(prod_env, TMPDIR=None, TEMP=None, TMP=None)
+    result = helpers.run(helpers.without_writable_tmp([sys.executable, "manage.py", "check"]), env=env)
+    helpers.assert_one_sentence(
+        result,
+        "carter-site cannot start: No folder for temporary files is writable: with a read-only root "
+        "filesystem, mount a tmpfs on /tmp (docker run --tmpfs /tmp; docker-compose.yml does).",
+    )
+
+
 @pytest.mark.parametrize(
     ("change", "sentence"),
     [

@@ -28,6 +28,17 @@ from . import helpers
             "DATABASE_URL is not a database address: it must look like "
             "postgres://user:password@host:5432/name (or sqlite:///path/to/file.sqlite3).",
         ),
+        # Addresses that parse but cannot work: no driver for the database, no database name.
+        (
+            {"DATABASE_URL": "mysql://u:pw-must-not-leak@host/db"},
+            "DATABASE_URL names a mysql database, but the site runs on PostgreSQL "
+            "(postgres://user:password@host:5432/name) or SQLite (sqlite:///path/to/file.sqlite3).",
+        ),
+        (
+            {"DATABASE_URL": "postgres://u:pw-must-not-leak@host:5432"},
+            "DATABASE_URL has no database name: put it after the host, as in "
+            "postgres://user:password@host:5432/name.",
+        ),
         (
             {"TIME_ZONE": "Mars/Base"},
             "TIME_ZONE must be a time zone name such as America/New_York or UTC, not 'Mars/Base'.",

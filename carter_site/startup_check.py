@@ -1,0 +1,41 @@
+"""`python -m carter_site.startup_check`: what docker-entrypoint.sh checks before it waits for anything.
+
+A web container whose configuration cannot work should stop at once, in one sentence, not after
+waiting a minute for its database or with a traceback. This loads gunicorn.conf.py as gunicorn
+will, which loads the production settings and checks every value of its own (the limits live
+there, once), and then the two numbers the entrypoint hands to manage.py.
+
+It matters most for WEB_CONCURRENCY: gunicorn reads that variable itself, while importing its own
+configuration and before gunicorn.conf.py runs, so a word there would end in gunicorn's traceback.
+"""
+
+import argparse
+import os
+import runpy
+import sys
+from pathlib import Path
+
+GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+
+# Seconds the entrypoint passes to wait_for_db and migrate_once.
+START_UP_SECONDS = ("DB_WAIT_TIMEOUT", "MIGRATE_LOCK_TIMEOUT")
+
+
+def main():
+    # Stops with "carter-site cannot start: ..." on the first value that does not fit.
+    runpy.run_path(str(GUNICORN_CONF))
+
+    from carter_site.database_errors import positive_seconds
+
+    for name in START_UP_SECONDS:
+        raw = os.environ.get(name, "")
+        if raw == "":
+            continue
+        try:
+            positive_seconds(raw)
+        except argparse.ArgumentTypeError:
+            sys.exit(f"carter-site cannot start: {name} must be a number of seconds above 0, not {raw!r}.")
+
+
+if __name__ == "__main__":
+    main()
