@@ -104,6 +104,21 @@ class SkipHealthChecks(logging.Filter):
             return True
 
 
+class ServerErrorsOnly(logging.Filter):
+    """Lets through only the records of server errors (500): what the ADMINS email is for.
+
+    Django logs every response of 500 or more at ERROR, and a refused Host header
+    (django.security.DisallowedHost) too. A deliberate 503 (/readyz while the database is away,
+    the calm page during an outage, even when it comes from an exception) or a request for a
+    foreign host is not a fault of the site, and each would send an email, waiting for the SMTP
+    server inside the request. What passes: django.request's record of a 500, which is what an
+    unhandled exception becomes.
+    """
+
+    def filter(self, record):
+        return record.name == "django.request" and getattr(record, "status_code", None) == 500
+
+
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 

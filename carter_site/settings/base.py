@@ -408,6 +408,21 @@ def logging_from_environment(default_format):
     # django-axes announces itself at every start (management commands too); its warnings about
     # failed and locked-out sign-ins still reach the log.
     config.setdefault("loggers", {})["axes.apps"] = {"level": "WARNING"}
+    # Email to ADMINS for server errors only, not for every record Django logs at ERROR (a 503 from
+    # /readyz, a foreign Host header): carter_site.logging.ServerErrorsOnly. Django's records
+    # still reach stdout through the root logger.
+    config.setdefault("filters", {}).update(
+        {
+            "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+            "server_errors_only": {"()": "carter_site.logging.ServerErrorsOnly"},
+        }
+    )
+    config["handlers"]["mail_admins"] = {
+        "level": "ERROR",
+        "class": "django.utils.log.AdminEmailHandler",
+        "filters": ["require_debug_false", "server_errors_only"],
+    }
+    config["loggers"]["django"] = {"handlers": ["mail_admins"], "level": "INFO"}
     return config
 
 
