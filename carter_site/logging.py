@@ -14,6 +14,7 @@ This module imports nothing from Django, so gunicorn.conf.py can use it before D
 import datetime as dt
 import json
 import logging
+import re
 from collections.abc import Mapping
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
@@ -25,9 +26,25 @@ _RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", logging.INFO, "", 0, "
 HEALTH_CHECK_PATHS = frozenset({"/healthz", "/readyz"})
 
 
+# What a log line must not carry even in a path or a message: the token of a shared preview link
+# (whoever holds it can read the draft until it expires), and the address a refused post came
+# from, which Django's CSRF check names in its reason ("Referer checking failed - <url> does...").
+_PREVIEW_TOKEN = re.compile(r"(/preview/)[^/\s?#]+")
+_CSRF_ORIGIN = re.compile(r"((?:Referer|Origin) checking failed - ).*?( does not match)", re.DOTALL)
+HIDDEN = "[not logged]"
+
+
+def without_private_details(text):
+    return _CSRF_ORIGIN.sub(rf"\g<1>{HIDDEN}\g<2>", _PREVIEW_TOKEN.sub(rf"\g<1>{HIDDEN}", text))
+
+
 def _request_summary(request):
     """What a log line may say about a Django request: method and path, no query, no cookies."""
-    return {"method": getattr(request, "method", None), "path": getattr(request, "path", None)}
+    path = getattr(request, "path", None)
+    return {
+        "method": getattr(request, "method", None),
+        "path": without_private_details(path) if isinstance(path, str) else path,
+    }
 
 
 def _plain(value):
@@ -119,6 +136,26 @@ class ServerErrorsOnly(logging.Filter):
         return record.name == "django.request" and getattr(record, "status_code", None) == 500
 
 
+class HidePrivateDetails(logging.Filter):
+    """Takes preview tokens and the CSRF check's origin addresses out of a record's message and
+    arguments (gunicorn's access-log atoms too), before any handler formats it."""
+
+    def filter(self, record):
+        if isinstance(record.msg, str):
+            record.msg = without_private_details(record.msg)
+        if isinstance(record.args, dict):  # gunicorn's atoms: changed in place, keeping their type
+            for key, value in record.args.items():
+                if isinstance(value, str):
+                    record.args[key] = without_private_details(value)
+        elif isinstance(record.args, tuple):
+            record.args = tuple(self._clean(value) for value in record.args)
+        return True
+
+    @staticmethod
+    def _clean(value):
+        return without_private_details(value) if isinstance(value, str) else value
+
+
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
@@ -144,11 +181,13 @@ def django_logging(level="INFO", fmt="json"):
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": _formatters(fmt),
+        "filters": {"private_details": {"()": "carter_site.logging.HidePrivateDetails"}},
         "handlers": {
             "stdout": {
                 "class": "logging.StreamHandler",
                 "formatter": "default",
                 "stream": "ext://sys.stdout",
+                "filters": ["private_details"],
             }
         },
         "root": {"handlers": ["stdout"], "level": normalise_level(level)},
@@ -158,12 +197,12 @@ def django_logging(level="INFO", fmt="json"):
 def gunicorn_logging(level="INFO", fmt="json", log_health_checks=False):
     """gunicorn's logconfig_dict: its error log and access log to stdout in the same format."""
     config = django_logging(level, fmt)
-    config["filters"] = {"health_checks": {"()": "carter_site.logging.SkipHealthChecks"}}
+    config["filters"]["health_checks"] = {"()": "carter_site.logging.SkipHealthChecks"}
     config["handlers"]["access"] = {
         "class": "logging.StreamHandler",
         "formatter": "default",
         "stream": "ext://sys.stdout",
-        "filters": [] if log_health_checks else ["health_checks"],
+        "filters": ["private_details"] + ([] if log_health_checks else ["health_checks"]),
     }
     config["loggers"] = {
         "gunicorn.error": {"handlers": ["stdout"], "level": normalise_level(level), "propagate": False},

@@ -123,5 +123,51 @@ def test_gunicorn_sends_both_its_logs_to_stdout_in_the_same_format():
         assert config["loggers"][logger]["propagate"] is False
         for handler in config["loggers"][logger]["handlers"]:
             assert config["handlers"][handler]["stream"] == "ext://sys.stdout"
-    assert config["handlers"]["access"]["filters"] == ["health_checks"]
-    assert gunicorn_logging("info", "json", log_health_checks=True)["handlers"]["access"]["filters"] == []
+    assert config["handlers"]["access"]["filters"] == ["private_details", "health_checks"]
+    with_checks = gunicorn_logging("info", "json", log_health_checks=True)
+    assert with_checks["handlers"]["access"]["filters"] == ["private_details"]
+
+
+@pytest.fixture
+def configured():
+    """Logging set up as the site sets it up (gunicorn's config is a superset of Django's), its
+    handlers writing to a buffer instead of stdout; the test settings' logging is put back after."""
+    import io
+    import logging.config
+
+    from django.conf import settings
+
+    config = gunicorn_logging("info", "json")
+    buffer = io.StringIO()
+    for handler in config["handlers"].values():
+        handler["stream"] = buffer
+    logging.config.dictConfig(config)
+    yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
+    logging.config.dictConfig(settings.LOGGING)
+
+
+def test_a_shared_preview_token_never_reaches_the_logs(configured):
+    token = "Ax7-private-token.signed:9f2c"
+    logging.getLogger("gunicorn.access").handle(access_record(f"/articles/preview/{token}/", "404"))
+    request = RequestFactory().get(f"/articles/preview/{token}/")
+    logging.getLogger("django.request").warning("Not Found: %s", request.path, extra={"request": request})
+    entries = configured()
+    assert len(entries) == 2
+    assert token not in json.dumps(entries)
+    assert entries[0]["path"] == "/articles/preview/[not logged]/"
+    assert entries[1]["message"] == "Not Found: /articles/preview/[not logged]/"
+    assert entries[1]["request"]["path"] == "/articles/preview/[not logged]/"
+
+
+@pytest.mark.django_db
+def test_the_address_a_refused_post_came_from_never_reaches_the_logs(configured):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/search/", {"q": "x"}, secure=True, headers={"Referer": "https://came-from.example/page-about-me"}
+    )
+    assert response.status_code == 403
+    entries = [entry for entry in configured() if entry["logger"] == "django.security.csrf"]
+    assert entries and entries[0]["message"].startswith("Forbidden (Referer checking failed - [not logged]")
+    assert "came-from" not in json.dumps(entries)
