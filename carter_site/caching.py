@@ -399,16 +399,27 @@ def _forget_process_state(setting, **kwargs):
         _version_paths.clear()
 
 
-def cached_site_settings():
-    """The current site settings without touching the database, or None: for error pages."""
+def _cached_site_datum(name):
+    """`name` from SITE_DATA for the current content version without touching the database, or None."""
     try:
         version = content_version()
-        copy = _process_copy.get("site-settings")
+        copy = _process_copy.get(name)
         if copy is not None and copy[0] == version:
             return copy[1]
-        return _page_store().get(f"site-settings:{version}")
+        return _page_store().get(f"{name}:{version}")
     except Exception:
         return None
+
+
+def cached_site_settings():
+    """The current site settings without touching the database, or None: for error pages."""
+    return _cached_site_datum("site-settings")
+
+
+def cached_published_locations():
+    """The published locations without touching the database, or an empty list: for error pages,
+    which show them in the footer like every other page when any page has read them lately."""
+    return _cached_site_datum("published-locations") or []
 
 
 # --- The page cache ---------------------------------------------------------------------------

@@ -221,12 +221,18 @@ def note_database_outage(request, exception):
 
 
 def database_outage_response(request=None):
-    """The 503 page, rendered without the database: cached site settings or the defaults."""
+    """The 503 page, rendered without the database: cached site settings or the defaults, and the
+    locations when the cache has them."""
+    from .caching import cached_published_locations
     from .models import SiteSettings
 
     try:
         body = loader.get_template("503.html").render(
-            {"site_settings": SiteSettings.load_without_database(), "request": request}
+            {
+                "site_settings": SiteSettings.load_without_database(),
+                "footer_locations": cached_published_locations(),
+                "request": request,
+            }
         )
         content_type = "text/html; charset=utf-8"
     except Exception:  # never let the error page itself fail

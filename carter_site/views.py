@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 from articles.models import Article
 from testimonials.models import Testimonial
 
-from .caching import published_locations
+from .caching import cached_published_locations, published_locations
 from .models import SiteSettings
 from .querysets import built_once
 from .security import server_error_for_outage
@@ -64,5 +64,11 @@ def server_error(request):
     if outage is not None:
         return outage
     template = loader.get_template("500.html")
-    body = template.render({"site_settings": SiteSettings.load_without_database(), "request": request})
+    body = template.render(
+        {
+            "site_settings": SiteSettings.load_without_database(),
+            "footer_locations": cached_published_locations(),
+            "request": request,
+        }
+    )
     return HttpResponseServerError(body)

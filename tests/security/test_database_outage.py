@@ -53,6 +53,32 @@ def test_a_view_whose_database_is_gone_answers_503_in_the_sites_design(client, s
     assert not [r for r in caplog.records if r.name == "django.request" and r.levelno >= logging.ERROR]
 
 
+def test_the_outage_page_still_shows_where_the_locations_are(client, site, monkeypatch):
+    """Every page offers the nearest location; during an outage the last list read is in the cache."""
+    client.get("/")  # any page read the locations lately, as on any visited site
+
+    def down(*args, **kwargs):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(Article.objects.model._default_manager.__class__, "published", down, raising=False)
+    response = client.get(reverse("articles:list"))
+    assert_calm_503(response)
+    html = response.content.decode()
+    location = site["location"]
+    assert "Our locations" in html and location.one_line_address in html
+    assert f'href="{location.get_absolute_url()}"' in html
+
+
+def test_the_500_page_shows_the_locations_too(client, site, monkeypatch):
+    from carter_site import views
+
+    client.get(site["location"].get_absolute_url())  # another page read the locations lately
+    monkeypatch.setattr(views.HomeView, "get_context_data", lambda self, **kw: 1 / 0)
+    response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 500
+    assert site["location"].one_line_address in response.content.decode()
+
+
 @pytest.mark.parametrize(
     "error", [OperationalError("server closed the connection"), InterfaceError("closed")]
 )
