@@ -64,9 +64,29 @@ def _as_browsers_read(source):
     return _URL_TAB_OR_NEWLINE.sub("", source).strip(_URL_EDGE)
 
 
+def _own_address_as_path(source):
+    """An address on this site written in full ("https://<this site>/media/x.png", as the
+    editor writes a picture copied from one of our own pages) becomes its path; any other stays
+    as it is. This site: SITE_URL's host and the host names in ALLOWED_HOSTS ("*" and
+    ".domain" patterns name no host of ours in particular, so they do not count)."""
+    parts = urlsplit(source)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return source
+    own = {host.lower() for host in settings.ALLOWED_HOSTS if host and host[0] not in "*."}
+    if settings.SITE_URL:
+        own.add((urlsplit(settings.SITE_URL).hostname or "").lower())
+    if parts.hostname.lower() not in own:
+        return source
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _as_site_address(source):
+    return _own_address_as_path(_as_browsers_read(source))
+
+
 def is_local_image_source(source):
     """Whether an <img> may load `source`: this site's own paths, or its media host's."""
-    source = _as_browsers_read(source)
+    source = _as_site_address(source)
     return source.startswith(settings.MEDIA_URL) or (
         source.startswith("/") and not source.startswith(("//", "/\\"))
     )
@@ -75,7 +95,7 @@ def is_local_image_source(source):
 def _local_image_source(tag, attribute, value):
     """nh3 attribute filter: an <img> may load only from this site (or its own media host)."""
     if tag == "img" and attribute == "src":
-        return _as_browsers_read(value) if is_local_image_source(value) else None
+        return _as_site_address(value) if is_local_image_source(value) else None
     return value
 
 

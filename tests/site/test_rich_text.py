@@ -224,3 +224,18 @@ def test_a_local_picture_address_is_stored_as_a_browser_reads_it():
     assert sanitise_html('<img src=" /media/editor/ro&#9;om.png " alt="a room">') == (
         '<img src="/media/editor/room.png" alt="a room">'
     )
+
+
+def test_a_picture_of_this_site_written_in_full_is_kept_as_its_path(settings):
+    # What the editor makes of a picture copied from one of our own pages.
+    settings.SITE_URL = "https://www.carter.example"
+    html = (
+        '<img src="https://www.carter.example/media/editor/room.png" alt="Our room">'
+        '<img src="http://localhost:8000/media/editor/hall.png" alt="Our hall">'
+    )
+    RichTextField().formfield().clean(html)  # no "picture from another website"
+    assert sanitise_html(html) == (
+        '<img src="/media/editor/room.png" alt="Our room"><img src="/media/editor/hall.png" alt="Our hall">'
+    )
+    with pytest.raises(ValidationError):
+        RichTextField().formfield().clean('<img src="https://carter.example.evil.example/x.png" alt="x">')
