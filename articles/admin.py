@@ -255,7 +255,7 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
             "Clinical review",
             {
                 "description": "Set by a member of the Clinical reviewers group once a clinician has "
-                "checked what the article claims. Editing the text afterwards marks the review out of date.",
+                "checked what the article claims. Editing the headline, summary or text afterwards marks the review out of date.",
                 "fields": ["reviewed_by", "reviewed_on", "review_status"],
             },
         ),
@@ -265,6 +265,11 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
             {"fields": ["seo_title", "meta_description", "search_result_preview"]},
         ),
     ]
+
+    # A clinician's review is a fact about today, like a client's consent: restoring an old
+    # version brings back its words, never a review the clinician has since withdrawn or one
+    # that vouched for other words.
+    kept_on_restore = ("reviewed_by", "reviewed_on", "reviewed_fingerprint")
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("body")

@@ -11,4 +11,10 @@ class ArticlesConfig(AppConfig):
 
         register(ArticleLocation)
         register(Clinician)
-        register(Article, follow=["faq_placements", "testimonial_placements", "location_links"])
+        # Shared preview links are not the article's words: restoring an old version must neither
+        # bring back a link since revoked nor delete one made since.
+        register(
+            Article,
+            follow=["faq_placements", "testimonial_placements", "location_links"],
+            leave_out=["preview_links"],
+        )

@@ -125,10 +125,11 @@ class Clinician(models.Model):
         return f"{self.name}, {self.credentials}"
 
 
-def body_fingerprint(html):
-    """What a clinical review vouches for: the article's text, ignoring markup and spacing."""
-    text = " ".join(strip_tags(html or "").split())
-    return hashlib.sha256(text.encode()).hexdigest()
+def review_fingerprint(title, summary, body):
+    """What a clinical review vouches for: everything the article claims in words, its headline
+    and summary as well as its text, ignoring markup and spacing."""
+    parts = [" ".join(strip_tags(part or "").split()) for part in (title, summary, body)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 class Article(KeepsOldAddresses, SeoFields):
@@ -210,6 +211,8 @@ class Article(KeepsOldAddresses, SeoFields):
         blank=True,
         related_name="reviewed_articles",
         verbose_name="clinically reviewed by",
+        # A clinician who no longer reviews cannot sign a new review (nor be offered for one).
+        limit_choices_to={"is_active": True},
         help_text="Only clinical reviewers can set this.",
     )
     reviewed_on = models.DateField(
@@ -266,6 +269,10 @@ class Article(KeepsOldAddresses, SeoFields):
 
     def clean(self):
         super().clean()
+        if self.reviewed_on and self.reviewed_on > timezone.localdate():
+            raise ValidationError(
+                {"reviewed_on": "A review date cannot be in the future: give the day the clinician read it."}
+            )
         if self.hero_image and not self.hero_image_alt.strip():
             raise ValidationError(
                 {
@@ -302,11 +309,14 @@ class Article(KeepsOldAddresses, SeoFields):
         """The clinician vouches for the article as it reads now."""
         self.reviewed_by = clinician
         self.reviewed_on = on
-        self.reviewed_fingerprint = body_fingerprint(self.body) if clinician else ""
+        self.reviewed_fingerprint = self.fingerprint() if clinician else ""
 
     @property
     def review_is_current(self):
-        return bool(self.reviewed_by_id and self.reviewed_fingerprint == body_fingerprint(self.body))
+        return bool(self.reviewed_by_id and self.reviewed_fingerprint == self.fingerprint())
+
+    def fingerprint(self):
+        return review_fingerprint(self.title, self.summary, self.body)
 
     @property
     def review_is_out_of_date(self):

@@ -10,6 +10,7 @@ import logging
 
 import reversion
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 
@@ -19,10 +20,16 @@ def log_bulk_change(request, objects, message):
     lists the bulk change with the form saves (and it can be compared or restored like them)."""
     objects = list(objects)
     if objects:
+        model = type(objects[0])
+        if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+            # The edit stamp too: a change form opened before the bulk change must not undo it
+            # unseen (carter_site.history, "edit conflicts").
+            model._default_manager.filter(pk__in=[obj.pk for obj in objects]).update(
+                updated_at=timezone.now()
+            )
         LogEntry.objects.log_actions(
             user_id=request.user.pk, queryset=objects, action_flag=CHANGE, change_message=message
         )
-        model = type(objects[0])
         if reversion.is_registered(model):
             with reversion.create_revision(atomic=False):  # inside the caller's transaction
                 reversion.set_user(request.user)

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from articles.models import Article, ArticleLocation, Clinician, body_fingerprint
+from articles.models import Article, ArticleLocation, Clinician, review_fingerprint
 from carter_site.models import SiteSettings
 from faqs.models import FAQ, ArticleFAQ, LocationFAQ, Topic
 from locations.models import Location, OpeningHours
@@ -841,7 +841,9 @@ def load_demo_content():
         values.update(
             reviewed_by=clinicians.get(reviewer),
             reviewed_on=reviewed_on,
-            reviewed_fingerprint=body_fingerprint(data["body"]) if reviewer else "",
+            reviewed_fingerprint=(
+                review_fingerprint(data["title"], data["summary"], data["body"]) if reviewer else ""
+            ),
         )
         article = _upsert(tally, Article, {"slug": data["slug"]}, values)
         article_faqs += _sync_children(

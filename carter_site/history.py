@@ -6,10 +6,12 @@ recovering a deleted object brings back the object exactly as it was, with its p
 """
 
 import reversion
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from reversion_compare.admin import CompareVersionAdmin
 
 
@@ -24,22 +26,50 @@ def _foreign_key(model, parent_model, name=None):
     )
 
 
-def register(model, follow=()):
+def register(model, follow=(), leave_out=()):
     """Register `model`, following `follow`. The admin may have registered it already
-    (VersionAdmin registers its models with their inlines only), so merge with that."""
+    (VersionAdmin registers its models following every inline), so merge with that, less
+    `leave_out`: related rows that are not part of a version (their models are unregistered)."""
     follow = tuple(follow)
     if reversion.is_registered(model):
         follow = tuple(dict.fromkeys(reversion.revisions._get_options(model).follow + follow))
         reversion.unregister(model)
-    reversion.register(model, follow=follow)
+    reversion.register(model, follow=tuple(name for name in follow if name not in leave_out))
+    for name in leave_out:
+        related = model._meta.get_field(name).related_model
+        if reversion.is_registered(related):
+            reversion.unregister(related)
+
+
+EDIT_STAMP_FIELD = "edit_stamp"
+
+
+def edit_stamp(obj):
+    """When `obj` was last saved, as the change form carries it; "" for models without updated_at."""
+    stamp = getattr(obj, "updated_at", None)
+    return stamp.isoformat() if stamp else ""
+
+
+class EditStampForm(forms.ModelForm):
+    """A change form that knows which saved state it was opened on (see HistoryAdmin)."""
+
+    edit_stamp = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class HistoryAdmin(CompareVersionAdmin):
-    """Admin with history, compare, restore and recover-deleted.
+    """Admin with history, compare, restore and recover-deleted, and no lost updates.
 
     A version is saved just before an object is deleted, so that recovering it brings
     back what it was at that moment, including where it was placed.
+
+    Edit conflicts: the change form carries the `updated_at` of what it was opened on. When
+    someone else saved the object since (another editor, a bulk action, a reviewer), the save
+    is refused with who and when, the form keeps everything typed, and saving again keeps this
+    version on purpose. Without it the second of two editors would silently undo the first, and
+    a clinician's review could sign text they never saw.
     """
+
+    form = EditStampForm
 
     history_latest_first = True
 
@@ -55,8 +85,71 @@ class HistoryAdmin(CompareVersionAdmin):
         some users edit only part of an object narrows this to those who may edit all of it."""
         return self.has_change_permission(request, obj)
 
+    # --- Edit conflicts
+
+    def _has_edit_stamp(self):
+        return any(field.name == "updated_at" for field in self.model._meta.concrete_fields)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self._has_edit_stamp():
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], EDIT_STAMP_FIELD]}), *rest]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None or EDIT_STAMP_FIELD not in form.base_fields:
+            return form
+        # What is saved now: read before a restore writes the old version over it.
+        saved = getattr(request, "edit_stamp_now", None) or edit_stamp(obj)
+        admin = self
+
+        class EditConflictForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields[EDIT_STAMP_FIELD].initial = saved
+
+            def clean(self):
+                cleaned = super().clean()
+                sent = self.data.get(self.add_prefix(EDIT_STAMP_FIELD))
+                if sent is not None and sent != saved:
+                    # Carry the newer stamp: saving again, having read this, keeps this version.
+                    self.data = self.data.copy()
+                    self.data[self.add_prefix(EDIT_STAMP_FIELD)] = saved
+                    raise forms.ValidationError(admin._conflict_message(obj), code="edit_conflict")
+                return cleaned
+
+        return EditConflictForm
+
+    def _conflict_message(self, obj):
+        from django.contrib.admin.models import LogEntry
+        from django.contrib.contenttypes.models import ContentType
+
+        entry = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(self.model), object_id=str(obj.pk)
+            )
+            .select_related("user")
+            .order_by("-action_time")
+            .first()
+        )
+        name = self.opts.verbose_name
+        who = "Someone"
+        if entry is not None and entry.user is not None:
+            who = entry.user.get_full_name() or entry.user.get_username()
+        when = timezone.localtime(obj.updated_at).strftime("%H:%M") if obj.updated_at else ""
+        return (
+            f"{who} saved this {name}{f' at {when}' if when else ''}, after you opened it. Nothing was "
+            f"saved: your save would have replaced their changes without either of you seeing it. Open "
+            f"the {name} in a new tab to see what is saved now. Everything you typed is still below: save "
+            "again to keep your version over theirs, or leave this page to keep theirs."
+        )
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            request.edit_stamp_now = edit_stamp(obj)
         if not self.has_restore_permission(request, obj):
             history = reverse(self._admin_url("history"), args=[quote(unquote(object_id))])
             return self._refuse_restore(request, history)
@@ -69,6 +162,7 @@ class HistoryAdmin(CompareVersionAdmin):
         if not self.has_restore_permission(request):
             return self._refuse_restore(request, reverse(self._admin_url("changelist")))
         request.restoring_a_version = True
+        request.edit_stamp_now = "recovering"  # nothing saved to conflict with: it was deleted
         return super().recover_view(request, version_id, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -87,7 +181,8 @@ class HistoryAdmin(CompareVersionAdmin):
         if restored.filter(**kept).exists():
             return  # the version had the same facts
         restored.update(**kept)
-        labels = ", ".join(str(self.model._meta.get_field(name).verbose_name) for name in kept)
+        fields = [self.model._meta.get_field(name) for name in kept]
+        labels = ", ".join(str(field.verbose_name) for field in fields if field.editable)
         self.message_user(
             request,
             f"Restoring brings back the words of this version, not its {labels}: those keep "

@@ -8,7 +8,9 @@ def _field_data(form, data):
         key = form.add_prefix(name)
         widget_data = field.widget.format_value(value) if hasattr(field.widget, "format_value") else value
         if getattr(field.widget, "widgets", None):  # split date/time widgets
-            for index, part in enumerate(field.widget.decompress(value)):
+            # A form shown again after an error holds the parts as they were posted.
+            parts = value if isinstance(value, (list, tuple)) else field.widget.decompress(value)
+            for index, part in enumerate(parts):
                 data[f"{key}_{index}"] = "" if part is None else str(part)
         elif isinstance(value, (list, tuple)):
             data[key] = [str(item) for item in value]
@@ -30,8 +32,10 @@ def admin_form_data(response):
     _field_data(context["adminform"].form, data)
     for inline in context["inline_admin_formsets"]:
         formset = inline.formset
-        for key, value in formset.management_form.initial.items():
-            data[formset.management_form.add_prefix(key)] = str(value)
+        management = formset.management_form
+        for key in management.fields:  # as rendered: initial values, or those posted before an error
+            value = management[key].value()
+            data[management.add_prefix(key)] = "" if value is None else str(value)
         # Forms actually rendered (extra forms included) must be counted and sent.
         data[formset.management_form.add_prefix("TOTAL_FORMS")] = str(len(formset.forms))
         for form in formset.forms:
