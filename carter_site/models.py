@@ -5,7 +5,9 @@ from django.db import models
 
 from .phone import tel_uri, validate_phone_number
 
-_NUMBER_988 = re.compile(r"(?<!\d)988(?!\d)")
+# 988 as a number of its own, not a part of a longer one: "(470) 988-2040", "470.988.2040" and
+# "988-555-0101" are other lines, and a visitor in crisis would dial them.
+_NUMBER_988 = re.compile(r"(?<!\d)(?<!\d[-.\s])(?<!\d\))(?<!\d\)\s)988(?![-.\s]?\d)")
 
 
 def validate_crisis_line(value):

@@ -333,7 +333,16 @@ def test_site_settings_keep_accepting_real_numbers(staff_client, client, typed, 
 
 
 @pytest.mark.parametrize(
-    "without_988", ["Call us.", "In a crisis call 9880 or 1988.", "Call the Lifeline any time."]
+    "without_988",
+    [
+        "Call us.",
+        "In a crisis call 9880 or 1988.",
+        "Call the Lifeline any time.",
+        # 988 inside another number: a visitor would dial that line, not the Lifeline.
+        "In a crisis, call our after-hours line at (470) 988-2040.",
+        "Call 988-555-0101 any time.",
+        "Call 470.988.2040 at night.",
+    ],
 )
 def test_site_settings_refuse_a_crisis_line_without_988(staff_client, client, without_988):
     SiteSettings.objects.create()
@@ -355,7 +364,7 @@ def test_site_settings_refuse_a_crisis_line_without_988(staff_client, client, wi
 
 def test_site_settings_accept_a_crisis_line_with_988_however_it_is_worded(staff_client):
     SiteSettings.objects.create()
-    text = "Thinking about suicide? Dial 988 (the Lifeline) now, or 911 in an emergency."
+    text = "Thinking about suicide? Dial 988 (the Lifeline) now, or 911 in an emergency. Or text 988."
     response = staff_client.post(
         reverse("admin:carter_site_sitesettings_change", args=[1]), site_settings_data(crisis_line_text=text)
     )
