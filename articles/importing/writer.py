@@ -332,8 +332,16 @@ def place_faqs(article, parsed, report, *, publish):
     existing = {matching_key(question): pk for pk, question in FAQ.objects.values_list("pk", "question")}
     next_order = (FAQ.objects.filter(topic=topic).aggregate(top=Max("order"))["top"] or 0) + 1
     placed = set()
+    seen_in_file = set()
     for faq_source in parsed.faqs:
         key = matching_key(faq_source.question)
+        if key in seen_in_file:
+            # Its first answer is the one kept: a later "See above." must not replace it.
+            report.warnings.append(
+                f"The question “{faq_source.question}” is asked twice; it is placed once, with the first answer."
+            )
+            continue
+        seen_in_file.add(key)
         answer_text = plain(faq_source.answer_html)
         if key in existing:
             faq = FAQ.objects.select_related("topic").get(pk=existing[key])
@@ -367,8 +375,7 @@ def place_faqs(article, parsed, report, *, publish):
             next_order += 1
             existing[key] = faq.pk
             status = "new"
-        if faq.pk in placed:
-            report.warnings.append(f"The question “{faq_source.question}” is asked twice; it is placed once.")
+        if faq.pk in placed:  # two spellings the file tells apart, one FAQ
             continue
         ArticleFAQ.objects.create(article=article, faq=faq, order=len(placed))
         placed.add(faq.pk)

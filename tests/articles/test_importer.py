@@ -702,6 +702,23 @@ class TestSavingBehaviour:
         assert draft.answer.startswith("<p>Yes. Many people start in the evening")
         assert report.faqs[0].status == "updated"
 
+    def test_a_question_asked_twice_keeps_its_first_answer(self, locations):
+        text = (
+            "Parking at the Center\n\n"
+            "Where to leave the car when you come to group, and what it costs.\n\n"
+            "FAQ\n\n"
+            "Is parking free?\n\n"
+            "Yes. The lot behind the building is free, with no time limit.\n\n"
+            "Is parking free?\n\n"
+            "See above.\n"
+        )
+        report = import_source(decode_source("parking.txt", text.encode()))
+        assert report.ok, report.error
+        [faq] = FAQ.objects.all()
+        assert faq.answer == "<p>Yes. The lot behind the building is free, with no time limit.</p>"
+        assert ArticleFAQ.objects.filter(faq=faq).count() == 1
+        assert any("asked twice; it is placed once, with the first answer" in w for w in report.warnings)
+
     def test_faqs_go_to_the_topic_the_faq_heading_names(self, locations):
         topic = TopicFactory(name="Returning to IOP", slug="returning-to-iop")
         report = import_fixture("one-paragraph-per-line.txt")
