@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from carter_site.admin import PublishedFlagAdmin
+from carter_site.history import EditStampForm
 
 from .models import ArticleTestimonial, Testimonial
 
@@ -14,8 +16,38 @@ class ArticleTestimonialInline(admin.TabularInline):
     fields = ["testimonial", "order"]
 
 
+class TestimonialForm(EditStampForm):
+    """A client consents to the words they approved, named as they agreed: new words on a
+    testimonial with consent on file need the editor to say the client approved them too."""
+
+    words_approved = forms.BooleanField(
+        label="The client approved these new words",
+        required=False,
+        help_text="Needed when you change the quote or attribution of a testimonial with consent on "
+        "file: tick it only once the client has approved the changed text (keep their approval with "
+        "the consent form).",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = [name for name in ("quote", "attribution") if name in self.changed_data]
+        had_consent = (
+            self.instance.pk
+            and type(self.instance).objects.filter(pk=self.instance.pk, consent_on_file=True).exists()
+        )
+        if changed and had_consent and not cleaned.get("words_approved"):
+            what = " and ".join("the quote" if name == "quote" else "the attribution" for name in changed)
+            self.add_error(
+                "words_approved",
+                f"You changed {what}. The client's consent covers the words they approved: tick this once "
+                "they have approved the new text, or put the approved words back.",
+            )
+        return cleaned
+
+
 @admin.register(Testimonial)
 class TestimonialAdmin(PublishedFlagAdmin):
+    form = TestimonialForm
     # Consent is the client's decision as it stands today: an old version never undoes a
     # withdrawal, brings back an expired consent or reverses its dates.
     kept_on_restore = ("consent_on_file", "consent_signed_on", "consent_expires_on", "consent_withdrawn_on")
@@ -34,7 +66,7 @@ class TestimonialAdmin(PublishedFlagAdmin):
     date_hierarchy = "created_at"
     autocomplete_fields = ["location"]
     fieldsets = [
-        (None, {"fields": ["quote", "attribution", "location"]}),
+        (None, {"fields": ["quote", "attribution", "location", "words_approved"]}),
         (
             "Consent and publishing",
             {

@@ -1,5 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet
 from carter_site.reversing import cached_reverse
@@ -105,6 +107,24 @@ class Testimonial(PublishedFlag):
 
     def get_absolute_url(self):
         return cached_reverse("testimonials:list") + f"#{self.anchor}"
+
+    def clean(self):
+        super().clean()
+        today = timezone.localdate()
+        withdrawn = self.consent_withdrawn_on
+        if withdrawn and withdrawn > today:
+            raise ValidationError(
+                {
+                    "consent_withdrawn_on": "Enter the day the client withdrew consent: it cannot be in the future."
+                }
+            )
+        if withdrawn and self.consent_signed_on and withdrawn < self.consent_signed_on:
+            raise ValidationError(
+                {
+                    "consent_withdrawn_on": "Consent cannot be withdrawn before the day it was signed "
+                    f"({date_format(self.consent_signed_on)}). Check both dates."
+                }
+            )
 
     @property
     def consent_is_valid(self):

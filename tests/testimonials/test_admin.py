@@ -82,7 +82,7 @@ def test_restoring_an_old_version_never_undoes_a_withdrawal_of_consent(staff_cli
         assert staff_client.post(url, data).status_code == 302
 
     save()
-    save(quote="Words I approved later.")
+    save(quote="Words I approved later.", words_approved="on")
     withdrawn = days_ago(1)
     save(consent_withdrawn_on=withdrawn.isoformat())
     assert "approved" not in client.get("/testimonials/").content.decode()
@@ -133,3 +133,49 @@ def test_a_bulk_unpublish_is_in_the_history_of_each_item_it_changed(staff_client
     assert not Version.objects.get_for_object(hidden).exists()
     history = staff_client.get(reverse("admin:testimonials_testimonial_history", args=[shown.pk]))
     assert "Unpublished with the bulk action." in history.content.decode()
+
+
+def test_new_words_on_a_consented_testimonial_need_the_clients_approval(staff_client, client):
+    testimonial = TestimonialFactory(
+        quote="Group gave me my evenings back.", attribution="Former client, 2024"
+    )
+    url = reverse("admin:testimonials_testimonial_change", args=[testimonial.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["quote"] = "After six weeks I was cured for good. It will work for you too."
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["words_approved"]
+    assert error.startswith("You changed the quote. The client's consent covers the words they approved")
+    testimonial.refresh_from_db()
+    assert testimonial.quote == "Group gave me my evenings back."
+    assert "cured for good" not in client.get("/testimonials/").content.decode()
+    # Once the client has approved the new words, the editor says so and the save goes through.
+    data = admin_form_data(response)
+    data["words_approved"] = "on"
+    assert staff_client.post(url, data).status_code == 302
+    testimonial.refresh_from_db()
+    assert testimonial.quote.startswith("After six weeks")
+
+
+def test_a_testimonial_without_consent_is_edited_freely(staff_client):
+    testimonial = TestimonialFactory(consent_on_file=False, consent_signed_on=None, is_published=False)
+    url = reverse("admin:testimonials_testimonial_change", args=[testimonial.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["quote"] = "Words still being agreed with the client."
+    assert staff_client.post(url, data).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("withdrawn", "message"),
+    [(1, "cannot be in the future"), (-400, "cannot be withdrawn before the day it was signed")],
+)
+def test_a_withdrawal_date_must_be_possible(staff_client, withdrawn, message):
+    testimonial = TestimonialFactory(consent_signed_on=days_ago(30))
+    url = reverse("admin:testimonials_testimonial_change", args=[testimonial.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["consent_withdrawn_on"] = (timezone.localdate() + dt.timedelta(days=withdrawn)).isoformat()
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert message in response.context["adminform"].form.errors["consent_withdrawn_on"][0]
+    testimonial.refresh_from_db()
+    assert testimonial.consent_withdrawn_on is None
