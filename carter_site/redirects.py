@@ -7,8 +7,11 @@ only when nothing else answers it (so a redirect can never hide a live page).
 from urllib.parse import urlsplit
 
 from django.apps import apps
+from django.conf import settings
+from django.contrib.redirects.middleware import RedirectFallbackMiddleware
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
+from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_save, pre_save
@@ -112,3 +115,30 @@ def connect_signals():
             uid = f"carter_site.redirects:{model._meta.label}"
             pre_save.connect(_remember_address, sender=model, dispatch_uid=uid)
             post_save.connect(_record_move, sender=model, dispatch_uid=uid)
+
+
+class OldAddressMiddleware(RedirectFallbackMiddleware):
+    """Django's redirects fallback, which also knows an old address when a query string follows it.
+
+    Django looks redirects up by the full path, query string included, and the rows written here
+    hold bare paths: "/articles/old-name/?fbclid=…", the address a social network or a campaign
+    email sends people to, found nothing and answered 404. The query string is carried over to
+    the new address.
+    """
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        query = request.META.get("QUERY_STRING", "")
+        if response.status_code != 404 or not query:
+            return response
+        site = get_current_site(request)
+        paths = [request.path]
+        if settings.APPEND_SLASH and not request.path.endswith("/"):
+            paths.append(f"{request.path}/")
+        redirect = Redirect.objects.filter(site=site, old_path__in=paths).order_by("-old_path").first()
+        if redirect is None:
+            return response
+        if not redirect.new_path:
+            return self.response_gone_class()
+        separator = "&" if "?" in redirect.new_path else "?"
+        return self.response_redirect_class(f"{redirect.new_path}{separator}{query}")

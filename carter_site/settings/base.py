@@ -86,8 +86,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Old addresses of renamed pages answer 301 (consulted only when a page is not found).
-    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # Old addresses of renamed pages answer 301 (consulted only when a page is not found), with
+    # or without a query string after them (carter_site.redirects).
+    "carter_site.redirects.OldAddressMiddleware",
     # A database that does not answer gets a calm 503 page, not a 500 (carter_site.security). Keep
     # it below any page-cache middleware, so cached pages are still served during an outage.
     "carter_site.security.DatabaseOutageMiddleware",

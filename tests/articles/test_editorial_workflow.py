@@ -558,6 +558,18 @@ def test_a_page_renamed_while_unpublished_keeps_the_addresses_it_had_in_public(
         assert (response.status_code, response["Location"]) == (301, f"{prefix}live1-final/"), old
 
 
+@pytest.mark.parametrize("query", ["fbclid=IwAR0abc", "utm_source=newsletter&utm_medium=email", "page=2"])
+def test_an_old_address_with_a_query_string_still_answers_301(staff_client, client, query):
+    """Links shared on social networks and in campaign emails carry a query string."""
+    article = ArticleFactory(slug="old-name")
+    rename(staff_client, article, "articles_article", "new-name")
+    response = client.get(f"/articles/old-name/?{query}")
+    assert (response.status_code, response["Location"]) == (301, f"/articles/new-name/?{query}")
+    response = client.get(f"/articles/old-name?{query}")  # and without its final slash
+    assert (response.status_code, response["Location"]) == (301, f"/articles/new-name/?{query}")
+    assert client.get(f"/articles/no-such-name/?{query}").status_code == 404
+
+
 def test_renaming_back_to_an_old_slug_leaves_no_loop(staff_client, client):
     article = ArticleFactory(slug="alpha")
     rename(staff_client, article, "articles_article", "beta")
