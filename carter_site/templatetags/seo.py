@@ -88,7 +88,12 @@ def absolute(context, url):
 
 @register.inclusion_tag("includes/social_meta.html", takes_context=True)
 def social_meta(context, image=None, article=None):
-    """Open Graph and Twitter card tags: the page's own picture, else the site's default one."""
+    """Open Graph and Twitter card tags: the page's own picture, else the site's default one.
+
+    None on a page that is not public (a draft shown to staff, a shared preview): its address is
+    not one to share, and for a preview link it is a key to the draft."""
+    if context.get("not_public"):
+        return {"not_public": True}
     published, modified = sd.article_dates(article) if article else (None, None)
     origin = site_origin(context["request"])
     site_settings = context["site_settings"]
@@ -127,7 +132,10 @@ def json_ld(
     Pass only what the template renders: `faqs` the visible questions, `clinics` the
     locations shown (or `clinic`, the one location a page is about), with `clinic_phone` / `clinic_hours` / `clinic_services` saying which of
     their facts the page shows. Breadcrumbs come from the `breadcrumbs` the page renders.
+    Nothing on a page that is not public: structured data describes pages to index.
     """
+    if context.get("not_public"):
+        return ""
     request = context["request"]
     site_settings = context["site_settings"]
     origin = site_origin(request)

@@ -152,6 +152,23 @@ def test_staff_preview_of_a_draft_is_noindex_without_canonical(staff_client, sit
     assert canonical_of(response) is None
 
 
+def test_pages_that_are_not_public_carry_no_social_tags_or_structured_data(staff_client, client, site):
+    """A draft's address is not one to share, and a shared preview's is a key to the draft."""
+    from articles.models import PreviewLink
+
+    draft = site["hidden_articles"]["draft"]
+    link = PreviewLink.objects.create(article=draft, note="Dr. Lee")
+    for response in (staff_client.get(draft.get_absolute_url()), client.get(link.get_absolute_url())):
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'property="og:' not in html and 'name="twitter:' not in html
+        assert "application/ld+json" not in html
+        assert link.token not in html.split("</head>")[0]
+    # A public page keeps both.
+    html = client.get(site["article"].get_absolute_url()).content.decode()
+    assert 'property="og:url"' in html and "application/ld+json" in html
+
+
 def test_feeds_are_advertised_in_the_head_of_every_page(client, site):
     for url in public_pages(site).values():
         _, links = head_meta(client.get(url))
