@@ -1,10 +1,12 @@
 """RSS 2.0 and Atom 1.0 feeds of live articles, newest first, advertised in every page's head."""
 
 import copy
+from urllib.parse import urlsplit
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from articles.models import Article
 
@@ -45,7 +47,18 @@ class LatestArticlesFeed(Feed):
         return article.title
 
     def item_description(self, article):
-        return article.summary
+        # RSS descriptions and Atom summaries are HTML to a feed reader, and a summary is plain
+        # text: "<b>" typed in one shows as those three characters on the site, and must in a feed.
+        return escape(article.summary)
+
+    def item_guid(self, article):
+        """An id for good: a tag URI on the article's number, not its address, which changes with
+        its slug (RFC 4287: an entry's id must not change when it moves). Readers would show a
+        renamed article again as new."""
+        host = urlsplit(self.origin).hostname or "localhost"
+        return f"tag:{host},2026:articles/{article.pk}"
+
+    item_guid_is_permalink = False
 
     def item_link(self, article):
         return absolute_url(self.origin, article.get_absolute_url())

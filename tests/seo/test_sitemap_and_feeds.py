@@ -119,7 +119,7 @@ def test_feed_items_carry_title_summary_dates_and_byline(client, site):
     assert channel.findtext("link") == f"{ORIGIN}/articles/"
     item = next(i for i in channel.iter("item") if i.findtext("link").endswith(article.get_absolute_url()))
     assert item.findtext("title") == article.title
-    assert item.findtext("description") == article.summary
+    assert item.findtext("description") == article.summary  # no characters HTML would read here
     assert item.findtext("pubDate")
     assert item.findtext("{http://purl.org/dc/elements/1.1/}creator") == "Dana Reyes, LPC"
     feed = ET.fromstring(client.get(reverse("articles-atom-feed")).content)
@@ -171,3 +171,33 @@ def test_the_sitemap_may_be_kept_an_hour_but_never_past_the_next_scheduled_chang
         title="Coming soon", published_at=timezone.now() + dt.timedelta(seconds=40), status="published"
     )
     assert cache_seconds(client.get(reverse("sitemap"))) <= 40
+
+
+def test_a_feed_entry_keeps_its_id_when_the_article_is_renamed(client, site):
+    article = site["article"]
+
+    def ids():
+        rss = ET.fromstring(client.get(reverse("articles-feed")).content).find("channel")
+        atom = ET.fromstring(client.get(reverse("articles-atom-feed")).content)
+        item = next(i for i in rss.iter("item") if i.findtext("title") == article.title)
+        entry = next(e for e in atom.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title") == article.title)
+        assert item.find("guid").get("isPermaLink") == "false"
+        return item.findtext("guid"), entry.findtext(f"{ATOM}id")
+
+    before = ids()
+    assert before == (f"tag:testserver,2026:articles/{article.pk}",) * 2
+    article.slug = "a-new-name-for-it"
+    article.save()
+    content_changed()
+    assert ids() == before
+
+
+def test_a_summary_is_plain_text_in_feeds_as_on_the_site(client, site):
+    article = site["article"]
+    article.summary = "Why we say <b>you</b> & not “the patient”."
+    article.save()
+    content_changed()
+    channel = ET.fromstring(client.get(reverse("articles-feed")).content).find("channel")
+    item = next(i for i in channel.iter("item") if i.findtext("title") == article.title)
+    # The reader gets HTML, so the text's own "<b>" arrives escaped: shown, never bold.
+    assert item.findtext("description") == "Why we say &lt;b&gt;you&lt;/b&gt; &amp; not “the patient”."
