@@ -272,7 +272,17 @@ def author(origin, byline):
         return ref(organization_id(origin))
     if re.search(r"\b(team|staff|department|center|centre|clinic)\b", byline, re.IGNORECASE):
         return {"@type": "Organization", "name": byline, "parentOrganization": ref(organization_id(origin))}
+    # "Dana Reyes, LPC": search engines want the name alone in `name`; the credentials are a suffix.
+    credentials = _CREDENTIALS.fullmatch(byline.strip())
+    if credentials:
+        return {"@type": "Person", "name": credentials["name"], "honorificSuffix": credentials["suffix"]}
     return {"@type": "Person", "name": byline}
+
+
+# A name followed by licence letters: "Dana Reyes, LPC", "Sam Ortiz, MD, PhD", "Lee Park, LCSW-C".
+_CREDENTIALS = re.compile(
+    r"(?P<name>[^,]+?),\s*(?P<suffix>[A-Z][A-Za-z.\-]*[A-Z.](?:,\s*[A-Z][A-Za-z.\-]*[A-Z.])*)"
+)
 
 
 def article_dates(article):

@@ -197,3 +197,12 @@ def test_titles_name_the_site_when_it_fits_and_never_run_past_65_characters(clie
     for name, url in public_pages(site).items():
         title = title_of(client.get(url))
         assert len(title) <= 65 or "·" not in title, (name, title)
+
+
+def test_the_locations_list_names_its_towns_in_a_sentence(client, site):
+    from tests.factories import LocationFactory
+
+    LocationFactory(name="Commerce", slug="commerce-town", order=50)
+    description = head_meta(client.get("/locations/"))[0]["description"]
+    assert " and Commerce, Georgia:" in description
+    assert ", Commerce" not in description

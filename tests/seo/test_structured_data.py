@@ -213,7 +213,8 @@ def test_article_page_describes_the_article(client, site):
     assert node["headline"] == article.title
     assert aware(node["datePublished"]) == article.published_at
     assert aware(node["dateModified"]) >= aware(node["datePublished"])
-    assert node["author"] == {"@type": "Person", "name": "Dana Reyes, LPC"}
+    # The name alone in `name`, as search engines ask; the licence letters as a suffix.
+    assert node["author"] == {"@type": "Person", "name": "Dana Reyes", "honorificSuffix": "LPC"}
     assert node["publisher"] == {"@id": f"{ORIGIN}/#organization"}
     image = next(n for n in graph if n["@id"] == node["image"]["@id"])
     assert image["@type"] == "ImageObject"
