@@ -9,16 +9,17 @@ import math
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
-from faqs.models import FAQ
+from faqs.models import FAQ, ArticleFAQ, LocationFAQ
 from locations.models import Location
-from testimonials.models import Testimonial
+from testimonials.models import ArticleTestimonial, Testimonial
 
 from .caching import seconds_until_next_change_for
 from .seo import site_origin
@@ -48,12 +49,15 @@ class PagesSitemap(_SiteSitemap):
     def items(self):
         # An article's last change is an edit or going live, whichever came later.
         articles = _latest(Article.objects.published(), Greatest("published_at", "updated_at"))
+        locations = _latest(Location.objects.published(), "updated_at")
+        testimonials = _latest(Testimonial.objects.published(), "updated_at")
         return [
-            ("home", articles),
+            # The home page shows the newest articles, the locations and featured stories.
+            ("home", _newest_of(articles, locations, testimonials)),
             ("articles:list", articles),
-            ("locations:list", _latest(Location.objects.published(), "updated_at")),
+            ("locations:list", locations),
             ("faqs:list", _latest(FAQ.objects.published(), "updated_at")),
-            ("testimonials:list", _latest(Testimonial.objects.published(), "updated_at")),
+            ("testimonials:list", testimonials),
         ]
 
     def location(self, item):
@@ -63,28 +67,67 @@ class PagesSitemap(_SiteSitemap):
         return item[1]
 
 
+def _newest(queryset, field):
+    """The newest `field` in `queryset`, as a subquery on the page's row."""
+    return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
+
+
+def _newest_of(*moments):
+    return max((moment for moment in moments if moment is not None), default=None)
+
+
 class ArticleSitemap(_SiteSitemap):
+    """An article changes with its own edits and with the answers and quotes it shows."""
+
     changefreq = "monthly"
 
     def items(self):
+        today = timezone.localdate()
         return (
             Article.objects.published()
             .only("slug", "published_at", "updated_at")
+            .annotate(
+                faqs_changed=_newest(
+                    ArticleFAQ.objects.filter(article=OuterRef("pk"), faq__is_published=True),
+                    "faq__updated_at",
+                ),
+                quotes_changed=_newest(
+                    ArticleTestimonial.objects.filter(
+                        article=OuterRef("pk"), testimonial__in=Testimonial.objects.published(today)
+                    ),
+                    "testimonial__updated_at",
+                ),
+            )
             .order_by("-published_at", "pk")
         )
 
     def lastmod(self, article):
-        return article_dates(article)[1]
+        return _newest_of(article_dates(article)[1], article.faqs_changed, article.quotes_changed)
 
 
 class LocationSitemap(_SiteSitemap):
+    """A location page changes with its own edits and with the answers and quotes it shows."""
+
     changefreq = "monthly"
 
     def items(self):
-        return Location.objects.published().only("slug", "updated_at")
+        today = timezone.localdate()
+        return (
+            Location.objects.published()
+            .only("slug", "updated_at")
+            .annotate(
+                faqs_changed=_newest(
+                    LocationFAQ.objects.filter(location=OuterRef("pk"), faq__is_published=True),
+                    "faq__updated_at",
+                ),
+                quotes_changed=_newest(
+                    Testimonial.objects.published(today).filter(location=OuterRef("pk")), "updated_at"
+                ),
+            )
+        )
 
     def lastmod(self, location):
-        return location.updated_at
+        return _newest_of(location.updated_at, location.faqs_changed, location.quotes_changed)
 
 
 SECTIONS = {"pages": PagesSitemap, "articles": ArticleSitemap, "locations": LocationSitemap}

@@ -74,6 +74,40 @@ def test_sitemap_lastmod_of_an_article_is_its_last_change(client, site):
     assert sitemap_entries(client)[ORIGIN + article.get_absolute_url()] == "2024-03-05"
 
 
+def test_sitemap_lastmod_follows_the_answers_and_quotes_a_page_shows(client, site):
+    """Google trusts lastmod only while it stays accurate: a page changes when an FAQ answer or a
+    client's quote on it does, not only when its own row is saved."""
+    from faqs.models import FAQ
+    from locations.models import Location
+    from testimonials.models import Testimonial
+
+    article, alpharetta = site["article"], Location.objects.get(slug="alpharetta")
+    long_ago = dt.datetime(2024, 1, 10, 12, tzinfo=dt.UTC)
+    for model in (Article, Location, FAQ, Testimonial):
+        model.objects.update(updated_at=long_ago)
+    Article.objects.published().update(published_at=long_ago)
+    content_changed()
+    article_url, location_url = ORIGIN + article.get_absolute_url(), f"{ORIGIN}/locations/alpharetta/"
+    assert sitemap_entries(client)[article_url] == "2024-01-10"
+
+    parking = FAQ.objects.get(question="Is there parking?")  # on the article and on Alpharetta
+    FAQ.objects.filter(pk=parking.pk).update(updated_at=dt.datetime(2024, 5, 2, 12, tzinfo=dt.UTC))
+    FAQ.objects.filter(is_published=False).update(updated_at=dt.datetime(2024, 9, 9, 12, tzinfo=dt.UTC))
+    content_changed()  # update() sends no signal
+    entries = sitemap_entries(client)
+    assert entries[article_url] == entries[location_url] == "2024-05-02"  # the unpublished one counts not
+
+    quote = article.testimonial_placements.get().testimonial
+    Testimonial.objects.filter(pk=quote.pk).update(updated_at=dt.datetime(2024, 6, 3, 12, tzinfo=dt.UTC))
+    featured = Testimonial.objects.get(location=alpharetta)
+    Testimonial.objects.filter(pk=featured.pk).update(updated_at=dt.datetime(2024, 7, 4, 12, tzinfo=dt.UTC))
+    content_changed()
+    entries = sitemap_entries(client)
+    assert entries[article_url] == "2024-06-03"
+    assert entries[location_url] == "2024-07-04"
+    assert entries[f"{ORIGIN}/"] == "2024-07-04"  # the home page shows featured stories too
+
+
 def test_sitemap_urls_are_https_in_production(client, site, settings):
     settings.SECURE_SSL_REDIRECT = True
     entries = sitemap_entries(client, secure=True)
