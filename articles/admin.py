@@ -18,6 +18,7 @@ from carter_site.audit import count_of_changes, log_bulk_change
 from carter_site.caching import content_changed
 from carter_site.history import HistoryAdmin
 from carter_site.publishing import SeoFields
+from carter_site.seo import absolute_url, site_origin
 from faqs.admin import ArticleFAQInline
 from testimonials.admin import ArticleTestimonialInline
 
@@ -36,12 +37,19 @@ class PreviewLinkInline(admin.TabularInline):
     readonly_fields = ["shareable_address", "created_by", "created_at"]
     verbose_name_plural = "shared preview links (for reviewers without an admin login)"
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # The whole address, to copy into an email: a bare path works for nobody who receives it.
+        # (Inline admins are made afresh for each request.)
+        self.origin = site_origin(request)
+        return super().get_formset(request, obj, **kwargs)
+
     @admin.display(description="address to send")
     def shareable_address(self, obj):
         if not obj.pk:
             return "Save to create the address."
         state = "" if obj.is_active else " (no longer works)"
-        return format_html('<a href="{0}">{0}</a>{1}', obj.get_absolute_url(), state)
+        address = absolute_url(getattr(self, "origin", ""), obj.get_absolute_url())
+        return format_html('<a href="{0}">{0}</a>{1}', address, state)
 
 
 class ArticleLocationInline(admin.TabularInline):

@@ -110,6 +110,15 @@ def test_a_shared_preview_link_works_without_login_until_it_expires(client):
         assert client.get(link.get_absolute_url()).status_code == 404
 
 
+def test_the_change_form_shows_the_whole_address_to_send(staff_client, settings):
+    link = PreviewLink.objects.create(article=ArticleFactory(draft=True), note="Dr. Lee")
+    html = staff_client.get(reverse("admin:articles_article_change", args=[link.article.pk])).content.decode()
+    assert f">http://testserver{link.get_absolute_url()}</a>" in html  # copied into an email, it works
+    settings.SITE_URL = "https://www.carter.example"
+    html = staff_client.get(reverse("admin:articles_article_change", args=[link.article.pk])).content.decode()
+    assert f">https://www.carter.example{link.get_absolute_url()}</a>" in html
+
+
 def test_a_revoked_or_tampered_preview_link_answers_404(client):
     link = PreviewLink.objects.create(article=ArticleFactory(draft=True))
     url = link.get_absolute_url()
