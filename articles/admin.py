@@ -361,8 +361,26 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
         return super().response_change(request, obj)
 
     def warn_about_content(self, request, obj):
+        self.say_where_it_stands(request, obj)
         for warning in content_checks.check_article(obj):
             self.message_user(request, f"Check: {warning}", messages.WARNING)
+
+    def say_where_it_stands(self, request, obj):
+        """After a save, what visitors get now: "changed successfully" alone would not say that a
+        published article is still waiting for its time, or already past its take-down time."""
+        state = obj.get_state()
+        if state == Article.State.SCHEDULED:
+            when = date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
+            self.message_user(
+                request, f"Scheduled: it goes live on {when}. Until then visitors get “page not found”."
+            )
+        elif state == Article.State.EXPIRED:
+            when = date_format(timezone.localtime(obj.expires_at), "DATETIME_FORMAT")
+            self.message_user(
+                request,
+                f"Not on the site: its take-down time ({when}) has passed. Change or clear it to put it back.",
+                messages.WARNING,
+            )
 
     # --- Read-only panels.
 

@@ -735,3 +735,35 @@ def test_the_roles_exist_with_the_right_powers():
     assert {"add_user", "change_group", "review_article"} <= set(
         admins.permissions.values_list("codename", flat=True)
     )
+
+
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [
+        ({"published_at": NOW + dt.timedelta(days=3)}, "Scheduled: it goes live on "),
+        (
+            {"published_at": NOW - dt.timedelta(days=9), "expires_at": NOW - dt.timedelta(days=1)},
+            "Not on the site: its take-down time",
+        ),
+    ],
+)
+def test_saving_says_when_a_published_article_is_not_live(staff_client, changes, said):
+    from django.contrib.messages import get_messages
+
+    with time_machine.travel(NOW, tick=False):
+        article = ArticleFactory(**changes)
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        response = staff_client.post(url, admin_form_data(staff_client.get(url)))
+        assert response.status_code == 302
+        found = [str(message) for message in get_messages(response.wsgi_request)]
+        assert any(message.startswith(said) for message in found), found
+
+
+def test_saving_a_live_article_says_nothing_more(staff_client):
+    from django.contrib.messages import get_messages
+
+    article = ArticleFactory()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = staff_client.post(url, admin_form_data(staff_client.get(url)))
+    found = [str(message) for message in get_messages(response.wsgi_request)]
+    assert not [m for m in found if m.startswith(("Scheduled:", "Not on the site:"))], found
