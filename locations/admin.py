@@ -27,6 +27,7 @@ class LocationAdmin(PublishedFlagAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in {"latitude", "longitude"}:
             kwargs["form_class"] = CoordinateField
+            kwargs.update(name=db_field.name, limit=90 if db_field.name == "latitude" else 180)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     fieldsets = [

@@ -109,8 +109,22 @@ class CoordinateField(forms.DecimalField):
 
     PLACES = Decimal("0.000001")
 
+    def __init__(self, *, name="coordinate", limit=180, **kwargs):
+        self.name, self.limit = name, limit
+        super().__init__(**kwargs)
+
     def to_python(self, value):
         number = super().to_python(value)
         if number is None or not number.is_finite():
             return number
         return number.quantize(self.PLACES, rounding=ROUND_HALF_UP)
+
+    def validate(self, value):
+        super().validate(value)
+        # Before Django's digit count, whose "no more than 9 digits" would be all it said.
+        if value is not None and value.is_finite() and abs(value) > self.limit:
+            raise forms.ValidationError(
+                f"A {self.name} is a number between -{self.limit} and {self.limit}, like the one a map "
+                "shows for the address.",
+                code="out_of_range",
+            )

@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 from carter_site.phone import tel_uri, validate_phone_number
@@ -30,8 +31,24 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
     )
     street_address = models.CharField(max_length=200, help_text="Street and suite, as on a letter.")
     city = models.CharField(max_length=100)
-    state = models.CharField(max_length=2, default="GA", help_text="Two-letter state code.")
-    postal_code = models.CharField("ZIP code", max_length=10)
+    state = models.CharField(
+        max_length=2,
+        default="GA",
+        validators=[
+            RegexValidator(r"^[A-Z]{2}\Z", "Two capital letters, the state's postal code: for example GA.")
+        ],
+        help_text="Two-letter state code.",
+    )
+    postal_code = models.CharField(
+        "ZIP code",
+        max_length=10,
+        validators=[
+            RegexValidator(
+                r"^[0-9]{5}(-[0-9]{4})?\Z",
+                "A ZIP code is five digits, or five digits, a dash and four: 30004 or 30004-1234.",
+            )
+        ],
+    )
     phone = models.CharField(
         max_length=32,
         blank=True,
@@ -101,6 +118,30 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
 
     def __str__(self):
         return self.name
+
+    # Every location is in the United States (Alaska and Hawaii included, territories not).
+    US_LATITUDES, US_LONGITUDES = (18, 72), (-180, -66)
+
+    def clean(self):
+        super().clean()
+        if self.latitude is None or self.longitude is None:
+            return
+        in_us = (
+            self.US_LATITUDES[0] <= self.latitude <= self.US_LATITUDES[1]
+            and self.US_LONGITUDES[0] <= self.longitude <= self.US_LONGITUDES[1]
+        )
+        if not in_us:
+            swapped = (
+                self.US_LATITUDES[0] <= self.longitude <= self.US_LATITUDES[1]
+                and self.US_LONGITUDES[0] <= self.latitude <= self.US_LONGITUDES[1]
+            )
+            hint = " They look swapped: latitude is the first number a map shows." if swapped else ""
+            raise ValidationError(
+                {
+                    "latitude": "These coordinates are not in the United States (in Georgia the latitude "
+                    f"is about 34 and the longitude about -84).{hint}"
+                }
+            )
 
     def get_absolute_url(self):
         return cached_reverse("locations:detail", self.slug)

@@ -44,15 +44,52 @@ def test_coordinates_pasted_from_a_map_are_rounded_to_what_is_stored(staff_clien
 
 @pytest.mark.parametrize(
     ("latitude", "message"),
-    [("134.5", "less than or equal to 90"), ("north", "Enter a number"), ("NaN", "Enter a number")],
+    [
+        ("134.5", "A latitude is a number between -90 and 90"),
+        ("1e5", "A latitude is a number between -90 and 90"),  # not "no more than 9 digits"
+        ("north", "Enter a number"),
+        ("NaN", "Enter a number"),
+        ("-84.29409", "They look swapped"),  # the longitude, pasted into latitude
+        ("-33.8688", "not in the United States"),  # south of the equator
+    ],
 )
 def test_coordinates_that_are_no_place_are_refused(staff_client, latitude, message):
-    location = LocationFactory()
+    location = LocationFactory(latitude=None, longitude=None)
     data = admin_form_data(staff_client.get(change_url(location)))
-    data.update(latitude=latitude, longitude="-84.29409")
+    data.update(latitude=latitude, longitude="34.07537" if "swapped" in message else "-84.29409")
     response = staff_client.post(change_url(location), data)
     assert response.status_code == 200
-    assert message in " ".join(response.context["adminform"].form.errors["latitude"])
+    errors = " ".join(response.context["adminform"].form.errors["latitude"])
+    assert message in errors
+    assert "digits" not in errors
+    location.refresh_from_db()
+    assert location.latitude is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("state", "ga", "Two capital letters"),
+        ("state", "G1", "Two capital letters"),
+        ("postal_code", "3000", "A ZIP code is five digits"),
+        ("postal_code", "ABCDE", "A ZIP code is five digits"),
+        ("postal_code", "30004-12", "A ZIP code is five digits"),
+    ],
+)
+def test_an_address_search_engines_and_maps_cannot_read_is_refused(staff_client, field, value, message):
+    location = LocationFactory()
+    data = admin_form_data(staff_client.get(change_url(location)))
+    data[field] = value
+    response = staff_client.post(change_url(location), data)
+    assert response.status_code == 200
+    assert message in response.context["adminform"].form.errors[field][0]
+
+
+def test_a_zip_plus_four_is_an_address_too(staff_client):
+    location = LocationFactory()
+    data = admin_form_data(staff_client.get(change_url(location)))
+    data["postal_code"] = "30004-1234"
+    assert staff_client.post(change_url(location), data).status_code == 302
 
 
 # --- Opening hours --------------------------------------------------------------------------
