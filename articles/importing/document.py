@@ -1,5 +1,6 @@
 """What a file turns into before anything is saved: blocks of text, FAQs, quotes, warnings."""
 
+import re
 from dataclasses import dataclass, field
 
 from django.utils.html import escape, strip_tags
@@ -20,6 +21,42 @@ class Inline:
     def plain(cls, text):
         text = collapse_spaces(text)
         return cls(text=text, html=escape(text))
+
+    @classmethod
+    def marked(cls, text):
+        """Plain text in which Markdown's inline marks mean what they say: **strong**, *emphasis*
+        (or with underscores), and [a link](https://...). Text copied from a Markdown file, whose
+        headings and lists the importer reads, would otherwise keep its asterisks and brackets.
+        A mark must open and close on the same line; a lone asterisk ("*Names changed") or an
+        underscore inside a word stays as typed."""
+        text = collapse_spaces(text)
+        html, plain, position = [], [], 0
+        for mark in _INLINE_MARKS.finditer(text):
+            before = text[position : mark.start()]
+            html.append(escape(before))
+            plain.append(before)
+            if mark["label"] is not None:
+                html.append(f'<a href="{escape(mark["href"])}">{escape(mark["label"])}</a>')
+                plain.append(mark["label"])
+            else:
+                strong = mark["strong"] or mark["strong_"]
+                inner = strong or mark["em"] or mark["em_"]
+                tag = "strong" if strong else "em"
+                html.append(f"<{tag}>{escape(inner)}</{tag}>")
+                plain.append(inner)
+            position = mark.end()
+        html.append(escape(text[position:]))
+        plain.append(text[position:])
+        return cls(text="".join(plain), html="".join(html))
+
+
+_INLINE_MARKS = re.compile(
+    r"\[(?P<label>[^\]\n]+)\]\((?P<href>(?:https?://|mailto:|tel:|/)[^\s)]+)\)"
+    r"|\*\*(?P<strong>[^*\s](?:[^*\n]*[^*\s])?)\*\*"
+    r"|(?<!\w)__(?P<strong_>[^_\s](?:[^_\n]*[^_\s])?)__(?!\w)"
+    r"|(?<![\w*])\*(?P<em>[^*\s](?:[^*\n]*[^*\s])?)\*(?![\w*])"
+    r"|(?<![\w_])_(?P<em_>[^_\s](?:[^_\n]*[^_\s])?)_(?![\w_])"
+)
 
 
 @dataclass

@@ -200,7 +200,7 @@ def units_to_blocks(units):
         if unit.is_list_item():
             kind, items = unit.kind, []
             while index < len(units) and units[index].kind == kind:
-                items.append(Inline.plain(units[index].text))
+                items.append(Inline.marked(units[index].text))
                 index += 1
             blocks.append(Block(Block.LIST, items=items, ordered=kind == "number"))
             continue
@@ -219,7 +219,7 @@ def units_to_blocks(units):
         if strength:
             blocks.append(Block(Block.HEADING, Inline.plain(unit.text), weak=strength == "weak"))
         else:
-            blocks.append(Block(Block.PARAGRAPH, Inline.plain(unit.text)))
+            blocks.append(Block(Block.PARAGRAPH, Inline.marked(unit.text)))
         index += 1
     return blocks
 

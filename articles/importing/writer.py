@@ -416,10 +416,13 @@ def place_testimonials(article, parsed, report):
             testimonial = Testimonial.objects.get(pk=existing[key])
             status = "existing"
         else:
+            location = location_named_in(quote.attribution, locations)
             testimonial = Testimonial(
                 quote=quote.quote,
-                attribution=quote.attribution,
-                location=location_named_in(quote.attribution, locations),
+                # The page shows the location after the attribution: named in both, it would read
+                # "Former client, Alpharetta, 2024, Alpharetta".
+                attribution=without_town(quote.attribution, location) if location else quote.attribution,
+                location=location,
                 is_published=False,
                 consent_on_file=False,
             )
@@ -440,6 +443,14 @@ def place_testimonials(article, parsed, report):
             "appear on the article only after someone records the client's written authorization "
             "and publishes them (Testimonials admin)."
         )
+
+
+def without_town(attribution, location):
+    """`attribution` less the location's name and the comma or "in"/"from" that joined it."""
+    name = re.escape(location.name)
+    shorter = re.sub(rf"\s*(?:,|\b(?:in|from|at)\b)?\s*(?<!\w){name}(?!\w)", "", attribution, flags=re.I)
+    shorter = re.sub(r"\s*,\s*,", ",", shorter).strip(" ,")
+    return shorter[:1].upper() + shorter[1:] if shorter else attribution
 
 
 def location_named_in(text, locations):

@@ -94,7 +94,7 @@ def test_upload_preview_and_confirm_create_drafts(staff_client, locations):
         "📞 Call (470) 284-1834 to ask about the evening track in Alpharetta.",
         "every page already ends with the call box",
         "Would create the draft “When Anxiety and Substance Use Feed Each Other”",
-        "Former client, Atlanta, 2022",
+        "Former client, 2022",  # Atlanta is the testimonial's location
         "taken from the first sentence: confirm or change it",
         "Import 3 files as drafts",
     ]:
