@@ -144,13 +144,16 @@ AS_PID_1 = ["unshare", "--user", "--map-root-user", "--pid", "--fork", "--kill-c
 # The command with no writable folder for temporary files, as in a container run with a
 # read-only root filesystem and no tmpfs on /tmp: read-only /tmp and /var/tmp, and a read-only
 # repository (Python's last resort is the current folder, and the entrypoint runs from it).
+# Each is bound read-only onto itself, so its contents stay in view: a checkout that lives
+# under /tmp (as CI's does) is still there to run.
 _READ_ONLY = """
 set -eu
-for folder in /tmp /var/tmp /usr/tmp; do
-    if [ -d "$folder" ]; then mount -t tmpfs -o ro tmpfs "$folder"; fi
+for folder in /tmp /var/tmp /usr/tmp "$0"; do
+    if [ -d "$folder" ]; then
+        mount --bind "$folder" "$folder"
+        mount -o remount,bind,ro "$folder"
+    fi
 done
-mount --bind "$0" "$0"
-mount -o remount,bind,ro "$0"
 exec "$@"
 """
 
