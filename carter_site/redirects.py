@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_save, pre_save
 from django.urls import Resolver404, resolve
+from django.utils.encoding import escape_uri_path
 
 
 def record_move(old_path, new_path):
@@ -132,9 +133,12 @@ class OldAddressMiddleware(RedirectFallbackMiddleware):
         if response.status_code != 404 or not query:
             return response
         site = get_current_site(request)
-        paths = [request.path]
-        if settings.APPEND_SLASH and not request.path.endswith("/"):
-            paths.append(f"{request.path}/")
+        # The path as Django's own lookup writes it (escaped: "/%00", never a raw NUL, which
+        # PostgreSQL refuses in a query).
+        path = escape_uri_path(request.path)
+        paths = [path]
+        if settings.APPEND_SLASH and not path.endswith("/"):
+            paths.append(f"{path}/")
         redirect = Redirect.objects.filter(site=site, old_path__in=paths).order_by("-old_path").first()
         if redirect is None:
             return response
