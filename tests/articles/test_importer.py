@@ -53,6 +53,13 @@ def import_fixture(name, **options):
     return import_source(fixture_source(name), **options)
 
 
+def import_text(text, name="article.txt"):
+    """Import `text` as a file called `name`; it must succeed."""
+    report = import_source(decode_source(name, text.encode()))
+    assert report.ok, report.error
+    return report
+
+
 def list_items(parsed):
     return [[item.text for item in block.items] for block in parsed.blocks if block.kind == "list"]
 
@@ -712,8 +719,7 @@ class TestSavingBehaviour:
             "Is parking free?\n\n"
             "See above.\n"
         )
-        report = import_source(decode_source("parking.txt", text.encode()))
-        assert report.ok, report.error
+        report = import_text(text, "parking.txt")
         [faq] = FAQ.objects.all()
         assert faq.answer == "<p>Yes. The lot behind the building is free, with no time limit.</p>"
         assert ArticleFAQ.objects.filter(faq=faq).count() == 1
@@ -727,8 +733,7 @@ class TestSavingBehaviour:
             "- Parking is free\n\n"
             "*Names are changed in the stories below.\n"
         )
-        report = import_source(decode_source("getting-here.md", text.encode()))
-        assert report.ok, report.error
+        import_text(text, "getting-here.md")
         body = Article.objects.get().body
         assert "<strong>before your first day</strong>" in body
         assert (
@@ -745,8 +750,7 @@ class TestSavingBehaviour:
             "“I walked back in after three months and nobody made me explain.”\n"
             "– Former client, Alpharetta, 2024\n"
         )
-        report = import_source(decode_source("back.txt", text.encode()))
-        assert report.ok, report.error
+        import_text(text, "back.txt")
         testimonial = Testimonial.objects.get()
         assert testimonial.location.name == "Alpharetta"
         assert testimonial.attribution == "Former client, 2024"  # the page adds ", Alpharetta"
