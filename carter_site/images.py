@@ -1,5 +1,6 @@
 """Checks for uploaded images, by content rather than by file name, and the names they are stored under."""
 
+import contextlib
 import re
 
 from django.conf import settings
@@ -47,10 +48,8 @@ def validate_uploaded_image(upload):
                 "limit": filesizeformat(settings.MAX_IMAGE_UPLOAD_BYTES),
             },
         )
-    position = upload.tell() if hasattr(upload, "tell") else None
     try:
-        upload.seek(0)
-        with Image.open(upload) as image:
+        with from_the_start(upload), Image.open(upload) as image:
             image_format = image.format
             width, height = image.size
             if width * height > settings.MAX_IMAGE_PIXELS:
@@ -80,9 +79,6 @@ def validate_uploaded_image(upload):
             "This file is not an image we can use. Upload a JPEG, PNG, GIF or WebP picture.",
             code="not_an_image",
         ) from None
-    finally:
-        if position is not None:
-            upload.seek(position)
     if _carries_markup(upload):
         raise ValidationError(
             "This file is a picture with web-page code hidden in it, so it was refused. Export the "
@@ -98,18 +94,25 @@ def validate_uploaded_image(upload):
     return image_format
 
 
-def image_format(upload):
-    """The picture format Pillow reads in `upload` (JPEG, PNG...), or None."""
+@contextlib.contextmanager
+def from_the_start(upload):
+    """Read `upload` from its first byte, and leave it where it was for whoever reads it next."""
     position = upload.tell() if hasattr(upload, "tell") else None
+    upload.seek(0)
     try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            return image.format
-    except Exception:  # Pillow raises many kinds
-        return None
+        yield upload
     finally:
         if position is not None:
             upload.seek(position)
+
+
+def image_format(upload):
+    """The picture format Pillow reads in `upload` (JPEG, PNG...), or None."""
+    try:
+        with from_the_start(upload), Image.open(upload) as image:
+            return image.format
+    except Exception:  # Pillow raises many kinds
+        return None
 
 
 def stored_name(name, picture_format):
@@ -148,15 +151,10 @@ def _example_size(pixels):
 
 def _carries_markup(upload, chunk_size=1024 * 1024):
     """Whether the file contains HTML or script anywhere (chunks overlap, so nothing hides at a seam)."""
-    position = upload.tell() if hasattr(upload, "tell") else None
-    try:
-        upload.seek(0)
+    with from_the_start(upload):
         tail = b""
         while chunk := upload.read(chunk_size):
             if _MARKUP.search(tail + chunk):
                 return True
             tail = chunk[-64:]
         return False
-    finally:
-        if position is not None:
-            upload.seek(position)
