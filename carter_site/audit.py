@@ -14,6 +14,12 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 
+def has_edit_stamp(model):
+    """Whether `model` records when it was last saved (`updated_at`): what a change form compares to
+    tell that someone saved the object since it was opened (carter_site.history)."""
+    return any(field.name == "updated_at" for field in model._meta.concrete_fields)
+
+
 def log_bulk_change(request, objects, message):
     """One "changed" entry per object, by the signed-in user, with `message`; and, for content
     with a version history, a version of each object as the change left it, so that History
@@ -21,7 +27,7 @@ def log_bulk_change(request, objects, message):
     objects = list(objects)
     if objects:
         model = type(objects[0])
-        if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+        if has_edit_stamp(model):
             # The edit stamp too: a change form opened before the bulk change must not undo it
             # unseen (carter_site.history, "edit conflicts").
             model._default_manager.filter(pk__in=[obj.pk for obj in objects]).update(

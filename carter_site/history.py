@@ -8,11 +8,15 @@ recovering a deleted object brings back the object exactly as it was, with its p
 import reversion
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from reversion_compare.admin import CompareVersionAdmin
+
+from .audit import has_edit_stamp
 
 
 def _foreign_key(model, parent_model, name=None):
@@ -87,12 +91,9 @@ class HistoryAdmin(CompareVersionAdmin):
 
     # --- Edit conflicts
 
-    def _has_edit_stamp(self):
-        return any(field.name == "updated_at" for field in self.model._meta.concrete_fields)
-
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not self._has_edit_stamp():
+        if obj is None or not has_edit_stamp(self.model):
             return fieldsets
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": [*options["fields"], EDIT_STAMP_FIELD]}), *rest]
@@ -123,9 +124,6 @@ class HistoryAdmin(CompareVersionAdmin):
         return EditConflictForm
 
     def _conflict_message(self, obj):
-        from django.contrib.admin.models import LogEntry
-        from django.contrib.contenttypes.models import ContentType
-
         entry = (
             LogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(self.model), object_id=str(obj.pk)

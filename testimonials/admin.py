@@ -31,10 +31,7 @@ class TestimonialForm(EditStampForm):
     def clean(self):
         cleaned = super().clean()
         changed = [name for name in ("quote", "attribution") if name in self.changed_data]
-        had_consent = (
-            self.instance.pk
-            and type(self.instance).objects.filter(pk=self.instance.pk, consent_on_file=True).exists()
-        )
+        had_consent = self.instance.pk and self.initial.get("consent_on_file")  # as saved
         if changed and had_consent and not cleaned.get("words_approved"):
             what = " and ".join("the quote" if name == "quote" else "the attribution" for name in changed)
             self.add_error(
