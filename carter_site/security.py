@@ -220,20 +220,23 @@ def note_database_outage(request, exception):
     )
 
 
-def database_outage_response(request=None):
-    """The 503 page, rendered without the database: cached site settings or the defaults, and the
-    locations when the cache has them."""
+def without_database_context(request):
+    """What an error page shows without asking the database: the site settings and the locations
+    as the cache holds them (the settings' built-in defaults, and no locations, when it does not)."""
     from .caching import cached_published_locations
     from .models import SiteSettings
 
+    return {
+        "site_settings": SiteSettings.load_without_database(),
+        "footer_locations": cached_published_locations(),
+        "request": request,
+    }
+
+
+def database_outage_response(request=None):
+    """The 503 page, rendered without the database (without_database_context)."""
     try:
-        body = loader.get_template("503.html").render(
-            {
-                "site_settings": SiteSettings.load_without_database(),
-                "footer_locations": cached_published_locations(),
-                "request": request,
-            }
-        )
+        body = loader.get_template("503.html").render(without_database_context(request))
         content_type = "text/html; charset=utf-8"
     except Exception:  # never let the error page itself fail
         logger.exception("The 503 page could not be rendered.")

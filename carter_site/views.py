@@ -6,10 +6,9 @@ from django.views.generic import TemplateView
 from articles.models import Article
 from testimonials.models import Testimonial
 
-from .caching import cached_published_locations, published_locations
-from .models import SiteSettings
+from .caching import published_locations
 from .querysets import built_once
-from .security import server_error_for_outage
+from .security import server_error_for_outage, without_database_context
 
 
 @built_once
@@ -63,12 +62,5 @@ def server_error(request):
     outage = server_error_for_outage(request)
     if outage is not None:
         return outage
-    template = loader.get_template("500.html")
-    body = template.render(
-        {
-            "site_settings": SiteSettings.load_without_database(),
-            "footer_locations": cached_published_locations(),
-            "request": request,
-        }
-    )
+    body = loader.get_template("500.html").render(without_database_context(request))
     return HttpResponseServerError(body)
