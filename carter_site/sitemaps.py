@@ -9,7 +9,7 @@ import math
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -50,10 +50,13 @@ class PagesSitemap(_SiteSitemap):
         # An article's last change is an edit or going live, whichever came later.
         articles = _latest(Article.objects.published(), Greatest("published_at", "updated_at"))
         locations = _latest(Location.objects.published(), "updated_at")
-        testimonials = _latest(Testimonial.objects.published(), "updated_at")
+        stories = Testimonial.objects.published().aggregate(
+            all=Max("updated_at"), featured=Max("updated_at", filter=Q(is_featured=True))
+        )
+        testimonials, featured = stories["all"], stories["featured"]
         return [
-            # The home page shows the newest articles, the locations and featured stories.
-            ("home", _newest_of(articles, locations, testimonials)),
+            # The home page shows the newest articles, the locations and the featured stories.
+            ("home", _newest_of(articles, locations, featured)),
             ("articles:list", articles),
             ("locations:list", locations),
             ("faqs:list", _latest(FAQ.objects.published(), "updated_at")),

@@ -106,6 +106,11 @@ def test_sitemap_lastmod_follows_the_answers_and_quotes_a_page_shows(client, sit
     assert entries[article_url] == "2024-06-03"
     assert entries[location_url] == "2024-07-04"
     assert entries[f"{ORIGIN}/"] == "2024-07-04"  # the home page shows featured stories too
+    assert not quote.is_featured  # a story the home page does not show leaves its date alone
+    Testimonial.objects.filter(pk=quote.pk).update(updated_at=dt.datetime(2024, 8, 1, 12, tzinfo=dt.UTC))
+    content_changed()
+    entries = sitemap_entries(client)
+    assert (entries[article_url], entries[f"{ORIGIN}/"]) == ("2024-08-01", "2024-07-04")
 
 
 def test_sitemap_urls_are_https_in_production(client, site, settings):
