@@ -1,4 +1,5 @@
-"""Image upload and browsing for CKEditor, for staff signed in to the admin only, images only.
+"""Image upload and browsing for CKEditor, for staff signed in to the admin only, images only,
+stored without their camera and editing metadata (carter_site.image_metadata).
 
 django-ckeditor's own upload view accepts whatever Pillow can open, has no size limit,
 and writes the CKEditorFuncNum parameter into a script unquoted. This view checks the
@@ -10,13 +11,14 @@ from urllib.parse import urlsplit
 
 from ckeditor_uploader import views as ckeditor_views
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .images import stored_name, validate_uploaded_image
+from .images import cleaned_copy, stored_name, validate_uploaded_image
 from .two_factor import admin_permission_required
 
 # Whoever may edit a rich-text field may put an image in it.
@@ -67,7 +69,11 @@ def upload_image(request):
         picture_format = validate_uploaded_image(upload)
     except ValidationError as error:
         return _editor_error(request, " ".join(error.messages))
-    upload.name = stored_name(upload.name, picture_format)
+    # What django-ckeditor stores, and makes its thumbnail from, is the picture without its
+    # camera and editing metadata, under the name of what it is.
+    request.FILES["upload"] = SimpleUploadedFile(
+        stored_name(upload.name, picture_format), cleaned_copy(upload, picture_format), upload.content_type
+    )
     return ckeditor_views.upload(request)
 
 

@@ -5,16 +5,23 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image
+
+from .image_metadata import DamagedPicture, without_metadata
 
 # SVG is not here on purpose: it is a document that can carry script.
 ALLOWED_IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "GIF": "GIF", "WEBP": "WebP"}
 # The extension a stored picture gets: from what the file is, never from what it was called.
 # A PNG uploaded as "notice.html" would otherwise be served as a web page from this site.
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+# Formats taken as another: Pillow calls a JPEG "MPO" when further pictures follow it (phones
+# store a depth map or a second exposure there). It is accepted as the JPEG it starts with; the
+# pictures after it go with the metadata (carter_site.image_metadata).
+TAKEN_AS = {"MPO": "JPEG"}
 # File systems refuse names longer than 255 bytes, and the storage may add a suffix to keep a
 # name unique: a picture called by a whole sentence is stored under its first 100 bytes.
 MAX_NAME_BYTES = 100
@@ -85,13 +92,28 @@ def validate_uploaded_image(upload):
             "picture again from a photo editor and upload that copy.",
             code="image_with_markup",
         )
+    image_format = TAKEN_AS.get(image_format, image_format)
     if image_format not in ALLOWED_IMAGE_FORMATS:
         raise ValidationError(
             "%(format)s images are not accepted. Upload a JPEG, PNG, GIF or WebP picture.",
             code="image_format",
             params={"format": image_format or "This kind of"},
         )
+    try:
+        cleaned_copy(upload, image_format)  # what will be stored: refuse now what cannot be cleaned
+    except DamagedPicture as error:
+        raise ValidationError(
+            "%(damage)s Export the picture again from a photo editor and upload that copy.",
+            code="image_damaged",
+            params={"damage": str(error)},
+        ) from None
     return image_format
+
+
+def cleaned_copy(upload, picture_format):
+    """The bytes of `upload` without camera and editing metadata (carter_site.image_metadata)."""
+    with from_the_start(upload):
+        return without_metadata(upload.read(), TAKEN_AS.get(picture_format, picture_format))
 
 
 @contextlib.contextmanager
@@ -110,7 +132,7 @@ def image_format(upload):
     """The picture format Pillow reads in `upload` (JPEG, PNG...), or None."""
     try:
         with from_the_start(upload), Image.open(upload) as image:
-            return image.format
+            return TAKEN_AS.get(image.format, image.format)
     except Exception:  # Pillow raises many kinds
         return None
 
@@ -130,10 +152,14 @@ def stored_name(name, picture_format):
 
 
 class PictureFieldFile(ImageFieldFile):
-    """A stored picture, named by stored_name() whatever saves it: a form, the shell, a fixture."""
+    """A stored picture, named by stored_name() and without its metadata (cleaned_copy()),
+    whatever saves it: a form, the shell, a fixture."""
 
     def save(self, name, content, save=True):
-        super().save(stored_name(name, image_format(content)), content, save)
+        picture_format = image_format(content)
+        if picture_format in ALLOWED_IMAGE_FORMATS:
+            content = ContentFile(cleaned_copy(content, picture_format))
+        super().save(stored_name(name, picture_format), content, save)
 
 
 class PictureField(models.ImageField):

@@ -1,0 +1,421 @@
+"""Uploaded pictures lose where, when and on what they were taken, and nothing of how they look.
+
+The pictures here are made with Pillow the way phones and photo editors write them: EXIF with a
+GPS position, the phone's make and serial number and a preview picture; XMP naming who edited
+it; comments; a colour profile; an orientation telling the browser to turn the stored pixels
+upright. What is checked is what a reader of the stored file could learn, and that it decodes
+to exactly the same pixels as the upload.
+"""
+
+import io
+import json
+import random
+import struct
+import zlib
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from PIL import ExifTags, Image, ImageCms
+
+from carter_site.image_metadata import DamagedPicture, without_metadata
+from tests.admin_forms import admin_form_data
+
+MAKER = b"Phonemaker"
+SERIAL = b"SN-4411-0932"
+EDITOR = b"Jordan at the front desk"
+COMMENT = b"taken in the back yard on Elm Street"
+PRIVATE = (MAKER, SERIAL, EDITOR, COMMENT, b"GPS")
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+XMP = (
+    b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+    b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    b'xmlns:dc="http://purl.org/dc/elements/1.1/" dc:creator="' + EDITOR + b'"/></rdf:RDF>'
+    b'</x:xmpmeta><?xpacket end="w"?>'
+)
+
+
+def phone_exif(orientation=6):
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    exif[ExifTags.Base.Make] = MAKER.decode()
+    exif[ExifTags.Base.BodySerialNumber] = SERIAL.decode()
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (34.0, 4.0, 31.0)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "W"
+    gps[ExifTags.GPS.GPSLongitude] = (84.0, 17.0, 40.0)
+    return exif.tobytes()
+
+
+def picture(size=(24, 16), mode="RGB"):
+    """A picture whose pixels all differ, so any change to them shows."""
+    image = Image.new(mode, size)
+    image.putdata([((x * 10) % 256, (y * 15) % 256, (x * y) % 256) + (() if mode == "RGB" else (200,))
+                   for y in range(size[1]) for x in range(size[0])])  # fmt: skip
+    return image
+
+
+def phone_photo(fmt, orientation=6, **options):
+    """A picture as a phone or photo editor writes it, with everything PRIVATE in it."""
+    buffer = io.BytesIO()
+    extra = {"JPEG": {"comment": COMMENT, "xmp": XMP}, "WEBP": {"xmp": XMP}, "PNG": {}}[fmt]
+    picture().save(buffer, fmt, exif=phone_exif(orientation), icc_profile=SRGB, **extra, **options)
+    data = buffer.getvalue()
+    if fmt == "PNG":  # text chunks, as editors write them
+        data = add_png_chunks(data, [(b"tEXt", b"Author\x00" + EDITOR), (b"zTXt", b"Comment\x00\x00" +
+                              zlib.compress(COMMENT)), (b"tIME", b"\x07\xea\x0b\x16\x0c\x00\x00")])  # fmt: skip
+    assert all(secret in data for secret in (MAKER, SERIAL)), "the test photo lacks its metadata"
+    return data
+
+
+def png_chunk(kind, payload):
+    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+
+def add_png_chunks(data, chunks):
+    """`data` with `chunks` put just before its IEND."""
+    iend = data.rindex(b"IEND") - 4
+    return data[:iend] + b"".join(png_chunk(kind, payload) for kind, payload in chunks) + data[iend:]
+
+
+def opened(data):
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+def assert_only_the_look_is_left(original, cleaned, orientation=6):
+    for secret in PRIVATE:
+        assert secret not in cleaned
+    before, after = opened(original), opened(cleaned)
+    assert after.format == before.format
+    assert (after.size, after.mode) == (before.size, before.mode)
+    assert after.tobytes() == before.tobytes()  # the same pixels, not a re-encoding
+    assert after.info.get("icc_profile") == SRGB
+    exif = after.getexif()
+    assert dict(exif) == ({ExifTags.Base.Orientation: orientation} if orientation != 1 else {})
+    assert not exif.get_ifd(ExifTags.IFD.GPSInfo)
+    assert "xmp" not in after.info and "comment" not in after.info
+
+
+# --- Each format --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_a_phone_photo_keeps_its_pixels_profile_and_orientation_and_nothing_else(fmt):
+    original = phone_photo(fmt)
+    cleaned = without_metadata(original, fmt)
+    assert_only_the_look_is_left(original, cleaned)
+    assert len(cleaned) < len(original)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_an_upright_photo_keeps_no_exif_at_all(fmt):
+    original = phone_photo(fmt, orientation=1)
+    cleaned = without_metadata(original, fmt)
+    assert_only_the_look_is_left(original, cleaned, orientation=1)
+    assert b"Exif" not in cleaned and b"eXIf" not in cleaned and b"EXIF" not in cleaned
+
+
+def test_a_progressive_jpeg_with_restart_markers_keeps_every_pixel():
+    original = phone_photo("JPEG", progressive=True, restart_marker_blocks=1, quality=95)
+    assert original.count(b"\xff\xd0") >= 1 and original.count(b"\xff\xda") > 1  # restarts, several scans
+    assert_only_the_look_is_left(original, without_metadata(original, "JPEG"))
+
+
+def test_the_preview_picture_inside_jfif_goes_and_its_density_stays():
+    buffer = io.BytesIO()
+    picture().save(buffer, "JPEG", dpi=(300, 300))
+    data = buffer.getvalue()
+    assert data[2:4] == b"\xff\xe0"
+    (length,) = struct.unpack(">H", data[4:6])
+    # The same APP0 with a 2 x 1 preview picture in it: 6 bytes of RGB.
+    app0 = data[6 : 4 + length - 2] + b"\x02\x01" + b"\x10\x20\x30\x40\x50\x60"
+    with_preview = data[:4] + struct.pack(">H", len(app0) + 2) + app0 + data[4 + length :]
+    assert opened(with_preview).tobytes() == opened(data).tobytes()
+    cleaned = without_metadata(with_preview, "JPEG")
+    assert b"\x10\x20\x30\x40\x50\x60" not in cleaned
+    assert opened(cleaned).info["dpi"] == (300, 300)
+    assert opened(cleaned).tobytes() == opened(data).tobytes()
+
+
+def test_a_jpeg_followed_by_a_phones_second_picture_keeps_only_the_first():
+    first, second = Image.new("RGB", (20, 10), (200, 30, 30)), Image.new("RGB", (20, 10), (10, 10, 220))
+    buffer = io.BytesIO()
+    first.save(buffer, "MPO", save_all=True, append_images=[second], exif=phone_exif())
+    original = buffer.getvalue()
+    assert opened(original).format == "MPO" and opened(original).n_frames == 2
+    cleaned = without_metadata(original, "MPO")
+    assert MAKER not in cleaned and b"MPF" not in cleaned
+    assert cleaned.endswith(b"\xff\xd9") and cleaned.count(b"\xff\xd8") == 1
+    result = opened(cleaned)
+    assert result.format == "JPEG" and getattr(result, "n_frames", 1) == 1
+    assert result.tobytes() == opened(original).tobytes()  # the first picture's pixels
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_whatever_follows_the_end_of_the_picture_goes(fmt):
+    original = phone_photo(fmt, orientation=1)
+    if fmt == "WEBP":
+        trailing = b"RIFF" + struct.pack("<I", 12) + b"WEBPEXIF" + struct.pack("<I", 4) + b"GPS!"
+    else:
+        trailing = b"GPS 34.075 -84.294 " + SERIAL
+    cleaned = without_metadata(original + trailing, fmt)
+    assert SERIAL not in cleaned and b"GPS" not in cleaned
+    assert opened(cleaned).tobytes() == opened(original).tobytes()
+
+
+def test_an_animated_png_keeps_its_frames_and_its_transparency():
+    frames = [picture(mode="RGBA"), Image.new("RGBA", (24, 16), (0, 0, 0, 0))]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "PNG", save_all=True, append_images=frames[1:], duration=200, loop=3)
+    original = add_png_chunks(buffer.getvalue(), [(b"iTXt", b"Author\x00\x00\x00\x00\x00" + EDITOR)])
+    cleaned = without_metadata(original, "PNG")
+    assert EDITOR not in cleaned
+    before, after = Image.open(io.BytesIO(original)), Image.open(io.BytesIO(cleaned))
+    assert after.n_frames == 2 and after.info["loop"] == 3
+    for index in range(2):
+        before.seek(index)
+        after.seek(index)
+        assert after.convert("RGBA").tobytes() == before.convert("RGBA").tobytes()
+
+
+def gif_extension(label, *blocks):
+    return b"\x21" + bytes((label,)) + b"".join(bytes((len(block),)) + block for block in blocks) + b"\x00"
+
+
+def test_an_animated_gif_keeps_its_frames_and_loop_and_loses_comments_and_xmp():
+    frames = [picture().convert("P"), Image.new("RGB", (24, 16), (10, 200, 90)).convert("P")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=300, loop=0,
+                   comment=COMMENT)  # fmt: skip
+    data = buffer.getvalue()
+    # XMP as photo editors put it in a GIF: an application extension, just before the trailer.
+    xmp = gif_extension(0xFF, b"XMP DataXMP", XMP[:255], XMP[255:510])
+    original = data[:-1] + xmp + b"\x3b"
+    assert COMMENT in original and EDITOR in original
+    cleaned = without_metadata(original, "GIF")
+    assert COMMENT not in cleaned and EDITOR not in cleaned
+    before, after = Image.open(io.BytesIO(original)), Image.open(io.BytesIO(cleaned))
+    assert after.n_frames == 2 and after.info["loop"] == 0 and "comment" not in after.info
+    for index in range(2):
+        before.seek(index)
+        after.seek(index)
+        assert after.convert("RGB").tobytes() == before.convert("RGB").tobytes()
+        assert after.info.get("duration") == before.info.get("duration") == 300
+
+
+def test_a_webp_without_metadata_flags_none():
+    cleaned = without_metadata(phone_photo("WEBP", orientation=1), "WEBP")
+    assert cleaned[12:16] == b"VP8X"
+    assert cleaned[20] & 0x0C == 0  # neither EXIF nor XMP announced
+    (riff_size,) = struct.unpack("<I", cleaned[4:8])
+    assert riff_size == len(cleaned) - 8
+
+
+def test_other_formats_come_back_as_they_were():
+    assert without_metadata(b"anything at all", "BMP") == b"anything at all"
+
+
+# --- Damaged files: a sentence, never another exception -------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "GIF", "WEBP"])
+def test_a_file_cut_anywhere_or_with_bytes_changed_is_cleaned_or_refused_with_a_sentence(fmt):
+    if fmt == "GIF":
+        buffer = io.BytesIO()
+        picture().convert("P").save(buffer, "GIF", comment=COMMENT)
+        original = buffer.getvalue()
+    else:
+        original = phone_photo(fmt)
+    candidates = [original[:cut] for cut in range(len(original))]
+    generator = random.Random(8)
+    for _ in range(300):
+        damaged = bytearray(original)
+        for _ in range(3):
+            damaged[generator.randrange(len(damaged))] = generator.randrange(256)
+        candidates.append(bytes(damaged))
+    refused = 0
+    for candidate in candidates:
+        try:
+            without_metadata(candidate, fmt)
+        except DamagedPicture as error:
+            refused += 1
+            assert str(error).startswith(f"This {fmt.replace('WEBP', 'WebP')} file is damaged: ")
+            assert str(error).endswith(".")
+    assert refused > 0
+
+
+# --- Every way a picture is stored --------------------------------------------------------------
+
+
+def stored_bytes(settings, url):
+    return (settings.MEDIA_ROOT / url.removeprefix(settings.MEDIA_URL)).read_bytes()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_the_editors_upload_stores_the_picture_and_its_thumbnail_without_metadata(
+    staff_client, settings, fmt
+):
+    original = phone_photo(fmt)
+    response = staff_client.post(
+        reverse("ckeditor_upload"), {"upload": SimpleUploadedFile("yard.img", original)}
+    )
+    data = json.loads(response.content)
+    assert data["uploaded"] == "1", data
+    assert_only_the_look_is_left(original, stored_bytes(settings, data["url"]))
+    stored = [path for path in settings.MEDIA_ROOT.glob("editor/**/*") if path.is_file()]
+    assert len(stored) == 2  # the picture and django-ckeditor's thumbnail
+    for path in stored:
+        assert not any(secret in path.read_bytes() for secret in PRIVATE), path.name
+
+
+@pytest.mark.django_db
+def test_a_phone_photo_with_a_second_picture_is_accepted_as_a_jpeg(staff_client, settings):
+    """Pillow calls it MPO; it used to be refused as "MPO images are not accepted"."""
+    buffer = io.BytesIO()
+    picture().save(buffer, "MPO", save_all=True, append_images=[picture((24, 16))], exif=phone_exif())
+    response = staff_client.post(
+        reverse("ckeditor_upload"), {"upload": SimpleUploadedFile("portrait.jpeg", buffer.getvalue())}
+    )
+    data = json.loads(response.content)
+    assert data["uploaded"] == "1", data
+    assert data["url"].endswith("/portrait.jpg")
+    stored = opened(stored_bytes(settings, data["url"]))
+    assert stored.format == "JPEG" and MAKER not in stored_bytes(settings, data["url"])
+
+
+@pytest.mark.django_db
+def test_the_article_picture_is_stored_without_metadata_from_a_form_or_the_shell(staff_client, site):
+    article = site["article"]
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(url))
+    original = phone_photo("JPEG")
+    data["hero_image"] = SimpleUploadedFile("yard.jpg", original)
+    data["hero_image_alt"] = "A garden bench in the sun"
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    with article.hero_image.open("rb") as stored:
+        assert_only_the_look_is_left(original, stored.read())
+    # A script or the shell saving a picture goes through the same cleaning.
+    article.hero_image.save("yard.png", ContentFile(phone_photo("PNG")))
+    with article.hero_image.open("rb") as stored:
+        assert not any(secret in stored.read() for secret in PRIVATE)
+
+
+@pytest.mark.django_db
+def test_a_picture_that_cannot_be_cleaned_is_refused_with_a_message_and_nothing_is_stored(
+    staff_client, settings
+):
+    # A PNG whose last part claims more bytes than follow: Pillow reads the picture, the
+    # cleaner cannot tell where its parts are.
+    good = phone_photo("PNG", orientation=1)
+    damaged = good[:-12] + struct.pack(">I", 5000) + b"IEND" + b"\x00" * 4
+    response = staff_client.post(
+        reverse("ckeditor_upload"), {"upload": SimpleUploadedFile("yard.png", damaged)}
+    )
+    data = json.loads(response.content)
+    assert data["uploaded"] == 0
+    assert data["error"]["message"] == (
+        "This PNG file is damaged: a part of it runs past its end. Export the picture again from a "
+        "photo editor and upload that copy."
+    )
+    assert not [path for path in settings.MEDIA_ROOT.glob("editor/**/*") if path.is_file()]
+
+
+# --- Pictures stored before: manage.py strip_image_metadata -------------------------------------
+
+
+def run_strip(*arguments):
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("strip_image_metadata", *arguments, stdout=out, stderr=err)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue(), str(error)
+    return out.getvalue(), err.getvalue(), None
+
+
+@pytest.fixture
+def stored_media(media_root):
+    """A media folder as an older site left it: phone photos, a clean picture, other files."""
+    files = {
+        "articles/2025/04/yard.jpg": phone_photo("JPEG"),
+        "editor/2025/05/14/group.png": phone_photo("PNG"),
+        "editor/2025/05/14/group_thumb.webp": phone_photo("WEBP", orientation=1),
+        "editor/2025/05/14/plain.png": without_metadata(phone_photo("PNG", orientation=1), "PNG"),
+        "notes/readme.txt": b"Photo credits: " + EDITOR,
+    }
+    for name, data in files.items():
+        (media_root / name).parent.mkdir(parents=True, exist_ok=True)
+        (media_root / name).write_bytes(data)
+    (media_root / "articles/2025/04/yard.jpg").chmod(0o640)
+    return files
+
+
+def test_the_command_cleans_stored_pictures_in_place_and_leaves_everything_else(stored_media, media_root):
+    out, err, failure = run_strip()
+    assert failure is None and err == ""
+    assert "articles/2025/04/yard.jpg: " in out and "of metadata removed" in out
+    assert "plain.png" not in out and "readme.txt" not in out
+    assert "4 pictures in " in out and ": 3 cleaned (" in out and "), 1 had none." in out
+    for name in ("articles/2025/04/yard.jpg", "editor/2025/05/14/group.png"):
+        assert_only_the_look_is_left(stored_media[name], (media_root / name).read_bytes())
+    webp = media_root / "editor/2025/05/14/group_thumb.webp"
+    assert_only_the_look_is_left(stored_media["editor/2025/05/14/group_thumb.webp"], webp.read_bytes(), 1)
+    assert (media_root / "editor/2025/05/14/plain.png").read_bytes() == stored_media[
+        "editor/2025/05/14/plain.png"
+    ]
+    assert (media_root / "notes/readme.txt").read_bytes() == stored_media["notes/readme.txt"]
+    assert (media_root / "articles/2025/04/yard.jpg").stat().st_mode & 0o777 == 0o640
+    assert not list(media_root.rglob(".cleaning-*"))
+    # Run again: nothing left to do.
+    out, _, failure = run_strip()
+    assert failure is None and ": 0 cleaned (0\xa0bytes of metadata), 4 had none." in out
+
+
+def test_a_dry_run_names_the_pictures_and_changes_nothing(stored_media, media_root):
+    out, _, failure = run_strip("--dry-run")
+    assert failure is None
+    assert "editor/2025/05/14/group.png: " in out and "removed" not in out
+    assert ": 3 would be cleaned (" in out
+    for name, data in stored_media.items():
+        assert (media_root / name).read_bytes() == data
+
+
+def test_a_damaged_picture_is_named_left_as_it_is_and_the_command_fails(stored_media, media_root):
+    damaged = stored_media["editor/2025/05/14/plain.png"]
+    damaged = damaged[:-12] + struct.pack(">I", 5000) + b"IEND" + b"\x00" * 4
+    (media_root / "editor/2025/05/14/plain.png").write_bytes(damaged)
+    _, err, failure = run_strip()
+    assert failure == (
+        "1 damaged picture was left as it was, named above: replace it with a fresh export from a photo "
+        "editor."
+    )
+    assert (
+        "editor/2025/05/14/plain.png: This PNG file is damaged: a part of it runs past its end. Left as it is."
+        in err
+    )
+    assert (media_root / "editor/2025/05/14/plain.png").read_bytes() == damaged
+    assert MAKER not in (media_root / "articles/2025/04/yard.jpg").read_bytes()  # the others were cleaned
+
+
+def test_with_no_media_folder_yet_there_is_nothing_to_do(media_root):
+    out, _, failure = run_strip()
+    assert failure is None and "There is no media folder yet" in out
+
+
+class RemoteStorage(Storage):
+    """Storage with no folder on this machine, as S3's (Storage.path raises NotImplementedError)."""
+
+
+def test_media_that_is_not_in_a_folder_is_refused_with_a_sentence(settings):
+    backend = f"{RemoteStorage.__module__}.{RemoteStorage.__qualname__}"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend}}
+    _, _, failure = run_strip()
+    assert failure.startswith("The media storage is not a folder on this machine (S3 or similar)")
