@@ -39,6 +39,20 @@ def test_real_pages_are_served_and_a_page_past_the_end_is_not_found(client, page
     assert client.get(paged_list).status_code == 200
     assert client.get(f"{paged_list}?page=2").status_code == 200
     assert client.get(f"{paged_list}?page=3").status_code == 200
-    assert client.get(f"{paged_list}?page=last").status_code == 200
     assert client.get(f"{paged_list}?page=4").status_code == 404
     assert client.get(f"{paged_list}?page=2&utm_source=newsletter").status_code == 200
+
+
+def test_the_last_page_asked_for_by_name_leads_to_its_own_address_for_now(client, paged_list):
+    response = client.get(f"{paged_list}?page=last")
+    assert response.status_code == 302  # not permanent: which page is last changes
+    assert response["Location"] == f"{paged_list}?page=3"
+    factory, per_page = LISTS[paged_list]
+    factory.create_batch(per_page)
+    assert client.get(f"{paged_list}?page=last")["Location"] == f"{paged_list}?page=4"
+
+
+def test_the_last_page_of_a_list_of_one_page_is_the_list_itself(client):
+    ArticleFactory()
+    response = client.get("/articles/?page=last")
+    assert response.status_code == 302 and response["Location"] == "/articles/"
