@@ -11,7 +11,7 @@ from django.db.models.fields.files import ImageFieldFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image
 
-from .image_metadata import DamagedPicture, without_metadata
+from .image_metadata import ORIENTATION_TAG, DamagedPicture, without_metadata
 
 # SVG is not here on purpose: it is a document that can carry script.
 ALLOWED_IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "GIF": "GIF", "WEBP": "WebP"}
@@ -161,11 +161,36 @@ class PictureFieldFile(ImageFieldFile):
             content = ContentFile(cleaned_copy(content, picture_format))
         super().save(stored_name(name, picture_format), content, save)
 
+    def _get_image_dimensions(self):
+        """(width, height) as browsers show the picture: a photo stored sideways with an EXIF
+        orientation that turns it (5 to 8) has its width and height swapped, so the page's
+        width and height attributes keep its shape and nothing moves when it loads."""
+        if not hasattr(self, "_dimensions_cache"):
+            close = self.closed
+            self.open()
+            try:
+                with from_the_start(self), Image.open(self) as image:
+                    width, height = image.size
+                    turned = _orientation(image) in (5, 6, 7, 8)
+            finally:
+                if close:
+                    self.close()
+            self._dimensions_cache = (height, width) if turned else (width, height)
+        return self._dimensions_cache
+
 
 class PictureField(models.ImageField):
     """An ImageField whose files get the extension of what they are (see EXTENSIONS)."""
 
     attr_class = PictureFieldFile
+
+
+def _orientation(image):
+    """The EXIF orientation of an open picture, 1 (upright) when it has none or it cannot be read."""
+    try:
+        return image.getexif().get(ORIENTATION_TAG, 1)
+    except Exception:  # Pillow raises many kinds for damaged EXIF
+        return 1
 
 
 def _example_size(pixels):

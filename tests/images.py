@@ -1,11 +1,73 @@
 """Small images made in memory for upload tests."""
 
 import io
+import struct
+import zlib
 
-from PIL import Image
+from PIL import ExifTags, Image, ImageCms
 
 
 def png_bytes(size=(8, 8), color=(31, 78, 90)):
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+# --- Photos as phones and photo editors write them, with what they say about who, where, when
+
+MAKER = b"Phonemaker"
+SERIAL = b"SN-4411-0932"
+EDITOR = b"Jordan at the front desk"
+COMMENT = b"taken in the back yard on Elm Street"
+PRIVATE = (MAKER, SERIAL, EDITOR, COMMENT, b"GPS")
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+XMP = (
+    b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+    b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    b'xmlns:dc="http://purl.org/dc/elements/1.1/" dc:creator="' + EDITOR + b'"/></rdf:RDF>'
+    b'</x:xmpmeta><?xpacket end="w"?>'
+)
+
+
+def phone_exif(orientation=6):
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    exif[ExifTags.Base.Make] = MAKER.decode()
+    exif[ExifTags.Base.BodySerialNumber] = SERIAL.decode()
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (34.0, 4.0, 31.0)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "W"
+    gps[ExifTags.GPS.GPSLongitude] = (84.0, 17.0, 40.0)
+    return exif.tobytes()
+
+
+def picture(size=(24, 16), mode="RGB"):
+    """A picture whose pixels all differ, so any change to them shows."""
+    image = Image.new(mode, size)
+    image.putdata([((x * 10) % 256, (y * 15) % 256, (x * y) % 256) + (() if mode == "RGB" else (200,))
+                   for y in range(size[1]) for x in range(size[0])])  # fmt: skip
+    return image
+
+
+def phone_photo(fmt, orientation=6, size=(24, 16), **options):
+    """A picture as a phone or photo editor writes it, with everything PRIVATE in it."""
+    buffer = io.BytesIO()
+    extra = {"JPEG": {"comment": COMMENT, "xmp": XMP}, "WEBP": {"xmp": XMP}, "PNG": {}}[fmt]
+    picture(size).save(buffer, fmt, exif=phone_exif(orientation), icc_profile=SRGB, **extra, **options)
+    data = buffer.getvalue()
+    if fmt == "PNG":  # text chunks, as editors write them
+        data = add_png_chunks(data, [(b"tEXt", b"Author\x00" + EDITOR), (b"zTXt", b"Comment\x00\x00" +
+                              zlib.compress(COMMENT)), (b"tIME", b"\x07\xea\x0b\x16\x0c\x00\x00")])  # fmt: skip
+    assert all(secret in data for secret in (MAKER, SERIAL)), "the test photo lacks its metadata"
+    return data
+
+
+def png_chunk(kind, payload):
+    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+
+def add_png_chunks(data, chunks):
+    """`data` with `chunks` put just before its IEND."""
+    iend = data.rindex(b"IEND") - 4
+    return data[:iend] + b"".join(png_chunk(kind, payload) for kind, payload in chunks) + data[iend:]

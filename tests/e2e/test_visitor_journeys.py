@@ -1,5 +1,5 @@
-"""What a visitor does: call from a phone with the keyboard alone, and use the site without
-JavaScript.
+"""What a visitor does: call from a phone with the keyboard alone, use the site without
+JavaScript, and see an editor's phone photo the right way up.
 """
 
 import pytest
@@ -148,3 +148,29 @@ def test_navigation_faq_answers_and_search_work_without_javascript(site, new_con
     page.locator("a.brand").click()
     assert page.url == live_server.url + "/"
     assert not guard.problems(), guard.problems()
+
+
+def test_a_phone_photo_stored_sideways_shows_upright_in_the_space_the_page_kept_for_it(
+    site, new_context, live_server
+):
+    """A phone stores a portrait photo as landscape pixels with an EXIF note to turn it. The
+    upload keeps that note and nothing else of its EXIF; Chromium turns the photo, and the
+    page's width and height attributes already gave it that shape."""
+    from django.core.files.base import ContentFile
+
+    from tests.images import PRIVATE, phone_photo
+
+    article = site.article
+    article.hero_image.save("bench.jpg", ContentFile(phone_photo("JPEG", orientation=6, size=(300, 200))))
+    with article.hero_image.open("rb") as stored:
+        assert not any(secret in stored.read() for secret in PRIVATE)
+
+    page = new_context(**PHONE).new_page()
+    PageGuard(page, live_server.url)
+    assert page.goto(article.get_absolute_url()).status == 200
+    hero = page.locator("img.article__hero")
+    assert (hero.get_attribute("width"), hero.get_attribute("height")) == ("200", "300")
+    hero.evaluate("img => img.decode()")
+    assert hero.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [200, 300]
+    box = hero.bounding_box()
+    assert box["height"] > box["width"]  # shown upright: taller than wide

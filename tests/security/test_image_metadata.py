@@ -1,9 +1,9 @@
 """Uploaded pictures lose where, when and on what they were taken, and nothing of how they look.
 
-The pictures here are made with Pillow the way phones and photo editors write them: EXIF with a
-GPS position, the phone's make and serial number and a preview picture; XMP naming who edited
-it; comments; a colour profile; an orientation telling the browser to turn the stored pixels
-upright. What is checked is what a reader of the stored file could learn, and that it decodes
+The pictures here are made with Pillow the way phones and photo editors write them
+(tests/images.py): EXIF with a GPS position and the phone's make and serial number; XMP naming
+who edited it; comments; a colour profile; an orientation telling the browser to turn the
+stored pixels upright. What is checked is what a reader of the stored file could learn, and that it decodes
 to exactly the same pixels as the upload.
 """
 
@@ -11,7 +11,6 @@ import io
 import json
 import random
 import struct
-import zlib
 
 import pytest
 from django.core.files.base import ContentFile
@@ -19,67 +18,23 @@ from django.core.files.storage import Storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from PIL import ExifTags, Image, ImageCms
+from PIL import ExifTags, Image
 
 from carter_site.image_metadata import DamagedPicture, without_metadata
 from tests.admin_forms import admin_form_data
-
-MAKER = b"Phonemaker"
-SERIAL = b"SN-4411-0932"
-EDITOR = b"Jordan at the front desk"
-COMMENT = b"taken in the back yard on Elm Street"
-PRIVATE = (MAKER, SERIAL, EDITOR, COMMENT, b"GPS")
-SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-XMP = (
-    b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
-    b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
-    b'xmlns:dc="http://purl.org/dc/elements/1.1/" dc:creator="' + EDITOR + b'"/></rdf:RDF>'
-    b'</x:xmpmeta><?xpacket end="w"?>'
+from tests.images import (
+    COMMENT,
+    EDITOR,
+    MAKER,
+    PRIVATE,
+    SERIAL,
+    SRGB,
+    XMP,
+    add_png_chunks,
+    phone_exif,
+    phone_photo,
+    picture,
 )
-
-
-def phone_exif(orientation=6):
-    exif = Image.Exif()
-    exif[ExifTags.Base.Orientation] = orientation
-    exif[ExifTags.Base.Make] = MAKER.decode()
-    exif[ExifTags.Base.BodySerialNumber] = SERIAL.decode()
-    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
-    gps[ExifTags.GPS.GPSLatitude] = (34.0, 4.0, 31.0)
-    gps[ExifTags.GPS.GPSLongitudeRef] = "W"
-    gps[ExifTags.GPS.GPSLongitude] = (84.0, 17.0, 40.0)
-    return exif.tobytes()
-
-
-def picture(size=(24, 16), mode="RGB"):
-    """A picture whose pixels all differ, so any change to them shows."""
-    image = Image.new(mode, size)
-    image.putdata([((x * 10) % 256, (y * 15) % 256, (x * y) % 256) + (() if mode == "RGB" else (200,))
-                   for y in range(size[1]) for x in range(size[0])])  # fmt: skip
-    return image
-
-
-def phone_photo(fmt, orientation=6, **options):
-    """A picture as a phone or photo editor writes it, with everything PRIVATE in it."""
-    buffer = io.BytesIO()
-    extra = {"JPEG": {"comment": COMMENT, "xmp": XMP}, "WEBP": {"xmp": XMP}, "PNG": {}}[fmt]
-    picture().save(buffer, fmt, exif=phone_exif(orientation), icc_profile=SRGB, **extra, **options)
-    data = buffer.getvalue()
-    if fmt == "PNG":  # text chunks, as editors write them
-        data = add_png_chunks(data, [(b"tEXt", b"Author\x00" + EDITOR), (b"zTXt", b"Comment\x00\x00" +
-                              zlib.compress(COMMENT)), (b"tIME", b"\x07\xea\x0b\x16\x0c\x00\x00")])  # fmt: skip
-    assert all(secret in data for secret in (MAKER, SERIAL)), "the test photo lacks its metadata"
-    return data
-
-
-def png_chunk(kind, payload):
-    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
-
-
-def add_png_chunks(data, chunks):
-    """`data` with `chunks` put just before its IEND."""
-    iend = data.rindex(b"IEND") - 4
-    return data[:iend] + b"".join(png_chunk(kind, payload) for kind, payload in chunks) + data[iend:]
 
 
 def opened(data):
@@ -419,3 +374,17 @@ def test_media_that_is_not_in_a_folder_is_refused_with_a_sentence(settings):
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend}}
     _, _, failure = run_strip()
     assert failure.startswith("The media storage is not a folder on this machine (S3 or similar)")
+
+
+@pytest.mark.django_db
+def test_a_photo_stored_sideways_gets_the_width_and_height_it_is_shown_at(client, site):
+    """Stored 60 x 40 with an orientation that turns it: shown 40 wide and 60 high."""
+    article = site["article"]
+    article.hero_image_alt = "A bench under a magnolia"
+    article.hero_image.save("bench.jpg", ContentFile(phone_photo("JPEG", orientation=6, size=(60, 40))))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'class="article__hero"' in html and 'width="40" height="60"' in html
+    assert '<meta property="og:image:width" content="40">' in html
+    article.hero_image.save("bench.jpg", ContentFile(phone_photo("JPEG", orientation=1, size=(60, 40))))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'width="60" height="40"' in html
