@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
 from articles.importing import FileReport, ImportFailure, check_batch, import_source, read_source
+from carter_site.admin import RowsNamedByTheirObjectsInline
 from carter_site.audit import count_of_changes, log_bulk_change
 from carter_site.caching import content_changed
 from carter_site.history import HistoryAdmin
@@ -30,8 +31,9 @@ from .views import ArticlePreviewView
 REVIEW_FIELDS = ("reviewed_by", "reviewed_on")
 
 
-class PreviewLinkInline(admin.TabularInline):
+class PreviewLinkInline(RowsNamedByTheirObjectsInline):
     model = PreviewLink
+    named_by = ["article", "created_by"]
     extra = 0
     fields = ["note", "shareable_address", "expires_at", "revoked", "created_by", "created_at"]
     readonly_fields = ["shareable_address", "created_by", "created_at"]
@@ -52,8 +54,9 @@ class PreviewLinkInline(admin.TabularInline):
         return format_html('<a href="{0}">{0}</a>{1}', address, state)
 
 
-class ArticleLocationInline(admin.TabularInline):
+class ArticleLocationInline(RowsNamedByTheirObjectsInline):
     model = ArticleLocation
+    named_by = ["location", "article"]
     extra = 0
     autocomplete_fields = ["location"]
     verbose_name = "location this article is about"
@@ -278,9 +281,6 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
     # version brings back its words, never a review the clinician has since withdrawn or one
     # that vouched for other words.
     kept_on_restore = ("reviewed_by", "reviewed_on", "reviewed_fingerprint")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("body")
 
     # --- Clinical review: only reviewers may set it; reviewers change nothing else.
 

@@ -10,14 +10,52 @@ import logging
 
 import reversion
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import ngettext
+
+from .richtext import RichTextField
 
 
 def has_edit_stamp(model):
     """Whether `model` records when it was last saved (`updated_at`): what a change form compares to
     tell that someone saved the object since it was opened (carter_site.history)."""
     return any(field.name == "updated_at" for field in model._meta.concrete_fields)
+
+
+def long_texts(model, relations):
+    """The rich-text fields of the objects `relations` of `model` lead to, as `defer()` takes
+    them: a page's text is never part of a row's name."""
+    return [
+        f"{relation}__{field.name}"
+        for relation in relations
+        for field in model._meta.get_field(relation).related_model._meta.concrete_fields
+        if isinstance(field, RichTextField)
+    ]
+
+
+def with_followed_rows(queryset):
+    """`queryset` with the rows its versions follow (an article's placements, a location's
+    hours) read beforehand, each with the objects it names. Saving a version labels every
+    followed row by its name ("“Is there parking?” on “Your first week”"): without this, that
+    was a query per row and per object, hundreds for a bulk action on a full list."""
+    model = queryset.model
+    if not reversion.is_registered(model):
+        return queryset
+    prefetches = []
+    for name in reversion.revisions._get_options(model).follow:
+        relation = model._meta.get_field(name)
+        if not relation.one_to_many:
+            continue
+        rows = relation.related_model
+        named_by = [
+            field.name
+            for field in rows._meta.concrete_fields
+            if field.many_to_one and field is not relation.field
+        ]
+        rows_queryset = rows._default_manager.select_related(*named_by).defer(*long_texts(rows, named_by))
+        prefetches.append(Prefetch(name, queryset=rows_queryset))
+    return queryset.prefetch_related(*prefetches)
 
 
 def log_bulk_change(request, objects, message):
@@ -40,7 +78,9 @@ def log_bulk_change(request, objects, message):
             with reversion.create_revision(atomic=False):  # inside the caller's transaction
                 reversion.set_user(request.user)
                 reversion.set_comment(message)
-                for obj in model._default_manager.filter(pk__in=[obj.pk for obj in objects]):
+                for obj in with_followed_rows(
+                    model._default_manager.filter(pk__in=[obj.pk for obj in objects])
+                ):
                     reversion.add_to_revision(obj)
     return len(objects)
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion_compare.admin import CompareVersionAdmin
 
-from .audit import has_edit_stamp
+from .audit import has_edit_stamp, with_followed_rows
 
 
 def _foreign_key(model, parent_model, name=None):
@@ -76,6 +76,18 @@ class HistoryAdmin(CompareVersionAdmin):
     form = EditStampForm
 
     history_latest_first = True
+
+    @property
+    def compare_exclude(self):
+        """Compare leaves out other objects that point here without being part of a version (the
+        articles about a location, those a clinician reviewed): they have versions of their own,
+        and reading each one's made comparing two versions of a location read hundreds."""
+        followed = set(reversion.revisions._get_options(self.model).follow)
+        return [
+            relation.name
+            for relation in self.model._meta.related_objects
+            if relation.one_to_many and relation.name not in followed
+        ]
 
     # Fields that record facts about today rather than the wording of a version (a client's
     # consent): restoring an old version keeps their current values.
@@ -241,6 +253,7 @@ class HistoryAdmin(CompareVersionAdmin):
         super().delete_queryset(request, queryset)
 
     def _save_version_before_delete(self, request, objects):
+        objects = with_followed_rows(self.model._default_manager.filter(pk__in=[obj.pk for obj in objects]))
         with reversion.create_revision(atomic=True):
             reversion.set_user(request.user)
             reversion.set_comment("Saved just before deletion.")

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from carter_site.admin import PublishedFlagAdmin
+from carter_site.admin import PublishedFlagAdmin, RowsNamedByTheirObjectsInline
 
 from .models import FAQ, ArticleFAQ, LocationFAQ, Topic
 
 
-class FAQPlacementInline(admin.TabularInline):
+class FAQPlacementInline(RowsNamedByTheirObjectsInline):
     extra = 0
     autocomplete_fields = ["faq"]
     fields = ["faq", "order"]
@@ -14,10 +14,12 @@ class FAQPlacementInline(admin.TabularInline):
 
 class ArticleFAQInline(FAQPlacementInline):
     model = ArticleFAQ
+    named_by = ["faq", "article"]
 
 
 class LocationFAQInline(FAQPlacementInline):
     model = LocationFAQ
+    named_by = ["faq", "location"]
 
 
 @admin.register(Topic)
@@ -26,6 +28,9 @@ class TopicAdmin(admin.ModelAdmin):
     list_editable = ["order"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    # Explicit, because the annotation below drops the model's default ordering, and the list
+    # and the autocomplete widget page through it.
+    ordering = ["order", "name"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(faq_count=Count("faqs"))

@@ -62,12 +62,23 @@ class FAQ(PublishedFlag):
     def __str__(self):
         return self.question
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        faq = super().from_db(db, field_names, values)
+        faq._saved_question = faq.__dict__.get("question")  # None when deferred
+        return faq
+
     def clean(self):
         """The same question in another case, spacing or punctuation is the same question: the
-        FAQ page would list it twice. "The same" is carter_site.text.matching_key, as in the importer."""
+        FAQ page would list it twice. "The same" is carter_site.text.matching_key, as in the importer.
+
+        Only a new or changed question is checked: saving the order of the whole list (or any
+        other field) read every other question once for each row."""
         super().clean()
+        if self.pk and self.question == getattr(self, "_saved_question", None):
+            return
         key = matching_key(self.question)
-        others = FAQ.objects.exclude(pk=self.pk).values_list("question", flat=True)
+        others = FAQ.objects.exclude(pk=self.pk).order_by().values_list("question", flat=True)
         same = next((question for question in others if matching_key(question) == key), None)
         if key and same is not None:
             raise ValidationError(

@@ -3,14 +3,15 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from carter_site.admin import PublishedFlagAdmin
+from carter_site.admin import PublishedFlagAdmin, RowsNamedByTheirObjectsInline
 from carter_site.history import EditStampForm
 
 from .models import ArticleTestimonial, Testimonial
 
 
-class ArticleTestimonialInline(admin.TabularInline):
+class ArticleTestimonialInline(RowsNamedByTheirObjectsInline):
     model = ArticleTestimonial
+    named_by = ["testimonial", "article"]
     extra = 0
     autocomplete_fields = ["testimonial"]
     fields = ["testimonial", "order"]

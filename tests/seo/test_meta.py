@@ -62,7 +62,8 @@ def test_pages_of_a_list_have_their_own_canonical_and_neighbours(client, db):
     assert links["prev"][0]["href"] == "/articles/"  # page 1 is the list itself
     assert links["next"][0]["href"] == "/articles/?page=3"
     assert json_ld(second)[2]["url"] == f"{ORIGIN}/articles/?page=2"
-    last = client.get("/articles/", {"page": "last"})
+    last = client.get("/articles/", {"page": "last"}, follow=True)
+    assert last.redirect_chain == [("/articles/?page=3", 302)]  # the last page's own address
     assert canonical_of(last) == f"{ORIGIN}/articles/?page=3"
     assert "next" not in head_meta(last)[1]
     html = second.content.decode()

@@ -1,0 +1,253 @@
+"""The admin stays as quick with three hundred articles as with three: no page or action runs a
+query per article, FAQ, placement or version shown.
+
+Each test measures the same page or action with a little content and with more, and compares
+the number of SQL queries. Where Django itself runs one query per row (the autocomplete widget
+showing each inline row's choice, the checks of each row of an editable list), the allowance is
+that one query per row, named in the test.
+"""
+
+import datetime as dt
+import re
+import warnings
+
+import pytest
+import reversion
+from django.core.paginator import UnorderedObjectListWarning
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import Article, Clinician, PreviewLink
+from faqs.models import FAQ
+from locations.models import Location
+from testimonials.models import Testimonial
+from tests.admin_forms import admin_form_data
+from tests.factories import (
+    ArticleFactory,
+    ArticleFAQFactory,
+    ArticleLocationFactory,
+    ArticleTestimonialFactory,
+    FAQFactory,
+    LocationFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# The duplicate-question check of faqs.models.FAQ.clean(): it reads the other questions.
+READING_QUESTIONS = re.compile(r'SELECT "faqs_faq"\."question"( AS "question")? FROM')
+
+
+def count_queries(send):
+    with CaptureQueriesContext(connection) as queries:
+        response = send()
+    assert response.status_code in (200, 302), response.status_code
+    return len(queries)
+
+
+@pytest.fixture
+def clinician():
+    return Clinician.objects.create(name="Dana Reyes", credentials="LCSW")
+
+
+@pytest.fixture
+def location():
+    return LocationFactory()
+
+
+@pytest.fixture
+def add_articles(clinician, location):
+    """Articles as an editor leaves them: reviewed, with FAQs, a quote, a location and a preview link."""
+
+    def add(count):
+        articles = []
+        for _ in range(count):
+            article = ArticleFactory()
+            article.record_review(clinician, dt.date(2026, 5, 1))
+            article.save()
+            for _ in range(2):
+                ArticleFAQFactory(article=article)
+            ArticleTestimonialFactory(article=article)
+            ArticleLocationFactory(article=article, location=location)
+            PreviewLink.objects.create(article=article, note="Dr. Lee")
+            articles.append(article)
+        return articles
+
+    return add
+
+
+@pytest.mark.parametrize("query", ["", "?review=reviewed", "?o=3", "?q=Article"])
+def test_the_article_list_runs_the_same_queries_for_ten_articles_as_for_two(
+    staff_client, add_articles, query
+):
+    url = reverse("admin:articles_article_changelist") + query
+    add_articles(2)
+    few = count_queries(lambda: staff_client.get(url))
+    add_articles(8)
+    assert count_queries(lambda: staff_client.get(url)) == few
+
+
+def test_the_article_form_reads_its_rows_with_what_they_name(staff_client, clinician, location):
+    """Each row names its FAQ, quote or location and the article: read with the rows, not one by one.
+    Django's autocomplete widget still reads each row's chosen object: one query per row."""
+    article = ArticleFactory()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+
+    def add_rows(count):
+        for _ in range(count):
+            ArticleFAQFactory(article=article)
+            ArticleTestimonialFactory(article=article)
+            ArticleLocationFactory(article=article, location=LocationFactory())
+            PreviewLink.objects.create(article=article, note="Dr. Lee", created_by=None)
+
+    add_rows(1)
+    few = count_queries(lambda: staff_client.get(url))
+    add_rows(5)
+    autocomplete_rows = 5 * 3  # the FAQ, quote and location rows; preview links have no widget
+    assert count_queries(lambda: staff_client.get(url)) <= few + autocomplete_rows
+
+
+@pytest.mark.parametrize(
+    ("model", "make", "actions"),
+    [
+        ("articles_article", "articles", ["unpublish_selected", "publish_selected"]),
+        ("faqs_faq", "faqs", ["unpublish_selected", "publish_selected"]),
+        ("testimonials_testimonial", "testimonials", ["unpublish_selected", "publish_selected"]),
+    ],
+)
+def test_bulk_actions_run_the_same_queries_for_ten_items_as_for_two(
+    staff_client, add_articles, model, make, actions
+):
+    url = reverse(f"admin:{model}_changelist")
+    makers = {
+        "articles": lambda count: [article.pk for article in add_articles(count)],
+        "faqs": lambda count: [placement.faq_id for placement in [ArticleFAQFactory() for _ in range(count)]],
+        "testimonials": lambda count: [
+            placement.testimonial_id for placement in [ArticleTestimonialFactory() for _ in range(count)]
+        ],
+    }
+    warm_up, few, many = makers[make](2), makers[make](2), makers[make](10)
+    for action in actions:
+        counts = [
+            count_queries(
+                lambda ids=ids, action=action: staff_client.post(
+                    url, {"action": action, "_selected_action": ids}
+                )
+            )
+            for ids in (warm_up, few, many)
+        ]
+        assert counts[2] == counts[1], (action, counts)
+    # The action did what it says, with its versions.
+    model_class = {"articles": Article, "faqs": FAQ, "testimonials": Testimonial}[make]
+    versions = reversion.models.Version.objects.get_for_object_reference(model_class, many[0])
+    comments = [version.revision.comment for version in versions]
+    assert (
+        len(comments) == 2 and comments[0].startswith("Published") and comments[1].startswith("Unpublished")
+    )
+
+
+def versions_of(obj):
+    with reversion.create_revision():
+        obj.save()
+    with reversion.create_revision():
+        obj.save()
+    return list(reversion.models.Version.objects.get_for_object(obj).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("which", ["location", "clinician"])
+def test_comparing_versions_reads_no_version_of_the_articles_that_use_it(
+    staff_client, add_articles, location, clinician, which
+):
+    obj = {"location": location, "clinician": clinician}[which]
+    first, second = versions_of(obj)[:2]
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_compare", args=[obj.pk])
+    url += f"?version_id1={second}&version_id2={first}"
+    add_articles(2)
+    staff_client.get(url)  # the first request of a session reads what later ones have cached
+    few = count_queries(lambda: staff_client.get(url))
+    for article in add_articles(6):  # each with versions of its own
+        versions_of(article)
+    assert count_queries(lambda: staff_client.get(url)) == few
+
+
+def test_saving_the_order_of_the_faq_list_does_not_read_every_question_for_each_row(staff_client):
+    """The duplicate-question check reads the other questions only for a question that changed:
+    saving the list's order column changes none."""
+    url = reverse("admin:faqs_faq_changelist")
+    FAQFactory.create_batch(12, topic=TopicFactory())
+
+    def save_list(change=None):
+        data = admin_form_data_of(staff_client.get(url).context["cl"].formset)
+        data["form-0-order"] = "7"
+        data.update(change or {})
+        data["_save"] = "Save"
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.post(url, data)
+        assert response.status_code == 302, response.context["cl"].formset.errors
+        return [query for query in queries if READING_QUESTIONS.match(query["sql"])]
+
+    assert save_list() == []
+    # The check still runs, as that query, for a question that changed.
+    faq = FAQ.objects.first()
+    faq.question = "A question an editor just reworded?"
+    with CaptureQueriesContext(connection) as queries:
+        faq.full_clean()
+    assert [query for query in queries if READING_QUESTIONS.match(query["sql"])]
+
+
+def admin_form_data_of(formset):
+    data = {}
+    management = formset.management_form
+    for key in management.fields:
+        value = management[key].value()
+        data[management.add_prefix(key)] = "" if value is None else str(value)
+    for form in formset.forms:
+        for field in form:
+            value = field.value()
+            data[field.html_name] = "" if value is None else str(value)
+    return data
+
+
+def test_a_changed_question_is_still_checked_against_every_other(staff_client):
+    topic = TopicFactory()
+    FAQFactory(question="Can I bring my own water bottle?", topic=topic)
+    faq = FAQFactory(question="Is there parking?", topic=topic)
+    url = reverse("admin:faqs_faq_change", args=[faq.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["question"] = "can I bring my own water-bottle"
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "“Can I bring my own water bottle?” already exists." in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["changelist", "autocomplete"])
+def test_the_topic_list_has_a_stable_order(staff_client, path):
+    TopicFactory.create_batch(3)
+    if path == "changelist":
+        url = reverse("admin:faqs_topic_changelist")
+    else:
+        url = reverse("admin:autocomplete") + "?app_label=faqs&model_name=faq&field_name=topic"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        assert staff_client.get(url).status_code == 200
+
+
+def test_deleting_articles_saves_their_versions_without_a_query_per_row(staff_client, add_articles):
+    url = reverse("admin:articles_article_changelist")
+
+    def delete(count):
+        ids = [article.pk for article in add_articles(count)]
+        return count_queries(
+            lambda: staff_client.post(
+                url, {"action": "delete_selected", "_selected_action": ids, "post": "yes"}
+            )
+        )
+
+    delete(2)  # the first request of a session reads what later ones have cached
+    few = delete(2)
+    many = delete(10)
+    assert not Article.objects.exists() and Location.objects.exists() and Testimonial.objects.exists()
+    # What still grows is Django's own list of what it deletes, which names each FAQ, quote and
+    # location placement (four per article here); the versions saved before it add nothing.
+    assert many - few <= 8 * 4, (few, many)
