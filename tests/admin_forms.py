@@ -1,4 +1,4 @@
-"""Turn an admin change form, as rendered, into the data a browser would post back."""
+"""Turn an admin change form or change list, as rendered, into the data a browser would post back."""
 
 
 def _field_data(form, data):
@@ -31,13 +31,22 @@ def admin_form_data(response):
     data = {}
     _field_data(context["adminform"].form, data)
     for inline in context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        for key in management.fields:  # as rendered: initial values, or those posted before an error
-            value = management[key].value()
-            data[management.add_prefix(key)] = "" if value is None else str(value)
-        # Forms actually rendered (extra forms included) must be counted and sent.
-        data[formset.management_form.add_prefix("TOTAL_FORMS")] = str(len(formset.forms))
-        for form in formset.forms:
-            _field_data(form, data)
+        _formset_data(inline.formset, data)
+    return data
+
+
+def changelist_form_data(response):
+    """The POST data for the editable rows of the change list in `response` (list_editable)."""
+    return _formset_data(response.context["cl"].formset, {})
+
+
+def _formset_data(formset, data):
+    management = formset.management_form
+    for key in management.fields:  # as rendered: initial values, or those posted before an error
+        value = management[key].value()
+        data[management.add_prefix(key)] = "" if value is None else str(value)
+    # Forms actually rendered (extra forms included) must be counted and sent.
+    data[management.add_prefix("TOTAL_FORMS")] = str(len(formset.forms))
+    for form in formset.forms:
+        _field_data(form, data)
     return data

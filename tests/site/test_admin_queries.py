@@ -22,7 +22,7 @@ from articles.models import Article, Clinician, PreviewLink
 from faqs.models import FAQ
 from locations.models import Location
 from testimonials.models import Testimonial
-from tests.admin_forms import admin_form_data
+from tests.admin_forms import admin_form_data, changelist_form_data
 from tests.factories import (
     ArticleFactory,
     ArticleFAQFactory,
@@ -178,7 +178,7 @@ def test_saving_the_order_of_the_faq_list_does_not_read_every_question_for_each_
     FAQFactory.create_batch(12, topic=TopicFactory())
 
     def save_list(change=None):
-        data = admin_form_data_of(staff_client.get(url).context["cl"].formset)
+        data = changelist_form_data(staff_client.get(url))
         data["form-0-order"] = "7"
         data.update(change or {})
         data["_save"] = "Save"
@@ -194,19 +194,6 @@ def test_saving_the_order_of_the_faq_list_does_not_read_every_question_for_each_
     with CaptureQueriesContext(connection) as queries:
         faq.full_clean()
     assert [query for query in queries if READING_QUESTIONS.match(query["sql"])]
-
-
-def admin_form_data_of(formset):
-    data = {}
-    management = formset.management_form
-    for key in management.fields:
-        value = management[key].value()
-        data[management.add_prefix(key)] = "" if value is None else str(value)
-    for form in formset.forms:
-        for field in form:
-            value = field.value()
-            data[field.html_name] = "" if value is None else str(value)
-    return data
 
 
 def test_a_changed_question_is_still_checked_against_every_other(staff_client):
