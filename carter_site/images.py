@@ -140,14 +140,15 @@ def image_format(upload):
 def stored_name(name, picture_format):
     """The name a picture called `name` is stored under: its own words, cut to MAX_NAME_BYTES,
     and the extension of what it is. A file of no known picture format gets `.bin`, which no
-    browser shows as a page."""
+    browser shows as a page. A name never starts with a dot: such files are hidden, and the
+    media folder's own temporary files are named so (strip_image_metadata)."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     stem, dot, extension = base.rpartition(".")
     if not dot or not stem:
         stem = base.lstrip(".")
     extension = EXTENSIONS.get(picture_format, "bin")
     budget = MAX_NAME_BYTES - len(extension) - 1
-    stem = stem.encode()[:budget].decode(errors="ignore").strip() or "image"
+    stem = stem.encode()[:budget].decode(errors="ignore").strip().lstrip(". ") or "image"
     return f"{stem}.{extension}"
 
 

@@ -20,7 +20,13 @@ SERIAL = b"SN-4411-0932"
 EDITOR = b"Jordan at the front desk"
 COMMENT = b"taken in the back yard on Elm Street"
 PRIVATE = (MAKER, SERIAL, EDITOR, COMMENT, b"GPS")
-SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+# An sRGB colour profile named, as calibration tools name them, after someone's computer.
+PROFILE_NAME = "Jordan's iMac"
+PROFILE = (
+    ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+    .tobytes()
+    .replace("sRGB built-in".encode("utf-16-be"), PROFILE_NAME.encode("utf-16-be"))
+)
 XMP = (
     b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
     b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
@@ -54,13 +60,29 @@ def phone_photo(fmt, orientation=6, size=(24, 16), **options):
     """A picture as a phone or photo editor writes it, with everything PRIVATE in it."""
     buffer = io.BytesIO()
     extra = {"JPEG": {"comment": COMMENT, "xmp": XMP}, "WEBP": {"xmp": XMP}, "PNG": {}}[fmt]
-    picture(size).save(buffer, fmt, exif=phone_exif(orientation), icc_profile=SRGB, **extra, **options)
+    picture(size).save(buffer, fmt, exif=phone_exif(orientation), icc_profile=PROFILE, **extra, **options)
     data = buffer.getvalue()
     if fmt == "PNG":  # text chunks, as editors write them
         data = add_png_chunks(data, [(b"tEXt", b"Author\x00" + EDITOR), (b"zTXt", b"Comment\x00\x00" +
                               zlib.compress(COMMENT)), (b"tIME", b"\x07\xea\x0b\x16\x0c\x00\x00")])  # fmt: skip
     assert all(secret in data for secret in (MAKER, SERIAL)), "the test photo lacks its metadata"
     return data
+
+
+def profile_name(profile):
+    return ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(profile))).strip()
+
+
+def same_colours(profile, other):
+    """Whether two colour profiles turn the same pixels into the same colours (CIE Lab)."""
+    lab = ImageCms.createProfile("LAB")
+    results = [
+        ImageCms.profileToProfile(
+            picture(), ImageCms.ImageCmsProfile(io.BytesIO(one)), lab, outputMode="LAB"
+        ).tobytes()
+        for one in (profile, other)
+    ]
+    return results[0] == results[1]
 
 
 def png_chunk(kind, payload):

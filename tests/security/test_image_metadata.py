@@ -9,8 +9,10 @@ to exactly the same pixels as the upload.
 
 import io
 import json
+import os
 import random
 import struct
+import zlib
 
 import pytest
 from django.core.files.base import ContentFile
@@ -20,20 +22,25 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from carter_site.image_metadata import DamagedPicture, without_metadata
+from carter_site.image_metadata import MAX_PARTS, NEUTRAL_NAME, DamagedPicture, without_metadata
+from carter_site.management.commands import strip_image_metadata as strip_command
 from tests.admin_forms import admin_form_data
 from tests.images import (
     COMMENT,
     EDITOR,
     MAKER,
     PRIVATE,
+    PROFILE,
+    PROFILE_NAME,
     SERIAL,
-    SRGB,
     XMP,
     add_png_chunks,
     phone_exif,
     phone_photo,
     picture,
+    png_chunk,
+    profile_name,
+    same_colours,
 )
 
 
@@ -50,7 +57,12 @@ def assert_only_the_look_is_left(original, cleaned, orientation=6):
     assert after.format == before.format
     assert (after.size, after.mode) == (before.size, before.mode)
     assert after.tobytes() == before.tobytes()  # the same pixels, not a re-encoding
-    assert after.info.get("icc_profile") == SRGB
+    profile = after.info.get("icc_profile")
+    assert profile is not None and len(profile) == len(PROFILE)
+    # The name is blanked in its own space: as much of "Colour profile" as fits there.
+    assert profile_name(PROFILE) == PROFILE_NAME
+    assert profile_name(profile) == NEUTRAL_NAME[: len(PROFILE_NAME)]
+    assert same_colours(profile, PROFILE)
     exif = after.getexif()
     assert dict(exif) == ({ExifTags.Base.Orientation: orientation} if orientation != 1 else {})
     assert not exif.get_ifd(ExifTags.IFD.GPSInfo)
@@ -349,8 +361,8 @@ def test_a_damaged_picture_is_named_left_as_it_is_and_the_command_fails(stored_m
     (media_root / "editor/2025/05/14/plain.png").write_bytes(damaged)
     _, err, failure = run_strip()
     assert failure == (
-        "1 damaged picture was left as it was, named above: replace it with a fresh export from a photo "
-        "editor."
+        "1 picture was left as it was, named above with the reason: replace it with a fresh export from "
+        "a photo editor, or mend what the reason says and run this again."
     )
     assert (
         "editor/2025/05/14/plain.png: This PNG file is damaged: a part of it runs past its end. Left as it is."
@@ -388,3 +400,246 @@ def test_a_photo_stored_sideways_gets_the_width_and_height_it_is_shown_at(client
     article.hero_image.save("bench.jpg", ContentFile(phone_photo("JPEG", orientation=1, size=(60, 40))))
     html = client.get(article.get_absolute_url()).content.decode()
     assert 'width="60" height="40"' in html
+
+
+def test_a_picture_too_large_for_pillow_to_open_is_still_cleaned(media_root):
+    """Pillow refuses to open 400 million pixels; the command knows a PNG by its first bytes."""
+    header = struct.pack(">IIBBBBB", 20_000, 20_000, 8, 2, 0, 0, 0)
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"tEXt", b"Author\x00" + EDITOR)
+        + png_chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + png_chunk(b"IEND", b"")
+    )
+    (media_root / "huge.png").parent.mkdir(parents=True)
+    (media_root / "huge.png").write_bytes(data)
+    out, _, failure = run_strip()
+    assert failure is None and "huge.png: " in out
+    assert EDITOR not in (media_root / "huge.png").read_bytes()
+
+
+def test_copies_left_by_a_stopped_run_are_removed(stored_media, media_root):
+    leftover = media_root / "editor/2025/05/14/.cleaning-k2j4.png"
+    leftover.write_bytes(b"half of a picture")
+    out, _, failure = run_strip("--dry-run")
+    assert (
+        failure is None
+        and "editor/2025/05/14/.cleaning-k2j4.png: left by a stopped run; it would be removed" in out
+    )
+    assert leftover.exists()
+    out, _, failure = run_strip()
+    assert failure is None and "editor/2025/05/14/.cleaning-k2j4.png: left by a stopped run; removed" in out
+    assert not leftover.exists()
+
+
+def test_a_picture_changed_while_it_was_cleaned_is_left_for_the_next_run(media_root):
+    """Between reading a picture and putting its cleaned copy in place, an editor may replace it."""
+    path = media_root / "yard.jpg"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(phone_photo("JPEG"))
+    before = path.stat()
+    replacement = phone_photo("JPEG", orientation=1, size=(30, 20))
+    path.write_bytes(replacement)
+    with pytest.raises(strip_command._ChangedMeanwhile):
+        strip_command._replace(path, b"the cleaned copy of the old picture", before)
+    assert path.read_bytes() == replacement
+    assert not list(media_root.glob(".cleaning-*"))
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_run_as_root_the_pictures_keep_their_owner(stored_media, media_root):
+    path = media_root / "articles/2025/04/yard.jpg"
+    os.chown(path, 1000, 1000)
+    _, _, failure = run_strip()
+    assert failure is None
+    assert (path.stat().st_uid, path.stat().st_gid) == (1000, 1000) and MAKER not in path.read_bytes()
+
+
+# --- What the review of the cleaner found ---------------------------------------------------------
+
+
+def jpeg_segment(marker, payload):
+    return b"\xff" + bytes((marker,)) + struct.pack(">H", len(payload) + 2) + payload
+
+
+def plain(fmt, **options):
+    buffer = io.BytesIO()
+    picture().save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def animated_gif():
+    buffer = io.BytesIO()
+    frames = [picture().convert("P"), picture().rotate(180).convert("P")]
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], loop=0, duration=100)
+    return buffer.getvalue()
+
+
+def animated_webp():
+    buffer = io.BytesIO()
+    frames = [picture(mode="RGBA"), picture(mode="RGBA").rotate(180)]
+    frames[0].save(buffer, "WEBP", save_all=True, append_images=frames[1:], lossless=True)
+    return buffer.getvalue()
+
+
+HIDDEN = b"34.0753N 84.2941W, serial SN-4411"
+
+
+def before_scan(data, extra):
+    at = data.index(b"\xff\xda")
+    return data[:at] + extra + data[at:]
+
+
+def hidden_in_netscape_loop(gif):
+    at = gif.index(b"NETSCAPE2.0") + 11 + 4  # after the loop sub-block
+    return gif[:at] + bytes((len(HIDDEN),)) + HIDDEN + gif[at:]
+
+
+def hidden_in_a_webp_frame(webp):
+    at = webp.index(b"ANMF")
+    (length,) = struct.unpack("<I", webp[at + 4 : at + 8])
+    extra = b"EXIF" + struct.pack("<I", len(HIDDEN)) + HIDDEN + b"\x00" * (len(HIDDEN) & 1)
+    frame = b"ANMF" + struct.pack("<I", length + len(extra)) + webp[at + 8 : at + 8 + length] + extra
+    body = webp[12:at] + frame + webp[at + 8 + length + (length & 1) :]
+    return b"RIFF" + struct.pack("<I", len(body) + 4) + b"WEBP" + body
+
+
+@pytest.mark.parametrize(
+    ("fmt", "build"),
+    [
+        ("PNG", lambda: add_png_chunks(plain("PNG"), [(b"sPLT", HIDDEN + b"\x00\x08" + bytes(6))])),
+        ("JPEG", lambda: plain("JPEG")[:-2] + jpeg_segment(0xDC, b"\x00\x10" + HIDDEN) + b"\xff\xd9"),
+        (
+            "JPEG",
+            lambda: before_scan(
+                plain("JPEG"), jpeg_segment(0xEE, b"Adobe\x00\x64\x00\x00\x00\x00\x01" + HIDDEN)
+            ),
+        ),
+        ("JPEG", lambda: before_scan(plain("JPEG"), jpeg_segment(0xEF, HIDDEN))),  # a maker's own block
+        ("GIF", lambda: hidden_in_netscape_loop(animated_gif())),
+        (
+            "GIF",
+            lambda: (
+                animated_gif()[:-1]
+                + b"\x21\x01\x0c"
+                + bytes(12)
+                + bytes((len(HIDDEN),))
+                + HIDDEN
+                + b"\x00\x3b"
+            ),
+        ),
+        ("WEBP", lambda: hidden_in_a_webp_frame(animated_webp())),
+    ],
+    ids=[
+        "png-palette-name",
+        "jpeg-lines",
+        "jpeg-adobe",
+        "jpeg-maker",
+        "gif-loop",
+        "gif-text",
+        "webp-frame",
+    ],
+)
+def test_text_hidden_in_the_parts_a_picture_needs_goes_too(fmt, build):
+    original = build()
+    assert HIDDEN in original
+    cleaned = without_metadata(original, fmt)
+    assert HIDDEN not in cleaned
+    before, after = Image.open(io.BytesIO(original)), Image.open(io.BytesIO(cleaned))
+    for index in range(getattr(before, "n_frames", 1)):
+        before.seek(index)
+        after.seek(index)
+        assert after.convert("RGBA").tobytes() == before.convert("RGBA").tobytes()
+    assert after.info.get("loop") == before.info.get("loop")
+
+
+def test_a_png_part_no_reader_knows_is_refused():
+    with pytest.raises(DamagedPicture, match="it has a part no PNG reader knows"):
+        without_metadata(add_png_chunks(plain("PNG"), [(b"GPSd", HIDDEN)]), "PNG")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "build"),
+    [
+        ("JPEG", lambda: plain("JPEG")[:-2] + b"\xff\x01" * (MAX_PARTS + 1) + b"\xff\xd9"),
+        ("GIF", lambda: plain("GIF")[:-1] + b"\x21\xf9\x04\x00\x00\x00\x00\x00" * (MAX_PARTS + 1) + b"\x3b"),
+        ("PNG", lambda: add_png_chunks(plain("PNG"), [(b"sBIT", b"\x08\x08\x08")] * (MAX_PARTS + 1))),
+    ],
+    ids=["jpeg", "gif", "png"],
+)
+def test_a_file_of_more_parts_than_any_picture_has_is_refused(fmt, build):
+    """Made to cost the cleaner time and memory out of proportion to its size."""
+    with pytest.raises(DamagedPicture, match="it is made of more parts than any picture has"):
+        without_metadata(build(), fmt)
+
+
+def test_only_the_first_exif_before_the_picture_says_how_to_turn_it():
+    """As for browsers: an EXIF block after the picture data, or a second one, is not read."""
+    after_the_scan = plain("JPEG")[:-2] + jpeg_segment(0xE1, b"Exif\x00\x00" + phone_exif(6)) + b"\xff\xd9"
+    assert Image.open(io.BytesIO(after_the_scan)).getexif().get(ExifTags.Base.Orientation) is None
+    assert Image.open(io.BytesIO(without_metadata(after_the_scan, "JPEG"))).getexif() == {}
+    upright_then_turned = before_scan(
+        plain("JPEG", exif=phone_exif(1)), jpeg_segment(0xE1, b"Exif\x00\x00" + phone_exif(8))
+    )
+    assert Image.open(io.BytesIO(upright_then_turned)).getexif().get(ExifTags.Base.Orientation) == 1
+    assert Image.open(io.BytesIO(without_metadata(upright_then_turned, "JPEG"))).getexif() == {}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "build"),
+    [
+        ("GIF", lambda: animated_gif()[:-1]),  # no trailer
+        ("GIF", lambda: animated_gif()[:-1] + b"\x00\x3b"),  # a stray byte before the trailer
+        ("JPEG", lambda: before_scan(plain("JPEG"), b"\x00\x11\x22")),  # junk before a marker
+        ("JPEG", lambda: plain("JPEG")[:-2] + jpeg_segment(0xFE, b"a comment cut")[:-4]),  # cut in a part
+    ],
+    ids=["gif-no-trailer", "gif-stray-byte", "jpeg-junk", "jpeg-cut-after-scan"],
+)
+def test_damage_browsers_read_past_is_read_past(fmt, build):
+    original = build()
+    cleaned = without_metadata(original, fmt)
+    before, after = Image.open(io.BytesIO(original)), Image.open(io.BytesIO(cleaned))
+    for index in range(getattr(before, "n_frames", 1)):
+        before.seek(index)
+        after.seek(index)
+        assert after.convert("RGB").tobytes() == before.convert("RGB").tobytes()
+
+
+def icc_v2_profile(name):
+    """A small ICC version 2 profile whose names (description, copyright) are `name`."""
+    ascii_name = name.encode() + b"\x00"
+    unicode_name = name.encode("utf-16-be") + b"\x00\x00"
+    desc = (
+        b"desc" + bytes(4) + struct.pack(">I", len(ascii_name)) + ascii_name
+        + bytes(4) + struct.pack(">I", len(unicode_name) // 2) + unicode_name
+        + b"\x00\x00" + bytes((len(ascii_name),)) + ascii_name.ljust(67, b"\x00")
+    )  # fmt: skip
+    desc += bytes(-len(desc) % 4)
+    copyright_text = b"text" + bytes(4) + b"Copyright " + name.encode() + b"\x00"
+    copyright_text += bytes(-len(copyright_text) % 4)
+    white = b"XYZ " + bytes(4) + struct.pack(">iii", 63190, 65536, 54061)
+    tags = [(b"desc", desc), (b"cprt", copyright_text), (b"wtpt", white)]
+    offset = 128 + 4 + 12 * len(tags)
+    table, data = b"", b""
+    for signature, body in tags:
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    size = offset + len(data)
+    header = (
+        struct.pack(">I", size) + b"lcms" + b"\x02\x10\x00\x00" + b"mntrRGB XYZ " + bytes(12) + b"acsp"
+        + bytes(28) + struct.pack(">iii", 63190, 65536, 54061) + b"lcms" + bytes(16 + 28)
+    )  # fmt: skip
+    assert len(header) == 128
+    return header + struct.pack(">I", len(tags)) + table + data
+
+
+def test_the_names_in_an_older_colour_profile_are_blanked_too():
+    profile = icc_v2_profile(PROFILE_NAME)
+    buffer = io.BytesIO()
+    picture().save(buffer, "JPEG", icc_profile=profile)
+    cleaned = Image.open(io.BytesIO(without_metadata(buffer.getvalue(), "JPEG"))).info["icc_profile"]
+    assert len(cleaned) == len(profile)
+    for text in (PROFILE_NAME.encode(), PROFILE_NAME.encode("utf-16-be")):
+        assert text in profile and text not in cleaned
+    assert b"Colour profile"[: len(PROFILE_NAME)] in cleaned

@@ -219,6 +219,7 @@ def test_the_article_picture_field_refuses_hostile_files(staff_client, site, nam
         ("index.php", "WEBP", "index.webp"),
         ("photo.png", "JPEG", "photo.jpg"),  # named for what it is, not for what it was called
         ("no-extension", "PNG", "no-extension.png"),
+        (".cleaning-yard.png", "PNG", "cleaning-yard.png"),  # never hidden, never a temporary file
     ],
 )
 def test_an_editor_picture_is_stored_under_the_extension_of_what_it_is(

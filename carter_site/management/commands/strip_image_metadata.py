@@ -11,10 +11,12 @@ left alone.
     python manage.py strip_image_metadata
 
 A picture is replaced by writing the cleaned copy beside it and renaming it over the original,
-so a visitor never gets half a file and an interrupted run leaves every picture whole. That needs
-the media on a file system (MEDIA_ROOT, the default and the Docker volume); with media in S3 the
-command says so and changes nothing. A damaged picture is left as it is and named; the command
-then ends with status 1.
+so a visitor never gets half a file and an interrupted run leaves every picture whole; a
+picture that changes while it is being cleaned is left for the next run. That needs the media
+on a file system (MEDIA_ROOT, the default and the Docker volume); with media in S3 the command
+says so and changes nothing. A picture that cannot be read, cleaned or replaced is named with
+the reason and left as it is, the others are still cleaned, and the command then ends with
+status 1.
 """
 
 import os
@@ -24,12 +26,11 @@ from pathlib import Path
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
-from PIL import Image
 
-from carter_site.image_metadata import DamagedPicture, without_metadata
-from carter_site.images import ALLOWED_IMAGE_FORMATS, TAKEN_AS
+from carter_site.image_metadata import DamagedPicture, sniffed_format, without_metadata
 
-# The cleaned copy's name while it is written; a run stopped by force may leave one behind.
+# The cleaned copy's name while it is written. Uploads never start with a dot
+# (carter_site.images.stored_name), so a file of this name is one a run left when it was stopped.
 TEMPORARY_PREFIX = ".cleaning-"
 
 
@@ -43,81 +44,131 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, **options):
         try:
-            default_storage.path("")
+            root = Path(default_storage.path(""))
         except NotImplementedError:
             raise CommandError(
                 "The media storage is not a folder on this machine (S3 or similar), so pictures cannot "
                 "be replaced in place: copy the media into a folder, run this with MEDIA_ROOT set to "
                 "it and AWS_STORAGE_BUCKET_NAME unset, then copy the folder back."
             ) from None
-        root = Path(default_storage.path(""))
         if not root.is_dir():
             self.stdout.write(f"There is no media folder yet ({root}): no picture to clean.")
             return
-        pictures = cleaned = removed = 0
-        damaged = []
+        self.pictures = self.cleaned = self.removed = 0
+        self.failed = []
         for path in sorted(root.rglob("*")):
-            if not path.is_file() or path.is_symlink() or path.name.startswith(TEMPORARY_PREFIX):
+            if path.is_symlink() or not path.is_file():
                 continue
             name = path.relative_to(root).as_posix()
-            picture_format = _picture_format(path)
-            if picture_format is None:
-                continue
-            pictures += 1
-            data = path.read_bytes()
-            try:
-                clean = without_metadata(data, picture_format)
-            except DamagedPicture as error:
-                damaged.append(name)
-                self.stderr.write(f"{name}: {error} Left as it is.")
-                continue
-            if clean == data:
-                continue
-            cleaned += 1
-            removed += len(data) - len(clean)
-            if dry_run:
-                self.stdout.write(f"{name}: {filesizeformat(len(data) - len(clean))} of metadata")
+            if path.name.startswith(TEMPORARY_PREFIX):
+                self._leftover(path, name, dry_run)
             else:
-                _replace(path, clean)
-                self.stdout.write(f"{name}: {filesizeformat(len(data) - len(clean))} of metadata removed")
+                self._clean(path, name, dry_run)
         verb = "would be cleaned" if dry_run else "cleaned"
+        untouched = self.pictures - self.cleaned - len(self.failed)
         self.stdout.write(
-            f"{pictures} pictures in {root}: {cleaned} {verb} ({filesizeformat(removed)} of metadata), "
-            f"{pictures - cleaned - len(damaged)} had none."
+            f"{self.pictures} pictures in {root}: {self.cleaned} {verb} ({filesizeformat(self.removed)} "
+            f"of metadata), {untouched} had none."
         )
-        if damaged:
-            if len(damaged) == 1:
-                raise CommandError(
-                    "1 damaged picture was left as it was, named above: replace it with a fresh export "
-                    "from a photo editor."
-                )
+        if len(self.failed) == 1:
             raise CommandError(
-                f"{len(damaged)} damaged pictures were left as they were, named above: replace them with "
-                "fresh exports from a photo editor."
+                "1 picture was left as it was, named above with the reason: replace it with a fresh "
+                "export from a photo editor, or mend what the reason says and run this again."
+            )
+        if self.failed:
+            raise CommandError(
+                f"{len(self.failed)} pictures were left as they were, named above with the reasons: "
+                "replace them with fresh exports from a photo editor, or mend what the reasons say "
+                "and run this again."
             )
 
+    def _clean(self, path, name, dry_run):
+        try:
+            before = path.stat()
+            data = path.read_bytes()
+        except OSError as error:
+            self._fail(name, f"it could not be read ({error.strerror or error}).")
+            return
+        picture_format = sniffed_format(data)
+        if picture_format is None:
+            return  # not a picture: not ours to change
+        self.pictures += 1
+        try:
+            clean = without_metadata(data, picture_format)
+        except DamagedPicture as error:
+            self._fail(name, str(error))
+            return
+        if clean == data:
+            return
+        self.cleaned += 1
+        saved = len(data) - len(clean)
+        self.removed += max(saved, 0)
+        if saved > 0:
+            what = f"{filesizeformat(saved)} of metadata"
+        else:
+            what = "no metadata, but its parts are written out in order"
+        if dry_run:
+            self.stdout.write(f"{name}: {what}")
+            return
+        try:
+            _replace(path, clean, before)
+        except _ChangedMeanwhile:
+            self.cleaned -= 1
+            self.removed -= max(saved, 0)
+            self._fail(name, "it changed while it was being cleaned, so it was left for the next run.")
+            return
+        except OSError as error:
+            self.cleaned -= 1
+            self.removed -= max(saved, 0)
+            self._fail(name, f"it could not be replaced ({error.strerror or error}).")
+            return
+        self.stdout.write(f"{name}: {what}{' removed' if saved > 0 else ''}")
 
-def _picture_format(path):
-    """The picture format of the file at `path` (JPEG, PNG, GIF, WEBP), or None for anything else."""
-    try:
-        with Image.open(path) as image:
-            picture_format = TAKEN_AS.get(image.format, image.format)
-    except Exception:  # not a picture Pillow reads: not ours to change
-        return None
-    return picture_format if picture_format in ALLOWED_IMAGE_FORMATS else None
+    def _leftover(self, path, name, dry_run):
+        """A cleaned copy a stopped run left behind: the picture it was made for is whole."""
+        if dry_run:
+            self.stdout.write(f"{name}: left by a stopped run; it would be removed")
+            return
+        try:
+            path.unlink()
+        except OSError as error:
+            self._fail(
+                name, f"left by a stopped run, and it could not be removed ({error.strerror or error})."
+            )
+            return
+        self.stdout.write(f"{name}: left by a stopped run; removed")
+
+    def _fail(self, name, reason):
+        self.failed.append(name)
+        self.stderr.write(f"{name}: {reason} Left as it is.")
 
 
-def _replace(path, data):
-    """Put `data` in place of the file at `path`, in one step: a reader gets the old file or the new."""
-    mode = path.stat().st_mode & 0o777
+class _ChangedMeanwhile(Exception):
+    pass
+
+
+def _replace(path, data, before):
+    """Put `data` in place of the file at `path`, in one step: a reader gets the old file or the
+    new, never part of one. `before` is the file's state when it was read: if it has changed
+    since (a new upload, a restore), nothing is replaced."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=TEMPORARY_PREFIX, suffix=path.suffix)
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(temporary, mode)
+        os.chmod(temporary, before.st_mode & 0o777)
+        if os.geteuid() == 0:  # run as root: the web server's user must still own its files
+            os.chown(temporary, before.st_uid, before.st_gid)
+        now = path.stat()
+        if (now.st_ino, now.st_size, now.st_mtime_ns) != (before.st_ino, before.st_size, before.st_mtime_ns):
+            raise _ChangedMeanwhile
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the rename itself reaches the disk
+    finally:
+        os.close(folder)
