@@ -1,7 +1,6 @@
 import datetime
 import hashlib
 import math
-from functools import lru_cache
 
 from django.conf import settings
 from django.core import signing
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from carter_site.images import PictureField, validate_uploaded_image
+from carter_site.memo import by_digest
 from carter_site.publishing import SeoFields
 from carter_site.redirects import KeepsOldAddresses
 from carter_site.reversing import cached_reverse
@@ -20,7 +20,7 @@ from carter_site.richtext import RichTextField
 WORDS_PER_MINUTE = 200
 
 
-@lru_cache(maxsize=256)
+@by_digest(maxsize=256)
 def _word_count(html):
     """Words in a body: remembered per text, since every view of an article shows its reading
     time and parsing a long body costs more than the rest of its header (docs/performance.md)."""
@@ -125,7 +125,7 @@ class Clinician(models.Model):
         return f"{self.name}, {self.credentials}"
 
 
-@lru_cache(maxsize=512)
+@by_digest(maxsize=512)
 def review_fingerprint(title, summary, body):
     """What a clinical review vouches for: everything the article claims in words, its headline
     and summary as well as its text, ignoring markup and spacing.
