@@ -7,7 +7,7 @@ recovering a deleted object brings back the object exactly as it was, with its p
 
 import reversion
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
@@ -243,6 +243,19 @@ class HistoryAdmin(CompareVersionAdmin):
 
     def _admin_url(self, view):
         return f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_{view}"
+
+    def changelist_view(self, request, extra_context=None):
+        if (
+            request.method == "POST"
+            and request.POST.get("action") == "delete_selected"
+            and request.POST.get("post")
+        ):
+            # django-reversion keeps one revision open for the whole list request and saves it at
+            # the end, without the versions of rows that no longer exist: the versions saved just
+            # before a bulk delete (below) would go with the rows, and nothing could be recovered.
+            # Without that revision around it, they are saved before the rows are deleted.
+            return admin.ModelAdmin.changelist_view(self, request, extra_context)
+        return super().changelist_view(request, extra_context)
 
     def delete_model(self, request, obj):
         self._save_version_before_delete(request, [obj])

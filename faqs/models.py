@@ -62,20 +62,24 @@ class FAQ(PublishedFlag):
     def __str__(self):
         return self.question
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        faq = super().from_db(db, field_names, values)
-        faq._saved_question = faq.__dict__.get("question")  # None when deferred
-        return faq
+    def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
+        # A form without the question (the list's editable order column) leaves it out of
+        # validation: clean() then has no question to check.
+        self._checking_question = not exclude or "question" not in exclude
+        try:
+            super().full_clean(exclude, validate_unique, validate_constraints)
+        finally:
+            del self._checking_question
 
     def clean(self):
         """The same question in another case, spacing or punctuation is the same question: the
         FAQ page would list it twice. "The same" is carter_site.text.matching_key, as in the importer.
 
-        Only a new or changed question is checked: saving the order of the whole list (or any
-        other field) read every other question once for each row."""
+        Not when the question is not being validated (full_clean(exclude=["question"]), as
+        forms without it do): saving the list's order column read every other question once
+        for each row."""
         super().clean()
-        if self.pk and self.question == getattr(self, "_saved_question", None):
+        if not getattr(self, "_checking_question", True):
             return
         key = matching_key(self.question)
         others = FAQ.objects.exclude(pk=self.pk).order_by().values_list("question", flat=True)

@@ -235,6 +235,29 @@ def test_deleting_articles_saves_their_versions_without_a_query_per_row(staff_cl
     few = delete(2)
     many = delete(10)
     assert not Article.objects.exists() and Location.objects.exists() and Testimonial.objects.exists()
+    assert reversion.models.Version.objects.get_deleted(Article).count() == 14
     # What still grows is Django's own list of what it deletes, which names each FAQ, quote and
     # location placement (four per article here); the versions saved before it add nothing.
     assert many - few <= 8 * 4, (few, many)
+
+
+def test_articles_deleted_together_can_each_be_recovered_with_their_places(staff_client, add_articles):
+    """django-reversion's own revision around the list used to swallow the versions saved just
+    before a bulk delete: nothing was left to recover."""
+    articles = add_articles(2)
+    staff_client.post(
+        reverse("admin:articles_article_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [article.pk for article in articles],
+            "post": "yes",
+        },
+    )
+    assert not Article.objects.exists()
+    version = reversion.models.Version.objects.get_deleted(Article).get(object_id=str(articles[0].pk))
+    url = reverse("admin:articles_article_recover", args=[version.pk])
+    response = staff_client.post(url, admin_form_data(staff_client.get(url)))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    recovered = Article.objects.get(pk=articles[0].pk)
+    assert recovered.title == articles[0].title
+    assert recovered.faq_placements.count() == 2 and recovered.testimonial_placements.count() == 1
