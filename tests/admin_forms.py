@@ -50,3 +50,16 @@ def _formset_data(formset, data):
     for form in formset.forms:
         _field_data(form, data)
     return data
+
+
+def save_change_form(client, obj, **fields):
+    """Open `obj`'s change form in the admin, change `fields` and save it, as an editor would;
+    fail with the form's errors if it is not saved."""
+    from django.urls import reverse
+
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    data = admin_form_data(client.get(url))
+    data.update(fields)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response

@@ -15,7 +15,7 @@ from reversion.models import Version
 from articles.models import Article, Clinician, PreviewLink
 from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS, SITE_ADMINISTRATORS
 from faqs.models import FAQ
-from tests.admin_forms import admin_form_data
+from tests.admin_forms import admin_form_data, save_change_form
 from tests.factories import (
     ArticleFactory,
     ArticleFAQFactory,
@@ -218,11 +218,7 @@ def test_search_result_preview_counts_characters_against_the_limits(staff_client
 
 
 def edit_body(staff_client, article, body):
-    change_url = reverse("admin:articles_article_change", args=[article.pk])
-    data = admin_form_data(staff_client.get(change_url))
-    data["body"] = body
-    response = staff_client.post(change_url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    save_change_form(staff_client, article, body=body)
 
 
 def test_restoring_an_earlier_version_puts_its_text_back_on_the_public_page(staff_client, client):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from faqs.models import FAQ
-from tests.admin_forms import admin_form_data
+from tests.admin_forms import admin_form_data, save_change_form
 from tests.factories import FAQFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,19 +31,11 @@ def test_a_question_saved_again_is_not_its_own_duplicate():
     FAQFactory(question="Is parking free at night?").full_clean()
 
 
-def change_question(staff_client, faq, question):
-    url = reverse("admin:faqs_faq_change", args=[faq.pk])
-    data = admin_form_data(staff_client.get(url))
-    data["question"] = question
-    response = staff_client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-
-
 def test_restoring_a_question_another_faq_now_asks_is_refused(staff_client):
     topic = TopicFactory()
     faq = FAQFactory(question="Is there a place to park?", topic=topic)
-    change_question(staff_client, faq, "Where can I park my car?")
-    change_question(staff_client, faq, "Where do visitors park?")
+    save_change_form(staff_client, faq, question="Where can I park my car?")
+    save_change_form(staff_client, faq, question="Where do visitors park?")
     FAQFactory(question="where can i park my car", topic=topic)  # asked again since
     first = Version.objects.get_for_object(faq).order_by("pk").first()
     url = reverse("admin:faqs_faq_revision", args=[faq.pk, first.pk])
