@@ -52,14 +52,15 @@ def _formset_data(formset, data):
     return data
 
 
-def save_change_form(client, obj, **fields):
-    """Open `obj`'s change form in the admin, change `fields` and save it, as an editor would;
-    fail with the form's errors if it is not saved."""
+def edit_in_admin(editor, obj, **changes):
+    """Change `obj` through its admin change form, exactly as an editor's browser posts it; fail
+    with the form's errors if it is not saved."""
     from django.urls import reverse
 
-    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-    data = admin_form_data(client.get(url))
-    data.update(fields)
-    response = client.post(url, data)
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    data = admin_form_data(editor.get(url))
+    data.update(changes)
+    response = editor.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     return response

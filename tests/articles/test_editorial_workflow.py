@@ -15,7 +15,7 @@ from reversion.models import Version
 from articles.models import Article, Clinician, PreviewLink
 from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS, SITE_ADMINISTRATORS
 from faqs.models import FAQ
-from tests.admin_forms import admin_form_data, save_change_form
+from tests.admin_forms import admin_form_data, edit_in_admin
 from tests.factories import (
     ArticleFactory,
     ArticleFAQFactory,
@@ -218,7 +218,7 @@ def test_search_result_preview_counts_characters_against_the_limits(staff_client
 
 
 def edit_body(staff_client, article, body):
-    save_change_form(staff_client, article, body=body)
+    edit_in_admin(staff_client, article, body=body)
 
 
 def test_restoring_an_earlier_version_puts_its_text_back_on_the_public_page(staff_client, client):

@@ -7,7 +7,6 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from carter_site.caching import PageCacheApplication
-from tests.admin_forms import admin_form_data
 
 
 def cache_status(response):
@@ -17,17 +16,6 @@ def cache_status(response):
 
 def text(response):
     return response.content.decode()
-
-
-def edit_in_admin(editor, obj, **changes):
-    """Change `obj` through its admin change form, exactly as an editor's browser posts it."""
-    opts = obj._meta
-    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-    data = admin_form_data(editor.get(url))
-    data.update(changes)
-    response = editor.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    return response
 
 
 def admin_action(editor, model, action, objects):

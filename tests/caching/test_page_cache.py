@@ -21,7 +21,7 @@ from carter_site.models import SiteSettings
 from faqs.models import FAQ
 from locations.models import Location
 from testimonials.models import Testimonial
-from tests.admin_forms import admin_form_data
+from tests.admin_forms import admin_form_data, edit_in_admin
 from tests.factories import (
     ArticleFactory,
     ArticleLocationFactory,
@@ -30,7 +30,7 @@ from tests.factories import (
     TestimonialFactory,
 )
 
-from .helpers import admin_action, cache_status, edit_in_admin, text
+from .helpers import admin_action, cache_status, text
 
 pytestmark = pytest.mark.django_db
 

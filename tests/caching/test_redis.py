@@ -14,8 +14,9 @@ import redis
 from django.core.cache import caches
 
 from carter_site import caching
+from tests.admin_forms import edit_in_admin
 
-from .helpers import cache_status, edit_in_admin, text
+from .helpers import cache_status, text
 
 pytestmark = pytest.mark.django_db
 

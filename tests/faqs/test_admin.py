@@ -6,7 +6,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from faqs.models import FAQ
-from tests.admin_forms import admin_form_data, save_change_form
+from tests.admin_forms import admin_form_data, edit_in_admin
 from tests.factories import FAQFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +34,8 @@ def test_a_question_saved_again_is_not_its_own_duplicate():
 def test_restoring_a_question_another_faq_now_asks_is_refused(staff_client):
     topic = TopicFactory()
     faq = FAQFactory(question="Is there a place to park?", topic=topic)
-    save_change_form(staff_client, faq, question="Where can I park my car?")
-    save_change_form(staff_client, faq, question="Where do visitors park?")
+    edit_in_admin(staff_client, faq, question="Where can I park my car?")
+    edit_in_admin(staff_client, faq, question="Where do visitors park?")
     FAQFactory(question="where can i park my car", topic=topic)  # asked again since
     first = Version.objects.get_for_object(faq).order_by("pk").first()
     url = reverse("admin:faqs_faq_revision", args=[faq.pk, first.pk])
