@@ -66,9 +66,10 @@ class Command(BaseCommand):
                 self._clean(path, name, dry_run)
         verb = "would be cleaned" if dry_run else "cleaned"
         untouched = self.pictures - self.cleaned - len(self.failed)
+        pictures = "1 picture" if self.pictures == 1 else f"{self.pictures} pictures"
         self.stdout.write(
-            f"{self.pictures} pictures in {root}: {self.cleaned} {verb} ({filesizeformat(self.removed)} "
-            f"of metadata), {untouched} had none."
+            f"{pictures} in {root}: {self.cleaned} {verb} ({filesizeformat(self.removed)} of metadata), "
+            f"{untouched} had none."
         )
         if len(self.failed) == 1:
             raise CommandError(
