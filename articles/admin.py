@@ -33,7 +33,6 @@ REVIEW_FIELDS = ("reviewed_by", "reviewed_on")
 
 class PreviewLinkInline(RowsNamedByTheirObjectsInline):
     model = PreviewLink
-    named_by = ["article", "created_by"]
     extra = 0
     fields = ["note", "shareable_address", "expires_at", "revoked", "created_by", "created_at"]
     readonly_fields = ["shareable_address", "created_by", "created_at"]
@@ -56,7 +55,6 @@ class PreviewLinkInline(RowsNamedByTheirObjectsInline):
 
 class ArticleLocationInline(RowsNamedByTheirObjectsInline):
     model = ArticleLocation
-    named_by = ["location", "article"]
     extra = 0
     autocomplete_fields = ["location"]
     verbose_name = "location this article is about"

@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from .audit import count_of_changes, log_bulk_change, long_texts
+from .audit import count_of_changes, log_bulk_change, with_the_objects_they_name
 from .caching import content_changed
 from .history import HistoryAdmin
 from .models import SiteSettings
@@ -29,15 +29,11 @@ def where_used(obj):
 
 
 class RowsNamedByTheirObjectsInline(admin.TabularInline):
-    """An inline whose rows are shown by name, a name made of the objects they join ("“Is there
-    parking?” on “Your first week”"): those objects are read with the rows, in one query,
-    instead of one query per row and object. `named_by` lists them."""
-
-    named_by = ()
+    """An inline whose rows are shown by name, a name made of the objects they join: those
+    objects are read with the rows (audit.with_the_objects_they_name)."""
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related(*self.named_by)
-        return queryset.defer(*long_texts(self.model, self.named_by))
+        return with_the_objects_they_name(super().get_queryset(request))
 
 
 class PublishedFlagAdmin(HistoryAdmin):

@@ -23,15 +23,22 @@ def has_edit_stamp(model):
     return any(field.name == "updated_at" for field in model._meta.concrete_fields)
 
 
-def long_texts(model, relations):
-    """The rich-text fields of the objects `relations` of `model` lead to, as `defer()` takes
-    them: a page's text is never part of a row's name."""
-    return [
-        f"{relation}__{field.name}"
-        for relation in relations
-        for field in model._meta.get_field(relation).related_model._meta.concrete_fields
-        if isinstance(field, RichTextField)
+def with_the_objects_they_name(queryset, leave_out=None):
+    """`queryset` of rows that join objects (an FAQ placed on an article, a preview link and who
+    made it), each read with the objects it points to, in the same query: a row's name is made of
+    them ("“Is there parking?” on “Your first week”"), one query per row and object otherwise.
+    Their rich text is left out, as no name uses it; so is the foreign key `leave_out`."""
+    model = queryset.model
+    named_by = [
+        field for field in model._meta.concrete_fields if field.many_to_one and field is not leave_out
     ]
+    long_texts = [
+        f"{field.name}__{text.name}"
+        for field in named_by
+        for text in field.related_model._meta.concrete_fields
+        if isinstance(text, RichTextField)
+    ]
+    return queryset.select_related(*(field.name for field in named_by)).defer(*long_texts)
 
 
 def with_followed_rows(queryset):
@@ -47,14 +54,10 @@ def with_followed_rows(queryset):
         relation = model._meta.get_field(name)
         if not relation.one_to_many:
             continue
-        rows = relation.related_model
-        named_by = [
-            field.name
-            for field in rows._meta.concrete_fields
-            if field.many_to_one and field is not relation.field
-        ]
-        rows_queryset = rows._default_manager.select_related(*named_by).defer(*long_texts(rows, named_by))
-        prefetches.append(Prefetch(name, queryset=rows_queryset))
+        rows = with_the_objects_they_name(
+            relation.related_model._default_manager.all(), leave_out=relation.field
+        )
+        prefetches.append(Prefetch(name, queryset=rows))
     return queryset.prefetch_related(*prefetches)
 
 

@@ -113,7 +113,7 @@ def validate_uploaded_image(upload):
 def cleaned_copy(upload, picture_format):
     """The bytes of `upload` without camera and editing metadata (carter_site.image_metadata)."""
     with from_the_start(upload):
-        return without_metadata(upload.read(), TAKEN_AS.get(picture_format, picture_format))
+        return without_metadata(upload.read(), picture_format)
 
 
 @contextlib.contextmanager

@@ -41,7 +41,6 @@ def by_digest(maxsize):
                     remembered.popitem(last=False)
             return result
 
-        wrapper.forget = remembered.clear
         return wrapper
 
     return decorate

@@ -14,12 +14,10 @@ class FAQPlacementInline(RowsNamedByTheirObjectsInline):
 
 class ArticleFAQInline(FAQPlacementInline):
     model = ArticleFAQ
-    named_by = ["faq", "article"]
 
 
 class LocationFAQInline(FAQPlacementInline):
     model = LocationFAQ
-    named_by = ["faq", "location"]
 
 
 @admin.register(Topic)

@@ -11,7 +11,6 @@ from .models import ArticleTestimonial, Testimonial
 
 class ArticleTestimonialInline(RowsNamedByTheirObjectsInline):
     model = ArticleTestimonial
-    named_by = ["testimonial", "article"]
     extra = 0
     autocomplete_fields = ["testimonial"]
     fields = ["testimonial", "order"]

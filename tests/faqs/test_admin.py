@@ -67,3 +67,15 @@ def test_a_question_changed_back_is_checked_again():
     faq.question = "Is there evening childcare?"
     with pytest.raises(ValidationError, match="already exists"):
         faq.full_clean()
+
+
+def test_a_changed_question_is_still_checked_against_every_other(staff_client):
+    topic = TopicFactory()
+    FAQFactory(question="Can I bring my own water bottle?", topic=topic)
+    faq = FAQFactory(question="Is there parking?", topic=topic)
+    url = reverse("admin:faqs_faq_change", args=[faq.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["question"] = "can I bring my own water-bottle"
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "“Can I bring my own water bottle?” already exists." in response.content.decode()
