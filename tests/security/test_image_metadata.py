@@ -11,8 +11,11 @@ import io
 import json
 import os
 import random
+import shutil
 import struct
+import tempfile
 import zlib
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -454,6 +457,73 @@ def test_run_as_root_the_pictures_keep_their_owner(stored_media, media_root):
     _, _, failure = run_strip()
     assert failure is None
     assert (path.stat().st_uid, path.stat().st_gid) == (1000, 1000) and MAKER not in path.read_bytes()
+
+
+@pytest.fixture
+def reader_without_rights(settings):
+    """The command run by a user who may not read every picture (the web server's user, say).
+
+    Root reads any file, so as root the command runs with the effective user id of `nobody`,
+    in a media folder that user may enter and write in; otherwise it runs as whoever runs the
+    tests. What is made unreadable is unreadable for real: nothing is patched."""
+    media = Path(tempfile.mkdtemp(prefix="carter-media-"))
+    media.chmod(0o777)
+    settings.MEDIA_ROOT = media
+    switch = os.geteuid() == 0
+
+    def run(*arguments):
+        if not switch:
+            return run_strip(*arguments)
+        os.seteuid(65534)
+        try:
+            return run_strip(*arguments)
+        finally:
+            os.seteuid(0)
+
+    yield media, run
+    for folder, folders, _ in os.walk(media):
+        for name in folders:
+            (Path(folder) / name).chmod(0o755)
+    shutil.rmtree(media)
+
+
+def test_a_picture_that_cannot_be_read_is_named_and_the_others_are_cleaned(reader_without_rights):
+    media, run = reader_without_rights
+    (media / "locked.jpg").write_bytes(phone_photo("JPEG"))
+    (media / "locked.jpg").chmod(0o000)
+    (media / "yard.png").write_bytes(phone_photo("PNG"))
+    (media / "yard.png").chmod(0o666)
+    out, err, failure = run()
+    assert err == "locked.jpg: it could not be read (Permission denied). Left as it is.\n"
+    assert failure.startswith("1 picture was left as it was, named above with the reason")
+    assert "yard.png: " in out and "of metadata removed" in out
+    assert MAKER not in (media / "yard.png").read_bytes()
+    assert MAKER in (media / "locked.jpg").read_bytes()  # read back as root, or as its owner
+
+
+def test_a_folder_that_cannot_be_read_is_named_not_passed_over(reader_without_rights):
+    media, run = reader_without_rights
+    (media / "editor/2025").mkdir(parents=True)
+    (media / "editor/2025/yard.png").write_bytes(phone_photo("PNG"))
+    (media / "editor/2025").chmod(0o000)
+    _, err, failure = run("--dry-run")
+    assert err == "editor/2025: it could not be read (Permission denied). Left as it is.\n"
+    assert failure == (
+        "1 folder or leftover copy could not be read or removed, named above: run this again as a user "
+        "who may read and change the whole media folder (the web server's user, or root)."
+    )
+
+
+def test_a_media_folder_that_cannot_be_entered_is_a_sentence(reader_without_rights, settings):
+    media, run = reader_without_rights
+    (media / "uploads").mkdir()
+    (media / "uploads").chmod(0o000)
+    settings.MEDIA_ROOT = media / "uploads"
+    _, _, failure = run()
+    assert failure == (
+        f"The media folder {media / 'uploads'} could not be read (Permission denied): run this as the "
+        "user the web server runs as, or as root."
+    )
 
 
 # --- What the review of the cleaner found ---------------------------------------------------------

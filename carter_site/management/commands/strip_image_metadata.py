@@ -51,14 +51,19 @@ class Command(BaseCommand):
                 "be replaced in place: copy the media into a folder, run this with MEDIA_ROOT set to "
                 "it and AWS_STORAGE_BUCKET_NAME unset, then copy the folder back."
             ) from None
-        if not root.is_dir():
-            self.stdout.write(f"There is no media folder yet ({root}): no picture to clean.")
-            return
+        try:
+            if not root.is_dir():
+                self.stdout.write(f"There is no media folder yet ({root}): no picture to clean.")
+                return
+            os.scandir(root).close()
+        except OSError as error:
+            raise CommandError(
+                f"The media folder {root} could not be read ({error.strerror or error}): run this as "
+                "the user the web server runs as, or as root."
+            ) from None
         self.pictures = self.cleaned = self.removed = 0
-        self.failed = []
-        for path in sorted(root.rglob("*")):
-            if path.is_symlink() or not path.is_file():
-                continue
+        self.failed, self.other_failures = [], []
+        for path in self._files(root):
             name = path.relative_to(root).as_posix()
             if path.name.startswith(TEMPORARY_PREFIX):
                 self._leftover(path, name, dry_run)
@@ -71,17 +76,48 @@ class Command(BaseCommand):
             f"{pictures} in {root}: {self.cleaned} {verb} ({filesizeformat(self.removed)} of metadata), "
             f"{untouched} had none."
         )
+        if self.failed or self.other_failures:
+            raise CommandError(self._failures())
+
+    def _files(self, root):
+        """Every file under `root`, in order, without following links; a folder that cannot be
+        read is named as a failure, not passed over (pathlib's rglob skips it in silence)."""
+
+        def unreadable(error):
+            name = Path(error.filename).relative_to(root).as_posix()
+            self.other_failures.append(name)
+            self.stderr.write(f"{name}: it could not be read ({error.strerror or error}). Left as it is.")
+
+        files = []
+        for folder, _, names in os.walk(root, onerror=unreadable):
+            files.extend(Path(folder, name) for name in names)
+        return sorted(path for path in files if not path.is_symlink() and path.is_file())
+
+    def _failures(self):
+        """The closing sentences when something was left as it was."""
+        sentences = []
         if len(self.failed) == 1:
-            raise CommandError(
+            sentences.append(
                 "1 picture was left as it was, named above with the reason: replace it with a fresh "
                 "export from a photo editor, or mend what the reason says and run this again."
             )
-        if self.failed:
-            raise CommandError(
+        elif self.failed:
+            sentences.append(
                 f"{len(self.failed)} pictures were left as they were, named above with the reasons: "
                 "replace them with fresh exports from a photo editor, or mend what the reasons say "
                 "and run this again."
             )
+        if self.other_failures:
+            what = (
+                "1 folder or leftover copy"
+                if len(self.other_failures) == 1
+                else (f"{len(self.other_failures)} folders or leftover copies")
+            )
+            sentences.append(
+                f"{what} could not be read or removed, named above: run this again as a user who may "
+                "read and change the whole media folder (the web server's user, or root)."
+            )
+        return " ".join(sentences)
 
     def _clean(self, path, name, dry_run):
         try:
@@ -133,8 +169,9 @@ class Command(BaseCommand):
         try:
             path.unlink()
         except OSError as error:
-            self._fail(
-                name, f"left by a stopped run, and it could not be removed ({error.strerror or error})."
+            self.other_failures.append(name)
+            self.stderr.write(
+                f"{name}: left by a stopped run, and it could not be removed ({error.strerror or error})."
             )
             return
         self.stdout.write(f"{name}: left by a stopped run; removed")
