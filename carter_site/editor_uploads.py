@@ -7,6 +7,7 @@ request and the file first (carter_site.images), then hands a good image to it.
 """
 
 import json
+import re
 from urllib.parse import urlsplit
 
 from ckeditor_uploader import views as ckeditor_views
@@ -20,6 +21,10 @@ from django.views.decorators.http import require_POST
 
 from .images import cleaned_copy, stored_name, validate_uploaded_image
 from .two_factor import admin_permission_required
+
+# The editor's dialog names its callback by a small number. ASCII digits only: str.isdigit()
+# also passes "²" and other digits that int() or JavaScript would not read as this number.
+CALLBACK_NUMBER = re.compile(r"[0-9]{1,9}")
 
 # Whoever may edit a rich-text field may put an image in it.
 EDITING_PERMISSIONS = ("articles.change_article", "locations.change_location", "faqs.change_faq")
@@ -56,8 +61,8 @@ def _same_origin(request):
 @admin_permission_required
 def upload_image(request):
     func_num = request.GET.get("CKEditorFuncNum", "")
-    if func_num and not func_num.isdigit():
-        return HttpResponseBadRequest("CKEditorFuncNum must be a number.")
+    if func_num and not CALLBACK_NUMBER.fullmatch(func_num):
+        return HttpResponseBadRequest("CKEditorFuncNum must be a number of up to 9 digits.")
     if not _same_origin(request):
         return HttpResponseForbidden("Uploads are accepted only from this site's editor.")
     if not any(request.user.has_perm(perm) for perm in EDITING_PERMISSIONS):

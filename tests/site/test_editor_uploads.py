@@ -66,9 +66,13 @@ def test_the_dialog_upload_answers_with_a_script_and_a_safely_quoted_message(sta
     assert "not an image we can use" in html
 
 
-def test_a_non_numeric_callback_number_is_a_bad_request(staff_client):
-    response = upload(staff_client, "room.png", png_bytes(), CKEditorFuncNum="1);alert(1);//")
-    assert response.status_code == 400
+@pytest.mark.parametrize("number", ["1);alert(1);//", "\u00b2", "\u0663", "1" * 10])
+def test_a_callback_number_that_is_not_a_plain_number_is_a_bad_request(staff_client, number):
+    """Superscript and Arabic-Indic digits pass str.isdigit() but are no number JavaScript reads."""
+    for name, data in (("room.png", png_bytes()), ("notes.txt", b"text")):
+        response = upload(staff_client, name, data, CKEditorFuncNum=number)
+        assert response.status_code == 400
+        assert response.content == b"CKEditorFuncNum must be a number of up to 9 digits."
 
 
 def test_visitors_and_non_staff_cannot_upload(client):
