@@ -67,6 +67,33 @@ def clean_query(raw):
     return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
 
 
+# Searches that say someone may be in danger now. The crisis line is then the first thing in
+# the page's content, above any results: what they typed may have no page of ours, and the
+# answer they need is not admissions. Matched as whole words after lower-casing, with
+# apostrophes dropped and anything but letters and digits read as a space ("Self-harm",
+# "can’t go on"). Broad on purpose: showing the line to someone who did not need it costs
+# little.
+CRISIS_WORDS = frozenset(
+    {"suicide", "suicidal", "selfharm", "overdose", "overdosed", "overdosing", "od"}
+    | {"988", "911", "crisis", "emergency", "hopeless", "narcan", "naloxone", "lifeline"}
+)
+CRISIS_PHRASES = (
+    "kill myself", "killing myself", "end my life", "ending my life", "take my life", "end it all",
+    "want to die", "wanna die", "want to be dead", "better off dead", "dont want to live",
+    "no reason to live", "not worth living", "cant go on", "hurt myself", "hurting myself",
+    "cut myself", "cutting myself", "self harm", "self injury",
+)  # fmt: skip
+
+
+def signals_crisis(query):
+    """Whether `query` says its writer may be in danger (CRISIS_WORDS, CRISIS_PHRASES)."""
+    words = re.findall(r"[a-z0-9]+", query.lower().replace("’", "").replace("'", ""))
+    spaced = f" {' '.join(words)} "
+    return any(word in CRISIS_WORDS for word in words) or any(
+        f" {phrase} " in spaced for phrase in CRISIS_PHRASES
+    )
+
+
 @dataclass
 class Hit:
     title: str
@@ -368,6 +395,7 @@ class SearchView(TemplateView):
             shortened=len(" ".join(raw.split())) > MAX_QUERY_LENGTH,
             max_length=MAX_QUERY_LENGTH,
             results=search(query) if query else None,
+            crisis=signals_crisis(query),
         )
         return context
 

@@ -299,6 +299,49 @@ def test_no_results_is_a_calm_message_with_a_way_to_call(client, library):
     assert results_of(response) == []
 
 
+CRISIS_SEARCHES = [
+    "suicide",
+    "Kill myself",
+    "i want to die",
+    "I can’t go on",
+    "self-harm",
+    "overdose help",
+    "988",
+    "CRISIS",
+    "what to do in an emergency",
+]
+
+
+def crisis_box(response):
+    """The crisis line in the page's content (the header's strip and the footer's are outside <main>)."""
+    main = parse(response.content.decode()).find(".//main")
+    boxes = [aside for aside in main.iter("aside") if "crisis-line" in aside.get("class", "")]
+    assert len(boxes) <= 1
+    return boxes[0] if boxes else None
+
+
+@pytest.mark.parametrize("query", CRISIS_SEARCHES)
+def test_a_search_that_signals_danger_shows_the_crisis_line_first(client, library, query):
+    response = client.get(reverse("search"), {"q": query})
+    box = crisis_box(response)
+    assert box is not None, query
+    assert text(box.find("h2")) == "You can talk to someone right now"
+    assert box.get("aria-labelledby") == "search-crisis"
+    assert "988" in text(box) and {a.get("href") for a in box.iter("a")} == {"tel:988", "sms:988", "tel:911"}
+    # Before anything else the page says: the results, the "nothing matched" message, the call box.
+    html = response.content.decode()
+    assert html.index('id="search-crisis"') < min(
+        html.index(marker)
+        for marker in ('class="search__empty"', 'class="search__summary"', "call-box")
+        if marker in html
+    )
+
+
+@pytest.mark.parametrize("query", ["week", "zebra quantum", "insurance", "odds", "crises of faith", "9110"])
+def test_other_searches_do_not_show_it(client, library, query):
+    assert crisis_box(client.get(reverse("search"), {"q": query})) is None
+
+
 def test_empty_search_shows_the_form_and_where_to_browse(client, library):
     response = client.get(reverse("search"))
     html = response.content.decode()
