@@ -164,6 +164,11 @@ class HistoryAdmin(CompareVersionAdmin):
             history = reverse(self._admin_url("history"), args=[quote(unquote(object_id))])
             return self._refuse_restore(request, history)
         request.restoring_a_version = True
+        if obj is not None:
+            # What is saved now, before the old version is written over it: a form may compare with it.
+            request.saved_before_restore = {
+                field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields
+            }
         if obj is not None and self.kept_on_restore:
             request.kept_on_restore = {name: getattr(obj, name) for name in self.kept_on_restore}
         return super().revision_view(request, object_id, version_id, extra_context)

@@ -28,9 +28,18 @@ class TestimonialForm(EditStampForm):
         "the consent form).",
     )
 
+    # The words saved before an old version was put back (restoring writes the version to the
+    # database before the form is built, so the form's own initial values are the old words).
+    saved_words = None
+
     def clean(self):
         cleaned = super().clean()
-        changed = [name for name in ("quote", "attribution") if name in self.changed_data]
+        if self.saved_words is not None:
+            changed = [
+                name for name in ("quote", "attribution") if cleaned.get(name) != self.saved_words[name]
+            ]
+        else:
+            changed = [name for name in ("quote", "attribution") if name in self.changed_data]
         had_consent = self.instance.pk and self.initial.get("consent_on_file")  # as saved
         if changed and had_consent and not cleaned.get("words_approved"):
             what = " and ".join("the quote" if name == "quote" else "the attribution" for name in changed)
@@ -80,6 +89,15 @@ class TestimonialAdmin(PublishedFlagAdmin):
             },
         ),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        saved = getattr(request, "saved_before_restore", None)
+        if saved is None:
+            return form
+        return type(
+            form.__name__, (form,), {"saved_words": {name: saved[name] for name in ("quote", "attribution")}}
+        )
 
     @admin.display(description="on the site", boolean=True)
     def shown(self, obj):

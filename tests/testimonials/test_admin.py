@@ -91,13 +91,43 @@ def test_restoring_an_old_version_never_undoes_a_withdrawal_of_consent(staff_cli
     revision_url = reverse("admin:testimonials_testimonial_revision", args=[testimonial.pk, first.pk])
     response = staff_client.get(revision_url)
     assert "not its written consent on file, consent signed on" in response.content.decode()
-    response = staff_client.post(revision_url, admin_form_data(response))
+    response = staff_client.post(revision_url, {**admin_form_data(response), "words_approved": "on"})
     assert response.status_code == 302
     testimonial.refresh_from_db()
     assert testimonial.quote == "The first words I approved."
     assert testimonial.consent_withdrawn_on == withdrawn
     assert "approved" not in client.get("/testimonials/").content.decode()
     assert "approved" not in client.get("/").content.decode()
+
+
+def test_restoring_words_the_client_never_approved_asks_for_their_approval(staff_client, client):
+    """Words written before consent was recorded, then changed and consented to: putting the old
+    words back is new text to the client, as if typed, and their consent does not cover it."""
+    testimonial = TestimonialFactory(
+        quote="Unapproved draft words.", attribution="Jane D., a nurse in Alpharetta",
+        consent_on_file=False, consent_signed_on=None, is_published=False,
+    )  # fmt: skip
+    url = reverse("admin:testimonials_testimonial_change", args=[testimonial.pk])
+    assert staff_client.post(url, admin_form_data(staff_client.get(url))).status_code == 302  # version 1
+    data = admin_form_data(staff_client.get(url))
+    data.update(quote="Coming back was easier than I feared.", attribution="Former client, 2024")
+    assert staff_client.post(url, data).status_code == 302
+    data = admin_form_data(staff_client.get(url))
+    data.update(consent_on_file="on", consent_signed_on=days_ago(2).isoformat(), is_published="on")
+    assert staff_client.post(url, data).status_code == 302
+
+    first = Version.objects.get_for_object(testimonial).order_by("pk").first()
+    revision_url = reverse("admin:testimonials_testimonial_revision", args=[testimonial.pk, first.pk])
+    response = staff_client.post(revision_url, admin_form_data(staff_client.get(revision_url)))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["words_approved"][0].startswith("You changed the quote and the attribution.")
+    testimonial.refresh_from_db()
+    assert (testimonial.quote, testimonial.attribution) == (
+        "Coming back was easier than I feared.",
+        "Former client, 2024",
+    )
+    assert "Unapproved draft words" not in client.get("/testimonials/").content.decode()
 
 
 def test_bulk_publish_counts_only_what_it_changed(staff_client):
