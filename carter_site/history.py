@@ -211,9 +211,7 @@ class HistoryAdmin(CompareVersionAdmin):
         obj = self.model._default_manager.filter(pk=object_id).first()
         if obj is None:
             return
-        for inline in self.inlines:
-            model = inline.model
-            parent = _foreign_key(model, self.model, inline.fk_name)
+        for model, parent in self._placements():
             for field in model._meta.concrete_fields:
                 if not field.many_to_one or field == parent:
                     continue
@@ -236,6 +234,19 @@ class HistoryAdmin(CompareVersionAdmin):
                     f"{many} first.",
                     messages.WARNING,
                 )
+
+    def _placements(self):
+        """(model, its foreign key to this admin's model) of each kind of row a version brings
+        back with the object: the inlines' rows, and the rows its versions follow without an
+        inline here (an FAQ's places on articles and locations, edited from their side)."""
+        found = {
+            inline.model: _foreign_key(inline.model, self.model, inline.fk_name) for inline in self.inlines
+        }
+        for name in reversion.revisions._get_options(self.model).follow:
+            relation = self.model._meta.get_field(name)
+            if relation.one_to_many and relation.related_model not in found:
+                found[relation.related_model] = relation.field
+        return found.items()
 
     def _refuse_restore(self, request, url):
         name = self.opts.verbose_name_plural

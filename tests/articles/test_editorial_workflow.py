@@ -22,6 +22,7 @@ from tests.factories import (
     ArticleTestimonialFactory,
     FAQFactory,
     LocationFactory,
+    LocationFAQFactory,
     UserFactory,
 )
 
@@ -344,6 +345,34 @@ def test_a_deleted_faq_is_recovered_with_its_places_on_articles(staff_client, cl
     faq = FAQ.objects.get(pk=faq_pk)
     assert list(faq.article_placements.values_list("article_id", "order")) == [(article.pk, 4)]
     assert "Can I bring a friend?" in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("place", ["article", "location"])
+def test_a_faq_is_recovered_without_its_places_on_what_was_deleted_since(staff_client, client, place):
+    """Delete the FAQ, then the article or location it was on: recovering the FAQ brings it back
+    where it can be, and says the rest was left out, rather than failing on a row pointing at nothing."""
+    kept = ArticleFAQFactory(faq__question="Is parking free?", order=1)
+    faq = kept.faq
+    gone = (ArticleFAQFactory if place == "article" else LocationFAQFactory)(faq=faq, order=2)
+    response = staff_client.post(reverse("admin:faqs_faq_delete", args=[faq.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    getattr(gone, place).delete()
+
+    version = Version.objects.get_deleted(FAQ).get(object_id=str(faq.pk))
+    recover_url = reverse("admin:faqs_faq_recover", args=[version.pk])
+    form = staff_client.get(recover_url)
+    assert form.status_code == 200
+    response = staff_client.post(recover_url, admin_form_data(form), follow=True)
+    assert response.status_code == 200 and response.redirect_chain
+    messages = [str(m) for m in response.context["messages"]]
+    one = "article" if place == "article" else "location"
+    assert any(
+        f"This version placed 1 {one} that was deleted since: left out here." in m for m in messages
+    ), messages
+    faq = FAQ.objects.get(pk=faq.pk)
+    assert list(faq.article_placements.values_list("article_id", flat=True)) == [kept.article_id]
+    assert not faq.location_placements.exists()
+    assert "Is parking free?" in client.get(kept.article.get_absolute_url()).content.decode()
 
 
 # --- Clinical review -------------------------------------------------------------------------
