@@ -544,6 +544,12 @@ def _view_name(request):
     return match.view_name if match else None
 
 
+def _paginates(request):
+    """Whether the view reads `?page=` (a paginated list): elsewhere it selects nothing."""
+    view_class = getattr(request.resolver_match.func, "view_class", None)
+    return bool(getattr(view_class, "paginate_by", None))
+
+
 def _has_cache_control(response, *directives):
     value = response.get("Cache-Control", "").lower()
     return any(directive in value for directive in directives)
@@ -560,6 +566,8 @@ def is_public_page(request, response):
     view_name = _view_name(request)
     if view_name not in CACHEABLE_VIEWS or (view_name in PRIVATE_QUERY_VIEWS and _has_query(request)):
         return False
+    if any(name in request.GET for name in KEYED_PARAMETERS) and not _paginates(request):
+        return False  # "/?page=7" is the home page again: one copy per number would fill the cache
     if response.cookies or _has_cache_control(response, "private", "no-store", "no-cache"):
         return False
     user = getattr(request, "user", None)

@@ -119,6 +119,28 @@ def test_other_query_strings_are_never_cached(visitor, query):
     assert response.status_code in {200, 301, 404}
 
 
+@pytest.mark.parametrize("page", ["home", "article", "location", "faqs", "sitemap", "feed"])
+def test_a_page_number_on_a_page_that_has_no_pages_is_not_a_new_entry(visitor, article, page):
+    """Only lists read ?page=. Elsewhere each number would store another copy of the same page,
+    and a loop over numbers would push every real page out of the cache."""
+    location = LocationFactory()
+    path = {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "location": location.get_absolute_url(),
+        "faqs": "/faqs/",
+        "sitemap": "/sitemap.xml",
+        "feed": "/feeds/articles/",
+    }[page]
+    assert cache_status(visitor.get(path)) == "miss"
+    for number in range(2, 6):
+        response = visitor.get(f"{path}?page={number}")
+        assert response.status_code == 200
+        assert cache_status(response) is None  # rendered, neither looked for nor stored
+        assert cache_status(visitor.get(f"{path}?page={number}")) is None
+    assert cache_status(visitor.get(path)) == "hit"
+
+
 def test_host_and_scheme_are_part_of_the_key(visitor, article, settings):
     """Canonical links and structured data are absolute: another host must not get them."""
     settings.ALLOWED_HOSTS = ["testserver", "www.example.org"]
