@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce, Now
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -496,6 +496,7 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
             publishable.update(
                 status=Article.Status.PUBLISHED, published_at=Coalesce(F("published_at"), Now())
             )
+            publishable.filter(published_at__lte=Now(), was_public=False).update(was_public=True)
             log_bulk_change(request, changed, "Published with the bulk action.")
         content_changed()  # update() sends no signal: invalidate the cached pages here
         # Say what visitors will see: public now, public later, or no change at all.
@@ -527,7 +528,15 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
         with transaction.atomic():
             changing = queryset.exclude(status=Article.Status.DRAFT)
             changed = list(changing)
-            updated = changing.update(status=Article.Status.DRAFT)
+            # An article that went live at its time was never saved as public: say so now, or
+            # renaming it later would leave its shared address without a redirect.
+            updated = changing.update(
+                status=Article.Status.DRAFT,
+                was_public=Case(
+                    When(status=Article.Status.PUBLISHED, published_at__lte=Now(), then=Value(True)),
+                    default=F("was_public"),
+                ),
+            )
             log_bulk_change(request, changed, "Unpublished (back to draft) with the bulk action.")
         content_changed()
         said = count_of_changes(

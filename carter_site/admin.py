@@ -62,7 +62,7 @@ class PublishedFlagAdmin(HistoryAdmin):
         with transaction.atomic():  # the change and its record in the admin's history, together
             changing = allowed.filter(is_published=False)
             changed = list(changing)
-            updated = changing.update(is_published=True)
+            updated = changing.update(is_published=True, **self._public_from_now_on())
             log_bulk_change(request, changed, "Published with the bulk action.")
         content_changed()  # update() sends no signal: invalidate the cached pages here
         said = count_of_changes(
@@ -79,12 +79,19 @@ class PublishedFlagAdmin(HistoryAdmin):
     def publish_refused_message(self, count):
         return f"{count} could not be published."
 
+    def _public_from_now_on(self):
+        """What an update() of rows that are or were public must also write: a page that has had
+        a public address keeps it when renamed later (carter_site.redirects), and update() runs
+        none of the code that records it on save."""
+        names = {field.name for field in self.model._meta.concrete_fields}
+        return {"was_public": True} if "was_public" in names else {}
+
     @admin.action(description="Unpublish selected %(verbose_name_plural)s", permissions=["change"])
     def unpublish_selected(self, request, queryset):
         with transaction.atomic():
             changing = queryset.filter(is_published=True)
             changed = list(changing)
-            updated = changing.update(is_published=False)
+            updated = changing.update(is_published=False, **self._public_from_now_on())
             log_bulk_change(request, changed, "Unpublished with the bulk action.")
         content_changed()
         said = count_of_changes(

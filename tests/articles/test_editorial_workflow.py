@@ -592,6 +592,35 @@ def test_a_page_renamed_while_unpublished_keeps_the_addresses_it_had_in_public(
         assert (response.status_code, response["Location"]) == (301, f"{prefix}live1-final/"), old
 
 
+def bulk(staff_client, admin_name, action, obj):
+    response = staff_client.post(
+        reverse(f"admin:{admin_name}_changelist"), {"action": action, "_selected_action": [obj.pk]}
+    )
+    assert response.status_code == 302
+
+
+def test_an_article_that_went_live_on_its_own_keeps_its_address_after_a_bulk_unpublish(staff_client, client):
+    """Scheduled, live at its time with no save, taken down with the bulk action, renamed."""
+    with time_machine.travel(NOW, tick=False):
+        article = ArticleFactory(slug="shared-on-its-day", published_at=NOW + dt.timedelta(hours=1))
+    with time_machine.travel(NOW + dt.timedelta(hours=2), tick=False):
+        assert client.get("/articles/shared-on-its-day/").status_code == 200
+        bulk(staff_client, "articles_article", "unpublish_selected", article)
+        rename(staff_client, article, "articles_article", "renamed-in-draft")
+        response = client.get("/articles/shared-on-its-day/")
+        assert (response.status_code, response["Location"]) == (301, "/articles/renamed-in-draft/")
+
+
+def test_a_location_published_and_unpublished_in_bulk_keeps_its_address(staff_client, client):
+    location = LocationFactory(slug="new-office", is_published=False)
+    bulk(staff_client, "locations_location", "publish_selected", location)
+    assert client.get("/locations/new-office/").status_code == 200
+    bulk(staff_client, "locations_location", "unpublish_selected", location)
+    rename(staff_client, location, "locations_location", "new-office-renamed")
+    response = client.get("/locations/new-office/")
+    assert (response.status_code, response["Location"]) == (301, "/locations/new-office-renamed/")
+
+
 @pytest.mark.parametrize("query", ["fbclid=IwAR0abc", "utm_source=newsletter&utm_medium=email", "page=2"])
 def test_an_old_address_with_a_query_string_still_answers_301(staff_client, client, query):
     """Links shared on social networks and in campaign emails carry a query string."""
