@@ -3,10 +3,12 @@
 import json
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
+from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS
 from tests.factories import UserFactory
 from tests.images import png_bytes
 
@@ -89,3 +91,23 @@ def test_an_upload_posted_from_another_site_is_refused(staff_client):
         headers={"Origin": "https://evil.example"},
     )
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("role", "may"), [(MARKETING_EDITORS, True), (CLINICAL_REVIEWERS, False)])
+def test_only_those_who_edit_page_text_may_add_or_browse_pictures(client, settings, role, may):
+    """A clinical reviewer holds "change article" only to record reviews and may not change a
+    word of it: nor may they put a picture on the public media folder."""
+    user = UserFactory(username="member", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+    data = json.loads(upload(client, "room.png", png_bytes()).content)
+    browse = client.get(reverse("ckeditor_browse"))
+    if may:
+        assert data["uploaded"] == "1" and browse.status_code == 200
+    else:
+        assert data == {
+            "uploaded": 0,
+            "error": {"message": "Only those who edit the text of pages may add pictures to it."},
+        }
+        assert not list(settings.MEDIA_ROOT.glob("**/*.png"))
+        assert browse.status_code == 403
