@@ -45,6 +45,7 @@ import hashlib
 import logging
 import math
 import os
+import re
 import secrets
 import threading
 import time
@@ -586,6 +587,17 @@ def _cache_control(fresh_for):
     return f"public, max-age=0, s-maxage={s_maxage}"
 
 
+_LIFETIMES = re.compile(r"\b(max-age|s-maxage)=(\d+)", re.IGNORECASE)
+
+
+def _aged(cache_control, page):
+    """A view's own Cache-Control (the sitemap's), as it holds now: its lifetimes less the time
+    the page has spent in this cache, so a CDN given a stored copy keeps it no longer than one
+    given the page when it was rendered (never past the next scheduled change)."""
+    age = math.ceil(max(0.0, time.time() - page.last_modified))
+    return _LIFETIMES.sub(lambda match: f"{match[1]}={max(0, int(match[2]) - age)}", cache_control)
+
+
 _CONDITIONAL_HEADERS = (
     "HTTP_IF_NONE_MATCH",
     "HTTP_IF_MODIFIED_SINCE",
@@ -802,6 +814,8 @@ class PageCacheMiddleware:
             headers[name] = value
         if not page.own_cache_control:
             headers["Cache-Control"] = _cache_control(page.expires - time.time())
+        elif "Cache-Control" in headers:
+            headers["Cache-Control"] = _aged(headers["Cache-Control"], page)
         headers[CACHE_STATUS_HEADER] = "hit"
         return _conditional(request, response, etag, page.last_modified)
 
@@ -895,5 +909,10 @@ def _replay(environ):
     headers = [*page.sent_headers, *representation]
     if not page.own_cache_control:
         headers.append(("Cache-Control", _cache_control(page.expires - time.time())))
+    else:
+        headers = [
+            (name, _aged(value, page) if name.lower() == "cache-control" else value)
+            for name, value in headers
+        ]
     headers.append((CACHE_STATUS_HEADER, "hit"))
     return headers, body

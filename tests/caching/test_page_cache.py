@@ -6,6 +6,7 @@ the production server twice against one shared cache.
 
 import datetime as dt
 import io
+import re
 
 import pytest
 import time_machine
@@ -30,7 +31,7 @@ from tests.factories import (
     TestimonialFactory,
 )
 
-from .helpers import admin_action, cache_status, text
+from .helpers import WsgiVisitor, admin_action, cache_status, text
 
 pytestmark = pytest.mark.django_db
 
@@ -340,6 +341,30 @@ def test_a_scheduled_article_appears_at_its_time_though_the_list_was_cached_befo
         assert "Goes live at three" in text(visitor.get("/"))
         assert scheduled.get_absolute_url() in text(visitor.get("/sitemap.xml"))
         assert visitor.get(scheduled.get_absolute_url()).status_code == 200
+
+
+def lifetime(cache_control):
+    return int(re.search(r"max-age=(\d+)", cache_control)[1])
+
+
+def test_the_sitemap_from_the_cache_tells_a_cdn_only_the_time_left_before_the_next_change():
+    """The sitemap sets its own max-age (up to the next scheduled change) when rendered; a copy
+    served later, through Django or before it, must count the time spent in the cache."""
+    wsgi = WsgiVisitor()
+    with time_machine.travel(NOW, tick=False) as clock:
+        ArticleFactory(title="Already live", published_at=NOW - dt.timedelta(days=1))
+        ArticleFactory(title="Goes live soon", published_at=NOW + dt.timedelta(minutes=50))
+        first = wsgi.get("/sitemap.xml")
+        assert first.headers["X-Page-Cache"] == "miss"
+        assert lifetime(first.headers["Cache-Control"]) == 50 * 60
+        clock.shift(dt.timedelta(minutes=8))
+        replayed = wsgi.get("/sitemap.xml")
+        through_django = wsgi.request("GET", "/sitemap.xml", django_only=True)
+        for answer in (replayed, through_django):
+            assert answer.headers["X-Page-Cache"] == "hit"
+            assert answer.headers["Cache-Control"].startswith("public")
+            assert 42 * 60 - 1 <= lifetime(answer.headers["Cache-Control"]) <= 42 * 60
+        assert (replayed.through_django, through_django.through_django) == (False, True)
 
 
 def test_an_article_leaves_the_cached_pages_at_its_take_down_time(visitor):
