@@ -68,7 +68,7 @@ from django.http import HttpResponse
 from django.http.cookie import parse_cookie
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,18 @@ _replay_failure = _Throttled()
 
 
 def _new_version():
-    return secrets.token_urlsafe(9)
+    """A new content version: when it was made (nanoseconds, hexadecimal), then a random part, so
+    two processes making one at the same moment still make different ones."""
+    return f"{time.time_ns():x}.{secrets.token_urlsafe(6)}"
+
+
+def _version_made_ns(version):
+    """When `version` was made, in nanoseconds; None for one of another form (an older release's)."""
+    made, dot, _ = (version or "").partition(".")
+    try:
+        return int(made, 16) if dot else None
+    except ValueError:
+        return None
 
 
 def content_version():
@@ -609,9 +620,32 @@ _CONDITIONAL_HEADERS = (
 def _conditional(request, response, etag, last_modified):
     """304 (or 412) when the request's conditions say so; `response` otherwise."""
     meta = request.META
-    if any(header in meta for header in _CONDITIONAL_HEADERS):
-        return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
-    return response
+    if not any(header in meta for header in _CONDITIONAL_HEADERS):
+        return response
+    if (
+        "HTTP_IF_MODIFIED_SINCE" in meta
+        and "HTTP_IF_NONE_MATCH" not in meta
+        and "HTTP_IF_UNMODIFIED_SINCE" not in meta
+        and not _date_tells(request, meta["HTTP_IF_MODIFIED_SINCE"])
+    ):
+        return response  # the date alone cannot tell this copy from the page now: send the page
+    return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+
+
+def _date_tells(request, since):
+    """Whether a copy sent with `Last-Modified: since` is known to be the page as it is now.
+
+    Last-Modified is only a second. Two renders within one second, before and after an edit,
+    carry the same date, so a cache that revalidates by date alone (no ETag) would keep the old
+    one. The date settles it only when the content version now current was made no later than
+    the start of that second (the copy was rendered from it: a page's Last-Modified is the second
+    its request began), and that second is over (a scheduled change may still come within it).
+    Otherwise the page is sent again; the ETag, which is exact, is unaffected."""
+    seconds = parse_http_date_safe(since)
+    made = _version_made_ns(_version_for(request))
+    if seconds is None or made is None:
+        return False
+    return made <= seconds * 1_000_000_000 and seconds + 1 <= time.time()
 
 
 def seconds_until_next_change_for(request):
@@ -726,6 +760,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
+        request._carter_started = time.time()
         if _is_personal(request.COOKIES, request.META):
             return self._personal(request, self.get_response(request))
 
@@ -763,7 +798,8 @@ class PageCacheMiddleware:
     def _public(self, request, response, key):
         """A freshly rendered public page: stored under `key` (if any) and made conditional."""
         now = time.time()
-        last_modified = int(now)
+        # The second this request began: it read the content from then on (see _date_tells).
+        last_modified = int(getattr(request, "_carter_started", now))
         etag = response.get("ETag") or _etag(response.content)
         response.headers["ETag"] = etag
         response.headers["Last-Modified"] = http_date(last_modified)

@@ -573,6 +573,26 @@ def test_if_modified_since_gets_304_until_the_page_changes(visitor):
         )
 
 
+@pytest.mark.parametrize("page_cache", [True, False])
+def test_an_edit_within_the_second_of_a_copy_is_not_hidden_by_its_date(visitor, editor, settings, page_cache):
+    """Last-Modified is a whole second: a copy rendered just before an edit and the page just
+    after it carry the same date. A cache that revalidates by that date alone gets the new page."""
+    settings.PAGE_CACHE_ENABLED = page_cache
+    with time_machine.travel(NOW + dt.timedelta(milliseconds=100), tick=False) as clock:
+        article = ArticleFactory(title="The headline before")
+        clock.shift(dt.timedelta(milliseconds=100))
+        before = visitor.get(article.get_absolute_url())
+        clock.shift(dt.timedelta(milliseconds=300))
+        edit_in_admin(editor, article, title="The headline after")
+        clock.shift(dt.timedelta(milliseconds=100))
+        after = visitor.get(article.get_absolute_url())
+        assert after["Last-Modified"] == before["Last-Modified"]  # the same second
+        for wait in (dt.timedelta(0), dt.timedelta(seconds=30)):
+            clock.shift(wait)
+            response = visitor.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+            assert response.status_code == 200 and "The headline after" in text(response)
+
+
 def test_public_pages_tell_shared_caches_how_long_to_keep_them(visitor, article, settings):
     settings.PAGE_CACHE_S_MAXAGE = 45
     response = visitor.get(article.get_absolute_url())
