@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from ..logging import django_logging
+from ..release import fingerprint
 from .environment import (
     database_config,
     env_bool,
@@ -258,6 +259,9 @@ CKEDITOR_CONFIGS = {
 # site-wide data, keyed by that version: in Redis too, or else in each process's own memory.
 REDIS_URL = redis_url("REDIS_URL")
 CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX") or "carter"
+# This code's release: pages rendered by another (during a rolling upgrade) are not this one's
+# to serve (carter_site/release.py). The content version itself is shared by every release.
+RELEASE = fingerprint(BASE_DIR, STATIC_ROOT)
 if REDIS_URL:
     _redis = {
         # Django's Redis backend, reusing its client objects (carter_site/cache_backends.py).
@@ -267,7 +271,7 @@ if REDIS_URL:
         # A Redis that does not answer costs a request a second, not a hung worker.
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
-    CACHES = {"default": _redis, "pages": _redis}
+    CACHES = {"default": _redis, "pages": {**_redis, "KEY_PREFIX": f"{CACHE_KEY_PREFIX}.{RELEASE}"}}
 else:
     CACHES = {
         "default": {
@@ -278,6 +282,7 @@ else:
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "carter-site-pages",
+            "KEY_PREFIX": RELEASE,
             "OPTIONS": {"MAX_ENTRIES": 500},
         },
     }

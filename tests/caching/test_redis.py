@@ -131,3 +131,26 @@ def test_a_change_made_by_another_container_reaches_this_process_at_once(visitor
     response = visitor.get(article.get_absolute_url())
     assert cache_status(response) == "miss"
     assert "Changed elsewhere" in text(response)
+
+
+def test_pages_another_release_rendered_are_not_served_by_this_one(visitor, article, redis_cache, settings):
+    """A rolling upgrade: old and new containers share Redis and the content version, but the
+    new code's page cache keys carry its own release (settings: the "pages" KEY_PREFIX)."""
+    config = settings.CACHES["default"]
+
+    def run_release(name):
+        settings.CACHES = {"default": config, "pages": {**config, "KEY_PREFIX": f"{PREFIX}.{name}"}}
+        caching._local_pages.clear()  # another process: nothing of the other's in its memory
+
+    run_release("old")
+    assert cache_status(visitor.get(article.get_absolute_url())) == "miss"
+    assert cache_status(visitor.get(article.get_absolute_url())) == "hit"
+    run_release("new")
+    assert cache_status(visitor.get(article.get_absolute_url())) == "miss"  # rendered by the new code
+    assert cache_status(visitor.get(article.get_absolute_url())) == "hit"
+    assert any(key.startswith(f"{PREFIX}.old:") for key in redis_cache_keys(redis_cache))
+    assert any(key.startswith(f"{PREFIX}.new:") for key in redis_cache_keys(redis_cache))
+
+
+def redis_cache_keys(client):
+    return {key.decode() for key in client.keys("*")}

@@ -6,6 +6,7 @@ run itself configured can hide a problem.
 
 import importlib.util
 import json
+import re
 import sys
 
 import pytest
@@ -174,8 +175,13 @@ def test_without_redis_url_the_workers_of_a_container_share_a_cache_folder(prod_
 
 def test_redis_url_selects_djangos_redis_cache(prod_env):
     env = {**prod_env, "REDIS_URL": "redis://cache.internal:6379/2"}
-    caches = prod_settings(env, "CACHES")["CACHES"]
-    assert caches["pages"] == caches["default"]  # pages too are shared by every container
+    settings = prod_settings(env, "CACHES", "RELEASE")
+    caches, release = settings["CACHES"], settings["RELEASE"]
+    # Pages too are shared by every container, of one release: another release's rendering of
+    # the same content (other templates, other hashed stylesheet names) is not this one's.
+    assert re.fullmatch("[0-9a-f]{12}", release)
+    assert caches["pages"] == {**caches["default"], "KEY_PREFIX": f"carter.{release}"}
+    assert caches["default"]["KEY_PREFIX"] == "carter"  # the content version: one for all releases
     cache = caches["default"]
     assert cache["BACKEND"] == "carter_site.cache_backends.RedisCache"  # Django's, reusing clients
     assert cache["LOCATION"] == "redis://cache.internal:6379/2"
