@@ -13,6 +13,7 @@ See docs/security.md for the threats these answer.
 - `client_ip()`: the visitor's address for login lockouts, behind a known number of proxies.
 """
 
+import functools
 import ipaddress
 import logging
 import re
@@ -23,12 +24,15 @@ from csp.constants import HEADER
 from csp.middleware import CSPMiddleware, PolicyParts
 from csp.utils import build_policy, default_config
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -284,3 +288,38 @@ class DatabaseOutageMiddleware:
             note_database_outage(request, exception)
             return database_outage_response(request)
         return None
+
+
+# --- Public pages only read ---------------------------------------------------------------------
+
+WRITING_METHODS = ("post", "put", "patch", "delete")
+
+
+def read_only(view):
+    """A public view that only reads: GET and HEAD (and OPTIONS for class-based views).
+
+    Any other method gets the view's own 405 with its `Allow` header. Without this, Django's
+    CSRF check runs first and answers a POST to an article with the "form could not be sent,
+    sign in again" page, which tells a visitor something false. Leaving such a view out of the
+    CSRF check is safe because it changes nothing, and that is enforced here: a class-based view
+    with a handler for a writing method is refused when the URLs load, and a function view is
+    wrapped in `require_safe`.
+    """
+    view_class = getattr(view, "view_class", None)
+    if view_class is None:
+        view = require_safe(view)
+    elif writes := [method for method in WRITING_METHODS if hasattr(view_class, method)]:
+        raise ImproperlyConfigured(
+            f"{view_class.__name__} handles {', '.join(m.upper() for m in writes)}: it is not a "
+            "read-only view and must keep the CSRF check."
+        )
+
+    @functools.wraps(view)
+    def reading(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.content:  # Django's is empty: say why, calmly
+            response.content = loader.get_template("405.html").render({"nav_section": None}, request)
+            response["Content-Type"] = "text/html; charset=utf-8"
+        return response
+
+    return csrf_exempt(reading)

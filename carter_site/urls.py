@@ -4,33 +4,33 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from . import health, seo, views
 from .editor_uploads import browse_images, upload_image
 from .feeds import LatestArticlesAtomFeed, LatestArticlesRssFeed
 from .search import SearchView
+from .security import read_only
 from .sitemaps import sitemap_xml
 
 admin.site.site_header = "Carter Treatment Center — site editor"
 admin.site.site_title = "Carter site editor"
 admin.site.index_title = "Content"
 
+# Public pages answer GET and HEAD only (405 otherwise, not a CSRF failure): security.read_only.
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", read_only(views.HomeView.as_view()), name="home"),
     path("articles/", include("articles.urls")),
     path("locations/", include("locations.urls")),
     path("faqs/", include("faqs.urls")),
     path("testimonials/", include("testimonials.urls")),
-    path("search/", SearchView.as_view(), name="search"),
-    # Feeds answer GET and HEAD only, like every other public page (405 otherwise).
-    path("feeds/articles/", require_safe(LatestArticlesRssFeed()), name="articles-feed"),
-    path("feeds/articles/atom/", require_safe(LatestArticlesAtomFeed()), name="articles-atom-feed"),
-    path("sitemap.xml", sitemap_xml, name="sitemap"),
-    path("robots.txt", seo.robots_txt, name="robots_txt"),
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
+    path("search/", read_only(SearchView.as_view()), name="search"),
+    path("feeds/articles/", read_only(LatestArticlesRssFeed()), name="articles-feed"),
+    path("feeds/articles/atom/", read_only(LatestArticlesAtomFeed()), name="articles-atom-feed"),
+    path("sitemap.xml", read_only(sitemap_xml), name="sitemap"),
+    path("robots.txt", read_only(seo.robots_txt), name="robots_txt"),
+    path("healthz", read_only(health.healthz), name="healthz"),
+    path("readyz", read_only(health.readyz), name="readyz"),
     # The admin lives at ADMIN_URL (required in production; docs/security.md), not at /admin/.
     path(f"{settings.ADMIN_URL}editor/upload/", upload_image, name="ckeditor_upload"),
     path(f"{settings.ADMIN_URL}editor/browse/", browse_images, name="ckeditor_browse"),

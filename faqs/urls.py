@@ -1,6 +1,8 @@
 from django.urls import path
 
+from carter_site.security import read_only
+
 from . import views
 
 app_name = "faqs"
-urlpatterns = [path("", views.FAQListView.as_view(), name="list")]
+urlpatterns = [path("", read_only(views.FAQListView.as_view()), name="list")]

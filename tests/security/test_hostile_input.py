@@ -4,8 +4,8 @@ Hypothesis generates the requests; the budget is fixed (conftest.py: MAX_EXAMPLE
 property, derandomized, so CI tries the same inputs every run). Whatever arrives:
 
 - GET and HEAD get 2xx, 3xx, 400 or 404: never a 5xx, never an exception.
-- Other methods (form posts and the rest) get the same, or 403 (Django's CSRF check refuses a
-  post without a token before any view runs) or 405 (the page does not take that method).
+- Other methods (form posts and the rest) get the same, or 405 (public pages only read:
+  carter_site.security.read_only) or 403 (the admin's CSRF check).
 """
 
 import string

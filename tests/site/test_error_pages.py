@@ -19,16 +19,16 @@ def assert_in_site_design(html):
     assert 'class="site-header"' in html and 'class="site-footer"' in html
 
 
-@pytest.mark.parametrize("path", ["/", "/faqs/", "/articles/", "/search/?q=insurance"])
-def test_a_form_sent_to_a_public_page_gets_the_sites_own_refusal(path):
-    """Without a CSRF token (someone posting to a public page, or an admin page left open too
-    long) the answer is a calm 403 in the site's design, not Django's technical page."""
+@pytest.mark.parametrize("path", ["/", "/faqs/", "/articles/", "/search/?q=insurance", "/sitemap.xml"])
+def test_a_form_sent_to_a_public_page_gets_a_calm_405_in_the_sites_design(path):
+    """Public pages take no forms (carter_site.security.read_only): the answer says so, in the
+    site's design, and does not tell the visitor to sign in, as the CSRF page would."""
     response = Client(enforce_csrf_checks=True).post(path, {"q": "x"})
     html = response.content.decode()
-    assert response.status_code == 403
-    assert "This form could not be sent" in html and "Nothing was saved" in html
+    assert response.status_code == 405 and response["Content-Type"] == "text/html; charset=utf-8"
+    assert "This page is for reading" in html and "nothing was saved" in html
+    assert "sign in" not in html
     assert_in_site_design(html)
-    assert "DEBUG" not in html and "CSRF" not in html and "Referer" not in html
 
 
 def test_an_expired_admin_form_gets_the_same_page_and_changes_nothing(admin_user):

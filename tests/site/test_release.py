@@ -20,7 +20,7 @@ def tree(tmp_path):
 
 
 def test_the_settings_carry_this_codes_fingerprint():
-    assert settings.RELEASE == fingerprint(settings.BASE_DIR, settings.STATIC_ROOT)
+    assert fingerprint(settings.BASE_DIR, settings.STATIC_ROOT) == settings.RELEASE
 
 
 def test_identical_code_gives_the_same_fingerprint_wherever_it_lies(tree):
