@@ -174,3 +174,27 @@ def test_a_phone_photo_stored_sideways_shows_upright_in_the_space_the_page_kept_
     assert hero.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [200, 300]
     box = hero.bounding_box()
     assert box["height"] > box["width"]  # shown upright: taller than wide
+
+
+def test_a_printed_page_has_every_answer_and_the_phone_number_but_no_menu_or_search(
+    site, new_context, live_server
+):
+    """Printed to read privately or to show family: paper cannot open a question or follow a link."""
+    page = new_context().new_page()
+    page.goto(site.pages["faqs"])
+    closed = page.locator("details.faq:not([open]) .faq__answer")
+    assert closed.count() > 5
+    assert not closed.first.is_visible()  # on the screen, answers wait behind their questions
+    page.emulate_media(media="print")
+    assert all(closed.nth(i).is_visible() for i in range(closed.count()))
+    assert not page.locator(".search-form").first.is_visible()
+    assert not page.locator(".site-nav").is_visible()
+    call = page.locator("a.call-link")
+    assert call.is_visible() and "(470) 284-1834" in call.inner_text()
+    for selector in (".brand", "a.call-link"):
+        assert page.locator(selector).evaluate("e => getComputedStyle(e).color") == "rgb(0, 0, 0)", selector
+
+    page.goto(site.pages["location"])
+    directions = page.locator("main a[href^='https://']").first
+    address = directions.evaluate("e => getComputedStyle(e, '::after').content")
+    assert directions.get_attribute("href") in address
