@@ -130,6 +130,10 @@ class OldAddressMiddleware(RedirectFallbackMiddleware):
     def process_response(self, request, response):
         response = super().process_response(request, response)
         query = request.META.get("QUERY_STRING", "")
+        if response.status_code == 404 and request.method in ("GET", "HEAD"):
+            lower = _public_page_in_lower_case(request.path)
+            if lower is not None:
+                return self.response_redirect_class(escape_uri_path(lower) + (f"?{query}" if query else ""))
         if response.status_code != 404 or not query:
             return response
         site = get_current_site(request)
@@ -146,3 +150,21 @@ class OldAddressMiddleware(RedirectFallbackMiddleware):
             return self.response_gone_class()
         separator = "&" if "?" in redirect.new_path else "?"
         return self.response_redirect_class(f"{redirect.new_path}{separator}{query}")
+
+
+def _public_page_in_lower_case(path):
+    """`path` in lower case when that is a public page visitors get now, else None.
+
+    Addresses are written in lower case, and read off a flyer, a card or the radio they are
+    typed as heard: "/locations/Alpharetta/" finds the page. Only public pages: the admin's
+    address is not confirmed to anyone who guesses it in another case."""
+    from .caching import CACHEABLE_VIEWS
+
+    lower = path.lower()
+    if lower == path:
+        return None
+    try:
+        match = resolve(lower)
+    except Resolver404:
+        return None
+    return lower if match.view_name in CACHEABLE_VIEWS and live_page_at(lower) else None

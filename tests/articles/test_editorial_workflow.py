@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 import reversion
 import time_machine
 from django.contrib.admin.models import LogEntry
@@ -619,6 +620,31 @@ def test_a_location_published_and_unpublished_in_bulk_keeps_its_address(staff_cl
     rename(staff_client, location, "locations_location", "new-office-renamed")
     response = client.get("/locations/new-office/")
     assert (response.status_code, response["Location"]) == (301, "/locations/new-office-renamed/")
+
+
+@pytest.mark.parametrize(
+    ("typed", "page"),
+    [
+        ("/locations/Alpharetta/", "/locations/alpharetta/"),
+        ("/LOCATIONS/ALPHARETTA/?utm_source=radio", "/locations/alpharetta/?utm_source=radio"),
+        ("/Articles/Coming-Back/", "/articles/coming-back/"),
+        ("/FAQs/", "/faqs/"),
+    ],
+)
+def test_an_address_typed_in_capitals_leads_to_the_page(client, typed, page):
+    LocationFactory(slug="alpharetta")
+    ArticleFactory(slug="coming-back")
+    response = client.get(typed)
+    assert (response.status_code, response["Location"]) == (301, page)
+    assert client.get(page).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "typed", ["/locations/Nowhere/", "/Articles/Draft-One/", f"/{settings.ADMIN_URL.upper()}"]
+)
+def test_capitals_lead_nowhere_that_is_not_a_public_page(client, typed):
+    ArticleFactory(slug="draft-one", status="draft")
+    assert client.get(typed).status_code == 404
 
 
 @pytest.mark.parametrize("query", ["fbclid=IwAR0abc", "utm_source=newsletter&utm_medium=email", "page=2"])
