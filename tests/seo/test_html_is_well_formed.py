@@ -63,10 +63,15 @@ def test_refusal_pages_are_well_formed(rf, db):
 
     from carter_site.views import permission_denied
 
+    from django.urls import reverse
+
     parse(permission_denied(rf.get("/"), PermissionDenied()).content.decode())
-    refused = Client(enforce_csrf_checks=True).post("/", {})
+    refused = Client(enforce_csrf_checks=True).post(reverse("admin:login"), {})  # the CSRF page
     assert refused.status_code == 403
     parse(refused.content.decode())
+    not_taken = Client(enforce_csrf_checks=True).post("/", {})  # a public page's 405
+    assert not_taken.status_code == 405
+    parse(not_taken.content.decode())
 
 
 def test_the_bad_request_page_is_well_formed(client):
