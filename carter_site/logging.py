@@ -43,6 +43,38 @@ def without_private_details(text):
     return text
 
 
+# gunicorn's error log names the request it could not read or serve, query string and all:
+# "Invalid HTTP request line: 'GET /search/?q=... HTTP/1.1'" (a raw non-ASCII byte or control
+# character), "Invalid HTTP Version: 'word HTTP/1.1'" (what followed a raw space in the query),
+# "Error handling request GET /search/?q=..." (an exception that escaped the application).
+_INVALID_REQUEST_LINE = re.compile(r"(Invalid HTTP request line: )(.*)", re.DOTALL)
+_INVALID_VERSION = re.compile(r"(Invalid HTTP Version:? ).*", re.DOTALL)
+# The method and the path of a request line: what may be kept of it.
+_LINE_START = re.compile(r"([A-Z]{3,20} )?(/[^\s?'\"]*)?")
+# A path or URL followed by its query string.
+_QUERY_STRING = re.compile(r"(/[^\s?'\"]*)\?[^\s'\"]*")
+
+
+def _start_of_request_line(match):
+    shown = match.group(2)  # as gunicorn wrote it: repr() of the line, quotes included
+    start = _LINE_START.match(shown[1:] if shown[:1] in "'\"" else shown)
+    kept = (start.group(1) or "") + (start.group(2) or "")
+    return f"{match.group(1)}'{kept}' {HIDDEN}" if kept else f"{match.group(1)}{HIDDEN}"
+
+
+def without_request_details(text):
+    """gunicorn's error log without query strings, and without what followed the path in a request
+    line it could not read (the rest of the words of a search sent with a raw space)."""
+    text = without_private_details(text)
+    if "Invalid HTTP request line" in text:
+        text = _INVALID_REQUEST_LINE.sub(_start_of_request_line, text)
+    if "Invalid HTTP Version" in text:
+        text = _INVALID_VERSION.sub(rf"\g<1>{HIDDEN}", text)
+    if "?" in text:
+        text = _QUERY_STRING.sub(rf"\g<1>?{HIDDEN}", text)
+    return text
+
+
 def _request_summary(request):
     """What a log line may say about a Django request: method and path, no query, no cookies."""
     path = getattr(request, "path", None)
@@ -147,11 +179,13 @@ ACCESS_ATOMS_WITH_A_PATH = ("U", "r")
 
 class HidePrivateDetails(logging.Filter):
     """Takes preview tokens and the CSRF check's origin addresses out of a record's message and
-    arguments (gunicorn's access-log atoms too), before any handler formats it."""
+    arguments (gunicorn's access-log atoms too), before any handler formats it; and, from
+    gunicorn's error log, query strings and the rest of request lines it could not read."""
 
     def filter(self, record):
+        clean = without_request_details if record.name == "gunicorn.error" else without_private_details
         if isinstance(record.msg, str):
-            record.msg = without_private_details(record.msg)
+            record.msg = clean(record.msg)
         if isinstance(record.args, dict):  # gunicorn's atoms: changed in place, keeping their type
             # Only the path and the request line carry a path; the rest are headers and numbers.
             for key in ACCESS_ATOMS_WITH_A_PATH:
@@ -159,12 +193,8 @@ class HidePrivateDetails(logging.Filter):
                 if isinstance(value, str):
                     record.args[key] = without_private_details(value)
         elif isinstance(record.args, tuple):
-            record.args = tuple(self._clean(value) for value in record.args)
+            record.args = tuple(clean(value) if isinstance(value, str) else value for value in record.args)
         return True
-
-    @staticmethod
-    def _clean(value):
-        return without_private_details(value) if isinstance(value, str) else value
 
 
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
