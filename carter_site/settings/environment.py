@@ -60,6 +60,30 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# What Django can match a Host header against (django.http.request.host_validation_re): a name of
+# letters, digits, dots and hyphens, a leading dot for its subdomains too, or an IP address
+# (IPv6 in brackets). No scheme, path, port, space or wildcard.
+_HOST_NAME = re.compile(r"^\.?[a-z0-9-]+(\.[a-z0-9-]+)*\.?$|^\[[0-9a-f:.]+\]$", re.IGNORECASE)
+
+
+def host_names(name):
+    """ALLOWED_HOSTS for production: host names only, each checked, so that a URL, a stray slash
+    or space-separated names (which Django would keep and never match) or * stop the start."""
+    hosts = env_list(name)
+    for host in hosts:
+        if host == "*":
+            raise ImproperlyConfigured(
+                f"{name} must not be * (any host name) in production: list the site's host names, "
+                "comma-separated, such as www.carter.example,carter.example."
+            )
+        if not _HOST_NAME.match(host):
+            raise ImproperlyConfigured(
+                f"{name} has {host!r}, which is not a host name: list host names only, comma-separated, "
+                "such as www.carter.example,carter.example (.carter.example allows every subdomain)."
+            )
+    return hosts
+
+
 def secret_key():
     """SECRET_KEY, or else the contents of the file SECRET_KEY_FILE names (Docker and Kubernetes
     secrets; the entrypoint creates the file on first start with SECRET_KEY_GENERATE=true).

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .environment import env_bool, env_int, env_list, env_required, env_str, secret_key, url_path
+from .environment import env_bool, env_int, env_required, env_str, host_names, secret_key, url_path
 
 # Keys that have ever stood in this repository or its docs; none may reach production.
 KNOWN_DEVELOPMENT_KEYS = {
@@ -25,7 +25,7 @@ if SECRET_KEY in KNOWN_DEVELOPMENT_KEYS or len(SECRET_KEY) < 50 or len(set(SECRE
         "SECRET_KEY is a development value or too weak. Generate one with: "
         'python -c "import secrets; print(secrets.token_urlsafe(64))"'
     )
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+ALLOWED_HOSTS = host_names("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required in production (comma-separated host names).")
 # No falling back to the development SQLite file (base.py), which the image cannot even write: a

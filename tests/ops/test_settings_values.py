@@ -146,3 +146,43 @@ def test_command_options_must_be_positive(audited_env, command, message):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1].endswith(message)
     assert "Traceback" not in result.stderr
+
+
+# --- Host names and origins ----------------------------------------------------------------------
+
+HOST_NAMES_ONLY = (
+    "which is not a host name: list host names only, comma-separated, such as "
+    "www.carter.example,carter.example (.carter.example allows every subdomain)."
+)
+
+
+@pytest.mark.parametrize(
+    "hosts",
+    ["https://www.carter.example", "www.carter.example/", "www.carter.example carter.example"],
+)
+def test_allowed_hosts_that_are_not_host_names_are_refused_naming_the_entry(audited_env, hosts):
+    result = helpers.manage(
+        "check", env=helpers.with_env(audited_env, ALLOWED_HOSTS=f"carter.example,{hosts}")
+    )
+    helpers.assert_one_sentence(
+        result, f"carter-site cannot start: ALLOWED_HOSTS has {hosts!r}, {HOST_NAMES_ONLY}"
+    )
+
+
+def test_allowed_hosts_refuses_any_host(audited_env):
+    result = helpers.manage("check", env=helpers.with_env(audited_env, ALLOWED_HOSTS="*"))
+    helpers.assert_one_sentence(
+        result,
+        "carter-site cannot start: ALLOWED_HOSTS must not be * (any host name) in production: list the "
+        "site's host names, comma-separated, such as www.carter.example,carter.example.",
+    )
+
+
+def test_host_names_django_accepts_are_accepted(audited_env):
+    hosts = "www.carter.example,.carter.example,localhost,127.0.0.1,[::1],carter-web"
+    result = helpers.manage(
+        "shell", "-c", "from django.conf import settings; print(settings.ALLOWED_HOSTS)",
+        env=helpers.with_env(audited_env, ALLOWED_HOSTS=hosts),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(hosts.split(","))
