@@ -13,6 +13,7 @@ from .environment import (
     env_int,
     env_list,
     env_str,
+    origins,
     redis_url,
     site_url,
     temporary_folder,
@@ -33,7 +34,7 @@ _temporary_folder = temporary_folder()
 SECRET_KEY = env_str("SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_TRUSTED_ORIGINS = origins("CSRF_TRUSTED_ORIGINS")
 # The public address (https://www.carter.example) for absolute links; see carter_site/seo.py.
 SITE_URL = site_url("SITE_URL")
 

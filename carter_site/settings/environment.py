@@ -84,6 +84,27 @@ def host_names(name):
     return hosts
 
 
+# An origin as Django's CSRF check compares it with a request's Origin header: a scheme and a host
+# (*. for every subdomain), with a port if it is not the default one, and nothing after.
+_ORIGIN = re.compile(
+    r"^https?://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:[0-9]{1,5})?$|^https?://\[[0-9a-f:.]+\](:[0-9]{1,5})?$",
+    re.IGNORECASE,
+)
+
+
+def origins(name):
+    """CSRF_TRUSTED_ORIGINS: each with its scheme, as Django requires (without one, its system check
+    fails later in several lines), and without a path, which no Origin header ever has."""
+    values = env_list(name)
+    for value in values:
+        if not _ORIGIN.match(value):
+            raise ImproperlyConfigured(
+                f"{name} has {value!r}, which is not an origin: write each with its scheme and host "
+                "and nothing after, such as https://www.carter.example, comma-separated."
+            )
+    return values
+
+
 def secret_key():
     """SECRET_KEY, or else the contents of the file SECRET_KEY_FILE names (Docker and Kubernetes
     secrets; the entrypoint creates the file on first start with SECRET_KEY_GENERATE=true).

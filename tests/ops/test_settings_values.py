@@ -186,3 +186,24 @@ def test_host_names_django_accepts_are_accepted(audited_env):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == str(hosts.split(","))
+
+
+@pytest.mark.parametrize("origin", ["www.carter.example", "https://www.carter.example/", "https://"])
+def test_trusted_origins_without_a_scheme_or_with_a_path_are_refused_in_one_sentence(audited_env, origin):
+    env = helpers.with_env(audited_env, CSRF_TRUSTED_ORIGINS=f"https://carter.example,{origin}")
+    result = helpers.manage("check", "--deploy", env=env)
+    helpers.assert_one_sentence(
+        result,
+        f"carter-site cannot start: CSRF_TRUSTED_ORIGINS has {origin!r}, which is not an origin: write each "
+        "with its scheme and host and nothing after, such as https://www.carter.example, comma-separated.",
+    )
+
+
+def test_origins_django_accepts_are_accepted(audited_env):
+    origins = "https://www.carter.example,http://localhost:8000,https://*.carter.example"
+    result = helpers.manage(
+        "shell", "-c", "from django.conf import settings; print(settings.CSRF_TRUSTED_ORIGINS)",
+        env=helpers.with_env(audited_env, CSRF_TRUSTED_ORIGINS=origins),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(origins.split(","))
