@@ -125,6 +125,23 @@ def secret_key():
     return value
 
 
+# Django's own test of a key (check --deploy, security.W009) lets through 50 characters of
+# "abcde" repeated; a key from secrets.token_hex(25) (16 symbols) has far more than 10 different
+# characters, and one from token_urlsafe(64) several dozen.
+MIN_DISTINCT_CHARACTERS = 10
+
+
+def strong_secret_key(key):
+    """True for a key Django's deploy check accepts (50 characters, no django-insecure- prefix) that
+    also has MIN_DISTINCT_CHARACTERS different characters and is not one short piece repeated."""
+    from django.core.checks.security.base import _check_secret_key
+
+    if not _check_secret_key(key) or len(set(key)) < MIN_DISTINCT_CHARACTERS:
+        return False
+    # "0123456789" five times over: the key is a rotation of itself by the length of the piece.
+    return (key + key).find(key, 1) == len(key)
+
+
 def env_required(name):
     value = os.environ.get(name, "").strip()
     if not value:

@@ -3,7 +3,17 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .environment import env_bool, env_int, env_required, env_str, host_names, secret_key, url_path
+from .environment import (
+    MIN_DISTINCT_CHARACTERS,
+    env_bool,
+    env_int,
+    env_required,
+    env_str,
+    host_names,
+    secret_key,
+    strong_secret_key,
+    url_path,
+)
 
 # Keys that have ever stood in this repository or its docs; none may reach production.
 KNOWN_DEVELOPMENT_KEYS = {
@@ -20,10 +30,11 @@ if env_bool("DEBUG", False):
 DEBUG = False
 
 SECRET_KEY = secret_key()
-if SECRET_KEY in KNOWN_DEVELOPMENT_KEYS or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+if SECRET_KEY in KNOWN_DEVELOPMENT_KEYS or not strong_secret_key(SECRET_KEY):
     raise ImproperlyConfigured(
-        "SECRET_KEY is a development value or too weak. Generate one with: "
-        'python -c "import secrets; print(secrets.token_urlsafe(64))"'
+        "SECRET_KEY is a development value or too weak (it needs at least 50 characters, "
+        f"{MIN_DISTINCT_CHARACTERS} of them different, no short piece repeated and no django-insecure- "
+        """in front): generate one with python -c "import secrets; print(secrets.token_urlsafe(64))"."""
     )
 ALLOWED_HOSTS = host_names("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:

@@ -7,9 +7,11 @@ run itself configured can hide a problem.
 import importlib.util
 import json
 import re
+import secrets
 import sys
 
 import pytest
+from django.core.management.utils import get_random_secret_key
 
 from . import helpers
 
@@ -71,6 +73,39 @@ def test_the_key_comes_from_secret_key_file_without_the_entrypoint(prod_env, tmp
 )
 def test_refuses_development_or_weak_secret_keys(prod_env, key):
     assert "SECRET_KEY is a development value or too weak" in refusal({**prod_env, "SECRET_KEY": key})
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "abcde" * 11,  # long, but five characters: Django's own check lets it through
+        "0123456789" * 5,  # ten different characters, one piece repeated
+        "django-insecure-" + helpers.strong_secret_key(),  # what startproject writes
+    ],
+)
+def test_refuses_long_but_weak_secret_keys_in_one_sentence(audited_env, key):
+    result = helpers.manage("check", env={**audited_env, "SECRET_KEY": key})
+    helpers.assert_one_sentence(
+        result,
+        "carter-site cannot start: SECRET_KEY is a development value or too weak (it needs at least 50 "
+        "characters, 10 of them different, no short piece repeated and no django-insecure- in front): "
+        'generate one with python -c "import secrets; print(secrets.token_urlsafe(64))".',
+    )
+    assert key not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "make_key",
+    [
+        lambda: secrets.token_urlsafe(64),  # the docs, the entrypoint, the scripts and CI
+        lambda: secrets.token_hex(25),  # 50 characters of only 16 kinds
+        get_random_secret_key,  # Django's
+    ],
+    ids=["token_urlsafe", "token_hex", "django"],
+)
+def test_keys_made_as_the_docs_and_scripts_make_them_are_accepted(audited_env, make_key):
+    key = make_key()
+    assert prod_settings({**audited_env, "SECRET_KEY": key}, "SECRET_KEY") == {"SECRET_KEY": key}
 
 
 @pytest.mark.parametrize("value", ["1", "true", "on"])
