@@ -89,6 +89,23 @@ def _check_django_settings():
         _stop(str(error))
 
 
+def _check_static_files():
+    """Pages name their static files through the manifest collectstatic writes (the production
+    storage): without it in STATIC_ROOT every page is a 500, while /healthz and /readyz, which
+    name none, answer 200 and the load balancer sends visitors in."""
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import ManifestFilesMixin
+    from django.core.files.storage import storages
+
+    storage = storages.create_storage(settings.STORAGES["staticfiles"])
+    if isinstance(storage, ManifestFilesMixin) and not storage.manifest_storage.exists(storage.manifest_name):
+        _stop(
+            f"STATIC_ROOT={settings.STATIC_ROOT} holds no collected static files ({storage.manifest_name} "
+            "is missing): run python manage.py collectstatic --noinput, or point STATIC_ROOT at the "
+            "folder they were collected into."
+        )
+
+
 _check_django_settings()
 
 # Where to listen. Behind a load balancer or in a container: all interfaces, port 8000.
@@ -158,3 +175,6 @@ try:
     )
 except ValueError as error:
     _stop(str(error))
+
+# Last, so that a value of its own that does not fit is named first.
+_check_static_files()

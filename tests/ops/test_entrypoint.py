@@ -58,8 +58,8 @@ def test_web_command_does_not_migrate_when_told_not_to(fresh_database, ops_env, 
         assert helpers.get(port, "/readyz").status == 503
 
 
-def test_web_command_gives_up_on_an_unreachable_database(prod_env):
-    env = {**prod_env, "DATABASE_URL": unreachable_url(), "DB_WAIT_TIMEOUT": "1"}
+def test_web_command_gives_up_on_an_unreachable_database(ops_env):
+    env = {**ops_env, "DATABASE_URL": unreachable_url(), "DB_WAIT_TIMEOUT": "1"}
     result = helpers.run([*ENTRYPOINT, *WEB_COMMAND], env=env, timeout=60)
     assert result.returncode != 0
     assert "did not accept connections within 1 s" in result.stderr
@@ -195,10 +195,10 @@ def stop_pid_1(process):
     return time.monotonic() - started
 
 
-def test_a_stop_while_waiting_for_the_database_ends_the_start_up_at_once(prod_env, tmp_path):
+def test_a_stop_while_waiting_for_the_database_ends_the_start_up_at_once(ops_env, tmp_path):
     """PID 1 gets only the signals it handles: a shell that does not would sit out the whole grace
     period of `docker stop` (and be killed) while it waits for a database that is not there."""
-    env = {**prod_env, "DATABASE_URL": unreachable_url(), "DB_WAIT_TIMEOUT": "120"}
+    env = {**ops_env, "DATABASE_URL": unreachable_url(), "DB_WAIT_TIMEOUT": "120"}
     log = tmp_path / "stop.log"
     process = start_as_pid_1([*ENTRYPOINT, *WEB_COMMAND], env, log)
     try:
@@ -259,10 +259,26 @@ def test_gunicorn_started_by_the_entrypoint_as_pid_1_still_stops_gracefully(ops_
         ),
     ],
 )
-def test_a_value_that_does_not_fit_stops_the_web_command_in_one_sentence(prod_env, change, sentence):
-    env = {**prod_env, "DATABASE_URL": unreachable_url(), "DB_WAIT_TIMEOUT": "2", **change}
+def test_a_value_that_does_not_fit_stops_the_web_command_in_one_sentence(ops_env, change, sentence):
+    env = {**ops_env, "DATABASE_URL": unreachable_url(), "DB_WAIT_TIMEOUT": "2", **change}
     result = helpers.run([*ENTRYPOINT, *WEB_COMMAND], env=env, timeout=60)
     helpers.assert_one_sentence(result, f"carter-site cannot start: {sentence}")
+
+
+@pytest.mark.parametrize("static_root", ["nonexistent", "empty"])
+def test_without_collected_static_files_the_web_command_stops_before_waiting(prod_env, tmp_path, static_root):
+    """A wrong STATIC_ROOT would otherwise serve /healthz and /readyz with 200 and every page as a 500."""
+    folder = tmp_path / static_root
+    if static_root == "empty":
+        folder.mkdir()
+    env = {**prod_env, "STATIC_ROOT": str(folder), "DATABASE_URL": unreachable_url(), "DB_WAIT_TIMEOUT": "30"}
+    result = helpers.run([*ENTRYPOINT, *WEB_COMMAND], env=env, timeout=25)
+    helpers.assert_one_sentence(
+        result,
+        f"carter-site cannot start: STATIC_ROOT={folder} holds no collected static files (staticfiles.json "
+        "is missing): run python manage.py collectstatic --noinput, or point STATIC_ROOT at the folder "
+        "they were collected into.",
+    )
 
 
 @pytest.mark.parametrize(

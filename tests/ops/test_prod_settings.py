@@ -335,3 +335,32 @@ def test_postgresql_connections_give_up_after_a_bounded_time(prod_env):
 def test_sentry_dsn_without_sentry_sdk_refuses_to_start(prod_env):
     line = refusal({**prod_env, "SENTRY_DSN": "https://public@errors.carter.example/1"})
     assert "SENTRY_DSN is set but the sentry-sdk package is not installed" in line
+
+
+def test_the_production_command_refuses_a_static_root_without_collected_files(prod_env, tmp_path):
+    folder = tmp_path / "nonexistent" / "static"
+    result = helpers.run(
+        [helpers.GUNICORN, "-c", "gunicorn.conf.py", "carter_site.wsgi"],
+        env=helpers.with_env(prod_env, BIND_ADDRESS="127.0.0.1", STATIC_ROOT=folder),
+        timeout=60,
+    )
+    helpers.assert_one_sentence(
+        result,
+        f"carter-site cannot start: STATIC_ROOT={folder} holds no collected static files (staticfiles.json "
+        "is missing): run python manage.py collectstatic --noinput, or point STATIC_ROOT at the folder "
+        "they were collected into.",
+    )
+
+
+def test_collectstatic_still_runs_where_nothing_was_collected_yet(prod_env, tmp_path):
+    """The check belongs to the server's start, not to the settings: the image's build runs
+    collectstatic with the production settings into an empty STATIC_ROOT."""
+    result = helpers.manage(
+        "collectstatic",
+        "--noinput",
+        "--verbosity",
+        "0",
+        env=helpers.with_env(prod_env, STATIC_ROOT=tmp_path / "s"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "s" / "staticfiles.json").is_file()
