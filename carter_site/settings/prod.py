@@ -107,6 +107,20 @@ if ADMIN_URL.lower() in {"admin/", "wp-admin/", "administrator/", "django-admin/
         "ADMIN_URL must not be a well-known address such as admin/: choose one that is hard to guess, "
         "such as editor- followed by a few random letters and digits (see docs/security.md)."
     )
+# docker-compose.yml falls back to this address so that `docker compose up` works on a fresh
+# checkout, and the docs print it: fine while the site answers to this machine's own names only,
+# never once ALLOWED_HOSTS names a host others reach it by.
+COMPOSE_DEMO_ADMIN_URL = "site-editor/"
+LOCAL_HOST_NAMES = {"localhost", "127.0.0.1", "[::1]"}
+if (
+    ADMIN_URL.lower() == COMPOSE_DEMO_ADMIN_URL
+    and {host.lower() for host in ALLOWED_HOSTS} - LOCAL_HOST_NAMES
+):
+    raise ImproperlyConfigured(
+        f"ADMIN_URL is {COMPOSE_DEMO_ADMIN_URL}, the compose file's demo address that the docs print, but "
+        "ALLOWED_HOSTS names a host others can reach: set ADMIN_URL in .env to an address of your own, "
+        "such as editor- followed by a few random letters and digits (see .env.example)."
+    )
 # Staff always sign in with a code from an authenticator app; there is no switch to turn it off
 # (for a lost phone, see "Break glass" in docs/security.md).
 ADMIN_REQUIRE_OTP = True

@@ -364,3 +364,24 @@ def test_collectstatic_still_runs_where_nothing_was_collected_yet(prod_env, tmp_
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "s" / "staticfiles.json").is_file()
+
+
+DEMO_ADMIN_URL_REFUSED = (
+    "carter-site cannot start: ADMIN_URL is site-editor/, the compose file's demo address that the docs "
+    "print, but ALLOWED_HOSTS names a host others can reach: set ADMIN_URL in .env to an address of "
+    "your own, such as editor- followed by a few random letters and digits (see .env.example)."
+)
+
+
+@pytest.mark.parametrize("hosts", ["www.carter.example", "localhost,203.0.113.5", ".carter.example"])
+def test_the_compose_demo_admin_address_is_refused_on_a_published_host(audited_env, hosts):
+    result = helpers.manage(
+        "check", env=helpers.with_env(audited_env, ADMIN_URL="site-editor/", ALLOWED_HOSTS=hosts)
+    )
+    helpers.assert_one_sentence(result, DEMO_ADMIN_URL_REFUSED)
+
+
+def test_the_compose_demo_admin_address_still_serves_a_local_demo(prod_env):
+    """`docker compose up` on a fresh checkout: ALLOWED_HOSTS and ADMIN_URL are the compose file's defaults."""
+    env = helpers.with_env(prod_env, ADMIN_URL="site-editor/", ALLOWED_HOSTS="localhost,127.0.0.1")
+    assert prod_settings(env, "ADMIN_URL") == {"ADMIN_URL": "site-editor/"}
