@@ -3,9 +3,9 @@
 import datetime as dt
 
 import pytest
-from django.conf import settings
 import reversion
 import time_machine
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.contrib.redirects.models import Redirect

@@ -162,7 +162,6 @@ def test_a_shared_preview_token_never_reaches_the_logs(configured):
 @pytest.mark.django_db
 def test_the_address_a_refused_post_came_from_never_reaches_the_logs(configured):
     from django.test import Client
-
     from django.urls import reverse
 
     client = Client(enforce_csrf_checks=True)

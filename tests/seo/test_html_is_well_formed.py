@@ -60,10 +60,9 @@ def test_the_parser_used_here_is_strict(broken):
 def test_refusal_pages_are_well_formed(rf, db):
     from django.core.exceptions import PermissionDenied
     from django.test import Client
+    from django.urls import reverse
 
     from carter_site.views import permission_denied
-
-    from django.urls import reverse
 
     parse(permission_denied(rf.get("/"), PermissionDenied()).content.decode())
     refused = Client(enforce_csrf_checks=True).post(reverse("admin:login"), {})  # the CSRF page
