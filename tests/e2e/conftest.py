@@ -141,6 +141,7 @@ def site(live_server, media_root):
             "faqs": "/faqs/",
             "testimonials": "/testimonials/",
             "search-results": "/search/?q=insurance",
+            "search-crisis": "/search/?q=i+want+to+die",
             "not-found": "/no-such-page/",
         },
     )

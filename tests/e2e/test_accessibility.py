@@ -29,6 +29,7 @@ PAGE_TYPES = [
     "faqs",
     "testimonials",
     "search-results",
+    "search-crisis",
     "not-found",
 ]
 MAX_TAB_STOPS = 120
