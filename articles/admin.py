@@ -17,7 +17,7 @@ from articles.importing import FileReport, ImportFailure, check_batch, import_so
 from carter_site.admin import RowsNamedByTheirObjectsInline
 from carter_site.audit import count_of_changes, log_bulk_change
 from carter_site.caching import content_changed
-from carter_site.history import HistoryAdmin
+from carter_site.history import EditStampForm, HistoryAdmin
 from carter_site.publishing import SeoFields
 from carter_site.seo import absolute_url, site_origin
 from faqs.admin import ArticleFAQInline
@@ -29,6 +29,43 @@ from .models import Article, ArticleLocation, Clinician, PreviewLink
 from .views import ArticlePreviewView
 
 REVIEW_FIELDS = ("reviewed_by", "reviewed_on")
+
+
+class ArticleAdminForm(EditStampForm):
+    """The article's change form. A saved review stays valid when its clinician stops reviewing;
+    only a new review (another clinician or another date) needs one who reviews. The rule lives
+    here, not in the field's limit_choices_to, which would refuse the saved review too."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not {"reviewed_by", "reviewed_on"} <= set(self.fields):
+            return cleaned  # read-only here: nothing sent can change the review
+        clinician, day = cleaned.get("reviewed_by"), cleaned.get("reviewed_on")
+        if "reviewed_by" in self.errors or "reviewed_on" in self.errors:
+            return cleaned
+        if clinician and not clinician.is_active and self.is_new_review():
+            self.add_error(
+                "reviewed_by",
+                f"{clinician} no longer reviews (“can review” is unticked on their clinician record), so "
+                "they cannot sign a new review. Choose a clinician who reviews, or keep the saved review date.",
+            )
+        elif day and not clinician:
+            self.add_error(
+                "reviewed_by",
+                f"Choose the clinician who reviewed the article on {date_format(day)}, or clear the review date.",
+            )
+        elif clinician and not day:
+            self.add_error(
+                "reviewed_on", f"Give the day {clinician} reviewed the article, or clear the clinician."
+            )
+        return cleaned
+
+    def is_new_review(self):
+        saved = self.instance
+        return (self.cleaned_data.get("reviewed_by"), self.cleaned_data.get("reviewed_on")) != (
+            saved.reviewed_by if saved.reviewed_by_id else None,
+            saved.reviewed_on,
+        )
 
 
 class PreviewLinkInline(RowsNamedByTheirObjectsInline):
@@ -103,6 +140,13 @@ class ClinicianAdmin(HistoryAdmin):
     list_display = ["name", "credentials", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "credentials"]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            # The article form's clinician picker offers only clinicians who review.
+            queryset = queryset.filter(is_active=True)
+        return queryset, may_have_duplicates
 
 
 class ImportArticlesAdminMixin:
@@ -239,6 +283,7 @@ class ImportArticlesAdminMixin:
 
 @admin.register(Article)
 class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
+    form = ArticleAdminForm
     list_display = ["title", "state", "review", "published_at", "author", "updated_at"]
     list_filter = [StateFilter, ReviewFilter, "status", "locations"]
     list_select_related = ["reviewed_by"]
@@ -330,6 +375,15 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
         # A clinical reviewer can change nothing but the review: saving an article whose review
         # is out of date, with the same clinician and date, is reviewing its new text again.
         reviewed_again = self.is_reviewer_only(request) and obj.review_is_out_of_date
+        if reviewed_again and not changed and not obj.reviewed_by.is_active:
+            # Only a clinician who reviews can sign the new text (ArticleAdminForm).
+            reviewed_again = False
+            self.message_user(
+                request,
+                f"The review stays out of date: {obj.reviewed_by} no longer reviews, so saving could not "
+                "renew it. To record a new review, choose a clinician who reviews and the day they read it.",
+                messages.WARNING,
+            )
         if (changed or reviewed_again) and self.can_review(request):
             obj.record_review(obj.reviewed_by, obj.reviewed_on)
         super().save_model(request, obj, form, change)

@@ -216,8 +216,8 @@ class Article(KeepsOldAddresses, SeoFields):
         blank=True,
         related_name="reviewed_articles",
         verbose_name="clinically reviewed by",
-        # A clinician who no longer reviews cannot sign a new review (nor be offered for one).
-        limit_choices_to={"is_active": True},
+        # A clinician who no longer reviews cannot sign a new review, nor is offered for one; a
+        # review they signed stays (articles.admin.ArticleAdminForm, ClinicianAdmin).
         help_text="Only clinical reviewers can set this.",
     )
     reviewed_on = models.DateField(
