@@ -11,9 +11,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from reversion.errors import RevertError
+from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from .audit import has_edit_stamp, with_followed_rows
@@ -43,6 +47,89 @@ def register(model, follow=(), leave_out=()):
         related = model._meta.get_field(name).related_model
         if reversion.is_registered(related):
             reversion.unregister(related)
+
+
+def _unique_field_sets(model):
+    """The fields whose values no two rows of `model` may share: unique fields, unique_together
+    and unconditional UniqueConstraints on fields."""
+    opts = model._meta
+    for field in opts.concrete_fields:
+        if field.unique and not field.primary_key:
+            yield (field,)
+    for names in opts.unique_together:
+        yield tuple(opts.get_field(name) for name in names)
+    for constraint in opts.constraints:
+        if (
+            isinstance(constraint, models.UniqueConstraint)
+            and constraint.fields
+            and constraint.condition is None
+        ):
+            yield tuple(opts.get_field(name) for name in constraint.fields)
+
+
+def _taken_by(obj):
+    """(fields, other object) for each unique value of `obj` that another row holds now."""
+    model = type(obj)
+    for fields in _unique_field_sets(model):
+        values = {field.attname: getattr(obj, field.attname) for field in fields}
+        if any(value is None for value in values.values()):
+            continue  # NULLs never collide
+        other = model._default_manager.filter(**values).exclude(pk=obj.pk).first()
+        if other is not None:
+            yield fields, other
+
+
+def _linked(obj):
+    opts = obj._meta
+    try:
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+    except NoReverseMatch:
+        return format_html("“{}”", obj)
+    return format_html('“<a href="{}">{}</a>”', url, obj)
+
+
+def revert_obstacle(version, verb):
+    """Why writing `version`'s revision back would fail, as a message for the editor, or None.
+
+    Writing it back saves each object of the revision as it was. A value that must be unique
+    (an article's or location's slug, an FAQ's question), taken since by another object, would
+    make the database refuse it, and django-reversion only says "missing dependency". Objects of
+    other models in the revision (placements, opening hours) are left out: those of the object
+    are replaced as a whole, so they cannot collide."""
+    model = version._model
+    for other_version in version.revision.version_set.filter(content_type=version.content_type):
+        try:
+            obj = other_version._object_version.object
+        except RevertError:
+            continue
+        for fields, other in _taken_by(obj):
+            opts = model._meta
+            names = " and ".join(str(field.verbose_name) for field in fields)
+            itself = str(other_version.object_id) == str(version.object_id)
+            whose = "its" if itself else "whose"
+            if [field.name for field in fields] == ["slug"] and hasattr(obj, "get_absolute_url"):
+                value = format_html("{} address, {},", whose, obj.get_absolute_url())
+            else:
+                value = f"{whose} {names}"
+            reason = format_html("{} is used now by another {}, {}", value, opts.verbose_name, _linked(other))
+            if not itself:  # deleted together, they come back together (a bulk delete)
+                reason = format_html(
+                    "it was deleted together with the {} “{}”, {}", opts.verbose_name, obj, reason
+                )
+            subject = (
+                "This version cannot be restored"
+                if verb == "restore"
+                else f"“{version.object_repr}” cannot be recovered"
+            )
+            return format_html(
+                "{}: {}. Nothing was changed. To {} it, first change the {} of that {}, then try again.",
+                subject,
+                reason,
+                verb,
+                names,
+                opts.verbose_name,
+            )
+    return None
 
 
 EDIT_STAMP_FIELD = "edit_stamp"
@@ -163,6 +250,10 @@ class HistoryAdmin(CompareVersionAdmin):
         if not self.has_restore_permission(request, obj):
             history = reverse(self._admin_url("history"), args=[quote(unquote(object_id))])
             return self._refuse_restore(request, history)
+        obstacle = self._revert_obstacle(object_id, version_id, "restore")
+        if obstacle:
+            self.message_user(request, obstacle, messages.ERROR)
+            return HttpResponseRedirect(reverse(self._admin_url("history"), args=[quote(unquote(object_id))]))
         request.restoring_a_version = True
         if obj is not None:
             # What is saved now, before the old version is written over it: a form may compare with it.
@@ -176,9 +267,22 @@ class HistoryAdmin(CompareVersionAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         if not self.has_restore_permission(request):
             return self._refuse_restore(request, reverse(self._admin_url("changelist")))
+        obstacle = self._revert_obstacle(None, version_id, "recover")
+        if obstacle:
+            self.message_user(request, obstacle, messages.ERROR)
+            return HttpResponseRedirect(reverse(self._admin_url("recoverlist")))
         request.restoring_a_version = True
         request.edit_stamp_now = "recovering"  # nothing saved to conflict with: it was deleted
         return super().recover_view(request, version_id, extra_context)
+
+    def _revert_obstacle(self, object_id, version_id, verb):
+        """What keeps the version from being written back (revert_obstacle), for the views above;
+        a version that is not there is left to django-reversion's own 404."""
+        versions = Version.objects.get_for_model(self.model).select_related("revision")
+        if object_id is not None:
+            versions = versions.filter(object_id=unquote(object_id))
+        version = versions.filter(pk=version_id).first()
+        return revert_obstacle(version, verb) if version is not None else None
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # django-reversion has just written the old version to the database, in a transaction
