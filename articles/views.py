@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView
 
 from carter_site.caching import published_locations
 from carter_site.pagination import CanonicalPageMixin
-from carter_site.publishing import PublicObjectMixin
+from carter_site.publishing import PublicObjectMixin, preview_banner
 from carter_site.querysets import built_once
 from carter_site.seo import breadcrumb_trail, uploaded_image
 from faqs.models import FAQ, ArticleFAQ
@@ -115,15 +115,16 @@ class ArticlePreviewMixin:
     Marked as a preview, never cached, never indexed, and the address is not sent on as a referrer.
     """
 
-    preview_banner = "Preview — not public."
+    banner_title = "Preview — not public."
+    live_banner_title = "Preview of the saved version."
 
     def get_base_queryset(self):
         return Article.objects.all()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["not_public"] = True
-        context["preview_banner"] = self.preview_banner
+        context["not_public"] = True  # a preview address is never indexed, even of a live page
+        context["staff_banner"] = preview_banner(self.object, self.banner_title, self.live_banner_title)
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -141,7 +142,8 @@ class ArticlePreviewView(ArticlePreviewMixin, ArticleDetailView):
 class SharedPreviewView(ArticlePreviewMixin, ArticleDetailView):
     """For anyone holding a valid shared preview link: that one article, read-only."""
 
-    preview_banner = "Preview shared for review — not public. Please do not forward this link."
+    banner_title = "Preview shared for review — not public. Please do not forward this link."
+    live_banner_title = "Preview shared for review. Please do not forward this link."
 
     def get_object(self, queryset=None):
         link = PreviewLink.from_token(self.kwargs["token"])

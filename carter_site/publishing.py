@@ -6,11 +6,15 @@
   `published()` and `is_public` names, so views, lists and sitemaps treat all alike.
 - `PublicObjectMixin` is how a detail page applies the rule: visitors get a 404 for
   anything that is not public; staff allowed to view the model see it with a
-  "not public" banner, in a response that is never cached.
+  banner that says where it stands (`staff_banner`), in a response that is never cached.
 """
 
+from dataclasses import dataclass
+
 from django.db import models
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
 
 
 class PublishedFlagQuerySet(models.QuerySet):
@@ -76,6 +80,66 @@ def can_see_unpublished(user, model):
     )
 
 
+def local_time(value):
+    """A time as the admin shows it, in the site's time zone: "June 2, 2031, 9 a.m."."""
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def end_sentence(text):
+    """`text` with a full stop, unless it ends with one already ("9 a.m." ends a sentence as is)."""
+    return text if text.endswith(".") else f"{text}."
+
+
+@dataclass(frozen=True)
+class StaffBanner:
+    """The line over a page that staff see and visitors do not (templates/base.html)."""
+
+    title: str
+    text: str
+
+
+def _state(obj):
+    """Where content with a schedule stands (articles: draft, scheduled, live, expired); content
+    with a published tick is live or a draft."""
+    if hasattr(obj, "get_state"):
+        return str(obj.get_state())
+    return "live" if obj.is_public else "draft"
+
+
+def _why_not_public(obj, state):
+    if state == "scheduled":
+        return (
+            f"It goes live on {end_sentence(local_time(obj.published_at))} Until then only staff can "
+            "see this page; visitors get “page not found”."
+        )
+    if state == "expired":
+        return (
+            f"Its take-down time ({local_time(obj.expires_at)}) has passed, so visitors get “page not "
+            "found”. To put it back on the site, change or clear the take-down time."
+        )
+    return "Only staff can see this page. Visitors get “page not found” until it is published."
+
+
+def staff_banner(obj):
+    """The banner over a page that is not public, shown to staff at its public address."""
+    state = _state(obj)
+    title = {"scheduled": "Scheduled — not public yet.", "expired": "Taken down — not public."}
+    return StaffBanner(title.get(state, "Draft — not public."), _why_not_public(obj, state))
+
+
+def preview_banner(obj, title, live_title):
+    """The banner over a preview of the saved `obj`: headed `title`, or `live_title` when the page
+    is live (it is public, then, and the preview shows what visitors see)."""
+    state = _state(obj)
+    if state == "live":
+        return StaffBanner(
+            live_title, "This page is live: visitors see this version at its public address now."
+        )
+    if state == "draft":
+        return StaffBanner(title, "It is a draft: this is how the page will look once it is published.")
+    return StaffBanner(title, _why_not_public(obj, state))
+
+
 class PublicObjectMixin:
     """Detail views: published objects for visitors; everything, with a banner, for staff."""
 
@@ -87,6 +151,8 @@ class PublicObjectMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["not_public"] = not self.object.is_public
+        if context["not_public"]:
+            context["staff_banner"] = staff_banner(self.object)
         return context
 
     def render_to_response(self, context, **response_kwargs):
