@@ -125,13 +125,20 @@ class ReviewFilter(admin.SimpleListFilter):
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("none", "Not reviewed"), ("reviewed", "Reviewed")]
+        return [
+            ("none", "Not reviewed"),
+            ("reviewed", "Reviewed, current"),
+            ("out_of_date", "Review out of date"),
+        ]
 
     def queryset(self, request, queryset):
-        if self.value() == "none":
-            return queryset.filter(reviewed_by__isnull=True)
-        if self.value() == "reviewed":
-            return queryset.filter(reviewed_by__isnull=False)
+        match self.value():
+            case "none":
+                return queryset.filter(reviewed_by__isnull=True)
+            case "reviewed":
+                return queryset.review_current()
+            case "out_of_date":
+                return queryset.review_out_of_date()
         return queryset
 
 

@@ -46,6 +46,25 @@ class ArticleQuerySet(models.QuerySet):
         """What a list of articles shows, and nothing it does not (the bodies are long)."""
         return self.defer("body")
 
+    def review_current(self):
+        """Reviewed, and the words have not changed since (Article.review_is_current)."""
+        return self.filter(pk__in=self._ids_with_current_review())
+
+    def review_out_of_date(self):
+        """Reviewed, but the headline, summary or text changed since (Article.review_is_out_of_date)."""
+        return self.filter(reviewed_by__isnull=False).exclude(pk__in=self._ids_with_current_review())
+
+    def _ids_with_current_review(self):
+        """One query, whatever the number of articles: the fingerprint strips markup, which SQL
+        cannot, so the words of the reviewed articles are read and compared here."""
+        reviewed = self.filter(reviewed_by__isnull=False).order_by()
+        rows = reviewed.values_list("pk", "title", "summary", "body", "reviewed_fingerprint")
+        return [
+            pk
+            for pk, title, summary, body, signed in rows
+            if review_fingerprint(title, summary, body) == signed
+        ]
+
     def related_to(self, article, locations, faqs, limit=3):
         """Up to `limit` other live articles about the same locations or FAQ topics, closest first.
 

@@ -111,3 +111,25 @@ def test_a_review_missing_its_clinician_or_its_date_says_which(sent, field, said
     errors = reviewer.post(change_url(article), form).context["adminform"].form.errors
     assert errors[field] == [said]
     assert "A clinical review needs both" not in str(errors)
+
+
+def test_the_article_list_filters_reviews_that_are_current_and_out_of_date(staff_client):
+    clinician = Clinician.objects.create(name="Dana Reyes", credentials="LCSW")
+    ArticleFactory(title="Never reviewed")
+    for title in ("Reviewed as it reads", "Reviewed, then edited"):
+        article = ArticleFactory(title=title)
+        article.record_review(clinician, REVIEW_DAY)
+        article.save()
+    edited = Article.objects.get(title="Reviewed, then edited")
+    edited.body += "<p>A sentence added after the review.</p>"
+    edited.save()
+
+    def listed(review):
+        response = staff_client.get(reverse("admin:articles_article_changelist"), {"review": review})
+        return sorted(article.title for article in response.context["cl"].result_list)
+
+    assert listed("none") == ["Never reviewed"]
+    assert listed("reviewed") == ["Reviewed as it reads"]
+    assert listed("out_of_date") == ["Reviewed, then edited"]
+    page = staff_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "Review out of date</a>" in page

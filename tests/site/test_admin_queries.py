@@ -77,7 +77,7 @@ def add_articles(clinician, location):
     return add
 
 
-@pytest.mark.parametrize("query", ["", "?review=reviewed", "?o=3", "?q=Article"])
+@pytest.mark.parametrize("query", ["", "?review=reviewed", "?review=out_of_date", "?o=3", "?q=Article"])
 def test_the_article_list_runs_the_same_queries_for_ten_articles_as_for_two(
     staff_client, add_articles, query
 ):
