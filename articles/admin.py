@@ -426,9 +426,19 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
 
     def say_where_it_stands(self, request, obj):
         """After a save, what visitors get now: "changed successfully" alone would not say that a
-        published article is still waiting for its time, or already past its take-down time."""
+        published article is still waiting for its time, or already past its take-down time, nor
+        that a draft with a future publish time is not scheduled."""
         state = obj.get_state()
-        if state == Article.State.SCHEDULED:
+        if state == Article.State.DRAFT and obj.published_at and obj.published_at > timezone.now():
+            when = date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
+            self.message_user(
+                request,
+                f"Still a draft, not scheduled: the publish time ({when}) counts only once the status is "
+                "Published. Until then visitors get “page not found”. To schedule it, set the status to "
+                "Published and save.",
+                messages.WARNING,
+            )
+        elif state == Article.State.SCHEDULED:
             when = date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
             self.message_user(
                 request, f"Scheduled: it goes live on {when}. Until then visitors get “page not found”."

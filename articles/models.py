@@ -212,8 +212,8 @@ class Article(KeepsOldAddresses, SeoFields):
         null=True,
         blank=True,
         db_index=True,
-        help_text="When the article goes live. A future time schedules it; left empty when "
-        "publishing, it is set to now.",
+        help_text="When the article goes live. With the status Published, a future time schedules it; "
+        "a draft stays a draft whatever the time. Left empty when publishing, it is set to now.",
         validators=[validate_storable_time],
     )
     was_public = models.BooleanField(

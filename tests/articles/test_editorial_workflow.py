@@ -840,6 +840,30 @@ def test_saving_says_when_a_published_article_is_not_live(staff_client, changes,
         assert any(message.startswith(said) for message in found), found
 
 
+def test_saving_a_draft_with_a_future_publish_time_says_it_is_not_scheduled(staff_client):
+    from django.contrib.messages import get_messages
+
+    with time_machine.travel(NOW, tick=False):
+        article = ArticleFactory(draft=True)
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        form = admin_form_data(staff_client.get(url))
+        form.update({"published_at_0": "2026-06-08", "published_at_1": "09:00:00"})  # Atlanta time
+        response = staff_client.post(url, form)
+        assert response.status_code == 302
+        found = [str(message) for message in get_messages(response.wsgi_request)]
+    assert (
+        "Still a draft, not scheduled: the publish time (June 8, 2026, 9 a.m.) counts only once the "
+        "status is Published. Until then visitors get “page not found”. To schedule it, set the "
+        "status to Published and save."
+    ) in found, found
+
+
+def test_the_publish_time_says_it_schedules_only_a_published_article(staff_client):
+    page = staff_client.get(reverse("admin:articles_article_add")).content.decode()
+    assert "A future time schedules it;" not in page
+    assert "With the status Published, a future time schedules it" in page
+
+
 def test_saving_a_live_article_says_nothing_more(staff_client):
     from django.contrib.messages import get_messages
 
