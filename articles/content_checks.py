@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 from carter_site.publishing import SeoFields
+from carter_site.text import matching_key
 
 VAGUE_LINK_TEXTS = {"click here", "here", "read more", "more", "this link", "link", "this", "click"}
 _URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
@@ -60,11 +61,15 @@ class _BodyScanner(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.headings, self.images_without_alt, self.links, self.text_parts = [], [], [], []
+        self.first_heading_text = None  # the words of the first heading, if the text starts with one
         self._open_link = None
+        self._in_first_heading = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if re.fullmatch(r"h[1-6]", tag):
+            if not self.headings and not "".join(self.text_parts).strip():
+                self._in_first_heading, self.first_heading_text = True, ""
             self.headings.append(int(tag[1]))
         elif tag == "img" and not (attrs.get("alt") or "").strip():
             self.images_without_alt.append(attrs.get("src", ""))
@@ -74,6 +79,8 @@ class _BodyScanner(HTMLParser):
             self.text_parts.append("\n")
 
     def handle_endtag(self, tag):
+        if re.fullmatch(r"h[1-6]", tag):
+            self._in_first_heading = False
         if tag == "a" and self._open_link is not None:
             self.links.append(self._open_link)
             self._open_link = None
@@ -82,6 +89,8 @@ class _BodyScanner(HTMLParser):
 
     def handle_data(self, data):
         self.text_parts.append(data)
+        if self._in_first_heading:
+            self.first_heading_text += data
         if self._open_link is not None:
             self._open_link.text += data
 
@@ -113,13 +122,17 @@ def check_article(article):
         name = image_file_name(src)
         image = f"The image {name}" if name else "An image"
         warnings.append(f"{image} has no description (alt text) for people who cannot see it.")
+    # The sanitiser makes a pasted Heading 1 a Heading 2 (carter_site.richtext): a pasted document's
+    # title then stands under the page's own, saying the same thing twice.
+    first = " ".join((body.first_heading_text or "").split())
+    if first and matching_key(first) == matching_key(article.title):
+        warnings.append(
+            f"The text starts with a heading that repeats the title, “{first}” (a pasted document’s "
+            "title, perhaps). The page shows the title above the text already: delete the heading."
+        )
     previous = 1  # the page title is the h1
     for level in body.headings:
-        if level == 1:
-            warnings.append(
-                "The body has a Heading 1; the title is the page's only Heading 1. Use Heading 2."
-            )
-        elif level > previous + 1:
+        if level > previous + 1:
             warnings.append(f"A Heading {level} follows a Heading {previous}: a level is skipped.")
         previous = level
     for link in body.links:

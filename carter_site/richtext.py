@@ -104,13 +104,53 @@ def _local_image_source(tag, attribute, value):
 _IMG_ELEMENT = re.compile(r'<img(?:\s+[^\s="/>]+(?:="[^"]*")?)*\s*/?>')
 
 
-def sanitise_html(html):
-    """Return `html` reduced to the allow-list above. Safe to call more than once."""
-    if not html:
-        return ""
+# Tags of a pasted document (a word processor's, a web page's) that the toolbar does not make but
+# whose structure is worth keeping: headings beyond the levels the body allows take the nearest
+# allowed level (the page title is the only Heading 1), and a <div> becomes a paragraph, or
+# leaves its blocks in place. Without this their text ran into the next block ("div textfive").
+RENAMED_HEADINGS = {"h1": "h2", "h5": "h4", "h6": "h4"}
+PASTED_STRUCTURE_TAGS = frozenset({*RENAMED_HEADINGS, "div"})
+_BLOCK_TAGS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "ul", "ol", "li", "blockquote", "hr", "table"}
+)
+# A tag as nh3 writes it: in its output every "<" outside a tag is escaped (attribute values
+# included), so each "<" starts a tag and a scan from the left never lands inside one.
+_TAG = re.compile(r'<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s="/>]+(?:="[^"]*")?)*)\s*/?>')
+_PASTED_STRUCTURE = re.compile(r"<(?:h1|h5|h6|div)[\s>]", re.IGNORECASE)
+
+
+def _keep_pasted_structure(html):
+    """`html`, cleaned by nh3 with PASTED_STRUCTURE_TAGS allowed (without attributes), in the
+    toolbar's tags: headings renamed, a <div> of text turned into a paragraph, a <div> around
+    blocks (paragraphs, lists, other divs) taken away with its blocks kept."""
+    parts, open_divs, position = [], [], 0
+    for tag in _TAG.finditer(html):
+        parts.append(html[position : tag.start()])
+        position = tag.end()
+        closing, name = tag[1] == "/", tag[2].lower()
+        if not closing and name in _BLOCK_TAGS:
+            for div in open_divs:
+                div[1] = True  # holds a block: unwrapped, not a paragraph
+        if name in RENAMED_HEADINGS:
+            parts.append(f"<{tag[1]}{RENAMED_HEADINGS[name]}>")
+        elif name == "div" and not closing:
+            open_divs.append([len(parts), False])
+            parts.append("<p>")
+        elif name == "div":
+            if open_divs:
+                start, holds_blocks = open_divs.pop()
+                parts[start] = "" if holds_blocks else "<p>"
+                parts.append("" if holds_blocks else "</p>")
+        else:
+            parts.append(tag[0])
+    parts.append(html[position:])
+    return "".join(parts)
+
+
+def _clean(html, tags):
     clean = nh3.clean(
         html,
-        tags=set(ALLOWED_TAGS),
+        tags=set(tags),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(ALLOWED_URL_SCHEMES),
@@ -118,6 +158,17 @@ def sanitise_html(html):
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+    return clean
+
+
+def sanitise_html(html):
+    """Return `html` reduced to the allow-list above. Safe to call more than once."""
+    if not html:
+        return ""
+    clean = _clean(html, ALLOWED_TAGS | PASTED_STRUCTURE_TAGS)
+    if _PASTED_STRUCTURE.search(clean):
+        # Once more with the allow-list alone: what is stored never rests on the renaming.
+        clean = _clean(_keep_pasted_structure(clean), ALLOWED_TAGS)
     # A picture whose address the filter took away would show as a broken picture: drop it.
     return _IMG_ELEMENT.sub(lambda element: element[0] if ' src="' in element[0] else "", clean)
 

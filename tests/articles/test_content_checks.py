@@ -46,3 +46,34 @@ def test_the_editor_reads_the_warning_after_saving(staff_client):
     assert f"Check: An image {ALT_WARNING}" in found
     assert f"Check: The image hall.png {ALT_WARNING}" in found
     assert not [message for message in found if "The image an image" in message]
+
+
+@pytest.mark.django_db
+def test_a_pasted_document_keeps_its_headings_and_its_title_heading_is_pointed_out(staff_client):
+    article = ArticleFactory(title="Coming back to IOP")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["body"] = (
+        '<h1 style="font-size:26pt">Coming back to IOP</h1><div>Many people return after a break.</div>'
+        "<h2>What changes</h2><h5>Insurance</h5><div>Most plans cover a second start.</div>"
+    )
+    response = staff_client.post(url, data, follow=True)
+    article.refresh_from_db()
+    assert article.body == (
+        "<h2>Coming back to IOP</h2><p>Many people return after a break.</p>"
+        "<h2>What changes</h2><h4>Insurance</h4><p>Most plans cover a second start.</p>"
+    )
+    found = [str(message) for message in response.context["messages"]]
+    assert (
+        "Check: The text starts with a heading that repeats the title, “Coming back to IOP” (a pasted "
+        "document’s title, perhaps). The page shows the title above the text already: delete the heading."
+    ) in found
+    assert "Check: A Heading 4 follows a Heading 2: a level is skipped." in found
+    assert not [message for message in found if "Heading 1" in message]
+
+
+def test_a_first_heading_other_than_the_title_raises_no_warning():
+    article = ArticleFactory.build(
+        title="Coming back to IOP", body="<h2>Coming back</h2><p>Text.</p>", meta_description="A summary."
+    )
+    assert check_article(article) == []

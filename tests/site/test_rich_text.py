@@ -69,6 +69,8 @@ def test_uploads_are_images_only():
         ("<!-- <script>alert(1)</script> -->", "alert"),
         ('<p onclick="steal()">x</p>', "steal"),
         ("<h1>Page title twice</h1>", "<h1"),
+        ("<h6 onclick=steal()>Small print</h6>", "steal"),
+        ('<div style="position:fixed" onmouseover="steal()">Over everything</div>', "position"),
         ('<object data="evil.swf"></object>', "object"),
     ],
 )
@@ -102,6 +104,52 @@ def test_sanitiser_keeps_what_the_toolbar_makes():
     ]:
         assert fragment in clean
     assert 'rel="noopener noreferrer"' in clean
+
+
+# A document pasted from a word processor, as the clipboard carries it (made-up content): a
+# title in Heading 1, sections in Heading 2, fine print in Heading 5 and 6, and text in divs.
+PASTED_DOCUMENT = (
+    '<meta charset="utf-8"><h1 id="title" style="font-size:26pt">Coming back to IOP</h1>'
+    '<div class="WordSection1"><p class="MsoNormal">Many people return after a break.</p></div>'
+    "<h2>What changes the second time</h2>"
+    '<div dir="ltr">You keep the progress you made.</div>'
+    "<div>Your counsellor knows you already.</div>"
+    "<h5>Insurance</h5><div>Most plans cover a second start.</div>"
+    '<h6 class="small">Last updated in spring</h6>'
+)
+
+
+def test_a_pasted_documents_headings_and_blocks_survive_within_the_allowed_levels():
+    assert sanitise_html(PASTED_DOCUMENT) == (
+        "<h2>Coming back to IOP</h2>"
+        "<p>Many people return after a break.</p>"
+        "<h2>What changes the second time</h2>"
+        "<p>You keep the progress you made.</p>"
+        "<p>Your counsellor knows you already.</p>"
+        "<h4>Insurance</h4><p>Most plans cover a second start.</p>"
+        "<h4>Last updated in spring</h4>"
+    )
+
+
+def test_divs_around_blocks_are_unwrapped_and_divs_of_text_become_paragraphs():
+    pasted = (
+        "<div><div>First line of a note</div><div>Second line</div></div>"
+        "<div><ul><li>Monday <div>morning track</div></li></ul></div>"
+        "<table><tr><td><div>9:00</div></td></tr></table>"
+    )
+    assert sanitise_html(pasted) == (
+        "<p>First line of a note</p><p>Second line</p>"
+        "<ul><li>Monday <p>morning track</p></li></ul>"
+        "<table><tbody><tr><td><p>9:00</p></td></tr></tbody></table>"
+    )
+
+
+def test_heading_tags_written_inside_an_attribute_are_left_as_words():
+    html = '<p><a href="https://example.org" title="<h1> <div>">the &lt;h5&gt; link</a></p>'
+    assert sanitise_html(html) == (
+        '<p><a href="https://example.org" title="&lt;h1&gt; &lt;div&gt;" rel="noopener noreferrer">'
+        "the &lt;h5&gt; link</a></p>"
+    )
 
 
 def test_sanitising_twice_changes_nothing():
