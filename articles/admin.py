@@ -18,7 +18,7 @@ from carter_site.admin import RowsNamedByTheirObjectsInline
 from carter_site.audit import count_of_changes, log_bulk_change
 from carter_site.caching import content_changed
 from carter_site.history import EditStampForm, HistoryAdmin
-from carter_site.publishing import SeoFields
+from carter_site.publishing import SeoFields, end_sentence, local_time
 from carter_site.seo import absolute_url, site_origin
 from faqs.admin import ArticleFAQInline
 from testimonials.admin import ArticleTestimonialInline
@@ -439,9 +439,10 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
                 messages.WARNING,
             )
         elif state == Article.State.SCHEDULED:
-            when = date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
+            # "9 a.m." ends the sentence as it is: no second full stop.
+            when = end_sentence(local_time(obj.published_at))
             self.message_user(
-                request, f"Scheduled: it goes live on {when}. Until then visitors get “page not found”."
+                request, f"Scheduled: it goes live on {when} Until then visitors get “page not found”."
             )
         elif state == Article.State.EXPIRED:
             when = date_format(timezone.localtime(obj.expires_at), "DATETIME_FORMAT")

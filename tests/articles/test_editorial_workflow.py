@@ -840,6 +840,20 @@ def test_saving_says_when_a_published_article_is_not_live(staff_client, changes,
         assert any(message.startswith(said) for message in found), found
 
 
+def test_a_time_that_ends_a_sentence_ends_it_with_one_full_stop(staff_client):
+    from django.contrib.messages import get_messages
+
+    with time_machine.travel(NOW, tick=False):
+        article = ArticleFactory(published_at=NOW + dt.timedelta(days=3))  # 5 a.m. in Atlanta
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        response = staff_client.post(url, admin_form_data(staff_client.get(url)))
+        found = [str(message) for message in get_messages(response.wsgi_request)]
+    assert (
+        "Scheduled: it goes live on June 4, 2026, 5 a.m. Until then visitors get “page not found”." in found
+    )
+    assert not [message for message in found if ".." in message], found
+
+
 def test_saving_a_draft_with_a_future_publish_time_says_it_is_not_scheduled(staff_client):
     from django.contrib.messages import get_messages
 
