@@ -9,6 +9,7 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -271,9 +272,26 @@ class HistoryAdmin(CompareVersionAdmin):
         if obstacle:
             self.message_user(request, obstacle, messages.ERROR)
             return HttpResponseRedirect(reverse(self._admin_url("recoverlist")))
-        request.restoring_a_version = True
+        request.restoring_a_version = request.recovering = True
         request.edit_stamp_now = "recovering"  # nothing saved to conflict with: it was deleted
         return super().recover_view(request, version_id, extra_context)
+
+    def response_change(self, request, obj):
+        """After a restore or recover, a message that links to the object's change page and, for
+        "Save and continue editing", that page: Django's link and redirect go to the address the
+        form was posted to, which would open the old version again."""
+        if not getattr(request, "restoring_a_version", False) or IS_POPUP_VAR in request.POST:
+            return super().response_change(request, obj)
+        url = reverse(self._admin_url("change"), args=[quote(obj.pk)])
+        done = "recovered" if getattr(request, "recovering", False) else "restored"
+        said = format_html('The {} “<a href="{}">{}</a>” was {}.', self.opts.verbose_name, url, obj, done)
+        if "_continue" in request.POST:
+            self.message_user(request, format_html("{} You may edit it again below.", said), messages.SUCCESS)
+            return HttpResponseRedirect(url)
+        self.message_user(request, said, messages.SUCCESS)
+        if "_addanother" in request.POST:
+            return HttpResponseRedirect(reverse(self._admin_url("add")))
+        return self.response_post_save_change(request, obj)
 
     def _revert_obstacle(self, object_id, version_id, verb):
         """What keeps the version from being written back (revert_obstacle), for the views above;

@@ -7,7 +7,8 @@ from reversion.models import Version
 
 from articles.models import Article
 from faqs.models import FAQ
-from tests.admin_forms import edit_in_admin
+from locations.models import Location
+from tests.admin_forms import admin_form_data, edit_in_admin
 from tests.factories import ArticleFactory, FAQFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +104,33 @@ def test_articles_deleted_together_are_recovered_only_when_every_address_is_free
         "address, /articles/asking-for-help/, is used now by another article, “<a href="
     )
     assert not Article.objects.filter(pk__in=[first.pk, second.pk]).exists()
+
+
+@pytest.mark.parametrize("button", [{}, {"_continue": "Save and continue editing"}])
+def test_after_a_restore_the_message_and_the_next_page_are_the_articles_own(staff_client, button):
+    article = ArticleFactory(title="Finding your footing")
+    edit_in_admin(staff_client, article)
+    edit_in_admin(staff_client, article, title="Finding your footing again")
+    oldest = Version.objects.get_for_object(article).order_by("pk").first()
+    url = reverse("admin:articles_article_revision", args=[article.pk, oldest.pk])
+    staff_client.get(reverse("admin:articles_article_changelist"))  # reads the edits' messages
+    response = staff_client.post(url, {**admin_form_data(staff_client.get(url)), **button}, follow=True)
+    said = [str(message) for message in response.context["messages"]]
+    restored = f'The article “<a href="{change_url(article)}">Finding your footing</a>” was restored'
+    assert [message for message in said if message.startswith(restored)], said
+    assert not [message for message in said if url in message], said
+    expected = change_url(article) if button else reverse("admin:articles_article_changelist")
+    assert response.redirect_chain[0][0] == expected
+
+
+def test_after_a_recover_the_message_links_to_the_recovered_page(staff_client):
+    location = LocationFactory(name="Jefferson")
+    pk = location.pk
+    staff_client.post(reverse("admin:locations_location_delete", args=[pk]), {"post": "yes"})
+    version = Version.objects.get_deleted(Location).get(object_id=str(pk))
+    url = reverse("admin:locations_location_recover", args=[version.pk])
+    staff_client.get(reverse("admin:locations_location_changelist"))
+    response = staff_client.post(url, admin_form_data(staff_client.get(url)), follow=True)
+    said = [str(message) for message in response.context["messages"]]
+    link = reverse("admin:locations_location_change", args=[pk])
+    assert f'The location “<a href="{link}">Jefferson</a>” was recovered.' in said, said
