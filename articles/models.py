@@ -12,7 +12,7 @@ from django.utils.html import strip_tags
 
 from carter_site.images import PictureField, validate_uploaded_image
 from carter_site.memo import by_digest
-from carter_site.publishing import SeoFields
+from carter_site.publishing import SeoFields, local_time
 from carter_site.redirects import KeepsOldAddresses
 from carter_site.reversing import cached_reverse
 from carter_site.richtext import RichTextField
@@ -425,6 +425,18 @@ class PreviewLink(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:shared_preview", kwargs={"token": self.token})
+
+    def clean(self):
+        super().clean()
+        # A new link that has expired already would be sent and never work. A saved link may be
+        # moved into the past: that ends it, as Revoked does.
+        if self._state.adding and self.expires_at and self.expires_at <= timezone.now():
+            raise ValidationError(
+                {
+                    "expires_at": f"This time has passed ({local_time(self.expires_at)}), so the link would "
+                    f"not work for anyone. Choose a later time: {self.DEFAULT_DAYS} days from now is usual."
+                }
+            )
 
     @property
     def token(self):

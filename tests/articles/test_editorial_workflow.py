@@ -148,6 +148,35 @@ def test_staff_create_a_preview_link_from_the_change_form(staff_client):
     assert link.get_absolute_url() in staff_client.get(change_url).content.decode()
 
 
+def test_a_new_preview_link_that_has_expired_already_is_refused_on_the_field(staff_client):
+    article = ArticleFactory(draft=True, title="Kept as it was")
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    data.update({"title": "Changed", "preview_links-TOTAL_FORMS": "1", "preview_links-0-note": "Dr. Lee",
+                 "preview_links-0-expires_at_0": "2025-01-06", "preview_links-0-expires_at_1": "09:00:00",
+                 "preview_links-0-article": str(article.pk)})  # fmt: skip
+    response = staff_client.post(change_url, data)
+    assert response.status_code == 200
+    [inline] = [i for i in response.context["inline_admin_formsets"] if i.formset.model is PreviewLink]
+    assert inline.formset.forms[0].errors["expires_at"] == [
+        "This time has passed (Jan. 6, 2025, 9 a.m.), so the link would not work for anyone. Choose a "
+        "later time: 7 days from now is usual."
+    ]
+    article.refresh_from_db()
+    assert article.title == "Kept as it was" and not PreviewLink.objects.filter(article=article).exists()
+
+
+def test_a_saved_preview_link_can_be_ended_by_moving_its_expiry_into_the_past(staff_client):
+    article = ArticleFactory(draft=True)
+    link = PreviewLink.objects.create(article=article, note="Dr. Lee")
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    data.update({"preview_links-0-expires_at_0": "2025-01-06", "preview_links-0-expires_at_1": "09:00:00"})
+    assert staff_client.post(change_url, data).status_code == 302
+    link.refresh_from_db()
+    assert not link.is_active
+
+
 @pytest.mark.parametrize(
     "field",
     ["published_at", "expires_at", "preview_links-0-expires_at"],
