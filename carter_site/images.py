@@ -3,6 +3,7 @@
 import contextlib
 import re
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -65,22 +66,13 @@ def validate_uploaded_image(upload):
                     "this site takes is %(megapixels)s million pixels, for example %(example)s. "
                     "Save it smaller and try again.",
                     code="image_too_many_pixels",
-                    params={
-                        "w": width,
-                        "h": height,
-                        "megapixels": settings.MAX_IMAGE_PIXELS // 1_000_000,
-                        "example": _example_size(settings.MAX_IMAGE_PIXELS),
-                    },
+                    params={"w": width, "h": height, **_pixel_limit()},
                 )
             image.verify()
     except ValidationError:
         raise
-    except Image.DecompressionBombError:  # declares so many pixels that Pillow will not open it
-        raise ValidationError(
-            "This image declares more pixels than any web page needs, so it was refused. Save it smaller "
-            "and try again.",
-            code="image_too_many_pixels",
-        ) from None
+    except Image.DecompressionBombError:
+        raise beyond_pillow_error() from None
     except Exception:  # Pillow raises many kinds
         raise ValidationError(
             "This file is not an image we can use. Upload a JPEG, PNG, GIF or WebP picture.",
@@ -180,10 +172,55 @@ class PictureFieldFile(ImageFieldFile):
         return self._dimensions_cache
 
 
+def _pixel_limit():
+    return {
+        "megapixels": settings.MAX_IMAGE_PIXELS // 1_000_000,
+        "example": _example_size(settings.MAX_IMAGE_PIXELS),
+    }
+
+
+def beyond_pillow_error():
+    """For a picture so large that Pillow will not even open it (DecompressionBombError, past
+    twice Image.MAX_IMAGE_PIXELS: about 179 million pixels), so its size cannot be given."""
+    return ValidationError(
+        "This image has far more pixels than a web page can show (over %(pillow)s million): the most "
+        "this site takes is %(megapixels)s million pixels, for example %(example)s. Save it smaller "
+        "and try again.",
+        code="image_too_many_pixels",
+        params={"pillow": 2 * Image.MAX_IMAGE_PIXELS // 1_000_000, **_pixel_limit()},
+    )
+
+
+def _beyond_pillow(upload):
+    try:
+        with from_the_start(upload), Image.open(upload):
+            return False
+    except Image.DecompressionBombError:
+        return True
+    except Exception:  # Pillow raises many kinds; the caller says the file is no image
+        return False
+
+
+class PictureFormField(forms.ImageField):
+    """Django's ImageField answers a picture Pillow will not open for its size as "not an image
+    or a corrupted image", before validate_uploaded_image can give the size: this gives it."""
+
+    def to_python(self, data):
+        try:
+            return super().to_python(data)
+        except ValidationError:
+            if data is not None and hasattr(data, "read") and _beyond_pillow(data):
+                raise beyond_pillow_error() from None
+            raise
+
+
 class PictureField(models.ImageField):
     """An ImageField whose files get the extension of what they are (see EXTENSIONS)."""
 
     attr_class = PictureFieldFile
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PictureFormField, **kwargs})
 
 
 def _orientation(image):
