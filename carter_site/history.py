@@ -89,6 +89,45 @@ def _linked(obj):
     return format_html('“<a href="{}">{}</a>”', url, obj)
 
 
+def _missing_required_object(obj, revision):
+    """(field, name of the object) for the first object `obj` points at that no longer exists and
+    does not come back with `revision` (a topic deleted after its FAQ), else None. The database
+    would refuse the link, and django-reversion only says "missing dependency"."""
+    for field in obj._meta.concrete_fields:
+        target = getattr(obj, field.attname) if field.many_to_one else None
+        if target is None:
+            continue
+        related = field.related_model
+        if related._default_manager.filter(pk=target).exists():
+            continue
+        content_type = ContentType.objects.get_for_model(related)
+        if revision.version_set.filter(content_type=content_type, object_id=str(target)).exists():
+            continue  # deleted together, they come back together
+        deleted = Version.objects.get_deleted(related).filter(object_id=str(target)).first()
+        return field, deleted.object_repr if deleted is not None else None
+    return None
+
+
+def _missing_message(version, verb, field, name):
+    subject = (
+        "This version cannot be restored"
+        if verb == "restore"
+        else f"“{version.object_repr}” cannot be recovered"
+    )
+    what = field.related_model._meta
+    if name is None:
+        return (
+            f"{subject}: its {field.verbose_name} was deleted after it, and no copy of it was kept. "
+            f"Nothing was changed. Add the {field.verbose_name} again and write the {version._model._meta.verbose_name} "
+            "anew, copying what you need from its history."
+        )
+    return (
+        f"{subject}: its {field.verbose_name} “{name}” was deleted after it. Nothing was changed. Recover the "
+        f"{what.verbose_name} first (Recover deleted {what.verbose_name_plural}, on the list of "
+        f"{what.verbose_name_plural}), then try again."
+    )
+
+
 def revert_obstacle(version, verb):
     """Why writing `version`'s revision back would fail, as a message for the editor, or None.
 
@@ -103,6 +142,9 @@ def revert_obstacle(version, verb):
             obj = other_version._object_version.object
         except RevertError:
             continue
+        missing = _missing_required_object(obj, version.revision)
+        if missing is not None:
+            return _missing_message(version, verb, *missing)
         for fields, other in _taken_by(obj):
             opts = model._meta
             names = " and ".join(str(field.verbose_name) for field in fields)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from carter_site.admin import PublishedFlagAdmin, RowsNamedByTheirObjectsInline
+from carter_site.history import HistoryAdmin
 
 from .models import FAQ, ArticleFAQ, LocationFAQ, Topic
 
@@ -21,7 +22,10 @@ class LocationFAQInline(FAQPlacementInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(HistoryAdmin):
+    """Topics keep versions, like everything an editor arranges: a topic deleted after its last
+    FAQ can be recovered, and with it the FAQs that were deleted before it."""
+
     list_display = ["name", "order", "faq_count"]
     list_editable = ["order"]
     search_fields = ["name"]

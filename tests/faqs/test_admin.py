@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from reversion.models import Version
 
-from faqs.models import FAQ
+from faqs.models import FAQ, Topic
 from tests.admin_forms import admin_form_data, edit_in_admin
 from tests.factories import FAQFactory, TopicFactory
 
@@ -79,3 +79,36 @@ def test_a_changed_question_is_still_checked_against_every_other(staff_client):
     response = staff_client.post(url, data)
     assert response.status_code == 200
     assert "“Can I bring my own water bottle?” already exists." in response.content.decode()
+
+
+def test_a_faq_whose_topic_was_deleted_after_it_is_recovered_once_the_topic_is(staff_client, client):
+    """Delete an FAQ, then its topic (no FAQ uses it any more): recovering the FAQ says which
+    topic to recover first, changes nothing, and works once the topic is back."""
+    topic = TopicFactory(name="Getting here")
+    faq = FAQFactory(question="Is there parking at the Jefferson office?", topic=topic)
+    faq_pk, topic_pk = faq.pk, topic.pk
+    assert (
+        staff_client.post(reverse("admin:faqs_faq_delete", args=[faq_pk]), {"post": "yes"}).status_code == 302
+    )
+    assert (
+        staff_client.post(reverse("admin:faqs_topic_delete", args=[topic_pk]), {"post": "yes"}).status_code
+        == 302
+    )
+
+    version = Version.objects.get_deleted(FAQ).get(object_id=str(faq_pk))
+    url = reverse("admin:faqs_faq_recover", args=[version.pk])
+    response = staff_client.get(url, follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages[-1:] == [
+        "“Is there parking at the Jefferson office?” cannot be recovered: its topic “Getting here” was "
+        "deleted after it. Nothing was changed. Recover the topic first (Recover deleted topics, on the "
+        "list of topics), then try again."
+    ], messages
+    assert not FAQ.objects.filter(pk=faq_pk).exists()
+
+    topic_version = Version.objects.get_deleted(Topic).get(object_id=str(topic_pk))
+    topic_url = reverse("admin:faqs_topic_recover", args=[topic_version.pk])
+    assert staff_client.post(topic_url, admin_form_data(staff_client.get(topic_url))).status_code == 302
+    assert staff_client.post(url, admin_form_data(staff_client.get(url))).status_code == 302
+    assert FAQ.objects.get(pk=faq_pk).topic_id == topic_pk
+    assert "Is there parking at the Jefferson office?" in client.get("/faqs/").content.decode()
