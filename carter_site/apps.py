@@ -6,9 +6,19 @@ class CarterSiteConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from django.apps import apps
+        from django.db.models.signals import pre_save
+
         from . import caching, redirects
+        from .text import strip_hidden_characters
 
         # Any change to content makes every cached page and site-wide datum fresh again.
         caching.connect_signals()
+        # Titles, names and quotes never carry control characters or direction marks.
+        for app_label in caching.CONTENT_APPS:
+            for model in apps.get_app_config(app_label).get_models():
+                pre_save.connect(
+                    strip_hidden_characters, sender=model, dispatch_uid=f"hidden:{model._meta.label}"
+                )
         # A page whose slug changes, however it is saved, keeps its old address (301).
         redirects.connect_signals()

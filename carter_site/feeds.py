@@ -13,6 +13,7 @@ from articles.models import Article
 from .models import SiteSettings
 from .seo import absolute_url, site_origin
 from .structured_data import article_dates
+from .text import visible_text
 
 
 class LatestArticlesFeed(Feed):
@@ -43,13 +44,16 @@ class LatestArticlesFeed(Feed):
     def items(self):
         return Article.objects.published().for_list().order_by("-published_at", "-pk")[: self.items_shown]
 
+    # Saved text never carries control characters (carter_site.text), but a row written before
+    # that, or by SQL, would make XML 1.0 refuse the whole feed: every subscriber's feed broken.
+
     def item_title(self, article):
-        return article.title
+        return visible_text(article.title, single_line=True)
 
     def item_description(self, article):
         # RSS descriptions and Atom summaries are HTML to a feed reader, and a summary is plain
         # text: "<b>" typed in one shows as those three characters on the site, and must in a feed.
-        return escape(article.summary)
+        return escape(visible_text(article.summary))
 
     def item_guid(self, article):
         """An id for good: a tag URI on the article's number, not its address, which changes with
@@ -70,7 +74,7 @@ class LatestArticlesFeed(Feed):
         return article_dates(article)[1]
 
     def item_author_name(self, article):
-        return article.author or None
+        return visible_text(article.author, single_line=True) or None
 
 
 class LatestArticlesRssFeed(LatestArticlesFeed):

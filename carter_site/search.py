@@ -42,6 +42,7 @@ from faqs.models import FAQ
 from locations.models import Location
 
 from .structured_data import plain_text
+from .text import HIDDEN_CHARACTERS
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12  # the SQLite fallback builds one condition per word
@@ -52,18 +53,13 @@ SENTENCE_ENDINGS = (".", "!", "?", ":", ";", "…")
 SEARCH_CONFIG = "english"
 WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}  # PostgreSQL's default weights for ts_rank
 
-# Control characters, NUL first: PostgreSQL refuses NUL in text, and none belong in a query.
-# Then the invisible marks that set the direction of text (U+200E/F, U+202A-E, U+2066-9): echoed
-# back in the page heading and title, "\u202e988 llac" would read as "call 889" reversed.
-_CONTROL_CHARACTERS = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
 _WORD = re.compile(r"\w", re.UNICODE)
 
 
 def clean_query(raw):
     """The query as we search for it: printable, single-spaced, at most MAX_QUERY_LENGTH long."""
-    text = _CONTROL_CHARACTERS.sub(" ", raw or "")
+    # No control characters (PostgreSQL refuses NUL) nor direction marks, echoed in the heading.
+    text = HIDDEN_CHARACTERS.sub(" ", raw or "")
     return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
 
 

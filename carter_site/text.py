@@ -1,4 +1,4 @@
-"""Text comparison shared by the apps: when two spellings are the same words."""
+"""Plain text shared by the apps: what it may not carry, and when two spellings are the same words."""
 
 import re
 import unicodedata
@@ -13,3 +13,41 @@ def matching_key(text):
     text = unicodedata.normalize("NFKC", text or "").casefold()
     text = re.sub(r"[\W_]+", " ", text)
     return " ".join(text.split())
+
+
+# Characters no plain text shown on a page may carry. Control characters: XML 1.0 refuses them
+# (one in a title took both feeds down), PostgreSQL refuses NUL, and Word's manual line break
+# (\x0b) arrives with pasted text. Then the invisible marks that set the direction of text
+# (U+200E/F, U+202A-E, U+2066-9): in a title or a search echoed back, "\u202e988 llac" reads
+# as "call 889" reversed. Tab, line feed and carriage return are ordinary text.
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+DIRECTION_MARKS = r"\u200e\u200f\u202a-\u202e\u2066-\u2069"
+HIDDEN_CHARACTERS = re.compile(f"[{CONTROL_CHARACTERS}{DIRECTION_MARKS}]")
+_DIRECTION_MARKS = re.compile(f"[{DIRECTION_MARKS}]")
+_CONTROLS = re.compile(f"[{CONTROL_CHARACTERS}]")
+
+
+def visible_text(text, single_line=False):
+    """`text` without HIDDEN_CHARACTERS: a control character becomes a space (it separated
+    words), a direction mark nothing. `single_line`: runs of spaces it leaves become one."""
+    if not text or not HIDDEN_CHARACTERS.search(text):
+        return text
+    text = _CONTROLS.sub(" ", _DIRECTION_MARKS.sub("", text))
+    return " ".join(text.split()) if single_line else text
+
+
+def strip_hidden_characters(sender, instance, **kwargs):
+    """pre_save of content models: plain-text fields (not rich text, which the sanitiser
+    cleans) are saved without HIDDEN_CHARACTERS, however they are saved (admin, importer,
+    shell). The editor loses nothing they could see."""
+    from ckeditor.fields import RichTextField
+    from django.db import models
+
+    for field in sender._meta.concrete_fields:
+        if not isinstance(field, (models.CharField, models.TextField)) or isinstance(field, RichTextField):
+            continue
+        value = getattr(instance, field.attname)
+        if isinstance(value, str):
+            setattr(
+                instance, field.attname, visible_text(value, single_line=isinstance(field, models.CharField))
+            )

@@ -556,6 +556,14 @@ def test_the_windows_1252_fixture_is_refused_as_not_utf8():
         fixture_source("windows-1252.txt")
 
 
+def test_marks_that_set_the_direction_of_text_are_taken_out():
+    """U+202E in a title would make the rest of it read backwards on every page and in feeds."""
+    source = decode_source(
+        "weekend.txt", "Weekend \u202ePlans\u202c Matter\n\nA \u2066quiet\u2069 start.".encode()
+    )
+    assert source.text == "Weekend Plans Matter\n\nA quiet start."
+
+
 def test_the_empty_fixture_is_refused():
     with pytest.raises(ImportFailure, match="empty"):
         fixture_source("empty.txt")

@@ -240,3 +240,56 @@ def test_a_summary_is_plain_text_in_feeds_as_on_the_site(client, site):
     item = next(i for i in channel.iter("item") if i.findtext("title") == article.title)
     # The reader gets HTML, so the text's own "<b>" arrives escaped: shown, never bold.
     assert item.findtext("description") == "Why we say &lt;b&gt;you&lt;/b&gt; &amp; not “the patient”."
+
+
+# --- Characters no page text may carry (carter_site.text.HIDDEN_CHARACTERS) -----------------------
+
+
+def test_a_title_pasted_with_control_characters_is_saved_without_them_and_the_feeds_still_work(
+    staff_client, client
+):
+    """Word's manual line break (\\x0b) and other control characters arrive with pasted text.
+    XML 1.0 refuses them: one in a title took both feeds down for every subscriber."""
+    from tests.admin_forms import edit_in_admin
+
+    article = ArticleFactory(title="Before", summary="Before.")
+    edit_in_admin(
+        staff_client, article, title="Weekends\x0bwithout\x1b a drink", summary="Plans\x0cthat hold.\x1f",
+        author="Dana\x07 Reyes",
+    )  # fmt: skip
+    article.refresh_from_db()
+    assert (article.title, article.summary, article.author) == (
+        "Weekends without a drink",
+        "Plans that hold.",
+        "Dana Reyes",
+    )
+    for name in ("articles-feed", "articles-atom-feed"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200
+        assert "Weekends without a drink" in response.content.decode()
+        ET.fromstring(response.content)
+
+
+def test_a_row_written_with_control_characters_before_does_not_break_the_feeds(client):
+    """Rows saved before the cleaning (or by SQL) are cleaned on the way out as well."""
+    article = ArticleFactory(title="Clean for now", summary="Fine.")
+    Article.objects.filter(pk=article.pk).update(title="Old\x0btitle", summary="Old\x1esummary")
+    content_changed()
+    for name in ("articles-feed", "articles-atom-feed"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200 and "Old title" in response.content.decode()
+        ET.fromstring(response.content)
+
+
+def test_direction_marks_are_taken_out_of_names_and_quotes_wherever_they_are_saved():
+    """U+202E in a title makes the rest of it read backwards, on every page that shows it."""
+    from tests.factories import FAQFactory, LocationFactory, TestimonialFactory
+
+    article = ArticleFactory(title="Weekend \u202ePlans\u202c Matter")
+    faq = FAQFactory(question="Is \u2066parking\u2069 free?")
+    location = LocationFactory(name="Alpharetta\u200f")
+    quote = TestimonialFactory(quote="First line\nsecond\u202e line")
+    assert Article.objects.get(pk=article.pk).title == "Weekend Plans Matter"
+    assert type(faq).objects.get(pk=faq.pk).question == "Is parking free?"
+    assert type(location).objects.get(pk=location.pk).name == "Alpharetta"
+    assert type(quote).objects.get(pk=quote.pk).quote == "First line\nsecond line"  # its lines kept
