@@ -50,8 +50,10 @@ class Inline:
         return cls(text="".join(plain), html="".join(html))
 
 
+# A link's label holds no "[": the search for its end stops at the next one, so a line of many
+# "[" is read in one pass rather than once from each.
 _INLINE_MARKS = re.compile(
-    r"\[(?P<label>[^\]\n]+)\]\((?P<href>(?:https?://|mailto:|tel:|/)[^\s)]+)\)"
+    r"\[(?P<label>[^\[\]\n]+)\]\((?P<href>(?:https?://|mailto:|tel:|/)[^\s)]+)\)"
     r"|\*\*(?P<strong>[^*\s](?:[^*\n]*[^*\s])?)\*\*"
     r"|(?<!\w)__(?P<strong_>[^_\s](?:[^_\n]*[^_\s])?)__(?!\w)"
     r"|(?<![\w*])\*(?P<em>[^*\s](?:[^*\n]*[^*\s])?)\*(?![\w*])"

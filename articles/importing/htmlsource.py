@@ -88,6 +88,13 @@ class Node:
         return "".join(parts)
 
 
+# How deep elements nest in the tree built from a file. Real documents stay under about 30;
+# a file of thousands of nested tags (made by a broken exporter, or on purpose) would make every
+# end tag search the whole stack and the walk over the tree recurse past Python's limit. Deeper
+# elements are read as part of the one at this depth: their text is kept, their nesting not.
+MAX_DEPTH = 100
+
+
 class TreeBuilder(HTMLParser):
     """A forgiving tree of the document: unclosed <p> and <li> close where browsers close them."""
 
@@ -112,14 +119,17 @@ class TreeBuilder(HTMLParser):
             self._close_open("th", stop_at={"tr", "table"})
         if tag == "tr":
             self._close_open("tr", stop_at={"table"})
+        if len(self.stack) > MAX_DEPTH:
+            return  # its text goes to the element at the deepest level kept
         node = Node(tag, {name: value or "" for name, value in attrs}, self.stack[-1])
         self.stack[-1].children.append(node)
         if tag not in VOID_TAGS:
             self.stack.append(node)
 
     def handle_startendtag(self, tag, attrs):
+        depth = len(self.stack)
         self.handle_starttag(tag, attrs)
-        if tag not in VOID_TAGS and self.stack[-1].tag == tag:
+        if tag not in VOID_TAGS and len(self.stack) > depth and self.stack[-1].tag == tag:
             self.stack.pop()
 
     def handle_endtag(self, tag):

@@ -23,7 +23,9 @@ CALL_WORDS = re.compile(r"^\W*(call|text|phone|contact|reach|give us a call|talk
 
 # Where one sentence ends and the next begins: end punctuation, perhaps a closing quote or
 # bracket, then space and something that starts a sentence.
-_SENTENCE_BOUNDARY = re.compile(r"[.!?…]+[”\"’)\]]*(?=\s+[“\"‘(\[]?[A-Z0-9])")
+# It starts only where a run of end punctuation starts, and takes the run whole: a search from
+# every position of a long run of dots ("a......") would otherwise take time in its square.
+_SENTENCE_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[”\"’)\]]*+(?=\s+[“\"‘(\[]?[A-Z0-9])")
 _FIRST_ALNUM = re.compile(r"[^\W_]")
 _WORD_SPLIT = re.compile(r"[\s/—–]+")
 

@@ -23,6 +23,7 @@ from articles.importing import (
     read_source,
 )
 from articles.importing import writer as import_writer
+from articles.importing.text import split_sentences
 from articles.models import Article, ArticleLocation
 from carter_site.models import SiteSettings
 from faqs.models import FAQ, ArticleFAQ, Topic
@@ -562,6 +563,31 @@ def test_marks_that_set_the_direction_of_text_are_taken_out():
         "weekend.txt", "Weekend \u202ePlans\u202c Matter\n\nA \u2066quiet\u2069 start.".encode()
     )
     assert source.text == "Weekend Plans Matter\n\nA quiet start."
+
+
+def test_a_file_of_thousands_of_nested_tags_is_read_with_its_text(db):
+    """A broken exporter (or a file made to hurt) nests tags thousands deep: the tree is kept at
+    htmlsource.MAX_DEPTH, and the text inside is read, not lost to a recursion error."""
+    deep = "<div><b>" * 5_000 + "<p>Evenings start at six.</p>" + "</b></div>" * 5_000
+    html = f"<h1>Evening groups</h1><p>Groups meet after work.</p>{deep}<p>Call us to ask.</p>"
+    report = import_text(html, name="evenings.html")
+    body = Article.objects.get(title="Evening groups").body
+    assert "Evenings start at six." in body and "Groups meet after work." in body
+    assert report.ok
+
+
+def test_long_runs_of_punctuation_and_brackets_are_read_as_written():
+    """The patterns that find sentence ends and links take one pass over such runs."""
+    assert split_sentences("Wait" + "." * 5_000 + " Then go. Now!") == [
+        "Wait" + "." * 5_000,
+        "Then go.",
+        "Now!",
+    ]
+    paragraph = parse_text(
+        "Title here\n\nSee " + "[" * 3_000 + "[the guide](https://example.org/guide) today."
+    )
+    html = paragraph.body_html
+    assert '<a href="https://example.org/guide"' in html and "[" * 3_000 in html
 
 
 def test_the_empty_fixture_is_refused():
