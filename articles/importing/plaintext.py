@@ -148,11 +148,18 @@ def continues(previous, joined, unit):
 # --- Title ------------------------------------------------------------------------------------
 
 
+# A title written bold or italic in Markdown ("**Staying steady on weekends**"): the marks are
+# how it was made to stand out in the file, not part of it. A title is plain text.
+_MARKED_TITLE = re.compile(r"^(\*\*|__|\*|_)(?P<title>[^*_\s](?:.*[^*_\s])?)\1$")
+
+
 def take_title(units):
     first = units[0]
     rest = units[1:]
     if first.kind == "text" and (first.marked_level or looks_like_title(first.text, rest)):
         title = first.text.strip()
+        marked = _MARKED_TITLE.match(title)
+        title = marked["title"] if marked else title
         if rest and rest[0].kind == "text" and matching_key(rest[0].text) == matching_key(title):
             rest = rest[1:]  # the title, repeated as the first line of the body
         return title, False, rest

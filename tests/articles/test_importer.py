@@ -590,6 +590,15 @@ def test_long_runs_of_punctuation_and_brackets_are_read_as_written():
     assert '<a href="https://example.org/guide"' in html and "[" * 3_000 in html
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["**Staying Steady on Weekends**", "__Staying Steady on Weekends__", "*Staying Steady on Weekends*"],
+)
+def test_a_title_written_bold_or_italic_loses_its_marks(line):
+    parsed = parse_text(f"{line}\n\nFriday evenings can be the hardest part of the week. Plan them.")
+    assert parsed.title == "Staying Steady on Weekends"
+
+
 def test_the_empty_fixture_is_refused():
     with pytest.raises(ImportFailure, match="empty"):
         fixture_source("empty.txt")
