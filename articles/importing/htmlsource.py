@@ -161,9 +161,20 @@ class Flow:
 
     def _reset(self):
         self.html, self.text, self.phone = [], [], ""
+        self._left_out = False
+
+    def left_out(self):
+        """An element stood here that is not imported (a picture): the space before it must not
+        end up before the punctuation after it ("eight chairs <img>." is "eight chairs.")."""
+        self._left_out = True
 
     def add_text(self, data):
         data = _SPACES.sub(" ", data)
+        if self._left_out and data[:1] in ".,;:!?)" and self.text and self.text[-1].endswith(" "):
+            self.text[-1] = self.text[-1].rstrip(" ")
+            if self.html and self.html[-1].endswith(" "):
+                self.html[-1] = self.html[-1].rstrip(" ")
+        self._left_out = False
         self.html.append(escape(data))
         self.text.append(data)
 
@@ -220,6 +231,7 @@ class Reader:
             self.flush()
         elif tag == "img":
             self.images += 1
+            self.flow.left_out()
         elif tag in INLINE_TAGS or tag in STRONG_TAGS or tag in EMPHASIS_TAGS or tag == "a":
             self.inline_element(node, self.flow)
         elif tag in HEADING_TAGS:
@@ -351,6 +363,7 @@ class Reader:
             flow.add_break()
         elif tag == "img":
             self.images += 1
+            flow.left_out()
         elif tag in STRONG_TAGS or tag in EMPHASIS_TAGS:
             name = "strong" if tag in STRONG_TAGS else "em"
             flow.add_markup(f"<{name}>")

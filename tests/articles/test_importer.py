@@ -599,6 +599,16 @@ def test_a_title_written_bold_or_italic_loses_its_marks(line):
     assert parsed.title == "Staying Steady on Weekends"
 
 
+def test_a_picture_left_out_leaves_no_space_before_the_punctuation_after_it():
+    picture = '<img src="room.png" alt="">'
+    parsed = parse_text(
+        f"<h1>The group room</h1><p>It has eight chairs {picture}. Come and see it {picture}, before you start.</p>",
+        name="room.html",
+    )
+    assert "It has eight chairs. Come and see it, before you start." in parsed.body_html
+    assert parsed.summary.startswith("It has eight chairs. Come")
+
+
 def test_the_empty_fixture_is_refused():
     with pytest.raises(ImportFailure, match="empty"):
         fixture_source("empty.txt")
