@@ -41,23 +41,29 @@ def with_the_objects_they_name(queryset, leave_out=None):
     return queryset.select_related(*(field.name for field in named_by)).defer(*long_texts)
 
 
+def followed_rows(model):
+    """The one-to-many relations whose rows `model`'s versions carry (an article's placements, a
+    location's hours): what saving a version labels, and what restoring one writes back."""
+    if not reversion.is_registered(model):
+        return []
+    relations = (model._meta.get_field(name) for name in reversion.revisions._get_options(model).follow)
+    return [relation for relation in relations if relation.one_to_many]
+
+
 def with_followed_rows(queryset):
     """`queryset` with the rows its versions follow (an article's placements, a location's
     hours) read beforehand, each with the objects it names. Saving a version labels every
     followed row by its name ("“Is there parking?” on “Your first week”"): without this, that
     was a query per row and per object, hundreds for a bulk action on a full list."""
-    model = queryset.model
-    if not reversion.is_registered(model):
-        return queryset
-    prefetches = []
-    for name in reversion.revisions._get_options(model).follow:
-        relation = model._meta.get_field(name)
-        if not relation.one_to_many:
-            continue
-        rows = with_the_objects_they_name(
-            relation.related_model._default_manager.all(), leave_out=relation.field
+    prefetches = [
+        Prefetch(
+            relation.name,
+            queryset=with_the_objects_they_name(
+                relation.related_model._default_manager.all(), leave_out=relation.field
+            ),
         )
-        prefetches.append(Prefetch(name, queryset=rows))
+        for relation in followed_rows(queryset.model)
+    ]
     return queryset.prefetch_related(*prefetches)
 
 

@@ -21,18 +21,7 @@ from reversion.errors import RevertError
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from .audit import has_edit_stamp, with_followed_rows
-
-
-def _foreign_key(model, parent_model, name=None):
-    """The foreign key of an inline's `model` to the admin's `parent_model`."""
-    if name:
-        return model._meta.get_field(name)
-    return next(
-        field
-        for field in model._meta.concrete_fields
-        if field.many_to_one and issubclass(parent_model, field.related_model)
-    )
+from .audit import followed_rows, has_edit_stamp, with_followed_rows
 
 
 def register(model, follow=(), leave_out=()):
@@ -108,12 +97,17 @@ def _missing_required_object(obj, revision):
     return None
 
 
-def _missing_message(version, verb, field, name):
-    subject = (
+def _cannot(version, verb):
+    """How a message that a version cannot be written back begins."""
+    return (
         "This version cannot be restored"
         if verb == "restore"
         else f"“{version.object_repr}” cannot be recovered"
     )
+
+
+def _missing_message(version, verb, field, name):
+    subject = _cannot(version, verb)
     what = field.related_model._meta
     if name is None:
         return (
@@ -159,14 +153,9 @@ def revert_obstacle(version, verb):
                 reason = format_html(
                     "it was deleted together with the {} “{}”, {}", opts.verbose_name, obj, reason
                 )
-            subject = (
-                "This version cannot be restored"
-                if verb == "restore"
-                else f"“{version.object_repr}” cannot be recovered"
-            )
             return format_html(
                 "{}: {}. Nothing was changed. To {} it, first change the {} of that {}, then try again.",
-                subject,
+                _cannot(version, verb),
                 reason,
                 verb,
                 names,
@@ -212,7 +201,7 @@ class HistoryAdmin(CompareVersionAdmin):
         """Compare leaves out other objects that point here without being part of a version (the
         articles about a location, those a clinician reviewed): they have versions of their own,
         and reading each one's made comparing two versions of a location read hundreds."""
-        followed = set(reversion.revisions._get_options(self.model).follow)
+        followed = {relation.name for relation in followed_rows(self.model)}
         return [
             relation.name
             for relation in self.model._meta.related_objects
@@ -375,7 +364,10 @@ class HistoryAdmin(CompareVersionAdmin):
         obj = self.model._default_manager.filter(pk=object_id).first()
         if obj is None:
             return
-        for model, parent in self._placements():
+        # Every kind of row the version brings back with the object: its inlines' rows, and rows
+        # edited from their other side (an FAQ's places on articles and locations).
+        for relation in followed_rows(self.model):
+            model, parent = relation.related_model, relation.field
             for field in model._meta.concrete_fields:
                 if not field.many_to_one or field == parent:
                     continue
@@ -398,19 +390,6 @@ class HistoryAdmin(CompareVersionAdmin):
                     f"{many} first.",
                     messages.WARNING,
                 )
-
-    def _placements(self):
-        """(model, its foreign key to this admin's model) of each kind of row a version brings
-        back with the object: the inlines' rows, and the rows its versions follow without an
-        inline here (an FAQ's places on articles and locations, edited from their side)."""
-        found = {
-            inline.model: _foreign_key(inline.model, self.model, inline.fk_name) for inline in self.inlines
-        }
-        for name in reversion.revisions._get_options(self.model).follow:
-            relation = self.model._meta.get_field(name)
-            if relation.one_to_many and relation.related_model not in found:
-                found[relation.related_model] = relation.field
-        return found.items()
 
     def _refuse_restore(self, request, url):
         name = self.opts.verbose_name_plural
