@@ -42,7 +42,7 @@ from faqs.models import FAQ
 from locations.models import Location
 
 from .structured_data import plain_text
-from .text import HIDDEN_CHARACTERS
+from .text import visible_text
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12  # the SQLite fallback builds one condition per word
@@ -59,8 +59,7 @@ _WORD = re.compile(r"\w", re.UNICODE)
 def clean_query(raw):
     """The query as we search for it: printable, single-spaced, at most MAX_QUERY_LENGTH long."""
     # No control characters (PostgreSQL refuses NUL) nor direction marks, echoed in the heading.
-    text = HIDDEN_CHARACTERS.sub(" ", raw or "")
-    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
+    return " ".join(visible_text(raw or "").split())[:MAX_QUERY_LENGTH].strip()
 
 
 # Searches that say someone may be in danger now. The crisis line is then the first thing in

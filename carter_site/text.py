@@ -23,7 +23,7 @@ def matching_key(text):
 CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 DIRECTION_MARKS = r"\u200e\u200f\u202a-\u202e\u2066-\u2069"
 HIDDEN_CHARACTERS = re.compile(f"[{CONTROL_CHARACTERS}{DIRECTION_MARKS}]")
-_DIRECTION_MARKS = re.compile(f"[{DIRECTION_MARKS}]")
+ANY_DIRECTION_MARK = re.compile(f"[{DIRECTION_MARKS}]")
 _CONTROLS = re.compile(f"[{CONTROL_CHARACTERS}]")
 
 
@@ -32,7 +32,7 @@ def visible_text(text, single_line=False):
     words), a direction mark nothing. `single_line`: runs of spaces it leaves become one."""
     if not text or not HIDDEN_CHARACTERS.search(text):
         return text
-    text = _CONTROLS.sub(" ", _DIRECTION_MARKS.sub("", text))
+    text = _CONTROLS.sub(" ", ANY_DIRECTION_MARK.sub("", text))
     return " ".join(text.split()) if single_line else text
 
 

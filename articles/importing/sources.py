@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from carter_site.text import DIRECTION_MARKS
+from carter_site.text import ANY_DIRECTION_MARK
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a long article is 20-60 kB; 2 MB leaves room and refuses junk
 
@@ -34,8 +34,6 @@ _SPACES = dict.fromkeys(
     map(ord, "\u00a0\u2007\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\t"), " "
 )
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"), None)
-# The marks that set the direction of text: a title with U+202E in it reads backwards.
-_DIRECTION_MARKS = re.compile(f"[{DIRECTION_MARKS}]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -130,7 +128,8 @@ def normalise(text):
     """One kind of line break, ordinary spaces, no invisible characters, composed accents."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = text.replace("\f", "\n").replace("\v", "\n")
-    text = _DIRECTION_MARKS.sub("", text.translate(_SPACES).translate(_INVISIBLE))
+    # The marks that set the direction of text go too: a title with U+202E in it reads backwards.
+    text = ANY_DIRECTION_MARK.sub("", text.translate(_SPACES).translate(_INVISIBLE))
     return unicodedata.normalize("NFC", text)
 
 
