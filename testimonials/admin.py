@@ -28,6 +28,7 @@ class TestimonialForm(EditStampForm):
         "the consent form).",
     )
 
+    WORDS = ("quote", "attribution")  # what the client approved
     # The words saved before an old version was put back (restoring writes the version to the
     # database before the form is built, so the form's own initial values are the old words).
     saved_words = None
@@ -35,11 +36,9 @@ class TestimonialForm(EditStampForm):
     def clean(self):
         cleaned = super().clean()
         if self.saved_words is not None:
-            changed = [
-                name for name in ("quote", "attribution") if cleaned.get(name) != self.saved_words[name]
-            ]
+            changed = [name for name in self.WORDS if cleaned.get(name) != self.saved_words[name]]
         else:
-            changed = [name for name in ("quote", "attribution") if name in self.changed_data]
+            changed = [name for name in self.WORDS if name in self.changed_data]
         had_consent = self.instance.pk and self.initial.get("consent_on_file")  # as saved
         if changed and had_consent and not cleaned.get("words_approved"):
             what = " and ".join("the quote" if name == "quote" else "the attribution" for name in changed)
@@ -95,9 +94,7 @@ class TestimonialAdmin(PublishedFlagAdmin):
         saved = getattr(request, "saved_before_restore", None)
         if saved is None:
             return form
-        return type(
-            form.__name__, (form,), {"saved_words": {name: saved[name] for name in ("quote", "attribution")}}
-        )
+        return type(form.__name__, (form,), {"saved_words": {name: saved[name] for name in form.WORDS}})
 
     @admin.display(description="on the site", boolean=True)
     def shown(self, obj):
