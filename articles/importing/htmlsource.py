@@ -364,6 +364,10 @@ class Reader:
         elif tag == "img":
             self.images += 1
             flow.left_out()
+        elif (tag in STRONG_TAGS or tag in EMPHASIS_TAGS) and not node.text().strip():
+            # Bold around nothing but a picture (or spaces): the picture is left out, and so is
+            # the markup, which would otherwise stay behind empty.
+            self.inline_children(node, flow)
         elif tag in STRONG_TAGS or tag in EMPHASIS_TAGS:
             name = "strong" if tag in STRONG_TAGS else "em"
             flow.add_markup(f"<{name}>")

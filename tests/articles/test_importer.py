@@ -609,6 +609,20 @@ def test_a_picture_left_out_leaves_no_space_before_the_punctuation_after_it():
     assert parsed.summary.startswith("It has eight chairs. Come")
 
 
+@pytest.mark.parametrize("wrapper", ["strong", "b", "em", "i"])
+def test_a_picture_inside_bold_or_italic_leaves_no_empty_markup(wrapper):
+    picture = f'<{wrapper}><img src="room.png" alt=""></{wrapper}>'
+    parsed = parse_text(
+        f"<h1>The group room</h1><p>It has eight chairs {picture}. Some people sit by the "
+        f"<{wrapper}>window</{wrapper}>.</p>",
+        name="room.html",
+    )
+    assert "It has eight chairs. Some people sit" in parsed.body_html
+    assert "<strong></strong>" not in parsed.body_html
+    assert "<em></em>" not in parsed.body_html
+    assert "window</" in parsed.body_html
+
+
 def test_the_empty_fixture_is_refused():
     with pytest.raises(ImportFailure, match="empty"):
         fixture_source("empty.txt")
