@@ -352,11 +352,14 @@ def opening_hours_specification(hours):
     ]
 
 
-def medical_clinic(origin, location, site_settings, *, hours=None, telephone=True, services=False):
+def medical_clinic(
+    origin, location, site_settings, *, hours=None, telephone=True, services=False, image=None
+):
     """A location as a MedicalClinic of the center.
 
-    Address and coordinates always; the phone, hours and services only where the page shows
-    them (`hours` is the list of OpeningHours rows the page renders).
+    Address and coordinates always; the phone, hours, services and photo (`image`, a reference
+    to the page's ImageObject) only where the page shows them (`hours` is the list of
+    OpeningHours rows the page renders).
     """
     node = {
         "@type": "MedicalClinic",
@@ -367,6 +370,7 @@ def medical_clinic(origin, location, site_settings, *, hours=None, telephone=Tru
         "address": postal_address(location),
         "geo": geo_coordinates(location),
         "parentOrganization": ref(organization_id(origin)),
+        "image": image,
     }
     if telephone:
         node["telephone"] = international_phone(location.phone or site_settings.phone)

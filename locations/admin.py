@@ -37,11 +37,11 @@ class LocationAdmin(PublishedFlagAdmin):
             {"fields": ["street_address", "city", "state", "postal_code", "phone", "latitude", "longitude"]},
         ),
         (
-            "Licences and services",
+            "Licences, services and photo",
             {
                 "description": "Advertising certification for addiction treatment asks each location to "
-                "show its licences and the services it actually offers.",
-                "fields": ["licence_numbers", "services"],
+                "show its licences, the services it actually offers, and true photos of the place.",
+                "fields": ["licence_numbers", "services", "photo", "photo_alt"],
             },
         ),
         (

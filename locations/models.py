@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
+from carter_site.images import PictureField, validate_uploaded_image
 from carter_site.phone import tel_uri, validate_phone_number
 from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet, SeoFields
 from carter_site.redirects import KeepsOldAddresses
@@ -54,6 +55,19 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
         blank=True,
         validators=[validate_phone_number],
         help_text="This location's own number. Leave empty to use the main number from site settings.",
+    )
+    photo = PictureField(
+        upload_to="locations/%Y/%m/",
+        blank=True,
+        validators=[validate_uploaded_image],
+        help_text="A true photo of this location: the building, its entrance or a group room, with "
+        "no client in it. JPEG, PNG, GIF or WebP, up to 5 MB.",
+    )
+    photo_alt = models.CharField(
+        "photo description",
+        max_length=250,
+        blank=True,
+        help_text="Required with a photo: what it shows, for people who cannot see it.",
     )
     licence_numbers = models.TextField(
         "state licence numbers",
@@ -114,6 +128,11 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
                 | models.Q(longitude__gte=-180, longitude__lte=180),
                 name="location_longitude_range",
             ),
+            models.CheckConstraint(
+                condition=models.Q(photo="") | ~models.Q(photo_alt=""),
+                name="location_photo_has_alt",
+                violation_error_message="Describe the photo for people who cannot see it.",
+            ),
         ]
 
     def __str__(self):
@@ -124,6 +143,10 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
 
     def clean(self):
         super().clean()
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError(
+                {"photo_alt": "Describe the photo for people who cannot see it (required with a photo)."}
+            )
         if self.latitude is None or self.longitude is None:
             return
         in_us = (

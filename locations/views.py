@@ -10,7 +10,7 @@ from articles.models import Article
 from carter_site.caching import published_location, published_locations
 from carter_site.publishing import PublicObjectMixin, can_see_unpublished
 from carter_site.querysets import built_once
-from carter_site.seo import breadcrumb_trail
+from carter_site.seo import breadcrumb_trail, uploaded_image
 from faqs.models import FAQ, LocationFAQ
 from testimonials.models import Testimonial
 
@@ -73,6 +73,7 @@ class LocationDetailView(PublicObjectMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["faqs"] = [placement.faq for placement in self.object.visible_faq_placements]
         context["testimonials"] = self.object.visible_testimonials
+        context["photo"] = uploaded_image(self.object.photo, self.object.photo_alt)
         context["articles"] = (
             Article.objects.published().for_list().filter(locations=self.object)[: self.related_articles]
         )

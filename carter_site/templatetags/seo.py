@@ -161,6 +161,7 @@ def json_ld(
             telephone=clinic_phone,
             hours=list(location.opening_hours.all()) if clinic_hours else None,
             services=clinic_services,
+            image=sd.ref(primary_image["@id"]) if clinic and primary_image else None,
         )
         for location in ([clinic] if clinic else clinics or ())
     ]
