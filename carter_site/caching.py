@@ -92,8 +92,9 @@ CACHEABLE_VIEWS = frozenset(
         "robots_txt",
     }
 )
-# Views whose responses to a query are private to the visitor (what they searched for).
-PRIVATE_QUERY_VIEWS = frozenset({"search"})
+# Views whose responses to a query are private to the visitor (what they searched for, where
+# they live).
+PRIVATE_QUERY_VIEWS = frozenset({"search", "locations:list"})
 
 # Query parameters that select a different page, and so are part of the cache key.
 KEYED_PARAMETERS = frozenset({"page"})

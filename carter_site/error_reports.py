@@ -21,8 +21,9 @@ from urllib.parse import parse_qs
 from django.conf import settings
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
-# The parameter whose value is the visitor's own words (carter_site.search).
-PRIVATE_PARAMETERS = ("q",)
+# Parameters whose values are the visitor's own words: what they searched for (carter_site.search)
+# and where they live (locations.nearest).
+PRIVATE_PARAMETERS = ("q", "near")
 # Shorter words ("a", "to", "IOP") are too common to hide without hiding the report itself.
 MIN_WORD_LENGTH = 4
 # Request variables that can hold a search address or a session (RAW_URI is gunicorn's,

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
 from django.urls import URLResolver, get_resolver
 
+from locations import nearest
+
 logger = logging.getLogger(__name__)
 
 
@@ -39,6 +41,7 @@ def project_templates():
 
 def warm_up():
     _populate(get_resolver())
+    nearest.warm_up()  # the ZIP code list, shared by the workers forked after this
     engine = engines["django"]
     loaded = 0
     for name in project_templates():

@@ -14,6 +14,7 @@ from carter_site.seo import breadcrumb_trail, uploaded_image
 from faqs.models import FAQ, LocationFAQ
 from testimonials.models import Testimonial
 
+from . import nearest
 from .models import Location
 
 # The parts of the location page's queries that are the same for every request of a day,
@@ -33,12 +34,47 @@ def visible_testimonials(today):
 
 
 class LocationListView(ListView):
+    """The locations, in the editors' order; or, for `?near=` a ZIP code or a Georgia town,
+    nearest first with their distance. A page with a place in its address is the visitor's
+    own: never cached or indexed (carter_site.caching.PRIVATE_QUERY_VIEWS)."""
+
     context_object_name = "locations"
     template_name = "locations/location_list.html"
 
     def get_queryset(self):
         # The published locations with their hours: cached site-wide (carter_site.caching).
         return published_locations(self.request)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        asked = " ".join(self.request.GET.get("near", "").split())[: nearest.MAX_LENGTH]
+        place = error = None
+        if asked:
+            try:
+                place = nearest.find_place(asked)
+            except nearest.PlaceNotFound as problem:
+                error = str(problem)
+        if place:
+            listed = nearest.by_distance(context["locations"], place)
+        else:
+            listed = [nearest.Nearby(location, None) for location in context["locations"]]
+        closest = listed[0] if place and listed and listed[0].miles is not None else None
+        context.update(
+            near=asked,
+            near_max_length=nearest.MAX_LENGTH,
+            place=place,
+            place_error=error,
+            listed=listed,
+            closest=closest,
+            far=closest is not None and closest.miles > nearest.FAR_MILES,
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["near"]:
+            response["X-Robots-Tag"] = "noindex, follow"
+        return response
 
 
 class LocationDetailView(PublicObjectMixin, DetailView):

@@ -108,3 +108,19 @@ def test_sentry_events_lose_the_words_in_frames_and_messages_too():
     frame = scrubbed["exception"]["values"][0]["stacktrace"]["frames"][0]["vars"]
     assert frame == {"query": f"'{HIDDEN}'", "limit": "5"}
     assert scrubbed["request"]["url"] == "https://carter.example/search/"
+
+
+def test_a_failing_nearest_location_search_emails_no_zip_code_or_town(settings, monkeypatch):
+    from locations import nearest
+
+    def broken_lookup(text):
+        looking_for = f"place {text}"  # a local variable holding where the visitor lives
+        raise ValueError(f"the ZIP code list could not answer {text!r} ({len(looking_for)})")
+
+    settings.ADMINS = [("Ops", "ops@carter.example")]
+    monkeypatch.setattr(nearest, "find_place", broken_lookup)
+    response = Client(raise_request_exception=False).get("/locations/", {"near": "Lawrenceville 30043"})
+    assert response.status_code == 500
+    report = mail.outbox[0].subject + "\n" + mail.outbox[0].body
+    assert "30043" not in report and "lawrenceville" not in report.lower(), report
+    assert "ValueError" in report and "broken_lookup" in report and HIDDEN in report

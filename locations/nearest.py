@@ -1,0 +1,135 @@
+"""Which location is nearest to a visitor who tells us their ZIP code or town.
+
+The place is looked up in the copy of the US ZIP code list that the `zipcodes` package carries
+inside it: nothing is sent anywhere, and the answer is never stored (the page with a place in
+its address is private to the visitor: never cached, never logged with its query string).
+Distances are in a straight line between the ZIP code's centre and the location's
+coordinates, rounded: enough to choose, not to plan a drive (each location links to
+directions).
+"""
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import zipcodes
+
+MAX_LENGTH = 60
+# A ZIP code, or ZIP+4 written with or without its hyphen.
+ZIP_CODE = re.compile(r"([0-9]{5})(?:-?[0-9]{4})?")
+EARTH_RADIUS_MILES = 3958.8
+# Beyond this, a daily program here is out of reach: the page says so and where to look instead.
+FAR_MILES = 100
+HOME_STATE = "GA"
+STATE_SUFFIX = re.compile(r"\s*,?\s*\b(ga|georgia)\.?$", re.IGNORECASE)
+OTHER_STATE_SUFFIX = re.compile(r",\s*[a-z .]+$", re.IGNORECASE)
+
+
+class PlaceNotFound(ValueError):
+    """A sentence for the visitor: what we could not find, and what to type instead."""
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str  # as the page says it: "30043 (Lawrenceville, GA)" or "Athens, GA"
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Nearby:
+    location: object
+    miles: float | None  # None: the location has no coordinates
+
+    @property
+    def distance(self):
+        """'less than a mile', 'about 1 mile', 'about 24 miles', 'about 1,910 miles'."""
+        if self.miles is None:
+            return ""
+        if self.miles < 1:
+            return "less than a mile"
+        rounded = round(self.miles)
+        return f"about {rounded:,} mile{'' if rounded == 1 else 's'}"
+
+
+def find_place(text):
+    """The Place `text` names: a US ZIP code, or a town in Georgia. PlaceNotFound otherwise."""
+    text = " ".join(text.split())
+    match = ZIP_CODE.fullmatch(text)
+    if match:
+        return _zip_code(match.group(1))
+    if any(char.isdigit() for char in text):
+        raise PlaceNotFound("A ZIP code is five digits, such as 30009. Check the number and try again.")
+    return _town(text)
+
+
+def _zip_code(code):
+    found = [row for row in zipcodes.matching(code) if row["lat"] and row["long"]]
+    if not found:
+        raise PlaceNotFound(f"We could not find the ZIP code {code}. Check the number and try again.")
+    row = found[0]
+    return Place(f"{code} ({row['city']}, {row['state']})", float(row["lat"]), float(row["long"]))
+
+
+def _town(text):
+    name = STATE_SUFFIX.sub("", text).strip(" ,.")
+    if OTHER_STATE_SUFFIX.search(name):
+        raise PlaceNotFound("We can find towns in Georgia by name. Elsewhere, enter your ZIP code instead.")
+    key = _town_key(name)
+    towns = _georgia_towns()
+    if key not in towns:
+        raise PlaceNotFound(
+            f"We could not find a town called “{name}” in Georgia. Check the spelling, or enter your ZIP code."
+        )
+    spelled, latitude, longitude = towns[key]
+    return Place(f"{spelled}, {HOME_STATE}", latitude, longitude)
+
+
+def _town_key(name):
+    """'St. Simons Island' and 'saint simons island' are the same town."""
+    words = re.sub(r"[^\w\s]", " ", name.lower()).split()
+    return " ".join({"st": "saint", "mt": "mount", "ft": "fort"}.get(word, word) for word in words)
+
+
+@cache
+def _georgia_towns():
+    """Each town in Georgia by its key: its name and the centre of its ZIP codes."""
+    points = {}
+    for row in zipcodes.filter_by(state=HOME_STATE):
+        if row["lat"] and row["long"]:
+            points.setdefault(row["city"], []).append((float(row["lat"]), float(row["long"])))
+    return {
+        _town_key(city): (city, sum(p[0] for p in where) / len(where), sum(p[1] for p in where) / len(where))
+        for city, where in points.items()
+    }
+
+
+def miles_between(latitude1, longitude1, latitude2, longitude2):
+    """Great-circle distance (haversine)."""
+    phi1, phi2 = math.radians(latitude1), math.radians(latitude2)
+    d_phi, d_lambda = phi2 - phi1, math.radians(longitude2 - longitude1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(a))
+
+
+def by_distance(locations, place):
+    """The locations as Nearby, nearest first; those without coordinates last, in their order."""
+    nearby = [
+        Nearby(
+            location,
+            miles_between(
+                place.latitude, place.longitude, float(location.latitude), float(location.longitude)
+            )
+            if location.latitude is not None and location.longitude is not None
+            else None,
+        )
+        for location in locations
+    ]
+    return sorted(nearby, key=lambda item: (item.miles is None, item.miles or 0))
+
+
+def warm_up():
+    """Load the ZIP code list and the town index (about a third of a second, once)."""
+    zipcodes.matching("30009")
+    _georgia_towns()

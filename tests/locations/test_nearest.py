@@ -1,0 +1,195 @@
+"""The nearest location to a ZIP code or a town in Georgia, on the locations page."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from locations import nearest
+from tests.factories import LocationFactory
+from tests.seo.helpers import parse
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("locations:list")
+
+
+@pytest.fixture
+def locations(db):
+    return {
+        "alpharetta": LocationFactory(
+            name="Alpharetta", slug="alpharetta", latitude="34.0754", longitude="-84.2941", order=1
+        ),
+        "jefferson": LocationFactory(
+            name="Jefferson", slug="jefferson", latitude="34.1171", longitude="-83.5724", order=2
+        ),
+        "atlanta": LocationFactory(
+            name="Atlanta", slug="atlanta", latitude="33.7490", longitude="-84.3880", order=3
+        ),
+    }
+
+
+def page(client, near):
+    response = client.get(LIST, {"near": near})
+    assert response.status_code == 200
+    return response, parse(response.content.decode())
+
+
+def listed(tree):
+    """The location names in page order, each with its distance line (or "")."""
+    sections = tree.findall(".//section[@class='location-summary']")
+    result = []
+    for section in sections:
+        distance = section.find("p[@class='location-summary__distance']")
+        result.append((section.find("h2/a").text, distance.text if distance is not None else ""))
+    return result
+
+
+def answer(tree):
+    found = tree.find(".//p[@class='nearest__answer']")
+    return "".join(found.itertext()) if found is not None else None
+
+
+def error(tree):
+    found = tree.find(".//p[@class='form-error']")
+    return found.text if found is not None else None
+
+
+@pytest.mark.parametrize(
+    ("near", "first", "place"),
+    [
+        ("30549", "Jefferson", "30549 (Jefferson, GA)"),
+        ("30004", "Alpharetta", "30004 (Alpharetta, GA)"),
+        ("30303", "Atlanta", "30303 (Atlanta, GA)"),
+        ("30549-1234", "Jefferson", "30549 (Jefferson, GA)"),  # ZIP+4, with or without its hyphen
+        ("305491234", "Jefferson", "30549 (Jefferson, GA)"),
+        ("Athens", "Jefferson", "Athens, GA"),
+        ("decatur, ga", "Atlanta", "Decatur, GA"),
+        ("  Roswell,   Georgia ", "Alpharetta", "Roswell, GA"),
+        ("St. Simons Island", "Jefferson", "Saint Simons Island, GA"),
+    ],
+)
+def test_the_nearest_location_comes_first_with_its_distance(client, locations, near, first, place):
+    _, tree = page(client, near)
+    names = [name for name, _ in listed(tree)]
+    assert names[0] == first
+    assert sorted(names) == ["Alpharetta", "Atlanta", "Jefferson"]
+    assert answer(tree).startswith(f"Nearest to {place}: {first}, ")
+    assert all(distance.endswith(f" from {place}") for _, distance in listed(tree))
+    assert error(tree) is None
+
+
+def test_locations_are_in_order_of_distance_and_the_distances_are_sensible(client, locations):
+    # Lawrenceville: about 17 miles from Alpharetta, 26 from Jefferson and 28 from Atlanta.
+    _, tree = page(client, "30043")
+    rows = listed(tree)
+    assert [name for name, _ in rows] == ["Alpharetta", "Jefferson", "Atlanta"]
+    miles = [int(re.match(r"About (\d+) miles", distance).group(1)) for _, distance in rows]
+    assert miles == sorted(miles)
+    assert (miles[0], miles[1], miles[2]) == (17, 26, 28)
+
+
+def test_the_form_keeps_what_was_typed(client, locations):
+    _, tree = page(client, "Athens")
+    field = tree.find(".//input[@name='near']")
+    assert field.get("value") == "Athens"
+    assert tree.find(".//label[@for='near']").text == "Your ZIP code or town in Georgia"
+
+
+@pytest.mark.parametrize(
+    ("near", "message"),
+    [
+        ("3054", "A ZIP code is five digits, such as 30009."),
+        ("30549-12", "A ZIP code is five digits, such as 30009."),
+        ("99999", "We could not find the ZIP code 99999."),
+        ("Springfield, IL", "We can find towns in Georgia by name. Elsewhere, enter your ZIP code instead."),
+        ("Atlantis", "We could not find a town called “Atlantis” in Georgia."),
+        ("<b>x</b>", "We could not find a town called “<b>x</b>” in Georgia."),
+    ],
+)
+def test_a_place_that_cannot_be_found_says_why_and_lists_every_location(client, locations, near, message):
+    response, tree = page(client, near)
+    assert error(tree).startswith(message)
+    field = tree.find(".//input[@name='near']")
+    assert field.get("aria-invalid") == "true"
+    assert field.get("aria-describedby") == tree.find(".//p[@class='form-error']").get("id")
+    assert [name for name, _ in listed(tree)] == ["Alpharetta", "Jefferson", "Atlanta"]  # the editors' order
+    assert answer(tree) is None
+    assert b"<b>x</b>" not in response.content
+
+
+def test_an_empty_or_overlong_place_is_no_error(client, locations):
+    _, tree = page(client, "   ")
+    assert error(tree) is None and answer(tree) is None
+    _, tree = page(client, "A" * 5000)
+    assert error(tree).startswith("We could not find a town called")
+    assert len(tree.find(".//input[@name='near']").get("value")) == nearest.MAX_LENGTH
+
+
+def test_far_away_the_page_says_so_and_where_else_to_turn(client, locations):
+    _, tree = page(client, "90210")  # Beverly Hills, California
+    assert re.match(
+        r"Nearest to 90210 \(Beverly Hills, CA\): Atlanta, about 1,9\d\d miles away", answer(tree)
+    )
+    links = [link.get("href") for link in tree.iter("a")]
+    assert "tel:+18006624357" in links
+    _, near_tree = page(client, "30549")
+    assert "tel:+18006624357" not in [link.get("href") for link in near_tree.iter("a")]
+
+
+def test_a_location_without_coordinates_comes_last_without_a_distance(client, locations):
+    locations["alpharetta"].latitude = locations["alpharetta"].longitude = None
+    locations["alpharetta"].save()
+    _, tree = page(client, "30004")
+    rows = listed(tree)
+    assert rows[-1] == ("Alpharetta", "")
+    assert rows[0][0] == "Atlanta"
+
+
+def test_without_any_coordinates_the_page_says_to_call(client, db):
+    LocationFactory(name="Jefferson", latitude=None, longitude=None)
+    _, tree = page(client, "30549")
+    assert answer(tree) == (
+        "We cannot work out distances from 30549 (Jefferson, GA). Call us and we will tell you which "
+        "location is nearest."
+    )
+
+
+def test_where_a_visitor_lives_is_never_cached_or_indexed(client, locations):
+    first = client.get(LIST, {"near": "30549"})
+    second = client.get(LIST, {"near": "30549"})
+    for response in (first, second):
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+        assert response["X-Robots-Tag"] == "noindex, follow"
+        assert "X-Page-Cache" not in response
+    # The page without a place is a public page, as before.
+    client.get(LIST)
+    plain = client.get(LIST)
+    assert plain["X-Page-Cache"] == "hit"
+    assert "public" in plain["Cache-Control"]
+    assert "X-Robots-Tag" not in plain
+
+
+def test_the_home_page_offers_the_search_too(client, locations):
+    tree = parse(client.get("/").content.decode())
+    form = tree.find(".//form[@class='search-form near-form']")
+    assert form.get("action") == f"{LIST}#nearest"
+    assert form.find(".//input[@id='home-near']").get("name") == "near"
+
+
+def test_a_degree_of_latitude_is_about_69_miles():
+    assert nearest.miles_between(34, -84, 35, -84) == pytest.approx(69.1, abs=0.1)
+    assert nearest.miles_between(33.749, -84.388, 33.749, -84.388) == 0
+
+
+@pytest.mark.parametrize(
+    ("miles", "said"),
+    [
+        (0.4, "less than a mile"),
+        (1.2, "about 1 mile"),
+        (23.6, "about 24 miles"),
+        (1911.2, "about 1,911 miles"),
+    ],
+)
+def test_distances_are_said_plainly(miles, said):
+    assert nearest.Nearby(None, miles).distance == said
