@@ -131,10 +131,17 @@ def test_far_away_the_page_says_so_and_where_else_to_turn(client, locations):
     assert re.match(
         r"Nearest to 90210 \(Beverly Hills, CA\): Atlanta, about 1,9\d\d miles away", answer(tree)
     )
-    links = [link.get("href") for link in tree.iter("a")]
-    assert "tel:+18006624357" in links
+
+    def calls_offered(tree):
+        return [
+            link.get("href")
+            for link in tree.find(".//div[@id='nearest']").iter("a")
+            if link.get("href").startswith("tel:")
+        ]
+
+    assert calls_offered(tree) == ["tel:+14702841834", "tel:+18006624357"]  # ours, then the national line
     _, near_tree = page(client, "30549")
-    assert "tel:+18006624357" not in [link.get("href") for link in near_tree.iter("a")]
+    assert calls_offered(near_tree) == []
 
 
 def test_a_location_without_coordinates_comes_last_without_a_distance(client, locations):
@@ -150,8 +157,8 @@ def test_without_any_coordinates_the_page_says_to_call(client, db):
     LocationFactory(name="Jefferson", latitude=None, longitude=None)
     _, tree = page(client, "30549")
     assert answer(tree) == (
-        "We cannot work out distances from 30549 (Jefferson, GA). Call us and we will tell you which "
-        "location is nearest."
+        "We cannot work out distances from 30549 (Jefferson, GA). Call us at (470) 284-1834 and we will "
+        "tell you which location is nearest."
     )
 
 
