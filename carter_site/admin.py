@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 
 from .audit import count_of_changes, log_bulk_change, with_the_objects_they_name
 from .caching import content_changed
+from .concurrent_saves import RetryRefusedSaveMixin
 from .history import HistoryAdmin
 from .models import SiteSettings
 from .redirects import find_loop, live_page_at
@@ -107,7 +108,7 @@ class PublishedFlagAdmin(HistoryAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(RetryRefusedSaveMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["organization_name", "default_meta_description"]}),
         (
@@ -175,7 +176,7 @@ admin.site.unregister(Redirect)
 
 
 @admin.register(Redirect)
-class RedirectAdmin(admin.ModelAdmin):
+class RedirectAdmin(RetryRefusedSaveMixin, admin.ModelAdmin):
     """Old addresses that answer 301. Renaming a public page's slug adds one by itself."""
 
     form = RedirectForm

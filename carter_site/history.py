@@ -22,6 +22,7 @@ from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from .audit import followed_rows, has_edit_stamp, with_followed_rows
+from .concurrent_saves import RetryRefusedSaveMixin
 
 
 def register(model, follow=(), leave_out=()):
@@ -179,7 +180,7 @@ class EditStampForm(forms.ModelForm):
     edit_stamp = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-class HistoryAdmin(CompareVersionAdmin):
+class HistoryAdmin(RetryRefusedSaveMixin, CompareVersionAdmin):
     """Admin with history, compare, restore and recover-deleted, and no lost updates.
 
     A version is saved just before an object is deleted, so that recovering it brings
