@@ -136,6 +136,8 @@ class Clinician(models.Model):
     is_active = models.BooleanField(
         "can review", default=True, help_text="Untick when this clinician no longer reviews content."
     )
+    # When it was last saved: the change form refuses to undo a save made after it was opened.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

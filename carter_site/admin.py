@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from .audit import count_of_changes, log_bulk_change, with_the_objects_they_name
 from .caching import content_changed
 from .concurrent_saves import RetryRefusedSaveMixin
-from .history import HistoryAdmin
+from .history import EditConflictMixin, HistoryAdmin
 from .models import SiteSettings
 from .redirects import find_loop, live_page_at
 
@@ -108,7 +108,7 @@ class PublishedFlagAdmin(HistoryAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(RetryRefusedSaveMixin, admin.ModelAdmin):
+class SiteSettingsAdmin(EditConflictMixin, RetryRefusedSaveMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["organization_name", "default_meta_description"]}),
         (

@@ -180,53 +180,22 @@ class EditStampForm(forms.ModelForm):
     edit_stamp = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-class HistoryAdmin(RetryRefusedSaveMixin, CompareVersionAdmin):
-    """Admin with history, compare, restore and recover-deleted, and no lost updates.
-
-    A version is saved just before an object is deleted, so that recovering it brings
-    back what it was at that moment, including where it was placed.
-
-    Edit conflicts: the change form carries the `updated_at` of what it was opened on. When
-    someone else saved the object since (another editor, a bulk action, a reviewer), the save
-    is refused with who and when, the form keeps everything typed, and saving again keeps this
-    version on purpose. Without it the second of two editors would silently undo the first, and
-    a clinician's review could sign text they never saw.
+class EditConflictMixin:
+    """For ModelAdmin: no lost updates. The change form carries the `updated_at` of what it was
+    opened on. When someone else saved the object since (another editor, a bulk action, a
+    reviewer), the save is refused with who and when, the form keeps everything typed, and saving
+    again keeps this version on purpose. Without it the second of two editors would silently undo
+    the first, and a clinician's review could sign text they never saw.
     """
 
     form = EditStampForm
-
-    history_latest_first = True
-
-    @property
-    def compare_exclude(self):
-        """Compare leaves out other objects that point here without being part of a version (the
-        articles about a location, those a clinician reviewed): they have versions of their own,
-        and reading each one's made comparing two versions of a location read hundreds."""
-        followed = {relation.name for relation in followed_rows(self.model)}
-        return [
-            relation.name
-            for relation in self.model._meta.related_objects
-            if relation.one_to_many and relation.name not in followed
-        ]
-
-    # Fields that record facts about today rather than the wording of a version (a client's
-    # consent): restoring an old version keeps their current values.
-    kept_on_restore = ()
-
-    # --- Restore and recover write a whole old version over the object, whatever the change
-    # form leaves editable, so they ask for a permission of their own.
-
-    def has_restore_permission(self, request, obj=None):
-        """May put an old version back or recover a deleted object. An admin whose change form lets
-        some users edit only part of an object narrows this to those who may edit all of it."""
-        return self.has_change_permission(request, obj)
-
-    # --- Edit conflicts
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or not has_edit_stamp(self.model):
             return fieldsets
+        if any(EDIT_STAMP_FIELD in options["fields"] for _name, options in fieldsets):
+            return fieldsets  # no fieldsets of its own: the form's fields, the stamp among them
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": [*options["fields"], EDIT_STAMP_FIELD]}), *rest]
 
@@ -275,6 +244,42 @@ class HistoryAdmin(RetryRefusedSaveMixin, CompareVersionAdmin):
             f"the {name} in a new tab to see what is saved now. Everything you typed is still below: save "
             "again to keep your version over theirs, or leave this page to keep theirs."
         )
+
+
+class HistoryAdmin(EditConflictMixin, RetryRefusedSaveMixin, CompareVersionAdmin):
+    """Admin with history, compare, restore and recover-deleted, and no lost updates.
+
+    A version is saved just before an object is deleted, so that recovering it brings
+    back what it was at that moment, including where it was placed.
+
+    Edit conflicts: see EditConflictMixin.
+    """
+
+    history_latest_first = True
+
+    @property
+    def compare_exclude(self):
+        """Compare leaves out other objects that point here without being part of a version (the
+        articles about a location, those a clinician reviewed): they have versions of their own,
+        and reading each one's made comparing two versions of a location read hundreds."""
+        followed = {relation.name for relation in followed_rows(self.model)}
+        return [
+            relation.name
+            for relation in self.model._meta.related_objects
+            if relation.one_to_many and relation.name not in followed
+        ]
+
+    # Fields that record facts about today rather than the wording of a version (a client's
+    # consent): restoring an old version keeps their current values.
+    kept_on_restore = ()
+
+    # --- Restore and recover write a whole old version over the object, whatever the change
+    # form leaves editable, so they ask for a permission of their own.
+
+    def has_restore_permission(self, request, obj=None):
+        """May put an old version back or recover a deleted object. An admin whose change form lets
+        some users edit only part of an object narrows this to those who may edit all of it."""
+        return self.has_change_permission(request, obj)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))

@@ -59,6 +59,9 @@ class SiteSettings(models.Model):
         help_text="Used for search results on pages without a summary of their own. "
         "About 160 characters fit.",
     )
+    # When it was last saved: the change form refuses to undo a save made after it was opened
+    # (carter_site.history.EditConflictMixin).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "site settings"

@@ -15,6 +15,8 @@ class Topic(models.Model):
     name = models.CharField(max_length=100, unique=True, help_text="For example 'Insurance and cost'.")
     slug = models.SlugField(unique=True, help_text="Used for the topic's anchor on the FAQ page.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first on the FAQ page.")
+    # When it was last saved: the change form refuses to undo a save made after it was opened.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["order", "name"]
