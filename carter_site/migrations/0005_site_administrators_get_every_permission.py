@@ -1,0 +1,40 @@
+"""Site administrators may do everything (docs/roles.md), including setting up staff members'
+authenticator apps (docs/security.md).
+
+0002_roles gave the group every permission that existed when it ran, which left out those of
+apps migrated after it: authenticator devices (otp_totp, otp_static), sessions and versions.
+A site administrator who is not a superuser was refused *TOTP devices*. This runs the same
+step again after those apps."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+
+def sync_again(apps, schema_editor):
+    # As in 0002_roles: permissions are normally created after all migrations ran; create them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    from carter_site.roles import sync_roles
+
+    sync_roles(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("carter_site", "0004_sitesettings_updated_at"),
+        ("articles", "0012_clinician_updated_at"),
+        ("faqs", "0004_topic_updated_at"),
+        ("axes", "0010_accessattemptexpiration"),
+        ("otp_totp", "0003_add_timestamps"),
+        ("otp_static", "0003_add_timestamps"),
+        ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
+        ("sessions", "0001_initial"),
+        ("redirects", "0002_alter_redirect_new_path_help_text"),
+        ("sites", "0002_alter_domain_unique"),
+        ("admin", "0003_logentry_add_action_flag_choices"),
+    ]
+
+    operations = [migrations.RunPython(sync_again, migrations.RunPython.noop)]
