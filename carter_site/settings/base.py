@@ -309,6 +309,10 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LOGIN_URL = "admin:login"
+# Where signing in leads when the sign-in address names no page, or one on another site (which
+# Django refuses to follow): the admin, the only thing staff sign in to. Django's default,
+# /accounts/profile/, is no page here.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # --- Security (docs/security.md) ---------------------------------------------------------------
 

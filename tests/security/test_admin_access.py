@@ -165,6 +165,23 @@ def test_without_the_requirement_a_password_is_enough(client):
     assert sign_in(client, "dana").status_code == 302
 
 
+@pytest.mark.parametrize(
+    "elsewhere", ["https://evil.example/admin/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)"]
+)
+def test_signing_in_with_a_next_address_on_another_site_lands_on_the_admin(client, elsewhere):
+    """A sign-in link made to send staff elsewhere afterwards (phishing) leads to the admin's
+    home page, not to the other site, nor to a page that does not exist."""
+    StaffFactory(username="dana")
+    response = client.post(
+        f"{LOGIN}?next={elsewhere}",
+        {"username": "dana", "password": PASSWORD, "next": elsewhere},
+        REMOTE_ADDR="10.0.0.1",
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_a_staff_member_without_a_confirmed_authenticator_cannot_reach_any_admin_page(
     client, otp_required, settings
 ):
