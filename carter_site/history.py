@@ -12,6 +12,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
@@ -280,6 +281,15 @@ class HistoryAdmin(EditConflictMixin, RetryRefusedSaveMixin, CompareVersionAdmin
         """May put an old version back or recover a deleted object. An admin whose change form lets
         some users edit only part of an object narrows this to those who may edit all of it."""
         return self.has_change_permission(request, obj)
+
+    def compare_view(self, request, object_id, extra_context=None):
+        """The comparison of two versions, for those who may see the object: it shows the whole of
+        both versions, and django-reversion-compare checks no permission of its own (the admin
+        lets in any staff member, a staff member in no group included)."""
+        obj = self.get_object(request, unquote(object_id))
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return super().compare_view(request, object_id, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))

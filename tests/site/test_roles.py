@@ -49,3 +49,37 @@ def test_a_site_administrator_who_is_not_a_superuser_sets_up_an_authenticator_ap
     # The QR code the staff member scans.
     assert client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk])).status_code == 200
     assert client.get(reverse("admin:otp_static_staticdevice_changelist")).status_code == 200
+
+
+def test_comparing_versions_needs_permission_to_view_what_is_compared():
+    """The comparison of two versions shows the whole text of both: a staff member in no group
+    (who may see no content at all) is refused it, as they are the history and the article."""
+    from django.contrib.auth.models import Group
+    from reversion.models import Version
+
+    from carter_site.roles import CLINICAL_REVIEWERS
+    from tests.admin_forms import edit_in_admin
+    from tests.factories import ArticleFactory, StaffFactory
+
+    article = ArticleFactory(draft=True, body="<p>A draft nobody outside may read.</p>")
+    superuser = Client()
+    superuser.force_login(StaffFactory(username="root"))
+    edit_in_admin(superuser, article)
+    edit_in_admin(superuser, article, body="<p>A second draft nobody outside may read.</p>")
+    first, second = Version.objects.get_for_object(article).order_by("pk")
+    url = reverse("admin:articles_article_compare", args=[article.pk])
+    query = {"version_id1": first.pk, "version_id2": second.pk}
+
+    no_group = Client()
+    no_group.force_login(UserFactory(username="casey", is_staff=True))
+    response = no_group.get(url, query)
+    assert response.status_code == 403
+    assert "nobody outside may read" not in response.content.decode()
+
+    reviewer_user = UserFactory(username="morgan", is_staff=True)
+    reviewer_user.groups.add(Group.objects.get(name=CLINICAL_REVIEWERS))
+    reviewer = Client()
+    reviewer.force_login(reviewer_user)
+    response = reviewer.get(url, query)
+    assert response.status_code == 200  # reviewers see all content and compare its versions
+    assert "nobody outside may read" in response.content.decode()
