@@ -6,9 +6,17 @@ database refuses the row with an IntegrityError, which reached the editor as a 5
 typing lost. Django's admin writes a save in one transaction (the object, its inlines and its
 history entry), so nothing of the refused save is kept: the view is run once more, and the form,
 checked against what is saved now, says which value is taken, with everything typed kept.
+
+The same goes for a save that finds the object saved by someone else after its form was checked
+(SavedMeanwhile, raised by carter_site.history.EditConflictMixin): run again, the form's check
+sees the newer save and says who made it.
 """
 
 from django.db import IntegrityError
+
+
+class SavedMeanwhile(Exception):
+    """The object was saved by someone else between this form's check and its write."""
 
 
 class RetryRefusedSaveMixin:
@@ -17,7 +25,7 @@ class RetryRefusedSaveMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except IntegrityError:
+        except (IntegrityError, SavedMeanwhile):
             if request.method != "POST" or getattr(request, "save_refused_once", False):
                 raise  # what the form cannot see: a real error
             request.save_refused_once = True

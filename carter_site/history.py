@@ -23,7 +23,7 @@ from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from .audit import followed_rows, has_edit_stamp, with_followed_rows
-from .concurrent_saves import RetryRefusedSaveMixin
+from .concurrent_saves import RetryRefusedSaveMixin, SavedMeanwhile
 
 
 def register(model, follow=(), leave_out=()):
@@ -224,6 +224,23 @@ class EditConflictMixin:
                 return cleaned
 
         return EditConflictForm
+
+    def save_model(self, request, obj, form, change):
+        """Write only over the state the form was checked against. Between the form's check and
+        this write another save may have landed (two people pressing Save at the same moment):
+        the row is claimed only if it still holds the `updated_at` this request read, a claim
+        the database makes atomically (on PostgreSQL it waits for a save in progress, then
+        looks again). Otherwise the whole save is undone and the view runs once more
+        (RetryRefusedSaveMixin), and the form says who saved meanwhile."""
+        restoring = getattr(request, "restoring_a_version", False)  # the old version is written already
+        checked = EDIT_STAMP_FIELD in form.fields  # a change form, not the list's order column
+        if change and checked and not restoring and getattr(obj, "updated_at", None) is not None:
+            claimed = self.model._default_manager.filter(pk=obj.pk, updated_at=obj.updated_at).update(
+                updated_at=obj.updated_at
+            )
+            if not claimed:
+                raise SavedMeanwhile
+        super().save_model(request, obj, form, change)
 
     def _conflict_message(self, obj):
         entry = (

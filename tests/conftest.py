@@ -101,3 +101,16 @@ def empty_cache():
     for cache in caches.all():
         cache.clear()
     yield
+
+
+@pytest.fixture
+def sqlite_reads_take_no_table_locks():
+    """For tests/concurrency.py. The test database on SQLite is one in-memory database shared by
+    the test's connections, which lock whole tables for as long as a transaction that read them
+    is open: the other editor's connection would wait for this request, as it never does on
+    PostgreSQL (nor on a SQLite file). Reads without those locks let it save at the moment the
+    race needs; PostgreSQL is left as it is."""
+    connection = connections["default"]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")

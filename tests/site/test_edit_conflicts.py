@@ -55,7 +55,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("make", "group", "first_change", "second_change"), CASES)
-def test_the_second_of_two_saves_is_told_instead_of_undoing_the_first(make, group, first_change, second_change):
+def test_the_second_of_two_saves_is_told_instead_of_undoing_the_first(
+    make, group, first_change, second_change
+):
     obj = make()
     dana = signed_in(group, "dana", "Dana")
     sam = signed_in(group, "sam", "Sam")

@@ -4,60 +4,27 @@ the database refused the row. The editor gets the form again, saying which value
 everything typed kept; never a 500, and nothing of the refused save is kept.
 
 The other save runs on a connection of its own and is committed, as another editor's would be,
-at the one moment that matters: after this form's checks, as this row is about to be written."""
-
-import threading
+at the one moment that matters: after this form's checks, as this row is about to be written
+(tests/concurrency.py)."""
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.redirects.models import Redirect
 from django.db import connection
-from django.db.models.signals import pre_save
 from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
 from faqs.models import FAQ
 from tests.admin_forms import admin_form_data
+from tests.concurrency import just_before_the_first_write_to
 from tests.factories import ArticleFactory, FAQFactory, StaffFactory, TopicFactory
 
 # The other editor's save must be committed on a connection of its own, as it is in production.
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def other_editor_saves_first(model, create):
-    """Just before this request writes its `model` row, another editor's `create()` is committed."""
-
-    def receiver(sender, instance, **kwargs):
-        pre_save.disconnect(receiver, sender=model)
-        failure = []
-
-        def save():
-            try:
-                create()
-            except Exception as error:  # reported below, in the test's own thread
-                failure.append(error)
-            finally:
-                connection.close()
-
-        thread = threading.Thread(target=save)
-        thread.start()
-        thread.join()
-        assert not failure, failure
-
-    pre_save.connect(receiver, sender=model, weak=False)
-    return receiver
-
-
-@pytest.fixture(autouse=True)
-def sqlite_reads_take_no_table_locks():
-    """The test database on SQLite is one in-memory database shared by the test's connections,
-    which lock whole tables for as long as a transaction that read them is open: the other
-    editor's connection would wait for this request, as it never does on PostgreSQL. Reads
-    without those locks let it save at the moment the race needs; PostgreSQL is left as it is."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA read_uncommitted = 1")
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("sqlite_reads_take_no_table_locks"),
+]
 
 
 @pytest.fixture
@@ -78,9 +45,11 @@ def test_two_new_articles_at_one_address_the_second_is_told(editor):
             "body": "<p>Hi.</p>",
         }
     )
-    other_editor_saves_first(Article, lambda: ArticleFactory(slug="your-first-week", title="Sam's article"))
-
-    response = editor.post(url, form)
+    other_save = just_before_the_first_write_to(
+        Article._meta.db_table, lambda: ArticleFactory(slug="your-first-week", title="Sam's article")
+    )
+    with connection.execute_wrapper(other_save):
+        response = editor.post(url, form)
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -95,9 +64,11 @@ def test_renaming_to_an_address_just_taken_is_told_and_changes_nothing(editor):
     url = reverse("admin:articles_article_change", args=[article.pk])
     form = admin_form_data(editor.get(url))
     form["slug"] = "evenings"
-    other_editor_saves_first(Article, lambda: ArticleFactory(slug="evenings", title="Evenings"))
-
-    response = editor.post(url, form)
+    other_save = just_before_the_first_write_to(
+        Article._meta.db_table, lambda: ArticleFactory(slug="evenings", title="Evenings")
+    )
+    with connection.execute_wrapper(other_save):
+        response = editor.post(url, form)
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["slug"] == ["Article with this Slug already exists."]
@@ -112,9 +83,11 @@ def test_two_editors_adding_the_same_question_the_second_is_told(editor):
     form.update(
         {"question": "Is parking free?", "answer": "<p>Yes.</p>", "topic": str(topic.pk), "order": "0"}
     )
-    other_editor_saves_first(FAQ, lambda: FAQFactory(question="Is parking free?", topic=topic))
-
-    response = editor.post(url, form)
+    other_save = just_before_the_first_write_to(
+        FAQ._meta.db_table, lambda: FAQFactory(question="Is parking free?", topic=topic)
+    )
+    with connection.execute_wrapper(other_save):
+        response = editor.post(url, form)
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["question"]
@@ -124,11 +97,12 @@ def test_two_editors_adding_the_same_question_the_second_is_told(editor):
 def test_two_redirects_from_one_old_address_the_second_is_told(editor):
     url = reverse("admin:redirects_redirect_add")
     form = {"site": "1", "old_path": "/old-page/", "new_path": "/articles/"}
-    other_editor_saves_first(
-        Redirect, lambda: Redirect.objects.create(site_id=1, old_path="/old-page/", new_path="/locations/")
+    other_save = just_before_the_first_write_to(
+        Redirect._meta.db_table,
+        lambda: Redirect.objects.create(site_id=1, old_path="/old-page/", new_path="/locations/"),
     )
-
-    response = editor.post(url, form)
+    with connection.execute_wrapper(other_save):
+        response = editor.post(url, form)
 
     assert response.status_code == 200
     assert "already exists" in str(response.context["adminform"].form.errors)
