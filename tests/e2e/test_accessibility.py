@@ -152,6 +152,27 @@ def test_skip_link_moves_the_keyboard_into_the_main_content(site, page):
     assert in_main, f"after the skip link, Tab went to {after['text']!r}, outside <main>"
 
 
+@pytest.mark.parametrize(
+    ("width", "text_size"), [(320, 24), (375, 32)], ids=["very-large-text-320", "double-text-375"]
+)
+def test_the_skip_link_stays_out_of_sight_until_focused_with_large_text(site, new_context, width, text_size):
+    """With the browser's text size turned up (WCAG 1.4.4) the skip link wraps onto two lines. It
+    must still be wholly above the page until it has the focus, not a white bar with cut-off
+    words over the site's name; and wholly on the screen once it has it."""
+    narrow = {"viewport": {"width": width, "height": 700}, "is_mobile": True, "has_touch": True}
+    page = new_context(**narrow, **AXE_CONTEXT).new_page()  # the size is injected as a <style>
+    page.goto(site.pages["home"])
+    page.add_style_tag(content=f"html {{ font-size: {text_size}px !important; }}")
+    skip = page.locator("a.skip-link")
+    hidden = skip.bounding_box()
+    assert hidden["y"] + hidden["height"] <= 0, f"{hidden['y'] + hidden['height']:.0f}px of it shows"
+    state = press_tab(page)
+    assert "skip-link" in state["classes"]
+    shown = skip.bounding_box()
+    assert shown["y"] >= 0 and shown["y"] + shown["height"] <= 700, shown
+    assert shown["x"] >= 0 and shown["x"] + shown["width"] <= width, shown
+
+
 def test_faq_answers_open_and_close_from_the_keyboard(site, page):
     page.goto(site.pages["faqs"])
     summary = page.locator("details.faq summary").first
