@@ -122,6 +122,42 @@ def test_every_page_type_reflows_at_320_pixels_even_with_wider_text_spacing(site
     assert not problems, "\n".join(problems)
 
 
+def sideways_overflow_with_and_without_text_spacing(page, paths):
+    """What scrolls sideways among `paths`, as it is and with WCAG 1.4.12's text spacing."""
+    problems = []
+    for path in paths:
+        page.goto(path)
+        for spacing in (False, True):
+            if spacing:
+                page.add_style_tag(content=TEXT_SPACING_CSS)
+            overflow = page_facts(page)["horizontalOverflow"]
+            if overflow > 0:
+                extra = " with wider text spacing" if spacing else ""
+                problems.append(f"{path}{extra}: scrolls sideways by {overflow}px")
+    return problems
+
+
+# A word longer than a phone is wide, as editors do write them: a web address, a drug's name.
+LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis"
+WEB_ADDRESS = "https://www.example.org/find-help/national-helpline/frequently-asked-questions"
+
+
+def test_long_words_in_an_articles_title_and_summary_wrap_at_320_pixels(site, new_context):
+    """The article list's cards are grid items and the breadcrumbs flex items: both were as wide
+    as their longest word, so one long word in a title or summary widened the whole page."""
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(
+        title=f"What {LONG_WORD} means",
+        summary=f"About {LONG_WORD}, and where to read more: {WEB_ADDRESS}",
+    )
+    narrow = {"viewport": {"width": 320, "height": 640}, "is_mobile": True, "has_touch": True}
+    page = new_context(**narrow, **AXE_CONTEXT).new_page()  # the spacing is injected as a <style>
+    paths = [site.pages["article-list"], site.pages["home"], article.get_absolute_url()]
+    problems = sideways_overflow_with_and_without_text_spacing(page, paths)
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize("text_size", [20, 24], ids=["large-text", "very-large-text"])
 def test_every_page_type_reflows_with_the_browser_text_size_turned_up(site, new_context, text_size):
     """WCAG 1.4.4 and 1.4.10: a reader who sets the browser's text size to Large (20 px) or Very
