@@ -1,14 +1,40 @@
+import html
+import re
+
 from django import template
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 register = template.Library()
 
+# A table as the sanitiser writes it: `<table>` without attributes (none are allowed on it), and
+# every "<" outside a tag escaped, so these never match inside text or an attribute.
+_TABLE_TAG = re.compile(r"<(/?)table>")
+# The table's caption, if it has one before the next table starts or this one ends.
+_CAPTION = re.compile(r"(?:(?!</?table>).)*?<caption>(.*?)</caption>", re.DOTALL)
+
+
+def _scrolling_tables(value):
+    """Each table in a box of its own that scrolls sideways when the table is wider than the
+    screen (WCAG 1.4.10 allows it for data tables), so that the page itself never does. The box
+    takes the keyboard's focus, so it can be scrolled without a mouse, and is named after the
+    table's caption, as the opening-hours tables are (includes/hours.html)."""
+
+    def wrap(tag):
+        if tag[1]:
+            return "</table></div>"
+        caption = _CAPTION.match(value, tag.end())
+        name = " ".join(html.unescape(strip_tags(caption[1])).split()) if caption else ""
+        return f'<div class="table-scroll" role="region" aria-label="{escape(name or "Table")}" tabindex="0"><table>'
+
+    return _TABLE_TAG.sub(wrap, value)
+
 
 @register.filter
 def richtext(value):
-    """Output a RichTextField's HTML as is.
+    """Output a RichTextField's HTML as is, each table in a box that may scroll sideways.
 
     This is the one place editor HTML is marked safe, and it is safe only because
     carter_site.richtext.RichTextField sanitised it before it was stored.
     """
-    return mark_safe(value or "")
+    return mark_safe(_scrolling_tables(value or ""))

@@ -158,6 +158,41 @@ def test_long_words_in_an_articles_title_and_summary_wrap_at_320_pixels(site, ne
     assert not problems, "\n".join(problems)
 
 
+# A table an editor writes in an article: five columns do not fit a phone, whatever the padding.
+WIDE_TABLE = """<p>What the plans we see most often cost, per week of the program:</p>
+<table><caption>Costs by insurance plan</caption>
+<thead><tr><th scope="col">Plan</th><th scope="col">Deductible</th><th scope="col">Copay per session</th>
+<th scope="col">Prior authorization</th><th scope="col">Out-of-pocket maximum</th></tr></thead>
+<tbody><tr><td>Employer plan through a large national insurer</td><td>$1,500</td><td>$40</td>
+<td>Required after twelve sessions</td><td>$6,000</td></tr></tbody></table>
+<p>Call us and we check yours before your first day.</p>"""
+
+
+def test_a_wide_table_in_an_article_scrolls_in_its_own_box_at_320_pixels(site, new_context):
+    """WCAG 1.4.10 lets a data table scroll sideways, but in its own box: the page around it
+    must not. The box takes the keyboard's focus (so it can be scrolled without a mouse), shows
+    a focus ring, and is named after the table's caption."""
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(title="What treatment costs", body=WIDE_TABLE)
+    narrow = {"viewport": {"width": 320, "height": 640}, "is_mobile": True, "has_touch": True}
+    page = new_context(**narrow, **AXE_CONTEXT).new_page()  # the spacing is injected as a <style>
+    problems = sideways_overflow_with_and_without_text_spacing(page, [article.get_absolute_url()])
+    assert not problems, "\n".join(problems)
+
+    box = page.get_by_role("region", name="Costs by insurance plan")
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth"), "the table fits: the test shows nothing"
+    for _ in range(MAX_TAB_STOPS):
+        state = press_tab(page)
+        if state and "table-scroll" in state["classes"]:
+            break
+    else:
+        pytest.fail("the keyboard never reaches the table's box")
+    assert not focus_ring_problem(page, state), focus_ring_problem(page, state)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0")  # the arrow keys scroll it
+
+
 @pytest.mark.parametrize("text_size", [20, 24], ids=["large-text", "very-large-text"])
 def test_every_page_type_reflows_with_the_browser_text_size_turned_up(site, new_context, text_size):
     """WCAG 1.4.4 and 1.4.10: a reader who sets the browser's text size to Large (20 px) or Very

@@ -157,6 +157,30 @@ def test_sanitising_twice_changes_nothing():
     assert sanitise_html(once) == once
 
 
+def test_each_table_is_shown_in_its_own_box_that_scrolls_named_by_its_caption():
+    """A table wider than a phone scrolls in its own box, not the page (tests/e2e checks it in
+    Chromium); the box takes the keyboard's focus and is named for a screen reader."""
+    import html5lib
+
+    from carter_site.templatetags.richtext import richtext
+
+    stored = sanitise_html(
+        "<p>Tables: write <code>&lt;table&gt;</code>.</p>"
+        '<table><caption>What "each" <strong>plan</strong> pays</caption><tr><td>A</td></tr></table>'
+        "<table><tr><td><table><tr><td>inner</td></tr></table></td></tr></table>"
+    )
+    shown = str(richtext(stored))
+    assert "<p>Tables: write &lt;table&gt;.</p>" in shown  # the word in a sentence is left alone
+    document = html5lib.parseFragment(shown, namespaceHTMLElements=False)
+    boxes = [div for div in document.iter("div") if div.get("class") == "table-scroll"]
+    assert [(box.get("role"), box.get("tabindex"), box.get("aria-label")) for box in boxes] == [
+        ("region", "0", 'What "each" plan pays'),
+        ("region", "0", "Table"),
+        ("region", "0", "Table"),
+    ]
+    assert [[child.tag for child in box] for box in boxes] == [["table"]] * 3  # each table, whole
+
+
 @pytest.mark.django_db
 def test_every_rich_text_field_is_sanitised_on_save_whatever_saves_it():
     location = LocationFactory(body='<p>Hi</p><script>alert("loc")</script>')
