@@ -271,6 +271,21 @@ def test_call_buttons_keep_their_edge_in_forced_colors_mode(site, page):
         assert edge[2] not in ("rgba(0, 0, 0, 0)", "transparent"), (selector, edge)
 
 
+def test_the_crisis_boxes_keep_their_edge_in_forced_colors_mode(site, page):
+    """The crisis line's box was shaped by its background alone: in a contrast theme it became
+    loose lines of text, while the admissions box next to it kept its border."""
+    page.emulate_media(forced_colors="active")
+    page.goto(site.pages["search-crisis"])
+    boxes = page.locator("aside.crisis-line")
+    assert boxes.count() == 2  # on the page, and in the footer
+    for index in range(boxes.count()):
+        edge = boxes.nth(index).evaluate(
+            "e => { const s = getComputedStyle(e); return [s.borderTopStyle, parseFloat(s.borderTopWidth), s.borderTopColor]; }"
+        )
+        assert edge[0] == "solid" and edge[1] >= 2, edge
+        assert edge[2] not in ("rgba(0, 0, 0, 0)", "transparent"), edge
+
+
 def test_breadcrumb_separators_are_not_read_out(site, page):
     page.goto(site.pages["article"])
     crumbs = page.get_by_role("navigation", name="Breadcrumb")
