@@ -82,6 +82,57 @@ def test_public_page_type_passes_axe_and_structure_checks(
     assert not guard.problems(ignore_errors=ignore), f"{where}: {guard.problems(ignore_errors=ignore)}"
 
 
+def open_error_page(page, status, monkeypatch):
+    """The site's 400, 405 or 500 page, reached as a visitor's browser reaches it."""
+    if status == 400:  # more fields than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS)
+        return page.goto("/search/?" + "&".join(f"f{n}=1" for n in range(1001)))
+    if status == 405:  # a form sent to a public page
+        page.route(
+            "**/faqs/",
+            lambda route: route.fulfill(
+                response=route.fetch(
+                    method="POST",
+                    post_data="q=help",
+                    headers={**route.request.headers, "content-type": "application/x-www-form-urlencoded"},
+                )
+            ),
+        )
+        return page.goto("/faqs/")
+    from carter_site.search import SearchView
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("a bug, for the 500 page")
+
+    monkeypatch.setattr(SearchView, "get_context_data", fail)  # the live server runs in this process
+    return page.goto("/search/?q=help")
+
+
+@pytest.mark.parametrize("status", [400, 405, 500])
+def test_error_pages_pass_axe_and_offer_the_phone_number_and_988_on_the_first_screen(
+    status, site, new_context, live_server, guard_page, axe_js, screenshots, monkeypatch
+):
+    """The pages no one plans to see are the ones read in the worst moments: on a phone, they
+    still pass axe and the structure checks, and show the call button and 988 without scrolling."""
+    from carter_site.models import SiteSettings
+
+    page = new_context(**VIEWPORTS["phone"], **AXE_CONTEXT).new_page()
+    guard = guard_page(page, live_server.url)
+    response = open_error_page(page, status, monkeypatch)
+    where = f"the {status} page at phone width"
+    assert response.status == status, where
+    screenshot(page, screenshots, f"error-{status}-phone")
+
+    violations = run_axe(page)
+    assert not violations, format_violations(violations, where)
+    problems = structure_problems(page_facts(page))
+    assert not problems, f"{where}:\n- " + "\n- ".join(problems)
+    height = VIEWPORTS["phone"]["viewport"]["height"]
+    for href in (SiteSettings.load().tel_uri, "tel:988", "sms:988"):
+        box = page.locator(f".site-header a[href='{href}']").bounding_box()
+        assert box and box["y"] + box["height"] <= height, f"{where}: no {href} link on the first screen"
+    assert not guard.problems(ignore_errors=[rf"status of {status}"]), guard.problems()
+
+
 # WCAG 1.4.12: text with these spacings must lose nothing (the W3C's own test values).
 TEXT_SPACING_CSS = """
 * { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
