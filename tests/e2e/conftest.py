@@ -113,7 +113,8 @@ def screenshots():
 
 @pytest.fixture
 def site(live_server, media_root):
-    """The demo content, plus a hero image on the first article (so pages show a picture)."""
+    """The demo content, plus a hero image on the first article and a photo of Alpharetta (so
+    pages show pictures)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from articles.models import Article
@@ -129,6 +130,11 @@ def site(live_server, media_root):
     article.hero_image_alt = "A bright group room with eight chairs in a circle"
     article.save()
     location = Location.objects.get(slug="alpharetta")
+    location.photo = SimpleUploadedFile(
+        "entrance.png", png_bytes((960, 640), color=(196, 210, 204)), content_type="image/png"
+    )
+    location.photo_alt = "The entrance of the Alpharetta office, with a bench beside the door"
+    location.save()
     return SimpleNamespace(
         article=article,
         location=location,
@@ -138,6 +144,8 @@ def site(live_server, media_root):
             "article": article.get_absolute_url(),
             "location-list": "/locations/",
             "location": location.get_absolute_url(),
+            "location-nearest": "/locations/?near=30043",
+            "location-nearest-unknown": "/locations/?near=Atlantis",
             "faqs": "/faqs/",
             "testimonials": "/testimonials/",
             "search-results": "/search/?q=insurance",

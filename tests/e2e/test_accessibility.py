@@ -26,6 +26,8 @@ PAGE_TYPES = [
     "article",
     "location-list",
     "location",
+    "location-nearest",
+    "location-nearest-unknown",
     "faqs",
     "testimonials",
     "search-results",

@@ -198,3 +198,32 @@ def test_a_printed_page_has_every_answer_and_the_phone_number_but_no_menu_or_sea
     directions = page.locator("main a[href^='https://']").first
     address = directions.evaluate("e => getComputedStyle(e, '::after').content")
     assert directions.get_attribute("href") in address
+
+
+def test_finding_the_nearest_location_by_zip_code_or_town_without_javascript(site, new_context, live_server):
+    page = new_context(java_script_enabled=False, **PHONE).new_page()
+    guard = PageGuard(page, live_server.url)
+    page.goto("/")
+    field = page.get_by_label("Your ZIP code or town in Georgia")
+    field.fill("30549")  # Jefferson's ZIP code
+    field.press("Enter")
+    page.wait_for_url("**/locations/?near=30549#nearest")
+    answer = page.locator(".nearest__answer")
+    assert answer.inner_text().startswith("Nearest to 30549 (Jefferson, GA): Jefferson, ")
+    assert answer.is_visible() and answer.bounding_box()["y"] < PHONE["viewport"]["height"]
+    assert page.locator(".location-summary h2").first.inner_text() == "Jefferson"
+    answer.get_by_role("link", name="Jefferson").click()
+    assert page.locator("h1").inner_text() == "Jefferson"
+
+    # A town that cannot be found: said under the field, which says it is invalid and why.
+    page.goto("/locations/")
+    field = page.get_by_label("Your ZIP code or town in Georgia")
+    field.fill("Springfield, IL")
+    page.get_by_role("button", name="Find the nearest").click()
+    field = page.get_by_label("Your ZIP code or town in Georgia")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert field.input_value() == "Springfield, IL"
+    described = page.locator(f"#{field.get_attribute('aria-describedby')}")
+    assert described.inner_text().startswith("We can find towns in Georgia by name.")
+    assert described.is_visible()
+    assert not guard.problems(), guard.problems()
