@@ -1,4 +1,25 @@
-"""Turn an admin change form or change list, as rendered, into the data a browser would post back."""
+"""Turn an admin change form or change list, as rendered, into the data a browser would post back;
+and the admin's change form of an object, opened by a member of one of the roles."""
+
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+
+def change_url(obj):
+    """The address of `obj`'s change form in the admin."""
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def signed_in(group_name, username, first_name=""):
+    """A browser signed in as a new staff member in the group `group_name` (carter_site.roles)."""
+    from tests.factories import UserFactory
+
+    user = UserFactory(username=username, first_name=first_name, is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def _field_data(form, data):

@@ -3,31 +3,18 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Clinician
 from carter_site.roles import CLINICAL_REVIEWERS, SITE_ADMINISTRATORS
-from tests.admin_forms import admin_form_data
-from tests.factories import ArticleFactory, UserFactory
+from tests.admin_forms import admin_form_data, change_url, signed_in
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
 REVIEW_DAY = dt.date(2026, 3, 2)
-
-
-def signed_in(group_name, username):
-    user = UserFactory(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def reviewed_by_retired_clinician(**fields):

@@ -4,7 +4,6 @@ its clinician never saw. Also what restoring an old version must not bring back.
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -13,22 +12,10 @@ from reversion.models import Version
 from articles.models import Article, Clinician, PreviewLink
 from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS
 from faqs.models import FAQ
-from tests.admin_forms import admin_form_data
-from tests.factories import ArticleFactory, FAQFactory, UserFactory
+from tests.admin_forms import admin_form_data, change_url, signed_in
+from tests.factories import ArticleFactory, FAQFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(group_name, username, first_name=""):
-    user = UserFactory(username=username, first_name=first_name, is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def change_url(obj):
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 def test_the_second_of_two_editors_is_told_instead_of_undoing_the_first():

@@ -3,17 +3,12 @@
 import datetime as dt
 
 import pytest
-from django.urls import reverse
 
 from locations.models import OpeningHours
-from tests.admin_forms import admin_form_data
+from tests.admin_forms import admin_form_data, change_url
 from tests.factories import LocationFactory, OpeningHoursFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(location):
-    return reverse("admin:locations_location_change", args=[location.pk])
 
 
 @pytest.mark.parametrize("impossible", ["(000) 000-0000", "+0 000 0000", "++1 470 284 1834"])

@@ -9,7 +9,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from locations.models import Location
-from tests.admin_forms import admin_form_data
+from tests.admin_forms import admin_form_data, change_url
 from tests.factories import LocationFactory
 from tests.images import png_bytes
 from tests.seo.helpers import json_ld, one_of_type, parse
@@ -18,10 +18,6 @@ pytestmark = pytest.mark.django_db
 
 ORIGIN = "http://testserver"
 ALT = "The front door of the Jefferson office, with a ramp beside the steps"
-
-
-def change_url(location):
-    return reverse("admin:locations_location_change", args=[location.pk])
 
 
 def with_photo(**fields):

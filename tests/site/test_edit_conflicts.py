@@ -3,29 +3,14 @@ is refused instead of silently undoing the first (as for articles, locations, FA
 testimonials, tests/articles/test_edit_conflicts.py)."""
 
 import pytest
-from django.contrib.auth.models import Group
-from django.test import Client
-from django.urls import reverse
 
 from articles.models import Clinician
 from carter_site.models import SiteSettings
 from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS
-from tests.admin_forms import admin_form_data
-from tests.factories import TopicFactory, UserFactory
+from tests.admin_forms import admin_form_data, change_url, signed_in
+from tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(group_name, username, first_name):
-    user = UserFactory(username=username, first_name=first_name, is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def change_url(obj):
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 CASES = [

@@ -8,7 +8,7 @@ from reversion.models import Version
 from articles.models import Article
 from faqs.models import FAQ
 from locations.models import Location
-from tests.admin_forms import admin_form_data, edit_in_admin
+from tests.admin_forms import admin_form_data, change_url, edit_in_admin
 from tests.factories import ArticleFactory, FAQFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +22,6 @@ PAGES = [
 def messages_after(staff_client, url):
     response = staff_client.get(url, follow=True)
     return response, [str(message) for message in response.context["messages"]]
-
-
-def change_url(obj):
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 @pytest.mark.parametrize(("factory", "admin_name", "name", "prefix"), PAGES)
