@@ -16,8 +16,10 @@ from functools import cache
 import zipcodes
 
 MAX_LENGTH = 60
-# A ZIP code, or ZIP+4 written with or without its hyphen.
+# A ZIP code, or ZIP+4 written with or without its hyphen, alone or after a town and state
+# ("Atlanta, GA 30303", as on an envelope).
 ZIP_CODE = re.compile(r"([0-9]{5})(?:-?[0-9]{4})?")
+ZIP_CODE_AT_THE_END = re.compile(r"(?:^|[\s,])([0-9]{5})(?:-?[0-9]{4})?$")
 EARTH_RADIUS_MILES = 3958.8
 # Beyond this, a daily program here is out of reach: the page says so and where to look instead.
 FAR_MILES = 100
@@ -58,6 +60,9 @@ def find_place(text):
     text = " ".join(text.split())
     match = ZIP_CODE.fullmatch(text)
     if match:
+        return _zip_code(match.group(1))
+    match = ZIP_CODE_AT_THE_END.search(text)
+    if match and not any(char.isdigit() for char in text[: match.start()]):
         return _zip_code(match.group(1))
     if any(char.isdigit() for char in text):
         raise PlaceNotFound("A ZIP code is five digits, such as 30009. Check the number and try again.")

@@ -63,6 +63,8 @@ def error(tree):
         ("30303", "Atlanta", "30303 (Atlanta, GA)"),
         ("30549-1234", "Jefferson", "30549 (Jefferson, GA)"),  # ZIP+4, with or without its hyphen
         ("305491234", "Jefferson", "30549 (Jefferson, GA)"),
+        ("Jefferson, GA 30549", "Jefferson", "30549 (Jefferson, GA)"),  # as on an envelope
+        ("Alpharetta GA 30004-1234", "Alpharetta", "30004 (Alpharetta, GA)"),
         ("Athens", "Jefferson", "Athens, GA"),
         ("decatur, ga", "Atlanta", "Decatur, GA"),
         ("  Roswell,   Georgia ", "Alpharetta", "Roswell, GA"),
@@ -101,6 +103,8 @@ def test_the_form_keeps_what_was_typed(client, locations):
     [
         ("3054", "A ZIP code is five digits, such as 30009."),
         ("30549-12", "A ZIP code is five digits, such as 30009."),
+        ("30549 or 30004", "A ZIP code is five digits, such as 30009."),
+        ("12 Main Street", "A ZIP code is five digits, such as 30009."),
         ("99999", "We could not find the ZIP code 99999."),
         ("Springfield, IL", "We can find towns in Georgia by name. Elsewhere, enter your ZIP code instead."),
         ("Atlantis", "We could not find a town called “Atlantis” in Georgia."),
