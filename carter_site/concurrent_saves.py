@@ -12,7 +12,12 @@ The same goes for a save that finds the object saved by someone else after its f
 sees the newer save and says who made it.
 """
 
+import re
+
+from django.contrib import messages
 from django.db import IntegrityError
+from django.http import QueryDict
+from django.utils.translation import ngettext
 
 
 class SavedMeanwhile(Exception):
@@ -33,3 +38,72 @@ class RetryRefusedSaveMixin:
                 for upload in uploads:
                     upload.seek(0)  # read once already by the first try's checks
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+class ListRowsDeletedMeanwhileMixin:
+    """For ModelAdmin with `list_editable` (the order column): rows deleted by someone else after
+    the list was opened are left out of its save, and the editor is told.
+
+    Without this, Django's formset answered such a save with "Please correct the errors below"
+    and no error to be seen: the one it found ("Select a valid choice") is on the row's hidden id
+    field, and the row it belongs to is no longer in the list. Nothing was saved, and the editor
+    could not tell why. Now the other rows are saved (or their own errors shown) as usual.
+    """
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and self.list_editable and "_save" in request.POST:
+            request.POST, deleted = _without_deleted_rows(request.POST, self.model)
+            if deleted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d %(name)s in this list was deleted by someone else after you opened "
+                        "the list. It is no longer on the site, and your change to it is left out; your "
+                        "changes to the other rows are kept.",
+                        "%(count)d %(name)s in this list were deleted by someone else after you opened "
+                        "the list. They are no longer on the site, and your changes to them are left out; "
+                        "your changes to the other rows are kept.",
+                        deleted,
+                    )
+                    % {
+                        "count": deleted,
+                        "name": self.model._meta.verbose_name
+                        if deleted == 1
+                        else self.model._meta.verbose_name_plural,
+                    },
+                    messages.WARNING,
+                )
+        return super().changelist_view(request, extra_context)
+
+
+def _without_deleted_rows(data, model, prefix="form"):
+    """`data` (a change list's POST) without the rows whose object no longer exists, the rest
+    renumbered from 0; and how many were left out. Anything unexpected is left to the formset."""
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
+        initial = int(data.get(f"{prefix}-INITIAL_FORMS", ""))
+    except ValueError:
+        return data, 0
+    if not 0 <= initial <= total <= 1000:  # Django's own limit on a formset's size
+        return data, 0
+    pk_name = model._meta.pk.name
+    posted = {index: data.get(f"{prefix}-{index}-{pk_name}", "") for index in range(initial)}
+    numbers = {value for value in posted.values() if value.isascii() and value.isdigit()}
+    existing = {str(pk) for pk in model._default_manager.filter(pk__in=numbers).values_list("pk", flat=True)}
+    deleted = {index for index, value in posted.items() if value in numbers and value not in existing}
+    if not deleted:
+        return data, 0
+    row = re.compile(rf"{re.escape(prefix)}-(\d+)-(.+)")
+    kept = [index for index in range(total) if index not in deleted]
+    renumbered = {old: new for new, old in enumerate(kept)}
+    cleaned = QueryDict(mutable=True)
+    for key, values in data.lists():
+        match = row.fullmatch(key)
+        if match is None:
+            cleaned.setlist(key, values)
+        elif int(match[1]) in renumbered:
+            cleaned.setlist(f"{prefix}-{renumbered[int(match[1])]}-{match[2]}", values)
+    cleaned[f"{prefix}-TOTAL_FORMS"] = str(len(kept))
+    cleaned[f"{prefix}-INITIAL_FORMS"] = str(initial - len(deleted))
+    cleaned._mutable = False
+    return cleaned, len(deleted)
