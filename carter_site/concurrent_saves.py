@@ -15,8 +15,10 @@ sees the newer save and says who made it.
 import re
 
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.db import IntegrityError
 from django.http import QueryDict
+from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
 
@@ -40,20 +42,22 @@ class RetryRefusedSaveMixin:
             return super().changeform_view(request, object_id, form_url, extra_context)
 
 
-class ListRowsDeletedMeanwhileMixin:
-    """For ModelAdmin with `list_editable` (the order column): rows deleted by someone else after
-    the list was opened are left out of its save, and the editor is told.
+class RowsDeletedMeanwhileMixin:
+    """For ModelAdmin: rows deleted by someone else after a page was opened are left out of its
+    save, and the editor is told. That is a row of the list's order column (`list_editable`), or
+    a row of an inline on a change form (an FAQ placed on an article, an opening hour).
 
     Without this, Django's formset answered such a save with "Please correct the errors below"
     and no error to be seen: the one it found ("Select a valid choice") is on the row's hidden id
-    field, and the row it belongs to is no longer in the list. Nothing was saved, and the editor
-    could not tell why. Now the other rows are saved (or their own errors shown) as usual.
+    field, and the row itself is gone. Nothing was saved, and the editor could not tell why. Now
+    the rest is saved (or its own errors shown) as usual.
     """
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST" and self.list_editable and "_save" in request.POST:
             request.POST, deleted = _without_deleted_rows(request.POST, self.model)
             if deleted:
+                name = self.model._meta.verbose_name if deleted == 1 else self.model._meta.verbose_name_plural
                 self.message_user(
                     request,
                     ngettext(
@@ -65,19 +69,36 @@ class ListRowsDeletedMeanwhileMixin:
                         "your changes to the other rows are kept.",
                         deleted,
                     )
-                    % {
-                        "count": deleted,
-                        "name": self.model._meta.verbose_name
-                        if deleted == 1
-                        else self.model._meta.verbose_name_plural,
-                    },
+                    % {"count": deleted, "name": name},
                     messages.WARNING,
                 )
         return super().changelist_view(request, extra_context)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                for inline in self.get_inline_instances(request, obj):
+                    prefix = inline.get_formset(request, obj).get_default_prefix()
+                    request.POST, deleted = _without_deleted_rows(request.POST, inline.model, prefix)
+                    if deleted:
+                        self.message_user(
+                            request,
+                            ngettext(
+                                "Someone else removed %(count)d row of “%(section)s” after you opened "
+                                "this page. It is left out; everything else you typed is kept.",
+                                "Someone else removed %(count)d rows of “%(section)s” after you opened "
+                                "this page. They are left out; everything else you typed is kept.",
+                                deleted,
+                            )
+                            % {"count": deleted, "section": capfirst(inline.verbose_name_plural)},
+                            messages.WARNING,
+                        )
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
 
 def _without_deleted_rows(data, model, prefix="form"):
-    """`data` (a change list's POST) without the rows whose object no longer exists, the rest
+    """`data` (a POST) without the rows of the formset `prefix` whose object no longer exists, the rest
     renumbered from 0; and how many were left out. Anything unexpected is left to the formset."""
     try:
         total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))

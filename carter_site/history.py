@@ -23,7 +23,7 @@ from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from .audit import followed_rows, has_edit_stamp, with_followed_rows
-from .concurrent_saves import ListRowsDeletedMeanwhileMixin, RetryRefusedSaveMixin, SavedMeanwhile
+from .concurrent_saves import RetryRefusedSaveMixin, RowsDeletedMeanwhileMixin, SavedMeanwhile
 
 
 def register(model, follow=(), leave_out=()):
@@ -264,9 +264,7 @@ class EditConflictMixin:
         )
 
 
-class HistoryAdmin(
-    EditConflictMixin, RetryRefusedSaveMixin, ListRowsDeletedMeanwhileMixin, CompareVersionAdmin
-):
+class HistoryAdmin(EditConflictMixin, RetryRefusedSaveMixin, RowsDeletedMeanwhileMixin, CompareVersionAdmin):
     """Admin with history, compare, restore and recover-deleted, and no lost updates.
 
     A version is saved just before an object is deleted, so that recovering it brings

@@ -1,5 +1,5 @@
-"""Saving a list's order column after someone else deleted one of its rows: the other rows are
-saved, and the editor is told what happened to the deleted one."""
+"""Saving a list's order column, or a change form with inline rows, after someone else deleted one
+of its rows: the rest is saved, and the editor is told what happened to the deleted row."""
 
 import pytest
 from django.contrib.messages import get_messages
@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from faqs.models import FAQ
 from locations.models import Location
-from tests.admin_forms import changelist_form_data
-from tests.factories import FAQFactory, LocationFactory, TopicFactory
+from tests.admin_forms import admin_form_data, change_url, changelist_form_data
+from tests.factories import ArticleFactory, ArticleFAQFactory, FAQFactory, LocationFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +66,25 @@ def test_a_garbled_list_is_left_to_the_formset(staff_client, total):
     # A count of -1 is a formset of no rows, "saved"; anything else is refused as tampered with.
     assert response.status_code == (302 if total == "-1" else 200)
     assert sorted(FAQ.objects.values_list("pk", "order")) == [row for row in before if row[0] != gone]
+
+
+def test_an_inline_row_deleted_meanwhile_is_left_out_and_the_rest_of_the_form_saved(staff_client, client):
+    article = ArticleFactory(summary="The summary before.")
+    kept = ArticleFAQFactory(article=article, order=1)
+    removed = ArticleFAQFactory(article=article, order=2)
+    data = admin_form_data(staff_client.get(change_url(article)))
+    data["summary"] = "A new summary the editor typed."
+    removed.delete()  # by someone else, while this article was open
+
+    response = staff_client.post(change_url(article), data)
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.summary == "A new summary the editor typed."
+    assert list(article.faq_placements.all()) == [kept]
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any(
+        message.startswith("Someone else removed 1 row of “")
+        and message.endswith("after you opened this page. It is left out; everything else you typed is kept.")
+        for message in said
+    ), said
