@@ -80,6 +80,8 @@ class RowsDeletedMeanwhileMixin:
             if obj is not None:
                 for inline in self.get_inline_instances(request, obj):
                     prefix = inline.get_formset(request, obj).get_default_prefix()
+                    if any(key.startswith(f"{prefix}-") for key in request.FILES):
+                        continue  # rows with uploads: renumbering would part them from their files
                     request.POST, deleted = _without_deleted_rows(request.POST, inline.model, prefix)
                     if deleted:
                         self.message_user(
