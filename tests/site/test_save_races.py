@@ -11,14 +11,13 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.redirects.models import Redirect
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
 from faqs.models import FAQ
 from tests.admin_forms import admin_form_data
 from tests.concurrency import just_before_the_first_write_to
-from tests.factories import ArticleFactory, FAQFactory, StaffFactory, TopicFactory
+from tests.factories import ArticleFactory, FAQFactory, TopicFactory
 
 # The other editor's save must be committed on a connection of its own, as it is in production.
 pytestmark = [
@@ -27,16 +26,9 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def editor():
-    client = Client()
-    client.force_login(StaffFactory(username="dana"))
-    return client
-
-
-def test_two_new_articles_at_one_address_the_second_is_told(editor):
+def test_two_new_articles_at_one_address_the_second_is_told(staff_client):
     url = reverse("admin:articles_article_add")
-    form = admin_form_data(editor.get(url))
+    form = admin_form_data(staff_client.get(url))
     form.update(
         {
             "title": "Your first week",
@@ -49,7 +41,7 @@ def test_two_new_articles_at_one_address_the_second_is_told(editor):
         Article._meta.db_table, lambda: ArticleFactory(slug="your-first-week", title="Sam's article")
     )
     with connection.execute_wrapper(other_save):
-        response = editor.post(url, form)
+        response = staff_client.post(url, form)
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -59,16 +51,16 @@ def test_two_new_articles_at_one_address_the_second_is_told(editor):
     assert not LogEntry.objects.exists()  # no history entry for a save that did not happen
 
 
-def test_renaming_to_an_address_just_taken_is_told_and_changes_nothing(editor):
+def test_renaming_to_an_address_just_taken_is_told_and_changes_nothing(staff_client):
     article = ArticleFactory(slug="evening-track", title="Evening track")
     url = reverse("admin:articles_article_change", args=[article.pk])
-    form = admin_form_data(editor.get(url))
+    form = admin_form_data(staff_client.get(url))
     form["slug"] = "evenings"
     other_save = just_before_the_first_write_to(
         Article._meta.db_table, lambda: ArticleFactory(slug="evenings", title="Evenings")
     )
     with connection.execute_wrapper(other_save):
-        response = editor.post(url, form)
+        response = staff_client.post(url, form)
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["slug"] == ["Article with this Slug already exists."]
@@ -76,10 +68,10 @@ def test_renaming_to_an_address_just_taken_is_told_and_changes_nothing(editor):
     assert article.slug == "evening-track"
 
 
-def test_two_editors_adding_the_same_question_the_second_is_told(editor):
+def test_two_editors_adding_the_same_question_the_second_is_told(staff_client):
     topic = TopicFactory()
     url = reverse("admin:faqs_faq_add")
-    form = admin_form_data(editor.get(url))
+    form = admin_form_data(staff_client.get(url))
     form.update(
         {"question": "Is parking free?", "answer": "<p>Yes.</p>", "topic": str(topic.pk), "order": "0"}
     )
@@ -87,14 +79,14 @@ def test_two_editors_adding_the_same_question_the_second_is_told(editor):
         FAQ._meta.db_table, lambda: FAQFactory(question="Is parking free?", topic=topic)
     )
     with connection.execute_wrapper(other_save):
-        response = editor.post(url, form)
+        response = staff_client.post(url, form)
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["question"]
     assert FAQ.objects.count() == 1
 
 
-def test_two_redirects_from_one_old_address_the_second_is_told(editor):
+def test_two_redirects_from_one_old_address_the_second_is_told(staff_client):
     url = reverse("admin:redirects_redirect_add")
     form = {"site": "1", "old_path": "/old-page/", "new_path": "/articles/"}
     other_save = just_before_the_first_write_to(
@@ -102,7 +94,7 @@ def test_two_redirects_from_one_old_address_the_second_is_told(editor):
         lambda: Redirect.objects.create(site_id=1, old_path="/old-page/", new_path="/locations/"),
     )
     with connection.execute_wrapper(other_save):
-        response = editor.post(url, form)
+        response = staff_client.post(url, form)
 
     assert response.status_code == 200
     assert "already exists" in str(response.context["adminform"].form.errors)
