@@ -170,6 +170,14 @@ FOCUSED_JS = """() => {
         boxShadow: style.boxShadow,
         rect: {x: rect.x, y: rect.y, width: rect.width, height: rect.height},
         inViewport: rect.bottom > 0 && rect.right > 0 && rect.top < innerHeight && rect.left < innerWidth,
+        // How far the focus ring reaches past the screen's edges, in px (0: all of it shows). Of
+        // something taller than the screen (a long table in its box), the top must show.
+        ringCut: (() => {
+            const reach = Math.max(0, parseFloat(style.outlineOffset) || 0) + (parseFloat(style.outlineWidth) || 0);
+            const fits = rect.height + 2 * reach <= innerHeight;
+            return Math.max(0, reach - rect.top, fits ? rect.bottom + reach - innerHeight : 0,
+                            reach - rect.left, rect.right + reach - innerWidth);
+        })(),
     };
 }"""
 
@@ -247,6 +255,8 @@ def focus_ring_problem(page, state):
         return None
     if not state["inViewport"]:
         return f"{where} has the focus but is outside the viewport"
+    if state["ringCut"] > 0.5:
+        return f"{where} has the focus, but {state['ringCut']:.0f}px of its focus ring is off the screen"
     contrast = page.evaluate(OUTLINE_CONTRAST_JS)
     if contrast is not None and contrast < 3:
         return f"{where}: focus outline {state['outlineColor']} has a contrast of only {contrast:.2f}:1 with its surroundings"
