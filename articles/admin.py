@@ -421,7 +421,7 @@ class ArticleAdmin(ImportArticlesAdminMixin, HistoryAdmin):
 
     def warn_about_content(self, request, obj):
         self.say_where_it_stands(request, obj)
-        for warning in content_checks.check_article(obj):
+        for warning in [*content_checks.check_article(obj), *content_checks.check_placements(obj)]:
             self.message_user(request, f"Check: {warning}", messages.WARNING)
 
     def say_where_it_stands(self, request, obj):

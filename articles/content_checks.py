@@ -157,3 +157,31 @@ def check_article(article):
             f"{SeoFields.SEO_TITLE_LIMIT}."
         )
     return warnings
+
+
+def check_placements(article):
+    """Warnings about the FAQs, testimonials and locations placed on a saved `article` that its
+    page leaves out, because they are not public themselves (articles.views.ArticleDetailView).
+    The preview leaves them out too, so without these the editor would look for them in vain."""
+    from testimonials.models import Testimonial
+
+    def not_shown(what, why):
+        return f"The article does not show {what}: {why}."
+
+    warnings = []
+    for placement in article.faq_placements.filter(faq__is_published=False).select_related("faq"):
+        warnings.append(
+            not_shown(
+                f"the FAQ “{placement.faq.question}”",
+                "it is not published. Publish it under FAQs, or take it off the article",
+            )
+        )
+    hidden = article.testimonial_placements.exclude(testimonial__in=Testimonial.objects.published())
+    for placement in hidden.select_related("testimonial"):
+        testimonial = placement.testimonial
+        reasons = [testimonial.consent_problem(), None if testimonial.is_published else "it is not published"]
+        why = ", and ".join(reason for reason in reasons if reason)
+        warnings.append(not_shown(f"the testimonial of “{testimonial.attribution}”", why))
+    for location in article.locations.filter(is_published=False):
+        warnings.append(not_shown(f"the location {location.name}", "it is not published"))
+    return warnings

@@ -140,13 +140,4 @@ def hidden_because(testimonial):
     """Why a testimonial ticked 'published' is not on the site, in a sentence; None if it is."""
     if not testimonial.is_published or testimonial.consent_is_valid:
         return None
-    today = timezone.localdate()
-    if testimonial.consent_withdrawn_on:
-        return f"the client withdrew consent on {date_format(testimonial.consent_withdrawn_on)}."
-    if testimonial.consent_expires_on and testimonial.consent_expires_on <= today:
-        return (
-            f"the consent expired on {date_format(testimonial.consent_expires_on)}. Record a renewed consent."
-        )
-    if testimonial.consent_signed_on and testimonial.consent_signed_on > today:
-        return f"the consent is dated {date_format(testimonial.consent_signed_on)}; it shows from that day."
-    return "no valid written consent is on file."
+    return f"{testimonial.consent_problem()}."

@@ -141,6 +141,20 @@ class Testimonial(PublishedFlag):
     def is_public(self):
         return self.is_published and self.consent_is_valid
 
+    def consent_problem(self):
+        """Why the consent on file does not let the testimonial show today, as the end of a
+        sentence ("the client withdrew consent on Jan. 6, 2025"); None while it does."""
+        today = timezone.localdate()
+        if not self.consent_on_file or not self.consent_signed_on:
+            return "no written consent is on file"
+        if self.consent_withdrawn_on:
+            return f"the client withdrew consent on {date_format(self.consent_withdrawn_on)}"
+        if self.consent_expires_on and self.consent_expires_on <= today:
+            return f"the consent expired on {date_format(self.consent_expires_on)}. Record a renewed consent"
+        if self.consent_signed_on > today:
+            return f"the consent is dated {date_format(self.consent_signed_on)}; it shows from that day"
+        return None
+
 
 class ArticleTestimonial(models.Model):
     testimonial = models.ForeignKey(Testimonial, on_delete=models.PROTECT, related_name="article_placements")

@@ -77,3 +77,48 @@ def test_a_first_heading_other_than_the_title_raises_no_warning():
         title="Coming back to IOP", body="<h2>Coming back</h2><p>Text.</p>", meta_description="A summary."
     )
     assert check_article(article) == []
+
+
+@pytest.mark.django_db
+def test_the_editor_is_told_what_the_article_places_but_does_not_show(staff_client):
+    """An FAQ, testimonial or location placed on an article shows on its page only once it is
+    public itself: "changed successfully" alone left the editor looking for it on the page."""
+    import datetime as dt
+
+    from tests.factories import (
+        ArticleFAQFactory,
+        ArticleLocationFactory,
+        ArticleTestimonialFactory,
+        LocationFactory,
+    )
+
+    article = ArticleFactory(title="Coming back to IOP")
+    ArticleFAQFactory(article=article, faq__question="Is parking free?")
+    ArticleFAQFactory(article=article, faq__question="Will my employer know?", faq__is_published=False)
+    ArticleTestimonialFactory(article=article, testimonial__attribution="Shown client, 2024")
+    ArticleTestimonialFactory(
+        article=article,
+        testimonial__attribution="Waiting client, 2025",
+        testimonial__consent_on_file=False,
+        testimonial__is_published=False,
+    )
+    ArticleTestimonialFactory(
+        article=article,
+        testimonial__attribution="Withdrawn client, 2023",
+        testimonial__consent_withdrawn_on=dt.date(2025, 1, 6),
+    )
+    ArticleLocationFactory(article=article, location=LocationFactory(name="Alpharetta"))
+    ArticleLocationFactory(article=article, location=LocationFactory(name="Jefferson", is_published=False))
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = staff_client.post(url, admin_form_data(staff_client.get(url)), follow=True)
+    found = [str(message) for message in response.context["messages"]]
+    not_shown = [message for message in found if "does not show" in message]
+    assert not_shown == [
+        "Check: The article does not show the FAQ “Will my employer know?”: it is not published. "
+        "Publish it under FAQs, or take it off the article.",
+        "Check: The article does not show the testimonial of “Waiting client, 2025”: no written consent "
+        "is on file, and it is not published.",
+        "Check: The article does not show the testimonial of “Withdrawn client, 2023”: the client withdrew "
+        "consent on Jan. 6, 2025.",
+        "Check: The article does not show the location Jefferson: it is not published.",
+    ]
