@@ -37,6 +37,28 @@ class RowsNamedByTheirObjectsInline(admin.TabularInline):
         return with_the_objects_they_name(super().get_queryset(request))
 
 
+class AsksForFilesAgainMixin:
+    """For the admin of a model with a picture: when the change form comes back with something to
+    correct, a file chosen in it was checked, found fine and not saved, and the browser shows
+    the field empty again (it never sends a chosen file twice). Saving the corrected form would
+    then leave the picture out without a word, so the field asks for it again."""
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if request.method == "POST" and form.is_bound:
+            for name, field in form.fields.items():
+                chosen = request.FILES.get(form.add_prefix(name))
+                if isinstance(field, forms.FileField) and chosen and name not in form.errors:
+                    message = (
+                        f"Choose the {str(field.label).lower()} “{chosen.name}” again before saving: it was "
+                        "fine, but a browser does not keep a chosen file when the page comes back with "
+                        "something to correct, so it is not saved yet."
+                    )
+                    form.add_error(name, message)
+                    context["errors"].append(message)  # counted in "Please correct the errors below"
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
 class PublishedFlagAdmin(HistoryAdmin):
     """Shared by the admins of content with a 'published' tick: bulk publish and unpublish."""
 

@@ -139,3 +139,38 @@ def test_versions_with_and_without_the_photo_compare_and_restore(staff_client, c
     location.refresh_from_db()
     assert (location.photo.name, location.photo_alt) == ("", "")
     assert the_photo(client.get(location.get_absolute_url())) is None
+
+
+def test_a_chosen_photo_the_browser_drops_on_a_refused_save_is_asked_for_again(staff_client):
+    """A browser never sends a chosen file twice: when the page comes back to correct something
+    else (here two opening hours that overlap, in the inline), the photo field is empty again.
+    Saving the corrected page would then drop the photo without a word; the field says so."""
+    from tests.locations.test_admin import SATURDAY, add_hours
+
+    location = LocationFactory()
+    data = admin_form_data(staff_client.get(change_url(location)))
+    data.update(
+        photo=SimpleUploadedFile("front.png", png_bytes((400, 300)), content_type="image/png"),
+        photo_alt=ALT,
+    )
+    add_hours(data, SATURDAY, "09:00", "12:00")
+    add_hours(data, SATURDAY, "10:00", "13:00")
+    response = staff_client.post(change_url(location), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["photo"] == [
+        "Choose the photo “front.png” again before saving: it was fine, but a browser does not keep "
+        "a chosen file when the page comes back with something to correct, so it is not saved yet."
+    ]
+    location.refresh_from_db()
+    assert not location.photo
+
+
+def test_a_refused_picture_is_not_asked_for_again(staff_client):
+    location = LocationFactory()
+    data = admin_form_data(staff_client.get(change_url(location)))
+    data.update(
+        photo=SimpleUploadedFile("front.png", b"<html>not a picture</html>", content_type="image/png"),
+        photo_alt=ALT,
+    )
+    errors = staff_client.post(change_url(location), data).context["adminform"].form.errors["photo"]
+    assert errors and not [error for error in errors if "again before saving" in error]

@@ -196,6 +196,12 @@ def test_admin_refuses_a_hero_image_without_a_description(staff_client):
     response = staff_client.post(reverse("admin:articles_article_add"), data)
     assert response.status_code == 200
     assert "Describe the picture" in response.content.decode()
+    # The browser shows the picture field empty again: the editor is told to choose it again,
+    # or the corrected save would go through without it.
+    assert response.context["adminform"].form.errors["hero_image"] == [
+        "Choose the hero image “hero.png” again before saving: it was fine, but a browser does not "
+        "keep a chosen file when the page comes back with something to correct, so it is not saved yet."
+    ]
     assert not Article.objects.exists()
 
 
