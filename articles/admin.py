@@ -456,11 +456,14 @@ class ArticleAdmin(AsksForFilesAgainMixin, ImportArticlesAdminMixin, HistoryAdmi
 
     @admin.display(description="review")
     def review(self, obj):
+        """When and by whom (list_select_related reads the clinician with the row)."""
         if not obj.reviewed_by_id:
             return "—"
         if obj.review_is_out_of_date:
-            return format_html("<strong>Review out of date</strong> ({})", date_format(obj.reviewed_on))
-        return f"Reviewed {date_format(obj.reviewed_on)}"
+            return format_html(
+                "<strong>Review out of date</strong> ({}, {})", obj.reviewed_by, date_format(obj.reviewed_on)
+            )
+        return f"Reviewed {date_format(obj.reviewed_on)} by {obj.reviewed_by}"
 
     @admin.display(description="review status")
     def review_status(self, obj):
@@ -534,9 +537,14 @@ class ArticleAdmin(AsksForFilesAgainMixin, ImportArticlesAdminMixin, HistoryAdmi
 
     @admin.display(description="state", ordering="status")
     def state(self, obj):
+        """Where it stands, with the time that changes it: when it goes live, when it comes down."""
         state = obj.get_state()
         if state == Article.State.SCHEDULED:
-            return f"Scheduled for {date_format(timezone.localtime(obj.published_at), 'DATETIME_FORMAT')}"
+            return f"Scheduled for {local_time(obj.published_at)}"
+        if state == Article.State.LIVE and obj.expires_at:
+            return f"Live until {local_time(obj.expires_at)}"
+        if state == Article.State.EXPIRED:
+            return f"Expired {local_time(obj.expires_at)}"
         return state.label
 
     def changelist_view(self, request, extra_context=None):

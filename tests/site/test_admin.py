@@ -118,6 +118,34 @@ def test_article_list_shows_scheduled_times_in_the_site_time_zone(staff_client, 
             assert "2 p.m." not in html, params
 
 
+def test_article_list_says_who_reviewed_and_when_articles_come_down(staff_client, settings):
+    """The list is where editors see what needs them: who vouched for an article (a review by a
+    clinician who has left needs a new one), and when a live article leaves the site or did."""
+    settings.TIME_ZONE = "America/New_York"
+    atlanta = zoneinfo.ZoneInfo("America/New_York")
+    with time_machine.travel(dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC), tick=False):
+        clinician = Clinician.objects.create(name="Dana Reyes", credentials="LCSW")
+        current = ArticleFactory(title="Reviewed as it reads")
+        current.record_review(clinician, dt.date(2026, 5, 1))
+        current.save()
+        edited = ArticleFactory(title="Reviewed, then edited")
+        edited.record_review(clinician, dt.date(2026, 5, 2))
+        edited.body += "<p>A sentence added after the review.</p>"
+        edited.save()
+        ArticleFactory(title="Coming down", expires_at=dt.datetime(2026, 7, 1, 17, 0, tzinfo=atlanta))
+        ArticleFactory(
+            title="Came down",
+            published_at=dt.datetime(2026, 4, 1, 9, 0, tzinfo=atlanta),
+            expires_at=dt.datetime(2026, 5, 1, 9, 0, tzinfo=atlanta),
+        )
+        html = staff_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    text = " ".join(unescape(strip_tags(html)).split())
+    assert "Reviewed May 1, 2026 by Dana Reyes, LCSW" in text
+    assert "Review out of date (Dana Reyes, LCSW, May 2, 2026)" in text
+    assert "Live until July 1, 2026, 5 p.m." in text
+    assert "Expired May 1, 2026, 9 a.m." in text
+
+
 def test_view_on_site_link_on_every_content_object(staff_client, one_of_everything):
     for obj in [
         one_of_everything,
