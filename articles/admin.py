@@ -393,6 +393,11 @@ class ArticleAdmin(AsksForFilesAgainMixin, ImportArticlesAdminMixin, HistoryAdmi
             )
         if (changed or reviewed_again) and self.can_review(request):
             obj.record_review(obj.reviewed_by, obj.reviewed_on)
+        if change and "status" in form.initial:
+            # Where it stood before this save, as the form was opened on it: say_where_it_stands
+            # tells an editor who took it back to draft what visitors lose.
+            saved = {name: form.initial.get(name) for name in ("status", "published_at", "expires_at")}
+            request.article_state_before = Article(**saved).get_state()
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
@@ -429,7 +434,22 @@ class ArticleAdmin(AsksForFilesAgainMixin, ImportArticlesAdminMixin, HistoryAdmi
         published article is still waiting for its time, or already past its take-down time, nor
         that a draft with a future publish time is not scheduled."""
         state = obj.get_state()
-        if state == Article.State.DRAFT and obj.published_at and obj.published_at > timezone.now():
+        before = getattr(request, "article_state_before", None)
+        if state == Article.State.DRAFT and before == Article.State.LIVE:
+            self.message_user(
+                request,
+                "Unpublished: it is a draft again and no longer on the site. Visitors now get “page not "
+                "found” at its address.",
+                messages.WARNING,
+            )
+        elif state == Article.State.DRAFT and before == Article.State.SCHEDULED:
+            self.message_user(
+                request,
+                f"Unpublished: it is a draft again and will not go live on {end_sentence(local_time(obj.published_at))} "
+                "To schedule it again, set the status to Published and save.",
+                messages.WARNING,
+            )
+        elif state == Article.State.DRAFT and obj.published_at and obj.published_at > timezone.now():
             when = date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
             self.message_user(
                 request,

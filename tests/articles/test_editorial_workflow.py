@@ -915,3 +915,41 @@ def test_saving_a_live_article_says_nothing_more(staff_client):
     response = staff_client.post(url, admin_form_data(staff_client.get(url)))
     found = [str(message) for message in get_messages(response.wsgi_request)]
     assert not [m for m in found if m.startswith(("Scheduled:", "Not on the site:"))], found
+
+
+@pytest.mark.parametrize(
+    ("published_at", "said"),
+    [
+        (
+            NOW - dt.timedelta(days=3),
+            "Unpublished: it is a draft again and no longer on the site. Visitors now get “page not "
+            "found” at its address.",
+        ),
+        (
+            NOW + dt.timedelta(days=3),
+            "Unpublished: it is a draft again and will not go live on June 4, 2026, 5 a.m. To schedule it "
+            "again, set the status to Published and save.",
+        ),
+    ],
+)
+def test_taking_an_article_back_to_draft_in_its_form_says_it_is_off_the_site(
+    staff_client, published_at, said
+):
+    """The bulk action says an unpublished article is no longer public; the change form, where an
+    editor takes down one article in a hurry, said only "changed successfully"."""
+    from django.contrib.messages import get_messages
+
+    with time_machine.travel(NOW, tick=False):
+        article = ArticleFactory(published_at=published_at)
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        form = admin_form_data(staff_client.get(url))
+        form["status"] = Article.Status.DRAFT
+        response = staff_client.post(url, form)
+        assert response.status_code == 302
+        found = [str(message) for message in get_messages(response.wsgi_request)]
+    assert said in found
+    # Saving it again as a draft says nothing of the kind: it was not on the site.
+    with time_machine.travel(NOW, tick=False):
+        response = staff_client.post(url, admin_form_data(staff_client.get(url)))
+        found = [str(message) for message in get_messages(response.wsgi_request)]
+    assert not [message for message in found if message.startswith("Unpublished")], found
