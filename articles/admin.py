@@ -14,7 +14,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
 from articles.importing import FileReport, ImportFailure, check_batch, import_source, read_source
-from carter_site.admin import AsksForFilesAgainMixin, RowsNamedByTheirObjectsInline
+from carter_site.admin import (
+    AsksForFilesAgainMixin,
+    RowsNamedByTheirObjectsInline,
+    SaysWhereOldAddressesLeadMixin,
+)
 from carter_site.audit import count_of_changes, log_bulk_change
 from carter_site.caching import content_changed
 from carter_site.history import EditStampForm, HistoryAdmin
@@ -289,7 +293,9 @@ class ImportArticlesAdminMixin:
 
 
 @admin.register(Article)
-class ArticleAdmin(AsksForFilesAgainMixin, ImportArticlesAdminMixin, HistoryAdmin):
+class ArticleAdmin(
+    SaysWhereOldAddressesLeadMixin, AsksForFilesAgainMixin, ImportArticlesAdminMixin, HistoryAdmin
+):
     form = ArticleAdminForm
     list_display = ["title", "state", "review", "published_at", "author", "updated_at"]
     list_filter = [StateFilter, ReviewFilter, "status", "locations"]

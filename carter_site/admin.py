@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
@@ -57,6 +59,26 @@ class AsksForFilesAgainMixin:
                     form.add_error(name, message)
                     context["errors"].append(message)  # counted in "Please correct the errors below"
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class SaysWhereOldAddressesLeadMixin:
+    """For the admin of a page whose address changes with its slug (carter_site.redirects): after a
+    rename of a page that has been public, the editor is told that its old address leads to the
+    new one, the redirect added by itself."""
+
+    def save_model(self, request, obj, form, change):
+        old_slug = form.initial.get("slug") if change else None
+        super().save_model(request, obj, form, change)
+        if old_slug and old_slug != obj.slug and obj.was_public:
+            before = copy.copy(obj)
+            before.slug = old_slug
+            self.message_user(
+                request,
+                f"The page's address is now {obj.get_absolute_url()}. Its old address, "
+                f"{before.get_absolute_url()}, leads there, so links already shared keep working "
+                "(see Redirects).",
+                messages.INFO,
+            )
 
 
 class PublishedFlagAdmin(HistoryAdmin):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from carter_site.admin import AsksForFilesAgainMixin, PublishedFlagAdmin
+from carter_site.admin import AsksForFilesAgainMixin, PublishedFlagAdmin, SaysWhereOldAddressesLeadMixin
 from faqs.admin import LocationFAQInline
 
 from .forms import CoordinateField, OpeningHoursFormSet
@@ -15,7 +15,7 @@ class OpeningHoursInline(admin.TabularInline):
 
 
 @admin.register(Location)
-class LocationAdmin(AsksForFilesAgainMixin, PublishedFlagAdmin):
+class LocationAdmin(SaysWhereOldAddressesLeadMixin, AsksForFilesAgainMixin, PublishedFlagAdmin):
     list_display = ["name", "city", "phone", "order", "is_published", "updated_at"]
     list_editable = ["order"]
     list_filter = ["is_published", "city"]

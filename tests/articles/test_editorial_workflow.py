@@ -746,6 +746,45 @@ def test_saving_other_fields_only_adds_no_redirect():
     assert not Redirect.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("factory", "admin_name", "prefix"),
+    [
+        (ArticleFactory, "articles_article", "/articles/"),
+        (LocationFactory, "locations_location", "/locations/"),
+    ],
+)
+def test_renaming_a_public_page_says_its_old_address_still_works(staff_client, factory, admin_name, prefix):
+    """The slug's help text warns against changing it; once changed, the editor is told what
+    became of the address already shared, instead of finding a redirect in the list later."""
+    from django.contrib.messages import get_messages
+
+    obj = factory(slug="first-name")
+    change_url = reverse(f"admin:{admin_name}_change", args=[obj.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    data["slug"] = "second-name"
+    response = staff_client.post(change_url, data)
+    found = [str(message) for message in get_messages(response.wsgi_request)]
+    assert (
+        f"The page's address is now {prefix}second-name/. Its old address, {prefix}first-name/, leads "
+        "there, so links already shared keep working (see Redirects)."
+    ) in found
+    data = admin_form_data(staff_client.get(change_url))
+    data["summary"] = "Only the summary changed."
+    response = staff_client.post(change_url, data)
+    assert not [m for m in get_messages(response.wsgi_request) if "old address" in str(m)]
+
+
+def test_renaming_a_draft_says_nothing_of_old_addresses(staff_client):
+    from django.contrib.messages import get_messages
+
+    article = ArticleFactory(draft=True, slug="draft-name")
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    data["slug"] = "better-name"
+    response = staff_client.post(change_url, data)
+    assert not [m for m in get_messages(response.wsgi_request) if "old address" in str(m)]
+
+
 def test_renaming_a_draft_adds_no_redirect(staff_client):
     article = ArticleFactory(draft=True, slug="draft-name")
     rename(staff_client, article, "articles_article", "better-name")
