@@ -199,7 +199,8 @@ class RedirectForm(forms.ModelForm):
                     "move that page, change its slug: the redirect from its old address is added by itself.",
                 )
             on_this_site = new_path.startswith("/") and not new_path.startswith("//")
-            if new_path and not (on_this_site or new_path.startswith(("https://", "http://"))):
+            # Only https: an http:// address would show the network which page a visitor went on to.
+            if new_path and not (on_this_site or new_path.startswith("https://")):
                 self.add_error(
                     "new_path",
                     "Point the redirect at an address on this site, such as /articles/new-name/, or at a "

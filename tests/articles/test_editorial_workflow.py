@@ -814,6 +814,8 @@ def test_a_redirect_loop_is_refused_with_a_message(staff_client):
         ("/old-page/", "javascript:alert(1)", "Point the redirect at an address on this site"),
         ("/old-page/", "data:text/html,hi", "Point the redirect at an address on this site"),
         ("/old-page/", "articles/new/", "Point the redirect at an address on this site"),
+        # Unencrypted: whoever watches the network would see which page a visitor went on to.
+        ("/old-page/", "http://www.example.org/summer/", "full address starting with https://"),
     ],
 )
 def test_a_redirect_that_could_never_work_is_refused(staff_client, old_path, new_path, message):
