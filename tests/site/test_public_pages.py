@@ -78,7 +78,7 @@ def test_pages_show_their_content(client, content):
     assert "Georgia licence TEST-0001" in location_page
     assert "Intensive outpatient program (IOP)" in location_page
     # Times as the articles write them, and read aloud as words: "9 a.m. to noon", no dash.
-    assert "<td>9 a.m. to noon</td>" in location_page
+    assert "<td>9\N{NO-BREAK SPACE}a.m. to noon</td>" in location_page
     # The link says whose site it opens: a visitor who would rather not go to Google can tell.
     assert "https://www.google.com/maps/search/?api=1&amp;query=" in location_page
     assert 'rel="noopener noreferrer">Directions on Google Maps</a>' in location_page
