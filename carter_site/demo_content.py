@@ -3,7 +3,8 @@
 The data is plain Python below; `load_demo_content()` writes it in one transaction and
 can be run any number of times. Rows are matched on a natural key (slug, question, quote),
 changed only where they differ from the data here, and each demo object's placements and
-opening hours are brought in line with the data (extras removed, nothing duplicated).
+opening hours are brought in line with the data (extras removed, nothing duplicated). Each
+object's history starts with the version written here, as if an editor had saved it.
 
 Everything here is invented for demonstration, including the testimonials: never load it
 into the production database.
@@ -12,7 +13,9 @@ into the production database.
 import datetime
 from decimal import Decimal
 
+import reversion
 from django.db import transaction
+from reversion.models import Version
 
 from articles.models import Article, ArticleLocation, Clinician, review_fingerprint
 from carter_site.models import SiteSettings
@@ -728,10 +731,16 @@ CLINICIANS = [
 
 
 class _Tally:
-    """Counts rows created, changed and removed, for the summary."""
+    """Counts rows created, changed and removed, for the summary, and remembers which demo objects
+    a run wrote (themselves, their opening hours or their placements)."""
 
     def __init__(self):
         self.created = self.changed = self.removed = 0
+        self.written = set()
+
+    @property
+    def total(self):
+        return self.created + self.changed + self.removed
 
 
 def _differs(obj, field_name, value):
@@ -758,6 +767,7 @@ def _upsert(tally, model, lookup, values):
         tally.changed += 1
     obj.full_clean()
     obj.save()
+    tally.written.add(obj)
     return obj
 
 
@@ -773,18 +783,33 @@ def _sync_children(tally, model, parent_field, parent, key_fields, rows):
         if tuple(getattr(existing, field.attname) for field in fields) not in wanted:
             existing.delete()
             tally.removed += 1
+            tally.written.add(parent)
     for row in wanted.values():
         lookup = {parent_field: parent, **{name: row[name] for name in key_fields}}
         values = {name: value for name, value in row.items() if name not in key_fields}
+        before = tally.total
         _upsert(tally, model, lookup, values)
+        if tally.total != before:
+            tally.written.add(parent)
     return len(wanted)
+
+
+def _keep_versions(objects, tally):
+    """A version in each demo object's history (as an editor's save would keep), so the first
+    edit of demo content can be undone from History: for what this run wrote, and for what has
+    no version yet. A run that changes nothing adds none."""
+    with reversion.create_revision():
+        reversion.set_comment("Demo content, as load_demo_content wrote it.")
+        for obj in objects:
+            if obj in tally.written or not Version.objects.get_for_object(obj).exists():
+                reversion.add_to_revision(obj)
 
 
 @transaction.atomic
 def load_demo_content():
     """Write the demo content; safe to run again. Returns counts of the demo objects."""
     tally = _Tally()
-    _upsert(tally, SiteSettings, {"pk": 1}, SITE_SETTINGS)
+    site_settings = _upsert(tally, SiteSettings, {"pk": 1}, SITE_SETTINGS)
 
     locations = {}
     opening_hours = location_faqs = 0
@@ -833,6 +858,7 @@ def load_demo_content():
         for data in CLINICIANS
     }
 
+    articles = []
     article_faqs = article_testimonials = article_locations = 0
     for data in ARTICLES:
         values = {k: data[k] for k in ("title", "summary", "author", "published_at", "body")}
@@ -846,6 +872,7 @@ def load_demo_content():
             ),
         )
         article = _upsert(tally, Article, {"slug": data["slug"]}, values)
+        articles.append(article)
         article_faqs += _sync_children(
             tally,
             ArticleFAQ,
@@ -871,6 +898,18 @@ def load_demo_content():
             [{"location": locations[slug]} for slug in data["locations"]],
         )
 
+    _keep_versions(
+        [
+            site_settings,
+            *locations.values(),
+            *topics.values(),
+            *faqs.values(),
+            *testimonials.values(),
+            *clinicians.values(),
+            *articles,
+        ],
+        tally,
+    )
     return {
         "locations": len(locations),
         "opening_hours": opening_hours,

@@ -89,3 +89,37 @@ def test_demo_consent_is_signed_no_earlier_than_the_year_the_quote_is_from():
         year = re.search(r"\b(20\d\d)\b", entry["attribution"])
         if entry.get("consent_signed_on") and year:
             assert entry["consent_signed_on"].year >= int(year.group(1)), entry["key"]
+
+
+def test_demo_content_starts_each_object_s_history_so_a_first_edit_can_be_undone(staff_client):
+    from reversion.models import Version
+
+    from tests.admin_forms import admin_form_data, edit_in_admin
+
+    call_command("load_demo_content", verbosity=0)
+    objects = [
+        SiteSettings.objects.get(),
+        *Location.objects.all(),
+        *FAQ.objects.all(),
+        *Article.objects.all(),
+    ]
+    assert all(Version.objects.get_for_object(obj).count() == 1 for obj in objects)
+    call_command("load_demo_content", verbosity=0)  # nothing changed: no new versions
+    assert all(Version.objects.get_for_object(obj).count() == 1 for obj in objects)
+
+    article = Article.objects.order_by("pk").first()
+    demo_title = article.title
+    edit_in_admin(staff_client, article, title="A title typed over by mistake")
+    demo_version = Version.objects.get_for_object(article).order_by("pk").first()
+    url = reverse("admin:articles_article_revision", args=[article.pk, demo_version.pk])
+    response = staff_client.post(url, admin_form_data(staff_client.get(url)))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == demo_title
+
+    # Loading the demo content again over an edit puts the demo text back, and keeps that too.
+    edit_in_admin(staff_client, article, title="Another edit")
+    versions = Version.objects.get_for_object(article).count()
+    call_command("load_demo_content", verbosity=0)
+    assert Version.objects.get_for_object(article).count() == versions + 1
+    assert Version.objects.get_for_object(article).first().field_dict["title"] == demo_title
