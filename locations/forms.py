@@ -115,7 +115,9 @@ class CoordinateField(forms.DecimalField):
 
     def to_python(self, value):
         number = super().to_python(value)
-        if number is None or not number.is_finite():
+        # A number out of range is left for validate() to refuse: rounding one as large as 1e30 to
+        # six places would need more digits than decimal arithmetic carries, and fail.
+        if number is None or not number.is_finite() or abs(number) > self.limit:
             return number
         return number.quantize(self.PLACES, rounding=ROUND_HALF_UP)
 

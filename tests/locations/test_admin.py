@@ -42,6 +42,9 @@ def test_coordinates_pasted_from_a_map_are_rounded_to_what_is_stored(staff_clien
     [
         ("134.5", "A latitude is a number between -90 and 90"),
         ("1e5", "A latitude is a number between -90 and 90"),  # not "no more than 9 digits"
+        # Too large to round to six decimals (28 significant digits at most): refused, not a 500.
+        ("1e30", "A latitude is a number between -90 and 90"),
+        ("3407537612345678901234567890", "A latitude is a number between -90 and 90"),
         ("north", "Enter a number"),
         ("NaN", "Enter a number"),
         ("-84.29409", "They look swapped"),  # the longitude, pasted into latitude
