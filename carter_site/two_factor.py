@@ -27,6 +27,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from .admin_input import CheckedListRequestsMixin
+
 logger = logging.getLogger("carter_site.security")
 
 BREAK_GLASS_PREFIX = "break-glass"
@@ -130,7 +132,18 @@ class TwoStepAuthenticationForm(AdminAuthenticationForm):
 
 
 class CarterAdminSite(admin.AdminSite):
-    """Django's admin site, with two-step sign-in when settings.ADMIN_REQUIRE_OTP is on."""
+    """Django's admin site, with two-step sign-in when settings.ADMIN_REQUIRE_OTP is on, whose
+    model admins answer bad list requests calmly (carter_site.admin_input)."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, CheckedListRequestsMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (CheckedListRequestsMixin, admin_class),
+                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
 
     @property
     def login_form(self):

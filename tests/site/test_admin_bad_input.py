@@ -1,0 +1,55 @@
+"""Requests the admin's own pages never send (a damaged page, an edited address, a hand-made
+post): answered with a message or a form error and nothing changed, never a 500."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from faqs.models import FAQ
+from tests.factories import FAQFactory
+
+pytestmark = pytest.mark.django_db
+
+# Too large for any id column (SQLite's and PostgreSQL's both hold at most 2**63 - 1).
+HUGE = "99999999999999999999"
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+@pytest.mark.parametrize("selected", [["abc"], [""], ["1.5"], ["\x00"], [HUGE], ["{pk}", "abc"]])
+@pytest.mark.parametrize("action", ["publish_selected", "delete_selected"])
+def test_a_bulk_action_on_ids_that_are_not_ids_changes_nothing_and_says_so(staff_client, action, selected):
+    faq = FAQFactory(is_published=False)
+    url = reverse("admin:faqs_faq_changelist")
+    ids = [value.format(pk=faq.pk) for value in selected]
+    response = staff_client.post(
+        url, {"action": action, "_selected_action": ids, "index": "0", "post": "yes"}
+    )
+    assert response.status_code == 302
+    assert any("nothing was changed" in message for message in messages_of(response))
+    faq.refresh_from_db()
+    assert faq.is_published is False
+    assert FAQ.objects.count() == 1
+
+
+def test_the_check_covers_the_admins_of_other_apps_too(staff_client):
+    """Groups are Django's own admin, registered on the site like ours."""
+    group = Group.objects.create(name="Volunteers")
+    url = reverse("admin:auth_group_changelist")
+    response = staff_client.post(
+        url, {"action": "delete_selected", "_selected_action": [str(group.pk), "abc"], "post": "yes"}
+    )
+    assert response.status_code == 302
+    assert any("nothing was changed" in message for message in messages_of(response))
+    assert Group.objects.filter(pk=group.pk).exists()
+
+
+def test_a_bulk_action_on_real_ids_still_runs(staff_client):
+    faq = FAQFactory(is_published=False)
+    url = reverse("admin:faqs_faq_changelist")
+    staff_client.post(url, {"action": "publish_selected", "_selected_action": [f" {faq.pk}"], "index": "0"})
+    faq.refresh_from_db()
+    assert faq.is_published is True
