@@ -12,6 +12,7 @@ sign-in lockouts) too: carter_site.two_factor.CarterAdminSite adds it when a mod
 
 from django.contrib import messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
@@ -27,7 +28,17 @@ def is_id(field, value):
 
 
 class CheckedListRequestsMixin:
-    """For ModelAdmin: a bulk action on a selection that holds something other than ids."""
+    """For ModelAdmin: a bulk action on a selection that holds something other than ids, and
+    list filters with numbers too large to use."""
+
+    def get_changelist_instance(self, request):
+        # A year too large for a date (the date filter), or an id too large for SQLite's integers
+        # (a filter by location or topic): Django's answer to any other filter it cannot apply,
+        # the whole list with "?e=1", instead of an OverflowError.
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
 
     def response_action(self, request, queryset):
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)

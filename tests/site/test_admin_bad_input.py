@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from faqs.models import FAQ
-from tests.factories import FAQFactory
+from tests.factories import ArticleFactory, FAQFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +53,37 @@ def test_a_bulk_action_on_real_ids_still_runs(staff_client):
     staff_client.post(url, {"action": "publish_selected", "_selected_action": [f" {faq.pk}"], "index": "0"})
     faq.refresh_from_db()
     assert faq.is_published is True
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"published_at__year={HUGE}",
+        f"published_at__year=2025&published_at__month={HUGE}",
+        f"published_at__year=2025&published_at__month=1&published_at__day={HUGE}",
+    ],
+)
+def test_a_date_too_large_for_the_calendar_in_the_date_filter_shows_the_whole_list(staff_client, query):
+    ArticleFactory()
+    url = reverse("admin:articles_article_changelist")
+    response = staff_client.get(f"{url}?{query}", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain == [(f"{url}?e=1", 302)]  # Django's answer to a filter it cannot use
+    assert response.context["cl"].result_count == 1
+
+
+@pytest.mark.parametrize(
+    ("list_name", "query"),
+    [
+        ("articles_article", f"locations={HUGE}"),
+        ("articles_article", f"pk__in={HUGE}"),
+        ("faqs_faq", f"topic={HUGE}"),
+        ("faqs_faq", f"topic__exact={HUGE}"),
+    ],
+)
+def test_a_filter_by_an_id_too_large_for_the_column_is_answered_calmly(staff_client, list_name, query):
+    """SQLite cannot even be asked about such a number: the filter is refused as Django refuses any
+    it cannot apply. PostgreSQL compares it and finds nothing."""
+    url = reverse(f"admin:{list_name}_changelist")
+    response = staff_client.get(f"{url}?{query}", follow=True)
+    assert response.status_code == 200
