@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
+from .admin_input import AutocompleteOfIdsMixin
 from .audit import count_of_changes, log_bulk_change, with_the_objects_they_name
 from .caching import content_changed
 from .concurrent_saves import RetryRefusedSaveMixin
@@ -31,9 +32,10 @@ def where_used(obj):
     return format_html('<a href="{}">{}</a>', url, label)
 
 
-class RowsNamedByTheirObjectsInline(admin.TabularInline):
+class RowsNamedByTheirObjectsInline(AutocompleteOfIdsMixin, admin.TabularInline):
     """An inline whose rows are shown by name, a name made of the objects they join: those
-    objects are read with the rows (audit.with_the_objects_they_name)."""
+    objects are read with the rows (audit.with_the_objects_they_name). Its searchable pickers
+    take posted values that are not ids calmly (admin_input.AutocompleteOfIdsMixin)."""
 
     def get_queryset(self, request):
         return with_the_objects_they_name(super().get_queryset(request))

@@ -8,10 +8,11 @@ nothing changed.
 
 Every model admin gets `CheckedListRequestsMixin`, Django's and other apps' (users, groups,
 sign-in lockouts) too: carter_site.two_factor.CarterAdminSite adds it when a model is registered.
+Admins and inlines with searchable pickers (`autocomplete_fields`) use `AutocompleteOfIdsMixin`.
 """
 
 from django.contrib import messages
-from django.contrib.admin import helpers
+from django.contrib.admin import helpers, widgets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -51,3 +52,22 @@ class CheckedListRequestsMixin:
             )
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset)
+
+
+class AutocompleteSelect(widgets.AutocompleteSelect):
+    """Django's searchable picker, except that a posted value which cannot be an id is shown as
+    nothing chosen, beside the field's own "Select a valid choice", instead of failing the page:
+    Django looks the posted values up to show them again, and letters failed that lookup."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        return super().optgroups(name, [item for item in value if is_id(target, item)], attr)
+
+
+class AutocompleteOfIdsMixin:
+    """For ModelAdmin and inlines with `autocomplete_fields`: the picker above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

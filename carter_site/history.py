@@ -22,6 +22,7 @@ from reversion.errors import RevertError
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
+from .admin_input import AutocompleteOfIdsMixin
 from .audit import followed_rows, has_edit_stamp, with_followed_rows
 from .concurrent_saves import RetryRefusedSaveMixin, RowsDeletedMeanwhileMixin, SavedMeanwhile
 
@@ -264,7 +265,13 @@ class EditConflictMixin:
         )
 
 
-class HistoryAdmin(EditConflictMixin, RetryRefusedSaveMixin, RowsDeletedMeanwhileMixin, CompareVersionAdmin):
+class HistoryAdmin(
+    AutocompleteOfIdsMixin,
+    EditConflictMixin,
+    RetryRefusedSaveMixin,
+    RowsDeletedMeanwhileMixin,
+    CompareVersionAdmin,
+):
     """Admin with history, compare, restore and recover-deleted, and no lost updates.
 
     A version is saved just before an object is deleted, so that recovering it brings

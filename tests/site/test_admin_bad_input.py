@@ -7,7 +7,14 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from faqs.models import FAQ
-from tests.factories import ArticleFactory, FAQFactory
+from tests.admin_forms import admin_form_data, change_url
+from tests.factories import (
+    ArticleFactory,
+    ArticleLocationFactory,
+    FAQFactory,
+    LocationFactory,
+    TestimonialFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +94,29 @@ def test_a_filter_by_an_id_too_large_for_the_column_is_answered_calmly(staff_cli
     url = reverse(f"admin:{list_name}_changelist")
     response = staff_client.get(f"{url}?{query}", follow=True)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "\x00", HUGE])
+def test_a_searchable_picker_sent_a_value_that_is_not_an_id_says_choose_again(staff_client, value):
+    location = LocationFactory()
+    testimonial = TestimonialFactory(location=location, quote="The evening group kept me going.")
+    data = admin_form_data(staff_client.get(change_url(testimonial)))
+    data.update(location=value, quote="A new quote that must not be saved alone.")
+    response = staff_client.post(change_url(testimonial), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["location"]  # "Select a valid choice", or NUL refused
+    testimonial.refresh_from_db()
+    assert (testimonial.location, testimonial.quote) == (location, "The evening group kept me going.")
+
+
+@pytest.mark.parametrize("field", ["reviewed_by", "location_links-0-location"])
+def test_the_pickers_of_an_article_and_its_rows_say_choose_again_too(staff_client, field):
+    article = ArticleFactory(title="Evenings at Alpharetta")
+    ArticleLocationFactory(article=article)
+    data = admin_form_data(staff_client.get(change_url(article)))
+    data.update({field: "abc", "title": "A title that must not be saved alone"})
+    response = staff_client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    article.refresh_from_db()
+    assert article.title == "Evenings at Alpharetta"
