@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from ..logging import django_logging
 from ..release import fingerprint
 from .environment import (
+    cache_folder,
     database_config,
     env_bool,
     env_int,
@@ -277,7 +278,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": env_str("CACHE_DIR") or str(Path(_temporary_folder) / "carter-site-cache"),
+            "LOCATION": cache_folder("CACHE_DIR", str(Path(_temporary_folder) / "carter-site-cache")),
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         },
         "pages": {

@@ -226,6 +226,27 @@ def temporary_folder():
         ) from None
 
 
+def cache_folder(name, default):
+    """The file-based cache's folder. Django makes it when the cache is first used; one it could
+    not make there, or not write to, stops the start here instead of failing then, in a
+    traceback. Nothing is made here: the settings are loaded at the image's build too, by
+    another user than the one the site runs as."""
+    value = env_str(name) or default
+    folder = Path(value)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # the folder Django would make it in
+    if not folder.is_dir():
+        reason = f"{folder} is not a folder"
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        reason = f"{folder} is not writable"
+    else:
+        return value
+    raise ImproperlyConfigured(
+        f"{name}={value} cannot be the cache folder ({reason}): name a folder this user can write "
+        "to, or leave it unset."
+    )
+
+
 def time_zone(name, default):
     """An IANA time zone name such as America/New_York."""
     import zoneinfo

@@ -109,6 +109,34 @@ def test_malformed_values_are_refused_in_one_sentence(audited_env, change, sente
     assert "pw-must-not-leak" not in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("folder", ["a-file", "a-file/cache"])
+def test_a_cache_folder_that_cannot_be_made_is_refused_in_one_sentence(audited_env, tmp_path, folder):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")  # a file where the folder, or the one to make it in, should be
+    path = tmp_path / folder
+    result = helpers.manage("check", env=helpers.with_env(audited_env, CACHE_DIR=str(path)))
+    helpers.assert_one_sentence(
+        result,
+        f"carter-site cannot start: CACHE_DIR={path} cannot be the cache folder ({blocker} is not a "
+        "folder): name a folder this user can write to, or leave it unset.",
+    )
+
+
+def test_a_missing_cache_folder_is_made_by_the_cache_for_this_user_only(audited_env, tmp_path):
+    path = tmp_path / "shared" / "cache"
+    result = helpers.manage("check", env=helpers.with_env(audited_env, CACHE_DIR=str(path)))
+    assert result.returncode == 0, result.stderr
+    assert path.is_dir() and path.stat().st_mode & 0o777 == 0o700
+
+
+def test_loading_the_settings_makes_no_cache_folder(audited_env, tmp_path):
+    """The image's build loads them as root: a folder made then would be root's at run time."""
+    path = tmp_path / "cache"
+    result = helpers.manage("collectstatic", "--help", env=helpers.with_env(audited_env, CACHE_DIR=str(path)))
+    assert result.returncode == 0, result.stderr
+    assert not path.exists()
+
+
 @pytest.mark.parametrize(
     "change",
     [
