@@ -14,7 +14,7 @@ from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -315,7 +315,19 @@ class HistoryAdmin(
             raise PermissionDenied
         return super().compare_view(request, object_id, extra_context)
 
+    def _version(self, version_id, object_id=None):
+        """The version `version_id` if it is one of this admin's model (of the object `object_id`,
+        when given), else None. django-reversion looks a version up by its id and the object's id
+        alone: a location's version, sent to the address of the article with the same id, was
+        written back there, past the location's own permission and checks."""
+        versions = Version.objects.get_for_model(self.model).select_related("revision")
+        if object_id is not None:
+            versions = versions.filter(object_id=unquote(object_id))
+        return versions.filter(pk=version_id).first()
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        if self._version(version_id, object_id) is None:
+            raise Http404("This is not a version of this object.")
         obj = self.get_object(request, unquote(object_id))
         if obj is not None:
             request.edit_stamp_now = edit_stamp(obj)
@@ -337,6 +349,11 @@ class HistoryAdmin(
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
+        version = self._version(version_id)
+        if version is None or self.model._default_manager.filter(pk=version.object_id).exists():
+            # Recovering writes the version back without the checks of a restore (edit conflicts,
+            # facts kept from today): only for what was deleted.
+            raise Http404("This is not a version of a deleted object of this kind.")
         if not self.has_restore_permission(request):
             return self._refuse_restore(request, reverse(self._admin_url("changelist")))
         obstacle = self._revert_obstacle(None, version_id, "recover")
@@ -365,12 +382,8 @@ class HistoryAdmin(
         return self.response_post_save_change(request, obj)
 
     def _revert_obstacle(self, object_id, version_id, verb):
-        """What keeps the version from being written back (revert_obstacle), for the views above;
-        a version that is not there is left to django-reversion's own 404."""
-        versions = Version.objects.get_for_model(self.model).select_related("revision")
-        if object_id is not None:
-            versions = versions.filter(object_id=unquote(object_id))
-        version = versions.filter(pk=version_id).first()
+        """What keeps the version from being written back (revert_obstacle), for the views above."""
+        version = self._version(version_id, object_id)
         return revert_obstacle(version, verb) if version is not None else None
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
