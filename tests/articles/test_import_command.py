@@ -1,5 +1,6 @@
 """`manage.py import_articles`: the report per file, dry runs, publishing, and the exit status."""
 
+import os
 from io import StringIO
 from pathlib import Path
 
@@ -136,3 +137,16 @@ def test_two_files_with_the_same_title_in_one_batch_are_pointed_out(tmp_path):
     output = run(EVENING, str(copy))
     assert "has the same title, so this file updates the same article" in output
     assert Article.objects.count() == 1
+
+
+def test_a_file_whose_name_is_not_utf8_is_imported_and_named_readably(tmp_path):
+    """Files unpacked from another system's archive may have names in another encoding: the
+    name arrives with its odd bytes escaped, which the database refused (the article's history
+    records the name), so the file failed with a traceback in the log."""
+    path = Path(os.fsdecode(bytes(tmp_path) + b"/r\xe9sum\xe9 of the evening track.txt"))
+    path.write_bytes(Path(EVENING).read_bytes())
+    output = run(str(path))
+    assert Article.objects.count() == 1
+    assert "r\ufffdsum\ufffd of the evening track.txt" in output
+    assert "\udce9" not in output
+    assert "Created draft: Evening IOP: Treatment After the Workday" in output

@@ -5,6 +5,7 @@ with status 1 when any file could not be imported (nothing is saved for such a f
 others are imported all the same).
 """
 
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -51,6 +52,10 @@ class Command(BaseCommand):
 
     def import_path(self, name, *, dry_run, publish):
         path = Path(name)
+        # A name that is not UTF-8 (a file from another system's archive) arrives with its odd
+        # bytes escaped, which neither the database (the history records the name) nor every
+        # terminal takes: it is reported, and recorded, with � in their place.
+        name = os.fsencode(name).decode("utf-8", "replace")
         if path.is_dir():
             return FileReport(
                 name=name,
@@ -60,7 +65,7 @@ class Command(BaseCommand):
         try:
             with path.open("rb") as fileobj:
                 size = path.stat().st_size
-                report = import_file(path.name, fileobj, size=size, publish=publish, dry_run=dry_run)
+                report = import_file(Path(name).name, fileobj, size=size, publish=publish, dry_run=dry_run)
         except OSError as error:
             return FileReport(
                 name=name, dry_run=dry_run, error=f"The file could not be opened: {error.strerror}."
