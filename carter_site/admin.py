@@ -13,7 +13,7 @@ from django.utils.text import capfirst
 from .admin_input import AutocompleteOfIdsMixin
 from .audit import count_of_changes, log_bulk_change, with_the_objects_they_name
 from .caching import content_changed
-from .concurrent_saves import RetryRefusedSaveMixin
+from .concurrent_saves import RetryRefusedSaveMixin, RowsAddedMeanwhileFormSet
 from .history import HistoryAdmin
 from .models import SiteSettings
 from .redirects import find_loop, live_page_at
@@ -35,7 +35,10 @@ def where_used(obj):
 class RowsNamedByTheirObjectsInline(AutocompleteOfIdsMixin, admin.TabularInline):
     """An inline whose rows are shown by name, a name made of the objects they join: those
     objects are read with the rows (audit.with_the_objects_they_name). Its searchable pickers
-    take posted values that are not ids calmly (admin_input.AutocompleteOfIdsMixin)."""
+    take posted values that are not ids calmly (admin_input.AutocompleteOfIdsMixin), and a row
+    someone else added meanwhile is not added twice (concurrent_saves.RowsAddedMeanwhileFormSet)."""
+
+    formset = RowsAddedMeanwhileFormSet
 
     def get_queryset(self, request):
         return with_the_objects_they_name(super().get_queryset(request))

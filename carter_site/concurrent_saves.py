@@ -16,7 +16,8 @@ import re
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.db import IntegrityError
+from django.db import IntegrityError, models
+from django.forms.models import BaseInlineFormSet
 from django.http import QueryDict
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
@@ -40,6 +41,57 @@ class RetryRefusedSaveMixin:
                 for upload in uploads:
                     upload.seek(0)  # read once already by the first try's checks
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+class RowsAddedMeanwhileFormSet(BaseInlineFormSet):
+    """An inline's rows, checked also against the rows someone else added to the object after
+    this page was opened. Django compares a new row only with the other rows on the page: one
+    that repeats a row saved meanwhile (two editors placing the same FAQ on an article) reached
+    the database, which refused it, and saving again, even after the edit-conflict message,
+    ended in a 500. Now the row says so, and nothing is saved."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk is None:
+            return  # a new object: nobody else can have added rows to it
+        shown = [form.instance.pk for form in self.initial_forms if form.instance.pk is not None]
+        saved_meanwhile = self.model._default_manager.filter(**{self.fk.name: self.instance}).exclude(
+            pk__in=shown
+        )
+        unique_sets = _unique_together_with(self.model, self.fk)
+        for form in self.forms:
+            if (
+                not unique_sets
+                or not form.has_changed()
+                or not form.is_valid()
+                or self._should_delete_form(form)
+            ):
+                continue
+            for names in unique_sets:
+                values = {name: form.cleaned_data.get(name) for name in names if name != self.fk.name}
+                if None not in values.values() and saved_meanwhile.filter(**values).exists():
+                    form.add_error(
+                        None,
+                        f"Someone else added this {self.model._meta.verbose_name} after you opened this "
+                        "page, so it is there already. Delete this row; reload the page to see what is "
+                        "saved now.",
+                    )
+                    break
+
+
+def _unique_together_with(model, field):
+    """The sets of field names whose values no two rows of `model` may share that include `field`
+    (unique_together, and unconditional UniqueConstraints on fields)."""
+    opts = model._meta
+    sets = [tuple(names) for names in opts.unique_together]
+    sets += [
+        tuple(constraint.fields)
+        for constraint in opts.constraints
+        if isinstance(constraint, models.UniqueConstraint)
+        and constraint.fields
+        and constraint.condition is None
+    ]
+    return [names for names in sets if field.name in names]
 
 
 class RowsDeletedMeanwhileMixin:

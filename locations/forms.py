@@ -7,8 +7,9 @@ from itertools import combinations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.forms.models import BaseInlineFormSet
 from django.utils.dateformat import time_format
+
+from carter_site.concurrent_saves import RowsAddedMeanwhileFormSet
 
 from .models import OpeningHours
 
@@ -26,7 +27,7 @@ def same_start_message():
     return constraint.get_violation_error_message()
 
 
-class OpeningHoursFormSet(BaseInlineFormSet):
+class OpeningHoursFormSet(RowsAddedMeanwhileFormSet):
     """Refuses hours that overlap on the same day, marking every row involved.
 
     A visitor (and the structured data search engines read) would see the location open twice at
