@@ -22,6 +22,8 @@ from django.http import QueryDict
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
+from .admin_input import is_id
+
 
 class SavedMeanwhile(Exception):
     """The object was saved by someone else between this form's check and its write."""
@@ -161,9 +163,11 @@ def _without_deleted_rows(data, model, prefix="form"):
         return data, 0
     if not 0 <= initial <= total <= 1000:  # Django's own limit on a formset's size
         return data, 0
-    pk_name = model._meta.pk.name
+    pk = model._meta.pk
+    pk_name = pk.name
     posted = {index: data.get(f"{prefix}-{index}-{pk_name}", "") for index in range(initial)}
-    numbers = {value for value in posted.values() if value.isascii() and value.isdigit()}
+    # Ids only: a number too large for the column is not one (SQLite cannot even be asked about it).
+    numbers = {value for value in posted.values() if value.isascii() and value.isdigit() and is_id(pk, value)}
     existing = {str(pk) for pk in model._default_manager.filter(pk__in=numbers).values_list("pk", flat=True)}
     deleted = {index for index, value in posted.items() if value in numbers and value not in existing}
     if not deleted:

@@ -10,6 +10,7 @@ from faqs.models import FAQ
 from tests.admin_forms import admin_form_data, change_url
 from tests.factories import (
     ArticleFactory,
+    ArticleFAQFactory,
     ArticleLocationFactory,
     FAQFactory,
     LocationFactory,
@@ -120,3 +121,16 @@ def test_the_pickers_of_an_article_and_its_rows_say_choose_again_too(staff_clien
     assert "Select a valid choice" in response.content.decode()
     article.refresh_from_db()
     assert article.title == "Evenings at Alpharetta"
+
+
+def test_an_inline_row_whose_hidden_id_is_too_large_for_the_column_changes_nothing(staff_client):
+    """Left out as a row deleted meanwhile (PostgreSQL) or refused by the formset (SQLite, which
+    cannot even be asked about such a number): either way the saved row is as it was."""
+    article = ArticleFactory()
+    placement = ArticleFAQFactory(article=article, order=3)
+    data = admin_form_data(staff_client.get(change_url(article)))
+    data.update({"faq_placements-0-id": HUGE, "faq_placements-0-order": "7"})
+    response = staff_client.post(change_url(article), data)
+    assert response.status_code in {200, 302}
+    placement.refresh_from_db()
+    assert placement.order == 3
