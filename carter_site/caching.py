@@ -207,6 +207,7 @@ def _read_version(store):
 
 
 def _bump():
+    """Move the content version on; False when the cache could not be reached."""
     try:
         _version_store().set(VERSION_KEY, _new_version(), None)
     except Exception:
@@ -215,6 +216,8 @@ def _bump():
             "Could not invalidate the page cache: cached pages may be stale for up to %s s.",
             _setting("PAGE_CACHE_TIMEOUT", 600),
         )
+        return False
+    return True
 
 
 def content_changed(using=None):
@@ -224,11 +227,14 @@ def content_changed(using=None):
     `bulk_create()`, raw SQL). Inside a transaction it takes effect at once and again on
     commit: pages rendered from the old rows meanwhile are stored under a version that is
     already gone.
+
+    Returns False when the cache could not be reached (the failure is logged).
     """
-    _bump()
+    changed = _bump()
     connection = transaction.get_connection(using)
     if connection.in_atomic_block:
         transaction.on_commit(_bump, using=using)
+    return changed
 
 
 def _on_save_or_delete(sender, using=None, **kwargs):

@@ -298,6 +298,19 @@ def test_a_restore_behind_djangos_back_is_shown_once_the_cached_pages_are_forgot
     assert "As it was in the backup" in text(visitor.get("/articles/"))
 
 
+def test_forgetting_cached_pages_while_the_cache_is_down_fails_and_says_so(settings):
+    """After a restore, ops run forget_cached_pages and trust its exit status: a cache that does
+    not answer has forgotten nothing, so the command must not report success."""
+    from django.core.management.base import CommandError
+
+    settings.CACHES = {**settings.CACHES, "broken": {"BACKEND": "tests.caching.broken_cache.BrokenCache"}}
+    settings.CONTENT_VERSION_CACHE = "broken"
+    output = io.StringIO()
+    with pytest.raises(CommandError, match="Cached pages were not forgotten"):
+        call_command("forget_cached_pages", stdout=output)
+    assert "forgotten:" not in output.getvalue()
+
+
 def test_code_that_uses_update_says_so_with_content_changed(visitor, article):
     visitor.get("/articles/")
     Article.objects.filter(pk=article.pk).update(title="Renamed in bulk")
