@@ -157,6 +157,13 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Django refuses this too, but only once static files are first needed: in a traceback at
+# gunicorn's start, or in a 500 on every page.
+if MEDIA_ROOT.resolve() == STATIC_ROOT.resolve():
+    raise ImproperlyConfigured(
+        f"MEDIA_ROOT and STATIC_ROOT are the same folder, {MEDIA_ROOT.resolve()}: keep uploads apart from the "
+        "collected static files (the image's defaults are /app/media and /app/staticfiles)."
+    )
 # Serve MEDIA_ROOT from Django itself (development always does). For one host without a
 # proxy or bucket, such as the docker compose stack; see docs/operations.md.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)

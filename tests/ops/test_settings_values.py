@@ -101,6 +101,13 @@ from . import helpers
             "SITE_URL must be the site's public address such as https://www.carter.example, "
             "not 'ftp://www.carter.example'.",
         ),
+        # Uploads among the collected static files: Django refused it only when the static files
+        # were first needed, in a traceback at gunicorn's start and a 500 on every page.
+        (
+            {"MEDIA_ROOT": "/srv/carter/files", "STATIC_ROOT": "/srv/carter/files/"},
+            "MEDIA_ROOT and STATIC_ROOT are the same folder, /srv/carter/files: keep uploads apart from "
+            "the collected static files (the image's defaults are /app/media and /app/staticfiles).",
+        ),
     ],
 )
 def test_malformed_values_are_refused_in_one_sentence(audited_env, change, sentence):
