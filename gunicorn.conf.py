@@ -106,6 +106,29 @@ def _check_static_files():
         )
 
 
+def _check_media_folder():
+    """Uploads go to MEDIA_ROOT unless a bucket is named: a folder the server may not write to (a
+    host folder or volume owned by root, a read-only mount) would start a site whose health checks
+    answer 200 while every upload fails."""
+    from django.conf import settings
+    from django.core.files.storage import FileSystemStorage
+    from django.utils.module_loading import import_string
+
+    if not issubclass(import_string(settings.STORAGES["default"]["BACKEND"]), FileSystemStorage):
+        return
+    try:
+        os.makedirs(settings.MEDIA_ROOT, exist_ok=True)
+        writable = os.access(settings.MEDIA_ROOT, os.W_OK | os.X_OK)
+    except OSError:
+        writable = False
+    if not writable:
+        _stop(
+            f"MEDIA_ROOT={settings.MEDIA_ROOT} is not a folder this server can create and write to, so every "
+            "upload would fail: give the folder or volume to the server's user (uid 10001 in the image), or "
+            "keep uploads in a bucket (AWS_STORAGE_BUCKET_NAME)."
+        )
+
+
 _check_django_settings()
 
 # Where to listen. Behind a load balancer or in a container: all interfaces, port 8000.
@@ -177,4 +200,5 @@ except ValueError as error:
     _stop(str(error))
 
 # Last, so that a value of its own that does not fit is named first.
+_check_media_folder()
 _check_static_files()

@@ -328,7 +328,7 @@ say "A stop during start-up (waiting for a database that does not answer) ends a
 # The entrypoint's shell is PID 1 until it execs gunicorn; PID 1 gets only the signals it handles.
 CONTAINERS+=("$NAME-waiting")
 docker run -d --name "$NAME-waiting" --network host \
-    --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges \
+    --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges -v "$NAME-media:/app/media" \
     -e DATABASE_URL="postgres://carter:unused@127.0.0.1:1/carter" -e DB_WAIT_TIMEOUT=120 \
     -e ALLOWED_HOSTS=localhost -e ADMIN_URL=editor-check/ \
     -e SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')" \

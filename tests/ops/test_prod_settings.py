@@ -352,6 +352,33 @@ def test_the_production_command_refuses_a_static_root_without_collected_files(pr
     )
 
 
+def test_the_production_command_refuses_a_media_folder_it_cannot_write_to(ops_env, tmp_path):
+    """A host folder or volume the server's user may not write to started a healthy site whose
+    every upload failed (a path through a file stands in for a root-owned or read-only mount)."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    folder = blocker / "media"
+    result = helpers.run(
+        [helpers.GUNICORN, "-c", "gunicorn.conf.py", "carter_site.wsgi"],
+        env=helpers.with_env(ops_env, BIND_ADDRESS="127.0.0.1", MEDIA_ROOT=folder),
+        timeout=60,
+    )
+    helpers.assert_one_sentence(
+        result,
+        f"carter-site cannot start: MEDIA_ROOT={folder} is not a folder this server can create and write to, "
+        "so every upload would fail: give the folder or volume to the server's user (uid 10001 in the "
+        "image), or keep uploads in a bucket (AWS_STORAGE_BUCKET_NAME).",
+    )
+
+
+def test_with_uploads_in_a_bucket_the_media_folder_is_not_needed(ops_env, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    env = helpers.with_env(ops_env, MEDIA_ROOT=blocker / "media", AWS_STORAGE_BUCKET_NAME="carter-media")
+    result = helpers.run([sys.executable, "-m", "carter_site.startup_check"], env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
 def test_collectstatic_still_runs_where_nothing_was_collected_yet(prod_env, tmp_path):
     """The check belongs to the server's start, not to the settings: the image's build runs
     collectstatic with the production settings into an empty STATIC_ROOT."""
