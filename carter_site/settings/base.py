@@ -455,6 +455,12 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# Django's SMTP backend refuses both only when it sends, so every error mail would be lost.
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS and EMAIL_USE_SSL are both on: choose one, STARTTLS (EMAIL_USE_TLS, usually port 587) "
+        "or TLS from the first byte (EMAIL_USE_SSL, usually port 465)."
+    )
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1, maximum=300)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "webmaster@localhost"
 SERVER_EMAIL = env_str("SERVER_EMAIL") or DEFAULT_FROM_EMAIL

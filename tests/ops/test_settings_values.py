@@ -101,6 +101,13 @@ from . import helpers
             "SITE_URL must be the site's public address such as https://www.carter.example, "
             "not 'ftp://www.carter.example'.",
         ),
+        # Django's SMTP backend refuses both only when it sends: every error mail was then lost, with
+        # a traceback on stderr instead of a log line.
+        (
+            {"EMAIL_USE_TLS": "true", "EMAIL_USE_SSL": "yes"},
+            "EMAIL_USE_TLS and EMAIL_USE_SSL are both on: choose one, STARTTLS (EMAIL_USE_TLS, usually "
+            "port 587) or TLS from the first byte (EMAIL_USE_SSL, usually port 465).",
+        ),
         # Uploads among the collected static files: Django refused it only when the static files
         # were first needed, in a traceback at gunicorn's start and a 500 on every page.
         (
