@@ -52,6 +52,29 @@ def _bind_address(name, default):
     return f"[{address}]" if address.version == 6 else str(address)
 
 
+def _proxy_addresses(name, default):
+    """IP addresses or networks, comma-separated, or *: what gunicorn accepts for its trusted proxies.
+
+    gunicorn reads FORWARDED_ALLOW_IPS itself, before this file runs, and refuses a bad entry in
+    words that name no variable; the entrypoint runs this file first, so the sentence is ours.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    for entry in (item.strip() for item in raw.split(",")):
+        if not entry or entry == "*":
+            continue
+        try:
+            ipaddress.ip_network(entry)
+        except ValueError:
+            _stop(
+                f"{name} has {entry!r}, which is not an IP address or network: list the proxies' addresses, "
+                "comma-separated, such as 10.0.0.5,192.168.0.0/16 (a network ends in zeros: 192.168.1.0/24, "
+                "not 192.168.1.1/24)."
+            )
+    return raw
+
+
 def _bool(name, default):
     raw = os.environ.get(name, "").strip().lower()
     if not raw:
@@ -133,6 +156,9 @@ _check_django_settings()
 
 # Where to listen. Behind a load balancer or in a container: all interfaces, port 8000.
 bind = [f"{_bind_address('BIND_ADDRESS', '0.0.0.0')}:{_int('PORT', 8000, minimum=1, maximum=65535)}"]
+
+# Proxies whose X-Forwarded-* headers gunicorn trusts (docs/operations.md); empty means the default.
+forwarded_allow_ips = _proxy_addresses("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # Sync workers: one request at a time each, a process per CPU core and then some. Each keeps a
 # database connection open (DB_CONN_MAX_AGE): containers x workers x threads must stay below

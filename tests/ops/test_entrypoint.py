@@ -251,6 +251,19 @@ def test_gunicorn_started_by_the_entrypoint_as_pid_1_still_stops_gracefully(ops_
         ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY must be at least 1, not '0'."),
         # Any value gunicorn.conf.py refuses stops the container before the database wait.
         ({"GUNICORN_TIMEOUT": "soon"}, "GUNICORN_TIMEOUT must be a whole number, not 'soon'."),
+        # gunicorn reads FORWARDED_ALLOW_IPS itself too, and its refusal named no variable.
+        (
+            {"FORWARDED_ALLOW_IPS": "10.0.0.0/8, proxy.internal"},
+            "FORWARDED_ALLOW_IPS has 'proxy.internal', which is not an IP address or network: list the "
+            "proxies' addresses, comma-separated, such as 10.0.0.5,192.168.0.0/16 (a network ends in "
+            "zeros: 192.168.1.0/24, not 192.168.1.1/24).",
+        ),
+        (
+            {"FORWARDED_ALLOW_IPS": "192.168.1.1/24"},
+            "FORWARDED_ALLOW_IPS has '192.168.1.1/24', which is not an IP address or network: list the "
+            "proxies' addresses, comma-separated, such as 10.0.0.5,192.168.0.0/16 (a network ends in "
+            "zeros: 192.168.1.0/24, not 192.168.1.1/24).",
+        ),
         ({"DB_WAIT_TIMEOUT": "abc"}, "DB_WAIT_TIMEOUT must be a number of seconds above 0, not 'abc'."),
         ({"DB_WAIT_TIMEOUT": "0"}, "DB_WAIT_TIMEOUT must be a number of seconds above 0, not '0'."),
         (
