@@ -72,18 +72,27 @@ class SaysWhereOldAddressesLeadMixin:
     new one, the redirect added by itself."""
 
     def save_model(self, request, obj, form, change):
+        request.renamed_from = None
         old_slug = form.initial.get("slug") if change else None
         super().save_model(request, obj, form, change)
         if old_slug and old_slug != obj.slug and obj.was_public:
             before = copy.copy(obj)
             before.slug = old_slug
+            request.renamed_from = before.get_absolute_url()
+
+    def response_change(self, request, obj):
+        # Said only here, once the whole save has held: a save the database refuses after this
+        # one's save_model is undone and tried again (RetryRefusedSaveMixin), which would have
+        # said it twice, or of a rename that was undone.
+        if getattr(request, "renamed_from", None):
             self.message_user(
                 request,
                 f"The page's address is now {obj.get_absolute_url()}. Its old address, "
-                f"{before.get_absolute_url()}, leads there, so links already shared keep working "
+                f"{request.renamed_from}, leads there, so links already shared keep working "
                 "(see Redirects).",
                 messages.INFO,
             )
+        return super().response_change(request, obj)
 
 
 class PublishedFlagAdmin(HistoryAdmin):

@@ -774,6 +774,36 @@ def test_renaming_a_public_page_says_its_old_address_still_works(staff_client, f
     assert not [m for m in get_messages(response.wsgi_request) if "old address" in str(m)]
 
 
+def test_a_rename_saved_on_the_second_try_is_announced_once(staff_client, monkeypatch):
+    """A save the database refuses (a row placed by someone else at the same moment) is undone
+    and tried again (RetryRefusedSaveMixin): the first try's rename was undone with it, so only
+    what was in the end saved may be announced."""
+    from django.contrib.messages import get_messages
+    from django.db import IntegrityError
+
+    from articles.admin import ArticleAdmin
+
+    save_related = ArticleAdmin.save_related
+    tries = []
+
+    def refused_once(self, request, form, formsets, change):
+        tries.append(1)
+        if len(tries) == 1:
+            raise IntegrityError("refused, as a row added at the same moment would be")
+        return save_related(self, request, form, formsets, change)
+
+    monkeypatch.setattr(ArticleAdmin, "save_related", refused_once)
+    article = ArticleFactory(slug="first-name")
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    data["slug"] = "second-name"
+    response = staff_client.post(change_url, data)
+    assert response.status_code == 302
+    assert len(tries) == 2
+    found = [str(m) for m in get_messages(response.wsgi_request) if "old address" in str(m)]
+    assert len(found) == 1, found
+
+
 def test_renaming_a_draft_says_nothing_of_old_addresses(staff_client):
     from django.contrib.messages import get_messages
 
