@@ -403,7 +403,7 @@ class ArticleAdmin(
             # Where it stood before this save, as the form was opened on it: say_where_it_stands
             # tells an editor who took it back to draft what visitors lose.
             saved = {name: form.initial.get(name) for name in ("status", "published_at", "expires_at")}
-            request.article_state_before = Article(**saved).get_state()
+            request.article_before = Article(**saved)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
@@ -440,7 +440,8 @@ class ArticleAdmin(
         published article is still waiting for its time, or already past its take-down time, nor
         that a draft with a future publish time is not scheduled."""
         state = obj.get_state()
-        before = getattr(request, "article_state_before", None)
+        article_before = getattr(request, "article_before", None)
+        before = article_before.get_state() if article_before is not None else None
         if state == Article.State.DRAFT and before == Article.State.LIVE:
             self.message_user(
                 request,
@@ -449,9 +450,11 @@ class ArticleAdmin(
                 messages.WARNING,
             )
         elif state == Article.State.DRAFT and before == Article.State.SCHEDULED:
+            # The time it was scheduled for: the form may have cleared or moved it with the status.
+            when = end_sentence(local_time(article_before.published_at))
             self.message_user(
                 request,
-                f"Unpublished: it is a draft again and will not go live on {end_sentence(local_time(obj.published_at))} "
+                f"Unpublished: it is a draft again and will not go live on {when} "
                 "To schedule it again, set the status to Published and save.",
                 messages.WARNING,
             )

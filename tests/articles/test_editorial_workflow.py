@@ -1024,3 +1024,24 @@ def test_taking_an_article_back_to_draft_in_its_form_says_it_is_off_the_site(
         response = staff_client.post(url, admin_form_data(staff_client.get(url)))
         found = [str(message) for message in get_messages(response.wsgi_request)]
     assert not [message for message in found if message.startswith("Unpublished")], found
+
+
+def test_a_scheduled_article_taken_back_to_draft_with_its_time_cleared_names_the_time_it_had(staff_client):
+    """The time it will not go live at is the one it was scheduled for, not what the form holds
+    now: cleared with the status, it was read as "now"."""
+    from django.contrib.messages import get_messages
+
+    with time_machine.travel(NOW, tick=False):
+        article = ArticleFactory(published_at=NOW + dt.timedelta(days=3))
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        form = admin_form_data(staff_client.get(url))
+        form.update({"status": Article.Status.DRAFT, "published_at_0": "", "published_at_1": ""})
+        response = staff_client.post(url, form)
+        assert response.status_code == 302
+        found = [str(message) for message in get_messages(response.wsgi_request)]
+    article.refresh_from_db()
+    assert article.published_at is None
+    assert (
+        "Unpublished: it is a draft again and will not go live on June 4, 2026, 5 a.m. To schedule it "
+        "again, set the status to Published and save."
+    ) in found, found
