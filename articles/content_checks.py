@@ -162,14 +162,18 @@ def check_article(article):
 def check_placements(article):
     """Warnings about the FAQs, testimonials and locations placed on a saved `article` that its
     page leaves out, because they are not public themselves (articles.views.ArticleDetailView).
-    The preview leaves them out too, so without these the editor would look for them in vain."""
+    The preview leaves them out too, so without these the editor would look for them in vain.
+    Each kind's published() decides, as on the page."""
+    from faqs.models import FAQ
+    from locations.models import Location
     from testimonials.models import Testimonial
 
     def not_shown(what, why):
         return f"The article does not show {what}: {why}."
 
     warnings = []
-    for placement in article.faq_placements.filter(faq__is_published=False).select_related("faq"):
+    hidden = article.faq_placements.exclude(faq__in=FAQ.objects.published())
+    for placement in hidden.select_related("faq"):
         warnings.append(
             not_shown(
                 f"the FAQ “{placement.faq.question}”",
@@ -182,6 +186,6 @@ def check_placements(article):
         reasons = [testimonial.consent_problem(), None if testimonial.is_published else "it is not published"]
         why = ", and ".join(reason for reason in reasons if reason)
         warnings.append(not_shown(f"the testimonial of “{testimonial.attribution}”", why))
-    for location in article.locations.filter(is_published=False):
+    for location in article.locations.exclude(pk__in=Location.objects.published()):
         warnings.append(not_shown(f"the location {location.name}", "it is not published"))
     return warnings
