@@ -183,7 +183,8 @@ def check_placements(article):
     hidden = article.testimonial_placements.exclude(testimonial__in=Testimonial.objects.published())
     for placement in hidden.select_related("testimonial"):
         testimonial = placement.testimonial
-        reasons = [testimonial.consent_problem(), None if testimonial.is_published else "it is not published"]
+        # The consent's reason last: it may end in advice ("Record a renewed consent").
+        reasons = [None if testimonial.is_published else "it is not published", testimonial.consent_problem()]
         why = ", and ".join(reason for reason in reasons if reason)
         warnings.append(not_shown(f"the testimonial of “{testimonial.attribution}”", why))
     for location in article.locations.exclude(pk__in=Location.objects.published()):

@@ -116,9 +116,31 @@ def test_the_editor_is_told_what_the_article_places_but_does_not_show(staff_clie
     assert not_shown == [
         "Check: The article does not show the FAQ “Will my employer know?”: it is not published. "
         "Publish it under FAQs, or take it off the article.",
-        "Check: The article does not show the testimonial of “Waiting client, 2025”: no written consent "
-        "is on file, and it is not published.",
+        "Check: The article does not show the testimonial of “Waiting client, 2025”: it is not published, "
+        "and no written consent is on file.",
         "Check: The article does not show the testimonial of “Withdrawn client, 2023”: the client withdrew "
         "consent on Jan. 6, 2025.",
         "Check: The article does not show the location Jefferson: it is not published.",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_testimonial_hidden_for_two_reasons_gives_both_in_one_readable_sentence():
+    """The consent's reason may end in advice of its own ("Record a renewed consent"): said
+    last, not followed by ", and it is not published"."""
+    import datetime as dt
+
+    from articles.content_checks import check_placements
+    from tests.factories import ArticleTestimonialFactory
+
+    article = ArticleFactory()
+    ArticleTestimonialFactory(
+        article=article,
+        testimonial__attribution="Former client, 2024",
+        testimonial__consent_expires_on=dt.date(2025, 1, 6),
+        testimonial__is_published=False,
+    )
+    assert check_placements(article) == [
+        "The article does not show the testimonial of “Former client, 2024”: it is not published, and "
+        "the consent expired on Jan. 6, 2025. Record a renewed consent."
     ]
