@@ -10,7 +10,12 @@ class CarterSiteConfig(AppConfig):
         from django.db.models.signals import pre_save
 
         from . import caching, redirects
+        from .history import register
+        from .models import SiteSettings
         from .text import strip_hidden_characters
+
+        # Versions of the settings (phone number, crisis line), as of the content: History.
+        register(SiteSettings)
 
         # Any change to content makes every cached page and site-wide datum fresh again.
         caching.connect_signals()
