@@ -30,19 +30,32 @@ class SavedMeanwhile(Exception):
 
 
 class RetryRefusedSaveMixin:
-    """For ModelAdmin: a save the database refuses is answered by the form again, not a 500."""
+    """For ModelAdmin: a save the database refuses is answered by the form again, not a 500.
+
+    What the refused try said to the editor (a warning added while saving) is taken back with
+    the rest of it: the second try says it again if it still holds, so it is said once."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        said_before = _queued_messages(request)[:]
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except (IntegrityError, SavedMeanwhile):
             if request.method != "POST" or getattr(request, "save_refused_once", False):
                 raise  # what the form cannot see: a real error
             request.save_refused_once = True
+            _queued_messages(request)[:] = said_before
             for _name, uploads in request.FILES.lists():
                 for upload in uploads:
                     upload.seek(0)  # read once already by the first try's checks
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+def _queued_messages(request):
+    """The messages added during this request, not yet stored (Django's message storage keeps
+    them in a list until the response; there is no public way to take one back)."""
+    storage = getattr(request, "_messages", None)
+    queued = getattr(storage, "_queued_messages", None)
+    return queued if isinstance(queued, list) else []
 
 
 class RowsAddedMeanwhileFormSet(BaseInlineFormSet):

@@ -99,3 +99,35 @@ def test_two_redirects_from_one_old_address_the_second_is_told(staff_client):
     assert response.status_code == 200
     assert "already exists" in str(response.context["adminform"].form.errors)
     assert list(Redirect.objects.values_list("new_path", flat=True)) == ["/locations/"]
+
+
+def test_a_warning_from_a_refused_try_is_said_once_after_the_second(staff_client, monkeypatch):
+    """The first try said the testimonial is not on the site, then the database refused the save
+    (a row placed by someone else at that moment) and the save was tried again, which said it
+    too: the editor reads it once, as it stands after the save that held."""
+    import datetime as dt
+
+    from django.contrib.messages import get_messages
+    from django.db import IntegrityError
+
+    from testimonials.admin import TestimonialAdmin
+    from tests.factories import TestimonialFactory
+
+    save_related, tries = TestimonialAdmin.save_related, []
+
+    def refused_once(self, request, form, formsets, change):
+        tries.append(1)
+        if len(tries) == 1:
+            raise IntegrityError("refused, as a row added at the same moment would be")
+        return save_related(self, request, form, formsets, change)
+
+    monkeypatch.setattr(TestimonialAdmin, "save_related", refused_once)
+    testimonial = TestimonialFactory(consent_expires_on=dt.date(2025, 1, 6))
+    url = reverse("admin:testimonials_testimonial_change", args=[testimonial.pk])
+    data = admin_form_data(staff_client.get(url))
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert len(tries) == 2
+    said = [str(m) for m in get_messages(response.wsgi_request) if "saved but not on the site" in str(m)]
+    assert len(said) == 1, said
