@@ -109,22 +109,34 @@ class Testimonial(PublishedFlag):
         return cached_reverse("testimonials:list") + f"#{self.anchor}"
 
     def clean(self):
+        """Each mistake beside the field to correct. The database's constraints (Meta) refuse the
+        same, but Django shows a constraint's message at the top of the form, away from the field;
+        a field with an error here is not checked by its constraint again, so it is said once."""
         super().clean()
         today = timezone.localdate()
+        errors = {}
+        if self.is_published and not self.consent_on_file:
+            errors["is_published"] = _constraint_message("testimonial_published_needs_consent")
+        if self.consent_on_file and not self.consent_signed_on:
+            errors["consent_signed_on"] = _constraint_message("testimonial_consent_has_signed_date")
+        if (
+            self.consent_expires_on
+            and self.consent_signed_on
+            and self.consent_expires_on <= self.consent_signed_on
+        ):
+            errors["consent_expires_on"] = _constraint_message("testimonial_consent_expires_after_signing")
         withdrawn = self.consent_withdrawn_on
         if withdrawn and withdrawn > today:
-            raise ValidationError(
-                {
-                    "consent_withdrawn_on": "Enter the day the client withdrew consent: it cannot be in the future."
-                }
+            errors["consent_withdrawn_on"] = (
+                "Enter the day the client withdrew consent: it cannot be in the future."
             )
-        if withdrawn and self.consent_signed_on and withdrawn < self.consent_signed_on:
-            raise ValidationError(
-                {
-                    "consent_withdrawn_on": "Consent cannot be withdrawn before the day it was signed "
-                    f"({date_format(self.consent_signed_on)}). Check both dates."
-                }
+        elif withdrawn and self.consent_signed_on and withdrawn < self.consent_signed_on:
+            errors["consent_withdrawn_on"] = (
+                "Consent cannot be withdrawn before the day it was signed "
+                f"({date_format(self.consent_signed_on)}). Check both dates."
             )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def consent_is_valid(self):
@@ -172,3 +184,9 @@ class ArticleTestimonial(models.Model):
 
     def __str__(self):
         return f"{self.testimonial} on “{self.article}”"
+
+
+def _constraint_message(name):
+    """The message of the Testimonial constraint `name`: one wording for the form and the database."""
+    constraint = next(c for c in Testimonial._meta.constraints if c.name == name)
+    return constraint.get_violation_error_message()

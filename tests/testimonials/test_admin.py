@@ -209,3 +209,29 @@ def test_a_withdrawal_date_must_be_possible(staff_client, withdrawn, message):
     assert message in response.context["adminform"].form.errors["consent_withdrawn_on"][0]
     testimonial.refresh_from_db()
     assert testimonial.consent_withdrawn_on is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"consent_on_file": ""}, "is_published", "only be published once written consent is on file"),
+        ({"consent_signed_on": ""}, "consent_signed_on", "Enter the date the client signed"),
+        ({"consent_expires_on": "2024-04-30"}, "consent_expires_on", "expire after the date it was signed"),
+    ],
+    ids=["published-without-consent", "consent-without-date", "expiry-before-signing"],
+)
+def test_a_consent_mistake_is_shown_beside_its_field_once(staff_client, changes, field, message):
+    """The database refuses these too (its constraints), but the editor reads the message beside
+    the field to correct, and only there, not also at the top of the form."""
+    testimonial = TestimonialFactory(consent_signed_on=dt.date(2024, 5, 1))
+    url = reverse("admin:testimonials_testimonial_change", args=[testimonial.pk])
+    data = {**admin_form_data(staff_client.get(url)), **changes}
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert [message in error for error in form.errors[field]] == [True]
+    assert not form.non_field_errors()
+    assert response.content.decode().count(message) == 1
+    testimonial.refresh_from_db()
+    assert testimonial.consent_on_file and testimonial.consent_signed_on == dt.date(2024, 5, 1)
