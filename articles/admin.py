@@ -421,14 +421,17 @@ class ArticleAdmin(
         self.warn_about_content(request, obj)
         return super().response_post_save_change(request, obj)
 
+    # After Django's "… was added/changed successfully", which they qualify ("Scheduled: …").
     def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
         self.warn_about_content(request, obj)
-        return super().response_add(request, obj, post_url_continue)
+        return response
 
     def response_change(self, request, obj):
+        response = super().response_change(request, obj)
         if "_continue" in request.POST or "_saveasnew" in request.POST:
             self.warn_about_content(request, obj)
-        return super().response_change(request, obj)
+        return response
 
     def warn_about_content(self, request, obj):
         self.say_where_it_stands(request, obj)

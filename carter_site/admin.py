@@ -83,7 +83,8 @@ class SaysWhereOldAddressesLeadMixin:
     def response_change(self, request, obj):
         # Said only here, once the whole save has held: a save the database refuses after this
         # one's save_model is undone and tried again (RetryRefusedSaveMixin), which would have
-        # said it twice, or of a rename that was undone.
+        # said it twice, or of a rename that was undone. After "… was changed successfully".
+        response = super().response_change(request, obj)
         if getattr(request, "renamed_from", None):
             self.message_user(
                 request,
@@ -92,7 +93,7 @@ class SaysWhereOldAddressesLeadMixin:
                 "(see Redirects).",
                 messages.INFO,
             )
-        return super().response_change(request, obj)
+        return response
 
 
 class PublishedFlagAdmin(HistoryAdmin):

@@ -85,3 +85,33 @@ def edit_in_admin(editor, obj, **changes):
     response = editor.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     return response
+
+
+def article_form_data(**overrides):
+    """What the admin's form for a new article posts, with nothing placed on it; `overrides` on top."""
+    data = {
+        "title": "Saved through the admin",
+        "slug": "saved-through-the-admin",
+        "summary": "A short summary.",
+        "body": "<h2>Hello</h2><p>Plain words.</p>",
+        "author": "",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "expires_at_0": "",
+        "expires_at_1": "",
+        "hero_image_alt": "",
+        "seo_title": "",
+        "meta_description": "",
+    }
+    for prefix in ("location_links", "faq_placements", "testimonial_placements", "preview_links"):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    data.update(overrides)
+    return data

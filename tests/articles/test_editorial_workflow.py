@@ -1045,3 +1045,34 @@ def test_a_scheduled_article_taken_back_to_draft_with_its_time_cleared_names_the
         "Unpublished: it is a draft again and will not go live on June 4, 2026, 5 a.m. To schedule it "
         "again, set the status to Published and save."
     ) in found, found
+
+
+@pytest.mark.parametrize(
+    ("adding", "button"),
+    [(True, "_save"), (False, "_save"), (False, "_continue")],
+    ids=["add", "save", "continue"],
+)
+def test_what_a_save_means_for_visitors_follows_the_success_message(staff_client, adding, button):
+    """ "… was added successfully", then what it means ("Scheduled: …"): read the other way
+    round, the qualification comes before what it qualifies."""
+    from django.contrib.messages import get_messages
+
+    from tests.admin_forms import article_form_data
+
+    scheduled = {
+        "status": "published",
+        "published_at_0": "2026-06-08",
+        "published_at_1": "09:00:00",
+        button: "1",
+    }
+    with time_machine.travel(NOW, tick=False):
+        if adding:
+            url, form = reverse("admin:articles_article_add"), article_form_data()
+        else:
+            url = reverse("admin:articles_article_change", args=[ArticleFactory(draft=True).pk])
+            form = admin_form_data(staff_client.get(url))
+        response = staff_client.post(url, {**form, **scheduled})
+        assert response.status_code == 302
+        found = [str(message) for message in get_messages(response.wsgi_request)]
+    assert "successfully" in found[0], found
+    assert any(message.startswith("Scheduled") for message in found[1:]), found

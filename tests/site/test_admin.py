@@ -17,6 +17,7 @@ from carter_site.models import SiteSettings
 from faqs.models import FAQ
 from locations.models import Location
 from testimonials.models import Testimonial
+from tests.admin_forms import article_form_data
 from tests.factories import (
     ArticleFactory,
     ArticleFAQFactory,
@@ -158,35 +159,6 @@ def test_view_on_site_link_on_every_content_object(staff_client, one_of_everythi
             reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
         ).content
         assert b"View on site" in html, opts.label
-
-
-def article_form_data(**overrides):
-    data = {
-        "title": "Saved through the admin",
-        "slug": "saved-through-the-admin",
-        "summary": "A short summary.",
-        "body": "<h2>Hello</h2><p>Plain words.</p>",
-        "author": "",
-        "status": "draft",
-        "published_at_0": "",
-        "published_at_1": "",
-        "expires_at_0": "",
-        "expires_at_1": "",
-        "hero_image_alt": "",
-        "seo_title": "",
-        "meta_description": "",
-    }
-    for prefix in ("location_links", "faq_placements", "testimonial_placements", "preview_links"):
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": "0",
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
-    data.update(overrides)
-    return data
 
 
 HOSTILE = (
