@@ -59,6 +59,16 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.smtp.Emai
 # install it to use this (docs/operations.md, "Error reports").
 SENTRY_DSN = env_str("SENTRY_DSN", "")
 if SENTRY_DSN:
+    # Checked first, so that a wrong rate is named even where the SDK is not installed yet.
+    try:
+        _traces_sample_rate = float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0") or 0)
+    except ValueError:
+        _traces_sample_rate = None
+    if _traces_sample_rate is None or not 0 <= _traces_sample_rate <= 1:  # NaN fails both
+        raise ImproperlyConfigured(
+            "SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1 (the share of requests traced), "
+            f"not {env_str('SENTRY_TRACES_SAMPLE_RATE')!r}."
+        )
     try:
         import sentry_sdk
         from sentry_sdk.integrations.django import DjangoIntegration
@@ -69,10 +79,6 @@ if SENTRY_DSN:
             "SENTRY_DSN is set but the sentry-sdk package is not installed. Build the image with "
             "--build-arg EXTRA_PIP_PACKAGES='sentry-sdk[django]==<version>', or unset SENTRY_DSN."
         ) from None
-    try:
-        _traces_sample_rate = float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0") or 0)
-    except ValueError:
-        raise ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1.") from None
     sentry_sdk.init(
         dsn=SENTRY_DSN,
         integrations=[DjangoIntegration()],

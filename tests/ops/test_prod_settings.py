@@ -337,6 +337,20 @@ def test_sentry_dsn_without_sentry_sdk_refuses_to_start(prod_env):
     assert "SENTRY_DSN is set but the sentry-sdk package is not installed" in line
 
 
+@pytest.mark.parametrize("rate", ["5", "-0.1", "nan", "often"])
+def test_a_sentry_trace_rate_outside_0_to_1_refuses_to_start(prod_env, rate):
+    env = {
+        **prod_env,
+        "SENTRY_DSN": "https://public@errors.carter.example/1",
+        "SENTRY_TRACES_SAMPLE_RATE": rate,
+    }
+    line = refusal(env)
+    assert (
+        f"SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1 (the share of requests traced), not '{rate}'"
+        in line
+    )
+
+
 def test_the_production_command_refuses_a_static_root_without_collected_files(prod_env, tmp_path):
     folder = tmp_path / "nonexistent" / "static"
     result = helpers.run(
