@@ -779,20 +779,11 @@ def test_a_rename_saved_on_the_second_try_is_announced_once(staff_client, monkey
     and tried again (RetryRefusedSaveMixin): the first try's rename was undone with it, so only
     what was in the end saved may be announced."""
     from django.contrib.messages import get_messages
-    from django.db import IntegrityError
 
     from articles.admin import ArticleAdmin
+    from tests.concurrency import refuse_the_first_try
 
-    save_related = ArticleAdmin.save_related
-    tries = []
-
-    def refused_once(self, request, form, formsets, change):
-        tries.append(1)
-        if len(tries) == 1:
-            raise IntegrityError("refused, as a row added at the same moment would be")
-        return save_related(self, request, form, formsets, change)
-
-    monkeypatch.setattr(ArticleAdmin, "save_related", refused_once)
+    tries = refuse_the_first_try(monkeypatch, ArticleAdmin)
     article = ArticleFactory(slug="first-name")
     change_url = reverse("admin:articles_article_change", args=[article.pk])
     data = admin_form_data(staff_client.get(change_url))

@@ -150,6 +150,16 @@ def test_without_a_writable_tmp_the_settings_say_to_mount_one(prod_env):
     )
 
 
+def start_production_server(env, **variables):
+    """The production command, `gunicorn -c gunicorn.conf.py carter_site.wsgi`, as the image runs
+    it, with `variables` set: for the tests of what it refuses to start with."""
+    return helpers.run(
+        [helpers.GUNICORN, "-c", "gunicorn.conf.py", "carter_site.wsgi"],
+        env=helpers.with_env(env, BIND_ADDRESS="127.0.0.1", **variables),
+        timeout=60,
+    )
+
+
 @pytest.mark.parametrize(
     ("change", "sentence"),
     [
@@ -166,11 +176,7 @@ def test_without_a_writable_tmp_the_settings_say_to_mount_one(prod_env):
     ],
 )
 def test_the_production_command_refuses_in_one_sentence_without_a_traceback(prod_env, change, sentence):
-    result = helpers.run(
-        [helpers.GUNICORN, "-c", "gunicorn.conf.py", "carter_site.wsgi"],
-        env=helpers.with_env(prod_env, BIND_ADDRESS="127.0.0.1", **change),
-        timeout=60,
-    )
+    result = start_production_server(prod_env, **change)
     assert result.returncode != 0
     assert result.stderr.startswith(f"carter-site cannot start: {sentence}")
     assert len(result.stderr.strip().splitlines()) == 1
@@ -353,11 +359,7 @@ def test_a_sentry_trace_rate_outside_0_to_1_refuses_to_start(prod_env, rate):
 
 def test_the_production_command_refuses_a_static_root_without_collected_files(prod_env, tmp_path):
     folder = tmp_path / "nonexistent" / "static"
-    result = helpers.run(
-        [helpers.GUNICORN, "-c", "gunicorn.conf.py", "carter_site.wsgi"],
-        env=helpers.with_env(prod_env, BIND_ADDRESS="127.0.0.1", STATIC_ROOT=folder),
-        timeout=60,
-    )
+    result = start_production_server(prod_env, STATIC_ROOT=folder)
     helpers.assert_one_sentence(
         result,
         f"carter-site cannot start: STATIC_ROOT={folder} holds no collected static files (staticfiles.json "
@@ -372,11 +374,7 @@ def test_the_production_command_refuses_a_media_folder_it_cannot_write_to(ops_en
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     folder = blocker / "media"
-    result = helpers.run(
-        [helpers.GUNICORN, "-c", "gunicorn.conf.py", "carter_site.wsgi"],
-        env=helpers.with_env(ops_env, BIND_ADDRESS="127.0.0.1", MEDIA_ROOT=folder),
-        timeout=60,
-    )
+    result = start_production_server(ops_env, MEDIA_ROOT=folder)
     helpers.assert_one_sentence(
         result,
         f"carter-site cannot start: MEDIA_ROOT={folder} is not a folder this server can create and write to, "

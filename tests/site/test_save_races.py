@@ -108,20 +108,12 @@ def test_a_warning_from_a_refused_try_is_said_once_after_the_second(staff_client
     import datetime as dt
 
     from django.contrib.messages import get_messages
-    from django.db import IntegrityError
 
     from testimonials.admin import TestimonialAdmin
+    from tests.concurrency import refuse_the_first_try
     from tests.factories import TestimonialFactory
 
-    save_related, tries = TestimonialAdmin.save_related, []
-
-    def refused_once(self, request, form, formsets, change):
-        tries.append(1)
-        if len(tries) == 1:
-            raise IntegrityError("refused, as a row added at the same moment would be")
-        return save_related(self, request, form, formsets, change)
-
-    monkeypatch.setattr(TestimonialAdmin, "save_related", refused_once)
+    tries = refuse_the_first_try(monkeypatch, TestimonialAdmin)
     testimonial = TestimonialFactory(consent_expires_on=dt.date(2025, 1, 6))
     url = reverse("admin:testimonials_testimonial_change", args=[testimonial.pk])
     data = admin_form_data(staff_client.get(url))
