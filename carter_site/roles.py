@@ -14,6 +14,7 @@ CONTENT = {
     "faqs": ["faq", "topic", "articlefaq", "locationfaq"],
     "locations": ["location", "openinghours"],
     "testimonials": ["testimonial", "articletestimonial"],
+    "pages": ["page"],
     "redirects": ["redirect"],
 }
 ALL_ACTIONS = ("add", "change", "delete", "view")
@@ -43,7 +44,11 @@ def sync_roles(apps=None):
         from django.apps import apps
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    # In a migration, `apps` holds the apps migrated so far: an app added later (standing pages)
+    # gets its permissions from its own migration, which calls this again.
+    present = {config.label for config in apps.get_app_configs()}
     for name, codes in ROLES.items():
+        codes = {code for code in codes if code[0] in present}
         group, _ = Group.objects.get_or_create(name=name)
         permissions = [
             permission
