@@ -73,7 +73,7 @@ from django.utils.http import http_date, parse_http_date_safe
 logger = logging.getLogger(__name__)
 
 # Apps whose every model is content shown on public pages.
-CONTENT_APPS = ("carter_site", "articles", "locations", "faqs", "testimonials")
+CONTENT_APPS = ("carter_site", "articles", "locations", "faqs", "testimonials", "pages")
 
 # The public pages: URL names of the views whose anonymous responses may be stored.
 CACHEABLE_VIEWS = frozenset(
@@ -85,6 +85,7 @@ CACHEABLE_VIEWS = frozenset(
         "locations:detail",
         "faqs:list",
         "testimonials:list",
+        "pages:detail",
         "search",  # the empty search page only: a query string with `q` is never looked up
         "articles-feed",
         "articles-atom-feed",
@@ -316,7 +317,17 @@ def _load_published_locations():
     return list(Location.objects.published().prefetch_related("opening_hours"))
 
 
-SITE_DATA = {"site-settings": _load_site_settings, "published-locations": _load_published_locations}
+def _load_footer_pages():
+    from pages.models import Page
+
+    return list(Page.objects.in_footer().only("title", "slug"))
+
+
+SITE_DATA = {
+    "site-settings": _load_site_settings,
+    "published-locations": _load_published_locations,
+    "footer-pages": _load_footer_pages,
+}
 
 
 # The latest site-wide data this process has seen, by name: (content version, value). Reading it
@@ -371,6 +382,11 @@ def site_settings(request=None):
 def published_locations(request=None):
     """The published locations, in order, with their opening hours (two queries per version)."""
     return _site_datum("published-locations", request)
+
+
+def footer_pages(request=None):
+    """The published standing pages the footer links to, in order (one query per version)."""
+    return _site_datum("footer-pages", request)
 
 
 def published_location(request, slug):

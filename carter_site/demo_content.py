@@ -1,4 +1,4 @@
-"""Demo content for a development site: locations, FAQs, testimonials and articles.
+"""Demo content for a development site: locations, FAQs, testimonials, articles and standing pages.
 
 The data is plain Python below; `load_demo_content()` writes it in one transaction and
 can be run any number of times. Rows are matched on a natural key (slug, question, quote),
@@ -21,6 +21,7 @@ from articles.models import Article, ArticleLocation, Clinician, review_fingerpr
 from carter_site.models import SiteSettings
 from faqs.models import FAQ, ArticleFAQ, LocationFAQ, Topic
 from locations.models import Location, OpeningHours
+from pages.models import Page
 from testimonials.models import ArticleTestimonial, Testimonial
 
 UTC = datetime.UTC
@@ -720,6 +721,82 @@ ARTICLES = [
 
 
 # An invented clinician, so the demo shows what a clinically reviewed article looks like.
+# Standing pages, linked from every page's footer. They describe this site as it is built
+# (docs/security.md says what it keeps and what it never does); a center's own notices (its
+# Notice of Privacy Practices, its notice of nondiscrimination) are its lawyers' words, added
+# in the admin, not invented here.
+STANDING_PAGE_PRIVACY = """\
+<p>Looking for help with drinking or drugs is private, and so is reading about it. This page
+says what happens when you visit this website, and what never does.</p>
+<h2>What this website does not do</h2>
+<ul>
+<li>It sends nothing about your visit to anyone else: no advertising or analytics services, no
+social media buttons, no fonts, videos or maps loaded from other companies.</li>
+<li>It sets no cookies when you read it. Only our own staff, signed in to edit the site, get one.</li>
+<li>It never asks for your name, your health or your email address.</li>
+</ul>
+<h2>What our server keeps, and for how long</h2>
+<p>Like every web server, ours writes a line for each page it sends: the time, the page's
+address, your internet address and the name of your browser. We use these lines to keep the site
+working and to stop attacks, and keep them no longer than 30 days.</p>
+<p>The words you type into the search box, and the ZIP code or town you give to find your
+nearest location, are used to answer you and then forgotten: they are never written in those
+lines, never stored and never sent anywhere.</p>
+<h2>Links to other websites</h2>
+<p>"Directions on Google Maps" on each location's page takes you to Google's website or app,
+which has its own privacy rules. Nothing is loaded from Google until you choose to follow the link.</p>
+<h2>When you call us or start treatment</h2>
+<p>Calls and treatment records are health information, protected by federal law (HIPAA, and 42
+CFR Part 2 for substance use treatment). How we use and protect that information is set out in
+our Notice of Privacy Practices, which you receive when you start. Ask us for a copy at any time.</p>
+<h2>On a shared phone or computer</h2>
+<p>Your browser keeps a history of the pages you read. If someone else uses your device, you can
+read this site in a private or incognito window, or clear the history afterwards.</p>
+"""
+
+STANDING_PAGE_ACCESSIBILITY = """\
+<p>Everyone should be able to read this site and find help on it, whatever device, browser or
+assistive technology they use. We aim to meet the Web Content Accessibility Guidelines (WCAG) 2.1
+at level AA.</p>
+<h2>What we do</h2>
+<ul>
+<li>Every page can be used with a keyboard alone, and is built so that screen readers can announce
+its headings, links, buttons and forms.</li>
+<li>Every page works without JavaScript and on a small phone screen, and text can be made twice
+as large without losing anything.</li>
+<li>Text and buttons have strong contrast, and every picture has a description.</li>
+<li>We check every kind of page in a real browser each time the site changes, with automated
+accessibility tests and with the keyboard.</li>
+</ul>
+<h2>What is outside our site</h2>
+<p>"Directions on Google Maps" opens Google's own map, which we do not control. Each location's
+address is written on its page, so you can use any map you like.</p>
+<h2>Tell us about a problem</h2>
+<p>If something on this site is hard to use, or you need its information in another way (read to
+you over the phone, or in large print), call us at
+<a href="tel:+14702841834">(470) 284-1834</a>. Tell us the page and what went wrong: we will help
+you with what you came for, and put the page right.</p>
+"""
+
+STANDING_PAGES = [
+    {
+        "slug": "privacy",
+        "title": "Privacy on this website",
+        "summary": "What this website keeps when you visit it, and what it never does: no tracking, "
+        "no cookies, nothing sent to other companies.",
+        "body": STANDING_PAGE_PRIVACY,
+        "order": 1,
+    },
+    {
+        "slug": "accessibility",
+        "title": "Accessibility",
+        "summary": "How we make this site work for everyone, and how to tell us when something on it "
+        "is hard to use.",
+        "body": STANDING_PAGE_ACCESSIBILITY,
+        "order": 2,
+    },
+]
+
 CLINICIANS = [
     {
         "name": "Morgan Hale",
@@ -898,6 +975,16 @@ def load_demo_content():
             [{"location": locations[slug]} for slug in data["locations"]],
         )
 
+    standing_pages = [
+        _upsert(
+            tally,
+            Page,
+            {"slug": data["slug"]},
+            {**{k: v for k, v in data.items() if k != "slug"}, "in_footer": True, "is_published": True},
+        )
+        for data in STANDING_PAGES
+    ]
+
     _keep_versions(
         [
             site_settings,
@@ -907,6 +994,7 @@ def load_demo_content():
             *testimonials.values(),
             *clinicians.values(),
             *articles,
+            *standing_pages,
         ],
         tally,
     )
@@ -918,6 +1006,7 @@ def load_demo_content():
         "testimonials": len(testimonials),
         "published_testimonials": sum(1 for t in testimonials.values() if t.is_public),
         "articles": len(ARTICLES),
+        "standing_pages": len(standing_pages),
         "placements": location_faqs + article_faqs + article_testimonials + article_locations,
         "rows_created": tally.created,
         "rows_changed": tally.changed,

@@ -32,12 +32,16 @@ def may_edit_rich_text(request):
     """Whoever may edit a rich-text field may put an image in it, and browse those put there.
 
     An article's text is the article admin's to say (a clinical reviewer holds "change article"
-    only to record reviews, and may not change a word); locations and FAQs by their permission."""
+    only to record reviews, and may not change a word); locations, FAQs and standing pages by
+    their permission."""
     from articles.models import Article  # the admin registry is complete once a request arrives
 
     if admin.site.get_model_admin(Article).has_edit_content_permission(request):
         return True
-    return request.user.has_perm("locations.change_location") or request.user.has_perm("faqs.change_faq")
+    return any(
+        request.user.has_perm(permission)
+        for permission in ("locations.change_location", "faqs.change_faq", "pages.change_page")
+    )
 
 
 def _editor_error(request, message):

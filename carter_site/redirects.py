@@ -54,6 +54,7 @@ def live_page_at(path):
 PUBLIC_DETAIL_PAGES = {
     "articles:detail": ("articles", "Article"),
     "locations:detail": ("locations", "Location"),
+    "pages:detail": ("pages", "Page"),
 }
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import django
 
-SOURCES = ("carter_site", "articles", "locations", "faqs", "testimonials", "templates")
+SOURCES = ("carter_site", "articles", "locations", "faqs", "testimonials", "pages", "templates")
 SUFFIXES = frozenset({".py", ".html", ".txt", ".xml"})
 MANIFEST = "staticfiles.json"
 

@@ -1,4 +1,4 @@
-"""sitemap.xml: the home page, the lists, and every live article and location.
+"""sitemap.xml: the home page, the lists, and every live article, location and standing page.
 
 Each section reads its model's `published()` queryset, so drafts, scheduled and expired
 articles and unpublished locations never appear. URLs start with `seo.site_origin()`,
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from articles.models import Article
 from faqs.models import FAQ, ArticleFAQ, LocationFAQ
 from locations.models import Location
+from pages.models import Page
 from testimonials.models import ArticleTestimonial, Testimonial
 
 from .caching import seconds_until_next_change_for
@@ -133,7 +134,25 @@ class LocationSitemap(_SiteSitemap):
         return _newest_of(location.updated_at, location.faqs_changed, location.quotes_changed)
 
 
-SECTIONS = {"pages": PagesSitemap, "articles": ArticleSitemap, "locations": LocationSitemap}
+class StandingPageSitemap(_SiteSitemap):
+    """The privacy notice, the accessibility statement and the like: they change with their edits."""
+
+    changefreq = "yearly"
+
+    def items(self):
+        # A handful: a list, which the sitemap's paginator counts without a COUNT query.
+        return list(Page.objects.published().only("slug", "updated_at"))
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
+SECTIONS = {
+    "pages": PagesSitemap,
+    "articles": ArticleSitemap,
+    "locations": LocationSitemap,
+    "standing-pages": StandingPageSitemap,
+}
 
 
 # Search engines and CDNs may keep the sitemap this long, never past the next scheduled change.

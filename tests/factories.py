@@ -9,6 +9,7 @@ from django.utils import timezone
 from articles.models import Article, ArticleLocation
 from faqs.models import FAQ, ArticleFAQ, LocationFAQ, Topic
 from locations.models import Location, OpeningHours
+from pages.models import Page
 from testimonials.models import ArticleTestimonial, Testimonial
 
 
@@ -151,3 +152,14 @@ class ArticleLocationFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     location = factory.SubFactory(LocationFactory)
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Page
+
+    title = factory.Sequence(lambda n: f"Notice {n}")
+    slug = factory.Sequence(lambda n: f"notice-{n}")
+    summary = "What this notice is for, in a sentence."
+    body = "<h2>Who this is for</h2><p>Anyone who reads this site.</p>"
+    is_published = True

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "faqs",
     "testimonials",
     "articles",
+    "pages",
 ]
 
 MIDDLEWARE = [

@@ -148,6 +148,7 @@ def site(live_server, media_root):
             "location-nearest-unknown": "/locations/?near=Atlantis",
             "faqs": "/faqs/",
             "testimonials": "/testimonials/",
+            "standing-page": "/privacy/",
             "search-results": "/search/?q=insurance",
             "search-crisis": "/search/?q=i+want+to+die",
             "not-found": "/no-such-page/",

@@ -30,6 +30,7 @@ PAGE_TYPES = [
     "location-nearest-unknown",
     "faqs",
     "testimonials",
+    "standing-page",
     "search-results",
     "search-crisis",
     "not-found",

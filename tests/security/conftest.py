@@ -46,6 +46,7 @@ def site(db):
         LocationFactory,
         LocationFAQFactory,
         OpeningHoursFactory,
+        PageFactory,
         TestimonialFactory,
     )
 
@@ -62,7 +63,8 @@ def site(db):
     ArticleFAQFactory(article=article)
     ArticleTestimonialFactory(article=article)
     TestimonialFactory(is_featured=True, location=location)
-    return {"article": article, "location": location}
+    page = PageFactory(title="Privacy on this website", slug="privacy")
+    return {"article": article, "location": location, "page": page}
 
 
 def public_pages(site):
@@ -81,6 +83,7 @@ def public_pages(site):
         ("location", site["location"].get_absolute_url()),
         ("faqs", reverse("faqs:list")),
         ("testimonials", reverse("testimonials:list")),
+        ("standing page", site["page"].get_absolute_url()),
         ("search", reverse("search") + "?q=group"),
         ("not found", "/no-such-page/"),
     ]

@@ -14,6 +14,7 @@ from tests.factories import (
     LocationFactory,
     LocationFAQFactory,
     OpeningHoursFactory,
+    PageFactory,
     TestimonialFactory,
     TopicFactory,
 )
@@ -94,7 +95,13 @@ def site(db):
         "scheduled": ArticleFactory(scheduled=True, title="Scheduled article", slug="scheduled-article"),
         "expired": ArticleFactory(expired=True, title="Expired article", slug="expired-article"),
     }
+    privacy = PageFactory(
+        title="Privacy on this website",
+        slug="privacy",
+        summary="What this website keeps when you visit it, and what it never does.",
+    )
     return {
+        "privacy": privacy,
         "alpharetta": alpharetta,
         "jefferson": jefferson,
         "hidden_location": hidden_location,

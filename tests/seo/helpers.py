@@ -78,4 +78,5 @@ def public_pages(site):
         "location-without-coordinates": site["jefferson"].get_absolute_url(),
         "faqs": "/faqs/",
         "testimonials": "/testimonials/",
+        "standing-page": site["privacy"].get_absolute_url(),
     }

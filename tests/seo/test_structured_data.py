@@ -292,14 +292,15 @@ def test_faq_page_marks_up_every_visible_question_in_page_order(client, site):
 
 
 @pytest.mark.parametrize(
-    "page", ["home", "article-list", "article-without-extras", "location-list", "testimonials"]
+    "page",
+    ["home", "article-list", "article-without-extras", "location-list", "testimonials", "standing-page"],
 )
 def test_pages_without_faqs_have_no_faq_markup(client, site, page):
     graph = json_ld(get(client, public_pages(site)[page]))
     assert not of_type(graph, "FAQPage") and "Question" not in json.dumps(graph)
 
 
-@pytest.mark.parametrize("page", ["article", "location"])
+@pytest.mark.parametrize("page", ["article", "location", "standing-page"])
 def test_breadcrumb_markup_matches_the_visible_breadcrumbs(client, site, page):
     response = get(client, public_pages(site)[page])
     nav = next(n for n in parse(response.content.decode()).iter("nav") if n.get("aria-label") == "Breadcrumb")

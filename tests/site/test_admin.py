@@ -16,6 +16,7 @@ from articles.models import Article, Clinician
 from carter_site.models import SiteSettings
 from faqs.models import FAQ
 from locations.models import Location
+from pages.models import Page
 from testimonials.models import Testimonial
 from tests.admin_forms import article_form_data
 from tests.factories import (
@@ -26,13 +27,14 @@ from tests.factories import (
     FAQFactory,
     LocationFactory,
     OpeningHoursFactory,
+    PageFactory,
     TestimonialFactory,
     TopicFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
-RICH_TEXT_FIELDS = {Article: ["body"], Location: ["body"], FAQ: ["answer"]}
+RICH_TEXT_FIELDS = {Article: ["body"], Location: ["body"], FAQ: ["answer"], Page: ["body"]}
 
 
 @pytest.fixture
@@ -47,6 +49,7 @@ def one_of_everything():
     SiteSettings.objects.create()
     Clinician.objects.create(name="Dana Reyes", credentials="LCSW")
     Redirect.objects.create(site_id=1, old_path="/articles/old/", new_path=article.get_absolute_url())
+    PageFactory()
     return article
 
 

@@ -8,6 +8,7 @@ from articles.models import Article
 from carter_site.models import SiteSettings
 from faqs.models import FAQ, ArticleFAQ
 from locations.models import Location, OpeningHours
+from pages.models import Page
 from testimonials.models import ArticleTestimonial, Testimonial
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ def snapshot():
         model.__name__: sorted(model.objects.values_list("pk", "updated_at"))
         if hasattr(model, "updated_at")
         else model.objects.count()
-        for model in (Article, Location, FAQ, Testimonial, ArticleFAQ, ArticleTestimonial)
+        for model in (Article, Location, FAQ, Testimonial, ArticleFAQ, ArticleTestimonial, Page)
     }
 
 
@@ -43,6 +44,8 @@ def test_demo_content_gives_every_page_its_content(client):
     pages += [reverse("testimonials:list")]
     pages += [location.get_absolute_url() for location in Location.objects.all()]
     pages += [article.get_absolute_url() for article in Article.objects.all()]
+    pages += [page.get_absolute_url() for page in Page.objects.in_footer()]
+    assert len(pages) >= 12  # two standing pages among them, each linked from the footer
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url

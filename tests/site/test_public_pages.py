@@ -13,6 +13,7 @@ from tests.factories import (
     LocationFactory,
     LocationFAQFactory,
     OpeningHoursFactory,
+    PageFactory,
     TestimonialFactory,
     TopicFactory,
 )
@@ -30,7 +31,8 @@ def content():
     LocationFAQFactory(location=location, faq__question="Is there parking?")
     ArticleTestimonialFactory(article=article, testimonial__quote="I kept my job and found my footing.")
     TestimonialFactory(quote="Featured words of thanks.", is_featured=True, location=location)
-    return {"location": location, "article": article}
+    page = PageFactory(title="Accessibility", slug="accessibility")
+    return {"location": location, "article": article, "page": page}
 
 
 def public_urls(content):
@@ -42,6 +44,7 @@ def public_urls(content):
         content["location"].get_absolute_url(),
         reverse("faqs:list"),
         reverse("testimonials:list"),
+        content["page"].get_absolute_url(),
     ]
 
 

@@ -30,7 +30,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo content ready: {counts['locations']} locations, {counts['articles']} articles, "
                 f"{counts['faqs']} FAQs, {counts['testimonials']} testimonials "
-                f"({counts['published_testimonials']} public). Rows created: {counts['rows_created']}, "
+                f"({counts['published_testimonials']} public), {counts['standing_pages']} standing pages. "
+                f"Rows created: {counts['rows_created']}, "
                 f"changed: {counts['rows_changed']}, removed: {counts['rows_removed']}."
             )
         )

@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from carter_site.admin import PublishedFlagAdmin, SaysWhereOldAddressesLeadMixin
+
+from .models import Page
+
+
+@admin.register(Page)
+class PageAdmin(SaysWhereOldAddressesLeadMixin, PublishedFlagAdmin):
+    list_display = ["title", "address", "in_footer", "order", "effective_on", "is_published", "updated_at"]
+    list_editable = ["order"]
+    list_filter = ["is_published", "in_footer"]
+    search_fields = ["title", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (
+            None,
+            {
+                "description": "Pages that stay at one address and are linked from the footer of every "
+                "page: the privacy notice, the notice of nondiscrimination, the accessibility "
+                "statement. Articles are for everything written to be read and shared.",
+                "fields": ["title", "slug", "summary", "body", "effective_on"],
+            },
+        ),
+        ("Footer and publishing", {"fields": ["in_footer", "order", "is_published"]}),
+        ("Search engines", {"classes": ["collapse"], "fields": ["seo_title", "meta_description"]}),
+    ]
+
+    @admin.display(description="address", ordering="slug")
+    def address(self, obj):
+        return obj.get_absolute_url()

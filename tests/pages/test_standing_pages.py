@@ -1,0 +1,202 @@
+"""Standing pages: the privacy notice, the accessibility statement and the like, at an address of
+their own at the top of the site and linked from every page's footer."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS
+from pages.models import Page
+from tests.admin_forms import edit_in_admin, signed_in
+from tests.factories import ArticleFactory, LocationFactory, PageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def footer_of(html):
+    return html[html.index('<footer class="site-footer">') :]
+
+
+def page_form_data(**overrides):
+    """What the admin's form for a new standing page posts; `overrides` on top."""
+    data = {
+        "title": "Notice of nondiscrimination",
+        "slug": "nondiscrimination",
+        "summary": "Who we treat, and how to tell us if you were treated unfairly.",
+        "body": "<h2>Our promise</h2><p>We treat everyone who comes to us with the same care.</p>",
+        "effective_on": "",
+        "in_footer": "on",
+        "order": "3",
+        "is_published": "on",
+        "seo_title": "",
+        "meta_description": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_published_page_shows_at_its_address_with_its_summary_and_effective_date(client):
+    page = PageFactory(
+        title="Privacy notice",
+        slug="privacy",
+        summary="What we keep, and why.",
+        body="<h2>What we keep</h2><p>Only what the law asks of us.</p>",
+        effective_on=dt.date(2026, 3, 1),
+    )
+    response = client.get("/privacy/")
+    assert page.get_absolute_url() == "/privacy/"
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Privacy notice</h1>" in html
+    assert "What we keep, and why." in html
+    assert "<h2>What we keep</h2><p>Only what the law asks of us.</p>" in html
+    assert 'In effect from <time datetime="2026-03-01">March 1, 2026</time>' in html
+    assert "<title>Privacy notice" in html
+    assert 'aria-label="Breadcrumb"' in html and '<li aria-current="page">Privacy notice</li>' in html
+
+
+def test_a_page_without_an_effective_date_says_none():
+    PageFactory(slug="accessibility", effective_on=None)
+    from django.test import Client
+
+    assert "In effect from" not in Client().get("/accessibility/").content.decode()
+
+
+def test_every_page_links_the_published_footer_pages_in_their_order(client):
+    PageFactory(title="Accessibility", slug="accessibility", order=2)
+    PageFactory(title="Privacy notice", slug="privacy", order=1)
+    PageFactory(title="Old notice", slug="old-notice", order=0, is_published=False)
+    PageFactory(title="Campaign page", slug="campaign", order=0, in_footer=False)
+    article, location = ArticleFactory(), LocationFactory()
+    for url in (
+        "/",
+        "/articles/",
+        article.get_absolute_url(),
+        location.get_absolute_url(),
+        "/faqs/",
+        "/privacy/",
+    ):
+        footer = footer_of(client.get(url).content.decode())
+        assert '<nav aria-labelledby="footer-about">' in footer, url
+        links = '<li><a href="/privacy/">Privacy notice</a></li><li><a href="/accessibility/">Accessibility</a></li>'
+        assert links in footer, url
+        assert "Old notice" not in footer and "Campaign page" not in footer, url
+
+
+def test_without_standing_pages_the_footer_has_no_empty_list(client):
+    assert "footer-about" not in client.get("/").content.decode()
+
+
+def test_a_page_left_out_of_the_footer_still_answers_at_its_address(client):
+    PageFactory(title="Campaign page", slug="campaign", in_footer=False)
+    assert client.get("/campaign/").status_code == 200
+
+
+def test_an_unpublished_page_is_404_for_visitors_and_left_out_of_the_sitemap(client):
+    PageFactory(title="Draft notice", slug="draft-notice", is_published=False)
+    PageFactory(title="Privacy notice", slug="privacy")
+    assert client.get("/draft-notice/").status_code == 404
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "/privacy/</loc>" in sitemap
+    assert "draft-notice" not in sitemap
+
+
+def test_staff_see_an_unpublished_page_with_a_banner_never_cached(staff_client):
+    PageFactory(title="Draft notice", slug="draft-notice", is_published=False)
+    response = staff_client.get("/draft-notice/")
+    assert response.status_code == 200
+    assert "Draft — not public." in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_a_page_answers_only_get_and_head(client):
+    PageFactory(slug="privacy")
+    assert client.head("/privacy/").status_code == 200
+    assert client.post("/privacy/").status_code == 405
+
+
+def test_an_address_typed_in_capitals_leads_to_the_page(client):
+    PageFactory(slug="privacy")
+    response = client.get("/Privacy/")
+    assert response.status_code == 301
+    assert response["Location"] == "/privacy/"
+
+
+def test_the_rich_text_of_a_page_is_sanitised_on_the_way_in():
+    page = PageFactory(body='<p onclick="steal()">Hello</p><script>steal()</script>')
+    page.refresh_from_db()
+    assert page.body == "<p>Hello</p>"
+
+
+@pytest.mark.parametrize(
+    "slug",
+    ["articles", "locations", "faqs", "testimonials", "search", "healthz", "readyz", "static", "media"],
+)
+def test_a_page_may_not_take_an_address_the_site_already_uses(slug):
+    editor = signed_in(MARKETING_EDITORS, "dana")
+    response = editor.post(reverse("admin:pages_page_add"), page_form_data(slug=slug))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"] == [
+        f"The site already uses the address /{slug}/. Choose another address for this page."
+    ]
+    assert not Page.objects.exists()
+
+
+def test_a_page_may_not_take_the_admin_s_address():
+    segment = settings.ADMIN_URL.strip("/").split("/")[0]
+    editor = signed_in(MARKETING_EDITORS, "dana")
+    response = editor.post(reverse("admin:pages_page_add"), page_form_data(slug=segment))
+    assert "slug" in response.context["adminform"].form.errors
+    assert not Page.objects.exists()
+
+
+def test_a_page_added_in_the_admin_is_in_every_cached_page_s_footer_at_once(client):
+    assert client.get("/").status_code == 200
+    assert client.get("/")["X-Page-Cache"] == "hit"  # the home page is in the cache...
+    editor = signed_in(MARKETING_EDITORS, "dana")
+    response = editor.post(reverse("admin:pages_page_add"), page_form_data())
+    assert response.status_code == 302
+    response = client.get("/")  # ...and the next visitor gets it with the new link
+    assert response["X-Page-Cache"] == "miss"
+    assert '<a href="/nondiscrimination/">Notice of nondiscrimination</a>' in footer_of(
+        response.content.decode()
+    )
+
+
+def test_renaming_a_published_page_keeps_its_old_address(client):
+    page = PageFactory(title="Privacy", slug="privacy")
+    editor = signed_in(MARKETING_EDITORS, "dana")
+    response = edit_in_admin(editor, page, slug="privacy-notice")
+    messages = [str(message) for message in response.wsgi_request._messages]
+    assert any("Its old address, /privacy/, leads there" in message for message in messages)
+    response = client.get("/privacy/")
+    assert response.status_code == 301
+    assert response["Location"] == "/privacy-notice/"
+
+
+def test_marketing_editors_write_pages_and_clinical_reviewers_read_them():
+    editors = Group.objects.get(name=MARKETING_EDITORS)
+    reviewers = Group.objects.get(name=CLINICAL_REVIEWERS)
+    codes = {"add_page", "change_page", "delete_page", "view_page"}
+    assert codes <= set(
+        editors.permissions.filter(content_type__app_label="pages").values_list("codename", flat=True)
+    )
+    assert set(
+        reviewers.permissions.filter(content_type__app_label="pages").values_list("codename", flat=True)
+    ) == {"view_page"}
+    page = PageFactory()
+    reviewer = signed_in(CLINICAL_REVIEWERS, "sam")
+    assert reviewer.get(reverse("admin:pages_page_change", args=[page.pk])).status_code == 200
+    response = reviewer.post(reverse("admin:pages_page_add"), page_form_data())
+    assert response.status_code == 403
+    assert not Page.objects.filter(slug="nondiscrimination").exists()
+
+
+def test_the_admin_list_shows_each_page_s_address(staff_client):
+    PageFactory(title="Privacy notice", slug="privacy")
+    html = staff_client.get(reverse("admin:pages_page_changelist")).content.decode()
+    assert "/privacy/" in html and "Privacy notice" in html
