@@ -1,14 +1,15 @@
-"""Site search over articles, FAQs and locations: `search(query)` and the page at /search/.
+"""Site search over articles, FAQs, locations and standing pages: `search(query)` and /search/.
 
 One interface, two engines, chosen by the database in use:
 
 - PostgreSQL: full-text search (django.contrib.postgres.search) with English stemming,
   so "dropped out" finds "drop out". Articles weigh their title (A) above the summary (B)
   and the body (C); FAQs their question (A) above the answer (B); locations their name and
-  city (A) above the summary (B). Results are ranked with ts_rank and carry a highlighted
+  city (A) above the summary (B); standing pages (the privacy notice) as articles. Results are ranked with ts_rank and carry a highlighted
   snippet from ts_headline. Articles and FAQs keep that document in a generated column with
   a GIN index (`search_document`, their apps' migrations), so a query reads it for the
-  matching rows instead of building it for every row; the few locations build theirs.
+  matching rows instead of building it for every row; the few locations and standing pages
+  build theirs.
 - SQLite (one developer on one machine): every word must appear somewhere
   (case-insensitive `icontains`), ranked with the same weights, with a snippet cut around
   the first match in Python.
@@ -40,6 +41,7 @@ from django.views.generic import TemplateView
 from articles.models import Article
 from faqs.models import FAQ
 from locations.models import Location
+from pages.models import Page
 
 from .structured_data import plain_text
 from .text import visible_text
@@ -126,25 +128,31 @@ class SearchResults:
         return sum(len(group.hits) for group in self.groups)
 
 
-LIMITS = {"articles": 10, "faqs": 10, "locations": 5}
-HEADINGS = {"articles": "Articles", "faqs": "Questions and answers", "locations": "Locations"}
-KINDS = {"articles": "article", "faqs": "question", "locations": "location"}
+LIMITS = {"articles": 10, "faqs": 10, "locations": 5, "pages": 5}
+HEADINGS = {
+    "articles": "Articles",
+    "faqs": "Questions and answers",
+    "locations": "Locations",
+    "pages": "About this site",
+}
+KINDS = {"articles": "article", "faqs": "question", "locations": "location", "pages": "page"}
 
 
 def search(query):
-    """Published articles, FAQs and locations matching `query`, grouped, best group first."""
+    """Published articles, FAQs, locations and standing pages matching `query`, grouped, best
+    group first."""
     query = clean_query(query)
     results = SearchResults(query)
     if not query:
         return results
     engine = _PostgresEngine(query) if connection.vendor == "postgresql" else _SimpleEngine(query)
-    for key in ("articles", "faqs", "locations"):
+    for key in LIMITS:
         hits = list(getattr(engine, key)(LIMITS[key] + 1))
         if hits:
             results.groups.append(
                 Group(key, HEADINGS[key], hits[: LIMITS[key]], more=len(hits) > LIMITS[key])
             )
-    # Stable sort: on equal ranks, articles, then questions, then locations.
+    # Stable sort: on equal ranks, articles, then questions, then locations, then standing pages.
     results.groups.sort(key=lambda group: group.best_rank, reverse=True)
     return results
 
@@ -161,6 +169,10 @@ def _location_hit(location, snippet):
     return Hit(
         location.name, location.get_absolute_url(), snippet, location.rank, detail=location.one_line_address
     )
+
+
+def _page_hit(page, snippet):
+    return Hit(page.title, page.get_absolute_url(), snippet, page.rank)
 
 
 # --- PostgreSQL --------------------------------------------------------------------------
@@ -219,6 +231,7 @@ class _PostgresEngine:
             Article: (("title", "A"), ("summary", "B"), (_without_tags(F("body")), "C")),
             FAQ: (("question", "A"), (_without_tags(F("answer")), "B")),
             Location: (("name", "A"), ("city", "A"), ("summary", "B")),
+            Page: (("title", "A"), ("summary", "B"), (_without_tags(F("body")), "C")),
         }[model]
         return cls._vector(*weighted)
 
@@ -280,6 +293,13 @@ class _PostgresEngine:
         for location in self._ranked(queryset, vector, F("summary"), limit):
             yield _location_hit(location, self._snippet(location.headline))
 
+    def pages(self, limit):
+        queryset = Page.objects.published().only("title", "slug")
+        vector = self.document(Page)  # a handful of rows: built as it is read
+        source = Concat(F("summary"), Value(" "), _snippet_text(F("body")), output_field=TextField())
+        for page in self._ranked(queryset, vector, source, limit):
+            yield _page_hit(page, self._snippet(page.headline))
+
 
 # --- SQLite and anything else ------------------------------------------------------------
 
@@ -325,6 +345,11 @@ class _SimpleEngine:
         queryset = Location.objects.published()
         for location in self._ranked(queryset, [("name", "A"), ("city", "A"), ("summary", "B")], limit):
             yield _location_hit(location, self._snippet(location.summary))
+
+    def pages(self, limit):
+        queryset = Page.objects.published()
+        for page in self._ranked(queryset, [("title", "A"), ("summary", "B"), ("body", "C")], limit):
+            yield _page_hit(page, self._snippet(f"{page.summary}\n{plain_text(page.body)}"))
 
 
 # --- Snippets ----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from carter_site.search import MAX_QUERY_LENGTH, clean_query, search
-from tests.factories import ArticleFactory, FAQFactory, LocationFactory
+from tests.factories import ArticleFactory, FAQFactory, LocationFactory, PageFactory
 
 from .helpers import parse, text
 
@@ -171,6 +171,22 @@ def test_search_finds_live_articles_faqs_and_locations_only(client, library):
 
     groups = dict(results_of(client.get(reverse("search"), {"q": "alpharetta"})))
     assert groups["Locations"] == ["Alpharetta"]
+
+
+def test_search_finds_published_standing_pages_by_their_words(client, db):
+    PageFactory(
+        title="Privacy on this website",
+        slug="privacy",
+        summary="What this website keeps when you visit it.",
+        body="<h2>Cookies</h2><p>Reading this site sets no cookies at all.</p>",
+    )
+    PageFactory(title="Old cookie notice", slug="old-cookies", is_published=False)
+    response = client.get(reverse("search"), {"q": "cookies"})
+    assert dict(results_of(response)) == {"About this site": ["Privacy on this website"]}
+    html = response.content.decode()
+    assert 'href="/privacy/"' in html and "(page)" in html
+    assert "<mark>cookies</mark>" in html
+    assert "Old cookie notice" not in html
 
 
 def test_a_title_match_ranks_above_a_single_mention_in_the_body(client, library):
