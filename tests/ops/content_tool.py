@@ -22,7 +22,7 @@ from django.apps import apps  # noqa: E402
 from django.db.models.fields.files import FieldFile  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-CONTENT_APPS = ["articles", "faqs", "locations", "testimonials", "carter_site"]
+CONTENT_APPS = ["articles", "faqs", "locations", "testimonials", "pages", "carter_site"]
 
 
 def seed():
@@ -59,6 +59,10 @@ def seed():
     factories.ArticleTestimonialFactory(article=articles[0], testimonial=testimonials[0])
     factories.ArticleTestimonialFactory(article=articles[4], testimonial=testimonials[1])
     SiteSettings(phone="(470) 555-0199", phone_hours="Around the clock").save()
+    factories.PageFactory(title="Privacy notice", slug="privacy", effective_on=dt.date(2026, 3, 1))
+    factories.PageFactory(
+        title="Old notice – “draft”", slug="old-notice", is_published=False, in_footer=False
+    )
 
 
 def add_article():

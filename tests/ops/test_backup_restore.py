@@ -69,7 +69,13 @@ def test_backup_and_restore_round_trip_keeps_every_field_of_every_row(postgres_s
 
         before = json.loads((tmp_path / "before.json").read_text())
         after = json.loads((tmp_path / "after.json").read_text())
-        for model in ("articles.Article", "faqs.FAQ", "locations.Location", "testimonials.Testimonial"):
+        for model in (
+            "articles.Article",
+            "faqs.FAQ",
+            "locations.Location",
+            "testimonials.Testimonial",
+            "pages.Page",
+        ):
             assert len(before[model]) >= 2, f"the seed made too few {model} rows to prove anything"
         assert before.keys() == after.keys()
         for model, rows in before.items():
