@@ -52,6 +52,7 @@ PAGES = [
     ("Location", "/locations/alpharetta/"),
     ("FAQ page", "/faqs/"),
     ("Article list", "/articles/"),
+    ("Standing page", "/privacy/"),
 ]
 PRESETS = ["mobile", "desktop"]
 CATEGORIES = [
