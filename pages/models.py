@@ -27,7 +27,15 @@ def _first_segment(url):
 
 def validate_free_address(slug):
     """A page's slug may not name an address the site already uses: its sections (/articles/),
-    its own files (/healthz, /static/), or the admin's address."""
+    its own files (/healthz, /static/), or the admin's address.
+
+    Nor may it hold capitals: an address typed in capitals leads to the page at the same address
+    in lower case (carter_site.redirects), so a page at /Privacy/ would stand apart from the one a
+    visitor reaches, and could sit beside another page at /privacy/."""
+    if slug != slug.lower():
+        raise ValidationError(
+            "Write the address in lower case: %(lower)s.", code="lower_case", params={"lower": slug.lower()}
+        )
     reserved = RESERVED_URL_SEGMENTS | {
         _first_segment(settings.STATIC_URL),
         _first_segment(settings.MEDIA_URL),

@@ -200,3 +200,17 @@ def test_the_admin_list_shows_each_page_s_address(staff_client):
     PageFactory(title="Privacy notice", slug="privacy")
     html = staff_client.get(reverse("admin:pages_page_changelist")).content.decode()
     assert "/privacy/" in html and "Privacy notice" in html
+
+
+@pytest.mark.parametrize("slug", ["Privacy", "PRIVACY", "Privacy-Notice"])
+def test_a_page_s_address_is_refused_in_capitals(slug):
+    """Addresses are lower case: one typed in capitals leads to the page in lower case. A page at
+    /Privacy/ would be out of that lookup's reach, and could stand beside another at /privacy/."""
+    PageFactory(slug="privacy")
+    editor = signed_in(MARKETING_EDITORS, "dana")
+    response = editor.post(reverse("admin:pages_page_add"), page_form_data(slug=slug))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"] == [
+        f"Write the address in lower case: {slug.lower()}."
+    ]
+    assert list(Page.objects.values_list("slug", flat=True)) == ["privacy"]
