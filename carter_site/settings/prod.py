@@ -87,6 +87,9 @@ if SENTRY_DSN:
         traces_sample_rate=_traces_sample_rate,
         send_default_pii=False,  # no IP addresses, cookies or user names leave the site
         before_send=scrub_error_report,  # nor query strings (search words) or referrers
+        # Traced requests (SENTRY_TRACES_SAMPLE_RATE) are sent as transactions, which skip
+        # before_send: they carry the same request details, and lose the same ones.
+        before_send_transaction=scrub_error_report,
     )
 
 # HTTPS everywhere. Behind a proxy that terminates TLS, it must set X-Forwarded-Proto.

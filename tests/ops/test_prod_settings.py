@@ -424,3 +424,50 @@ def test_the_compose_demo_admin_address_still_serves_a_local_demo(prod_env):
     """`docker compose up` on a fresh checkout: ALLOWED_HOSTS and ADMIN_URL are the compose file's defaults."""
     env = helpers.with_env(prod_env, ADMIN_URL="site-editor/", ALLOWED_HOSTS="localhost,127.0.0.1")
     assert prod_settings(env, "ADMIN_URL") == {"ADMIN_URL": "site-editor/"}
+
+
+SENTRY_STAND_IN = {
+    "sentry_sdk/__init__.py": "options = {}\n\n\ndef init(**kwargs):\n    options.update(kwargs)\n",
+    "sentry_sdk/integrations/__init__.py": "",
+    "sentry_sdk/integrations/django.py": "class DjangoIntegration:\n    pass\n",
+}
+
+TRACE_SENT = """
+import json
+import django
+django.setup()
+import sentry_sdk
+options = sentry_sdk.options
+transaction = {
+    "type": "transaction",
+    "transaction": "/search/",
+    "request": {
+        "url": "https://www.carter.example/search/?q=fentanyl+detox",
+        "query_string": "q=fentanyl+detox",
+        "headers": {"Referer": "https://www.carter.example/locations/?near=30004", "User-Agent": "x"},
+    },
+}
+hook = options.get("before_send_transaction")
+print("SENT=" + json.dumps(hook(transaction, {}) if hook else transaction))
+"""
+
+
+def test_sentry_traces_leave_the_search_words_and_referrer_behind(prod_env, tmp_path):
+    """With tracing on, a sampled visit is sent to Sentry as a transaction, which does not pass
+    through before_send: its query string (the search words) and Referer must be dropped too."""
+    for name, text in SENTRY_STAND_IN.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    env = {
+        **prod_env,
+        "SENTRY_DSN": "https://public@errors.carter.example/1",
+        "SENTRY_TRACES_SAMPLE_RATE": "0.1",
+        "PYTHONPATH": str(tmp_path),
+    }
+    result = helpers.run([sys.executable, "-c", TRACE_SENT], env=env)
+    assert result.returncode == 0, result.stderr
+    sent = next(line for line in result.stdout.splitlines() if line.startswith("SENT="))
+    assert "fentanyl" not in sent and "30004" not in sent
+    request = json.loads(sent.removeprefix("SENT="))["request"]
+    assert request["url"] == "https://www.carter.example/search/"
+    assert "Referer" not in request["headers"]
