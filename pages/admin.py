@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from articles.content_checks import check_article
 from carter_site.admin import PublishedFlagAdmin, SaysWhereOldAddressesLeadMixin
 
 from .models import Page
@@ -29,3 +30,20 @@ class PageAdmin(SaysWhereOldAddressesLeadMixin, PublishedFlagAdmin):
     @admin.display(description="address", ordering="slug")
     def address(self, obj):
         return obj.get_absolute_url()
+
+    # The checks an article gets (a picture without a description, a skipped heading level, a
+    # link that does not say where it goes), after saving as there: they warn, a person decides.
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self.warn_about_content(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        if "_continue" in request.POST or "_saveasnew" in request.POST:
+            self.warn_about_content(request, obj)
+        return response
+
+    def warn_about_content(self, request, obj):
+        for warning in check_article(obj):
+            self.message_user(request, f"Check: {warning}", messages.WARNING)

@@ -214,3 +214,15 @@ def test_a_page_s_address_is_refused_in_capitals(slug):
         f"Write the address in lower case: {slug.lower()}."
     ]
     assert list(Page.objects.values_list("slug", flat=True)) == ["privacy"]
+
+
+def test_saving_a_page_warns_of_what_makes_it_hard_to_use(settings):
+    """The accessibility statement above all: a picture without a description or a skipped
+    heading level is pointed out after saving, as for an article."""
+    editor = signed_in(MARKETING_EDITORS, "dana")
+    body = '<h2>Our promise</h2><h4>Details</h4><p><img src="/media/editor/ramp.jpg"> Step-free.</p>'
+    response = editor.post(reverse("admin:pages_page_add"), page_form_data(body=body), follow=True)
+    assert Page.objects.filter(slug="nondiscrimination").exists()
+    said = [str(message) for message in response.context["messages"]]
+    assert "Check: The image ramp.jpg has no description (alt text) for people who cannot see it." in said
+    assert "Check: A Heading 4 follows a Heading 2: a level is skipped." in said
