@@ -12,9 +12,10 @@ from django.contrib.redirects.middleware import RedirectFallbackMiddleware
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.contrib.sites.shortcuts import get_current_site
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.db.models.signals import post_save, pre_save
+from django.middleware.common import CommonMiddleware
 from django.urls import Resolver404, resolve
 from django.utils.encoding import escape_uri_path
 
@@ -151,6 +152,27 @@ class OldAddressMiddleware(RedirectFallbackMiddleware):
             return self.response_gone_class()
         separator = "&" if "?" in redirect.new_path else "?"
         return self.response_redirect_class(f"{redirect.new_path}{separator}{query}")
+
+
+class AppendSlashMiddleware(CommonMiddleware):
+    """Django's CommonMiddleware, whose redirect to the address with a slash ("/privacy" to
+    "/privacy/") is made only where that address is a page visitors get.
+
+    Django redirects when the address with a slash matches a URL pattern. A standing page's
+    pattern matches any "/<slug>/" (pages/urls.py), so every unknown address ("/wp-admin", a
+    typo) answered a permanent redirect, then a 404. Now a detail page (an article, a location, a
+    standing page) is looked up first, also in lower case ("/Privacy" leads to "/privacy/"); any
+    other page (a list, the search) is redirected as before.
+    """
+
+    def should_redirect_with_slash(self, request):
+        if not super().should_redirect_with_slash(request):
+            return False
+        with_slash = f"{request.path_info}/"
+        try:
+            return live_page_at(with_slash) or live_page_at(with_slash.lower())
+        except DatabaseError:  # as Django would: the next request meets the outage page, if any
+            return True
 
 
 def _public_page_in_lower_case(path):

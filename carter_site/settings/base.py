@@ -83,7 +83,8 @@ MIDDLEWARE = [
     # sessions, auth and everything else, which a page served from the cache skips.
     "carter_site.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Django's CommonMiddleware, adding a slash only where that leads to a page (carter_site.redirects).
+    "carter_site.redirects.AppendSlashMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): signed in with a second factor (carter_site.two_factor).

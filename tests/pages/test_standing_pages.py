@@ -226,3 +226,22 @@ def test_saving_a_page_warns_of_what_makes_it_hard_to_use(settings):
     said = [str(message) for message in response.context["messages"]]
     assert "Check: The image ramp.jpg has no description (alt text) for people who cannot see it." in said
     assert "Check: A Heading 4 follows a Heading 2: a level is skipped." in said
+
+
+def test_an_address_without_its_slash_leads_to_a_page_only_where_there_is_one(client):
+    """A standing page's pattern matches any "/<slug>/": Django's added slash would otherwise
+    answer every unknown address with a permanent redirect, then a 404."""
+    PageFactory(slug="privacy")
+    article = ArticleFactory(slug="week-of-iop")
+    for path, goes_to in [
+        ("/privacy", "/privacy/"),
+        ("/articles/week-of-iop", article.get_absolute_url()),
+        ("/search", "/search/"),
+        ("/Privacy", "/Privacy/"),  # and from there to /privacy/
+    ]:
+        response = client.get(path)
+        assert (response.status_code, response["Location"]) == (301, goes_to), path
+    for path in ("/wp-admin", "/no-such-page", "/articles/no-such-article", "/draft-notice"):
+        assert client.get(path).status_code == 404, path
+    PageFactory(slug="draft-notice", is_published=False)
+    assert client.get("/draft-notice").status_code == 404  # not a page visitors get
