@@ -18,6 +18,7 @@ from carter_site.admin import (
     AsksForFilesAgainMixin,
     RowsNamedByTheirObjectsInline,
     SaysWhereOldAddressesLeadMixin,
+    WarnsAfterSavingMixin,
 )
 from carter_site.audit import count_of_changes, log_bulk_change
 from carter_site.caching import content_changed
@@ -294,7 +295,11 @@ class ImportArticlesAdminMixin:
 
 @admin.register(Article)
 class ArticleAdmin(
-    SaysWhereOldAddressesLeadMixin, AsksForFilesAgainMixin, ImportArticlesAdminMixin, HistoryAdmin
+    WarnsAfterSavingMixin,
+    SaysWhereOldAddressesLeadMixin,
+    AsksForFilesAgainMixin,
+    ImportArticlesAdminMixin,
+    HistoryAdmin,
 ):
     form = ArticleAdminForm
     list_display = ["title", "state", "review", "published_at", "author", "updated_at"]
@@ -417,26 +422,13 @@ class ArticleAdmin(
             return
         super().save_formset(request, form, formset, change)
 
-    def response_post_save_change(self, request, obj):
-        self.warn_about_content(request, obj)
-        return super().response_post_save_change(request, obj)
-
     # After Django's "… was added/changed successfully", which they qualify ("Scheduled: …").
-    def response_add(self, request, obj, post_url_continue=None):
-        response = super().response_add(request, obj, post_url_continue)
-        self.warn_about_content(request, obj)
-        return response
-
-    def response_change(self, request, obj):
-        response = super().response_change(request, obj)
-        if "_continue" in request.POST or "_saveasnew" in request.POST:
-            self.warn_about_content(request, obj)
-        return response
-
     def warn_about_content(self, request, obj):
         self.say_where_it_stands(request, obj)
-        for warning in [*content_checks.check_article(obj), *content_checks.check_placements(obj)]:
-            self.message_user(request, f"Check: {warning}", messages.WARNING)
+        super().warn_about_content(request, obj)
+
+    def content_warnings(self, obj):
+        return [*content_checks.check_article(obj), *content_checks.check_placements(obj)]
 
     def say_where_it_stands(self, request, obj):
         """After a save, what visitors get now: "changed successfully" alone would not say that a

@@ -96,6 +96,35 @@ class SaysWhereOldAddressesLeadMixin:
         return response
 
 
+class WarnsAfterSavingMixin:
+    """For the admin of content written in the rich-text editor: after a save, whichever button
+    saved it, the warnings of `content_warnings()` (a picture without a description, a skipped
+    heading level), each after Django's "… was added/changed successfully". They warn; the
+    editor decides."""
+
+    def content_warnings(self, obj):
+        return []
+
+    def warn_about_content(self, request, obj):
+        for warning in self.content_warnings(obj):
+            self.message_user(request, f"Check: {warning}", messages.WARNING)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self.warn_about_content(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        if "_continue" in request.POST or "_saveasnew" in request.POST:
+            self.warn_about_content(request, obj)
+        return response
+
+    def response_post_save_change(self, request, obj):  # "Save": back to the list
+        self.warn_about_content(request, obj)
+        return super().response_post_save_change(request, obj)
+
+
 class PublishedFlagAdmin(HistoryAdmin):
     """Shared by the admins of content with a 'published' tick: bulk publish and unpublish."""
 

@@ -1,13 +1,13 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from articles.content_checks import check_article
-from carter_site.admin import PublishedFlagAdmin, SaysWhereOldAddressesLeadMixin
+from carter_site.admin import PublishedFlagAdmin, SaysWhereOldAddressesLeadMixin, WarnsAfterSavingMixin
 
 from .models import Page
 
 
 @admin.register(Page)
-class PageAdmin(SaysWhereOldAddressesLeadMixin, PublishedFlagAdmin):
+class PageAdmin(WarnsAfterSavingMixin, SaysWhereOldAddressesLeadMixin, PublishedFlagAdmin):
     list_display = ["title", "address", "in_footer", "order", "effective_on", "is_published", "updated_at"]
     list_editable = ["order"]
     list_filter = ["is_published", "in_footer"]
@@ -31,19 +31,7 @@ class PageAdmin(SaysWhereOldAddressesLeadMixin, PublishedFlagAdmin):
     def address(self, obj):
         return obj.get_absolute_url()
 
-    # The checks an article gets (a picture without a description, a skipped heading level, a
-    # link that does not say where it goes), after saving as there: they warn, a person decides.
-    def response_add(self, request, obj, post_url_continue=None):
-        response = super().response_add(request, obj, post_url_continue)
-        self.warn_about_content(request, obj)
-        return response
-
-    def response_change(self, request, obj):
-        response = super().response_change(request, obj)
-        if "_continue" in request.POST or "_saveasnew" in request.POST:
-            self.warn_about_content(request, obj)
-        return response
-
-    def warn_about_content(self, request, obj):
-        for warning in check_article(obj):
-            self.message_user(request, f"Check: {warning}", messages.WARNING)
+    def content_warnings(self, obj):
+        # An article's checks (a picture without a description, a skipped heading level, a link
+        # that does not say where it goes): the notices are written in the same editor.
+        return check_article(obj)

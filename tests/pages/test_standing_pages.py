@@ -228,6 +228,20 @@ def test_saving_a_page_warns_of_what_makes_it_hard_to_use(settings):
     assert "Check: A Heading 4 follows a Heading 2: a level is skipped." in said
 
 
+def test_the_warnings_follow_every_way_of_saving_a_change():
+    page = PageFactory(title="Accessibility", slug="accessibility")
+    editor = signed_in(MARKETING_EDITORS, "dana")
+    body = '<h2>What we do</h2><p><img src="/media/editor/ramp.jpg"> A ramp at the door.</p>'
+    for button in ("_save", "_continue"):
+        response = edit_in_admin(editor, page, body=body, **{button: "Save"})
+        said = [str(message) for message in editor.get(response["Location"]).context["messages"]]
+        assert "” was changed successfully." in said[0], button  # Django's first, then the checks
+        assert (
+            "Check: The image ramp.jpg has no description (alt text) for people who cannot see it." in said
+        ), button
+        page.refresh_from_db()
+
+
 def test_an_address_without_its_slash_leads_to_a_page_only_where_there_is_one(client):
     """A standing page's pattern matches any "/<slug>/": Django's added slash would otherwise
     answer every unknown address with a permanent redirect, then a 404."""
