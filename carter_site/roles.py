@@ -61,3 +61,15 @@ def sync_roles(apps=None):
         group.permissions.set(permissions)
     admins, _ = Group.objects.get_or_create(name=SITE_ADMINISTRATORS)
     admins.permissions.set(Permission.objects.all())
+
+
+def sync_roles_in_migration(apps, schema_editor):
+    """A migration's step: create the permissions of the apps migrated so far (Django creates
+    them only after all migrations ran), then sync the roles. For a migration that adds an app."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    sync_roles(apps)
