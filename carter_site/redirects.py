@@ -79,15 +79,22 @@ def find_loop(old_path, new_path, site=None, exclude_pk=None):
 class KeepsOldAddresses:
     """Model mixin: renaming the slug of a page that has been public records a redirect.
 
-    The model needs `slug`, `get_absolute_url()`, a `has_been_public` property and a
-    `was_public` field: once a page has been public, that is remembered on every later save,
-    so unpublishing it, renaming it and publishing it again still keeps every address it had.
+    The model needs `slug`, `get_absolute_url()`, `is_public` and a `was_public` field: once a
+    page has been public, that is remembered on every later save, so unpublishing it, renaming
+    it and publishing it again still keeps every address it had. `has_been_public` says so; a
+    model whose pages can stop being public on their own (an article past its take-down time)
+    says it in its own words.
 
     The work is done by the pre_save and post_save receivers below (connected in
     CarterSiteConfig.ready()), not in save(): django-reversion restores an old version with
     `save_base(raw=True)`, which skips save() but still sends those signals, and a restored
     slug must keep the address it replaces just like one typed into the form.
     """
+
+    @property
+    def has_been_public(self):
+        """Public now or at any time before: its address has been shared."""
+        return self.was_public or self.is_public
 
     def save(self, *args, **kwargs):
         with transaction.atomic():  # the row and its redirect, together

@@ -5,8 +5,8 @@ One interface, two engines, chosen by the database in use:
 - PostgreSQL: full-text search (django.contrib.postgres.search) with English stemming,
   so "dropped out" finds "drop out". Articles weigh their title (A) above the summary (B)
   and the body (C); FAQs their question (A) above the answer (B); locations their name and
-  city (A) above the summary (B); standing pages (the privacy notice) as articles. Results are ranked with ts_rank and carry a highlighted
-  snippet from ts_headline. Articles and FAQs keep that document in a generated column with
+  city (A) above the summary (B); standing pages (the privacy notice) as articles. Results
+  are ranked with ts_rank and carry a highlighted snippet from ts_headline. Articles and FAQs keep that document in a generated column with
   a GIN index (`search_document`, their apps' migrations), so a query reads it for the
   matching rows instead of building it for every row; the few locations and standing pages
   build theirs.

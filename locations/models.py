@@ -170,11 +170,6 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
         return cached_reverse("locations:detail", self.slug)
 
     @property
-    def has_been_public(self):
-        """Published now or at any time before: its address has been shared."""
-        return self.was_public or self.is_published
-
-    @property
     def address_lines(self):
         return [self.street_address, f"{self.city}, {self.state} {self.postal_code}"]
 

@@ -113,8 +113,3 @@ class Page(KeepsOldAddresses, PublishedFlag, SeoFields):
 
     def get_absolute_url(self):
         return cached_reverse(DETAIL_VIEW, self.slug)
-
-    @property
-    def has_been_public(self):
-        """Published now or at any time before: its address has been shared."""
-        return self.was_public or self.is_published
