@@ -65,7 +65,8 @@ def sync_roles(apps=None):
 
 def sync_roles_in_migration(apps, schema_editor):
     """A migration's step: create the permissions of the apps migrated so far (Django creates
-    them only after all migrations ran), then sync the roles. For a migration that adds an app."""
+    them only after all migrations ran), then sync the roles. Each migration that changes the roles
+    or adds an app runs it (carter_site 0002 and 0005, pages 0002)."""
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():

@@ -1,19 +1,8 @@
 """Create the groups Marketing editors, Clinical reviewers and Site administrators."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-
-def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; create them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    from carter_site.roles import sync_roles
-
-    sync_roles(apps)
+from carter_site.roles import sync_roles_in_migration
 
 
 def remove_roles(apps, schema_editor):
@@ -34,4 +23,4 @@ class Migration(migrations.Migration):
         ("redirects", "0002_alter_redirect_new_path_help_text"),
     ]
 
-    operations = [migrations.RunPython(create_roles, remove_roles)]
+    operations = [migrations.RunPython(sync_roles_in_migration, remove_roles)]

@@ -6,20 +6,9 @@ apps migrated after it: authenticator devices (otp_totp, otp_static), sessions a
 A site administrator who is not a superuser was refused *TOTP devices*. This runs the same
 step again after those apps."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-
-def sync_again(apps, schema_editor):
-    # As in 0002_roles: permissions are normally created after all migrations ran; create them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    from carter_site.roles import sync_roles
-
-    sync_roles(apps)
+from carter_site.roles import sync_roles_in_migration
 
 
 class Migration(migrations.Migration):
@@ -37,4 +26,4 @@ class Migration(migrations.Migration):
         ("admin", "0003_logentry_add_action_flag_choices"),
     ]
 
-    operations = [migrations.RunPython(sync_again, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(sync_roles_in_migration, migrations.RunPython.noop)]
