@@ -58,11 +58,9 @@ def test_a_published_page_shows_at_its_address_with_its_summary_and_effective_da
     assert 'aria-label="Breadcrumb"' in html and '<li aria-current="page">Privacy notice</li>' in html
 
 
-def test_a_page_without_an_effective_date_says_none():
+def test_a_page_without_an_effective_date_says_none(client):
     PageFactory(slug="accessibility", effective_on=None)
-    from django.test import Client
-
-    assert "In effect from" not in Client().get("/accessibility/").content.decode()
+    assert "In effect from" not in client.get("/accessibility/").content.decode()
 
 
 def test_every_page_links_the_published_footer_pages_in_their_order(client):
@@ -216,7 +214,7 @@ def test_a_page_s_address_is_refused_in_capitals(slug):
     assert list(Page.objects.values_list("slug", flat=True)) == ["privacy"]
 
 
-def test_saving_a_page_warns_of_what_makes_it_hard_to_use(settings):
+def test_saving_a_page_warns_of_what_makes_it_hard_to_use():
     """The accessibility statement above all: a picture without a description or a skipped
     heading level is pointed out after saving, as for an article."""
     editor = signed_in(MARKETING_EDITORS, "dana")
