@@ -84,11 +84,32 @@ def _as_site_address(source):
     return _own_address_as_path(_as_browsers_read(source))
 
 
+def _https_origin(address):
+    """The origin of an https address, as a browser compares origins; None for anything else."""
+    parts = urlsplit(address.strip())
+    if parts.scheme.lower() != "https" or not parts.hostname or parts.username or parts.password:
+        return None
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    return f"https://{parts.hostname.lower()}" + (f":{port}" if port not in (None, 443) else "")
+
+
+def media_origins():
+    """Origins uploads are served from besides this site: a bucket's own domain
+    (AWS_S3_CUSTOM_DOMAIN) or what CSP_MEDIA_ORIGINS names. The pages' Content-Security-Policy
+    lets them show pictures, and no other origin."""
+    return {origin for origin in map(_https_origin, settings.CSP_MEDIA_ORIGINS) if origin}
+
+
 def is_local_image_source(source):
     """Whether an <img> may load `source`: this site's own paths, or its media host's."""
     source = _as_site_address(source)
-    return source.startswith(settings.MEDIA_URL) or (
-        source.startswith("/") and not source.startswith(("//", "/\\"))
+    return (
+        source.startswith(settings.MEDIA_URL)
+        or (source.startswith("/") and not source.startswith(("//", "/\\")))
+        or _https_origin(source) in media_origins()
     )
 
 

@@ -276,6 +276,30 @@ def test_s3_variables_select_s3_compatible_media_storage(prod_env):
     ]
 
 
+@pytest.mark.parametrize(
+    ("variables", "starts"),
+    [
+        ({}, False),
+        ({"AWS_S3_CUSTOM_DOMAIN": "media.carter.example"}, True),
+        ({"CSP_MEDIA_ORIGINS": "https://carter-media.s3.amazonaws.com"}, True),
+    ],
+)
+def test_a_bucket_without_a_domain_the_pages_may_show_pictures_from_refuses_to_start(
+    prod_env, variables, starts
+):
+    """The bucket's own address is in no Content-Security-Policy: every picture would be broken."""
+    env = helpers.with_env(prod_env, AWS_STORAGE_BUCKET_NAME="carter-media", **variables)
+    if starts:
+        assert prod_settings(env, "CSP_MEDIA_ORIGINS")["CSP_MEDIA_ORIGINS"]
+    else:
+        assert refusal(env).endswith(
+            "AWS_STORAGE_BUCKET_NAME is set but AWS_S3_CUSTOM_DOMAIN is not: pictures would be shown from the "
+            "storage provider's own domain, which the pages' Content-Security-Policy and the editor refuse. "
+            "Serve the bucket from a domain of the site's own (media.example.org) and set AWS_S3_CUSTOM_DOMAIN "
+            "to it, or name that origin in CSP_MEDIA_ORIGINS (https://media.example.org)."
+        )
+
+
 def test_email_goes_through_smtp_configured_from_the_environment(prod_env):
     env = {
         **prod_env,
@@ -388,7 +412,12 @@ def test_the_production_command_refuses_a_media_folder_it_cannot_write_to(ops_en
 def test_with_uploads_in_a_bucket_the_media_folder_is_not_needed(ops_env, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    env = helpers.with_env(ops_env, MEDIA_ROOT=blocker / "media", AWS_STORAGE_BUCKET_NAME="carter-media")
+    env = helpers.with_env(
+        ops_env,
+        MEDIA_ROOT=blocker / "media",
+        AWS_STORAGE_BUCKET_NAME="carter-media",
+        AWS_S3_CUSTOM_DOMAIN="media.carter.example",
+    )
     result = helpers.run([sys.executable, "-m", "carter_site.startup_check"], env=env, timeout=60)
     assert result.returncode == 0, result.stderr
 

@@ -1,13 +1,19 @@
 """The rich-text editor's configuration and the server-side sanitiser behind it."""
 
+import json
+
 import pytest
+from ckeditor_uploader.utils import storage as editor_storage
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.functional import empty
 
 from carter_site.richtext import ALLOWED_TAGS, MAX_RICH_TEXT_BYTES, RichTextField, sanitise_html
 from tests.admin_forms import admin_form_data
 from tests.factories import FAQFactory, LocationFactory
+from tests.images import png_bytes
 
 # Buttons a marketer needs, and no way to write raw HTML or embed other sites.
 FORBIDDEN_BUTTONS = {
@@ -311,3 +317,63 @@ def test_a_picture_of_this_site_written_in_full_is_kept_as_its_path(settings):
     )
     with pytest.raises(ValidationError):
         RichTextField().formfield().clean('<img src="https://carter.example.evil.example/x.png" alt="x">')
+
+
+MEDIA_DOMAIN = "https://media.carter.example"
+
+
+@pytest.fixture
+def media_on_its_own_domain(settings, monkeypatch, tmp_path):
+    """Uploads addressed on a domain of their own, as with a bucket behind AWS_S3_CUSTOM_DOMAIN
+    (whose origin the settings then put in CSP_MEDIA_ORIGINS): here a folder with that address."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media", "base_url": f"{MEDIA_DOMAIN}/media/"},
+        },
+    }
+    settings.CSP_MEDIA_ORIGINS = [MEDIA_DOMAIN]
+    monkeypatch.setattr(editor_storage, "_wrapped", empty)  # the editor keeps a handle of its own
+
+
+@pytest.mark.django_db
+def test_a_picture_uploaded_to_the_media_domain_is_kept_in_the_text_and_shown(
+    staff_client, media_on_its_own_domain
+):
+    upload = staff_client.post(
+        reverse("ckeditor_upload"), {"upload": SimpleUploadedFile("room.png", png_bytes())}
+    )
+    address = json.loads(upload.content)["url"]
+    assert address.startswith(f"{MEDIA_DOMAIN}/media/editor/")
+    faq = FAQFactory()
+    url = reverse("admin:faqs_faq_change", args=[faq.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["answer"] = f'<p>Our group room.</p><p><img src="{address}" alt="The group room"></p>'
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    faq.refresh_from_db()
+    assert f'<img src="{address}" alt="The group room">' in faq.answer
+    assert (
+        f'<img src="{address}" alt="The group room">'
+        in staff_client.get(reverse("faqs:list")).content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "http://media.carter.example/media/editor/x.png",
+        "https://media.carter.example:8443/media/editor/x.png",
+        "https://someone@media.carter.example/media/editor/x.png",
+        "https://media.carter.example.evil.example/media/editor/x.png",
+        "//media.carter.example/media/editor/x.png",
+    ],
+)
+def test_only_the_media_domain_itself_over_https_is_the_sites_own(media_on_its_own_domain, source):
+    kept = f'<img src="{MEDIA_DOMAIN.upper()}/media/editor/x.png" alt="ours">'
+    assert sanitise_html(kept) == kept
+    assert sanitise_html(f'<p>Hi</p><img src="{source}" alt="not ours">') == "<p>Hi</p>"
+    with pytest.raises(ValidationError) as caught:
+        RichTextField().formfield().clean(f'<img src="{source}" alt="not ours">')
+    assert caught.value.messages[0].startswith("The text shows a picture from another website")
