@@ -24,7 +24,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.dispatch import receiver
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 
 from .admin_input import CheckedListRequestsMixin
@@ -144,6 +144,17 @@ class CarterAdminSite(admin.AdminSite):
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         super().register(model_or_iterable, admin_class, **options)
+
+    def get_urls(self):
+        from .uploads_admin import uploads_view
+
+        return [path("uploads/", self.admin_view(uploads_view), name="uploads"), *super().get_urls()]
+
+    def index(self, request, extra_context=None):
+        from .editor_uploads import may_edit_rich_text
+
+        extra_context = {"may_manage_uploads": may_edit_rich_text(request), **(extra_context or {})}
+        return super().index(request, extra_context)
 
     @property
     def login_form(self):

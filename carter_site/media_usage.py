@@ -1,0 +1,198 @@
+"""Which uploaded files the site uses, and which nothing uses any more.
+
+An upload is public at its address from the moment it is stored: a picture added in the editor
+is stored before the text it was meant for is saved, and stays when that text is never saved, when
+the picture is taken out of it again, when the text is deleted, or when a location's photo is
+replaced. A photo uploaded by mistake (one with a client in it) is then still on the web for
+anyone who has, or guesses, its address. `manage.py unused_uploads` lists such files and deletes
+them (docs/operations.md, "Uploads nothing uses").
+
+A file is in use when a row of the content apps names it: a picture field holds its name, or a
+text (rich text above all) holds its address. Drafts count, as do articles not yet published or
+already taken down. A file is in the history when only a saved version names it (restoring that
+version would show it again); such files are kept unless asked otherwise. The search errs towards
+keeping: an address is recognised by its path alone (`/media/editor/...`), whatever host is
+written before it.
+"""
+
+import html
+import json
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import unquote, urlsplit
+
+from ckeditor_uploader.utils import get_thumb_filename
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .caching import CONTENT_APPS
+
+# A file name as a text may write it after the media address: up to a quote, a space, the end of a
+# tag, a query or a fragment.
+_NAME_IN_ADDRESS = r"([^\s\"'<>?#\\]+)"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    name: str
+    size: int
+    modified: datetime
+
+
+def stored_files(storage):
+    """Every file in `storage`, but hidden ones (a cleaning run's temporary copies), by name."""
+    found = []
+
+    def walk(folder):
+        try:
+            folders, files = storage.listdir(folder)
+        except FileNotFoundError:  # no upload yet: the media folder does not exist
+            return
+        for name in sorted(files):
+            if not name.startswith("."):
+                path = posixpath.join(folder, name) if folder else name
+                found.append(StoredFile(path, storage.size(path), storage.get_modified_time(path)))
+        for name in sorted(folders):
+            if not name.startswith("."):
+                walk(posixpath.join(folder, name) if folder else name)
+
+    walk("")
+    return found
+
+
+def addresses_pattern(storage):
+    """What finds the stored names in a text: the path of the storage's addresses, then a name."""
+    path = urlsplit(storage.url("name")).path
+    return re.compile(re.escape(path.removesuffix("name")) + _NAME_IN_ADDRESS)
+
+
+def names_in_text(text, pattern):
+    return {unquote(html.unescape(match)) for match in pattern.findall(text)}
+
+
+def _content_models():
+    """The content apps' models, and the redirects' (an old address may lead to an upload)."""
+    redirects = ["redirects"] if apps.is_installed("django.contrib.redirects") else []
+    for label in (*CONTENT_APPS, *redirects):
+        yield from apps.get_app_config(label).get_models()
+
+
+@dataclass(frozen=True)
+class Place:
+    """A row that names a stored file: `model` and primary key, or a saved version of such a row."""
+
+    model: type
+    pk: str
+    in_history: bool = False
+
+
+def places_in_use(storage):
+    """Stored name -> the rows of the content apps that use it, with a picture field or in a text."""
+    pattern = addresses_pattern(storage)
+    places = defaultdict(set)
+    for model in _content_models():
+        files = [
+            field.attname for field in model._meta.concrete_fields if isinstance(field, models.FileField)
+        ]
+        texts = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if isinstance(field, (models.TextField, models.CharField))
+            and not isinstance(field, models.FileField)
+        ]
+        if not files and not texts:
+            continue
+        for pk, *row in model._base_manager.values_list("pk", *files, *texts).iterator():
+            named = {value for value in row[: len(files)] if value}
+            for value in row[len(files) :]:
+                if value and "/" in value:
+                    named |= names_in_text(value, pattern)
+            for name in named:
+                places[name].add(Place(model, str(pk)))
+    return places
+
+
+def places_in_history(storage, stored_names):
+    """Stored name -> the rows whose saved versions (django-reversion) use it: as the value of a
+    field (a picture field's name), or in a text."""
+    from reversion.models import Version
+
+    pattern = addresses_pattern(storage)
+    places = defaultdict(set)
+    rows = Version.objects.values_list("content_type_id", "object_id", "serialized_data")
+    for content_type_id, object_id, data in rows.iterator(chunk_size=200):
+        named = set()
+        try:
+            objects = json.loads(data)
+        except ValueError:
+            objects = []
+            named = names_in_text(data, pattern)  # not JSON: read it as text, and keep what it names
+        for item in objects if isinstance(objects, list) else [objects]:
+            fields = item.get("fields", {}) if isinstance(item, dict) else {}
+            for value in fields.values():
+                if isinstance(value, str) and value:
+                    if value in stored_names:
+                        named.add(value)
+                    elif "/" in value:
+                        named |= names_in_text(value, pattern)
+        if named:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            for name in named:
+                places[name].add(Place(model, object_id, in_history=True))
+    return places
+
+
+@dataclass
+class Usage:
+    in_use: list
+    only_in_history: list
+    unused: list
+    thumbnails: dict  # a stored picture's name -> its editor thumbnail's, where it has one
+    places: dict  # a stored name -> the rows that use it now, or else those whose versions do
+
+    def size(self, file, storage):
+        """A file's size, with its editor thumbnail's."""
+        thumbnail = self.thumbnails.get(file.name)
+        return file.size + (storage.size(thumbnail) if thumbnail else 0)
+
+
+def usage(storage):
+    """Every stored file, sorted into in use, only in the history, and unused.
+
+    The editor's browse window shows each picture it stored by a small copy (`name_thumb.png`);
+    a copy goes with its picture, and one whose picture is gone is unused. The files are listed
+    before the rows are read: a file uploaded meanwhile is in none of the lists.
+    """
+    files = stored_files(storage)
+    names = {file.name for file in files}
+    thumbnails = {
+        file.name: get_thumb_filename(file.name) for file in files if get_thumb_filename(file.name) in names
+    }
+    copies = set(thumbnails.values())
+    in_use = places_in_use(storage)
+    in_history = places_in_history(storage, names)
+    found = Usage([], [], [], thumbnails, {})
+    for file in files:
+        if file.name in in_use:
+            found.in_use.append(file)
+            found.places[file.name] = in_use[file.name]
+        elif file.name in copies:
+            continue  # goes with its picture
+        elif file.name in in_history:
+            found.only_in_history.append(file)
+            found.places[file.name] = in_history[file.name]
+        else:
+            found.unused.append(file)
+    return found
+
+
+def delete(storage, name, thumbnails):
+    """Delete a stored file and the editor's small copy of it."""
+    thumbnail = thumbnails.get(name)
+    if thumbnail:
+        storage.delete(thumbnail)
+    storage.delete(name)

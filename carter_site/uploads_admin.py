@@ -1,0 +1,146 @@
+"""The admin's "Uploaded pictures" page: every upload, where it is used, and a way to delete
+what nothing uses any more (carter_site.media_usage says how use is found).
+
+An editor who uploaded the wrong photo, or took a picture out of a text, expects it gone from the
+web; the file stays at its address until it is deleted. Whoever may put pictures into the text of
+pages (carter_site.editor_uploads.may_edit_rich_text) may delete those nothing uses, or that
+only earlier versions use, after a confirmation page. A file in use is never deleted: use is read
+again when the deletion is confirmed, and a file used meanwhile is kept, with a message.
+"""
+
+import logging
+from collections import defaultdict
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+
+from .editor_uploads import may_edit_rich_text
+from .media_usage import delete, usage
+
+logger = logging.getLogger(__name__)
+
+
+def _admin_url(model, view, *args):
+    try:
+        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+    except NoReverseMatch:  # not in the admin (a placement edited inline, say)
+        return ""
+
+
+def described(places):
+    """Each place as (text, address): "Article “Your first week”" and its change page; for a
+    row whose earlier version names the file, its history; for a deleted row, the recover list."""
+    by_model = defaultdict(set)
+    for place in places:
+        if place.model is not None:
+            by_model[place.model].add(place)
+    labels = []
+    for model, group in by_model.items():
+        keys = {place.pk: model._meta.pk.to_python(place.pk) for place in group}
+        rows = model._base_manager.in_bulk(set(keys.values()))
+        name = capfirst(model._meta.verbose_name)
+        for place in sorted(group, key=lambda place: place.pk):
+            row = rows.get(keys[place.pk])
+            if row is None:
+                labels.append(
+                    (f"{name} no. {place.pk}, deleted: an earlier version", _admin_url(model, "recoverlist"))
+                )
+            elif place.in_history:
+                labels.append((f"{name} “{row}”: an earlier version", _admin_url(model, "history", row.pk)))
+            else:
+                labels.append((f"{name} “{row}”", _admin_url(model, "change", row.pk)))
+    return sorted(labels)
+
+
+def _rows(found, files):
+    return [
+        {
+            "file": file,
+            "url": default_storage.url(file.name),
+            "preview": default_storage.url(found.thumbnails.get(file.name, file.name)),
+            "size": found.size(file, default_storage),
+            "places": described(found.places.get(file.name, ())),
+        }
+        for file in files
+    ]
+
+
+@never_cache
+def uploads_view(request):
+    if not may_edit_rich_text(request):
+        raise PermissionDenied
+    try:
+        found = usage(default_storage)
+    except OSError as error:
+        messages.error(
+            request,
+            f"The uploaded pictures could not be read ({error.strerror or error}); nothing was deleted. "
+            "Tell whoever runs the site.",
+        )
+        return HttpResponseRedirect(reverse("admin:index"))
+    if request.method == "POST":
+        return _delete_chosen(request, found)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Uploaded pictures",
+        "unused": _rows(found, found.unused),
+        "only_in_history": _rows(found, found.only_in_history),
+        "in_use": _rows(found, found.in_use),
+    }
+    return TemplateResponse(request, "admin/uploads/list.html", context)
+
+
+def _delete_chosen(request, found):
+    chosen = list(dict.fromkeys(request.POST.getlist("name")))
+    deletable = {file.name: file for file in found.unused + found.only_in_history}
+    files = [deletable[name] for name in chosen if name in deletable]
+    for name in (name for name in chosen if name not in deletable):
+        if name in found.places:
+            where = "; ".join(text for text, _ in described(found.places[name]))
+            messages.warning(request, f"{name} was kept: it is used now ({where}).")
+        else:
+            messages.warning(request, f"{name} is not among the uploads (deleted already?).")
+    if not files:
+        if not chosen:
+            messages.warning(request, "Choose the pictures to delete first: tick the box beside each.")
+        return HttpResponseRedirect(request.path)
+    if request.POST.get("confirmed") != "yes":
+        context = {
+            **admin.site.each_context(request),
+            "title": "Delete these pictures?",
+            "files": _rows(found, files),
+            "in_history": any(file in found.only_in_history for file in files),
+        }
+        return TemplateResponse(request, "admin/uploads/delete_confirmation.html", context)
+    deleted, freed = [], 0
+    for file in files:
+        size = found.size(file, default_storage)
+        try:
+            delete(default_storage, file.name, found.thumbnails)
+        except OSError as error:
+            messages.error(
+                request, f"{file.name} could not be deleted ({error.strerror or error}); it is still there."
+            )
+            continue
+        deleted.append(file.name)
+        freed += size
+    if deleted:
+        logger.info("%s deleted the uploads %s", request.user.get_username(), ", ".join(deleted))
+        messages.success(
+            request,
+            ngettext(
+                "Deleted %(count)d picture (%(size)s).",
+                "Deleted %(count)d pictures (%(size)s).",
+                len(deleted),
+            )
+            % {"count": len(deleted), "size": filesizeformat(freed)},
+        )
+    return HttpResponseRedirect(request.path)

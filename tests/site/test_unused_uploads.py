@@ -1,0 +1,284 @@
+"""`manage.py unused_uploads`: uploads nothing shows any more are listed, and deleted on request.
+
+An upload is public at its address whether or not a page shows it. The files here are stored in a
+real media folder (the suite gives each test its own) and named the way the editor and the
+picture fields name them; the rows that use them are real rows, versions saved by django-reversion.
+"""
+
+import io
+import os
+import time
+from pathlib import Path
+
+import pytest
+import reversion
+from ckeditor_uploader.utils import get_thumb_filename
+from django.contrib.auth.models import Group
+from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Article
+from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS
+from locations.models import Location
+from tests.factories import ArticleFactory, FAQFactory, LocationFactory, UserFactory
+from tests.images import png_bytes
+from tests.seo.helpers import parse, text
+
+pytestmark = pytest.mark.django_db
+DAY = 24 * 3600
+
+
+def store(name, age_hours=48, thumbnail=False):
+    """A file in the media storage as an upload `age_hours` old (and the editor's small copy)."""
+    names = [name, get_thumb_filename(name)] if thumbnail else [name]
+    for each in names:
+        stored = default_storage.save(each, ContentFile(png_bytes()))
+        assert stored == each
+        then = time.time() - age_hours * 3600
+        os.utime(default_storage.path(each), (then, then))
+    return name
+
+
+def exists(name):
+    return default_storage.exists(name)
+
+
+def run(*arguments):
+    out = io.StringIO()
+    call_command("unused_uploads", *arguments, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def media(settings):
+    """Files in every state, with the rows and versions that use them."""
+    settings.CSP_MEDIA_ORIGINS = ["https://media.carter.example"]  # pictures may be shown from there
+    files = {
+        "in_text": store("editor/2026/11/02/group-room.png", thumbnail=True),
+        "in_draft": store("editor/2026/11/03/garden.png"),
+        "in_faq_by_domain": store("editor/2026/11/04/front desk.png"),
+        "hero": store("articles/2026/11/bench.png"),
+        "location_photo": store("locations/2026/11/entrance.png"),
+        "in_history": store("editor/2026/11/05/old-sign.png"),
+        "replaced_photo": store("locations/2026/10/old-entrance.png"),
+        "unused": store("editor/2026/11/06/client-at-intake.png", thumbnail=True),
+        "unused_today": store("editor/2026/11/22/just-now.png", age_hours=1),
+        "lone_thumbnail": store("editor/2026/11/07/gone_thumb.png"),
+    }
+    default_storage.save(".cleaning-leftover.png", ContentFile(b"x"))  # hidden: never listed
+    ArticleFactory(body='<p>Our room.</p><img src="/media/editor/2026/11/02/group-room.png" alt="The room">')
+    ArticleFactory(
+        draft=True, body='<p>Soon.</p><img src="/media/editor/2026/11/03/garden.png" alt="The garden">'
+    )
+    # An address in full, on the media's own domain, its space written as the storage writes it.
+    FAQFactory(
+        answer='<p><img src="https://media.carter.example/media/editor/2026/11/04/front%20desk.png" alt="x"></p>'
+    )
+    article = ArticleFactory()
+    article.hero_image.name = files["hero"]
+    article.hero_image_alt = "A bench"
+    article.save()
+    location = LocationFactory()
+    location.photo.name = files["location_photo"]
+    location.photo_alt = "The entrance"
+    location.save()
+    with reversion.create_revision():
+        article.body = '<p>Old.</p><img src="/media/editor/2026/11/05/old-sign.png" alt="The old sign">'
+        article.save()
+    article.body = "<p>New, without the sign.</p>"
+    article.save()
+    return files
+
+
+def test_the_listing_names_what_nothing_uses_and_deletes_nothing(media):
+    out = run()
+    # Ten files, the editor's small copies of two of them not counted apart.
+    assert (
+        out.splitlines()[0] == "10 files uploaded: 5 in use, 1 used only by earlier versions, 4 used nowhere."
+    )
+    unused_block = out.split("Used nowhere:\n", 1)[1].split("Used only by", 1)[0]
+    listed = [line.split()[0] for line in unused_block.splitlines()]
+    assert listed == sorted(
+        [media["replaced_photo"], media["unused"], media["unused_today"], media["lone_thumbnail"]]
+    )
+    assert f"  {media['in_history']}  " in out.split("Used only by earlier versions", 1)[1]
+    assert "Nothing was deleted. Run again with --delete" in out
+    assert all(exists(name) for name in media.values())
+
+
+def test_delete_removes_what_nothing_uses_with_its_small_copy_and_keeps_the_rest(media):
+    out = run("--delete")
+    gone = {
+        media["replaced_photo"],
+        media["unused"],
+        get_thumb_filename(media["unused"]),
+        media["lone_thumbnail"],
+    }
+    assert not any(exists(name) for name in gone)
+    kept = set(media.values()) - gone
+    assert all(exists(name) for name in kept)
+    assert exists(get_thumb_filename(media["in_text"]))  # the copy of a picture in use stays
+    assert "Deleted 3 files (" in out
+    assert "Kept 1 file uploaded in the last 24 hours" in out
+    # Nothing is left to delete but the recent file and the one in the history.
+    again = run("--delete")
+    assert "Deleted 0 files" in again and "Kept 1 file" in again
+
+
+def test_with_history_and_no_waiting_everything_unused_goes(media):
+    run("--delete", "--older-than", "0", "--with-history")
+    assert not exists(media["in_history"]) and not exists(media["unused_today"])
+    in_use = ("in_text", "in_draft", "in_faq_by_domain", "hero", "location_photo")
+    assert all(exists(media[key]) for key in in_use)
+    out = run()
+    assert out.splitlines() == [
+        "5 files uploaded: 5 in use, 0 used only by earlier versions, 0 used nowhere."
+    ]
+
+
+def test_a_picture_put_back_in_a_text_is_in_use_again(media):
+    FAQFactory(answer=f'<p><img src="/media/{media["unused"]}" alt="x"></p>')
+    run("--delete")
+    assert exists(media["unused"]) and exists(get_thumb_filename(media["unused"]))
+
+
+def test_a_picture_an_old_address_leads_to_is_in_use(media):
+    Redirect.objects.create(
+        site=Site.objects.get_current(), old_path="/our-room/", new_path=f"/media/{media['unused']}"
+    )
+    assert "1 used only by earlier versions, 3 used nowhere." in run("--delete")
+    assert exists(media["unused"])
+
+
+def test_with_no_uploads_yet_there_is_nothing_to_do(settings):
+    assert not Path(settings.MEDIA_ROOT).exists()
+    assert run("--delete") == "0 files uploaded: 0 in use, 0 used only by earlier versions, 0 used nowhere.\n"
+
+
+def test_a_media_folder_that_cannot_be_read_is_reported_in_a_sentence(settings, staff_client):
+    blocker = Path(settings.MEDIA_ROOT)
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("a file where the media folder should be")
+    with pytest.raises(CommandError) as caught:
+        run("--delete")
+    assert str(caught.value).startswith("The uploaded files could not be read (Not a directory): run this as")
+    response = staff_client.get(UPLOADS, follow=True)
+    assert response.redirect_chain == [(reverse("admin:index"), 302)]
+    [message] = [str(message) for message in response.context["messages"]]
+    assert message == (
+        "The uploaded pictures could not be read (Not a directory); nothing was deleted. Tell whoever runs the site."
+    )
+
+
+@pytest.mark.parametrize("hours", ["soon", "-1", "nan"])
+def test_a_wrong_number_of_hours_is_refused_with_a_sentence(media, hours):
+    with pytest.raises(CommandError) as caught:
+        call_command("unused_uploads", "--delete", "--older-than", hours)
+    assert str(caught.value) == f"--older-than takes a number of hours, 0 or more, not {hours!r}."
+    assert all(exists(name) for name in media.values())
+
+
+# The admin's "Uploaded pictures" page, for editors who cannot run commands.
+
+UPLOADS = reverse("admin:uploads")
+
+
+def signed_in(client, role):
+    user = UserFactory(username=f"member-{role}", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+    return client
+
+
+def test_editors_find_the_page_on_the_admin_index_and_reviewers_neither_see_nor_open_it(client, media):
+    editor = signed_in(client, MARKETING_EDITORS)
+    assert f'href="{UPLOADS}"' in editor.get(reverse("admin:index")).content.decode()
+    assert editor.get(UPLOADS).status_code == 200
+    reviewer = signed_in(Client(), CLINICAL_REVIEWERS)
+    assert f'href="{UPLOADS}"' not in reviewer.get(reverse("admin:index")).content.decode()
+    assert reviewer.get(UPLOADS).status_code == 403
+    assert reviewer.post(UPLOADS, {"name": media["unused"], "confirmed": "yes"}).status_code == 403
+    assert exists(media["unused"])
+    anonymous = Client().get(UPLOADS)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_page_sorts_the_uploads_and_says_where_each_is_used(staff_client, media):
+    page = parse(staff_client.get(UPLOADS).content.decode())
+
+    def section(name):
+        return page.find(f".//section[@id='uploads-{name}']")
+
+    def names(name):
+        return [text(cell) for cell in section(name).iterfind(".//td[@class='name']")]
+
+    assert names("unused") == sorted(
+        [media["replaced_photo"], media["unused"], media["unused_today"], media["lone_thumbnail"]]
+    )
+    assert names("history") == [media["in_history"]]
+    assert sorted(names("in-use")) == sorted(
+        media[key] for key in ("in_text", "in_draft", "in_faq_by_domain", "hero", "location_photo")
+    )
+    boxes = page.find(".//form[@id='uploads-form']").iterfind(".//input[@type='checkbox']")
+    assert sorted(box.get("value") for box in boxes) == sorted(names("unused") + names("history"))
+    article = Article.objects.get(body="<p>New, without the sign.</p>")
+    [history] = section("history").iterfind(".//ul/li/a")
+    assert text(history) == f"Article “{article.title}”: an earlier version"
+    assert history.get("href") == reverse("admin:articles_article_history", args=[article.pk])
+    [photo_row] = [
+        row for row in section("in-use").iterfind(".//tbody/tr") if media["location_photo"] in text(row)
+    ]
+    location = Location.objects.get(photo=media["location_photo"])
+    assert photo_row.find(".//ul/li/a").get("href") == reverse(
+        "admin:locations_location_change", args=[location.pk]
+    )
+
+
+def test_deleting_asks_first_then_deletes_the_picture_with_its_small_copy(staff_client, media):
+    chosen = [media["unused"], media["in_history"]]
+    confirmation = staff_client.post(UPLOADS, {"name": chosen})
+    assert confirmation.status_code == 200
+    text = confirmation.content.decode()
+    assert "These 2 pictures are deleted for good" in text and "Restoring an earlier version" in text
+    assert all(exists(name) for name in chosen)
+    done = staff_client.post(UPLOADS, {"name": chosen, "confirmed": "yes"}, follow=True)
+    assert [str(message) for message in done.context["messages"]][-1].startswith("Deleted 2 pictures (")
+    assert not any(exists(name) for name in [*chosen, get_thumb_filename(media["unused"])])
+    assert all(exists(media[key]) for key in ("in_text", "hero", "location_photo", "replaced_photo"))
+
+
+def test_a_picture_in_use_or_not_uploaded_is_never_deleted_whatever_is_posted(staff_client, media, settings):
+    outside = Path(settings.MEDIA_ROOT).parent / "outside.png"
+    outside.write_bytes(png_bytes())
+    posted = [media["in_text"], get_thumb_filename(media["in_text"]), "../outside.png", "editor/nothing.png"]
+    done = staff_client.post(UPLOADS, {"name": posted, "confirmed": "yes"}, follow=True)
+    assert done.status_code == 200
+    messages = [str(message) for message in done.context["messages"]]
+    assert messages[0].startswith(f"{media['in_text']} was kept: it is used now (Article “")
+    assert messages[1:] == [
+        f"{get_thumb_filename(media['in_text'])} is not among the uploads (deleted already?).",
+        "../outside.png is not among the uploads (deleted already?).",
+        "editor/nothing.png is not among the uploads (deleted already?).",
+    ]
+    assert exists(media["in_text"]) and exists(get_thumb_filename(media["in_text"])) and outside.exists()
+
+
+def test_a_picture_put_to_use_before_the_deletion_is_confirmed_is_kept(staff_client, media):
+    staff_client.post(UPLOADS, {"name": [media["unused"]]})  # the confirmation page
+    FAQFactory(answer=f'<p><img src="/media/{media["unused"]}" alt="x"></p>')
+    done = staff_client.post(UPLOADS, {"name": [media["unused"]], "confirmed": "yes"}, follow=True)
+    [message] = [str(message) for message in done.context["messages"]]
+    assert message.startswith(f"{media['unused']} was kept: it is used now (FAQ “")
+    assert exists(media["unused"])
+
+
+def test_deleting_nothing_chosen_says_what_to_do(staff_client, media):
+    done = staff_client.post(UPLOADS, {}, follow=True)
+    assert [str(message) for message in done.context["messages"]] == [
+        "Choose the pictures to delete first: tick the box beside each."
+    ]
