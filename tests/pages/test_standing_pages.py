@@ -75,13 +75,19 @@ def test_every_page_links_the_published_footer_pages_in_their_order(client):
         article.get_absolute_url(),
         location.get_absolute_url(),
         "/faqs/",
-        "/privacy/",
+        "/campaign/",
     ):
         footer = footer_of(client.get(url).content.decode())
         assert '<nav aria-labelledby="footer-about">' in footer, url
         links = '<li><a href="/privacy/">Privacy notice</a></li><li><a href="/accessibility/">Accessibility</a></li>'
         assert links in footer, url
         assert "Old notice" not in footer and "Campaign page" not in footer, url
+    # On a page of the list, its own link says so to screen readers, as the header's do.
+    footer = footer_of(client.get("/privacy/").content.decode())
+    assert (
+        '<li><a href="/privacy/" aria-current="page">Privacy notice</a></li>'
+        '<li><a href="/accessibility/">Accessibility</a></li>'
+    ) in footer
 
 
 def test_without_standing_pages_the_footer_has_no_empty_list(client):
