@@ -35,17 +35,24 @@ def record_move(old_path, new_path):
         redirects.filter(old_path=F("new_path")).delete()
 
 
-def live_page_at(path):
+def live_page_at(path, user=None):
     """Whether visitors get a page at `path` now; a redirect from it would then never answer
-    (django.contrib.redirects steps in only where the site answers 404)."""
+    (django.contrib.redirects steps in only where the site answers 404). Given a `user` who may
+    see drafts (carter_site.publishing.can_see_unpublished), whether that user gets one there."""
     try:
         match = resolve(urlsplit(path).path)
     except Resolver404:
         return False
     if match.view_name in PUBLIC_DETAIL_PAGES:
+        from .publishing import can_see_unpublished
+
         app_label, model_name = PUBLIC_DETAIL_PAGES[match.view_name]
         model = apps.get_model(app_label, model_name)
-        return model._default_manager.published().filter(slug=match.kwargs.get("slug")).exists()
+        objects = model._default_manager
+        objects = (
+            objects.all() if user is not None and can_see_unpublished(user, model) else objects.published()
+        )
+        return objects.filter(slug=match.kwargs.get("slug")).exists()
     # Any other named page always answers (home, lists, search, feeds, the admin); unnamed
     # patterns serve files, which may be gone.
     return bool(match.url_name)
@@ -169,15 +176,17 @@ class AppendSlashMiddleware(CommonMiddleware):
     pattern matches any "/<slug>/" (pages/urls.py), so every unknown address ("/wp-admin", a
     typo) answered a permanent redirect, then a 404. Now a detail page (an article, a location, a
     standing page) is looked up first, also in lower case ("/Privacy" leads to "/privacy/"); any
-    other page (a list, the search) is redirected as before.
+    other page (a list, the search) is redirected as before. Staff who see drafts are led to a
+    draft too, as they are to its address with the slash.
     """
 
     def should_redirect_with_slash(self, request):
         if not super().should_redirect_with_slash(request):
             return False
         with_slash = f"{request.path_info}/"
+        user = getattr(request, "user", None)
         try:
-            return live_page_at(with_slash) or live_page_at(with_slash.lower())
+            return live_page_at(with_slash, user) or live_page_at(with_slash.lower(), user)
         except DatabaseError:  # as Django would: the next request meets the outage page, if any
             return True
 

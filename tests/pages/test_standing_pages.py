@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 
 from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS
@@ -263,3 +264,16 @@ def test_an_address_without_its_slash_leads_to_a_page_only_where_there_is_one(cl
         assert client.get(path).status_code == 404, path
     PageFactory(slug="draft-notice", is_published=False)
     assert client.get("/draft-notice").status_code == 404  # not a page visitors get
+
+
+def test_staff_who_see_drafts_are_led_to_a_draft_s_address_with_its_slash(staff_client):
+    PageFactory(slug="draft-notice", is_published=False)
+    article = ArticleFactory(slug="week-of-iop", draft=True)
+    for path, goes_to in [
+        ("/draft-notice", "/draft-notice/"),
+        ("/articles/week-of-iop", article.get_absolute_url()),
+    ]:
+        response = staff_client.get(path)
+        assert (response.status_code, response["Location"]) == (301, goes_to), path
+        assert staff_client.get(goes_to).status_code == 200
+        assert Client().get(path).status_code == 404, path
