@@ -69,7 +69,9 @@ class AsksForFilesAgainMixin:
 class SaysWhereOldAddressesLeadMixin:
     """For the admin of a page whose address changes with its slug (carter_site.redirects): after a
     rename of a page that has been public, the editor is told that its old address leads to the
-    new one, the redirect added by itself."""
+    new one, the redirect added by itself. And when the page is public at an address that
+    Redirects sends elsewhere, that this redirect is not used while the page is there (Django's
+    redirects answer only where the site has no page)."""
 
     def save_model(self, request, obj, form, change):
         request.renamed_from = None
@@ -80,19 +82,36 @@ class SaysWhereOldAddressesLeadMixin:
             before.slug = old_slug
             request.renamed_from = before.get_absolute_url()
 
-    def response_change(self, request, obj):
-        # Said only here, once the whole save has held: a save the database refuses after this
-        # one's save_model is undone and tried again (RetryRefusedSaveMixin), which would have
-        # said it twice, or of a rename that was undone. After "… was changed successfully".
-        response = super().response_change(request, obj)
+    def _say_where_addresses_lead(self, request, obj):
+        # Said only after the whole save has held: a save the database refuses after this one's
+        # save_model is undone and tried again (RetryRefusedSaveMixin), which would have said it
+        # twice, or of a rename that was undone. After "… was added/changed successfully".
+        address = obj.get_absolute_url()
         if getattr(request, "renamed_from", None):
             self.message_user(
                 request,
-                f"The page's address is now {obj.get_absolute_url()}. Its old address, "
-                f"{request.renamed_from}, leads there, so links already shared keep working "
-                "(see Redirects).",
+                f"The page's address is now {address}. Its old address, {request.renamed_from}, "
+                "leads there, so links already shared keep working (see Redirects).",
                 messages.INFO,
             )
+        if obj.is_public:
+            for target in Redirect.objects.filter(old_path=address).values_list("new_path", flat=True):
+                self.message_user(
+                    request,
+                    f"Redirects also sends {address} to {target or 'nowhere (gone)'}. That redirect is not "
+                    "used while this page is published there; delete it in Redirects unless it should "
+                    "take over once the page is unpublished.",
+                    messages.WARNING,
+                )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self._say_where_addresses_lead(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self._say_where_addresses_lead(request, obj)
         return response
 
 

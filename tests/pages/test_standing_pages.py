@@ -6,6 +6,8 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
 from django.test import Client
 from django.urls import reverse
 
@@ -170,6 +172,30 @@ def test_a_page_added_in_the_admin_is_in_every_cached_page_s_footer_at_once(clie
     assert '<a href="/nondiscrimination/">Notice of nondiscrimination</a>' in footer_of(
         response.content.decode()
     )
+
+
+def test_the_editor_hears_of_a_redirect_from_the_address_a_published_page_takes():
+    """Django's redirects answer only where the site has no page: the page wins, silently."""
+    site = Site.objects.get_current()
+    Redirect.objects.create(site=site, old_path="/nondiscrimination/", new_path="/legal/")
+    Redirect.objects.create(site=site, old_path="/privacy-notice/", new_path="")
+    editor = signed_in(MARKETING_EDITORS, "dana")
+    warning = (
+        "Redirects also sends /nondiscrimination/ to /legal/. That redirect is not used while this page is "
+        "published there; delete it in Redirects unless it should take over once the page is unpublished."
+    )
+    response = editor.post(reverse("admin:pages_page_add"), page_form_data(), follow=True)
+    assert warning in [str(message) for message in response.context["messages"]]
+    response = edit_in_admin(editor, Page.objects.get(slug="nondiscrimination"), is_published=False)
+    assert not any("Redirects also sends" in str(message) for message in response.wsgi_request._messages)
+    # A draft published at an address that Redirects marks as gone.
+    draft = PageFactory(slug="privacy-notice", is_published=False)
+    response = edit_in_admin(editor, draft, is_published=True)
+    messages = [str(message) for message in response.wsgi_request._messages]
+    assert any(
+        message.startswith("Redirects also sends /privacy-notice/ to nowhere (gone).") for message in messages
+    )
+    assert Redirect.objects.count() == 2  # the editor decides
 
 
 def test_renaming_a_published_page_keeps_its_old_address(client):
