@@ -17,6 +17,8 @@ written before it.
 
 import html
 import json
+import logging
+import os
 import posixpath
 import re
 from collections import defaultdict
@@ -26,10 +28,13 @@ from urllib.parse import unquote, urlsplit
 
 from ckeditor_uploader.utils import get_thumb_filename
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from .caching import CONTENT_APPS
+
+logger = logging.getLogger(__name__)
 
 # A file name as a text may write it after the media address: up to a quote, a space, the end of a
 # tag, a query or a fragment.
@@ -43,8 +48,32 @@ class StoredFile:
     modified: datetime
 
 
+def _storage_errors():
+    """What a storage raises when it cannot be read or written: OSError for a folder, and the
+    S3 client's own errors for a bucket (which are not OSErrors)."""
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # no bucket support installed
+        return (OSError,)
+    return (OSError, BotoCoreError, ClientError)
+
+
+STORAGE_ERRORS = _storage_errors()
+
+
+def _is_link(storage, name):
+    """Whether `name` is a symbolic link in a folder storage: followed, a link into the media
+    folder would offer files outside it for deletion."""
+    try:
+        return os.path.islink(storage.path(name))
+    except NotImplementedError:  # a bucket: no links
+        return False
+
+
 def stored_files(storage):
-    """Every file in `storage`, but hidden ones (a cleaning run's temporary copies), by name."""
+    """Every file in `storage`, but hidden ones (a cleaning run's temporary copies), symbolic
+    links and names that are not text (a file copied in by hand with a name in another
+    encoding: logged, and left alone), by name."""
     found = []
 
     def walk(folder):
@@ -53,15 +82,25 @@ def stored_files(storage):
         except FileNotFoundError:  # no upload yet: the media folder does not exist
             return
         for name in sorted(files):
-            if not name.startswith("."):
-                path = posixpath.join(folder, name) if folder else name
+            path = posixpath.join(folder, name) if folder else name
+            if _readable(path) and not name.startswith(".") and not _is_link(storage, path):
                 found.append(StoredFile(path, storage.size(path), storage.get_modified_time(path)))
         for name in sorted(folders):
-            if not name.startswith("."):
-                walk(posixpath.join(folder, name) if folder else name)
+            path = posixpath.join(folder, name) if folder else name
+            if _readable(path) and not name.startswith(".") and not _is_link(storage, path):
+                walk(path)
 
     walk("")
     return found
+
+
+def _readable(name):
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        logger.warning("The upload %r has a name that is not UTF-8 text; it is left alone.", name)
+        return False
+    return True
 
 
 def addresses_pattern(storage):
@@ -71,7 +110,13 @@ def addresses_pattern(storage):
 
 
 def names_in_text(text, pattern):
-    return {unquote(html.unescape(match)) for match in pattern.findall(text)}
+    """The stored names a text's addresses lead to, as written and as a browser resolves them
+    (`/media/./editor/a.png` and `/media//editor/a.png` both load `editor/a.png`)."""
+    names = set()
+    for match in pattern.findall(text):
+        name = unquote(html.unescape(match))
+        names |= {name, posixpath.normpath(name).lstrip("/")}
+    return names
 
 
 def _content_models():
@@ -169,12 +214,19 @@ def usage(storage):
     """
     files = stored_files(storage)
     names = {file.name for file in files}
-    thumbnails = {
-        file.name: get_thumb_filename(file.name) for file in files if get_thumb_filename(file.name) in names
-    }
-    copies = set(thumbnails.values())
     in_use = places_in_use(storage)
     in_history = places_in_history(storage, names)
+    # Only the editor makes small copies, and only in its folder; a file that anything uses is
+    # never taken for one, whatever its name.
+    thumbnails = {
+        file.name: get_thumb_filename(file.name)
+        for file in files
+        if file.name.startswith(settings.CKEDITOR_UPLOAD_PATH)
+        and get_thumb_filename(file.name) in names
+        and get_thumb_filename(file.name) not in in_use
+        and get_thumb_filename(file.name) not in in_history
+    }
+    copies = set(thumbnails.values())
     found = Usage([], [], [], thumbnails, {})
     for file in files:
         if file.name in in_use:

@@ -10,6 +10,7 @@ again when the deletion is confirmed, and a file used meanwhile is kept, with a 
 
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -18,14 +19,18 @@ from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from .editor_uploads import may_edit_rich_text
-from .media_usage import delete, usage
+from .media_usage import STORAGE_ERRORS, delete, usage
 
 logger = logging.getLogger(__name__)
+
+# An upload this recent may be waiting for a text someone is writing: the confirmation says so.
+RECENT = timedelta(days=1)
 
 
 def _admin_url(model, view, *args):
@@ -79,10 +84,10 @@ def uploads_view(request):
         raise PermissionDenied
     try:
         found = usage(default_storage)
-    except OSError as error:
+    except STORAGE_ERRORS as error:
         messages.error(
             request,
-            f"The uploaded pictures could not be read ({error.strerror or error}); nothing was deleted. "
+            f"The uploaded pictures could not be read ({_reason(error)}); nothing was deleted. "
             "Tell whoever runs the site.",
         )
         return HttpResponseRedirect(reverse("admin:index"))
@@ -98,14 +103,23 @@ def uploads_view(request):
     return TemplateResponse(request, "admin/uploads/list.html", context)
 
 
+def _reason(error):
+    return getattr(error, "strerror", None) or error
+
+
 def _delete_chosen(request, found):
     chosen = list(dict.fromkeys(request.POST.getlist("name")))
     deletable = {file.name: file for file in found.unused + found.only_in_history}
     files = [deletable[name] for name in chosen if name in deletable]
+    pictures_of_copies = {copy: picture for picture, copy in found.thumbnails.items()}
     for name in (name for name in chosen if name not in deletable):
         if name in found.places:
             where = "; ".join(text for text, _ in described(found.places[name]))
             messages.warning(request, f"{name} was kept: it is used now ({where}).")
+        elif name in pictures_of_copies:
+            messages.warning(
+                request, f"{name} is the editor's small copy of {pictures_of_copies[name]}, and goes with it."
+            )
         else:
             messages.warning(request, f"{name} is not among the uploads (deleted already?).")
     if not files:
@@ -113,11 +127,13 @@ def _delete_chosen(request, found):
             messages.warning(request, "Choose the pictures to delete first: tick the box beside each.")
         return HttpResponseRedirect(request.path)
     if request.POST.get("confirmed") != "yes":
+        rows = _rows(found, files)
         context = {
             **admin.site.each_context(request),
             "title": "Delete these pictures?",
-            "files": _rows(found, files),
+            "files": rows,
             "in_history": any(file in found.only_in_history for file in files),
+            "recent": [row for row in rows if row["file"].modified > timezone.now() - RECENT],
         }
         return TemplateResponse(request, "admin/uploads/delete_confirmation.html", context)
     deleted, freed = [], 0
@@ -125,9 +141,9 @@ def _delete_chosen(request, found):
         size = found.size(file, default_storage)
         try:
             delete(default_storage, file.name, found.thumbnails)
-        except OSError as error:
+        except STORAGE_ERRORS as error:
             messages.error(
-                request, f"{file.name} could not be deleted ({error.strerror or error}); it is still there."
+                request, f"{file.name} could not be deleted ({_reason(error)}); it is still there."
             )
             continue
         deleted.append(file.name)

@@ -43,18 +43,25 @@ if not ALLOWED_HOSTS:
 # container would wait DB_WAIT_TIMEOUT for nothing. An explicit sqlite:///... is still accepted.
 env_required("DATABASE_URL")
 
-# Pictures in a bucket are shown from AWS_S3_CUSTOM_DOMAIN (or an origin in CSP_MEDIA_ORIGINS):
-# the pages' Content-Security-Policy shows pictures from this site and those origins only, and
-# the editor keeps only pictures it may show (carter_site.richtext). A bucket's own address would
-# be refused by both, every picture on the site a broken one, and that provider a third party
-# to every visit.
-if AWS_STORAGE_BUCKET_NAME and not CSP_MEDIA_ORIGINS:  # noqa: F405
-    raise ImproperlyConfigured(
-        "AWS_STORAGE_BUCKET_NAME is set but AWS_S3_CUSTOM_DOMAIN is not: pictures would be shown from the "
-        "storage provider's own domain, which the pages' Content-Security-Policy and the editor refuse. Serve "
-        "the bucket from a domain of the site's own (media.example.org) and set AWS_S3_CUSTOM_DOMAIN to it, "
-        "or name that origin in CSP_MEDIA_ORIGINS (https://media.example.org)."
-    )
+# Pictures in a bucket are shown from AWS_S3_CUSTOM_DOMAIN, which the storage writes into their
+# addresses: the pages' Content-Security-Policy shows pictures from this site and the origins of
+# CSP_MEDIA_ORIGINS only, and the editor keeps only pictures it may show (carter_site.richtext).
+# The bucket's own address would be refused by both, every picture on the site a broken one, and
+# the storage provider a third party to every visit.
+if AWS_STORAGE_BUCKET_NAME:  # noqa: F405
+    _media_domain = env_str("AWS_S3_CUSTOM_DOMAIN")
+    if not _media_domain:
+        raise ImproperlyConfigured(
+            "AWS_STORAGE_BUCKET_NAME is set but AWS_S3_CUSTOM_DOMAIN is not: pictures would be shown from the "
+            "storage provider's own domain, which the pages' Content-Security-Policy and the editor refuse. "
+            "Serve the bucket from a domain of the site's own (media.example.org) and set AWS_S3_CUSTOM_DOMAIN "
+            "to it."
+        )
+    if f"https://{_media_domain}".lower() not in {origin.lower() for origin in CSP_MEDIA_ORIGINS}:  # noqa: F405
+        raise ImproperlyConfigured(
+            f"CSP_MEDIA_ORIGINS leaves out https://{_media_domain}, where AWS_S3_CUSTOM_DOMAIN serves the "
+            "pictures: add it, or leave CSP_MEDIA_ORIGINS unset (it then holds just that origin)."
+        )
 
 STORAGES = {
     "default": MEDIA_STORAGE,  # noqa: F405 (a volume, or S3-compatible storage: see base.py)

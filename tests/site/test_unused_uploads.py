@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import reversion
+from botocore.config import Config
 from ckeditor_uploader.utils import get_thumb_filename
 from django.contrib.auth.models import Group
 from django.contrib.redirects.models import Redirect
@@ -155,6 +156,47 @@ def test_a_picture_an_old_address_leads_to_is_in_use(media):
     assert exists(media["unused"])
 
 
+def test_a_file_in_use_is_never_taken_for_the_small_copy_of_another(media):
+    """Only the editor makes small copies, in its folder; a name alone proves nothing."""
+    photo = store("locations/2026/11/door_thumb.png")  # a location's photo, so named
+    location = LocationFactory(slug="jefferson")
+    location.photo.name, location.photo_alt = photo, "The entrance"
+    location.save()
+    store("locations/2026/11/door.png")  # an old photo, replaced
+    in_text = store("editor/2026/11/08/sign_thumb.png")
+    FAQFactory(answer=f'<p><img src="/media/{in_text}" alt="Our sign"></p>')
+    store("editor/2026/11/08/sign.png")
+    run("--delete")
+    assert exists(photo) and exists(in_text)
+    assert not exists("locations/2026/11/door.png") and not exists("editor/2026/11/08/sign.png")
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["/media/./editor/2026/11/06/client-at-intake.png", "/media//editor/2026/11/06/client-at-intake.png",
+     "/media/editor/2026/x/../11/06/client-at-intake.png"],
+)  # fmt: skip
+def test_an_address_written_another_way_to_the_same_file_counts(media, written):
+    FAQFactory(answer=f'<p><img src="{written}" alt="x"></p>')
+    run("--delete")
+    assert exists(media["unused"])
+
+
+def test_symbolic_links_and_names_that_are_not_text_are_left_alone(media, settings, tmp_path, caplog):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "keep.png").write_bytes(png_bytes())
+    (Path(settings.MEDIA_ROOT) / "legacy").symlink_to(outside)
+    (Path(settings.MEDIA_ROOT) / "editor" / "linked.png").symlink_to(outside / "keep.png")
+    odd = os.path.join(os.fsencode(settings.MEDIA_ROOT), b"editor", b"caf\xe9.png")
+    with open(odd, "wb") as file:
+        file.write(png_bytes())
+    out = run("--delete", "--older-than", "0")
+    assert "legacy" not in out and "linked.png" not in out and "caf" not in out
+    assert (outside / "keep.png").exists() and os.path.exists(odd)
+    assert "has a name that is not UTF-8 text; it is left alone." in caplog.text
+
+
 def test_with_no_uploads_yet_there_is_nothing_to_do(settings):
     assert not Path(settings.MEDIA_ROOT).exists()
     assert run("--delete") == "0 files uploaded: 0 in use, 0 used only by earlier versions, 0 used nowhere.\n"
@@ -261,11 +303,48 @@ def test_a_picture_in_use_or_not_uploaded_is_never_deleted_whatever_is_posted(st
     messages = [str(message) for message in done.context["messages"]]
     assert messages[0].startswith(f"{media['in_text']} was kept: it is used now (Article “")
     assert messages[1:] == [
-        f"{get_thumb_filename(media['in_text'])} is not among the uploads (deleted already?).",
+        f"{get_thumb_filename(media['in_text'])} is the editor's small copy of {media['in_text']}, and goes with it.",
         "../outside.png is not among the uploads (deleted already?).",
         "editor/nothing.png is not among the uploads (deleted already?).",
     ]
     assert exists(media["in_text"]) and exists(get_thumb_filename(media["in_text"])) and outside.exists()
+
+
+def test_the_confirmation_names_pictures_uploaded_in_the_last_day(staff_client, media):
+    page = staff_client.post(UPLOADS, {"name": [media["unused"], media["unused_today"]]}).content.decode()
+    assert (
+        f"<strong>Uploaded in the last day:</strong> {media['unused_today']}. A picture this recent" in page
+    )
+    assert exists(media["unused_today"])
+
+
+def test_a_bucket_that_cannot_be_reached_is_reported_in_a_sentence(settings, staff_client):
+    """A real S3 client, sent to an address where nothing listens: its errors are not OSErrors."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "carter-media",
+                "endpoint_url": "http://127.0.0.1:9",
+                "access_key": "an-access-key",
+                "secret_key": "a-secret-key",
+                "region_name": "us-east-1",
+                "client_config": Config(connect_timeout=1, retries={"max_attempts": 1}),
+            },
+        },
+    }
+    with pytest.raises(CommandError) as caught:
+        run()
+    assert str(caught.value).startswith(
+        "The uploaded files could not be read (Could not connect to the endpoint URL"
+    )
+    response = staff_client.get(UPLOADS, follow=True)
+    assert response.redirect_chain == [(reverse("admin:index"), 302)]
+    [message] = [str(message) for message in response.context["messages"]]
+    assert message.startswith(
+        "The uploaded pictures could not be read (Could not connect to the endpoint URL"
+    )
 
 
 def test_a_picture_put_to_use_before_the_deletion_is_confirmed_is_kept(staff_client, media):

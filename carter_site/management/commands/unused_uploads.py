@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from carter_site.media_usage import delete, usage
+from carter_site.media_usage import STORAGE_ERRORS, delete, usage
 
 
 def _files(count):
@@ -62,10 +62,10 @@ class Command(BaseCommand):
     def handle(self, *args, delete=False, older_than=24, with_history=False, **options):
         try:
             found = usage(default_storage)
-        except OSError as error:
+        except STORAGE_ERRORS as error:
             raise CommandError(
-                f"The uploaded files could not be read ({error.strerror or error}): run this as the user "
-                "the web server runs as, and check that the media storage can be reached."
+                f"The uploaded files could not be read ({getattr(error, 'strerror', None) or error}): run "
+                "this as the user the web server runs as, and check that the media storage can be reached."
             ) from None
         self.found = found
         candidates = found.unused + (found.only_in_history if with_history else [])
@@ -97,8 +97,8 @@ class Command(BaseCommand):
             try:
                 freed += self._delete(file)
                 deleted += 1
-            except OSError as error:
-                failures.append(f"{file.name}: {error.strerror or error}")
+            except STORAGE_ERRORS as error:
+                failures.append(f"{file.name}: {getattr(error, 'strerror', None) or error}")
         self.stdout.write(f"Deleted {_files(deleted)} ({filesizeformat(freed)}).")
         if recent:
             self.stdout.write(
