@@ -423,6 +423,9 @@ def test_an_editor_deletes_a_picture_nothing_uses_from_the_uploads_page_which_pa
     page.get_by_role("checkbox", name=mistake).check()
     page.get_by_role("button", name="Delete the chosen pictures…").click()
     page.get_by_text("This picture is deleted for good").wait_for()
+    assert page.get_by_text("Uploaded in the last day:").is_visible()  # it may be waiting in a text
+    ours = violations_of_ours(run_axe(page))
+    assert not ours, format_violations(ours, "the confirmation of a deletion of pictures")
     assert default_storage.exists(mistake)
     page.get_by_role("button", name="Yes, delete it").click()
     assert page.locator(".messagelist .success").inner_text().startswith("Deleted 1 picture (")
