@@ -116,7 +116,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(heading)
         for file in files:
-            uploaded = timezone.localtime(file.modified).strftime("%Y-%m-%d %H:%M")
+            uploaded = timezone.localtime(file.modified).strftime("%Y-%m-%d %H:%M %Z")
             self.stdout.write(f"  {file.name}  {filesizeformat(self._size(file))}, uploaded {uploaded}")
 
     def _delete(self, file):
