@@ -20,7 +20,9 @@ from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article
@@ -361,3 +363,18 @@ def test_deleting_nothing_chosen_says_what_to_do(staff_client, media):
     assert [str(message) for message in done.context["messages"]] == [
         "Choose the pictures to delete first: tick the box beside each."
     ]
+
+
+def queries_of_the_page(client, pictures):
+    for number in range(pictures):
+        name = store(f"editor/2026/11/10/room-{pictures}-{number}.png")
+        ArticleFactory(body=f'<p>A room.</p><img src="/media/{name}" alt="A room">')
+        FAQFactory(answer=f'<p><img src="/media/{name}" alt="A room"></p>')
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(UPLOADS).status_code == 200
+    return len(queries)
+
+
+def test_the_page_asks_the_same_number_of_queries_for_few_pictures_or_many(staff_client):
+    few = queries_of_the_page(staff_client, 2)
+    assert queries_of_the_page(staff_client, 12) == few
