@@ -6,6 +6,7 @@ picture fields name them; the rows that use them are real rows, versions saved b
 """
 
 import io
+import logging
 import os
 import time
 from pathlib import Path
@@ -283,7 +284,8 @@ def test_the_page_sorts_the_uploads_and_says_where_each_is_used(staff_client, me
     )
 
 
-def test_deleting_asks_first_then_deletes_the_picture_with_its_small_copy(staff_client, media):
+def test_deleting_asks_first_then_deletes_the_picture_with_its_small_copy(staff_client, media, caplog):
+    caplog.set_level(logging.INFO, logger="carter_site.uploads_admin")
     chosen = [media["unused"], media["in_history"]]
     confirmation = staff_client.post(UPLOADS, {"name": chosen})
     assert confirmation.status_code == 200
@@ -293,6 +295,7 @@ def test_deleting_asks_first_then_deletes_the_picture_with_its_small_copy(staff_
     done = staff_client.post(UPLOADS, {"name": chosen, "confirmed": "yes"}, follow=True)
     assert [str(message) for message in done.context["messages"]][-1].startswith("Deleted 2 pictures (")
     assert not any(exists(name) for name in [*chosen, get_thumb_filename(media["unused"])])
+    assert f"editor deleted the uploads {media['unused']}, {media['in_history']}" in caplog.text
     assert all(exists(media[key]) for key in ("in_text", "hero", "location_photo", "replaced_photo"))
 
 
