@@ -4,8 +4,10 @@ what nothing uses any more (carter_site.media_usage says how use is found).
 An editor who uploaded the wrong photo, or took a picture out of a text, expects it gone from the
 web; the file stays at its address until it is deleted. Whoever may put pictures into the text of
 pages (carter_site.editor_uploads.may_edit_rich_text) may delete those nothing uses, or that
-only earlier versions use, after a confirmation page. A file in use is never deleted: use is read
-again when the deletion is confirmed, and a file used meanwhile is kept, with a message.
+only earlier versions use, after a confirmation page. A file that a saved row uses is never
+deleted: use is read again when the deletion is confirmed, and a file used meanwhile is kept,
+with a message. One uploaded into a text not saved yet is not in use until the save, so the
+confirmation names the files uploaded in the last day.
 """
 
 import logging
@@ -13,7 +15,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
@@ -51,8 +53,8 @@ def described(places_by_name):
                 pks_by_model[place.model].add(place.pk)
     rows = {}
     for model, pks in pks_by_model.items():
-        keys = {pk: model._meta.pk.to_python(pk) for pk in pks}
-        in_bulk = model._base_manager.in_bulk(set(keys.values()))
+        keys = {pk: _primary_key(model, pk) for pk in pks}
+        in_bulk = model._base_manager.in_bulk({key for key in keys.values() if key is not None})
         rows[model] = {pk: in_bulk.get(key) for pk, key in keys.items()}
     return {
         name: sorted(
@@ -60,6 +62,15 @@ def described(places_by_name):
         )
         for name, places in places_by_name.items()
     }
+
+
+def _primary_key(model, pk):
+    """A version's object id as the model's primary key; None for one it cannot be (a row of a
+    model whose key has changed type since), which then reads as deleted."""
+    try:
+        return model._meta.pk.to_python(pk)
+    except ValidationError:
+        return None
 
 
 def _label(place, row):

@@ -6,6 +6,7 @@ picture fields name them; the rows that use them are real rows, versions saved b
 """
 
 import io
+import json
 import logging
 import os
 import time
@@ -16,6 +17,7 @@ import reversion
 from botocore.config import Config
 from ckeditor_uploader.utils import get_thumb_filename
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
@@ -25,6 +27,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Revision, Version
 
 from articles.models import Article
 from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS
@@ -381,3 +385,27 @@ def queries_of_the_page(client, pictures):
 def test_the_page_asks_the_same_number_of_queries_for_few_pictures_or_many(staff_client):
     few = queries_of_the_page(staff_client, 2)
     assert queries_of_the_page(staff_client, 12) == few
+
+
+def test_a_version_whose_id_is_no_longer_a_key_reads_as_deleted(staff_client, media):
+    """A row of a model whose primary key changed type since its version was saved."""
+    revision = Revision.objects.create(date_created=timezone.now())
+    Version.objects.create(
+        revision=revision,
+        object_id="not-a-number",
+        content_type=ContentType.objects.get_for_model(Article),
+        db="default",
+        format="json",
+        serialized_data=json.dumps(
+            [
+                {
+                    "model": "articles.article",
+                    "pk": "x",
+                    "fields": {"body": f'<img src="/media/{media["unused"]}">'},
+                }
+            ]
+        ),
+        object_repr="An old article",
+    )
+    page = staff_client.get(UPLOADS).content.decode()
+    assert "Article no. not-a-number, deleted: an earlier version" in page
