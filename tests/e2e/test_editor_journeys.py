@@ -7,6 +7,9 @@
    visitor's browser shows the article exactly as written.
 2. An editor pastes hostile HTML into CKEditor (or posts it past the editor): the published
    page runs none of it and contains none of it.
+3. An editor adds a picture with the Image dialog's Upload tab and a description; a visitor sees
+   it. Taken out of the text, it stays on the web until the editor deletes it from Uploaded
+   pictures, after which its address answers 404.
 """
 
 import pytest
@@ -310,3 +313,72 @@ def test_hostile_html_from_an_editor_never_reaches_the_published_page(
     assert visitor.url.endswith("/articles/a-page-with-pasted-text/"), "the neutralised links go nowhere"
     assert guard.dialogs == [], guard.dialogs
     assert not guard.problems(ignore_errors=[r"status of 404"]), guard.problems()
+
+
+PICTURE_ALT = "Eight chairs in a circle in the evening group room"
+
+
+def test_editor_adds_a_picture_with_the_image_dialog_and_later_takes_it_off_the_web(
+    editor, new_context, live_server, guard_page, media_root
+):
+    """The Image dialog's Upload tab stores the picture and puts it in the text with its
+    description; a visitor sees it. Taken out of the text again, it is still on the web until the
+    editor deletes it from Uploaded pictures, where it is listed as used only by an earlier
+    version."""
+    from articles.models import Article
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(title="An evening in group", slug="an-evening-in-group")
+    page = new_context(**DESKTOP).new_page()
+    admin_guard = guard_page(page, live_server.url)
+    log_in(page, editor.username, editor.password)
+    change_url = admin_url("articles_article_change", article.pk)
+    page.goto(change_url)
+    wait_for_ckeditor(page)
+    editor_frame(page).locator("body").click()
+    page.keyboard.press("Control+End")
+
+    page.locator("#cke_id_body .cke_button__image").click()
+    dialog = page.locator(".cke_dialog").filter(has_text="Image Properties")
+    dialog.get_by_role("tab", name="Upload").click()
+    dialog.frame_locator("iframe.cke_dialog_ui_input_file").locator("input[type='file']").set_input_files(
+        files=[{"name": "group room.png", "mimeType": "image/png", "buffer": png_bytes((640, 420))}]
+    )
+    dialog.get_by_role("button", name="Send it to the Server").click()
+    address = dialog.get_by_label("URL*", exact=True)  # the Image Info tab's, required
+    page.wait_for_function(
+        "(el) => el.value.startsWith('/media/editor/')", arg=address.element_handle(), timeout=10_000
+    )
+    stored = address.input_value().removeprefix("/media/")
+    dialog.get_by_label("Alternative Text").fill(PICTURE_ALT)
+    dialog.locator(".cke_dialog_ui_button_ok").click()
+    dialog.wait_for(state="hidden")
+    page.locator("input[name='_continue']").click()
+    page.locator(".messagelist .success").wait_for()
+    assert f'alt="{PICTURE_ALT}"' in Article.objects.get(pk=article.pk).body
+    assert (media_root / stored).is_file()
+
+    visitor = new_context(**DESKTOP).new_page()
+    visitor_guard = guard_page(visitor, live_server.url)
+    assert visitor.goto(article.get_absolute_url()).status == 200
+    picture = visitor.get_by_role("img", name=PICTURE_ALT)
+    assert picture.evaluate("img => img.complete && img.naturalWidth") == 640
+    assert not visitor_guard.problems(), visitor_guard.problems()
+
+    # Taken out of the text: the file stays on the web, kept for the earlier version.
+    page.goto(change_url)
+    wait_for_ckeditor(page)
+    page.evaluate("() => CKEDITOR.instances.id_body.setData('<p>The evening group meets at six.</p>')")
+    page.locator("input[name='_continue']").click()
+    page.locator(".messagelist .success").wait_for()
+    assert visitor.request.get(f"{live_server.url}/media/{stored}").status == 200
+
+    page.goto(admin_url("uploads"))
+    history = page.locator("#uploads-history")
+    assert history.get_by_role("link", name=f"Article “{article.title}”: an earlier version").is_visible()
+    history.get_by_role("checkbox", name=stored).check()
+    page.get_by_role("button", name="Delete the chosen pictures…").click()
+    page.get_by_role("button", name="Yes, delete it").click()
+    assert page.locator(".messagelist .success").inner_text().startswith("Deleted 1 picture (")
+    assert visitor.request.get(f"{live_server.url}/media/{stored}").status == 404
+    assert not admin_guard.dialogs, admin_guard.dialogs
