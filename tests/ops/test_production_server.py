@@ -4,8 +4,11 @@
 a database migrated by `manage.py migrate_once`, answering over real HTTP on 127.0.0.1.
 """
 
+import re
+
 import pytest
 
+from carter_site.warmup import project_templates
 from tests.postgres_server import free_port
 
 from . import helpers
@@ -84,6 +87,15 @@ def test_logs_are_json_lines_with_structured_access_records(site):
     # Query strings never reach the log, and successful health checks are not logged.
     assert "private-search-words" not in output
     assert not [record for record in access if record["path"] == "/healthz"]
+
+
+def test_workers_are_forked_from_a_warmed_up_master_with_its_objects_frozen(site):
+    """The master parses the templates and freezes what it loaded (gc.freeze) before forking."""
+    records = helpers.json_lines(site.output())
+    [warmed] = [record for record in records if record["message"].startswith("Warmed up before forking")]
+    templates, frozen = map(int, re.findall(r"\d+", warmed["message"]))
+    assert templates == len(project_templates())
+    assert frozen > 10_000
 
 
 def test_readyz_is_503_when_the_database_is_unreachable(unreachable_database_site):
