@@ -135,7 +135,8 @@ class WarnsAfterSavingMixin:
 
     def response_change(self, request, obj):
         response = super().response_change(request, obj)
-        if "_continue" in request.POST or "_saveasnew" in request.POST:
+        # A plain Save goes through response_post_save_change (below); the other buttons do not.
+        if any(button in request.POST for button in ("_continue", "_saveasnew", "_addanother")):
             self.warn_about_content(request, obj)
         return response
 

@@ -263,7 +263,7 @@ def test_the_warnings_follow_every_way_of_saving_a_change():
     page = PageFactory(title="Accessibility", slug="accessibility")
     editor = signed_in(MARKETING_EDITORS, "dana")
     body = '<h2>What we do</h2><p><img src="/media/editor/ramp.jpg"> A ramp at the door.</p>'
-    for button in ("_save", "_continue"):
+    for button in ("_save", "_continue", "_addanother"):
         response = edit_in_admin(editor, page, body=body, **{button: "Save"})
         said = [str(message) for message in editor.get(response["Location"]).context["messages"]]
         assert "” was changed successfully." in said[0], button  # Django's first, then the checks
