@@ -242,9 +242,27 @@ def usage(storage):
     return found
 
 
-def delete(storage, name, thumbnails):
-    """Delete a stored file and the editor's small copy of it."""
-    thumbnail = thumbnails.get(name)
-    if thumbnail:
-        storage.delete(thumbnail)
-    storage.delete(name)
+def reason(error):
+    """What went wrong with a storage, in its own words: an OSError's, or the S3 client's."""
+    return getattr(error, "strerror", None) or str(error)
+
+
+def delete(storage, found, files):
+    """Delete `files` of `found` (a Usage), each with the editor's small copy of it.
+
+    Returns the names deleted, the bytes freed, and (name, reason) for each file that could not
+    be deleted; the others are deleted all the same."""
+    deleted, freed, failures = [], 0, []
+    for file in files:
+        size = found.size(file, storage)
+        thumbnail = found.thumbnails.get(file.name)
+        try:
+            if thumbnail:
+                storage.delete(thumbnail)
+            storage.delete(file.name)
+        except STORAGE_ERRORS as error:
+            failures.append((file.name, reason(error)))
+            continue
+        deleted.append(file.name)
+        freed += size
+    return deleted, freed, failures

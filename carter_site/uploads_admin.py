@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from .editor_uploads import may_edit_rich_text
-from .media_usage import STORAGE_ERRORS, delete, usage
+from .media_usage import STORAGE_ERRORS, delete, reason, usage
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def uploads_view(request):
     except STORAGE_ERRORS as error:
         messages.error(
             request,
-            f"The uploaded pictures could not be read ({_reason(error)}); nothing was deleted. "
+            f"The uploaded pictures could not be read ({reason(error)}); nothing was deleted. "
             "Tell whoever runs the site.",
         )
         return HttpResponseRedirect(reverse("admin:index"))
@@ -120,10 +120,6 @@ def uploads_view(request):
         "in_use": _rows(found, found.in_use, labels),
     }
     return TemplateResponse(request, "admin/uploads/list.html", context)
-
-
-def _reason(error):
-    return getattr(error, "strerror", None) or error
 
 
 def _delete_chosen(request, found):
@@ -156,18 +152,9 @@ def _delete_chosen(request, found):
             "recent": [row for row in rows if row["file"].modified > timezone.now() - RECENT],
         }
         return TemplateResponse(request, "admin/uploads/delete_confirmation.html", context)
-    deleted, freed = [], 0
-    for file in files:
-        size = found.size(file, default_storage)
-        try:
-            delete(default_storage, file.name, found.thumbnails)
-        except STORAGE_ERRORS as error:
-            messages.error(
-                request, f"{file.name} could not be deleted ({_reason(error)}); it is still there."
-            )
-            continue
-        deleted.append(file.name)
-        freed += size
+    deleted, freed, failures = delete(default_storage, found, files)
+    for name, why in failures:
+        messages.error(request, f"{name} could not be deleted ({why}); it is still there.")
     if deleted:
         logger.info("%s deleted the uploads %s", request.user.get_username(), ", ".join(deleted))
         messages.success(

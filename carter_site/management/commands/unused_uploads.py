@@ -24,7 +24,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from carter_site.media_usage import STORAGE_ERRORS, delete, usage
+from carter_site import media_usage
+from carter_site.media_usage import STORAGE_ERRORS, reason, usage
 
 
 def _files(count):
@@ -64,7 +65,7 @@ class Command(BaseCommand):
             found = usage(default_storage)
         except STORAGE_ERRORS as error:
             raise CommandError(
-                f"The uploaded files could not be read ({getattr(error, 'strerror', None) or error}): run "
+                f"The uploaded files could not be read ({reason(error)}): run "
                 "this as the user the web server runs as, and check that the media storage can be reached."
             ) from None
         self.found = found
@@ -90,23 +91,18 @@ class Command(BaseCommand):
             return
         cutoff = timezone.now() - timedelta(hours=older_than)
         recent = [file for file in candidates if file.modified > cutoff]
-        deleted, freed, failures = 0, 0, []
-        for file in candidates:
-            if file in recent:
-                continue
-            try:
-                freed += self._delete(file)
-                deleted += 1
-            except STORAGE_ERRORS as error:
-                failures.append(f"{file.name}: {getattr(error, 'strerror', None) or error}")
-        self.stdout.write(f"Deleted {_files(deleted)} ({filesizeformat(freed)}).")
+        deleted, freed, failures = media_usage.delete(
+            default_storage, found, [file for file in candidates if file not in recent]
+        )
+        self.stdout.write(f"Deleted {_files(len(deleted))} ({filesizeformat(freed)}).")
         if recent:
             self.stdout.write(
                 f"Kept {_files(len(recent))} uploaded in the last {older_than:g} hours: the text it was "
                 "uploaded for may not be saved yet."
             )
         if failures:
-            raise CommandError(f"{_files(len(failures))} could not be deleted: " + "; ".join(failures) + ".")
+            named = "; ".join(f"{name}: {why}" for name, why in failures)
+            raise CommandError(f"{_files(len(failures))} could not be deleted: {named}.")
 
     def _size(self, file):
         return self.found.size(file, default_storage)
@@ -118,9 +114,3 @@ class Command(BaseCommand):
         for file in files:
             uploaded = timezone.localtime(file.modified).strftime("%Y-%m-%d %H:%M %Z")
             self.stdout.write(f"  {file.name}  {filesizeformat(self._size(file))}, uploaded {uploaded}")
-
-    def _delete(self, file):
-        """Delete a file and the editor's small copy of it; its size, both included."""
-        size = self._size(file)
-        delete(default_storage, file.name, self.found.thumbnails)
-        return size
