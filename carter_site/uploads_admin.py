@@ -89,7 +89,7 @@ def _rows(found, files, labels):
             "file": file,
             "url": default_storage.url(file.name),
             "preview": default_storage.url(found.thumbnails.get(file.name, file.name)),
-            "size": found.size(file, default_storage),
+            "size": found.size(file),
             "places": labels.get(file.name, []),
         }
         for file in files

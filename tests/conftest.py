@@ -10,6 +10,7 @@ from django.db import connections
 
 from .postgres_server import PostgresUnavailable, ThrowawayPostgres
 from .redis_server import RedisUnavailable, ThrowawayRedis
+from .s3_server import S3Unavailable, ThrowawayS3
 
 
 def pytest_addoption(parser):
@@ -58,6 +59,63 @@ def redis_server():
         pytest.fail(str(error), pytrace=False)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """An S3-compatible server (moto's, tests/s3_server.py) for the tests of uploads in a bucket,
+    the storage several web containers share. Like Redis's, its tests fail rather than skip when
+    it cannot start."""
+    try:
+        server = ThrowawayS3().start()
+    except S3Unavailable as error:
+        pytest.fail(str(error), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def media_bucket(settings, s3_server, monkeypatch):
+    """Uploads in a bucket of their own on the S3 server, shown from a media domain, as
+    production stores them with AWS_STORAGE_BUCKET_NAME and AWS_S3_CUSTOM_DOMAIN set."""
+    import uuid
+
+    from ckeditor_uploader.utils import storage as editor_storage
+    from django.utils.functional import empty
+
+    # The editor keeps a handle of its own on the storage: emptied first, so that what it held
+    # before the test (and not the bucket) is what it gets back after.
+    monkeypatch.setattr(editor_storage, "_wrapped", empty)
+    bucket = f"carter-media-{uuid.uuid4().hex[:12]}"
+    client = s3_server.client()
+    client.create_bucket(Bucket=bucket)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": s3_server.storage_options(bucket, custom_domain="media.carter.example"),
+        },
+    }
+    settings.CSP_MEDIA_ORIGINS = ["https://media.carter.example"]
+    editor_storage._wrapped = empty  # whatever took it while the settings changed
+    return MediaBucket(bucket, client)
+
+
+class MediaBucket:
+    """The bucket of `media_bucket`, read with an S3 client of its own."""
+
+    def __init__(self, name, client):
+        self.name, self.client = name, client
+
+    def stored_keys(self):
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name)
+        return sorted(entry["Key"] for page in pages for entry in page.get("Contents", ()))
+
+    def read(self, key):
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+    def put(self, key, body=b"x"):
+        self.client.put_object(Bucket=self.name, Key=key, Body=body)
 
 
 @pytest.fixture(scope="session")

@@ -326,6 +326,9 @@ MEDIA_DOMAIN = "https://media.carter.example"
 def media_on_its_own_domain(settings, monkeypatch, tmp_path):
     """Uploads addressed on a domain of their own, as with a bucket behind AWS_S3_CUSTOM_DOMAIN
     (whose origin the settings then put in CSP_MEDIA_ORIGINS): here a folder with that address."""
+    # The editor keeps a handle of its own on the storage: emptied first, so that what it held
+    # before the test is what it gets back after.
+    monkeypatch.setattr(editor_storage, "_wrapped", empty)
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -334,7 +337,7 @@ def media_on_its_own_domain(settings, monkeypatch, tmp_path):
         },
     }
     settings.CSP_MEDIA_ORIGINS = [MEDIA_DOMAIN]
-    monkeypatch.setattr(editor_storage, "_wrapped", empty)  # the editor keeps a handle of its own
+    editor_storage._wrapped = empty  # whatever took it while the settings changed
 
 
 @pytest.mark.django_db

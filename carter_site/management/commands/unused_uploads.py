@@ -105,7 +105,7 @@ class Command(BaseCommand):
             raise CommandError(f"{_files(len(failures))} could not be deleted: {named}.")
 
     def _size(self, file):
-        return self.found.size(file, default_storage)
+        return self.found.size(file)
 
     def _list(self, heading, files):
         if not files:

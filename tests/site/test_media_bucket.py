@@ -1,0 +1,127 @@
+"""Uploads in a bucket, as several web containers share them (AWS_STORAGE_BUCKET_NAME).
+
+Each test has a bucket of its own on an S3-compatible server (`media_bucket`, tests/conftest.py),
+reached by the real S3 client through django-storages, with the pictures shown from a media
+domain (AWS_S3_CUSTOM_DOMAIN). What is in the bucket is read back with a client of the test's own.
+"""
+
+import io
+import json
+
+import pytest
+from ckeditor_uploader.utils import get_thumb_filename
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from carter_site.media_usage import stored_files
+from tests.admin_forms import admin_form_data
+from tests.factories import FAQFactory
+from tests.images import PRIVATE, phone_photo, png_bytes
+from tests.seo.helpers import parse
+
+pytestmark = pytest.mark.django_db
+MEDIA = "https://media.carter.example/media/"
+
+
+def test_a_picture_uploaded_in_the_editor_is_stored_cleaned_and_shown_from_the_media_domain(
+    staff_client, media_bucket
+):
+    upload = staff_client.post(
+        reverse("ckeditor_upload"), {"upload": SimpleUploadedFile("yard.jpg", phone_photo("JPEG"))}
+    )
+    data = json.loads(upload.content)
+    assert data["uploaded"] == "1", data
+    address = data["url"]
+    assert address.startswith(f"{MEDIA}editor/") and address.endswith("/yard.jpg")
+    key = address.removeprefix("https://media.carter.example/")
+    assert media_bucket.stored_keys() == sorted([key, get_thumb_filename(key)])
+    for stored in media_bucket.stored_keys():
+        assert not any(secret in media_bucket.read(stored) for secret in PRIVATE), stored
+
+    faq = FAQFactory()
+    url = reverse("admin:faqs_faq_change", args=[faq.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["answer"] = f'<p>The yard behind the building.</p><p><img src="{address}" alt="The yard"></p>'
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    page = staff_client.get(reverse("faqs:list")).content.decode()
+    assert f'<img src="{address}" alt="The yard">' in page
+
+
+def run_unused_uploads(*arguments):
+    out = io.StringIO()
+    call_command("unused_uploads", *arguments, stdout=out)
+    return out.getvalue()
+
+
+def test_uploads_nothing_uses_are_listed_and_deleted_with_their_small_copies(media_bucket):
+    for name in ("editor/2026/11/02/room.png", "editor/2026/11/06/client.png"):
+        default_storage.save(name, ContentFile(png_bytes()))
+        default_storage.save(get_thumb_filename(name), ContentFile(png_bytes((4, 4))))
+    default_storage.save("locations/2026/10/old-door.png", ContentFile(png_bytes()))
+    media_bucket.put("media/.cleaning-copy.png")  # hidden: never listed, never deleted
+    media_bucket.put("elsewhere/not-media.png")  # outside the storage's folder (AWS_LOCATION)
+    FAQFactory(answer=f'<p><img src="{MEDIA}editor/2026/11/02/room.png" alt="The room"></p>')
+
+    listing = run_unused_uploads()
+    assert (
+        listing.splitlines()[0]
+        == "3 files uploaded: 1 in use, 0 used only by earlier versions, 2 used nowhere."
+    )
+    unused = listing.split("Used nowhere:\n", 1)[1].splitlines()[:2]
+    assert [line.split()[0] for line in unused] == [
+        "editor/2026/11/06/client.png",
+        "locations/2026/10/old-door.png",
+    ]
+    size = len(png_bytes()) + len(png_bytes((4, 4)))  # the picture and its small copy
+    assert f"{size}\N{NO-BREAK SPACE}bytes, uploaded " in unused[0]
+
+    out = run_unused_uploads("--delete", "--older-than", "0")
+    assert "Deleted 2 files (" in out
+    assert media_bucket.stored_keys() == [
+        "elsewhere/not-media.png",
+        "media/.cleaning-copy.png",
+        "media/editor/2026/11/02/room.png",
+        "media/editor/2026/11/02/room_thumb.png",
+    ]
+
+
+def test_the_bucket_is_listed_a_thousand_objects_a_request(media_bucket):
+    """django-storages' listdir, size and modified time would ask twice a file: 2,000 requests
+    and more for these. The bucket's listing gives all three, a thousand objects a page."""
+    for number in range(1001):
+        media_bucket.put(f"media/editor/2026/11/{number % 3 + 1:02}/room-{number:04}.png", b"12345")
+    media_bucket.put("media/root.png", b"1")
+    media_bucket.put("media/editor/")  # a folder marker, as some tools write them
+    requests = []
+    client = default_storage.connection.meta.client
+    client.meta.events.register("before-send.s3", lambda request, **kwargs: requests.append(request.url))
+
+    files = stored_files(default_storage)
+
+    assert len(requests) == 2
+    assert len(files) == 1002
+    # A folder's files before its folders, as the folder walk gives them.
+    assert [file.name for file in files[:2]] == ["root.png", "editor/2026/11/01/room-0000.png"]
+    assert files[-1].name == "editor/2026/11/03/room-0998.png"
+    assert {file.size for file in files[1:]} == {5}
+    assert all(file.modified.tzinfo is not None for file in files)
+
+
+def test_the_uploads_page_deletes_a_picture_from_the_bucket_after_confirmation(staff_client, media_bucket):
+    name = default_storage.save("editor/2026/11/06/client.png", ContentFile(png_bytes()))
+    uploads = reverse("admin:uploads")
+    page = parse(staff_client.get(uploads).content.decode())
+    assert [box.get("value") for box in page.iterfind(".//input[@name='name']")] == [name]
+    assert page.find(f".//img[@src='{MEDIA}{name}']") is not None  # its preview, from the media domain
+
+    confirmation = staff_client.post(uploads, {"name": [name]}).content.decode()
+    assert name in confirmation and media_bucket.stored_keys() == [f"media/{name}"]
+    done = staff_client.post(uploads, {"name": [name], "confirmed": "yes"}, follow=True)
+    assert [str(message) for message in done.context["messages"]] == [
+        f"Deleted 1 picture ({len(png_bytes())}\N{NO-BREAK SPACE}bytes)."
+    ]
+    assert media_bucket.stored_keys() == []
