@@ -187,11 +187,16 @@ class Article(KeepsOldAddresses, SeoFields):
     )
     body = RichTextField(help_text="The article. Use Heading 2 for sections and Heading 3 inside them.")
     hero_image = PictureField(
+        width_field="hero_image_width",
+        height_field="hero_image_height",
         upload_to="articles/%Y/%m/",
         blank=True,
         validators=[validate_uploaded_image],
         help_text="Optional picture at the top. JPEG, PNG, GIF or WebP, up to 5 MB.",
     )
+    # The size the picture is shown at, kept as it is stored: pages never read the file for it.
+    hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_image_alt = models.CharField(
         "hero image description",
         max_length=250,

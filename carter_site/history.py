@@ -286,9 +286,17 @@ class HistoryAdmin(
     def compare_exclude(self):
         """Compare leaves out other objects that point here without being part of a version (the
         articles about a location, those a clinician reviewed): they have versions of their own,
-        and reading each one's made comparing two versions of a location read hundreds."""
+        and reading each one's made comparing two versions of a location read hundreds. The
+        width and height kept with a picture go with the picture, which compare shows."""
         followed = {relation.name for relation in followed_rows(self.model)}
-        return [
+        sizes = [
+            name
+            for field in self.model._meta.concrete_fields
+            if isinstance(field, models.ImageField)
+            for name in (field.width_field, field.height_field)
+            if name
+        ]
+        return sizes + [
             relation.name
             for relation in self.model._meta.related_objects
             if relation.one_to_many and relation.name not in followed

@@ -1,6 +1,7 @@
 """Checks for uploaded images, by content rather than by file name, and the names they are stored under."""
 
 import contextlib
+import logging
 import re
 
 from django import forms
@@ -13,6 +14,8 @@ from django.template.defaultfilters import filesizeformat
 from PIL import Image
 
 from .image_metadata import ORIENTATION_TAG, DamagedPicture, without_metadata
+
+logger = logging.getLogger(__name__)
 
 # SVG is not here on purpose: it is a document that can carry script.
 ALLOWED_IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "GIF": "GIF", "WEBP": "WebP"}
@@ -146,30 +149,61 @@ def stored_name(name, picture_format):
 
 class PictureFieldFile(ImageFieldFile):
     """A stored picture, named by stored_name() and without its metadata (cleaned_copy()),
-    whatever saves it: a form, the shell, a fixture."""
+    whatever saves it: a form, the shell, a fixture. Its size is read from the bytes in hand as it
+    is stored, and kept with the row (PictureField)."""
 
     def save(self, name, content, save=True):
         picture_format = image_format(content)
         if picture_format in ALLOWED_IMAGE_FORMATS:
             content = ContentFile(cleaned_copy(content, picture_format))
-        super().save(stored_name(name, picture_format), content, save)
+        size = _size_or_none(lambda: shown_size(content), name)
+        # Django's FieldFile.save, but for its last step: it sets the field to the stored name,
+        # which the field then wraps in a new file that would read the size back from storage.
+        name = self.field.generate_filename(self.instance, stored_name(name, picture_format))
+        self.name = self.storage.save(name, content, max_length=self.field.max_length)
+        self._committed = True
+        if size is not None:
+            self._dimensions_cache = size
+        self.instance.__dict__[self.field.attname] = self
+        self.field.keep_size(self.instance, size)
+        if save:
+            self.instance.save()
+
+    save.alters_data = True
 
     def _get_image_dimensions(self):
-        """(width, height) as browsers show the picture: a photo stored sideways with an EXIF
-        orientation that turns it (5 to 8) has its width and height swapped, so the page's
-        width and height attributes keep its shape and nothing moves when it loads."""
+        """(width, height) as browsers show the picture (shown_size())."""
         if not hasattr(self, "_dimensions_cache"):
             close = self.closed
             self.open()
             try:
-                with from_the_start(self), Image.open(self) as image:
-                    width, height = image.size
-                    turned = _orientation(image) in (5, 6, 7, 8)
+                self._dimensions_cache = shown_size(self)
             finally:
                 if close:
                     self.close()
-            self._dimensions_cache = (height, width) if turned else (width, height)
         return self._dimensions_cache
+
+
+def shown_size(file):
+    """(width, height) as browsers show a picture: a photo stored sideways with an EXIF
+    orientation that turns it (5 to 8) has its width and height swapped, so the page's width and
+    height attributes keep its shape and nothing moves when it loads."""
+    with from_the_start(file), Image.open(file) as image:
+        width, height = image.size
+        turned = _orientation(image) in (5, 6, 7, 8)
+    return (height, width) if turned else (width, height)
+
+
+def _size_or_none(read, name):
+    try:
+        return read()
+    except Exception as error:  # Pillow, and a storage, raise many kinds
+        logger.warning(
+            "The size of the picture %s could not be read (%s); pages show it without a width and height.",
+            name,
+            error,
+        )
+        return None
 
 
 def _pixel_limit():
@@ -215,9 +249,38 @@ class PictureFormField(forms.ImageField):
 
 
 class PictureField(models.ImageField):
-    """An ImageField whose files get the extension of what they are (see EXTENSIONS)."""
+    """An ImageField whose files get the extension of what they are (see EXTENSIONS), and whose
+    width and height, as shown, are kept in the row's `width_field` and `height_field`.
+
+    Pages show a picture's size from those fields and never from the file: from a bucket, reading
+    it would download the picture on every page not in the cache, and fail the page while the
+    bucket cannot be reached. So, unlike Django's ImageField, the size is never read when a row is
+    loaded; it is taken from the bytes when a picture is stored, and read from storage only when a
+    stored name is assigned, or a row comes to be saved without a size (created from the shell with
+    a stored name, or restored from a version saved before sizes were kept)."""
 
     attr_class = PictureFieldFile
+
+    def update_dimension_fields(self, instance, force=False, *args, **kwargs):
+        if not force or not (self.width_field or self.height_field):
+            return  # a row being loaded (post_init): its size is the one it was saved with
+        file = getattr(instance, self.attname)
+        self.keep_size(instance, _size_or_none(file._get_image_dimensions, file.name) if file else None)
+
+    def pre_save(self, model_instance, add):
+        file = super().pre_save(model_instance, add)  # stores a new upload, its size with it
+        if file and self.width_field and getattr(model_instance, self.width_field) is None:
+            # A row that came without a size: read once, as it is saved, rather than on every
+            # page that shows it.
+            self.update_dimension_fields(model_instance, force=True)
+        return file
+
+    def keep_size(self, instance, size):
+        width, height = size or (None, None)
+        if self.width_field:
+            setattr(instance, self.width_field, width)
+        if self.height_field:
+            setattr(instance, self.height_field, height)
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": PictureFormField, **kwargs})
@@ -247,3 +310,16 @@ def _carries_markup(upload, chunk_size=1024 * 1024):
                 return True
             tail = chunk[-64:]
         return False
+
+
+def keep_stored_sizes(model, field_name):
+    """For the migrations that brought in the kept sizes: read the size of each picture already
+    stored into its row. A picture that cannot be read is left without one, as pages showed it."""
+    field = model._meta.get_field(field_name)
+    for row in model._base_manager.exclude(**{field_name: ""}).only("pk", field_name).iterator():
+        file = getattr(row, field_name)
+        size = _size_or_none(file._get_image_dimensions, file.name)
+        if size:
+            model._base_manager.filter(pk=row.pk).update(
+                **{field.width_field: size[0], field.height_field: size[1]}
+            )

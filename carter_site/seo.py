@@ -69,13 +69,13 @@ LOGO_IMAGE = ("img/logo.png", 512, 512)
 
 
 def uploaded_image(field_file, alt):
-    """An uploaded image with its size, or None. A file missing from storage loses only its size."""
+    """An uploaded image with the size kept with its row (carter_site.images.PictureField), or
+    None. The file itself is never read: pages do not wait for, or fail with, the media storage."""
     if not field_file:
         return None
-    try:
-        width, height = field_file.width, field_file.height
-    except (OSError, ValueError):
-        width = height = None
+    field, row = field_file.field, field_file.instance
+    width = getattr(row, field.width_field) if field.width_field else None
+    height = getattr(row, field.height_field) if field.height_field else None
     return PageImage(field_file.url, alt, width, height)
 
 

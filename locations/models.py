@@ -57,12 +57,17 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
         help_text="This location's own number. Leave empty to use the main number from site settings.",
     )
     photo = PictureField(
+        width_field="photo_width",
+        height_field="photo_height",
         upload_to="locations/%Y/%m/",
         blank=True,
         validators=[validate_uploaded_image],
         help_text="A true photo of this location: the building, its entrance or a group room, with "
         "no client in it. JPEG, PNG, GIF or WebP, up to 5 MB.",
     )
+    # The size the picture is shown at, kept as it is stored: pages never read the file for it.
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_alt = models.CharField(
         "photo description",
         max_length=250,

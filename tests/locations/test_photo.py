@@ -1,6 +1,8 @@
 """A location's photo: uploaded in the admin with its description, shown on the location's
 page, shared with its page and described in its structured data."""
 
+import json
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from reversion.models import Version
 
+from carter_site.images import keep_stored_sizes
 from locations.models import Location
 from tests.admin_forms import admin_form_data, change_url
 from tests.factories import LocationFactory
@@ -134,6 +137,7 @@ def test_versions_with_and_without_the_photo_compare_and_restore(staff_client, c
     response = staff_client.get(f"{compare}?version_id1={older}&version_id2={newer}")
     assert response.status_code == 200
     assert ALT in response.content.decode()
+    assert "photo width" not in response.content.decode()  # it goes with the photo
 
     revert = reverse("admin:locations_location_revision", args=[location.pk, older])
     restored = admin_form_data(staff_client.get(revert))
@@ -165,3 +169,76 @@ def test_a_chosen_photo_the_browser_drops_on_a_refused_save_is_asked_for_again(s
     ]
     location.refresh_from_db()
     assert not location.photo
+
+
+# --- The photo's size, kept with the row --------------------------------------------------------
+
+
+def test_the_size_is_kept_with_the_row_and_the_page_never_opens_the_file(client, media_root):
+    """Reading the size from the file would download it from a bucket on every page not in the
+    cache (tests/site/test_media_bucket.py). Here the file is gone, and the size is still known."""
+    location = with_photo()
+    assert Location.objects.values_list("photo_width", "photo_height").get(pk=location.pk) == (800, 600)
+    (media_root / location.photo.name).unlink()
+    image = the_photo(client.get(location.get_absolute_url()))
+    assert (image.get("width"), image.get("height")) == ("800", "600")
+
+
+def test_clearing_the_photo_clears_its_size(staff_client):
+    location = with_photo()
+    data = admin_form_data(staff_client.get(change_url(location)))
+    data.update({"photo-clear": "on", "photo_alt": ""})
+    assert staff_client.post(change_url(location), data).status_code == 302
+    assert Location.objects.values_list("photo", "photo_width", "photo_height").get(pk=location.pk) == (
+        "",
+        None,
+        None,
+    )
+
+
+def test_a_stored_name_given_in_the_shell_gets_that_pictures_size_or_none(caplog):
+    stored = with_photo().photo.name
+    created = LocationFactory(name="Atlanta", slug="atlanta", photo_alt=ALT, photo=stored)
+    assert (created.photo_width, created.photo_height) == (800, 600)
+    location = LocationFactory(photo_alt=ALT)
+    location.photo = stored
+    location.save()
+    assert (location.photo_width, location.photo_height) == (800, 600)
+    location.photo = "locations/2026/11/no-such-file.png"
+    location.save()  # saved all the same; pages show it without a size
+    assert (location.photo_width, location.photo_height) == (None, None)
+    assert "The size of the picture locations/2026/11/no-such-file.png could not be read" in caplog.text
+
+
+def test_a_version_saved_before_sizes_were_kept_gets_its_size_when_restored(staff_client, client):
+    location = with_photo()
+    data = admin_form_data(staff_client.get(change_url(location)))
+    assert staff_client.post(change_url(location), data).status_code == 302  # a version with the photo
+    version = Version.objects.get_for_object(location).first()
+    fields = json.loads(version.serialized_data)
+    for item in fields:
+        del item["fields"]["photo_width"], item["fields"]["photo_height"]
+    Version.objects.filter(pk=version.pk).update(serialized_data=json.dumps(fields))
+    Location.objects.filter(pk=location.pk).update(
+        photo="", photo_alt="", photo_width=None, photo_height=None
+    )
+
+    revert = reverse("admin:locations_location_revision", args=[location.pk, version.pk])
+    assert staff_client.post(revert, admin_form_data(staff_client.get(revert))).status_code == 302
+    assert Location.objects.values_list("photo_width", "photo_height").get(pk=location.pk) == (800, 600)
+    image = the_photo(client.get(location.get_absolute_url()))
+    assert (image.get("width"), image.get("height")) == ("800", "600")
+
+
+def test_the_migration_reads_the_size_of_every_photo_already_stored(media_root):
+    """What the migration that brought in the kept sizes runs (locations 0006, articles 0013)."""
+    kept, gone = with_photo(), LocationFactory(name="Atlanta", slug="atlanta", photo_alt=ALT)
+    gone.photo.save("door.png", ContentFile(png_bytes((30, 20))))
+    (media_root / gone.photo.name).unlink()
+    Location.objects.update(photo_width=None, photo_height=None)
+
+    keep_stored_sizes(Location, "photo")
+
+    sizes = dict(Location.objects.values_list("pk", "photo_width"))
+    assert (sizes[kept.pk], sizes[gone.pk]) == (800, None)
+    assert Location.objects.get(pk=kept.pk).photo_height == 600

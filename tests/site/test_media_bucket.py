@@ -9,6 +9,7 @@ import io
 import json
 
 import pytest
+from botocore.config import Config
 from ckeditor_uploader.utils import get_thumb_filename
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -18,9 +19,9 @@ from django.urls import reverse
 
 from carter_site.media_usage import stored_files
 from tests.admin_forms import admin_form_data
-from tests.factories import FAQFactory
+from tests.factories import FAQFactory, LocationFactory
 from tests.images import PRIVATE, phone_photo, png_bytes
-from tests.seo.helpers import parse
+from tests.seo.helpers import head_meta, json_ld, parse
 
 pytestmark = pytest.mark.django_db
 MEDIA = "https://media.carter.example/media/"
@@ -49,6 +50,33 @@ def test_a_picture_uploaded_in_the_editor_is_stored_cleaned_and_shown_from_the_m
     assert response.status_code == 302, response.context["adminform"].form.errors
     page = staff_client.get(reverse("faqs:list")).content.decode()
     assert f'<img src="{address}" alt="The yard">' in page
+
+
+def test_a_locations_photo_is_stored_in_the_bucket_and_every_address_of_it_is_the_media_domains(
+    staff_client, media_bucket, client
+):
+    location = LocationFactory(name="Jefferson", slug="jefferson")
+    url = reverse("admin:locations_location_change", args=[location.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["photo"] = SimpleUploadedFile("front.jpg", phone_photo("JPEG", size=(40, 30)))
+    data["photo_alt"] = "The front door of the Jefferson office"
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    [key] = media_bucket.stored_keys()
+    assert key.startswith("media/locations/") and key.endswith("/front.jpg")
+    assert not any(secret in media_bucket.read(key) for secret in PRIVATE)
+    location.refresh_from_db()
+    # The phone held it sideways: it is kept, and shown, at the size it is seen.
+    assert (location.photo_width, location.photo_height) == (30, 40)
+
+    response = client.get(location.get_absolute_url())
+    address = f"https://media.carter.example/{key}"
+    photo = parse(response.content.decode()).find(".//img[@class='location__photo']")
+    assert (photo.get("src"), photo.get("width"), photo.get("height")) == (address, "30", "40")
+    metas, _ = head_meta(response)
+    assert (metas["og:image"], metas["og:image:width"], metas["og:image:height"]) == (address, "30", "40")
+    assert address in json.dumps(json_ld(response))
 
 
 def run_unused_uploads(*arguments):
@@ -125,3 +153,48 @@ def test_the_uploads_page_deletes_a_picture_from_the_bucket_after_confirmation(s
         f"Deleted 1 picture ({len(png_bytes())}\N{NO-BREAK SPACE}bytes)."
     ]
     assert media_bucket.stored_keys() == []
+
+
+def test_a_page_never_reads_its_picture_from_the_bucket(staff_client, media_bucket, client):
+    """A picture's width and height are kept with the row when it is stored. A page that read them
+    from the bucket would download the whole picture on every uncached visit, and fail when the
+    bucket cannot give it."""
+    location = LocationFactory(name="Atlanta", slug="atlanta", photo_alt="The door")
+    location.photo.save("door.png", ContentFile(png_bytes((40, 30))))
+    requests = []
+    default_storage.connection.meta.client.meta.events.register(
+        "before-send.s3", lambda request, **kwargs: requests.append(request.url)
+    )
+    [key] = media_bucket.stored_keys()
+    media_bucket.client.delete_object(Bucket=media_bucket.name, Key=key)
+
+    response = client.get(location.get_absolute_url())
+
+    assert response.status_code == 200
+    photo = parse(response.content.decode()).find(".//img[@class='location__photo']")
+    assert (photo.get("width"), photo.get("height")) == ("40", "30")
+    assert requests == []
+
+
+def test_pages_with_pictures_are_shown_while_the_bucket_cannot_be_reached(
+    staff_client, media_bucket, s3_server, settings, client
+):
+    location = LocationFactory(name="Atlanta", slug="atlanta", photo_alt="The door")
+    location.photo.save("door.png", ContentFile(png_bytes((40, 30))))
+    # The same bucket, at an address where nothing listens: an outage of the storage.
+    options = s3_server.storage_options(
+        media_bucket.name,
+        custom_domain="media.carter.example",
+        endpoint_url="http://127.0.0.1:9",
+        client_config=Config(connect_timeout=1, retries={"max_attempts": 1}),
+    )
+    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": options}}
+
+    for page in (location.get_absolute_url(), reverse("locations:list"), reverse("home")):
+        response = client.get(page)
+        assert response.status_code == 200, page
+    photo = parse(client.get(location.get_absolute_url()).content.decode()).find(
+        ".//img[@class='location__photo']"
+    )
+    assert photo.get("src") == f"{MEDIA}{location.photo.name}"
+    assert (photo.get("width"), photo.get("height")) == ("40", "30")
