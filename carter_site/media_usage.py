@@ -75,7 +75,7 @@ def stored_files(storage):
     """Every file in `storage`, but hidden ones (a cleaning run's temporary copies), symbolic
     links and names that are not text (a file copied in by hand with a name in another
     encoding: logged, and left alone), by name."""
-    if _is_bucket(storage):
+    if is_bucket(storage):
         return _objects_in_bucket(storage)
     found = []
 
@@ -97,7 +97,7 @@ def stored_files(storage):
     return found
 
 
-def _is_bucket(storage):
+def is_bucket(storage):
     try:
         from storages.backends.s3 import S3Storage
     except ImportError:  # no bucket support installed
@@ -110,8 +110,7 @@ def _objects_in_bucket(storage):
     listing, which gives each object's size and time with its name, a thousand objects a request.
     The storage's own `listdir`, `size` and `get_modified_time` would make two requests a file
     and one a folder. They come sorted as the folder walk sorts a folder's."""
-    prefix = storage.location.strip("/")
-    prefix = f"{prefix}/" if prefix else ""
+    prefix = bucket_key(storage, "")
     client = storage.connection.meta.client
     # list_objects (version 1), as the storage's own listdir: S3-compatible services all have it.
     pages = client.get_paginator("list_objects").paginate(Bucket=storage.bucket_name, Prefix=prefix)
@@ -126,6 +125,12 @@ def _objects_in_bucket(storage):
                 modified = make_naive(modified)
             found.append(StoredFile(name, entry["Size"], modified))
     return sorted(found, key=_walk_order)
+
+
+def bucket_key(storage, name):
+    """The key in its bucket of a name in a bucket storage: under its folder (AWS_LOCATION)."""
+    folder = storage.location.strip("/")
+    return f"{folder}/{name}" if folder else name
 
 
 def _walk_order(file):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage
+from django.core.files.storage import Storage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -381,14 +381,96 @@ def test_with_no_media_folder_yet_there_is_nothing_to_do(media_root):
 
 
 class RemoteStorage(Storage):
-    """Storage with no folder on this machine, as S3's (Storage.path raises NotImplementedError)."""
+    """A storage of some other kind, with no folder on this machine (Storage.path raises
+    NotImplementedError) and no bucket."""
 
 
-def test_media_that_is_not_in_a_folder_is_refused_with_a_sentence(settings):
+def test_media_neither_in_a_folder_nor_in_a_bucket_is_refused_with_a_sentence(settings):
     backend = f"{RemoteStorage.__module__}.{RemoteStorage.__qualname__}"
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend}}
     _, _, failure = run_strip()
-    assert failure.startswith("The media storage is not a folder on this machine (S3 or similar)")
+    assert failure.startswith("The media storage is neither a folder on this machine nor an S3 bucket")
+
+
+@pytest.fixture
+def media_in_bucket(media_bucket):
+    """The stored_media of an older site, in a bucket: objects with the headers S3 serves them with."""
+    objects = {
+        "media/articles/2025/04/yard.jpg": (phone_photo("JPEG"), "image/jpeg"),
+        "media/editor/2025/05/14/group.png": (phone_photo("PNG"), "image/png"),
+        "media/editor/2025/05/14/plain.png": (
+            without_metadata(phone_photo("PNG", orientation=1), "PNG"),
+            "image/png",
+        ),
+        "media/notes/readme.txt": (b"Photo credits: " + EDITOR, "text/plain"),
+        "elsewhere/not-media.jpg": (phone_photo("JPEG"), "image/jpeg"),  # outside AWS_LOCATION
+    }
+    for key, (data, content_type) in objects.items():
+        media_bucket.client.put_object(
+            Bucket=media_bucket.name,
+            Key=key,
+            Body=data,
+            ContentType=content_type,
+            CacheControl="public, max-age=86400",
+            Metadata={"uploaded-by": "site"},
+        )
+    return {key: data for key, (data, _) in objects.items()}
+
+
+def head(bucket, key):
+    return bucket.client.head_object(Bucket=bucket.name, Key=key)
+
+
+def test_pictures_in_a_bucket_are_cleaned_in_place_with_their_headers(media_bucket, media_in_bucket):
+    plain = head(media_bucket, "media/editor/2025/05/14/plain.png")["ETag"]
+    out, err, failure = run_strip()
+    assert failure is None and err == ""
+    assert "articles/2025/04/yard.jpg: " in out and "of metadata removed" in out
+    assert f"3 pictures in the bucket {media_bucket.name} (media): 2 cleaned (" in out
+    for key in ("media/articles/2025/04/yard.jpg", "media/editor/2025/05/14/group.png"):
+        assert_only_the_look_is_left(media_in_bucket[key], media_bucket.read(key))
+        headers = head(media_bucket, key)
+        assert headers["CacheControl"] == "public, max-age=86400"
+        assert headers["ContentType"] == "image/" + key.rsplit(".", 1)[1].replace("jpg", "jpeg")
+        assert headers["Metadata"] == {"uploaded-by": "site"}
+    assert head(media_bucket, "media/editor/2025/05/14/plain.png")["ETag"] == plain  # not written
+    for key in ("media/notes/readme.txt", "elsewhere/not-media.jpg"):
+        assert media_bucket.read(key) == media_in_bucket[key]
+    out, _, failure = run_strip()
+    assert failure is None and ": 0 cleaned (0\xa0bytes of metadata), 3 had none." in out
+
+
+def test_a_dry_run_on_a_bucket_changes_nothing(media_bucket, media_in_bucket):
+    out, _, failure = run_strip("--dry-run")
+    assert failure is None and ": 2 would be cleaned (" in out
+    for key, data in media_in_bucket.items():
+        assert media_bucket.read(key) == data
+
+
+def test_a_picture_replaced_in_the_bucket_while_it_is_cleaned_is_left_for_the_next_run(
+    media_bucket, media_in_bucket
+):
+    """Another editor's upload lands between the command's read and its write."""
+    key = "media/articles/2025/04/yard.jpg"
+    newer = phone_photo("JPEG", size=(30, 20))
+
+    def upload_meanwhile(params, **kwargs):
+        if params["Key"] == key:
+            media_bucket.client.put_object(Bucket=media_bucket.name, Key=key, Body=newer)
+
+    events = default_storage.connection.meta.client.meta.events
+    events.register("before-parameter-build.s3.PutObject", upload_meanwhile)
+    _, err, failure = run_strip()
+    assert (
+        "articles/2025/04/yard.jpg: it changed while it was being cleaned, so it was left for the next run."
+        in err
+    )
+    assert failure.startswith("1 picture was left as it was")
+    assert media_bucket.read(key) == newer  # the newer upload, whole
+    assert_only_the_look_is_left(
+        media_in_bucket["media/editor/2025/05/14/group.png"],
+        media_bucket.read("media/editor/2025/05/14/group.png"),
+    )
 
 
 @pytest.mark.django_db
@@ -713,3 +795,20 @@ def test_the_names_in_an_older_colour_profile_are_blanked_too():
     for text in (PROFILE_NAME.encode(), PROFILE_NAME.encode("utf-16-be")):
         assert text in profile and text not in cleaned
     assert b"Colour profile"[: len(PROFILE_NAME)] in cleaned
+
+
+def test_a_bucket_that_cannot_be_reached_is_refused_with_a_sentence(settings, s3_server):
+    from botocore.config import Config
+
+    options = s3_server.storage_options(
+        "carter-media",
+        endpoint_url="http://127.0.0.1:9",  # nothing listens there
+        client_config=Config(connect_timeout=1, retries={"max_attempts": 1}),
+    )
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+    }
+    out, _, failure = run_strip()
+    assert failure.startswith("The bucket could not be read (Could not connect to the endpoint URL")
+    assert out == ""

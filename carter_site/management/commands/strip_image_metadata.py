@@ -10,13 +10,14 @@ left alone.
     python manage.py strip_image_metadata --dry-run    # say what would change, change nothing
     python manage.py strip_image_metadata
 
-A picture is replaced by writing the cleaned copy beside it and renaming it over the original,
-so a visitor never gets half a file and an interrupted run leaves every picture whole; a
-picture that changes while it is being cleaned is left for the next run. That needs the media
-on a file system (MEDIA_ROOT, the default and the Docker volume); with media in S3 the command
-says so and changes nothing. A picture that cannot be read, cleaned or replaced is named with
-the reason and left as it is, the others are still cleaned, and the command then ends with
-status 1.
+In the media folder (MEDIA_ROOT, the default and the Docker volume) a picture is replaced by
+writing the cleaned copy beside it and renaming it over the original; in a bucket
+(AWS_STORAGE_BUCKET_NAME) by writing the object again, with its content type and headers, on
+condition that it is still the one read (If-Match). Either way a visitor never gets half a
+file, an interrupted run leaves every picture whole, and a picture that changes while it is
+being cleaned is left for the next run. A picture that cannot be read, cleaned or replaced is
+named with the reason and left as it is, the others are still cleaned, and the command then ends
+with status 1.
 """
 
 import os
@@ -28,6 +29,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
 from carter_site.image_metadata import DamagedPicture, sniffed_format, without_metadata
+from carter_site.media_usage import STORAGE_ERRORS, bucket_key, is_bucket, reason, stored_files
 
 # The cleaned copy's name while it is written. Uploads never start with a dot
 # (carter_site.images.stored_name), so a file of this name is one a run left when it was stopped.
@@ -43,41 +45,65 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run=False, **options):
+        self.pictures = self.cleaned = self.removed = 0
+        self.failed, self.other_failures = [], []
+        if is_bucket(default_storage):
+            where = self._clean_bucket(default_storage, dry_run)
+        else:
+            where = self._clean_folder(dry_run)
+            if where is None:
+                return
+        verb = "would be cleaned" if dry_run else "cleaned"
+        untouched = self.pictures - self.cleaned - len(self.failed)
+        pictures = "1 picture" if self.pictures == 1 else f"{self.pictures} pictures"
+        self.stdout.write(
+            f"{pictures} in {where}: {self.cleaned} {verb} ({filesizeformat(self.removed)} of metadata), "
+            f"{untouched} had none."
+        )
+        if self.failed or self.other_failures:
+            raise CommandError(self._failures())
+
+    def _clean_folder(self, dry_run):
+        """Clean the media folder; where it was, or None when there is none yet."""
         try:
             root = Path(default_storage.path(""))
         except NotImplementedError:
             raise CommandError(
-                "The media storage is not a folder on this machine (S3 or similar), so pictures cannot "
-                "be replaced in place: copy the media into a folder, run this with MEDIA_ROOT set to "
-                "it and AWS_STORAGE_BUCKET_NAME unset, then copy the folder back."
+                "The media storage is neither a folder on this machine nor an S3 bucket, so pictures "
+                "cannot be replaced in place: copy the media into a folder, run this with MEDIA_ROOT "
+                "set to it, then copy the folder back."
             ) from None
         try:
             if not root.is_dir():
                 self.stdout.write(f"There is no media folder yet ({root}): no picture to clean.")
-                return
+                return None
             os.scandir(root).close()
         except OSError as error:
             raise CommandError(
                 f"The media folder {root} could not be read ({error.strerror or error}): run this as "
                 "the user the web server runs as, or as root."
             ) from None
-        self.pictures = self.cleaned = self.removed = 0
-        self.failed, self.other_failures = [], []
         for path in self._files(root):
             name = path.relative_to(root).as_posix()
             if path.name.startswith(TEMPORARY_PREFIX):
                 self._leftover(path, name, dry_run)
             else:
-                self._clean(path, name, dry_run)
-        verb = "would be cleaned" if dry_run else "cleaned"
-        untouched = self.pictures - self.cleaned - len(self.failed)
-        pictures = "1 picture" if self.pictures == 1 else f"{self.pictures} pictures"
-        self.stdout.write(
-            f"{pictures} in {root}: {self.cleaned} {verb} ({filesizeformat(self.removed)} of metadata), "
-            f"{untouched} had none."
-        )
-        if self.failed or self.other_failures:
-            raise CommandError(self._failures())
+                self._clean(name, _InFolder(path), dry_run)
+        return root
+
+    def _clean_bucket(self, storage, dry_run):
+        """Clean every picture under the storage's folder in its bucket; where that was."""
+        where = f"the bucket {storage.bucket_name} ({storage.location.strip('/') or 'all of it'})"
+        try:
+            files = stored_files(storage)
+        except STORAGE_ERRORS as error:
+            raise CommandError(f"The bucket could not be read ({reason(error)}).") from None
+        client = storage.connection.meta.client
+        for file in files:
+            self._clean(
+                file.name, _InBucket(client, storage.bucket_name, bucket_key(storage, file.name)), dry_run
+            )
+        return where
 
     def _files(self, root):
         """Every file under `root`, in order, without following links; a folder that cannot be
@@ -119,12 +145,11 @@ class Command(BaseCommand):
             )
         return " ".join(sentences)
 
-    def _clean(self, path, name, dry_run):
+    def _clean(self, name, stored, dry_run):
         try:
-            before = path.stat()
-            data = path.read_bytes()
-        except OSError as error:
-            self._fail(name, f"it could not be read ({error.strerror or error}).")
+            data = stored.read()
+        except (*STORAGE_ERRORS, _Unreadable) as error:
+            self._fail(name, f"it could not be read ({reason(error)}).")
             return
         picture_format = sniffed_format(data)
         if picture_format is None:
@@ -148,16 +173,16 @@ class Command(BaseCommand):
             self.stdout.write(f"{name}: {what}")
             return
         try:
-            _replace(path, clean, before)
+            stored.replace(clean)
         except _ChangedMeanwhile:
             self.cleaned -= 1
             self.removed -= max(saved, 0)
             self._fail(name, "it changed while it was being cleaned, so it was left for the next run.")
             return
-        except OSError as error:
+        except STORAGE_ERRORS as error:
             self.cleaned -= 1
             self.removed -= max(saved, 0)
-            self._fail(name, f"it could not be replaced ({error.strerror or error}).")
+            self._fail(name, f"it could not be replaced ({reason(error)}).")
             return
         self.stdout.write(f"{name}: {what}{' removed' if saved > 0 else ''}")
 
@@ -183,6 +208,67 @@ class Command(BaseCommand):
 
 class _ChangedMeanwhile(Exception):
     pass
+
+
+class _Unreadable(Exception):
+    """An object the bucket lists but will not give (gone meanwhile, or not allowed)."""
+
+
+class _InFolder:
+    """A picture in the media folder: read, then replaced unless it changed since."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def read(self):
+        self.before = self.path.stat()
+        return self.path.read_bytes()
+
+    def replace(self, data):
+        _replace(self.path, data, self.before)
+
+
+class _InBucket:
+    """An object in the bucket: read, then written again with the headers it was served with, on
+    condition that it is still the object read (S3's If-Match)."""
+
+    HEADERS = ("ContentType", "CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage")
+
+    def __init__(self, client, bucket, key):
+        self.client, self.bucket, self.key = client, bucket, key
+
+    def read(self):
+        from botocore.exceptions import ClientError
+
+        try:
+            self.got = self.client.get_object(Bucket=self.bucket, Key=self.key)
+        except ClientError as error:
+            raise _Unreadable(_s3_reason(error)) from None
+        return self.got["Body"].read()
+
+    def replace(self, data):
+        from botocore.exceptions import ClientError
+
+        headers = {header: self.got[header] for header in self.HEADERS if self.got.get(header)}
+        try:
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self.key,
+                Body=data,
+                IfMatch=self.got["ETag"],
+                Metadata=self.got.get("Metadata", {}),
+                **headers,
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "PreconditionFailed":
+                raise _ChangedMeanwhile from None
+            raise
+
+
+def _s3_reason(error):
+    """What S3 said, in its words: 'NoSuchKey: The specified key does not exist.'"""
+    details = error.response.get("Error", {})
+    return ": ".join(part for part in (details.get("Code"), details.get("Message")) if part) or str(error)
 
 
 def _replace(path, data, before):
