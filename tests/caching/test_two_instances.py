@@ -12,12 +12,8 @@ two workers each) share one database and one cache, in both of the ways producti
 On `--db=postgres` the database is PostgreSQL, otherwise a SQLite file both servers open.
 """
 
-import json
 import re
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 import redis
@@ -27,31 +23,6 @@ from tests.ops import helpers
 ADMIN_URL = "site-editor-tests/"
 WORKERS = 2
 TITLE = "Does insurance cover IOP?"
-
-SESSION_SCRIPT = """
-import json, django
-django.setup()
-from django.conf import settings
-from django.contrib.auth import get_user_model, BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from django.urls import reverse
-user = get_user_model().objects.create_superuser("cache-tests", "cache@example.com", "a long test passphrase")
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-try:  # the admin asks for a second factor in production: a confirmed authenticator
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-    device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-except ImportError:
-    pass
-session.save()
-print(json.dumps({"cookie": settings.SESSION_COOKIE_NAME, "key": session.session_key,
-                  "csrf_cookie": settings.CSRF_COOKIE_NAME,
-                  "changelist": reverse("admin:articles_article_changelist")}))
-"""
 
 
 @pytest.fixture(scope="module", params=["redis", "folder"])
@@ -95,9 +66,7 @@ def env(database_url, shared_cache, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def staff_session(env):
-    result = helpers.run([sys.executable, "-c", SESSION_SCRIPT], env=env)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return helpers.staff_session(env)
 
 
 @pytest.fixture(scope="module")
@@ -115,39 +84,27 @@ def instances(env, tmp_path_factory):
             server.stop()
 
 
-def request(port, path, *, method="GET", headers=None, data=None):
-    """One request to 127.0.0.1:port as the TLS-terminating load balancer would send it."""
-    headers = {"Host": "localhost", "X-Forwarded-Proto": "https", **(headers or {})}
-    body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body, headers=headers, method=method)
-    try:
-        with helpers._opener.open(req, timeout=15) as response:
-            return helpers.Response(response.status, response.headers, response.read())
-    except urllib.error.HTTPError as error:
-        return helpers.Response(error.code, error.headers, error.read())
-
-
 def every_worker(port, path, **kwargs):
     """Enough requests that each worker of the instance has most likely answered one."""
-    return [request(port, path, **kwargs) for _ in range(WORKERS * 4)]
+    return [helpers.request(port, path, **kwargs) for _ in range(WORKERS * 4)]
 
 
 def article_path(server):
-    home = request(server.port, "/articles/").text
+    home = helpers.request(server.port, "/articles/").text
     return re.search(r'href="(/articles/[a-z0-9-]+/)"[^>]*>' + re.escape(TITLE), home).group(1)
 
 
 def bulk_action(server, staff_session, action, article_id):
     """Run an article bulk action through `server`'s admin, as a signed-in editor's browser does."""
     cookie = f"{staff_session['cookie']}={staff_session['key']}"
-    page = request(server.port, staff_session["changelist"], headers={"Cookie": cookie})
+    page = helpers.request(server.port, staff_session["changelist"], headers={"Cookie": cookie})
     assert page.status == 200, page.text[:500]
     assert "no-store" in page.headers["Cache-Control"]
     csrf_name = staff_session["csrf_cookie"]
     set_cookies = " ".join(page.headers.get_all("Set-Cookie") or [])
     csrf_cookie = re.search(re.escape(csrf_name) + r"=([^;]+)", set_cookies).group(1)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    response = request(
+    response = helpers.request(
         server.port,
         staff_session["changelist"],
         method="POST",
@@ -196,8 +153,10 @@ def test_an_edit_through_one_instance_is_visible_through_the_other_at_once(insta
 def test_staff_get_private_pages_from_the_production_server(instances, staff_session):
     a, _ = instances
     path = article_path(a)
-    request(a.port, path)
-    response = request(a.port, path, headers={"Cookie": f"{staff_session['cookie']}={staff_session['key']}"})
+    helpers.request(a.port, path)
+    response = helpers.request(
+        a.port, path, headers={"Cookie": f"{staff_session['cookie']}={staff_session['key']}"}
+    )
     assert response.status == 200
     assert "X-Page-Cache" not in response.headers
     assert "no-store" in response.headers["Cache-Control"] and "private" in response.headers["Cache-Control"]
@@ -205,10 +164,10 @@ def test_staff_get_private_pages_from_the_production_server(instances, staff_ses
 
 def test_the_production_server_answers_304_and_keeps_the_security_headers(instances):
     a, _ = instances
-    first = request(a.port, "/faqs/")
+    first = helpers.request(a.port, "/faqs/")
     assert first.status == 200
     assert "public" in first.headers["Cache-Control"] and "s-maxage=" in first.headers["Cache-Control"]
-    again = request(a.port, "/faqs/", headers={"If-None-Match": first.headers["ETag"]})
+    again = helpers.request(a.port, "/faqs/", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status == 304
     assert again.body == b""
     for header in ("Strict-Transport-Security", "Content-Security-Policy", "X-Content-Type-Options"):
@@ -219,13 +178,13 @@ def test_the_production_server_answers_304_and_keeps_the_security_headers(instan
 @pytest.mark.parametrize("encoding", ["br", "gzip"])
 def test_static_files_are_hashed_compressed_and_cached_for_a_year(instances, encoding):
     a, _ = instances
-    home = request(a.port, "/").text
+    home = helpers.request(a.port, "/").text
     stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', home).group(1)
-    response = request(a.port, stylesheet, headers={"Accept-Encoding": encoding})
+    response = helpers.request(a.port, stylesheet, headers={"Accept-Encoding": encoding})
     assert response.status == 200
     assert response.headers["Content-Encoding"] == encoding
     cache_control = response.headers["Cache-Control"]
     assert "immutable" in cache_control and "public" in cache_control
     assert int(re.search(r"max-age=(\d+)", cache_control).group(1)) >= 365 * 24 * 60 * 60
-    plain = request(a.port, stylesheet)
+    plain = helpers.request(a.port, stylesheet)
     assert len(response.body) < len(plain.body)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -300,3 +301,53 @@ def database_exists(server, name):
 
 def unique_name(prefix):
     return f"{prefix}_{secrets.token_hex(4)}"
+
+
+# --- A signed-in editor, for requests to a production server ---------------------------------
+
+_STAFF_SESSION_SCRIPT = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.contrib.auth import get_user_model, BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.urls import reverse
+user = get_user_model().objects.create_superuser("ops-tests", "ops@example.com", "a long test passphrase")
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+try:  # the admin asks for a second factor in production: a confirmed authenticator
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+except ImportError:
+    pass
+session.save()
+print(json.dumps({"cookie": settings.SESSION_COOKIE_NAME, "key": session.session_key,
+                  "csrf_cookie": settings.CSRF_COOKIE_NAME,
+                  "changelist": reverse("admin:articles_article_changelist")}))
+"""
+
+
+def staff_session(env):
+    """A superuser's session in the database of `env`, its second factor confirmed, as a browser
+    holds it after signing in: the cookie names and values, and the article list's address."""
+    result = run([sys.executable, "-c", _STAFF_SESSION_SCRIPT], env=env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def request(port, path, *, method="GET", headers=None, data=None, body=None):
+    """One request to 127.0.0.1:port as the TLS-terminating load balancer would send it: `data`
+    sent as a form, or `body` as it is."""
+    headers = {"Host": "localhost", "X-Forwarded-Proto": "https", **(headers or {})}
+    if data is not None:
+        body = urllib.parse.urlencode(data, doseq=True).encode()
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body, headers=headers, method=method)
+    try:
+        with _opener.open(req, timeout=15) as response:
+            return Response(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as error:
+        return Response(error.code, error.headers, error.read())
