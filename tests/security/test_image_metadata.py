@@ -7,6 +7,7 @@ stored pixels upright. What is checked is what a reader of the stored file could
 to exactly the same pixels as the upload.
 """
 
+import datetime as dt
 import io
 import json
 import os
@@ -414,7 +415,42 @@ def media_in_bucket(media_bucket):
             CacheControl="public, max-age=86400",
             Metadata={"uploaded-by": "site"},
         )
+    # One as a bucket's other tools leave them: stored for less, encrypted, tagged for a
+    # lifecycle rule, public by its ACL, with an expiry and a redirect.
+    media_bucket.client.put_object(
+        Bucket=media_bucket.name,
+        Key=YARD,
+        Body=objects[YARD][0],
+        ContentType="image/jpeg",
+        CacheControl="public, max-age=86400",
+        Metadata={"uploaded-by": "site"},
+        StorageClass="STANDARD_IA",
+        ServerSideEncryption="AES256",
+        Expires=EXPIRES,
+        WebsiteRedirectLocation="/articles/",
+        Tagging="keep=forever&team=marketing",
+        ACL="public-read",
+    )
     return {key: data for key, (data, _) in objects.items()}
+
+
+YARD = "media/articles/2025/04/yard.jpg"
+EXPIRES = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+
+
+def settings_of(bucket, key):
+    """What S3 keeps of an object besides its bytes and headers."""
+    got = head(bucket, key)
+    tags = bucket.client.get_object_tagging(Bucket=bucket.name, Key=key)["TagSet"]
+    grants = bucket.client.get_object_acl(Bucket=bucket.name, Key=key)["Grants"]
+    return {
+        "class": got.get("StorageClass"),
+        "encryption": got.get("ServerSideEncryption"),
+        "expires": got.get("Expires"),
+        "redirect": got.get("WebsiteRedirectLocation"),
+        "tags": sorted((tag["Key"], tag["Value"]) for tag in tags),
+        "public": any(grant["Grantee"].get("URI", "").endswith("/AllUsers") for grant in grants),
+    }
 
 
 def head(bucket, key):
@@ -423,6 +459,15 @@ def head(bucket, key):
 
 def test_pictures_in_a_bucket_are_cleaned_in_place_with_their_headers(media_bucket, media_in_bucket):
     plain = head(media_bucket, "media/editor/2025/05/14/plain.png")["ETag"]
+    before = settings_of(media_bucket, YARD)
+    assert before == {
+        "class": "STANDARD_IA",
+        "encryption": "AES256",
+        "expires": EXPIRES,
+        "redirect": "/articles/",
+        "tags": [("keep", "forever"), ("team", "marketing")],
+        "public": True,
+    }
     out, err, failure = run_strip()
     assert failure is None and err == ""
     assert "articles/2025/04/yard.jpg: " in out and "of metadata removed" in out
@@ -433,6 +478,7 @@ def test_pictures_in_a_bucket_are_cleaned_in_place_with_their_headers(media_buck
         assert headers["CacheControl"] == "public, max-age=86400"
         assert headers["ContentType"] == "image/" + key.rsplit(".", 1)[1].replace("jpg", "jpeg")
         assert headers["Metadata"] == {"uploaded-by": "site"}
+    assert settings_of(media_bucket, YARD) == before
     assert head(media_bucket, "media/editor/2025/05/14/plain.png")["ETag"] == plain  # not written
     for key in ("media/notes/readme.txt", "elsewhere/not-media.jpg"):
         assert media_bucket.read(key) == media_in_bucket[key]

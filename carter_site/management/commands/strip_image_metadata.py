@@ -23,6 +23,7 @@ with status 1.
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
@@ -229,10 +230,26 @@ class _InFolder:
 
 
 class _InBucket:
-    """An object in the bucket: read, then written again with the headers it was served with, on
-    condition that it is still the object read (S3's If-Match)."""
+    """An object in the bucket: read, then written again as it was but for its bytes, on condition
+    that it is still the object read (S3's If-Match). Kept: the headers it is served with, its
+    metadata, storage class, encryption, expiry, redirect and tags, and a public-read grant (a
+    bucket that still uses ACLs; one that does not answers that it has none)."""
 
-    HEADERS = ("ContentType", "CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage")
+    KEPT = (
+        "ContentType",
+        "CacheControl",
+        "ContentDisposition",
+        "ContentEncoding",
+        "ContentLanguage",
+        "Expires",
+        "Metadata",
+        "StorageClass",
+        "ServerSideEncryption",
+        "SSEKMSKeyId",
+        "BucketKeyEnabled",
+        "WebsiteRedirectLocation",
+    )
+    EVERYONE = "http://acs.amazonaws.com/groups/global/AllUsers"
 
     def __init__(self, client, bucket, key):
         self.client, self.bucket, self.key = client, bucket, key
@@ -249,20 +266,37 @@ class _InBucket:
     def replace(self, data):
         from botocore.exceptions import ClientError
 
-        headers = {header: self.got[header] for header in self.HEADERS if self.got.get(header)}
+        kept = {name: self.got[name] for name in self.KEPT if self.got.get(name)}
         try:
+            kept.update(self._tags(), **self._acl())
             self.client.put_object(
-                Bucket=self.bucket,
-                Key=self.key,
-                Body=data,
-                IfMatch=self.got["ETag"],
-                Metadata=self.got.get("Metadata", {}),
-                **headers,
+                Bucket=self.bucket, Key=self.key, Body=data, IfMatch=self.got["ETag"], **kept
             )
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "PreconditionFailed":
                 raise _ChangedMeanwhile from None
             raise
+
+    def _tags(self):
+        if not self.got.get("TagCount"):
+            return {}
+        tags = self.client.get_object_tagging(Bucket=self.bucket, Key=self.key)["TagSet"]
+        return {"Tagging": urlencode([(tag["Key"], tag["Value"]) for tag in tags])}
+
+    def _acl(self):
+        from botocore.exceptions import ClientError
+
+        try:
+            grants = self.client.get_object_acl(Bucket=self.bucket, Key=self.key)["Grants"]
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "AccessControlListNotSupported":
+                return {}  # ACLs are off for the bucket (its owner decides): nothing to keep
+            raise
+        public = any(
+            grant["Grantee"].get("URI") == self.EVERYONE and grant["Permission"] in ("READ", "FULL_CONTROL")
+            for grant in grants
+        )
+        return {"ACL": "public-read"} if public else {}
 
 
 def _s3_reason(error):
