@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.db.models import signals
 from django.db.models.fields.files import ImageFieldFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image
@@ -162,10 +163,12 @@ class PictureFieldFile(ImageFieldFile):
         name = self.field.generate_filename(self.instance, stored_name(name, picture_format))
         self.name = self.storage.save(name, content, max_length=self.field.max_length)
         self._committed = True
-        if size is not None:
+        if size is None:
+            self.__dict__.pop("_dimensions_cache", None)  # the previous picture's, if any
+        else:
             self._dimensions_cache = size
         self.instance.__dict__[self.field.attname] = self
-        self.field.keep_size(self.instance, size)
+        self.field.keep_size(self.instance, size, self.name)
         if save:
             self.instance.save()
 
@@ -192,6 +195,19 @@ def shown_size(file):
         width, height = image.size
         turned = _orientation(image) in (5, 6, 7, 8)
     return (height, width) if turned else (width, height)
+
+
+def _out_of_reach_errors():
+    """What a bucket's client raises when it cannot be reached or refuses (not OSErrors; a
+    missing object is a FileNotFoundError, as a missing file is)."""
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # no bucket support installed
+        return ()
+    return (BotoCoreError, ClientError)
+
+
+STORAGE_OUT_OF_REACH = _out_of_reach_errors()
 
 
 def _size_or_none(read, name):
@@ -254,33 +270,68 @@ class PictureField(models.ImageField):
 
     Pages show a picture's size from those fields and never from the file: from a bucket, reading
     it would download the picture on every page not in the cache, and fail the page while the
-    bucket cannot be reached. So, unlike Django's ImageField, the size is never read when a row is
-    loaded; it is taken from the bytes when a picture is stored, and read from storage only when a
-    stored name is assigned, or a row comes to be saved without a size (created from the shell with
-    a stored name, or restored from a version saved before sizes were kept)."""
+    bucket cannot be reached. Django's ImageField reads the file whenever a row is loaded without
+    a size, and whenever the field is assigned, even the picture it already has (as the admin's
+    form does on every save). Here the size is taken from the bytes when a picture is stored or
+    uploaded, and read from storage only when another stored picture is assigned by name, or a
+    row is saved without a size (created with a stored name, or restored from a version saved
+    before sizes were kept)."""
 
     attr_class = PictureFieldFile
 
+    def contribute_to_class(self, cls, name, **kwargs):
+        super().contribute_to_class(cls, name, **kwargs)
+        if not cls._meta.abstract and (self.width_field or self.height_field):
+            signals.post_save.connect(self._size_after_raw_save, sender=cls)
+
+    @property
+    def _size_is_for(self):
+        """Where a row keeps the name of the picture its size was read from."""
+        return f"_{self.attname}_size_is_for"
+
     def update_dimension_fields(self, instance, force=False, *args, **kwargs):
-        if not force or not (self.width_field or self.height_field):
-            return  # a row being loaded (post_init): its size is the one it was saved with
+        if not (self.width_field or self.height_field) or self.attname not in instance.__dict__:
+            return  # no size kept, or the field is deferred
         file = getattr(instance, self.attname)
-        self.keep_size(instance, _size_or_none(file._get_image_dimensions, file.name) if file else None)
+        if not force:  # a row being loaded (post_init): its size is the one it was saved with
+            instance.__dict__[self._size_is_for] = file.name if file else None
+            return
+        if not file:
+            self.keep_size(instance, None, None)
+        elif not file._committed or instance.__dict__.get(self._size_is_for) != file.name:
+            # An upload (read from the bytes in hand), or another stored picture.
+            self.keep_size(instance, _size_or_none(file._get_image_dimensions, file.name), file.name)
 
     def pre_save(self, model_instance, add):
         file = super().pre_save(model_instance, add)  # stores a new upload, its size with it
         if file and self.width_field and getattr(model_instance, self.width_field) is None:
             # A row that came without a size: read once, as it is saved, rather than on every
             # page that shows it.
-            self.update_dimension_fields(model_instance, force=True)
+            self.keep_size(model_instance, _size_or_none(file._get_image_dimensions, file.name), file.name)
         return file
 
-    def keep_size(self, instance, size):
+    def _size_after_raw_save(self, sender, instance, raw=False, using=None, **kwargs):
+        """A raw save (a version restored by django-reversion, loaddata) passes pre_save by:
+        a picture it stored without a size gets it here."""
+        if not raw or self.attname not in instance.__dict__:
+            return
+        file = getattr(instance, self.attname)
+        if not file or getattr(instance, self.width_field) is not None:
+            return
+        size = _size_or_none(file._get_image_dimensions, file.name)
+        if size is not None:
+            self.keep_size(instance, size, file.name)
+            sender._base_manager.using(using).filter(pk=instance.pk).update(
+                **{self.width_field: size[0], self.height_field: size[1]}
+            )
+
+    def keep_size(self, instance, size, name):
         width, height = size or (None, None)
         if self.width_field:
             setattr(instance, self.width_field, width)
         if self.height_field:
             setattr(instance, self.height_field, height)
+        instance.__dict__[self._size_is_for] = name
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": PictureFormField, **kwargs})
@@ -314,12 +365,31 @@ def _carries_markup(upload, chunk_size=1024 * 1024):
 
 def keep_stored_sizes(model, field_name):
     """For the migrations that brought in the kept sizes: read the size of each picture already
-    stored into its row. A picture that cannot be read is left without one, as pages showed it."""
+    stored into its row. A picture that cannot be read is left without one (pages show it
+    without a size, as before). A storage out of reach stops the reading at once, so a deploy is
+    not held up by a bucket that does not answer: the pictures left are read as each row is next
+    saved."""
     field = model._meta.get_field(field_name)
-    for row in model._base_manager.exclude(**{field_name: ""}).only("pk", field_name).iterator():
-        file = getattr(row, field_name)
-        size = _size_or_none(file._get_image_dimensions, file.name)
-        if size:
-            model._base_manager.filter(pk=row.pk).update(
-                **{field.width_field: size[0], field.height_field: size[1]}
+    rows = list(
+        model._base_manager.exclude(**{field_name: ""})
+        .filter(**{f"{field.width_field}__isnull": True})
+        .values_list("pk", field_name)
+    )
+    for done, (pk, name) in enumerate(rows):
+        file = field.attr_class(None, field, name)
+        try:
+            width, height = file._get_image_dimensions()
+        except STORAGE_OUT_OF_REACH as error:
+            logger.warning(
+                "The media storage could not be reached (%s): the sizes of %d pictures are left to be "
+                "read as each is next saved.",
+                error,
+                len(rows) - done,
             )
+            return
+        except Exception as error:  # a missing or damaged picture: Pillow and storages raise many kinds
+            logger.warning("The size of the picture %s could not be read (%s).", name, error)
+            continue
+        finally:
+            file.close()
+        model._base_manager.filter(pk=pk).update(**{field.width_field: width, field.height_field: height})

@@ -34,6 +34,7 @@ from django.db import models
 from django.utils.timezone import make_naive
 
 from .caching import CONTENT_APPS
+from .images import STORAGE_OUT_OF_REACH
 
 logger = logging.getLogger(__name__)
 
@@ -49,17 +50,9 @@ class StoredFile:
     modified: datetime
 
 
-def _storage_errors():
-    """What a storage raises when it cannot be read or written: OSError for a folder, and the
-    S3 client's own errors for a bucket (which are not OSErrors)."""
-    try:
-        from botocore.exceptions import BotoCoreError, ClientError
-    except ImportError:  # no bucket support installed
-        return (OSError,)
-    return (OSError, BotoCoreError, ClientError)
-
-
-STORAGE_ERRORS = _storage_errors()
+# What a storage raises when it cannot be read or written: OSError for a folder, and the S3
+# client's own errors for a bucket (which are not OSErrors).
+STORAGE_ERRORS = (OSError, *STORAGE_OUT_OF_REACH)
 
 
 def _is_link(storage, name):
@@ -120,6 +113,10 @@ def _objects_in_bucket(storage):
             name = entry["Key"][len(prefix) :]
             if not name or name.endswith("/") or any(part.startswith(".") for part in name.split("/")):
                 continue  # the folder itself, a folder marker, or hidden
+            if "" in name.split("/"):
+                # An empty part (a//b.png): the storage would address, and delete, another key.
+                logger.warning("The upload %r has a name the storage cannot address; it is left alone.", name)
+                continue
             modified = entry["LastModified"]
             if not settings.USE_TZ:
                 modified = make_naive(modified)

@@ -4,11 +4,6 @@ import carter_site.images
 from django.db import migrations, models
 
 
-def keep_sizes(apps, schema_editor):
-    """Pages show the size kept in the row from now on (carter_site.images.PictureField)."""
-    carter_site.images.keep_stored_sizes(apps.get_model("articles", "Article"), "hero_image")
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -31,5 +26,4 @@ class Migration(migrations.Migration):
             name='hero_image',
             field=carter_site.images.PictureField(blank=True, height_field='hero_image_height', help_text='Optional picture at the top. JPEG, PNG, GIF or WebP, up to 5 MB.', upload_to='articles/%Y/%m/', validators=[carter_site.images.validate_uploaded_image], width_field='hero_image_width'),
         ),
-        migrations.RunPython(keep_sizes, migrations.RunPython.noop),
     ]

@@ -173,6 +173,8 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 # named, which several web containers can share (AWS S3, MinIO, Cloudflare R2, ...).
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
+    from botocore.config import Config as _BotoConfig
+
     MEDIA_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -189,6 +191,12 @@ if AWS_STORAGE_BUCKET_NAME:
             "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
             "default_acl": None,
             "file_overwrite": False,
+            # A bucket that does not answer fails a request within gunicorn's 30 seconds (two
+            # tries of 3 s to connect and 10 s to answer), with a message, instead of holding
+            # the worker until gunicorn kills it and the editor's change with it.
+            "client_config": _BotoConfig(
+                connect_timeout=3, read_timeout=10, retries={"mode": "standard", "max_attempts": 2}
+            ),
         },
     }
 else:

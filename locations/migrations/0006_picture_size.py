@@ -4,11 +4,6 @@ import carter_site.images
 from django.db import migrations, models
 
 
-def keep_sizes(apps, schema_editor):
-    """Pages show the size kept in the row from now on (carter_site.images.PictureField)."""
-    carter_site.images.keep_stored_sizes(apps.get_model("locations", "Location"), "photo")
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -31,5 +26,4 @@ class Migration(migrations.Migration):
             name='photo',
             field=carter_site.images.PictureField(blank=True, height_field='photo_height', help_text='A true photo of this location: the building, its entrance or a group room, with no client in it. JPEG, PNG, GIF or WebP, up to 5 MB.', upload_to='locations/%Y/%m/', validators=[carter_site.images.validate_uploaded_image], width_field='photo_width'),
         ),
-        migrations.RunPython(keep_sizes, migrations.RunPython.noop),
     ]

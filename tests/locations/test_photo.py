@@ -1,19 +1,22 @@
 """A location's photo: uploaded in the admin with its description, shown on the location's
 page, shared with its page and described in its structured data."""
 
+import importlib
 import json
 
 import pytest
+import reversion
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 from reversion.models import Version
 
-from carter_site.images import keep_stored_sizes
+from articles.models import Article
 from locations.models import Location
 from tests.admin_forms import admin_form_data, change_url
-from tests.factories import LocationFactory
+from tests.factories import ArticleFactory, LocationFactory
 from tests.images import png_bytes
 from tests.seo.helpers import json_ld, one_of_type, parse
 
@@ -230,15 +233,54 @@ def test_a_version_saved_before_sizes_were_kept_gets_its_size_when_restored(staf
     assert (image.get("width"), image.get("height")) == ("800", "600")
 
 
-def test_the_migration_reads_the_size_of_every_photo_already_stored(media_root):
-    """What the migration that brought in the kept sizes runs (locations 0006, articles 0013)."""
+def migration_models(app, name):
+    """The models as the migration `name` of `app` sees them, and the migration's module."""
+    state = MigrationLoader(connection).project_state((app, name))
+    return state.apps, importlib.import_module(f"{app}.migrations.{name}")
+
+
+def test_the_upgrade_reads_the_size_of_every_picture_already_stored(media_root, caplog):
+    """The migrations that fill the kept sizes, run with their own models (as of when they run)."""
     kept, gone = with_photo(), LocationFactory(name="Atlanta", slug="atlanta", photo_alt=ALT)
     gone.photo.save("door.png", ContentFile(png_bytes((30, 20))))
     (media_root / gone.photo.name).unlink()
+    article = ArticleFactory(hero_image_alt="A bench")
+    article.hero_image.save("bench.png", ContentFile(png_bytes((60, 40))))
     Location.objects.update(photo_width=None, photo_height=None)
+    Article.objects.update(hero_image_width=None, hero_image_height=None)
 
-    keep_stored_sizes(Location, "photo")
+    for app, name in (("locations", "0007_fill_picture_size"), ("articles", "0014_fill_picture_size")):
+        models, migration = migration_models(app, name)
+        migration.keep_sizes(models, None)
 
     sizes = dict(Location.objects.values_list("pk", "photo_width"))
     assert (sizes[kept.pk], sizes[gone.pk]) == (800, None)
     assert Location.objects.get(pk=kept.pk).photo_height == 600
+    assert Article.objects.values_list("hero_image_width", "hero_image_height").get(pk=article.pk) == (60, 40)
+    assert f"The size of the picture {gone.photo.name} could not be read" in caplog.text
+
+
+def test_a_new_file_whose_size_cannot_be_read_does_not_keep_the_previous_pictures():
+    location = with_photo()
+    location.photo.save("notes.txt", ContentFile(b"plain words, no picture"))
+    location.refresh_from_db()
+    assert (location.photo_width, location.photo_height) == (None, None)
+
+
+def test_a_version_restored_from_the_shell_gets_its_size(client):
+    """django-reversion restores with a raw save, which passes the field's pre_save by."""
+    location = with_photo()
+    with reversion.create_revision():
+        location.save()
+    version = Version.objects.get_for_object(location).first()
+    fields = json.loads(version.serialized_data)
+    for item in fields:  # as saved before sizes were kept
+        del item["fields"]["photo_width"], item["fields"]["photo_height"]
+    Version.objects.filter(pk=version.pk).update(serialized_data=json.dumps(fields))
+    Location.objects.filter(pk=location.pk).update(
+        photo="", photo_alt="", photo_width=None, photo_height=None
+    )
+
+    Version.objects.get(pk=version.pk).revert()
+
+    assert Location.objects.values_list("photo_width", "photo_height").get(pk=location.pk) == (800, 600)

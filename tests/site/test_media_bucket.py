@@ -17,7 +17,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from carter_site.images import keep_stored_sizes
 from carter_site.media_usage import stored_files
+from locations.models import Location
 from tests.admin_forms import admin_form_data
 from tests.factories import FAQFactory, LocationFactory
 from tests.images import PRIVATE, phone_photo, png_bytes
@@ -85,13 +87,14 @@ def run_unused_uploads(*arguments):
     return out.getvalue()
 
 
-def test_uploads_nothing_uses_are_listed_and_deleted_with_their_small_copies(media_bucket):
+def test_uploads_nothing_uses_are_listed_and_deleted_with_their_small_copies(media_bucket, caplog):
     for name in ("editor/2026/11/02/room.png", "editor/2026/11/06/client.png"):
         default_storage.save(name, ContentFile(png_bytes()))
         default_storage.save(get_thumb_filename(name), ContentFile(png_bytes((4, 4))))
     default_storage.save("locations/2026/10/old-door.png", ContentFile(png_bytes()))
     media_bucket.put("media/.cleaning-copy.png")  # hidden: never listed, never deleted
     media_bucket.put("elsewhere/not-media.png")  # outside the storage's folder (AWS_LOCATION)
+    media_bucket.put("media/editor//double.png")  # a key the storage cannot address: left alone
     FAQFactory(answer=f'<p><img src="{MEDIA}editor/2026/11/02/room.png" alt="The room"></p>')
 
     listing = run_unused_uploads()
@@ -112,9 +115,11 @@ def test_uploads_nothing_uses_are_listed_and_deleted_with_their_small_copies(med
     assert media_bucket.stored_keys() == [
         "elsewhere/not-media.png",
         "media/.cleaning-copy.png",
+        "media/editor//double.png",
         "media/editor/2026/11/02/room.png",
         "media/editor/2026/11/02/room_thumb.png",
     ]
+    assert "The upload 'editor//double.png' has a name the storage cannot address" in caplog.text
 
 
 def test_the_bucket_is_listed_a_thousand_objects_a_request(media_bucket):
@@ -198,3 +203,51 @@ def test_pages_with_pictures_are_shown_while_the_bucket_cannot_be_reached(
     )
     assert photo.get("src") == f"{MEDIA}{location.photo.name}"
     assert (photo.get("width"), photo.get("height")) == ("40", "30")
+
+
+def requests_to(storage):
+    """The requests `storage`'s S3 client sends from now on, by address."""
+    sent = []
+    storage.connection.meta.client.meta.events.register(
+        "before-send.s3", lambda request, **kwargs: sent.append(request.url)
+    )
+    return sent
+
+
+def test_saving_a_location_without_touching_its_photo_asks_nothing_of_the_bucket(staff_client, media_bucket):
+    """Django's ImageField reads the picture again whenever the form sets it back unchanged."""
+    location = LocationFactory(name="Atlanta", slug="atlanta", photo_alt="The door")
+    location.photo.save("door.png", ContentFile(png_bytes((40, 30))))
+    sent = requests_to(default_storage)
+    url = reverse("admin:locations_location_change", args=[location.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["name"] = "Atlanta, on Peachtree"
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert sent == []
+    location.refresh_from_db()
+    assert (location.name, location.photo_width, location.photo_height) == ("Atlanta, on Peachtree", 40, 30)
+
+
+def test_the_upgrade_stops_reading_sizes_at_once_when_the_bucket_cannot_be_reached(
+    media_bucket, s3_server, settings, caplog
+):
+    for name in ("atlanta", "jefferson"):
+        location = LocationFactory(name=name.title(), slug=name, photo_alt="The door")
+        location.photo.save("door.png", ContentFile(png_bytes((40, 30))))
+    Location.objects.update(photo_width=None, photo_height=None)  # as before the upgrade
+    unreachable = s3_server.storage_options(
+        media_bucket.name,
+        endpoint_url="http://127.0.0.1:9",
+        client_config=Config(connect_timeout=1, retries={"max_attempts": 1}),
+    )
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": unreachable},
+    }
+
+    keep_stored_sizes(Location, "photo")
+
+    assert "The media storage could not be reached (Could not connect to the endpoint URL" in caplog.text
+    assert "the sizes of 2 pictures are left to be read as each is next saved" in caplog.text
+    assert set(Location.objects.values_list("photo_width", flat=True)) == {None}
