@@ -47,6 +47,17 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def end_process(process, timeout=10):
+    """Ask a throwaway server's process to stop, and kill it if it has not within `timeout`."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class ThrowawayPostgres:
     user = "postgres"
 

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .postgres_server import free_port
+from .postgres_server import end_process, free_port
 
 INSTALL_HINT = (
     "redis-server was not found. On Debian or Ubuntu: sudo apt-get install -y redis-server "
@@ -71,13 +71,7 @@ class ThrowawayRedis:
             return False
 
     def stop_server(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end_process(self.process)
         self.process = None
 
     def stop(self):

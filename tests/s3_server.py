@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .postgres_server import free_port
+from .postgres_server import end_process, free_port
 
 INSTALL_HINT = "moto's S3 server is not installed: `make install-dev` installs it (requirements-dev.txt)."
 
@@ -90,13 +90,7 @@ class ThrowawayS3:
         }
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end_process(self.process)
         self.process = None
         self.log.unlink(missing_ok=True)
         self.log.parent.rmdir()

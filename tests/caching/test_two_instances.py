@@ -57,11 +57,7 @@ def env(database_url, shared_cache, tmp_path_factory):
         ADMIN_URL=ADMIN_URL,
         LOG_LEVEL="warning",
     )
-    collected = helpers.manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
-    assert collected.returncode == 0, collected.stderr
-    migrated = helpers.manage("migrate_once", "--load-demo-content", env=env)
-    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
-    return env
+    return helpers.prepare_site(env)
 
 
 @pytest.fixture(scope="module")
@@ -71,17 +67,10 @@ def staff_session(env):
 
 @pytest.fixture(scope="module")
 def instances(env, tmp_path_factory):
-    logs = tmp_path_factory.mktemp("gunicorn")
-    servers = [
-        helpers.gunicorn_server(env, logs / f"{name}.log", GUNICORN_WORKERS=str(WORKERS)) for name in "ab"
-    ]
-    try:
-        for server in servers:
-            server.start()
+    with helpers.gunicorn_servers(
+        env, tmp_path_factory.mktemp("gunicorn"), GUNICORN_WORKERS=WORKERS
+    ) as servers:
         yield servers
-    finally:
-        for server in servers:
-            server.stop()
 
 
 def every_worker(port, path, **kwargs):

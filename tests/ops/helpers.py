@@ -266,10 +266,33 @@ class Server:
         self.stop()
 
 
+def prepare_site(env):
+    """What a container's start does before serving: collect static files, migrate, demo content."""
+    collected = manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+    assert collected.returncode == 0, collected.stderr
+    migrated = manage("migrate_once", "--load-demo-content", env=env)
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    return env
+
+
+@contextlib.contextmanager
+def gunicorn_servers(env, log_folder, names="ab", **env_overrides):
+    """Several production servers on one configuration, as several containers run; stopped after."""
+    servers = [gunicorn_server(env, Path(log_folder) / f"{name}.log", **env_overrides) for name in names]
+    try:
+        for server in servers:
+            server.start()
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
 def gunicorn_server(env, log_path, **env_overrides):
     """The production command, exactly: gunicorn -c gunicorn.conf.py carter_site.wsgi."""
     port = free_port()
-    env = {**env, "PORT": str(port), "BIND_ADDRESS": "127.0.0.1", "GUNICORN_WORKERS": "1", **env_overrides}
+    overrides = {key: str(value) for key, value in env_overrides.items()}
+    env = {**env, "PORT": str(port), "BIND_ADDRESS": "127.0.0.1", "GUNICORN_WORKERS": "1", **overrides}
     return Server([GUNICORN, "-c", "gunicorn.conf.py", "carter_site.wsgi"], env, log_path, port)
 
 

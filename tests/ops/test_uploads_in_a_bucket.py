@@ -41,24 +41,13 @@ def env(s3_server, bucket, redis_server, tmp_path_factory):
         AWS_S3_REGION_NAME=s3_server.region,
         AWS_S3_CUSTOM_DOMAIN=MEDIA_DOMAIN,
     )
-    collected = helpers.manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
-    assert collected.returncode == 0, collected.stderr
-    migrated = helpers.manage("migrate_once", "--load-demo-content", env=env)
-    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
-    return env
+    return helpers.prepare_site(env)
 
 
 @pytest.fixture(scope="module")
 def instances(env, tmp_path_factory):
-    logs = tmp_path_factory.mktemp("gunicorn")
-    servers = [helpers.gunicorn_server(env, logs / f"{name}.log") for name in "ab"]
-    try:
-        for server in servers:
-            server.start()
+    with helpers.gunicorn_servers(env, tmp_path_factory.mktemp("gunicorn")) as servers:
         yield servers
-    finally:
-        for server in servers:
-            server.stop()
 
 
 def upload(server, session, name, data):
