@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import signals
-from django.db.models.fields.files import ImageFieldFile
+from django.db.models.fields.files import FieldFile, ImageFieldFile, ImageFileDescriptor
 from django.template.defaultfilters import filesizeformat
 from PIL import Image
 
@@ -197,17 +197,18 @@ def shown_size(file):
     return (height, width) if turned else (width, height)
 
 
-def _out_of_reach_errors():
-    """What a bucket's client raises when it cannot be reached or refuses (not OSErrors; a
-    missing object is a FileNotFoundError, as a missing file is)."""
+def _bucket_errors():
+    """What a bucket's client raises, which are not OSErrors (a missing object is a
+    FileNotFoundError, as a missing file is): all of them, and those of a bucket out of reach
+    (no connection, no answer in time), as against one object refused."""
     try:
         from botocore.exceptions import BotoCoreError, ClientError
     except ImportError:  # no bucket support installed
-        return ()
-    return (BotoCoreError, ClientError)
+        return (), ()
+    return (BotoCoreError, ClientError), (BotoCoreError,)
 
 
-STORAGE_OUT_OF_REACH = _out_of_reach_errors()
+BUCKET_ERRORS, BUCKET_OUT_OF_REACH = _bucket_errors()
 
 
 def _size_or_none(read, name):
@@ -264,6 +265,17 @@ class PictureFormField(forms.ImageField):
             raise
 
 
+class PictureDescriptor(ImageFileDescriptor):
+    """Notes which row a stored picture set on another row comes from, before Django's descriptor
+    makes the picture that row's: its size can be taken from there (PictureField._known_size)."""
+
+    def __set__(self, instance, value):
+        source = getattr(value, "instance", None) if isinstance(value, FieldFile) else None
+        if source is not None and source is not instance:
+            value._size_source = source
+        super().__set__(instance, value)
+
+
 class PictureField(models.ImageField):
     """An ImageField whose files get the extension of what they are (see EXTENSIONS), and whose
     width and height, as shown, are kept in the row's `width_field` and `height_field`.
@@ -278,6 +290,7 @@ class PictureField(models.ImageField):
     before sizes were kept)."""
 
     attr_class = PictureFieldFile
+    descriptor_class = PictureDescriptor
 
     def contribute_to_class(self, cls, name, **kwargs):
         super().contribute_to_class(cls, name, **kwargs)
@@ -298,9 +311,21 @@ class PictureField(models.ImageField):
             return
         if not file:
             self.keep_size(instance, None, None)
-        elif not file._committed or instance.__dict__.get(self._size_is_for) != file.name:
-            # An upload (read from the bytes in hand), or another stored picture.
+        elif file._committed and instance.__dict__.get(self._size_is_for) == file.name:
+            return  # the picture it has, set again (as the admin's form does on every save)
+        elif (known := self._known_size(file)) is not None:
+            self.keep_size(instance, known, file.name)
+        else:  # an upload (read from the bytes in hand), or another stored picture
             self.keep_size(instance, _size_or_none(file._get_image_dimensions, file.name), file.name)
+
+    def _known_size(self, file):
+        """The size of a stored picture taken from another row that keeps it (`a.photo = b.photo`,
+        refresh_from_db), or None."""
+        source = file.__dict__.pop("_size_source", None)
+        if source is None or not file._committed or source.__dict__.get(self._size_is_for) != file.name:
+            return None
+        width, height = getattr(source, self.width_field, None), getattr(source, self.height_field, None)
+        return (width, height) if width is not None and height is not None else None
 
     def pre_save(self, model_instance, add):
         file = super().pre_save(model_instance, add)  # stores a new upload, its size with it
@@ -364,32 +389,43 @@ def _carries_markup(upload, chunk_size=1024 * 1024):
 
 
 def keep_stored_sizes(model, field_name):
-    """For the migrations that brought in the kept sizes: read the size of each picture already
-    stored into its row. A picture that cannot be read is left without one (pages show it
-    without a size, as before). A storage out of reach stops the reading at once, so a deploy is
-    not held up by a bucket that does not answer: the pictures left are read as each row is next
-    saved."""
+    """Read the size of each picture stored without one into its row: for the migrations that
+    brought in the kept sizes, and `manage.py picture_sizes`. Returns (sizes kept, pictures that
+    could not be read, pictures left unread).
+
+    A picture that cannot be read (missing, damaged, refused) is left without a size, as pages
+    showed it before. A bucket out of reach (no connection, no answer) stops the reading at once,
+    so a deploy is not held up by a bucket that does not answer; the pictures left are read as
+    each row is next saved, or by `manage.py picture_sizes`. A row whose picture changes meanwhile
+    keeps the size its save gave it."""
     field = model._meta.get_field(field_name)
     rows = list(
         model._base_manager.exclude(**{field_name: ""})
         .filter(**{f"{field.width_field}__isnull": True})
         .values_list("pk", field_name)
     )
+    kept = failed = 0
     for done, (pk, name) in enumerate(rows):
         file = field.attr_class(None, field, name)
         try:
             width, height = file._get_image_dimensions()
-        except STORAGE_OUT_OF_REACH as error:
+        except BUCKET_OUT_OF_REACH as error:
             logger.warning(
                 "The media storage could not be reached (%s): the sizes of %d pictures are left to be "
-                "read as each is next saved.",
+                "read as each is next saved, or by manage.py picture_sizes.",
                 error,
                 len(rows) - done,
             )
-            return
-        except Exception as error:  # a missing or damaged picture: Pillow and storages raise many kinds
+            return kept, failed, len(rows) - done
+        except Exception as error:  # missing, damaged or refused: Pillow and storages raise many kinds
             logger.warning("The size of the picture %s could not be read (%s).", name, error)
+            failed += 1
             continue
         finally:
             file.close()
-        model._base_manager.filter(pk=pk).update(**{field.width_field: width, field.height_field: height})
+        # Only if the row still shows that picture without a size: an editor may have saved
+        # another picture meanwhile, with its own size.
+        kept += model._base_manager.filter(
+            **{"pk": pk, field_name: name, f"{field.width_field}__isnull": True}
+        ).update(**{field.width_field: width, field.height_field: height})
+    return kept, failed, 0

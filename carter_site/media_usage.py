@@ -34,7 +34,7 @@ from django.db import models
 from django.utils.timezone import make_naive
 
 from .caching import CONTENT_APPS
-from .images import STORAGE_OUT_OF_REACH
+from .images import BUCKET_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class StoredFile:
 
 # What a storage raises when it cannot be read or written: OSError for a folder, and the S3
 # client's own errors for a bucket (which are not OSErrors).
-STORAGE_ERRORS = (OSError, *STORAGE_OUT_OF_REACH)
+STORAGE_ERRORS = (OSError, *BUCKET_ERRORS)
 
 
 def _is_link(storage, name):
@@ -103,6 +103,8 @@ def _objects_in_bucket(storage):
     listing, which gives each object's size and time with its name, a thousand objects a request.
     The storage's own `listdir`, `size` and `get_modified_time` would make two requests a file
     and one a folder. They come sorted as the folder walk sorts a folder's."""
+    from storages.utils import clean_name  # how the storage reads a name
+
     prefix = bucket_key(storage, "")
     client = storage.connection.meta.client
     # list_objects (version 1), as the storage's own listdir: S3-compatible services all have it.
@@ -113,8 +115,8 @@ def _objects_in_bucket(storage):
             name = entry["Key"][len(prefix) :]
             if not name or name.endswith("/") or any(part.startswith(".") for part in name.split("/")):
                 continue  # the folder itself, a folder marker, or hidden
-            if "" in name.split("/"):
-                # An empty part (a//b.png): the storage would address, and delete, another key.
+            if clean_name(name) != name:
+                # a//b.png, a\\b.png, a/../b.png: the storage reads, and deletes, another key by it.
                 logger.warning("The upload %r has a name the storage cannot address; it is left alone.", name)
                 continue
             modified = entry["LastModified"]

@@ -284,3 +284,24 @@ def test_a_version_restored_from_the_shell_gets_its_size(client):
     Version.objects.get(pk=version.pk).revert()
 
     assert Location.objects.values_list("photo_width", "photo_height").get(pk=location.pk) == (800, 600)
+
+
+def test_a_picture_taken_from_another_row_brings_its_size_without_reading_the_file(media_root, caplog):
+    source = Location.objects.get(pk=with_photo().pk)
+    (media_root / source.photo.name).unlink()  # a read would find nothing, and say so
+    other = LocationFactory(name="Atlanta", slug="atlanta", photo_alt=ALT)
+    other.photo = source.photo
+    other.save()
+    assert (other.photo_width, other.photo_height) == (800, 600)
+    assert "could not be read" not in caplog.text
+
+
+def test_a_row_refreshed_after_another_saved_a_new_picture_reads_no_file(media_root, caplog):
+    location = with_photo()
+    elsewhere = Location.objects.get(pk=location.pk)
+    elsewhere.photo.save("side.png", ContentFile(png_bytes((300, 200))))
+    (media_root / elsewhere.photo.name).unlink()  # a read would find nothing, and say so
+    location.refresh_from_db()
+    assert location.photo.name == elsewhere.photo.name
+    assert (location.photo_width, location.photo_height) == (300, 200)
+    assert "could not be read" not in caplog.text

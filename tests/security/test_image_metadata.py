@@ -858,3 +858,42 @@ def test_a_bucket_that_cannot_be_reached_is_refused_with_a_sentence(settings, s3
     out, _, failure = run_strip()
     assert failure.startswith("The bucket could not be read (Could not connect to the endpoint URL")
     assert out == ""
+
+
+def refused(operation, code, message):
+    """A provider that refuses `operation` (S3's API by name) with an error of its own. moto grants
+    everything; this stands for a provider, or a key, that does not."""
+
+    class Answer:
+        status_code = 403
+
+    def refuse(**kwargs):
+        return Answer(), {
+            "Error": {"Code": code, "Message": message},
+            "ResponseMetadata": {"HTTPStatusCode": 403},
+        }
+
+    default_storage.connection.meta.client.meta.events.register(f"before-call.s3.{operation}", refuse)
+
+
+def test_without_leave_to_read_acls_pictures_are_still_cleaned_and_that_is_said(
+    media_bucket, media_in_bucket
+):
+    refused("GetObjectAcl", "AccessDenied", "Access Denied")
+    out, err, failure = run_strip()
+    assert failure is None and err == ""
+    assert ": 2 cleaned (" in out
+    assert out.count("The objects' ACLs could not be read (AccessDenied: Access Denied)") == 1
+    assert_only_the_look_is_left(media_in_bucket[YARD], media_bucket.read(YARD))
+
+
+def test_a_picture_whose_tags_cannot_be_read_is_left_as_it_is(media_bucket, media_in_bucket):
+    refused("GetObjectTagging", "AccessDenied", "Access Denied")
+    out, err, failure = run_strip()
+    assert (
+        "articles/2025/04/yard.jpg: it could not be replaced (its tags could not be read, and it would "
+        "lose them: AccessDenied: Access Denied). Left as it is." in err
+    )
+    assert failure.startswith("1 picture was left as it was")
+    assert media_bucket.read(YARD) == media_in_bucket[YARD]
+    assert ": 1 cleaned (" in out  # the other picture, which has no tags

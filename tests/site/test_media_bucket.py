@@ -14,7 +14,7 @@ from ckeditor_uploader.utils import get_thumb_filename
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from carter_site.images import keep_stored_sizes
@@ -94,7 +94,10 @@ def test_uploads_nothing_uses_are_listed_and_deleted_with_their_small_copies(med
     default_storage.save("locations/2026/10/old-door.png", ContentFile(png_bytes()))
     media_bucket.put("media/.cleaning-copy.png")  # hidden: never listed, never deleted
     media_bucket.put("elsewhere/not-media.png")  # outside the storage's folder (AWS_LOCATION)
-    media_bucket.put("media/editor//double.png")  # a key the storage cannot address: left alone
+    # Keys the storage would read as another: left alone. The second, deleted by its name, would
+    # take the picture in use with it.
+    media_bucket.put("media/editor//double.png")
+    media_bucket.put("media/editor/2026/11/02\\room.png")
     FAQFactory(answer=f'<p><img src="{MEDIA}editor/2026/11/02/room.png" alt="The room"></p>')
 
     listing = run_unused_uploads()
@@ -118,8 +121,10 @@ def test_uploads_nothing_uses_are_listed_and_deleted_with_their_small_copies(med
         "media/editor//double.png",
         "media/editor/2026/11/02/room.png",
         "media/editor/2026/11/02/room_thumb.png",
+        "media/editor/2026/11/02\\room.png",
     ]
     assert "The upload 'editor//double.png' has a name the storage cannot address" in caplog.text
+    assert "The upload 'editor/2026/11/02\\\\room.png' has a name the storage cannot" in caplog.text
 
 
 def test_the_bucket_is_listed_a_thousand_objects_a_request(media_bucket):
@@ -251,3 +256,59 @@ def test_the_upgrade_stops_reading_sizes_at_once_when_the_bucket_cannot_be_reach
     assert "The media storage could not be reached (Could not connect to the endpoint URL" in caplog.text
     assert "the sizes of 2 pictures are left to be read as each is next saved" in caplog.text
     assert set(Location.objects.values_list("photo_width", flat=True)) == {None}
+
+
+def test_the_upgrade_keeps_the_size_of_a_picture_saved_while_it_reads(media_bucket):
+    """The upgrade reads outside a transaction while editors work: a photo saved meanwhile keeps
+    the size its save gave it, not the one read for the photo it replaced."""
+    location = LocationFactory(name="Atlanta", slug="atlanta", photo_alt="The door")
+    location.photo.save("door.png", ContentFile(png_bytes((40, 30))))
+    Location.objects.update(photo_width=None, photo_height=None)  # as before the upgrade
+    old = location.photo.name
+
+    saved = []
+
+    def an_editor_saves_a_new_photo(request, **kwargs):
+        if old in request.url and not saved:  # as the upgrade starts reading the old photo
+            saved.append(True)
+            editing = Location.objects.get(pk=location.pk)
+            editing.photo.save("new-door.png", ContentFile(png_bytes((80, 60))))
+
+    default_storage.connection.meta.client.meta.events.register("before-send.s3", an_editor_saves_a_new_photo)
+    assert keep_stored_sizes(Location, "photo") == (0, 0, 0)  # read, and not kept
+    assert saved
+    location.refresh_from_db()
+    assert location.photo.name.endswith("new-door.png")
+    assert (location.photo_width, location.photo_height) == (80, 60)
+
+
+def test_picture_sizes_reads_what_the_upgrade_left(media_bucket, s3_server, settings):
+    location = LocationFactory(name="Atlanta", slug="atlanta", photo_alt="The door")
+    location.photo.save("door.png", ContentFile(png_bytes((40, 30))))
+    Location.objects.update(photo_width=None, photo_height=None)
+    reachable = settings.STORAGES["default"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **reachable,
+            "OPTIONS": s3_server.storage_options(
+                media_bucket.name,
+                endpoint_url="http://127.0.0.1:9",
+                client_config=Config(connect_timeout=1, retries={"max_attempts": 1}),
+            ),
+        },
+    }
+    with pytest.raises(CommandError) as caught:
+        call_command("picture_sizes", stdout=io.StringIO())
+    assert str(caught.value) == (
+        "The media storage could not be reached, so 1 pictures are still without a size: run this "
+        "again once it answers."
+    )
+    settings.STORAGES = {**settings.STORAGES, "default": reachable}
+    out = io.StringIO()
+    call_command("picture_sizes", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Article hero image: 0 sizes kept.",
+        "Location photo: 1 size kept.",
+    ]
+    assert Location.objects.values_list("photo_width", "photo_height").get(pk=location.pk) == (40, 30)

@@ -100,9 +100,15 @@ class Command(BaseCommand):
         except STORAGE_ERRORS as error:
             raise CommandError(f"The bucket could not be read ({reason(error)}).") from None
         client = storage.connection.meta.client
+        acls = {}  # whether the objects' ACLs can be read, learnt from the first
         for file in files:
-            self._clean(
-                file.name, _InBucket(client, storage.bucket_name, bucket_key(storage, file.name)), dry_run
+            stored = _InBucket(client, storage.bucket_name, bucket_key(storage, file.name), acls)
+            self._clean(file.name, stored, dry_run)
+        if acls.get("unreadable"):
+            self.stdout.write(
+                f"The objects' ACLs could not be read ({acls['unreadable']}): the pictures cleaned were "
+                "written back with the bucket's default access. Grant s3:GetObjectAcl and run this again "
+                "before relying on a grant of an object's own."
             )
         return where
 
@@ -180,7 +186,7 @@ class Command(BaseCommand):
             self.removed -= max(saved, 0)
             self._fail(name, "it changed while it was being cleaned, so it was left for the next run.")
             return
-        except STORAGE_ERRORS as error:
+        except (*STORAGE_ERRORS, _Unreadable) as error:
             self.cleaned -= 1
             self.removed -= max(saved, 0)
             self._fail(name, f"it could not be replaced ({reason(error)}).")
@@ -251,8 +257,11 @@ class _InBucket:
     )
     EVERYONE = "http://acs.amazonaws.com/groups/global/AllUsers"
 
-    def __init__(self, client, bucket, key):
-        self.client, self.bucket, self.key = client, bucket, key
+    # What a provider answers for ACLs it will not show: not allowed, not implemented, turned off.
+    NO_ACLS = {"AccessDenied", "NotImplemented", "MethodNotAllowed", "AccessControlListNotSupported"}
+
+    def __init__(self, client, bucket, key, acls):
+        self.client, self.bucket, self.key, self.acls = client, bucket, key, acls
 
     def read(self):
         from botocore.exceptions import ClientError
@@ -278,20 +287,30 @@ class _InBucket:
             raise
 
     def _tags(self):
+        from botocore.exceptions import ClientError
+
         if not self.got.get("TagCount"):
             return {}
-        tags = self.client.get_object_tagging(Bucket=self.bucket, Key=self.key)["TagSet"]
+        try:
+            tags = self.client.get_object_tagging(Bucket=self.bucket, Key=self.key)["TagSet"]
+        except ClientError as error:  # written again without them, it would lose them
+            raise _Unreadable(
+                f"its tags could not be read, and it would lose them: {_s3_reason(error)}"
+            ) from None
         return {"Tagging": urlencode([(tag["Key"], tag["Value"]) for tag in tags])}
 
     def _acl(self):
         from botocore.exceptions import ClientError
 
+        if self.acls.get("unreadable"):
+            return {}
         try:
             grants = self.client.get_object_acl(Bucket=self.bucket, Key=self.key)["Grants"]
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "AccessControlListNotSupported":
-                return {}  # ACLs are off for the bucket (its owner decides): nothing to keep
-            raise
+            if error.response.get("Error", {}).get("Code") not in self.NO_ACLS:
+                raise
+            self.acls["unreadable"] = _s3_reason(error)  # said once, at the end
+            return {}
         public = any(
             grant["Grantee"].get("URI") == self.EVERYONE and grant["Permission"] in ("READ", "FULL_CONTROL")
             for grant in grants
