@@ -287,7 +287,8 @@ class PictureField(models.ImageField):
     form does on every save). Here the size is taken from the bytes when a picture is stored or
     uploaded, and read from storage only when another stored picture is assigned by name, or a
     row is saved without a size (created with a stored name, or restored from a version saved
-    before sizes were kept)."""
+    before sizes were kept). `QuerySet.update()` and `bulk_update()` pass all of this by: name the
+    size fields with the picture's, or use `manage.py picture_sizes` after clearing them."""
 
     attr_class = PictureFieldFile
     descriptor_class = PictureDescriptor
