@@ -288,7 +288,12 @@ def usage(storage):
 
 
 def reason(error):
-    """What went wrong with a storage, in its own words: an OSError's, or the S3 client's."""
+    """What went wrong with a storage, in its own words: an OSError's, the S3 service's
+    ("AccessDenied: Access Denied"), or its client's ("Could not connect to the endpoint URL: ...")."""
+    response = getattr(error, "response", None)
+    said = response.get("Error", {}) if isinstance(response, dict) else {}
+    if said.get("Code"):
+        return ": ".join(part for part in (said["Code"], said.get("Message")) if part)
     return getattr(error, "strerror", None) or str(error)
 
 

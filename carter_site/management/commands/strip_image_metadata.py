@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
+from botocore.exceptions import ClientError
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
@@ -155,7 +156,7 @@ class Command(BaseCommand):
     def _clean(self, name, stored, dry_run):
         try:
             data = stored.read()
-        except (*STORAGE_ERRORS, _Unreadable) as error:
+        except STORAGE_ERRORS as error:
             self._fail(name, f"it could not be read ({reason(error)}).")
             return
         picture_format = sniffed_format(data)
@@ -218,7 +219,7 @@ class _ChangedMeanwhile(Exception):
 
 
 class _Unreadable(Exception):
-    """An object the bucket lists but will not give (gone meanwhile, or not allowed)."""
+    """A picture that could be read, but not all of what writing it again would have to keep."""
 
 
 class _InFolder:
@@ -264,17 +265,10 @@ class _InBucket:
         self.client, self.bucket, self.key, self.acls = client, bucket, key, acls
 
     def read(self):
-        from botocore.exceptions import ClientError
-
-        try:
-            self.got = self.client.get_object(Bucket=self.bucket, Key=self.key)
-        except ClientError as error:
-            raise _Unreadable(_s3_reason(error)) from None
+        self.got = self.client.get_object(Bucket=self.bucket, Key=self.key)
         return self.got["Body"].read()
 
     def replace(self, data):
-        from botocore.exceptions import ClientError
-
         kept = {name: self.got[name] for name in self.KEPT if self.got.get(name)}
         try:
             kept.update(self._tags(), **self._acl())
@@ -287,21 +281,17 @@ class _InBucket:
             raise
 
     def _tags(self):
-        from botocore.exceptions import ClientError
-
         if not self.got.get("TagCount"):
             return {}
         try:
             tags = self.client.get_object_tagging(Bucket=self.bucket, Key=self.key)["TagSet"]
         except ClientError as error:  # written again without them, it would lose them
             raise _Unreadable(
-                f"its tags could not be read, and it would lose them: {_s3_reason(error)}"
+                f"its tags could not be read, and it would lose them: {reason(error)}"
             ) from None
         return {"Tagging": urlencode([(tag["Key"], tag["Value"]) for tag in tags])}
 
     def _acl(self):
-        from botocore.exceptions import ClientError
-
         if self.acls.get("unreadable"):
             return {}
         try:
@@ -309,19 +299,13 @@ class _InBucket:
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") not in self.NO_ACLS:
                 raise
-            self.acls["unreadable"] = _s3_reason(error)  # said once, at the end
+            self.acls["unreadable"] = reason(error)  # said once, at the end
             return {}
         public = any(
             grant["Grantee"].get("URI") == self.EVERYONE and grant["Permission"] in ("READ", "FULL_CONTROL")
             for grant in grants
         )
         return {"ACL": "public-read"} if public else {}
-
-
-def _s3_reason(error):
-    """What S3 said, in its words: 'NoSuchKey: The specified key does not exist.'"""
-    details = error.response.get("Error", {})
-    return ": ".join(part for part in (details.get("Code"), details.get("Message")) if part) or str(error)
 
 
 def _replace(path, data, before):
