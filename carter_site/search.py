@@ -66,28 +66,55 @@ def clean_query(raw):
 
 # Searches that say someone may be in danger now. The crisis line is then the first thing in
 # the page's content, above any results: what they typed may have no page of ours, and the
-# answer they need is not admissions. Matched as whole words after lower-casing, with
-# apostrophes dropped and anything but letters and digits read as a space ("Self-harm",
-# "can’t go on"). Broad on purpose: showing the line to someone who did not need it costs
-# little.
+# answer they need is not admissions. Matched as whole words after lower-casing, anything but
+# letters and digits read as a space ("Self-harm"); an apostrophe is read both ways, dropped
+# ("can’t go on" is "cant go on") and as a space ("OD’d" is "od d", not "odd"). Someone typing
+# on a phone in distress misspells: "suicide" and "suicidal" also match a word one slip away
+# ("sucide", "suicdie", "suiside"), and "my self" is "myself". Broad on purpose: showing the line
+# to someone who did not need it costs little.
 CRISIS_WORDS = frozenset(
     {"suicide", "suicidal", "selfharm", "overdose", "overdosed", "overdosing", "od"}
     | {"988", "911", "crisis", "emergency", "hopeless", "narcan", "naloxone", "lifeline"}
+    | {"unalive", "unalived", "unaliving"}
 )
+CRISIS_WORDS_MISSPELT = ("suicide", "suicidal")
 CRISIS_PHRASES = (
     "kill myself", "killing myself", "end my life", "ending my life", "take my life", "end it all",
-    "want to die", "wanna die", "want to be dead", "better off dead", "dont want to live",
-    "no reason to live", "not worth living", "cant go on", "hurt myself", "hurting myself",
-    "cut myself", "cutting myself", "self harm", "self injury",
+    "end my own life", "take my own life", "want to end it", "hang myself", "hanging myself",
+    "shoot myself", "shooting myself", "want to die", "wanna die", "want to be dead",
+    "better off dead", "wish i was dead", "wish i were dead", "dont want to live",
+    "dont want to be alive", "no reason to live", "not worth living", "cant go on", "hurt myself",
+    "hurting myself", "cut myself", "cutting myself", "self harm", "self injury",
+    "alcohol poisoning", "withdrawal seizure", "withdrawal seizures", "not breathing",
 )  # fmt: skip
 
 
 def signals_crisis(query):
     """Whether `query` says its writer may be in danger (CRISIS_WORDS, CRISIS_PHRASES)."""
-    words = re.findall(r"[a-z0-9]+", query.lower().replace("’", "").replace("'", ""))
-    spaced = f" {' '.join(words)} "
-    return any(word in CRISIS_WORDS for word in words) or any(
-        f" {phrase} " in spaced for phrase in CRISIS_PHRASES
+    lowered = query.lower().replace("’", "'")
+    words = re.findall(r"[a-z0-9]+", lowered.replace("'", ""))
+    words_apart = re.findall(r"[a-z0-9]+", lowered)
+    spaced = f" {' '.join(words)} ".replace(" my self ", " myself ")
+    return (
+        any(word in CRISIS_WORDS for word in (*words, *words_apart))
+        or any(f" {phrase} " in spaced for phrase in CRISIS_PHRASES)
+        or any(_one_slip_from(word, target) for word in words for target in CRISIS_WORDS_MISSPELT)
+    )
+
+
+def _one_slip_from(word, target):
+    """Whether `word` is `target` with one letter left out, added, changed, or two swapped."""
+    if abs(len(word) - len(target)) > 1:
+        return False
+    start = 0  # the first letter where they differ
+    while start < min(len(word), len(target)) and word[start] == target[start]:
+        start += 1
+    swapped = word[start : start + 2] == target[start : start + 2][::-1]
+    return (
+        word[start + 1 :] == target[start + 1 :]  # the same, or one letter changed
+        or word[start:] == target[start + 1 :]  # one left out
+        or word[start + 1 :] == target[start:]  # one added
+        or (swapped and word[start + 2 :] == target[start + 2 :])
     )
 
 

@@ -325,6 +325,20 @@ CRISIS_SEARCHES = [
     "988",
     "CRISIS",
     "what to do in an emergency",
+    # Typed in distress, on a phone: slips, "my self", and ways of saying it without the word.
+    "sucide",
+    "suicde hotline",
+    "suiside",
+    "sucidal thoughts",
+    "kill my self",
+    "hang myself",
+    "wish i was dead",
+    "I want to end it",
+    "end my own life",
+    "unalive",
+    "OD’d last night",
+    "alcohol poisoning",
+    "withdrawal seizures",
 ]
 
 
@@ -353,7 +367,13 @@ def test_a_search_that_signals_danger_shows_the_crisis_line_first(client, librar
     )
 
 
-@pytest.mark.parametrize("query", ["week", "zebra quantum", "insurance", "odds", "crises of faith", "9110"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "week", "zebra quantum", "insurance", "odds", "odd hours", "crises of faith", "9110",
+        "silicide", "decide", "my self-esteem", "overdone it at work", "weekend it",
+    ],
+)  # fmt: skip
 def test_other_searches_do_not_show_it(client, library, query):
     assert crisis_box(client.get(reverse("search"), {"q": query})) is None
 
