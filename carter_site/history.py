@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from reversion.errors import RevertError
-from reversion.models import Version
+from reversion.models import Version, _safe_revert
 from reversion_compare.admin import CompareVersionAdmin
 
 from .admin_input import AutocompleteOfIdsMixin
@@ -81,10 +81,12 @@ def _linked(obj):
     return format_html('“<a href="{}">{}</a>”', url, obj)
 
 
-def _missing_required_object(obj, revision):
+def _missing_required_object(obj, coming_back):
     """(field, name of the object) for the first object `obj` points at that no longer exists and
-    does not come back with `revision` (a topic deleted after its FAQ), else None. The database
-    would refuse the link, and django-reversion only says "missing dependency"."""
+    does not come back with it (`coming_back`: the versions written back), such as a topic
+    deleted after its FAQ, else None. The database would refuse the link, and django-reversion
+    only says "missing dependency"."""
+    returning = {(version.content_type_id, str(version.object_id)) for version in coming_back}
     for field in obj._meta.concrete_fields:
         target = getattr(obj, field.attname) if field.many_to_one else None
         if target is None:
@@ -92,8 +94,7 @@ def _missing_required_object(obj, revision):
         related = field.related_model
         if related._default_manager.filter(pk=target).exists():
             continue
-        content_type = ContentType.objects.get_for_model(related)
-        if revision.version_set.filter(content_type=content_type, object_id=str(target)).exists():
+        if (ContentType.objects.get_for_model(related).pk, str(target)) in returning:
             continue  # deleted together, they come back together
         deleted = Version.objects.get_deleted(related).filter(object_id=str(target)).first()
         return field, deleted.object_repr if deleted is not None else None
@@ -125,21 +126,69 @@ def _missing_message(version, verb, field, name):
     )
 
 
-def revert_obstacle(version, verb):
-    """Why writing `version`'s revision back would fail, as a message for the editor, or None.
+DELETION_COMMENT = "Saved just before deletion."
 
-    Writing it back saves each object of the revision as it was. A value that must be unique
-    (an article's or location's slug, an FAQ's question), taken since by another object, would
-    make the database refuse it, and django-reversion only says "missing dependency". Objects of
-    other models in the revision (placements, opening hours) are left out: those of the object
-    are replaced as a whole, so they cannot collide."""
+
+def written_back(version, verb):
+    """The versions that restoring (`verb` "restore") or recovering ("recover") `version` writes
+    back, the object's own first, and the rows of each object the restore replaces as a whole.
+
+    A revision holds every object one save or action touched: an article with its placements,
+    but also every row a bulk action changed, or the whole demo content. django-reversion's admin
+    writes the whole revision back, so restoring one location's first version put back every
+    object of the demo content as it was: a testimonial whose client had withdrawn consent was
+    public again, and other editors' work since was undone without a trace. Only the opened
+    object comes back, with the rows its versions follow (its placements, its hours). Recovering
+    also brings back the objects deleted together with it (in one *Delete selected*) that are
+    still deleted, never one that exists now."""
     model = version._model
-    for other_version in version.revision.version_set.filter(content_type=version.content_type):
+    objects = [version]
+    if verb == "recover" and version.revision.comment == DELETION_COMMENT:
+        together = version.revision.version_set.filter(content_type=version.content_type)
+        together = list(together.exclude(pk=version.pk))
+        ids = [other.object_id for other in together]
+        existing = {str(pk) for pk in model._default_manager.filter(pk__in=ids).values_list("pk", flat=True)}
+        objects += [other for other in together if other.object_id not in existing]
+    ids = {other.object_id for other in objects}
+    rows = []
+    for relation in followed_rows(model):
+        row_type = ContentType.objects.get_for_model(relation.related_model)
+        for row in version.revision.version_set.filter(content_type=row_type):
+            if str(row.field_dict[relation.field.attname]) in ids:
+                rows.append((relation, row))
+    return objects, rows
+
+
+def write_back(version, verb):
+    """Write the versions `written_back` names over the database, and remove the rows added to
+    those objects since (a placement made after the version): the object as the version had it."""
+    objects, rows = written_back(version, verb)
+    model = version._model
+    for relation in followed_rows(model):
+        kept = [row.object_id for followed, row in rows if followed == relation]
+        relation.related_model._default_manager.filter(
+            **{f"{relation.field.name}__in": [other.object_id for other in objects]}
+        ).exclude(pk__in=kept).delete()
+    _safe_revert([*objects, *(row for _relation, row in rows)])
+
+
+def revert_obstacle(version, verb):
+    """Why writing `version` back would fail, as a message for the editor, or None.
+
+    Writing it back saves the object (and, recovering, those deleted with it) as it was
+    (`written_back`). A value that must be unique (an article's or location's slug, an FAQ's
+    question), taken since by another object, would make the database refuse it, and
+    django-reversion only says "missing dependency". The rows the object's versions follow
+    (placements, opening hours) are replaced as a whole, so they cannot collide."""
+    model = version._model
+    objects, rows = written_back(version, verb)
+    coming_back = [*objects, *(row for _relation, row in rows)]
+    for other_version in objects:
         try:
             obj = other_version._object_version.object
         except RevertError:
             continue
-        missing = _missing_required_object(obj, version.revision)
+        missing = _missing_required_object(obj, coming_back)
         if missing is not None:
             return _missing_message(version, verb, *missing)
         for fields, other in _taken_by(obj):
@@ -372,6 +421,14 @@ class HistoryAdmin(
         request.edit_stamp_now = "recovering"  # nothing saved to conflict with: it was deleted
         return super().recover_view(request, version_id, extra_context)
 
+    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
+        """django-reversion's restore and recover view, which writes `version`'s revision back
+        before showing the form (and keeps it only if the form is saved), writing back only the
+        object and what goes with it (`write_back`), never the rest of the revision."""
+        verb = "recover" if getattr(request, "recovering", False) else "restore"
+        version.revision.revert = lambda delete=False: write_back(version, verb)
+        return super()._reversion_revisionform_view(request, version, template_name, extra_context)
+
     def response_change(self, request, obj):
         """After a restore or recover, a message that links to the object's change page and, for
         "Save and continue editing", that page: Django's link and redirect go to the address the
@@ -489,6 +546,6 @@ class HistoryAdmin(
         objects = with_followed_rows(self.model._default_manager.filter(pk__in=[obj.pk for obj in objects]))
         with reversion.create_revision(atomic=True):
             reversion.set_user(request.user)
-            reversion.set_comment("Saved just before deletion.")
+            reversion.set_comment(DELETION_COMMENT)
             for obj in objects:
                 reversion.add_to_revision(obj)
