@@ -20,6 +20,7 @@ is kept to show a broken picture.
 """
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -191,7 +192,19 @@ def sanitise_html(html):
         # Once more with the allow-list alone: what is stored never rests on the renaming.
         clean = _clean(_keep_pasted_structure(clean), ALLOWED_TAGS)
     # A picture whose address the filter took away would show as a broken picture: drop it.
-    return _IMG_ELEMENT.sub(lambda element: element[0] if ' src="' in element[0] else "", clean)
+    clean = _IMG_ELEMENT.sub(lambda element: element[0] if ' src="' in element[0] else "", clean)
+    # A text a reader would see as empty (`<p>&nbsp;</p>`, an empty list) is empty: a required
+    # field then says so, rather than publishing an FAQ with no answer.
+    return clean if _shows_something(clean) else ""
+
+
+_ANY_TAG = re.compile(r"<[^>]*>")
+_INVISIBLE = re.compile(r"[\s\u00a0\u200b-\u200d\u2060\ufeff]+")
+
+
+def _shows_something(clean):
+    """Whether sanitised HTML has a picture or a visible character."""
+    return "<img" in clean or bool(_INVISIBLE.sub("", unescape(_ANY_TAG.sub("", clean))))
 
 
 # The most HTML one rich-text field keeps, once sanitised. A long article is 20-60 kB; the

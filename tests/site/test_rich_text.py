@@ -12,7 +12,7 @@ from django.utils.functional import empty
 
 from carter_site.richtext import ALLOWED_TAGS, MAX_RICH_TEXT_BYTES, RichTextField, sanitise_html
 from tests.admin_forms import admin_form_data
-from tests.factories import FAQFactory, LocationFactory
+from tests.factories import ArticleFactory, FAQFactory, LocationFactory
 from tests.images import png_bytes
 
 # Buttons a marketer needs, and no way to write raw HTML or embed other sites.
@@ -195,6 +195,46 @@ def test_every_rich_text_field_is_sanitised_on_save_whatever_saves_it():
     faq.refresh_from_db()
     assert "script" not in location.body
     assert faq.answer == "<p>Yes</p>"
+
+
+# --- Texts that show nothing --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "looks_empty",
+    ["<p>&nbsp;</p>", "<p> </p><ul><li></li></ul>", "<p>\u200b</p>", "<h2>&#160;</h2><hr>", "<table><tr><td> </td></tr></table>"],
+)  # fmt: skip
+def test_a_text_a_reader_would_see_as_empty_is_empty(looks_empty):
+    assert sanitise_html(looks_empty) == ""
+
+
+@pytest.mark.parametrize(
+    "shows_something",
+    ["<p>&amp;</p>", "<p>0</p>", '<p><img src="/media/editor/2026/11/22/a.png" alt="The garden"></p>'],
+)
+def test_a_single_character_or_a_picture_is_something(shows_something):
+    assert sanitise_html(shows_something) == shows_something
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model", "field", "factory"),
+    [("articles_article", "body", ArticleFactory), ("faqs_faq", "answer", FAQFactory)],
+)
+def test_a_required_text_that_shows_nothing_is_refused_as_empty(staff_client, model, field, factory):
+    """An FAQ answered with a space was published as a question with no answer, and FAQPage
+    structured data with an empty answer."""
+    obj = factory()
+    before = getattr(obj, field)
+    url = reverse(f"admin:{model}_change", args=[obj.pk])
+    data = admin_form_data(staff_client.get(url))
+    data[field] = "<p>&nbsp;</p>\n<p>&nbsp;</p>"
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field]
+    obj.refresh_from_db()
+    assert getattr(obj, field) == before
 
 
 # --- Pictures pasted into the text, and texts too large to keep -------------------------------
