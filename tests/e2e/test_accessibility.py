@@ -247,6 +247,32 @@ def test_a_wide_table_in_an_article_scrolls_in_its_own_box_at_320_pixels(site, n
     page.wait_for_function("() => document.activeElement.scrollLeft > 0")  # the arrow keys scroll it
 
 
+def test_the_page_links_of_a_long_list_wrap_with_large_text_and_wider_spacing(site, new_context):
+    """ "Newer · Page 2 of 3 · Older" sat on one line whatever the width: with the text size
+    doubled on a phone, or Very large with WCAG 1.4.12's spacing at 320 px, the page scrolled
+    sideways. The demo content has one page of articles, so this list is made longer."""
+    from tests.factories import ArticleFactory
+
+    ArticleFactory.create_batch(25)
+    problems = []
+    # (width, root text size, WCAG 1.4.12's spacing): what the other reflow tests ask of every page.
+    for width, text_size, spacing in ((320, 16, True), (320, 24, True), (320, 32, False), (375, 32, False)):
+        narrow = {"viewport": {"width": width, "height": 700}, "is_mobile": True, "has_touch": True}
+        page = new_context(**narrow, **AXE_CONTEXT).new_page()
+        page.goto(f"{site.pages['article-list']}?page=2")
+        assert page.get_by_text("Page 2 of 3").count() == 1
+        page.add_style_tag(
+            content=f"html {{ font-size: {text_size}px !important; }} {TEXT_SPACING_CSS if spacing else ''}"
+        )
+        overflow = page_facts(page)["horizontalOverflow"]
+        if overflow > 0:
+            problems.append(
+                f"{width} px, {text_size} px text{' and spacing' if spacing else ''}: {overflow}px"
+            )
+        page.context.close()
+    assert not problems, "the article list scrolls sideways at " + "; ".join(problems)
+
+
 @pytest.mark.parametrize("text_size", [20, 24, 32], ids=["large-text", "very-large-text", "double-text"])
 def test_every_page_type_reflows_with_the_browser_text_size_turned_up(site, new_context, text_size):
     """WCAG 1.4.4 and 1.4.10: a reader who sets the browser's text size to Large (20 px) or Very
