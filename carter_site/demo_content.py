@@ -677,6 +677,7 @@ ARTICLES = [
         "author": "Carter clinical team",
         "published_at": datetime.datetime(2026, 6, 23, 13, 0, tzinfo=UTC),
         "body": ARTICLE_BODY_COMING_BACK,
+        "reviewed": ("Morgan Hale", datetime.date(2026, 6, 19)),
         "faqs": ["come-back", "explain-leaving", "use-again"],
         "testimonials": ["returned-jefferson"],
         "locations": ["jefferson", "alpharetta"],
@@ -689,6 +690,7 @@ ARTICLES = [
         "author": "Carter clinical team",
         "published_at": datetime.datetime(2026, 8, 4, 13, 0, tzinfo=UTC),
         "body": ARTICLE_BODY_MORNING_OR_EVENING,
+        "reviewed": ("Morgan Hale", datetime.date(2026, 7, 30)),
         "faqs": ["morning-or-evening", "keep-working", "missed-session"],
         "testimonials": ["evening-alpharetta", "morning-atlanta"],
         "locations": ["alpharetta", "atlanta"],
@@ -701,6 +703,7 @@ ARTICLES = [
         "author": "Carter admissions team",
         "published_at": datetime.datetime(2026, 9, 15, 13, 0, tzinfo=UTC),
         "body": ARTICLE_BODY_INSURANCE,
+        "reviewed": ("Morgan Hale", datetime.date(2026, 9, 10)),
         "faqs": ["insurance-cover", "what-will-i-pay", "no-insurance", "employer"],
         "testimonials": ["family-session"],
         "locations": ["alpharetta", "jefferson", "atlanta"],
@@ -713,6 +716,7 @@ ARTICLES = [
         "author": "Carter clinical team",
         "published_at": datetime.datetime(2026, 10, 27, 13, 0, tzinfo=UTC),
         "body": ARTICLE_BODY_ANXIETY_BURNOUT,
+        "reviewed": ("Morgan Hale", datetime.date(2026, 10, 22)),
         "faqs": ["label", "besides-group", "family"],
         "testimonials": ["morning-atlanta"],
         "locations": ["atlanta"],
@@ -720,7 +724,6 @@ ARTICLES = [
 ]
 
 
-# An invented clinician, so the demo shows what a clinically reviewed article looks like.
 # Standing pages, linked from every page's footer. They describe this site as it is built
 # (docs/security.md says what it keeps and what it never does); a center's own notices (its
 # Notice of Privacy Practices, its notice of nondiscrimination) are its lawyers' words, added
@@ -797,6 +800,8 @@ STANDING_PAGES = [
     },
 ]
 
+# An invented clinician, so the demo shows what a clinically reviewed article looks like: every
+# live demo article is reviewed before it goes out, as the center's articles should be.
 CLINICIANS = [
     {
         "name": "Morgan Hale",

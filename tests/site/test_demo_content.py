@@ -126,3 +126,14 @@ def test_demo_content_starts_each_object_s_history_so_a_first_edit_can_be_undone
     call_command("load_demo_content", verbosity=0)
     assert Version.objects.get_for_object(article).count() == versions + 1
     assert Version.objects.get_for_object(article).first().field_dict["title"] == demo_title
+
+
+def test_every_live_demo_article_shows_a_current_clinical_review(client):
+    """A clinician should review what an article claims before it goes out: the demo, which is
+    what the center's staff first see, shows that on every article, not on one of five."""
+    call_command("load_demo_content", verbosity=0)
+    live = Article.objects.published()
+    assert live.count() == 5
+    for article in live:
+        html = client.get(article.get_absolute_url()).content.decode()
+        assert "Clinically reviewed by" in html, article.slug
