@@ -64,6 +64,7 @@ if settings.DEBUG or settings.SERVE_MEDIA:
 # every address above wins, and a page may not take one of them (pages.models.validate_free_address).
 urlpatterns += [path("", include("pages.urls"))]
 
+handler400 = "carter_site.views.bad_request"
 handler403 = "carter_site.views.permission_denied"
 handler404 = "carter_site.views.page_not_found"
 handler500 = "carter_site.views.server_error"

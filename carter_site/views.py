@@ -1,4 +1,10 @@
-from django.http import HttpResponseForbidden, HttpResponseNotFound, HttpResponseServerError
+from django.conf import settings
+from django.http import (
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+)
 from django.template import loader
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -36,6 +42,15 @@ def _error_page(request, template_name, response_class):
     item is "the current page", even when the address was under that section."""
     body = loader.get_template(template_name).render({"nav_section": None}, request)
     return response_class(body)
+
+
+def bad_request(request, exception):
+    """The 400 page. Its advice to editors (a form with pasted pictures is too large to send)
+    is shown under the admin's address only: a visitor's bad request has nothing to do with it."""
+    body = loader.get_template("400.html").render(
+        {"nav_section": None, "for_editors": request.path_info.startswith(f"/{settings.ADMIN_URL}")}, request
+    )
+    return HttpResponseBadRequest(body)
 
 
 def page_not_found(request, exception):

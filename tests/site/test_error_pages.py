@@ -115,4 +115,14 @@ def test_a_host_the_site_does_not_serve_gets_the_400_page_not_an_error(client):
     html = response.content.decode()
     assert "This request could not be read" in html
     assert "not-ours.example" not in html  # nothing of the bad host is echoed back
+    assert "For the site's editors" not in html  # a visitor's bad request is not about pasted pictures
     assert_in_site_design(html)
+
+
+def test_a_visitors_request_with_too_many_fields_gets_no_advice_meant_for_editors(client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    response = client.get("/", {f"a{n}": "1" for n in range(20)})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "This request could not be read" in html
+    assert "For the site's editors" not in html and "Image button" not in html
