@@ -128,7 +128,7 @@ def test_a_revoked_or_tampered_preview_link_answers_404(client):
     token = link.token
     assert client.get(reverse("articles:shared_preview", args=[token[:-2] + "xx"])).status_code == 404
     assert client.get(reverse("articles:shared_preview", args=[other.token + "a"])).status_code == 404
-    assert client.get(reverse("articles:shared_preview", args=["not-a-token"])).status_code == 404
+    assert client.get("/articles/preview/not-a-token/").status_code == 404
     link.revoked = True
     link.save()
     assert client.get(url).status_code == 404
@@ -1067,3 +1067,9 @@ def test_what_a_save_means_for_visitors_follows_the_success_message(staff_client
         found = [str(message) for message in get_messages(response.wsgi_request)]
     assert "successfully" in found[0], found
     assert any(message.startswith("Scheduled") for message in found[1:]), found
+
+
+@pytest.mark.parametrize("address", ["/articles/preview/abc", "/articles/preview/not-a-token/x"])
+def test_an_address_under_preview_that_is_no_token_is_a_404_at_once(client, address):
+    """It was sent to the same address with a slash (301), and only there told it was not found."""
+    assert client.get(address).status_code == 404
