@@ -248,17 +248,25 @@ def pasted_pictures(html):
     return [source for source in picture_sources(html) if _PASTED.match(source)]
 
 
-def remote_picture_hosts(html):
-    """The websites, in order and each once, that the text's other pictures would load from."""
-    hosts = []
+def _unusable_picture_sources(html):
+    """(source as a browser reads it, its host or None) of each picture that is neither pasted
+    nor this site's own."""
     for source in picture_sources(html):
         if _PASTED.match(source) or is_local_image_source(source):
             continue
         source = _as_browsers_read(source)
-        host = urlsplit(source).hostname or source[:60]
-        if host not in hosts:
-            hosts.append(host)
-    return hosts
+        yield source, urlsplit(source).hostname
+
+
+def remote_picture_hosts(html):
+    """The websites, in order and each once, that the text's other pictures would load from."""
+    return list(dict.fromkeys(host for _source, host in _unusable_picture_sources(html) if host))
+
+
+def unknown_picture_addresses(html):
+    """Picture addresses that name no website and are not this site's uploads ("x",
+    "images/a.png", a `javascript:` address), in order and each once, shortened to 60 characters."""
+    return list(dict.fromkeys(source[:60] for source, host in _unusable_picture_sources(html) if not host))
 
 
 def validate_rich_text_input(html):
@@ -298,6 +306,23 @@ def validate_rich_text_input(html):
                 ),
                 code="remote_picture",
                 params={"hosts": ", ".join(hosts)},
+            )
+        )
+    unknown = unknown_picture_addresses(html)
+    if unknown:
+        errors.append(
+            ValidationError(
+                ngettext(
+                    "The text shows a picture whose address is not one of this site's uploads "
+                    "(%(addresses)s). Delete it from the text, then add the picture with the Image "
+                    "button’s Upload tab (and give it a description).",
+                    "The text shows pictures whose addresses are not this site's uploads "
+                    "(%(addresses)s). Delete them from the text, then add each picture with the Image "
+                    "button’s Upload tab (and give it a description).",
+                    len(unknown),
+                ),
+                code="unknown_picture",
+                params={"addresses": ", ".join(unknown)},
             )
         )
     size = len(sanitise_html(html).encode())

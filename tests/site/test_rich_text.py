@@ -304,6 +304,21 @@ def test_pictures_from_other_websites_are_named_once_each():
     assert message.startswith("The text shows pictures from other websites (a.example, b.example).")
 
 
+def test_a_picture_address_that_names_no_website_is_not_called_another_websites():
+    """`<img src="x">` was refused as "a picture from another website (x)": it is on no other
+    website, it is simply not one of our uploads."""
+    field = RichTextField().formfield()
+    with pytest.raises(ValidationError) as caught:
+        field.clean(
+            '<p><img src="x" alt="one"><img src="images/a.png" alt="two"><img src="x" alt="again"></p>'
+        )
+    [message] = caught.value.messages
+    assert message.startswith(
+        "The text shows pictures whose addresses are not this site's uploads (x, images/a.png)."
+    )
+    assert "another website" not in message and "other websites" not in message
+
+
 def test_a_picture_the_sanitiser_cannot_keep_leaves_no_empty_image_behind():
     # Saved without a form (the shell, a fixture): the picture goes, with its alt text, whole,
     # rather than an <img> with no address that browsers show as a broken picture.
