@@ -175,7 +175,8 @@ class AppendSlashMiddleware(CommonMiddleware):
     Django redirects when the address with a slash matches a URL pattern. A standing page's
     pattern matches any "/<slug>/" (pages/urls.py), so every unknown address ("/wp-admin", a
     typo) answered a permanent redirect, then a 404. Now a detail page (an article, a location, a
-    standing page) is looked up first, also in lower case ("/Privacy" leads to "/privacy/"); any
+    standing page) is looked up first, also in lower case ("/Privacy" leads to "/privacy/" in one
+    step); any
     other page (a list, the search) is redirected as before. Staff who see drafts are led to a
     draft too, as they are to its address with the slash.
     """
@@ -186,9 +187,23 @@ class AppendSlashMiddleware(CommonMiddleware):
         with_slash = f"{request.path_info}/"
         user = getattr(request, "user", None)
         try:
-            return live_page_at(with_slash, user) or live_page_at(with_slash.lower(), user)
+            if live_page_at(with_slash, user):
+                return True
+            # "/Privacy" goes straight to "/privacy/", not by way of "/Privacy/".
+            request.page_in_lower_case = with_slash != with_slash.lower() and live_page_at(
+                with_slash.lower(), user
+            )
+            return request.page_in_lower_case
         except DatabaseError:  # as Django would: the next request meets the outage page, if any
             return True
+
+    def get_full_path_with_slash(self, request):
+        full_path = super().get_full_path_with_slash(request)
+        if not getattr(request, "page_in_lower_case", False):
+            return full_path
+        path, separator, query = full_path.partition("?")
+        prefix = path[: len(path) - len(request.path_info) - 1]  # the script prefix, as it was
+        return f"{prefix}{request.path_info.lower()}/{separator}{query}"
 
 
 def _public_page_in_lower_case(path):

@@ -282,7 +282,8 @@ def test_an_address_without_its_slash_leads_to_a_page_only_where_there_is_one(cl
         ("/privacy", "/privacy/"),
         ("/articles/week-of-iop", article.get_absolute_url()),
         ("/search", "/search/"),
-        ("/Privacy", "/Privacy/"),  # and from there to /privacy/
+        ("/Privacy", "/privacy/"),  # in one step, not by way of /Privacy/
+        ("/PRIVACY?utm_source=radio", "/privacy/?utm_source=radio"),
     ]:
         response = client.get(path)
         assert (response.status_code, response["Location"]) == (301, goes_to), path
