@@ -92,7 +92,7 @@ def media_bucket(settings, s3_server, monkeypatch):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "carter_site.storage.MediaBucketStorage",  # as carter_site/settings/base.py
             "OPTIONS": s3_server.storage_options(bucket, custom_domain="media.carter.example"),
         },
     }

@@ -176,7 +176,8 @@ if AWS_STORAGE_BUCKET_NAME:
     from botocore.config import Config as _BotoConfig
 
     MEDIA_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # django-storages' S3 storage, whose writes never replace an object (carter_site/storage.py).
+        "BACKEND": "carter_site.storage.MediaBucketStorage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             # Credentials: these two, or boto3's own chain (instance role, AWS_PROFILE, ...).

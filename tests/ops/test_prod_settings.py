@@ -256,7 +256,7 @@ def test_s3_variables_select_s3_compatible_media_storage(prod_env):
         "AWS_SECRET_ACCESS_KEY": "test-secret-access-key",
     }
     storage = prod_settings(env, "STORAGES")["STORAGES"]["default"]
-    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["BACKEND"] == "carter_site.storage.MediaBucketStorage"
     assert storage["OPTIONS"]["bucket_name"] == "carter-media"
     assert storage["OPTIONS"]["endpoint_url"] == "https://s3.storage.internal"
     assert storage["OPTIONS"]["location"] == "media"
@@ -271,7 +271,7 @@ def test_s3_variables_select_s3_compatible_media_storage(prod_env):
     result = helpers.run([sys.executable, "-c", code], env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "S3Storage",
+        "MediaBucketStorage",
         "https://media.carter.example/media/articles/2025/01/photo.jpg",
     ]
 

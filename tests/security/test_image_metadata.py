@@ -853,7 +853,7 @@ def test_a_bucket_that_cannot_be_reached_is_refused_with_a_sentence(settings, s3
     )
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+        "default": {"BACKEND": "carter_site.storage.MediaBucketStorage", "OPTIONS": options},
     }
     out, _, failure = run_strip()
     assert failure.startswith("The bucket could not be read (Could not connect to the endpoint URL")

@@ -312,3 +312,25 @@ def test_picture_sizes_reads_what_the_upgrade_left(media_bucket, s3_server, sett
         "Location photo: 1 size kept.",
     ]
     assert Location.objects.values_list("photo_width", "photo_height").get(pk=location.pk) == (40, 30)
+
+
+def test_two_uploads_of_one_name_at_once_through_two_containers_keep_both(media_bucket, settings):
+    """Each container asks the bucket whether the name is free, then writes: both can hear
+    "free". The second write used to replace the first picture; the bucket now refuses it
+    (If-None-Match) and the second picture takes another free name."""
+    from django.core.files.storage import storages
+
+    first, second = (
+        storages.create_storage(settings.STORAGES["default"]),
+        storages.create_storage(settings.STORAGES["default"]),
+    )
+    name = "editor/2026/11/23/garden.png"
+    assert first.get_available_name(name) == second.get_available_name(name) == name  # both hear "free"
+
+    stored_first = first.save(name, ContentFile(png_bytes((20, 10)), name="garden.png"))
+    stored_second = second._save(name, ContentFile(png_bytes((30, 10)), name="garden.png"))
+
+    assert stored_first == name and stored_second != name
+    assert stored_second.startswith("editor/2026/11/23/garden_") and stored_second.endswith(".png")
+    assert media_bucket.read(f"media/{name}") == png_bytes((20, 10))
+    assert media_bucket.read(f"media/{stored_second}") == png_bytes((30, 10))

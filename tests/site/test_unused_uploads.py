@@ -332,7 +332,7 @@ def test_a_bucket_that_cannot_be_reached_is_reported_in_a_sentence(settings, sta
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "carter_site.storage.MediaBucketStorage",
             "OPTIONS": {
                 "bucket_name": "carter-media",
                 "endpoint_url": "http://127.0.0.1:9",
