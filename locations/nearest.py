@@ -70,11 +70,29 @@ def find_place(text):
 
 
 def _zip_code(code):
-    found = [row for row in zipcodes.matching(code) if row["lat"] and row["long"]]
-    if not found:
-        raise PlaceNotFound(f"We could not find the ZIP code {code}. Check the number and try again.")
-    row = found[0]
-    return Place(f"{code} ({row['city']}, {row['state']})", float(row["lat"]), float(row["long"]))
+    found = zipcodes.matching(code)
+    if found:
+        row = found[0]
+        # A ZIP code the list has no position for is placed at the centre of its town.
+        point = _point(row) or _centre(map(_point, zipcodes.filter_by(city=row["city"], state=row["state"])))
+        if point:
+            return Place(f"{code} ({row['city']}, {row['state']})", *point)
+    raise PlaceNotFound(f"We could not find the ZIP code {code}. Check the number and try again.")
+
+
+def _point(row):
+    """A ZIP code's (latitude, longitude), or None. The list has 0.0000, 0.0000 for those it has
+    no position for (872 of them, such as 31144 in Kennesaw): not a place, a blank."""
+    latitude, longitude = float(row["lat"] or 0), float(row["long"] or 0)
+    return None if latitude == longitude == 0 else (latitude, longitude)
+
+
+def _centre(points):
+    """The mean (latitude, longitude) of the points, leaving out the Nones; None if none is left."""
+    points = [point for point in points if point]
+    if not points:
+        return None
+    return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
 
 
 def _town(text):
@@ -87,8 +105,8 @@ def _town(text):
         raise PlaceNotFound(
             f"We could not find a town called “{name}” in Georgia. Check the spelling, or enter your ZIP code."
         )
-    spelled, latitude, longitude = towns[key]
-    return Place(f"{spelled}, {HOME_STATE}", latitude, longitude)
+    spelled, point = towns[key]
+    return Place(f"{spelled}, {HOME_STATE}", *point)
 
 
 def _town_key(name):
@@ -99,15 +117,12 @@ def _town_key(name):
 
 @cache
 def _georgia_towns():
-    """Each town in Georgia by its key: its name and the centre of its ZIP codes."""
+    """Each town in Georgia by its key: its name and the centre of its ZIP codes with a position."""
     points = {}
     for row in zipcodes.filter_by(state=HOME_STATE):
-        if row["lat"] and row["long"]:
-            points.setdefault(row["city"], []).append((float(row["lat"]), float(row["long"])))
-    return {
-        _town_key(city): (city, sum(p[0] for p in where) / len(where), sum(p[1] for p in where) / len(where))
-        for city, where in points.items()
-    }
+        points.setdefault(row["city"], []).append(_point(row))
+    centres = {city: _centre(where) for city, where in points.items()}
+    return {_town_key(city): (city, centre) for city, centre in centres.items() if centre}
 
 
 def miles_between(latitude1, longitude1, latitude2, longitude2):

@@ -91,6 +91,29 @@ def test_locations_are_in_order_of_distance_and_the_distances_are_sensible(clien
     assert (miles[0], miles[1], miles[2]) == (17, 26, 28)
 
 
+@pytest.mark.parametrize(
+    ("near", "said"),
+    [
+        # The list has 0.0000, 0.0000 for these two: they stand at the centre of their town.
+        ("31144", "Nearest to 31144 (Kennesaw, GA): Alpharetta, about 20 miles away"),
+        ("31169", "Nearest to 31169 (Peachtree City, GA): Atlanta, about 27 miles away"),
+        # Nor do such ZIP codes pull a town's centre to that spot, thousands of miles away.
+        ("Kennesaw", "Nearest to Kennesaw, GA: Alpharetta, about 20 miles away"),
+        ("Peachtree City", "Nearest to Peachtree City, GA: Atlanta, about 27 miles away"),
+    ],
+)
+def test_a_zip_code_the_list_has_no_position_for_is_not_placed_at_0_0(client, locations, near, said):
+    _, tree = page(client, near)
+    assert answer(tree).startswith(f"{said} in a straight line.")
+    assert error(tree) is None
+
+
+def test_a_zip_code_without_a_position_or_a_town_to_stand_in_is_not_found(client, locations):
+    _, tree = page(client, "09000")  # APO, Armed Forces Europe
+    assert error(tree) == "We could not find the ZIP code 09000. Check the number and try again."
+    assert answer(tree) is None
+
+
 def test_the_form_keeps_what_was_typed(client, locations):
     _, tree = page(client, "Athens")
     field = tree.find(".//input[@name='near']")
