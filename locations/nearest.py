@@ -117,12 +117,22 @@ def _town_key(name):
 
 @cache
 def _georgia_towns():
-    """Each town in Georgia by its key: its name and the centre of its ZIP codes with a position."""
-    points = {}
+    """Each town in Georgia by its key: its name and its centre.
+
+    A town's centre is that of its ZIP codes with a position. Some towns are no ZIP code's own:
+    Sandy Springs, Johns Creek, Dunwoody... have addresses in ZIP codes of "Atlanta",
+    "Alpharetta" or "Duluth" that accept their name too. Such a name takes the centre of the
+    ZIP codes that accept it; only such a name, so that a town keeps its own centre however
+    many of its neighbours' ZIP codes accept its name.
+    """
+    own, accepting = {}, {}
     for row in zipcodes.filter_by(state=HOME_STATE):
-        points.setdefault(row["city"], []).append(_point(row))
-    centres = {city: _centre(where) for city, where in points.items()}
-    return {_town_key(city): (city, centre) for city, centre in centres.items() if centre}
+        point = _point(row)
+        own.setdefault(_town_key(row["city"]), (row["city"], []))[1].append(point)
+        for name in row["acceptable_cities"]:
+            accepting.setdefault(_town_key(name), (name, []))[1].append(point)
+    towns = {key: (name, _centre(points)) for key, (name, points) in (accepting | own).items()}
+    return {key: (name, centre) for key, (name, centre) in towns.items() if centre}
 
 
 def miles_between(latitude1, longitude1, latitude2, longitude2):

@@ -114,6 +114,49 @@ def test_a_zip_code_without_a_position_or_a_town_to_stand_in_is_not_found(client
     assert answer(tree) is None
 
 
+@pytest.mark.parametrize(
+    ("town", "first"),
+    [
+        # No ZIP code is theirs: their addresses are in ZIP codes of Atlanta, Alpharetta, Duluth...
+        # that accept their name too.
+        ("Sandy Springs", "Atlanta"),
+        ("Johns Creek", "Alpharetta"),
+        ("Milton", "Alpharetta"),
+        ("Dunwoody", "Alpharetta"),
+        ("Brookhaven", "Atlanta"),
+        ("East Point", "Atlanta"),
+        ("College Park", "Atlanta"),
+        ("Chamblee", "Atlanta"),
+        ("Doraville", "Alpharetta"),
+        ("Hapeville", "Atlanta"),
+        ("Sugar Hill", "Alpharetta"),
+        ("Stonecrest", "Atlanta"),
+        ("South Fulton", "Atlanta"),
+    ],
+)
+def test_a_town_known_only_by_the_zip_codes_that_accept_its_name_is_found(client, locations, town, first):
+    _, tree = page(client, town)
+    assert error(tree) is None
+    assert answer(tree).startswith(f"Nearest to {town}, GA: {first}, ")
+
+
+def test_sandy_springs_is_between_the_atlanta_and_alpharetta_locations(client, locations):
+    _, tree = page(client, "sandy springs")
+    miles = {name: int(re.match(r"About (\d+) miles", distance).group(1)) for name, distance in listed(tree)}
+    assert 9 <= miles["Atlanta"] <= 15 and 10 <= miles["Alpharetta"] <= 15
+    assert 45 <= miles["Jefferson"] <= 55
+
+
+def test_a_town_keeps_its_own_centre_when_neighbours_accept_its_name(client, locations):
+    # Peachtree Corners has one ZIP code, 30092; four of Norcross and Duluth accept its name.
+    _, town = page(client, "Peachtree Corners")
+    _, code = page(client, "30092")
+    assert [distance for _, distance in listed(town)] == [
+        distance.replace("30092 (Peachtree Corners, GA)", "Peachtree Corners, GA")
+        for _, distance in listed(code)
+    ]
+
+
 def test_the_form_keeps_what_was_typed(client, locations):
     _, tree = page(client, "Athens")
     field = tree.find(".//input[@name='near']")
