@@ -74,7 +74,7 @@ def _zip_code(code):
     if found:
         row = found[0]
         # A ZIP code the list has no position for is placed at the centre of its town.
-        point = _point(row) or _centre(map(_point, zipcodes.filter_by(city=row["city"], state=row["state"])))
+        point = _point(row) or _centre(zipcodes.filter_by(city=row["city"], state=row["state"]))
         if point:
             return Place(f"{code} ({row['city']}, {row['state']})", *point)
     raise PlaceNotFound(f"We could not find the ZIP code {code}. Check the number and try again.")
@@ -87,11 +87,16 @@ def _point(row):
     return None if latitude == longitude == 0 else (latitude, longitude)
 
 
-def _centre(points):
-    """The mean (latitude, longitude) of the points, leaving out the Nones; None if none is left."""
-    points = [point for point in points if point]
-    if not points:
+def _centre(rows):
+    """The mean (latitude, longitude) of the ZIP codes `rows` that have a position; None if none
+    has. Only those for streets (STANDARD) when there are some: a PO box or a single firm's code
+    may stand at a default point of its city (30358, a PO box of Sandy Springs, is placed in
+    downtown Atlanta, 12 miles south of its city hall)."""
+    placed = [row for row in rows if _point(row)]
+    placed = [row for row in placed if row["zip_code_type"] == "STANDARD"] or placed
+    if not placed:
         return None
+    points = [_point(row) for row in placed]
     return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
 
 
@@ -119,7 +124,7 @@ def _town_key(name):
 def _georgia_towns():
     """Each town in Georgia by its key: its name and its centre.
 
-    A town's centre is that of its ZIP codes with a position. Some towns are no ZIP code's own:
+    A town's centre is that of its ZIP codes (`_centre`). Some towns are no ZIP code's own:
     Sandy Springs, Johns Creek, Dunwoody... have addresses in ZIP codes of "Atlanta",
     "Alpharetta" or "Duluth" that accept their name too. Such a name takes the centre of the
     ZIP codes that accept it; only such a name, so that a town keeps its own centre however
@@ -127,11 +132,10 @@ def _georgia_towns():
     """
     own, accepting = {}, {}
     for row in zipcodes.filter_by(state=HOME_STATE):
-        point = _point(row)
-        own.setdefault(_town_key(row["city"]), (row["city"], []))[1].append(point)
+        own.setdefault(_town_key(row["city"]), (row["city"], []))[1].append(row)
         for name in row["acceptable_cities"]:
-            accepting.setdefault(_town_key(name), (name, []))[1].append(point)
-    towns = {key: (name, _centre(points)) for key, (name, points) in (accepting | own).items()}
+            accepting.setdefault(_town_key(name), (name, []))[1].append(row)
+    towns = {key: (name, _centre(rows)) for key, (name, rows) in (accepting | own).items()}
     return {key: (name, centre) for key, (name, centre) in towns.items() if centre}
 
 

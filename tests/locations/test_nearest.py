@@ -141,9 +141,11 @@ def test_a_town_known_only_by_the_zip_codes_that_accept_its_name_is_found(client
 
 
 def test_sandy_springs_is_between_the_atlanta_and_alpharetta_locations(client, locations):
+    # Its city hall is about 12 miles from each. A PO box that accepts its name, placed in
+    # downtown Atlanta, does not pull it there: centres are those of the ZIP codes for streets.
     _, tree = page(client, "sandy springs")
     miles = {name: int(re.match(r"About (\d+) miles", distance).group(1)) for name, distance in listed(tree)}
-    assert 9 <= miles["Atlanta"] <= 15 and 10 <= miles["Alpharetta"] <= 15
+    assert 10 <= miles["Atlanta"] <= 15 and 10 <= miles["Alpharetta"] <= 15
     assert 45 <= miles["Jefferson"] <= 55
 
 
