@@ -24,6 +24,11 @@ EARTH_RADIUS_MILES = 3958.8
 # Beyond this, a daily program here is out of reach: the page says so and where to look instead.
 FAR_MILES = 100
 HOME_STATE = "GA"
+# The list writes "Mcdonough", "Mc Rae" and "Lagrange"; people write McDonough, McRae and
+# LaGrange. After "Mc" comes a capital, always. Not after every "La" (Lavonia, Lakeland): only
+# in the two towns of Georgia that write it so.
+MC_NAME = re.compile(r"\bMc ?([A-Za-z])")
+GEORGIA_SPELLINGS = {"lagrange": "LaGrange", "lafayette": "LaFayette"}
 STATE_SUFFIX = re.compile(r"\s*,?\s*\b(ga|georgia)\.?$", re.IGNORECASE)
 OTHER_STATE_SUFFIX = re.compile(r",\s*[a-z .]+$", re.IGNORECASE)
 
@@ -76,7 +81,7 @@ def _zip_code(code):
         # A ZIP code the list has no position for is placed at the centre of its town.
         point = _point(row) or _centre(zipcodes.filter_by(city=row["city"], state=row["state"]))
         if point:
-            return Place(f"{code} ({row['city']}, {row['state']})", *point)
+            return Place(f"{code} ({_spelled(row['city'], row['state'])}, {row['state']})", *point)
     raise PlaceNotFound(f"We could not find the ZIP code {code}. Check the number and try again.")
 
 
@@ -115,9 +120,19 @@ def _town(text):
 
 
 def _town_key(name):
-    """'St. Simons Island' and 'saint simons island' are the same town."""
+    """'St. Simons Island' and 'saint simons island' are the same town; so are 'Mc Donough',
+    'McDonough' and 'mcdonough', and 'La Grange' and 'LaGrange' ("Mc" and "La" join the word
+    after them)."""
     words = re.sub(r"[^\w\s]", " ", name.lower()).split()
-    return " ".join({"st": "saint", "mt": "mount", "ft": "fort"}.get(word, word) for word in words)
+    key = " ".join({"st": "saint", "mt": "mount", "ft": "fort"}.get(word, word) for word in words)
+    return re.sub(r"\b(mc|la) ", r"\1", key)
+
+
+def _spelled(city, state):
+    """A town's name as its people write it (MC_NAME, GEORGIA_SPELLINGS)."""
+    if state == HOME_STATE and _town_key(city) in GEORGIA_SPELLINGS:
+        return GEORGIA_SPELLINGS[_town_key(city)]
+    return MC_NAME.sub(lambda match: "Mc" + match.group(1).upper(), city)
 
 
 @cache
@@ -135,7 +150,9 @@ def _georgia_towns():
         own.setdefault(_town_key(row["city"]), (row["city"], []))[1].append(row)
         for name in row["acceptable_cities"]:
             accepting.setdefault(_town_key(name), (name, []))[1].append(row)
-    towns = {key: (name, _centre(rows)) for key, (name, rows) in (accepting | own).items()}
+    towns = {
+        key: (_spelled(name, HOME_STATE), _centre(rows)) for key, (name, rows) in (accepting | own).items()
+    }
     return {key: (name, centre) for key, (name, centre) in towns.items() if centre}
 
 

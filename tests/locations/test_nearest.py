@@ -159,6 +159,32 @@ def test_a_town_keeps_its_own_centre_when_neighbours_accept_its_name(client, loc
     ]
 
 
+@pytest.mark.parametrize(
+    ("near", "place"),
+    [
+        # The list writes "Mcdonough", "Mc Caysville", "Lagrange" and "La Fayette": with or
+        # without the space, it is one town, named as Georgia writes it.
+        ("Mc Donough", "McDonough, GA"),
+        ("McDonough", "McDonough, GA"),
+        ("mcdonough", "McDonough, GA"),
+        ("30253", "30253 (McDonough, GA)"),
+        ("McRae", "McRae, GA"),
+        ("Mc Caysville", "McCaysville, GA"),
+        ("La Grange", "LaGrange, GA"),
+        ("lagrange", "LaGrange, GA"),
+        ("30240", "30240 (LaGrange, GA)"),
+        ("Lafayette", "LaFayette, GA"),
+        ("Lavonia", "Lavonia, GA"),  # not every "La"
+        ("75069", "75069 (McKinney, TX)"),
+        ("70501", "70501 (Lafayette, LA)"),  # Louisiana's spelling stays its own
+    ],
+)
+def test_towns_are_named_as_people_write_them(client, locations, near, place):
+    _, tree = page(client, near)
+    assert error(tree) is None
+    assert answer(tree).startswith(f"Nearest to {place}: ")
+
+
 def test_the_form_keeps_what_was_typed(client, locations):
     _, tree = page(client, "Athens")
     field = tree.find(".//input[@name='near']")
