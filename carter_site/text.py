@@ -19,20 +19,27 @@ def matching_key(text):
 # (one in a title took both feeds down), PostgreSQL refuses NUL, and Word's manual line break
 # (\x0b) arrives with pasted text. Then the invisible marks that set the direction of text
 # (U+200E/F, U+202A-E, U+2066-9): in a title or a search echoed back, "\u202e988 llac" reads
-# as "call 889" reversed. Tab, line feed and carriage return are ordinary text.
+# as "call 889" reversed. Then the characters of no width that come with text copied from web
+# pages and change nothing a reader sees (U+200B zero width space, U+2060 word joiner, U+FEFF
+# byte order mark), but split a word or a ZIP code in two for a program. The zero width joiner
+# and non-joiner stay: they shape emoji and the letters of some scripts. Tab, line feed and
+# carriage return are ordinary text.
 CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 DIRECTION_MARKS = r"\u200e\u200f\u202a-\u202e\u2066-\u2069"
-HIDDEN_CHARACTERS = re.compile(f"[{CONTROL_CHARACTERS}{DIRECTION_MARKS}]")
+ZERO_WIDTH = r"\u200b\u2060\ufeff"
+HIDDEN_CHARACTERS = re.compile(f"[{CONTROL_CHARACTERS}{DIRECTION_MARKS}{ZERO_WIDTH}]")
 ANY_DIRECTION_MARK = re.compile(f"[{DIRECTION_MARKS}]")
 _CONTROLS = re.compile(f"[{CONTROL_CHARACTERS}]")
+_NO_WIDTH = re.compile(f"[{DIRECTION_MARKS}{ZERO_WIDTH}]")
 
 
 def visible_text(text, single_line=False):
     """`text` without HIDDEN_CHARACTERS: a control character becomes a space (it separated
-    words), a direction mark nothing. `single_line`: runs of spaces it leaves become one."""
+    words), a direction mark or a zero-width character nothing. `single_line`: runs of spaces
+    it leaves become one."""
     if not text or not HIDDEN_CHARACTERS.search(text):
         return text
-    text = _CONTROLS.sub(" ", ANY_DIRECTION_MARK.sub("", text))
+    text = _CONTROLS.sub(" ", _NO_WIDTH.sub("", text))
     return " ".join(text.split()) if single_line else text
 
 

@@ -11,6 +11,7 @@ from carter_site.caching import published_location, published_locations
 from carter_site.publishing import PublicObjectMixin, can_see_unpublished
 from carter_site.querysets import built_once
 from carter_site.seo import breadcrumb_trail, uploaded_image
+from carter_site.text import visible_text
 from faqs.models import FAQ, LocationFAQ
 from testimonials.models import Testimonial
 
@@ -47,7 +48,8 @@ class LocationListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        asked = " ".join(self.request.GET.get("near", "").split())[: nearest.MAX_LENGTH]
+        # As search cleans its query: no NUL, nor marks that reverse the sentence echoing it.
+        asked = " ".join(visible_text(self.request.GET.get("near", "")).split())[: nearest.MAX_LENGTH]
         place = error = None
         if asked:
             try:

@@ -216,6 +216,28 @@ def test_a_place_that_cannot_be_found_says_why_and_lists_every_location(client, 
     assert b"<b>x</b>" not in response.content
 
 
+def test_what_was_typed_is_cleaned_as_search_cleans_its_query(client, locations):
+    # A right-to-left override echoed in the sentence would show the rest of it reversed.
+    response, tree = page(client, "\u202eatlanta x")
+    assert error(tree).startswith("We could not find a town called “atlanta x” in Georgia.")
+    assert tree.find(".//input[@name='near']").get("value") == "atlanta x"
+    assert "\u202e" not in response.content.decode()
+    # Nor does a NUL reach the page (the rest of what was typed still counts).
+    response, tree = page(client, "Athens\x00")
+    assert answer(tree).startswith("Nearest to Athens, GA: ")
+    assert b"\x00" not in response.content
+    response, _ = page(client, "\x00")
+    assert b"\x00" not in response.content
+
+
+@pytest.mark.parametrize("near", ["\u200b30009", "30009\u200b", "\ufeff30009", "\u206030009\u2060"])
+def test_zero_width_characters_pasted_with_a_zip_code_do_not_break_it(client, locations, near):
+    _, tree = page(client, near)
+    assert error(tree) is None
+    assert answer(tree).startswith("Nearest to 30009 (Alpharetta, GA): Alpharetta, ")
+    assert tree.find(".//input[@name='near']").get("value") == "30009"
+
+
 def test_an_empty_or_overlong_place_is_no_error(client, locations):
     _, tree = page(client, "   ")
     assert error(tree) is None and answer(tree) is None
