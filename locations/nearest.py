@@ -37,6 +37,10 @@ class PlaceNotFound(ValueError):
     """A sentence for the visitor: what we could not find, and what to type instead."""
 
 
+# Said when nothing was typed, or nothing but the state ("GA", "Georgia") or punctuation.
+NOTHING_TYPED = "Enter your ZIP code or the name of your town."
+
+
 @dataclass(frozen=True)
 class Place:
     name: str  # as the page says it: "30043 (Lawrenceville, GA)" or "Athens, GA"
@@ -110,6 +114,8 @@ def _town(text):
     if OTHER_STATE_SUFFIX.search(name):
         raise PlaceNotFound("We can find towns in Georgia by name. Elsewhere, enter your ZIP code instead.")
     key = _town_key(name)
+    if not key:
+        raise PlaceNotFound(NOTHING_TYPED)
     towns = _georgia_towns()
     if key not in towns:
         raise PlaceNotFound(

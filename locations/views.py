@@ -36,8 +36,9 @@ def visible_testimonials(today):
 
 class LocationListView(ListView):
     """The locations, in the editors' order; or, for `?near=` a ZIP code or a Georgia town,
-    nearest first with their distance. A page with a place in its address is the visitor's
-    own: never cached or indexed (carter_site.caching.PRIVATE_QUERY_VIEWS)."""
+    nearest first with their distance. A page with `near` in its address, even empty (the form
+    sent blank, which asks for a place), is the visitor's own: never cached or indexed
+    (carter_site.caching.PRIVATE_QUERY_VIEWS)."""
 
     context_object_name = "locations"
     template_name = "locations/location_list.html"
@@ -48,10 +49,11 @@ class LocationListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        near_asked = "near" in self.request.GET  # the form was sent, if only blank
         # As search cleans its query: no NUL, nor marks that reverse the sentence echoing it.
         asked = " ".join(visible_text(self.request.GET.get("near", "")).split())[: nearest.MAX_LENGTH]
         place = error = None
-        if asked:
+        if near_asked:
             try:
                 place = nearest.find_place(asked)
             except nearest.PlaceNotFound as problem:
@@ -62,6 +64,7 @@ class LocationListView(ListView):
             listed = [nearest.Nearby(location, None) for location in context["locations"]]
         closest = listed[0] if place and listed and listed[0].miles is not None else None
         context.update(
+            near_asked=near_asked,
             near=asked,
             near_max_length=nearest.MAX_LENGTH,
             place=place,
@@ -74,7 +77,7 @@ class LocationListView(ListView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        if context["near"]:
+        if context["near_asked"]:
             response["X-Robots-Tag"] = "noindex, follow"
         return response
 

@@ -238,9 +238,24 @@ def test_zero_width_characters_pasted_with_a_zip_code_do_not_break_it(client, lo
     assert tree.find(".//input[@name='near']").get("value") == "30009"
 
 
-def test_an_empty_or_overlong_place_is_no_error(client, locations):
-    _, tree = page(client, "   ")
+@pytest.mark.parametrize("near", ["", "   ", "\x00", "\u200b", "Ga", "georgia", "GA.", ",", "-"])
+def test_a_form_sent_without_a_place_asks_for_one(client, locations, near):
+    _, tree = page(client, near)
+    assert error(tree) == "Enter your ZIP code or the name of your town."
+    field = tree.find(".//input[@name='near']")
+    assert field.get("aria-invalid") == "true"
+    assert field.get("aria-describedby") == tree.find(".//p[@class='form-error']").get("id")
+    assert [name for name, _ in listed(tree)] == ["Alpharetta", "Jefferson", "Atlanta"]
+    assert answer(tree) is None
+
+
+def test_the_locations_page_itself_asks_for_nothing(client, locations):
+    tree = parse(client.get(LIST).content.decode())
     assert error(tree) is None and answer(tree) is None
+    assert tree.find(".//input[@name='near']").get("aria-invalid") is None
+
+
+def test_an_overlong_place_is_cut_to_the_fields_length(client, locations):
     _, tree = page(client, "A" * 5000)
     assert error(tree).startswith("We could not find a town called")
     assert len(tree.find(".//input[@name='near']").get("value")) == nearest.MAX_LENGTH
@@ -289,6 +304,11 @@ def test_where_a_visitor_lives_is_never_cached_or_indexed(client, locations):
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
         assert response["X-Robots-Tag"] == "noindex, follow"
         assert "X-Page-Cache" not in response
+    # Nor is the form sent blank, which asks for a place.
+    blank = client.get(LIST, {"near": ""})
+    assert "no-store" in blank["Cache-Control"] and "private" in blank["Cache-Control"]
+    assert blank["X-Robots-Tag"] == "noindex, follow"
+    assert "X-Page-Cache" not in blank
     # The page without a place is a public page, as before.
     client.get(LIST)
     plain = client.get(LIST)
