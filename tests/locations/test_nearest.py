@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from locations import nearest
 from tests.factories import LocationFactory
-from tests.seo.helpers import parse
+from tests.seo.helpers import head_meta, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -315,6 +315,23 @@ def test_where_a_visitor_lives_is_never_cached_or_indexed(client, locations):
     assert plain["X-Page-Cache"] == "hit"
     assert "public" in plain["Cache-Control"]
     assert "X-Robots-Tag" not in plain
+
+
+@pytest.mark.parametrize("near", ["30043", "Atlantis", ""])
+def test_the_page_for_a_place_carries_no_canonical_social_tags_or_structured_data(client, locations, near):
+    """It is noindex, like search results: nothing on it to describe, and no address to share."""
+    response, _ = page(client, near)
+    metas, links = head_meta(response)
+    assert metas["robots"] == "noindex, follow" == response["X-Robots-Tag"]
+    assert "canonical" not in links
+    assert not [key for key in metas if key.startswith(("og:", "twitter:"))]
+    assert "application/ld+json" not in response.content.decode()
+    # The list itself keeps all of them.
+    plain = client.get(LIST)
+    metas, links = head_meta(plain)
+    assert "robots" not in metas
+    assert links["canonical"][0]["href"].endswith(LIST) and metas["og:url"].endswith(LIST)
+    assert "application/ld+json" in plain.content.decode()
 
 
 def test_the_home_page_offers_the_search_too(client, locations):
