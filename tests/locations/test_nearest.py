@@ -295,6 +295,7 @@ def test_without_any_coordinates_the_page_says_to_call(client, db):
         "We cannot work out distances from 30549 (Jefferson, GA). Call us at (470) 284-1834 and we will "
         "tell you which location is nearest."
     )
+    assert tree.find(".//p[@class='nearest__answer']/a").get("class") == "phone-number"
 
 
 def test_where_a_visitor_lives_is_never_cached_or_indexed(client, locations):

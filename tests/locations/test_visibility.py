@@ -24,7 +24,7 @@ def test_staff_see_unpublished_location_with_banner(staff_client):
 def test_location_without_its_own_phone_uses_the_main_number(client):
     location = LocationFactory(phone="")
     html = client.get(location.get_absolute_url()).content.decode()
-    assert "Call (470) 284-1834" in html
+    assert 'Call <span class="phone-number">(470) 284-1834</span>' in html
 
     location.phone = "770-555-0199"
     location.save()

@@ -174,3 +174,47 @@ def test_the_faq_page_says_what_iop_is_before_its_topics_use_the_word(client):
     html = client.get(reverse("faqs:list")).content.decode()
     explained = html.index("intensive outpatient program (IOP)")
     assert explained < html.index("Starting IOP")
+
+
+def phone_numbers_that_may_break(html):
+    """The text of every tel: link to a full number (not 988 or 911) that no element of class
+    `phone-number` holds whole: the link itself, a span around the number, or one around both."""
+    from tests.seo.helpers import parse
+
+    tree = parse(html)
+    parents = {child: parent for parent in tree.iter() for child in parent}
+
+    def classes(element):
+        return (element.get("class") or "").split()
+
+    loose = []
+    for link in tree.iter("a"):
+        href = link.get("href") or ""
+        if not href.startswith("tel:") or len(href) < len("tel:+10000000000"):
+            continue
+        holders = [link, *link.iter("span"), parents.get(link)]
+        if not any(holder is not None and "phone-number" in classes(holder) for holder in holders):
+            loose.append("".join(link.itertext()).strip())
+    return loose
+
+
+@override_settings(DEBUG=False)
+def test_phone_numbers_are_never_split_across_lines(client, content, rf):
+    """On a 360 px phone "(470) 284-1834" broke at its hyphen. Every number the site prints is
+    in a `phone-number` box (static/css/site.css), which moves to the next line whole."""
+    from carter_site.security import database_outage_response
+    from carter_site.views import server_error
+
+    pages = {url: client.get(url) for url in public_urls(content)}
+    pages["far from every location"] = client.get(reverse("locations:list"), {"near": "10001"})
+    pages["search without results"] = client.get(reverse("search"), {"q": "zzzqqq"})
+    pages["404"] = client.get("/no-such-page/")
+    pages["405"] = client.post(reverse("home"))
+    pages["500"] = server_error(rf.get("/"))
+    pages["503"] = database_outage_response(rf.get("/"))
+    for name, response in pages.items():
+        html = response.content.decode()
+        assert 'class="phone-number"' in html, name
+        assert not phone_numbers_that_may_break(html), (name, phone_numbers_that_may_break(html))
+    far = pages["far from every location"].content.decode()
+    assert '<span class="phone-number"><a href="tel:+18006624357">1-800-662-4357</a>.</span>' in far
