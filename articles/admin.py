@@ -39,7 +39,27 @@ REVIEW_FIELDS = ("reviewed_by", "reviewed_on")
 class ArticleAdminForm(EditStampForm):
     """The article's change form. A saved review stays valid when its clinician stops reviewing;
     only a new review (another clinician or another date) needs one who reviews. The rule lives
-    here, not in the field's limit_choices_to, which would refuse the saved review too."""
+    here, not in the field's limit_choices_to, which would refuse the saved review too.
+
+    A review is signed in the name of the person saving it: a clinical reviewer may record or
+    withdraw a review only as the clinician linked to their own account (Clinician.user). Only
+    someone allowed to record reviews on a clinician's behalf (Site administrators) may choose
+    another clinician. ArticleAdmin.get_form says who is saving."""
+
+    # Whom the person saving may sign as: anyone, or only their own clinician (None: no clinician
+    # is linked to their account). Set per request by ArticleAdmin.get_form.
+    signs_for_any_clinician = False
+    own_clinician = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("reviewed_by")
+        if field is not None and not self.signs_for_any_clinician:
+            field.help_text = (
+                f"You sign reviews as {self.own_clinician}."
+                if self.own_clinician
+                else unlinked_account_message()
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -48,7 +68,10 @@ class ArticleAdminForm(EditStampForm):
         clinician, day = cleaned.get("reviewed_by"), cleaned.get("reviewed_on")
         if "reviewed_by" in self.errors or "reviewed_on" in self.errors:
             return cleaned
-        if clinician and not clinician.is_active and self.is_new_review():
+        not_theirs = self.not_theirs_to_sign(clinician)
+        if not_theirs:
+            self.add_error("reviewed_by", not_theirs)
+        elif clinician and not clinician.is_active and self.is_new_review():
             self.add_error(
                 "reviewed_by",
                 f"{clinician} no longer reviews (“can review” is unticked on their clinician record), so "
@@ -71,6 +94,42 @@ class ArticleAdminForm(EditStampForm):
             saved.reviewed_by if saved.reviewed_by_id else None,
             saved.reviewed_on,
         )
+
+    def may_sign_as(self, clinician):
+        """Whether the person saving may sign a review in `clinician`'s name."""
+        return self.signs_for_any_clinician or (
+            self.own_clinician is not None and self.own_clinician == clinician
+        )
+
+    def not_theirs_to_sign(self, clinician):
+        """Why the person saving may not make this change to the review, or "" when they may.
+
+        Keeping the saved review as it is needs nothing; a new review, a changed one or a
+        withdrawn one is theirs to make only in their own clinician's name."""
+        if self.signs_for_any_clinician or not self.is_new_review():
+            return ""
+        saved = self.instance.reviewed_by if self.instance.reviewed_by_id else None
+        if self.own_clinician is None:
+            return unlinked_account_message()
+        if clinician is not None and clinician != self.own_clinician:
+            return (
+                f"You can sign a review only in your own name, {self.own_clinician}. {clinician} records "
+                "their reviews with their own account."
+            )
+        if clinician is None and saved is not None and saved != self.own_clinician:
+            return (
+                f"This review is {saved}'s: only they, or an administrator, can withdraw it. To vouch for "
+                f"the text yourself, choose {self.own_clinician} and the day you read it."
+            )
+        return ""
+
+
+def unlinked_account_message():
+    return (
+        "Your account is not linked to a clinician record, so you cannot sign a clinical review. Ask a "
+        "site administrator to link your account to your clinician record (Clinicians, “sign-in "
+        "account”)."
+    )
 
 
 class PreviewLinkInline(RowsNamedByTheirObjectsInline):
@@ -147,17 +206,40 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+def signs_for_any_clinician(user):
+    """May record a review in any clinician's name (Site administrators): for a clinician who read
+    the article on paper or through a shared preview link, without an account here. Everyone
+    else who records reviews signs as the clinician linked to their own account."""
+    return user.has_perm("articles.review_for_any_clinician")
+
+
+def own_clinician(user):
+    """The clinician `user` signs reviews as, or None."""
+    return Clinician.objects.filter(user_id=user.pk).first() if user.is_authenticated else None
+
+
 @admin.register(Clinician)
 class ClinicianAdmin(HistoryAdmin):
-    list_display = ["name", "credentials", "is_active"]
+    """Kept by site administrators (docs/roles.md): who may review, and which account signs for
+    whom. Clinical reviewers and editors see the list."""
+
+    list_display = ["name", "credentials", "is_active", "user"]
     list_filter = ["is_active"]
+    list_select_related = ["user"]
     search_fields = ["name", "credentials"]
+    autocomplete_fields = ["user"]
+    fields = ["name", "credentials", "bio", "is_active", "user"]
+    # Which account signs for a clinician is a fact about today, not part of an old version's words.
+    kept_on_restore = ("user",)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if request.resolver_match and request.resolver_match.url_name == "autocomplete":
-            # The article form's clinician picker offers only clinicians who review.
+            # The article form's clinician picker offers only clinicians who review, and to a
+            # reviewer only the clinician they sign as (ArticleAdminForm refuses any other).
             queryset = queryset.filter(is_active=True)
+            if not signs_for_any_clinician(request.user):
+                queryset = queryset.filter(user_id=request.user.pk)
         return queryset, may_have_duplicates
 
 
@@ -326,8 +408,10 @@ class ArticleAdmin(
         (
             "Clinical review",
             {
-                "description": "Set by a member of the Clinical reviewers group once a clinician has "
-                "checked what the article claims. Editing the headline, summary or text afterwards marks the review out of date.",
+                "description": "Set by a clinician in the Clinical reviewers group, signed in with their "
+                "own account, once they have checked what the article claims; a site administrator may "
+                "record a review on a clinician's behalf. Editing the headline, summary or text "
+                "afterwards marks the review out of date.",
                 "fields": ["reviewed_by", "reviewed_on", "review_status"],
             },
         ),
@@ -364,6 +448,18 @@ class ArticleAdmin(
         # An old version brings back its text and publishing too, not only its review.
         return self.has_edit_content_permission(request, obj)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not self.can_review(request):
+            return form
+        # Whom this person may sign as: the form refuses any other clinician (ArticleAdminForm).
+        anyone = signs_for_any_clinician(request.user)
+        attrs = {
+            "signs_for_any_clinician": anyone,
+            "own_clinician": None if anyone else own_clinician(request.user),
+        }
+        return type(form.__name__, (form,), attrs)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not self.can_review(request):
@@ -393,7 +489,21 @@ class ArticleAdmin(
         # A clinical reviewer can change nothing but the review: saving an article whose review
         # is out of date, with the same clinician and date, is reviewing its new text again.
         reviewed_again = self.is_reviewer_only(request) and obj.review_is_out_of_date
-        if reviewed_again and not changed and not obj.reviewed_by.is_active:
+        if reviewed_again and not changed and not form.may_sign_as(obj.reviewed_by):
+            # Saving renews the review in its clinician's name: only they may (ArticleAdminForm).
+            reviewed_again = False
+            own = form.own_clinician
+            self.message_user(
+                request,
+                f"The review stays out of date: it is {obj.reviewed_by}'s, and only they can renew it. "
+                + (
+                    f"To record your own review, choose {own} and the day you read it."
+                    if own
+                    else unlinked_account_message()
+                ),
+                messages.WARNING,
+            )
+        elif reviewed_again and not changed and not obj.reviewed_by.is_active:
             # Only a clinician who reviews can sign the new text (ArticleAdminForm).
             reviewed_again = False
             self.message_user(

@@ -126,7 +126,11 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Clinician(models.Model):
-    """A licensed clinician who can vouch for what an article says."""
+    """A licensed clinician who can vouch for what an article says.
+
+    A clinical reviewer signs a review only as the clinician their own account is linked to
+    (`user`); only someone allowed to record reviews on a clinician's behalf (Site
+    administrators) may choose another (articles.admin.ArticleAdminForm)."""
 
     name = models.CharField(max_length=120, help_text="Full name, as on the licence.")
     credentials = models.CharField(
@@ -135,6 +139,20 @@ class Clinician(models.Model):
     bio = models.TextField(blank=True, max_length=800, help_text="Two or three plain sentences.")
     is_active = models.BooleanField(
         "can review", default=True, help_text="Untick when this clinician no longer reviews content."
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clinician",
+        verbose_name="sign-in account",
+        help_text="The staff account this clinician signs in with. A member of Clinical reviewers can "
+        "sign reviews only as the clinician linked to their own account.",
+        error_messages={
+            "unique": "This account is linked to another clinician already. An account signs "
+            "reviews for one clinician only."
+        },
     )
     # When it was last saved: the change form refuses to undo a save made after it was opened.
     updated_at = models.DateTimeField(auto_now=True)
@@ -265,7 +283,10 @@ class Article(KeepsOldAddresses, SeoFields):
     class Meta:
         ordering = ["-published_at", "-created_at"]
         get_latest_by = "published_at"
-        permissions = [("review_article", "Can record the clinical review of an article")]
+        permissions = [
+            ("review_article", "Can record the clinical review of an article"),
+            ("review_for_any_clinician", "Can record a clinical review on any clinician's behalf"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(reviewed_by__isnull=True, reviewed_on__isnull=True)

@@ -31,10 +31,11 @@ ROLES = {
     MARKETING_EDITORS: _codes(CONTENT, ALL_ACTIONS)
     | {("carter_site", "change_sitesettings"), ("carter_site", "view_sitesettings")}
     | {("articles", "view_clinician")},
-    # Read everything; record reviews (the admin lets them change nothing else); keep the clinician list.
+    # Read everything; record reviews in their own name (the admin lets them change nothing
+    # else). The clinician list, and which account signs for which clinician, is the site
+    # administrators' to keep: a reviewer who could add or change a clinician could sign as anyone.
     CLINICAL_REVIEWERS: _codes(CONTENT, ("view",))
-    | {("articles", "change_article"), ("articles", "review_article")}
-    | _codes({"articles": ["clinician"]}, ("add", "change", "view")),
+    | {("articles", "change_article"), ("articles", "review_article"), ("articles", "view_clinician")},
 }
 
 
@@ -66,7 +67,7 @@ def sync_roles(apps=None):
 def sync_roles_in_migration(apps, schema_editor):
     """A migration's step: create the permissions of the apps migrated so far (Django creates
     them only after all migrations ran), then sync the roles. Each migration that changes the roles
-    or adds an app runs it (carter_site 0002 and 0005, pages 0002)."""
+    or adds an app runs it (carter_site 0002, 0005 and 0006, pages 0002)."""
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():

@@ -11,14 +11,31 @@ def change_url(obj):
     return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
-def signed_in(group_name, username, first_name=""):
-    """A browser signed in as a new staff member in the group `group_name` (carter_site.roles)."""
+def staff_member(group_name, username, first_name=""):
+    """A new staff member in the group `group_name` (carter_site.roles)."""
     from tests.factories import UserFactory
 
     user = UserFactory(username=username, first_name=first_name, is_staff=True)
     user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def signed_in(group_name, username, first_name=""):
+    """A browser signed in as a new staff member in the group `group_name` (carter_site.roles)."""
     client = Client()
-    client.force_login(user)
+    client.force_login(staff_member(group_name, username, first_name))
+    return client
+
+
+def signed_in_as_clinician(clinician, username):
+    """A browser signed in as a new member of Clinical reviewers whose account is linked to
+    `clinician`: the one clinician they may sign reviews as."""
+    from carter_site.roles import CLINICAL_REVIEWERS
+
+    clinician.user = staff_member(CLINICAL_REVIEWERS, username)
+    clinician.save()
+    client = Client()
+    client.force_login(clinician.user)
     return client
 
 

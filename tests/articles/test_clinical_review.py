@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article, Clinician
 from carter_site.roles import CLINICAL_REVIEWERS, SITE_ADMINISTRATORS
-from tests.admin_forms import admin_form_data, change_url, signed_in
+from tests.admin_forms import admin_form_data, change_url, signed_in, signed_in_as_clinician
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +46,8 @@ def test_an_article_reviewed_by_a_clinician_who_no_longer_reviews_can_still_be_s
 
 
 def test_a_new_review_by_a_clinician_who_no_longer_reviews_is_refused_by_name():
-    article, _ = reviewed_by_retired_clinician()
-    reviewer = signed_in(CLINICAL_REVIEWERS, "morgan")
+    article, retired = reviewed_by_retired_clinician()
+    reviewer = signed_in_as_clinician(retired, "pat")
     form = admin_form_data(reviewer.get(change_url(article)))
     form["reviewed_on"] = timezone.localdate().isoformat()  # the same clinician, a new review
     errors = reviewer.post(change_url(article), form).context["adminform"].form.errors
@@ -60,9 +60,9 @@ def test_a_new_review_by_a_clinician_who_no_longer_reviews_is_refused_by_name():
 
 
 def test_saving_an_out_of_date_review_by_a_clinician_who_no_longer_reviews_does_not_renew_it():
-    article, _ = reviewed_by_retired_clinician()
+    article, retired = reviewed_by_retired_clinician()
     Article.objects.filter(pk=article.pk).update(body="<p>New words nobody reviewed.</p>")
-    reviewer = signed_in(CLINICAL_REVIEWERS, "morgan")
+    reviewer = signed_in_as_clinician(retired, "pat")
     response = reviewer.post(
         change_url(article), admin_form_data(reviewer.get(change_url(article))), follow=True
     )
@@ -92,7 +92,7 @@ def test_saving_an_out_of_date_review_by_a_clinician_who_no_longer_reviews_does_
 def test_a_review_missing_its_clinician_or_its_date_says_which(sent, field, said):
     active = Clinician.objects.create(name="Dana Reyes", credentials="LCSW")
     article = ArticleFactory()
-    reviewer = signed_in(CLINICAL_REVIEWERS, "morgan")
+    reviewer = signed_in_as_clinician(active, "dana")
     form = admin_form_data(reviewer.get(change_url(article)))
     form.update({"reviewed_by": str(active.pk), "reviewed_on": REVIEW_DAY.isoformat(), **sent})
     errors = reviewer.post(change_url(article), form).context["adminform"].form.errors

@@ -10,9 +10,9 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, Clinician, PreviewLink
-from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS
+from carter_site.roles import MARKETING_EDITORS, SITE_ADMINISTRATORS
 from faqs.models import FAQ
-from tests.admin_forms import admin_form_data, change_url, signed_in
+from tests.admin_forms import admin_form_data, change_url, signed_in, signed_in_as_clinician
 from tests.factories import ArticleFactory, FAQFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_a_bulk_change_made_meanwhile_is_not_undone_by_an_open_form():
 def test_a_review_never_signs_text_changed_after_the_reviewer_opened_it():
     clinician = Clinician.objects.create(name="Dana Reyes", credentials="LCSW")
     article = ArticleFactory(body="<p>What the clinician read.</p>")
-    reviewer = signed_in(CLINICAL_REVIEWERS, "morgan")
+    reviewer = signed_in_as_clinician(clinician, "dana")
     editor = signed_in(MARKETING_EDITORS, "sam")
     review_form = admin_form_data(reviewer.get(change_url(article)))
     edit_form = admin_form_data(editor.get(change_url(article)))
@@ -154,10 +154,12 @@ def test_restoring_an_old_version_leaves_shared_preview_links_as_they_are(staff_
 
 
 def test_a_review_date_in_the_future_or_by_a_clinician_who_no_longer_reviews_is_refused():
+    """Whoever records it: here a site administrator, who may choose any clinician
+    (tests/articles/test_review_signatures.py)."""
     article = ArticleFactory()
     retired = Clinician.objects.create(name="Pat Former", credentials="LPC", is_active=False)
     active = Clinician.objects.create(name="Dana Reyes", credentials="LCSW")
-    reviewer = signed_in(CLINICAL_REVIEWERS, "morgan")
+    reviewer = signed_in(SITE_ADMINISTRATORS, "alex")
     form = admin_form_data(reviewer.get(change_url(article)))
     form.update({"reviewed_by": str(retired.pk), "reviewed_on": timezone.localdate().isoformat()})
     errors = reviewer.post(change_url(article), form).context["adminform"].form.errors

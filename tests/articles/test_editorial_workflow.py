@@ -434,7 +434,9 @@ def test_a_marketing_editor_cannot_set_the_review_fields(client):
 def test_a_clinical_reviewer_records_a_review_and_changes_nothing_else(client):
     clinician = Clinician.objects.create(name="Dana Reyes", credentials="LCSW")
     article = ArticleFactory(title="Original title")
-    client.force_login(member_of(CLINICAL_REVIEWERS, "reviewer"))
+    clinician.user = member_of(CLINICAL_REVIEWERS, "reviewer")  # the clinician they sign as
+    clinician.save()
+    client.force_login(clinician.user)
     change_url = reverse("admin:articles_article_change", args=[article.pk])
     response = client.get(change_url)
     form_fields = set(response.context["adminform"].form.fields)
@@ -461,7 +463,9 @@ def test_a_clinical_reviewer_reviews_the_new_text_again_by_saving_the_same_revie
     edit_body(staff_client, article, "<p>A new claim the clinician has not seen yet.</p>")
     article.refresh_from_db()
     assert article.review_is_out_of_date
-    client.force_login(member_of(CLINICAL_REVIEWERS, "reviewer"))
+    clinician.user = member_of(CLINICAL_REVIEWERS, "reviewer")  # only Dana renews Dana's review
+    clinician.save()
+    client.force_login(clinician.user)
     change_url = reverse("admin:articles_article_change", args=[article.pk])
     assert client.post(change_url, admin_form_data(client.get(change_url))).status_code == 302
     article.refresh_from_db()
