@@ -13,7 +13,7 @@ from django.utils.html import strip_tags
 from carter_site.images import PictureField, validate_uploaded_image
 from carter_site.memo import by_digest
 from carter_site.publishing import SeoFields, local_time
-from carter_site.redirects import KeepsOldAddresses
+from carter_site.redirects import KeepsOldAddresses, validate_lower_case
 from carter_site.reversing import cached_reverse
 from carter_site.richtext import RichTextField
 
@@ -195,8 +195,9 @@ class Article(KeepsOldAddresses, SeoFields):
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="The end of the page's address, for example /articles/your-article-name/. Filled in "
-        "from the title; avoid changing it once the article is public.",
+        validators=[validate_lower_case],
+        help_text="The end of the page's address, in lower case, for example /articles/your-article-name/. "
+        "Filled in from the title; avoid changing it once the article is public.",
     )
     summary = models.CharField(
         max_length=300,

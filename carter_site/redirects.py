@@ -12,12 +12,27 @@ from django.contrib.redirects.middleware import RedirectFallbackMiddleware
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.db.models.signals import post_save, pre_save
 from django.middleware.common import CommonMiddleware
 from django.urls import Resolver404, resolve
 from django.utils.encoding import escape_uri_path
+
+
+def validate_lower_case(slug):
+    """A slug, and so the address it makes, is written in lower case.
+
+    An address typed in capitals leads to the public page at the same address in lower case
+    (OldAddressMiddleware), so a page whose slug had capitals would stand apart from the one
+    visitors reach: /articles/Caps-Slug/ answered while /articles/caps-slug/ was "not found", and
+    another page could sit at the lower-case address. A validator on the model's field, so that
+    the admin, the importer and the demo content keep the same rule."""
+    if slug != slug.lower():
+        raise ValidationError(
+            "Write the address in lower case: %(lower)s.", code="lower_case", params={"lower": slug.lower()}
+        )
 
 
 def record_move(old_path, new_path):

@@ -7,7 +7,7 @@ from django.db import models
 from carter_site.images import PictureField, validate_uploaded_image
 from carter_site.phone import tel_uri, validate_phone_number
 from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet, SeoFields
-from carter_site.redirects import KeepsOldAddresses
+from carter_site.redirects import KeepsOldAddresses, validate_lower_case
 from carter_site.reversing import cached_reverse
 from carter_site.richtext import RichTextField
 
@@ -20,7 +20,8 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
     name = models.CharField(max_length=100, help_text="The town or neighbourhood, for example Alpharetta.")
     slug = models.SlugField(
         unique=True,
-        help_text="The end of the page's address, for example /locations/your-location-name/. "
+        validators=[validate_lower_case],
+        help_text="The end of the page's address, in lower case, for example /locations/your-location-name/. "
         "Filled in from the name.",
     )
     summary = models.CharField(

@@ -13,7 +13,7 @@ from django.db import models
 from django.urls import Resolver404, resolve
 
 from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet, SeoFields
-from carter_site.redirects import KeepsOldAddresses
+from carter_site.redirects import KeepsOldAddresses, validate_lower_case
 from carter_site.reversing import cached_reverse
 from carter_site.richtext import RichTextField
 from carter_site.settings.environment import RESERVED_URL_SEGMENTS
@@ -29,13 +29,10 @@ def validate_free_address(slug):
     """A page's slug may not name an address the site already uses: its sections (/articles/),
     its own files (/healthz, /static/), or the admin's address.
 
-    Nor may it hold capitals: an address typed in capitals leads to the page at the same address
-    in lower case (carter_site.redirects), so a page at /Privacy/ would stand apart from the one a
-    visitor reaches, and could sit beside another page at /privacy/."""
-    if slug != slug.lower():
-        raise ValidationError(
-            "Write the address in lower case: %(lower)s.", code="lower_case", params={"lower": slug.lower()}
-        )
+    Nor may it hold capitals, as no slug may (carter_site.redirects.validate_lower_case): a page
+    at /Privacy/ would stand apart from the one a visitor reaches, and could sit beside another
+    page at /privacy/."""
+    validate_lower_case(slug)
     reserved = RESERVED_URL_SEGMENTS | {
         _first_segment(settings.STATIC_URL),
         _first_segment(settings.MEDIA_URL),

@@ -741,6 +741,17 @@ class TestSavingBehaviour:
         assert second.article_id == first.article_id
         assert Article.objects.get().slug == "evening-iop"
 
+    def test_reimporting_a_draft_whose_address_has_capitals_writes_it_in_lower_case(self, locations):
+        """Addresses are lower case (carter_site.redirects.validate_lower_case); one saved before
+        the rule must not make the update fail on a field the file does not carry."""
+        first = import_fixture("repeated-title-blank-lines.txt")
+        Article.objects.filter(pk=first.article_id).update(slug="Evening-IOP")
+        second = import_fixture("repeated-title-blank-lines.txt")
+        assert second.ok, second.error
+        assert second.article_id == first.article_id
+        assert Article.objects.get().slug == "evening-iop"
+        assert any("now /articles/evening-iop/" in warning for warning in second.warnings)
+
     def test_a_published_article_is_never_overwritten(self, locations):
         live = ArticleFactory(
             title="Evening IOP: Treatment After the Workday",

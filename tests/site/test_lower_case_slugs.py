@@ -1,0 +1,46 @@
+"""Articles and locations, like standing pages, have their addresses in lower case. A slug with
+capitals made a page that answered at /articles/Caps-Slug/ while /articles/caps-slug/, where an
+address typed or heard leads (carter_site.redirects), said "not found"."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from tests.admin_forms import admin_form_data, change_url
+from tests.factories import ArticleFactory, LocationFactory
+
+pytestmark = pytest.mark.django_db
+
+FACTORIES = [pytest.param(ArticleFactory, id="article"), pytest.param(LocationFactory, id="location")]
+
+
+@pytest.mark.parametrize("factory", FACTORIES)
+@pytest.mark.parametrize("slug", ["Caps-Slug", "CAPS-SLUG", "caps-Slug"])
+def test_an_address_in_capitals_is_refused_in_the_admin(staff_client, factory, slug):
+    page = factory(slug="lower-case")
+    form = admin_form_data(staff_client.get(change_url(page)))
+    form["slug"] = slug
+    response = staff_client.post(change_url(page), form)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"] == [
+        "Write the address in lower case: caps-slug."
+    ]
+    page.refresh_from_db()
+    assert page.slug == "lower-case"
+
+
+@pytest.mark.parametrize("factory", FACTORIES)
+def test_the_model_refuses_capitals_for_every_way_in(factory):
+    """The importer and the demo content save through full_clean(), as the admin does."""
+    page = factory.build(slug="Caps-Slug")
+    with pytest.raises(ValidationError) as refused:
+        page.full_clean(validate_unique=False, validate_constraints=False)
+    assert refused.value.message_dict["slug"] == ["Write the address in lower case: caps-slug."]
+
+
+@pytest.mark.parametrize("factory", FACTORIES)
+def test_an_address_typed_in_capitals_reaches_the_lower_case_page(factory):
+    page = factory(slug="caps-slug")
+    address = page.get_absolute_url()
+    response = Client().get(address.replace("caps-slug", "Caps-Slug"))
+    assert (response.status_code, response["Location"]) == (301, address)
