@@ -11,6 +11,8 @@ from carter_site.redirects import KeepsOldAddresses, validate_lower_case
 from carter_site.reversing import cached_reverse
 from carter_site.richtext import RichTextField
 
+from .addresses import validate_known_zip_code, validate_us_state, zip_code_in_another_state
+
 
 class LocationQuerySet(PublishedFlagQuerySet):
     pass
@@ -37,9 +39,10 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
         max_length=2,
         default="GA",
         validators=[
-            RegexValidator(r"^[A-Z]{2}\Z", "Two capital letters, the state's postal code: for example GA.")
+            RegexValidator(r"^[A-Z]{2}\Z", "Two capital letters, the state's postal code: for example GA."),
+            validate_us_state,
         ],
-        help_text="Two-letter state code.",
+        help_text="The state's two-letter postal code, for example GA.",
     )
     postal_code = models.CharField(
         "ZIP code",
@@ -48,8 +51,10 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
             RegexValidator(
                 r"^[0-9]{5}(-[0-9]{4})?\Z",
                 "A ZIP code is five digits, or five digits, a dash and four: 30004 or 30004-1234.",
-            )
+            ),
+            validate_known_zip_code,
         ],
+        help_text="Checked against the US list of ZIP codes, and against the state.",
     )
     phone = models.CharField(
         max_length=32,
@@ -149,12 +154,22 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.photo and not self.photo_alt.strip():
-            raise ValidationError(
-                {"photo_alt": "Describe the photo for people who cannot see it (required with a photo)."}
-            )
+            errors["photo_alt"] = "Describe the photo for people who cannot see it (required with a photo)."
+        elsewhere = zip_code_in_another_state(self.state, self.postal_code)
+        if elsewhere:
+            errors["postal_code"] = elsewhere
+        coordinates = self.coordinates_error()
+        if coordinates:
+            errors["latitude"] = coordinates
+        if errors:
+            raise ValidationError(errors)
+
+    def coordinates_error(self):
+        """Why the coordinates are no place in the United States, or None."""
         if self.latitude is None or self.longitude is None:
-            return
+            return None
         in_us = (
             self.US_LATITUDES[0] <= self.latitude <= self.US_LATITUDES[1]
             and self.US_LONGITUDES[0] <= self.longitude <= self.US_LONGITUDES[1]
@@ -165,12 +180,11 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
                 and self.US_LONGITUDES[0] <= self.latitude <= self.US_LONGITUDES[1]
             )
             hint = " They look swapped: latitude is the first number a map shows." if swapped else ""
-            raise ValidationError(
-                {
-                    "latitude": "These coordinates are not in the United States (in Georgia the latitude "
-                    f"is about 34 and the longitude about -84).{hint}"
-                }
+            return (
+                "These coordinates are not in the United States (in Georgia the latitude "
+                f"is about 34 and the longitude about -84).{hint}"
             )
+        return None
 
     def get_absolute_url(self):
         return cached_reverse("locations:detail", self.slug)

@@ -83,6 +83,84 @@ def test_an_address_search_engines_and_maps_cannot_read_is_refused(staff_client,
     assert message in response.context["adminform"].form.errors[field][0]
 
 
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"state": "ZZ"},
+            "state",
+            "ZZ is not the postal code of a US state or territory. Use the state's two letters, for "
+            "example GA for Georgia.",
+        ),
+        # A military postal area is not a place a location can be.
+        ({"state": "AE"}, "state", "AE is not the postal code of a US state or territory."),
+        (
+            {"postal_code": "00000"},
+            "postal_code",
+            "The ZIP code 00000 is not in the US list of ZIP codes. Check it against a letter sent to "
+            "this address.",
+        ),
+        ({"postal_code": "99999-1234"}, "postal_code", "The ZIP code 99999 is not in the US list"),
+        (
+            {"postal_code": "90210"},
+            "postal_code",
+            "90210 is a ZIP code in California (CA), not in Georgia (GA). Check the ZIP code, or the state.",
+        ),
+        (
+            {"state": "AL", "postal_code": "30004-1234"},
+            "postal_code",
+            "30004 is a ZIP code in Georgia (GA), not in Alabama (AL). Check the ZIP code, or the state.",
+        ),
+    ],
+)
+def test_a_state_or_zip_code_that_is_no_place_in_the_us_is_refused(staff_client, changes, field, message):
+    """The address is on every page's footer and in the location's structured data."""
+    location = LocationFactory(state="GA", postal_code="30009")
+    data = admin_form_data(staff_client.get(change_url(location)))
+    data.update(changes)
+    response = staff_client.post(change_url(location), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field]
+    assert [error for error in errors[field] if error.startswith(message)], errors[field]
+    location.refresh_from_db()
+    assert (location.state, location.postal_code) == ("GA", "30009")
+
+
+@pytest.mark.parametrize(
+    ("state", "postal_code"),
+    [("GA", "30004"), ("GA", "30549-0001"), ("DC", "20001"), ("PR", "00901"), ("AK", "99501")],
+)
+def test_a_zip_code_in_its_own_state_or_territory_is_saved(staff_client, state, postal_code):
+    location = LocationFactory()
+    data = admin_form_data(staff_client.get(change_url(location)))
+    data.update(state=state, postal_code=postal_code, latitude="", longitude="")
+    response = staff_client.post(change_url(location), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    location.refresh_from_db()
+    assert (location.state, location.postal_code) == (state, postal_code)
+
+
+def test_a_badly_written_state_or_zip_code_gets_one_message_each(staff_client):
+    location = LocationFactory()
+    data = admin_form_data(staff_client.get(change_url(location)))
+    data.update(state="ga", postal_code="3000")
+    errors = staff_client.post(change_url(location), data).context["adminform"].form.errors
+    assert errors["state"] == ["Two capital letters, the state's postal code: for example GA."]
+    assert errors["postal_code"] == [
+        "A ZIP code is five digits, or five digits, a dash and four: 30004 or 30004-1234."
+    ]
+
+
+def test_the_demo_locations_have_addresses_the_checks_accept():
+    from carter_site.demo_content import LOCATIONS
+    from locations.models import Location
+
+    for data in LOCATIONS:
+        fields = {k: v for k, v in data.items() if k not in {"hours", "faqs"}}
+        Location(**fields).full_clean(validate_unique=False)
+
+
 def test_a_zip_plus_four_is_an_address_too(staff_client):
     location = LocationFactory()
     data = admin_form_data(staff_client.get(change_url(location)))
