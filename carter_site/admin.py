@@ -1,9 +1,11 @@
 import copy
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
 from django.db import router, transaction
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -16,7 +18,7 @@ from .caching import content_changed
 from .concurrent_saves import RetryRefusedSaveMixin, RowsAddedMeanwhileFormSet
 from .history import HistoryAdmin
 from .models import SiteSettings
-from .redirects import find_loop, live_page_at
+from .redirects import file_at, find_loop, live_page_at, unpublished_page_at
 
 
 def where_used(obj):
@@ -247,17 +249,30 @@ class SiteSettingsAdmin(HistoryAdmin):
 
 
 class RedirectForm(forms.ModelForm):
+    """A redirect by hand. Its site is always this one (settings.SITE_ID): django.contrib.redirects
+    answers only for the current site, so the choice Django's form offered (a radio button,
+    not preselected, whose only choice was example.com) could only be right or useless."""
+
     class Meta:
         model = Redirect
-        fields = ["site", "old_path", "new_path"]
+        fields = ["old_path", "new_path"]
 
     def clean(self):
         cleaned = super().clean()
-        old_path, new_path, site = cleaned.get("old_path"), cleaned.get("new_path"), cleaned.get("site")
+        site = self.instance.site = Site.objects.get_current()
+        old_path, new_path = cleaned.get("old_path"), cleaned.get("new_path")
         if old_path and new_path is not None:
             if not old_path.startswith("/"):
                 self.add_error(
                     "old_path", "Start the old address with a slash, for example /articles/old-name/."
+                )
+            elif Redirect.objects.filter(site=site, old_path=old_path).exclude(pk=self.instance.pk).exists():
+                # Checked here: the site is not a field of the form, so Django's check of the pair
+                # (site, old address) would not run.
+                self.add_error(
+                    "old_path",
+                    f"A redirect from {old_path} already exists. Change that one in the list of redirects "
+                    "instead.",
                 )
             if live_page_at(old_path):
                 self.add_error(
@@ -281,7 +296,38 @@ class RedirectForm(forms.ModelForm):
                     code="redirect_loop",
                     params={"chain": " → ".join(loop)},
                 )
+            if new_path and on_this_site:
+                nowhere = self.nothing_at(new_path, site)
+                if nowhere:
+                    self.add_error("new_path", nowhere)
         return cleaned
+
+    def nothing_at(self, new_path, site):
+        """Why visitors sent to `new_path`, an address on this site, would find no page there, or
+        "" when they find one. An article, location or standing page that is not public yet is a
+        page: the redirect can be made ahead of its publication (RedirectAdmin says so)."""
+        if live_page_at(new_path) or unpublished_page_at(new_path) or file_at(new_path):
+            return ""
+        path = urlsplit(new_path).path
+        onward = Redirect.objects.filter(site=site, old_path=path).exclude(pk=self.instance.pk).first()
+        if onward is not None:
+            if not onward.new_path:
+                return (
+                    f"{path} is itself an old address that tells visitors its page is gone. Point this "
+                    "redirect at a page that exists, or leave it empty to say the same."
+                )
+            return (
+                f"{path} is itself an old address, redirected to {onward.new_path}. Point this redirect "
+                f"at {onward.new_path}, so that visitors get there in one step."
+            )
+        for likely in (path.lower(), f"{path}/", f"{path.lower()}/"):
+            if likely != path and (live_page_at(likely) or unpublished_page_at(likely)):
+                return f"There is no page at {path}. Did you mean {likely}?"
+        return (
+            f"There is no page at {path}: visitors sent there would get “page not found”. Open the "
+            "page on the site and copy its address from the browser (for example /articles/new-name/), "
+            "or leave this empty to tell visitors the old page is gone."
+        )
 
 
 admin.site.unregister(Redirect)
@@ -293,7 +339,25 @@ class RedirectAdmin(RetryRefusedSaveMixin, admin.ModelAdmin):
 
     form = RedirectForm
     list_display = ["old_path", "new_path"]
-    list_filter = ["site"]
     search_fields = ["old_path", "new_path"]
     ordering = ["old_path"]
-    radio_fields = {"site": admin.VERTICAL}
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self._say_if_not_public_yet(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self._say_if_not_public_yet(request, obj)
+        return response
+
+    def _say_if_not_public_yet(self, request, obj):
+        page = unpublished_page_at(obj.new_path) if obj.new_path.startswith("/") else None
+        if page is not None:
+            self.message_user(
+                request,
+                f"“{page}” at {obj.new_path} is not public now, so visitors this redirect sends there get "
+                "“page not found” until it is published.",
+                messages.WARNING,
+            )

@@ -4,7 +4,7 @@ Built on django.contrib.redirects, whose middleware answers 301 for a stored old
 only when nothing else answers it (so a redirect can never hide a live page).
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.apps import apps
 from django.conf import settings
@@ -12,7 +12,7 @@ from django.contrib.redirects.middleware import RedirectFallbackMiddleware
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.db.models.signals import post_save, pre_save
@@ -79,6 +79,41 @@ PUBLIC_DETAIL_PAGES = {
     "locations:detail": ("locations", "Location"),
     "pages:detail": ("pages", "Page"),
 }
+
+
+def unpublished_page_at(path):
+    """The article, location or standing page whose address is `path` when visitors do not get it
+    now (a draft, one scheduled for later, one taken down), else None."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    if match.view_name not in PUBLIC_DETAIL_PAGES:
+        return None
+    model = apps.get_model(*PUBLIC_DETAIL_PAGES[match.view_name])
+    page = model._default_manager.filter(slug=match.kwargs.get("slug")).first()
+    return page if page is not None and not page.is_public else None
+
+
+def file_at(path):
+    """Whether `path` is an uploaded picture or a static file this site serves at its own address
+    (not one in a bucket on another domain, which a redirect reaches by its https:// address)."""
+    from django.contrib.staticfiles import finders
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.files.storage import default_storage
+
+    path = urlsplit(path).path
+    places = [
+        (settings.MEDIA_URL, default_storage.exists),
+        (settings.STATIC_URL, lambda name: staticfiles_storage.exists(name) or bool(finders.find(name))),
+    ]
+    for prefix, exists in places:
+        if prefix.startswith("/") and path.startswith(prefix) and len(path) > len(prefix):
+            try:
+                return exists(unquote(path[len(prefix) :]))
+            except (SuspiciousFileOperation, OSError, ValueError):  # "../", a name no file can have
+                return False
+    return False
 
 
 def find_loop(old_path, new_path, site=None, exclude_pk=None):
