@@ -195,3 +195,27 @@ def test_a_site_administrator_links_a_reviewers_account_to_one_clinician_only(mo
     assert errors["user"] == [
         "This account is linked to another clinician already. An account signs reviews for one clinician only."
     ]
+
+
+def test_restoring_an_old_version_of_a_clinician_keeps_the_account_linked_now(morgan):
+    """Which account signs for a clinician is a fact about today: an old version must not link
+    back an account an administrator has unlinked (someone who left, say)."""
+    from reversion.models import Version
+
+    admin = signed_in(SITE_ADMINISTRATORS, "alex")
+    former = staff_member(CLINICAL_REVIEWERS, "former")
+    form = admin_form_data(admin.get(change_url(morgan)))
+    form.update(user=str(former.pk), bio="Leads the evening groups.")
+    assert admin.post(change_url(morgan), form).status_code == 302
+    form = admin_form_data(admin.get(change_url(morgan)))
+    form.update(user="", bio="Leads the evening groups and the family sessions.")
+    assert admin.post(change_url(morgan), form).status_code == 302
+
+    linked = Version.objects.get_for_object(morgan).order_by("pk").first()
+    url = reverse("admin:articles_clinician_revision", args=[morgan.pk, linked.pk])
+    response = admin.get(url)
+    assert "not its sign-in account" in response.content.decode()
+    assert admin.post(url, admin_form_data(response)).status_code == 302
+    morgan.refresh_from_db()
+    assert morgan.bio == "Leads the evening groups."
+    assert morgan.user is None
