@@ -179,9 +179,17 @@ def test_valid_values_are_accepted(audited_env, change):
             "argument --lock-timeout: must be a positive number, not '-5'",
         ),
         (["wait_for_db", "--timeout", "soon"], "argument --timeout: must be a positive number, not 'soon'"),
+        # A CommandError raised inside argparse's type function was a traceback.
+        *(
+            (
+                ["unused_uploads", "--older-than", hours],
+                f"argument --older-than: must be a number of hours from 0 to 876000, not '{hours}'",
+            )
+            for hours in ("abc", "-1", "99999999999999")
+        ),
     ],
 )
-def test_command_options_must_be_positive(audited_env, command, message):
+def test_command_options_out_of_range_are_a_usage_error(audited_env, command, message):
     result = helpers.manage(
         *command, env=helpers.with_env(audited_env, DATABASE_URL=helpers.UNREACHABLE_DATABASE)
     )

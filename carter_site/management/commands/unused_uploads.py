@@ -17,6 +17,7 @@ cannot be deleted is named with the reason, the others are still deleted, and th
 ends with status 1. It works the same on a media folder and on a bucket.
 """
 
+import argparse
 from datetime import timedelta
 
 from django.core.files.storage import default_storage
@@ -26,6 +27,9 @@ from django.utils import timezone
 
 from carter_site import media_usage
 from carter_site.media_usage import STORAGE_ERRORS, reason, usage
+
+# The longest --older-than, in hours: a hundred years.
+MOST_HOURS = 24 * 365 * 100
 
 
 def _files(count):
@@ -42,7 +46,7 @@ class Command(BaseCommand):
             type=self._hours,
             default=24,
             metavar="HOURS",
-            help="Delete only files uploaded more than this many hours ago (default 24).",
+            help=f"Delete only files uploaded more than this many hours ago, 0 to {MOST_HOURS} (default 24).",
         )
         parser.add_argument(
             "--with-history",
@@ -52,12 +56,14 @@ class Command(BaseCommand):
 
     @staticmethod
     def _hours(raw):
+        """argparse type: an ArgumentTypeError becomes argparse's usage error in one line (a
+        CommandError raised here would escape argparse as a traceback)."""
         try:
             hours = float(raw)
         except ValueError:
-            hours = -1
-        if not 0 <= hours <= 24 * 365 * 100:
-            raise CommandError(f"--older-than takes a number of hours, 0 or more, not {raw!r}.")
+            hours = None
+        if hours is None or not 0 <= hours <= MOST_HOURS:  # NaN fails this too
+            raise argparse.ArgumentTypeError(f"must be a number of hours from 0 to {MOST_HOURS}, not {raw!r}")
         return hours
 
     def handle(self, *args, delete=False, older_than=24, with_history=False, **options):
