@@ -187,6 +187,15 @@ def test_valid_values_are_accepted(audited_env, change):
             )
             for hours in ("abc", "-1", "99999999999999")
         ),
+        # ConnectionDoesNotExist was a traceback.
+        (
+            ["wait_for_db", "--database", "nosuch"],
+            "argument --database: invalid choice: 'nosuch' (choose from 'default')",
+        ),
+        (
+            ["migrate_once", "--database", "nosuch"],
+            "argument --database: invalid choice: 'nosuch' (choose from 'default')",
+        ),
     ],
 )
 def test_command_options_out_of_range_are_a_usage_error(audited_env, command, message):

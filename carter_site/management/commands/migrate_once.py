@@ -91,7 +91,10 @@ class Command(BaseCommand):
             action="store_true",
             help="If the database is fresh (no migration applied yet), load the demo content after migrating.",
         )
-        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+        # choices, as Django's own migrate has: an unknown name is a usage error, not a traceback.
+        parser.add_argument(
+            "--database", default=DEFAULT_DB_ALIAS, choices=tuple(connections), help="The database to use."
+        )
 
     def handle(self, *args, lock_timeout, load_demo_content, database, **options):
         connection = connections[database]

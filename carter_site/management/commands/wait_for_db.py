@@ -29,7 +29,10 @@ class Command(BaseCommand):
             help="Seconds to wait before giving up (default: DB_WAIT_TIMEOUT, else 60).",
         )
         parser.add_argument("--interval", type=positive_seconds, default=1.0, help="Seconds between tries.")
-        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+        # choices, as Django's own migrate has: an unknown name is a usage error, not a traceback.
+        parser.add_argument(
+            "--database", default=DEFAULT_DB_ALIAS, choices=tuple(connections), help="The database to use."
+        )
 
     def handle(self, *args, timeout, interval, database, **options):
         connection = connections[database]
