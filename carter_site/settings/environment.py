@@ -282,7 +282,11 @@ def redis_url(name):
 
 
 def site_url(name):
-    """The public address with its scheme and no trailing slash, such as https://www.carter.example."""
+    """The public address with its scheme and no trailing slash, such as https://www.carter.example.
+
+    Scheme and host (and a port) only: page addresses are written after it, so a path, a query
+    or a fragment would end up in the middle of every canonical link, sitemap entry and feed.
+    """
     from urllib.parse import urlsplit
 
     value = (env_str(name) or "").strip()
@@ -297,5 +301,11 @@ def site_url(name):
     if not valid:
         raise ImproperlyConfigured(
             f"{name} must be the site's public address such as https://www.carter.example, not {value!r}."
+        )
+    # "?" and "#" with nothing after them leave query and fragment empty, but stay in the value.
+    if parts.path not in {"", "/"} or "?" in value or "#" in value or "@" in parts.netloc:
+        raise ImproperlyConfigured(
+            f"{name} must be the scheme and host only, such as https://www.carter.example, with no path, "
+            f"query or fragment after them: not {value!r}."
         )
     return value.rstrip("/")

@@ -101,6 +101,21 @@ from . import helpers
             "SITE_URL must be the site's public address such as https://www.carter.example, "
             "not 'ftp://www.carter.example'.",
         ),
+        # Page addresses are written after it: a path, query or fragment ends up inside each of them.
+        *(
+            (
+                {"SITE_URL": url},
+                "SITE_URL must be the scheme and host only, such as https://www.carter.example, with no path, "
+                f"query or fragment after them: not {url!r}.",
+            )
+            for url in (
+                "https://typo.example.org/some/path",
+                "https://www.carter.example/?",
+                "https://www.carter.example?utm=x",
+                "https://www.carter.example#top",
+                "https://editor@www.carter.example",
+            )
+        ),
         # Django's SMTP backend refuses both only when it sends: every error mail was then lost, with
         # a traceback on stderr instead of a log line.
         (
@@ -157,6 +172,7 @@ def test_loading_the_settings_makes_no_cache_folder(audited_env, tmp_path):
         {"REDIS_URL": "rediss://:secret@cache.internal:6380/1"},
         {"REDIS_URL": "unix:///run/redis/redis.sock"},
         {"SITE_URL": "https://www.carter.example/"},
+        {"SITE_URL": "http://localhost:8000"},
         {"TIME_ZONE": "UTC"},
         {"DB_CONN_MAX_AGE": "0", "SECURE_HSTS_SECONDS": "0", "PAGE_CACHE_S_MAXAGE": "0"},
     ],
