@@ -262,23 +262,76 @@ def time_zone(name, default):
 
 
 def redis_url(name):
-    """A Redis address (redis://, rediss:// or unix://), or "" when unset. Never repeated: it may hold a password."""
-    from urllib.parse import urlsplit
+    """A Redis address (redis://, rediss:// or unix://), or "" when unset. Never repeated: it may hold a password.
 
+    Django's cache splits the value at each , and ; (the first address for writes, the others for
+    reads), and redis-py reads each only when the cache is first used: then at every use, while
+    the site runs without its cache. So each address is read here as redis-py will, as far as
+    can be without the network: a database that is not a number (redis-py quietly takes 0), an
+    option after the ? it cannot read or does not know. A database number the server does not
+    have (above 15 on a default server) only the server can refuse: docs/operations.md.
+    """
     value = (env_str(name) or "").strip()
     if not value:
         return ""
+    for address in re.split("[;,]", value):  # as django.core.cache.backends.redis does
+        _check_redis_address(name, address)
+    return value
+
+
+_REDIS_TIMEOUTS = ("socket_timeout", "socket_connect_timeout")
+
+
+def _check_redis_address(name, address):
+    import math
+    from urllib.parse import unquote, urlsplit
+
+    from redis.connection import ConnectionPool, parse_url
+    from redis.exceptions import RedisError
+
     try:
-        parts = urlsplit(value)
+        parts = urlsplit(address)
         valid = parts.scheme in {"redis", "rediss"} and bool(parts.hostname) and (parts.port or 1) > 0
         valid = valid or (parts.scheme == "unix" and bool(parts.path))
+        valid = valid and address.startswith(f"{parts.scheme}://")  # redis-py's own test
     except ValueError:
         valid = False
     if not valid:
         raise ImproperlyConfigured(
             f"{name} must be a Redis address such as redis://cache:6379/0 (redis://, rediss:// or unix://)."
         )
-    return value
+    path = unquote(parts.path)
+    if parts.scheme != "unix" and not re.fullmatch(r"/?|/[0-9]+", path):
+        raise ImproperlyConfigured(
+            f"{name} must name the Redis database by its number after the host, such as redis://cache:6379/0."
+        )
+    problem = None
+    try:
+        options = parse_url(address)
+        for option in _REDIS_TIMEOUTS:
+            if option in options and not (math.isfinite(options[option]) and options[option] > 0):
+                problem = f"{option} must be a number of seconds above 0"
+        if options.get("db", 0) < 0:
+            problem = "db must be a number, 0 or more"
+        # Builds what the cache would connect with, without connecting: every other option is
+        # handed to redis-py's connection class, which refuses one it does not know.
+        ConnectionPool.from_url(address).make_connection()
+    except ValueError as error:
+        known = re.fullmatch(r"Invalid value for '(.+)' in connection URL\.", str(error))
+        problem = problem or (f"{known[1]} has a value it cannot read" if known else _first_line(error))
+    except TypeError as error:
+        unknown = re.search(r"unexpected keyword argument '(.+)'", str(error))
+        problem = problem or (f"it has no option {unknown[1]}" if unknown else _first_line(error))
+    except RedisError as error:
+        problem = problem or _first_line(error)
+    if problem:
+        raise ImproperlyConfigured(
+            f"{name} has an option after the ? that Redis cannot use ({problem}): correct it or leave it out."
+        )
+
+
+def _first_line(error):
+    return (str(error).strip().splitlines() or [type(error).__name__])[0].rstrip(".")
 
 
 def site_url(name):

@@ -92,6 +92,37 @@ from . import helpers
             "REDIS_URL must be a Redis address such as redis://cache:6379/0 "
             "(redis://, rediss:// or unix://).",
         ),
+        # redis-py reads the address only at the cache's first use, then fails at every use (or,
+        # for a database that is not a number, quietly uses database 0): the site ran without its
+        # cache.
+        *(
+            (
+                {"REDIS_URL": f"redis://:pw-must-not-leak@cache:6379/{database}"},
+                "REDIS_URL must name the Redis database by its number after the host, such as "
+                "redis://cache:6379/0.",
+            )
+            for database in ("abc", "-1", "0/1")
+        ),
+        *(
+            (
+                {"REDIS_URL": f"redis://:pw-must-not-leak@cache:6379/0?{query}"},
+                f"REDIS_URL has an option after the ? that Redis cannot use ({problem}): correct it or leave it out.",
+            )
+            for query, problem in (
+                ("socket_timeout=abc", "socket_timeout has a value it cannot read"),
+                ("socket_timeout=-1", "socket_timeout must be a number of seconds above 0"),
+                ("db=x", "db has a value it cannot read"),
+                ("db=-2", "db must be a number, 0 or more"),
+                ("sockettimeout=2", "it has no option sockettimeout"),
+                ("protocol=4", "protocol must be either 2 or 3"),
+            )
+        ),
+        # Django's cache takes the address after a , or ; for another server.
+        (
+            {"REDIS_URL": "redis://cache:6379/0,redis://replica:6379/abc"},
+            "REDIS_URL must name the Redis database by its number after the host, such as "
+            "redis://cache:6379/0.",
+        ),
         (
             {"SITE_URL": "not a url"},
             "SITE_URL must be the site's public address such as https://www.carter.example, not 'not a url'.",
@@ -171,6 +202,9 @@ def test_loading_the_settings_makes_no_cache_folder(audited_env, tmp_path):
     [
         {"REDIS_URL": "rediss://:secret@cache.internal:6380/1"},
         {"REDIS_URL": "unix:///run/redis/redis.sock"},
+        {"REDIS_URL": "unix:///run/redis/redis.sock?db=3"},
+        {"REDIS_URL": "redis://cache:6379?socket_timeout=2.5&health_check_interval=30"},
+        {"REDIS_URL": "redis://cache:6379/0,redis://replica:6379/0"},
         {"SITE_URL": "https://www.carter.example/"},
         {"SITE_URL": "http://localhost:8000"},
         {"TIME_ZONE": "UTC"},
