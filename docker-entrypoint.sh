@@ -28,6 +28,12 @@ for name in WEB_CONCURRENCY FORWARDED_ALLOW_IPS; do
     eval "[ -n \"\${$name:-}\" ]" || unset "$name"
 done
 
+# One sentence, and the container stops.
+cannot_start() {
+    echo "carter-site cannot start: $*" >&2
+    exit 1
+}
+
 # A yes/no variable NAME, DEFAULT when unset or empty: true/false, 1/0, yes/no, on/off, in any
 # case. Anything else ("ture", "maybe") stops here with a sentence: read as "no", a typo in
 # MIGRATE_ON_START would serve an unmigrated database without a word.
@@ -37,29 +43,38 @@ flag() {
     case "${value:-$2}" in
         1 | true | yes | on) return 0 ;;
         0 | false | no | off) return 1 ;;
-        *)
-            echo "carter-site cannot start: $1 must be true or false, not '$raw'." >&2
-            exit 1
-            ;;
+        *) cannot_start "$1 must be true or false, not '$raw'." ;;
     esac
 }
 
 if [ -z "${SECRET_KEY:-}" ] && [ -n "${SECRET_KEY_FILE:-}" ]; then
-    if [ ! -s "$SECRET_KEY_FILE" ] && flag SECRET_KEY_GENERATE false; then
+    key_file=$SECRET_KEY_FILE
+    key_folder="$(dirname "$key_file")"
+    if [ -d "$key_file" ]; then
+        cannot_start "SECRET_KEY_FILE=$key_file is a folder: name a file in it, such as $key_file/secret_key."
+    fi
+    if [ ! -s "$key_file" ] && flag SECRET_KEY_GENERATE false; then
+        if [ ! -d "$key_folder" ]; then
+            cannot_start "SECRET_KEY_FILE=$key_file cannot be created: there is no folder $key_folder."
+        fi
         # Several containers may start at once: write aside, then link (the first one wins).
         # The umask applies to the key file only (a subshell), not to the server's uploads.
-        (
+        if ! (
             umask 077
-            python -c 'import secrets; print(secrets.token_urlsafe(64))' >"$SECRET_KEY_FILE.$$"
-        )
-        ln "$SECRET_KEY_FILE.$$" "$SECRET_KEY_FILE" 2>/dev/null || true
-        rm -f "$SECRET_KEY_FILE.$$"
+            python -c 'import secrets; print(secrets.token_urlsafe(64))' >"$key_file.$$"
+        ) 2>/dev/null; then
+            rm -f "$key_file.$$"
+            cannot_start "SECRET_KEY_FILE=$key_file cannot be created: the folder $key_folder is read-only or not this user's to write to (mount a writable volume on it, or set SECRET_KEY)."
+        fi
+        ln "$key_file.$$" "$key_file" 2>/dev/null || true
+        rm -f "$key_file.$$"
     fi
-    if [ ! -r "$SECRET_KEY_FILE" ]; then
-        echo "carter-site cannot start: SECRET_KEY_FILE=$SECRET_KEY_FILE cannot be read." >&2
-        exit 1
+    if [ ! -e "$key_file" ]; then
+        cannot_start "SECRET_KEY_FILE=$key_file cannot be read: there is no such file (set SECRET_KEY_GENERATE=true to create it, or set SECRET_KEY)."
     fi
-    SECRET_KEY="$(cat "$SECRET_KEY_FILE")"
+    if [ ! -r "$key_file" ] || ! SECRET_KEY="$(cat "$key_file" 2>/dev/null)"; then
+        cannot_start "SECRET_KEY_FILE=$key_file cannot be read by this user (uid $(id -u)): make it readable to the server's user, or set SECRET_KEY."
+    fi
     export SECRET_KEY
 fi
 

@@ -144,6 +144,78 @@ def test_secret_key_file_is_not_generated_unless_asked(prod_env, tmp_path):
     assert not key_file.exists()
 
 
+# The folder bound read-only onto itself in a mount namespace of its own, as a volume mounted
+# read-only (or a read-only root filesystem without the volume) is: root included, nobody writes.
+_READ_ONLY_FOLDER = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"'
+
+
+def in_read_only(folder, command):
+    return [
+        "unshare",
+        "--user",
+        "--map-root-user",
+        "--mount",
+        "sh",
+        "-c",
+        _READ_ONLY_FOLDER,
+        str(folder),
+        *command,
+    ]
+
+
+def generating(prod_env, key_file):
+    return helpers.with_env(prod_env, SECRET_KEY=None, SECRET_KEY_FILE=key_file, SECRET_KEY_GENERATE="true")
+
+
+def test_a_key_file_that_is_a_folder_is_refused_in_one_sentence(prod_env, tmp_path):
+    """It was `cat: /app/var: Is a directory`."""
+    result = helpers.run([*ENTRYPOINT, "true"], env=generating(prod_env, tmp_path))
+    helpers.assert_one_sentence(
+        result,
+        f"carter-site cannot start: SECRET_KEY_FILE={tmp_path} is a folder: name a file in it, such as "
+        f"{tmp_path}/secret_key.",
+    )
+
+
+def test_a_key_file_in_a_folder_that_does_not_exist_is_refused_in_one_sentence(prod_env, tmp_path):
+    """It was `cannot create /app/var/secret_key.1: Directory nonexistent`."""
+    key_file = tmp_path / "var" / "secret_key"
+    result = helpers.run([*ENTRYPOINT, "true"], env=generating(prod_env, key_file))
+    helpers.assert_one_sentence(
+        result,
+        f"carter-site cannot start: SECRET_KEY_FILE={key_file} cannot be created: there is no folder "
+        f"{tmp_path / 'var'}.",
+    )
+
+
+def test_a_key_file_in_a_read_only_folder_is_refused_in_one_sentence(prod_env, tmp_path):
+    """It was `cannot create /app/var/secret_key.1: Read-only file system`: compose's read-only root
+    filesystem without the appstate volume."""
+    folder = tmp_path / "var"
+    folder.mkdir()
+    command = in_read_only(folder, [*ENTRYPOINT, "true"])
+    helpers.skip_unless_namespaces(in_read_only(folder, []))
+    result = helpers.run(command, env=generating(prod_env, folder / "secret_key"))
+    helpers.assert_one_sentence(
+        result,
+        f"carter-site cannot start: SECRET_KEY_FILE={folder / 'secret_key'} cannot be created: the folder "
+        f"{folder} is read-only or not this user's to write to (mount a writable volume on it, or set "
+        "SECRET_KEY).",
+    )
+    assert list(folder.iterdir()) == []
+
+
+def test_a_key_file_that_is_not_there_is_refused_in_one_sentence(prod_env, tmp_path):
+    key_file = tmp_path / "secret_key"
+    env = helpers.with_env(prod_env, SECRET_KEY=None, SECRET_KEY_FILE=key_file)
+    result = helpers.run([*ENTRYPOINT, "true"], env=env)
+    helpers.assert_one_sentence(
+        result,
+        f"carter-site cannot start: SECRET_KEY_FILE={key_file} cannot be read: there is no such file (set "
+        "SECRET_KEY_GENERATE=true to create it, or set SECRET_KEY).",
+    )
+
+
 def test_secret_key_from_the_environment_wins_over_the_file(prod_env, tmp_path):
     key_file = tmp_path / "secret_key"
     key_file.write_text("from-the-file\n")
