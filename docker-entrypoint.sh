@@ -57,17 +57,21 @@ if [ -z "${SECRET_KEY:-}" ] && [ -n "${SECRET_KEY_FILE:-}" ]; then
         if [ ! -d "$key_folder" ]; then
             cannot_start "SECRET_KEY_FILE=$key_file cannot be created: there is no folder $key_folder."
         fi
-        # Several containers may start at once: write aside, then link (the first one wins).
-        # The umask applies to the key file only (a subshell), not to the server's uploads.
-        if ! (
-            umask 077
-            python -c 'import secrets; print(secrets.token_urlsafe(64))' >"$key_file.$$"
-        ) 2>/dev/null; then
-            rm -f "$key_file.$$"
+        # Several containers sharing the volume may start at once, and $$ is 1 in every one of
+        # them: each writes its key to a file of its own (mktemp, readable by this user only) and
+        # links it to the key file's name, which only the first can do. The others find the
+        # first one's key there, complete, since it was written before it was linked.
+        if ! temporary="$(mktemp "$key_file.XXXXXX" 2>/dev/null)"; then
             cannot_start "SECRET_KEY_FILE=$key_file cannot be created: the folder $key_folder is read-only or not this user's to write to (mount a writable volume on it, or set SECRET_KEY)."
         fi
-        ln "$key_file.$$" "$key_file" 2>/dev/null || true
-        rm -f "$key_file.$$"
+        if ! python -c 'import secrets; print(secrets.token_urlsafe(64))' >"$temporary" 2>/dev/null; then
+            rm -f "$temporary"
+            cannot_start "SECRET_KEY_FILE=$key_file cannot be created: writing the new key into $key_folder failed (is the volume full?)."
+        fi
+        ln "$temporary" "$key_file" 2>/dev/null || true
+        # A filesystem without hard links: rename instead (atomic as well, but the last one wins).
+        [ -e "$key_file" ] || mv -f "$temporary" "$key_file"
+        rm -f "$temporary"
     fi
     if [ ! -e "$key_file" ]; then
         cannot_start "SECRET_KEY_FILE=$key_file cannot be read: there is no such file (set SECRET_KEY_GENERATE=true to create it, or set SECRET_KEY)."

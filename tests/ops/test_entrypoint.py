@@ -216,6 +216,30 @@ def test_a_key_file_that_is_not_there_is_refused_in_one_sentence(prod_env, tmp_p
     )
 
 
+def test_containers_starting_together_all_get_the_one_key_they_generate(prod_env, tmp_path):
+    """Compose's web containers share the appstate volume, and each entrypoint is PID 1: $$ is 1 in
+    all of them, so a temporary file named after it was the same file for every container (one
+    linked the other's half-written key, and started with an empty or different key)."""
+    helpers.skip_unless_namespaces(helpers.AS_PID_1)
+    show_key = [*helpers.AS_PID_1, *ENTRYPOINT, "sh", "-c", 'printf "%s" "$SECRET_KEY"']
+    for round_ in range(5):
+        folder = tmp_path / f"round-{round_}"
+        folder.mkdir()
+        env = generating(prod_env, folder / "secret_key")
+        starts = [
+            subprocess.Popen(
+                show_key, cwd=helpers.REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+            for _ in range(6)
+        ]
+        outputs = [start.communicate(timeout=60) for start in starts]
+        assert [start.returncode for start in starts] == [0] * 6, outputs
+        stored = (folder / "secret_key").read_text().strip()
+        assert len(stored) >= 50
+        assert [key for key, _ in outputs] == [stored] * 6
+        assert [path.name for path in folder.iterdir()] == ["secret_key"]  # no temporary file left
+
+
 def test_secret_key_from_the_environment_wins_over_the_file(prod_env, tmp_path):
     key_file = tmp_path / "secret_key"
     key_file.write_text("from-the-file\n")
