@@ -89,8 +89,9 @@ EXPOSE 8000
 STOPSIGNAL SIGTERM
 
 # Liveness only (/healthz touches no database): a database outage must not get every web
-# container restarted. Load balancers should use /readyz.
-HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+# container restarted. Load balancers should use /readyz. The script waits HEALTHCHECK_TIMEOUT
+# (4 s; at most 10, checked at start) for the answer: 12 s leaves it the time to start and report.
+HEALTHCHECK --interval=15s --timeout=12s --start-period=60s --retries=3 \
     CMD ["python", "/app/scripts/healthcheck.py", "/healthz"]
 
 ENTRYPOINT ["/app/docker-entrypoint.sh"]

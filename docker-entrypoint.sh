@@ -3,7 +3,8 @@
 #
 # When the command is the web server (gunicorn, the image's default), it first
 #   1. refuses to go on, in one sentence, if the production settings are incomplete, or a
-#      setting of gunicorn.conf.py, DB_WAIT_TIMEOUT or MIGRATE_LOCK_TIMEOUT does not fit;
+#      setting of gunicorn.conf.py, DB_WAIT_TIMEOUT, MIGRATE_LOCK_TIMEOUT or HEALTHCHECK_TIMEOUT
+#      does not fit;
 #   2. waits for the database, at most DB_WAIT_TIMEOUT seconds (default 60);
 #   3. applies migrations once, however many containers start together (manage.py
 #      migrate_once: a PostgreSQL advisory lock), unless MIGRATE_ON_START=false; and, on a
@@ -114,8 +115,8 @@ if [ "${1:-}" = "gunicorn" ]; then
     if flag MIGRATE_ON_START true; then migrate=true; fi
     if flag LOAD_DEMO_CONTENT false; then demo=true; fi
     # The production settings, every value gunicorn.conf.py reads (WEB_CONCURRENCY too, which
-    # gunicorn would otherwise read first and answer with a traceback) and the two timeouts
-    # below: one sentence for the first that does not fit.
+    # gunicorn would otherwise read first and answer with a traceback), the two timeouts below
+    # and the health check's: one sentence for the first that does not fit.
     run_step python -m carter_site.startup_check
     run_step python manage.py wait_for_db --timeout "${DB_WAIT_TIMEOUT:-60}"
     if [ "$migrate" = true ]; then

@@ -7,6 +7,8 @@ there, once), and then the two numbers the entrypoint hands to manage.py.
 
 It matters most for WEB_CONCURRENCY: gunicorn reads that variable itself, while importing its own
 configuration and before gunicorn.conf.py runs, so a word there would end in gunicorn's traceback.
+And for HEALTHCHECK_TIMEOUT, which only the container's health check reads, every 15 s: a value
+that does not fit would otherwise start the server and only turn the container unhealthy later.
 """
 
 import argparse
@@ -16,6 +18,8 @@ import sys
 from pathlib import Path
 
 GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+# The image's HEALTHCHECK (standard library only), which holds the limits of its own variables.
+HEALTHCHECK = Path(__file__).resolve().parent.parent / "scripts" / "healthcheck.py"
 
 # Seconds the entrypoint passes to wait_for_db and migrate_once.
 START_UP_SECONDS = ("DB_WAIT_TIMEOUT", "MIGRATE_LOCK_TIMEOUT")
@@ -35,6 +39,11 @@ def main():
             positive_seconds(raw)
         except argparse.ArgumentTypeError:
             sys.exit(f"carter-site cannot start: {name} must be a number of seconds above 0, not {raw!r}.")
+
+    healthcheck = runpy.run_path(str(HEALTHCHECK))
+    _timeout, problem = healthcheck["setting"](*healthcheck["TIMEOUT"])
+    if problem:
+        sys.exit(f"carter-site cannot start: {problem}")
 
 
 if __name__ == "__main__":

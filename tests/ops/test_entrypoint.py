@@ -366,6 +366,9 @@ def test_gunicorn_started_by_the_entrypoint_as_pid_1_still_stops_gracefully(ops_
             {"MIGRATE_LOCK_TIMEOUT": "ten minutes"},
             "MIGRATE_LOCK_TIMEOUT must be a number of seconds above 0, not 'ten minutes'.",
         ),
+        # Only the health check reads it: the container started, and turned unhealthy later.
+        ({"HEALTHCHECK_TIMEOUT": "abc"}, "HEALTHCHECK_TIMEOUT must be a number from 0.1 to 10 s, not 'abc'."),
+        ({"HEALTHCHECK_TIMEOUT": "30"}, "HEALTHCHECK_TIMEOUT must be a number from 0.1 to 10 s, not '30'."),
     ],
 )
 def test_a_value_that_does_not_fit_stops_the_web_command_in_one_sentence(ops_env, change, sentence):
