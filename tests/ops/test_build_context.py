@@ -69,6 +69,13 @@ def sent(path):
     return not left_out
 
 
+def tracked_files():
+    result = subprocess.run(
+        ["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True, timeout=60
+    )
+    return result.stdout.split()
+
+
 # What the image needs from the context, besides the apps' code: the Dockerfile installs
 # requirements.txt and makes the entrypoint and the health check executable; the entrypoint runs
 # manage.py and gunicorn with gunicorn.conf.py; collectstatic reads static/; pages use templates/.
@@ -84,6 +91,7 @@ NEEDED = [
     "carter_site/demo_content.py",
     "articles/models.py",
 ]
+APPS = {"carter_site", "articles", "locations", "faqs", "testimonials", "pages"}
 
 
 @pytest.mark.parametrize("path", NEEDED)
@@ -100,6 +108,19 @@ def test_what_the_image_needs_is_sent(path):
         "backups/carter-20250601-091203.dump",
         "backups/media-20250601-091203.tar.gz",
         "pre-upgrade.dump",
+        # Development, test and benchmark tools.
+        "Makefile",
+        "package.json",
+        "package-lock.json",
+        "requirements-dev.txt",
+        "pyproject.toml",
+        "README.md",
+        "scripts/bench.py",
+        "scripts/bench-nginx.conf",
+        "scripts/lighthouse.py",
+        "scripts/loadtest.py",
+        "scripts/loadtest.lua",
+        "scripts/profile_page.py",
         # And what was left out before.
         ".env",
         ".git/config",
@@ -113,6 +134,20 @@ def test_what_the_image_needs_is_sent(path):
 )
 def test_what_the_image_does_not_need_is_left_out(path):
     assert not sent(path)
+
+
+def test_the_image_gets_the_apps_and_nothing_else_of_the_repository():
+    """A file added to the repository reaches the image only when it belongs to the site."""
+    runtime = {"requirements.txt", "manage.py", "gunicorn.conf.py", "docker-entrypoint.sh"}
+    unexpected = [
+        path
+        for path in tracked_files()
+        if sent(path)
+        and path not in runtime
+        and path != "scripts/healthcheck.py"
+        and path.split("/")[0] not in {*APPS, "static", "templates"}
+    ]
+    assert unexpected == []
 
 
 def test_git_ignores_the_backups_folder():
