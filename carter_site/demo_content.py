@@ -887,6 +887,28 @@ def _keep_versions(objects, tally):
                 reversion.add_to_revision(obj)
 
 
+def live_demo_content():
+    """The demo's invented testimonials and its articles that visitors can see in this database, as
+    {"testimonials": n, "articles": n} without the kinds that have none: {} when there are none.
+
+    Demo rows carry no mark of their own; they are known by what only the demo has: a
+    testimonial's quote, an article's slug together with its title. Locations and FAQs are left
+    out, since a real site may well have an Alpharetta location or a question about insurance.
+    """
+    from django.db.models import Q
+
+    demo_articles = Q(pk__in=[])
+    for data in ARTICLES:
+        demo_articles |= Q(slug=data["slug"], title=data["title"])
+    counts = {
+        "testimonials": Testimonial.objects.published()
+        .filter(quote__in=[data["quote"] for data in TESTIMONIALS])
+        .count(),
+        "articles": Article.objects.published().filter(demo_articles).count(),
+    }
+    return {kind: count for kind, count in counts.items() if count}
+
+
 @transaction.atomic
 def load_demo_content():
     """Write the demo content; safe to run again. Returns counts of the demo objects."""

@@ -7,6 +7,7 @@ import sys
 import psycopg2
 import pytest
 
+from carter_site import demo_content
 from carter_site.management.commands.migrate_once import MIGRATION_LOCK_ID
 from tests.postgres_server import free_port
 
@@ -107,3 +108,35 @@ def test_demo_content_is_loaded_on_the_first_start_only(fresh_database, prod_env
     ):
         cursor.execute("SELECT name FROM locations_location WHERE slug = 'jefferson'")
         assert cursor.fetchone()[0] == "Renamed by an editor"
+
+
+def test_production_on_a_database_that_still_shows_the_demo_content_logs_a_warning(prod_env, tmp_path):
+    """LOAD_DEMO_CONTENT acts on a fresh database only: .env changed to production on the compose
+    demo's database left the invented testimonials live, without a word."""
+    env = {**prod_env, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    demo = helpers.manage("migrate_once", "--load-demo-content", env=env)
+    assert demo.returncode == 0, demo.stderr
+    assert "demo_loaded" in helpers.events(demo.stdout)
+
+    production = helpers.manage("migrate_once", env=env)  # LOAD_DEMO_CONTENT=false: no flag
+    assert production.returncode == 0, production.stderr
+    assert helpers.events(production.stdout) == ["migrate_none", "demo_content_live"]
+    [warning] = [record for record in helpers.json_lines(production.stdout) if record["level"] == "WARNING"]
+    testimonials = sum(
+        1 for data in demo_content.TESTIMONIALS if data["is_published"] and data["consent_on_file"]
+    )
+    articles = len(demo_content.ARTICLES)
+    assert warning["message"] == (
+        f"This database shows visitors demo content ({testimonials} testimonials, {articles} articles, all "
+        "invented), though LOAD_DEMO_CONTENT is off: a first start loaded it, and it stays until deleted. "
+        'Start production from a fresh database (docs/operations.md, "From the demo to production"), or '
+        "unpublish or delete it in the admin."
+    )
+    assert (warning["demo_testimonials"], warning["demo_articles"]) == (testimonials, articles)
+
+
+def test_production_on_a_fresh_database_logs_no_demo_warning(prod_env, tmp_path):
+    env = {**prod_env, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    result = helpers.manage("migrate_once", env=env)
+    assert result.returncode == 0, result.stderr
+    assert helpers.events(result.stdout) == ["migrate_start", "migrate_done"]

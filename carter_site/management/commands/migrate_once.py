@@ -4,7 +4,9 @@ On PostgreSQL the work happens under a session-level advisory lock: the first co
 it migrates; the others wait for it, then find nothing left to do. (SQLite has a single writer
 on a single machine and needs no lock.) With --load-demo-content, a database that had no
 migrations applied before this run (a fresh one) also gets the demo content, once: restarting
-the container, or deleting the demo content later, never brings it back.
+the container, or deleting the demo content later, never brings it back. Without it, with the
+production settings, a database whose visitors still see demo content (the compose demo's
+database, kept for production) is logged as a warning at every start.
 
 Everything it reports goes to the log (JSON lines in production), not to stdout as text.
 """
@@ -14,6 +16,7 @@ import logging
 import time
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -125,9 +128,29 @@ class Command(BaseCommand):
 
             if load_demo_content:
                 self.load_demo_content(fresh)
+            elif (settings.SETTINGS_MODULE or "").endswith(".prod"):
+                self.warn_of_live_demo_content()
         # A container starts after a release or a restore: pages cached from other templates or
         # other rows must not outlive it (a cache that is down is logged, never fatal).
         content_changed()
+
+    def warn_of_live_demo_content(self):
+        """LOAD_DEMO_CONTENT=false never removes what a first start loaded: the compose demo's database,
+        kept when .env turns it into production, goes on showing invented testimonials."""
+        from carter_site.demo_content import live_demo_content
+
+        live = live_demo_content()
+        if not live:
+            return
+        counted = ", ".join(f"{count} {kind if count != 1 else kind[:-1]}" for kind, count in live.items())
+        logger.warning(
+            "This database shows visitors demo content (%s, all invented), though LOAD_DEMO_CONTENT is "
+            "off: a first start loaded it, and it stays until deleted. Start production from a fresh "
+            'database (docs/operations.md, "From the demo to production"), or unpublish or delete it '
+            "in the admin.",
+            counted,
+            extra={"event": "demo_content_live", **{f"demo_{kind}": count for kind, count in live.items()}},
+        )
 
     def load_demo_content(self, fresh):
         if not fresh:
