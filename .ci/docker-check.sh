@@ -11,9 +11,10 @@
 #    of the image at once against it, hardened as docker-compose.yml runs them (read-only,
 #    no capabilities), and checks: both health checks turn healthy; the migrations ran in
 #    exactly one of them; the home page, a static file, the demo content and /readyz answer;
-#    no process runs as root; no compiler is in the image; every log line is JSON; a
-#    `docker stop` ends gunicorn gracefully, and one during the wait for the database ends the
-#    container at once; without a writable /tmp the container stops with one sentence;
+#    no process runs as root; no compiler, and no test, doc or development tool, is in the
+#    image; every log line is JSON; a `docker stop` ends gunicorn gracefully, and one during
+#    the wait for the database ends the container at once; without a writable /tmp the
+#    container stops with one sentence;
 # 5. prints the image size, and stops and removes everything it started, on failure too.
 #
 # Environment: DOCKER_CHECK_CACHE (cache folder), DOCKER_CHECK_HEALTH_TIMEOUT (seconds, 240).
@@ -132,7 +133,7 @@ DOCKER_BUILDKIT=1 docker build --network host --progress plain --build-arg "BASE
     -t "$IMAGE" . >"$RUN/build.log" 2>&1 || { tail -60 "$RUN/build.log"; fail "docker build."; }
 echo "built in $((SECONDS - started)) s"
 
-say "The image: unprivileged user, no compiler"
+say "The image: unprivileged user, no compiler, no development files"
 user="$(docker image inspect -f '{{.Config.User}}' "$IMAGE")"
 case "$user" in
     "" | 0 | 0:* | root | root:*) fail "the image runs as root (USER is '$user')." ;;
@@ -142,6 +143,11 @@ tools="$(docker run --rm --network none --entrypoint /bin/sh "$IMAGE" -c \
     'for tool in gcc cc c++ make; do command -v "$tool"; done; true')"
 [ -z "$tools" ] || fail "build tools in the runtime image: $tools"
 echo "no gcc, cc, c++ or make"
+# .dockerignore keeps these out (tests/ops/test_build_context.py reads it; this checks the result).
+extras="$(docker run --rm --network none --entrypoint /bin/sh "$IMAGE" -c \
+    'cd /app && for path in tests docs backups .env Makefile package.json requirements-dev.txt pyproject.toml README.md scripts/bench.py; do [ ! -e "$path" ] || echo "$path"; done; [ -f scripts/healthcheck.py ] || echo "(no scripts/healthcheck.py)"')"
+[ -z "$extras" ] || fail "in /app, the image has what it should not: $extras"
+echo "no tests, docs, backups or development tools in /app"
 
 say "Starting a throwaway PostgreSQL on 127.0.0.1"
 "$PY" .ci/throwaway_postgres.py --database carter >"$RUN/pg.out" 2>"$RUN/pg.err" &
