@@ -160,6 +160,12 @@ bind = [f"{_bind_address('BIND_ADDRESS', '0.0.0.0')}:{_int('PORT', 8000, minimum
 
 # Proxies whose X-Forwarded-* headers gunicorn trusts (docs/operations.md); empty means the default.
 forwarded_allow_ips = _proxy_addresses("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# ...and nothing else from them. gunicorn would also take SCRIPT_NAME and PATH_INFO from request
+# headers those proxies send, and most proxies pass a client's headers on untouched: one request
+# with "SCRIPT_NAME: //elsewhere.example" then made a page of this site, canonical link and all
+# naming the other host, that the page cache kept for everyone. The site always lives at the root
+# of its host, so such headers are dropped (tests/ops/test_forwarded_headers.py).
+forwarder_headers = ""
 
 # Sync workers: one request at a time each, a process per CPU core and then some. Each keeps a
 # database connection open (DB_CONN_MAX_AGE): containers x workers x threads must stay below
