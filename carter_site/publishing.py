@@ -70,13 +70,18 @@ class SeoFields(models.Model):
 
 
 def can_see_unpublished(user, model):
-    """Staff with permission to view this kind of content may see it before it is public."""
+    """Staff with permission to view this kind of content may see it before it is public, when
+    their session passed the admin's second step (a password alone, an authenticator removed since,
+    a break-glass code whose time is up: no drafts, as no admin)."""
+    from .two_factor import passed_second_step
+
     opts = model._meta
     return bool(
         user.is_authenticated
         and user.is_active
         and user.is_staff
         and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+        and passed_second_step(user)
     )
 
 

@@ -167,14 +167,21 @@ class CarterAdminSite(admin.AdminSite):
     def has_permission(self, request):
         if not super().has_permission(request):
             return False
-        if not otp_required():
-            return True
-        is_verified = getattr(request.user, "is_verified", None)
-        if not (is_verified and is_verified()):
-            return False
-        # A session opened with a break-glass code ends when the code's time is up.
-        device = request.user.otp_device
-        return not (is_break_glass(device) and break_glass_expired(device))
+        return passed_second_step(request.user)
+
+
+def passed_second_step(user):
+    """Whether `user` (a request's, through django-otp's middleware) signed in with the second step,
+    when it is required: with a device that still exists, and not with a break-glass code whose
+    time is up. The admin asks it, and so do public pages before they show staff a draft."""
+    if not otp_required():
+        return True
+    is_verified = getattr(user, "is_verified", None)
+    if not (is_verified and is_verified()):
+        return False
+    # A session opened with a break-glass code ends when the code's time is up.
+    device = user.otp_device
+    return not (is_break_glass(device) and break_glass_expired(device))
 
 
 def admin_permission_required(view):

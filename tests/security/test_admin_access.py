@@ -425,3 +425,60 @@ def test_deleting_with_the_bulk_action_is_logged(staff_client):
         {"action": "delete_selected", "_selected_action": [faq.pk], "post": "yes"},
     )
     assert LogEntry.objects.filter(object_id=str(faq.pk), action_flag=DELETION).exists()
+
+
+# --- Drafts at their public addresses: the same door as the admin ------------------------------
+
+
+def drafts_seen(client):
+    """Which of a draft article, location and standing page the client is shown at its address."""
+    from tests.factories import LocationFactory, PageFactory
+
+    pages = {
+        "article": ArticleFactory(title="A draft article", draft=True),
+        "location": LocationFactory(name="A draft location", slug="draft-location", is_published=False),
+        "page": PageFactory(title="A draft page", slug="draft-page", is_published=False),
+    }
+    return {kind: client.get(page.get_absolute_url()).status_code == 200 for kind, page in pages.items()}
+
+
+def test_a_session_without_the_second_step_sees_no_drafts(client, otp_required):
+    """A password alone opens no admin page, and no unpublished page at its public address
+    either: staff preview there what the admin would show them."""
+    dana = StaffFactory(username="dana")
+    authenticator(dana, confirmed=False)
+    client.force_login(dana)  # a session with a password only
+    assert drafts_seen(client) == {"article": False, "location": False, "page": False}
+
+
+def test_a_session_with_the_second_step_sees_drafts(client, otp_required):
+    StaffFactory(username="dana")
+    device = authenticator(StaffFactory._meta.model.objects.get(username="dana"))
+    assert sign_in(client, "dana", code=totp_code(device)).status_code == 302
+    assert drafts_seen(client) == {"article": True, "location": True, "page": True}
+
+
+def test_drafts_are_hidden_from_an_ended_break_glass_session(client, otp_required, settings):
+    """A break-glass session ends when the code's time is up, or when the codes are revoked: for
+    the drafts on the public site as for the admin."""
+    StaffFactory(username="dana")
+    code = re.search(r"One-time code for dana: (\w+)", break_glass("dana")).group(1)
+    assert sign_in(client, "dana", code=code).status_code == 302
+    draft = ArticleFactory(title="A draft article", draft=True)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+    later = timezone.now() + timezone.timedelta(minutes=settings.BREAK_GLASS_TOKEN_MINUTES + 1)
+    with time_machine.travel(later):
+        assert client.get(draft.get_absolute_url()).status_code == 404
+    break_glass("dana", "--revoke")
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_a_removed_authenticator_hides_drafts_from_its_sessions(client, otp_required):
+    """An administrator who removes a lost phone's authenticator ends what its sessions may see."""
+    StaffFactory(username="dana")
+    device = authenticator(StaffFactory._meta.model.objects.get(username="dana"))
+    assert sign_in(client, "dana", code=totp_code(device)).status_code == 302
+    draft = ArticleFactory(title="A draft article", draft=True)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+    device.delete()
+    assert client.get(draft.get_absolute_url()).status_code == 404
