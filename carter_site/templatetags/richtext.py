@@ -30,11 +30,33 @@ def _scrolling_tables(value):
     return _TABLE_TAG.sub(wrap, value)
 
 
+# A link that dials, as the sanitiser writes it (attributes in double quotes, links never
+# nested), and the punctuation right after it.
+_PHONE_LINK = re.compile(r'(<a href="tel:[^"]*"[^>]*>(.*?)</a>)([.,;:!?)\]”’]*)', re.DOTALL)
+# Longer than this, a link's text is a phrase, not a number: it wraps as the sentence does.
+PHONE_LINK_MAX_CHARACTERS = 24
+
+
+def _unbroken_phone_numbers(value):
+    """Each phone number an editor linked in a `phone-number` box, as the templates print them
+    (static/css/site.css): on a narrow phone it moves to the next line whole instead of breaking
+    at its hyphen. Punctuation right after the number goes inside, so it never starts a line."""
+
+    def wrap(link):
+        text = html.unescape(strip_tags(link[2])).strip()
+        if len(text) > PHONE_LINK_MAX_CHARACTERS:
+            return link[0]
+        return f'<span class="phone-number">{link[1]}{link[3]}</span>'
+
+    return _PHONE_LINK.sub(wrap, value)
+
+
 @register.filter
 def richtext(value):
-    """Output a RichTextField's HTML as is, each table in a box that may scroll sideways.
+    """Output a RichTextField's HTML as is, each table in a box that may scroll sideways and
+    each phone number in a box that does not break.
 
     This is the one place editor HTML is marked safe, and it is safe only because
     carter_site.richtext.RichTextField sanitised it before it was stored.
     """
-    return mark_safe(_scrolling_tables(value or ""))
+    return mark_safe(_unbroken_phone_numbers(_scrolling_tables(value or "")))

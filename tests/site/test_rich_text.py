@@ -187,6 +187,32 @@ def test_each_table_is_shown_in_its_own_box_that_scrolls_named_by_its_caption():
     assert [[child.tag for child in box] for box in boxes] == [["table"]] * 3  # each table, whole
 
 
+def test_phone_links_in_rich_text_move_to_the_next_line_whole_as_the_templates_do():
+    """A number an editor links in the text broke at its hyphen on a 360 px phone ("(470) 284-"
+    / "1834"): the templates hold each number in a `phone-number` box, and rich text now does
+    too, with the punctuation right after it, which would otherwise start a line alone. A long
+    link that merely dials (a sentence) is left to wrap as text does."""
+    import html5lib
+
+    from carter_site.templatetags.richtext import richtext
+    from tests.site.test_public_pages import phone_numbers_that_may_break
+
+    stored = sanitise_html(
+        '<p>Call us at <a href="tel:+14702841834">(470) 284-1834</a>. Or the helpline '
+        '(<a href="tel:+18006624357"><strong>1-800-662-4357</strong></a>), or '
+        '<a href="tel:988">988</a> <a href="tel:+14702841834">any time, day or night, for a '
+        'private conversation</a>; <a href="https://example.org/">not a phone</a>.</p>'
+    )
+    shown = str(richtext(stored))
+    loose = phone_numbers_that_may_break(f"<!doctype html><html><body>{shown}</body></html>")
+    assert loose == ["any time, day or night, for a private conversation"]
+    document = html5lib.parseFragment(shown, namespaceHTMLElements=False)
+    boxes = [span for span in document.iter("span") if span.get("class") == "phone-number"]
+    assert ["".join(box.itertext()) for box in boxes] == ["(470) 284-1834.", "1-800-662-4357),", "988"]
+    assert [box[0].get("href") for box in boxes] == ["tel:+14702841834", "tel:+18006624357", "tel:988"]
+    assert "Call us at <span" in shown and '; <a href="https://example.org/"' in shown
+
+
 @pytest.mark.django_db
 def test_every_rich_text_field_is_sanitised_on_save_whatever_saves_it():
     location = LocationFactory(body='<p>Hi</p><script>alert("loc")</script>')
