@@ -293,6 +293,37 @@ def test_every_page_type_reflows_with_the_browser_text_size_turned_up(site, new_
     assert not problems, "\n".join(problems)
 
 
+# Each `phone-number` box (matching `selector`) whose number the browser broke onto two lines.
+BROKEN_PHONE_NUMBERS_JS = """(selector) => [...document.querySelectorAll(selector)].filter(box => {
+    const range = document.createRange();
+    range.selectNodeContents(box);
+    const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+    return lines.size > 1;
+}).map(box => `${box.closest("[class]:not(.phone-number)")?.className}: ${box.textContent.trim()}`)"""
+
+
+def test_phone_numbers_stay_on_one_line_at_320_pixels_with_large_text(site, new_context):
+    """WCAG 1.4.4: with the browser's text size at Large (20 px) on a 320 px phone, the call
+    buttons broke their number ("(470) 284-" / "1834") because their padding, and the call box's,
+    left too little room; so did a number an editor linked in an article. The header's call link
+    keeps its number whole even at Very large (24 px)."""
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(
+        title="Calling us", body='<p>Call us at <a href="tel:+14702841834">(470) 284-1834</a>.</p>'
+    )
+    narrow = {"viewport": {"width": 320, "height": 700}, "is_mobile": True, "has_touch": True}
+    page = new_context(**narrow, **AXE_CONTEXT).new_page()  # the size is injected as a <style>
+    problems = []
+    for path in [*site.pages.values(), article.get_absolute_url()]:
+        page.goto(path)
+        for text_size, selector in ((20, ".phone-number"), (24, ".call-link .phone-number")):
+            page.add_style_tag(content=f"html {{ font-size: {text_size}px !important; }}")
+            broken = page.evaluate(BROKEN_PHONE_NUMBERS_JS, selector)
+            problems += [f"{path} at {text_size} px: {b}" for b in broken]
+    assert not problems, "numbers broken across lines:\n" + "\n".join(problems)
+
+
 def test_skip_link_moves_the_keyboard_into_the_main_content(site, page):
     page.goto(site.pages["article"])
     first = press_tab(page)
