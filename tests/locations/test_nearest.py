@@ -358,3 +358,26 @@ def test_a_degree_of_latitude_is_about_69_miles():
 )
 def test_distances_are_said_plainly(miles, said):
     assert nearest.Nearby(None, miles).distance == said
+
+
+@pytest.mark.parametrize(
+    ("near", "title"),
+    [
+        ("30549", "Nearest to 30549 (Jefferson, GA): Jefferson"),
+        ("Atlantis", "No place found for “Atlantis”"),
+        ("", "Locations: enter your ZIP code or town"),
+    ],
+)
+def test_the_page_title_says_what_the_search_for_a_location_found(client, locations, near, title):
+    """The form sends the visitor to a new page whose title is what a screen reader says first:
+    it said "Locations" whatever was found, so an unknown town went unannounced (WCAG 2.4.2,
+    3.3.1). It now gives the answer, or says that nothing was found."""
+    _, tree = page(client, near)
+    assert tree.find(".//title").text.startswith(title)
+    assert tree.find(".//h1").text == "Our locations"
+
+
+def test_the_page_title_says_when_distances_cannot_be_worked_out(client, db):
+    LocationFactory(name="Jefferson", latitude=None, longitude=None)
+    _, tree = page(client, "30549")
+    assert tree.find(".//title").text.startswith("Locations, without distances from 30549 (Jefferson, GA)")
