@@ -358,6 +358,10 @@ def test_a_search_that_signals_danger_shows_the_crisis_line_first(client, librar
     assert text(box.find("h2")) == "You can talk to someone right now"
     assert box.get("aria-labelledby") == "search-crisis"
     assert "988" in text(box) and {a.get("href") for a in box.iter("a")} == {"tel:988", "sms:988", "tel:911"}
+    # The title is what a screen reader says first: the help, not "No results for ..." the words.
+    title = text(parse(response.content.decode()).find(".//title"))
+    assert title.startswith("You can talk to someone right now: call or text 988"), title
+    assert "“" not in title and "result" not in title.lower(), title
     # Before anything else the page says: the results, the "nothing matched" message, the call box.
     html = response.content.decode()
     assert html.index('id="search-crisis"') < min(
