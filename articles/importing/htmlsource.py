@@ -56,6 +56,10 @@ CLOSES_PARAGRAPH = {
 }  # fmt: skip
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 DASH_START = re.compile(r"^[-–—]\s*(?=[^\W\d_])")
+# The paragraph style a word processor gives a document's title: Google Docs writes
+# <p class="title">, Word <p class=MsoTitle> (MsoTitleCxSpFirst... for a title of several lines).
+TITLE_STYLE = re.compile(r"^(title|msotitle(cxsp\w+)?)$", re.IGNORECASE)
+TITLE_STYLE_LEVEL = 0  # above <h1>: the document's own title, whatever headings follow
 _SPACES = re.compile(r"\s+")
 
 
@@ -241,6 +245,12 @@ class Reader:
             for inline, _ in flow.finish():
                 level = min(int(tag[1]), 3)
                 self.blocks.append(Block(Block.HEADING, inline, level=level, explicit_level=True))
+        elif tag == "p" and has_title_style(node):
+            self.flush()
+            flow = Flow(breaks=False)
+            self.inline_children(node, flow)
+            for inline, _ in flow.finish():
+                self.blocks.append(Block(Block.HEADING, inline, level=TITLE_STYLE_LEVEL, explicit_level=True))
         elif tag == "p":
             self.flush()
             self.paragraphs(node)
@@ -399,6 +409,10 @@ class Reader:
         flow.add_markup("</a>")
 
 
+def has_title_style(node):
+    return any(TITLE_STYLE.match(name) for name in node.attrs.get("class", "").split())
+
+
 def is_dash_line(text):
     return bool(DASH_START.match(text)) and len(text) <= 120 and len(words_of(text)) <= 15
 
@@ -418,7 +432,7 @@ def parse_html(source, known_numbers=None):
 
     title, from_first_sentence, blocks = take_title(document, blocks, warnings)
     for block in blocks:
-        if block.kind == Block.HEADING and block.level == 1:
+        if block.kind == Block.HEADING and block.level in (TITLE_STYLE_LEVEL, 1):
             block.level = 2
     if reader.images:
         warnings.append(
@@ -481,7 +495,20 @@ def attach_dash_attributions(blocks):
 
 
 def take_title(document, blocks, warnings):
-    """The first <h1>, else the page's <title>, else the first sentence (to be confirmed)."""
+    """The first <h1>, else the page's <title>, else the first sentence (to be confirmed).
+
+    A document from a word processor has its title in the Title style, above everything else:
+    that is the title, and its sections are Heading 1 with Heading 2 under them, so each
+    heading after it goes one level down (<h1> to <h2>, <h2> to <h3>)."""
+    styled = next(
+        (index for index, block in enumerate(blocks) if block.kind == Block.HEADING and block.level <= 1),
+        None,
+    )
+    if styled is not None and blocks[styled].level == TITLE_STYLE_LEVEL:
+        for block in blocks[styled + 1 :]:
+            if block.kind == Block.HEADING:
+                block.level = min(max(block.level, 1) + 1, 3)
+        blocks[styled].level = 1  # read below as the first <h1>
     position = next(
         (index for index, block in enumerate(blocks) if block.kind == Block.HEADING and block.level == 1),
         None,

@@ -1052,3 +1052,70 @@ def test_unsafe_links_are_named_as_such_not_as_pages_of_the_old_site():
         "add links to the new pages in the editor."
     ]
     assert len(refused) == 1 and "2 link(s)" in refused[0] and "javascript:alert(3)" in refused[0]
+
+
+# --- Web pages exported by a word processor ---------------------------------------------------
+# Google Docs ("Download → Web page") and Word ("Save as → Web Page, Filtered") mark the
+# document's title as a paragraph in the Title style, and its sections as Heading 1, with
+# Heading 2 under them. Written for these tests, in the shape those programs give.
+
+GOOGLE_DOCS_EXPORT = (
+    '<html><head><meta content="text/html; charset=UTF-8" http-equiv="content-type">'
+    '<style type="text/css">.c1{font-weight:700}.c2{font-style:italic}.c3{font-size:11pt}'
+    ".title{font-size:26pt}</style></head>"
+    '<body class="c5 doc-content">'
+    '<p class="c4 title" id="h.a1"><span class="c3">Rest and Early Recovery</span></p>'
+    '<p class="c0"><span class="c3">The first weeks without alcohol can upset your sleep.</span></p>'
+    '<h1 class="c6" id="h.a2"><span class="c3">Why Sleep Changes</span></h1>'
+    '<p class="c0"><span class="c3">Your body is learning to rest on its own again.</span></p>'
+    '<h2 class="c6" id="h.a3"><span class="c3">The First Nights</span></h2>'
+    '<p class="c0"><span class="c3">Expect to wake more often for a while.</span></p>'
+    '<h1 class="c6" id="h.a4"><span class="c3">FAQ</span></h1>'
+    '<h2 class="c6" id="h.a5"><span class="c3">Can I take something to help me sleep?</span></h2>'
+    '<p class="c0"><span class="c3">Ask your doctor first: some sleep aids carry risks of their own.</span></p>'
+    '<h2 class="c6" id="h.a6"><span class="c3">How long does it last?</span></h2>'
+    '<p class="c0"><span class="c3">A few weeks for most people.</span></p>'
+    "</body></html>"
+)
+
+WORD_EXPORT = (
+    "<html><head><meta http-equiv=Content-Type content=\"text/html; charset=utf-8\">"
+    '<meta name=Generator content="Microsoft Word 15 (filtered)"><title>Work and IOP</title></head>'
+    "<body lang=EN-US><div class=WordSection1>"
+    "<p class=MsoTitle>Keeping Your Job During IOP</p>"
+    "<p class=MsoNormal>Most people in our program keep working.</p>"
+    "<h1>Talking to Your Manager</h1>"
+    "<p class=MsoNormal>You decide how much to share.</p>"
+    "<h1>Frequently Asked Questions</h1>"
+    "<h2>Do I have to say why I need the time?</h2>"
+    "<p class=MsoNormal>No. A medical appointment is reason enough.</p>"
+    "</div></body></html>"
+)
+
+
+def test_a_google_docs_title_paragraph_is_the_title_and_the_opening_text_is_kept():
+    parsed = parse_text(GOOGLE_DOCS_EXPORT, name="rest.html")
+    assert parsed.title == "Rest and Early Recovery"
+    assert not parsed.title_from_first_sentence
+    assert paragraphs(parsed)[0] == "The first weeks without alcohol can upset your sleep."
+    assert parsed.summary == "The first weeks without alcohol can upset your sleep."
+    assert not [warning for warning in parsed.warnings if "left out" in warning]
+    # Heading 1 is a section and Heading 2 a sub-section under it.
+    assert parsed.sections == [(2, "Why Sleep Changes"), (3, "The First Nights")]
+
+
+def test_a_google_docs_faq_section_in_heading_1_keeps_its_heading_2_questions():
+    parsed = parse_text(GOOGLE_DOCS_EXPORT, name="rest.html")
+    assert [faq.question for faq in parsed.faqs] == [
+        "Can I take something to help me sleep?",
+        "How long does it last?",
+    ]
+    assert "How long does it last?" not in parsed.body_text
+
+
+def test_a_word_title_paragraph_is_the_title_and_its_faq_section_is_read():
+    parsed = parse_text(WORD_EXPORT, name="work.htm")
+    assert parsed.title == "Keeping Your Job During IOP"
+    assert paragraphs(parsed)[0] == "Most people in our program keep working."
+    assert parsed.sections == [(2, "Talking to Your Manager")]
+    assert [faq.question for faq in parsed.faqs] == ["Do I have to say why I need the time?"]
