@@ -97,7 +97,9 @@ def decode_source(name, data):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise ImportFailure(not_utf8_message(error)) from None
+            text = decode_as_declared(suffix, data)
+            if text is None:
+                raise ImportFailure(not_utf8_message(error)) from None
     text = normalise(text)
     if len(_CONTROL.findall(text)) > 0:
         raise ImportFailure(
@@ -107,6 +109,37 @@ def decode_source(name, data):
     if not text.strip():
         raise ImportFailure("The file is empty: it holds only spaces and blank lines.")
     return Source(name=name, text=text, format=HTML if looks_like_html(suffix, text) else TEXT)
+
+
+# <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">.
+_DECLARED_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9_.:-]+)", re.IGNORECASE)
+# As browsers read them (the WHATWG Encoding Standard): these labels all mean windows-1252.
+_WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "cp819"}
+
+
+def decode_as_declared(suffix, data):
+    """An HTML file that is not UTF-8 but says which encoding it is in: Word's "Save as Web
+    Page" on Windows writes windows-1252 and declares it. None when nothing usable is declared
+    (a text file cannot declare one), or the bytes are not in the declared encoding either."""
+    head = data[:4096]
+    if not looks_like_html(suffix, head.decode("ascii", errors="replace")):
+        return None
+    declared = _DECLARED_CHARSET.search(head)
+    if declared is None:
+        return None
+    label = declared.group(1).decode("ascii").lower()
+    if label in _WINDOWS_1252_LABELS:
+        label = "windows-1252"
+    try:
+        encoding = codecs.lookup(label).name
+    except LookupError:
+        return None
+    if encoding in ("utf-8", "utf-8-sig") or encoding.startswith("utf-16") or encoding.startswith("utf-32"):
+        return None  # declared as UTF-8 (or 16) and is not: the file is damaged
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
 
 
 def document_message(kind):

@@ -1119,3 +1119,19 @@ def test_a_word_title_paragraph_is_the_title_and_its_faq_section_is_read():
     assert paragraphs(parsed)[0] == "Most people in our program keep working."
     assert parsed.sections == [(2, "Talking to Your Manager")]
     assert [faq.question for faq in parsed.faqs] == ["Do I have to say why I need the time?"]
+
+
+def test_a_web_page_in_the_windows_encoding_it_declares_is_read_in_that_encoding():
+    # Word's "Web Page" on Windows saves in windows-1252 and says so in the page.
+    page = WORD_EXPORT.replace("charset=utf-8", "charset=windows-1252").replace(
+        "Most people in our program keep working.", "Most people in our program keep working – it’s “normal”."
+    )
+    parsed = parse_source(decode_source("work.htm", page.encode("cp1252")))
+    assert parsed.title == "Keeping Your Job During IOP"
+    assert paragraphs(parsed)[0] == "Most people in our program keep working – it’s “normal”."
+
+
+def test_a_web_page_not_in_utf8_that_declares_no_encoding_is_still_refused():
+    page = "<h1>Café</h1><p>“Quoted” text.</p>".encode("cp1252")
+    with pytest.raises(ImportFailure, match="not UTF-8"):
+        decode_source("page.html", page)
