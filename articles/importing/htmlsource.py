@@ -59,6 +59,14 @@ DASH_START = re.compile(r"^[-–—]\s*(?=[^\W\d_])")
 # The paragraph style a word processor gives a document's title: Google Docs writes
 # <p class="title">, Word <p class=MsoTitle> (MsoTitleCxSpFirst... for a title of several lines).
 TITLE_STYLE = re.compile(r"^(title|msotitle(cxsp\w+)?)$", re.IGNORECASE)
+# Word writes a list as paragraphs in a list style (MsoListParagraph, MsoListParagraphCxSpFirst,
+# MsoListBullet, MsoListNumber...), each with its bullet or number typed in front of the text:
+# "·", "o" or "§" in a symbol font, or "1.", "a)", "iv.".
+WORD_LIST_STYLE = re.compile(r"^msolist", re.IGNORECASE)
+WORD_LIST_MARKER = re.compile(
+    r"^(?P<tags>(?:<[^>]+>)*)\s*(?:(?P<bullet>[·•o§▪■◦●○➢✓Ø\-–—*])|(?P<number>\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,6})[.)]))\s+",
+    re.IGNORECASE,
+)
 TITLE_STYLE_LEVEL = 0  # above <h1>: the document's own title, whatever headings follow
 _SPACES = re.compile(r"\s+")
 
@@ -213,6 +221,7 @@ class Reader:
         self.nested_lists = 0
         self.dropped_links = []
         self.refused_links = []
+        self.word_list = None  # the list Word's list paragraphs are adding to
 
     # Blocks
 
@@ -251,6 +260,8 @@ class Reader:
             self.inline_children(node, flow)
             for inline, _ in flow.finish():
                 self.blocks.append(Block(Block.HEADING, inline, level=TITLE_STYLE_LEVEL, explicit_level=True))
+        elif tag == "p" and self.word_list_item(node):
+            pass
         elif tag == "p":
             self.flush()
             self.paragraphs(node)
@@ -275,6 +286,32 @@ class Reader:
             self.flush()
             self.walk(node)
             self.flush()
+
+    def word_list_item(self, node):
+        """A paragraph in one of Word's list styles that starts with a typed bullet or number:
+        an item of the list the paragraphs before it started, or of a new one. False otherwise."""
+        if not any(WORD_LIST_STYLE.match(name) for name in node.attrs.get("class", "").split()):
+            return False
+        flow = Flow(breaks=False)
+        self.inline_children(node, flow)
+        inlines = [inline for inline, _ in flow.finish()]
+        marker = WORD_LIST_MARKER.match(inlines[0].html) if len(inlines) == 1 else None
+        if marker is None or not WORD_LIST_MARKER.match(inlines[0].text):
+            return False
+        text = WORD_LIST_MARKER.sub("", inlines[0].text, count=1)
+        if not text:
+            return False
+        self.flush()
+        item = Inline(text=text, html=sanitise_html(WORD_LIST_MARKER.sub(r"\g<tags>", inlines[0].html, count=1)))
+        ordered = marker["number"] is not None
+        previous = self.blocks[-1] if self.blocks else None
+        starts = "cxspfirst" in node.attrs.get("class", "").lower()
+        if previous is not None and previous is self.word_list and previous.ordered == ordered and not starts:
+            previous.items.append(item)
+        else:
+            self.word_list = Block(Block.LIST, items=[item], ordered=ordered)
+            self.blocks.append(self.word_list)
+        return True
 
     def paragraphs(self, node):
         flow = Flow()

@@ -1135,3 +1135,45 @@ def test_a_web_page_not_in_utf8_that_declares_no_encoding_is_still_refused():
     page = "<h1>Café</h1><p>“Quoted” text.</p>".encode("cp1252")
     with pytest.raises(ImportFailure, match="not UTF-8"):
         decode_source("page.html", page)
+
+
+def word_list_paragraph(position, marker, text, font="Symbol"):
+    """One item of a list as Word's "Web Page, Filtered" writes it: a paragraph whose bullet or
+    number is typed in front of the text, followed by a run of non-breaking spaces."""
+    spacer = "<span style='font:7.0pt \"Times New Roman\"'>&nbsp;&nbsp;&nbsp;&nbsp;&nbsp; </span>"
+    return (
+        f"<p class=MsoListParagraphCxSp{position} style='text-indent:-.25in'>"
+        f"<span style='font-family:{font}'>{marker}{spacer}</span>{text}</p>"
+    )
+
+
+def test_a_word_bulleted_and_numbered_list_is_a_list_without_its_typed_bullets():
+    page = WORD_EXPORT.replace(
+        "<p class=MsoNormal>You decide how much to share.</p>",
+        "<p class=MsoNormal>You decide how much to share. You might:</p>"
+        + word_list_paragraph("First", "·", "Ask for a later start")
+        + word_list_paragraph("Middle", "·", "Keep the <b>details</b> private")
+        + word_list_paragraph("Last", "·", "Use paid leave")
+        + "<p class=MsoNormal>Then, in order:</p>"
+        + word_list_paragraph("First", "1.", "Book a meeting", font="Calibri")
+        + word_list_paragraph("Last", "2.", "Bring a note from us", font="Calibri"),
+    )
+    parsed = parse_text(page, name="work.htm")
+    lists = [block for block in parsed.blocks if block.kind == "list"]
+    assert [[item.text for item in block.items] for block in lists] == [
+        ["Ask for a later start", "Keep the details private", "Use paid leave"],
+        ["Book a meeting", "Bring a note from us"],
+    ]
+    assert [block.ordered for block in lists] == [False, True]
+    assert "<li>Keep the <strong>details</strong> private</li>" in parsed.body_html
+    assert "·" not in parsed.body_html and "1." not in parsed.body_text
+
+
+def test_a_word_list_style_paragraph_without_a_typed_bullet_stays_a_paragraph():
+    page = WORD_EXPORT.replace(
+        "<p class=MsoNormal>You decide how much to share.</p>",
+        "<p class=MsoListParagraph>Only you decide how much to share.</p>",
+    )
+    parsed = parse_text(page, name="work.htm")
+    assert "Only you decide how much to share." in paragraphs(parsed)
+    assert not [block for block in parsed.blocks if block.kind == "list"]
