@@ -9,7 +9,7 @@ Parsed with the standard library's html.parser, which never fails on broken mark
 
 import re
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from django.utils.html import escape
 
@@ -430,7 +430,7 @@ class Reader:
             flow.add_break()
 
     def link(self, node, flow):
-        href = node.attrs.get("href", "").strip()
+        href = unwrap_redirect(node.attrs.get("href", "").strip())
         scheme = urlsplit(href).scheme.lower() if href else ""
         if scheme not in LINK_SCHEMES:
             if href and not href.startswith("#"):
@@ -444,6 +444,18 @@ class Reader:
         flow.add_markup(f'<a href="{escape(href)}">')
         self.inline_children(node, flow)
         flow.add_markup("</a>")
+
+
+def unwrap_redirect(href):
+    """The address a Google redirect leads to: Google Docs' web-page export writes each link as
+    https://www.google.com/url?q=ADDRESS&sa=D..., which would tell Google who followed it."""
+    parts = urlsplit(href)
+    host = (parts.hostname or "").lower()
+    if parts.scheme.lower() in ("http", "https") and host in ("google.com", "www.google.com") and parts.path == "/url":
+        target = parse_qs(parts.query).get("q", [""])[0].strip()
+        if target:
+            return target
+    return href
 
 
 def has_title_style(node):

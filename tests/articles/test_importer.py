@@ -1177,3 +1177,19 @@ def test_a_word_list_style_paragraph_without_a_typed_bullet_stays_a_paragraph():
     parsed = parse_text(page, name="work.htm")
     assert "Only you decide how much to share." in paragraphs(parsed)
     assert not [block for block in parsed.blocks if block.kind == "list"]
+
+
+def test_a_google_docs_link_goes_straight_to_its_address_not_through_google():
+    # Google Docs' export sends every link through google.com/url, which would tell Google
+    # which of our readers followed it.
+    page = GOOGLE_DOCS_EXPORT.replace(
+        "Your body is learning to rest on its own again.",
+        'Your body is learning to rest. <a href="https://www.google.com/url?q=https://www.samhsa.gov/'
+        'find-help%3Fa%3D1&amp;sa=D&amp;source=editors&amp;ust=1700000000000000&amp;usg=AOvVaw1">'
+        "Find help</a> or <a href=\"https://www.google.com/url?q=mailto:help@example.org&amp;sa=D\">"
+        "write</a>.",
+    )
+    parsed = parse_text(page, name="rest.html")
+    assert '<a href="https://www.samhsa.gov/find-help?a=1"' in parsed.body_html
+    assert '<a href="mailto:help@example.org"' in parsed.body_html
+    assert "google" not in parsed.body_html
