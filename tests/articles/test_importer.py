@@ -1193,3 +1193,24 @@ def test_a_google_docs_link_goes_straight_to_its_address_not_through_google():
     assert '<a href="https://www.samhsa.gov/find-help?a=1"' in parsed.body_html
     assert '<a href="mailto:help@example.org"' in parsed.body_html
     assert "google" not in parsed.body_html
+
+
+def test_google_docs_bold_and_italic_written_as_styles_stay_bold_and_italic():
+    # Google Docs marks bold and italic with classes its style sheet defines (.c1, .c2 above).
+    page = GOOGLE_DOCS_EXPORT.replace(
+        '<span class="c3">Your body is learning to rest on its own again.</span>',
+        '<span class="c3">Your body is </span><span class="c1">learning</span>'
+        '<span class="c3"> to rest </span><span class="c2 c3">on its own</span><span class="c3"> again.</span>',
+    ).replace('<span class="c3">Why Sleep Changes</span>', '<span class="c1">Why Sleep Changes</span>')
+    parsed = parse_text(page, name="rest.html")
+    assert "<p>Your body is <strong>learning</strong> to rest <em>on its own</em> again.</p>" in parsed.body_html
+    assert "<h2>Why Sleep Changes</h2>" in parsed.body_html
+
+
+def test_a_style_both_bold_and_italic_gives_both():
+    page = GOOGLE_DOCS_EXPORT.replace(".c1{font-weight:700}", ".c1{font-weight:700;font-style:italic}").replace(
+        '<span class="c3">Your body is learning to rest on its own again.</span>',
+        '<span class="c3">Your body is </span><span class="c1">learning</span><span class="c3"> to rest.</span>',
+    )
+    parsed = parse_text(page, name="rest.html")
+    assert "<p>Your body is <strong><em>learning</em></strong> to rest.</p>" in parsed.body_html
