@@ -305,7 +305,9 @@ class Reader:
         if not text:
             return False
         self.flush()
-        item = Inline(text=text, html=sanitise_html(WORD_LIST_MARKER.sub(r"\g<tags>", inlines[0].html, count=1)))
+        item = Inline(
+            text=text, html=sanitise_html(WORD_LIST_MARKER.sub(r"\g<tags>", inlines[0].html, count=1))
+        )
         ordered = marker["number"] is not None
         previous = self.blocks[-1] if self.blocks else None
         starts = "cxspfirst" in node.attrs.get("class", "").lower()
@@ -438,7 +440,9 @@ class Reader:
             flow.add_break()
 
     def marks_of(self, node):
-        names = set().union(*(self.styled_classes.get(name, ()) for name in node.attrs.get("class", "").split()))
+        names = set().union(
+            *(self.styled_classes.get(name, ()) for name in node.attrs.get("class", "").split())
+        )
         return [name for name in ("strong", "em") if name in names]
 
     def link(self, node, flow):
@@ -491,7 +495,11 @@ def unwrap_redirect(href):
     https://www.google.com/url?q=ADDRESS&sa=D..., which would tell Google who followed it."""
     parts = urlsplit(href)
     host = (parts.hostname or "").lower()
-    if parts.scheme.lower() in ("http", "https") and host in ("google.com", "www.google.com") and parts.path == "/url":
+    if (
+        parts.scheme.lower() in ("http", "https")
+        and host in ("google.com", "www.google.com")
+        and parts.path == "/url"
+    ):
         target = parse_qs(parts.query).get("q", [""])[0].strip()
         if target:
             return target

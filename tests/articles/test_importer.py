@@ -1079,7 +1079,7 @@ GOOGLE_DOCS_EXPORT = (
 )
 
 WORD_EXPORT = (
-    "<html><head><meta http-equiv=Content-Type content=\"text/html; charset=utf-8\">"
+    '<html><head><meta http-equiv=Content-Type content="text/html; charset=utf-8">'
     '<meta name=Generator content="Microsoft Word 15 (filtered)"><title>Work and IOP</title></head>'
     "<body lang=EN-US><div class=WordSection1>"
     "<p class=MsoTitle>Keeping Your Job During IOP</p>"
@@ -1186,7 +1186,7 @@ def test_a_google_docs_link_goes_straight_to_its_address_not_through_google():
         "Your body is learning to rest on its own again.",
         'Your body is learning to rest. <a href="https://www.google.com/url?q=https://www.samhsa.gov/'
         'find-help%3Fa%3D1&amp;sa=D&amp;source=editors&amp;ust=1700000000000000&amp;usg=AOvVaw1">'
-        "Find help</a> or <a href=\"https://www.google.com/url?q=mailto:help@example.org&amp;sa=D\">"
+        'Find help</a> or <a href="https://www.google.com/url?q=mailto:help@example.org&amp;sa=D">'
         "write</a>.",
     )
     parsed = parse_text(page, name="rest.html")
@@ -1203,12 +1203,16 @@ def test_google_docs_bold_and_italic_written_as_styles_stay_bold_and_italic():
         '<span class="c3"> to rest </span><span class="c2 c3">on its own</span><span class="c3"> again.</span>',
     ).replace('<span class="c3">Why Sleep Changes</span>', '<span class="c1">Why Sleep Changes</span>')
     parsed = parse_text(page, name="rest.html")
-    assert "<p>Your body is <strong>learning</strong> to rest <em>on its own</em> again.</p>" in parsed.body_html
+    assert (
+        "<p>Your body is <strong>learning</strong> to rest <em>on its own</em> again.</p>" in parsed.body_html
+    )
     assert "<h2>Why Sleep Changes</h2>" in parsed.body_html
 
 
 def test_a_style_both_bold_and_italic_gives_both():
-    page = GOOGLE_DOCS_EXPORT.replace(".c1{font-weight:700}", ".c1{font-weight:700;font-style:italic}").replace(
+    page = GOOGLE_DOCS_EXPORT.replace(
+        ".c1{font-weight:700}", ".c1{font-weight:700;font-style:italic}"
+    ).replace(
         '<span class="c3">Your body is learning to rest on its own again.</span>',
         '<span class="c3">Your body is </span><span class="c1">learning</span><span class="c3"> to rest.</span>',
     )
