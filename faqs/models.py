@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import strip_tags
@@ -9,6 +11,22 @@ from carter_site.text import matching_key
 
 # The query parameter that names the question the FAQ page shows open (FAQ.get_open_url).
 OPEN_PARAMETER = "open"
+
+
+_HEADING = re.compile(r"<h[1-6][\s>]", re.IGNORECASE)
+
+
+def validate_no_headings(answer):
+    """An answer shows under its question, which is a heading on every page that places it (the
+    FAQ page, an article's or a location's questions): a heading inside the answer would break
+    the outline a screen reader's user moves by. The answer's editor offers none (and makes a
+    pasted one a paragraph); text posted without the editor may still bring one."""
+    if _HEADING.search(answer or ""):
+        raise ValidationError(
+            "An answer cannot hold a heading: it shows under its question, which is already one. "
+            "Make that line an ordinary paragraph, in bold if it should stand out.",
+            code="heading_in_answer",
+        )
 
 
 class Topic(models.Model):
@@ -36,7 +54,11 @@ class FAQ(PublishedFlag):
     question = models.CharField(
         max_length=300, help_text="As a reader would ask it, for example 'Will my employer find out?'"
     )
-    answer = RichTextField(help_text="A short, plain answer. It shows everywhere this question is placed.")
+    answer = RichTextField(
+        config_name="answer",
+        validators=[validate_no_headings],
+        help_text="A short, plain answer, without headings. It shows everywhere this question is placed.",
+    )
     topic = models.ForeignKey(
         Topic,
         on_delete=models.PROTECT,

@@ -271,6 +271,14 @@ CKEDITOR_CONFIGS = {
         "entities": False,
     },
 }
+# An FAQ's answer shows under its question, a heading: its editor has no headings to offer
+# (faqs.models.validate_no_headings refuses those pasted in).
+CKEDITOR_CONFIGS["answer"] = {
+    **CKEDITOR_CONFIGS["default"],
+    "toolbar_Carter": [group for group in CKEDITOR_CONFIGS["default"]["toolbar_Carter"] if group["name"] != "styles"],
+    "format_tags": "p",
+    "height": 240,
+}
 
 # Caches (docs/performance.md). "default" is shared by every process that serves the site: Redis
 # when REDIS_URL is set (every container); otherwise a folder on this machine, shared by the

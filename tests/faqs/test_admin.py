@@ -112,3 +112,46 @@ def test_a_faq_whose_topic_was_deleted_after_it_is_recovered_once_the_topic_is(s
     assert staff_client.post(url, admin_form_data(staff_client.get(url))).status_code == 302
     assert FAQ.objects.get(pk=faq_pk).topic_id == topic_pk
     assert "Is there parking at the Jefferson office?" in client.get("/faqs/").content.decode()
+
+
+@pytest.mark.parametrize("heading", ["<h2>Costs</h2>", "<h3>Costs</h3>", '<H4 class="x">Costs</H4>'])
+def test_an_answer_with_a_heading_is_refused_and_what_was_typed_is_kept(staff_client, heading):
+    """The answer sits under its question, a heading on every page that shows it: a heading of its own
+    would break the page's outline (an h2 inside an article's questions, under their h3s)."""
+    topic = TopicFactory()
+    answer = f"<p>Most plans cover it.</p>{heading}<p>Call us to check yours.</p>"
+    response = staff_client.post(
+        reverse("admin:faqs_faq_add"),
+        {"question": "Does insurance cover IOP?", "answer": answer, "topic": topic.pk, "order": 0},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "An answer cannot hold a heading" in html
+    assert "Call us to check yours." in html  # nothing typed is lost
+    assert not FAQ.objects.exists()
+
+
+def test_an_answer_with_bold_text_and_a_list_is_accepted(staff_client):
+    topic = TopicFactory()
+    response = staff_client.post(
+        reverse("admin:faqs_faq_add"),
+        {
+            "question": "What should I bring?",
+            "answer": "<p><strong>On the first day</strong></p><ul><li>Your insurance card</li></ul>",
+            "topic": topic.pk,
+            "order": 0,
+        },
+    )
+    assert response.status_code == 302
+    assert FAQ.objects.get().answer.startswith("<p><strong>On the first day</strong></p>")
+
+
+def test_the_answer_editor_offers_no_headings(staff_client):
+    from django.conf import settings
+
+    html = staff_client.get(reverse("admin:faqs_faq_add")).content.decode()
+    assert 'data-config=' in html and '"format_tags": "p"' in html.replace("&quot;", '"')
+    config = settings.CKEDITOR_CONFIGS["answer"]
+    assert all("Format" not in group["items"] for group in config["toolbar_Carter"])
+    # The other rich-text fields keep theirs.
+    assert any("Format" in group["items"] for group in settings.CKEDITOR_CONFIGS["default"]["toolbar_Carter"])
