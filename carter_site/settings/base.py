@@ -275,7 +275,9 @@ CKEDITOR_CONFIGS = {
 # (faqs.models.validate_no_headings refuses those pasted in).
 CKEDITOR_CONFIGS["answer"] = {
     **CKEDITOR_CONFIGS["default"],
-    "toolbar_Carter": [group for group in CKEDITOR_CONFIGS["default"]["toolbar_Carter"] if group["name"] != "styles"],
+    "toolbar_Carter": [
+        group for group in CKEDITOR_CONFIGS["default"]["toolbar_Carter"] if group["name"] != "styles"
+    ],
     "format_tags": "p",
     "height": 240,
 }

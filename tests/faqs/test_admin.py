@@ -150,7 +150,7 @@ def test_the_answer_editor_offers_no_headings(staff_client):
     from django.conf import settings
 
     html = staff_client.get(reverse("admin:faqs_faq_add")).content.decode()
-    assert 'data-config=' in html and '"format_tags": "p"' in html.replace("&quot;", '"')
+    assert "data-config=" in html and '"format_tags": "p"' in html.replace("&quot;", '"')
     config = settings.CKEDITOR_CONFIGS["answer"]
     assert all("Format" not in group["items"] for group in config["toolbar_Carter"])
     # The other rich-text fields keep theirs.
