@@ -29,6 +29,12 @@ HOME_STATE = "GA"
 # in the two towns of Georgia that write it so.
 MC_NAME = re.compile(r"\bMc ?([A-Za-z])")
 GEORGIA_SPELLINGS = {"lagrange": "LaGrange", "lafayette": "LaFayette"}
+# The country that address forms and phones' autofill add at the end ("Atlanta, GA, USA"): the
+# list is of the United States only, so it says nothing and goes before anything else is read.
+COUNTRY_SUFFIX = re.compile(
+    r"(?:^|[\s,]+)(?:u\.?s\.?(?:a\.?)?|united states(?: of america)?)$",
+    re.IGNORECASE,
+)
 STATE_SUFFIX = re.compile(r"\s*,?\s*\b(ga|georgia)\.?$", re.IGNORECASE)
 OTHER_STATE_SUFFIX = re.compile(r",\s*[a-z .]+$", re.IGNORECASE)
 
@@ -65,8 +71,9 @@ class Nearby:
 
 
 def find_place(text):
-    """The Place `text` names: a US ZIP code, or a town in Georgia. PlaceNotFound otherwise."""
-    text = " ".join(text.split())
+    """The Place `text` names: a US ZIP code, or a town in Georgia, either of them with the
+    country after it or not. PlaceNotFound otherwise."""
+    text = COUNTRY_SUFFIX.sub("", " ".join(text.split()))
     match = ZIP_CODE.fullmatch(text)
     if match:
         return _zip_code(match.group(1))

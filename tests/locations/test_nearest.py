@@ -81,6 +81,33 @@ def test_the_nearest_location_comes_first_with_its_distance(client, locations, n
     assert error(tree) is None
 
 
+@pytest.mark.parametrize(
+    ("near", "first", "place"),
+    [
+        # A country after the state, as address forms and phones' autofill write it.
+        ("Atlanta GA USA", "Atlanta", "Atlanta, GA"),
+        ("Atlanta, Georgia, USA", "Atlanta", "Atlanta, GA"),
+        ("atlanta, ga, u.s.a.", "Atlanta", "Atlanta, GA"),
+        ("Roswell, GA, US", "Alpharetta", "Roswell, GA"),
+        ("Athens, Georgia, United States", "Jefferson", "Athens, GA"),
+        ("Athens, Georgia, United States of America", "Jefferson", "Athens, GA"),
+        ("Jefferson, GA 30549, USA", "Jefferson", "30549 (Jefferson, GA)"),
+        ("30004 USA", "Alpharetta", "30004 (Alpharetta, GA)"),
+    ],
+)
+def test_a_country_after_the_place_is_accepted(client, locations, near, first, place):
+    _, tree = page(client, near)
+    assert error(tree) is None
+    assert answer(tree).startswith(f"Nearest to {place}: {first}, ")
+
+
+def test_a_country_after_a_town_elsewhere_still_asks_for_a_zip_code(client, locations):
+    _, tree = page(client, "Springfield, IL, USA")
+    assert error(tree).startswith(
+        "We can find towns in Georgia by name. Elsewhere, enter your ZIP code instead."
+    )
+
+
 def test_locations_are_in_order_of_distance_and_the_distances_are_sensible(client, locations):
     # Lawrenceville: about 17 miles from Alpharetta, 26 from Jefferson and 28 from Atlanta.
     _, tree = page(client, "30043")
@@ -238,7 +265,9 @@ def test_zero_width_characters_pasted_with_a_zip_code_do_not_break_it(client, lo
     assert tree.find(".//input[@name='near']").get("value") == "30009"
 
 
-@pytest.mark.parametrize("near", ["", "   ", "\x00", "\u200b", "Ga", "georgia", "GA.", ",", "-"])
+@pytest.mark.parametrize(
+    "near", ["", "   ", "\x00", "\u200b", "Ga", "georgia", "GA.", ",", "-", "USA", "GA, USA"]
+)
 def test_a_form_sent_without_a_place_asks_for_one(client, locations, near):
     _, tree = page(client, near)
     assert error(tree) == "Enter your ZIP code or the name of your town."
