@@ -42,14 +42,22 @@ def did_not_answer(connection, error):
     )
 
 
+# The longest any start-up wait may be (--timeout, --interval, --lock-timeout and the variables
+# the entrypoint hands them): a day is far past any real wait, and far below what time.sleep()
+# takes (a few hundred years), past which a wait ended in an OverflowError traceback.
+MAX_WAIT_SECONDS = 24 * 60 * 60
+WAIT_SECONDS = f"a number of seconds above 0 and at most {MAX_WAIT_SECONDS} (a day)"
+
+
 def positive_seconds(value):
-    """argparse type for a number of seconds above zero (--timeout, --interval, --lock-timeout)."""
+    """argparse type for a number of seconds above zero and at most MAX_WAIT_SECONDS (--timeout,
+    --interval, --lock-timeout)."""
     import argparse
 
     try:
         seconds = float(value)
     except (TypeError, ValueError):
         seconds = None
-    if seconds is None or not seconds > 0 or seconds == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number, not {value!r}")
+    if seconds is None or not 0 < seconds <= MAX_WAIT_SECONDS:  # NaN fails too
+        raise argparse.ArgumentTypeError(f"must be {WAIT_SECONDS}, not {value!r}")
     return seconds

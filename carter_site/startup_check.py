@@ -29,7 +29,7 @@ def main():
     # Stops with "carter-site cannot start: ..." on the first value that does not fit.
     runpy.run_path(str(GUNICORN_CONF))
 
-    from carter_site.database_errors import positive_seconds
+    from carter_site.database_errors import WAIT_SECONDS, positive_seconds
 
     for name in START_UP_SECONDS:
         raw = os.environ.get(name, "")
@@ -38,7 +38,7 @@ def main():
         try:
             positive_seconds(raw)
         except argparse.ArgumentTypeError:
-            sys.exit(f"carter-site cannot start: {name} must be a number of seconds above 0, not {raw!r}.")
+            sys.exit(f"carter-site cannot start: {name} must be {WAIT_SECONDS}, not {raw!r}.")
 
     healthcheck = runpy.run_path(str(HEALTHCHECK))
     _timeout, problem = healthcheck["setting"](*healthcheck["TIMEOUT"])

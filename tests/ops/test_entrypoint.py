@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from carter_site.database_errors import WAIT_SECONDS
 from tests.postgres_server import free_port
 
 from . import helpers
@@ -360,12 +361,15 @@ def test_gunicorn_started_by_the_entrypoint_as_pid_1_still_stops_gracefully(ops_
             "proxies' addresses, comma-separated, such as 10.0.0.5,192.168.0.0/16 (a network ends in "
             "zeros: 192.168.1.0/24, not 192.168.1.1/24).",
         ),
-        ({"DB_WAIT_TIMEOUT": "abc"}, "DB_WAIT_TIMEOUT must be a number of seconds above 0, not 'abc'."),
-        ({"DB_WAIT_TIMEOUT": "0"}, "DB_WAIT_TIMEOUT must be a number of seconds above 0, not '0'."),
+        ({"DB_WAIT_TIMEOUT": "abc"}, f"DB_WAIT_TIMEOUT must be {WAIT_SECONDS}, not 'abc'."),
+        ({"DB_WAIT_TIMEOUT": "0"}, f"DB_WAIT_TIMEOUT must be {WAIT_SECONDS}, not '0'."),
+        # Past what time.sleep() takes: the wait would end in an OverflowError traceback.
+        ({"DB_WAIT_TIMEOUT": "1e300"}, f"DB_WAIT_TIMEOUT must be {WAIT_SECONDS}, not '1e300'."),
         (
             {"MIGRATE_LOCK_TIMEOUT": "ten minutes"},
-            "MIGRATE_LOCK_TIMEOUT must be a number of seconds above 0, not 'ten minutes'.",
+            f"MIGRATE_LOCK_TIMEOUT must be {WAIT_SECONDS}, not 'ten minutes'.",
         ),
+        ({"MIGRATE_LOCK_TIMEOUT": "1e300"}, f"MIGRATE_LOCK_TIMEOUT must be {WAIT_SECONDS}, not '1e300'."),
         # Only the health check reads it: the container started, and turned unhealthy later.
         ({"HEALTHCHECK_TIMEOUT": "abc"}, "HEALTHCHECK_TIMEOUT must be a number from 0.1 to 10 s, not 'abc'."),
         ({"HEALTHCHECK_TIMEOUT": "30"}, "HEALTHCHECK_TIMEOUT must be a number from 0.1 to 10 s, not '30'."),

@@ -218,17 +218,21 @@ def test_valid_values_are_accepted(audited_env, change):
 
 # --- Management command options ------------------------------------------------------------------
 
+SECONDS = "must be a number of seconds above 0 and at most 86400 (a day)"
+
 
 @pytest.mark.parametrize(
     ("command", "message"),
     [
-        (["wait_for_db", "--timeout", "-1"], "argument --timeout: must be a positive number, not '-1'"),
-        (["wait_for_db", "--interval", "0"], "argument --interval: must be a positive number, not '0'"),
-        (
-            ["migrate_once", "--lock-timeout", "-5"],
-            "argument --lock-timeout: must be a positive number, not '-5'",
-        ),
-        (["wait_for_db", "--timeout", "soon"], "argument --timeout: must be a positive number, not 'soon'"),
+        (["wait_for_db", "--timeout", "-1"], f"argument --timeout: {SECONDS}, not '-1'"),
+        (["wait_for_db", "--interval", "0"], f"argument --interval: {SECONDS}, not '0'"),
+        (["migrate_once", "--lock-timeout", "-5"], f"argument --lock-timeout: {SECONDS}, not '-5'"),
+        (["wait_for_db", "--timeout", "soon"], f"argument --timeout: {SECONDS}, not 'soon'"),
+        # Past what time.sleep() takes, the wait ended in an OverflowError traceback.
+        (["wait_for_db", "--timeout", "1e300"], f"argument --timeout: {SECONDS}, not '1e300'"),
+        (["wait_for_db", "--timeout", "86401"], f"argument --timeout: {SECONDS}, not '86401'"),
+        (["wait_for_db", "--interval", "1e12"], f"argument --interval: {SECONDS}, not '1e12'"),
+        (["migrate_once", "--lock-timeout", "1e300"], f"argument --lock-timeout: {SECONDS}, not '1e300'"),
         # A CommandError raised inside argparse's type function was a traceback.
         *(
             (

@@ -87,7 +87,7 @@ class Command(BaseCommand):
             "--lock-timeout",
             type=positive_seconds,
             default=600,
-            help="Seconds to wait for another container's migration to finish (default 600).",
+            help="Seconds to wait for another container's migration to finish, up to 86400 (default 600).",
         )
         parser.add_argument(
             "--load-demo-content",

@@ -26,9 +26,11 @@ class Command(BaseCommand):
             "--timeout",
             type=positive_seconds,
             default=os.environ.get("DB_WAIT_TIMEOUT") or "60",
-            help="Seconds to wait before giving up (default: DB_WAIT_TIMEOUT, else 60).",
+            help="Seconds to wait before giving up, up to 86400 (default: DB_WAIT_TIMEOUT, else 60).",
         )
-        parser.add_argument("--interval", type=positive_seconds, default=1.0, help="Seconds between tries.")
+        parser.add_argument(
+            "--interval", type=positive_seconds, default=1.0, help="Seconds between tries (default 1)."
+        )
         # choices, as Django's own migrate has: an unknown name is a usage error, not a traceback.
         parser.add_argument(
             "--database", default=DEFAULT_DB_ALIAS, choices=tuple(connections), help="The database to use."
