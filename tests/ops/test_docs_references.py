@@ -1,0 +1,98 @@
+"""What README.md and docs/ name exists: the sections their links point at, the manage.py
+commands and options they tell people to run, and the make targets.
+
+A reader who joins the team takes these pages as the truth; a renamed heading, command or
+option would send them nowhere.
+"""
+
+import re
+
+import pytest
+from django.core.management import get_commands, load_command_class
+
+from . import helpers
+
+DOCS = [helpers.REPO / "README.md", *sorted((helpers.REPO / "docs").glob("*.md"))]
+CODE_BLOCK = re.compile(r"^[ \t]*```.*?^[ \t]*```", re.MULTILINE | re.DOTALL)
+# `code`, which may run on over a line break (not over a blank line).
+CODE_SPAN = re.compile(r"`((?:[^`\n]|\n(?!\s*\n))+)`")
+
+
+def without_code_blocks(text):
+    return CODE_BLOCK.sub("", text)
+
+
+def anchor(heading):
+    """The id GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+def anchors(path):
+    found, seen = set(), {}
+    for heading in re.findall(r"^#+\s+(.+)$", without_code_blocks(path.read_text()), re.MULTILINE):
+        slug = anchor(heading)
+        # A second heading of the same name gets -1, a third -2, ...
+        found.add(f"{slug}-{seen[slug]}" if slug in seen else slug)
+        seen[slug] = seen.get(slug, 0) + 1
+    return found
+
+
+def links():
+    for path in DOCS:
+        for target in re.findall(r"\]\(([^)\s]+)\)", without_code_blocks(path.read_text())):
+            if not re.match(r"[a-z]+:", target):
+                yield path, target
+
+
+def commands_run():
+    """(page, command, options) for each `manage.py COMMAND ...` in a code span or a code line."""
+    for path in DOCS:
+        text = path.read_text()
+        pieces = CODE_SPAN.findall(without_code_blocks(text))
+        pieces += [line for block in CODE_BLOCK.findall(text) for line in block.splitlines()]
+        for piece in pieces:
+            for match in re.finditer(r"manage\.py ([a-z_]+)([^|;&]*)", piece):
+                yield path, match.group(1), re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", match.group(2))
+
+
+def test_the_pages_hold_links_and_commands_to_check():
+    assert len(list(links())) > 20
+    assert len(list(commands_run())) > 30
+
+
+@pytest.mark.parametrize(("page", "target"), list(links()), ids=lambda value: getattr(value, "name", value))
+def test_every_link_between_the_pages_leads_to_a_file_and_section_that_exist(page, target):
+    path, _, section = target.partition("#")
+    linked = (page.parent / path).resolve() if path else page
+    assert linked.exists(), f"{page.name} links to {target}: there is no such file"
+    if section and linked.suffix == ".md":
+        assert section in anchors(linked), f"{page.name} links to {target}: {linked.name} has no such section"
+
+
+def test_every_command_and_option_the_pages_name_exists():
+    known = get_commands()
+    missing = []
+    for page, command, options in commands_run():
+        if command not in known:
+            missing.append(f"{page.name}: manage.py {command}")
+            continue
+        parser = load_command_class(known[command], command).create_parser("manage.py", command)
+        accepted = {option for action in parser._actions for option in action.option_strings}
+        missing += [
+            f"{page.name}: manage.py {command} {option}" for option in options if option not in accepted
+        ]
+    assert missing == []
+
+
+def test_every_make_target_the_pages_name_exists():
+    makefile = (helpers.REPO / "Makefile").read_text()
+    targets = set()
+    for line in re.findall(r"^([a-z][\w -]*):(?!=)", makefile, re.MULTILINE):
+        targets.update(line.split())
+    named = set()
+    for page in DOCS:
+        for piece in CODE_SPAN.findall(page.read_text()):
+            named.update(re.findall(r"(?:^|\s)make ([a-z][\w-]*)", piece))
+    assert len(named) > 8
+    assert sorted(named - targets) == []
