@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint format migrations-check check-deploy install install-dev clean docker-check
+.PHONY: run test test-sqlite test-postgres lint format migrations-check install install-dev clean docker-check
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
