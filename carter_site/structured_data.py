@@ -262,13 +262,14 @@ def question(origin, faq):
     }
 
 
-def author(origin, byline):
-    """The byline, or the center when there is none.
+def author(origin, byline, organization_name=""):
+    """The byline, or the center when there is none or it names the center itself.
 
     The byline is free text. A team ("Carter clinical team") is an Organization within the
     center; anything else is taken to be a person's name. See docs/seo.md.
     """
-    if not byline:
+    if not byline or _same_name(byline, organization_name):
+        # "The Carter Treatment Center" as a byline is the center, not a part of itself.
         return ref(organization_id(origin))
     if re.search(r"\b(team|staff|department|center|centre|clinic)\b", byline, re.IGNORECASE):
         return {"@type": "Organization", "name": byline, "parentOrganization": ref(organization_id(origin))}
@@ -277,6 +278,10 @@ def author(origin, byline):
     if credentials:
         return {"@type": "Person", "name": credentials["name"], "honorificSuffix": credentials["suffix"]}
     return {"@type": "Person", "name": byline}
+
+
+def _same_name(one, other):
+    return " ".join(one.split()).casefold() == " ".join((other or "").split()).casefold()
 
 
 # A name followed by licence letters: "Dana Reyes, LPC", "Sam Ortiz, MD, PhD", "Lee Park, LCSW-C".
@@ -293,8 +298,10 @@ def article_dates(article):
     return published, modified
 
 
-def article(page_url, origin, article, *, image=None):
-    """An article: headline, dates, author, publisher, and its picture when it has one."""
+def article(page_url, origin, article, *, image=None, organization_name=""):
+    """An article: headline, dates, author, publisher, and its picture when it has one.
+
+    `organization_name` is the center's name, which a byline may give as the author."""
     published, modified = article_dates(article)
     node = {
         "@type": "Article",
@@ -306,7 +313,7 @@ def article(page_url, origin, article, *, image=None):
         "isPartOf": ref(webpage_id(page_url)),
         "datePublished": published.isoformat() if published else None,
         "dateModified": modified.isoformat() if modified else None,
-        "author": author(origin, article.author),
+        "author": author(origin, article.author, organization_name),
         "publisher": ref(organization_id(origin)),
         "inLanguage": LANGUAGE,
     }

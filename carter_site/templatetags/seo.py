@@ -195,7 +195,11 @@ def json_ld(
         ),
         breadcrumb,
         primary_image,
-        sd.article(url, origin, article, image=primary_image) if article else None,
+        sd.article(
+            url, origin, article, image=primary_image, organization_name=site_settings.organization_name
+        )
+        if article
+        else None,
         *clinic_nodes,
     ]
     return sd.render_script(nodes)

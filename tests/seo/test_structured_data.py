@@ -350,3 +350,11 @@ def test_plain_text_of_rich_text_keeps_words_apart_and_decodes_entities():
     assert plain_text("<ul><li>a</li><li>b <strong>c</strong>d</li></ul>") == "a\nb cd"
     assert plain_text("Line<br>next &lt;tag&gt;") == "Line\nnext <tag>"
     assert plain_text("") == ""
+
+
+@pytest.mark.parametrize("byline", ["The Carter Treatment Center", "the carter  treatment center "])
+def test_a_byline_naming_the_center_itself_is_the_center_not_a_part_of_it(client, db, byline):
+    article = ArticleFactory(author=byline)
+    graph = json_ld(get(client, article.get_absolute_url()))
+    assert one_of_type(graph, "Article")["author"] == {"@id": f"{ORIGIN}/#organization"}
+    assert not of_type(graph, "Organization")  # no second center, a part of itself
