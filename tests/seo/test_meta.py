@@ -207,3 +207,12 @@ def test_the_locations_list_names_its_towns_in_a_sentence(client, site):
     description = head_meta(client.get("/locations/"))[0]["description"]
     assert " and Commerce, Georgia:" in description
     assert ", Commerce" not in description
+
+
+def test_the_locations_list_has_a_whole_description_before_any_location_is_published(client, db):
+    # A production site starts from an empty database: the list is live before its locations.
+    description = head_meta(client.get("/locations/"))[0]["description"]
+    assert " in ," not in description and " in  " not in description
+    assert (
+        description == "Where to find our intensive outpatient programs: addresses, hours and phone numbers."
+    )
