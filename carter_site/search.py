@@ -14,6 +14,12 @@ One interface, two engines, chosen by the database in use:
   (case-insensitive `icontains`), ranked with the same weights, with a snippet cut around
   the first match in Python.
 
+Both engines read a word people search with and our pages may not use as its SYNONYMS too
+("rehab" finds "treatment"), and when no page has every word, they show the pages that have
+some of them, saying so (`SearchResults.partial`), in the same queries: pages with every word
+come first, and only they are shown when there are any. A query with quotes or a minus sign
+(PostgreSQL's web search syntax) is taken as written: no synonyms, no partial results.
+
 Only `published()` content is searched. Highlighting never trusts database text: the
 database marks matches with random sentinels, the text is HTML-escaped, and only then are
 the sentinels turned into <mark> elements.
@@ -31,7 +37,7 @@ from functools import reduce
 from html import unescape
 
 from django.db import connection
-from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
+from django.db.models import BooleanField, Case, F, FloatField, Func, IntegerField, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
@@ -56,6 +62,55 @@ SEARCH_CONFIG = "english"
 WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}  # PostgreSQL's default weights for ts_rank
 
 _WORD = re.compile(r"\w", re.UNICODE)
+
+# Words people search with that our pages may not use, each with the words it also finds. Only
+# where the meaning is the same for a reader of this site: "rehab" is what the center calls
+# treatment. Each alternative may be several words, all of which must then be there.
+SYNONYMS = {
+    "rehab": ("treatment", "rehabilitation"),
+    "rehabilitation": ("treatment", "rehab"),
+    "detox": ("withdrawal", "detoxification"),
+    "alcoholism": ("alcohol", "drinking"),
+    "alcoholic": ("alcohol", "drinking"),
+    "booze": ("alcohol", "drinking"),
+    "drunk": ("alcohol", "drinking"),
+    "addict": ("addiction",),
+    "addicted": ("addiction",),
+    "counseling": ("therapy", "counselling"),
+    "counselling": ("therapy", "counseling"),
+    "therapist": ("counselor", "clinician"),
+    "counselor": ("therapist", "clinician"),
+    "night": ("evening",),
+    "nights": ("evening",),
+    "weed": ("marijuana", "cannabis"),
+    "pot": ("marijuana", "cannabis"),
+    "marijuana": ("cannabis", "weed"),
+    "cannabis": ("marijuana", "weed"),
+    "painkillers": ("opioid", "prescription"),
+    "heroin": ("opioid",),
+    "fentanyl": ("opioid",),
+    "cost": ("price", "insurance", "pay"),
+    "price": ("cost", "insurance", "pay"),
+    "iop": ("intensive outpatient",),
+}
+
+
+def query_words(query):
+    """The query's words as the reader typed them, lower case, each once, at most MAX_WORDS."""
+    words = [word for word in query.replace('"', " ").split() if _WORD.search(word)]
+    return list(dict.fromkeys(word.lower() for word in words))[:MAX_WORDS]
+
+
+def taken_as_written(query):
+    """A query with quotes or a minus sign before a word ('"evening track" -relapse'): someone
+    who writes so means exactly that, so it gets no synonyms and no partial results."""
+    return '"' in query or bool(re.search(r"(?:^|\s)-\w", query))
+
+
+def word_groups(query):
+    """Each word of `query` with the words it also finds: [("rehab", "treatment", ...), ...]."""
+    exact = taken_as_written(query)
+    return [(word, *(() if exact else SYNONYMS.get(word, ()))) for word in query_words(query)]
 
 
 def clean_query(raw):
@@ -125,6 +180,7 @@ class Hit:
     snippet: str  # safe HTML: escaped text with <mark> around matches
     rank: float
     detail: str = ""
+    whole: bool = True  # it has every word of the query (or what each also finds)
 
 
 @dataclass
@@ -149,6 +205,7 @@ class Group:
 class SearchResults:
     query: str
     groups: list = field(default_factory=list)
+    partial: bool = False  # no page has every word: these have some of them
 
     @property
     def total(self):
@@ -173,8 +230,13 @@ def search(query):
     if not query:
         return results
     engine = _PostgresEngine(query) if connection.vendor == "postgresql" else _SimpleEngine(query)
-    for key in LIMITS:
-        hits = list(getattr(engine, key)(LIMITS[key] + 1))
+    # Each engine returns the pages with every word first, then those with some of them.
+    found = {key: list(getattr(engine, key)(LIMITS[key] + 1)) for key in LIMITS}
+    every_hit = [hit for hits in found.values() for hit in hits]
+    results.partial = bool(every_hit) and not any(hit.whole for hit in every_hit)
+    for key, hits in found.items():
+        if not results.partial:
+            hits = [hit for hit in hits if hit.whole]
         if hits:
             results.groups.append(
                 Group(key, HEADINGS[key], hits[: LIMITS[key]], more=len(hits) > LIMITS[key])
@@ -185,21 +247,26 @@ def search(query):
 
 
 def _article_hit(article, snippet):
-    return Hit(article.title, article.get_absolute_url(), snippet, article.rank)
+    return Hit(article.title, article.get_absolute_url(), snippet, article.rank, whole=article.whole)
 
 
 def _faq_hit(faq, snippet):
-    return Hit(faq.question, faq.get_open_url(), snippet, faq.rank, detail=faq.topic.name)
+    return Hit(faq.question, faq.get_open_url(), snippet, faq.rank, detail=faq.topic.name, whole=faq.whole)
 
 
 def _location_hit(location, snippet):
     return Hit(
-        location.name, location.get_absolute_url(), snippet, location.rank, detail=location.one_line_address
+        location.name,
+        location.get_absolute_url(),
+        snippet,
+        location.rank,
+        detail=location.one_line_address,
+        whole=location.whole,
     )
 
 
 def _page_hit(page, snippet):
-    return Hit(page.title, page.get_absolute_url(), snippet, page.rank)
+    return Hit(page.title, page.get_absolute_url(), snippet, page.rank, whole=page.whole)
 
 
 # --- PostgreSQL --------------------------------------------------------------------------
@@ -235,7 +302,23 @@ class _PostgresEngine:
     def __init__(self, query):
         from django.contrib.postgres.search import SearchQuery
 
-        self.query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        def websearch(text):
+            return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+        # Every word, as written, or with one word read as a word it also finds.
+        groups = word_groups(query)
+        variants = [
+            re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", other, query, flags=re.IGNORECASE)
+            for word, *others in groups
+            for other in others
+        ]
+        self.whole = reduce(operator.or_, map(websearch, [query, *variants]))
+        # Any word, or a word it also finds, unless the query is taken as written.
+        some = [
+            SearchQuery(word, search_type="plain", config=SEARCH_CONFIG) for group in groups for word in group
+        ]
+        exact = taken_as_written(query) or not some
+        self.query = self.whole if exact else self.whole | reduce(operator.or_, some)
         token = secrets.token_hex(8)
         self.start, self.stop = f"hl{token}start", f"hl{token}stop"
 
@@ -278,6 +361,7 @@ class _PostgresEngine:
             queryset.annotate(document=vector)
             .filter(document=self.query)
             .annotate(
+                whole=Case(When(document=self.whole, then=Value(True)), default=Value(False)),
                 rank=SearchRank(F("document"), self.query),
                 headline=SearchHeadline(
                     snippet_source,
@@ -291,7 +375,7 @@ class _PostgresEngine:
                     fragment_delimiter=" … ",
                 ),
             )
-            .order_by("-rank", "pk")[:limit]
+            .order_by("-whole", "-rank", "pk")[:limit]
         )
 
     def _snippet(self, headline):
@@ -333,27 +417,50 @@ class _PostgresEngine:
 
 class _SimpleEngine:
     def __init__(self, query):
-        words = [word for word in query.replace('"', " ").split() if _WORD.search(word)]
-        self.words = list(dict.fromkeys(word.lower() for word in words))[:MAX_WORDS]
+        self.groups = word_groups(query)
+        self.exact = taken_as_written(query)
+        # Every word to mark in a snippet: those typed, and those they also find.
+        self.words = list(dict.fromkeys(word for group in self.groups for word in group))
 
     def _ranked(self, queryset, weighted_fields, limit):
-        if not self.words:
+        if not self.groups:
             return queryset.none()
-        for word in self.words:
-            queryset = queryset.filter(
-                reduce(operator.or_, (Q(**{f"{name}__icontains": word}) for name, _ in weighted_fields))
+
+        def has(group, names):
+            return reduce(
+                operator.or_, (Q(**{f"{name}__icontains": word}) for word in group for name in names)
             )
+
+        names = [name for name, _ in weighted_fields]
+        found = [has(group, names) for group in self.groups]
+        queryset = queryset.filter(reduce(operator.and_ if self.exact else operator.or_, found))
+        matched = reduce(
+            operator.add,
+            (
+                Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+                for condition in found
+            ),
+        )
         rank = reduce(
             operator.add,
             (
-                Case(When(**{f"{name}__icontains": word}, then=Value(WEIGHTS[weight])), default=Value(0.0))
-                for word in self.words
+                Case(When(has(group, [name]), then=Value(WEIGHTS[weight])), default=Value(0.0))
+                for group in self.groups
                 for name, weight in weighted_fields
             ),
         )
-        return queryset.annotate(
-            rank=rank / Value(float(len(self.words)), output_field=FloatField())
-        ).order_by("-rank", "pk")[:limit]
+        return (
+            queryset.annotate(matched=matched)
+            .annotate(
+                whole=Case(
+                    When(matched=len(self.groups), then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                ),
+                rank=rank / Value(float(len(self.groups)), output_field=FloatField()),
+            )
+            .order_by("-matched", "-rank", "pk")[:limit]
+        )
 
     def _snippet(self, text):
         return excerpt(text, self.words)

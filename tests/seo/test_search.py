@@ -428,3 +428,68 @@ def test_every_page_has_a_search_box_that_works_without_javascript(client, libra
             assert any(b.get("type") == "submit" for b in form.iter("button"))
     not_found = parse(client.get("/no-such-page/").content.decode())
     assert len([f for f in not_found.iter("form") if f.get("role") == "search"]) == 2  # header and page
+
+
+@pytest.fixture
+def clinics(db):
+    """Pages that say "treatment", never "rehab": the words people search with are often not ours."""
+    jefferson = LocationFactory(
+        name="Jefferson", slug="jefferson", city="Jefferson", summary="Evening groups off Highway 129."
+    )
+    drinking = ArticleFactory(
+        title="Treatment for drinking that fits around work",
+        slug="treatment-for-drinking",
+        summary="Alcohol use, and what an evening program looks like.",
+        body="<p>Most people in our groups keep their jobs.</p>",
+    )
+    schedule = ArticleFactory(
+        title="What a week of groups looks like",
+        slug="week-of-groups",
+        summary="Three evenings a week, three hours each.",
+        body="<p>Groups start at six.</p>",
+    )
+    return {"jefferson": jefferson, "drinking": drinking, "schedule": schedule}
+
+
+def titles(results):
+    return {group.heading: [hit.title for hit in group.hits] for group in results.groups}
+
+
+def test_a_word_people_search_with_finds_the_word_our_pages_use(clinics):
+    """Nobody here writes "rehab"; a reader searching for it means treatment."""
+    results = search("alcohol rehab")
+    assert not results.partial
+    assert titles(results) == {"Articles": [clinics["drinking"].title]}
+
+
+def test_when_no_page_has_every_word_the_pages_with_some_are_shown_and_said_to_be(client, clinics):
+    response = client.get(reverse("search"), {"q": "alcohol rehab Jefferson"})
+    html = response.content.decode()
+    groups = dict(results_of(response))
+    # The article has "alcohol" and "treatment", the location "Jefferson"; neither has all three.
+    assert groups["Articles"] == [clinics["drinking"].title]
+    assert groups["Locations"] == ["Jefferson"]
+    assert clinics["schedule"].title not in html  # none of the words
+    summary = text(next(p for p in parse(html).iter("p") if "search__summary" in p.get("class", "")))
+    assert summary == "No page has every word of “alcohol rehab Jefferson”. These 2 have some of them."
+    assert "<title>2 results for some of “alcohol rehab Jefferson”" in html
+    assert "Nothing matched" not in html
+
+
+def test_pages_with_every_word_are_shown_alone_when_there_are_any(clinics):
+    """Both articles and the location have "groups"; only the location has "highway" too."""
+    results = search("groups highway")
+    assert not results.partial
+    assert titles(results) == {"Locations": ["Jefferson"]}
+
+
+def test_a_query_with_quotes_or_a_minus_is_taken_as_written(clinics):
+    assert search('"alcohol rehab"').groups == []  # no synonyms inside the quotes, no partial results
+    assert search("alcohol -treatment").groups == []
+    assert not search("alcohol -treatment").partial
+
+
+def test_the_words_a_word_also_finds_are_marked_in_snippets(client, clinics):
+    html = client.get(reverse("search"), {"q": "booze"}).content.decode()
+    snippet = next(p for p in parse(html).iter("p") if "search-result__snippet" in p.get("class", ""))
+    assert [text(mark).lower() for mark in snippet.iter("mark")] == ["alcohol"]
