@@ -193,6 +193,7 @@ def sanitise_html(html):
         clean = _clean(_keep_pasted_structure(clean), ALLOWED_TAGS)
     # A picture whose address the filter took away would show as a broken picture: drop it.
     clean = _IMG_ELEMENT.sub(lambda element: element[0] if ' src="' in element[0] else "", clean)
+    clean = _without_empty_leftovers(clean)
     # A text a reader would see as empty (`<p>&nbsp;</p>`, an empty list) is empty: a required
     # field then says so, rather than publishing an FAQ with no answer.
     return clean if _shows_something(clean) else ""
@@ -200,6 +201,53 @@ def sanitise_html(html):
 
 _ANY_TAG = re.compile(r"<[^>]*>")
 _INVISIBLE = re.compile(r"[\s\u00a0\u200b-\u200d\u2060\ufeff]+")
+
+# What pasted text leaves behind that shows nothing: bold, italic or a link around spaces or
+# nothing, and paragraphs or headings holding only spaces and line breaks, which the Enter key
+# and a word processor's blank lines make. The marks are unwrapped (a space between two words
+# stays); the blocks go, with the line break before them. A picture is something, and so is a
+# table cell, empty or not: it is not touched.
+_MARKS = frozenset({"strong", "b", "em", "i", "u", "s", "sub", "sup", "a"})
+_NOTHING = r"(?:[\s\u00a0\u200b-\u200d\u2060\ufeff]|&nbsp;|<br>)*"
+# Only right after a tag (or at the start) may the spaces before a block be taken with it: a
+# scan from every space of a long run of them would take time in the square of its length.
+_EMPTY_BLOCK = re.compile(rf"(?:(?<=>)|^)\s*<(p|h2|h3|h4)>{_NOTHING}</\1>")
+
+
+def _without_empty_marks(clean):
+    """`clean` (nh3's output, so every "<" starts a tag and marks nest properly) without the
+    tags of marks that hold nothing visible, in one pass however deep they nest."""
+    parts, stack, position = [], [], 0
+    shown = 0  # the marks at the bottom of the stack known to hold something visible
+    for tag in _TAG.finditer(clean):
+        text = clean[position : tag.start()]
+        if _INVISIBLE.sub("", unescape(text)):
+            shown = len(stack)
+        parts.append(text)
+        position = tag.end()
+        closing, name = tag[1] == "/", tag[2].lower()
+        if name not in _MARKS:
+            if name != "br":
+                shown = len(stack)  # a picture, a block: not a mark around nothing
+            parts.append(tag[0])
+        elif not closing:
+            stack.append((name, len(parts)))
+            parts.append(tag[0])
+        elif stack and stack[-1][0] == name:
+            _name, opening = stack.pop()
+            if shown > len(stack):
+                parts.append(tag[0])
+            else:
+                parts[opening] = ""
+            shown = min(shown, len(stack))
+        else:
+            parts.append(tag[0])
+    parts.append(clean[position:])
+    return "".join(parts)
+
+
+def _without_empty_leftovers(clean):
+    return _EMPTY_BLOCK.sub("", _without_empty_marks(clean)).strip()
 
 
 def _shows_something(clean):

@@ -462,3 +462,52 @@ def test_only_the_media_domain_itself_over_https_is_the_sites_own(media_on_its_o
     with pytest.raises(ValidationError) as caught:
         RichTextField().formfield().clean(f'<img src="{source}" alt="not ours">')
     assert caught.value.messages[0].startswith("The text shows a picture from another website")
+
+
+# --- Empty leftovers of pasted text ------------------------------------------------------------
+
+
+def test_empty_paragraphs_between_at_the_start_and_at_the_end_are_taken_out():
+    """Text pasted from a word processor keeps its blank lines as `<p>&nbsp;</p>`, which left
+    gaps on the public page: spacing is the style sheet's job."""
+    pasted = (
+        "<p>&nbsp;</p>\n<p><br></p>\n"
+        "<p>Evenings suit people who work days.</p>\n<p>&nbsp;</p>\n<p>\u00a0</p>\n<p>\u200b</p>\n"
+        "<p>Mornings suit parents.</p>\n<p><strong>&nbsp;</strong></p>\n<p>&nbsp;</p>"
+    )
+    assert (
+        sanitise_html(pasted) == "<p>Evenings suit people who work days.</p>\n<p>Mornings suit parents.</p>"
+    )
+
+
+def test_bold_italic_and_links_around_nothing_are_taken_out_and_their_spaces_kept():
+    pasted = (
+        "<p>Calm<strong> </strong>and<em></em> steady<b><i></i></b>, "
+        '<a href="https://example.org/"></a>every <u>\u00a0</u>week.</p>'
+    )
+    assert sanitise_html(pasted) == "<p>Calm and steady, every &nbsp;week.</p>"
+
+
+def test_an_empty_heading_is_taken_out():
+    assert sanitise_html("<h2>&nbsp;</h2>\n<p>What happens first.</p>") == "<p>What happens first.</p>"
+
+
+def test_line_breaks_pictures_and_empty_table_cells_stay_among_the_leftovers_taken_out():
+    kept = (
+        "<p>Line one<br>Line two</p>",
+        "<p>Before<br><br>after</p>",
+        '<p><img src="/media/editor/room.png" alt="The group room"></p>',
+        '<p><a href="/media/editor/hall.png" rel="noopener noreferrer">'
+        '<img src="/media/editor/hall.png" alt="The hall"></a></p>',
+        "<p><strong>Bold</strong> and <em>soft</em></p>",
+        "<table><tbody><tr><th>Day</th><th>Track</th></tr>"
+        "<tr><td>Monday</td><td>&nbsp;</td></tr><tr><td></td><td>Evening</td></tr></tbody></table>",
+    )
+    assert sanitise_html("<p>&nbsp;</p>".join(kept)) == "".join(kept)
+
+
+@pytest.mark.django_db
+def test_an_article_saved_with_pasted_blank_lines_is_stored_without_them():
+    article = ArticleFactory(body="<p>One.</p><p>&nbsp;</p><p><em> </em></p><p>Two.</p><p>&nbsp;</p>")
+    article.refresh_from_db()
+    assert article.body == "<p>One.</p><p>Two.</p>"
