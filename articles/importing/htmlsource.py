@@ -67,6 +67,11 @@ WORD_LIST_MARKER = re.compile(
     r"^(?P<tags>(?:<[^>]+>)*)\s*(?:(?P<bullet>[·•o§▪■◦●○➢✓Ø\-–—*])|(?P<number>\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,6})[.)]))\s+",
     re.IGNORECASE,
 )
+# A sub-item of such a list: Word names its level in the style ("mso-list:l0 level2 lfo1") and
+# indents it further; "Web Page, Filtered" leaves the level out and keeps only the margin.
+WORD_LIST_LEVEL = re.compile(r"mso-list\s*:\s*l\d+\s+level(\d+)", re.IGNORECASE)
+MARGIN_LEFT = re.compile(r"margin-left\s*:\s*(-?\d*\.?\d+)\s*(in|pt|cm|mm|px)", re.IGNORECASE)
+POINTS_PER = {"in": 72, "pt": 1, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75}
 TITLE_STYLE_LEVEL = 0  # above <h1>: the document's own title, whatever headings follow
 _SPACES = re.compile(r"\s+")
 
@@ -225,6 +230,8 @@ class Reader:
         self.dropped_links = []
         self.refused_links = []
         self.word_list = None  # the list Word's list paragraphs are adding to
+        self.word_list_margin = None  # the margin of its first level, in points
+        self.in_word_sub_items = False
 
     # Blocks
 
@@ -311,12 +318,30 @@ class Reader:
         ordered = marker["number"] is not None
         previous = self.blocks[-1] if self.blocks else None
         starts = "cxspfirst" in node.attrs.get("class", "").lower()
-        if previous is not None and previous is self.word_list and previous.ordered == ordered and not starts:
+        style = node.attrs.get("style", "")
+        continues = previous is not None and previous is self.word_list and not starts
+        if continues and self.is_word_sub_item(style):
+            # Flattened into the list, whatever its bullet, as a list inside an HTML list is.
+            if not self.in_word_sub_items:
+                self.nested_lists += 1
+                self.in_word_sub_items = True
+            previous.items.append(item)
+        elif continues and previous.ordered == ordered:
+            self.in_word_sub_items = False
             previous.items.append(item)
         else:
             self.word_list = Block(Block.LIST, items=[item], ordered=ordered)
+            self.word_list_margin = margin_left(style)
+            self.in_word_sub_items = False
             self.blocks.append(self.word_list)
         return True
+
+    def is_word_sub_item(self, style):
+        level = WORD_LIST_LEVEL.search(style)
+        if level is not None:
+            return int(level[1]) > 1
+        margin = margin_left(style)
+        return margin is not None and self.word_list_margin is not None and margin > self.word_list_margin + 1
 
     def paragraphs(self, node):
         flow = Flow()
@@ -504,6 +529,12 @@ def unwrap_redirect(href):
         if target:
             return target
     return href
+
+
+def margin_left(style):
+    """The left margin a style attribute sets, in points; None when it sets none."""
+    margin = MARGIN_LEFT.search(style)
+    return float(margin[1]) * POINTS_PER[margin[2].lower()] if margin else None
 
 
 def has_title_style(node):

@@ -1137,12 +1137,12 @@ def test_a_web_page_not_in_utf8_that_declares_no_encoding_is_still_refused():
         decode_source("page.html", page)
 
 
-def word_list_paragraph(position, marker, text, font="Symbol"):
+def word_list_paragraph(position, marker, text, font="Symbol", style="text-indent:-.25in"):
     """One item of a list as Word's "Web Page, Filtered" writes it: a paragraph whose bullet or
     number is typed in front of the text, followed by a run of non-breaking spaces."""
     spacer = "<span style='font:7.0pt \"Times New Roman\"'>&nbsp;&nbsp;&nbsp;&nbsp;&nbsp; </span>"
     return (
-        f"<p class=MsoListParagraphCxSp{position} style='text-indent:-.25in'>"
+        f"<p class=MsoListParagraphCxSp{position} style='{style}'>"
         f"<span style='font-family:{font}'>{marker}{spacer}</span>{text}</p>"
     )
 
@@ -1218,3 +1218,58 @@ def test_a_style_both_bold_and_italic_gives_both():
     )
     parsed = parse_text(page, name="rest.html")
     assert "<p>Your body is <strong><em>learning</em></strong> to rest.</p>" in parsed.body_html
+
+
+FLATTENED = "Lists inside lists were flattened into one list. Check their order in the editor."
+
+
+def word_page_with_list(*paragraphs):
+    return WORD_EXPORT.replace(
+        "<p class=MsoNormal>You decide how much to share.</p>",
+        "<p class=MsoNormal>You decide how much to share. You might:</p>" + "".join(paragraphs),
+    )
+
+
+def test_sub_items_of_a_word_list_are_flattened_into_it_with_a_warning_as_nested_html_lists_are():
+    """Word marks a sub-item with its list level in the style (`mso-list:l0 level2 lfo1`) and a
+    deeper margin, and types another bullet ("o") in front of it."""
+    nested_html = word_page_with_list(
+        "<ul><li>Ask for a later start<ul><li>Or an earlier finish</li></ul></li><li>Use paid leave</li></ul>"
+    )
+    level = "margin-left:{margin};text-indent:-.25in;mso-list:l0 level{level} lfo1"
+    first = word_list_paragraph(
+        "First", "·", "Ask for a later start", style=level.format(margin=".5in", level=1)
+    )
+    sub_item = word_list_paragraph(
+        "Middle", "o", "Or an earlier finish", font="Courier New", style=level.format(margin="1.0in", level=2)
+    )
+    last = word_list_paragraph("Last", "·", "Use paid leave", style=level.format(margin=".5in", level=1))
+    items = [["Ask for a later start", "Or an earlier finish", "Use paid leave"]]
+
+    parsed_html = parse_text(nested_html, name="work.htm")
+    assert list_items(parsed_html) == items
+    assert FLATTENED in parsed_html.warnings
+    parsed = parse_text(word_page_with_list(first, sub_item, last), name="work.htm")
+    assert list_items(parsed) == items
+    assert FLATTENED in parsed.warnings
+    # A list of one level is not called flattened.
+    assert FLATTENED not in parse_text(word_page_with_list(first, last), name="work.htm").warnings
+
+
+def test_bulleted_sub_items_of_a_numbered_word_list_keep_the_numbered_list_whole():
+    """Web Page, Filtered leaves out the list level: only the margin says an item is a sub-item.
+    The bulleted sub-items cut the numbered list in three, and its second part started at 1
+    again."""
+    page = word_page_with_list(
+        word_list_paragraph("First", "1.", "Book a meeting", font="Calibri", style="margin-left:.5in"),
+        word_list_paragraph("Middle", "o", "By phone", font="Courier New", style="margin-left:1.0in"),
+        word_list_paragraph("Middle", "o", "Or by email", font="Courier New", style="margin-left:72.0pt"),
+        word_list_paragraph("Last", "2.", "Bring a note from us", font="Calibri", style="margin-left:36pt"),
+    )
+    parsed = parse_text(page, name="work.htm")
+    lists = [block for block in parsed.blocks if block.kind == "list"]
+    assert [[item.text for item in block.items] for block in lists] == [
+        ["Book a meeting", "By phone", "Or by email", "Bring a note from us"]
+    ]
+    assert lists[0].ordered
+    assert FLATTENED in parsed.warnings
