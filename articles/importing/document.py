@@ -69,6 +69,7 @@ class Block:
     PARAGRAPH = "paragraph"
     LIST = "list"
     QUOTE = "quote"
+    TABLE = "table"
 
     kind: str
     content: Inline | None = None
@@ -79,6 +80,8 @@ class Block:
     ordered: bool = False
     paragraphs: list[Inline] = field(default_factory=list)  # quotations
     attribution: str = ""  # quotations: who said it
+    rows: list[list[Inline]] = field(default_factory=list)  # tables: the cells of each row
+    header: bool = False  # tables: the first row is the header row
     phone_link: str = ""  # HTML: the number of a tel: link in the paragraph
     from_quote: bool = False  # a paragraph of a quotation that could not become a testimonial
 
@@ -88,6 +91,8 @@ class Block:
             return "\n".join(item.text for item in self.items)
         if self.kind == self.QUOTE:
             return "\n\n".join(paragraph.text for paragraph in self.paragraphs)
+        if self.kind == self.TABLE:
+            return "\n".join(" – ".join(cell.text for cell in row if cell.text) for row in self.rows)
         return self.content.text if self.content else ""
 
     def to_html(self):
@@ -99,7 +104,21 @@ class Block:
             return f"<{tag}>{items}</{tag}>"
         if self.kind == self.QUOTE:
             return "".join(f"<p>{paragraph.html}</p>" for paragraph in self.paragraphs)
+        if self.kind == self.TABLE:
+            return self.table_html()
         return f"<p>{self.content.html}</p>"
+
+    def table_html(self):
+        def row(cells, tag, scope=""):
+            return "<tr>" + "".join(f"<{tag}{scope}>{cell.html}</{tag}>" for cell in cells) + "</tr>"
+
+        rows = self.rows
+        head = ""
+        if self.header:
+            head = "<thead>" + row(rows[0], "th", ' scope="col"') + "</thead>"
+            rows = rows[1:]
+        body = "".join(row(cells, "td") for cells in rows)
+        return f"<table>{head}<tbody>{body}</tbody></table>"
 
 
 def blocks_to_html(blocks):

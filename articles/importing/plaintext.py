@@ -11,6 +11,9 @@ The shape, line by line (docs/importing.md says the same for editors):
 - paragraphs are separated by blank lines or stand one per line; a line cut in the middle of
   a sentence (hard-wrapped text) is joined to the next;
 - a quoted paragraph followed by a line starting with – or - is a client's quote;
+- two or more lines in a row with tabs between their cells (Word's "Plain Text" writes a table
+  so), each with as many cells, are a table; its first line is its header row when each of its
+  cells is a short label; a line with tabs in no such run is a paragraph, never a heading;
 - everything else is a paragraph.
 """
 
@@ -23,6 +26,7 @@ from .structure import assemble, draft_title_from
 from .text import (
     CLOSING_QUOTES,
     OPENING_QUOTES,
+    collapse_spaces,
     ends_a_quotation,
     first_letter,
     is_single_sentence,
@@ -51,11 +55,14 @@ MAX_QUOTE_PARAGRAPHS = 6
 class Unit:
     """A line of the file after joining wrapped lines: text, a bullet or a numbered item."""
 
-    kind: str  # "text", "bullet" or "number"
+    kind: str  # "text", "bullet", "number", "row" (of a table) or "table"
     text: str
     indent: int = 0
     marker: str = ""
     marked_level: int | None = None  # '## Heading' -> 2
+    cells: list[str] | None = None  # a line with tabs: its cells, empty ones included
+    after_blank: bool = True  # whether a blank line (or the start of the file) comes before it
+    rows: list[list[str]] | None = None  # a table: the cells of each line
 
     def is_list_item(self):
         return self.kind in ("bullet", "number")
@@ -63,6 +70,7 @@ class Unit:
 
 def parse_text(source, known_numbers=None):
     units, separators = read_units(source.text)
+    units = find_tables(units)
     warnings = []
     if not units:
         raise ImportFailure("No recognisable title: the file has no words in it.")
@@ -76,7 +84,7 @@ def parse_text(source, known_numbers=None):
             f"The file has no title line, so the title “{title}” was taken from its first sentence. "
             "Confirm or change it (and the address) before publishing."
         )
-    blocks = units_to_blocks(units)
+    blocks = units_to_blocks(units, warnings)
     return assemble(
         name=source.name,
         source_format=source.format,
@@ -104,7 +112,15 @@ def read_units(text):
                 separators.append(stripped)
             after_blank = True
             continue
-        unit = classify(stripped, indent=len(line) - len(line.lstrip()))
+        indent = len(line) - len(line.lstrip())
+        cells = table_cells(raw)
+        if cells is not None and not has_inner_tab(cells) and (after_blank or units[-1].kind != "row"):
+            cells = None  # a paragraph indented with a tab, not the last rows of a table
+        if cells is not None:
+            unit = Unit("row", " – ".join(cell for cell in cells if cell), indent, cells=cells)
+        else:
+            unit = classify(" ".join(stripped.split("\t")), indent)
+        unit.after_blank = after_blank
         if units and not after_blank and continues(units[-1], joined[-1], unit):
             joined[-1].append(unit.text)
         else:
@@ -115,6 +131,19 @@ def read_units(text):
         if rest:
             unit.text = " ".join([unit.text, *rest])
     return units, separators
+
+
+def table_cells(line):
+    """The cells of a line with tabs in it, as Word writes a table's row in plain text (a tab
+    at either end is an empty cell there); None for a line without tabs, or a list item whose
+    bullet a tab follows ("•<tab>Item", as Word writes a list)."""
+    line = line.strip(" ")
+    if "\t" not in line:
+        return None
+    item = BULLET.match(line.strip()) or NUMBERED.match(line.strip())
+    if item is not None and "\t" not in item.group(2):
+        return None
+    return [collapse_spaces(cell) for cell in line.split("\t")]
 
 
 def classify(line, indent):
@@ -130,7 +159,7 @@ def classify(line, indent):
 def continues(previous, joined, unit):
     """Is `unit` the rest of `previous` (with the lines `joined` to it so far), cut by a line
     break in the middle of a sentence?"""
-    if unit.kind != "text" or unit.marked_level or previous.marked_level:
+    if unit.kind != "text" or unit.marked_level or previous.marked_level or previous.kind == "row":
         return False
     starts_lower = first_letter(unit.text[:1]).islower()
     if previous.is_list_item():
@@ -143,6 +172,81 @@ def continues(previous, joined, unit):
     if starts_lower or joined:
         return True
     return len(previous.text) >= 60 and not is_title_case(previous.text)
+
+
+# --- Tables -----------------------------------------------------------------------------------
+
+
+def find_tables(units):
+    """Runs of rows, one right under the other, with as many cells each: tables. A run needs
+    two rows and one tab between two words: lines with a tab only at an end (a paragraph
+    indented with a tab) make no table on their own, and are text again when in none."""
+    result, index = [], 0
+    while index < len(units):
+        end = index
+        if units[index].kind == "row":
+            width = len(units[index].cells)
+            while (
+                end + 1 < len(units)
+                and units[end + 1].kind == "row"
+                and not units[end + 1].after_blank
+                and len(units[end + 1].cells) == width
+            ):
+                end += 1
+        run = units[index : end + 1]
+        if len(run) >= 2 and any(has_inner_tab(unit.cells) for unit in run):
+            table = Unit("table", run[0].text, run[0].indent, rows=[unit.cells for unit in run])
+            table.after_blank = run[0].after_blank
+            result.append(table)
+        elif run[0].kind == "row" and not has_inner_tab(run[0].cells):
+            text = " ".join(cell for cell in run[0].cells if cell)
+            unit = classify(text, run[0].indent)
+            unit.after_blank = run[0].after_blank
+            result.append(unit)
+            end = index
+        else:
+            result.append(run[0])
+            end = index
+        index = end + 1
+    return result
+
+
+def has_inner_tab(cells):
+    """Whether a tab stands between two words of the line, not only at its ends."""
+    filled = [position for position, cell in enumerate(cells) if cell]
+    return len(filled) >= 2
+
+
+def looks_like_header(cells):
+    """A table's first line is its header when each cell is a short label: filled in, a few
+    words, no sentence punctuation at its end."""
+    return all(cell and len(words_of(cell)) <= 6 and cell[-1] not in ".!?;:," for cell in cells)
+
+
+def table_block(rows, warnings):
+    header = looks_like_header(rows[0])
+    first = " | ".join(cell for cell in rows[0] if cell)
+    warnings.append(
+        f"A table was read from lines with tabs between their cells (“{first}”, {len(rows)} rows of "
+        f"{len(rows[0])} cells), "
+        + ("its first line as the header row. " if header else "with no header row. ")
+        + "Check it in the editor."
+    )
+    return Block(Block.TABLE, rows=[[Inline.marked(cell) for cell in row] for row in rows], header=header)
+
+
+def untabled_rows_warning(rows):
+    if len(rows) == 1:
+        return (
+            f"The line “{rows[0].text}” has tabs between its parts, as a table's row has, but no line "
+            "with as many tabs right next to it, so it was kept as a paragraph, its parts separated by "
+            "dashes. If it belongs in a table, rebuild it in the editor."
+        )
+    return (
+        f"The {len(rows)} lines from “{rows[0].text}” have tabs between their parts, as a table's rows "
+        "have, but not as many on every line, so they were kept as paragraphs, their parts separated "
+        "by dashes. If they belong in a table, rebuild it in the editor."
+    )
 
 
 # --- Title ------------------------------------------------------------------------------------
@@ -163,6 +267,10 @@ def take_title(units):
         if rest and rest[0].kind == "text" and matching_key(rest[0].text) == matching_key(title):
             rest = rest[1:]  # the title, repeated as the first line of the body
         return title, False, rest
+    if first.kind in ("row", "table"):
+        raise ImportFailure(
+            "No recognisable title: the file starts with a table. Put the article's title on the first line."
+        )
     if first.is_list_item():
         raise ImportFailure(
             "No recognisable title: the file starts with a list. Put the article's title on the first line."
@@ -200,10 +308,26 @@ def is_call_to_action(text):
 # --- Blocks -----------------------------------------------------------------------------------
 
 
-def units_to_blocks(units):
+def units_to_blocks(units, warnings):
     blocks, index = [], 0
     while index < len(units):
         unit = units[index]
+        if unit.kind == "table":
+            blocks.append(table_block(unit.rows, warnings))
+            index += 1
+            continue
+        if unit.kind == "row":  # in no table: a paragraph, never a heading
+            rows = [unit]
+            while (
+                index + len(rows) < len(units)
+                and units[index + len(rows)].kind == "row"
+                and not units[index + len(rows)].after_blank
+            ):
+                rows.append(units[index + len(rows)])
+            warnings.append(untabled_rows_warning(rows))
+            blocks += [Block(Block.PARAGRAPH, Inline.marked(row.text)) for row in rows]
+            index += len(rows)
+            continue
         if unit.is_list_item():
             kind, items = unit.kind, []
             while index < len(units) and units[index].kind == kind:

@@ -31,7 +31,7 @@ MAGIC_NUMBERS = {
 
 # Characters that look like spaces or nothing, and would otherwise end up in the page.
 _SPACES = dict.fromkeys(
-    map(ord, "\u00a0\u2007\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\t"), " "
+    map(ord, "\u00a0\u2007\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a"), " "
 )
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"), None)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -108,7 +108,10 @@ def decode_source(name, data):
         )
     if not text.strip():
         raise ImportFailure("The file is empty: it holds only spaces and blank lines.")
-    return Source(name=name, text=text, format=HTML if looks_like_html(suffix, text) else TEXT)
+    if looks_like_html(suffix, text):
+        return Source(name=name, text=text.replace("\t", " "), format=HTML)
+    # Tabs stay in plain text: between the cells of a table, they are all that marks them.
+    return Source(name=name, text=text, format=TEXT)
 
 
 # <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">.
@@ -158,7 +161,7 @@ def not_utf8_message(error=None):
 
 
 def normalise(text):
-    """One kind of line break, ordinary spaces, no invisible characters, composed accents."""
+    """One kind of line break, ordinary spaces (and tabs), no invisible characters, composed accents."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = text.replace("\f", "\n").replace("\v", "\n")
     # The marks that set the direction of text go too: a title with U+202E in it reads backwards.

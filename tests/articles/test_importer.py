@@ -642,6 +642,7 @@ def test_a_20_megabyte_file_is_refused_without_reading_it_all():
     ("text", "message"),
     [
         ("- Bring a photo ID\n- Bring your card\n", "starts with a list"),
+        ("Morning track\tEvening track\nMondays\tTuesdays\n\nMore text.\n", "starts with a table"),
         ("* * * * *\n\n---\n", "No recognisable title"),
         ("12345\n\n2024\n", "No recognisable title"),
         ("📞 Call (470) 284-1834 today.\n\nMore text.\n", "call-to-action"),
@@ -1273,3 +1274,84 @@ def test_bulleted_sub_items_of_a_numbered_word_list_keep_the_numbered_list_whole
     ]
     assert lists[0].ordered
     assert FLATTENED in parsed.warnings
+
+
+# --- Tables in plain text ------------------------------------------------------------------------
+# Word's "Save as Plain Text" writes a table as one line per row, with a tab between cells.
+
+TRACKS_TABLE = (
+    "Choosing Your Track\n\n"
+    "Both tracks cover the same ground; only the hours differ.\n\n"
+    "Morning track\tEvening track\n"
+    "Monday, 9 am to noon\tMonday, 6 to 9 pm\n"
+    "Wednesday, 9 am to noon\t\n"
+    "\tThursday, 6 to 9 pm\n\n"
+    "Either way, you will need:\n\n"
+    "•\tA photo ID\n"
+    "•\tYour insurance card\n"
+)
+
+
+def test_tab_separated_lines_become_a_table_with_a_header_row_and_a_line_in_the_report():
+    parsed = parse_text(TRACKS_TABLE)
+    assert parsed.sections == []  # the header row is not a heading
+    assert (
+        "<table><thead><tr>"
+        '<th scope="col">Morning track</th><th scope="col">Evening track</th></tr></thead><tbody>'
+        "<tr><td>Monday, 9 am to noon</td><td>Monday, 6 to 9 pm</td></tr>"
+        "<tr><td>Wednesday, 9 am to noon</td><td></td></tr>"
+        "<tr><td></td><td>Thursday, 6 to 9 pm</td></tr>"
+        "</tbody></table>"
+    ) in parsed.body_html
+    assert paragraphs(parsed) == [
+        "Both tracks cover the same ground; only the hours differ.",
+        "Either way, you will need:",
+    ]
+    # A bullet followed by a tab, as Word writes its lists in plain text, is still a bullet.
+    assert list_items(parsed) == [["A photo ID", "Your insurance card"]]
+    [warning] = [warning for warning in parsed.warnings if "table" in warning]
+    assert "“Morning track | Evening track”" in warning
+    assert "4 rows of 2 cells" in warning and "header" in warning
+
+
+def test_a_table_whose_first_line_is_not_a_header_has_no_header_row():
+    parsed = parse_text(
+        "Your First Week\n\nHere is what happens when.\n\n"
+        "Monday\tIntake takes about two hours, with a nurse and a counsellor.\n"
+        "Tuesday\tYour first group, from 6 to 9 pm.\n"
+    )
+    assert parsed.sections == []
+    assert (
+        "<table><tbody><tr><td>Monday</td><td>Intake takes about two hours, with a nurse and a counsellor.</td>"
+        "</tr><tr><td>Tuesday</td><td>Your first group, from 6 to 9 pm.</td></tr></tbody></table>"
+    ) in parsed.body_html
+    assert "<th" not in parsed.body_html
+    [warning] = [warning for warning in parsed.warnings if "table" in warning]
+    assert "no header row" in warning
+
+
+def test_lines_with_tabs_that_make_no_table_stay_paragraphs_with_a_warning_never_headings():
+    parsed = parse_text(
+        "Your First Week\n\nHere is what happens when.\n\n"
+        "Morning track\tEvening track\n\n"
+        "Both meet three times a week.\n\n"
+        "Monday\tIntake\tWith a nurse\n"
+        "Tuesday\tFirst group\n\n"
+        "\tA paragraph indented with a tab, as some people type them, and cut\n"
+        "in the middle of its sentence.\n"
+    )
+    assert parsed.sections == []
+    assert "<table" not in parsed.body_html
+    assert paragraphs(parsed) == [
+        "Here is what happens when.",
+        "Morning track – Evening track",
+        "Both meet three times a week.",
+        "Monday – Intake – With a nurse",
+        "Tuesday – First group",
+        "A paragraph indented with a tab, as some people type them, and cut in the middle of its sentence.",
+    ]
+    warnings = [warning for warning in parsed.warnings if "tab" in warning]
+    assert len(warnings) == 2
+    assert "“Morning track – Evening track”" in warnings[0]
+    assert "“Monday – Intake – With a nurse”" in warnings[1]
+    assert all("rebuild it in the editor" in warning for warning in warnings)
