@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -132,8 +133,18 @@ def unlinked_account_message():
     )
 
 
+class PreviewLinkForm(forms.ModelForm):
+    """A new row is a link to make, even left as shown: its note is optional and its expiry is
+    filled in by default, so Django would take it for an untouched extra row and drop it, while
+    the page said "changed successfully" and showed no address to send."""
+
+    def has_changed(self):
+        return self.instance._state.adding or super().has_changed()
+
+
 class PreviewLinkInline(RowsNamedByTheirObjectsInline):
     model = PreviewLink
+    form = PreviewLinkForm
     extra = 0
     fields = ["note", "shareable_address", "expires_at", "revoked", "created_by", "created_at"]
     readonly_fields = ["shareable_address", "created_by", "created_at"]

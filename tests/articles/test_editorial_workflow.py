@@ -1,6 +1,7 @@
 """Issue: editorial workflow — scheduling, preview, history, clinical review, slugs, roles."""
 
 import datetime as dt
+import re
 
 import pytest
 import reversion
@@ -145,6 +146,27 @@ def test_staff_create_a_preview_link_from_the_change_form(staff_client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     link = PreviewLink.objects.get(article=article)
     assert link.created_by.username == "editor" and link.note == "Outside reviewer"
+    assert link.get_absolute_url() in staff_client.get(change_url).content.decode()
+
+
+def test_a_new_preview_link_row_left_as_shown_makes_a_link(staff_client):
+    """The note is optional: a row added with "Add another" and saved as the browser shows it
+    (the default expiry filled in, and kept in a hidden field to tell whether it was changed) is a
+    link, not a row Django drops as untouched while the editor is told "changed successfully"."""
+    article = ArticleFactory(draft=True)
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    page = staff_client.get(change_url)
+    data = admin_form_data(page)
+    [inline] = [i for i in page.context["inline_admin_formsets"] if i.formset.model is PreviewLink]
+    # The new row's inputs as the page renders them: the expiry and its hidden copy, no note.
+    shown = re.findall(r'name="([^"]+)" value="([^"]*)"', str(inline.formset.empty_form))
+    assert {name.rsplit("-", 1)[-1] for name, _ in shown} >= {"expires_at_0", "expires_at_1"}
+    data.update({name.replace("__prefix__", "0"): value for name, value in shown})
+    data.update({"preview_links-TOTAL_FORMS": "1", "preview_links-0-article": str(article.pk)})
+    response = staff_client.post(change_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    link = PreviewLink.objects.get(article=article)
+    assert link.is_active and link.created_by.username == "editor"
     assert link.get_absolute_url() in staff_client.get(change_url).content.decode()
 
 
