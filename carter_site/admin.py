@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from .admin_input import AutocompleteOfIdsMixin
+from .admin_times import TypedTimesMixin
 from .audit import count_of_changes, log_bulk_change, with_the_objects_they_name
 from .caching import content_changed
 from .concurrent_saves import RetryRefusedSaveMixin, RowsAddedMeanwhileFormSet
@@ -34,7 +35,7 @@ def where_used(obj):
     return format_html('<a href="{}">{}</a>', url, label)
 
 
-class RowsNamedByTheirObjectsInline(AutocompleteOfIdsMixin, admin.TabularInline):
+class RowsNamedByTheirObjectsInline(TypedTimesMixin, AutocompleteOfIdsMixin, admin.TabularInline):
     """An inline whose rows are shown by name, a name made of the objects they join: those
     objects are read with the rows (audit.with_the_objects_they_name). Its searchable pickers
     take posted values that are not ids calmly (admin_input.AutocompleteOfIdsMixin), and a row

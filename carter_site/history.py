@@ -23,6 +23,7 @@ from reversion.models import Version, _safe_revert
 from reversion_compare.admin import CompareVersionAdmin
 
 from .admin_input import AutocompleteOfIdsMixin
+from .admin_times import TypedTimesMixin
 from .audit import followed_rows, has_edit_stamp, with_followed_rows
 from .concurrent_saves import RetryRefusedSaveMixin, RowsDeletedMeanwhileMixin, SavedMeanwhile
 
@@ -315,6 +316,7 @@ class EditConflictMixin:
 
 
 class HistoryAdmin(
+    TypedTimesMixin,
     AutocompleteOfIdsMixin,
     EditConflictMixin,
     RetryRefusedSaveMixin,

@@ -1,13 +1,14 @@
 from django.contrib import admin
 
 from carter_site.admin import AsksForFilesAgainMixin, PublishedFlagAdmin, SaysWhereOldAddressesLeadMixin
+from carter_site.admin_times import TypedTimesMixin
 from faqs.admin import LocationFAQInline
 
 from .forms import CoordinateField, OpeningHoursFormSet
 from .models import Location, OpeningHours
 
 
-class OpeningHoursInline(admin.TabularInline):
+class OpeningHoursInline(TypedTimesMixin, admin.TabularInline):
     model = OpeningHours
     formset = OpeningHoursFormSet
     extra = 0

@@ -63,6 +63,35 @@ def test_an_article_disappears_by_itself_at_its_take_down_time(client):
         assert article.get_state() == Article.State.EXPIRED
 
 
+def test_a_publish_time_typed_with_am_or_pm_schedules_the_article_at_that_hour_eastern(staff_client):
+    article = ArticleFactory(draft=True)
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    data.update({"status": "published", "published_at_0": "11/03/2026", "published_at_1": "9:00 AM",
+                 "expires_at_0": "11/30/2026", "expires_at_1": "11:59 PM"})  # fmt: skip
+    response = staff_client.post(change_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    # After the clocks go back on November 1: 9 a.m. Eastern is 14:00 UTC.
+    assert article.published_at == dt.datetime(2026, 11, 3, 14, 0, tzinfo=dt.UTC)
+    assert article.expires_at == dt.datetime(2026, 12, 1, 4, 59, tzinfo=dt.UTC)
+
+
+def test_a_take_down_date_without_a_time_asks_for_the_time_and_keeps_the_form(staff_client):
+    article = ArticleFactory(title="Kept as it was")
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    data.update({"title": "Typed today", "expires_at_0": "11/30/2026", "expires_at_1": ""})
+    response = staff_client.post(change_url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["expires_at"] == [
+        "Give the time too, for example 9:00 AM or 17:30."
+    ]
+    assert 'value="Typed today"' in response.content.decode()
+    article.refresh_from_db()
+    assert article.title == "Kept as it was" and article.expires_at is None
+
+
 # --- Preview and shared preview links --------------------------------------------------------
 
 

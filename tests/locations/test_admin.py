@@ -339,3 +339,40 @@ def test_a_row_may_take_the_time_of_a_row_deleted_further_down(staff_client):
     response, _ = post_hours(staff_client, location, take_its_place)
     assert response.status_code == 302
     assert hours_of(location) == [(SATURDAY, "10:00", "13:00")]
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes"),
+    [
+        ("9:00 AM", "1:00 PM"),  # as the field's own example writes it
+        ("9 am", "1 pm"),
+        ("9:00am", "1:00pm"),
+        ("9 a.m.", "1 p.m."),
+        ("09:00", "13:00:00"),
+    ],
+)
+def test_hours_are_saved_written_as_people_write_times(staff_client, client, opens, closes):
+    location = LocationFactory(is_published=True)
+    response, _ = post_hours(staff_client, location, lambda data: [add_hours(data, SATURDAY, opens, closes)])
+    assert response.status_code == 302, hours_errors(response)[0].errors
+    assert hours_of(location) == [(SATURDAY, "09:00", "13:00")]
+    assert (
+        "9\N{NO-BREAK SPACE}a.m. to 1\N{NO-BREAK SPACE}p.m."
+        in client.get(location.get_absolute_url()).content.decode()
+    )
+
+
+@pytest.mark.parametrize("typed", ["13:00 PM", "25:00", "nine", "9"])
+def test_a_time_that_is_no_time_says_how_to_write_one_and_keeps_the_row(staff_client, typed):
+    location = LocationFactory(name="Alpharetta")
+    response, [row] = post_hours(
+        staff_client, location, lambda data: [add_hours(data, SATURDAY, typed, "5:00 PM", "Office")]
+    )
+    assert response.status_code == 200
+    formset, _ = hours_errors(response)
+    assert formset.forms[row].errors["opens"] == [
+        f"“{typed}” is not a time. Write it as 9:00 AM, 5:30 PM or 17:30."
+    ]
+    html = response.content.decode()
+    assert f'value="{typed}"' in html and 'value="Office"' in html  # what was typed is still there
+    assert hours_of(location) == []

@@ -1,0 +1,83 @@
+"""Times as editors write them, in every admin form with a time: opening hours, an article's
+publish and take-down times, a shared preview link's expiry.
+
+Django reads only a 24-hour clock ("09:00", "17:30"), and refused "9:00 AM", the very example
+an opening-hours field gave, with "Enter a valid time." Here a time may also be written on a
+12-hour clock, as people in the United States write it: "9:00 AM", "9 am", "5:30 p.m.", "noon",
+"midnight". A time that is still no time says how to write one, and keeps what was typed.
+
+Every admin with such a field uses `TypedTimesMixin` (HistoryAdmin, the inlines of
+carter_site.admin and the opening hours' own).
+"""
+
+import re
+from datetime import time
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+
+NOT_A_TIME = "“%(value)s” is not a time. Write it as 9:00 AM, 5:30 PM or 17:30."
+
+_TWELVE_HOUR = re.compile(
+    r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?(?::(?P<second>\d{2}))?\s*(?P<half>[ap])\.?\s*m\.?",
+    re.IGNORECASE,
+)
+_WORDS = {"noon": time(12), "midday": time(12), "midnight": time(0)}
+
+
+def twelve_hour_time(text):
+    """`text` as a time if it is written on a 12-hour clock ("9 AM", "5:30 p.m.", "noon"), or None."""
+    text = " ".join(text.split()).lower()
+    if text in _WORDS:
+        return _WORDS[text]
+    match = _TWELVE_HOUR.fullmatch(text)
+    if match is None:
+        return None
+    hour, minute, second = (int(match[name] or 0) for name in ("hour", "minute", "second"))
+    if not 1 <= hour <= 12 or minute > 59 or second > 59:
+        return None
+    return time(hour % 12 + (12 if match["half"].lower() == "p" else 0), minute, second)
+
+
+class TimeField(forms.TimeField):
+    """Django's time field, reading a 12-hour clock too."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            typed = value.strip()
+            parsed = twelve_hour_time(typed)
+            if parsed is not None:
+                return parsed
+            try:
+                return super().to_python(typed)
+            except ValidationError as error:
+                if error.code != "invalid":
+                    raise
+                raise ValidationError(NOT_A_TIME, code="invalid", params={"value": typed}) from error
+        return super().to_python(value)
+
+
+class SplitDateTimeField(forms.SplitDateTimeField):
+    """The admin's date and time boxes, the time read as TimeField reads it."""
+
+    default_error_messages = {
+        **forms.SplitDateTimeField.default_error_messages,
+        "invalid_time": "Give the time too, for example 9:00 AM or 17:30.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        date_field, django_time = self.fields
+        time_field = TimeField(localize=django_time.localize, required=False)
+        time_field.error_messages.setdefault("incomplete", self.error_messages["incomplete"])
+        self.fields = (date_field, time_field)
+
+
+class TypedTimesMixin:
+    """For ModelAdmin and inlines: the fields above for the model's times."""
+
+    formfield_overrides = {
+        models.TimeField: {"form_class": TimeField},
+        models.DateTimeField: {"form_class": SplitDateTimeField},
+    }
