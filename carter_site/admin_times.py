@@ -6,16 +6,26 @@ an opening-hours field gave, with "Enter a valid time." Here a time may also be 
 12-hour clock, as people in the United States write it: "9:00 AM", "9 am", "5:30 p.m.", "noon",
 "midnight". A time that is still no time says how to write one, and keeps what was typed.
 
+Times are the site's (TIME_ZONE, Eastern time). On the night the clocks change, one hour never
+comes (2:30 a.m. on March 14, 2027) and one comes twice (1:30 a.m. on November 1, 2026): such
+a time is refused in those words, where Django said it "couldn't be interpreted in time zone
+America/New_York; it may be ambiguous or it may not exist".
+
 Every admin with such a field uses `TypedTimesMixin` (HistoryAdmin, the inlines of
 carter_site.admin and the opening hours' own).
 """
 
 import re
-from datetime import time
+from datetime import UTC, datetime, time, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.dateformat import time_format
+from django.utils.formats import date_format
+
+from .publishing import end_sentence
 
 NOT_A_TIME = "“%(value)s” is not a time. Write it as 9:00 AM, 5:30 PM or 17:30."
 
@@ -58,8 +68,23 @@ class TimeField(forms.TimeField):
         return super().to_python(value)
 
 
+def clock_change_problem(moment):
+    """Why the local `moment` (naive) names no single time in the site's time zone, or None."""
+    zone = timezone.get_current_timezone()
+    first, second = moment.replace(tzinfo=zone, fold=0), moment.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return None
+    skipped = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != moment
+    what = "never comes here: the clocks go forward" if skipped else "comes twice here: the clocks go back"
+    return (
+        f"{date_format(moment, 'DATETIME_FORMAT')} {what} an hour that night. Choose another time, "
+        + end_sentence(f"such as {time_format(moment + timedelta(hours=1), 'P')}")
+    )
+
+
 class SplitDateTimeField(forms.SplitDateTimeField):
-    """The admin's date and time boxes, the time read as TimeField reads it."""
+    """The admin's date and time boxes, the time read as TimeField reads it, and a time the
+    clocks skip or repeat refused in plain words."""
 
     default_error_messages = {
         **forms.SplitDateTimeField.default_error_messages,
@@ -72,6 +97,13 @@ class SplitDateTimeField(forms.SplitDateTimeField):
         time_field = TimeField(localize=django_time.localize, required=False)
         time_field.error_messages.setdefault("incomplete", self.error_messages["incomplete"])
         self.fields = (date_field, time_field)
+
+    def compress(self, data_list):
+        if data_list and all(part not in self.empty_values for part in data_list[:2]):
+            problem = clock_change_problem(datetime.combine(*data_list[:2]))
+            if problem:
+                raise ValidationError(problem, code="ambiguous_timezone")
+        return super().compress(data_list)
 
 
 class TypedTimesMixin:

@@ -92,6 +92,39 @@ def test_a_take_down_date_without_a_time_asks_for_the_time_and_keeps_the_form(st
     assert article.title == "Kept as it was" and article.expires_at is None
 
 
+@pytest.mark.parametrize(
+    ("day", "typed", "said"),
+    [
+        (
+            "03/14/2027",
+            "2:30 AM",
+            "March 14, 2027, 2:30 a.m. never comes here: the clocks go forward an hour that night. "
+            "Choose another time, such as 3:30 a.m.",
+        ),
+        (
+            "11/01/2026",
+            "1:30 AM",
+            "Nov. 1, 2026, 1:30 a.m. comes twice here: the clocks go back an hour that night. Choose "
+            "another time, such as 2:30 a.m.",
+        ),
+    ],
+    ids=["clocks-forward", "clocks-back"],
+)
+def test_a_time_the_clock_change_skips_or_repeats_is_refused_in_plain_words(staff_client, day, typed, said):
+    article = ArticleFactory(draft=True, title="Kept as it was")
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    data.update(
+        {"title": "Typed today", "status": "published", "published_at_0": day, "published_at_1": typed}
+    )
+    response = staff_client.post(change_url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["published_at"] == [said]
+    assert 'value="Typed today"' in response.content.decode()
+    article.refresh_from_db()
+    assert (article.title, article.status) == ("Kept as it was", Article.Status.DRAFT)
+
+
 # --- Preview and shared preview links --------------------------------------------------------
 
 
