@@ -272,7 +272,8 @@ def next_scheduled_change(now=None):
 
     An article going live or being taken down at its scheduled time; and midnight in the
     site's time zone, when rules written in dates flip (a testimonial's consent starting or
-    expiring). Pages are rendered afresh at least once a day: a small price for never
+    expiring; a location's holiday hours or closure coming within the two weeks a page shows
+    them ahead, starting, and being over: all of them at midnight, by design). Pages are rendered afresh at least once a day: a small price for never
     needing to know which dates a page depends on.
     """
     from django.db.models import Min, Q
@@ -312,9 +313,19 @@ def _load_site_settings():
 
 
 def _load_published_locations():
-    from locations.models import Location
+    """With their weekly hours, and their special days not yet over: which of those a page shows
+    depends on the date, so pages pick them when they are rendered (locations.hours), and a
+    list loaded days ago holds them all still (only the ones over since are extra)."""
+    from django.db.models import Prefetch
 
-    return list(Location.objects.published().prefetch_related("opening_hours"))
+    from locations.models import Location, SpecialDay
+
+    special_days = SpecialDay.objects.not_over(timezone.localdate())
+    return list(
+        Location.objects.published().prefetch_related(
+            "opening_hours", Prefetch("special_days", queryset=special_days)
+        )
+    )
 
 
 def _load_footer_pages():
@@ -380,7 +391,8 @@ def site_settings(request=None):
 
 
 def published_locations(request=None):
-    """The published locations, in order, with their opening hours (two queries per version)."""
+    """The published locations, in order, with their opening hours and special days (three
+    queries per version)."""
     return _site_datum("published-locations", request)
 
 

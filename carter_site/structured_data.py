@@ -359,14 +359,42 @@ def opening_hours_specification(hours):
     ]
 
 
+def special_opening_hours_specification(special_days):
+    """SpecialDay rows as schema.org reads holidays: one specification per period, valid from the
+    first day through the last (both dates included); a day closed all day opens and closes at
+    00:00."""
+    specifications = []
+    for special in special_days:
+        periods = special.periods or [(None, None)]
+        for opens, closes in periods:
+            specifications.append(
+                {
+                    "@type": "OpeningHoursSpecification",
+                    "opens": opens.strftime("%H:%M") if opens else "00:00",
+                    "closes": closes.strftime("%H:%M") if closes else "00:00",
+                    "validFrom": special.first_day.isoformat(),
+                    "validThrough": special.last_day.isoformat(),
+                }
+            )
+    return specifications
+
+
 def medical_clinic(
-    origin, location, site_settings, *, hours=None, telephone=True, services=False, image=None
+    origin,
+    location,
+    site_settings,
+    *,
+    hours=None,
+    special_days=None,
+    telephone=True,
+    services=False,
+    image=None,
 ):
     """A location as a MedicalClinic of the center.
 
     Address and coordinates always; the phone, hours, services and photo (`image`, a reference
     to the page's ImageObject) only where the page shows them (`hours` is the list of
-    OpeningHours rows the page renders).
+    OpeningHours rows the page renders, `special_days` the SpecialDay rows it shows).
     """
     node = {
         "@type": "MedicalClinic",
@@ -383,6 +411,8 @@ def medical_clinic(
         node["telephone"] = international_phone(location.phone or site_settings.phone)
     if hours:
         node["openingHoursSpecification"] = opening_hours_specification(hours)
+    if special_days:
+        node["specialOpeningHoursSpecification"] = special_opening_hours_specification(special_days)
     if services and location.service_list:
         node["availableService"] = [
             {"@type": "MedicalTherapy", "name": name} for name in location.service_list

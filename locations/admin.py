@@ -4,8 +4,8 @@ from carter_site.admin import AsksForFilesAgainMixin, PublishedFlagAdmin, SaysWh
 from carter_site.admin_times import TypedTimesMixin
 from faqs.admin import LocationFAQInline
 
-from .forms import CoordinateField, OpeningHoursFormSet
-from .models import Location, OpeningHours
+from .forms import CoordinateField, OpeningHoursFormSet, SpecialDayFormSet
+from .models import Location, OpeningHours, SpecialDay
 
 
 class OpeningHoursInline(TypedTimesMixin, admin.TabularInline):
@@ -13,6 +13,16 @@ class OpeningHoursInline(TypedTimesMixin, admin.TabularInline):
     formset = OpeningHoursFormSet
     extra = 0
     fields = ["weekday", "opens", "closes", "label"]
+
+
+class SpecialDayInline(admin.TabularInline):
+    """Holiday hours and closures, beside the weekly hours: shown on the location's page from two
+    weeks before, and gone by themselves once the last day is over."""
+
+    model = SpecialDay
+    formset = SpecialDayFormSet
+    extra = 0
+    fields = ["first_day", "last_day", "reason", "closed", "opens", "closes", "opens_again", "closes_again"]
 
 
 @admin.register(Location)
@@ -23,7 +33,7 @@ class LocationAdmin(SaysWhereOldAddressesLeadMixin, AsksForFilesAgainMixin, Publ
     search_fields = ["name", "city", "street_address", "summary"]
     date_hierarchy = "updated_at"
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [OpeningHoursInline, LocationFAQInline]
+    inlines = [OpeningHoursInline, SpecialDayInline, LocationFAQInline]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in {"latitude", "longitude"}:

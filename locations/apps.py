@@ -7,7 +7,8 @@ class LocationsConfig(AppConfig):
     def ready(self):
         from carter_site.history import register
 
-        from .models import Location, OpeningHours
+        from .models import Location, OpeningHours, SpecialDay
 
         register(OpeningHours)
-        register(Location, follow=["opening_hours", "faq_placements"])
+        register(SpecialDay)
+        register(Location, follow=["opening_hours", "special_days", "faq_placements"])

@@ -1,5 +1,5 @@
-"""The location admin's forms: opening-hours rows checked together before any is saved, and
-coordinates as a map gives them."""
+"""The location admin's forms: opening-hours and special-day rows checked together before any is
+saved, and coordinates as a map gives them."""
 
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import combinations
@@ -7,11 +7,12 @@ from itertools import combinations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.utils.dateformat import format as date_format
 from django.utils.dateformat import time_format
 
 from carter_site.concurrent_saves import RowsAddedMeanwhileFormSet
 
-from .models import OpeningHours
+from .models import OpeningHours, SpecialDay
 
 
 def describe(hours):
@@ -98,6 +99,77 @@ class OpeningHoursFormSet(RowsAddedMeanwhileFormSet):
             "These hours overlap %(other)s. Change the times, or delete one of the two rows.",
             code="overlapping_hours",
             params={"other": describe(other)},
+        )
+
+
+def describe_days(first_day, last_day, reason):
+    """`Thursday, November 26, 2026 (Thanksgiving)`, or a run `from ... to ...`."""
+    first = date_format(first_day, "l, F j, Y")
+    days = first if last_day == first_day else f"{first} to {date_format(last_day, 'l, F j, Y')}"
+    return f"{days} ({reason})" if reason else days
+
+
+class SpecialDayFormSet(RowsAddedMeanwhileFormSet):
+    """Refuses special days that share a day, marking every row involved.
+
+    A location has one set of hours on any day: two rows for the same day would tell visitors
+    (and search engines) two things at once. Rows are compared as sent, saved ones included,
+    so moving one out of another's way in the same save is fine; rows another editor saved after
+    this page was opened count too.
+    """
+
+    def clean(self):
+        super().clean()
+        rows = self.rows_to_compare()
+        found = False
+        for (one, a), (other, b) in combinations(rows, 2):
+            if one is None:
+                continue  # two rows saved by others: not this page's to judge
+            if a["first_day"] <= b["last_day"] and b["first_day"] <= a["last_day"]:
+                found = True
+                one.add_error(None, self.overlap_error(b))
+                if other is not None:
+                    other.add_error(None, self.overlap_error(a))
+        if found:
+            raise ValidationError(
+                "Some of these holiday hours and closures share a day: a location keeps one set of hours "
+                "on any day. Change the dates of the rows marked below, or delete one of them.",
+                code="overlapping_days",
+            )
+
+    def rows_to_compare(self):
+        """(form, days) of each row kept, then (None, days) of rows saved by someone else meanwhile."""
+        rows = []
+        for form in self.forms:
+            if not form.is_valid() or self._should_delete_form(form):
+                continue
+            data = form.cleaned_data
+            if data.get("first_day") is None:
+                continue
+            rows.append(
+                (
+                    form,
+                    {
+                        "first_day": data["first_day"],
+                        "last_day": data.get("last_day") or data["first_day"],
+                        "reason": data.get("reason", ""),
+                    },
+                )
+            )
+        if self.instance.pk is not None:
+            shown = [form.instance.pk for form in self.initial_forms if form.instance.pk is not None]
+            for saved in SpecialDay.objects.filter(location=self.instance).exclude(pk__in=shown):
+                rows.append(
+                    (None, {"first_day": saved.first_day, "last_day": saved.last_day, "reason": saved.reason})
+                )
+        return rows
+
+    @staticmethod
+    def overlap_error(other):
+        return ValidationError(
+            "These days overlap %(other)s. Change the dates, or delete one of the two rows.",
+            code="overlapping_days",
+            params={"other": describe_days(other["first_day"], other["last_day"], other["reason"])},
         )
 
 

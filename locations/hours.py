@@ -1,9 +1,11 @@
 """Opening hours as a visitor reads them: "Monday to Friday, 9 a.m. to noon, Morning track" on one
-line, not the same hours written out once for each day (ten rows for two tracks)."""
+line, not the same hours written out once for each day (ten rows for two tracks); and the holiday
+hours and closures coming up, in words: "Closed Thursday, November 26 (Thanksgiving)"."""
 
 from dataclasses import dataclass
 from itertools import groupby
 
+from django.utils.dateformat import format as date_format
 from django.utils.dateformat import time_format
 
 from .models import OpeningHours
@@ -53,3 +55,49 @@ def grouped(rows):
         )
         for (opens, closes, label), weekdays in ordered
     ]
+
+
+@dataclass(frozen=True)
+class SpecialNotice:
+    """One holiday or closure as a line of the page: `lead` (in bold) then `rest`, then the reason."""
+
+    lead: str  # "Closed", "Closed today", "Today: special hours", "Friday, November 27"
+    rest: str  # " Thursday, November 26", ": 9 a.m. to noon only"
+    reason: str
+    today: bool  # it applies today
+    closed: bool
+
+    @property
+    def text(self):
+        return f"{self.lead}{self.rest} ({self.reason})"
+
+
+def spoken_date(day):
+    """Thursday, November 26: the year goes without saying two weeks ahead."""
+    return date_format(day, "l, F j")
+
+
+def spoken_periods(periods):
+    return " and ".join(f"{spoken_time(opens)} to {spoken_time(closes)}" for opens, closes in periods)
+
+
+def notice(special, today):
+    """How `special` (a SpecialDay) reads on `today`."""
+    first, last = special.first_day, special.last_day
+    started = first <= today
+    until = f" to {spoken_date(last)}" if last != first else ""
+    if special.closed:
+        if not started:
+            return SpecialNotice("Closed", f" {spoken_date(first)}{until}", special.reason, False, True)
+        rest = f", {spoken_date(today)}" if last == today else f" to {spoken_date(last)}"
+        return SpecialNotice("Closed today", rest, special.reason, True, True)
+    hours = f"{spoken_periods(special.periods)} only"
+    if not started:
+        return SpecialNotice(f"{spoken_date(first)}{until}", f": {hours}", special.reason, False, False)
+    each_day = f", each day to {spoken_date(last)}" if last != today else ""
+    return SpecialNotice("Today: special hours", f", {hours}{each_day}", special.reason, True, False)
+
+
+def special_notices(location, today):
+    """The lines a page shows on `today` for `location`'s holiday hours and closures."""
+    return [notice(special, today) for special in location.special_days_shown(today)]

@@ -218,6 +218,17 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
     def tel_uri(self):
         return tel_uri(self.phone)
 
+    def special_days_shown(self, today):
+        """The holiday hours and closures visitors see on `today`, first first (SpecialDay.is_shown_on).
+
+        Picked from `special_days.all()`, not by a query: the published locations come with the
+        site-wide data (carter_site.caching), loaded once per content version, perhaps days ago,
+        with the special days not over then; which of them show is decided at each render.
+        """
+        return sorted(
+            (day for day in self.special_days.all() if day.is_shown_on(today)), key=lambda day: day.first_day
+        )
+
 
 class OpeningHours(models.Model):
     class Weekday(models.IntegerChoices):
@@ -259,3 +270,150 @@ class OpeningHours(models.Model):
     def __str__(self):
         label = f" ({self.label})" if self.label else ""
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}{label}"
+
+
+class SpecialDayQuerySet(models.QuerySet):
+    def not_over(self, today):
+        """Special days whose last day is `today` or later."""
+        return self.filter(last_day__gte=today)
+
+
+class SpecialDay(models.Model):
+    """A day, or a run of days, when a location keeps other hours than its weekly ones: closed
+    all day, or open for one or two periods. Shown to visitors from SHOWN_DAYS_AHEAD days before
+    it until its last day is over (locations.hours), then by itself no more."""
+
+    # Shown from this many days before the first day, and on the days themselves.
+    SHOWN_DAYS_AHEAD = 14
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="special_days")
+    first_day = models.DateField(help_text="The day it starts, in Georgia's time.")
+    last_day = models.DateField(
+        blank=True,
+        help_text="For several days in a row, the last of them. Leave empty for a single day.",
+    )
+    reason = models.CharField(
+        max_length=60,
+        error_messages={
+            "max_length": "Keep the reason short, at most %(limit_value)d characters (it has %(show_value)d): "
+            "it is shown next to the date, for example 'Thanksgiving'."
+        },
+        help_text="Shown to visitors beside the date, for example 'Thanksgiving' or 'Staff training'.",
+    )
+    closed = models.BooleanField(
+        "closed all day",
+        default=True,
+        help_text="Untick to give special opening times instead.",
+    )
+    opens = models.TimeField(null=True, blank=True, help_text="When not closed all day, for example 9:00 AM.")
+    closes = models.TimeField(null=True, blank=True, help_text="Must be later than the opening time.")
+    opens_again = models.TimeField(
+        "opens again",
+        null=True,
+        blank=True,
+        help_text="Optional: a second period the same day, for example the evening track.",
+    )
+    closes_again = models.TimeField("closes again", null=True, blank=True)
+
+    objects = SpecialDayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "holiday hours or closure"
+        verbose_name_plural = "holiday hours and closures"
+        ordering = ["first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="special_day_last_not_before_first",
+                violation_error_message="The last day cannot be before the first day.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    closed=True,
+                    opens__isnull=True,
+                    closes__isnull=True,
+                    opens_again__isnull=True,
+                    closes_again__isnull=True,
+                )
+                | models.Q(
+                    closed=False, opens__isnull=False, closes__isnull=False, closes__gt=models.F("opens")
+                ),
+                name="special_day_closed_or_open_hours",
+                violation_error_message="Either tick 'closed all day', or give an opening time and a "
+                "later closing time.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opens_again__isnull=True, closes_again__isnull=True)
+                | models.Q(
+                    opens_again__isnull=False,
+                    closes_again__gt=models.F("opens_again"),
+                    opens_again__gte=models.F("closes"),
+                ),
+                name="special_day_second_period_after_first",
+                violation_error_message="A second period starts after the first one ends, and ends "
+                "after it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        days = f"{self.first_day:%Y-%m-%d}"
+        if self.last_day and self.last_day != self.first_day:
+            days += f" to {self.last_day:%Y-%m-%d}"
+        return f"{days}: {self.reason}"
+
+    def save(self, *args, **kwargs):
+        if self.last_day is None:
+            self.last_day = self.first_day
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        """Everything an editor can get wrong on one row, each said at the field to change (the
+        constraints above hold the same rules for code that skips forms)."""
+        super().clean()
+        if self.last_day is None:
+            self.last_day = self.first_day
+        errors = {}
+        if self.first_day and self.last_day < self.first_day:
+            errors["last_day"] = (
+                "The last day cannot be before the first day. Leave it empty for a single day."
+            )
+        if self.closed:
+            if any(value is not None for value in self.periods_given()):
+                errors["closed"] = (
+                    "A day closed all day has no opening times: untick 'closed all day', or clear the times."
+                )
+        else:
+            if self.opens is None:
+                errors["opens"] = "Give the opening time, or tick 'closed all day'."
+            if self.closes is None:
+                errors["closes"] = "Give the closing time, or tick 'closed all day'."
+            if self.opens is not None and self.closes is not None and self.closes <= self.opens:
+                errors["closes"] = "The closing time must be later than the opening time."
+            if (self.opens_again is None) != (self.closes_again is None):
+                field = "closes_again" if self.closes_again is None else "opens_again"
+                errors[field] = "A second period needs both its times, or neither."
+            elif self.opens_again is not None:
+                if self.closes_again <= self.opens_again:
+                    errors["closes_again"] = "The second closing time must be later than its opening time."
+                elif self.closes is not None and self.opens_again < self.closes:
+                    errors["opens_again"] = "The second period must start once the first one has ended."
+        if errors:
+            raise ValidationError(errors)
+
+    def periods_given(self):
+        return [self.opens, self.closes, self.opens_again, self.closes_again]
+
+    @property
+    def periods(self):
+        """(opens, closes) of each period open, in order: none when closed all day."""
+        if self.closed:
+            return []
+        pairs = [(self.opens, self.closes), (self.opens_again, self.closes_again)]
+        return [(opens, closes) for opens, closes in pairs if opens is not None and closes is not None]
+
+    def overlaps(self, other):
+        return self.first_day <= other.last_day and other.first_day <= self.last_day
+
+    def is_shown_on(self, today):
+        """Whether visitors see it on `today`: from SHOWN_DAYS_AHEAD days before, to its last day."""
+        return self.last_day >= today and (self.first_day - today).days <= self.SHOWN_DAYS_AHEAD

@@ -97,7 +97,9 @@ class LocationDetailView(PublicObjectMixin, DetailView):
         ]
 
     def get_queryset(self):
-        return self.get_base_queryset().prefetch_related("opening_hours", *self.page_prefetches())
+        return self.get_base_queryset().prefetch_related(
+            "opening_hours", "special_days", *self.page_prefetches()
+        )
 
     def get_object(self, queryset=None):
         if can_see_unpublished(self.request.user, Location):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleLocation
 from faqs.models import FAQ, ArticleFAQ, LocationFAQ, Topic
-from locations.models import Location, OpeningHours
+from locations.models import Location, OpeningHours, SpecialDay
 from pages.models import Page
 from testimonials.models import ArticleTestimonial, Testimonial
 
@@ -62,6 +62,19 @@ class OpeningHoursFactory(factory.django.DjangoModelFactory):
     opens = dt.time(9, 0)
     closes = dt.time(12, 0)
     label = "Morning track"
+
+
+class SpecialDayFactory(factory.django.DjangoModelFactory):
+    """Closed all day on Thanksgiving 2026 unless told otherwise."""
+
+    class Meta:
+        model = SpecialDay
+
+    location = factory.SubFactory(LocationFactory)
+    first_day = dt.date(2026, 11, 26)
+    last_day = factory.LazyAttribute(lambda special: special.first_day)
+    reason = "Thanksgiving"
+    closed = True
 
 
 class TopicFactory(factory.django.DjangoModelFactory):

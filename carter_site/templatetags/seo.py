@@ -7,6 +7,7 @@ so a page's title is written in one place, in its template.
 
 from django import template
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from carter_site import structured_data as sd
@@ -153,6 +154,7 @@ def json_ld(
             height=image.height,
             caption=image.alt,
         )
+    today = timezone.localdate()  # as the page's list of holiday hours reads it
     clinic_nodes = [
         sd.medical_clinic(
             origin,
@@ -160,6 +162,7 @@ def json_ld(
             site_settings,
             telephone=clinic_phone,
             hours=list(location.opening_hours.all()) if clinic_hours else None,
+            special_days=location.special_days_shown(today) if clinic_hours else None,
             services=clinic_services,
             image=sd.ref(primary_image["@id"]) if clinic and primary_image else None,
         )
