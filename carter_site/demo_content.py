@@ -15,12 +15,13 @@ from decimal import Decimal
 
 import reversion
 from django.db import transaction
+from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, ArticleLocation, Clinician, review_fingerprint
 from carter_site.models import SiteSettings
 from faqs.models import FAQ, ArticleFAQ, LocationFAQ, Topic
-from locations.models import Location, OpeningHours
+from locations.models import Location, OpeningHours, SpecialDay
 from pages.models import Page
 from testimonials.models import ArticleTestimonial, Testimonial
 
@@ -909,6 +910,17 @@ def live_demo_content():
     return {kind: count for kind, count in counts.items() if count}
 
 
+def demo_special_days(today):
+    """The demo's holiday hours and closures, by location slug: a staff training day at Jefferson
+    on the first weekday at least eight days after `today`, the day the demo is loaded, so that it
+    is always coming up (and shown: within two weeks) whenever the demo is loaded. A fixed holiday
+    would be long past, or months away and shown nowhere, most of the year."""
+    day = today + datetime.timedelta(days=8)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return {"jefferson": [{"first_day": day, "last_day": day, "reason": "Staff training", "closed": True}]}
+
+
 @transaction.atomic
 def load_demo_content():
     """Write the demo content; safe to run again. Returns counts of the demo objects."""
@@ -916,7 +928,8 @@ def load_demo_content():
     site_settings = _upsert(tally, SiteSettings, {"pk": 1}, SITE_SETTINGS)
 
     locations = {}
-    opening_hours = location_faqs = 0
+    opening_hours = location_faqs = special_days = 0
+    special = demo_special_days(timezone.localdate())
     for data in LOCATIONS:
         values = {k: v for k, v in data.items() if k not in {"slug", "hours", "faqs"}}
         locations[data["slug"]] = _upsert(tally, Location, {"slug": data["slug"]}, values)
@@ -945,6 +958,9 @@ def load_demo_content():
         ]
         opening_hours += _sync_children(
             tally, OpeningHours, "location", location, ("weekday", "opens"), hours
+        )
+        special_days += _sync_children(
+            tally, SpecialDay, "location", location, ("first_day",), special.get(data["slug"], [])
         )
         placements = [{"faq": faqs[key], "order": i} for i, key in enumerate(data["faqs"], start=1)]
         location_faqs += _sync_children(tally, LocationFAQ, "location", location, ("faq",), placements)
@@ -1028,6 +1044,7 @@ def load_demo_content():
     return {
         "locations": len(locations),
         "opening_hours": opening_hours,
+        "special_days": special_days,
         "topics": len(topics),
         "faqs": len(faqs),
         "testimonials": len(testimonials),

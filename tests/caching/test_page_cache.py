@@ -28,6 +28,7 @@ from tests.factories import (
     ArticleLocationFactory,
     FAQFactory,
     LocationFactory,
+    SpecialDayFactory,
     TestimonialFactory,
 )
 
@@ -399,6 +400,52 @@ def test_a_testimonial_leaves_the_cached_pages_when_consent_expires(visitor):
         assert cache_status(visitor.get("/testimonials/")) == "hit"
         clock.shift(dt.timedelta(hours=2))  # midnight: consent has expired
         assert "Evening groups saved my job." not in text(visitor.get("/testimonials/"))
+
+
+def test_a_closure_reads_closed_today_from_midnight_and_leaves_the_cached_pages_the_day_after(
+    visitor, settings
+):
+    """Thanksgiving 2026 is a Thursday; the pages were cached on the Wednesday evening, and no
+    save happens after that. Midnight in the center's time zone ends them, through Django or
+    before it (the process replays pages it has sent)."""
+    settings.PAGE_CACHE_TIMEOUT = 24 * 60 * 60  # only the schedule may end the cached pages' life
+    wednesday_night = timezone.make_aware(dt.datetime(2026, 11, 25, 23, 59, 58))
+    wsgi = WsgiVisitor()
+    with time_machine.travel(wednesday_night, tick=False) as clock:
+        location = LocationFactory()
+        SpecialDayFactory(location=location, first_day=dt.date(2026, 11, 26), reason="Thanksgiving")
+        urls = (location.get_absolute_url(), "/locations/")
+        for url in urls:
+            assert "<strong>Closed</strong> Thursday, November 26 (Thanksgiving)" in text(visitor.get(url))
+            assert cache_status(visitor.get(url)) == "hit"
+            assert wsgi.get(url).headers["X-Page-Cache"] in {"hit", "miss"}
+
+        clock.shift(dt.timedelta(seconds=3))  # Thursday, 00:00:01
+        for url in urls:
+            response = visitor.get(url)
+            assert cache_status(response) == "miss", url
+            assert "<strong>Closed today</strong>, Thursday, November 26 (Thanksgiving)" in text(response)
+            assert b"Closed today" in wsgi.get(url).body
+        assert cache_status(visitor.get(urls[0])) == "hit"  # and cached again for the day
+
+        clock.shift(dt.timedelta(days=1))  # Friday, 00:00:01
+        for url in urls:
+            for body in (text(visitor.get(url)), wsgi.get(url).body.decode()):
+                assert "Thanksgiving" not in body, url
+                assert "specialOpeningHoursSpecification" not in body
+
+
+def test_a_special_day_appears_on_the_cached_pages_two_weeks_ahead_at_midnight(visitor, settings):
+    settings.PAGE_CACHE_TIMEOUT = 24 * 60 * 60
+    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 11, 11, 23, 59)), tick=False) as clock:
+        location = LocationFactory()
+        SpecialDayFactory(location=location, first_day=dt.date(2026, 11, 26), reason="Thanksgiving")
+        assert "Thanksgiving" not in text(visitor.get(location.get_absolute_url()))  # 15 days ahead
+        assert cache_status(visitor.get(location.get_absolute_url())) == "hit"
+        clock.shift(dt.timedelta(minutes=2))  # November 12: 14 days ahead
+        assert "Closed</strong> Thursday, November 26 (Thanksgiving)" in text(
+            visitor.get(location.get_absolute_url())
+        )
 
 
 def test_shared_caches_are_never_told_to_keep_a_page_past_the_next_scheduled_change(visitor, settings):

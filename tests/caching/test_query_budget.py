@@ -19,9 +19,9 @@ from tests.site.test_query_counts import grow_site
 pytestmark = pytest.mark.django_db
 
 PAGE_QUERIES = 4
-# Site settings; published locations and their hours; the footer's standing pages; the next
-# scheduled change.
-SITE_WIDE_QUERIES = 5
+# Site settings; published locations, their hours and their special days; the footer's standing
+# pages; the next scheduled change.
+SITE_WIDE_QUERIES = 6
 
 PAGES = {
     "home": lambda article, location: "/",

@@ -1,13 +1,17 @@
 """`load_demo_content`: a complete, real-looking site, loaded as often as you like."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from carter_site.models import SiteSettings
 from faqs.models import FAQ, ArticleFAQ
-from locations.models import Location, OpeningHours
+from locations.models import Location, OpeningHours, SpecialDay
 from pages.models import Page
 from testimonials.models import ArticleTestimonial, Testimonial
 
@@ -137,3 +141,18 @@ def test_every_live_demo_article_shows_a_current_clinical_review(client):
     for article in live:
         html = client.get(article.get_absolute_url()).content.decode()
         assert "Clinically reviewed by" in html, article.slug
+
+
+@pytest.mark.parametrize("loaded_on", [dt.date(2026, 11, 23), dt.date(2026, 11, 27), dt.date(2026, 12, 26)])
+def test_the_demo_closure_is_coming_up_and_shown_whenever_the_demo_is_loaded(client, loaded_on):
+    noon = timezone.make_aware(dt.datetime.combine(loaded_on, dt.time(12)))
+    with time_machine.travel(noon, tick=False):
+        call_command("load_demo_content", verbosity=0)
+        [closure] = SpecialDay.objects.all()
+        assert 8 <= (closure.first_day - loaded_on).days <= 10
+        assert closure.first_day.weekday() < 5  # a day the location would be open
+        html = client.get("/locations/jefferson/").content.decode()
+        assert "Staff training" in html
+    with time_machine.travel(noon + dt.timedelta(days=30), tick=False):
+        call_command("load_demo_content", verbosity=0)
+        assert SpecialDay.objects.get().first_day > closure.first_day  # replaced, not added
