@@ -204,9 +204,10 @@ _INVISIBLE = re.compile(r"[\s\u00a0\u200b-\u200d\u2060\ufeff]+")
 
 # What pasted text leaves behind that shows nothing: bold, italic or a link around spaces or
 # nothing, and paragraphs or headings holding only spaces and line breaks, which the Enter key
-# and a word processor's blank lines make. The marks are unwrapped (a space between two words
-# stays); the blocks go, with the line break before them. A picture is something, and so is a
-# table cell, empty or not: it is not touched.
+# and a word processor's blank lines make, and list items showing nothing (with a list left
+# with no item). The marks are unwrapped (a space between two words stays); the blocks go, with
+# the line break before them. A picture is something, and so is a table cell, empty or not: it
+# is not touched.
 _MARKS = frozenset({"strong", "b", "em", "i", "u", "s", "sub", "sup", "a"})
 _NOTHING = r"(?:[\s\u00a0\u200b-\u200d\u2060\ufeff]|&nbsp;|<br>)*"
 # Only right after a tag (or at the start) may the spaces before a block be taken with it: a
@@ -246,8 +247,51 @@ def _without_empty_marks(clean):
     return "".join(parts)
 
 
+_LIST_PARTS = frozenset({"ul", "ol", "li"})
+
+
+def _without_empty_list_items(clean):
+    """`clean` without the list items that show nothing (an empty bullet, the Enter key pressed
+    twice in a list, a blank line of a pasted one), and without the lists left with no item,
+    with the spaces before them. An item holding a list that keeps an item, a picture or a
+    table is something. One pass, however deep lists nest: an element that turns out empty is
+    cut off the output from where it opened, everything inside it being empty too."""
+    parts, stack, position = [], [], 0  # stack: [name, index in parts, shows something]
+    for tag in _TAG.finditer(clean):
+        text = clean[position : tag.start()]
+        if stack and _INVISIBLE.sub("", unescape(text)):
+            stack[-1][2] = True
+        parts.append(text)
+        position = tag.end()
+        closing, name = tag[1] == "/", tag[2].lower()
+        if name not in _LIST_PARTS:
+            if stack and name != "br" and not closing:
+                stack[-1][2] = True  # a picture, a table, a mark with words in it
+            parts.append(tag[0])
+        elif not closing:
+            stack.append([name, len(parts), False])
+            parts.append(tag[0])
+        elif stack and stack[-1][0] == name:
+            _name, opening, shown = stack.pop()
+            if shown:
+                parts.append(tag[0])
+                if stack:
+                    stack[-1][2] = True
+            else:
+                del parts[opening:]
+                while parts and not parts[-1].strip():
+                    parts.pop()  # the line break before it
+        else:
+            parts.append(tag[0])
+    parts.append(clean[position:])
+    return "".join(parts)
+
+
 def _without_empty_leftovers(clean):
-    return _EMPTY_BLOCK.sub("", _without_empty_marks(clean)).strip()
+    clean = _EMPTY_BLOCK.sub("", _without_empty_marks(clean))
+    if "<li" in clean or "<ul" in clean or "<ol" in clean:
+        clean = _without_empty_list_items(clean)
+    return clean.strip()
 
 
 def _shows_something(clean):

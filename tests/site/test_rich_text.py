@@ -506,6 +506,29 @@ def test_line_breaks_pictures_and_empty_table_cells_stay_among_the_leftovers_tak
     assert sanitise_html("<p>&nbsp;</p>".join(kept)) == "".join(kept)
 
 
+def test_empty_list_items_are_taken_out_and_a_list_left_with_none_goes_too():
+    """An empty bullet (the Enter key pressed twice, a blank line of a pasted list) showed on the
+    page as a bullet with nothing beside it."""
+    pasted = (
+        "<p>Bring:</p>\n<ul>\n<li>A photo ID</li>\n<li></li>\n<li>&nbsp;</li>\n<li><br></li>\n"
+        "<li><strong> </strong></li>\n<li>Your insurance card</li>\n</ul>\n"
+        "<ol><li>\u00a0</li><li><ul><li> </li></ul></li></ol>\n<p>That is all.</p>"
+    )
+    assert sanitise_html(pasted) == (
+        "<p>Bring:</p>\n<ul>\n<li>A photo ID</li>\n<li>Your insurance card</li>\n</ul>\n<p>That is all.</p>"
+    )
+
+
+def test_a_list_item_holding_a_list_or_a_picture_is_not_empty():
+    kept = (
+        "<ul><li>Tracks<ul><li>Morning</li><li>Evening</li></ul></li></ul>",
+        "<ol><li><ul><li>Only a sub-item</li></ul></li></ol>",
+        '<ul><li><img src="/media/editor/map.png" alt="The map"></li></ul>',
+        "<ul><li>0</li></ul>",
+    )
+    assert sanitise_html("".join(kept)) == "".join(kept)
+
+
 @pytest.mark.django_db
 def test_an_article_saved_with_pasted_blank_lines_is_stored_without_them():
     article = ArticleFactory(body="<p>One.</p><p>&nbsp;</p><p><em> </em></p><p>Two.</p><p>&nbsp;</p>")
