@@ -50,6 +50,16 @@ class Inline:
         return cls(text="".join(plain), html="".join(html))
 
 
+@dataclass(frozen=True)
+class Cell(Inline):
+    """A table cell read from a web page: a header cell for its row (a <th> below the header row),
+    and the columns and rows it spans when merged with its neighbours."""
+
+    row_header: bool = False
+    colspan: int = 1
+    rowspan: int = 1
+
+
 # A link's label holds no "[": the search for its end stops at the next one, so a line of many
 # "[" is read in one pass rather than once from each.
 _INLINE_MARKS = re.compile(
@@ -82,6 +92,7 @@ class Block:
     attribution: str = ""  # quotations: who said it
     rows: list[list[Inline]] = field(default_factory=list)  # tables: the cells of each row
     header: bool = False  # tables: the first row is the header row
+    caption: Inline | None = None  # tables: the caption, if it has one
     phone_link: str = ""  # HTML: the number of a tel: link in the paragraph
     from_quote: bool = False  # a paragraph of a quotation that could not become a testimonial
 
@@ -109,16 +120,30 @@ class Block:
         return f"<p>{self.content.html}</p>"
 
     def table_html(self):
-        def row(cells, tag, scope=""):
-            return "<tr>" + "".join(f"<{tag}{scope}>{cell.html}</{tag}>" for cell in cells) + "</tr>"
+        def cell_html(cell, in_header):
+            tag, scope = "td", ""
+            if in_header and cell.text:
+                tag, scope = "th", ' scope="col"'
+            elif getattr(cell, "row_header", False):
+                tag, scope = "th", ' scope="row"'
+            spans = "".join(
+                f' {name}="{getattr(cell, name, 1)}"'
+                for name in ("colspan", "rowspan")
+                if getattr(cell, name, 1) > 1
+            )
+            return f"<{tag}{scope}{spans}>{cell.html}</{tag}>"
+
+        def row(cells, in_header=False):
+            return "<tr>" + "".join(cell_html(cell, in_header) for cell in cells) + "</tr>"
 
         rows = self.rows
+        caption = f"<caption>{self.caption.html}</caption>" if self.caption else ""
         head = ""
         if self.header:
-            head = "<thead>" + row(rows[0], "th", ' scope="col"') + "</thead>"
+            head = "<thead>" + row(rows[0], in_header=True) + "</thead>"
             rows = rows[1:]
-        body = "".join(row(cells, "td") for cells in rows)
-        return f"<table>{head}<tbody>{body}</tbody></table>"
+        body = "".join(row(cells) for cells in rows)
+        return f"<table>{caption}{head}<tbody>{body}</tbody></table>"
 
 
 def blocks_to_html(blocks):

@@ -1,7 +1,7 @@
 """HTML articles: a page saved from the old site, or an HTML file written by hand.
 
 The first <h1> (else the page's <title>) is the title; <h2> and <h3> are headings (<h4>-<h6>
-become <h3>); <p>, <ul>/<ol> with <li>, and <blockquote> carry the text. Bold, italic and
+become <h3>); <p>, <ul>/<ol> with <li>, <table> and <blockquote> carry the text. Bold, italic and
 links to web, e-mail and phone addresses are kept; everything else keeps its text and
 loses its markup. Navigation, forms, scripts, sidebars and page footers are left out.
 Parsed with the standard library's html.parser, which never fails on broken markup.
@@ -11,11 +11,11 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 
 from carter_site.richtext import sanitise_html
 
-from .document import Block, Inline
+from .document import Block, Cell, Inline
 from .sources import ImportFailure
 from .structure import assemble, draft_title_from
 from .text import collapse_spaces, first_letter, is_wholly_quoted, matching_key, unquote, words_of
@@ -171,9 +171,10 @@ class TreeBuilder(HTMLParser):
 class Flow:
     """Inline text and markup, cut into paragraphs at <br> (or joined with a space)."""
 
-    def __init__(self, breaks=True, marks=True):
+    def __init__(self, breaks=True, marks=True, symbols=False):
         self.breaks = breaks
         self.marks = marks  # False in a heading: bold and italic styles are its look, not emphasis
+        self.symbols = symbols  # True in a table cell: "–" or "$" alone says something there
         self.segments = []
         self._reset()
 
@@ -207,7 +208,7 @@ class Flow:
 
     def _end_segment(self):
         text = collapse_spaces("".join(self.text))
-        if text and any(char.isalnum() for char in text):
+        if text and (self.symbols or any(char.isalnum() for char in text)):
             html = sanitise_html("".join(self.html).strip())
             self.segments.append((Inline(text=text, html=html), self.phone))
         self._reset()
@@ -225,7 +226,9 @@ class Reader:
         self.blocks = []
         self.flow = Flow()
         self.images = 0
-        self.tables = 0
+        self.tables = []  # the warning for each table read as a table
+        self.layout_tables = 0
+        self.flattened_tables = 0
         self.nested_lists = 0
         self.dropped_links = []
         self.refused_links = []
@@ -406,22 +409,66 @@ class Reader:
             )
 
     def table(self, node):
-        self.tables += 1
-        rows = []
+        """A table of data stays a table; one used for layout (a single cell, or a page or a
+        section laid out in cells with headings in them) is unwrapped into its content."""
+        rows = [[cell for cell in row.elements() if cell.tag in ("td", "th")] for row in table_rows(node)]
+        caption = next((child for child in node.elements() if child.tag == "caption"), None)
+        filled = [cell for row in rows for cell in row if collapse_spaces(cell.text())]
+        if len(filled) <= 1 or any(has_descendant(cell, is_heading) for row in rows for cell in row):
+            self.layout_tables += 1
+            if caption is not None:
+                self.paragraphs(caption)
+            for cell in (cell for row in rows for cell in row):
+                self.walk(cell)
+                self.flush()
+            return
+        read = [(row, [self.table_cell(cell) for cell in row]) for row in rows if row]
+        merged = any(cell.colspan > 1 or cell.rowspan > 1 for _row, cells in read for cell in cells)
+        if not merged:  # a blank row (Word leaves one at the end) is dropped, unless a cell spans into it
+            read = [(row, cells) for row, cells in read if any(cell.text for cell in cells)]
+        cells = [cells for _row, cells in read]
+        first = [(source, cell) for source, cell in zip(read[0][0], cells[0], strict=True) if cell.text]
+        header = (
+            len(cells) > 1
+            and bool(first)
+            and (
+                read[0][0][0].parent.parent.tag == "thead"
+                or all(source.tag == "th" for source, _cell in first)
+                or all(is_wholly_bold(cell.html) for _source, cell in first)
+            )
+        )
+        if header:  # a header cell is bold by its look: its <strong> would say it twice
+            cells[0] = [unbolded(cell) for cell in cells[0]]
+        flow = Flow(breaks=False)
+        if caption is not None:
+            self.inline_children(caption, flow)
+        captions = [inline for inline, _ in flow.finish()]
+        block = Block(Block.TABLE, rows=cells, header=header, caption=captions[0] if captions else None)
+        self.blocks.append(block)
+        self.tables.append(table_report(block, merged))
 
-        def collect(current):
-            for child in current.elements():
-                if child.tag == "tr":
-                    rows.append(child)
-                elif child.tag not in ("td", "th"):
-                    collect(child)
+    def table_cell(self, node):
+        """A cell's text with its marks; its paragraphs and line breaks as line breaks."""
+        flow = Flow(symbols=True)
+        self.inline_children(node, flow)
+        lines = [inline for inline, _ in flow.finish()]
+        return Cell(
+            text=" ".join(line.text for line in lines),
+            html="<br>".join(line.html for line in lines),
+            row_header=node.tag == "th",
+            colspan=span(node.attrs.get("colspan"), 1000),
+            rowspan=span(node.attrs.get("rowspan"), 65534),
+        )
 
-        collect(node)
-        for row in rows:
+    def flattened_table(self, node, flow):
+        """A table inside a table cell (or a list item): a line of text per row, its cells
+        separated by dashes. A table cannot hold another on the site."""
+        self.flattened_tables += 1
+        for row in table_rows(node):
             cells = [collapse_spaces(cell.text()) for cell in row.elements() if cell.tag in ("td", "th")]
-            text = " – ".join(cell for cell in cells if cell)
-            if text:
-                self.blocks.append(Block(Block.PARAGRAPH, Inline.plain(text)))
+            flow.add_break()
+            flow.add_text(" – ".join(cell for cell in cells if cell))
+        flow.add_break()
 
     # Inline
 
@@ -452,6 +499,8 @@ class Reader:
             flow.add_markup(f"</{name}>")
         elif tag == "a":
             self.link(node, flow)
+        elif tag == "table":
+            self.flattened_table(node, flow)
         elif tag == "span" and flow.marks and self.marks_of(node) and node.text().strip():
             marks = self.marks_of(node)
             flow.add_markup("".join(f"<{name}>" for name in marks))
@@ -531,6 +580,64 @@ def unwrap_redirect(href):
     return href
 
 
+def table_rows(table):
+    """The rows of a table, in its head, bodies and foot; not those of tables in its cells."""
+    rows = []
+    for child in table.elements():
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag not in ("td", "th", "table", "caption"):
+            rows += table_rows(child)
+    return rows
+
+
+def has_descendant(node, test):
+    return any(test(child) or has_descendant(child, test) for child in node.elements())
+
+
+def is_heading(node):
+    return node.tag in HEADING_TAGS or (node.tag == "p" and has_title_style(node))
+
+
+_BOLD_RUN = re.compile(r"<strong>.*?</strong>", re.DOTALL)
+
+
+def is_wholly_bold(html):
+    """Whether every word of a cell is bold: how Word (and Google Docs) mark a header row."""
+    return "<strong>" in html and not any(char.isalnum() for char in strip_tags(_BOLD_RUN.sub("", html)))
+
+
+def unbolded(cell):
+    html = cell.html.replace("<strong>", "").replace("</strong>", "")
+    return Cell(
+        text=cell.text, html=html, row_header=cell.row_header, colspan=cell.colspan, rowspan=cell.rowspan
+    )
+
+
+def span(value, largest):
+    """The columns or rows a cell spans, as browsers read it: 1 unless a whole number above 1."""
+    value = (value or "").strip()
+    return min(int(value), largest) if value.isdigit() and int(value) > 1 else 1
+
+
+def table_report(block, merged):
+    first = next(
+        " | ".join(cell.text for cell in row if cell.text)
+        for row in block.rows
+        if any(cell.text for cell in row)
+    )
+    columns = max(sum(getattr(cell, "colspan", 1) for cell in row) for row in block.rows)
+    parts = [f"A table was read from the page (“{first}”, {len(block.rows)} rows of {columns} cells)"]
+    parts.append("its first row as the header row" if block.header else "with no header row")
+    if any(getattr(cell, "row_header", False) for row in block.rows[block.header :] for cell in row):
+        parts.append("header cells starting its rows")
+    if block.caption:
+        parts.append(f"the caption “{block.caption.text}”")
+    if merged:
+        parts.append("merged cells kept as they were")
+    return ", ".join(parts) + ". Check it in the editor."
+
+
 def margin_left(style):
     """The left margin a style attribute sets, in points; None when it sets none."""
     margin = MARGIN_LEFT.search(style)
@@ -567,10 +674,17 @@ def parse_html(source, known_numbers=None):
             f"{reader.images} image(s) were not imported. Add pictures in the editor, each with a "
             "description for people who cannot see it."
         )
-    if reader.tables:
+    warnings += reader.tables
+    if reader.flattened_tables:
         warnings.append(
-            f"{reader.tables} table(s) were turned into paragraphs, one per row. Rebuild them in the "
-            "editor if the layout matters."
+            f"{reader.flattened_tables} table(s) inside a table or a list were flattened into lines of "
+            "text, one per row, their cells separated by dashes. Rebuild them in the editor if the "
+            "layout matters."
+        )
+    if reader.layout_tables:
+        warnings.append(
+            f"{reader.layout_tables} table(s) used only to lay out the page (a single cell, or cells "
+            "holding headings) were unwrapped: their content was read as the article's text."
         )
     if reader.nested_lists:
         warnings.append("Lists inside lists were flattened into one list. Check their order in the editor.")

@@ -1355,3 +1355,163 @@ def test_lines_with_tabs_that_make_no_table_stay_paragraphs_with_a_warning_never
     assert "“Morning track – Evening track”" in warnings[0]
     assert "“Monday – Intake – With a nurse”" in warnings[1]
     assert all("rebuild it in the editor" in warning for warning in warnings)
+
+
+# --- Tables in web pages ------------------------------------------------------------------------
+# Word's "Web Page" writes each cell's text in a paragraph, and a header row only as bold text;
+# Google Docs writes bold as a class its style sheet makes bold, and colspan="1" rowspan="1" on
+# every cell.
+
+
+def word_page_with(markup):
+    return WORD_EXPORT.replace("<p class=MsoNormal>You decide how much to share.</p>", markup)
+
+
+def word_cell(markup):
+    return f"<td valign=top style='border:solid windowtext 1.0pt'><p class=MsoNormal>{markup}</p></td>"
+
+
+WORD_SCHEDULE = (
+    "<p class=MsoNormal>Pick the track that fits your shifts.</p>"
+    "<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0 style='border-collapse:collapse'>"
+    "<caption>Weekly schedule</caption>"
+    "<tr>"
+    + word_cell("<b>Track</b>")
+    + word_cell("<b>Days</b>")
+    + word_cell("<b><span>Hours</span></b>")
+    + "</tr>"
+    "<tr>" + word_cell("Morning") + word_cell("Mon, Wed, Thu") + word_cell("9 am to noon") + "</tr>"
+    "<tr>"
+    + word_cell("Evening <i>(most popular)</i>")
+    + word_cell("Mon, Tue, Thu")
+    + word_cell('6 to 9 pm, <a href="https://example.org/evening">details</a>')
+    + "</tr>"
+    "<tr>" + word_cell("&nbsp;") + word_cell("&nbsp;") + word_cell("&nbsp;") + "</tr>"
+    "</table>"
+    "<p class=MsoNormal>&nbsp;</p><p class=MsoNormal>Ask us to switch at any time.</p>"
+)
+
+
+def tables_of(parsed):
+    return [block for block in parsed.blocks if block.kind == "table"]
+
+
+def test_a_word_table_stays_a_table_its_bold_first_row_the_header_and_the_report_says_so():
+    parsed = parse_text(word_page_with(WORD_SCHEDULE), name="work.htm")
+    assert (
+        "<table><caption>Weekly schedule</caption><thead><tr>"
+        '<th scope="col">Track</th><th scope="col">Days</th><th scope="col">Hours</th></tr></thead><tbody>'
+        "<tr><td>Morning</td><td>Mon, Wed, Thu</td><td>9 am to noon</td></tr>"
+        "<tr><td>Evening <em>(most popular)</em></td><td>Mon, Tue, Thu</td>"
+        '<td>6 to 9 pm, <a href="https://example.org/evening" rel="noopener noreferrer">details</a></td></tr>'
+        "</tbody></table>"
+    ) in parsed.body_html
+    assert paragraphs(parsed) == [
+        "Most people in our program keep working.",
+        "Pick the track that fits your shifts.",
+        "Ask us to switch at any time.",
+    ]
+    assert not [warning for warning in parsed.warnings if "paragraphs, one per row" in warning]
+    [warning] = [warning for warning in parsed.warnings if "table was read" in warning]
+    assert "“Track | Days | Hours”" in warning and "3 rows of 3 cells" in warning
+    assert "header row" in warning and "“Weekly schedule”" in warning
+
+
+GOOGLE_DOCS_TABLE = (
+    '<table class="c9"><tbody>'
+    '<tr class="c2"><td class="c7" colspan="1" rowspan="1"><p class="c0"><span class="c1">Night</span></p></td>'
+    '<td class="c7" colspan="1" rowspan="1"><p class="c0"><span class="c1">What helps</span></p></td></tr>'
+    '<tr class="c2"><td class="c7" colspan="1" rowspan="2"><p class="c0"><span class="c3">First week</span></p></td>'
+    '<td class="c7" colspan="1" rowspan="1"><p class="c0"><span class="c3">A fixed </span>'
+    '<span class="c2">bedtime</span></p></td></tr>'
+    '<tr class="c2"><td class="c7" colspan="1" rowspan="1"><p class="c0"><span class="c3">No screens</span></p>'
+    '<p class="c0"><span class="c3">after ten</span></p></td></tr>'
+    '<tr class="c2"><td class="c7" colspan="2" rowspan="1"><p class="c0"><span class="c3">Later: whatever '
+    "worked</span></p></td></tr>"
+    "</tbody></table>"
+)
+
+
+def test_a_google_docs_table_keeps_its_merged_cells_and_styled_marks_without_its_default_spans():
+    page = GOOGLE_DOCS_EXPORT.replace(
+        '<p class="c0"><span class="c3">Expect to wake more often for a while.</span></p>',
+        '<p class="c0"><span class="c3">Expect to wake more often for a while.</span></p>'
+        + GOOGLE_DOCS_TABLE,
+    )
+    parsed = parse_text(page, name="rest.html")
+    assert (
+        '<table><thead><tr><th scope="col">Night</th><th scope="col">What helps</th></tr></thead><tbody>'
+        '<tr><td rowspan="2">First week</td><td>A fixed <em>bedtime</em></td></tr>'
+        "<tr><td>No screens<br>after ten</td></tr>"
+        '<tr><td colspan="2">Later: whatever worked</td></tr>'
+        "</tbody></table>"
+    ) in parsed.body_html
+    [warning] = [warning for warning in parsed.warnings if "table was read" in warning]
+    assert "merged cells" in warning
+
+
+def test_header_cells_of_a_hand_written_table_are_kept_for_its_columns_and_its_rows():
+    parsed = parse_text(
+        "<h1>Costs</h1><p>What a week costs.</p>"
+        "<table><thead><tr><td></td><th>In network</th><th>Out of network</th></tr></thead>"
+        "<tbody><tr><th>IOP</th><td>$20 a day</td><td>Ask us</td></tr>"
+        "<tr><th>Testing</th><td>Included</td><td>Included</td></tr></tbody></table>",
+        name="costs.html",
+    )
+    assert (
+        '<table><thead><tr><td></td><th scope="col">In network</th><th scope="col">Out of network</th></tr>'
+        '</thead><tbody><tr><th scope="row">IOP</th><td>$20 a day</td><td>Ask us</td></tr>'
+        '<tr><th scope="row">Testing</th><td>Included</td><td>Included</td></tr></tbody></table>'
+    ) in parsed.body_html
+
+
+def test_a_table_without_header_cells_or_a_bold_first_row_has_no_header():
+    parsed = parse_text(
+        "<h1>Your First Week</h1><p>Here is what happens when.</p>"
+        "<table><tr><td>Monday</td><td>Intake, <b>two hours</b></td></tr>"
+        "<tr><td>Tuesday</td><td>Your first group</td></tr></table>",
+        name="week.html",
+    )
+    assert (
+        "<table><tbody><tr><td>Monday</td><td>Intake, <strong>two hours</strong></td></tr>"
+        "<tr><td>Tuesday</td><td>Your first group</td></tr></tbody></table>"
+    ) in parsed.body_html
+    [warning] = [warning for warning in parsed.warnings if "table was read" in warning]
+    assert "no header row" in warning
+
+
+def test_a_table_inside_a_table_is_flattened_into_its_cell_with_a_warning():
+    parsed = parse_text(
+        "<h1>Groups</h1><p>Who leads what.</p>"
+        "<table><tr><th>Group</th><th>Leaders</th></tr>"
+        "<tr><td>Relapse prevention</td><td><table><tr><td>Dana</td><td>Mondays</td></tr>"
+        "<tr><td>Lee</td><td>Thursdays</td></tr></table></td></tr></table>",
+        name="groups.html",
+    )
+    assert (
+        "<tr><td>Relapse prevention</td><td>Dana – Mondays<br>Lee – Thursdays</td></tr>" in parsed.body_html
+    )
+    assert parsed.body_html.count("<table>") == 1
+    assert any("inside a table" in warning and "flattened" in warning for warning in parsed.warnings)
+
+
+def test_layout_tables_are_unwrapped_into_their_content():
+    """Some exports and old pages put the whole document in a table, or a box in a one-cell one."""
+    page = (
+        "<html><body><table width=100%><tr><td width=20%><p>Menu</p></td><td>"
+        "<h1>Keeping Your Job During IOP</h1><p>Most people keep working.</p>"
+        "<h2>Talking to Your Manager</h2><p>You decide how much to share.</p>"
+        "<table border=1><tr><td><p>Tip: <b>keep a copy</b> of every note.</p></td></tr></table>"
+        "</td></tr></table></body></html>"
+    )
+    parsed = parse_text(page, name="job.html")
+    assert parsed.title == "Keeping Your Job During IOP"
+    assert parsed.sections == [(2, "Talking to Your Manager")]
+    assert "<table" not in parsed.body_html
+    assert paragraphs(parsed) == [
+        "Most people keep working.",
+        "You decide how much to share.",
+        "Tip: keep a copy of every note.",
+    ]
+    assert "<p>Tip: <strong>keep a copy</strong> of every note.</p>" in parsed.body_html
+    assert not [warning for warning in parsed.warnings if "table was read" in warning]
