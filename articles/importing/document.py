@@ -88,6 +88,7 @@ class Block:
     weak: bool = False  # a heading only because it is short and unpunctuated, not Title Case
     items: list[Inline] = field(default_factory=list)  # lists
     ordered: bool = False
+    sub_lists: dict[int, list["Block"]] = field(default_factory=dict)  # lists: by the item they are in
     paragraphs: list[Inline] = field(default_factory=list)  # quotations
     attribution: str = ""  # quotations: who said it
     rows: list[list[Inline]] = field(default_factory=list)  # tables: the cells of each row
@@ -99,7 +100,10 @@ class Block:
     @property
     def text(self):
         if self.kind == self.LIST:
-            return "\n".join(item.text for item in self.items)
+            lines = []
+            for index, item in enumerate(self.items):
+                lines += [item.text, *(sub_list.text for sub_list in self.sub_lists.get(index, ()))]
+            return "\n".join(lines)
         if self.kind == self.QUOTE:
             return "\n\n".join(paragraph.text for paragraph in self.paragraphs)
         if self.kind == self.TABLE:
@@ -111,7 +115,10 @@ class Block:
             return f"<h{self.level}>{self.content.html}</h{self.level}>"
         if self.kind == self.LIST:
             tag = "ol" if self.ordered else "ul"
-            items = "".join(f"<li>{item.html}</li>" for item in self.items)
+            items = "".join(
+                f"<li>{item.html}{''.join(sub_list.to_html() for sub_list in self.sub_lists.get(index, ()))}</li>"
+                for index, item in enumerate(self.items)
+            )
             return f"<{tag}>{items}</{tag}>"
         if self.kind == self.QUOTE:
             return "".join(f"<p>{paragraph.html}</p>" for paragraph in self.paragraphs)

@@ -72,6 +72,9 @@ WORD_LIST_MARKER = re.compile(
 WORD_LIST_LEVEL = re.compile(r"mso-list\s*:\s*l\d+\s+level(\d+)", re.IGNORECASE)
 MARGIN_LEFT = re.compile(r"margin-left\s*:\s*(-?\d*\.?\d+)\s*(in|pt|cm|mm|px)", re.IGNORECASE)
 POINTS_PER = {"in": 72, "pt": 1, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75}
+# Lists keep up to this many levels (a list, its sub-lists and theirs), as the editor nests them
+# and the site shows them; the items of deeper ones go into the list at this depth.
+MAX_LIST_DEPTH = 3
 TITLE_STYLE_LEVEL = 0  # above <h1>: the document's own title, whatever headings follow
 _SPACES = re.compile(r"\s+")
 
@@ -232,9 +235,9 @@ class Reader:
         self.nested_lists = 0
         self.dropped_links = []
         self.refused_links = []
-        self.word_list = None  # the list Word's list paragraphs are adding to
-        self.word_list_margin = None  # the margin of its first level, in points
-        self.in_word_sub_items = False
+        # The lists Word's list paragraphs are adding to, from the first level down: for each,
+        # [its level (Word's, or counted from the margins), its margin in points, the Block].
+        self.word_lists = []
 
     # Blocks
 
@@ -280,9 +283,9 @@ class Reader:
             self.paragraphs(node)
         elif tag in ("ul", "ol"):
             self.flush()
-            items = self.list_items(node)
-            if items:
-                self.blocks.append(Block(Block.LIST, items=items, ordered=tag == "ol"))
+            block = self.list_block(node)
+            if block.items:
+                self.blocks.append(block)
         elif tag == "blockquote":
             self.flush()
             self.quote(node)
@@ -322,29 +325,47 @@ class Reader:
         previous = self.blocks[-1] if self.blocks else None
         starts = "cxspfirst" in node.attrs.get("class", "").lower()
         style = node.attrs.get("style", "")
-        continues = previous is not None and previous is self.word_list and not starts
-        if continues and self.is_word_sub_item(style):
-            # Flattened into the list, whatever its bullet, as a list inside an HTML list is.
-            if not self.in_word_sub_items:
+        continues = bool(self.word_lists) and previous is self.word_lists[0][2] and not starts
+        level = self.word_level(style) if continues else 1
+        if continues and level > 1:
+            while len(self.word_lists) > 1 and self.word_lists[-1][0] > level:
+                self.word_lists.pop()
+            deepest_level, _margin, deepest = self.word_lists[-1]
+            if level <= deepest_level:
+                deepest.items.append(item)
+            elif len(self.word_lists) >= MAX_LIST_DEPTH:
                 self.nested_lists += 1
-                self.in_word_sub_items = True
-            previous.items.append(item)
+                deepest.items.append(item)
+            else:  # a sub-list of the item before, whatever its bullet or number
+                sub_list = Block(Block.LIST, items=[item], ordered=ordered)
+                deepest.sub_lists.setdefault(len(deepest.items) - 1, []).append(sub_list)
+                self.word_lists.append([level, margin_left(style), sub_list])
         elif continues and previous.ordered == ordered:
-            self.in_word_sub_items = False
+            del self.word_lists[1:]
             previous.items.append(item)
         else:
-            self.word_list = Block(Block.LIST, items=[item], ordered=ordered)
-            self.word_list_margin = margin_left(style)
-            self.in_word_sub_items = False
-            self.blocks.append(self.word_list)
+            block = Block(Block.LIST, items=[item], ordered=ordered)
+            self.word_lists = [[1, margin_left(style), block]]
+            self.blocks.append(block)
         return True
 
-    def is_word_sub_item(self, style):
+    def word_level(self, style):
+        """The level of a list paragraph: Word's own ("mso-list:l0 level2"), or else the level of
+        the open list whose margin it shares, or one deeper than the deepest it goes beyond."""
         level = WORD_LIST_LEVEL.search(style)
         if level is not None:
-            return int(level[1]) > 1
+            return int(level[1])
         margin = margin_left(style)
-        return margin is not None and self.word_list_margin is not None and margin > self.word_list_margin + 1
+        if margin is None:
+            return 1
+        for list_level, list_margin, _block in reversed(self.word_lists):
+            if list_margin is None:
+                continue
+            if margin > list_margin + 1:
+                return list_level + 1
+            if margin >= list_margin - 1:
+                return list_level
+        return 1
 
     def paragraphs(self, node):
         flow = Flow()
@@ -352,12 +373,15 @@ class Reader:
         for inline, phone in flow.finish():
             self.blocks.append(Block(Block.PARAGRAPH, inline, phone_link=phone))
 
-    def list_items(self, node):
-        items = []
+    def list_block(self, node, depth=1):
+        block = Block(Block.LIST, ordered=node.tag == "ol")
+        self.list_items(block, node, depth)
+        return block
+
+    def list_items(self, block, node, depth):
         for child in node.elements():
-            if child.tag in ("ul", "ol"):
-                self.nested_lists += 1
-                items += self.list_items(child)
+            if child.tag in ("ul", "ol"):  # a list right in a list: a sub-list of the item before
+                self.sub_list(block, child, depth)
                 continue
             flow = Flow(breaks=False)
             nested = []
@@ -368,11 +392,20 @@ class Reader:
                     self.inline_element(grandchild, flow)
                 else:
                     flow.add_text(grandchild)
-            items += [inline for inline, _ in flow.finish()]
+            block.items += [inline for inline, _ in flow.finish()]
             for inner in nested:
-                self.nested_lists += 1
-                items += self.list_items(inner)
-        return items
+                self.sub_list(block, inner, depth)
+
+    def sub_list(self, block, node, depth):
+        """A list inside `block`: kept under its last item, or, deeper than MAX_LIST_DEPTH or with
+        no item to go under, its items flattened into `block`."""
+        if depth >= MAX_LIST_DEPTH or not block.items:
+            self.nested_lists += 1
+            self.list_items(block, node, depth)
+            return
+        sub_list = self.list_block(node, depth + 1)
+        if sub_list.items:
+            block.sub_lists.setdefault(len(block.items) - 1, []).append(sub_list)
 
     def quote(self, node, caption=""):
         paragraphs, attribution = [], collapse_spaces(caption)
@@ -687,7 +720,10 @@ def parse_html(source, known_numbers=None):
             "holding headings) were unwrapped: their content was read as the article's text."
         )
     if reader.nested_lists:
-        warnings.append("Lists inside lists were flattened into one list. Check their order in the editor.")
+        warnings.append(
+            f"Lists nested more than {MAX_LIST_DEPTH} levels deep (or with no item above them) were "
+            "flattened into the list that holds them. Check their order in the editor."
+        )
     if reader.dropped_links:
         warnings.append(
             f"{len(reader.dropped_links)} link(s) pointed to pages of the old site ({_some(reader.dropped_links)}). "

@@ -1221,7 +1221,11 @@ def test_a_style_both_bold_and_italic_gives_both():
     assert "<p>Your body is <strong><em>learning</em></strong> to rest.</p>" in parsed.body_html
 
 
-FLATTENED = "Lists inside lists were flattened into one list. Check their order in the editor."
+FLATTENED = "were flattened into the list that holds them"
+
+
+def flattened(parsed):
+    return any(FLATTENED in warning for warning in parsed.warnings)
 
 
 def word_page_with_list(*paragraphs):
@@ -1231,30 +1235,70 @@ def word_page_with_list(*paragraphs):
     )
 
 
-def test_sub_items_of_a_word_list_are_flattened_into_it_with_a_warning_as_nested_html_lists_are():
-    """Word marks a sub-item with its list level in the style (`mso-list:l0 level2 lfo1`) and a
-    deeper margin, and types another bullet ("o") in front of it."""
-    nested_html = word_page_with_list(
-        "<ul><li>Ask for a later start<ul><li>Or an earlier finish</li></ul></li><li>Use paid leave</li></ul>"
-    )
-    level = "margin-left:{margin};text-indent:-.25in;mso-list:l0 level{level} lfo1"
-    first = word_list_paragraph(
-        "First", "·", "Ask for a later start", style=level.format(margin=".5in", level=1)
-    )
-    sub_item = word_list_paragraph(
-        "Middle", "o", "Or an earlier finish", font="Courier New", style=level.format(margin="1.0in", level=2)
-    )
-    last = word_list_paragraph("Last", "·", "Use paid leave", style=level.format(margin=".5in", level=1))
-    items = [["Ask for a later start", "Or an earlier finish", "Use paid leave"]]
+def word_level(level, marker, text, position="Middle"):
+    """An item at `level` of one of Word's lists: the level in the style, and a deeper margin."""
+    style = f"margin-left:{0.5 * level}in;text-indent:-.25in;mso-list:l0 level{level} lfo1"
+    font = "Symbol" if marker == "·" else "Courier New" if marker == "o" else "Calibri"
+    return word_list_paragraph(position, marker, text, font=font, style=style)
 
-    parsed_html = parse_text(nested_html, name="work.htm")
-    assert list_items(parsed_html) == items
-    assert FLATTENED in parsed_html.warnings
-    parsed = parse_text(word_page_with_list(first, sub_item, last), name="work.htm")
-    assert list_items(parsed) == items
-    assert FLATTENED in parsed.warnings
-    # A list of one level is not called flattened.
-    assert FLATTENED not in parse_text(word_page_with_list(first, last), name="work.htm").warnings
+
+SUB_LIST = (
+    "<ul><li>Ask for a later start<ul><li>Or an earlier finish</li></ul></li><li>Use paid leave</li></ul>"
+)
+
+
+def test_sub_items_of_a_word_list_stay_a_list_inside_the_list_as_nested_html_lists_do():
+    """Word marks a sub-item with its list level in the style (`mso-list:l0 level2 lfo1`) and a
+    deeper margin, and types another bullet ("o") in front of it. The editor nests lists too
+    (Tab in a list item), and the site shows them indented."""
+    nested_html = word_page_with_list(SUB_LIST)
+    first = word_level(1, "·", "Ask for a later start", position="First")
+    sub_item = word_level(2, "o", "Or an earlier finish")
+    last = word_level(1, "·", "Use paid leave", position="Last")
+
+    for parsed in (
+        parse_text(nested_html, name="work.htm"),
+        parse_text(word_page_with_list(first, sub_item, last), name="work.htm"),
+    ):
+        assert SUB_LIST in parsed.body_html
+        assert list_items(parsed) == [["Ask for a later start", "Use paid leave"]]
+        assert not flattened(parsed)
+
+
+def test_lists_nested_deeper_than_three_levels_are_flattened_into_the_third_with_a_warning():
+    expected = (
+        "<ul><li>Talk to HR<ul><li>Ask about leave<ol><li>Short-term disability</li>"
+        "<li>Family leave</li><li>Unpaid leave</li></ol></li></ul></li><li>Talk to your manager</li></ul>"
+    )
+    nested_html = word_page_with_list(
+        "<ul><li>Talk to HR<ul><li>Ask about leave<ol><li>Short-term disability"
+        "<ul><li>Family leave</li></ul></li><li>Unpaid leave</li></ol></li></ul></li>"
+        "<li>Talk to your manager</li></ul>"
+    )
+    word = word_page_with_list(
+        word_level(1, "·", "Talk to HR", position="First"),
+        word_level(2, "o", "Ask about leave"),
+        word_level(3, "1.", "Short-term disability"),
+        word_level(4, "§", "Family leave"),
+        word_level(3, "2.", "Unpaid leave"),
+        word_level(1, "·", "Talk to your manager", position="Last"),
+    )
+    for parsed in (parse_text(nested_html, name="work.htm"), parse_text(word, name="work.htm")):
+        assert expected in parsed.body_html
+        assert flattened(parsed)
+
+
+def test_empty_list_items_are_left_out_and_a_list_with_none_goes_too():
+    page = word_page_with_list(
+        "<ul><li>Ask for a later start</li><li></li><li>&nbsp;</li><li><b> </b></li></ul>"
+        "<ol><li>&nbsp;</li><li><br></li></ol>",
+        word_level(1, "·", "&nbsp;", position="First"),
+        word_level(1, "·", "Use paid leave", position="First"),
+        word_level(1, "·", "&nbsp;", position="Last"),
+    )
+    parsed = parse_text(page, name="work.htm")
+    assert "<ul><li>Ask for a later start</li></ul>\n<ul><li>Use paid leave</li></ul>" in parsed.body_html
+    assert "<ol" not in parsed.body_html and "<li></li>" not in parsed.body_html
 
 
 def test_bulleted_sub_items_of_a_numbered_word_list_keep_the_numbered_list_whole():
@@ -1268,12 +1312,12 @@ def test_bulleted_sub_items_of_a_numbered_word_list_keep_the_numbered_list_whole
         word_list_paragraph("Last", "2.", "Bring a note from us", font="Calibri", style="margin-left:36pt"),
     )
     parsed = parse_text(page, name="work.htm")
-    lists = [block for block in parsed.blocks if block.kind == "list"]
-    assert [[item.text for item in block.items] for block in lists] == [
-        ["Book a meeting", "By phone", "Or by email", "Bring a note from us"]
-    ]
-    assert lists[0].ordered
-    assert FLATTENED in parsed.warnings
+    assert (
+        "<ol><li>Book a meeting<ul><li>By phone</li><li>Or by email</li></ul></li>"
+        "<li>Bring a note from us</li></ol>"
+    ) in parsed.body_html
+    assert list_items(parsed) == [["Book a meeting", "Bring a note from us"]]
+    assert not flattened(parsed)
 
 
 # --- Tables in plain text ------------------------------------------------------------------------
