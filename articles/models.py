@@ -501,15 +501,21 @@ class PreviewLink(models.Model):
     def is_active(self):
         return not self.revoked and self.expires_at > timezone.now()
 
+    class Ended(Exception):
+        """A token this site signed, whose link has expired, been revoked or been deleted."""
+
     @classmethod
     def from_token(cls, token):
-        """The active link the token names, or None if it is forged, expired or revoked."""
+        """The active link the token names, or None if the token is not one this site signed
+        (made up, or changed on the way). Raises PreviewLink.Ended for a genuine token whose link
+        no longer works: only the person it was sent to can hold one, so saying it has ended
+        tells nobody anything new, while a guessed token learns nothing."""
         try:
             data = signing.Signer(salt=cls.SIGNING_SALT).unsign_object(token)
-            return (
-                cls.objects.active()
-                .select_related("article")
-                .get(pk=data["link"], article_id=data["article"])
-            )
-        except (signing.BadSignature, KeyError, TypeError, cls.DoesNotExist):
+            lookup = {"pk": data["link"], "article_id": data["article"]}
+        except (signing.BadSignature, KeyError, TypeError):
             return None
+        link = cls.objects.active().select_related("article").filter(**lookup).first()
+        if link is None:
+            raise cls.Ended
+        return link

@@ -1,6 +1,6 @@
 from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Subquery
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -128,7 +128,10 @@ class ArticlePreviewMixin:
         return context
 
     def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
+        return self.private(super().render_to_response(context, **response_kwargs))
+
+    @staticmethod
+    def private(response):
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Referrer-Policy"] = "no-referrer"
@@ -145,8 +148,19 @@ class SharedPreviewView(ArticlePreviewMixin, ArticleDetailView):
     banner_title = "Preview shared for review — not public. Please do not forward this link."
     live_banner_title = "Preview shared for review. Please do not forward this link."
 
+    ended_template_name = "articles/preview_link_ended.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except PreviewLink.Ended:
+            # Still a 404, never cached or indexed, but in words the person it was sent to can
+            # act on. The article is not named: the link no longer shows it to anyone.
+            response = render(request, self.ended_template_name, {"nav_section": None}, status=404)
+            return self.private(response)
+
     def get_object(self, queryset=None):
         link = PreviewLink.from_token(self.kwargs["token"])
         if link is None:
-            raise Http404("This preview link is not valid, or it has expired or been revoked.")
+            raise Http404("This preview link is not one this site made.")
         return get_object_or_404(self.get_queryset(), pk=link.article_id)

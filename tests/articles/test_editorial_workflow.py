@@ -197,6 +197,44 @@ def test_a_revoked_or_tampered_preview_link_answers_404(client):
     assert client.get(url).status_code == 404
 
 
+ENDED = "This preview link has ended"
+
+
+@pytest.mark.parametrize("end", ["expired", "revoked", "deleted"])
+def test_a_preview_link_that_has_ended_says_so_to_whoever_holds_it(client, end):
+    """The clinician who opens an old link learns what happened and what to do, not "page not
+    found"; still a 404, never cached, never indexed, and the address is not sent on."""
+    with time_machine.travel(NOW, tick=False) as clock:
+        link = PreviewLink.objects.create(article=ArticleFactory(draft=True, title="Secret draft"))
+        url = link.get_absolute_url()
+        if end == "expired":
+            clock.shift(dt.timedelta(days=8))
+        elif end == "revoked":
+            link.revoked = True
+            link.save()
+        else:
+            link.delete()
+        response = client.get(url)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert ENDED in html and "ask the person who sent it for a new one" in html
+    assert "Secret draft" not in html and "We can’t find that page" not in html
+    assert '<meta name="robots" content="noindex' in html and "noindex" in response["X-Robots-Tag"]
+    assert "no-store" in response["Cache-Control"] and response["Referrer-Policy"] == "no-referrer"
+
+
+def test_a_preview_token_this_site_did_not_sign_gets_the_plain_not_found_page(client):
+    """Only a token that verifies may say that a link existed and has ended."""
+    link = PreviewLink.objects.create(article=ArticleFactory(draft=True))
+    link.revoked = True
+    link.save()
+    for token in (link.token[:-2] + "xx", "eyJsaW5rIjoxfQ:forged"):
+        response = client.get(reverse("articles:shared_preview", args=[token]))
+        assert response.status_code == 404
+        html = response.content.decode()
+        assert ENDED not in html and "We can’t find that page" in html
+
+
 def test_staff_create_a_preview_link_from_the_change_form(staff_client):
     article = ArticleFactory(draft=True)
     change_url = reverse("admin:articles_article_change", args=[article.pk])
