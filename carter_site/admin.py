@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
+from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -16,7 +17,7 @@ from .admin_input import AutocompleteOfIdsMixin
 from .admin_times import TypedTimesMixin
 from .audit import count_of_changes, log_bulk_change, with_the_objects_they_name
 from .caching import content_changed
-from .concurrent_saves import RetryRefusedSaveMixin, RowsAddedMeanwhileFormSet
+from .concurrent_saves import RetryRefusedSaveMixin, RowsAddedMeanwhileFormSet, unique_together_with
 from .history import HistoryAdmin
 from .models import SiteSettings
 from .redirects import file_at, find_loop, live_page_at, unpublished_page_at
@@ -35,13 +36,52 @@ def where_used(obj):
     return format_html('<a href="{}">{}</a>', url, label)
 
 
+class PlacedOnceFormSet(RowsAddedMeanwhileFormSet):
+    """Rows that place an object on a page (an FAQ or a testimonial on an article, an FAQ on a
+    location, a location of an article), each object once per page. Two rows placing the same one
+    each say which it is, in an editor's words, instead of Django's "Please correct the duplicate
+    data for faq."; nothing on the page is saved."""
+
+    def clean(self):
+        self.mark_placed_twice()
+        super().clean()  # Django's duplicate check: the rows marked above are no longer its concern
+
+    def mark_placed_twice(self):
+        for names in unique_together_with(self.model, self.fk):
+            placed = [name for name in names if name != self.fk.name]
+            if len(placed) != 1:
+                continue  # not a placement: a row whose natural key has more parts
+            rows = {}
+            for form in self.forms:
+                if not form.is_valid() or self._should_delete_form(form):
+                    continue
+                if (value := form.cleaned_data.get(placed[0])) is not None:
+                    rows.setdefault(value, []).append(form)
+            for value, placing in rows.items():
+                for form in placing if len(placing) > 1 else ():
+                    form.add_error(None, self.placed_twice_error(value))
+
+    def placed_twice_error(self, placed):
+        name = str(placed)  # a testimonial's name is its quote, in quotation marks already
+        return ValidationError(
+            "This %(kind)s is on the %(page)s twice: %(name)s. Delete one of the two rows.",
+            code="placed_twice",
+            params={
+                "kind": placed._meta.verbose_name,
+                "page": self.fk.related_model._meta.verbose_name,
+                "name": name if name.startswith("“") else f"“{name}”",
+            },
+        )
+
+
 class RowsNamedByTheirObjectsInline(TypedTimesMixin, AutocompleteOfIdsMixin, admin.TabularInline):
     """An inline whose rows are shown by name, a name made of the objects they join: those
     objects are read with the rows (audit.with_the_objects_they_name). Its searchable pickers
-    take posted values that are not ids calmly (admin_input.AutocompleteOfIdsMixin), and a row
-    someone else added meanwhile is not added twice (concurrent_saves.RowsAddedMeanwhileFormSet)."""
+    take posted values that are not ids calmly (admin_input.AutocompleteOfIdsMixin), a row
+    someone else added meanwhile is not added twice (concurrent_saves.RowsAddedMeanwhileFormSet),
+    and an object placed twice on the page is named on both rows (PlacedOnceFormSet)."""
 
-    formset = RowsAddedMeanwhileFormSet
+    formset = PlacedOnceFormSet
 
     def get_queryset(self, request):
         return with_the_objects_they_name(super().get_queryset(request))

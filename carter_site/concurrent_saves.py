@@ -73,7 +73,7 @@ class RowsAddedMeanwhileFormSet(BaseInlineFormSet):
         saved_meanwhile = self.model._default_manager.filter(**{self.fk.name: self.instance}).exclude(
             pk__in=shown
         )
-        unique_sets = _unique_together_with(self.model, self.fk)
+        unique_sets = unique_together_with(self.model, self.fk)
         for form in self.forms:
             if (
                 not unique_sets
@@ -94,7 +94,7 @@ class RowsAddedMeanwhileFormSet(BaseInlineFormSet):
                     break
 
 
-def _unique_together_with(model, field):
+def unique_together_with(model, field):
     """The sets of field names whose values no two rows of `model` may share that include `field`
     (unique_together, and unconditional UniqueConstraints on fields)."""
     opts = model._meta
