@@ -553,8 +553,8 @@ class ArticleAdmin(
 
     def say_where_it_stands(self, request, obj):
         """After a save, what visitors get now: "changed successfully" alone would not say that a
-        published article is still waiting for its time, or already past its take-down time, nor
-        that a draft with a future publish time is not scheduled."""
+        published article is still waiting for its time, will come down at its take-down time or
+        is already past it, nor that a draft with a future publish time is not scheduled."""
         state = obj.get_state()
         article_before = getattr(request, "article_before", None)
         before = article_before.get_state() if article_before is not None else None
@@ -588,6 +588,13 @@ class ArticleAdmin(
             when = end_sentence(local_time(obj.published_at))
             self.message_user(
                 request, f"Scheduled: it goes live on {when} Until then visitors get “page not found”."
+            )
+        elif state == Article.State.LIVE and obj.expires_at:
+            when = end_sentence(local_time(obj.expires_at))
+            self.message_user(
+                request,
+                f"Live until {when} Then it comes off the site by itself; to keep it up, change or clear "
+                "the take-down time.",
             )
         elif state == Article.State.EXPIRED:
             when = date_format(timezone.localtime(obj.expires_at), "DATETIME_FORMAT")

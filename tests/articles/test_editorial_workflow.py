@@ -1102,7 +1102,23 @@ def test_saving_a_live_article_says_nothing_more(staff_client):
     url = reverse("admin:articles_article_change", args=[article.pk])
     response = staff_client.post(url, admin_form_data(staff_client.get(url)))
     found = [str(message) for message in get_messages(response.wsgi_request)]
-    assert not [m for m in found if m.startswith(("Scheduled:", "Not on the site:"))], found
+    assert not [m for m in found if m.startswith(("Scheduled:", "Not on the site:", "Live until"))], found
+
+
+def test_saving_a_live_article_with_a_take_down_time_says_when_it_comes_down(staff_client):
+    from django.contrib.messages import get_messages
+
+    with time_machine.travel(NOW, tick=False):
+        # 03:59 UTC on July 2 is a minute before midnight on July 1 in Atlanta.
+        article = ArticleFactory(expires_at=dt.datetime(2026, 7, 2, 3, 59, tzinfo=dt.UTC))
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        response = staff_client.post(url, admin_form_data(staff_client.get(url)))
+        assert response.status_code == 302
+        found = [str(message) for message in get_messages(response.wsgi_request)]
+    assert (
+        "Live until July 1, 2026, 11:59 p.m. Then it comes off the site by itself; to keep it up, "
+        "change or clear the take-down time."
+    ) in found, found
 
 
 @pytest.mark.parametrize(
