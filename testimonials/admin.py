@@ -67,7 +67,12 @@ class TestimonialAdmin(PublishedFlagAdmin):
     ]
     list_filter = ["consent_on_file", "is_published", "is_featured", "location"]
     list_select_related = ["location"]
-    search_fields = ["quote", "attribution"]
+    # Also the places a testimonial is shown on: its location, and the articles it is placed on.
+    # Django lists a testimonial on two matching articles once (a subquery, not DISTINCT).
+    search_fields = ["quote", "attribution", "location__name", "article_placements__article__title"]
+    search_help_text = (
+        "Finds words in the quote or attribution, a location's name or the title of an article it is on."
+    )
     date_hierarchy = "created_at"
     autocomplete_fields = ["location"]
     fieldsets = [

@@ -235,3 +235,41 @@ def test_a_consent_mistake_is_shown_beside_its_field_once(staff_client, changes,
     assert response.content.decode().count(message) == 1
     testimonial.refresh_from_db()
     assert testimonial.consent_on_file and testimonial.consent_signed_on == dt.date(2024, 5, 1)
+
+
+def listed(staff_client, search):
+    response = staff_client.get(reverse(CHANGELIST), {"q": search})
+    return sorted(t.attribution for t in response.context["cl"].result_list)
+
+
+def test_the_list_search_finds_testimonials_by_the_places_they_are_shown_on(staff_client):
+    from tests.factories import ArticleFactory, ArticleTestimonialFactory, LocationFactory
+
+    jefferson = LocationFactory(name="Jefferson")
+    TestimonialFactory(attribution="Treated in Jefferson", location=jefferson)
+    on_article = TestimonialFactory(attribution="Quoted in an article")
+    for title in ("Your first week in IOP", "After your first week"):  # two matches: listed once
+        ArticleTestimonialFactory(testimonial=on_article, article=ArticleFactory(title=title))
+    TestimonialFactory(attribution="Shown nowhere in particular")
+    assert listed(staff_client, "jefferson") == ["Treated in Jefferson"]
+    assert listed(staff_client, "first week") == ["Quoted in an article"]
+    assert listed(staff_client, "nowhere") == ["Shown nowhere in particular"]
+
+
+def test_searching_the_list_costs_the_same_queries_however_many_rows_match(staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ArticleFactory, ArticleTestimonialFactory, LocationFactory
+
+    def queries(search):
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get(reverse(CHANGELIST), {"q": search}).status_code == 200
+        return len(captured)
+
+    article = ArticleFactory(title="Coming back after a break")
+    for place in ("Alpharetta", "Atlanta"):
+        location = LocationFactory(name=place)
+        for _ in range(1 if place == "Alpharetta" else 5):
+            ArticleTestimonialFactory(article=article, testimonial=TestimonialFactory(location=location))
+    assert queries("alpharetta") == queries("atlanta")
