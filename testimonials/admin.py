@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
@@ -115,7 +117,9 @@ class TestimonialAdmin(PublishedFlagAdmin):
         if obj.consent_expires_on and obj.consent_expires_on <= today:
             return f"Expired {date_format(obj.consent_expires_on)}"
         if obj.consent_expires_on:
-            return f"Valid until {date_format(obj.consent_expires_on)}"
+            # The expiry date is the first day it is off the site: "until" read as "through" it.
+            last_day = obj.consent_expires_on - datetime.timedelta(days=1)
+            return f"Valid through {date_format(last_day)} (expires {date_format(obj.consent_expires_on)})"
         return f"Signed {date_format(obj.consent_signed_on)}" if obj.consent_signed_on else "Date missing"
 
     def publishable(self, queryset):

@@ -58,7 +58,8 @@ class Testimonial(PublishedFlag):
         "consent expires on",
         null=True,
         blank=True,
-        help_text="Optional. From this date the testimonial disappears from the site by itself.",
+        help_text="Optional. The first day the testimonial is off the site: it shows through the day "
+        "before, then leaves the site by itself. For an authorization valid through June 30, enter July 1.",
     )
     consent_withdrawn_on = models.DateField(
         "consent withdrawn on",

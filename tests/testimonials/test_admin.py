@@ -3,9 +3,11 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from reversion.models import Version
 
 from testimonials.models import Testimonial
@@ -273,3 +275,22 @@ def test_searching_the_list_costs_the_same_queries_however_many_rows_match(staff
         for _ in range(1 if place == "Alpharetta" else 5):
             ArticleTestimonialFactory(article=article, testimonial=TestimonialFactory(location=location))
     assert queries("alpharetta") == queries("atlanta")
+
+
+def test_the_consent_column_says_the_last_day_shown_and_the_day_it_expires(staff_client):
+    """The expiry date is the first day the testimonial is off the site, not the last one shown."""
+    expires = timezone.localdate() + dt.timedelta(days=10)
+    testimonial = TestimonialFactory(attribution="Consent ends soon", consent_expires_on=expires)
+    last_day = expires - dt.timedelta(days=1)
+    html = staff_client.get(reverse(CHANGELIST)).content.decode()
+    assert f"Valid through {date_format(last_day)} (expires {date_format(expires)})" in html
+    assert "Valid until" not in html
+    with time_machine.travel(timezone.make_aware(dt.datetime.combine(last_day, dt.time(23, 59))), tick=False):
+        assert Testimonial.objects.published().filter(pk=testimonial.pk).exists()  # the last day shown
+    with time_machine.travel(timezone.make_aware(dt.datetime.combine(expires, dt.time(0, 1))), tick=False):
+        assert not Testimonial.objects.published().filter(pk=testimonial.pk).exists()
+
+
+def test_the_consent_expiry_field_says_what_its_date_means(staff_client):
+    html = staff_client.get(reverse("admin:testimonials_testimonial_add")).content.decode()
+    assert "The first day the testimonial is off the site" in html
