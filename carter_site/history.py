@@ -448,6 +448,18 @@ class HistoryAdmin(
             return HttpResponseRedirect(reverse(self._admin_url("add")))
         return self.response_post_save_change(request, obj)
 
+    FIRST_VERSION_COMMENT = "Added before its history was kept: this is its first version."
+
+    def log_change(self, request, obj, message):
+        """django-reversion labels a version with the change form's message. An object made
+        without a version (before its model had a history, or from the shell) gets its first one
+        at its first save here, which History then listed as "No fields changed." where every
+        other object's history starts with "Added."."""
+        entry = super().log_change(request, obj, message)
+        if reversion.is_active() and not Version.objects.get_for_object(obj).exists():
+            reversion.set_comment(f"{self.FIRST_VERSION_COMMENT} {entry.get_change_message()}")
+        return entry
+
     def _revert_obstacle(self, object_id, version_id, verb):
         """What keeps the version from being written back (revert_obstacle), for the views above."""
         version = self._version(version_id, object_id)
