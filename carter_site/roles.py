@@ -12,7 +12,7 @@ SITE_ADMINISTRATORS = "Site administrators"
 CONTENT = {
     "articles": ["article", "articlelocation", "previewlink"],
     "faqs": ["faq", "topic", "articlefaq", "locationfaq"],
-    "locations": ["location", "openinghours"],
+    "locations": ["location", "openinghours", "specialday"],
     "testimonials": ["testimonial", "articletestimonial"],
     "pages": ["page"],
     "redirects": ["redirect"],
@@ -45,11 +45,20 @@ def sync_roles(apps=None):
         from django.apps import apps
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    # In a migration, `apps` holds the apps migrated so far: an app added later (standing pages)
-    # gets its permissions from its own migration, which calls this again.
-    present = {config.label for config in apps.get_app_configs()}
+    # In a migration, `apps` holds the apps and models migrated so far: an app or a model added
+    # later (standing pages, a location's special days) gets its permissions from its own
+    # migration, which calls this again.
+    present = {
+        (model._meta.app_label, f"{action}_{model._meta.model_name}")
+        for model in apps.get_models()
+        for action in model._meta.default_permissions
+    } | {
+        (model._meta.app_label, codename)
+        for model in apps.get_models()
+        for codename, _ in model._meta.permissions
+    }
     for name, codes in ROLES.items():
-        codes = {code for code in codes if code[0] in present}
+        codes = codes & present
         group, _ = Group.objects.get_or_create(name=name)
         permissions = [
             permission

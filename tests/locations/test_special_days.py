@@ -255,6 +255,24 @@ def test_special_days_sharing_a_day_are_refused_on_both_rows_and_nothing_is_save
     assert not location.special_days.exists()
 
 
+@pytest.mark.parametrize("role", ["Marketing editors", "Site administrators"])
+def test_a_marketing_editor_or_a_site_administrator_adds_a_closure(role):
+    """The roles, not only a superuser: editors keep a location's weekly hours, and these too."""
+    from tests.admin_forms import signed_in
+
+    location = LocationFactory()
+    response, _ = post(signed_in(role, "editor"), location, ("2026-11-26", "", "Thanksgiving"))
+    assert response.status_code == 302
+    assert list(location.special_days.values_list("reason", flat=True)) == ["Thanksgiving"]
+
+
+def test_a_clinical_reviewer_reads_special_days_and_changes_none():
+    from django.contrib.auth.models import Group
+
+    codes = set(Group.objects.get(name="Clinical reviewers").permissions.values_list("codename", flat=True))
+    assert "view_specialday" in codes and not {"add_specialday", "change_specialday"} & codes
+
+
 def test_a_new_special_day_overlapping_a_saved_one_is_refused(staff_client):
     location = LocationFactory()
     SpecialDayFactory(location=location)

@@ -110,6 +110,15 @@ REFUSED_BY_THE_ADMIN = [
     or unknown_picture_addresses(vector)
 ]
 ADMIN_CORPUS = "\n".join(vector for vector in VECTORS if vector not in REFUSED_BY_THE_ADMIN)
+# An FAQ's answer is refused a heading, whatever its attributes (faqs.models.validate_no_headings).
+HEADINGS = [
+    vector
+    for vector in VECTORS
+    if vector not in REFUSED_BY_THE_ADMIN and re.search(r"<h[1-6][\s>]", sanitise_html(vector))
+]
+ANSWER_CORPUS = "\n".join(
+    vector for vector in VECTORS if vector not in REFUSED_BY_THE_ADMIN and vector not in HEADINGS
+)
 
 
 @pytest.mark.django_db
@@ -184,7 +193,15 @@ def test_no_vector_survives_an_admin_save_into_faqs_and_locations(staff_client, 
     location = LocationFactory(name="Jefferson", slug="jefferson")
     faq_baseline = element_counts(client, reverse("faqs:list"))
     location_baseline = element_counts(client, location.get_absolute_url())
-    save_through_admin(staff_client, "faqs_faq", faq, answer=ADMIN_CORPUS)
+    save_through_admin(staff_client, "faqs_faq", faq, answer=ANSWER_CORPUS)
     save_through_admin(staff_client, "locations_location", location, body=ADMIN_CORPUS)
     assert page_problems(client, reverse("faqs:list"), faq_baseline) == []
     assert page_problems(client, location.get_absolute_url(), location_baseline) == []
+    # The heading vectors are refused in an answer, with the editor's message, and nothing is saved.
+    assert HEADINGS
+    url = reverse("admin:faqs_faq_change", args=[faq.pk])
+    data = {**admin_form_data(staff_client.get(url)), "answer": "\n".join(HEADINGS)}
+    response = staff_client.post(url, data)
+    assert response.status_code == 200 and "An answer cannot hold a heading" in response.content.decode()
+    faq.refresh_from_db()
+    assert "<h" not in faq.answer

@@ -17,6 +17,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from carter_site.models import SiteSettings
@@ -54,7 +55,13 @@ WEB_PAGE = CREATIVE_WORK | {
     "reviewedBy",
 }
 ORGANIZATION = THING | {"address", "logo", "parentOrganization", "telephone"}
-PLACE = THING | {"address", "geo", "openingHoursSpecification", "telephone"}
+PLACE = THING | {
+    "address",
+    "geo",
+    "openingHoursSpecification",
+    "specialOpeningHoursSpecification",
+    "telephone",
+}
 PROPERTIES = {
     "MedicalOrganization": ORGANIZATION,
     "Organization": ORGANIZATION,
@@ -74,7 +81,7 @@ PROPERTIES = {
     "PostalAddress": THING
     | {"streetAddress", "addressLocality", "addressRegion", "postalCode", "addressCountry"},
     "GeoCoordinates": THING | {"latitude", "longitude"},
-    "OpeningHoursSpecification": THING | {"dayOfWeek", "opens", "closes"},
+    "OpeningHoursSpecification": THING | {"dayOfWeek", "opens", "closes", "validFrom", "validThrough"},
     "MedicalTherapy": THING,
 }
 URL_PROPERTIES = {"@id", "url", "item", "contentUrl"}
@@ -233,3 +240,12 @@ def test_each_clinic_s_address_phone_and_hours_are_those_its_page_shows(client, 
         assert marked_hours == shown, location.slug
         for group in grouped(rows):
             assert group.days in html
+        # Holiday hours and closures: each the page shows, as a dated specification, and no other.
+        shown_days = location.special_days_shown(timezone.localdate())
+        marked_days = {
+            (spec["validFrom"], spec["validThrough"])
+            for spec in clinic.get("specialOpeningHoursSpecification", [])
+        }
+        assert marked_days == {(day.first_day.isoformat(), day.last_day.isoformat()) for day in shown_days}
+        for day in shown_days:
+            assert day.reason in html
