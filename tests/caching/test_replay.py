@@ -232,3 +232,20 @@ def test_an_address_outside_latin_1_still_reaches_django_intact(wsgi, article):
     answer = wsgi.get("/articles/%C4%80-caf%C3%A9/")
     assert answer.through_django
     assert answer.status_code == 404
+
+
+def test_head_of_a_replayed_page_has_the_headers_of_get_and_no_body(article):
+    """The server's application leaves out the body of a HEAD answer, replayed ones included
+    (a replay is a plain list of bytes, with nothing to close)."""
+    from carter_site.wsgi import HeadWithoutBody
+
+    wsgi = WsgiVisitor()
+    wsgi.application = HeadWithoutBody(wsgi.application)
+    first = sent_once(wsgi, article.get_absolute_url())
+
+    head = wsgi.request("HEAD", article.get_absolute_url())
+
+    assert (head.through_django, head.headers["X-Page-Cache"]) == (False, "hit")
+    assert head.body == b""
+    assert head.headers["Content-Length"] == str(len(first.body))
+    assert head.headers["ETag"] == first.headers["ETag"]
