@@ -121,6 +121,19 @@ def test_other_query_strings_are_never_cached(visitor, query):
     assert response.status_code in {200, 301, 404}
 
 
+@pytest.mark.parametrize("path", ["/", "/faqs/"], ids=["sets-a-cookie", "private"])
+def test_a_public_view_that_answers_personally_is_never_stored(visitor, settings, path):
+    """A public view whose answer sets a cookie (a form's CSRF token) or says `private` is
+    rendered for each visitor: a stored copy would hand one visitor's cookie to everyone."""
+    settings.ROOT_URLCONF = "tests.caching.personal_urls"
+    first, second = visitor.get(path), visitor.get(path)
+    assert first.status_code == second.status_code == 200
+    assert cache_status(first) is cache_status(second) is None
+    assert first.content != second.content
+    if path == "/":
+        assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+
+
 @pytest.mark.parametrize("page", ["home", "article", "location", "faqs", "sitemap", "feed"])
 def test_a_page_number_on_a_page_that_has_no_pages_is_not_a_new_entry(visitor, article, page):
     """Only lists read ?page=. Elsewhere each number would store another copy of the same page,
