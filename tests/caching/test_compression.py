@@ -95,6 +95,16 @@ def test_head_announces_the_compressed_length(visitor, article):
     assert head["Content-Length"] == packed["Content-Length"]
 
 
+def test_head_before_any_get_announces_what_get_sends(visitor, article):
+    """A HEAD request stores nothing, so on a cold cache its page is compressed for it alone:
+    its headers are still those of the GET that follows."""
+    head = visitor.head(article.get_absolute_url(), **GZIP)
+    packed = visitor.get(article.get_absolute_url(), **GZIP)
+    assert (head["X-Page-Cache"], packed["X-Page-Cache"]) == ("skip", "miss")
+    for header in ("Content-Encoding", "Content-Length", "ETag"):
+        assert head[header] == packed[header], header
+
+
 def test_every_process_compresses_a_page_to_the_same_bytes():
     """No timestamp in the gzip header: the compressed ETag is the same on every worker."""
     body = b"<p>The same page.</p>" * 100
