@@ -334,3 +334,65 @@ def test_two_uploads_of_one_name_at_once_through_two_containers_keep_both(media_
     assert stored_second.startswith("editor/2026/11/23/garden_") and stored_second.endswith(".png")
     assert media_bucket.read(f"media/{name}") == png_bytes((20, 10))
     assert media_bucket.read(f"media/{stored_second}") == png_bytes((30, 10))
+
+
+def refuse_conditional_writes(storage, code, status):
+    """From now on the bucket answers each conditional write (If-None-Match) of `storage` with
+    the error `code`, as a service that cannot honour it, or that refuses the write, does.
+    Returns the keys of the conditional writes it was asked for."""
+    from botocore.exceptions import ClientError
+
+    asked = []
+
+    def refuse(params, **kwargs):
+        if "IfNoneMatch" in params:
+            asked.append(params["Key"])
+            error = {"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": status}}
+            raise ClientError(error, "PutObject")
+
+    storage.connection.meta.client.meta.events.register("before-parameter-build.s3.PutObject", refuse)
+    return asked
+
+
+def test_a_service_without_conditional_writes_still_stores_uploads(media_bucket, settings):
+    """Not every S3-compatible service knows If-None-Match: one that answers NotImplemented gets
+    the unconditional write that django-storages makes, and the picture is stored."""
+    from django.core.files.storage import storages
+
+    storage = storages.create_storage(settings.STORAGES["default"])
+    asked = refuse_conditional_writes(storage, "NotImplemented", 501)
+
+    stored = storage.save("editor/2026/11/23/garden.png", ContentFile(png_bytes((20, 10))))
+
+    assert asked == ["media/editor/2026/11/23/garden.png"]
+    assert stored == "editor/2026/11/23/garden.png"
+    assert media_bucket.read(f"media/{stored}") == png_bytes((20, 10))
+
+
+def test_a_write_the_bucket_refuses_for_another_reason_fails_at_once(media_bucket, settings):
+    """Only a name taken meanwhile sends the picture to another name: a refusal such as
+    AccessDenied is the editor's error to see, not a reason to try five more names."""
+    from botocore.exceptions import ClientError
+    from django.core.files.storage import storages
+
+    storage = storages.create_storage(settings.STORAGES["default"])
+    asked = refuse_conditional_writes(storage, "AccessDenied", 403)
+
+    with pytest.raises(ClientError, match="AccessDenied"):
+        storage.save("editor/2026/11/23/garden.png", ContentFile(png_bytes((20, 10))))
+    assert asked == ["media/editor/2026/11/23/garden.png"]
+    assert media_bucket.stored_keys() == []
+
+
+def test_a_name_taken_at_every_try_is_given_up_after_a_few(media_bucket, settings):
+    from django.core.files.storage import storages
+
+    from carter_site.storage import MOST_TRIES
+
+    storage = storages.create_storage(settings.STORAGES["default"])
+    asked = refuse_conditional_writes(storage, "PreconditionFailed", 412)
+
+    with pytest.raises(FileExistsError, match="No free name"):
+        storage.save("editor/2026/11/23/garden.png", ContentFile(png_bytes((20, 10))))
+    assert len(asked) == len(set(asked)) == MOST_TRIES  # each try under a name of its own
+    assert media_bucket.stored_keys() == []
