@@ -17,7 +17,7 @@ import time
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.recorder import MigrationRecorder
@@ -156,12 +156,6 @@ class Command(BaseCommand):
         if not fresh:
             logger.info(
                 "Not a fresh database: the demo content is left as it is.", extra={"event": "demo_skipped"}
-            )
-            return
-        if "load_demo_content" not in get_commands():
-            logger.warning(
-                "Fresh database, but this build has no load_demo_content command.",
-                extra={"event": "demo_missing"},
             )
             return
         output = io.StringIO()
