@@ -8,7 +8,7 @@ import time_machine
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -317,6 +317,20 @@ def test_a_break_glass_code_and_its_session_expire(client, otp_required, setting
         assert client.get(reverse("admin:index")).status_code == 302  # the emergency session ended
 
 
+@pytest.mark.parametrize(
+    "account", [{"is_staff": False}, {"is_active": False}], ids=["not-staff", "deactivated"]
+)
+def test_no_break_glass_code_is_issued_for_someone_who_may_not_edit(account):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    StaffFactory(username="dana", **account)
+    with pytest.raises(CommandError, match="dana is not an active staff member"):
+        break_glass("dana")
+    with pytest.raises(CommandError, match="There is no user 'nobody'"):
+        break_glass("nobody")
+    assert not StaticDevice.objects.exists()
+
+
 def test_revoking_break_glass_codes_ends_their_sessions(client, otp_required):
     from django_otp.plugins.otp_static.models import StaticDevice
 
@@ -344,6 +358,30 @@ def test_enrolling_an_authenticator_from_the_command_line(client, otp_required):
     # The confirming code is used up (django-otp refuses a code twice); the next one works.
     with time_machine.travel(timezone.now() + timezone.timedelta(seconds=31)):
         assert sign_in(client, "dana", code=totp_code(device)).status_code == 302
+
+
+def test_enrolling_refuses_a_wrong_code_a_missing_device_and_someone_not_staff():
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def enroll(*args):
+        call_command("enroll_totp", *args, stdout=io.StringIO())
+
+    StaffFactory(username="dana")
+    StaffFactory(username="visitor", is_staff=False)
+    with pytest.raises(CommandError, match="dana has no device waiting for confirmation"):
+        enroll("dana", "--confirm", "123456")
+    enroll("dana")
+    device = TOTPDevice.objects.get(user__username="dana")
+    wrong = f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"
+    with pytest.raises(CommandError, match="That code did not match"):
+        enroll("dana", "--confirm", wrong)
+    device.refresh_from_db()
+    assert not device.confirmed
+    with pytest.raises(CommandError, match="visitor is not staff"):
+        enroll("visitor")
+    with pytest.raises(CommandError, match="There is no user 'nobody'"):
+        enroll("nobody")
+    assert TOTPDevice.objects.count() == 1
 
 
 def test_the_two_factor_admin_pages_render_for_administrators(staff_client):
