@@ -392,6 +392,24 @@ def test_restoring_an_earlier_version_puts_its_text_back_on_the_public_page(staf
     assert "First wording." in html and "Second wording." not in html
 
 
+def test_restoring_with_save_and_add_another_says_so_and_opens_an_empty_form(staff_client, client):
+    article = ArticleFactory()
+    edit_body(staff_client, article, "<p>First wording.</p>")
+    edit_body(staff_client, article, "<p>Second wording.</p>")
+    first = Version.objects.get_for_object(article).order_by("pk").first()
+    revision_url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+
+    data = {**admin_form_data(staff_client.get(revision_url)), "_addanother": "Save and add another"}
+    response = staff_client.post(revision_url, data, follow=True)
+
+    assert response.redirect_chain == [(reverse("admin:articles_article_add"), 302)]
+    assert [str(message) for message in response.context["messages"]] == [
+        f'The article “<a href="{reverse("admin:articles_article_change", args=[article.pk])}">'
+        f"{article.title}</a>” was restored."
+    ]
+    assert "First wording." in client.get(article.get_absolute_url()).content.decode()
+
+
 @pytest.mark.parametrize("placed", ["faq", "testimonial"])
 def test_a_version_that_placed_something_deleted_since_opens_and_restores_without_it(
     staff_client, client, placed
