@@ -520,6 +520,73 @@ def test_html_without_any_title_takes_the_first_sentence():
     assert parsed.title_from_first_sentence
 
 
+def test_an_html_table_becomes_one_paragraph_per_row_with_a_warning():
+    """As docs/importing.md says: tables become paragraphs, their cells joined, empty ones
+    left out, and the editor is told to rebuild the table if its layout matters. Rows and
+    cells left unclosed, as old pages write them, still end where the next begins."""
+    parsed = parse_text(
+        "<h1>Opening Hours</h1><p>When we are open.</p>"
+        "<table><thead><tr><th>Day<th>Hours</thead>"
+        "<tbody><tr><td>Monday<td>9 a.m. to noon<tr><td><td><tr><td>Tuesday<td></table>"
+        "<p>After the table.</p>",
+        name="hours.html",
+    )
+    assert paragraphs(parsed) == [
+        "When we are open.",
+        "Day – Hours",
+        "Monday – 9 a.m. to noon",
+        "Tuesday",
+        "After the table.",
+    ]
+    assert parsed.warnings == [
+        "1 table(s) were turned into paragraphs, one per row. Rebuild them in the editor if the layout matters."
+    ]
+
+
+def test_html_lists_inside_lists_are_flattened_in_reading_order_with_a_warning():
+    parsed = parse_text(
+        "<h1>What to Bring</h1><p>A short list.</p>"
+        "<ul><li>Papers<ul><li>Insurance card</li><li>ID</li></ul></li><li>Medications</li>"
+        "<ol><li>A list straight inside the list</li></ol></ul>",
+        name="bring.html",
+    )
+    assert list_items(parsed) == [
+        ["Papers", "Insurance card", "ID", "Medications", "A list straight inside the list"]
+    ]
+    assert parsed.warnings == [
+        "Lists inside lists were flattened into one list. Check their order in the editor."
+    ]
+
+
+def test_an_html_quote_in_a_figure_takes_its_caption_as_attribution():
+    parsed = parse_text(
+        "<h1>In Their Words</h1><p>Some text here.</p>"
+        "<figure><blockquote><p>I came back to my family.</p></blockquote>"
+        "<figcaption>— Former client, Alpharetta</figcaption></figure>",
+        name="words.html",
+    )
+    assert [(quote.quote, quote.attribution) for quote in parsed.quotes] == [
+        ("I came back to my family.", "Former client, Alpharetta")
+    ]
+    assert paragraphs(parsed) == ["Some text here."]
+
+
+def test_a_long_glossary_with_unclosed_terms_keeps_every_term_apart():
+    """Each <dt> and <dd> ends where the next begins, as browsers read them: left open, sixty
+    terms would nest past the depth the reader keeps and run into one paragraph."""
+    terms = [(f"Term {number}", f"What term {number} means.") for number in range(1, 61)]
+    glossary = "".join(f"<dt>{term}<dd>{meaning}" for term, meaning in terms)
+    parsed = parse_text(
+        f"<h1>Terms We Use</h1><p>Some text here.</p><dl>{glossary}</dl><hr><p>End.</p>",
+        name="terms.html",
+    )
+    assert paragraphs(parsed) == [
+        "Some text here.",
+        *(line for term in terms for line in term),
+        "End.",
+    ]
+
+
 def test_broken_html_still_imports():
     parsed = parse_text(
         "<h1>Unclosed Tags<p>First paragraph<p>Second paragraph<ul><li>One<li>Two</ul><div><b>bold",
