@@ -82,11 +82,6 @@ def page_href(context, number):
     return page_url(context["request"].path, number)
 
 
-@register.simple_tag(takes_context=True)
-def absolute(context, url):
-    return absolute_url(site_origin(context["request"]), url)
-
-
 @register.inclusion_tag("includes/social_meta.html", takes_context=True)
 def social_meta(context, image=None, article=None):
     """Open Graph and Twitter card tags: the page's own picture, else the site's default one.
