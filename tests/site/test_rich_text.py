@@ -453,6 +453,9 @@ def test_a_picture_uploaded_to_the_media_domain_is_kept_in_the_text_and_shown(
         "https://someone@media.carter.example/media/editor/x.png",
         "https://media.carter.example.evil.example/media/editor/x.png",
         "//media.carter.example/media/editor/x.png",
+        # A port no address can have: no origin at all, rather than an error from the sanitiser.
+        "https://media.carter.example:99999/media/editor/x.png",
+        "https://media.carter.example:443x/media/editor/x.png",
     ],
 )
 def test_only_the_media_domain_itself_over_https_is_the_sites_own(media_on_its_own_domain, source):
