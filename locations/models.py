@@ -211,9 +211,6 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
     def service_list(self):
         return [line.strip() for line in self.services.splitlines() if line.strip()]
 
-    def phone_or(self, main_phone):
-        return self.phone or main_phone
-
     @property
     def tel_uri(self):
         return tel_uri(self.phone)
