@@ -471,6 +471,21 @@ def test_shared_caches_are_never_told_to_keep_a_page_past_the_next_scheduled_cha
         assert "s-maxage=300" in visitor.get("/faqs/")["Cache-Control"]
 
 
+def test_a_page_rendered_in_the_last_second_before_a_scheduled_change_is_not_kept(visitor):
+    """Less than a second before an article goes live, a page may be rendered but not stored,
+    nor the moment itself: kept even a second, the list would miss the article."""
+    with time_machine.travel(NOW, tick=False) as clock:
+        ArticleFactory(title="Goes live now", published_at=NOW + dt.timedelta(milliseconds=500))
+        before = visitor.get("/articles/")
+        assert "Goes live now" not in text(before)
+        assert cache_status(before) == "skip"
+        assert before["Cache-Control"] == "public, max-age=0, s-maxage=0"
+        clock.shift(dt.timedelta(milliseconds=600))
+        after = visitor.get("/articles/")
+        assert cache_status(after) == "miss"
+        assert "Goes live now" in text(after)
+
+
 # --- Staff, sessions, previews, private and failing responses ---------------------------------
 
 
