@@ -520,10 +520,9 @@ def test_html_without_any_title_takes_the_first_sentence():
     assert parsed.title_from_first_sentence
 
 
-def test_an_html_table_becomes_one_paragraph_per_row_with_a_warning():
-    """As docs/importing.md says: tables become paragraphs, their cells joined, empty ones
-    left out, and the editor is told to rebuild the table if its layout matters. Rows and
-    cells left unclosed, as old pages write them, still end where the next begins."""
+def test_an_html_table_with_rows_and_cells_left_unclosed_is_still_a_table():
+    """Old pages leave <tr>, <th> and <td> unclosed: each ends where the next begins, as browsers
+    read them, and an empty row goes."""
     parsed = parse_text(
         "<h1>Opening Hours</h1><p>When we are open.</p>"
         "<table><thead><tr><th>Day<th>Hours</thead>"
@@ -531,31 +530,28 @@ def test_an_html_table_becomes_one_paragraph_per_row_with_a_warning():
         "<p>After the table.</p>",
         name="hours.html",
     )
-    assert paragraphs(parsed) == [
-        "When we are open.",
-        "Day – Hours",
-        "Monday – 9 a.m. to noon",
-        "Tuesday",
-        "After the table.",
-    ]
-    assert parsed.warnings == [
-        "1 table(s) were turned into paragraphs, one per row. Rebuild them in the editor if the layout matters."
-    ]
+    assert parsed.body_html == (
+        "<p>When we are open.</p>\n"
+        '<table><thead><tr><th scope="col">Day</th><th scope="col">Hours</th></tr></thead><tbody>'
+        "<tr><td>Monday</td><td>9 a.m. to noon</td></tr><tr><td>Tuesday</td><td></td></tr></tbody></table>\n"
+        "<p>After the table.</p>"
+    )
+    assert [warning for warning in parsed.warnings if "table was read" in warning]
 
 
-def test_html_lists_inside_lists_are_flattened_in_reading_order_with_a_warning():
+def test_an_html_list_right_inside_a_list_goes_under_the_item_before_it():
     parsed = parse_text(
         "<h1>What to Bring</h1><p>A short list.</p>"
         "<ul><li>Papers<ul><li>Insurance card</li><li>ID</li></ul></li><li>Medications</li>"
         "<ol><li>A list straight inside the list</li></ol></ul>",
         name="bring.html",
     )
-    assert list_items(parsed) == [
-        ["Papers", "Insurance card", "ID", "Medications", "A list straight inside the list"]
-    ]
-    assert parsed.warnings == [
-        "Lists inside lists were flattened into one list. Check their order in the editor."
-    ]
+    assert parsed.body_html == (
+        "<p>A short list.</p>\n"
+        "<ul><li>Papers<ul><li>Insurance card</li><li>ID</li></ul></li>"
+        "<li>Medications<ol><li>A list straight inside the list</li></ol></li></ul>"
+    )
+    assert parsed.warnings == []
 
 
 def test_an_html_quote_in_a_figure_takes_its_caption_as_attribution():
