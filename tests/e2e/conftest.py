@@ -113,16 +113,36 @@ def screenshots():
 
 @pytest.fixture
 def site(live_server, media_root):
-    """The demo content, plus a hero image on the first article and a photo of Alpharetta (so
-    pages show pictures)."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    """The demo content (in which Jefferson closes for a day a week or two ahead), plus a hero
+    image on the first article and a photo of Alpharetta (so pages show pictures), special hours
+    at Atlanta from today (the other kind of holiday line, the longest), and a shared preview
+    link that has ended."""
+    import datetime
 
-    from articles.models import Article
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from articles.models import Article, PreviewLink
     from carter_site.demo_content import load_demo_content
-    from locations.models import Location
+    from locations.models import Location, SpecialDay
     from tests.images import png_bytes
 
     load_demo_content()
+    today = timezone.localdate()
+    SpecialDay.objects.create(
+        location=Location.objects.get(slug="atlanta"),
+        first_day=today,
+        last_day=today + datetime.timedelta(days=2),
+        reason="Building repairs",
+        closed=False,
+        opens=datetime.time(9),
+        closes=datetime.time(12),
+        opens_again=datetime.time(18),
+        closes_again=datetime.time(20, 30),
+    )
+    ended_link = PreviewLink.objects.create(article=Article.objects.first(), note="Outside reviewer")
+    ended_link.revoked = True
+    ended_link.save()
     article = Article.objects.get(slug="what-to-expect-from-an-intensive-outpatient-program")
     article.hero_image = SimpleUploadedFile(
         "group-room.png", png_bytes((1200, 630), color=(214, 226, 222)), content_type="image/png"
@@ -144,13 +164,16 @@ def site(live_server, media_root):
             "article": article.get_absolute_url(),
             "location-list": "/locations/",
             "location": location.get_absolute_url(),
+            "location-closure": "/locations/jefferson/",
             "location-nearest": "/locations/?near=30043",
             "location-nearest-unknown": "/locations/?near=Atlantis",
             "faqs": "/faqs/",
             "testimonials": "/testimonials/",
             "standing-page": "/privacy/",
             "search-results": "/search/?q=insurance",
+            "search-some-words": "/search/?q=alcohol+rehab+Jefferson",
             "search-crisis": "/search/?q=i+want+to+die",
+            "preview-link-ended": ended_link.get_absolute_url(),
             "not-found": "/no-such-page/",
         },
     )

@@ -26,15 +26,20 @@ PAGE_TYPES = [
     "article",
     "location-list",
     "location",
+    "location-closure",
     "location-nearest",
     "location-nearest-unknown",
     "faqs",
     "testimonials",
     "standing-page",
     "search-results",
+    "search-some-words",
     "search-crisis",
     "not-found",
+    "preview-link-ended",
 ]
+# Pages that answer 404 by design: an unknown address, a shared preview link that has ended.
+NOT_FOUND_PAGE_TYPES = {"not-found", "preview-link-ended"}
 MAX_TAB_STOPS = 120
 # axe is injected as a <script>, which the site's Content-Security-Policy (rightly) refuses; the
 # pages checked here are opened with the policy bypassed for that. The journeys in the other
@@ -65,7 +70,7 @@ def test_public_page_type_passes_axe_and_structure_checks(
     guard = guard_page(page, live_server.url)
 
     response = page.goto(path)
-    assert response.status == (404 if page_type == "not-found" else 200), where
+    assert response.status == (404 if page_type in NOT_FOUND_PAGE_TYPES else 200), where
     screenshot(page, screenshots, f"{page_type}-{width}")
 
     violations = run_axe(page)
@@ -81,7 +86,7 @@ def test_public_page_type_passes_axe_and_structure_checks(
     assert not ring_problems, f"{where}:\n- " + "\n- ".join(ring_problems)
 
     # The 404 page's own status shows up in the console as a failed load; nothing else may.
-    ignore = [r"status of 404"] if page_type == "not-found" else []
+    ignore = [r"status of 404"] if page_type in NOT_FOUND_PAGE_TYPES else []
     assert not guard.problems(ignore_errors=ignore), f"{where}: {guard.problems(ignore_errors=ignore)}"
 
 
@@ -396,6 +401,55 @@ def test_the_crisis_boxes_keep_their_edge_in_forced_colors_mode(site, page):
         )
         assert edge[0] == "solid" and edge[1] >= 2, edge
         assert edge[2] not in ("rgba(0, 0, 0, 0)", "transparent"), edge
+
+
+# Each side's border of an element: [side, style, width in px, colour].
+BORDERS_JS = """e => { const s = getComputedStyle(e);
+    return ["Top", "Right", "Bottom", "Left"].map(side =>
+        [side, s[`border${side}Style`], parseFloat(s[`border${side}Width`]), s[`border${side}Color`]]); }"""
+
+
+def test_holiday_hours_keep_their_box_in_forced_colors_mode(site, page):
+    """A closure sits in a box of its own above the weekly hours, apart from them: in a contrast
+    theme, which drops backgrounds, the box must keep an edge on every side."""
+    page.emulate_media(forced_colors="active")
+    for page_type, count in (("location-closure", 1), ("location-list", 2)):
+        page.goto(site.pages[page_type])
+        boxes = page.locator(".special-hours")
+        assert boxes.count() == count, page_type
+        for index in range(count):
+            for side, style, width, colour in boxes.nth(index).evaluate(BORDERS_JS):
+                assert style == "solid" and width >= 1, (page_type, side, style, width)
+                assert colour not in ("rgba(0, 0, 0, 0)", "transparent"), (page_type, side, colour)
+
+
+def test_the_page_types_for_todays_pieces_show_them(site, page):
+    """The holiday hours, the results for some of the words and the ended preview link are
+    checked through the page types above only if those pages really show them."""
+    page.goto(site.pages["location-closure"])
+    assert page.locator(".special-hours li").inner_text().startswith("Closed ")
+    page.goto(site.pages["location-list"])
+    lines = page.locator(".special-hours li").all_inner_texts()
+    assert [line.split(" ")[0] for line in lines] == ["Closed", "Today:"], lines
+    page.goto(site.pages["search-some-words"])
+    assert page.get_by_role("status").inner_text().startswith("No page has every word of")
+    assert page.goto(site.pages["preview-link-ended"]).status == 404
+    assert page.locator("h1").inner_text() == "This preview link has ended"
+
+
+def test_every_page_type_has_a_title_of_its_own_that_says_what_it_holds(site, page):
+    """WCAG 2.4.2: the title is what a screen reader says first on a new page, and what a list of
+    tabs shows. No two page types share one, and a crisis search's title gives the line first."""
+    titles = {}
+    for page_type, path in site.pages.items():
+        page.goto(path)
+        titles[page_type] = page.title()
+    shared = {title for title in titles.values() if list(titles.values()).count(title) > 1}
+    assert not shared, {page_type: title for page_type, title in titles.items() if title in shared}
+    assert titles["search-crisis"].startswith("You can talk to someone right now: call or text 988")
+    assert "for some of “alcohol rehab Jefferson”" in titles["search-some-words"]
+    assert "Jefferson" in titles["location-closure"]
+    assert titles["preview-link-ended"].startswith("Preview link ended")
 
 
 def test_breadcrumb_separators_are_not_read_out(site, page):
