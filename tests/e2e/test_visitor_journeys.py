@@ -141,6 +141,13 @@ def test_navigation_faq_answers_and_search_work_without_javascript(site, new_con
     page.goto("/search/?q=zebra")
     assert "Nothing matched" in page.get_by_role("status").inner_text()
 
+    # Words no page has all of: the pages with some of them, said so; Jefferson's closes a day soon.
+    page.goto(site.pages["search-some-words"])
+    assert page.get_by_role("status").inner_text().startswith("No page has every word of")
+    page.locator(".search-result__title a", has_text="Jefferson").first.click()
+    assert page.locator("h1").inner_text() == "Jefferson"
+    assert page.locator(".special-hours li").first.inner_text().startswith("Closed ")
+
     # A location from the list, and back home by the site's name.
     page.goto("/locations/")
     page.get_by_role("heading", name="Alpharetta").get_by_role("link").click()
