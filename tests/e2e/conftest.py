@@ -115,8 +115,8 @@ def screenshots():
 def site(live_server, media_root):
     """The demo content (in which Jefferson closes for a day a week or two ahead), plus a hero
     image on the first article and a photo of Alpharetta (so pages show pictures), special hours
-    at Atlanta from today (the other kind of holiday line, the longest), and a shared preview
-    link that has ended."""
+    at Atlanta from today (the other kind of holiday line, the longest), and a draft whose shared
+    preview link has ended."""
     import datetime
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -125,6 +125,7 @@ def site(live_server, media_root):
     from articles.models import Article, PreviewLink
     from carter_site.demo_content import load_demo_content
     from locations.models import Location, SpecialDay
+    from tests.factories import ArticleFactory
     from tests.images import png_bytes
 
     load_demo_content()
@@ -140,7 +141,8 @@ def site(live_server, media_root):
         opens_again=datetime.time(18),
         closes_again=datetime.time(20, 30),
     )
-    ended_link = PreviewLink.objects.create(article=Article.objects.first(), note="Outside reviewer")
+    draft = ArticleFactory(draft=True, title="A draft sent for outside review")
+    ended_link = PreviewLink.objects.create(article=draft, note="Outside reviewer")
     ended_link.revoked = True
     ended_link.save()
     article = Article.objects.get(slug="what-to-expect-from-an-intensive-outpatient-program")
