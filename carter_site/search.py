@@ -217,7 +217,7 @@ HEADINGS = {
     "articles": "Articles",
     "faqs": "Questions and answers",
     "locations": "Locations",
-    "pages": "About this site",
+    "pages": "Notices and statements",
 }
 KINDS = {"articles": "article", "faqs": "question", "locations": "location", "pages": "page"}
 
