@@ -237,6 +237,17 @@ def without_database_context(request):
     }
 
 
+def _phone_without_database():
+    """The main number as the 503 page would show it (the cached site settings), or the built-in
+    default when even that cannot be read: the text that stands in for a page that failed."""
+    from .models import SiteSettings
+
+    try:
+        return SiteSettings.load_without_database().phone
+    except Exception:
+        return SiteSettings._meta.get_field("phone").default
+
+
 def database_outage_response(request=None):
     """The 503 page, rendered without the database (without_database_context)."""
     try:
@@ -246,7 +257,7 @@ def database_outage_response(request=None):
         logger.exception("The 503 page could not be rendered.")
         body = (
             "We are sorry: this page cannot be shown just now. Please try again in a minute, or call "
-            "(470) 284-1834. In a crisis, call or text 988.\n"
+            f"{_phone_without_database()}. In a crisis, call or text 988.\n"
         )
         content_type = "text/plain; charset=utf-8"
     response = HttpResponse(body, status=503, content_type=content_type)

@@ -168,3 +168,26 @@ def test_the_admin_views_that_write_run_in_one_transaction():
 
     for name in ("changeform_view", "delete_view"):
         assert "transaction.atomic" in inspect.getsource(getattr(ModelAdmin, name)), name
+
+
+@pytest.mark.parametrize("cache_works", [True, False])
+def test_when_the_503_page_itself_fails_the_plain_text_gives_the_number_of_the_day(
+    client, site, settings, tmp_path, monkeypatch, cache_works
+):
+    """With no template to render (here: a template folder without 503.html), a few plain words
+    stand in: the number in them is the site's current one while the cache has it."""
+    SiteSettings.objects.update(phone="(470) 555-0142")
+    assert client.get("/").status_code == 200  # a page read the site settings lately
+    if not cache_works:
+
+        def broken(*args, **kwargs):
+            raise ConnectionError("cache down")
+
+        monkeypatch.setattr("django.core.cache.cache.get", broken)
+    settings.TEMPLATES = [
+        {"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [str(tmp_path)]}
+    ]
+    response = security.database_outage_response(None)
+    assert response.status_code == 503 and response["Content-Type"] == "text/plain; charset=utf-8"
+    body = response.content.decode()
+    assert ("(470) 555-0142" if cache_works else "(470) 284-1834") in body and "988" in body
