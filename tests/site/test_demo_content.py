@@ -156,3 +156,15 @@ def test_the_demo_closure_is_coming_up_and_shown_whenever_the_demo_is_loaded(cli
     with time_machine.travel(noon + dt.timedelta(days=30), tick=False):
         call_command("load_demo_content", verbosity=0)
         assert SpecialDay.objects.get().first_day > closure.first_day  # replaced, not added
+
+
+def test_the_demo_refuses_the_production_settings_unless_told_it_is_a_staging_copy(settings):
+    """Its testimonials are invented: they must never reach the live site by a mistyped command."""
+    from django.core.management.base import CommandError
+
+    settings.SETTINGS_MODULE = "carter_site.settings.prod"
+    with pytest.raises(CommandError, match=r"must never reach the live site\. Use --allow-production"):
+        call_command("load_demo_content")
+    assert not Testimonial.objects.exists() and not Article.objects.exists()
+    call_command("load_demo_content", "--allow-production")
+    assert Testimonial.objects.exists()
