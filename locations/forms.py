@@ -125,7 +125,7 @@ class SpecialDayFormSet(RowsAddedMeanwhileFormSet):
         for (one, a), (other, b) in combinations(rows, 2):
             if one is None:
                 continue  # two rows saved by others: not this page's to judge
-            if a["first_day"] <= b["last_day"] and b["first_day"] <= a["last_day"]:
+            if a.overlaps(b):
                 found = True
                 one.add_error(None, self.overlap_error(b))
                 if other is not None:
@@ -138,7 +138,8 @@ class SpecialDayFormSet(RowsAddedMeanwhileFormSet):
             )
 
     def rows_to_compare(self):
-        """(form, days) of each row kept, then (None, days) of rows saved by someone else meanwhile."""
+        """(form, row as sent) of each row kept, then (None, row) of rows saved by someone else
+        meanwhile: SpecialDay instances, which say whether they overlap."""
         rows = []
         for form in self.forms:
             if not form.is_valid() or self._should_delete_form(form):
@@ -146,22 +147,13 @@ class SpecialDayFormSet(RowsAddedMeanwhileFormSet):
             data = form.cleaned_data
             if data.get("first_day") is None:
                 continue
-            rows.append(
-                (
-                    form,
-                    {
-                        "first_day": data["first_day"],
-                        "last_day": data.get("last_day") or data["first_day"],
-                        "reason": data.get("reason", ""),
-                    },
-                )
-            )
+            last_day = data.get("last_day") or data["first_day"]
+            sent = SpecialDay(first_day=data["first_day"], last_day=last_day, reason=data.get("reason", ""))
+            rows.append((form, sent))
         if self.instance.pk is not None:
             shown = [form.instance.pk for form in self.initial_forms if form.instance.pk is not None]
             for saved in SpecialDay.objects.filter(location=self.instance).exclude(pk__in=shown):
-                rows.append(
-                    (None, {"first_day": saved.first_day, "last_day": saved.last_day, "reason": saved.reason})
-                )
+                rows.append((None, saved))
         return rows
 
     @staticmethod
@@ -169,7 +161,7 @@ class SpecialDayFormSet(RowsAddedMeanwhileFormSet):
         return ValidationError(
             "These days overlap %(other)s. Change the dates, or delete one of the two rows.",
             code="overlapping_days",
-            params={"other": describe_days(other["first_day"], other["last_day"], other["reason"])},
+            params={"other": describe_days(other.first_day, other.last_day, other.reason)},
         )
 
 
