@@ -17,7 +17,7 @@ from carter_site.memo import by_digest
 from carter_site.publishing import SeoFields, local_time
 from carter_site.redirects import KeepsOldAddresses, validate_lower_case
 from carter_site.reversing import cached_reverse
-from carter_site.richtext import RichTextField
+from carter_site.richtext import BLANK_RUN, RichTextField
 
 WORDS_PER_MINUTE = 200
 
@@ -173,14 +173,12 @@ _WORD_BREAKING_TAG = re.compile(
     r"|figcaption|dl|dt|dd|pre|br|hr|img)\b[^>]*>",
     re.IGNORECASE,
 )
-# What shows nothing between words: spaces, no-break spaces, zero-width characters.
-_BLANK = re.compile(r"[\s\u00a0\u200b-\u200d\u2060\ufeff]+")
 
 
 def review_words(text):
     """The words of `text` (rich or plain) as a reader sees them, one space apart: markup,
     entities and blank paragraphs make no difference."""
-    return _BLANK.sub(" ", unescape(strip_tags(_WORD_BREAKING_TAG.sub(" ", text or "")))).strip()
+    return BLANK_RUN.sub(" ", unescape(strip_tags(_WORD_BREAKING_TAG.sub(" ", text or "")))).strip()
 
 
 @by_digest(maxsize=512)

@@ -200,7 +200,11 @@ def sanitise_html(html):
 
 
 _ANY_TAG = re.compile(r"<[^>]*>")
-_INVISIBLE = re.compile(r"[\s\u00a0\u200b-\u200d\u2060\ufeff]+")
+# A character that shows nothing between words: a space of any kind, a no-break space, a
+# zero-width one. The sanitiser drops what holds only these; a review's fingerprint
+# (articles.models.review_words) reads a run of them as one space.
+BLANK_CHARACTER = r"[\s\u00a0\u200b-\u200d\u2060\ufeff]"
+BLANK_RUN = re.compile(f"{BLANK_CHARACTER}+")
 
 # What pasted text leaves behind that shows nothing: bold, italic or a link around spaces or
 # nothing, and paragraphs or headings holding only spaces and line breaks, which the Enter key
@@ -209,7 +213,7 @@ _INVISIBLE = re.compile(r"[\s\u00a0\u200b-\u200d\u2060\ufeff]+")
 # the line break before them. A picture is something, and so is a table cell, empty or not: it
 # is not touched.
 _MARKS = frozenset({"strong", "b", "em", "i", "u", "s", "sub", "sup", "a"})
-_NOTHING = r"(?:[\s\u00a0\u200b-\u200d\u2060\ufeff]|&nbsp;|<br>)*"
+_NOTHING = rf"(?:{BLANK_CHARACTER}|&nbsp;|<br>)*"
 # Only right after a tag (or at the start) may the spaces before a block be taken with it: a
 # scan from every space of a long run of them would take time in the square of its length.
 _EMPTY_BLOCK = re.compile(rf"(?:(?<=>)|^)\s*<(p|h2|h3|h4)>{_NOTHING}</\1>")
@@ -222,7 +226,7 @@ def _without_empty_marks(clean):
     shown = 0  # the marks at the bottom of the stack known to hold something visible
     for tag in _TAG.finditer(clean):
         text = clean[position : tag.start()]
-        if _INVISIBLE.sub("", unescape(text)):
+        if BLANK_RUN.sub("", unescape(text)):
             shown = len(stack)
         parts.append(text)
         position = tag.end()
@@ -259,7 +263,7 @@ def _without_empty_list_items(clean):
     parts, stack, position = [], [], 0  # stack: [name, index in parts, shows something]
     for tag in _TAG.finditer(clean):
         text = clean[position : tag.start()]
-        if stack and _INVISIBLE.sub("", unescape(text)):
+        if stack and BLANK_RUN.sub("", unescape(text)):
             stack[-1][2] = True
         parts.append(text)
         position = tag.end()
@@ -296,7 +300,7 @@ def _without_empty_leftovers(clean):
 
 def _shows_something(clean):
     """Whether sanitised HTML has a picture or a visible character."""
-    return "<img" in clean or bool(_INVISIBLE.sub("", unescape(_ANY_TAG.sub("", clean))))
+    return "<img" in clean or bool(BLANK_RUN.sub("", unescape(_ANY_TAG.sub("", clean))))
 
 
 # The most HTML one rich-text field keeps, once sanitised. A long article is 20-60 kB; the
