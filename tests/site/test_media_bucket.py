@@ -51,7 +51,7 @@ def test_a_picture_uploaded_in_the_editor_is_stored_cleaned_and_shown_from_the_m
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     page = staff_client.get(reverse("faqs:list")).content.decode()
-    assert f'<img src="{address}" alt="The yard">' in page
+    assert f'<img src="{address}" alt="The yard" loading="lazy" decoding="async">' in page
 
 
 def test_a_locations_photo_is_stored_in_the_bucket_and_every_address_of_it_is_the_media_domains(
