@@ -243,7 +243,12 @@ def test_pictures_in_rich_text_load_only_when_the_reader_comes_near_them(client)
             "loading": "lazy",
             "decoding": "async",
         },
-        {"src": "/media/editor/2026/11/garden.png", "alt": "The garden", "loading": "lazy", "decoding": "async"},
+        {
+            "src": "/media/editor/2026/11/garden.png",
+            "alt": "The garden",
+            "loading": "lazy",
+            "decoding": "async",
+        },
     ]
 
 
