@@ -2,6 +2,7 @@
 
 import re
 
+from carter_site.phone import PHONE_NUMBER_IN_TEXT
 from carter_site.text import matching_key  # noqa: F401  (the readers and the writer import it from here)
 
 OPENING_QUOTES = '“"‘«„'
@@ -17,8 +18,8 @@ SMALL_WORDS = frozenset(
     }
 )  # fmt: skip
 
-# A US number as people write it: (470) 284-1834, 470-284-1834, 470.284.1834, +1 470 284 1834.
-PHONE_NUMBER = re.compile(r"(?<!\d)(?:\+?1[\s.\-‑–]?)?\(?\d{3}\)?[\s.\-‑–]?\d{3}[\s.\-‑–]\d{4}(?!\d)")
+# A US number as people write it (carter_site.phone, where the site links those in rich text).
+PHONE_NUMBER = PHONE_NUMBER_IN_TEXT
 CALL_WORDS = re.compile(r"^\W*(call|text|phone|contact|reach|give us a call|talk to)\b", re.IGNORECASE)
 
 # Where one sentence ends and the next begins: end punctuation, perhaps a closing quote or

@@ -2,8 +2,11 @@ import html
 import re
 
 from django import template
+from django.core.exceptions import ValidationError
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+
+from carter_site.phone import PHONE_NUMBER_IN_TEXT, tel_uri, validate_phone_number
 
 register = template.Library()
 
@@ -28,6 +31,45 @@ def _scrolling_tables(value):
         return f'<div class="table-scroll" role="region" aria-label="{escape(name or "Table")}" tabindex="0"><table>'
 
     return _TABLE_TAG.sub(wrap, value)
+
+
+# A tag as the sanitiser writes it: "<" and ">" inside an attribute's value are escaped, so the
+# first ">" ends the tag. Text between tags has every "<" escaped too.
+_TAG = re.compile(r"(<[^>]*>)")
+_LINK_OPENS = re.compile(r"<a[\s>]")
+# A number as it stands in the stored HTML, where a no-break space is the entity `&nbsp;`
+# (CKEditor writes one after a link, or for a second space typed in a row).
+_TYPED_PHONE_NUMBER = re.compile(
+    PHONE_NUMBER_IN_TEXT.pattern.replace(r"[\s.\-‑–]", r"(?:[\s.\-‑–]|&nbsp;|&#160;)")
+)
+
+
+def _dialling_link(number):
+    """`number` (as it stands in the HTML) in a link that dials it, or as it is when it is no
+    number a phone can call (an area code starting with 0 or 1, say: a reference, not a phone)."""
+    spoken = html.unescape(number).replace("\u2011", "-").replace("\u2013", "-")
+    try:
+        validate_phone_number(spoken)
+    except ValidationError:
+        return number
+    return f'<a href="{tel_uri(spoken)}">{number}</a>'
+
+
+def _linked_phone_numbers(value):
+    """Each phone number an editor typed in the text, not inside a link, becomes a link that
+    dials it: on a phone, visitors tap a number to call it, and a number typed as words could
+    not be tapped (nor kept whole on a line, below). A number already linked keeps its link."""
+    pieces = _TAG.split(value)
+    in_link = False
+    for index, piece in enumerate(pieces):
+        if index % 2:  # a tag
+            if _LINK_OPENS.match(piece):
+                in_link = True
+            elif piece == "</a>":
+                in_link = False
+        elif not in_link and piece:
+            pieces[index] = _TYPED_PHONE_NUMBER.sub(lambda match: _dialling_link(match[0]), piece)
+    return "".join(pieces)
 
 
 # A link that dials, as the sanitiser writes it (attributes in double quotes, links never
@@ -68,10 +110,12 @@ def _pictures_loaded_when_near(value):
 
 @register.filter
 def richtext(value):
-    """Output a RichTextField's HTML as is, each table in a box that may scroll sideways,
-    each phone number in a box that does not break, and each picture loaded when near.
+    """Output a RichTextField's HTML as is, each phone number typed in it as a link that dials
+    it, each table in a box that may scroll sideways, each phone number in a box that does not
+    break, and each picture loaded when near.
 
     This is the one place editor HTML is marked safe, and it is safe only because
     carter_site.richtext.RichTextField sanitised it before it was stored.
     """
-    return mark_safe(_pictures_loaded_when_near(_unbroken_phone_numbers(_scrolling_tables(value or ""))))
+    linked = _linked_phone_numbers(value or "")
+    return mark_safe(_pictures_loaded_when_near(_unbroken_phone_numbers(_scrolling_tables(linked))))

@@ -214,6 +214,46 @@ def test_phone_links_in_rich_text_move_to_the_next_line_whole_as_the_templates_d
     assert "Call us at <span" in shown and '; <a href="https://example.org/"' in shown
 
 
+def test_a_phone_number_typed_in_the_text_dials_when_tapped_and_stays_whole():
+    """An editor types "call us at (470) 284-1834" as words: on a phone the number could not be
+    tapped, and broke at its space ("(470)" / "284-1834"). Each number typed outside a link now
+    dials; a linked one keeps its own link, and a reference no phone can dial stays words."""
+    import html5lib
+
+    from carter_site.templatetags.richtext import richtext
+    from tests.site.test_public_pages import phone_numbers_that_may_break
+
+    stored = sanitise_html(
+        '<p>Our <a href="/locations/jefferson/">Jefferson office</a>&nbsp;has room: call (470)&nbsp;284-1834, '
+        "or the helpline at 1-800-662-4357. Or "
+        '<a href="tel:+14702841834">470-284-1834</a> at the front desk.</p>'
+        "<h3>Text 470.284.1834</h3>"
+        '<p>Claim 123-456-7890, dated 2026-11-24; <img alt="call 470-284-1834" src="/media/a.png"></p>'
+    )
+    shown = str(richtext(stored))
+    document = html5lib.parseFragment(shown, namespaceHTMLElements=False)
+    links = [(link.get("href"), "".join(link.itertext())) for link in document.iter("a")]
+    assert links == [
+        ("/locations/jefferson/", "Jefferson office"),
+        ("tel:+14702841834", "(470)\xa0284-1834"),
+        ("tel:+18006624357", "1-800-662-4357"),
+        ("tel:+14702841834", "470-284-1834"),
+        ("tel:+14702841834", "470.284.1834"),
+    ]
+    assert not phone_numbers_that_may_break(f"<!doctype html><html><body>{shown}</body></html>")
+    assert "Claim 123-456-7890, dated 2026-11-24;" in shown
+    assert 'alt="call 470-284-1834"' in shown
+
+
+@pytest.mark.django_db
+def test_a_phone_number_typed_in_an_article_is_a_call_link_on_its_page(client):
+    article = ArticleFactory(body="<p>Ask which evening has room: (470) 284-1834.</p>")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert (
+        '<span class="phone-number"><a href="tel:+14702841834">(470) 284-1834</a>.</span>' in html
+    )
+
+
 @pytest.mark.django_db
 def test_pictures_in_rich_text_load_only_when_the_reader_comes_near_them(client):
     """A long article's pictures, and those in FAQ answers that stay closed, all downloaded with
