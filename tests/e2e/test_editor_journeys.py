@@ -382,3 +382,33 @@ def test_editor_adds_a_picture_with_the_image_dialog_and_later_takes_it_off_the_
     assert page.locator(".messagelist .success").inner_text().startswith("Deleted 1 picture (")
     assert visitor.request.get(f"{live_server.url}/media/{stored}").status == 404
     assert not admin_guard.dialogs, admin_guard.dialogs
+
+
+def test_a_saved_shared_preview_link_leaves_its_expiry_and_revoked_box_on_the_screen(
+    editor, new_context, live_server
+):
+    """Once saved, a shared preview link shows its whole address, about 140 characters without a
+    space. It stretched the admin's page to about 1,900 px on a 1,280 px screen, and the link's
+    expiry, its Revoked box and its Delete box were off to the right, where an editor asked to
+    end the link would not find them. The address now wraps inside its column."""
+    from articles.models import PreviewLink
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(draft=True, title="Coming back after a break from group")
+    PreviewLink.objects.create(article=article, note="Dr. Okafor, clinical review")
+
+    page = new_context(**DESKTOP).new_page()
+    log_in(page, editor.username, editor.password)
+    page.goto(admin_url("articles_article_change", article.pk))
+    wait_for_ckeditor(page)
+    address = page.locator("#preview_links-0 td.field-shareable_address a")
+    assert address.inner_text().startswith(live_server.url + "/articles/preview/")
+
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the page scrolls {overflow} px sideways"
+    viewport_width = page.viewport_size["width"]
+    for field in ["#id_preview_links-0-expires_at_0", "#id_preview_links-0-revoked", "#id_preview_links-0-DELETE"]:
+        box = page.locator(field).bounding_box()
+        assert box["x"] + box["width"] <= viewport_width, f"{field} is off the screen, at x={box['x']:.0f}"
