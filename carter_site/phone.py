@@ -7,9 +7,7 @@ from django.core.exceptions import ValidationError
 _NON_DIGITS = re.compile(r"\D")
 # A US number as people write it in a sentence: (470) 284-1834, 470-284-1834, 470.284.1834,
 # 1-800-662-4357, +1 470 284 1834; a dash may be a non-breaking hyphen or an en dash.
-PHONE_NUMBER_IN_TEXT = re.compile(
-    r"(?<!\d)(?:\+?1[\s.\-‑–]?)?\(?\d{3}\)?[\s.\-‑–]?\d{3}[\s.\-‑–]\d{4}(?!\d)"
-)
+PHONE_NUMBER_IN_TEXT = re.compile(r"(?<!\d)(?:\+?1[\s.\-‑–]?)?\(?\d{3}\)?[\s.\-‑–]?\d{3}[\s.\-‑–]\d{4}(?!\d)")
 
 
 def tel_uri(number):

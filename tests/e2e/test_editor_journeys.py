@@ -409,6 +409,10 @@ def test_a_saved_shared_preview_link_leaves_its_expiry_and_revoked_box_on_the_sc
     )
     assert overflow <= 0, f"the page scrolls {overflow} px sideways"
     viewport_width = page.viewport_size["width"]
-    for field in ["#id_preview_links-0-expires_at_0", "#id_preview_links-0-revoked", "#id_preview_links-0-DELETE"]:
+    for field in [
+        "#id_preview_links-0-expires_at_0",
+        "#id_preview_links-0-revoked",
+        "#id_preview_links-0-DELETE",
+    ]:
         box = page.locator(field).bounding_box()
         assert box["x"] + box["width"] <= viewport_width, f"{field} is off the screen, at x={box['x']:.0f}"

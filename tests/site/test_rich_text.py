@@ -249,9 +249,7 @@ def test_a_phone_number_typed_in_the_text_dials_when_tapped_and_stays_whole():
 def test_a_phone_number_typed_in_an_article_is_a_call_link_on_its_page(client):
     article = ArticleFactory(body="<p>Ask which evening has room: (470) 284-1834.</p>")
     html = client.get(article.get_absolute_url()).content.decode()
-    assert (
-        '<span class="phone-number"><a href="tel:+14702841834">(470) 284-1834</a>.</span>' in html
-    )
+    assert '<span class="phone-number"><a href="tel:+14702841834">(470) 284-1834</a>.</span>' in html
 
 
 @pytest.mark.django_db
