@@ -1,4 +1,5 @@
-"""Nothing on a public page reports the visit to anyone else, and search words reach no log.
+"""Nothing on a public page reports the visit to anyone else, search words reach no log, and the
+browser is not asked to remember what a visitor typed.
 
 Every public page type is walked; any address that would make the browser fetch something from
 another origin fails the test: `src`, `srcset`, `poster`, `data`, stylesheet, script, icon,
@@ -106,6 +107,34 @@ def test_an_editor_cannot_put_a_tracking_pixel_or_remote_picture_into_an_article
 def test_public_pages_set_no_cookies(client, site):
     for name, path in public_pages(site):
         assert not client.get(path).cookies, name
+
+
+def typed_fields(html):
+    """(id, autocomplete) of every field of a public page that a visitor types words into."""
+    document = html5lib.parse(html, namespaceHTMLElements=False)
+    for field in document.iter("input"):
+        if field.get("type", "text").lower() in {"text", "search"}:
+            yield field.get("id"), field.get("autocomplete")
+    for field in document.iter("textarea"):
+        yield field.get("id"), field.get("autocomplete")
+
+
+def test_browsers_are_not_asked_to_remember_what_a_visitor_types(client, site):
+    """Browsers keep what is typed into a form's fields (Chromium's autofill table, Firefox's form
+    history) and offer it to whoever uses the device next, unless the field says
+    autocomplete="off": the header search, the search page and the nearest-location form, on its
+    own or refilled after an answer or a place that could not be found."""
+    pages = [
+        *public_pages(site),
+        ("nearest location", reverse("locations:list") + "?near=30009"),
+        ("place not found", reverse("locations:list") + "?near=Atlantis"),
+    ]
+    seen = set()
+    for name, path in pages:
+        for field, autocomplete in typed_fields(client.get(path).content):
+            assert autocomplete == "off", f"{name}: #{field} has autocomplete={autocomplete!r}"
+            seen.add(field)
+    assert {"header-search-q", "search-page-q", "home-near", "near"} <= seen
 
 
 def test_search_words_reach_no_log_record(client, site, caplog):
