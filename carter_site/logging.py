@@ -177,13 +177,19 @@ class ServerErrorsOnly(logging.Filter):
 ACCESS_ATOMS_WITH_A_PATH = ("U", "r")
 
 
+# Loggers that write whole request lines into their records: gunicorn's error log (requests it could
+# not read or serve) and Django's development server (`make run`), which logs every request as
+# '"GET /search/?q=... HTTP/1.1" 200 4243'.
+LOGGERS_OF_REQUEST_LINES = frozenset({"gunicorn.error", "django.server"})
+
+
 class HidePrivateDetails(logging.Filter):
     """Takes preview tokens and the CSRF check's origin addresses out of a record's message and
-    arguments (gunicorn's access-log atoms too), before any handler formats it; and, from
-    gunicorn's error log, query strings and the rest of request lines it could not read."""
+    arguments (gunicorn's access-log atoms too), before any handler formats it; and, from the
+    loggers that write request lines, query strings and the rest of lines that could not be read."""
 
     def filter(self, record):
-        clean = without_request_details if record.name == "gunicorn.error" else without_private_details
+        clean = without_request_details if record.name in LOGGERS_OF_REQUEST_LINES else without_private_details
         if isinstance(record.msg, str):
             record.msg = clean(record.msg)
         if isinstance(record.args, dict):  # gunicorn's atoms: changed in place, keeping their type

@@ -173,3 +173,27 @@ def test_the_address_a_refused_post_came_from_never_reaches_the_logs(configured)
     entries = [entry for entry in configured() if entry["logger"] == "django.security.csrf"]
     assert entries and entries[0]["message"].startswith("Forbidden (Referer checking failed - [not logged]")
     assert "came-from" not in json.dumps(entries)
+
+
+def test_the_development_server_logs_no_query_strings(tmp_path):
+    """`make run` serves the site with runserver, whose django.server logger writes each request
+    line: the words searched for and the place typed for the nearest location must not be in it."""
+    from tests.ops.helpers import Server, free_port, get, manage, production_env, with_env
+
+    env = with_env(
+        production_env(),
+        DJANGO_SETTINGS_MODULE="carter_site.settings.dev",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'dev.sqlite3'}",
+        MEDIA_ROOT=tmp_path / "media",
+    )
+    migrated = manage("migrate", "--noinput", "--verbosity", "0", env=env)
+    assert migrated.returncode == 0, migrated.stderr
+    port = free_port()
+    command = [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"]
+    with Server(command, env, tmp_path / "runserver.log", port) as server:
+        for path in ("/search/?q=private-words-about-my-drinking", "/locations/?near=Secretville", "/?near=31999"):
+            assert get(server.port, path).status == 200
+        log = server.output()
+    assert '"GET /search/?[not logged] HTTP/1.1" 200' in log
+    assert '"GET /locations/?[not logged] HTTP/1.1" 200' in log
+    assert "private-words" not in log and "Secretville" not in log and "31999" not in log
