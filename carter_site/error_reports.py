@@ -50,7 +50,8 @@ def redact(text, words, substitute=SafeExceptionReporterFilter.cleansed_substitu
     return pattern.sub(substitute, text)
 
 
-def _words_of(request):
+def words_typed(request):
+    """What the visitor typed into the search box or the nearest-location field, to be hidden."""
     if request is None:
         return []
     return private_words(value for name in PRIVATE_PARAMETERS for value in request.GET.getlist(name))
@@ -72,7 +73,7 @@ class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
     def get_safe_request_meta(self, request):
         meta = super().get_safe_request_meta(request)
         if self.is_active(request):
-            words = _words_of(request)
+            words = words_typed(request)
             for key, value in meta.items():
                 if key in PRIVATE_META and value:
                     meta[key] = self.cleansed_substitute
@@ -88,7 +89,7 @@ class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
 
     def get_traceback_frame_variables(self, request, tb_frame):
         variables = super().get_traceback_frame_variables(request, tb_frame)
-        words = _words_of(request) if self.is_active(request) else []
+        words = words_typed(request) if self.is_active(request) else []
         if not words:
             return variables
         shown = []
@@ -113,7 +114,7 @@ class PrivateExceptionReporter(ExceptionReporter):
         substitute = SafeExceptionReporterFilter.cleansed_substitute
         data["request_GET_items"] = [(name, substitute) for name in self.request.GET]
         data["request_insecure_uri"] = data["request_insecure_uri"].split("?", 1)[0]
-        words = _words_of(self.request)
+        words = words_typed(self.request)
         for key in ("exception_value", "exception_notes"):
             if data.get(key):
                 data[key] = redact(data[key], words)

@@ -135,10 +135,10 @@ class JsonFormatter(logging.Formatter):
             if key in _RECORD_ATTRIBUTES or key.startswith("_") or key in entry:
                 continue
             entry[key] = _request_summary(value) if key == "request" else _plain(value)
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        elif record.exc_text:
+        if record.exc_text:  # already written out (and cleaned: HidePrivateDetails)
             entry["exception"] = record.exc_text
+        elif record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
@@ -177,6 +177,31 @@ class ServerErrorsOnly(logging.Filter):
 ACCESS_ATOMS_WITH_A_PATH = ("U", "r")
 
 
+def _hide_words_typed(record):
+    """What the visitor typed (the search words, the ZIP code or town for the nearest location) out
+    of a record logged with its Django request: its message, and the text of its exception, which
+    can quote them (a database error quoting its parameter). The error email and Sentry hide the
+    same words (carter_site.error_reports); the traceback is formatted here, once, redacted."""
+    request = getattr(record, "request", None)
+    if not hasattr(getattr(request, "GET", None), "getlist"):
+        return  # not a Django request (gunicorn's records, the development server's socket)
+    from carter_site.error_reports import redact, words_typed  # Django is loaded: a request exists
+
+    words = words_typed(request)
+    if not words:
+        return
+    message = record.getMessage()
+    hidden = redact(message, words)
+    if hidden != message:
+        record.msg, record.args = hidden, ()
+    # Formatters write a record's exc_text when it has one (logging.Formatter caches the traceback
+    # there, and JsonFormatter reads it first); exc_info stays for handlers that make their own
+    # report from it, such as the ADMINS email.
+    if record.exc_info or record.exc_text:
+        text = record.exc_text or logging.Formatter().formatException(record.exc_info)
+        record.exc_text = redact(text, words)
+
+
 # Loggers that write whole request lines into their records: gunicorn's error log (requests it could
 # not read or serve) and Django's development server (`make run`), which logs every request as
 # '"GET /search/?q=... HTTP/1.1" 200 4243'.
@@ -189,6 +214,7 @@ class HidePrivateDetails(logging.Filter):
     loggers that write request lines, query strings and the rest of lines that could not be read."""
 
     def filter(self, record):
+        _hide_words_typed(record)
         clean = without_request_details if record.name in LOGGERS_OF_REQUEST_LINES else without_private_details
         if isinstance(record.msg, str):
             record.msg = clean(record.msg)

@@ -197,3 +197,42 @@ def test_the_development_server_logs_no_query_strings(tmp_path):
     assert '"GET /search/?[not logged] HTTP/1.1" 200' in log
     assert '"GET /locations/?[not logged] HTTP/1.1" 200' in log
     assert "private-words" not in log and "Secretville" not in log and "31999" not in log
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["json", "plain"])
+def test_a_failing_search_or_nearest_location_logs_its_traceback_without_the_words(fmt, monkeypatch):
+    """The traceback of a 500 goes to stdout as well as to the ADMINS: the exception's message, and
+    any message logged with the request, can quote what the visitor typed (a database error quoting
+    its parameter), which the error email hides and the log line must hide too."""
+    import io
+    import logging.config
+
+    from django.conf import settings
+    from django.test import Client
+
+    from carter_site import search as search_module
+    from locations import nearest
+
+    def broken(text):
+        raise ValueError(f"the index could not answer {text!r}")
+
+    monkeypatch.setattr(search_module, "search", broken)
+    monkeypatch.setattr(nearest, "find_place", broken)
+    config = django_logging("INFO", fmt)
+    buffer = io.StringIO()
+    config["handlers"]["stdout"]["stream"] = buffer
+    logging.config.dictConfig(config)
+    try:
+        browser = Client(raise_request_exception=False)
+        assert browser.get("/search/", {"q": "Relapse after detox"}).status_code == 500
+        assert browser.get("/locations/", {"near": "Lawrenceville 30043"}).status_code == 500
+        request = RequestFactory().get("/search/", {"q": "relapse"})
+        logging.getLogger("django.request").error("Slow answer to %s", request.GET["q"], extra={"request": request})
+    finally:
+        logging.config.dictConfig(settings.LOGGING)
+    log = buffer.getvalue()
+    assert log.count("ValueError: the index could not answer") == 2, log
+    assert "Slow answer to ********************" in log
+    for word in ("relapse", "detox", "lawrenceville", "30043"):
+        assert word not in log.lower(), log
