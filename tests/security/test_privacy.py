@@ -109,6 +109,32 @@ def test_public_pages_set_no_cookies(client, site):
         assert not client.get(path).cookies, name
 
 
+def test_no_answer_to_a_visitor_sets_a_cookie_after_a_form_or_an_error(site):
+    """Beyond the pages themselves: the nearest-location form's answers, a link that has ended, a
+    refused host, a form sent to a page that only reads. A CSRF or session cookie on any of them
+    would tell whoever opens the browser's cookie list that this site was visited."""
+    from django.test import Client
+
+    from articles.models import PreviewLink
+
+    ended = PreviewLink.objects.create(article=site["article"], note="Reviewer", revoked=True)
+    browser = Client(enforce_csrf_checks=True)
+    locations = reverse("locations:list")
+    answers = {
+        "nearest location": browser.get(locations, {"near": "30009"}),
+        "place not found": browser.get(locations, {"near": "Atlantis"}),
+        "empty place": browser.get(locations, {"near": ""}),
+        "ended preview link": browser.get(ended.get_absolute_url()),
+        "foreign host": browser.get("/", headers={"host": "elsewhere.example"}),
+        "form sent to a page": browser.post(reverse("search"), {"q": "relapse"}),
+        "page past the end": browser.get(reverse("articles:list"), {"page": "99"}),
+    }
+    assert [answer.status_code for answer in answers.values()] == [200, 200, 200, 404, 400, 405, 404]
+    for name, answer in answers.items():
+        assert not answer.cookies, name
+        assert not browser.cookies, name
+
+
 def typed_fields(html):
     """(id, autocomplete) of every field of a public page that a visitor types words into."""
     document = html5lib.parse(html, namespaceHTMLElements=False)
