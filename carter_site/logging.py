@@ -215,7 +215,9 @@ class HidePrivateDetails(logging.Filter):
 
     def filter(self, record):
         _hide_words_typed(record)
-        clean = without_request_details if record.name in LOGGERS_OF_REQUEST_LINES else without_private_details
+        clean = (
+            without_request_details if record.name in LOGGERS_OF_REQUEST_LINES else without_private_details
+        )
         if isinstance(record.msg, str):
             record.msg = clean(record.msg)
         if isinstance(record.args, dict):  # gunicorn's atoms: changed in place, keeping their type

@@ -191,7 +191,11 @@ def test_the_development_server_logs_no_query_strings(tmp_path):
     port = free_port()
     command = [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"]
     with Server(command, env, tmp_path / "runserver.log", port) as server:
-        for path in ("/search/?q=private-words-about-my-drinking", "/locations/?near=Secretville", "/?near=31999"):
+        for path in (
+            "/search/?q=private-words-about-my-drinking",
+            "/locations/?near=Secretville",
+            "/?near=31999",
+        ):
             assert get(server.port, path).status == 200
         log = server.output()
     assert '"GET /search/?[not logged] HTTP/1.1" 200' in log
@@ -228,7 +232,9 @@ def test_a_failing_search_or_nearest_location_logs_its_traceback_without_the_wor
         assert browser.get("/search/", {"q": "Relapse after detox"}).status_code == 500
         assert browser.get("/locations/", {"near": "Lawrenceville 30043"}).status_code == 500
         request = RequestFactory().get("/search/", {"q": "relapse"})
-        logging.getLogger("django.request").error("Slow answer to %s", request.GET["q"], extra={"request": request})
+        logging.getLogger("django.request").error(
+            "Slow answer to %s", request.GET["q"], extra={"request": request}
+        )
     finally:
         logging.config.dictConfig(settings.LOGGING)
     log = buffer.getvalue()
