@@ -190,9 +190,11 @@ def _hide_words_typed(record):
     words = words_typed(request)
     if not words:
         return
-    message = record.getMessage()
-    hidden = redact(message, words)
-    if hidden != message:
+    try:
+        message = record.getMessage()
+    except (TypeError, ValueError):  # arguments that do not fit: the handler reports that itself
+        message = None
+    if message is not None and (hidden := redact(message, words)) != message:
         record.msg, record.args = hidden, ()
     # Formatters write a record's exc_text when it has one (logging.Formatter caches the traceback
     # there, and JsonFormatter reads it first); exc_info stays for handlers that make their own

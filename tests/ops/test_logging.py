@@ -242,3 +242,15 @@ def test_a_failing_search_or_nearest_location_logs_its_traceback_without_the_wor
     assert "Slow answer to ********************" in log
     for word in ("relapse", "detox", "lawrenceville", "30043"):
         assert word not in log.lower(), log
+
+
+def test_a_record_whose_arguments_do_not_fit_its_message_still_reaches_the_log(configured):
+    """Logging never raises into the code that logs: the filter that hides the words typed leaves
+    such a record to the handler, which reports the mistake as it always does."""
+    request = RequestFactory().get("/search/", {"q": "relapse"})
+    logging.raiseExceptions = False
+    try:
+        logging.getLogger("django.request").error("%s and %s", "one", extra={"request": request})
+    finally:
+        logging.raiseExceptions = True
+    assert configured() == []  # the handler could not format it, and said so on stderr
