@@ -341,9 +341,20 @@ SITE_DATA = {
 }
 
 
-# The latest site-wide data this process has seen, by name: (content version, value). Reading it
-# costs no unpickling; a new version (any content change, anywhere) makes it unusable at once.
+# The latest site-wide data this process has seen, by name: (content version, value, when it
+# stops being used). Reading it costs no unpickling; a new version (any content change, anywhere)
+# makes it unusable at once. It is kept no longer than a cached page (PAGE_CACHE_TIMEOUT): when
+# a change could not move the version on (the cache did not answer), the site settings and
+# locations of every page are then as old as the pages the cache still holds, not for ever.
 _process_copy = {}
+
+
+def _process_copy_of(name, version):
+    """This process's copy of `name` for `version`, unless it has none or it is too old."""
+    copy = _process_copy.get(name)
+    if copy is not None and copy[0] == version and time.monotonic() < copy[2]:
+        return copy
+    return None
 
 
 def _site_datum(name, request):
@@ -357,8 +368,8 @@ def _site_datum(name, request):
     if memo is not None and name in memo:
         return memo[name]
     version = _version_for(request) if request is not None else _version_or_none()
-    copy = _process_copy.get(name)
-    if version is not None and copy is not None and copy[0] == version:
+    copy = _process_copy_of(name, version) if version is not None else None
+    if copy is not None:
         value = copy[1]
     else:
         value = None
@@ -377,7 +388,7 @@ def _site_datum(name, request):
                 except Exception:
                     _cache_broke()
         if version is not None:
-            _process_copy[name] = (version, value)
+            _process_copy[name] = (version, value, time.monotonic() + _setting("PAGE_CACHE_TIMEOUT", 600))
     if request is not None:
         if memo is None:
             memo = request._carter_site_data = {}
@@ -450,8 +461,8 @@ def _cached_site_datum(name):
     """`name` from SITE_DATA for the current content version without touching the database, or None."""
     try:
         version = content_version()
-        copy = _process_copy.get(name)
-        if copy is not None and copy[0] == version:
+        copy = _process_copy_of(name, version)
+        if copy is not None:
             return copy[1]
         return _page_store().get(f"{name}:{version}")
     except Exception:

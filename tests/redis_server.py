@@ -3,7 +3,8 @@
 Production shares the page cache and the content version between web containers through Redis
 (REDIS_URL, docs/performance.md). The tests that show this run against a real one: the
 machine's `redis-server` (Debian's redis-server package), with no persistence, in a temporary
-folder. `stop()` and `start()` again on the same port stand for an outage and its end.
+folder. `stop_server()` and `start()` again on the same port stand for an outage and its end;
+after `snapshot()`, for a Redis with persistence that restarts with the keys it held.
 """
 
 import os
@@ -80,6 +81,16 @@ class ThrowawayRedis:
 
     def url(self, db=0):
         return f"redis://{self.host}:{self.port}/{db}"
+
+    def snapshot(self):
+        """Write everything the server holds to its dump file, which the next start() loads: a
+        Redis with persistence that restarts comes back with its keys."""
+        with socket.create_connection((self.host, self.port), timeout=10) as connection:
+            connection.sendall(b"SAVE\r\n")
+            assert connection.recv(16).startswith(b"+OK")
+
+    def forget_snapshot(self):
+        (self.dir / "dump.rdb").unlink(missing_ok=True)
 
     def flush(self):
         with socket.create_connection((self.host, self.port), timeout=2) as connection:
