@@ -207,14 +207,30 @@ def _read_version(store):
     return version
 
 
+# A content change this process could not announce (the cache did not answer): it moves the
+# version on as soon as the cache answers again (`_version_or_none`). Without that, a cache that
+# comes back with its keys (Redis restarted from its snapshot, or cut off for a while, rather than
+# restarted empty) would serve the pages it held from before the change until they expire.
+_invalidation_owed = False
+
+
+def _write_new_version():
+    global _invalidation_owed
+    _version_store().set(VERSION_KEY, _new_version(), None)
+    _invalidation_owed = False
+
+
 def _bump():
     """Move the content version on; False when the cache could not be reached."""
+    global _invalidation_owed
     try:
-        _version_store().set(VERSION_KEY, _new_version(), None)
+        _write_new_version()
     except Exception:
-        # Saving content must not fail because the cache does: pages then live out their timeout.
+        # Saving content must not fail because the cache does.
+        _invalidation_owed = True
         logger.exception(
-            "Could not invalidate the page cache: cached pages may be stale for up to %s s.",
+            "Could not invalidate the page cache: this process tries again as soon as the cache answers; "
+            "until then, and if it stops first, cached pages may be stale for up to %s s.",
             _setting("PAGE_CACHE_TIMEOUT", 600),
         )
         return False
@@ -429,6 +445,12 @@ def _version_or_none():
         return None
     try:
         version = content_version()
+        if _invalidation_owed:
+            # The pages stored under `version` may predate a change: never serve them. Until the
+            # new version is written the cache counts as broken, and pages are rendered afresh.
+            _write_new_version()
+            logger.warning("The cache answers again: moved the content version on for a change it missed.")
+            version = content_version()
     except Exception:
         _cache_broke()
         return None
@@ -446,9 +468,10 @@ def _cache_broke():
 @receiver(setting_changed)
 def _forget_process_state(setting, **kwargs):
     """Tests that swap caches or settings start from a clean slate in this process."""
-    global _cache_down_until, _local_bytes
+    global _cache_down_until, _local_bytes, _invalidation_owed
     if setting in {"CACHES", "CONTENT_VERSION_CACHE", "PAGE_CACHE_ALIAS", "PAGE_CACHE_ENABLED"}:
         _cache_down_until = 0.0
+        _invalidation_owed = False
         _process_copy.clear()
         with _local_lock:
             _local_pages.clear()

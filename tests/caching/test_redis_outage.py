@@ -21,6 +21,7 @@ import pytest
 from carter_site.caching import CACHE_RETRY_SECONDS
 from tests.ops import helpers
 
+ADMIN_URL = "site-editor-tests/"
 OLD_PHONE, NEW_PHONE = "tel:+14702841834", "tel:+14705550142"
 
 
@@ -42,6 +43,7 @@ def env(database_url, redis_server, tmp_path_factory):
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
         DATABASE_URL=database_url,
         REDIS_URL=redis_server.url(db=3),
+        ADMIN_URL=ADMIN_URL,
         LOG_LEVEL="warning",
     )
     return helpers.prepare_site(env)
@@ -99,3 +101,32 @@ def test_a_number_changed_while_redis_was_down_shows_once_the_cached_pages_expir
     assert NEW_PHONE in seen and OLD_PHONE not in seen, f"still {seen} after Redis answered again"
     for _ in range(5):
         assert phones(server) == seen
+
+
+def test_an_article_taken_down_while_redis_was_down_stays_down_when_redis_answers_again(
+    env, redis_server, tmp_path
+):
+    redis_server.flush()
+    staff_session = helpers.staff_session(env)
+    # Pages kept as long as by default: the change must not wait for them to expire.
+    with helpers.gunicorn_server(env, tmp_path / "gunicorn.log") as server:
+        listing = helpers.request(server.port, "/articles/").text
+        path = re.search(r'href="(/articles/[a-z0-9-]+/)"', listing).group(1)
+        assert helpers.request(server.port, path).status == 200
+        assert helpers.request(server.port, path).headers["X-Page-Cache"] == "hit"
+        pk = helpers.article_id(env, path)
+
+        with redis_restarted_from_a_snapshot(redis_server):
+            helpers.bulk_action(server.port, staff_session, "unpublish_selected", pk)
+            assert helpers.request(server.port, path).status == 404
+
+        # Redis answers again, holding the page under the version from before the take-down.
+        deadline = time.monotonic() + CACHE_RETRY_SECONDS + 5
+        statuses = []
+        while time.monotonic() < deadline:
+            statuses.append(helpers.request(server.port, path).status)
+            time.sleep(0.25)
+        assert set(statuses) == {404}, statuses
+        # ...and the cache is in use again, under a version of its own.
+        assert helpers.request(server.port, "/faqs/").headers["X-Page-Cache"] in {"miss", "hit"}
+        assert helpers.request(server.port, "/faqs/").headers["X-Page-Cache"] == "hit"

@@ -13,7 +13,6 @@ On `--db=postgres` the database is PostgreSQL, otherwise a SQLite file both serv
 """
 
 import re
-import sys
 
 import pytest
 import redis
@@ -83,37 +82,6 @@ def article_path(server):
     return re.search(r'href="(/articles/[a-z0-9-]+/)"[^>]*>' + re.escape(TITLE), home).group(1)
 
 
-def bulk_action(server, staff_session, action, article_id):
-    """Run an article bulk action through `server`'s admin, as a signed-in editor's browser does."""
-    cookie = f"{staff_session['cookie']}={staff_session['key']}"
-    page = helpers.request(server.port, staff_session["changelist"], headers={"Cookie": cookie})
-    assert page.status == 200, page.text[:500]
-    assert "no-store" in page.headers["Cache-Control"]
-    csrf_name = staff_session["csrf_cookie"]
-    set_cookies = " ".join(page.headers.get_all("Set-Cookie") or [])
-    csrf_cookie = re.search(re.escape(csrf_name) + r"=([^;]+)", set_cookies).group(1)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    response = helpers.request(
-        server.port,
-        staff_session["changelist"],
-        method="POST",
-        headers={"Cookie": f"{cookie}; {csrf_name}={csrf_cookie}", "Origin": "https://localhost"},
-        data={"action": action, "_selected_action": [article_id], "csrfmiddlewaretoken": token, "index": "0"},
-    )
-    assert response.status == 302, response.text[:1000]
-
-
-def article_id(env, path):
-    slug = path.strip("/").split("/")[-1]
-    code = (
-        "import django; django.setup(); from articles.models import Article; "
-        f"print(Article.objects.get(slug={slug!r}).pk)"
-    )
-    result = helpers.run([sys.executable, "-c", code], env=env)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip().splitlines()[-1]
-
-
 def test_an_edit_through_one_instance_is_visible_through_the_other_at_once(instances, staff_session, env):
     a, b = instances
     path = article_path(a)
@@ -126,14 +94,14 @@ def test_an_edit_through_one_instance_is_visible_through_the_other_at_once(insta
         keys = {key.decode() for key in redis.Redis.from_url(env["REDIS_URL"]).keys("*")}
         assert any(":page:" in key for key in keys) and any(key.endswith(":content-version") for key in keys)
 
-    pk = article_id(env, path)
-    bulk_action(a, staff_session, "unpublish_selected", pk)
+    pk = helpers.article_id(env, path)
+    helpers.bulk_action(a.port, staff_session, "unpublish_selected", pk)
 
     for server in (b, a):  # the other instance first: no delay, no waiting
         assert {response.status for response in every_worker(server.port, path)} == {404}
         assert not any(TITLE in response.text for response in every_worker(server.port, "/articles/"))
 
-    bulk_action(b, staff_session, "publish_selected", pk)
+    helpers.bulk_action(b.port, staff_session, "publish_selected", pk)
     for server in (a, b):
         assert {response.status for response in every_worker(server.port, path)} == {200}
         assert all(TITLE in response.text for response in every_worker(server.port, "/articles/"))

@@ -7,6 +7,7 @@ settings, so nothing of the test run's own settings (DJANGO_SETTINGS_MODULE=...t
 import contextlib
 import json
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -374,3 +375,36 @@ def request(port, path, *, method="GET", headers=None, data=None, body=None):
             return Response(response.status, response.headers, response.read())
     except urllib.error.HTTPError as error:
         return Response(error.code, error.headers, error.read())
+
+
+def bulk_action(port, staff_session, action, article_id):
+    """Run an article bulk action through the admin of the server on `port`, as a signed-in
+    editor's browser does."""
+    cookie = f"{staff_session['cookie']}={staff_session['key']}"
+    page = request(port, staff_session["changelist"], headers={"Cookie": cookie})
+    assert page.status == 200, page.text[:500]
+    assert "no-store" in page.headers["Cache-Control"]
+    csrf_name = staff_session["csrf_cookie"]
+    set_cookies = " ".join(page.headers.get_all("Set-Cookie") or [])
+    csrf_cookie = re.search(re.escape(csrf_name) + r"=([^;]+)", set_cookies).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = request(
+        port,
+        staff_session["changelist"],
+        method="POST",
+        headers={"Cookie": f"{cookie}; {csrf_name}={csrf_cookie}", "Origin": "https://localhost"},
+        data={"action": action, "_selected_action": [article_id], "csrfmiddlewaretoken": token, "index": "0"},
+    )
+    assert response.status == 302, response.text[:1000]
+
+
+def article_id(env, path):
+    """The id of the article at `path`, read from the database of `env`."""
+    slug = path.strip("/").split("/")[-1]
+    code = (
+        "import django; django.setup(); from articles.models import Article; "
+        f"print(Article.objects.get(slug={slug!r}).pk)"
+    )
+    result = run([sys.executable, "-c", code], env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
