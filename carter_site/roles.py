@@ -1,7 +1,10 @@
 """The three roles of the people who run the site (docs/roles.md), as Django groups.
 
-`sync_roles()` makes the groups hold exactly these permissions. A data migration calls it;
-when the roles change, a new migration calls it again.
+`sync_roles()` makes the groups hold exactly these permissions: the first data migration
+(carter_site 0002) calls it on a fresh database. A later release that adds a model or changes a
+role brings the groups up to date with `update_roles()`, for the permissions it is about only:
+on a live site, site administrators may have taken a permission from a group or given it
+another, and an upgrade keeps what they did.
 """
 
 MARKETING_EDITORS = "Marketing editors"
@@ -73,14 +76,71 @@ def sync_roles(apps=None):
     admins.permissions.set(Permission.objects.all())
 
 
-def sync_roles_in_migration(apps, schema_editor):
-    """A migration's step: create the permissions of the apps migrated so far (Django creates
-    them only after all migrations ran), then sync the roles. Each migration that changes the roles
-    or adds an app runs it (carter_site 0002, 0005 and 0006, pages 0002)."""
+def _create_permissions(apps):
+    """Create the permissions of the apps migrated so far: Django creates them only after all
+    migrations ran, and a role cannot be given a permission that does not exist yet."""
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+
+
+def sync_roles_in_migration(apps, schema_editor):
+    """The first migration's step (carter_site 0002): create the groups with exactly their
+    permissions. Later migrations use `update_roles()`, which leaves the rest of each group as
+    the site's administrators made it."""
+    _create_permissions(apps)
     sync_roles(apps)
+
+
+def _permissions_of(apps, models):
+    """(app_label, codename) of every permission of `models`: "app_label" for all the models of
+    an app, "app_label.model_name" for one, its default permissions and its own."""
+    codes = set()
+    for label in models:
+        app_label, _, model_name = label.partition(".")
+        chosen = [
+            model
+            for model in apps.get_app_config(app_label).get_models()
+            if not model_name or model._meta.model_name == model_name
+        ]
+        if not chosen:
+            raise LookupError(f"No model {label!r} in the migration state")
+        for model in chosen:
+            meta = model._meta
+            codes |= {(app_label, f"{action}_{meta.model_name}") for action in meta.default_permissions}
+            codes |= {(app_label, codename) for codename, _ in meta.permissions}
+    return codes
+
+
+def update_roles(*, models=(), permissions=()):
+    """A migration's step bringing the roles up to date for some permissions only: those of
+    `models` ("app_label" or "app_label.model_name") and `permissions` ("app_label.codename").
+
+    Of these, each role ends up holding exactly what ROLES lists (given or taken away), and
+    Site administrators all of them. Every other permission of every group stays as it is: a
+    release adding holiday hours must not give editors back the right to delete articles that
+    a site administrator took from them."""
+
+    def step(apps, schema_editor):
+        _create_permissions(apps)
+        scope = _permissions_of(apps, models) | {tuple(code.split(".", 1)) for code in permissions}
+        Group = apps.get_model("auth", "Group")
+        Permission = apps.get_model("auth", "Permission")
+        rows = {
+            (permission.content_type.app_label, permission.codename): permission
+            for permission in Permission.objects.select_related("content_type")
+        }
+        missing = scope - rows.keys()
+        if missing:
+            raise RuntimeError(f"Permissions to bring into the roles do not exist: {sorted(missing)}")
+        for name, codes in ROLES.items():
+            group, _ = Group.objects.get_or_create(name=name)
+            group.permissions.remove(*(rows[code] for code in scope - codes))
+            group.permissions.add(*(rows[code] for code in scope & codes))
+        admins, _ = Group.objects.get_or_create(name=SITE_ADMINISTRATORS)
+        admins.permissions.add(*(rows[code] for code in scope))
+
+    return step

@@ -4,7 +4,7 @@ the new permission to record a review on a clinician's behalf."""
 
 from django.db import migrations
 
-from carter_site.roles import sync_roles_in_migration
+from carter_site.roles import update_roles
 
 
 class Migration(migrations.Migration):
@@ -14,4 +14,9 @@ class Migration(migrations.Migration):
         ("pages", "0002_roles"),
     ]
 
-    operations = [migrations.RunPython(sync_roles_in_migration, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(
+            update_roles(models=["articles.clinician"], permissions=["articles.review_for_any_clinician"]),
+            migrations.RunPython.noop,
+        )
+    ]

@@ -3,7 +3,7 @@ clinical reviewers may read them; site administrators get the new permissions to
 
 from django.db import migrations
 
-from carter_site.roles import sync_roles_in_migration
+from carter_site.roles import update_roles
 
 
 class Migration(migrations.Migration):
@@ -13,4 +13,4 @@ class Migration(migrations.Migration):
         ("pages", "0002_roles"),
     ]
 
-    operations = [migrations.RunPython(sync_roles_in_migration, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(update_roles(models=["locations.specialday"]), migrations.RunPython.noop)]

@@ -3,7 +3,7 @@ Site administrators get the new permissions too."""
 
 from django.db import migrations
 
-from carter_site.roles import sync_roles_in_migration
+from carter_site.roles import update_roles
 
 
 class Migration(migrations.Migration):
@@ -12,4 +12,4 @@ class Migration(migrations.Migration):
         ("carter_site", "0005_site_administrators_get_every_permission"),
     ]
 
-    operations = [migrations.RunPython(sync_roles_in_migration, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(update_roles(models=["pages"]), migrations.RunPython.noop)]
