@@ -39,7 +39,9 @@ def test_an_answer_saved_with_headings_shows_them_as_bold_paragraphs_after_the_u
         "<ul><li>Your card</li></ul><h4> </h4>",
         question="Does insurance cover the program?",
     )
-    plain = saved_before_the_upgrade("<p>Usually <strong>three</strong> hours.</p>", question="How long is a day?")
+    plain = saved_before_the_upgrade(
+        "<p>Usually <strong>three</strong> hours.</p>", question="How long is a day?"
+    )
 
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 

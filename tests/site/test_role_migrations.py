@@ -102,7 +102,9 @@ def test_an_upgrade_takes_from_a_role_only_what_the_release_takes_away(back_in_t
     administrator gave them for something else stays."""
     back_in_time(BEFORE_REVIEWERS_SIGN_ONLY_AS_THEMSELVES)
     reviewers = Group.objects.get(name=CLINICAL_REVIEWERS)
-    reviewers.permissions.add(permission("articles", "add_clinician"), permission("articles", "change_clinician"))
+    reviewers.permissions.add(
+        permission("articles", "add_clinician"), permission("articles", "change_clinician")
+    )
     reviewers.permissions.add(permission("faqs", "change_faq"))
     admins = Group.objects.get(name=SITE_ADMINISTRATORS)
     admins.permissions.remove(permission("articles", "review_for_any_clinician"))
@@ -115,4 +117,3 @@ def test_an_upgrade_takes_from_a_role_only_what_the_release_takes_away(back_in_t
     assert ("articles", "view_clinician") in reviewers_now
     assert ("faqs", "change_faq") in reviewers_now
     assert ("articles", "review_for_any_clinician") in codes(SITE_ADMINISTRATORS)
-
