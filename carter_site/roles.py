@@ -136,11 +136,13 @@ def update_roles(*, models=(), permissions=()):
         missing = scope - rows.keys()
         if missing:
             raise RuntimeError(f"Permissions to bring into the roles do not exist: {sorted(missing)}")
+        # A group a site administrator renamed or deleted is theirs: it is not made again, half
+        # filled and with nobody in it.
         for name, codes in ROLES.items():
-            group, _ = Group.objects.get_or_create(name=name)
-            group.permissions.remove(*(rows[code] for code in scope - codes))
-            group.permissions.add(*(rows[code] for code in scope & codes))
-        admins, _ = Group.objects.get_or_create(name=SITE_ADMINISTRATORS)
-        admins.permissions.add(*(rows[code] for code in scope))
+            for group in Group.objects.filter(name=name):
+                group.permissions.remove(*(rows[code] for code in scope - codes))
+                group.permissions.add(*(rows[code] for code in scope & codes))
+        for admins in Group.objects.filter(name=SITE_ADMINISTRATORS):
+            admins.permissions.add(*(rows[code] for code in scope))
 
     return step

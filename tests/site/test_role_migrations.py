@@ -117,3 +117,15 @@ def test_an_upgrade_takes_from_a_role_only_what_the_release_takes_away(back_in_t
     assert ("articles", "view_clinician") in reviewers_now
     assert ("faqs", "change_faq") in reviewers_now
     assert ("articles", "review_for_any_clinician") in codes(SITE_ADMINISTRATORS)
+
+
+def test_an_upgrade_does_not_make_again_a_group_site_administrators_renamed(back_in_time):
+    back_in_time(BEFORE_SPECIAL_DAYS_IN_ROLES)
+    Permission.objects.filter(content_type__app_label="locations", codename__endswith="_specialday").delete()
+    Group.objects.filter(name=CLINICAL_REVIEWERS).update(name="Clinicians")
+
+    upgrade()
+
+    assert not Group.objects.filter(name=CLINICAL_REVIEWERS).exists()
+    assert ("locations", "view_specialday") not in codes("Clinicians")
+    assert ("locations", "view_specialday") in codes(MARKETING_EDITORS)
