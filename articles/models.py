@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 
 from carter_site.images import PictureField, validate_uploaded_image
 from carter_site.memo import by_digest
-from carter_site.publishing import SeoFields, local_time
+from carter_site.publishing import SeoFields, end_sentence, local_time
 from carter_site.redirects import KeepsOldAddresses, validate_lower_case
 from carter_site.reversing import cached_reverse
 from carter_site.richtext import BLANK_RUN, RichTextField
@@ -47,6 +48,10 @@ class ArticleQuerySet(models.QuerySet):
     def for_list(self):
         """What a list of articles shows, and nothing it does not (the bodies are long)."""
         return self.defer("body")
+
+    def waiting_for_review(self):
+        """Articles with a request for a clinical review that nobody has answered or withdrawn."""
+        return self.filter(pk__in=ReviewRequest.objects.open().values("article_id"))
 
     def review_current(self):
         """Reviewed, and the words have not changed since (Article.review_is_current)."""
@@ -370,6 +375,9 @@ class Article(KeepsOldAddresses, SeoFields):
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+        if getattr(self, "_review_recorded", False):
+            self._review_recorded = False
+            self.review_requests.open().answer()
 
     @property
     def has_been_public(self):
@@ -379,10 +387,22 @@ class Article(KeepsOldAddresses, SeoFields):
         )
 
     def record_review(self, clinician, on):
-        """The clinician vouches for the article as it reads now."""
+        """The clinician vouches for the article as it reads now. Saving it answers the request
+        for a review, if one is open (ReviewRequest): the review is of the text as it stands."""
         self.reviewed_by = clinician
         self.reviewed_on = on
         self.reviewed_fingerprint = self.fingerprint() if clinician else ""
+        self._review_recorded = clinician is not None
+
+    @property
+    def open_review_request(self):
+        """The request for a clinical review waiting for an answer, or None. Read with the article
+        when ArticleAdmin.get_queryset prefetched it (`open_review_requests`), otherwise here."""
+        if hasattr(self, "open_review_requests"):
+            return self.open_review_requests[0] if self.open_review_requests else None
+        if self.pk is None:
+            return None
+        return self.review_requests.open().select_related("asked_by", "clinician").first()
 
     @property
     def review_is_current(self):
@@ -517,3 +537,128 @@ class PreviewLink(models.Model):
         if link is None:
             raise cls.Ended
         return link
+
+
+class ReviewRequestQuerySet(models.QuerySet):
+    def open(self):
+        """Waiting for a clinician: neither answered by a review nor withdrawn."""
+        return self.filter(closed_at__isnull=True)
+
+    def answer(self):
+        """A review of the text as it stands was recorded: the open requests leave the queue."""
+        return self.open().update(closed_at=timezone.now(), outcome=ReviewRequest.Outcome.REVIEWED)
+
+
+class ReviewRequest(models.Model):
+    """An editor asks a clinician to review an article (docs/editorial-workflow.md, "Asking for a
+    review"). Staff only: no public page reads it, and it is not content (saving one leaves the
+    page cache alone, carter_site.caching.NOT_CONTENT).
+
+    One request per article waits at a time. Recording a review of the article, which vouches for
+    its text as it stands, answers it (Article.record_review); an edit made after it was asked
+    changes nothing: the request is for the text as it stands when the clinician reads it."""
+
+    class Outcome(models.TextChoices):
+        REVIEWED = "reviewed", "Answered by a review"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    NOTE_LIMIT = 300
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="review_requests")
+    clinician = models.ForeignKey(
+        Clinician,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_requests",
+        verbose_name="clinician asked",
+        help_text="Optional: the clinician you would like to read it. Leave empty for any clinical reviewer.",
+    )
+    note = models.CharField(
+        max_length=NOTE_LIMIT,
+        blank=True,
+        help_text="Optional, one or two sentences for the clinician: what changed, what to check, by when. "
+        "Staff see it; visitors never do.",
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    asked_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ReviewRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "request for a clinical review"
+        verbose_name_plural = "requests for a clinical review"
+        ordering = ["-asked_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=models.Q(closed_at__isnull=True),
+                name="review_request_one_open_per_article",
+                violation_error_message="A review of this article has been asked for already.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True, outcome="")
+                | (models.Q(closed_at__isnull=False) & ~models.Q(outcome="")),
+                name="review_request_closed_with_outcome",
+                violation_error_message="A closed request says whether it was answered or withdrawn.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Clinical review of “{self.article}” asked for on {local_time(self.asked_at)}"
+
+    def clean(self):
+        super().clean()
+        if self.closed_at is None and self.article_id is not None:
+            refused = self.refusal(self.article)
+            if refused:
+                raise ValidationError(refused)
+        if self._state.adding and self.clinician is not None and not self.clinician.is_active:
+            raise ValidationError(
+                {
+                    "clinician": f"{self.clinician} no longer reviews (“can review” is unticked on their "
+                    "clinician record). Choose a clinician who reviews, or leave it empty."
+                }
+            )
+
+    @staticmethod
+    def refusal(article):
+        """Why a review of `article` cannot be asked for now, or "" when it can. Reads only what
+        the article holds (its open request prefetched by the admin), so a list asks no more."""
+        waiting = article.open_review_request
+        if waiting is not None:
+            return f"{waiting.described()} Withdraw it first to ask again."
+        if article.review_is_current:
+            return (
+                f"{article.reviewed_by}'s review of this text is current (reviewed "
+                f"{date_format(article.reviewed_on)}): there is nothing new to review."
+            )
+        return ""
+
+    def described(self):
+        """ "Review asked for by Sam Lee on May 4, 2026, 9:15 a.m., of Dana Reyes, LPC." """
+        asker = (
+            (self.asked_by.get_full_name() or self.asked_by.get_username()) if self.asked_by else "someone"
+        )
+        of = f", of {self.clinician}" if self.clinician_id else ""
+        return f"Review asked for by {asker} on {end_sentence(local_time(self.asked_at) + of)}"
+
+    def withdraw(self, by):
+        """Close the request as withdrawn; False when it was closed meanwhile (answered by a review,
+        or withdrawn by someone else), in which case nothing changes."""
+        now = timezone.now()
+        closed = (
+            ReviewRequest.objects.open()
+            .filter(pk=self.pk)
+            .update(closed_at=now, outcome=self.Outcome.WITHDRAWN, withdrawn_by=by)
+        )
+        if closed:
+            self.closed_at, self.outcome, self.withdrawn_by = now, self.Outcome.WITHDRAWN, by
+        return bool(closed)

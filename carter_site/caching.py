@@ -11,7 +11,7 @@ How it fits together (docs/performance.md tells the story, with measurements):
   every page is rendered afresh, once. Nothing has to be found and deleted, and a process
   that missed the change cannot exist: it reads the token on every request.
 - **What changes content.** `post_save`, `post_delete` and `m2m_changed` of every model of the
-  content apps (connected in `CarterSiteConfig.ready()`), which also covers the admin's
+  content apps but the staff's own work (`NOT_CONTENT`: requests for a clinical review) (connected in `CarterSiteConfig.ready()`), which also covers the admin's
   forms, inlines and list editing, django-reversion's restore and recover, the importer and
   `load_demo_content`. `QuerySet.update()` sends no signal: code that changes content with it
   (the admin's bulk publish and unpublish actions) calls `content_changed()` itself.
@@ -72,8 +72,11 @@ from django.utils.http import http_date, parse_http_date_safe
 
 logger = logging.getLogger(__name__)
 
-# Apps whose every model is content shown on public pages.
+# Apps whose every model is content shown on public pages,
 CONTENT_APPS = ("carter_site", "articles", "locations", "faqs", "testimonials", "pages")
+# but for these, the staff's own work that no public page reads: saving one leaves every cached
+# page as it is.
+NOT_CONTENT = frozenset({"articles.ReviewRequest"})
 
 # The public pages: URL names of the views whose anonymous responses may be stored.
 CACHEABLE_VIEWS = frozenset(
@@ -269,6 +272,8 @@ def connect_signals():
 
     for label in CONTENT_APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            if model._meta.label in NOT_CONTENT:
+                continue
             uid = f"carter_site.caching:{model._meta.label}"
             post_save.connect(_on_save_or_delete, sender=model, dispatch_uid=uid)
             post_delete.connect(_on_save_or_delete, sender=model, dispatch_uid=uid)

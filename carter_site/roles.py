@@ -29,16 +29,22 @@ def _codes(models, actions):
     }
 
 
+# Asking a clinician to review an article ("add"), and withdrawing the request ("change"). A
+# request is never deleted: it says who asked for what, and when.
+REVIEW_REQUESTS = _codes({"articles": ["reviewrequest"]}, ("add", "change", "view"))
+
 ROLES = {
-    # All content, site settings, redirects; no users, no clinical review.
+    # All content, site settings, redirects; no users, no clinical review, but asking for one.
     MARKETING_EDITORS: _codes(CONTENT, ALL_ACTIONS)
     | {("carter_site", "change_sitesettings"), ("carter_site", "view_sitesettings")}
-    | {("articles", "view_clinician")},
+    | {("articles", "view_clinician")}
+    | REVIEW_REQUESTS,
     # Read everything; record reviews in their own name (the admin lets them change nothing
     # else). The clinician list, and which account signs for which clinician, is the site
     # administrators' to keep: a reviewer who could add or change a clinician could sign as anyone.
     CLINICAL_REVIEWERS: _codes(CONTENT, ("view",))
-    | {("articles", "change_article"), ("articles", "review_article"), ("articles", "view_clinician")},
+    | {("articles", "change_article"), ("articles", "review_article"), ("articles", "view_clinician")}
+    | {("articles", "view_reviewrequest")},
 }
 
 
