@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Prefetch, Value, When
 from django.db.models.functions import Coalesce, Now
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -26,12 +27,13 @@ from carter_site.caching import content_changed
 from carter_site.history import EditStampForm, HistoryAdmin
 from carter_site.publishing import SeoFields, end_sentence, local_time
 from carter_site.seo import absolute_url, site_origin
+from carter_site.text import visible_text
 from faqs.admin import ArticleFAQInline
 from testimonials.admin import ArticleTestimonialInline
 
 from . import content_checks
-from .forms import ConfirmImportForm, ImportArticlesForm, make_payload, payload_limit
-from .models import Article, ArticleLocation, Clinician, PreviewLink
+from .forms import ConfirmImportForm, ImportArticlesForm, ReviewRequestForm, make_payload, payload_limit
+from .models import Article, ArticleLocation, Clinician, PreviewLink, ReviewRequest
 from .views import ArticlePreviewView
 
 REVIEW_FIELDS = ("reviewed_by", "reviewed_on")
@@ -125,6 +127,13 @@ class ArticleAdminForm(EditStampForm):
         return ""
 
 
+def titles(articles, shown=5):
+    """“One”, “Two” and 3 more: the articles a message is about, in a line that stays short."""
+    named = ", ".join(f"“{article}”" for article in articles[:shown])
+    more = len(articles) - shown
+    return f"{named} and {more} more" if more > 0 else named
+
+
 def unlinked_account_message():
     return (
         "Your account is not linked to a clinician record, so you cannot sign a clinical review. Ask a "
@@ -204,6 +213,7 @@ class ReviewFilter(admin.SimpleListFilter):
             ("none", "Not reviewed"),
             ("reviewed", "Reviewed, current"),
             ("out_of_date", "Review out of date"),
+            ("waiting", "Waiting for review"),
         ]
 
     def queryset(self, request, queryset):
@@ -214,6 +224,8 @@ class ReviewFilter(admin.SimpleListFilter):
                 return queryset.review_current()
             case "out_of_date":
                 return queryset.review_out_of_date()
+            case "waiting":
+                return queryset.waiting_for_review()
         return queryset
 
 
@@ -227,6 +239,14 @@ def signs_for_any_clinician(user):
 def own_clinician(user):
     """The clinician `user` signs reviews as, or None."""
     return Clinician.objects.filter(user_id=user.pk).first() if user.is_authenticated else None
+
+
+def waiting_for_review(request):
+    """For the admin's home page: how many articles wait for a clinical review, to those who
+    record reviews (Clinical reviewers, Site administrators); None to everyone else."""
+    if not request.user.has_perm("articles.review_article"):
+        return None
+    return Article.objects.waiting_for_review().count()
 
 
 @admin.register(Clinician)
@@ -403,8 +423,15 @@ class ArticleAdmin(
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["reviewed_by"]
     inlines = [ArticleLocationInline, ArticleFAQInline, ArticleTestimonialInline, PreviewLinkInline]
-    actions = ["publish_selected", "unpublish_selected"]
-    readonly_fields = ["created_at", "updated_at", "review_status", "reading_level", "search_result_preview"]
+    actions = ["publish_selected", "unpublish_selected", "ask_for_review_selected"]
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "review_status",
+        "review_request",
+        "reading_level",
+        "search_result_preview",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "author", "reading_level"]}),
         (
@@ -422,8 +449,9 @@ class ArticleAdmin(
                 "description": "Set by a clinician in the Clinical reviewers group, signed in with their "
                 "own account, once they have checked what the article claims; a site administrator may "
                 "record a review on a clinician's behalf. Editing the headline, summary or text "
-                "afterwards marks the review out of date.",
-                "fields": ["reviewed_by", "reviewed_on", "review_status"],
+                "afterwards marks the review out of date. To ask for a review, use “Ask for clinical "
+                "review” at the top of the page.",
+                "fields": ["reviewed_by", "reviewed_on", "review_status", "review_request"],
             },
         ),
         ("Picture", {"fields": ["hero_image", "hero_image_alt"]}),
@@ -454,6 +482,27 @@ class ArticleAdmin(
         or recovering versions.
         """
         return self.has_change_permission(request, obj) and not self.is_reviewer_only(request)
+
+    def has_ask_for_review_permission(self, request, obj=None):
+        """May ask a clinician to review an article (Marketing editors, Site administrators)."""
+        return request.user.has_perm("articles.add_reviewrequest") and self.has_change_permission(
+            request, obj
+        )
+
+    def has_withdraw_review_request_permission(self, request, obj=None):
+        return request.user.has_perm("articles.change_reviewrequest") and self.has_change_permission(
+            request, obj
+        )
+
+    def get_queryset(self, request):
+        # The request waiting for a review, with who asked and of whom, in one query for a whole
+        # list (the review column) as for one article (its form).
+        waiting = ReviewRequest.objects.open().select_related("asked_by", "clinician")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("review_requests", queryset=waiting, to_attr="open_review_requests"))
+        )
 
     def has_restore_permission(self, request, obj=None):
         # An old version brings back its text and publishing too, not only its review.
@@ -608,14 +657,21 @@ class ArticleAdmin(
 
     @admin.display(description="review")
     def review(self, obj):
-        """When and by whom (list_select_related reads the clinician with the row)."""
+        """When and by whom (list_select_related reads the clinician with the row), and who asked
+        for a review that waits (get_queryset reads it with the list)."""
         if not obj.reviewed_by_id:
-            return "—"
-        if obj.review_is_out_of_date:
-            return format_html(
+            said = "—"
+        elif obj.review_is_out_of_date:
+            said = format_html(
                 "<strong>Review out of date</strong> ({}, {})", obj.reviewed_by, date_format(obj.reviewed_on)
             )
-        return f"Reviewed {date_format(obj.reviewed_on)} by {obj.reviewed_by}"
+        else:
+            said = f"Reviewed {date_format(obj.reviewed_on)} by {obj.reviewed_by}"
+        waiting = obj.open_review_request
+        if waiting is None:
+            return said
+        asked = format_html("<strong>{}</strong>", waiting.described())
+        return asked if not obj.reviewed_by_id else format_html("{}<br>{}", said, asked)
 
     @admin.display(description="review status")
     def review_status(self, obj):
@@ -624,6 +680,19 @@ class ArticleAdmin(
         if obj.review_is_out_of_date:
             return "Out of date: the text changed after the review. Ask for a new review."
         return f"Current: {obj.reviewed_by} checked this text on {date_format(obj.reviewed_on)}."
+
+    @admin.display(description="review asked for")
+    def review_request(self, obj):
+        """The request waiting for a clinician, shown to everyone who opens the article."""
+        waiting = obj.open_review_request if obj else None
+        if waiting is None:
+            return "No review is waiting to be done."
+        note = format_html(" Note: “{}”", waiting.note) if waiting.note else ""
+        return format_html(
+            "{}{} It waits until a clinician records a review of the text as it stands.",
+            waiting.described(),
+            note,
+        )
 
     @admin.display(description="reading level")
     def reading_level(self, obj):
@@ -669,7 +738,17 @@ class ArticleAdmin(
             self.admin_site.admin_view(self.preview_view),
             name="articles_article_preview",
         )
-        return [preview, *super().get_urls()]
+        ask = path(
+            "<path:object_id>/ask-for-review/",
+            self.admin_site.admin_view(self.ask_for_review_view),
+            name="articles_article_ask_for_review",
+        )
+        withdraw = path(
+            "<path:object_id>/withdraw-review-request/",
+            self.admin_site.admin_view(self.withdraw_review_request_view),
+            name="articles_article_withdraw_review_request",
+        )
+        return [preview, ask, withdraw, *super().get_urls()]
 
     def preview_view(self, request, object_id):
         # The admin's own lookup: an id that is not one (letters, a path) is "not found", not an error.
@@ -685,7 +764,173 @@ class ArticleAdmin(
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         extra_context["preview_url"] = reverse("admin:articles_article_preview", args=[object_id])
+        article = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
+        if article is not None:
+            # The buttons at the top: ask for a review, or withdraw the one asked for.
+            if article.open_review_request is not None:
+                if self.has_withdraw_review_request_permission(request, article):
+                    extra_context["withdraw_review_request_url"] = reverse(
+                        "admin:articles_article_withdraw_review_request", args=[object_id]
+                    )
+            elif self.has_ask_for_review_permission(request, article) and not article.review_is_current:
+                extra_context["ask_for_review_url"] = reverse(
+                    "admin:articles_article_ask_for_review", args=[object_id]
+                )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- Asking a clinician for a review, and withdrawing the request.
+
+    def _article_for(self, request, object_id, allowed):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No article with this id.")
+        if not allowed(request, article):
+            raise PermissionDenied
+        return article
+
+    def ask_for_review_view(self, request, object_id):
+        article = self._article_for(request, object_id, self.has_ask_for_review_permission)
+        asked = ReviewRequest(article=article, asked_by=request.user)
+        form = ReviewRequestForm(request.POST if request.method == "POST" else None, instance=asked)
+        if request.method == "POST" and form.is_valid():
+            try:
+                with transaction.atomic():
+                    form.save()
+                    self.log_change(request, article, "Asked for a clinical review.")
+            except IntegrityError:
+                # Two editors asked at the same moment: the database keeps one request per article.
+                form.add_error(
+                    None,
+                    "Someone else asked for a review of this article a moment ago, so yours was not saved. "
+                    "Open the article to see their request.",
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"Review asked for. Clinical reviewers find “{article}” under “Waiting for review” "
+                    "until one of them records a review of the text as it stands.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:articles_article_change", article.pk)
+        return self.render_review_request_page(
+            request, "ask_for_review.html", "Ask for a clinical review", articles=[article], form=form
+        )
+
+    def withdraw_review_request_view(self, request, object_id):
+        article = self._article_for(request, object_id, self.has_withdraw_review_request_permission)
+        waiting = article.open_review_request
+        if waiting is None:
+            self.message_user(
+                request,
+                "No review is waiting for this article: it was answered by a review or withdrawn already.",
+                messages.WARNING,
+            )
+            return redirect("admin:articles_article_change", article.pk)
+        if request.method == "POST":
+            if waiting.withdraw(request.user):
+                self.log_change(request, article, "Withdrew the request for a clinical review.")
+                self.message_user(
+                    request, "The request for a clinical review was withdrawn.", messages.SUCCESS
+                )
+            else:
+                self.message_user(
+                    request,
+                    "The request had just been answered or withdrawn by someone else: nothing changed.",
+                    messages.WARNING,
+                )
+            return redirect("admin:articles_article_change", article.pk)
+        return self.render_review_request_page(
+            request,
+            "withdraw_review_request.html",
+            "Withdraw the request for a review",
+            articles=[article],
+            waiting=waiting,
+        )
+
+    def render_review_request_page(self, request, template, title, **context):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "has_view_permission": self.has_view_permission(request),
+            **context,
+        }
+        return TemplateResponse(request, f"admin/articles/article/{template}", context)
+
+    @admin.action(
+        description="Ask for a clinical review of selected articles", permissions=["ask_for_review"]
+    )
+    def ask_for_review_selected(self, request, queryset):
+        """A page asking whom and why, then one request per article that can take one."""
+        articles = list(queryset)  # with their open requests (get_queryset)
+        form = ReviewRequestForm(
+            request.POST if "ask" in request.POST else None, instance=ReviewRequest(asked_by=request.user)
+        )
+        if not form.is_valid():
+            return self.render_review_request_page(
+                request,
+                "ask_for_review.html",
+                "Ask for a clinical review",
+                articles=articles,
+                form=form,
+                bulk=True,
+            )
+        asking = [article for article in articles if not ReviewRequest.refusal(article)]
+        clinician = form.cleaned_data["clinician"]
+        # bulk_create sends no pre_save: the note is cleaned here as a save would clean it.
+        note = visible_text(form.cleaned_data["note"], single_line=True)
+        try:
+            with transaction.atomic():
+                ReviewRequest.objects.bulk_create(
+                    ReviewRequest(article=article, clinician=clinician, note=note, asked_by=request.user)
+                    for article in asking
+                )
+                if asking:
+                    LogEntry.objects.log_actions(
+                        user_id=request.user.pk,
+                        queryset=asking,
+                        action_flag=CHANGE,
+                        change_message="Asked for a clinical review with the bulk action.",
+                    )
+        except IntegrityError:
+            self.message_user(
+                request,
+                "Someone else asked for a review of one of these articles at the same moment, so nothing was "
+                "asked. Select them again: those with a request now show it in the review column.",
+                messages.ERROR,
+            )
+            return None
+        if asking:
+            self.message_user(
+                request,
+                ngettext(
+                    "Review asked for %(count)d article. It waits under “Waiting for review”.",
+                    "Review asked for %(count)d articles. They wait under “Waiting for review”.",
+                    len(asking),
+                )
+                % {"count": len(asking)},
+                messages.SUCCESS,
+            )
+        waiting = [article for article in articles if article.open_review_request is not None]
+        if waiting:
+            self.message_user(
+                request,
+                f"Left as they are, a review being asked for already: {titles(waiting)}. Their requests "
+                "show in the review column.",
+                messages.WARNING,
+            )
+        current = [
+            article
+            for article in articles
+            if article.open_review_request is None and article.review_is_current
+        ]
+        if current:
+            self.message_user(
+                request,
+                f"Left as they are, their review being current (nothing new to review): {titles(current)}.",
+                messages.WARNING,
+            )
 
     @admin.display(description="state", ordering="status")
     def state(self, obj):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import signing
 
 from articles.importing import MAX_FILE_BYTES, Source, human_size
+from articles.models import Clinician, ReviewRequest
 
 PAYLOAD_SALT = "articles.import-preview"
 PAYLOAD_MAX_AGE = 60 * 60  # seconds between preview and confirmation
@@ -96,3 +97,19 @@ class ConfirmImportForm(forms.Form):
             raise forms.ValidationError(
                 "The preview could not be verified. Upload the files again.", code="invalid"
             ) from None
+
+
+class ReviewRequestForm(forms.ModelForm):
+    """Asking for a clinical review: whom (optional) and a note. The article and who asks are
+    set by the admin; ReviewRequest.clean() says when a review cannot be asked for."""
+
+    class Meta:
+        model = ReviewRequest
+        fields = ["clinician", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A clinician who no longer reviews is not offered (and refused if posted anyway).
+        self.fields["clinician"].queryset = Clinician.objects.filter(is_active=True)
+        self.fields["clinician"].empty_label = "Any clinical reviewer"
