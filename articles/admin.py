@@ -449,8 +449,8 @@ class ArticleAdmin(
                 "description": "Set by a clinician in the Clinical reviewers group, signed in with their "
                 "own account, once they have checked what the article claims; a site administrator may "
                 "record a review on a clinician's behalf. Editing the headline, summary or text "
-                "afterwards marks the review out of date. To ask for a review, use “Ask for clinical "
-                "review” at the top of the page.",
+                "afterwards marks the review out of date. Editors ask for a review with “Ask for "
+                "clinical review” at the top of the page.",
                 "fields": ["reviewed_by", "reviewed_on", "review_status", "review_request"],
             },
         ),

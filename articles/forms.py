@@ -113,3 +113,7 @@ class ReviewRequestForm(forms.ModelForm):
         # A clinician who no longer reviews is not offered (and refused if posted anyway).
         self.fields["clinician"].queryset = Clinician.objects.filter(is_active=True)
         self.fields["clinician"].empty_label = "Any clinical reviewer"
+        self.fields["clinician"].error_messages["invalid_choice"] = (
+            "That clinician no longer reviews (or was removed): choose one from the list, or any clinical "
+            "reviewer."
+        )

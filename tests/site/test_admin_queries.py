@@ -18,11 +18,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Article, Clinician, PreviewLink
+from articles.models import Article, Clinician, PreviewLink, ReviewRequest
+from carter_site.roles import MARKETING_EDITORS
 from faqs.models import FAQ
 from locations.models import Location
 from testimonials.models import Testimonial
-from tests.admin_forms import admin_form_data, changelist_form_data
+from tests.admin_forms import admin_form_data, changelist_form_data, staff_member
 from tests.factories import (
     ArticleFactory,
     ArticleFAQFactory,
@@ -86,6 +87,66 @@ def test_the_article_list_runs_the_same_queries_for_ten_articles_as_for_two(
     few = count_queries(lambda: staff_client.get(url))
     add_articles(8)
     assert count_queries(lambda: staff_client.get(url)) == few
+
+
+@pytest.fixture
+def ask_for_reviews(add_articles, clinician):
+    """Articles whose text changed after their review, each with a request for a new one by its
+    own editor: the review column names who asked."""
+
+    def ask(count):
+        articles = add_articles(count)
+        Article.objects.filter(pk__in=[article.pk for article in articles]).update(body="<p>New words.</p>")
+        ReviewRequest.objects.bulk_create(
+            ReviewRequest(
+                article=article,
+                clinician=clinician,
+                note="New section",
+                asked_by=staff_member(MARKETING_EDITORS, f"asker{article.pk}"),
+            )
+            for article in articles
+        )
+        return articles
+
+    return ask
+
+
+@pytest.mark.parametrize("query", ["", "?review=waiting"])
+def test_the_article_list_reads_the_requests_for_a_review_with_the_list(staff_client, ask_for_reviews, query):
+    url = reverse("admin:articles_article_changelist") + query
+    ask_for_reviews(2)
+    few = count_queries(lambda: staff_client.get(url))
+    ask_for_reviews(8)
+    response = staff_client.get(url)
+    assert response.content.decode().count("Review asked for by asker") == 10
+    assert count_queries(lambda: staff_client.get(url)) == few
+
+
+def test_the_admins_home_page_counts_what_waits_for_review_in_one_query(staff_client, ask_for_reviews):
+    url = reverse("admin:index")
+    ask_for_reviews(2)
+    staff_client.get(url)  # the first request of a session reads what later ones have cached
+    few = count_queries(lambda: staff_client.get(url))
+    ask_for_reviews(8)
+    assert "10 articles wait for a review." in staff_client.get(url).content.decode()
+    assert count_queries(lambda: staff_client.get(url)) == few
+
+
+def test_asking_for_reviews_in_bulk_runs_the_same_queries_for_ten_articles_as_for_two(
+    staff_client, add_articles
+):
+    url = reverse("admin:articles_article_changelist")
+
+    def ask(count):
+        articles = add_articles(count)
+        ids = [article.pk for article in articles]
+        Article.objects.filter(pk__in=ids).update(body="<p>New words.</p>")
+        data = {"action": "ask_for_review_selected", "_selected_action": ids, "ask": "yes", "note": "Please"}
+        return count_queries(lambda: staff_client.post(url, data))
+
+    ask(2)  # the first request of a session reads what later ones have cached
+    assert ask(10) == ask(2)
+    assert ReviewRequest.objects.open().count() == 14
 
 
 def test_the_article_form_reads_its_rows_with_what_they_name(staff_client, clinician, location):

@@ -1,0 +1,305 @@
+"""An editor asks a clinician to review an article; clinical reviewers see what waits for them; a
+review of the text as it stands answers the request (docs/editorial-workflow.md, "Asking for a
+clinical review"; docs/roles.md)."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Clinician, ReviewRequest
+from carter_site import caching
+from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS, SITE_ADMINISTRATORS
+from tests.admin_forms import admin_form_data, change_url, edit_in_admin, signed_in, signed_in_as_clinician
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("admin:articles_article_changelist")
+WAITING_URL = LIST_URL + "?review=waiting"
+REVIEW_DAY = dt.date(2026, 3, 2)
+
+
+def ask_url(article):
+    return reverse("admin:articles_article_ask_for_review", args=[article.pk])
+
+
+def withdraw_url(article):
+    return reverse("admin:articles_article_withdraw_review_request", args=[article.pk])
+
+
+def said(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+@pytest.fixture
+def morgan():
+    return Clinician.objects.create(name="Morgan Hale", credentials="LCSW")
+
+
+@pytest.fixture
+def editor():
+    return signed_in(MARKETING_EDITORS, "sam", first_name="Sam")
+
+
+def ask(client, article, clinician=None, note=""):
+    return client.post(ask_url(article), {"clinician": str(clinician.pk) if clinician else "", "note": note})
+
+
+def sign(client, article, clinician, day=None):
+    form = admin_form_data(client.get(change_url(article)))
+    form.update({"reviewed_by": str(clinician.pk), "reviewed_on": (day or timezone.localdate()).isoformat()})
+    response = client.post(change_url(article), form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+def test_an_editor_asks_for_a_review_from_the_articles_form(editor, morgan):
+    article = ArticleFactory(title="What a week of IOP looks like")
+    form = editor.get(change_url(article)).content.decode()
+    assert f'href="{ask_url(article)}"' in form
+    page = editor.get(ask_url(article)).content.decode()
+    assert "Morgan Hale, LCSW" in page and "Any clinical reviewer" in page
+
+    response = ask(editor, article, morgan, "The section on cravings is new.")
+    assert response.status_code == 302
+    assert response["Location"] == change_url(article)
+    request = ReviewRequest.objects.get(article=article)
+    assert (request.clinician, request.note, request.asked_by.username) == (
+        morgan,
+        "The section on cravings is new.",
+        "sam",
+    )
+    assert timezone.now() - request.asked_at < dt.timedelta(minutes=1)
+    assert request.closed_at is None
+    assert "Review asked for." in said(response)[0]
+
+    # The form shows the request to whoever opens it, and offers to withdraw it rather than ask again.
+    form = editor.get(change_url(article)).content.decode()
+    assert "Review asked for by Sam on " in form and "of Morgan Hale, LCSW." in form
+    assert "The section on cravings is new." in form
+    assert f'href="{withdraw_url(article)}"' in form and f'href="{ask_url(article)}"' not in form
+    reviewer_form = signed_in(CLINICAL_REVIEWERS, "clin1").get(change_url(article)).content.decode()
+    assert "Review asked for by Sam on " in reviewer_form
+    # And the list's review column.
+    assert "Review asked for by Sam on " in editor.get(LIST_URL).content.decode()
+
+
+def test_an_editor_asks_for_reviews_of_several_articles_with_the_bulk_action(editor, morgan):
+    unreviewed = ArticleFactory(title="Unreviewed")
+    out_of_date = ArticleFactory(title="Changed since")
+    out_of_date.record_review(morgan, REVIEW_DAY)
+    out_of_date.save()
+    Article.objects.filter(pk=out_of_date.pk).update(body="<p>New words.</p>")
+    current = ArticleFactory(title="Reviewed as it reads")
+    current.record_review(morgan, REVIEW_DAY)
+    current.save()
+    waiting = ArticleFactory(title="Asked already")
+    ReviewRequest.objects.create(article=waiting, note="First ask")
+    selected = [article.pk for article in (unreviewed, out_of_date, current, waiting)]
+
+    # First the page asking whom and why; nothing is asked yet.
+    page = editor.post(LIST_URL, {"action": "ask_for_review_selected", "_selected_action": selected})
+    assert page.status_code == 200
+    assert "Ask for the review" in page.content.decode()
+    assert ReviewRequest.objects.count() == 1
+
+    response = editor.post(
+        LIST_URL,
+        {
+            "action": "ask_for_review_selected",
+            "_selected_action": selected,
+            "ask": "yes",
+            "clinician": str(morgan.pk),
+            "note": "Before the spring campaign.",
+        },
+    )
+    assert response.status_code == 302
+    asked = ReviewRequest.objects.open().exclude(article=waiting)
+    assert sorted(request.article.title for request in asked) == ["Changed since", "Unreviewed"]
+    assert {(r.clinician, r.note, r.asked_by.username) for r in asked} == {
+        (morgan, "Before the spring campaign.", "sam")
+    }
+    assert ReviewRequest.objects.get(article=waiting).note == "First ask"  # left as it was
+    messages = said(response)
+    assert "Review asked for 2 articles." in messages[0]
+    assert "“Asked already”" in messages[1] and "“Reviewed as it reads”" in messages[2]
+
+
+def test_the_bulk_action_shows_its_page_again_with_what_to_correct(editor, morgan):
+    article = ArticleFactory()
+    morgan.is_active = False
+    morgan.save()
+    response = editor.post(
+        LIST_URL,
+        {
+            "action": "ask_for_review_selected",
+            "_selected_action": [article.pk],
+            "ask": "yes",
+            "clinician": str(morgan.pk),
+            "note": "x" * 301,
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "clinician" in errors and "note" in errors
+    assert not ReviewRequest.objects.exists()
+
+
+def test_reviewers_see_what_waits_in_the_list_and_on_the_admins_home_page(editor, morgan):
+    asked = [ArticleFactory(title="First asked"), ArticleFactory(title="Second asked")]
+    ArticleFactory(title="Nobody asked")
+    for article in asked:
+        assert ask(editor, article).status_code == 302
+
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    home = reviewer.get(reverse("admin:index")).content.decode()
+    assert "2 articles wait for a review." in home
+    assert f'href="{WAITING_URL}"' in home
+    listed = [article.title for article in reviewer.get(WAITING_URL).context["cl"].result_list]
+    assert sorted(listed) == ["First asked", "Second asked"]
+    # Site administrators see the queue too; editors, who do not review, do not.
+    assert (
+        "2 articles wait for a review."
+        in signed_in(SITE_ADMINISTRATORS, "alex").get(reverse("admin:index")).content.decode()
+    )
+    assert "wait for a review" not in editor.get(reverse("admin:index")).content.decode()
+
+
+def test_recording_a_current_review_answers_the_request(editor, morgan):
+    article = ArticleFactory()
+    ask(editor, article, morgan)
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    sign(reviewer, article, morgan)
+
+    request = ReviewRequest.objects.get(article=article)
+    assert request.outcome == ReviewRequest.Outcome.REVIEWED and request.closed_at is not None
+    assert list(reviewer.get(WAITING_URL).context["cl"].result_list) == []
+    assert "No article waits for a review." in reviewer.get(reverse("admin:index")).content.decode()
+    assert "Review asked for by" not in editor.get(change_url(article)).content.decode()
+    # Now that the review is current, there is nothing to ask.
+    assert f'href="{ask_url(article)}"' not in editor.get(change_url(article)).content.decode()
+
+
+def test_a_request_stays_after_an_edit_until_a_review_of_the_new_text(editor, morgan):
+    dana = Clinician.objects.create(name="Dana Reyes", credentials="LPC")
+    article = ArticleFactory()
+    article.record_review(morgan, REVIEW_DAY)
+    article.save()
+    edit_in_admin(editor, article, body="<p>A new paragraph on relapse.</p>")
+    ask(editor, article)
+    edit_in_admin(editor, article, body="<p>A new paragraph on relapse, reworded.</p>")
+    article.refresh_from_db()
+    assert article.review_is_out_of_date
+    assert article.open_review_request is not None
+
+    # Another clinician saving Morgan's out-of-date review does not renew it: still waiting.
+    other = signed_in_as_clinician(dana, "dana")
+    other.post(change_url(article), admin_form_data(other.get(change_url(article))))
+    assert ReviewRequest.objects.open().filter(article=article).exists()
+
+    # Morgan saving their review of the text as it stands now answers it.
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    response = reviewer.post(change_url(article), admin_form_data(reviewer.get(change_url(article))))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.review_is_current
+    assert not ReviewRequest.objects.open().exists()
+
+
+def test_an_editor_withdraws_a_request(editor):
+    article = ArticleFactory()
+    ask(editor, article, note="Wrong article")
+    page = editor.get(withdraw_url(article)).content.decode()
+    assert "Wrong article" in page and "Yes, withdraw the request" in page
+
+    response = editor.post(withdraw_url(article))
+    assert response.status_code == 302
+    request = ReviewRequest.objects.get(article=article)
+    assert request.outcome == ReviewRequest.Outcome.WITHDRAWN
+    assert request.withdrawn_by.username == "sam"
+    assert said(response) == ["The request for a clinical review was withdrawn."]
+    assert not Article.objects.waiting_for_review().exists()
+
+    # Withdrawing again finds nothing waiting and says so; asking again works.
+    again = editor.post(withdraw_url(article))
+    assert "No review is waiting for this article" in said(again)[-1]
+    assert ask(editor, article).status_code == 302
+    assert ReviewRequest.objects.open().count() == 1
+
+
+@pytest.mark.parametrize("group", [CLINICAL_REVIEWERS, None])
+def test_someone_without_the_permission_cannot_ask_or_withdraw(group, morgan):
+    article, asked = ArticleFactory(), ArticleFactory()
+    request = ReviewRequest.objects.create(article=asked, note="Kept")
+    if group:
+        client = signed_in(group, "someone")
+        form = client.get(change_url(article)).content.decode()
+        assert ask_url(article) not in form
+        assert withdraw_url(asked) not in client.get(change_url(asked)).content.decode()
+        actions = client.get(LIST_URL).context["action_form"]  # None: no action at all for them
+        assert actions is None or "ask_for_review_selected" not in dict(actions.fields["action"].choices)
+    else:
+        client = Client()
+        client.force_login(UserFactory(username="nogroup", is_staff=True))
+
+    assert client.get(ask_url(article)).status_code == 403
+    assert ask(client, article, morgan, "Forged").status_code == 403
+    assert client.post(withdraw_url(asked)).status_code == 403
+    client.post(
+        LIST_URL,
+        {
+            "action": "ask_for_review_selected",
+            "_selected_action": [article.pk],
+            "ask": "yes",
+            "note": "Forged",
+        },
+    )
+    assert list(ReviewRequest.objects.values_list("article", "note", "closed_at")) == [
+        (asked.pk, "Kept", None)
+    ]
+    request.refresh_from_db()
+    assert request.closed_at is None
+
+
+def test_asking_when_there_is_nothing_to_ask_is_refused_with_a_message(editor, morgan):
+    current = ArticleFactory()
+    current.record_review(morgan, REVIEW_DAY)
+    current.save()
+    response = ask(editor, current)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Morgan Hale, LCSW's review of this text is current (reviewed March 2, 2026): there is nothing new "
+        "to review."
+    ]
+
+    waiting = ArticleFactory()
+    ask(editor, waiting, note="First")
+    response = ask(editor, waiting, note="Second")
+    assert response.status_code == 200
+    assert "Withdraw it first to ask again." in response.context["form"].non_field_errors()[0]
+
+    morgan.is_active = False
+    morgan.save()
+    response = ask(editor, ArticleFactory(), morgan)
+    assert "no longer reviews" in response.context["form"].errors["clinician"][0]
+    response = ask(editor, ArticleFactory(), note="x" * 301)
+    assert response.context["form"].errors["note"]
+    assert list(ReviewRequest.objects.values_list("note", flat=True)) == ["First"]
+
+    assert editor.get(ask_url(Article(pk=999_999))).status_code == 404
+    assert editor.get("/admin/articles/article/not-a-number/ask-for-review/").status_code == 404
+
+
+def test_a_request_leaves_no_trace_on_the_public_page_nor_in_the_page_cache(editor, morgan):
+    article = ArticleFactory()
+    before = Client().get(article.get_absolute_url()).content
+    version = caching.content_version()
+    ask(editor, article, morgan, "A note only staff should read.")
+    assert caching.content_version() == version
+    assert Client().get(article.get_absolute_url()).content == before
+    editor.post(withdraw_url(article))
+    assert caching.content_version() == version
