@@ -764,19 +764,22 @@ class ArticleAdmin(
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         extra_context["preview_url"] = reverse("admin:articles_article_preview", args=[object_id])
-        article = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
-        if article is not None:
-            # The buttons at the top: ask for a review, or withdraw the one asked for.
-            if article.open_review_request is not None:
-                if self.has_withdraw_review_request_permission(request, article):
-                    extra_context["withdraw_review_request_url"] = reverse(
-                        "admin:articles_article_withdraw_review_request", args=[object_id]
-                    )
-            elif self.has_ask_for_review_permission(request, article) and not article.review_is_current:
-                extra_context["ask_for_review_url"] = reverse(
-                    "admin:articles_article_ask_for_review", args=[object_id]
-                )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The buttons at the top: ask for a review, or withdraw the one that waits. The article is
+        # the one the form shows, read with its request (get_queryset).
+        if obj is not None and obj.pk is not None:
+            if obj.open_review_request is not None:
+                if self.has_withdraw_review_request_permission(request, obj):
+                    context["withdraw_review_request_url"] = reverse(
+                        "admin:articles_article_withdraw_review_request", args=[obj.pk]
+                    )
+            elif self.has_ask_for_review_permission(request, obj) and not obj.review_is_current:
+                context["ask_for_review_url"] = reverse(
+                    "admin:articles_article_ask_for_review", args=[obj.pk]
+                )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- Asking a clinician for a review, and withdrawing the request.
 
