@@ -129,3 +129,27 @@ def test_an_upgrade_does_not_make_again_a_group_site_administrators_renamed(back
     assert not Group.objects.filter(name=CLINICAL_REVIEWERS).exists()
     assert ("locations", "view_specialday") not in codes("Clinicians")
     assert ("locations", "view_specialday") in codes(MARKETING_EDITORS)
+
+
+def test_an_upgrade_gives_the_roles_the_review_request_permissions(back_in_time):
+    """A site that had migrated the roles before review requests existed gets their permissions
+    from carter_site 0007: editors ask and withdraw, reviewers see, administrators hold all."""
+    back_in_time(
+        [
+            ("carter_site", "0006_reviewers_sign_only_as_themselves"),
+            ("articles", "0018_review_request"),
+            ("locations", "0011_special_days_in_roles"),
+            ("pages", "0002_roles"),
+        ]
+    )
+    # As on such a site: the model is new, and no role holds its permissions yet.
+    for group in Group.objects.all():
+        group.permissions.remove(*Permission.objects.filter(codename__endswith="_reviewrequest"))
+    upgrade()
+    requests = {("articles", f"{action}_reviewrequest") for action in ("add", "change", "view")}
+    assert requests <= codes(MARKETING_EDITORS)
+    assert ("articles", "delete_reviewrequest") not in codes(MARKETING_EDITORS)
+    assert codes(CLINICAL_REVIEWERS) & (requests | {("articles", "delete_reviewrequest")}) == {
+        ("articles", "view_reviewrequest")
+    }
+    assert requests | {("articles", "delete_reviewrequest")} <= codes(SITE_ADMINISTRATORS)
