@@ -183,7 +183,13 @@ def _hide_words_typed(record):
     can quote them (a database error quoting its parameter). The error email and Sentry hide the
     same words (carter_site.error_reports); the traceback is formatted here, once, redacted."""
     request = getattr(record, "request", None)
-    if not hasattr(getattr(request, "GET", None), "getlist"):
+    try:
+        query = getattr(request, "GET", None)
+    except Exception:
+        # A query string Django refuses to read (more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS):
+        # its 400 is being logged now, and no code read words from it to quote.
+        return
+    if not hasattr(query, "getlist"):
         return  # not a Django request (gunicorn's records, the development server's socket)
     from carter_site.error_reports import redact, words_typed  # Django is loaded: a request exists
 
