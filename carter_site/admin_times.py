@@ -4,7 +4,8 @@ publish and take-down times, a shared preview link's expiry.
 Django reads only a 24-hour clock ("09:00", "17:30"), and refused "9:00 AM", the very example
 an opening-hours field gave, with "Enter a valid time." Here a time may also be written on a
 12-hour clock, as people in the United States write it: "9:00 AM", "9 am", "5:30 p.m.", "noon",
-"midnight". A time that is still no time says how to write one, and keeps what was typed.
+"midnight". A time that is still no time says how to write one, and keeps what was typed. A
+saved time is shown back the same way ("9:00 AM", not Django's "09:00:00").
 
 Times are the site's (TIME_ZONE, Eastern time). On the night the clocks change, one hour never
 comes (2:30 a.m. on March 14, 2027) and one comes twice (1:30 a.m. on November 1, 2026): such
@@ -19,6 +20,7 @@ import re
 from datetime import UTC, datetime, time, timedelta
 
 from django import forms
+from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -82,6 +84,29 @@ def clock_change_problem(moment):
     )
 
 
+def twelve_hour_text(value):
+    """`value` (a time) as an editor writes it: "9:00 AM", "5:30 PM", seconds only when it has
+    some ("9:00:30 AM"), so that saving a form unchanged keeps the time to the second."""
+    return time_format(value, "g:i:s A" if value.second else "g:i A")
+
+
+class TimeInput(widgets.AdminTimeWidget):
+    """The admin's time box (with its clock), showing a saved time on a 12-hour clock."""
+
+    def format_value(self, value):
+        if isinstance(value, time):
+            return twelve_hour_text(value)
+        return super().format_value(value)
+
+
+class SplitDateTimeWidget(widgets.AdminSplitDateTime):
+    """The admin's date and time boxes, the time on a 12-hour clock."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.widgets = [self.widgets[0], TimeInput()]
+
+
 class SplitDateTimeField(forms.SplitDateTimeField):
     """The admin's date and time boxes, the time read as TimeField reads it, and a time the
     clocks skip or repeat refused in plain words."""
@@ -110,6 +135,6 @@ class TypedTimesMixin:
     """For ModelAdmin and inlines: the fields above for the model's times."""
 
     formfield_overrides = {
-        models.TimeField: {"form_class": TimeField},
-        models.DateTimeField: {"form_class": SplitDateTimeField},
+        models.TimeField: {"form_class": TimeField, "widget": TimeInput},
+        models.DateTimeField: {"form_class": SplitDateTimeField, "widget": SplitDateTimeWidget},
     }

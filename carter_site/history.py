@@ -17,6 +17,7 @@ from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.dateformat import time_format
 from django.utils.html import format_html
 from reversion.errors import RevertError
 from reversion.models import Version, _safe_revert
@@ -306,7 +307,7 @@ class EditConflictMixin:
         who = "Someone"
         if entry is not None and entry.user is not None:
             who = entry.user.get_full_name() or entry.user.get_username()
-        when = timezone.localtime(obj.updated_at).strftime("%H:%M") if obj.updated_at else ""
+        when = time_format(timezone.localtime(obj.updated_at), "g:i A") if obj.updated_at else ""
         return (
             f"{who} saved this {name}{f' at {when}' if when else ''}, after you opened it. Nothing was "
             f"saved: your save would have replaced their changes without either of you seeing it. Open "

@@ -49,7 +49,8 @@ def _field_data(form, data):
             # A form shown again after an error holds the parts as they were posted.
             parts = value if isinstance(value, (list, tuple)) else field.widget.decompress(value)
             for index, part in enumerate(parts):
-                data[f"{key}_{index}"] = "" if part is None else str(part)
+                shown = field.widget.widgets[index].format_value(part)  # as each box shows it
+                data[f"{key}_{index}"] = "" if shown is None else str(shown)
         elif isinstance(value, (list, tuple)):
             data[key] = [str(item) for item in value]
         elif isinstance(value, bool):

@@ -77,6 +77,26 @@ def test_a_publish_time_typed_with_am_or_pm_schedules_the_article_at_that_hour_e
     assert article.expires_at == dt.datetime(2026, 12, 1, 4, 59, tzinfo=dt.UTC)
 
 
+def test_saved_times_are_shown_back_on_a_12_hour_clock_and_an_unchanged_save_keeps_them(staff_client):
+    """Editors write "9:00 AM"; the form showed "09:00:00" back. A time with seconds keeps them, so
+    saving the form as shown changes nothing."""
+    article = ArticleFactory(
+        published_at=dt.datetime(2026, 11, 3, 14, 0, tzinfo=dt.UTC),  # 9:00 AM Eastern
+        expires_at=dt.datetime(2026, 12, 1, 4, 59, 30, tzinfo=dt.UTC),  # 11:59:30 PM on November 30
+    )
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    assert (data["published_at_1"], data["expires_at_1"]) == ("9:00 AM", "11:59:30 PM")
+    response = staff_client.post(change_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.published_at == dt.datetime(2026, 11, 3, 14, 0, tzinfo=dt.UTC)
+    assert article.expires_at == dt.datetime(2026, 12, 1, 4, 59, 30, tzinfo=dt.UTC)
+    assert LogEntry.objects.filter(object_id=str(article.pk)).latest("action_time").get_change_message() == (
+        "No fields changed."
+    )
+
+
 def test_a_take_down_date_without_a_time_asks_for_the_time_and_keeps_the_form(staff_client):
     article = ArticleFactory(title="Kept as it was")
     change_url = reverse("admin:articles_article_change", args=[article.pk])

@@ -362,6 +362,15 @@ def test_hours_are_saved_written_as_people_write_times(staff_client, client, ope
     )
 
 
+def test_saved_opening_hours_are_shown_back_on_a_12_hour_clock(staff_client):
+    location = LocationFactory()
+    OpeningHoursFactory(location=location, weekday=SATURDAY, opens=dt.time(9), closes=dt.time(13, 30))
+    data = admin_form_data(staff_client.get(change_url(location)))
+    assert (data[f"{HOURS}-0-opens"], data[f"{HOURS}-0-closes"]) == ("9:00 AM", "1:30 PM")
+    assert staff_client.post(change_url(location), data).status_code == 302
+    assert hours_of(location) == [(SATURDAY, "09:00", "13:30")]
+
+
 @pytest.mark.parametrize("typed", ["13:00 PM", "25:00", "nine", "9"])
 def test_a_time_that_is_no_time_says_how_to_write_one_and_keeps_the_row(staff_client, typed):
     location = LocationFactory(name="Alpharetta")
