@@ -233,6 +233,7 @@ class Article(KeepsOldAddresses, SeoFields):
     hero_image = PictureField(
         width_field="hero_image_width",
         height_field="hero_image_height",
+        copies_field="hero_image_copy_widths",
         upload_to="articles/%Y/%m/",
         blank=True,
         validators=[validate_uploaded_image],
@@ -241,6 +242,9 @@ class Article(KeepsOldAddresses, SeoFields):
     # The size the picture is shown at, kept as it is stored: pages never read the file for it.
     hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The widths of the smaller copies made of the picture for phones (carter_site.picture_copies),
+    # kept as it is stored: pages write their srcset without asking the storage. None: yet to be made.
+    hero_image_copy_widths = models.JSONField(null=True, blank=True, editable=False)
     hero_image_alt = models.CharField(
         "hero image description",
         max_length=250,

@@ -15,6 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from PIL import Image
 
 from .image_metadata import ORIENTATION_TAG, DamagedPicture, without_metadata
+from .picture_copies import copies_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +152,8 @@ def stored_name(name, picture_format):
 class PictureFieldFile(ImageFieldFile):
     """A stored picture, named by stored_name() and without its metadata (cleaned_copy()),
     whatever saves it: a form, the shell, a fixture. Its size is read from the bytes in hand as it
-    is stored, and kept with the row (PictureField)."""
+    is stored, and kept with the row (PictureField), as are the widths of the smaller copies made of
+    it then (carter_site.picture_copies)."""
 
     def save(self, name, content, save=True):
         picture_format = image_format(content)
@@ -169,6 +171,11 @@ class PictureFieldFile(ImageFieldFile):
             self._dimensions_cache = size
         self.instance.__dict__[self.field.attname] = self
         self.field.keep_size(self.instance, size, self.name)
+        if self.field.copies_field:
+            # Made from the bytes in hand, already cleaned; a failure leaves the picture stored,
+            # shown at its full size.
+            copies = copies_or_none(self.storage, self.name, _bytes(content)) if size is not None else None
+            self.field.keep_copies(self.instance, copies)
         if save:
             self.instance.save()
 
@@ -185,6 +192,11 @@ class PictureFieldFile(ImageFieldFile):
                 if close:
                     self.close()
         return self._dimensions_cache
+
+
+def _bytes(content):
+    with from_the_start(content):
+        return content.read()
 
 
 def shown_size(file):
@@ -288,10 +300,26 @@ class PictureField(models.ImageField):
     uploaded, and read from storage only when another stored picture is assigned by name, or a
     row is saved without a size (created with a stored name, or restored from a version saved
     before sizes were kept). `QuerySet.update()` and `bulk_update()` pass all of this by: name the
-    size fields with the picture's, or use `manage.py picture_sizes` after clearing them."""
+    size fields with the picture's, or use `manage.py picture_sizes` after clearing them.
+
+    With a `copies_field` (a JSONField), smaller copies are made of each picture as it is stored
+    (carter_site.picture_copies), and the widths made are kept there: a list, empty when none was
+    worth making, and None when they are yet to be made (a failure, a picture stored before copies
+    were made, or another stored picture assigned by name): `manage.py picture_copies` makes
+    those. A picture taken from another row brings that row's widths with it."""
 
     attr_class = PictureFieldFile
     descriptor_class = PictureDescriptor
+
+    def __init__(self, *args, copies_field=None, **kwargs):
+        self.copies_field = copies_field
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.copies_field:
+            kwargs["copies_field"] = self.copies_field
+        return name, path, args, kwargs
 
     def contribute_to_class(self, cls, name, **kwargs):
         super().contribute_to_class(cls, name, **kwargs)
@@ -312,21 +340,25 @@ class PictureField(models.ImageField):
             return
         if not file:
             self.keep_size(instance, None, None)
+            self.keep_copies(instance, None)
         elif file._committed and instance.__dict__.get(self._size_is_for) == file.name:
             return  # the picture it has, set again (as the admin's form does on every save)
         elif (known := self._known_size(file)) is not None:
-            self.keep_size(instance, known, file.name)
-        else:  # an upload (read from the bytes in hand), or another stored picture
+            source, size = known
+            self.keep_size(instance, size, file.name)
+            self.keep_copies(instance, getattr(source, self.copies_field) if self.copies_field else None)
+        else:  # an upload (read from the bytes in hand, its copies made as it is stored), or another stored picture
             self.keep_size(instance, _size_or_none(file._get_image_dimensions, file.name), file.name)
+            self.keep_copies(instance, None)
 
     def _known_size(self, file):
-        """The size of a stored picture taken from another row that keeps it (`a.photo = b.photo`,
-        refresh_from_db), or None."""
+        """(the row, the size) of a stored picture taken from another row that keeps it
+        (`a.photo = b.photo`, refresh_from_db), or None."""
         source = file.__dict__.pop("_size_source", None)
         if source is None or not file._committed or source.__dict__.get(self._size_is_for) != file.name:
             return None
         width, height = getattr(source, self.width_field, None), getattr(source, self.height_field, None)
-        return (width, height) if width is not None and height is not None else None
+        return (source, (width, height)) if width is not None and height is not None else None
 
     def pre_save(self, model_instance, add):
         file = super().pre_save(model_instance, add)  # stores a new upload, its size with it
@@ -358,6 +390,10 @@ class PictureField(models.ImageField):
         if self.height_field:
             setattr(instance, self.height_field, height)
         instance.__dict__[self._size_is_for] = name
+
+    def keep_copies(self, instance, widths):
+        if self.copies_field:
+            setattr(instance, self.copies_field, widths)
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": PictureFormField, **kwargs})
@@ -430,3 +466,4 @@ def keep_stored_sizes(model, field_name):
             **{"pk": pk, field_name: name, f"{field.width_field}__isnull": True}
         ).update(**{field.width_field: width, field.height_field: height})
     return kept, failed, 0
+

@@ -65,6 +65,7 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
     photo = PictureField(
         width_field="photo_width",
         height_field="photo_height",
+        copies_field="photo_copy_widths",
         upload_to="locations/%Y/%m/",
         blank=True,
         validators=[validate_uploaded_image],
@@ -74,6 +75,9 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
     # The size the picture is shown at, kept as it is stored: pages never read the file for it.
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The widths of the smaller copies made of the picture for phones (carter_site.picture_copies),
+    # kept as it is stored: pages write their srcset without asking the storage. None: yet to be made.
+    photo_copy_widths = models.JSONField(null=True, blank=True, editable=False)
     photo_alt = models.CharField(
         "photo description",
         max_length=250,

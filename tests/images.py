@@ -93,3 +93,26 @@ def add_png_chunks(data, chunks):
     """`data` with `chunks` put just before its IEND."""
     iend = data.rindex(b"IEND") - 4
     return data[:iend] + b"".join(png_chunk(kind, payload) for kind, payload in chunks) + data[iend:]
+
+
+def photo_bytes(size=(2400, 1600), fmt="JPEG", orientation=None, mode="RGB", **options):
+    """A picture of a photo's size that compresses about as a photo does: soft gradients with grain.
+    `orientation` adds the EXIF note that turns it, as phones write it."""
+    grain = Image.effect_noise(size, 40).convert("L")
+    bands = [
+        Image.linear_gradient("L").resize(size),
+        Image.linear_gradient("L").rotate(90).resize(size),
+        grain,
+    ]
+    image = Image.merge("RGB", bands)
+    if mode != "RGB":
+        image = image.convert(mode)
+    if orientation is not None:
+        exif = Image.Exif()
+        exif[ExifTags.Base.Orientation] = orientation
+        options["exif"] = exif.tobytes()
+    if fmt == "JPEG":
+        options.setdefault("quality", 92)
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()

@@ -1,0 +1,172 @@
+"""Smaller copies of an uploaded picture, so that a phone downloads one near the width it draws.
+
+A picture field's picture (an article's picture, a location's photo) is stored as uploaded, up to
+5 MB and 40 million pixels: a 3000 px photo drawn 328 px wide on a phone. When it is stored, copies
+are made at each of COPY_WIDTHS narrower than it, and the widths made are kept with the row
+(PictureField's `copies_field`), so that a page writes `srcset` from the row alone, without asking
+the storage anything (carter_site.seo.uploaded_image).
+
+The copies are made from the picture as stored, already without its metadata
+(carter_site.image_metadata), in the same format, turned upright as browsers show the picture
+(so they need no EXIF at all), with its colour profile. They live in the same storage, in a folder
+`copies/` beside the picture, under names made from the picture's (copy_name()): nothing else is
+stored there, as pictures are stored under their field's folder and the editor's under its own.
+They are used exactly when their picture is (carter_site.media_usage).
+"""
+
+import io
+import logging
+import posixpath
+import re
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps
+
+from .image_metadata import ORIENTATION_TAG
+
+logger = logging.getLogger(__name__)
+
+# The widths copies are made at, in pixels. The pages draw an article's picture at
+# min(100vw - 2rem, 40rem) (static/css/site.css: `.article` is 42rem wide with 1rem of padding on
+# each side), 328 px on a 360 px phone and 640 px at most; and a location's photo at
+# min(100vw - 2rem, 62rem) (`.wrap`, 64rem), 992 px at most. A browser wants that width times the
+# screen's pixels per CSS pixel:
+#   480  phones of 360 to 430 CSS px at 1 to 1.5 pixels each (328 to 398 px drawn): cheap phones;
+#   800  the same phones at 2 pixels each (656 to 796), and an article on a desktop screen (640);
+#   1200 phones at 3 pixels each (984 to 1194), and a location's photo on a desktop screen (992);
+#   1600 an article on a desktop screen at 2 to 2.5 pixels each, a location's photo at 1.5.
+# Anything wider gets the picture itself.
+COPY_WIDTHS = (480, 800, 1200, 1600)
+# A copy must be this much narrower than its picture to be worth its bytes.
+NARROWER_BY = 0.9
+COPIES_FOLDER = "copies"
+JPEG_QUALITY = 80
+WEBP_QUALITY = 80
+# What Pillow calls the formats copies are made in. A JPEG with pictures after it (MPO) is stored
+# without them, as a JPEG.
+_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "GIF": "GIF", "WEBP": "WEBP"}
+_COPY_NAME = re.compile(
+    rf"^(?P<folder>(?:.+/)?){COPIES_FOLDER}/(?P<stem>[^/]+)-(?P<width>[1-9][0-9]*)w\.(?P<extension>[^./]+)$"
+)
+
+
+def copy_name(name, width):
+    """The stored name of the copy `width` px wide of the picture stored as `name`:
+    `articles/2026/11/walk.jpg` -> `articles/2026/11/copies/walk-480w.jpg`."""
+    folder, base = posixpath.split(name)
+    stem, _, extension = base.rpartition(".")
+    return posixpath.join(folder, COPIES_FOLDER, f"{stem}-{width}w.{extension}")
+
+
+def picture_of_copy(name):
+    """The name of the picture whose copy is stored as `name`, or None if `name` is not a copy's."""
+    match = _COPY_NAME.match(name)
+    if match is None:
+        return None
+    return f"{match['folder']}{match['stem']}.{match['extension']}"
+
+
+def copy_widths(size):
+    """The widths of COPY_WIDTHS worth making of a picture of `size` (width, height) as shown."""
+    width = size[0]
+    return [copy for copy in COPY_WIDTHS if copy <= width * NARROWER_BY]
+
+
+def make_copies(storage, name, data):
+    """Store copies of the picture `data`, stored as `name` in `storage`; return the widths made,
+    in increasing order: none for a picture too small, an animation (a copy would keep one frame of
+    it), a file without an extension, or a copy that would not be smaller in bytes than the picture.
+
+    Raises what Pillow or the storage raise; the copies made before that stay where they are, and
+    are used with their picture (carter_site.media_usage) and made again by `manage.py
+    picture_copies`."""
+    if "." not in posixpath.basename(name):
+        return []
+    with Image.open(io.BytesIO(data)) as image:
+        picture_format = _FORMATS.get(image.format)
+        if picture_format is None or getattr(image, "n_frames", 1) > 1:
+            return []
+        turned = _turned(data)
+        stored_width, stored_height = image.size
+        shown = (stored_height, stored_width) if turned else (stored_width, stored_height)
+        widths = copy_widths(shown)
+        if not widths:
+            return []
+        profile = image.info.get("icc_profile")
+        scale = widths[-1] / shown[0]
+        # A JPEG is decoded at a half, quarter or eighth of its size when that is still at least
+        # as large as the widest copy: a quarter of the memory and time, or less.
+        image.draft(image.mode, (round(stored_width * scale) + 1, round(stored_height * scale) + 1))
+        image.load()  # raises for pixels that cannot be read (asked later, Pillow shows what it read)
+        upright = _for_resizing(ImageOps.exif_transpose(image), picture_format)
+    made = []
+    for width in reversed(widths):  # the largest first: a full disk stops it where it saves most
+        height = max(1, round(shown[1] * width / shown[0]))
+        copy = upright.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        encoded = _encoded(copy, picture_format, profile)
+        if len(encoded) >= len(data):
+            continue  # a picture already compressed hard: its copy would cost more
+        _store(storage, copy_name(name, width), encoded)
+        made.append(width)
+    return sorted(made)
+
+
+def copies_or_none(storage, name, data):
+    """make_copies(), or None when they could not be made (a damaged picture, a full disk, a bucket
+    that does not answer): the picture is shown at its full size, and the log says why."""
+    try:
+        return make_copies(storage, name, data)
+    except Exception as error:  # Pillow and storages raise many kinds
+        logger.warning(
+            "Smaller copies of the picture %s could not be made (%s: %s); pages show it at its full "
+            "size until manage.py picture_copies makes them.",
+            name,
+            type(error).__name__,
+            error,
+        )
+        return None
+
+
+def _turned(data):
+    """Whether browsers turn the picture a quarter: as carter_site.images.shown_size() reads it,
+    from an image of its own (reading a PNG's EXIF reads all of it, and Pillow would not say
+    twice that its pixels are damaged)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.getexif().get(ORIENTATION_TAG, 1) in (5, 6, 7, 8)
+    except Exception:  # Pillow raises many kinds for damaged EXIF
+        return False
+
+
+def _for_resizing(image, picture_format):
+    """`image` in a mode that resizes smoothly and that `picture_format` can store."""
+    if picture_format == "JPEG":
+        return image if image.mode in ("L", "RGB", "CMYK") else image.convert("RGB")
+    if image.mode in ("L", "LA", "RGB", "RGBA"):
+        return image
+    transparent = image.mode.endswith("A") or "transparency" in image.info
+    return image.convert("RGBA" if transparent else "RGB")
+
+
+def _encoded(image, picture_format, profile):
+    buffer = io.BytesIO()
+    options = {"icc_profile": profile} if profile and picture_format != "GIF" else {}
+    if picture_format == "JPEG":
+        # Progressive: a slow connection shows the whole picture blurred first, then sharper.
+        options.update(quality=JPEG_QUALITY, progressive=True, optimize=True)
+    elif picture_format == "PNG":
+        options.update(optimize=True)
+    elif picture_format == "WEBP":
+        options.update(quality=WEBP_QUALITY, method=4)
+    image.save(buffer, picture_format, **options)
+    return buffer.getvalue()
+
+
+def _store(storage, name, data):
+    """Store `data` as `name`, in place of any file of that name: one left by an earlier picture
+    of the same name, deleted since. Another name would not be found by the pages."""
+    storage.delete(name)
+    stored = storage.save(name, ContentFile(data))
+    if stored != name:
+        storage.delete(stored)
+        raise FileExistsError(f"the storage would keep the copy {name} only under another name")

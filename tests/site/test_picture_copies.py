@@ -1,0 +1,225 @@
+"""Smaller copies of an article's picture and a location's photo (carter_site.picture_copies), so
+that a phone downloads a picture near the width it draws rather than the one uploaded.
+
+The pictures are real ones made with Pillow, stored in the test's own media folder."""
+
+import io
+import logging
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from articles.models import Article
+from tests.admin_forms import admin_form_data, article_form_data, change_url
+from tests.factories import ArticleFactory, LocationFactory
+from tests.images import PRIVATE, phone_photo, photo_bytes
+
+pytestmark = pytest.mark.django_db
+
+ALT = "A quiet group room with chairs in a circle"
+
+
+def with_picture(data, name="group-room.jpg", **fields):
+    article = ArticleFactory(hero_image_alt=ALT, **fields)
+    article.hero_image.save(name, ContentFile(data))
+    return article
+
+
+def stored(name):
+    with default_storage.open(name) as file:
+        return file.read()
+
+
+def opened(name):
+    image = Image.open(io.BytesIO(stored(name)))
+    image.load()
+    return image
+
+
+def copies_of(name):
+    """The names of the copies of the picture `name` in the copies folder beside it."""
+    folder, base = name.rsplit("/", 1)
+    stem = base.rsplit(".", 1)[0]
+    try:
+        files = default_storage.listdir(f"{folder}/copies")[1]
+    except FileNotFoundError:
+        return []
+    return sorted(f"{folder}/copies/{file}" for file in files if file.rsplit("-", 1)[0] == stem)
+
+
+# --- Copies made as a picture is stored
+
+
+def test_a_large_picture_gets_a_copy_at_each_width_narrower_than_it_each_smaller_in_bytes():
+    original = photo_bytes((2400, 1600))
+    article = with_picture(original)
+    name = article.hero_image.name
+    folder, stem = name.rsplit("/", 1)[0], name.rsplit("/", 1)[1].removesuffix(".jpg")
+
+    article.refresh_from_db()
+    assert article.hero_image_copy_widths == [480, 800, 1200, 1600]
+    assert copies_of(name) == sorted(
+        f"{folder}/copies/{stem}-{width}w.jpg" for width in (480, 800, 1200, 1600)
+    )
+    sizes = []
+    for width in (480, 800, 1200, 1600):
+        copy_name = f"{folder}/copies/{stem}-{width}w.jpg"
+        copy = opened(copy_name)
+        assert (copy.format, copy.size) == ("JPEG", (width, round(1600 * width / 2400)))
+        assert copy.info.get("progressive") or copy.info.get("progression"), copy_name
+        sizes.append(len(stored(copy_name)))
+    assert sizes == sorted(sizes) and sizes[-1] < len(stored(name)) < len(original) + 1
+
+
+def test_a_copy_of_a_phone_photo_is_upright_and_carries_none_of_its_metadata():
+    """Stored sideways with a note to turn it, as phones do: the copies are turned, so they look as
+    the picture does in a browser and need no note; and nothing private reaches them."""
+    data = phone_photo("JPEG", orientation=6, size=(1800, 1000), quality=95)
+    article = with_picture(data)
+    article.refresh_from_db()
+    assert (article.hero_image_width, article.hero_image_height) == (1000, 1800)
+    assert article.hero_image_copy_widths == [480, 800]
+    for name in copies_of(article.hero_image.name):
+        copy = opened(name)
+        assert copy.height > copy.width, name
+        assert not copy.getexif(), name
+        assert not any(secret in stored(name) for secret in PRIVATE), name
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP", "GIF"])
+def test_a_copy_is_in_the_format_of_its_picture(fmt):
+    extension = {"PNG": "png", "WEBP": "webp", "GIF": "gif"}[fmt]
+    article = with_picture(photo_bytes((1000, 700), fmt), name=f"walk.{extension}")
+    article.refresh_from_db()
+    assert article.hero_image_copy_widths == [480, 800]
+    for name in copies_of(article.hero_image.name):
+        assert name.endswith(f".{extension}") and opened(name).format == fmt
+        assert len(stored(name)) < len(stored(article.hero_image.name))
+
+
+def test_a_picture_with_transparency_keeps_it_in_its_copies():
+    article = with_picture(photo_bytes((1000, 700), "PNG", mode="RGBA"), name="logo.png")
+    [copy, _] = copies_of(article.hero_image.name)
+    assert opened(copy).mode == "RGBA"
+
+
+def test_a_small_picture_and_an_animation_get_no_copies():
+    small = with_picture(photo_bytes((500, 300)))
+    frames = [Image.new("RGB", (1200, 800), colour) for colour in ("red", "blue")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=200, loop=0)
+    animated = with_picture(buffer.getvalue(), name="waves.gif")
+    for article in (small, animated):
+        article.refresh_from_db()
+        assert article.hero_image_copy_widths == []
+        assert copies_of(article.hero_image.name) == []
+
+
+def test_a_photo_uploaded_in_the_admin_gets_its_copies(staff_client):
+    location = LocationFactory(name="Jefferson", slug="jefferson")
+    data = admin_form_data(staff_client.get(change_url(location)))
+    data.update(
+        photo=SimpleUploadedFile("front.jpg", photo_bytes((1300, 900)), content_type="image/jpeg"),
+        photo_alt="The front door",
+    )
+    response = staff_client.post(change_url(location), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    location.refresh_from_db()
+    assert (location.photo_width, location.photo_copy_widths) == (1300, [480, 800])
+    assert len(copies_of(location.photo.name)) == 2
+
+
+def test_saving_without_touching_the_picture_keeps_its_copies_and_makes_none(staff_client, monkeypatch):
+    article = with_picture(photo_bytes((1000, 700)))
+    made = []
+    monkeypatch.setattr("carter_site.picture_copies.make_copies", lambda *args: made.append(args) or [])
+    url = change_url(article)
+    data = admin_form_data(staff_client.get(url))
+    data["title"] = "A new title"
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert (article.title, article.hero_image_copy_widths, made) == ("A new title", [480, 800], [])
+
+
+def test_clearing_the_picture_clears_its_copy_widths(staff_client):
+    article = with_picture(photo_bytes((1000, 700)))
+    url = change_url(article)
+    data = admin_form_data(staff_client.get(url))
+    data.update({"hero_image-clear": "on", "hero_image_alt": ""})
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert (article.hero_image.name, article.hero_image_copy_widths) == ("", None)
+
+
+def test_a_picture_taken_from_another_row_brings_its_copies_and_one_named_in_the_shell_has_none_yet():
+    source = with_picture(photo_bytes((1000, 700)))
+    article = ArticleFactory(hero_image_alt=ALT)
+    article.hero_image = source.hero_image
+    article.save()
+    named = ArticleFactory(hero_image_alt=ALT, hero_image=source.hero_image.name)
+    assert Article.objects.get(pk=article.pk).hero_image_copy_widths == [480, 800]
+    assert Article.objects.get(pk=named.pk).hero_image_copy_widths is None
+
+
+# --- A failure to make copies never loses the save
+
+
+class FullForCopies(FileSystemStorage):
+    """A media folder with room for the pictures, and none left for their copies."""
+
+    def _save(self, name, content):
+        if "/copies/" in name:
+            raise OSError(28, "No space left on device")
+        return super()._save(name, content)
+
+
+def test_a_full_disk_keeps_the_editors_save_and_shows_the_picture_without_copies(
+    staff_client, client, settings, media_root, caplog
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "tests.site.test_picture_copies.FullForCopies",
+            "OPTIONS": {"location": media_root},
+        },
+    }
+    data = article_form_data(
+        status="published",
+        published_at_0="2026-11-01",
+        published_at_1="09:00:00",
+        hero_image=SimpleUploadedFile("walk.jpg", photo_bytes((1300, 900)), content_type="image/jpeg"),
+        hero_image_alt=ALT,
+    )
+    with caplog.at_level(logging.WARNING, logger="carter_site.picture_copies"):
+        response = staff_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get()
+    assert (article.hero_image_width, article.hero_image_copy_widths) == (1300, None)
+    assert default_storage.exists(article.hero_image.name)
+    assert f"Smaller copies of the picture {article.hero_image.name} could not be made" in caplog.text
+    assert "No space left on device" in caplog.text
+    page = client.get(article.get_absolute_url())
+    assert page.status_code == 200
+    assert f'src="/media/{article.hero_image.name}"' in page.content.decode()
+    assert "srcset" not in page.content.decode()
+
+
+def test_a_damaged_picture_is_stored_and_the_log_says_why_it_has_no_copies(caplog):
+    """Saved from the shell (the admin refuses such a file): its size is in its header, and its
+    pixels cannot be read."""
+    data = bytearray(photo_bytes((1000, 700), "PNG"))
+    start = data.index(b"IDAT") + 4
+    data[start : start + 2] = b"\x00\x00"  # the compressed pixels' header, wrong
+    with caplog.at_level(logging.WARNING, logger="carter_site.picture_copies"):
+        article = with_picture(bytes(data), name="walk.png")
+    article.refresh_from_db()
+    assert (article.hero_image_width, article.hero_image_copy_widths) == (1000, None)
+    assert default_storage.exists(article.hero_image.name)
+    assert f"Smaller copies of the picture {article.hero_image.name} could not be made" in caplog.text
+    assert "broken data stream" in caplog.text
