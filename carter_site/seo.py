@@ -20,6 +20,8 @@ from django.utils.encoding import iri_to_uri
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from .picture_copies import copy_name
+
 
 def site_origin(request):
     """`https://host` with no trailing slash: the start of every absolute URL we publish."""
@@ -62,6 +64,8 @@ class PageImage:
     alt: str
     width: int | None = None
     height: int | None = None
+    # The smaller copies and the picture itself, for an <img srcset>: "" when it has no copies.
+    srcset: str = ""
 
 
 DEFAULT_SHARE_IMAGE = ("img/share-default.png", 1200, 630)
@@ -76,7 +80,19 @@ def uploaded_image(field_file, alt):
     field, row = field_file.field, field_file.instance
     width = getattr(row, field.width_field) if field.width_field else None
     height = getattr(row, field.height_field) if field.height_field else None
-    return PageImage(field_file.url, alt, width, height)
+    copies = getattr(row, field.copies_field) if field.copies_field else None
+    return PageImage(field_file.url, alt, width, height, _srcset(field_file, width, copies))
+
+
+def _srcset(field_file, width, copies):
+    """The picture's smaller copies (carter_site.picture_copies) by their widths, then the picture
+    itself by its own, as the row keeps them: no storage is asked. Storage addresses quote spaces
+    and commas, which would otherwise split a srcset."""
+    if not copies or not width:
+        return ""
+    storage, name = field_file.storage, field_file.name
+    candidates = [f"{storage.url(copy_name(name, copy))} {copy}w" for copy in sorted(copies) if copy < width]
+    return ", ".join([*candidates, f"{field_file.url} {width}w"]) if candidates else ""
 
 
 def default_share_image(site_settings):

@@ -7,9 +7,12 @@ import io
 import logging
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
@@ -17,6 +20,7 @@ from articles.models import Article
 from tests.admin_forms import admin_form_data, article_form_data, change_url
 from tests.factories import ArticleFactory, LocationFactory
 from tests.images import PRIVATE, phone_photo, photo_bytes
+from tests.seo.helpers import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +227,82 @@ def test_a_damaged_picture_is_stored_and_the_log_says_why_it_has_no_copies(caplo
     assert default_storage.exists(article.hero_image.name)
     assert f"Smaller copies of the picture {article.hero_image.name} could not be made" in caplog.text
     assert "broken data stream" in caplog.text
+
+
+# --- Pages offer the copies
+
+
+def the_img(response, css_class):
+    assert response.status_code == 200
+    return parse(response.content.decode()).find(f".//img[@class='{css_class}']")
+
+
+def test_the_article_page_offers_the_copies_and_the_picture_with_sizes_as_the_css_draws_it(client):
+    article = with_picture(photo_bytes((2000, 1333)), name="morning-walk.jpg")
+    name = article.hero_image.name
+    folder = name.rsplit("/", 1)[0]
+    address = f"/media/{folder}/copies/morning-walk"
+
+    image = the_img(client.get(article.get_absolute_url()), "article__hero")
+
+    assert image.get("src") == f"/media/{name}"
+    assert image.get("srcset") == (
+        f"{address}-480w.jpg 480w, {address}-800w.jpg 800w, {address}-1200w.jpg 1200w, "
+        f"{address}-1600w.jpg 1600w, /media/{name} 2000w"
+    )
+    # .article is 42rem wide with 1rem of padding each side (static/css/site.css).
+    assert image.get("sizes") == "(min-width: 42rem) 40rem, calc(100vw - 2rem)"
+    assert (image.get("alt"), image.get("width"), image.get("height")) == (ALT, "2000", "1333")
+    for candidate in image.get("srcset").split(", "):
+        assert default_storage.exists(candidate.split(" ")[0].removeprefix("/media/")), candidate
+
+
+def test_the_location_page_offers_the_copies_with_sizes_as_the_css_draws_it(client):
+    location = LocationFactory(name="Jefferson", slug="jefferson", photo_alt="The front door")
+    location.photo.save("front.jpg", ContentFile(photo_bytes((1300, 900))))
+    stem = location.photo.name.removesuffix(".jpg")
+    folder, base = stem.rsplit("/", 1)
+
+    image = the_img(client.get(location.get_absolute_url()), "location__photo")
+
+    assert image.get("srcset") == (
+        f"/media/{folder}/copies/{base}-480w.jpg 480w, /media/{folder}/copies/{base}-800w.jpg 800w, "
+        f"/media/{location.photo.name} 1300w"
+    )
+    # .wrap is 64rem wide with 1rem of padding each side.
+    assert image.get("sizes") == "(min-width: 64rem) 62rem, calc(100vw - 2rem)"
+    assert (image.get("alt"), image.get("width"), image.get("height")) == ("The front door", "1300", "900")
+
+
+def test_a_picture_without_copies_is_shown_exactly_as_before(client):
+    small = with_picture(photo_bytes((500, 300)), slug="small")
+    older = with_picture(photo_bytes((1000, 700)), slug="older")
+    Article.objects.filter(pk=older.pk).update(hero_image_copy_widths=None)  # stored before copies
+    for article, (width, height) in ((small, (500, 300)), (older, (1000, 700))):
+        page = client.get(article.get_absolute_url()).content.decode()
+        assert (
+            f'<img class="article__hero" src="/media/{article.hero_image.name}" alt="{ALT}" '
+            f'width="{width}" height="{height}">'
+        ) in page
+
+
+def test_the_copies_cost_the_article_and_location_pages_no_query(client):
+    """The widths are kept with the row the page reads anyway."""
+    plain = ArticleFactory(slug="plain")
+    pictured = with_picture(photo_bytes((1000, 700)), slug="pictured")
+    place = LocationFactory(slug="place")
+    photographed = LocationFactory(slug="photographed", photo_alt="The door")
+    photographed.photo.save("door.jpg", ContentFile(photo_bytes((1000, 700))))
+
+    for without, with_copies, css_class in (
+        (plain, pictured, "article__hero"),
+        (place, photographed, "location__photo"),
+    ):
+        counts = []
+        for row in (without, with_copies):
+            cache.clear()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(row.get_absolute_url())
+            counts.append(len(queries))
+        assert the_img(response, css_class).get("srcset")
+        assert counts[0] == counts[1], css_class
