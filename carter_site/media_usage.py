@@ -35,6 +35,7 @@ from django.utils.timezone import make_naive
 
 from .caching import CONTENT_APPS
 from .images import BUCKET_ERRORS
+from .picture_copies import picture_of_copy
 
 logger = logging.getLogger(__name__)
 
@@ -243,18 +244,38 @@ class Usage:
     thumbnails: dict  # a stored picture's name -> its editor thumbnail's, where it has one
     places: dict  # a stored name -> the rows that use it now, or else those whose versions do
     sizes: dict  # a stored name -> its size in bytes, as listed
+    # a stored picture's name -> the names of its smaller copies (carter_site.picture_copies)
+    copies: dict
+
+    def companions(self, file):
+        """The stored names that go with a file: its editor thumbnail and its smaller copies."""
+        thumbnail = self.thumbnails.get(file.name)
+        return [*self.copies.get(file.name, ()), *([thumbnail] if thumbnail else [])]
 
     def size(self, file):
-        """A file's size, with its editor thumbnail's."""
-        thumbnail = self.thumbnails.get(file.name)
-        return file.size + (self.sizes[thumbnail] if thumbnail else 0)
+        """A file's size, with its editor thumbnail's and its copies'."""
+        return file.size + sum(self.sizes[name] for name in self.companions(file))
+
+    def preview(self, file):
+        """The smallest stored picture that shows a file: its thumbnail, its narrowest copy, or itself."""
+        copies = self.copies.get(file.name)
+        return self.thumbnails.get(file.name) or (copies[0] if copies else file.name)
+
+    def picture_of(self, name):
+        """The picture a stored thumbnail or copy goes with, or None."""
+        for picture, thumbnail in self.thumbnails.items():
+            if thumbnail == name:
+                return picture
+        return next((picture for picture, copies in self.copies.items() if name in copies), None)
 
 
 def usage(storage):
     """Every stored file, sorted into in use, only in the history, and unused.
 
-    The editor's browse window shows each picture it stored by a small copy (`name_thumb.png`);
-    a copy goes with its picture, and one whose picture is gone is unused. The files are listed
+    The editor's browse window shows each picture it stored by a small copy (`name_thumb.png`),
+    and a picture field's picture has smaller copies for phones (`copies/name-480w.jpg`,
+    carter_site.picture_copies): a copy goes with its picture (in use, only in the history or
+    unused as it is, deleted with it), and one whose picture is gone is unused. The files are listed
     before the rows are read: a file uploaded meanwhile is in none of the lists.
     """
     files = stored_files(storage)
@@ -271,13 +292,21 @@ def usage(storage):
         and get_thumb_filename(file.name) not in in_use
         and get_thumb_filename(file.name) not in in_history
     }
-    copies = set(thumbnails.values())
-    found = Usage([], [], [], thumbnails, {}, {file.name: file.size for file in files})
+    # A picture field's smaller copies go with their picture the same way, whatever uses it.
+    copies = defaultdict(list)
+    for file in files:
+        picture = picture_of_copy(file.name)
+        if picture in names and file.name not in in_use and file.name not in in_history:
+            copies[picture].append(file.name)
+    for names_of_copies in copies.values():
+        names_of_copies.sort(key=_copy_width)
+    going_with = set(thumbnails.values()) | {name for each in copies.values() for name in each}
+    found = Usage([], [], [], thumbnails, {}, {file.name: file.size for file in files}, dict(copies))
     for file in files:
         if file.name in in_use:
             found.in_use.append(file)
             found.places[file.name] = in_use[file.name]
-        elif file.name in copies:
+        elif file.name in going_with:
             continue  # goes with its picture
         elif file.name in in_history:
             found.only_in_history.append(file)
@@ -285,6 +314,10 @@ def usage(storage):
         else:
             found.unused.append(file)
     return found
+
+
+def _copy_width(name):
+    return int(name.rsplit("-", 1)[1].split("w.", 1)[0])
 
 
 def reason(error):
@@ -298,17 +331,18 @@ def reason(error):
 
 
 def delete(storage, found, files):
-    """Delete `files` of `found` (a Usage), each with the editor's small copy of it.
+    """Delete `files` of `found` (a Usage), each with the editor's small copy of it and its
+    smaller copies for phones: those first, so that a failure leaves the picture with what is left
+    of them, to be deleted with it next time.
 
     Returns the names deleted, the bytes freed, and (name, reason) for each file that could not
     be deleted; the others are deleted all the same."""
     deleted, freed, failures = [], 0, []
     for file in files:
         size = found.size(file)
-        thumbnail = found.thumbnails.get(file.name)
         try:
-            if thumbnail:
-                storage.delete(thumbnail)
+            for companion in found.companions(file):
+                storage.delete(companion)
             storage.delete(file.name)
         except STORAGE_ERRORS as error:
             failures.append((file.name, reason(error)))

@@ -88,7 +88,7 @@ def _rows(found, files, labels):
         {
             "file": file,
             "url": default_storage.url(file.name),
-            "preview": default_storage.url(found.thumbnails.get(file.name, file.name)),
+            "preview": default_storage.url(found.preview(file)),
             "size": found.size(file),
             "places": labels.get(file.name, []),
         }
@@ -126,16 +126,18 @@ def _delete_chosen(request, found):
     chosen = list(dict.fromkeys(request.POST.getlist("name")))
     deletable = {file.name: file for file in found.unused + found.only_in_history}
     files = [deletable[name] for name in chosen if name in deletable]
-    pictures_of_copies = {copy: picture for picture, copy in found.thumbnails.items()}
     labels = described({name: found.places[name] for name in chosen if name in found.places})
     for name in (name for name in chosen if name not in deletable):
         if name in found.places:
             where = "; ".join(text for text, _ in labels[name])
             messages.warning(request, f"{name} was kept: it is used now ({where}).")
-        elif name in pictures_of_copies:
-            messages.warning(
-                request, f"{name} is the editor's small copy of {pictures_of_copies[name]}, and goes with it."
+        elif (picture := found.picture_of(name)) is not None:
+            kind = (
+                "the editor's small copy"
+                if name in found.thumbnails.values()
+                else "a smaller copy for phones"
             )
+            messages.warning(request, f"{name} is {kind} of {picture}, and goes with it.")
         else:
             messages.warning(request, f"{name} is not among the uploads (deleted already?).")
     if not files:

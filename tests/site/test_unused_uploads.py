@@ -24,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.template.defaultfilters import filesizeformat
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -34,7 +35,7 @@ from articles.models import Article
 from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS
 from locations.models import Location
 from tests.factories import ArticleFactory, FAQFactory, LocationFactory, UserFactory
-from tests.images import png_bytes
+from tests.images import photo_bytes, png_bytes
 from tests.seo.helpers import parse, text
 
 pytestmark = pytest.mark.django_db
@@ -411,3 +412,112 @@ def test_a_version_whose_id_is_no_longer_a_key_reads_as_deleted(staff_client, me
     )
     page = staff_client.get(UPLOADS).content.decode()
     assert "Article no. not-a-number, deleted: an earlier version" in page
+
+
+# --- The smaller copies of a picture field's pictures (carter_site.picture_copies)
+
+
+def copies(name, widths=(480, 800)):
+    folder, base = name.rsplit("/", 1)
+    stem, extension = base.rsplit(".", 1)
+    return [f"{folder}/copies/{stem}-{width}w.{extension}" for width in widths]
+
+
+@pytest.fixture
+def pictures():
+    """Pictures with their copies: one in use, one replaced, one only in an earlier version, and a
+    copy whose picture is gone."""
+    article = ArticleFactory(slug="walk", hero_image_alt="A morning walk")
+    with reversion.create_revision():
+        article.hero_image.save("walk.jpg", ContentFile(photo_bytes((1000, 700))))
+    earlier = article.hero_image.name
+    article.hero_image.save("walk-again.jpg", ContentFile(photo_bytes((1000, 700))))
+    location = LocationFactory(photo_alt="The door")
+    location.photo.save("old-door.jpg", ContentFile(photo_bytes((1000, 700))))
+    replaced = location.photo.name
+    location.photo.save("door.jpg", ContentFile(photo_bytes((1000, 700))))
+    lone = default_storage.save(
+        "locations/2026/01/copies/gone-480w.jpg", ContentFile(photo_bytes((480, 300)))
+    )
+    files = {
+        "in_use": article.hero_image.name,
+        "photo": location.photo.name,
+        "replaced": replaced,
+        "earlier": earlier,
+        "lone": lone,
+    }
+    assert all(
+        exists(copy) for key in ("in_use", "photo", "replaced", "earlier") for copy in copies(files[key])
+    )
+    return files
+
+
+def test_a_pictures_copies_are_never_listed_apart_from_it_and_count_in_its_size(pictures):
+    out = run()
+    assert (
+        out.splitlines()[0] == "5 files uploaded: 2 in use, 1 used only by earlier versions, 2 used nowhere."
+    )
+    assert "/copies/" not in out.replace(pictures["lone"], "")
+    unused_block = out.split("Used nowhere:\n", 1)[1].split("Used only by", 1)[0]
+    assert [line.split()[0] for line in unused_block.splitlines()] == sorted(
+        [pictures["lone"], pictures["replaced"]]
+    )
+    replaced_size = sum(
+        default_storage.size(name) for name in [pictures["replaced"], *copies(pictures["replaced"])]
+    )
+    [line] = [line for line in unused_block.splitlines() if pictures["replaced"] in line]
+    assert f"  {filesizeformat(replaced_size)}, uploaded" in line
+
+
+def test_deleting_a_picture_deletes_its_copies_and_keeps_those_of_pictures_in_use_or_in_history(
+    pictures, client
+):
+    out = run("--delete", "--older-than", "0")
+    assert "Deleted 2 files (" in out
+    assert not any(
+        exists(name) for name in [pictures["replaced"], *copies(pictures["replaced"]), pictures["lone"]]
+    )
+    for key in ("in_use", "photo", "earlier"):
+        assert all(exists(name) for name in [pictures[key], *copies(pictures[key])]), key
+
+    # Restoring the earlier version shows its picture with its copies again.
+    article = Article.objects.get(slug="walk")
+    Version.objects.get_for_object(article).last().revert()
+    page = client.get(article.get_absolute_url()).content.decode()
+    srcset = parse(page).find(".//img[@class='article__hero']").get("srcset")
+    small, medium = copies(pictures["earlier"])
+    assert srcset == f"/media/{small} 480w, /media/{medium} 800w, /media/{pictures['earlier']} 1000w"
+
+
+def test_with_history_an_earlier_versions_picture_goes_with_its_copies(pictures):
+    run("--delete", "--older-than", "0", "--with-history")
+    assert not any(exists(name) for name in [pictures["earlier"], *copies(pictures["earlier"])])
+    assert all(exists(name) for name in [pictures["in_use"], *copies(pictures["in_use"])])
+
+
+def test_the_uploads_page_shows_a_picture_by_its_smallest_copy_and_never_lists_copies(staff_client, pictures):
+    page = parse(staff_client.get(UPLOADS).content.decode())
+    listed = [text(cell) for cell in page.iterfind(".//td[@class='name']")]
+    assert sorted(listed) == sorted(pictures.values())
+    previews = [image.get("src") for image in page.iterfind(".//img")]
+    assert f"/media/{copies(pictures['in_use'])[0]}" in previews
+    assert f"/media/{pictures['in_use']}" not in previews
+
+    copy = copies(pictures["replaced"])[1]
+    response = staff_client.post(UPLOADS, {"name": [copy]}, follow=True)
+    assert [str(message) for message in response.context["messages"]] == [
+        f"{copy} is a smaller copy for phones of {pictures['replaced']}, and goes with it."
+    ]
+    assert exists(copy)
+
+
+def test_cleaning_metadata_leaves_the_copies_as_they_are(pictures):
+    made = {
+        name: default_storage.open(name).read()
+        for key in ("in_use", "photo")
+        for name in copies(pictures[key])
+    }
+    out = io.StringIO()
+    call_command("strip_image_metadata", stdout=out, stderr=out)
+    assert "/copies/" not in out.getvalue(), out.getvalue()
+    assert all(default_storage.open(name).read() == data for name, data in made.items())
