@@ -15,7 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from PIL import Image
 
 from .image_metadata import ORIENTATION_TAG, DamagedPicture, without_metadata
-from .picture_copies import copies_or_none
+from .picture_copies import copies_or_none, make_copies
 
 logger = logging.getLogger(__name__)
 
@@ -467,3 +467,59 @@ def keep_stored_sizes(model, field_name):
         ).update(**{field.width_field: width, field.height_field: height})
     return kept, failed, 0
 
+
+def make_stored_copies(model, field_name, made_before=None):
+    """Make the smaller copies (carter_site.picture_copies) of each picture stored without them
+    (its row's `copies_field` is None), and keep their widths with the row: for `manage.py
+    picture_copies`. Returns (pictures given copies, pictures none was worth making of, [(name,
+    reason)] of the pictures that could not be read or copied, pictures left unread).
+
+    `made_before` (stored name -> widths) spares a picture that several rows show from being
+    copied once for each; it is filled in as pictures are copied. A bucket out of reach stops the
+    work at once, as keep_stored_sizes() does. A row whose picture changes meanwhile keeps what its
+    save gave it."""
+    field = model._meta.get_field(field_name)
+    made_before = {} if made_before is None else made_before
+    rows = list(
+        model._base_manager.exclude(**{field_name: ""})
+        .filter(**{f"{field.copies_field}__isnull": True})
+        .order_by("pk")
+        .values_list("pk", field_name)
+    )
+    copied = none_worth = 0
+    failures = []
+    for done, (pk, name) in enumerate(rows):
+        if any(name == failed for failed, _ in failures):
+            continue  # shown by another row too: said once
+        if name not in made_before:
+            try:
+                with field.storage.open(name, "rb") as file:
+                    data = file.read()
+                made_before[name] = make_copies(field.storage, name, data)
+            except BUCKET_OUT_OF_REACH as error:
+                logger.warning("The media storage could not be reached (%s).", error)
+                return copied, none_worth, failures, len(rows) - done
+            except Exception as error:  # missing, damaged or refused: Pillow and storages raise many kinds
+                logger.warning("Smaller copies of the picture %s could not be made (%s).", name, error)
+                failures.append((name, _in_words(error)))
+                continue
+        widths = made_before[name]
+        updated = model._base_manager.filter(
+            **{"pk": pk, field_name: name, f"{field.copies_field}__isnull": True}
+        ).update(**{field.copies_field: widths})
+        if updated and widths:
+            copied += 1
+        elif updated:
+            none_worth += 1
+    return copied, none_worth, failures, 0
+
+
+def _in_words(error):
+    """What went wrong reading or copying a picture, in a few words."""
+    if isinstance(error, FileNotFoundError):
+        return "the file is missing"
+    if isinstance(error, Image.UnidentifiedImageError):
+        return "the file is not a picture Pillow can read"
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__

@@ -11,12 +11,14 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
 from articles.models import Article
+from locations.models import Location
 from tests.admin_forms import admin_form_data, article_form_data, change_url
 from tests.factories import ArticleFactory, LocationFactory
 from tests.images import PRIVATE, phone_photo, photo_bytes
@@ -306,3 +308,82 @@ def test_the_copies_cost_the_article_and_location_pages_no_query(client):
             counts.append(len(queries))
         assert the_img(response, css_class).get("srcset")
         assert counts[0] == counts[1], css_class
+
+
+# --- manage.py picture_copies, for pictures stored before copies were made
+
+
+def stored_before_copies(article):
+    """As the upgrade leaves a picture stored before this: no copies, and no widths kept."""
+    Article.objects.filter(pk=article.pk).update(hero_image_copy_widths=None)
+    for name in copies_of(article.hero_image.name):
+        default_storage.delete(name)
+
+
+def picture_copies():
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("picture_copies", stdout=out, stderr=err)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue(), str(error)
+    return out.getvalue(), err.getvalue(), None
+
+
+def test_picture_copies_makes_the_copies_of_pictures_stored_before_and_then_has_nothing_to_do(client):
+    large = with_picture(photo_bytes((1300, 900)), slug="large")
+    small = with_picture(photo_bytes((500, 300)), slug="small")
+    location = LocationFactory(slug="door", photo_alt="The door")
+    location.photo.save("door.jpg", ContentFile(photo_bytes((1000, 700))))
+    for article in (large, small):
+        stored_before_copies(article)
+    Location.objects.filter(pk=location.pk).update(photo_copy_widths=None)
+    shared = ArticleFactory(slug="shared", hero_image_alt=ALT, hero_image=large.hero_image.name)
+    Article.objects.filter(pk=shared.pk).update(hero_image_copy_widths=None)
+
+    out, err, failure = picture_copies()
+
+    assert (err, failure) == ("", None)
+    assert out.splitlines() == [
+        "Article hero image: 2 pictures given smaller copies, 1 picture too small or animated to need them.",
+        "Location photo: 1 picture given smaller copies.",
+    ]
+    widths = dict(Article.objects.values_list("slug", "hero_image_copy_widths"))
+    assert widths == {"large": [480, 800], "small": [], "shared": [480, 800]}
+    assert Location.objects.get().photo_copy_widths == [480, 800]
+    assert len(copies_of(large.hero_image.name)) == 2
+    assert the_img(client.get(large.get_absolute_url()), "article__hero").get("srcset")
+
+    assert picture_copies() == (
+        "Article hero image: 0 pictures given smaller copies.\nLocation photo: 0 pictures given smaller copies.\n",
+        "",
+        None,
+    )
+
+
+def test_picture_copies_names_each_picture_it_cannot_read_and_fails_after_doing_the_rest(caplog):
+    missing = with_picture(photo_bytes((1000, 700)), slug="missing")
+    damaged = with_picture(photo_bytes((1000, 700)), slug="damaged", name="damaged.jpg")
+    fine = with_picture(photo_bytes((1000, 700)), slug="fine", name="fine.jpg")
+    for article in (missing, damaged, fine):
+        stored_before_copies(article)
+    default_storage.delete(missing.hero_image.name)
+    with default_storage.open(damaged.hero_image.name, "wb") as file:
+        file.write(b"not a picture any more")
+
+    out, err, failure = picture_copies()
+
+    assert out.splitlines()[0] == (
+        "Article hero image: 1 picture given smaller copies, 2 pictures could not be read (below; shown at full size)."
+    )
+    assert sorted(err.splitlines()) == sorted(
+        [
+            f"{missing.hero_image.name}: the file is missing.",
+            f"{damaged.hero_image.name}: the file is not a picture Pillow can read.",
+        ]
+    )
+    assert failure == (
+        "2 pictures could not be read, named above: upload each again in the admin, or put the file back, "
+        "then run this again."
+    )
+    widths = dict(Article.objects.values_list("slug", "hero_image_copy_widths"))
+    assert widths == {"missing": None, "damaged": None, "fine": [480, 800]}
