@@ -10,6 +10,7 @@ import json
 
 import pytest
 from botocore.config import Config
+from botocore.exceptions import EndpointConnectionError
 from ckeditor_uploader.utils import get_thumb_filename
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -22,7 +23,7 @@ from carter_site.media_usage import stored_files
 from locations.models import Location
 from tests.admin_forms import admin_form_data
 from tests.factories import FAQFactory, LocationFactory
-from tests.images import PRIVATE, phone_photo, png_bytes
+from tests.images import PRIVATE, phone_photo, photo_bytes, png_bytes
 from tests.seo.helpers import head_meta, json_ld, parse
 
 pytestmark = pytest.mark.django_db
@@ -396,3 +397,78 @@ def test_a_name_taken_at_every_try_is_given_up_after_a_few(media_bucket, setting
         storage.save("editor/2026/11/23/garden.png", ContentFile(png_bytes((20, 10))))
     assert len(asked) == len(set(asked)) == MOST_TRIES  # each try under a name of its own
     assert media_bucket.stored_keys() == []
+
+
+# --- The smaller copies of a picture (carter_site.picture_copies), in the bucket
+
+
+def test_a_photos_copies_are_stored_beside_it_and_offered_from_the_media_domain_without_asking_the_bucket(
+    media_bucket, client
+):
+    location = LocationFactory(name="Atlanta", slug="atlanta", photo_alt="The door")
+    location.photo.save("door.jpg", ContentFile(photo_bytes((1000, 700))))
+    key = f"media/{location.photo.name}"
+    folder = key.rsplit("/", 1)[0]
+    assert media_bucket.stored_keys() == sorted(
+        [key, f"{folder}/copies/door-480w.jpg", f"{folder}/copies/door-800w.jpg"]
+    )
+    assert len(media_bucket.read(f"{folder}/copies/door-480w.jpg")) < len(media_bucket.read(key))
+    sent = requests_to(default_storage)
+
+    response = client.get(location.get_absolute_url())
+
+    photo = parse(response.content.decode()).find(".//img[@class='location__photo']")
+    copies = f"https://media.carter.example/{folder}/copies/door"
+    assert photo.get("srcset") == (
+        f"{copies}-480w.jpg 480w, {copies}-800w.jpg 800w, https://media.carter.example/{key} 1000w"
+    )
+    assert sent == []
+
+
+def test_a_bucket_that_stops_answering_after_the_photo_keeps_the_save_without_copies(
+    staff_client, media_bucket, caplog
+):
+    def no_answer_for_copies(params, **kwargs):
+        if "/copies/" in params.get("Key", ""):
+            raise EndpointConnectionError(endpoint_url="https://bucket.example")
+
+    default_storage.connection.meta.client.meta.events.register(
+        "before-parameter-build.s3.PutObject", no_answer_for_copies
+    )
+    location = LocationFactory(name="Jefferson", slug="jefferson")
+    url = reverse("admin:locations_location_change", args=[location.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["photo"] = SimpleUploadedFile("front.jpg", photo_bytes((1000, 700)))
+    data["photo_alt"] = "The front door"
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    location.refresh_from_db()
+    assert (location.photo_width, location.photo_copy_widths) == (1000, None)
+    assert media_bucket.stored_keys() == [f"media/{location.photo.name}"]
+    assert "Smaller copies of the picture" in caplog.text and "Could not connect" in caplog.text
+
+
+def test_a_replaced_photo_is_deleted_from_the_bucket_with_its_copies_and_old_photos_get_theirs(media_bucket):
+    location = LocationFactory(name="Atlanta", slug="atlanta", photo_alt="The door")
+    location.photo.save("old-door.jpg", ContentFile(photo_bytes((1000, 700))))
+    old = location.photo.name
+    location.photo.save("door.jpg", ContentFile(photo_bytes((1000, 700))))
+    folder = f"media/{old.rsplit('/', 1)[0]}"
+
+    out = run_unused_uploads("--delete", "--older-than", "0")
+
+    assert "Deleted 1 file (" in out
+    assert media_bucket.stored_keys() == sorted(
+        [f"media/{location.photo.name}", f"{folder}/copies/door-480w.jpg", f"{folder}/copies/door-800w.jpg"]
+    )
+
+    # Stored before copies were made: manage.py picture_copies makes them in the bucket.
+    for key in media_bucket.stored_keys():
+        if "/copies/" in key:
+            media_bucket.client.delete_object(Bucket=media_bucket.name, Key=key)
+    Location.objects.update(photo_copy_widths=None)
+    out = io.StringIO()
+    call_command("picture_copies", stdout=out)
+    assert "Location photo: 1 picture given smaller copies." in out.getvalue()
+    assert len(media_bucket.stored_keys()) == 3
