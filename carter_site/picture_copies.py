@@ -98,16 +98,17 @@ def make_copies(storage, name, data):
         # as large as the widest copy: a quarter of the memory and time, or less.
         image.draft(image.mode, (round(stored_width * scale) + 1, round(stored_height * scale) + 1))
         image.load()  # raises for pixels that cannot be read (asked later, Pillow shows what it read)
-        upright = _for_resizing(ImageOps.exif_transpose(image), picture_format)
-    made = []
-    for width in reversed(widths):  # the largest first: a full disk stops it where it saves most
-        height = max(1, round(shown[1] * width / shown[0]))
-        copy = upright.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-        encoded = _encoded(copy, picture_format, profile)
-        if len(encoded) >= len(data):
-            continue  # a picture already compressed hard: its copy would cost more
-        _store(storage, copy_name(name, width), encoded)
-        made.append(width)
+        ImageOps.exif_transpose(image, in_place=True)  # no second picture in memory when upright
+        upright = _for_resizing(image, picture_format)
+        made = []
+        for width in reversed(widths):  # the largest first: a full disk stops it where it saves most
+            height = max(1, round(shown[1] * width / shown[0]))
+            copy = upright.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            encoded = _encoded(copy, picture_format, profile)
+            if len(encoded) >= len(data):
+                continue  # a picture already compressed hard: its copy would cost more
+            _store(storage, copy_name(name, width), encoded)
+            made.append(width)
     return sorted(made)
 
 
