@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
+from . import accounts_admin  # noqa: F401  (the staff accounts' admin registers itself)
 from .admin_input import AutocompleteOfIdsMixin
 from .admin_times import TypedTimesMixin
 from .audit import count_of_changes, log_bulk_change, with_the_objects_they_name
