@@ -1,4 +1,5 @@
-"""Staff accounts in the admin: Django's user page, keeping the record of who did what.
+"""Staff accounts in the admin: Django's user and group pages, keeping the record of who did what
+and somebody able to look after accounts.
 
 A staff member who leaves is deactivated (untick *Active*), not deleted (docs/roles.md, "A staff
 member's account, from joining to leaving"). Deleting an account would delete with it every entry
@@ -6,13 +7,23 @@ it made in the admin's history (Django's LogEntry is deleted with its user) and 
 versions it saved without a name: the record of who changed what on a health site is gone. So an
 account that has made changes is not deleted from the admin; the confirmation page says so, and
 what to do instead. An account that never changed anything (made by mistake) is deleted as before.
+
+Someone must stay able to look after accounts (give roles, reset passwords, set up authenticator
+apps, deactivate): an active staff account holding *Can change user*. The last such account
+cannot lose that power in the admin, neither by its own hand (unticking *Active* or *Staff
+status*, leaving Site administrators) nor by another's, nor through its group (taking the
+permission from Site administrators, deleting the group), nor by being deleted: the change is
+refused with a message saying what to do first. Otherwise the site is left with no one who can
+undo it but someone with shell access to the server.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
-from django.db.models import Count
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Count, Q
 from django.utils.translation import ngettext
 from reversion.models import Revision
 
@@ -41,16 +52,132 @@ def what_deleting_would_erase(user, entries, versions):
         for n in [versions]
         if n
     ]
-    return f"{user.get_username()}: {' and '.join(said)}"
+    return (
+        f"“{user.get_username()}” has made changes on this site ({' and '.join(said)}). Deleting the "
+        "account would erase them from the admin's history, and the versions it saved would no longer "
+        "say who saved them."
+    )
+
+
+def manage_accounts_permission():
+    return Permission.objects.filter(content_type__app_label="auth", codename="change_user")
+
+
+def account_managers(leaving_out_group=None):
+    """The active staff accounts that may look after accounts (hold *Can change user*, or are
+    superusers); counting `leaving_out_group` as if it no longer held that permission."""
+    permission = manage_accounts_permission()
+    groups = Group.objects.filter(permissions__in=permission)
+    if leaving_out_group is not None:
+        groups = groups.exclude(pk=leaving_out_group.pk)
+    return (
+        User.objects.filter(is_active=True, is_staff=True)
+        .filter(Q(is_superuser=True) | Q(user_permissions__in=permission) | Q(groups__in=groups))
+        .distinct()
+    )
+
+
+LAST_MANAGER = (
+    "Nobody else could then look after staff accounts (give roles, reset passwords, set up "
+    "authenticator apps, unlock or deactivate): %(who)s the last active staff account that may. "
+    "Give another person the role Site administrators first, and this change can be made."
+)
+
+
+def last_manager_error(who):
+    return forms.ValidationError(LAST_MANAGER, code="last_account_manager", params={"who": who})
+
+
+class StaffAccountForm(UserAdmin.form):
+    """Django's form for an account, refusing to leave nobody able to look after accounts."""
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.instance
+        if (
+            user.pk is not None
+            and not self.errors
+            and not self.would_manage_accounts(cleaned)
+            and account_managers().filter(pk=user.pk).exists()
+            and not account_managers().exclude(pk=user.pk).exists()
+        ):
+            raise last_manager_error(f"“{user.get_username()}” is")
+        return cleaned
+
+    def would_manage_accounts(self, cleaned):
+        def value(name):
+            return cleaned[name] if name in self.fields else getattr(self.instance, name)
+
+        if not (value("is_active") and value("is_staff")):
+            return False
+        if value("is_superuser"):
+            return True
+        permission = manage_accounts_permission()
+        if "user_permissions" in self.fields:
+            if cleaned["user_permissions"].filter(pk__in=permission).exists():
+                return True
+        elif self.instance.user_permissions.filter(pk__in=permission).exists():
+            return True
+        groups = cleaned["groups"] if "groups" in self.fields else self.instance.groups.all()
+        return groups.filter(permissions__in=permission).exists()
+
+
+class RoleForm(GroupAdmin.form):
+    """Django's form for a group, refusing to take *Can change user* from the last accounts that
+    hold it through this group."""
+
+    def clean(self):
+        cleaned = super().clean()
+        group = self.instance
+        if (
+            group.pk is not None
+            and not self.errors
+            and not cleaned["permissions"].filter(pk__in=manage_accounts_permission()).exists()
+            and account_managers().exists()
+            and not account_managers(leaving_out_group=group).exists()
+        ):
+            raise last_manager_error(f"the members of “{group.name}” are")
+        return cleaned
+
+
+def refused_deletions(remaining, who):
+    """Why a deletion that leaves only `remaining` able to look after accounts is refused."""
+    if account_managers().exists() and not remaining.exists():
+        return [LAST_MANAGER % {"who": who}]
+    return []
 
 
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(GroupAdmin):
+    """Django's group admin; the last way anyone may look after accounts is kept."""
+
+    form = RoleForm
+    delete_confirmation_template = "admin/carter_site/refused_deletion.html"
+    delete_selected_confirmation_template = "admin/carter_site/refused_deletions.html"
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        objs = list(objs)
+        groups = Group.objects.filter(permissions__in=manage_accounts_permission()).exclude(
+            pk__in=[group.pk for group in objs]
+        )
+        remaining = User.objects.filter(is_active=True, is_staff=True).filter(
+            Q(is_superuser=True) | Q(user_permissions__in=manage_accounts_permission()) | Q(groups__in=groups)
+        )
+        who = f"the members of “{objs[0].name}” are" if len(objs) == 1 else "the members of these groups are"
+        return deleted, counts, perms_needed, [*protected, *refused_deletions(remaining, who)]
 
 
 @admin.register(User)
 class StaffAccountAdmin(UserAdmin):
-    """Django's user admin; an account that has made changes is deactivated instead of deleted."""
+    """Django's user admin; an account that has made changes is deactivated instead of deleted,
+    and the last one that may look after accounts keeps that power."""
 
+    form = StaffAccountForm
     delete_confirmation_template = "admin/auth/user/delete_account_confirmation.html"
     delete_selected_confirmation_template = "admin/auth/user/delete_accounts_confirmation.html"
 
@@ -59,4 +186,6 @@ class StaffAccountAdmin(UserAdmin):
         objs = list(objs)
         recorded = changes_recorded(objs)
         kept = [what_deleting_would_erase(user, *recorded[user.pk]) for user in objs if user.pk in recorded]
-        return deleted, counts, perms_needed, [*protected, *kept]
+        remaining = account_managers().exclude(pk__in=[user.pk for user in objs])
+        who = f"“{objs[0].get_username()}” is" if len(objs) == 1 else "the selected accounts are"
+        return deleted, counts, perms_needed, [*protected, *kept, *refused_deletions(remaining, who)]

@@ -7,12 +7,13 @@ from html import unescape
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from reversion.models import Version
 
 from carter_site.roles import MARKETING_EDITORS, SITE_ADMINISTRATORS
-from tests.admin_forms import edit_in_admin, signed_in, staff_member
-from tests.factories import ArticleFactory
+from tests.admin_forms import admin_form_data, edit_in_admin, signed_in, staff_member
+from tests.factories import ArticleFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +49,7 @@ def test_an_account_that_made_changes_is_not_deleted_with_its_history(administra
     url = reverse("admin:auth_user_delete", args=[erin.pk])
 
     page = text(administrator.get(url))
-    assert "has made changes on this site" in page
-    assert "erin: 1 entry in the admin's history and the name on 1 saved version" in page
+    assert "“erin” has made changes on this site (1 entry in the admin's history and the name on 1 saved version)" in page
     assert "untick <strong>Active</strong>" in page
     assert "Yes, I’m sure" not in page
 
@@ -66,8 +66,8 @@ def test_the_bulk_delete_keeps_accounts_that_made_changes(administrator, departe
     data = {"action": "delete_selected", "_selected_action": [erin.pk, mistake.pk]}
 
     page = text(administrator.post(reverse("admin:auth_user_changelist"), data))
-    assert "Some of the selected accounts have made changes" in page
-    assert "erin: 1 entry in the admin's history" in page
+    assert "The selected users cannot be deleted, and nothing was deleted" in page
+    assert "“erin” has made changes on this site (1 entry in the admin's history" in page
     administrator.post(reverse("admin:auth_user_changelist"), {**data, "post": "yes"})
     assert set(User.objects.filter(pk__in=[erin.pk, mistake.pk]).values_list("username", flat=True)) == {
         "erin",
@@ -88,3 +88,96 @@ def test_an_account_that_never_changed_anything_can_be_deleted(administrator):
     assert "Are you sure you want to delete" in text(administrator.get(url))
     assert administrator.post(url, {"post": "yes"}).status_code == 302
     assert not User.objects.filter(pk=mistake.pk).exists()
+
+
+# --- Somebody stays able to look after accounts -------------------------------------------------
+
+
+LAST_MANAGER = "Nobody else could then look after staff accounts"
+
+
+def save_account(client, user, **changes):
+    """Post `user`'s change form as the admin shows it to `client`, with `changes`."""
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    data = admin_form_data(client.get(url))
+    for name, value in changes.items():
+        if value is False:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"groups": []}, {"is_active": False}, {"is_staff": False}],
+    ids=["leaving-site-administrators", "deactivating", "no-staff-status"],
+)
+def test_the_last_site_administrator_cannot_remove_their_own_rights(administrator, change):
+    alex = User.objects.get(username="alex")
+    response = save_account(administrator, alex, **change)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert errors and errors[0].startswith(LAST_MANAGER)
+    assert "“alex” is the last active staff account that may" in errors[0]
+    assert LAST_MANAGER in text(response)
+    alex.refresh_from_db()
+    assert alex.is_active and alex.is_staff
+    assert list(alex.groups.values_list("name", flat=True)) == [SITE_ADMINISTRATORS]
+    assert administrator.get(reverse("admin:auth_user_changelist")).status_code == 200
+
+
+def test_with_another_site_administrator_the_change_is_made(administrator):
+    staff_member(SITE_ADMINISTRATORS, "sam")
+    alex = User.objects.get(username="alex")
+    assert save_account(administrator, alex, groups=[str(Group.objects.get(name=MARKETING_EDITORS).pk)]).status_code == 302
+    assert list(alex.groups.values_list("name", flat=True)) == [MARKETING_EDITORS]
+
+
+def test_another_administrator_cannot_demote_the_last_one(client):
+    """A superuser counts as one who may look after accounts; once the superuser gives that up, the
+    last site administrator stays one, by nobody's hand."""
+    root = StaffFactory(username="root")
+    alex = staff_member(SITE_ADMINISTRATORS, "alex")
+    client.force_login(root)
+    assert save_account(client, alex, groups=[]).status_code == 302  # root can still look after accounts
+    staff_member(SITE_ADMINISTRATORS, "sam")
+    assert save_account(client, root, is_superuser=False).status_code == 302
+    sam = User.objects.get(username="sam")
+    client.force_login(sam)
+    response = save_account(client, sam, is_active=False)
+    assert response.status_code == 200
+    assert "“sam” is the last active staff account that may" in response.context["adminform"].form.non_field_errors()[0]
+    assert User.objects.get(username="sam").is_active
+
+
+def test_the_last_site_administrator_cannot_be_deleted(administrator):
+    alex = User.objects.get(username="alex")
+    url = reverse("admin:auth_user_delete", args=[alex.pk])
+    page = text(administrator.get(url))
+    assert "cannot be deleted" in page and LAST_MANAGER in page
+    administrator.post(url, {"post": "yes"})
+    assert User.objects.filter(pk=alex.pk).exists()
+
+
+def test_the_permission_to_look_after_accounts_stays_with_the_last_group_holding_it(administrator):
+    group = Group.objects.get(name=SITE_ADMINISTRATORS)
+    manage = Permission.objects.get(content_type__app_label="auth", codename="change_user")
+    url = reverse("admin:auth_group_change", args=[group.pk])
+    data = admin_form_data(administrator.get(url))
+    data["permissions"] = [pk for pk in data["permissions"] if pk != str(manage.pk)]
+    response = administrator.post(url, data)
+    assert response.status_code == 200
+    assert "the members of “Site administrators” are the last" in text(response)
+    assert group.permissions.filter(pk=manage.pk).exists()
+
+    delete = reverse("admin:auth_group_delete", args=[group.pk])
+    assert LAST_MANAGER in text(administrator.get(delete))
+    administrator.post(delete, {"post": "yes"})
+    assert Group.objects.filter(pk=group.pk).exists()
+
+    # Another account that may look after accounts, by a permission of its own: the group may go.
+    sam = staff_member(MARKETING_EDITORS, "sam")
+    sam.user_permissions.add(manage)
+    assert administrator.post(url, data).status_code == 302
+    assert not group.permissions.filter(pk=manage.pk).exists()
