@@ -15,6 +15,10 @@ status*, leaving Site administrators) nor by another's, nor through its group (t
 permission from Site administrators, deleting the group), nor by being deleted: the change is
 refused with a message saying what to do first. Otherwise the site is left with no one who can
 undo it but someone with shell access to the server.
+
+An authenticator's QR code page, opened after its device was deleted (a lost phone's, from the
+browser's history or a second tab), says the device no longer exists, as the device's own page
+does, instead of failing with a server error (django-otp reads the device without checking).
 """
 
 from django import forms
@@ -24,6 +28,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Count, Q
+from django.http import Http404
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.utils.translation import ngettext
 from reversion.models import Revision
 
@@ -189,3 +196,23 @@ class StaffAccountAdmin(UserAdmin):
         remaining = account_managers().exclude(pk__in=[user.pk for user in objs])
         who = f"“{objs[0].get_username()}” is" if len(objs) == 1 else "the selected accounts are"
         return deleted, counts, perms_needed, [*protected, *kept, *refused_deletions(remaining, who)]
+
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(TOTPDeviceAdmin):
+    """django-otp's admin of authenticator apps; a deleted device's QR code is "not found"."""
+
+    def config_view(self, request, pk):
+        try:
+            return super().config_view(request, pk)
+        except TOTPDevice.DoesNotExist:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+
+    def qrcode_view(self, request, pk):
+        try:
+            return super().qrcode_view(request, pk)
+        except TOTPDevice.DoesNotExist:
+            raise Http404("This authenticator no longer exists.") from None

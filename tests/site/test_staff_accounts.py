@@ -181,3 +181,25 @@ def test_the_permission_to_look_after_accounts_stays_with_the_last_group_holding
     sam.user_permissions.add(manage)
     assert administrator.post(url, data).status_code == 302
     assert not group.permissions.filter(pk=manage.pk).exists()
+
+
+# --- A lost phone ------------------------------------------------------------------------------
+
+
+def test_the_qr_code_of_a_deleted_authenticator_is_not_found(administrator):
+    """The administrator deletes a lost phone's authenticator; its QR code page, still open in
+    another tab or reached from the browser's history, says it is gone instead of failing."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=staff_member(MARKETING_EDITORS, "erin"), name="Phone")
+    config = reverse("admin:otp_totp_totpdevice_config", args=[device.pk])
+    picture = reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk])
+    assert administrator.get(config).status_code == 200
+    assert administrator.get(picture)["Content-Type"] == "image/svg+xml"
+    device.delete()
+
+    administrator.raise_request_exception = False
+    response = administrator.get(config, follow=True)
+    assert response.redirect_chain == [(reverse("admin:index"), 302)]
+    assert "doesn’t exist. Perhaps it was deleted?" in text(response)
+    assert administrator.get(picture).status_code == 404
