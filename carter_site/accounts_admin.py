@@ -19,6 +19,9 @@ undo it but someone with shell access to the server.
 An authenticator's QR code page, opened after its device was deleted (a lost phone's, from the
 browser's history or a second tab), says the device no longer exists, as the device's own page
 does, instead of failing with a server error (django-otp reads the device without checking).
+Its secret is not changed in place: a session opened with a code from the old secret is tied to
+the device, not to the secret, and would stay signed in. A new phone gets a new device, and
+deleting the old one ends the sessions opened with it (docs/security.md, "Break glass").
 """
 
 from django import forms
@@ -203,7 +206,12 @@ admin.site.unregister(TOTPDevice)
 
 @admin.register(TOTPDevice)
 class AuthenticatorAdmin(TOTPDeviceAdmin):
-    """django-otp's admin of authenticator apps; a deleted device's QR code is "not found"."""
+    """django-otp's admin of authenticator apps; a deleted device's QR code is "not found", and
+    a saved device's secret cannot be replaced (delete it and add another)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if obj is None else [*fields, "key"]
 
     def config_view(self, request, pk):
         try:

@@ -203,3 +203,30 @@ def test_the_qr_code_of_a_deleted_authenticator_is_not_found(administrator):
     assert response.redirect_chain == [(reverse("admin:index"), 302)]
     assert "doesn’t exist. Perhaps it was deleted?" in text(response)
     assert administrator.get(picture).status_code == 404
+
+
+def test_an_authenticators_secret_is_not_replaced_in_place(administrator, client, settings):
+    """Giving the lost phone's device a new secret would leave the sessions opened with it signed
+    in: a new phone gets a new device, and deleting the old one ends them."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.security.test_admin_access import sign_in, totp_code
+
+    settings.ADMIN_REQUIRE_OTP = True
+    device = TOTPDevice.objects.create(user=staff_member(MARKETING_EDITORS, "erin"), name="Phone")
+    assert sign_in(client, "erin", code=totp_code(device)).status_code == 302  # on the lost phone
+    settings.ADMIN_REQUIRE_OTP = False  # the administrator's own session, without a second step
+
+    url = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    data = admin_form_data(administrator.get(url))
+    assert "key" not in data
+    new_key = "3132333435363738393031323334353637383930"
+    assert administrator.post(url, {**data, "key": new_key}).status_code == 302
+    old_key = device.key
+    device.refresh_from_db()
+    assert device.key == old_key
+
+    settings.ADMIN_REQUIRE_OTP = True
+    assert client.get(reverse("admin:index")).status_code == 200
+    device.delete()
+    assert client.get(reverse("admin:index")).status_code == 302
