@@ -32,9 +32,9 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django.utils.translation import ngettext
 from reversion.models import Revision
 
 User = get_user_model()
@@ -49,19 +49,23 @@ def changes_recorded(users):
     versions = dict(
         Revision.objects.filter(user_id__in=ids).values_list("user_id").annotate(n=Count("pk")).order_by()
     )
-    return {pk: (entries.get(pk, 0), versions.get(pk, 0)) for pk in ids if entries.get(pk) or versions.get(pk)}
+    return {
+        pk: (entries.get(pk, 0), versions.get(pk, 0)) for pk in ids if entries.get(pk) or versions.get(pk)
+    }
 
 
 def what_deleting_would_erase(user, entries, versions):
-    said = [
-        ngettext("%(n)d entry in the admin's history", "%(n)d entries in the admin's history", n) % {"n": n}
-        for n in [entries]
-        if n
-    ] + [
-        ngettext("the name on %(n)d saved version", "the name on %(n)d saved versions", n) % {"n": n}
-        for n in [versions]
-        if n
-    ]
+    said = []
+    if entries:
+        said.append(
+            ngettext("%(n)d entry in the admin's history", "%(n)d entries in the admin's history", entries)
+            % {"n": entries}
+        )
+    if versions:
+        said.append(
+            ngettext("the name on %(n)d saved version", "the name on %(n)d saved versions", versions)
+            % {"n": versions}
+        )
     return (
         f"“{user.get_username()}” has made changes on this site ({' and '.join(said)}). Deleting the "
         "account would erase them from the admin's history, and the versions it saved would no longer "
@@ -73,13 +77,13 @@ def manage_accounts_permission():
     return Permission.objects.filter(content_type__app_label="auth", codename="change_user")
 
 
-def account_managers(leaving_out_group=None):
+def account_managers(leaving_out_groups=()):
     """The active staff accounts that may look after accounts (hold *Can change user*, or are
-    superusers); counting `leaving_out_group` as if it no longer held that permission."""
+    superusers); counting the groups `leaving_out_groups` as if they no longer held that permission."""
     permission = manage_accounts_permission()
-    groups = Group.objects.filter(permissions__in=permission)
-    if leaving_out_group is not None:
-        groups = groups.exclude(pk=leaving_out_group.pk)
+    groups = Group.objects.filter(permissions__in=permission).exclude(
+        pk__in=[group.pk for group in leaving_out_groups]
+    )
     return (
         User.objects.filter(is_active=True, is_staff=True)
         .filter(Q(is_superuser=True) | Q(user_permissions__in=permission) | Q(groups__in=groups))
@@ -144,7 +148,7 @@ class RoleForm(GroupAdmin.form):
             and not self.errors
             and not cleaned["permissions"].filter(pk__in=manage_accounts_permission()).exists()
             and account_managers().exists()
-            and not account_managers(leaving_out_group=group).exists()
+            and not account_managers(leaving_out_groups=[group]).exists()
         ):
             raise last_manager_error(f"the members of “{group.name}” are")
         return cleaned
@@ -172,12 +176,7 @@ class RoleAdmin(GroupAdmin):
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         objs = list(objs)
-        groups = Group.objects.filter(permissions__in=manage_accounts_permission()).exclude(
-            pk__in=[group.pk for group in objs]
-        )
-        remaining = User.objects.filter(is_active=True, is_staff=True).filter(
-            Q(is_superuser=True) | Q(user_permissions__in=manage_accounts_permission()) | Q(groups__in=groups)
-        )
+        remaining = account_managers(leaving_out_groups=objs)
         who = f"the members of “{objs[0].name}” are" if len(objs) == 1 else "the members of these groups are"
         return deleted, counts, perms_needed, [*protected, *refused_deletions(remaining, who)]
 

@@ -39,7 +39,9 @@ def text(response):
 
 
 def history_of(article):
-    return [(entry.user.username, entry.change_message) for entry in LogEntry.objects.filter(object_id=article.pk)]
+    return [
+        (entry.user.username, entry.change_message) for entry in LogEntry.objects.filter(object_id=article.pk)
+    ]
 
 
 def test_an_account_that_made_changes_is_not_deleted_with_its_history(administrator, departed_editor):
@@ -49,7 +51,10 @@ def test_an_account_that_made_changes_is_not_deleted_with_its_history(administra
     url = reverse("admin:auth_user_delete", args=[erin.pk])
 
     page = text(administrator.get(url))
-    assert "“erin” has made changes on this site (1 entry in the admin's history and the name on 1 saved version)" in page
+    assert (
+        "“erin” has made changes on this site (1 entry in the admin's history and the name on 1 saved version)"
+        in page
+    )
     assert "untick <strong>Active</strong>" in page
     assert "Yes, I’m sure" not in page
 
@@ -130,7 +135,12 @@ def test_the_last_site_administrator_cannot_remove_their_own_rights(administrato
 def test_with_another_site_administrator_the_change_is_made(administrator):
     staff_member(SITE_ADMINISTRATORS, "sam")
     alex = User.objects.get(username="alex")
-    assert save_account(administrator, alex, groups=[str(Group.objects.get(name=MARKETING_EDITORS).pk)]).status_code == 302
+    assert (
+        save_account(
+            administrator, alex, groups=[str(Group.objects.get(name=MARKETING_EDITORS).pk)]
+        ).status_code
+        == 302
+    )
     assert list(alex.groups.values_list("name", flat=True)) == [MARKETING_EDITORS]
 
 
@@ -147,7 +157,10 @@ def test_another_administrator_cannot_demote_the_last_one(client):
     client.force_login(sam)
     response = save_account(client, sam, is_active=False)
     assert response.status_code == 200
-    assert "“sam” is the last active staff account that may" in response.context["adminform"].form.non_field_errors()[0]
+    assert (
+        "“sam” is the last active staff account that may"
+        in response.context["adminform"].form.non_field_errors()[0]
+    )
     assert User.objects.get(username="sam").is_active
 
 
