@@ -3,17 +3,17 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import NestedObjects
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
-from django.db import router, transaction
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from . import accounts_admin  # noqa: F401  (the staff accounts' admin registers itself)
+from .admin_deletes import collect
 from .admin_input import AutocompleteOfIdsMixin
 from .admin_times import TypedTimesMixin
 from .audit import count_of_changes, log_bulk_change, with_the_objects_they_name
@@ -200,9 +200,7 @@ class PublishedFlagAdmin(HistoryAdmin):
         """As Django's, but what blocks a delete is listed as the pages that use it, linked."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         if protected:
-            collector = NestedObjects(using=router.db_for_write(self.model))
-            collector.collect(objs)
-            protected = list(dict.fromkeys(where_used(obj) for obj in collector.protected))
+            protected = list(dict.fromkeys(where_used(obj) for obj in collect(objs).protected))
         return deleted, counts, perms_needed, protected
 
     def publishable(self, queryset):

@@ -23,6 +23,7 @@ from reversion.errors import RevertError
 from reversion.models import Version, _safe_revert
 from reversion_compare.admin import CompareVersionAdmin
 
+from .admin_deletes import get_deleted_objects
 from .admin_input import AutocompleteOfIdsMixin
 from .admin_times import TypedTimesMixin
 from .audit import followed_rows, has_edit_stamp, with_followed_rows
@@ -333,6 +334,10 @@ class HistoryAdmin(
     """
 
     history_latest_first = True
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what a delete takes with it, without a query per row it names."""
+        return get_deleted_objects(objs, request, self.admin_site)
 
     @property
     def compare_exclude(self):
