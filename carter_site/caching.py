@@ -87,6 +87,7 @@ CACHEABLE_VIEWS = frozenset(
         "locations:list",
         "locations:detail",
         "faqs:list",
+        "faqs:topic",
         "testimonials:list",
         "pages:detail",
         "search",  # the empty search page only: a query string with `q` is never looked up

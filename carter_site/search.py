@@ -391,7 +391,9 @@ class _PostgresEngine:
 
     def faqs(self, limit):
         answer = _snippet_text(F("answer"))
-        queryset = FAQ.objects.published().select_related("topic").only("question", "topic__name")
+        queryset = (
+            FAQ.objects.published().select_related("topic").only("question", "topic__name", "topic__slug")
+        )
         vector = self.stored_document(FAQ)
         for faq in self._ranked(queryset, vector, answer, limit):
             yield _faq_hit(faq, self._snippet(faq.headline))

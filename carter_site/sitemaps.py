@@ -1,4 +1,4 @@
-"""sitemap.xml: the home page, the lists, and every live article, location and standing page.
+"""sitemap.xml: the home page, the lists, and every live article, location, FAQ topic and standing page.
 
 Each section reads its model's `published()` queryset, so drafts, scheduled and expired
 articles and unpublished locations never appear. URLs start with `seo.site_origin()`,
@@ -17,7 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
-from faqs.models import FAQ, ArticleFAQ, LocationFAQ
+from faqs.models import FAQ, ArticleFAQ, LocationFAQ, Topic
 from locations.models import Location
 from pages.models import Page
 from testimonials.models import ArticleTestimonial, Testimonial
@@ -134,6 +134,26 @@ class LocationSitemap(_SiteSitemap):
         return _newest_of(location.updated_at, location.faqs_changed, location.quotes_changed)
 
 
+class TopicSitemap(_SiteSitemap):
+    """A topic's questions and answers, on a page of its own while it has published ones; it
+    changes with its name and with its questions."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        published = FAQ.objects.published()
+        # A handful: a list, which the sitemap's paginator counts without a COUNT query.
+        return list(
+            Topic.objects.filter(pk__in=published.values("topic_id"))
+            .only("slug", "updated_at")
+            .annotate(faqs_changed=_newest(published.filter(topic=OuterRef("pk")), "updated_at"))
+            .order_by("order", "name")
+        )
+
+    def lastmod(self, topic):
+        return _newest_of(topic.updated_at, topic.faqs_changed)
+
+
 class StandingPageSitemap(_SiteSitemap):
     """The privacy notice, the accessibility statement and the like: they change with their edits."""
 
@@ -151,6 +171,7 @@ SECTIONS = {
     "pages": PagesSitemap,
     "articles": ArticleSitemap,
     "locations": LocationSitemap,
+    "faq-topics": TopicSitemap,
     "standing-pages": StandingPageSitemap,
 }
 

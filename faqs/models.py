@@ -43,7 +43,8 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return cached_reverse("faqs:list") + f"#{self.slug}"
+        """Its own page, with its questions and their answers."""
+        return cached_reverse("faqs:topic", self.slug)
 
 
 class FAQQuerySet(PublishedFlagQuerySet):
@@ -123,10 +124,12 @@ class FAQ(PublishedFlag):
         return cached_reverse("faqs:list") + f"#{self.anchor}"
 
     def get_open_url(self):
-        """The FAQ page scrolled to this question with its answer open: where a link to one
-        answer (a search result) goes. A `<details>` is closed when a link lands on it, and
-        the page works without JavaScript, so the page itself renders this one open."""
-        return cached_reverse("faqs:list") + f"?{OPEN_PARAMETER}={self.pk}#{self.anchor}"
+        """Its topic's page scrolled to this question with its answer open: where a link to one
+        answer (a search result, a question on the FAQ page once it lists only the questions)
+        goes. A `<details>` is closed when a link lands on it, and the page works without
+        JavaScript, so the page itself renders this one open. Reads the topic: select it with
+        the FAQ."""
+        return cached_reverse("faqs:topic", self.topic.slug) + f"?{OPEN_PARAMETER}={self.pk}#{self.anchor}"
 
     @property
     def answer_text(self):

@@ -49,7 +49,9 @@ def live_article_urls(site):
     return [ORIGIN + site[key].get_absolute_url() for key in ("article", "coming_back")]
 
 
-def test_sitemap_lists_the_pages_and_exactly_the_live_articles_locations_and_standing_pages(client, site):
+def test_sitemap_lists_the_pages_and_exactly_the_live_articles_locations_topics_and_standing_pages(
+    client, site
+):
     entries = sitemap_entries(client)
     expected = {
         f"{ORIGIN}/",
@@ -58,6 +60,7 @@ def test_sitemap_lists_the_pages_and_exactly_the_live_articles_locations_and_sta
         f"{ORIGIN}/faqs/",
         f"{ORIGIN}/testimonials/",
         *live_article_urls(site),
+        *(ORIGIN + faq.topic.get_absolute_url() for faq in site["faqs"]),  # topics with published FAQs
         f"{ORIGIN}/locations/alpharetta/",
         f"{ORIGIN}/locations/jefferson/",
         f"{ORIGIN}/privacy/",
@@ -184,7 +187,7 @@ def test_robots_txt_points_to_the_sitemap_and_does_not_reveal_the_admin(client, 
 
 def test_sitemap_and_feeds_cost_a_fixed_number_of_queries(client, site, django_assert_max_num_queries):
     ArticleFactory.create_batch(15)
-    with django_assert_max_num_queries(11):  # one more for the standing pages
+    with django_assert_max_num_queries(12):  # one more for the standing pages, one for the FAQ topics
         client.get(reverse("sitemap"))
     with django_assert_max_num_queries(4):
         client.get(reverse("articles-feed"))

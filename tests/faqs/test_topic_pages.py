@@ -1,0 +1,134 @@
+"""Each topic has a page of its own with its questions and answers; the FAQ page shows every
+answer while there are few, and only the questions, linked to their answers, once there are
+many (a 400-question page was 880 KB of HTML on a phone)."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from faqs.views import ALL_ANSWERS_UP_TO
+from tests.factories import FAQFactory, TopicFactory
+from tests.seo.helpers import json_ld, of_type
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def open_questions(html):
+    return re.findall(r'<details class="faq" id="(faq-\d+)" open>', html)
+
+
+@pytest.fixture
+def topics():
+    return [
+        TopicFactory(name="Insurance and cost", slug="insurance", order=1),
+        TopicFactory(name="Coming back", slug="coming-back", order=2),
+    ]
+
+
+def add_questions(topics, count):
+    return [
+        FAQFactory(topic=topics[n % len(topics)], answer=f"<p>The answer to question {n} is here.</p>")
+        for n in range(count)
+    ]
+
+
+def queries(client, url):
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured), response
+
+
+def test_a_topic_page_shows_its_published_questions_and_answers_and_no_others(client, topics):
+    mine = FAQFactory(topic=topics[0], question="Is IOP covered?", answer="<p>Most plans cover it.</p>")
+    hidden = FAQFactory(topic=topics[0], question="A draft question?", is_published=False)
+    other = FAQFactory(topic=topics[1], question="Can I come back?")
+
+    response = client.get(topics[0].get_absolute_url())
+
+    assert topics[0].get_absolute_url() == "/faqs/insurance/"
+    html = response.content.decode()
+    assert "Is IOP covered?" in html and "Most plans cover it." in html
+    assert hidden.question not in html and other.question not in html
+    page = of_type(json_ld(response), "FAQPage")[0]
+    assert [question["name"] for question in page["mainEntity"]] == [mine.question]
+
+
+def test_a_topic_without_published_questions_has_no_page(client, topics):
+    FAQFactory(topic=topics[1], is_published=False)
+    assert client.get(topics[1].get_absolute_url()).status_code == 404
+    assert client.get("/faqs/no-such-topic/").status_code == 404
+
+
+def test_a_link_to_one_answer_opens_it_on_its_topic_page(client, topics):
+    faq = FAQFactory(topic=topics[1], question="Will my employer find out?")
+    assert faq.get_open_url() == f"/faqs/coming-back/?open={faq.pk}#faq-{faq.pk}"
+    html = client.get(faq.get_open_url()).content.decode()
+    assert open_questions(html) == [f"faq-{faq.pk}"]
+
+    found = client.get("/search/", {"q": "employer"}).content.decode()
+    assert f'href="/faqs/coming-back/?open={faq.pk}#faq-{faq.pk}"' in found
+
+
+def test_a_topic_page_is_cached_and_its_open_variant_is_not(client, topics):
+    faq = FAQFactory(topic=topics[0])
+    cache.clear()
+    client.get(topics[0].get_absolute_url())
+    assert client.get(topics[0].get_absolute_url())["X-Page-Cache"] == "hit"
+    opened = client.get(topics[0].get_absolute_url(), {"open": faq.pk})
+    assert opened["X-Page-Cache"] != "hit"
+    assert open_questions(client.get(topics[0].get_absolute_url()).content.decode()) == []
+
+
+def test_with_few_questions_the_faq_page_shows_every_answer(client, topics):
+    faqs = add_questions(topics, ALL_ANSWERS_UP_TO)
+    response = client.get(reverse("faqs:list"))
+    html = response.content.decode()
+    assert all(faq.answer in html for faq in faqs)
+    assert len(of_type(json_ld(response), "FAQPage")[0]["mainEntity"]) == ALL_ANSWERS_UP_TO
+
+
+def test_with_many_questions_the_faq_page_lists_them_linked_to_their_answers(client, topics):
+    faqs = add_questions(topics, ALL_ANSWERS_UP_TO + 1)
+    response = client.get(reverse("faqs:list"))
+    html = response.content.decode()
+    assert not any(faq.answer in html for faq in faqs)
+    assert all(f'href="{faq.get_open_url()}"' in html for faq in faqs)
+    assert all(f'href="{topic.get_absolute_url()}"' in html for topic in topics)
+    assert not of_type(json_ld(response), "FAQPage")  # the answers are not on this page
+
+
+def test_the_faq_page_and_a_topic_page_cost_one_query_with_few_or_many_questions(client, topics):
+    add_questions(topics, 2)
+    few = [queries(client, reverse("faqs:list"))[0], queries(client, topics[0].get_absolute_url())[0]]
+    add_questions(topics, 3 * ALL_ANSWERS_UP_TO)
+    many = [queries(client, reverse("faqs:list"))[0], queries(client, topics[0].get_absolute_url())[0]]
+    assert few == many
+
+
+def test_the_faq_page_grows_by_its_questions_not_their_answers(client, topics):
+    """400 questions with answers of a few paragraphs: the page a phone loads stays small."""
+    long_answer = "<p>" + "A calm and careful answer, written for a reader in a hurry. " * 20 + "</p>"
+    for n in range(400):
+        FAQFactory(
+            topic=topics[n % 2], question=f"What happens in week {n} of the program?", answer=long_answer
+        )
+    assert len(client.get(reverse("faqs:list")).content) < 120_000
+    assert len(client.get(topics[0].get_absolute_url()).content) > 200_000  # the answers are there
+
+
+def test_the_sitemap_lists_the_topic_pages_with_published_questions(client, topics):
+    FAQFactory(topic=topics[0])
+    FAQFactory(topic=topics[1], is_published=False)
+    root = ET.fromstring(client.get(reverse("sitemap")).content)
+    urls = {url.findtext(f"{SITEMAP}loc") for url in root.iter(f"{SITEMAP}url")}
+    assert "http://testserver/faqs/insurance/" in urls
+    assert "http://testserver/faqs/coming-back/" not in urls
