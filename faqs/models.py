@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.html import strip_tags
 
 from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet
+from carter_site.redirects import KeepsOldAddresses
 from carter_site.reversing import cached_reverse
 from carter_site.richtext import RichTextField
 from carter_site.text import matching_key
@@ -29,9 +30,19 @@ def validate_no_headings(answer):
         )
 
 
-class Topic(models.Model):
+class Topic(KeepsOldAddresses, models.Model):
+    """A group of questions, with a page of its own (`/faqs/<slug>/`) while it has a published one.
+
+    Renaming its slug leaves a permanent redirect from the old address (KeepsOldAddresses), as for
+    articles and locations: a topic's page may have been shared or indexed whenever it had a
+    question, which no field records, so every rename keeps the old address."""
+
     name = models.CharField(max_length=100, unique=True, help_text="For example 'Insurance and cost'.")
-    slug = models.SlugField(unique=True, help_text="Used for the topic's anchor on the FAQ page.")
+    slug = models.SlugField(
+        unique=True,
+        help_text="The end of the topic's page address (/faqs/insurance-and-cost/) and its anchor on the FAQ "
+        "page. Changing it later keeps the old address working.",
+    )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first on the FAQ page.")
     # When it was last saved: the change form refuses to undo a save made after it was opened.
     updated_at = models.DateTimeField(auto_now=True)
@@ -45,6 +56,11 @@ class Topic(models.Model):
     def get_absolute_url(self):
         """Its own page, with its questions and their answers."""
         return cached_reverse("faqs:topic", self.slug)
+
+    @property
+    def has_been_public(self):
+        """Always: see the class's note."""
+        return True
 
 
 class FAQQuerySet(PublishedFlagQuerySet):

@@ -124,6 +124,7 @@ def site(live_server, media_root):
 
     from articles.models import Article, PreviewLink
     from carter_site.demo_content import load_demo_content
+    from faqs.models import Topic
     from locations.models import Location, SpecialDay
     from tests.factories import ArticleFactory
     from tests.images import png_bytes
@@ -170,6 +171,9 @@ def site(live_server, media_root):
             "location-nearest": "/locations/?near=30043",
             "location-nearest-unknown": "/locations/?near=Atlantis",
             "faqs": "/faqs/",
+            "faq-topic": Topic.objects.filter(faqs__is_published=True)
+            .order_by("order", "name")[0]
+            .get_absolute_url(),
             "testimonials": "/testimonials/",
             "standing-page": "/privacy/",
             "search-results": "/search/?q=insurance",

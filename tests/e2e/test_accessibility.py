@@ -30,6 +30,7 @@ PAGE_TYPES = [
     "location-nearest",
     "location-nearest-unknown",
     "faqs",
+    "faq-topic",
     "testimonials",
     "standing-page",
     "search-results",

@@ -132,3 +132,15 @@ def test_the_sitemap_lists_the_topic_pages_with_published_questions(client, topi
     urls = {url.findtext(f"{SITEMAP}loc") for url in root.iter(f"{SITEMAP}url")}
     assert "http://testserver/faqs/insurance/" in urls
     assert "http://testserver/faqs/coming-back/" not in urls
+
+
+def test_renaming_a_topics_address_keeps_the_old_one_leading_to_its_page(staff_client, client, topics):
+    """A topic's page may have been shared or indexed: a new slug leaves a permanent redirect."""
+    from tests.admin_forms import edit_in_admin
+
+    add_questions(topics, 2)
+    assert client.get("/faqs/insurance/").status_code == 200
+    edit_in_admin(staff_client, topics[0], slug="insurance-and-cost")
+    moved = client.get("/faqs/insurance/")
+    assert (moved.status_code, moved["Location"]) == (301, "/faqs/insurance-and-cost/")
+    assert client.get(moved["Location"]).status_code == 200
