@@ -5,7 +5,9 @@ from django import template
 from django.core.exceptions import ValidationError
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 
+from carter_site.memo import by_digest
 from carter_site.phone import PHONE_NUMBER_IN_TEXT, tel_uri, validate_phone_number
 
 register = template.Library()
@@ -108,14 +110,93 @@ def _pictures_loaded_when_near(value):
     return _PICTURE.sub(r'<img\1 loading="lazy" decoding="async">', value)
 
 
+# A Heading 2 or 3 as the sanitiser writes it: without attributes (none are allowed on it), and
+# every "<" outside a tag escaped, so this never matches inside text or an attribute.
+_SECTION_HEADING = re.compile(r"<(h[23])>(.*?)</\1>", re.DOTALL)
+# The ids the article page's templates give their own elements (templates/base.html and
+# includes/header.html, footer.html, call_box.html; articles/article_detail.html; the FAQs'
+# and quotes' anchors, "faq-12" and "testimonial-3"). A heading's id is never one of them:
+# a heading called "Main" is "main-2", so the skip link still reaches <main>.
+ARTICLE_PAGE_IDS = frozenset(
+    {
+        "main", "header-search-q", "footer-locations", "footer-about", "call-box-heading",
+        "article-contents", "article-stories", "article-faqs", "article-locations", "article-related",
+    }
+)  # fmt: skip
+_ARTICLE_PAGE_ID_PATTERN = re.compile(r"(?:faq|testimonial)-[0-9]+")
+# An id stays short enough to read in a link: its first words, cut between two of them.
+SECTION_ID_MAX_LENGTH = 60
+# Fewer Heading 2 sections than this and an article is short enough to scan: no list.
+MIN_LISTED_SECTIONS = 3
+
+
+def _heading_name(inner_html):
+    """A heading's words, without its tags (a link, bold), as a reader sees them."""
+    return " ".join(html.unescape(strip_tags(inner_html)).split())
+
+
+def _section_id(name, taken):
+    """An id made of a heading's words ("What it costs" is "what-it-costs"), that is not in
+    `taken` nor one of the page's own: the second heading with the same words gets "-2"."""
+    base = slugify(name)[: SECTION_ID_MAX_LENGTH + 1]
+    if len(base) > SECTION_ID_MAX_LENGTH:
+        base = base[:SECTION_ID_MAX_LENGTH].rsplit("-", 1)[0]
+    base = base.strip("-") or "section"
+    candidate, number = base, 1
+    while (
+        candidate in taken
+        or candidate in ARTICLE_PAGE_IDS
+        or _ARTICLE_PAGE_ID_PATTERN.fullmatch(candidate)
+    ):
+        number += 1
+        candidate = f"{base}-{number}"
+    taken.add(candidate)
+    return candidate
+
+
+@by_digest(maxsize=256)
+def _sections(value):
+    """`value` with an id on each Heading 2 and 3 that has words, and the (id, name) of each
+    Heading 2, in order. An id depends only on the heading's words and on the headings before it
+    with the same words: editing a paragraph, or another heading, leaves it as it was, so a link
+    sent to someone keeps working. Remembered per text, as the reading time is: the page
+    asks for the ids and for the list, and renders the same body again after every edit elsewhere."""
+    taken, listed = set(), []
+
+    def with_id(heading):
+        name = _heading_name(heading[2])
+        if not name:
+            return heading[0]
+        section_id = _section_id(name, taken)
+        if heading[1] == "h2":
+            listed.append((section_id, name))
+        return f'<{heading[1]} id="{section_id}">{heading[2]}</{heading[1]}>'
+
+    return _SECTION_HEADING.sub(with_id, value or ""), tuple(listed)
+
+
 @register.filter
-def richtext(value):
+def listed_sections(value):
+    """The (id, name) of each Heading 2 of a rich text, for an "On this page" list: none when it
+    has fewer than MIN_LISTED_SECTIONS. The ids are those `richtext:"sections"` gives them."""
+    listed = _sections(value)[1]
+    return listed if len(listed) >= MIN_LISTED_SECTIONS else ()
+
+
+@register.filter
+def richtext(value, sections=""):
     """Output a RichTextField's HTML as is, each phone number typed in it as a link that dials
     it, each table in a box that may scroll sideways, each phone number in a box that does not
-    break, and each picture loaded when near.
+    break, and each picture loaded when near. With `richtext:"sections"` (an article's body),
+    each Heading 2 and 3 also has an id a link can point to (`_sections`); elsewhere the page's
+    other rich texts and templates could use the same words as ids.
 
     This is the one place editor HTML is marked safe, and it is safe only because
-    carter_site.richtext.RichTextField sanitised it before it was stored.
+    carter_site.richtext.RichTextField sanitised it before it was stored: the ids added are
+    made of lower-case letters, digits and hyphens only.
     """
-    linked = _linked_phone_numbers(value or "")
+    if sections not in ("", "sections"):
+        raise template.TemplateSyntaxError(f'richtext takes "sections" or nothing, not {sections!r}.')
+    value = _sections(value)[0] if sections else value or ""
+    linked = _linked_phone_numbers(value)
     return mark_safe(_pictures_loaded_when_near(_unbroken_phone_numbers(_scrolling_tables(linked))))
