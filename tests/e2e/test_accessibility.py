@@ -73,6 +73,8 @@ def test_public_page_type_passes_axe_and_structure_checks(
     response = page.goto(path)
     assert response.status == (404 if page_type in NOT_FOUND_PAGE_TYPES else 200), where
     screenshot(page, screenshots, f"{page_type}-{width}")
+    if page_type == "article":  # axe and the checks below see its "On this page" list too
+        assert page.get_by_role("navigation", name="On this page").count() == 1, where
 
     violations = run_axe(page)
     assert not violations, format_violations(violations, where)
