@@ -144,9 +144,7 @@ def _section_id(name, taken):
     base = base.strip("-") or "section"
     candidate, number = base, 1
     while (
-        candidate in taken
-        or candidate in ARTICLE_PAGE_IDS
-        or _ARTICLE_PAGE_ID_PATTERN.fullmatch(candidate)
+        candidate in taken or candidate in ARTICLE_PAGE_IDS or _ARTICLE_PAGE_ID_PATTERN.fullmatch(candidate)
     ):
         number += 1
         candidate = f"{base}-{number}"

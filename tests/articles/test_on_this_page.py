@@ -70,7 +70,9 @@ def text(element):
 
 def body_heading_ids(document):
     (body,) = [div for div in document.iter("div") if div.get("class") == "rich-text"]
-    return [(heading.tag, heading.get("id"), text(heading)) for heading in body if heading.tag in ("h2", "h3")]
+    return [
+        (heading.tag, heading.get("id"), text(heading)) for heading in body if heading.tag in ("h2", "h3")
+    ]
 
 
 def all_ids(document):
@@ -119,7 +121,9 @@ def test_the_list_links_the_quote_and_the_questions_only_when_the_page_shows_the
     assert links(nav) == [(f"#{section_id}", name) for section_id, name in SECTIONS]
 
 
-def test_an_article_with_fewer_than_three_sections_has_no_list_but_its_headings_can_be_linked(client, article):
+def test_an_article_with_fewer_than_three_sections_has_no_list_but_its_headings_can_be_linked(
+    client, article
+):
     article.body = sanitise_html(
         "<p>A short answer.</p><h2>Mornings</h2><h3>Before work</h3><p>Nine to noon.</p>"
         "<h3>After the school run</h3><h2>Evenings</h2><p>Six to nine.</p>"
@@ -157,7 +161,10 @@ def test_a_sections_id_does_not_change_when_other_text_does(client, article):
         .replace("<h2>What it", "<h2>Your first week</h2><p>New words.</p><h2>What it")
     )
     article.save()
-    ids = {name: section_id for _, section_id, name in body_heading_ids(parse(client.get(article.get_absolute_url())))}
+    ids = {
+        name: section_id
+        for _, section_id, name in body_heading_ids(parse(client.get(article.get_absolute_url())))
+    }
     assert ids["What it costs"] == "what-it-costs"
     assert ids["If you stopped coming before"] == "if-you-stopped-coming-before"
     assert ids["Keeping your job"] == "keeping-your-job"
@@ -176,7 +183,12 @@ def test_headings_with_the_same_words_get_distinct_ids(client, article):
     ]  # fmt: skip
     ids = all_ids(document)
     assert len(ids) == len(set(ids))
-    assert [href for href, _ in links(on_this_page(document))][:4] == ["#mornings", "#evenings", "#cost-3", "#cost-2-2"]
+    assert [href for href, _ in links(on_this_page(document))][:4] == [
+        "#mornings",
+        "#evenings",
+        "#cost-3",
+        "#cost-2-2",
+    ]
 
 
 def test_a_heading_never_takes_an_id_the_pages_templates_use(client, article):
@@ -187,7 +199,9 @@ def test_a_heading_never_takes_an_id_the_pages_templates_use(client, article):
     ArticleLocationFactory(article=article, location=LocationFactory())
     ArticleFactory(body="<p>Another article, for Read next.</p>").locations.set(article.locations.all())
     words = [*sorted(ARTICLE_PAGE_IDS), faq.anchor, testimonial.anchor]
-    article.body = sanitise_html("".join(f"<h2>{word.replace('-', ' ').title()}</h2><p>Text.</p>" for word in words))
+    article.body = sanitise_html(
+        "".join(f"<h2>{word.replace('-', ' ').title()}</h2><p>Text.</p>" for word in words)
+    )
     article.save()
     document = parse(client.get(article.get_absolute_url()))
     headings = body_heading_ids(document)
@@ -200,9 +214,17 @@ def test_a_heading_never_takes_an_id_the_pages_templates_use(client, article):
     # ARTICLE_PAGE_IDS, or a heading with its words would take it.
     in_body = {section_id for _, section_id, _ in headings}
     from_templates = {i for i in ids if i not in in_body}
-    assert {"main", "article-contents", "article-stories", "article-faqs", "article-locations"} <= from_templates
+    assert {
+        "main",
+        "article-contents",
+        "article-stories",
+        "article-faqs",
+        "article-locations",
+    } <= from_templates
     assert "article-related" in from_templates and "call-box-heading" in from_templates
-    assert all(i in ARTICLE_PAGE_IDS or _ARTICLE_PAGE_ID_PATTERN.fullmatch(i) for i in from_templates), from_templates
+    assert all(i in ARTICLE_PAGE_IDS or _ARTICLE_PAGE_ID_PATTERN.fullmatch(i) for i in from_templates), (
+        from_templates
+    )
 
 
 def test_an_id_is_letters_digits_and_hyphens_whatever_the_heading_holds(client, article):
@@ -227,17 +249,24 @@ def test_an_id_is_letters_digits_and_hyphens_whatever_the_heading_holds(client, 
         "a-very-long-heading-that-goes-on-a-very-long-heading-that",
     ]
     assert all(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", i) and len(i) <= 60 for i in ids)
-    assert links(on_this_page(document))[0] == ("#say-hello-scriptalert1script", 'Say "hello" <script>alert(1)</script>')
+    assert links(on_this_page(document))[0] == (
+        "#say-hello-scriptalert1script",
+        'Say "hello" <script>alert(1)</script>',
+    )
     assert "tel:+14702841834" in response.content.decode()  # the number in the heading still dials
 
 
 def test_rich_text_elsewhere_keeps_its_headings_as_they_were(client, article):
     """Only the article's body gets ids: FAQ answers on the same page, a location's text and a
     standing page render as before, with no id a template of theirs might also use."""
-    location = LocationFactory(body=sanitise_html("<h2>Hours</h2><p>Weekdays.</p><h3>Visit</h3><p>Park behind.</p>"))
+    location = LocationFactory(
+        body=sanitise_html("<h2>Hours</h2><p>Weekdays.</p><h3>Visit</h3><p>Park behind.</p>")
+    )
     OpeningHoursFactory(location=location)
     LocationFAQFactory(location=location)
-    page = PageFactory(body=sanitise_html("<h2>Who this is for</h2><p>Anyone.</p><h2>What we keep</h2><p>Little.</p>"))
+    page = PageFactory(
+        body=sanitise_html("<h2>Who this is for</h2><p>Anyone.</p><h2>What we keep</h2><p>Little.</p>")
+    )
     faq = article.faq_placements.get().faq
 
     document = parse(client.get(article.get_absolute_url()))
