@@ -27,13 +27,7 @@ OLD_PHONE, NEW_PHONE = "tel:+14702841834", "tel:+14705550142"
 
 @pytest.fixture(scope="module")
 def database_url(request, pytestconfig, tmp_path_factory):
-    if pytestconfig.getoption("db") == "postgres":
-        server = request.getfixturevalue("postgres_server")
-        name = helpers.unique_name("carter_redis_outage")
-        yield helpers.create_database(server, name)
-        helpers.drop_database(server, name)
-    else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'site.sqlite3'}"
+    yield from helpers.module_database(request, pytestconfig, tmp_path_factory, "carter_redis_outage")
 
 
 @pytest.fixture(scope="module")

@@ -36,13 +36,7 @@ def shared_cache(request, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def database_url(request, pytestconfig, tmp_path_factory, shared_cache):
-    if pytestconfig.getoption("db") == "postgres":
-        server = request.getfixturevalue("postgres_server")
-        name = helpers.unique_name("carter_cache")
-        yield helpers.create_database(server, name)
-        helpers.drop_database(server, name)
-    else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'site.sqlite3'}"
+    yield from helpers.module_database(request, pytestconfig, tmp_path_factory, "carter_cache")
 
 
 @pytest.fixture(scope="module")

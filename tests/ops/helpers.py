@@ -327,6 +327,19 @@ def unique_name(prefix):
     return f"{prefix}_{secrets.token_hex(4)}"
 
 
+def module_database(request, pytestconfig, tmp_path_factory, prefix):
+    """A module's own database for the real servers it starts, as a generator for a fixture to
+    `yield from`: a new one on the suite's PostgreSQL with --db=postgres (dropped afterwards), a
+    SQLite file otherwise."""
+    if pytestconfig.getoption("db") == "postgres":
+        server = request.getfixturevalue("postgres_server")
+        name = unique_name(prefix)
+        yield create_database(server, name)
+        drop_database(server, name)
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'site.sqlite3'}"
+
+
 # --- A signed-in editor, for requests to a production server ---------------------------------
 
 _STAFF_SESSION_SCRIPT = """
