@@ -35,8 +35,6 @@ def _scrolling_tables(value):
     return _TABLE_TAG.sub(wrap, value)
 
 
-# A tag as the sanitiser writes it: "<" and ">" inside an attribute's value are escaped, so the
-# first ">" ends the tag. Text between tags has every "<" escaped too.
 # A number as it stands in the stored HTML, where a no-break space is the entity `&nbsp;`
 # (CKEditor writes one after a link, or for a second space typed in a row). The lookahead in
 # front lets the scan skip every character that cannot start a number: three times faster
@@ -63,8 +61,9 @@ def _linked_phone_numbers(value):
     not be tapped (nor kept whole on a line, below). A number already linked keeps its link.
 
     One scan of the whole text finds the numbers (there are few), and each is checked where it
-    stands: inside a tag's attributes (which the sanitiser writes with "<" and ">" escaped) or
-    inside a link, it stays as it is."""
+    stands: inside a tag's attributes or inside a link, it stays as it is. The sanitiser escapes
+    every "<" and ">" in text and in attribute values, so the nearest "<" and ">" before a number
+    say whether it is inside a tag."""
     pieces, done = [], 0
     for match in _TYPED_PHONE_NUMBER.finditer(value):
         start = match.start()
