@@ -117,9 +117,10 @@ def _pictures_loaded_when_near(value):
 # A Heading 2 or 3 as the sanitiser writes it: without attributes (none are allowed on it), and
 # every "<" outside a tag escaped, so this never matches inside text or an attribute.
 _SECTION_HEADING = re.compile(r"<(h[23])>(.*?)</\1>", re.DOTALL)
-# The ids the article page's templates give their own elements (templates/base.html and
-# includes/header.html, footer.html, call_box.html; articles/article_detail.html; the FAQs'
-# and quotes' anchors, "faq-12" and "testimonial-3"). A heading's id is never one of them:
+# The ids the templates of the pages whose sections are linked (an article, a standing page)
+# give their own elements (templates/base.html and includes/header.html, footer.html,
+# call_box.html, on_this_page.html; articles/article_detail.html; the FAQs' and quotes'
+# anchors, "faq-12" and "testimonial-3"). A heading's id is never one of them:
 # a heading called "Main" is "main-2", so the skip link still reaches <main>.
 ARTICLE_PAGE_IDS = frozenset(
     {
@@ -130,7 +131,7 @@ ARTICLE_PAGE_IDS = frozenset(
 _ARTICLE_PAGE_ID_PATTERN = re.compile(r"(?:faq|testimonial)-[0-9]+")
 # An id stays short enough to read in a link: its first words, cut between two of them.
 SECTION_ID_MAX_LENGTH = 60
-# Fewer Heading 2 sections than this and an article is short enough to scan: no list.
+# Fewer Heading 2 sections than this and a page is short enough to scan: no list.
 MIN_LISTED_SECTIONS = 3
 
 
@@ -189,7 +190,8 @@ def listed_sections(value):
 def richtext(value, sections=""):
     """Output a RichTextField's HTML as is, each phone number typed in it as a link that dials
     it, each table in a box that may scroll sideways, each phone number in a box that does not
-    break, and each picture loaded when near. With `richtext:"sections"` (an article's body),
+    break, and each picture loaded when near. With `richtext:"sections"` (the body of an article
+    or a standing page),
     each Heading 2 and 3 also has an id a link can point to (`_sections`); elsewhere the page's
     other rich texts and templates could use the same words as ids.
 

@@ -1,4 +1,4 @@
-"""An article's "On this page" list, and the ids of its sections that the list and a link sent
+"""The "On this page" list of an article or a standing page, and the ids of its sections that the list and a link sent
 by someone on the phone point to (carter_site.templatetags.richtext, `richtext:"sections"`)."""
 
 import re
@@ -257,16 +257,13 @@ def test_an_id_is_letters_digits_and_hyphens_whatever_the_heading_holds(client, 
 
 
 def test_rich_text_elsewhere_keeps_its_headings_as_they_were(client, article):
-    """Only the article's body gets ids: FAQ answers on the same page, a location's text and a
-    standing page render as before, with no id a template of theirs might also use."""
+    """Only the body of an article or a standing page gets ids: FAQ answers on the same page and
+    a location's text render as before, with no id a template of theirs might also use."""
     location = LocationFactory(
         body=sanitise_html("<h2>Hours</h2><p>Weekdays.</p><h3>Visit</h3><p>Park behind.</p>")
     )
     OpeningHoursFactory(location=location)
     LocationFAQFactory(location=location)
-    page = PageFactory(
-        body=sanitise_html("<h2>Who this is for</h2><p>Anyone.</p><h2>What we keep</h2><p>Little.</p>")
-    )
     faq = article.faq_placements.get().faq
 
     document = parse(client.get(article.get_absolute_url()))
@@ -278,8 +275,58 @@ def test_rich_text_elsewhere_keeps_its_headings_as_they_were(client, article):
     shown = client.get(location.get_absolute_url()).content.decode()
     assert str(richtext(location.body)) in shown and "<h2>Hours</h2>" in shown
     assert shown.count('id="hours"') == 1  # the template's own section, not the editor's heading
-    shown = client.get(page.get_absolute_url()).content.decode()
-    assert "<h2>Who this is for</h2>" in shown and "On this page" not in shown
+
+
+PAGE_BODY = """\
+<p>This notice says what the site keeps about a visit, and for how long.</p>
+<h2>What we keep</h2>
+<p>The address asked for and the time, for two weeks.</p>
+<h2>What we never keep</h2>
+<p>Names, unless you write to us.</p>
+<h3>Cookies</h3>
+<p>None, unless you work here.</p>
+<h2>Who to ask</h2>
+<p>Call (470) 284-1834 and ask for the privacy officer.</p>"""
+
+
+def test_a_standing_page_with_three_sections_or_more_lists_them_too(client):
+    """The privacy notice is long and read for one answer ("do you keep my name?"): it opens
+    with the same list as a long article, its headings can be linked, and every id is unique."""
+    page = PageFactory(body=sanitise_html(PAGE_BODY))
+    document = parse(client.get(page.get_absolute_url()))
+    nav = on_this_page(document)
+    assert nav is not None
+    assert links(nav) == [
+        ("#what-we-keep", "What we keep"),
+        ("#what-we-never-keep", "What we never keep"),
+        ("#who-to-ask", "Who to ask"),
+    ]
+    assert body_heading_ids(document) == [
+        ("h2", "what-we-keep", "What we keep"),
+        ("h2", "what-we-never-keep", "What we never keep"),
+        ("h3", "cookies", "Cookies"),
+        ("h2", "who-to-ask", "Who to ask"),
+    ]
+    # Just before the page's text.
+    (article_element,) = document.find(".//main").iter("article")
+    children = list(article_element)
+    assert children.index(nav) + 1 == children.index(
+        next(div for div in article_element.iter("div") if div.get("class") == "rich-text")
+    )
+    ids = all_ids(document)
+    assert len(ids) == len(set(ids))
+
+
+def test_a_standing_page_with_fewer_sections_has_no_list_and_keeps_the_templates_ids(client):
+    page = PageFactory(
+        body=sanitise_html("<h2>Main</h2><p>Anyone.</p><h2>Call box heading</h2><p>Little.</p>")
+    )
+    document = parse(client.get(page.get_absolute_url()))
+    assert on_this_page(document) is None
+    assert [section_id for _, section_id, _ in body_heading_ids(document)] == ["main-2", "call-box-heading-2"]
+    assert document.find(".//main").get("id") == "main"
+    ids = all_ids(document)
+    assert len(ids) == len(set(ids))
 
 
 def test_richtext_refuses_an_argument_it_does_not_know():

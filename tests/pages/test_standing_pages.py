@@ -55,7 +55,7 @@ def test_a_published_page_shows_at_its_address_with_its_summary_and_effective_da
     html = response.content.decode()
     assert "<h1>Privacy notice</h1>" in html
     assert "What we keep, and why." in html
-    assert "<h2>What we keep</h2><p>Only what the law asks of us.</p>" in html
+    assert '<h2 id="what-we-keep">What we keep</h2><p>Only what the law asks of us.</p>' in html
     assert 'In effect from <time datetime="2026-03-01">March 1, 2026</time>' in html
     assert "<title>Privacy notice" in html
     assert 'aria-label="Breadcrumb"' in html and '<li aria-current="page">Privacy notice</li>' in html
