@@ -78,6 +78,71 @@ def _linked_phone_numbers(value):
     return "".join(pieces) + value[done:] if pieces else value
 
 
+# 988 (the Suicide & Crisis Lifeline) and 911 as numbers of their own, not a part of a longer
+# one or an amount ("988-555-0101", "$988", "988.5"); a street number ("988 Peachtree St")
+# fails the context test below.
+_TYPED_SHORT_LINE = re.compile(r"(?<![\w$#/.,\-‑–])(988|911)(?![\w/\-‑–]|[.,]\d|(?:\s|&nbsp;|&#160;)*\(?\d)")
+# What a sentence says just before the number when it tells the reader to reach the line:
+# "call 988", "call or text 988", "Call, text or chat the 988 Lifeline", "dialing 988".
+_REACH_VERB = r"(?:call|dial|phone|ring|text|chat)(?:ing|s)?"
+_TOLD_TO_REACH = re.compile(
+    rf"\b({_REACH_VERB}(?:\s*(?:,|/|\bor\b|\band\b)\s*{_REACH_VERB})*)\s+(?:the\s+)?$", re.IGNORECASE
+)
+# ... or the line's name right after it: "the 988 Suicide & Crisis Lifeline", "988 Lifeline".
+_LINE_NAMED = re.compile(r"\s*(?:suicide|lifeline|crisis)\b", re.IGNORECASE)
+# Inline markup a sentence may have around the number; any other tag ends the sentence.
+_INLINE_TAG = re.compile(r"</?(?:strong|b|em|i|u|s|span|sub|sup)\b[^>]*>")
+_ANY_TAG = re.compile(r"<[^>]*>")
+CRISIS_CONTEXT_CHARACTERS = 80
+
+
+def _plain_around(html_text):
+    """The words of an extract of rich text as one line: inline tags dropped, any other tag a
+    line break, entities read."""
+    text = _ANY_TAG.sub("\n", _INLINE_TAG.sub("", html_text))
+    return html.unescape(text).replace("\xa0", " ")
+
+
+def _short_line_link(value, number, start, end):
+    """The link a typed 988 or 911 at value[start:end] should get, or "" when its sentence does
+    not tell the reader to reach it: three digits are too short a number to link wherever they
+    stand ("988 people", "room 911"). 911 is only ever called from here."""
+    before = _plain_around(value[max(0, start - CRISIS_CONTEXT_CHARACTERS) : start]).rsplit("\n", 1)[-1]
+    told = _TOLD_TO_REACH.search(before)
+    if told:
+        verbs = told[1].lower()
+        if re.search(r"call|dial|phone|ring", verbs):
+            return f"tel:{number}"
+        if "text" in verbs and number == "988":
+            return "sms:988"
+    if number != "988":
+        return ""
+    after = _plain_around(value[end : end + CRISIS_CONTEXT_CHARACTERS]).split("\n", 1)[0]
+    return "tel:988" if _LINE_NAMED.match(after) else ""
+
+
+def _linked_crisis_lines(value):
+    """988 typed in a sentence that says to call or text it ("call or text 988", "the 988
+    Suicide & Crisis Lifeline") becomes a link that calls it, or texts it when the sentence
+    says only to text, and 911 one that calls it where the sentence says to call: a reader in
+    crisis in the middle of an article reaches help with one tap, as from the crisis line at
+    the top of every page. Outside a tag and a link only, as for other numbers."""
+    if "988" not in value and "911" not in value:
+        return value
+    pieces, done = [], 0
+    for match in _TYPED_SHORT_LINE.finditer(value):
+        start = match.start()
+        in_tag = value.rfind("<", 0, start) > value.rfind(">", 0, start)
+        in_link = max(value.rfind("<a ", 0, start), value.rfind("<a>", 0, start)) > value.rfind(
+            "</a>", 0, start
+        )
+        link = "" if in_tag or in_link else _short_line_link(value, match[1], start, match.end())
+        if link:
+            pieces += [value[done:start], f'<a href="{link}">{match[1]}</a>']
+            done = match.end()
+    return "".join(pieces) + value[done:] if pieces else value
+
+
 # A link that dials, as the sanitiser writes it (attributes in double quotes, links never
 # nested), and the punctuation right after it.
 _PHONE_LINK = re.compile(r'(<a href="tel:[^"]*"[^>]*>(.*?)</a>)([.,;:!?)\]”’]*)', re.DOTALL)
@@ -189,7 +254,7 @@ def listed_sections(value):
 @register.filter
 def richtext(value, sections=""):
     """Output a RichTextField's HTML as is, each phone number typed in it as a link that dials
-    it, each table in a box that may scroll sideways, each phone number in a box that does not
+    it (988 and 911 too, where the sentence says to call or text them), each table in a box that may scroll sideways, each phone number in a box that does not
     break, and each picture loaded when near. With `richtext:"sections"` (the body of an article
     or a standing page),
     each Heading 2 and 3 also has an id a link can point to (`_sections`); elsewhere the page's
@@ -202,5 +267,5 @@ def richtext(value, sections=""):
     if sections not in ("", "sections"):
         raise template.TemplateSyntaxError(f'richtext takes "sections" or nothing, not {sections!r}.')
     value = _sections(value)[0] if sections else value or ""
-    linked = _linked_phone_numbers(value)
+    linked = _linked_crisis_lines(_linked_phone_numbers(value))
     return mark_safe(_pictures_loaded_when_near(_unbroken_phone_numbers(_scrolling_tables(linked))))

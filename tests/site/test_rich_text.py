@@ -245,6 +245,42 @@ def test_a_phone_number_typed_in_the_text_dials_when_tapped_and_stays_whole():
     assert 'alt="call 470-284-1834"' in shown
 
 
+def test_988_typed_where_the_sentence_says_to_call_or_text_it_reaches_the_line_in_one_tap():
+    """A reader in crisis halfway down an article read "call or text 988" and could not tap it:
+    988 is linked where its sentence tells the reader to reach it (to text it where the
+    sentence says only to text), and 911 where it says to call; the same three digits
+    elsewhere, or inside a longer number, stay words."""
+    import html5lib
+
+    from carter_site.templatetags.richtext import richtext
+
+    stored = sanitise_html(
+        "<p>Thinking about suicide? Call or text 988, any time. In danger right now? Dial&nbsp;911.</p>"
+        "<p>Prefer to type? Text <strong>988</strong>.</p>"
+        "<p>The 988 Suicide &amp; Crisis Lifeline is free. Call, text or chat the 988 Lifeline.</p>"
+        '<p>Call <a href="https://988lifeline.org/">988</a> or call 988-555-0101 or (470) 988-2040.</p>'
+        "<p>Last year 988 people called us; our office is at 988 Peachtree St, room 911; "
+        "call us at 911 Main St; the fee is $988; 1988; 988.5 miles.</p>"
+        "<p>Call</p><p>988 times a day.</p><p>Text 911 is not answered here.</p>"
+    )
+    shown = str(richtext(stored))
+    document = html5lib.parseFragment(shown, namespaceHTMLElements=False)
+    links = [(link.get("href"), "".join(link.itertext())) for link in document.iter("a")]
+    assert links == [
+        ("tel:988", "988"),
+        ("tel:911", "911"),
+        ("sms:988", "988"),
+        ("tel:988", "988"),
+        ("tel:988", "988"),
+        ("https://988lifeline.org/", "988"),
+        ("tel:+19885550101", "988-555-0101"),
+        ("tel:+14709882040", "(470) 988-2040"),
+    ]
+    assert "Last year 988 people called us; our office is at 988 Peachtree St, room 911;" in shown
+    assert "<p>988 times a day.</p><p>Text 911 is not answered here.</p>" in shown
+    assert str(richtext(stored)) == shown  # the same at every render
+
+
 @pytest.mark.django_db
 def test_a_phone_number_typed_in_an_article_is_a_call_link_on_its_page(client):
     article = ArticleFactory(body="<p>Ask which evening has room: (470) 284-1834.</p>")
