@@ -654,7 +654,10 @@ replacement for therapy, but many people find they make the rest of the work eas
 <h2>A different way through</h2>
 <p>Coping is a skill you already have. It has simply been relying on one tool for too long. With \
 support, you can start building a wider set of tools, one week at a time, while keeping your job and \
-your life in place. You don't have to wait for things to get worse before that work begins.</p>"""
+your life in place. You don't have to wait for things to get worse before that work begins.</p>
+<p>If the weight of it has you thinking about ending your life, please don't carry that alone tonight: \
+call or text 988, the Suicide &amp; Crisis Lifeline, at any hour. If you are in danger right now, call \
+911.</p>"""
 
 ARTICLES = [
     {
