@@ -44,6 +44,24 @@ def confirmed_devices(user):
     return list(devices_for_user(user, confirmed=True))
 
 
+def why_no_way_in(user, refused):
+    """The sentence that refuses to give `user` a way to sign in (an authenticator app, a
+    break-glass code) when the account may not sign in at all, or None. `refused` says what was
+    not done ("no break-glass code was issued")."""
+    username = user.get_username()
+    if not user.is_active:
+        return (
+            f"{username}'s account is deactivated, so it may not sign in: {refused}. If {username} is "
+            "back, tick Active on the account in the admin (Users) first."
+        )
+    if not user.is_staff:
+        return (
+            f"{username} is not staff: only staff sign in to the site editor, so {refused}. If they "
+            "should, tick Staff status on the account in the admin (Users) first."
+        )
+    return None
+
+
 def is_break_glass(device):
     return device is not None and device.name.startswith(BREAK_GLASS_PREFIX)
 

@@ -317,18 +317,38 @@ def test_a_break_glass_code_and_its_session_expire(client, otp_required, setting
         assert client.get(reverse("admin:index")).status_code == 302  # the emergency session ended
 
 
-@pytest.mark.parametrize(
-    "account", [{"is_staff": False}, {"is_active": False}], ids=["not-staff", "deactivated"]
-)
-def test_no_break_glass_code_is_issued_for_someone_who_may_not_edit(account):
+# What each command says to an account that may not sign in, and why.
+MAY_NOT_SIGN_IN = {
+    "not-staff": ({"is_staff": False}, "dana is not staff: only staff sign in to the site editor, so "),
+    "deactivated": ({"is_active": False}, "dana's account is deactivated, so it may not sign in: "),
+}
+
+
+@pytest.mark.parametrize("account, sentence", MAY_NOT_SIGN_IN.values(), ids=MAY_NOT_SIGN_IN.keys())
+def test_no_break_glass_code_is_issued_for_someone_who_may_not_edit(account, sentence):
     from django_otp.plugins.otp_static.models import StaticDevice
 
     StaffFactory(username="dana", **account)
-    with pytest.raises(CommandError, match="dana is not an active staff member"):
+    with pytest.raises(CommandError, match=re.escape(sentence + "no break-glass code was issued")):
         break_glass("dana")
     with pytest.raises(CommandError, match="There is no user 'nobody'"):
         break_glass("nobody")
     assert not StaticDevice.objects.exists()
+    assert not LogEntry.objects.exists()
+
+
+def test_no_break_glass_code_is_issued_for_an_account_without_a_password():
+    """The code goes with the password at sign-in: alone it would let nobody in."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    dana = StaffFactory(username="dana")
+    dana.set_unusable_password()
+    dana.save()
+    with pytest.raises(CommandError, match="dana has no password to sign in with") as refused:
+        break_glass("dana")
+    assert "python manage.py changepassword dana" in str(refused.value)
+    assert not StaticDevice.objects.exists()
+    assert not LogEntry.objects.exists()
 
 
 def test_revoking_break_glass_codes_ends_their_sessions(client, otp_required):
@@ -377,11 +397,43 @@ def test_enrolling_refuses_a_wrong_code_a_missing_device_and_someone_not_staff()
         enroll("dana", "--confirm", wrong)
     device.refresh_from_db()
     assert not device.confirmed
-    with pytest.raises(CommandError, match="visitor is not staff"):
+    with pytest.raises(CommandError, match="visitor is not staff: only staff sign in"):
         enroll("visitor")
     with pytest.raises(CommandError, match="There is no user 'nobody'"):
         enroll("nobody")
     assert TOTPDevice.objects.count() == 1
+
+
+@pytest.mark.parametrize("account, sentence", MAY_NOT_SIGN_IN.values(), ids=MAY_NOT_SIGN_IN.keys())
+def test_no_authenticator_is_set_up_for_someone_who_may_not_sign_in(account, sentence):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    StaffFactory(username="dana", **account)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match=re.escape(sentence + "no authenticator app was set up")):
+        call_command("enroll_totp", "dana", stdout=out)
+    assert "otpauth://" not in out.getvalue()
+    assert not TOTPDevice.objects.exists()
+    assert not LogEntry.objects.exists()
+
+
+def test_a_device_set_up_before_its_account_was_deactivated_is_not_confirmed():
+    """Someone who left between the two steps: the code their phone shows confirms nothing."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    dana = StaffFactory(username="dana")
+    call_command("enroll_totp", "dana", stdout=io.StringIO())
+    device = TOTPDevice.objects.get(user=dana)
+    dana.is_active = False
+    dana.save()
+    entries = LogEntry.objects.count()
+    with pytest.raises(
+        CommandError, match=r"dana's account is deactivated, .*no authenticator app was confirmed"
+    ):
+        call_command("enroll_totp", "dana", "--confirm", totp_code(device), stdout=io.StringIO())
+    device.refresh_from_db()
+    assert not device.confirmed
+    assert LogEntry.objects.count() == entries
 
 
 def test_the_two_factor_admin_pages_render_for_administrators(staff_client):

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carter_site.audit import log_account_event
-from carter_site.two_factor import BREAK_GLASS_PREFIX
+from carter_site.two_factor import BREAK_GLASS_PREFIX, why_no_way_in
 
 
 def new_code():
@@ -61,8 +61,15 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Removed {count} break-glass code(s) for {username}."))
             return
 
-        if not (user.is_active and user.is_staff):
-            raise CommandError(f"{username} is not an active staff member.")
+        refusal = why_no_way_in(user, "no break-glass code was issued")
+        if refusal:
+            raise CommandError(refusal)
+        if not user.has_usable_password():
+            raise CommandError(
+                f"{username} has no password to sign in with (password sign-in is disabled), and the "
+                "code only works with one: no break-glass code was issued. Set a password first: "
+                f"python manage.py changepassword {username}"
+            )
         minutes = settings.BREAK_GLASS_TOKEN_MINUTES
         expires = timezone.now() + dt.timedelta(minutes=minutes)
         code = new_code()

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from carter_site.audit import log_account_event
+from carter_site.two_factor import why_no_way_in
 
 
 class Command(BaseCommand):
@@ -35,8 +36,11 @@ class Command(BaseCommand):
             user = User.objects.get(**{User.USERNAME_FIELD: username})
         except User.DoesNotExist:
             raise CommandError(f"There is no user {username!r}.") from None
-        if not user.is_staff:
-            raise CommandError(f"{username} is not staff: only staff sign in to the site editor.")
+        refusal = why_no_way_in(
+            user, "no authenticator app was confirmed" if confirm else "no authenticator app was set up"
+        )
+        if refusal:
+            raise CommandError(refusal)
 
         if confirm:
             with transaction.atomic():
