@@ -9,12 +9,15 @@ account that has made changes is not deleted from the admin; the confirmation pa
 what to do instead. An account that never changed anything (made by mistake) is deleted as before.
 
 Someone must stay able to look after accounts (give roles, reset passwords, set up authenticator
-apps, deactivate): an active staff account holding *Can change user*. The last such account
-cannot lose that power in the admin, neither by its own hand (unticking *Active* or *Staff
-status*, leaving Site administrators) nor by another's, nor through its group (taking the
+apps, deactivate): an active staff account holding *Can change user* that can sign in, with a
+password and, where production asks for one (ADMIN_REQUIRE_OTP), a confirmed authenticator app.
+The last such account cannot lose that power in the admin, neither by its own hand (unticking
+*Active* or *Staff status*, leaving Site administrators, disabling its password, deleting or
+unconfirming its last authenticator) nor by another's, nor through its group (taking the
 permission from Site administrators, deleting the group), nor by being deleted: the change is
-refused with a message saying what to do first. Otherwise the site is left with no one who can
-undo it but someone with shell access to the server.
+refused with a message saying what to do first. Handing the role to accounts that cannot sign in
+(no authenticator yet) does not count as handing it on. Otherwise the site is left with no one
+who can undo it but someone with shell access to the server.
 
 An authenticator's QR code page, opened after its device was deleted (a lost phone's, from the
 browser's history or a second tab), says the device no longer exists, as the device's own page
@@ -29,6 +32,8 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Count, Q
 from django.http import Http404
@@ -36,6 +41,8 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from reversion.models import Revision
+
+from .two_factor import otp_required
 
 User = get_user_model()
 
@@ -77,29 +84,53 @@ def manage_accounts_permission():
     return Permission.objects.filter(content_type__app_label="auth", codename="change_user")
 
 
-def account_managers(leaving_out_groups=()):
+def account_managers(leaving_out_groups=(), leaving_out_devices=()):
     """The active staff accounts that may look after accounts (hold *Can change user*, or are
-    superusers); counting the groups `leaving_out_groups` as if they no longer held that permission."""
+    superusers) and can sign in to do it: with a password and, when the admin asks for one, a
+    confirmed authenticator app. Counting the groups `leaving_out_groups` as if they no longer
+    held that permission, and the authenticators `leaving_out_devices` as gone."""
     permission = manage_accounts_permission()
     groups = Group.objects.filter(permissions__in=permission).exclude(
         pk__in=[group.pk for group in leaving_out_groups]
     )
-    return (
+    managers = (
         User.objects.filter(is_active=True, is_staff=True)
+        .exclude(password="")
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
         .filter(Q(is_superuser=True) | Q(user_permissions__in=permission) | Q(groups__in=groups))
-        .distinct()
+    )
+    if otp_required():
+        devices = TOTPDevice.objects.filter(confirmed=True).exclude(
+            pk__in=[device.pk for device in leaving_out_devices]
+        )
+        managers = managers.filter(pk__in=devices.values("user_id"))
+    return managers.distinct()
+
+
+def last_manager_message(who, first=None):
+    """Why a change that would leave nobody able to look after accounts is refused, and what to
+    do first (`first`: by default, give the role to someone else who can sign in)."""
+    app = otp_required()
+    if first is None:
+        first = "Give another person the role Site administrators" + (
+            " and set up their authenticator app" if app else ""
+        )
+        first += " first"
+    return (
+        "Nobody else could then look after staff accounts (give roles, reset passwords, set up "
+        f"authenticator apps, unlock or deactivate): {who} the last active staff account that may, "
+        f"and that can sign in with a password{' and an authenticator app' if app else ''}. "
+        f"{first}, and this change can be made."
     )
 
 
-LAST_MANAGER = (
-    "Nobody else could then look after staff accounts (give roles, reset passwords, set up "
-    "authenticator apps, unlock or deactivate): %(who)s the last active staff account that may. "
-    "Give another person the role Site administrators first, and this change can be made."
-)
+def last_manager_error(who, first=None):
+    return forms.ValidationError(last_manager_message(who, first), code="last_account_manager")
 
 
-def last_manager_error(who):
-    return forms.ValidationError(LAST_MANAGER, code="last_account_manager", params={"who": who})
+def leaves_nobody(**leaving_out):
+    """Whether somebody can look after accounts now and nobody could once `leaving_out` are gone."""
+    return account_managers().exists() and not account_managers(**leaving_out).exists()
 
 
 class StaffAccountForm(UserAdmin.form):
@@ -112,8 +143,7 @@ class StaffAccountForm(UserAdmin.form):
             user.pk is not None
             and not self.errors
             and not self.would_manage_accounts(cleaned)
-            and account_managers().filter(pk=user.pk).exists()
-            and not account_managers().exclude(pk=user.pk).exists()
+            and is_last_manager(user)
         ):
             raise last_manager_error(f"“{user.get_username()}” is")
         return cleaned
@@ -147,18 +177,64 @@ class RoleForm(GroupAdmin.form):
             group.pk is not None
             and not self.errors
             and not cleaned["permissions"].filter(pk__in=manage_accounts_permission()).exists()
-            and account_managers().exists()
-            and not account_managers(leaving_out_groups=[group]).exists()
+            and leaves_nobody(leaving_out_groups=[group])
         ):
             raise last_manager_error(f"the members of “{group.name}” are")
         return cleaned
 
 
-def refused_deletions(remaining, who):
+def refused_deletions(remaining, who, first=None):
     """Why a deletion that leaves only `remaining` able to look after accounts is refused."""
     if account_managers().exists() and not remaining.exists():
-        return [LAST_MANAGER % {"who": who}]
+        return [last_manager_message(who, first)]
     return []
+
+
+def is_last_manager(user):
+    """Whether `user` is the only account left that can look after accounts."""
+    return (
+        account_managers().filter(pk=user.pk).exists() and not account_managers().exclude(pk=user.pk).exists()
+    )
+
+
+class StaffPasswordForm(AdminPasswordChangeForm):
+    """Django's form for setting an account's password in the admin, refusing to disable password
+    sign-in for the last account that can look after accounts."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("set_usable_password", True) and is_last_manager(self.user):
+            # On the field: Django's page for this form shows no errors that belong to none.
+            self.add_error("usable_password", last_manager_error(f"“{self.user.get_username()}” is"))
+        return cleaned
+
+
+NEW_AUTHENTICATOR_FIRST = (
+    "Set up the new authenticator app first (TOTP devices, Add), or give another person the role "
+    "Site administrators with an authenticator app of their own"
+)
+
+
+def owners_of(devices):
+    owners = {device.user.get_username() for device in devices}
+    return f"“{owners.pop()}” is" if len(owners) == 1 else "the owners of these authenticator apps are"
+
+
+class AuthenticatorForm(forms.ModelForm):
+    """django-otp's form for an authenticator, refusing to unconfirm the last one the last account
+    that can look after accounts signs in with, or to give it to someone else."""
+
+    def clean(self):
+        cleaned = super().clean()
+        device = self.instance
+        if device.pk is None or self.errors:
+            return cleaned
+        confirmed = cleaned.get("confirmed", device.confirmed)
+        user = cleaned.get("user", device.user)
+        if not (confirmed and user.pk == device.user_id) and leaves_nobody(leaving_out_devices=[device]):
+            # The form has not written its values into the device yet: this is still its owner.
+            raise last_manager_error(owners_of([device]), NEW_AUTHENTICATOR_FIRST)
+        return cleaned
 
 
 admin.site.unregister(User)
@@ -187,6 +263,7 @@ class StaffAccountAdmin(UserAdmin):
     and the last one that may look after accounts keeps that power."""
 
     form = StaffAccountForm
+    change_password_form = StaffPasswordForm
     delete_confirmation_template = "admin/auth/user/delete_account_confirmation.html"
     delete_selected_confirmation_template = "admin/auth/user/delete_accounts_confirmation.html"
 
@@ -206,7 +283,21 @@ admin.site.unregister(TOTPDevice)
 @admin.register(TOTPDevice)
 class AuthenticatorAdmin(TOTPDeviceAdmin):
     """django-otp's admin of authenticator apps; a deleted device's QR code is "not found", and
-    a saved device's secret cannot be replaced (delete it and add another)."""
+    a saved device's secret cannot be replaced (delete it and add another), and the last
+    authenticator of the last account that can look after accounts is kept."""
+
+    form = AuthenticatorForm
+    delete_confirmation_template = "admin/carter_site/refused_deletion.html"
+    delete_selected_confirmation_template = "admin/carter_site/refused_deletions.html"
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        objs = list(objs)
+        if otp_required() and objs:
+            remaining = account_managers(leaving_out_devices=objs)
+            refused = refused_deletions(remaining, owners_of(objs), NEW_AUTHENTICATOR_FIRST)
+            protected = [*protected, *refused]
+        return deleted, counts, perms_needed, protected
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

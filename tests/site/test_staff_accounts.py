@@ -196,6 +196,162 @@ def test_the_permission_to_look_after_accounts_stays_with_the_last_group_holding
     assert not group.permissions.filter(pk=manage.pk).exists()
 
 
+# --- ... and can still sign in to do it ---------------------------------------------------------
+
+
+@pytest.fixture
+def administrator_with_app(settings, client):
+    """The only site administrator, signed in as production asks: password and authenticator."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.security.test_admin_access import sign_in, totp_code
+
+    settings.ADMIN_REQUIRE_OTP = True
+    alex = staff_member(SITE_ADMINISTRATORS, "alex")
+    device = TOTPDevice.objects.create(user=alex, name="Alex's phone")
+    assert sign_in(client, "alex", code=totp_code(device)).status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+    return client, device
+
+
+def authenticator_of(user, name="Phone"):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name=name)
+
+
+def test_the_last_administrator_cannot_delete_their_only_authenticator(administrator_with_app):
+    """Their next sign-in would need a code nothing makes, and nobody else could set one up."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client, device = administrator_with_app
+    url = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    page = text(client.get(url))
+    assert "cannot be deleted" in page and LAST_MANAGER in page
+    assert (
+        "“alex” is the last active staff account that may, and that can sign in with a password and an authenticator app"
+        in page
+    )
+    assert "Set up the new authenticator app first" in page
+    assert "Yes, I’m sure" not in page
+    assert client.post(url, {"post": "yes"}).status_code == 200
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+
+    bulk = {"action": "delete_selected", "_selected_action": [device.pk], "post": "yes"}
+    page = text(client.post(reverse("admin:otp_totp_totpdevice_changelist"), bulk))
+    assert "cannot be deleted, and nothing was deleted" in page and LAST_MANAGER in page
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert client.get(reverse("admin:index")).status_code == 200  # still signed in
+
+    # Someone else's authenticator is theirs to lose.
+    erin = authenticator_of(staff_member(MARKETING_EDITORS, "erin"))
+    assert (
+        client.post(reverse("admin:otp_totp_totpdevice_delete", args=[erin.pk]), {"post": "yes"}).status_code
+        == 302
+    )
+    assert not TOTPDevice.objects.filter(pk=erin.pk).exists()
+
+    # A new phone set up first: the old one may go.
+    authenticator_of(User.objects.get(username="alex"), "Alex's new phone")
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "change", [{"confirmed": False}, {"user": "erin"}], ids=["unconfirmed", "given-to-someone-else"]
+)
+def test_the_last_administrators_only_authenticator_is_not_unconfirmed_or_given_away(
+    administrator_with_app, change
+):
+    client, device = administrator_with_app
+    erin = staff_member(MARKETING_EDITORS, "erin")
+    if "user" in change:
+        change = {"user": str(erin.pk)}
+    url = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    data = admin_form_data(client.get(url))
+    data.update(change)
+    if data.get("confirmed") is False:
+        del data["confirmed"]
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert errors and errors[0].startswith(LAST_MANAGER)
+    device.refresh_from_db()
+    assert device.confirmed and device.user.username == "alex"
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_without_the_second_step_an_administrator_may_delete_their_authenticator(administrator):
+    """In development a password is enough: the authenticator locks nobody out."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = authenticator_of(User.objects.get(username="alex"))
+    url = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    assert administrator.post(url, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.exists()
+
+
+def disable_password(client, user):
+    url = reverse("admin:auth_user_password_change", args=[user.pk])
+    data = {"usable_password": "false", "password1": "", "password2": "", "unset-password": "Disable"}
+    return client.post(url, data)
+
+
+def test_the_last_administrator_keeps_password_sign_in(administrator):
+    alex = User.objects.get(username="alex")
+    response = disable_password(administrator, alex)
+    assert response.status_code == 200
+    errors = response.context["form"].errors["usable_password"]
+    assert errors[0].startswith(LAST_MANAGER)
+    assert (
+        "“alex” is the last active staff account that may, and that can sign in with a password." in errors[0]
+    )
+    assert LAST_MANAGER in text(response)
+    alex.refresh_from_db()
+    assert alex.has_usable_password() and alex.check_password("correct horse battery")
+
+    # Another site administrator who can sign in: the password may go.
+    staff_member(SITE_ADMINISTRATORS, "sam")
+    assert disable_password(administrator, alex).status_code == 302
+    alex.refresh_from_db()
+    assert not alex.has_usable_password()
+
+
+def test_an_administrator_without_a_password_does_not_count(administrator):
+    sam = staff_member(SITE_ADMINISTRATORS, "sam")
+    sam.set_unusable_password()
+    sam.save()
+    alex = User.objects.get(username="alex")
+    response = save_account(administrator, alex, groups=[])
+    assert response.status_code == 200
+    assert "“alex” is the last" in response.context["adminform"].form.non_field_errors()[0]
+    assert alex.groups.filter(name=SITE_ADMINISTRATORS).exists()
+
+
+def test_nobody_becomes_the_only_administrator_without_an_authenticator(administrator_with_app):
+    """Handing the role to someone whose authenticator is not set up yet is not handing it on:
+    in production they could not sign in to use it."""
+    client, _device = administrator_with_app
+    sam = staff_member(SITE_ADMINISTRATORS, "sam")
+    alex = User.objects.get(username="alex")
+    marketing = str(Group.objects.get(name=MARKETING_EDITORS).pk)
+
+    response = save_account(client, alex, groups=[marketing])
+    assert response.status_code == 200
+    error = response.context["adminform"].form.non_field_errors()[0]
+    assert error.startswith(LAST_MANAGER)
+    assert (
+        "Give another person the role Site administrators and set up their authenticator app first" in error
+    )
+    assert list(alex.groups.values_list("name", flat=True)) == [SITE_ADMINISTRATORS]
+    delete = text(client.get(reverse("admin:auth_user_delete", args=[alex.pk])))
+    assert LAST_MANAGER in delete
+
+    authenticator_of(sam, "Sam's phone")
+    assert save_account(client, alex, groups=[marketing]).status_code == 302
+    assert list(alex.groups.values_list("name", flat=True)) == [MARKETING_EDITORS]
+
+
 # --- A lost phone ------------------------------------------------------------------------------
 
 
