@@ -1,0 +1,165 @@
+"""`manage.py end_staff_sessions`: everyone signed out at once, after a restore, a departure or a
+suspected break-in (docs/security.md, "Ending sessions"), in whichever session store is used."""
+
+import io
+import re
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import PreviewLink
+from tests.factories import ArticleFactory, StaffFactory
+from tests.security.test_admin_access import break_glass, sign_in
+
+pytestmark = pytest.mark.django_db
+
+ADMIN = reverse("admin:index")
+
+
+def end_sessions(*args):
+    out = io.StringIO()
+    call_command("end_staff_sessions", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def signed_in(username):
+    client = Client()
+    client.force_login(StaffFactory(username=username))
+    assert client.get(ADMIN).status_code == 200
+    return client
+
+
+def still_signed_in(client):
+    return client.get(ADMIN).status_code == 200
+
+
+def test_every_staff_member_is_signed_out_and_told_in_their_history():
+    alex, dana, dana_on_her_phone = signed_in("alex"), signed_in("dana"), signed_in("dana")
+    visitor = SessionStore()  # a session nobody signed in to holds nothing to end
+    visitor["seen"] = True
+    visitor.create()
+
+    output = end_sessions("--reason", "restored the backup of Monday")
+
+    assert "Signed out 2 accounts (3 sessions): alex, dana." in output
+    assert "Active staff accounts: alex, dana." in output
+    assert not any(still_signed_in(client) for client in (alex, dana, dana_on_her_phone))
+    assert SessionStore(visitor.session_key).exists(visitor.session_key)
+    entries = LogEntry.objects.filter(change_message__startswith="Signed out on the server by")
+    assert sorted(entry.object_repr for entry in entries) == ["alex", "dana"]
+    assert (
+        "2 sessions ended. Reason: restored the backup of Monday"
+        in entries.get(object_repr="dana").change_message
+    )
+
+    assert "Nobody was signed in: no session to end." in end_sessions()
+
+
+def test_only_the_named_accounts_are_signed_out():
+    alex, dana, sam = signed_in("alex"), signed_in("dana"), signed_in("sam")
+    assert "Signed out 2 accounts (2 sessions): dana, sam." in end_sessions("--user", "dana", "--user", "sam")
+    assert still_signed_in(alex)
+    assert not still_signed_in(dana) and not still_signed_in(sam)
+
+
+def test_a_user_name_that_does_not_exist_signs_nobody_out():
+    alex = signed_in("alex")
+    with pytest.raises(CommandError, match="There is no user 'dnaa': nobody was signed out"):
+        end_sessions("--user", "alex", "--user", "dnaa")
+    assert still_signed_in(alex)
+    assert not LogEntry.objects.exists()
+
+
+def test_unused_break_glass_codes_are_removed(client, settings):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    settings.ADMIN_REQUIRE_OTP = True
+    StaffFactory(username="dana")
+    code = re.search(r"One-time code for dana: (\w+)", break_glass("dana")).group(1)
+
+    output = end_sessions()
+    assert "Removed 1 break-glass code (dana)." in output
+    assert not StaticDevice.objects.exists()
+    assert sign_in(client, "dana", code=code).status_code == 200  # refused
+    assert not still_signed_in(client)
+    assert LogEntry.objects.filter(change_message__contains="1 break-glass code removed").exists()
+
+
+def test_a_second_step_session_is_ended_too(client, settings):
+    from tests.security.test_admin_access import authenticator, totp_code
+
+    settings.ADMIN_REQUIRE_OTP = True
+    dana = StaffFactory(username="dana")
+    assert sign_in(client, "dana", code=totp_code(authenticator(dana))).status_code == 302
+    assert still_signed_in(client)
+    end_sessions()
+    assert not still_signed_in(client)
+
+
+def test_shared_preview_links_are_revoked_only_when_asked(client):
+    alex, dana = StaffFactory(username="alex"), StaffFactory(username="dana")
+    by_alex = PreviewLink.objects.create(article=ArticleFactory(draft=True), created_by=alex)
+    by_dana = PreviewLink.objects.create(article=ArticleFactory(draft=True), created_by=dana)
+
+    assert "2 shared preview links still work; --revoke-preview-links ends them." in end_sessions()
+    assert client.get(by_alex.get_absolute_url()).status_code == 200
+
+    assert "Revoked 1 shared preview link." in end_sessions("--user", "dana", "--revoke-preview-links")
+    assert client.get(by_alex.get_absolute_url()).status_code == 200
+    assert client.get(by_dana.get_absolute_url()).status_code == 404
+
+    assert "Revoked 1 shared preview link." in end_sessions("--revoke-preview-links")
+    assert client.get(by_alex.get_absolute_url()).status_code == 404
+    assert list(PreviewLink.objects.values_list("revoked", flat=True)) == [True, True]
+
+
+def test_sessions_in_the_database_behind_the_cache_are_ended_in_both(settings):
+    from django.contrib.sessions.backends.cached_db import SessionStore as CachedSessionStore
+    from django.core.cache import caches
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    dana = signed_in("dana")
+    cache_key = CachedSessionStore(dana.session.session_key).cache_key
+    cache = caches[settings.SESSION_CACHE_ALIAS]
+    assert cache.get(cache_key) is not None
+
+    assert "Signed out 1 account (1 session): dana." in end_sessions()
+    assert cache.get(cache_key) is None
+    assert not still_signed_in(dana)
+
+
+def test_sessions_in_files_are_ended(settings, tmp_path):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.file"
+    settings.SESSION_FILE_PATH = str(tmp_path)
+    dana = signed_in("dana")
+    assert list(tmp_path.iterdir())
+
+    assert "Signed out 1 account (1 session): dana." in end_sessions()
+    assert not list(tmp_path.iterdir())
+    assert not still_signed_in(dana)
+
+
+@pytest.mark.parametrize(
+    "engine, sentence",
+    [
+        ("signed_cookies", "Sessions are kept in the browsers' own cookies"),
+        ("cache", "Sessions are kept where they cannot be listed"),
+    ],
+)
+def test_a_session_store_that_cannot_be_listed_is_refused_before_anything_changes(settings, engine, sentence):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    StaffFactory(username="dana")
+    break_glass("dana")
+    link = PreviewLink.objects.create(article=ArticleFactory(draft=True))
+    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{engine}"
+
+    with pytest.raises(CommandError, match=f"{sentence}.*: nobody was signed out"):
+        end_sessions("--revoke-preview-links")
+    assert StaticDevice.objects.exists()
+    link.refresh_from_db()
+    assert link.is_active
