@@ -55,23 +55,26 @@ def _dialling_link(number):
     return f'<a href="{tel_uri(spoken)}">{number}</a>'
 
 
+def _in_text_outside_links(value, start):
+    """Whether value[start] is in the text, not inside a tag's attributes nor inside a link. The
+    sanitiser escapes every "<" and ">" in text and in attribute values, so the nearest "<" and
+    ">" before it say whether it is inside a tag; links are never nested."""
+    in_tag = value.rfind("<", 0, start) > value.rfind(">", 0, start)
+    in_link = max(value.rfind("<a ", 0, start), value.rfind("<a>", 0, start)) > value.rfind("</a>", 0, start)
+    return not (in_tag or in_link)
+
+
 def _linked_phone_numbers(value):
     """Each phone number an editor typed in the text, not inside a link, becomes a link that
     dials it: on a phone, visitors tap a number to call it, and a number typed as words could
     not be tapped (nor kept whole on a line, below). A number already linked keeps its link.
 
     One scan of the whole text finds the numbers (there are few), and each is checked where it
-    stands: inside a tag's attributes or inside a link, it stays as it is. The sanitiser escapes
-    every "<" and ">" in text and in attribute values, so the nearest "<" and ">" before a number
-    say whether it is inside a tag."""
+    stands: inside a tag's attributes or inside a link, it stays as it is."""
     pieces, done = [], 0
     for match in _TYPED_PHONE_NUMBER.finditer(value):
         start = match.start()
-        in_tag = value.rfind("<", 0, start) > value.rfind(">", 0, start)
-        in_link = max(value.rfind("<a ", 0, start), value.rfind("<a>", 0, start)) > value.rfind(
-            "</a>", 0, start
-        )
-        if in_tag or in_link:
+        if not _in_text_outside_links(value, start):
             continue
         pieces += [value[done:start], _dialling_link(match[0])]
         done = match.end()
@@ -132,11 +135,7 @@ def _linked_crisis_lines(value):
     pieces, done = [], 0
     for match in _TYPED_SHORT_LINE.finditer(value):
         start = match.start()
-        in_tag = value.rfind("<", 0, start) > value.rfind(">", 0, start)
-        in_link = max(value.rfind("<a ", 0, start), value.rfind("<a>", 0, start)) > value.rfind(
-            "</a>", 0, start
-        )
-        link = "" if in_tag or in_link else _short_line_link(value, match[1], start, match.end())
+        link = _in_text_outside_links(value, start) and _short_line_link(value, match[1], start, match.end())
         if link:
             pieces += [value[done:start], f'<a href="{link}">{match[1]}</a>']
             done = match.end()
