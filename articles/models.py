@@ -19,6 +19,7 @@ from carter_site.publishing import SeoFields, end_sentence, local_time
 from carter_site.redirects import KeepsOldAddresses, validate_lower_case
 from carter_site.reversing import cached_reverse
 from carter_site.richtext import BLANK_RUN, RichTextField
+from carter_site.text import visible_text
 
 WORDS_PER_MINUTE = 200
 
@@ -381,7 +382,7 @@ class Article(KeepsOldAddresses, SeoFields):
         super().save(*args, **kwargs)
         if getattr(self, "_review_recorded", False):
             self._review_recorded = False
-            self.review_requests.open().answer()
+            self.review_requests.open().answer(self.reviewed_by)
 
     @property
     def has_been_public(self):
@@ -548,9 +549,24 @@ class ReviewRequestQuerySet(models.QuerySet):
         """Waiting for a clinician: neither answered by a review nor withdrawn."""
         return self.filter(closed_at__isnull=True)
 
-    def answer(self):
-        """A review of the text as it stands was recorded: the open requests leave the queue."""
-        return self.open().update(closed_at=timezone.now(), outcome=ReviewRequest.Outcome.REVIEWED)
+    def answer(self, clinician=None):
+        """A review of the text as it stands was recorded, by `clinician`: the open requests leave
+        the queue, remembering whose review answered them."""
+        return self.open().update(
+            closed_at=timezone.now(), outcome=ReviewRequest.Outcome.REVIEWED, answered_by=clinician
+        )
+
+    def closed(self):
+        """Answered, withdrawn or declined: an article's past requests (ArticleAdmin.past_review_requests)."""
+        return self.filter(closed_at__isnull=False)
+
+    def asked_of(self, clinician):
+        """Requests naming `clinician`: the ones their account sees first (docs/roles.md)."""
+        return self.filter(clinician=clinician)
+
+    def for_anyone(self):
+        """Requests naming no clinician: for whichever clinical reviewer is free."""
+        return self.filter(clinician__isnull=True)
 
 
 class ReviewRequest(models.Model):
@@ -565,8 +581,10 @@ class ReviewRequest(models.Model):
     class Outcome(models.TextChoices):
         REVIEWED = "reviewed", "Answered by a review"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        DECLINED = "declined", "Declined"
 
     NOTE_LIMIT = 300
+    REASON_LIMIT = 300
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="review_requests")
     clinician = models.ForeignKey(
@@ -593,6 +611,21 @@ class ReviewRequest(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The clinician whose review answered the request (empty for requests answered before it was
+    # recorded, or a clinician since removed).
+    answered_by = models.ForeignKey(
+        Clinician, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decline_reason = models.CharField(
+        "reason",
+        max_length=REASON_LIMIT,
+        blank=True,
+        help_text="Why you are not reviewing it, in a sentence the editor can act on: “not my field, ask "
+        "Dr. Lee”, “the dosage section needs a pharmacist”. Staff see it; visitors never do.",
+    )
 
     objects = ReviewRequestQuerySet.as_manager()
 
@@ -611,7 +644,14 @@ class ReviewRequest(models.Model):
                 condition=models.Q(closed_at__isnull=True, outcome="")
                 | (models.Q(closed_at__isnull=False) & ~models.Q(outcome="")),
                 name="review_request_closed_with_outcome",
-                violation_error_message="A closed request says whether it was answered or withdrawn.",
+                violation_error_message="A closed request says whether it was answered, withdrawn or declined.",
+            ),
+            # A declined request always says why, and only a declined one has a reason.
+            models.CheckConstraint(
+                condition=(models.Q(outcome="declined") & ~models.Q(decline_reason=""))
+                | (~models.Q(outcome="declined") & models.Q(decline_reason="")),
+                name="review_request_declined_with_reason",
+                violation_error_message="A declined request says why it was declined.",
             ),
         ]
 
@@ -666,3 +706,45 @@ class ReviewRequest(models.Model):
         if closed:
             self.closed_at, self.outcome, self.withdrawn_by = now, self.Outcome.WITHDRAWN, by
         return bool(closed)
+
+    def decline(self, by, reason):
+        """A clinical reviewer will not review it, and says why: the request leaves the queue.
+        False when it was closed meanwhile (answered by a review, withdrawn, or declined by
+        someone else), in which case nothing changes. Who may decline which request is the
+        admin's rule (ArticleAdmin.why_not_decline); the reason is required."""
+        reason = " ".join(visible_text(reason or "", single_line=True).split())
+        if not reason:
+            raise ValueError("A request is declined with a reason.")
+        now = timezone.now()
+        closed = (
+            ReviewRequest.objects.open()
+            .filter(pk=self.pk)
+            .update(closed_at=now, outcome=self.Outcome.DECLINED, declined_by=by, decline_reason=reason)
+        )
+        if closed:
+            self.closed_at, self.outcome = now, self.Outcome.DECLINED
+            self.declined_by, self.decline_reason = by, reason
+        return bool(closed)
+
+    @staticmethod
+    def person(user):
+        """How a staff member is named to the others: as their clinician when their account is
+        linked to one (read with the request, select_related), otherwise by name."""
+        if user is None:
+            return "someone"
+        clinician = getattr(user, "clinician", None)
+        return str(clinician) if clinician else user.get_full_name() or user.get_username()
+
+    def outcome_described(self):
+        """What became of a closed request, by whom and when: "Declined by Dana Reyes, LPC on
+        May 5, 2026, 10 a.m." """
+        when = end_sentence(local_time(self.closed_at)) if self.closed_at else ""
+        match self.outcome:
+            case self.Outcome.REVIEWED:
+                by = f" from {self.answered_by}" if self.answered_by_id else ""
+                return f"Answered by a review{by} on {when}"
+            case self.Outcome.WITHDRAWN:
+                return f"Withdrawn by {self.person(self.withdrawn_by)} on {when}"
+            case self.Outcome.DECLINED:
+                return f"Declined by {self.person(self.declined_by)} on {when}"
+        return "Waiting for a review."
