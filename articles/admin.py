@@ -32,7 +32,14 @@ from faqs.admin import ArticleFAQInline
 from testimonials.admin import ArticleTestimonialInline
 
 from . import content_checks
-from .forms import ConfirmImportForm, ImportArticlesForm, ReviewRequestForm, make_payload, payload_limit
+from .forms import (
+    ConfirmImportForm,
+    DeclineReviewRequestForm,
+    ImportArticlesForm,
+    ReviewRequestForm,
+    make_payload,
+    payload_limit,
+)
 from .models import Article, ArticleLocation, Clinician, PreviewLink, ReviewRequest
 from .views import ArticlePreviewView
 
@@ -239,6 +246,14 @@ def signs_for_any_clinician(user):
 def own_clinician(user):
     """The clinician `user` signs reviews as, or None."""
     return Clinician.objects.filter(user_id=user.pk).first() if user.is_authenticated else None
+
+
+def own_clinician_of(request):
+    """own_clinician() of the person making the request, read once however many parts of the
+    page ask (the form, its buttons, the list's filter)."""
+    if not hasattr(request, "_own_clinician"):
+        request._own_clinician = own_clinician(request.user)
+    return request._own_clinician
 
 
 def waiting_for_review(request):
@@ -461,6 +476,9 @@ class ArticleAdmin(
         ),
     ]
 
+    # How many closed requests for a review the article's form lists (past_review_requests).
+    PAST_REQUESTS_SHOWN = 10
+
     # A clinician's review is a fact about today, like a client's consent: restoring an old
     # version brings back its words, never a review the clinician has since withdrawn or one
     # that vouched for other words.
@@ -493,6 +511,36 @@ class ArticleAdmin(
         return request.user.has_perm("articles.change_reviewrequest") and self.has_change_permission(
             request, obj
         )
+
+    def has_decline_review_request_permission(self, request, obj=None):
+        """May decline a request for a review: whoever may record clinical reviews (Clinical
+        reviewers, Site administrators). Which requests is why_not_decline's rule."""
+        return self.can_review(request) and self.has_change_permission(request, obj)
+
+    def why_not_decline(self, request, waiting):
+        """Why the person asking may not decline the request `waiting`, or "" when they may.
+
+        Declining answers for a clinician, as a review does: a request naming a clinician is
+        theirs to decline (or a site administrator's, who records reviews on their behalf), one
+        naming nobody any reviewer's who signs as a clinician. Whoever asked withdraws instead."""
+        user = request.user
+        if waiting.asked_by_id is not None and waiting.asked_by_id == user.pk:
+            return "You asked for this review yourself: withdraw the request instead of declining it."
+        if signs_for_any_clinician(user):
+            return ""
+        own = own_clinician_of(request)
+        if own is None:
+            return (
+                "Your account is not linked to a clinician record, so you cannot answer a request for a "
+                "review. Ask a site administrator to link your account to your clinician record "
+                "(Clinicians, “sign-in account”)."
+            )
+        if waiting.clinician_id is not None and waiting.clinician_id != own.pk:
+            return (
+                f"This request asks {waiting.clinician}: only they, or a site administrator, can decline it. "
+                "Leave it for them, or answer it by recording your own review."
+            )
+        return ""
 
     def get_queryset(self, request):
         # The request waiting for a review, with who asked and of whom, in one query for a whole
@@ -683,9 +731,19 @@ class ArticleAdmin(
 
     @admin.display(description="review asked for")
     def review_request(self, obj):
-        """The request waiting for a clinician, shown to everyone who opens the article."""
+        """The request waiting for a clinician, shown to everyone who opens the article; when
+        none waits and the last one was declined, who declined it and why, to ask again."""
         waiting = obj.open_review_request if obj else None
         if waiting is None:
+            last = self.past_review_requests(obj)[0][:1] if obj and obj.pk else []
+            if last and last[0].outcome == ReviewRequest.Outcome.DECLINED:
+                return format_html(
+                    "<strong>{}</strong> Reason: “{}” {} To ask again, use “Ask for clinical review” at the "
+                    "top of the page.",
+                    last[0].outcome_described(),
+                    last[0].decline_reason,
+                    last[0].described(),
+                )
             return "No review is waiting to be done."
         note = format_html(" Note: “{}”", waiting.note) if waiting.note else ""
         return format_html(
@@ -693,6 +751,27 @@ class ArticleAdmin(
             waiting.described(),
             note,
         )
+
+    def past_review_requests(self, article):
+        """The article's closed requests, newest first: the last PAST_REQUESTS_SHOWN, with who
+        asked, answered, withdrew or declined them, and how many older ones there are. Read once
+        per article shown, in one query (two when there are older ones to count)."""
+        if not hasattr(article, "_past_review_requests"):
+            shown = self.PAST_REQUESTS_SHOWN
+            rows = list(
+                article.review_requests.closed()
+                .select_related(
+                    "asked_by",
+                    "clinician",
+                    "answered_by",
+                    "withdrawn_by__clinician",
+                    "declined_by__clinician",
+                )
+                .order_by("-closed_at", "-pk")[: shown + 1]
+            )
+            older = article.review_requests.closed().count() - shown if len(rows) > shown else 0
+            article._past_review_requests = rows[:shown], older
+        return article._past_review_requests
 
     @admin.display(description="reading level")
     def reading_level(self, obj):
@@ -748,7 +827,12 @@ class ArticleAdmin(
             self.admin_site.admin_view(self.withdraw_review_request_view),
             name="articles_article_withdraw_review_request",
         )
-        return [preview, ask, withdraw, *super().get_urls()]
+        decline = path(
+            "<path:object_id>/decline-review-request/",
+            self.admin_site.admin_view(self.decline_review_request_view),
+            name="articles_article_decline_review_request",
+        )
+        return [preview, ask, withdraw, decline, *super().get_urls()]
 
     def preview_view(self, request, object_id):
         # The admin's own lookup: an id that is not one (letters, a path) is "not found", not an error.
@@ -770,10 +854,17 @@ class ArticleAdmin(
         # The buttons at the top: ask for a review, or withdraw the one that waits. The article is
         # the one the form shows, read with its request (get_queryset).
         if obj is not None and obj.pk is not None:
-            if obj.open_review_request is not None:
+            waiting = obj.open_review_request
+            if waiting is not None:
                 if self.has_withdraw_review_request_permission(request, obj):
                     context["withdraw_review_request_url"] = reverse(
                         "admin:articles_article_withdraw_review_request", args=[obj.pk]
+                    )
+                if self.has_decline_review_request_permission(request, obj) and not self.why_not_decline(
+                    request, waiting
+                ):
+                    context["decline_review_request_url"] = reverse(
+                        "admin:articles_article_decline_review_request", args=[obj.pk]
                     )
             elif self.has_ask_for_review_permission(request, obj) and not obj.review_is_current:
                 context["ask_for_review_url"] = reverse(
@@ -815,8 +906,16 @@ class ArticleAdmin(
                     messages.SUCCESS,
                 )
                 return redirect("admin:articles_article_change", article.pk)
+        # Asking again after a decline: the reason says whom to ask, or what to change first.
+        last = self.past_review_requests(article)[0][:1]
+        declined = last[0] if last and last[0].outcome == ReviewRequest.Outcome.DECLINED else None
         return self.render_review_request_page(
-            request, "ask_for_review.html", "Ask for a clinical review", articles=[article], form=form
+            request,
+            "ask_for_review.html",
+            "Ask for a clinical review",
+            articles=[article],
+            form=form,
+            declined=declined,
         )
 
     def withdraw_review_request_view(self, request, object_id):
@@ -848,6 +947,69 @@ class ArticleAdmin(
             "Withdraw the request for a review",
             articles=[article],
             waiting=waiting,
+        )
+
+    def decline_review_request_view(self, request, object_id):
+        article = self._article_for(request, object_id, self.has_decline_review_request_permission)
+        waiting = article.open_review_request
+        change_page = redirect("admin:articles_article_change", article.pk)
+        if waiting is None:
+            self.message_user(
+                request,
+                "No review is waiting for this article: it was answered by a review, withdrawn or declined "
+                "already. Nothing changed.",
+                messages.WARNING,
+            )
+            return change_page
+        refused = self.why_not_decline(request, waiting)
+        if refused:
+            self.message_user(request, f"{refused} Nothing changed.", messages.ERROR)
+            return change_page
+        form = DeclineReviewRequestForm(
+            request.POST if request.method == "POST" else None, initial={"request": waiting.pk}
+        )
+        if request.method == "POST" and "request" in form.errors:
+            self.message_user(
+                request,
+                "The page did not say which request to decline, so nothing changed. Open it again from the "
+                "article's page.",
+                messages.ERROR,
+            )
+            return change_page
+        if request.method == "POST" and form.is_valid():
+            # The request the page showed, and still waiting: not one asked again meanwhile.
+            with transaction.atomic():
+                declined = form.cleaned_data["request"] == waiting.pk and waiting.decline(
+                    request.user, form.cleaned_data["reason"]
+                )
+                if declined:
+                    self.log_change(
+                        request,
+                        article,
+                        f"Declined the request for a clinical review: {waiting.decline_reason}",
+                    )
+            if declined:
+                self.message_user(
+                    request,
+                    f"You declined the review of “{article}”. It has left the list of what waits, and the "
+                    "article's page tells the editor why.",
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    "The request you were declining was answered, withdrawn or declined by someone else "
+                    "meanwhile, so nothing changed. The article's page shows where its review stands now.",
+                    messages.WARNING,
+                )
+            return change_page
+        return self.render_review_request_page(
+            request,
+            "decline_review_request.html",
+            "Decline the request for a review",
+            articles=[article],
+            waiting=waiting,
+            form=form,
         )
 
     def render_review_request_page(self, request, template, title, **context):

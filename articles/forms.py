@@ -12,6 +12,7 @@ from django.core import signing
 
 from articles.importing import MAX_FILE_BYTES, Source, human_size
 from articles.models import Clinician, ReviewRequest
+from carter_site.text import visible_text
 
 PAYLOAD_SALT = "articles.import-preview"
 PAYLOAD_MAX_AGE = 60 * 60  # seconds between preview and confirmation
@@ -117,3 +118,27 @@ class ReviewRequestForm(forms.ModelForm):
             "That clinician no longer reviews (or was removed): choose one from the list, or any clinical "
             "reviewer."
         )
+
+
+class DeclineReviewRequestForm(forms.Form):
+    """A clinical reviewer declines a request, saying why. `request` is the request the page
+    showed: if another took its place meanwhile (withdrawn and asked again), nothing is declined
+    (ArticleAdmin.decline_review_request_view)."""
+
+    request = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        max_length=ReviewRequest.REASON_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=ReviewRequest._meta.get_field("decline_reason").help_text,
+        error_messages={
+            "required": "Say why you are not reviewing it: the editor reads it to know what to do next, "
+            "for example whom to ask instead.",
+        },
+    )
+
+    def clean_reason(self):
+        # Saved with update(), which sends no pre_save: cleaned here as a save would clean it.
+        reason = " ".join(visible_text(self.cleaned_data["reason"], single_line=True).split())
+        if not reason:
+            raise forms.ValidationError(self.fields["reason"].error_messages["required"], code="required")
+        return reason

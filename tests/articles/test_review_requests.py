@@ -303,3 +303,190 @@ def test_a_request_leaves_no_trace_on_the_public_page_nor_in_the_page_cache(edit
     assert Client().get(article.get_absolute_url()).content == before
     editor.post(withdraw_url(article))
     assert caching.content_version() == version
+
+
+# --- A clinical reviewer declines a request, saying why.
+
+
+def decline_url(article):
+    return reverse("admin:articles_article_decline_review_request", args=[article.pk])
+
+
+def decline(client, article, reason, request=None):
+    """Post the decline form as the page shows it: the request it showed, and the reason."""
+    request = request or article.review_requests.open().get()
+    return client.post(decline_url(article), {"request": str(request.pk), "reason": reason})
+
+
+def test_a_reviewer_declines_a_request_and_the_editor_reads_why(editor, morgan):
+    article = ArticleFactory(title="Medications used in recovery")
+    ask(editor, article, morgan, "New section on dosages.")
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    form = reviewer.get(change_url(article)).content.decode()
+    assert f'href="{decline_url(article)}"' in form
+    page = reviewer.get(decline_url(article)).content.decode()
+    assert "New section on dosages." in page and "Decline the request" in page
+    public_before = Client().get(article.get_absolute_url()).content
+    version = caching.content_version()
+
+    response = decline(reviewer, article, "  The dosage section needs a pharmacist.\u200b ")
+    assert response.status_code == 302 and response["Location"] == change_url(article)
+    request = ReviewRequest.objects.get(article=article)
+    assert (request.outcome, request.declined_by.username, request.decline_reason) == (
+        ReviewRequest.Outcome.DECLINED,
+        "morgan",
+        "The dosage section needs a pharmacist.",
+    )
+    assert timezone.now() - request.closed_at < dt.timedelta(minutes=1)
+    assert "You declined the review of “Medications used in recovery”." in said(response)[0]
+    # It leaves the queue, and nothing public moves.
+    assert list(reviewer.get(WAITING_URL).context["cl"].result_list) == []
+    assert "No article waits for a review." in reviewer.get(reverse("admin:index")).content.decode()
+    assert caching.content_version() == version
+    assert Client().get(article.get_absolute_url()).content == public_before
+
+    # The editor sees who declined it and why, and can ask again (the ask page repeats the reason).
+    form = editor.get(change_url(article)).content.decode()
+    assert "Declined by Morgan Hale, LCSW on " in form
+    assert "Reason: “The dosage section needs a pharmacist.”" in form
+    assert f'href="{ask_url(article)}"' in form and f'href="{decline_url(article)}"' not in form
+    assert "The dosage section needs a pharmacist." in editor.get(ask_url(article)).content.decode()
+    assert ask(editor, article, note="Asked of the pharmacist's reviewer").status_code == 302
+    assert ReviewRequest.objects.open().get(article=article).note == "Asked of the pharmacist's reviewer"
+    assert "Declined by" not in editor.get(change_url(article)).content.decode()
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "\u200b\u200e", "x" * 301])
+def test_declining_without_a_short_reason_is_refused_and_changes_nothing(morgan, reason):
+    article = ArticleFactory()
+    ReviewRequest.objects.create(article=article, clinician=morgan)
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    response = decline(reviewer, article, reason)
+    assert response.status_code == 200
+    errors = response.context["form"].errors["reason"]
+    assert errors == (
+        ["Ensure this value has at most 300 characters (it has 301)."]
+        if reason.startswith("x")
+        else [
+            "Say why you are not reviewing it: the editor reads it to know what to do next, for example "
+            "whom to ask instead."
+        ]
+    )
+    assert "errorlist" in response.content.decode()
+    request = ReviewRequest.objects.get(article=article)
+    assert (request.closed_at, request.outcome, request.decline_reason) == (None, "", "")
+
+
+def test_declining_a_request_closed_meanwhile_changes_nothing(editor, morgan):
+    article = ArticleFactory()
+    ask(editor, article, note="First")
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    first = ReviewRequest.objects.get(article=article)
+
+    # The editor withdraws it while the reviewer writes their reason.
+    assert reviewer.get(decline_url(article)).status_code == 200
+    editor.post(withdraw_url(article))
+    response = decline(reviewer, article, "Not my field", request=first)
+    assert "No review is waiting for this article" in said(response)[-1]
+    first.refresh_from_db()
+    assert (first.outcome, first.withdrawn_by.username, first.declined_by, first.decline_reason) == (
+        ReviewRequest.Outcome.WITHDRAWN,
+        "sam",
+        None,
+        "",
+    )
+
+    # ... and asks again: the page the reviewer had open was about the old request.
+    ask(editor, article, note="Second")
+    response = decline(reviewer, article, "Not my field", request=first)
+    assert (
+        "answered, withdrawn or declined by someone else meanwhile, so nothing changed" in said(response)[-1]
+    )
+    assert ReviewRequest.objects.open().get(article=article).note == "Second"
+
+    # A page that does not say which request it showed declines nothing.
+    response = reviewer.post(decline_url(article), {"reason": "Not my field"})
+    assert response.status_code == 302
+    assert "did not say which request to decline" in said(response)[-1]
+
+    # A review recorded meanwhile answers it first: declining finds nothing waiting.
+    second = ReviewRequest.objects.open().get(article=article)
+    sign(reviewer, article, morgan)
+    response = decline(reviewer, article, "Not my field", request=second)
+    assert "No review is waiting for this article" in said(response)[-1]
+    second.refresh_from_db()
+    assert (second.outcome, second.answered_by, second.decline_reason) == (
+        ReviewRequest.Outcome.REVIEWED,
+        morgan,
+        "",
+    )
+
+
+def test_declining_is_atomic_for_the_request_that_was_shown(morgan):
+    """The model's own guard, under the admin's: a request closed since it was read is left alone."""
+    article = ArticleFactory()
+    request = ReviewRequest.objects.create(article=article)
+    stale = ReviewRequest.objects.get(pk=request.pk)
+    assert request.withdraw(None)
+    assert stale.decline(None, "Not my field") is False
+    request.refresh_from_db()
+    assert (request.outcome, request.decline_reason) == (ReviewRequest.Outcome.WITHDRAWN, "")
+    with pytest.raises(ValueError):
+        ReviewRequest.objects.create(article=ArticleFactory()).decline(None, " \u200b ")
+
+
+def test_the_database_refuses_a_declined_request_without_a_reason():
+    from django.db import IntegrityError, transaction
+
+    article = ArticleFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReviewRequest.objects.create(
+            article=article, closed_at=timezone.now(), outcome=ReviewRequest.Outcome.DECLINED
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReviewRequest.objects.create(article=article, decline_reason="Only with a declined request")
+
+
+def test_only_those_who_record_reviews_decline_and_only_requests_that_are_theirs(editor, morgan):
+    dana = Clinician.objects.create(name="Dana Reyes", credentials="LPC")
+    of_morgan, of_anyone = ArticleFactory(title="Of Morgan"), ArticleFactory(title="Of anyone")
+    ask(editor, of_morgan, morgan)
+    ask(editor, of_anyone)
+
+    # Editors withdraw; they never decline, and neither does staff in no group.
+    nobody = Client()
+    nobody.force_login(UserFactory(username="nogroup", is_staff=True))
+    for client in (editor, nobody):
+        assert client.get(decline_url(of_morgan)).status_code == 403
+        assert decline(client, of_morgan, "Forged").status_code == 403
+    assert f'href="{decline_url(of_morgan)}"' not in editor.get(change_url(of_morgan)).content.decode()
+
+    # A request naming Morgan is Morgan's to decline, not Dana's; one naming nobody is anyone's.
+    other = signed_in_as_clinician(dana, "dana")
+    assert f'href="{decline_url(of_morgan)}"' not in other.get(change_url(of_morgan)).content.decode()
+    response = decline(other, of_morgan, "Not my field")
+    assert "This request asks Morgan Hale, LCSW: only they, or a site administrator" in said(response)[-1]
+    unlinked = signed_in(CLINICAL_REVIEWERS, "unlinked")
+    assert f'href="{decline_url(of_anyone)}"' not in unlinked.get(change_url(of_anyone)).content.decode()
+    response = decline(unlinked, of_anyone, "Not my field")
+    assert "Your account is not linked to a clinician record" in said(response)[-1]
+    assert ReviewRequest.objects.open().count() == 2
+
+    assert f'href="{decline_url(of_anyone)}"' in other.get(change_url(of_anyone)).content.decode()
+    assert decline(other, of_anyone, "Ask Morgan: family therapy is theirs").status_code == 302
+    assert ReviewRequest.objects.get(article=of_anyone).declined_by.username == "dana"
+
+
+def test_a_site_administrator_declines_for_a_clinician_but_withdraws_their_own_request(editor, morgan):
+    alex = signed_in(SITE_ADMINISTRATORS, "alex", first_name="Alex")
+    theirs, sams = ArticleFactory(), ArticleFactory()
+    ask(alex, theirs, morgan)
+    ask(editor, sams, morgan)
+
+    assert f'href="{decline_url(theirs)}"' not in alex.get(change_url(theirs)).content.decode()
+    response = decline(alex, theirs, "Changed my mind")
+    assert "You asked for this review yourself: withdraw the request instead" in said(response)[-1]
+    assert ReviewRequest.objects.open().filter(article=theirs).exists()
+
+    assert decline(alex, sams, "Morgan is away until June; ask Dana").status_code == 302
+    assert "Declined by Alex on " in editor.get(change_url(sams)).content.decode()
