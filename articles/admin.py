@@ -1,10 +1,12 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Prefetch, Value, When
+from django.db.models import Case, Count, F, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce, Now
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -216,15 +218,26 @@ class ReviewFilter(admin.SimpleListFilter):
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
+        # A reviewer whose account is linked to a clinician finds first what was asked of them.
+        mine = [("asked_of_me", "Asked of me")] if own_clinician_of(request) else []
         return [
+            *mine,
             ("none", "Not reviewed"),
             ("reviewed", "Reviewed, current"),
             ("out_of_date", "Review out of date"),
             ("waiting", "Waiting for review"),
+            ("for_anyone", "Waiting, for any reviewer"),
         ]
 
     def queryset(self, request, queryset):
         match self.value():
+            case "asked_of_me":
+                own = own_clinician_of(request)
+                if own is None:
+                    return queryset.none()  # an account linked to no clinician is asked nothing
+                return queryset.waiting_for_review(ReviewRequest.objects.asked_of(own))
+            case "for_anyone":
+                return queryset.waiting_for_review(ReviewRequest.objects.for_anyone())
             case "none":
                 return queryset.filter(reviewed_by__isnull=True)
             case "reviewed":
@@ -256,12 +269,29 @@ def own_clinician_of(request):
     return request._own_clinician
 
 
+@dataclass(frozen=True)
+class ReviewQueue:
+    """What waits for a clinical review, for the admin's home page: all of it, the requests
+    naming the clinician the person's account is linked to (None when it is linked to none),
+    and those naming no clinician."""
+
+    total: int
+    asked_of_me: int | None
+    for_anyone: int
+
+
 def waiting_for_review(request):
-    """For the admin's home page: how many articles wait for a clinical review, to those who
-    record reviews (Clinical reviewers, Site administrators); None to everyone else."""
+    """For the admin's home page: what waits for a clinical review (ReviewQueue), to those who
+    record reviews (Clinical reviewers, Site administrators); None to everyone else. One query
+    for the counts (one article has one open request at most), one for the person's clinician."""
     if not request.user.has_perm("articles.review_article"):
         return None
-    return Article.objects.waiting_for_review().count()
+    own = own_clinician_of(request)
+    mine = {"asked_of_me": Count("pk", filter=Q(clinician=own))} if own else {}
+    counts = ReviewRequest.objects.open().aggregate(
+        total=Count("pk"), for_anyone=Count("pk", filter=Q(clinician__isnull=True)), **mine
+    )
+    return ReviewQueue(asked_of_me=None, **counts) if not own else ReviewQueue(**counts)
 
 
 @admin.register(Clinician)

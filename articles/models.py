@@ -50,9 +50,12 @@ class ArticleQuerySet(models.QuerySet):
         """What a list of articles shows, and nothing it does not (the bodies are long)."""
         return self.defer("body")
 
-    def waiting_for_review(self):
-        """Articles with a request for a clinical review that nobody has answered or withdrawn."""
-        return self.filter(pk__in=ReviewRequest.objects.open().values("article_id"))
+    def waiting_for_review(self, requests=None):
+        """Articles with a request for a clinical review that nobody has answered, withdrawn or
+        declined; of those, the ones with an open request among `requests` when given (the ones
+        asked of a clinician, ReviewRequestQuerySet.asked_of)."""
+        requests = ReviewRequest.objects.all() if requests is None else requests
+        return self.filter(pk__in=requests.open().values("article_id"))
 
     def review_current(self):
         """Reviewed, and the words have not changed since (Article.review_is_current)."""

@@ -490,3 +490,56 @@ def test_a_site_administrator_declines_for_a_clinician_but_withdraws_their_own_r
 
     assert decline(alex, sams, "Morgan is away until June; ask Dana").status_code == 302
     assert "Declined by Alex on " in editor.get(change_url(sams)).content.decode()
+
+
+# --- Requests naming a clinician reach that clinician first.
+
+ASKED_OF_ME_URL = LIST_URL + "?review=asked_of_me"
+FOR_ANYONE_URL = LIST_URL + "?review=for_anyone"
+
+
+def listed(client, url):
+    return sorted(article.title for article in client.get(url).context["cl"].result_list)
+
+
+def test_a_reviewer_finds_what_was_asked_of_them_first(editor, morgan):
+    dana = Clinician.objects.create(name="Dana Reyes", credentials="LPC")
+    ask(editor, ArticleFactory(title="Of Morgan"), morgan)
+    ask(editor, ArticleFactory(title="Also of Morgan"), morgan)
+    ask(editor, ArticleFactory(title="Of Dana"), dana)
+    ask(editor, ArticleFactory(title="Of anyone"))
+    ArticleFactory(title="Nobody asked")
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+
+    # The clinical review filter offers "Asked of me" first.
+    page = reviewer.get(LIST_URL)
+    review_filter = next(spec for spec in page.context["cl"].filter_specs if spec.parameter_name == "review")
+    assert review_filter.lookup_choices[0][0] == "asked_of_me"
+    assert listed(reviewer, ASKED_OF_ME_URL) == ["Also of Morgan", "Of Morgan"]
+    assert listed(reviewer, FOR_ANYONE_URL) == ["Of anyone"]
+    assert listed(signed_in_as_clinician(dana, "dana"), ASKED_OF_ME_URL) == ["Of Dana"]
+
+    # The home page counts them apart, each with its link.
+    home = reviewer.get(reverse("admin:index")).content.decode()
+    assert "4 articles wait for a review." in home
+    assert f'href="{ASKED_OF_ME_URL}"' in home and "2 of them ask you by name." in home
+    assert f'href="{FOR_ANYONE_URL}"' in home and "1 of them is for any reviewer." in home
+
+
+def test_an_account_linked_to_no_clinician_is_asked_nothing_by_name(editor, morgan):
+    ask(editor, ArticleFactory(title="Of Morgan"), morgan)
+    ask(editor, ArticleFactory(title="Of anyone"))
+    for client in (signed_in(CLINICAL_REVIEWERS, "unlinked"), signed_in(SITE_ADMINISTRATORS, "alex")):
+        page = client.get(LIST_URL)
+        review_filter = next(
+            spec for spec in page.context["cl"].filter_specs if spec.parameter_name == "review"
+        )
+        assert "asked_of_me" not in [value for value, _ in review_filter.lookup_choices]
+        assert listed(client, ASKED_OF_ME_URL) == []  # a link kept from someone else's screen
+        home = client.get(reverse("admin:index")).content.decode()
+        assert "2 articles wait for a review." in home and "1 of them is for any reviewer." in home
+        assert "by name" not in home and ASKED_OF_ME_URL not in home
+    # Nothing waits: one line, nothing to break down.
+    ReviewRequest.objects.update(closed_at=timezone.now(), outcome=ReviewRequest.Outcome.WITHDRAWN)
+    home = signed_in_as_clinician(morgan, "morgan").get(reverse("admin:index")).content.decode()
+    assert "No article waits for a review." in home and "by name" not in home
