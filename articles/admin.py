@@ -474,6 +474,7 @@ class ArticleAdmin(
         "updated_at",
         "review_status",
         "review_request",
+        "past_requests",
         "reading_level",
         "search_result_preview",
     ]
@@ -496,7 +497,7 @@ class ArticleAdmin(
                 "record a review on a clinician's behalf. Editing the headline, summary or text "
                 "afterwards marks the review out of date. Editors ask for a review with “Ask for "
                 "clinical review” at the top of the page.",
-                "fields": ["reviewed_by", "reviewed_on", "review_status", "review_request"],
+                "fields": ["reviewed_by", "reviewed_on", "review_status", "review_request", "past_requests"],
             },
         ),
         ("Picture", {"fields": ["hero_image", "hero_image_alt"]}),
@@ -782,6 +783,50 @@ class ArticleAdmin(
             note,
         )
 
+    @admin.display(description="past requests")
+    def past_requests(self, obj):
+        """The article's closed requests for a review, newest first, in a short read-only table:
+        what editors asked, and what became of it (answered, withdrawn, declined and why)."""
+        if not obj or not obj.pk:
+            return "None yet."
+        rows, older = self.past_review_requests(obj)
+        if not rows:
+            return "None yet: no request for a review of this article has been closed."
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}{}</td></tr>",
+            (
+                (
+                    f"{local_time(row.asked_at)} by {ReviewRequest.person(row.asked_by)}"
+                    + (f", of {row.clinician}" if row.clinician_id else ""),
+                    row.note or "—",
+                    row.outcome_described(),
+                    format_html(" Reason: “{}”", row.decline_reason) if row.decline_reason else "",
+                )
+                for row in rows
+            ),
+        )
+        more = (
+            format_html(
+                "<p>{}</p>",
+                ngettext(
+                    "And %(count)d older request, not shown.",
+                    "And %(count)d older requests, not shown.",
+                    older,
+                )
+                % {"count": older},
+            )
+            if older
+            else ""
+        )
+        return format_html(
+            '<table class="past-review-requests"><thead><tr><th scope="col">Asked</th>'
+            '<th scope="col">Note</th><th scope="col">What became of it</th></tr></thead>'
+            "<tbody>{}</tbody></table>{}",
+            body,
+            more,
+        )
+
     def past_review_requests(self, article):
         """The article's closed requests, newest first: the last PAST_REQUESTS_SHOWN, with who
         asked, answered, withdrew or declined them, and how many older ones there are. Read once
@@ -791,7 +836,7 @@ class ArticleAdmin(
             rows = list(
                 article.review_requests.closed()
                 .select_related(
-                    "asked_by",
+                    "asked_by__clinician",
                     "clinician",
                     "answered_by",
                     "withdrawn_by__clinician",

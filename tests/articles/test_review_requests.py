@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -353,7 +355,9 @@ def test_a_reviewer_declines_a_request_and_the_editor_reads_why(editor, morgan):
     assert "The dosage section needs a pharmacist." in editor.get(ask_url(article)).content.decode()
     assert ask(editor, article, note="Asked of the pharmacist's reviewer").status_code == 302
     assert ReviewRequest.objects.open().get(article=article).note == "Asked of the pharmacist's reviewer"
-    assert "Declined by" not in editor.get(change_url(article)).content.decode()
+    # The new request takes its place under "review asked for"; the declined one is among the past.
+    form = editor.get(change_url(article)).content.decode()
+    assert "<strong>Declined by" not in form and "Review asked for by Sam on " in form
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "\u200b\u200e", "x" * 301])
@@ -543,3 +547,96 @@ def test_an_account_linked_to_no_clinician_is_asked_nothing_by_name(editor, morg
     ReviewRequest.objects.update(closed_at=timezone.now(), outcome=ReviewRequest.Outcome.WITHDRAWN)
     home = signed_in_as_clinician(morgan, "morgan").get(reverse("admin:index")).content.decode()
     assert "No article waits for a review." in home and "by name" not in home
+
+
+# --- Closed requests are kept, and the article's page lists them.
+
+
+def past_requests(client, article):
+    """The article form's table of past requests: its rows' text, and what follows it."""
+    html = client.get(change_url(article)).content.decode()
+    table = html.split('<table class="past-review-requests">', 1)[1].split("</table>", 1)
+    rows = [row.split("</tr>")[0] for row in table[0].split("<tbody>", 1)[1].split("<tr>")[1:]]
+    return rows, table[1][:200]
+
+
+def test_the_articles_page_lists_its_past_requests_newest_first(editor, morgan):
+    article = ArticleFactory()
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    ask(editor, article, morgan, "First draft")
+    sign(reviewer, article, morgan)
+    edit_in_admin(editor, article, body="<p>New words on relapse.</p>")
+    ask(editor, article, note="Wrong one")
+    editor.post(withdraw_url(article))
+    ask(editor, article, morgan, "Second look")
+    decline(reviewer, article, "Ask a <b>pharmacist</b>")
+    ask(editor, article, note="Still waiting")
+
+    rows, after = past_requests(editor, article)
+    assert len(rows) == 3  # the waiting request shows above, not among the past ones
+    assert "by Sam, of Morgan Hale, LCSW" in rows[0] and "Second look" in rows[0]
+    assert "Declined by Morgan Hale, LCSW on " in rows[0]
+    assert "Reason: “Ask a &lt;b&gt;pharmacist&lt;/b&gt;”" in rows[0]  # plain text, shown as typed
+    assert "Wrong one" in rows[1] and "Withdrawn by Sam on " in rows[1]
+    assert "First draft" in rows[2] and "Answered by a review from Morgan Hale, LCSW on " in rows[2]
+    assert "older request" not in after
+    # Reviewers, who can change nothing on the form, read it too.
+    assert len(past_requests(reviewer, article)[0]) == 3
+
+
+def test_the_list_of_past_requests_stops_at_ten_and_counts_the_older_ones(editor):
+    article = ArticleFactory()
+    start = timezone.now() - dt.timedelta(days=30)
+    ReviewRequest.objects.bulk_create(
+        ReviewRequest(
+            article=article,
+            note=f"Request {number}",
+            asked_at=start + dt.timedelta(days=number),
+            closed_at=start + dt.timedelta(days=number, hours=1),
+            outcome=ReviewRequest.Outcome.WITHDRAWN,
+        )
+        for number in range(1, 14)
+    )
+    rows, after = past_requests(editor, article)
+    assert [row.split("<td>")[2].split("</td>")[0] for row in rows] == [
+        f"Request {number}" for number in range(13, 3, -1)
+    ]
+    assert "And 3 older requests, not shown." in after
+    assert "None yet" in editor.get(change_url(ArticleFactory())).content.decode()
+
+
+def test_the_past_requests_cost_the_same_queries_however_many_there_are(editor, morgan):
+    """Each row names who asked, of whom, and who closed it: read with the rows, not one by one."""
+    article = ArticleFactory()
+    url = change_url(article)
+    morgan.user = UserFactory(username="morgan", is_staff=True)
+    morgan.save()
+    outcomes = [
+        {"outcome": ReviewRequest.Outcome.DECLINED, "declined_by": morgan.user, "decline_reason": "Not mine"},
+        {"outcome": ReviewRequest.Outcome.REVIEWED, "answered_by": morgan},
+        {"outcome": ReviewRequest.Outcome.WITHDRAWN},
+    ]
+
+    def close_requests(count):
+        for number in range(count):
+            asker = UserFactory(username=f"asker{ReviewRequest.objects.count()}", is_staff=True)
+            fields = outcomes[number % len(outcomes)]
+            fields = {"withdrawn_by": asker, **fields} if "declined_by" not in fields else fields
+            ReviewRequest.objects.create(
+                article=article, clinician=morgan, asked_by=asker, closed_at=timezone.now(), **fields
+            )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert editor.get(url).status_code == 200
+        return len(captured)
+
+    close_requests(2)
+    editor.get(url)  # the first request of a session reads what later ones have cached
+    few = queries()
+    close_requests(8)
+    assert len(past_requests(editor, article)[0]) == 10
+    assert queries() == few
+    close_requests(20)
+    assert len(past_requests(editor, article)[0]) == 10
+    assert queries() == few + 1  # and one to count the older ones
