@@ -496,11 +496,24 @@ def violations_of_ours(violations):
 def test_admin_article_form_has_no_accessibility_violations_of_ours(
     site, editor, new_context, axe_js, screenshots
 ):
+    from django.utils import timezone
+
+    from articles.models import ReviewRequest
+
     from .browser import DESKTOP, admin_url, log_in
 
+    # A past request for a review, so its table is on the form axe reads.
+    ReviewRequest.objects.create(
+        article=site.article,
+        note="The section on cravings is new.",
+        closed_at=timezone.now(),
+        outcome=ReviewRequest.Outcome.DECLINED,
+        decline_reason="The dosage section needs a pharmacist.",
+    )
     page = new_context(**DESKTOP, **AXE_CONTEXT).new_page()
     log_in(page, editor.username, editor.password)
     page.goto(admin_url("articles_article_change", site.article.pk))
+    assert page.get_by_role("table").filter(has_text="What became of it").is_visible()
     page.wait_for_function("() => window.CKEDITOR && CKEDITOR.instances.id_body?.status === 'ready'")
     screenshot(page, screenshots, "admin-article-form-desktop")
     violations = run_axe(page)
