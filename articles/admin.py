@@ -595,7 +595,7 @@ class ArticleAdmin(
         anyone = signs_for_any_clinician(request.user)
         attrs = {
             "signs_for_any_clinician": anyone,
-            "own_clinician": None if anyone else own_clinician(request.user),
+            "own_clinician": None if anyone else own_clinician_of(request),
         }
         return type(form.__name__, (form,), attrs)
 

@@ -476,6 +476,9 @@ def test_only_those_who_record_reviews_decline_and_only_requests_that_are_theirs
     assert "Your account is not linked to a clinician record" in said(response)[-1]
     assert ReviewRequest.objects.open().count() == 2
 
+    assert other.get(decline_url(Article(pk=999_999))).status_code == 404
+    assert other.get("/admin/articles/article/not-a-number/decline-review-request/").status_code == 404
+
     assert f'href="{decline_url(of_anyone)}"' in other.get(change_url(of_anyone)).content.decode()
     assert decline(other, of_anyone, "Ask Morgan: family therapy is theirs").status_code == 302
     assert ReviewRequest.objects.get(article=of_anyone).declined_by.username == "dana"
