@@ -16,6 +16,7 @@ from articles.models import Article, Clinician, ReviewRequest
 from carter_site import caching
 from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS, SITE_ADMINISTRATORS
 from tests.admin_forms import admin_form_data, change_url, edit_in_admin, signed_in, signed_in_as_clinician
+from tests.concurrency import just_before_the_first_write_to
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -643,3 +644,34 @@ def test_the_past_requests_cost_the_same_queries_however_many_there_are(editor, 
     close_requests(20)
     assert len(past_requests(editor, article)[0]) == 10
     assert queries() == few + 1  # and one to count the older ones
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("sqlite_reads_take_no_table_locks")
+def test_a_review_recorded_at_the_moment_of_declining_wins_and_the_decline_changes_nothing(morgan):
+    """Both read the request as waiting; the review, committed on another connection just before
+    the decline writes (as another worker's would be), answers it, and the decline finds nothing
+    left to close (tests/concurrency.py)."""
+    article = ArticleFactory()
+    ReviewRequest.objects.create(article=article, clinician=morgan)
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+
+    def morgans_review_in_another_tab():
+        saved = Article.objects.get(pk=article.pk)
+        saved.record_review(Clinician.objects.get(pk=morgan.pk), timezone.localdate())
+        saved.save()
+
+    wrapper = just_before_the_first_write_to(ReviewRequest._meta.db_table, morgans_review_in_another_tab)
+    with connection.execute_wrapper(wrapper):
+        response = decline(reviewer, article, "Not my field")
+
+    assert (
+        "answered, withdrawn or declined by someone else meanwhile, so nothing changed" in said(response)[-1]
+    )
+    request = ReviewRequest.objects.get(article=article)
+    assert (request.outcome, request.answered_by, request.declined_by, request.decline_reason) == (
+        ReviewRequest.Outcome.REVIEWED,
+        morgan,
+        None,
+        "",
+    )
