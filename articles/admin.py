@@ -227,6 +227,7 @@ class ReviewFilter(admin.SimpleListFilter):
             ("out_of_date", "Review out of date"),
             ("waiting", "Waiting for review"),
             ("for_anyone", "Waiting, for any reviewer"),
+            ("declined", "Declined, not asked again"),
         ]
 
     def queryset(self, request, queryset):
@@ -238,6 +239,8 @@ class ReviewFilter(admin.SimpleListFilter):
                 return queryset.waiting_for_review(ReviewRequest.objects.asked_of(own))
             case "for_anyone":
                 return queryset.waiting_for_review(ReviewRequest.objects.for_anyone())
+            case "declined":
+                return queryset.review_declined()
             case "none":
                 return queryset.filter(reviewed_by__isnull=True)
             case "reviewed":
@@ -267,6 +270,15 @@ def own_clinician_of(request):
     if not hasattr(request, "_own_clinician"):
         request._own_clinician = own_clinician(request.user)
     return request._own_clinician
+
+
+def declined_reviews(request):
+    """For the admin's home page: how many articles' last request for a review was declined and
+    not asked again (ArticleQuerySet.review_declined), to those who ask for reviews (Marketing
+    editors, Site administrators); None to everyone else."""
+    if not request.user.has_perm("articles.add_reviewrequest"):
+        return None
+    return Article.objects.review_declined().count()
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,20 @@ class ArticleQuerySet(models.QuerySet):
         requests = ReviewRequest.objects.all() if requests is None else requests
         return self.filter(pk__in=requests.open().values("article_id"))
 
+    def review_declined(self):
+        """Articles whose last request for a review was declined, not asked again since, and
+        whose review is not current (a review recorded after the decline settles it): what the
+        editors still have to act on (docs/editorial-workflow.md, "Declining")."""
+        last = (
+            ReviewRequest.objects.filter(article=models.OuterRef("pk"))
+            .order_by(models.F("closed_at").desc(nulls_first=True), "-pk")
+            .values("outcome")[:1]
+        )
+        declined = self.alias(last_request=models.Subquery(last)).filter(
+            last_request=ReviewRequest.Outcome.DECLINED
+        )
+        return declined.exclude(pk__in=declined._ids_with_current_review())
+
     def review_current(self):
         """Reviewed, and the words have not changed since (Article.review_is_current)."""
         return self.filter(pk__in=self._ids_with_current_review())

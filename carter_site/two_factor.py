@@ -169,13 +169,14 @@ class CarterAdminSite(admin.AdminSite):
         return [path("uploads/", self.admin_view(uploads_view), name="uploads"), *super().get_urls()]
 
     def index(self, request, extra_context=None):
-        from articles.admin import waiting_for_review
+        from articles.admin import declined_reviews, waiting_for_review
 
         from .editor_uploads import may_edit_rich_text
 
         extra_context = {
             "may_manage_uploads": may_edit_rich_text(request),
             "waiting_for_review": waiting_for_review(request),
+            "declined_reviews": declined_reviews(request),
             **(extra_context or {}),
         }
         return super().index(request, extra_context)

@@ -34,6 +34,10 @@ def withdraw_url(article):
     return reverse("admin:articles_article_withdraw_review_request", args=[article.pk])
 
 
+def listed(client, url):
+    return sorted(article.title for article in client.get(url).context["cl"].result_list)
+
+
 def said(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 
@@ -500,14 +504,58 @@ def test_a_site_administrator_declines_for_a_clinician_but_withdraws_their_own_r
     assert "Declined by Alex on " in editor.get(change_url(sams)).content.decode()
 
 
+def test_editors_find_the_articles_whose_request_was_declined_until_they_act(editor, morgan):
+    declined_url = LIST_URL + "?review=declined"
+    first, second, waiting = (ArticleFactory(title=title) for title in ("First", "Second", "Waiting"))
+    ask(editor, first, morgan)
+    ask(editor, second)
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    decline(reviewer, first, "Not my field")
+    decline(reviewer, second, "Needs a pharmacist")
+    ask(editor, waiting)
+
+    home = editor.get(reverse("admin:index")).content.decode()
+    assert "Clinicians declined to review 2 articles: read why, and ask again." in home
+    assert f'href="{declined_url}"' in home
+    assert listed(editor, declined_url) == ["First", "Second"]
+    assert "declined to review" not in reviewer.get(reverse("admin:index")).content.decode()
+
+    # Asking again takes an article off the list, as does a review recorded since.
+    ask(editor, second, note="Asked of the pharmacist")
+    assert listed(editor, declined_url) == ["First"]
+    assert "A clinician declined to review 1 article" in editor.get(reverse("admin:index")).content.decode()
+    sign(signed_in(SITE_ADMINISTRATORS, "alex"), first, morgan)
+    assert listed(editor, declined_url) == []
+    assert "declined to review" not in editor.get(reverse("admin:index")).content.decode()
+
+
+def test_the_home_page_counts_declined_requests_in_the_same_queries_however_many(editor, morgan):
+    def decline_some(count):
+        for _ in range(count):
+            article = ArticleFactory()
+            article.record_review(morgan, REVIEW_DAY)  # reviewed once, changed since: out of date
+            article.save()
+            Article.objects.filter(pk=article.pk).update(body="<p>New words.</p>")
+            ReviewRequest.objects.create(article=article).decline(None, "Not my field")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            home = editor.get(reverse("admin:index"))
+        return len(captured), home.content.decode()
+
+    decline_some(2)
+    editor.get(reverse("admin:index"))  # the first request of a session reads what later ones have cached
+    few, _ = queries()
+    decline_some(8)
+    many, home = queries()
+    assert "Clinicians declined to review 10 articles" in home
+    assert many == few
+
+
 # --- Requests naming a clinician reach that clinician first.
 
 ASKED_OF_ME_URL = LIST_URL + "?review=asked_of_me"
 FOR_ANYONE_URL = LIST_URL + "?review=for_anyone"
-
-
-def listed(client, url):
-    return sorted(article.title for article in client.get(url).context["cl"].result_list)
 
 
 def test_a_reviewer_finds_what_was_asked_of_them_first(editor, morgan):
