@@ -563,7 +563,7 @@ class PreviewLink(models.Model):
 
 class ReviewRequestQuerySet(models.QuerySet):
     def open(self):
-        """Waiting for a clinician: neither answered by a review nor withdrawn."""
+        """Waiting for a clinician: not answered by a review, withdrawn or declined."""
         return self.filter(closed_at__isnull=True)
 
     def answer(self, clinician=None):
@@ -593,7 +593,9 @@ class ReviewRequest(models.Model):
 
     One request per article waits at a time. Recording a review of the article, which vouches for
     its text as it stands, answers it (Article.record_review); an edit made after it was asked
-    changes nothing: the request is for the text as it stands when the clinician reads it."""
+    changes nothing: the request is for the text as it stands when the clinician reads it. The
+    editor may withdraw it, a clinical reviewer decline it with a reason (decline); closed, it
+    stays as the article's history of requests."""
 
     class Outcome(models.TextChoices):
         REVIEWED = "reviewed", "Answered by a review"
