@@ -19,6 +19,11 @@ refused with a message saying what to do first. Handing the role to accounts tha
 (no authenticator yet) does not count as handing it on. Otherwise the site is left with no one
 who can undo it but someone with shell access to the server.
 
+An authenticator saved in the admin starts unconfirmed (django-otp's default would trust it before
+any phone has scanned it) and is confirmed by entering a code from the app on its QR code page,
+as `manage.py enroll_totp NAME --confirm CODE` does on the server; until then it signs nobody in
+and does not count as a way for the last administrator to sign in.
+
 An authenticator's QR code page, opened after its device was deleted (a lost phone's, from the
 browser's history or a second tab), says the device no longer exists, as the device's own page
 does, instead of failing with a server error (django-otp reads the device without checking).
@@ -28,21 +33,28 @@ deleting the old one ends the sessions opened with it (docs/security.md, "Break 
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import ngettext
+from django_otp.conf import settings as otp_settings
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from reversion.models import Revision
 
-from .two_factor import otp_required
+from .audit import log_account_event
+from .two_factor import otp_required, why_no_way_in
 
 User = get_user_model()
 
@@ -222,7 +234,11 @@ def owners_of(devices):
 
 class AuthenticatorForm(forms.ModelForm):
     """django-otp's form for an authenticator, refusing to unconfirm the last one the last account
-    that can look after accounts signs in with, or to give it to someone else."""
+    that can look after accounts signs in with, or to give it to someone else.
+
+    A new authenticator starts unconfirmed, and one given to someone else becomes unconfirmed: it
+    counts (for signing in, and for the last administrator) once a code from it has been entered
+    on its QR code page (ConfirmAuthenticatorForm), when a phone is known to make its codes."""
 
     def clean(self):
         cleaned = super().clean()
@@ -234,7 +250,81 @@ class AuthenticatorForm(forms.ModelForm):
         if not (confirmed and user.pk == device.user_id) and leaves_nobody(leaving_out_devices=[device]):
             # The form has not written its values into the device yet: this is still its owner.
             raise last_manager_error(owners_of([device]), NEW_AUTHENTICATOR_FIRST)
+        if user.pk != device.user_id and "confirmed" in cleaned:
+            cleaned["confirmed"] = False  # its new owner has not shown a code from it yet
         return cleaned
+
+    def save(self, commit=True):
+        if self.instance._state.adding:
+            self.instance.confirmed = False  # django-otp's default is True: no phone has scanned it yet
+        return super().save(commit)
+
+
+class ConfirmAuthenticatorForm(forms.Form):
+    """A code from the app, entered on an authenticator's QR code page, confirms that the app was
+    set up with it, as `manage.py enroll_totp NAME --confirm CODE` does on the server. The view
+    passes the device locked (select_for_update), so that one code confirms it once."""
+
+    code = forms.CharField(
+        max_length=16,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "off"}
+        ),
+        help_text="The code changes every 30 seconds: enter the one the app shows now.",
+    )
+
+    def __init__(self, *args, device, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+        self.fields["code"].label = f"Enter the {device.digits}-digit code your app shows"
+        self.fields[
+            "code"
+        ].help_text = f"The code changes every {device.step} seconds: enter the one the app shows now."
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and len(code) == self.device.digits):
+            raise forms.ValidationError(
+                f"Enter the {self.device.digits} digits the app shows under this site's name, without "
+                "letters or other signs.",
+                code="not_a_code",
+            )
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        code = cleaned.get("code")
+        if code is None:
+            return cleaned
+        device = self.device
+        refusal = why_no_way_in(device.user, "the authenticator app was not confirmed")
+        if refusal:
+            raise forms.ValidationError(refusal, code="may_not_sign_in")
+        allowed, _details = device.verify_is_allowed()
+        if not allowed:
+            raise forms.ValidationError(
+                "Several wrong codes were entered for this authenticator just now, so codes are not "
+                "checked for a moment: wait a minute, then enter the code the app shows then.",
+                code="throttled",
+            )
+        if not device.verify_token(code):  # counts the failure (django-otp's throttling)
+            self.add_error(
+                "code",
+                forms.ValidationError(
+                    "That is not the code this authenticator makes now: it may have changed while "
+                    "you typed it, or the app may have scanned another QR code. Enter the code the "
+                    "app shows now, under this site's name. If no code it shows is accepted, delete "
+                    "this authenticator, add a new one and scan its QR code again.",
+                    code="wrong_code",
+                ),
+            )
+        return cleaned
+
+    def save(self):
+        self.device.confirmed = True
+        self.device.save(update_fields=["confirmed"])
+        return self.device
 
 
 admin.site.unregister(User)
@@ -282,8 +372,9 @@ admin.site.unregister(TOTPDevice)
 
 @admin.register(TOTPDevice)
 class AuthenticatorAdmin(TOTPDeviceAdmin):
-    """django-otp's admin of authenticator apps; a deleted device's QR code is "not found", and
-    a saved device's secret cannot be replaced (delete it and add another), and the last
+    """django-otp's admin of authenticator apps. A new one starts unconfirmed and its QR code page
+    asks for a code from the app to confirm it; a deleted device's QR code is "not found", and a
+    saved device's secret cannot be replaced (delete it and add another); and the last
     authenticator of the last account that can look after accounts is kept."""
 
     form = AuthenticatorForm
@@ -300,14 +391,117 @@ class AuthenticatorAdmin(TOTPDeviceAdmin):
         return deleted, counts, perms_needed, protected
 
     def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        return fields if obj is None else [*fields, "key"]
+        fields = [*super().get_readonly_fields(request, obj)]
+        if obj is None:
+            return [*fields, "confirmed"]  # confirmed by a code from the app, on its QR code page
+        fields.append("key")
+        return fields if obj.confirmed else [*fields, "confirmed"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        descriptions = {"Identity": self.identity_description(obj)}
+        shown = []
+        for name, options in fieldsets:
+            if name in descriptions:
+                options = {**options, "description": descriptions[name]}
+            if obj is None:  # a new one is unconfirmed, whatever the field's default says
+                options = {
+                    **options,
+                    "fields": [field for field in options["fields"] if field != "confirmed"],
+                }
+            shown.append((name, options))
+        return shown
+
+    def identity_description(self, obj):
+        if obj is None:
+            return (
+                "It starts unconfirmed and lets nobody sign in until it is confirmed: once it is "
+                "saved, its QR code page opens; the staff member scans it with their authenticator "
+                "app and you enter there the code the app then shows."
+            )
+        if not obj.confirmed:
+            return (
+                "Not confirmed yet: it lets nobody sign in. Open its QR code page (the link at the "
+                f"bottom), let {obj.user.get_username()} scan it with their authenticator app, and "
+                "enter there the code the app then shows. Given to someone else, it becomes "
+                "unconfirmed again."
+            )
+        return (
+            "Unticking Confirmed stops its codes from signing anyone in (a code from the app, "
+            "entered on its QR code page, confirms it again). Given to someone else, it becomes "
+            "unconfirmed until a code from it is entered there."
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "user" in form.changed_data:
+            self.message_user(
+                request,
+                f"“{obj.name}” now belongs to {obj.user.get_username()} and is not confirmed: it lets "
+                "nobody sign in until a code from it is entered on its QR code page.",
+                messages.WARNING,
+            )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        if (
+            IS_POPUP_VAR in request.POST
+            or "_addanother" in request.POST
+            or otp_settings.OTP_ADMIN_HIDE_SENSITIVE_DATA
+        ):
+            return response
+        # Straight to the QR code, to be scanned and confirmed with a code while the person is there.
+        return HttpResponseRedirect(reverse("admin:otp_totp_totpdevice_config", args=[obj.pk]))
 
     def config_view(self, request, pk):
-        try:
-            return super().config_view(request, pk)
-        except TOTPDevice.DoesNotExist:
+        """The QR code to scan, and for an unconfirmed authenticator the form that confirms it
+        with a code from the app."""
+        if otp_settings.OTP_ADMIN_HIDE_SENSITIVE_DATA:
+            raise PermissionDenied
+        device = TOTPDevice.objects.select_related("user").filter(pk=pk).first()
+        if device is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        if not self.has_view_or_change_permission(request, device):
+            raise PermissionDenied
+        may_confirm = self.has_change_permission(request, device)
+        form = None
+        if request.method == "POST":
+            if not may_confirm:
+                raise PermissionDenied
+            with transaction.atomic():
+                device = TOTPDevice.objects.select_for_update().select_related("user").filter(pk=pk).first()
+                if device is None:
+                    return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+                if device.confirmed:
+                    self.message_user(request, f"“{device.name}” is already confirmed.", messages.INFO)
+                    return HttpResponseRedirect(request.path)
+                form = ConfirmAuthenticatorForm(request.POST, device=device)
+                if form.is_valid():
+                    form.save()
+                    self.log_change(request, device, "Confirmed with a code from the app.")
+                    username = device.user.get_username()
+                    log_account_event(
+                        device.user,
+                        event="totp_enrolment",
+                        message=f"Authenticator app “{device.name}” confirmed in the admin by "
+                        f"{request.user.get_username()}.",
+                    )
+                    self.message_user(
+                        request,
+                        f"“{device.name}” is confirmed: {username} now signs in with a code from the app.",
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(reverse("admin:otp_totp_totpdevice_changelist"))
+        elif not device.confirmed and may_confirm:
+            form = ConfirmAuthenticatorForm(device=device)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Authenticator app “{device.name}” of {device.user.get_username()}",
+            "opts": self.opts,
+            "device": device,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/otp_totp/totpdevice/config.html", context)
 
     def qrcode_view(self, request, pk):
         try:

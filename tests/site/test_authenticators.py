@@ -1,0 +1,221 @@
+"""An authenticator app set up in the admin (docs/roles.md, "Joining"; docs/security.md, "Two-step
+sign-in"): it counts, for signing in and for the last site administrator, only once a code from
+the app has been entered on its QR code page."""
+
+from html import unescape
+
+import pytest
+import time_machine
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from carter_site.roles import MARKETING_EDITORS, SITE_ADMINISTRATORS
+from tests.admin_forms import admin_form_data, signed_in, staff_member
+from tests.security.test_admin_access import REFUSED, sign_in, totp_code
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+ADD = reverse("admin:otp_totp_totpdevice_add")
+CONFIRM_LABEL = "Enter the 6-digit code your app shows"
+WRONG_CODE = "That is not the code this authenticator makes now"
+
+
+def text(response):
+    return unescape(response.content.decode())
+
+
+def config_url(device):
+    return reverse("admin:otp_totp_totpdevice_config", args=[device.pk])
+
+
+@pytest.fixture
+def administrator():
+    return signed_in(SITE_ADMINISTRATORS, "alex")
+
+
+def add_authenticator(client, user, name="Dana's phone"):
+    """Post the admin's add form for `user`, as the page shows it, with Confirmed ticked as well."""
+    data = admin_form_data(client.get(ADD))
+    data.update({"user": str(user.pk), "name": name, "confirmed": "on"})
+    return client.post(ADD, data)
+
+
+def other_code(device):
+    """A code of the right shape that is not the one the device makes now."""
+    return f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"
+
+
+def test_an_authenticator_added_in_the_admin_is_unconfirmed_and_signs_nobody_in(administrator, settings):
+    dana = staff_member(MARKETING_EDITORS, "dana")
+    add_page = text(administrator.get(ADD))
+    assert "It starts unconfirmed and lets nobody sign in" in add_page
+
+    response = add_authenticator(administrator, dana)
+    device = TOTPDevice.objects.get(user=dana)
+    assert not device.confirmed
+    # Straight to its QR code, to be scanned and confirmed while the person is there.
+    assert response.status_code == 302 and response["Location"] == config_url(device)
+
+    settings.ADMIN_REQUIRE_OTP = True
+    refused = sign_in(Client(), "dana", code=totp_code(device))
+    assert refused.status_code == 200 and REFUSED in text(refused)
+
+
+def test_a_code_from_the_app_confirms_it_on_its_qr_code_page(administrator, settings):
+    dana = staff_member(MARKETING_EDITORS, "dana")
+    add_authenticator(administrator, dana)
+    device = TOTPDevice.objects.get(user=dana)
+
+    page = text(administrator.get(config_url(device)))
+    assert "Not confirmed yet: until a code from it is entered below, it lets nobody sign in" in page
+    assert CONFIRM_LABEL in page and device.config_url in page
+
+    response = administrator.post(config_url(device), {"code": " ".join(totp_code(device))}, follow=True)
+    assert response.redirect_chain == [(reverse("admin:otp_totp_totpdevice_changelist"), 302)]
+    assert "“Dana's phone” is confirmed: dana now signs in with a code from the app." in text(response)
+    device.refresh_from_db()
+    assert device.confirmed
+    assert LogEntry.objects.filter(object_id=str(device.pk), change_message__contains="Confirmed").exists()
+    assert LogEntry.objects.filter(
+        object_id=str(dana.pk),
+        change_message="Authenticator app “Dana's phone” confirmed in the admin by alex.",
+    ).exists()
+    assert CONFIRM_LABEL not in text(administrator.get(config_url(device)))
+
+    settings.ADMIN_REQUIRE_OTP = True
+    with time_machine.travel(timezone.now() + timezone.timedelta(seconds=31)):  # the next code
+        assert sign_in(Client(), "dana", code=totp_code(device)).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        (other_code, WRONG_CODE),
+        ("expired", WRONG_CODE),
+        (lambda device: "12345", "Enter the 6 digits the app shows"),
+        (lambda device: "12345a", "Enter the 6 digits the app shows"),
+        (lambda device: "", "This field is required."),
+    ],
+    ids=["wrong", "expired", "too-short", "letters", "empty"],
+)
+def test_a_wrong_or_expired_code_confirms_nothing(administrator, code, message):
+    device = TOTPDevice.objects.create(
+        user=staff_member(MARKETING_EDITORS, "dana"), name="Phone", confirmed=False
+    )
+    if code == "expired":
+        with time_machine.travel(timezone.now() - timezone.timedelta(seconds=90)):
+            code = totp_code(device)  # shown a minute and a half ago
+    else:
+        code = code(device)
+    response = administrator.post(config_url(device), {"code": code})
+    assert response.status_code == 200
+    assert message in text(response)
+    assert CONFIRM_LABEL in text(response)  # the form again, to try the code shown now
+    device.refresh_from_db()
+    assert not device.confirmed
+
+
+def test_after_wrong_codes_the_next_one_waits_a_moment(administrator):
+    """django-otp's throttling: each wrong code doubles the wait before the next is checked."""
+    device = TOTPDevice.objects.create(
+        user=staff_member(MARKETING_EDITORS, "dana"), name="Phone", confirmed=False
+    )
+    administrator.post(config_url(device), {"code": other_code(device)})
+    response = administrator.post(config_url(device), {"code": totp_code(device)})
+    assert "Several wrong codes were entered for this authenticator just now" in text(response)
+    device.refresh_from_db()
+    assert not device.confirmed
+    with time_machine.travel(timezone.now() + timezone.timedelta(seconds=60)):
+        administrator.post(config_url(device), {"code": totp_code(device)})
+    device.refresh_from_db()
+    assert device.confirmed
+
+
+def test_confirmed_is_not_ticked_without_a_code(administrator):
+    device = TOTPDevice.objects.create(
+        user=staff_member(MARKETING_EDITORS, "dana"), name="Phone", confirmed=False
+    )
+    url = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    page = administrator.get(url)
+    assert "Not confirmed yet: it lets nobody sign in" in text(page)
+    assert "confirmed" not in page.context["adminform"].form.fields
+    data = {**admin_form_data(page), "confirmed": "on", "name": "Dana's phone"}
+    assert administrator.post(url, data).status_code == 302
+    device.refresh_from_db()
+    assert (device.name, device.confirmed) == ("Dana's phone", False)
+
+
+def test_an_authenticator_given_to_someone_else_is_unconfirmed(administrator):
+    """The phone that made its codes is its first owner's: the new owner shows a code from it first."""
+    dana = staff_member(MARKETING_EDITORS, "dana")
+    erin = staff_member(MARKETING_EDITORS, "erin")
+    device = TOTPDevice.objects.create(user=dana, name="Phone")
+    url = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    data = {**admin_form_data(administrator.get(url)), "user": str(erin.pk)}
+    response = administrator.post(url, data, follow=True)
+    assert "“Phone” now belongs to erin and is not confirmed" in text(response)
+    device.refresh_from_db()
+    assert (device.user, device.confirmed) == (erin, False)
+
+
+def test_only_those_who_may_change_authenticators_confirm_one():
+    device = TOTPDevice.objects.create(
+        user=staff_member(MARKETING_EDITORS, "dana"), name="Phone", confirmed=False
+    )
+    viewer = staff_member(MARKETING_EDITORS, "vic")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_totpdevice"))
+    client = Client()
+    client.force_login(viewer)
+    page = client.get(config_url(device))
+    assert page.status_code == 200 and CONFIRM_LABEL not in text(page)
+    client.raise_request_exception = False
+    assert client.post(config_url(device), {"code": totp_code(device)}).status_code == 403
+    device.refresh_from_db()
+    assert not device.confirmed
+
+
+def test_no_authenticator_is_confirmed_for_someone_who_may_not_sign_in(administrator):
+    dana = staff_member(MARKETING_EDITORS, "dana")
+    device = TOTPDevice.objects.create(user=dana, name="Phone", confirmed=False)
+    dana.is_active = False
+    dana.save()
+    response = administrator.post(config_url(device), {"code": totp_code(device)})
+    assert (
+        "dana's account is deactivated, so it may not sign in: the authenticator app was not confirmed"
+        in (text(response))
+    )
+    device.refresh_from_db()
+    assert not device.confirmed
+
+
+def test_an_unconfirmed_authenticator_does_not_count_for_the_last_administrator(client, settings):
+    """Handing the role on to someone whose new authenticator nobody has scanned yet is not handing
+    it on: the last administrator keeps it until a code from the new one is entered."""
+    settings.ADMIN_REQUIRE_OTP = True
+    alex = staff_member(SITE_ADMINISTRATORS, "alex")
+    phone = TOTPDevice.objects.create(user=alex, name="Alex's phone")
+    assert sign_in(client, "alex", code=totp_code(phone)).status_code == 302
+    sam = staff_member(SITE_ADMINISTRATORS, "sam")
+    add_authenticator(client, sam, "Sam's phone")
+    sams = TOTPDevice.objects.get(user=sam)
+
+    url = reverse("admin:auth_user_change", args=[alex.pk])
+    data = {**admin_form_data(client.get(url)), "groups": [str(Group.objects.get(name=MARKETING_EDITORS).pk)]}
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert (
+        "Nobody else could then look after staff accounts"
+        in refused.context["adminform"].form.non_field_errors()[0]
+    )
+    assert alex.groups.filter(name=SITE_ADMINISTRATORS).exists()
+
+    client.post(config_url(sams), {"code": totp_code(sams)})
+    assert client.post(url, data).status_code == 302
+    assert not alex.groups.filter(name=SITE_ADMINISTRATORS).exists()
