@@ -27,8 +27,10 @@ and does not count as a way for the last administrator to sign in.
 An authenticator's QR code page, opened after its device was deleted (a lost phone's, from the
 browser's history or a second tab), says the device no longer exists, as the device's own page
 does, instead of failing with a server error (django-otp reads the device without checking).
-Its secret is not changed in place: a session opened with a code from the old secret is tied to
-the device, not to the secret, and would stay signed in. A new phone gets a new device, and
+Its secret and the other settings its app makes codes from (digits, step, t0, drift, tolerance)
+are not changed in place: a changed setting silently makes the phone's codes stop matching, and a
+session opened with a code from the old secret is tied to the device, not to the secret, and would
+stay signed in. A new phone gets a new device, and
 deleting the old one ends the sessions opened with it (docs/security.md, "Break glass").
 """
 
@@ -221,6 +223,9 @@ class StaffPasswordForm(AdminPasswordChangeForm):
         return cleaned
 
 
+# An authenticator's settings, which the app on the phone makes its codes from: fixed once saved.
+FIXED_SETTINGS = ["key", "digits", "step", "t0", "drift", "tolerance"]
+
 NEW_AUTHENTICATOR_FIRST = (
     "Set up the new authenticator app first (TOTP devices, Add), or give another person the role "
     "Site administrators with an authenticator app of their own"
@@ -373,9 +378,10 @@ admin.site.unregister(TOTPDevice)
 @admin.register(TOTPDevice)
 class AuthenticatorAdmin(TOTPDeviceAdmin):
     """django-otp's admin of authenticator apps. A new one starts unconfirmed and its QR code page
-    asks for a code from the app to confirm it; a deleted device's QR code is "not found", and a
-    saved device's secret cannot be replaced (delete it and add another); and the last
-    authenticator of the last account that can look after accounts is kept."""
+    asks for a code from the app to confirm it; its settings (the secret, digits, step, t0,
+    drift, tolerance) are fixed once saved (delete it and add another); a deleted device's QR
+    code is "not found"; and the last authenticator of the last account that can look after
+    accounts is kept."""
 
     form = AuthenticatorForm
     delete_confirmation_template = "admin/carter_site/refused_deletion.html"
@@ -394,12 +400,20 @@ class AuthenticatorAdmin(TOTPDeviceAdmin):
         fields = [*super().get_readonly_fields(request, obj)]
         if obj is None:
             return [*fields, "confirmed"]  # confirmed by a code from the app, on its QR code page
-        fields.append("key")
+        # A changed setting would make the codes of the app already set up stop matching, and
+        # a new secret would leave signed in the sessions opened with the old one.
+        fields += FIXED_SETTINGS
         return fields if obj.confirmed else [*fields, "confirmed"]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         descriptions = {"Identity": self.identity_description(obj)}
+        if obj is not None:
+            descriptions["Configuration"] = (
+                "Fixed once saved: the app on the phone makes its codes from these, and a changed "
+                "value would make them stop matching. For other settings, add a new authenticator "
+                "and delete this one."
+            )
         shown = []
         for name, options in fieldsets:
             if name in descriptions:

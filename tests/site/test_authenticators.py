@@ -1,6 +1,7 @@
 """An authenticator app set up in the admin (docs/roles.md, "Joining"; docs/security.md, "Two-step
 sign-in"): it counts, for signing in and for the last site administrator, only once a code from
-the app has been entered on its QR code page."""
+the app has been entered on its QR code page; and the settings the app makes its codes from are
+fixed once it is saved."""
 
 from html import unescape
 
@@ -219,3 +220,25 @@ def test_an_unconfirmed_authenticator_does_not_count_for_the_last_administrator(
     client.post(config_url(sams), {"code": totp_code(sams)})
     assert client.post(url, data).status_code == 302
     assert not alex.groups.filter(name=SITE_ADMINISTRATORS).exists()
+
+
+# --- The settings the app makes its codes from ------------------------------------------------
+
+
+def test_an_authenticators_settings_are_fixed_once_saved(administrator):
+    """A changed step, digit count or drift makes the phone's codes stop matching, silently."""
+    device = TOTPDevice.objects.create(user=staff_member(MARKETING_EDITORS, "dana"), name="Phone")
+    before = {name: getattr(device, name) for name in ["key", "digits", "step", "t0", "drift", "tolerance"]}
+    url = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    page = administrator.get(url)
+    assert "Fixed once saved" in text(page)
+    form_fields = page.context["adminform"].form.fields
+    assert not set(before) & set(form_fields)
+    assert {"name", "user", "confirmed"} <= set(form_fields)
+
+    changes = {"key": "3132333435363738393031323334353637383930", "digits": "8", "step": "60", "t0": "5"}
+    changes |= {"drift": "3", "tolerance": "5", "name": "Dana's new name for it"}
+    assert administrator.post(url, {**admin_form_data(page), **changes}).status_code == 302
+    device.refresh_from_db()
+    assert {name: getattr(device, name) for name in before} == before
+    assert device.name == "Dana's new name for it" and device.confirmed
