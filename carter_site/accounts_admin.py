@@ -17,7 +17,9 @@ unconfirming its last authenticator) nor by another's, nor through its group (ta
 permission from Site administrators, deleting the group), nor by being deleted: the change is
 refused with a message saying what to do first. Handing the role to accounts that cannot sign in
 (no authenticator yet) does not count as handing it on. Otherwise the site is left with no one
-who can undo it but someone with shell access to the server.
+who can undo it but someone with shell access to the server. Each check locks the accounts it
+counts, in the transaction that makes the change (hold_account_managers): of two administrators
+taking each other's rights at the same moment, the second is checked after the first is saved.
 
 An authenticator saved in the admin starts unconfirmed (django-otp's default would trust it before
 any phone has scanned it) and is confirmed by entering a code from the app on its QR code page,
@@ -44,7 +46,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -142,8 +144,30 @@ def last_manager_error(who, first=None):
     return forms.ValidationError(last_manager_message(who, first), code="last_account_manager")
 
 
+def hold_account_managers():
+    """Lock the accounts that may look after accounts, until the end of the transaction: what
+    the checks below read before they allow a change that would take that power from one of them.
+
+    Two administrators demoting each other at the same moment would otherwise both pass: each
+    check sees the other still able, before either change is saved. With the lock, taken before
+    the check reads, the second check waits until the first change is committed, then sees it and
+    refuses. The admin's views that run the checks are each one transaction, so the lock lasts
+    until the change is saved. In the order of their ids, so that two checks never wait for each
+    other; `no_key` leaves others free to write rows that refer to these accounts (history
+    entries, sign-ins). PostgreSQL takes the locks; SQLite writes one transaction at a time and
+    ignores them."""
+    locked = (
+        User.objects.select_for_update(no_key=True)
+        .filter(pk__in=account_managers().values("pk"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    list(locked)
+
+
 def leaves_nobody(**leaving_out):
     """Whether somebody can look after accounts now and nobody could once `leaving_out` are gone."""
+    hold_account_managers()
     return account_managers().exists() and not account_managers(**leaving_out).exists()
 
 
@@ -199,6 +223,7 @@ class RoleForm(GroupAdmin.form):
 
 def refused_deletions(remaining, who, first=None):
     """Why a deletion that leaves only `remaining` able to look after accounts is refused."""
+    hold_account_managers()
     if account_managers().exists() and not remaining.exists():
         return [last_manager_message(who, first)]
     return []
@@ -206,6 +231,7 @@ def refused_deletions(remaining, who, first=None):
 
 def is_last_manager(user):
     """Whether `user` is the only account left that can look after accounts."""
+    hold_account_managers()
     return (
         account_managers().filter(pk=user.pk).exists() and not account_managers().exclude(pk=user.pk).exists()
     )
@@ -332,12 +358,22 @@ class ConfirmAuthenticatorForm(forms.Form):
         return self.device
 
 
+class CheckedInOneTransactionMixin:
+    """For the admins whose checks lock the accounts that may look after accounts
+    (hold_account_managers): bulk actions (deleting a selection) run in one transaction, as the
+    add, change and delete views already do in Django, so the check and the change are one."""
+
+    def response_action(self, request, queryset):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().response_action(request, queryset)
+
+
 admin.site.unregister(User)
 admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleAdmin(GroupAdmin):
+class RoleAdmin(CheckedInOneTransactionMixin, GroupAdmin):
     """Django's group admin; the last way anyone may look after accounts is kept."""
 
     form = RoleForm
@@ -353,7 +389,7 @@ class RoleAdmin(GroupAdmin):
 
 
 @admin.register(User)
-class StaffAccountAdmin(UserAdmin):
+class StaffAccountAdmin(CheckedInOneTransactionMixin, UserAdmin):
     """Django's user admin; an account that has made changes is deactivated instead of deleted,
     and the last one that may look after accounts keeps that power."""
 
@@ -361,6 +397,11 @@ class StaffAccountAdmin(UserAdmin):
     change_password_form = StaffPasswordForm
     delete_confirmation_template = "admin/auth/user/delete_account_confirmation.html"
     delete_selected_confirmation_template = "admin/auth/user/delete_accounts_confirmation.html"
+
+    def user_change_password(self, request, id, form_url=""):
+        # One transaction, as the change form's: the check of StaffPasswordForm and the new password.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().user_change_password(request, id, form_url)
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
@@ -376,7 +417,7 @@ admin.site.unregister(TOTPDevice)
 
 
 @admin.register(TOTPDevice)
-class AuthenticatorAdmin(TOTPDeviceAdmin):
+class AuthenticatorAdmin(CheckedInOneTransactionMixin, TOTPDeviceAdmin):
     """django-otp's admin of authenticator apps. A new one starts unconfirmed and its QR code page
     asks for a code from the app to confirm it; its settings (the secret, digits, step, t0,
     drift, tolerance) are fixed once saved (delete it and add another); a deleted device's QR

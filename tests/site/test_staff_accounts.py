@@ -399,3 +399,139 @@ def test_an_authenticators_secret_is_not_replaced_in_place(administrator, client
     assert client.get(reverse("admin:index")).status_code == 200
     device.delete()
     assert client.get(reverse("admin:index")).status_code == 302
+
+
+# --- Two administrators at the same moment ------------------------------------------------------
+
+
+def demote(client, user):
+    """What `client` posts to take `user` out of Site administrators (into Marketing editors)."""
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    data = admin_form_data(client.get(url))
+    data["groups"] = [str(Group.objects.get(name=MARKETING_EDITORS).pk)]
+    return lambda: client.post(url, data)
+
+
+def delete_authenticator(client, device):
+    url = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    return lambda: client.post(url, {"post": "yes"})
+
+
+def two_administrators(settings, with_apps):
+    """Alex and Sam, the only site administrators, each signed in in a browser of their own (with
+    their authenticator app when `with_apps`: production's second step)."""
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from carter_site.roles import sync_roles
+    from tests.security.test_admin_access import sign_in, totp_code
+
+    sync_roles()  # the groups come from a data migration; an earlier test emptied the tables
+    settings.ADMIN_REQUIRE_OTP = with_apps
+    people = []
+    for name in ["alex", "sam"]:
+        user, client = staff_member(SITE_ADMINISTRATORS, name), Client()
+        device = TOTPDevice.objects.create(user=user, name=f"{name}'s phone")
+        if with_apps:
+            assert (
+                sign_in(client, name, code=totp_code(device), address=f"10.0.0.{len(people) + 1}").status_code
+                == 302
+            )
+        else:
+            client.force_login(user)
+        people.append((user, client, device))
+    return people
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("change", ["demoting", "deleting-the-authenticator"])
+def test_two_administrators_taking_each_others_rights_at_the_same_moment_leave_one(settings, change):
+    """Each change alone leaves the other administrator, so each passes the check if both check
+    before either is saved: the check locks the accounts it counts, and the second waits for the
+    first, sees it, and is refused. The requests run as two gunicorn workers would, on connections
+    of their own, meeting just before their first writes (tests/concurrency.py)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.concurrency import at_the_same_moment
+
+    (alex, alexs, alex_phone), (sam, sams, sam_phone) = two_administrators(
+        settings, with_apps=change != "demoting"
+    )
+    if change == "demoting":
+        requests, table = [demote(alexs, sam), demote(sams, alex)], "auth_user"
+    else:
+        requests = [delete_authenticator(alexs, sam_phone), delete_authenticator(sams, alex_phone)]
+        table = TOTPDevice._meta.db_table
+
+    responses = at_the_same_moment(requests, table)
+
+    assert sorted(response.status_code for response in responses) == [200, 302]
+    [refused] = [response for response in responses if response.status_code == 200]
+    assert LAST_MANAGER in text(refused)
+    if change == "demoting":
+        still = User.objects.filter(groups__name=SITE_ADMINISTRATORS).values_list("username", flat=True)
+    else:
+        still = TOTPDevice.objects.values_list("user__username", flat=True)
+    assert len(still) == 1
+
+
+def group_without_the_permission(client):
+    group = Group.objects.get(name=SITE_ADMINISTRATORS)
+    manage = Permission.objects.get(content_type__app_label="auth", codename="change_user")
+    url = reverse("admin:auth_group_change", args=[group.pk])
+    data = admin_form_data(client.get(url))
+    data["permissions"] = [pk for pk in data["permissions"] if pk != str(manage.pk)]
+    return client.post(url, data)
+
+
+def unconfirm(client, device):
+    url = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    data = admin_form_data(client.get(url))
+    del data["confirmed"]
+    return client.post(url, data)
+
+
+def bulk_delete(client, model, pk):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    return client.post(url, {"action": "delete_selected", "_selected_action": [pk], "post": "yes"})
+
+
+def delete(client, obj):
+    return client.post(
+        reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_delete", args=[obj.pk]), {"post": "yes"}
+    )
+
+
+EVERY_CHECK = {
+    "demoting": lambda client, alex, group, device: save_account(client, alex, groups=[]),
+    "taking-the-permission-from-the-group": lambda client, alex, group, device: group_without_the_permission(
+        client
+    ),
+    "disabling-the-password": lambda client, alex, group, device: disable_password(client, alex),
+    "unconfirming-the-authenticator": lambda client, alex, group, device: unconfirm(client, device),
+    "deleting-the-account": lambda client, alex, group, device: delete(client, alex),
+    "deleting-the-group": lambda client, alex, group, device: delete(client, group),
+    "deleting-the-authenticator": lambda client, alex, group, device: delete(client, device),
+    "deleting-selected-accounts": lambda client, alex, group, device: bulk_delete(client, User, alex.pk),
+    "deleting-selected-groups": lambda client, alex, group, device: bulk_delete(client, Group, group.pk),
+    "deleting-selected-authenticators": lambda client, alex, group, device: bulk_delete(
+        client, type(device), device.pk
+    ),
+}
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("change", EVERY_CHECK.values(), ids=EVERY_CHECK.keys())
+def test_every_check_for_the_last_administrator_locks_what_it_reads(administrator_with_app, change):
+    """Each way of taking the power to look after accounts checks with the accounts that have it
+    locked, in the transaction that makes the change (the test above shows why on two of them)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, device = administrator_with_app
+    alex = User.objects.get(username="alex")
+    with CaptureQueriesContext(connection) as queries:
+        response = change(client, alex, Group.objects.get(name=SITE_ADMINISTRATORS), device)
+    assert response.status_code == 200 and LAST_MANAGER in text(response)  # refused, nothing changed
+    assert any("FOR NO KEY UPDATE" in query["sql"] and '"auth_user"' in query["sql"] for query in queries)
