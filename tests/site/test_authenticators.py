@@ -77,6 +77,7 @@ def test_a_code_from_the_app_confirms_it_on_its_qr_code_page(administrator, sett
     page = text(administrator.get(config_url(device)))
     assert "Not confirmed yet: until a code from it is entered below, it lets nobody sign in" in page
     assert CONFIRM_LABEL in page and device.config_url in page
+    assert 'alt="QR code for dana\'s authenticator app"' in page  # said to a screen reader too
 
     response = administrator.post(config_url(device), {"code": " ".join(totp_code(device))}, follow=True)
     assert response.redirect_chain == [(reverse("admin:otp_totp_totpdevice_changelist"), 302)]
