@@ -20,6 +20,7 @@ from .audit import count_of_changes, log_bulk_change, with_the_objects_they_name
 from .caching import content_changed
 from .concurrent_saves import RetryRefusedSaveMixin, RowsAddedMeanwhileFormSet, unique_together_with
 from .history import HistoryAdmin
+from .links import link_warnings
 from .models import SiteSettings
 from .redirects import file_at, find_loop, live_page_at, unpublished_page_at
 
@@ -162,14 +163,15 @@ class SaysWhereOldAddressesLeadMixin:
 class WarnsAfterSavingMixin:
     """For the admin of content written in the rich-text editor: after a save, whichever button
     saved it, the warnings of `content_warnings()` (a picture without a description, a skipped
-    heading level), each after Django's "… was added/changed successfully". They warn; the
+    heading level) and those about its links to pages visitors cannot reach, each after Django's "… was added/changed successfully". They warn; the
     editor decides."""
 
     def content_warnings(self, obj):
         return []
 
     def warn_about_content(self, request, obj):
-        for warning in self.content_warnings(obj):
+        # Then, for every kind of rich text alike, its links that lead visitors nowhere (links.py).
+        for warning in [*self.content_warnings(obj), *link_warnings(obj)]:
             self.message_user(request, f"Check: {warning}", messages.WARNING)
 
     def response_add(self, request, obj, post_url_continue=None):

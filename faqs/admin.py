@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from carter_site.admin import PublishedFlagAdmin, RowsNamedByTheirObjectsInline
+from carter_site.admin import PublishedFlagAdmin, RowsNamedByTheirObjectsInline, WarnsAfterSavingMixin
 from carter_site.history import HistoryAdmin
 
 from .models import FAQ, ArticleFAQ, LocationFAQ, Topic
@@ -43,7 +43,7 @@ class TopicAdmin(HistoryAdmin):
 
 
 @admin.register(FAQ)
-class FAQAdmin(PublishedFlagAdmin):
+class FAQAdmin(WarnsAfterSavingMixin, PublishedFlagAdmin):
     list_display = ["question", "topic", "order", "is_published", "placement_count", "updated_at"]
     list_editable = ["order"]
     list_filter = ["is_published", "topic"]

@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from carter_site.admin import AsksForFilesAgainMixin, PublishedFlagAdmin, SaysWhereOldAddressesLeadMixin
+from carter_site.admin import (
+    AsksForFilesAgainMixin,
+    PublishedFlagAdmin,
+    SaysWhereOldAddressesLeadMixin,
+    WarnsAfterSavingMixin,
+)
 from carter_site.admin_times import TypedTimesMixin
 from faqs.admin import LocationFAQInline
 
@@ -26,7 +31,9 @@ class SpecialDayInline(admin.TabularInline):
 
 
 @admin.register(Location)
-class LocationAdmin(SaysWhereOldAddressesLeadMixin, AsksForFilesAgainMixin, PublishedFlagAdmin):
+class LocationAdmin(
+    WarnsAfterSavingMixin, SaysWhereOldAddressesLeadMixin, AsksForFilesAgainMixin, PublishedFlagAdmin
+):
     list_display = ["name", "city", "phone", "order", "is_published", "updated_at"]
     list_editable = ["order"]
     list_filter = ["is_published", "city"]

@@ -1,0 +1,446 @@
+"""Links between the site's own pages, and where each one leads a visitor.
+
+Editors link one text to another by typing or pasting an address in the editor's Link dialog:
+`/articles/does-insurance-cover-iop/`, the full address copied from the browser, sometimes the
+staff preview's by mistake. Pages are renamed (their old addresses redirect, carter_site.redirects),
+unpublished, scheduled, taken down or deleted, and a link that led somewhere may now lead a
+visitor to "page not found". This module finds out, without the network:
+
+- `check_texts()` reads the links of many texts at once and says, for each link to this site
+  that does not lead a visitor straight to a page, why: no page there, a page visitors cannot
+  see (a draft, one scheduled for later, one taken down, a location or standing page not
+  published, an FAQ topic without a published question), the admin or a preview, or an old
+  address that redirects (it works, but the new address is better). Each address is read with
+  Django's URL resolver (`resolve()`), then the pages are looked up together: one query for the
+  old addresses and one per kind of page linked, however many links and texts.
+- `texts_linking_to()` finds the published texts with a link to a page, by any of its addresses
+  (old ones included), before it goes away (docs/editorial-workflow.md, "Links between pages").
+
+A link to another website is never checked, nor a mail or phone link. "This site" is a relative
+address, or an absolute one whose host is the canonical one (SITE_URL) or one ALLOWED_HOSTS
+names ("*" aside: it names every host, not ours in particular).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import unquote, urljoin, urlsplit
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.redirects.models import Redirect
+from django.core import signing
+from django.db.models import Exists, OuterRef, Q
+from django.http.request import split_domain_port, validate_host
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from .publishing import local_time
+
+# The pages that exist only for a row with that slug, by view name: (app label, model name).
+DETAIL_PAGES = {
+    "articles:detail": ("articles", "Article"),
+    "locations:detail": ("locations", "Location"),
+    "pages:detail": ("pages", "Page"),
+    "faqs:topic": ("faqs", "Topic"),
+}
+# What an editor calls each kind of page, in a sentence: "the article “…”".
+KIND_NAMES = {"Article": "article", "Location": "location", "Page": "standing page", "Topic": "FAQ topic"}
+# The rich texts the site shows, by model: the field, and how to name the text in a list.
+RICH_TEXTS = {
+    ("articles", "Article"): "body",
+    ("locations", "Location"): "body",
+    ("pages", "Page"): "body",
+    ("faqs", "FAQ"): "answer",
+}
+PREVIEW_VIEWS = {"admin:articles_article_preview", "articles:shared_preview"}
+NOT_FOUND = "visitors get “page not found” there"
+
+
+# --- Reading the links of a text.
+
+
+@dataclass
+class Link:
+    href: str
+    text: str = ""
+
+    @property
+    def words(self):
+        return " ".join(self.text.split())
+
+
+class _LinkParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links, self._open = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._open = Link(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._open is not None:
+            self.links.append(self._open)
+            self._open = None
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open.text += data
+
+
+def links_in(html):
+    """The links of a rich text, with their words, in the order they appear."""
+    parser = _LinkParser()
+    parser.feed(html or "")
+    parser.close()
+    return parser.links
+
+
+def is_own_host(host):
+    """Whether `host` (a host name, perhaps with a port) names this site."""
+    name, _port = split_domain_port(host.lower())
+    if not name:
+        return False
+    canonical = (urlsplit(settings.SITE_URL).hostname or "").lower() if settings.SITE_URL else ""
+    allowed = [pattern for pattern in settings.ALLOWED_HOSTS if pattern != "*"]
+    return name == canonical or validate_host(name, allowed)
+
+
+def own_path(href, base="/"):
+    """The path on this site that `href` leads to (read from the page at `base`), or None for a
+    link elsewhere, a mail or phone link, or one within the page (`#section`)."""
+    href = (href or "").strip()
+    if not href or href.startswith(("#", "?")):
+        return None
+    parts = urlsplit(href)
+    if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+        return None  # mailto:, tel:, and whatever else the sanitiser let through
+    if parts.netloc:
+        if not is_own_host(parts.netloc.rpartition("@")[2]):
+            return None
+        return parts.path or "/"
+    if parts.scheme:  # "https:/articles/x/", which browsers read as relative
+        return None
+    return urlsplit(urljoin(base, href)).path or "/"
+
+
+# --- Where a path leads.
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Where a link leads a visitor: `dead` when to no page, `moved` to a page by way of an old
+    address (`address` is then the page's own), neither when straight to a page."""
+
+    why: str = ""
+    dead: bool = False
+    moved: bool = False
+    address: str = ""
+
+    @property
+    def fine(self):
+        return not (self.dead or self.moved)
+
+
+FINE = Verdict()
+
+
+def _admin_prefix():
+    return "/" + settings.ADMIN_URL.lstrip("/")
+
+
+def _match(path):
+    try:
+        return resolve(unquote(path))
+    except Resolver404:
+        return None
+
+
+def _detail(match):
+    """(model name, slug) of a detail page's match, else None."""
+    if match is None or match.view_name not in DETAIL_PAGES:
+        return None
+    return DETAIL_PAGES[match.view_name][1], match.kwargs.get("slug", "")
+
+
+def _previewed_article_id(match):
+    """The id of the article a preview address shows: the admin's preview takes it in the
+    address, a shared preview link in its signed token (read without a query)."""
+    if match.view_name == "admin:articles_article_preview":
+        object_id = match.kwargs.get("object_id", "")
+        return int(object_id) if object_id.isdigit() else None
+    from articles.models import PreviewLink
+
+    try:
+        data = signing.Signer(salt=PreviewLink.SIGNING_SALT).unsign_object(match.kwargs.get("token", ""))
+        return int(data["article"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def _is_file(path):
+    prefixes = [prefix for prefix in (settings.MEDIA_URL, settings.STATIC_URL) if prefix.startswith("/")]
+    return any(path.startswith(prefix) for prefix in prefixes)
+
+
+@dataclass
+class _Lookups:
+    """Everything the verdicts read from the database, fetched once for a batch of paths."""
+
+    now: datetime.datetime
+    redirects: dict = field(default_factory=dict)  # old path -> new path
+    pages: dict = field(default_factory=dict)  # (model name, slug) -> object
+    articles_by_id: dict = field(default_factory=dict)
+
+
+def _old_address_candidates(path):
+    candidates = [path]
+    if settings.APPEND_SLASH and not path.endswith("/"):
+        candidates.append(f"{path}/")
+    return candidates
+
+
+def _variants(path):
+    """The addresses a visitor may be led on to from `path` without a redirect row: the same in
+    lower case (OldAddressMiddleware), with the final slash (AppendSlashMiddleware)."""
+    lower = path.lower()
+    candidates = [lower] if lower != path else []
+    if not path.endswith("/"):
+        candidates += [f"{path}/"] + ([f"{lower}/"] if lower != path else [])
+    return candidates
+
+
+def fetch_lookups(paths, now=None):
+    """One query for the old addresses among `paths`, then one per kind of page they (or the
+    addresses those lead to) name."""
+    from faqs.models import FAQ
+
+    lookups = _Lookups(now=now or timezone.now())
+    paths = set(paths)
+    maybe_old = {
+        candidate
+        for path in paths
+        if not _is_file(path)
+        and not path.startswith(_admin_prefix())
+        and (_match(path) is None or _detail(_match(path)))
+        for candidate in _old_address_candidates(path)
+    }
+    if maybe_old:
+        lookups.redirects = dict(
+            Redirect.objects.filter(site_id=settings.SITE_ID, old_path__in=maybe_old).values_list(
+                "old_path", "new_path"
+            )
+        )
+    onward = {own_path(target) for target in lookups.redirects.values() if target}
+    wanted, article_ids = {}, set()
+    for path in paths | {path for path in onward if path}:
+        for candidate in [path, *_variants(path)]:
+            match = _match(candidate)
+            previewed = _previewed_article_id(match) if match and match.view_name in PREVIEW_VIEWS else None
+            if previewed is not None:
+                article_ids.add(previewed)
+            detail = _detail(match)
+            if detail:
+                wanted.setdefault(detail[0], set()).add(detail[1])
+    if article_ids:
+        wanted.setdefault("Article", set())
+    for model_name, slugs in wanted.items():
+        app_label = next(label for label, name in DETAIL_PAGES.values() if name == model_name)
+        model = apps.get_model(app_label, model_name)
+        rows = model._default_manager.filter(slug__in=slugs)
+        if model_name == "Article":
+            rows = model._default_manager.filter(Q(slug__in=slugs) | Q(pk__in=article_ids)).defer("body")
+        elif model_name == "Topic":
+            published = FAQ.objects.published().filter(topic=OuterRef("pk"))
+            rows = rows.annotate(has_published_question=Exists(published))
+        else:
+            rows = rows.defer("body")
+        for row in rows:
+            lookups.pages[(model_name, row.slug)] = row
+            if model_name == "Article":
+                lookups.articles_by_id[row.pk] = row
+    return lookups
+
+
+def _is_visible(obj, now):
+    if hasattr(obj, "has_published_question"):
+        return obj.has_published_question
+    if hasattr(obj, "get_state"):
+        return obj.get_state(now) == obj.State.LIVE
+    return obj.is_public
+
+
+def _why_hidden(obj, now):
+    """Why visitors do not get `obj`'s page, as the end of a sentence."""
+    kind = KIND_NAMES[type(obj).__name__]
+    name = f"the {kind} “{obj}”"
+    if hasattr(obj, "has_published_question"):
+        return f"leads to {name}, which has no published question: {NOT_FOUND} until one is published."
+    if hasattr(obj, "get_state"):
+        state = obj.get_state(now)
+        if state == obj.State.SCHEDULED:
+            return f"leads to {name}, scheduled to go live on {local_time(obj.published_at)}: until then {NOT_FOUND}."
+        if state == obj.State.EXPIRED:
+            return f"leads to {name}, taken down on {local_time(obj.expires_at)}: {NOT_FOUND}."
+        return f"leads to {name}, a draft: {NOT_FOUND} until it is published."
+    return f"leads to {name}, which is not published: {NOT_FOUND} until it is."
+
+
+def _staff_only(match, lookups):
+    article = lookups.articles_by_id.get(_previewed_article_id(match) or -1)
+    if match.view_name == "articles:shared_preview":
+        what = "a shared preview link, which works only until it expires or is revoked, and marks the page not public"
+    else:
+        what = "a staff preview in the admin, which visitors cannot open"
+    instead = (
+        f" Link to the article’s own address, {article.get_absolute_url()}"
+        if article
+        else (" Link to the article’s own address (/articles/…/)")
+    )
+    return Verdict(f"is {what}.{instead}, which visitors can open once it is published.", dead=True)
+
+
+def verdict(path, lookups, hops=0):
+    """Where `path` leads a visitor, from what `lookups` fetched."""
+    if path.startswith(_admin_prefix()):
+        match = _match(path)
+        if match is not None and match.view_name in PREVIEW_VIEWS:
+            return _staff_only(match, lookups)
+        return Verdict(
+            "leads to the site editor (the admin), which visitors cannot open. Link to the page’s public "
+            "address instead.",
+            dead=True,
+        )
+    if _is_file(path):
+        from .redirects import file_at
+
+        return FINE if file_at(path) else Verdict(f"leads to no file: {NOT_FOUND}.", dead=True)
+    match = _match(path)
+    if match is not None and match.view_name in PREVIEW_VIEWS:
+        return _staff_only(match, lookups)
+    detail = _detail(match)
+    hidden = None
+    if detail:
+        hidden = lookups.pages.get(detail)
+        if hidden is not None and _is_visible(hidden, lookups.now):
+            return FINE
+    elif match is not None:
+        return FINE  # the home page, a list, search, a feed: always there
+    # Visitors get "page not found" here, unless an old address leads them on.
+    for old in _old_address_candidates(path):
+        if old not in lookups.redirects:
+            continue
+        target = lookups.redirects[old]
+        if not target:
+            return Verdict(f"is an old address marked as gone: {NOT_FOUND}.", dead=True)
+        onward_path = own_path(target)
+        onward = verdict(onward_path, lookups, hops + 1) if onward_path and hops < 2 else FINE
+        if onward.dead:
+            return Verdict(f"is an old address that leads to {target}, which {onward.why}", dead=True)
+        address = onward.address or target
+        return Verdict(
+            f"is an old address: visitors are sent on to {address}. It works, but link to {address} instead.",
+            moved=True,
+            address=address,
+        )
+    for variant in _variants(path):
+        if hops < 2 and verdict(variant, lookups, hops + 2).fine:
+            return Verdict(
+                f"reaches its page only by a detour to {variant}. Link to {variant} instead.",
+                moved=True,
+                address=variant,
+            )
+    if hidden is not None:
+        return Verdict(_why_hidden(hidden, lookups.now), dead=True)
+    return Verdict(
+        f"leads to no page: {NOT_FOUND}. Open the page on the site and copy its address from the browser, "
+        "or take the link out.",
+        dead=True,
+    )
+
+
+# --- Checking texts.
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    """A link of a text that does not lead a visitor straight to a page."""
+
+    words: str
+    href: str
+    why: str
+    dead: bool
+
+    def __str__(self):
+        words = f"“{self.words}”" if self.words else "without words"
+        return f"The link {words} ({self.href}) {self.why}"
+
+
+def check_texts(texts, now=None):
+    """{key: [LinkProblem, …]} for `texts`, an iterable of (key, html, address of the page that
+    shows it); only keys with a problem. Fetches what every link needs at once (fetch_lookups)."""
+    found = []
+    for key, html, base in texts:
+        for link in links_in(html):
+            path = own_path(link.href, base or "/")
+            if path is not None:
+                found.append((key, link, path))
+    if not found:
+        return {}
+    lookups = fetch_lookups({path for _key, _link, path in found}, now)
+    problems = {}
+    for key, link, path in found:
+        result = verdict(path, lookups)
+        if not result.fine:
+            problems.setdefault(key, []).append(
+                LinkProblem(link.words, link.href.strip(), result.why, result.dead)
+            )
+    return problems
+
+
+def text_address(obj):
+    """The address of the page that shows `obj`'s rich text, against which a relative link is read."""
+    if hasattr(obj, "answer"):  # an FAQ, shown on many pages: the FAQ page stands for them
+        return "/faqs/"
+    return obj.get_absolute_url() if getattr(obj, "slug", "") else "/"
+
+
+def rich_text_of(obj):
+    """The rich text of a content object the site shows, or None for another kind of object."""
+    name = RICH_TEXTS.get((obj._meta.app_label, obj._meta.object_name))
+    return getattr(obj, name) if name else None
+
+
+def link_warnings(obj):
+    """The warnings about the links of `obj`'s rich text, one sentence each, for the admin."""
+    html = rich_text_of(obj)
+    if not html:
+        return []
+    return [str(problem) for problem in check_texts([(obj.pk, html, text_address(obj))]).get(obj.pk, [])]
+
+
+def published_texts(filters=None):
+    """The rich texts visitors can read now, as (object, html, address of its page): live articles,
+    published locations, standing pages and FAQs. `filters`, if given, maps each model to a Q
+    that narrows its rows (texts_linking_to). The long texts are read, the rest only as needed."""
+    for (app_label, model_name), name in RICH_TEXTS.items():
+        model = apps.get_model(app_label, model_name)
+        rows = model._default_manager.published()
+        if filters is not None:
+            rows = rows.filter(filters(name))
+        if model_name == "FAQ":
+            rows = rows.select_related("topic").only("pk", "question", "answer", "topic__slug")
+        else:
+            title = "name" if model_name == "Location" else "title"
+            rows = rows.only("pk", title, "slug", name)
+        for obj in rows.order_by("pk"):
+            yield obj, getattr(obj, name), text_address(obj)
+
+
+def describe_text(obj):
+    """Where a text is, for a list: "article “Paying for IOP” (/articles/paying-for-iop/)"."""
+    if isinstance(obj, apps.get_model("faqs", "FAQ")):
+        return f"FAQ “{obj}” ({obj.get_open_url()})"
+    kind = KIND_NAMES.get(type(obj).__name__, obj._meta.verbose_name)
+    return f"{kind} “{obj}” ({obj.get_absolute_url()})"
