@@ -23,6 +23,7 @@ from carter_site.admin import (
     RowsNamedByTheirObjectsInline,
     SaysWhereOldAddressesLeadMixin,
     WarnsAfterSavingMixin,
+    WarnsOfLinksLeftBehindMixin,
 )
 from carter_site.audit import count_of_changes, log_bulk_change
 from carter_site.caching import content_changed
@@ -465,6 +466,7 @@ class ImportArticlesAdminMixin:
 
 @admin.register(Article)
 class ArticleAdmin(
+    WarnsOfLinksLeftBehindMixin,
     WarnsAfterSavingMixin,
     SaysWhereOldAddressesLeadMixin,
     AsksForFilesAgainMixin,
@@ -1278,3 +1280,4 @@ class ArticleAdmin(
             ("%(count)d was a draft already.", "%(count)d were drafts already."),
         )
         self.message_user(request, said, messages.SUCCESS)
+        self.warn_of_links_left_behind(request, [article for article in changed if article.is_public])

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
+from django.utils.translation import ngettext
 
 from . import accounts_admin  # noqa: F401  (the staff accounts' admin registers itself)
 from .admin_deletes import collect
@@ -20,7 +21,7 @@ from .audit import count_of_changes, log_bulk_change, with_the_objects_they_name
 from .caching import content_changed
 from .concurrent_saves import RetryRefusedSaveMixin, RowsAddedMeanwhileFormSet, unique_together_with
 from .history import HistoryAdmin
-from .links import link_warnings
+from .links import describe_text, link_warnings, texts_linking_to
 from .models import SiteSettings
 from .redirects import file_at, find_loop, live_page_at, unpublished_page_at
 
@@ -191,6 +192,71 @@ class WarnsAfterSavingMixin:
         return super().response_post_save_change(request, obj)
 
 
+def links_left_behind(page, texts, lead="now lead"):
+    """The warning that published `texts` link to `page`, which visitors can no longer open: each
+    text linked to its change form, so the editor can go and change the link."""
+
+    def change_form(text):
+        try:
+            return reverse(f"admin:{text._meta.app_label}_{text._meta.model_name}_change", args=[text.pk])
+        except NoReverseMatch:
+            return ""
+
+    count = len(texts)
+    listed = format_html_join(
+        ", ", '<a href="{}">{}</a>', ((change_form(text), describe_text(text)) for text in texts)
+    )
+    linking = ngettext("%(count)d published text links to", "%(count)d published texts link to", count) % {
+        "count": count
+    }
+    return format_html(
+        "{} {} ({}): {}. Their links {} visitors to “page not found”: change them, or add a redirect "
+        "from {} to the page that replaces it (Redirects).",
+        linking,
+        f"“{page}”",
+        page.get_absolute_url(),
+        listed,
+        lead,
+        page.get_absolute_url(),
+    )
+
+
+class WarnsOfLinksLeftBehindMixin:
+    """For the admin of a page other texts link to (an article, a location, a standing page, an FAQ
+    topic): when it stops being public (unpublished, scheduled for later, taken down) or is about
+    to be deleted, which published texts link to it (carter_site.links.texts_linking_to), so the
+    editor can change those links or add a redirect before visitors meet “page not found”. A
+    warning: nothing is refused."""
+
+    def save_model(self, request, obj, form, change):
+        published = getattr(self.model._default_manager, "published", None)
+        request.links_target_was_public = bool(
+            change and published is not None and published().filter(pk=obj.pk).exists()
+        )
+        super().save_model(request, obj, form, change)
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        if getattr(request, "links_target_was_public", False) and not obj.is_public:
+            self.warn_of_links_left_behind(request, [obj])
+        return response
+
+    def get_deleted_objects(self, objs, request):
+        deleted = super().get_deleted_objects(objs, request)
+        # Said on the confirmation page (a delete link, or the bulk action's first step), where the
+        # editor can still stop; not again once the delete is confirmed.
+        confirming = request.method == "GET" or (
+            request.POST.get("action") == "delete_selected" and "post" not in request.POST
+        )
+        if confirming:
+            self.warn_of_links_left_behind(request, list(objs), lead="will lead")
+        return deleted
+
+    def warn_of_links_left_behind(self, request, pages, lead="now lead"):
+        for page, texts in texts_linking_to(pages).items():
+            self.message_user(request, links_left_behind(page, texts, lead), messages.WARNING)
+
+
 class PublishedFlagAdmin(HistoryAdmin):
     """Shared by the admins of content with a 'published' tick: bulk publish and unpublish."""
 
@@ -257,6 +323,8 @@ class PublishedFlagAdmin(HistoryAdmin):
             ("%(count)d was not published.", "%(count)d were not published."),
         )
         self.message_user(request, said, messages.SUCCESS)
+        if isinstance(self, WarnsOfLinksLeftBehindMixin):  # after what changed, what it leaves behind
+            self.warn_of_links_left_behind(request, changed)
 
 
 @admin.register(SiteSettings)

@@ -444,3 +444,53 @@ def describe_text(obj):
         return f"FAQ “{obj}” ({obj.get_open_url()})"
     kind = KIND_NAMES.get(type(obj).__name__, obj._meta.verbose_name)
     return f"{kind} “{obj}” ({obj.get_absolute_url()})"
+
+
+# --- Who links to a page, before it goes away.
+
+
+def _address_key(path):
+    """How two addresses of one page compare: in lower case, without the final slash (visitors
+    are led from either form to the page, OldAddressMiddleware and AppendSlashMiddleware)."""
+    return unquote(path).lower().rstrip("/")
+
+
+def texts_linking_to(pages):
+    """{page: [text, …]}: the published texts with a link to one of `pages` (articles, locations,
+    standing pages, FAQ topics) by any of its addresses, its current one or an old one that
+    redirects to it. Texts among `pages` themselves are left out.
+
+    The database narrows the texts to those that hold one of the addresses (`icontains`, one
+    query per kind of text, plus one for the old addresses); their links are then read, so that
+    "/privacy" in "/privacy-notice/" or in a sentence counts for nothing."""
+    pages = list(pages)
+    if not pages:
+        return {}
+    by_key = {}
+    for page in pages:
+        by_key[_address_key(page.get_absolute_url())] = page
+    current = {page.get_absolute_url(): page for page in pages}
+    old = Redirect.objects.filter(site_id=settings.SITE_ID, new_path__in=list(current)).values_list(
+        "old_path", "new_path"
+    )
+    for old_path, new_path in old:
+        by_key.setdefault(_address_key(old_path), current[new_path])
+    keys = sorted(key for key in by_key if key)
+
+    def holds_an_address(field_name):
+        condition = Q()
+        for key in keys:
+            condition |= Q(**{f"{field_name}__icontains": key})
+        return condition
+
+    going = {(type(page), page.pk) for page in pages}
+    found = {}
+    for text, html, base in published_texts(holds_an_address):
+        if (type(text), text.pk) in going:
+            continue
+        for link in links_in(html):
+            path = own_path(link.href, base)
+            page = by_key.get(_address_key(path)) if path else None
+            if page is not None and text not in found.setdefault(page, []):
+                found[page].append(text)
+    return {page: texts for page, texts in found.items() if texts}

@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from carter_site.admin import PublishedFlagAdmin, RowsNamedByTheirObjectsInline, WarnsAfterSavingMixin
+from carter_site.admin import (
+    PublishedFlagAdmin,
+    RowsNamedByTheirObjectsInline,
+    WarnsAfterSavingMixin,
+    WarnsOfLinksLeftBehindMixin,
+)
 from carter_site.history import HistoryAdmin
 
 from .models import FAQ, ArticleFAQ, LocationFAQ, Topic
@@ -22,7 +27,7 @@ class LocationFAQInline(FAQPlacementInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(HistoryAdmin):
+class TopicAdmin(WarnsOfLinksLeftBehindMixin, HistoryAdmin):
     """Topics keep versions, like everything an editor arranges: a topic deleted after its last
     FAQ can be recovered, and with it the FAQs that were deleted before it."""
 

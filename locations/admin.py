@@ -5,6 +5,7 @@ from carter_site.admin import (
     PublishedFlagAdmin,
     SaysWhereOldAddressesLeadMixin,
     WarnsAfterSavingMixin,
+    WarnsOfLinksLeftBehindMixin,
 )
 from carter_site.admin_times import TypedTimesMixin
 from faqs.admin import LocationFAQInline
@@ -32,7 +33,11 @@ class SpecialDayInline(admin.TabularInline):
 
 @admin.register(Location)
 class LocationAdmin(
-    WarnsAfterSavingMixin, SaysWhereOldAddressesLeadMixin, AsksForFilesAgainMixin, PublishedFlagAdmin
+    WarnsOfLinksLeftBehindMixin,
+    WarnsAfterSavingMixin,
+    SaysWhereOldAddressesLeadMixin,
+    AsksForFilesAgainMixin,
+    PublishedFlagAdmin,
 ):
     list_display = ["name", "city", "phone", "order", "is_published", "updated_at"]
     list_editable = ["order"]

@@ -1,13 +1,20 @@
 from django.contrib import admin
 
 from articles.content_checks import check_article
-from carter_site.admin import PublishedFlagAdmin, SaysWhereOldAddressesLeadMixin, WarnsAfterSavingMixin
+from carter_site.admin import (
+    PublishedFlagAdmin,
+    SaysWhereOldAddressesLeadMixin,
+    WarnsAfterSavingMixin,
+    WarnsOfLinksLeftBehindMixin,
+)
 
 from .models import Page
 
 
 @admin.register(Page)
-class PageAdmin(WarnsAfterSavingMixin, SaysWhereOldAddressesLeadMixin, PublishedFlagAdmin):
+class PageAdmin(
+    WarnsOfLinksLeftBehindMixin, WarnsAfterSavingMixin, SaysWhereOldAddressesLeadMixin, PublishedFlagAdmin
+):
     list_display = ["title", "address", "in_footer", "order", "effective_on", "is_published", "updated_at"]
     list_editable = ["order"]
     list_filter = ["is_published", "in_footer"]
