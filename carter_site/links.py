@@ -377,6 +377,16 @@ class LinkProblem:
         return f"The link {words} ({self.href}) {self.why}"
 
 
+def _from_the_root(href):
+    """The path `href` would lead to with a slash in front, for an address written without one
+    ("articles/paying-for-iop/", which a browser reads from the page showing it); else None."""
+    href = (href or "").strip()
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith(("/", "#", "?")) or not href:
+        return None
+    return own_path(f"/{href}")
+
+
 def check_texts(texts, now=None):
     """{key: [LinkProblem, …]} for `texts`, an iterable of (key, html, address of the page that
     shows it); only keys with a problem. Fetches what every link needs at once (fetch_lookups)."""
@@ -385,13 +395,21 @@ def check_texts(texts, now=None):
         for link in links_in(html):
             path = own_path(link.href, base or "/")
             if path is not None:
-                found.append((key, link, path))
+                found.append((key, link, path, _from_the_root(link.href)))
     if not found:
         return {}
-    lookups = fetch_lookups({path for _key, _link, path in found}, now)
+    paths = {path for _key, _link, path, _rooted in found}
+    lookups = fetch_lookups(paths | {rooted for *_rest, rooted in found if rooted}, now)
     problems = {}
-    for key, link, path in found:
+    for key, link, path, rooted in found:
         result = verdict(path, lookups)
+        if result.dead and rooted and rooted != path and not (meant := verdict(rooted, lookups)).dead:
+            address = meant.address or rooted
+            result = Verdict(
+                f"does not start with a slash, so browsers read it from the page that shows it: it leads "
+                f"to {path}: {NOT_FOUND}. Write {address} instead.",
+                dead=True,
+            )
         if not result.fine:
             problems.setdefault(key, []).append(
                 LinkProblem(link.words, link.href.strip(), result.why, result.dead)

@@ -183,6 +183,15 @@ def test_an_address_without_its_final_slash_or_in_capitals_suggests_the_exact_on
     assert "Link to /articles/paying-for-iop/ instead." in found[1]
 
 
+def test_an_address_typed_without_its_first_slash_gets_the_one_meant():
+    ArticleFactory(slug="paying-for-iop")
+    assert problems(link("articles/paying-for-iop/"), base="/articles/costs/") == [
+        "The link “how to pay for treatment” (articles/paying-for-iop/) does not start with a slash, so "
+        "browsers read it from the page that shows it: it leads to /articles/costs/articles/paying-for-iop/: "
+        "visitors get “page not found” there. Write /articles/paying-for-iop/ instead."
+    ]
+
+
 def test_one_query_for_old_addresses_and_one_per_kind_of_page_however_many_links(django_assert_num_queries):
     articles = ArticleFactory.create_batch(6)
     locations = LocationFactory.create_batch(3)
