@@ -252,7 +252,13 @@ class WarnsOfLinksLeftBehindMixin:
             self.warn_of_links_left_behind(request, list(objs), lead="will lead")
         return deleted
 
-    def warn_of_links_left_behind(self, request, pages, lead="now lead"):
+    def pages_going_away(self, objs, deleting=False):
+        """The pages visitors lose with `objs` (unpublished, or about to be deleted when
+        `deleting`): the objects themselves, for a model with a page of its own."""
+        return objs
+
+    def warn_of_links_left_behind(self, request, objs, lead="now lead"):
+        pages = self.pages_going_away(objs, deleting=lead == "will lead")
         for page, texts in texts_linking_to(pages).items():
             self.message_user(request, links_left_behind(page, texts, lead), messages.WARNING)
 

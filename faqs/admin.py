@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 
 from carter_site.admin import (
     PublishedFlagAdmin,
@@ -48,7 +48,7 @@ class TopicAdmin(WarnsOfLinksLeftBehindMixin, HistoryAdmin):
 
 
 @admin.register(FAQ)
-class FAQAdmin(WarnsAfterSavingMixin, PublishedFlagAdmin):
+class FAQAdmin(WarnsOfLinksLeftBehindMixin, WarnsAfterSavingMixin, PublishedFlagAdmin):
     list_display = ["question", "topic", "order", "is_published", "placement_count", "updated_at"]
     list_editable = ["order"]
     list_filter = ["is_published", "topic"]
@@ -74,3 +74,14 @@ class FAQAdmin(WarnsAfterSavingMixin, PublishedFlagAdmin):
     @admin.display(description="shown on pages", ordering="placement_count")
     def placement_count(self, obj):
         return obj.placement_count
+
+    def pages_going_away(self, faqs, deleting=False):
+        """A topic's page exists while it has a published question: the topics whose last
+        published questions these were (WarnsOfLinksLeftBehindMixin)."""
+        faqs = list(faqs)
+        if deleting:  # only a published question holds a page up
+            faqs = [faq for faq in faqs if faq.is_published]
+        if not faqs:
+            return []
+        others = FAQ.objects.published().filter(topic=OuterRef("pk")).exclude(pk__in=[faq.pk for faq in faqs])
+        return list(Topic.objects.filter(pk__in={faq.topic_id for faq in faqs}).exclude(Exists(others)))

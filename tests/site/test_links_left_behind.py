@@ -176,3 +176,50 @@ def test_finding_who_links_among_the_benchmarks_articles_is_fast():
     assert len(found[target]) == 11
     print(f"\nwho links to one article among 220: best of 5 {min(timings) * 1000:.1f} ms")
     assert min(timings) < 0.25
+
+
+@pytest.fixture
+def cost_topic():
+    """A topic with one published question, whose page a published article links to."""
+    topic = TopicFactory(name="Insurance and cost", slug="insurance-and-cost")
+    faq = FAQFactory(topic=topic, question="Does my plan cover IOP?")
+    ArticleFactory(title="Paying for IOP", body=link("/faqs/insurance-and-cost/", "questions about cost"))
+    return faq
+
+
+def test_unpublishing_the_last_question_of_a_topic_names_the_texts_linking_to_its_page(
+    staff_client, cost_topic
+):
+    url = change_url(cost_topic)
+    data = admin_form_data(staff_client.get(url))
+    del data["is_published"]
+    response = staff_client.post(url, data, follow=True)
+    (warning,) = left_behind(response)
+    assert warning.startswith("1 published text links to “Insurance and cost” (/faqs/insurance-and-cost/)")
+    assert "article “Paying for IOP”" in warning
+
+
+def test_a_topic_that_keeps_a_published_question_keeps_its_page_and_nothing_is_said(staff_client, cost_topic):
+    FAQFactory(topic=cost_topic.topic)
+    response = staff_client.post(
+        reverse("admin:faqs_faq_changelist"),
+        {"action": "unpublish_selected", "_selected_action": [cost_topic.pk], "index": "0"},
+        follow=True,
+    )
+    assert left_behind(response) == []
+
+
+def test_unpublishing_or_deleting_the_last_question_in_bulk_names_them(staff_client, cost_topic):
+    response = staff_client.post(
+        reverse("admin:faqs_faq_changelist"),
+        {"action": "delete_selected", "_selected_action": [cost_topic.pk]},
+    )
+    (warning,) = left_behind(response)
+    assert "Their links will lead visitors" in warning
+    response = staff_client.post(
+        reverse("admin:faqs_faq_changelist"),
+        {"action": "unpublish_selected", "_selected_action": [cost_topic.pk], "index": "0"},
+        follow=True,
+    )
+    (warning,) = left_behind(response)
+    assert "Their links now lead visitors" in warning
