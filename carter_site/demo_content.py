@@ -466,7 +466,8 @@ again. We decide that with you, based on how you are doing now, not on how thing
 <h3>What the first conversation covers</h3>
 <p>When you get in touch, we ask a few practical questions: how long it has been, what your days look \
 like at the moment and what you want to be different. We check your insurance again, because benefits \
-sometimes change from one year to the next. You won't be asked to justify leaving or to prove that you \
+sometimes change from one year to the next (<a href="/articles/does-insurance-cover-iop/">what your \
+plan may pay for, and how we check</a>). You won't be asked to justify leaving or to prove that you \
 are serious this time.</p>
 <h2>If you have used again</h2>
 <p>Many people who leave treatment have a stretch of drinking or using afterwards, and they often \
@@ -479,7 +480,8 @@ mean medical support before or alongside IOP.</p>
 <h2>Making it fit this time</h2>
 <p>If something about the program's setup made it hard to stay, say so. There may be a simple fix:</p>
 <ul>
-<li>switching between the morning and evening tracks</li>
+<li>switching between the <a href="/articles/morning-or-evening-track-choosing-the-schedule-that-fits/">\
+morning and evening tracks</a></li>
 <li>attending a different location that is closer to work or home</li>
 <li>adjusting how many days a week you come, within what your care plan needs</li>
 <li>bringing a partner or family member into a session, so you have support at home</li>
