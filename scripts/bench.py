@@ -400,6 +400,7 @@ def seed():
     article.hero_image.save("group-room.jpg", ContentFile(_photo(rng)))
     locations[0].photo_alt = "The front door of the office"
     locations[0].photo.save("front-door.jpg", ContentFile(_photo(rng)))
+    pictured = _with_pictures_in_its_text(Article.objects.get(slug="recovery-notes-1"), rng)
     content_changed()
     print(
         json.dumps(
@@ -408,6 +409,7 @@ def seed():
                 "article": article.get_absolute_url(),
                 "location": locations[0].get_absolute_url(),
                 "faqs": "/faqs/",
+                "article_with_pictures": pictured.get_absolute_url(),
                 "counts": {
                     "articles": Article.objects.published().count(),
                     "faqs": FAQ.objects.published().count(),
@@ -416,6 +418,36 @@ def seed():
             }
         )
     )
+
+
+# Pictures an editor put into an article's text with the editor's Upload tab: photos as phones
+# take them, each under its own heading.
+TEXT_PICTURES = 4
+TEXT_PICTURE_SIZE = (1600, 1067)
+
+
+def _with_pictures_in_its_text(article, rng):
+    """`article` with TEXT_PICTURES photos in its text, stored where the editor stores its uploads.
+    `make profile PAGES=<its address>` measures what pictures in a text cost a page."""
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    width, height = TEXT_PICTURE_SIZE
+    parts = []
+    for number in range(1, TEXT_PICTURES + 1):
+        name = default_storage.save(
+            f"{settings.CKEDITOR_UPLOAD_PATH}bench/evening-group-{number}.jpg",
+            ContentFile(_photo(rng, TEXT_PICTURE_SIZE)),
+        )
+        parts.append(
+            f"<h2>Evening {number}</h2><p>{rng.choice(PARAGRAPHS)}</p>"
+            f'<p><img src="{default_storage.url(name)}" alt="The group room on evening {number}" '
+            f'width="{width}" height="{height}"></p>'
+        )
+    article.body = "".join(parts)
+    article.save()
+    return article
 
 
 def _photo(rng, size=(1200, 800)):
