@@ -74,9 +74,11 @@ logger = logging.getLogger(__name__)
 
 # Apps whose every model is content shown on public pages,
 CONTENT_APPS = ("carter_site", "articles", "locations", "faqs", "testimonials", "pages")
-# but for these, the staff's own work that no public page reads: saving one leaves every cached
-# page as it is.
-NOT_CONTENT = frozenset({"articles.ReviewRequest"})
+# but for these, the staff's own work that no public page reads, and the record of the pictures
+# uploaded through the editor (a page shows one only once a text that names it is saved; when
+# `manage.py picture_copies` records copies, it calls content_changed() itself): saving one
+# leaves every cached page as it is.
+NOT_CONTENT = frozenset({"articles.ReviewRequest", "carter_site.EditorPicture"})
 
 # The public pages: URL names of the views whose anonymous responses may be stored.
 CACHEABLE_VIEWS = frozenset(
@@ -356,10 +358,17 @@ def _load_footer_pages():
     return list(Page.objects.in_footer().only("title", "slug"))
 
 
+def _load_editor_pictures():
+    from .models import EditorPicture
+
+    return EditorPicture.objects.with_copies()
+
+
 SITE_DATA = {
     "site-settings": _load_site_settings,
     "published-locations": _load_published_locations,
     "footer-pages": _load_footer_pages,
+    "editor-pictures": _load_editor_pictures,
 }
 
 
@@ -432,6 +441,15 @@ def published_locations(request=None):
 def footer_pages(request=None):
     """The published standing pages the footer links to, in order (one query per version)."""
     return _site_datum("footer-pages", request)
+
+
+def editor_pictures(request=None):
+    """Stored name -> (width, copy widths) of the pictures uploaded through the editor that have
+    smaller copies (one query per version, then none): the `richtext` filter offers them for
+    every picture of every text on a page, with no query per text or picture. Asked only by a
+    text that shows such an upload. An upload records its picture without a new version: no
+    saved text shows it yet, and the save of the text that will moves the version on."""
+    return _site_datum("editor-pictures", request)
 
 
 def published_location(request, slug):

@@ -4,24 +4,41 @@ stored without their camera and editing metadata (carter_site.image_metadata).
 django-ckeditor's own upload view accepts whatever Pillow can open, has no size limit,
 and writes the CKEditorFuncNum parameter into a script unquoted. This view checks the
 request and the file first (carter_site.images), then hands a good image to it.
+
+A picture stored through the editor gets smaller copies for phones, as a picture field's does
+(carter_site.picture_copies), made by the image backend (settings.CKEDITOR_IMAGE_BACKEND,
+PictureBackend) once it has stored the picture; its width and the widths of its copies are kept
+in an EditorPicture row, from which the `richtext` filter writes each picture's `srcset`. The
+editor's browse window lists the pictures, not their copies.
 """
 
+import io
 import json
+import logging
+import os
 import re
 from urllib.parse import urlsplit
 
 from ckeditor_uploader import views as ckeditor_views
+from ckeditor_uploader.backends import PillowBackend
+from ckeditor_uploader.forms import SearchForm
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .images import cleaned_copy, stored_name, validate_uploaded_image
+from .images import cleaned_copy, shown_size, stored_name, validate_uploaded_image
+from .picture_copies import copies_or_none, picture_of_copy
 from .two_factor import admin_permission_required
+
+logger = logging.getLogger(__name__)
 
 # The editor's dialog names its callback by a small number. ASCII digits only: str.isdigit()
 # also passes "²" and other digits that int() or JavaScript would not read as this number.
@@ -96,9 +113,76 @@ def upload_image(request):
     return ckeditor_views.upload(request)
 
 
+def record_picture(storage, name, data):
+    """Make the smaller copies of the picture `data` just stored as `name` through the editor, and
+    keep its width and theirs in its EditorPicture row (one left by an earlier picture of the same
+    name, deleted since, is replaced). Returns the row, or None when it could not be written.
+
+    Nothing here fails the upload: a picture whose size or copies cannot be made is shown at its
+    full size, and the log says why (`manage.py picture_copies` makes them later)."""
+    from .models import EditorPicture
+
+    try:
+        width = shown_size(io.BytesIO(data))[0]
+    except Exception as error:  # Pillow raises many kinds
+        logger.warning(
+            "The size of the picture %s could not be read (%s); it has no smaller copies.", name, error
+        )
+        width, copies = None, None
+    else:
+        copies = copies_or_none(storage, name, data)
+    try:
+        with transaction.atomic():
+            picture, _ = EditorPicture.objects.update_or_create(
+                name=name, defaults={"width": width, "copy_widths": copies}
+            )
+    except DatabaseError as error:
+        logger.warning(
+            "The picture %s was stored, but its smaller copies could not be recorded (%s); pages show it "
+            "at its full size until manage.py picture_copies records them.",
+            name,
+            error,
+        )
+        return None
+    return picture
+
+
+class PictureBackend(PillowBackend):
+    """django-ckeditor's Pillow backend (which stores the picture and its thumbnail for the browse
+    window), then the picture's smaller copies for phones (record_picture())."""
+
+    def save_as(self, filepath):
+        saved_path = super().save_as(filepath)
+        if self.is_image:
+            self.file_object.seek(0)
+            record_picture(self.storage_engine, saved_path, self.file_object.read())
+        return saved_path
+
+
+def _is_a_copy(file):
+    """Whether an entry of the browse window is a picture's smaller copy rather than a picture."""
+    return picture_of_copy(urlsplit(file["src"]).path) is not None
+
+
 @never_cache
 @admin_permission_required
 def browse_images(request):
+    """django-ckeditor's browse window, without the pictures' smaller copies: an editor chooses a
+    picture, and the page offers its copies."""
     if not may_edit_rich_text(request):
         return HttpResponseForbidden("Only those who edit the text of pages may browse its pictures.")
-    return ckeditor_views.browse(request)
+    files = [file for file in ckeditor_views.get_files_browse_urls(request.user) if not _is_a_copy(file)]
+    if request.method == "POST":
+        form = SearchForm(request.POST)
+        if form.is_valid():
+            query = form.cleaned_data.get("q", "").lower()
+            files = [file for file in files if query in file["visible_filename"].lower()]
+    else:
+        form = SearchForm()
+    context = {
+        "show_dirs": getattr(settings, "CKEDITOR_BROWSE_SHOW_DIRS", False),
+        "dirs": sorted({os.path.dirname(file["src"]) for file in files}, reverse=True),
+        "files": files,
+        "form": form,
+    }
+    return render(request, "ckeditor/browse.html", context)

@@ -164,11 +164,17 @@ def names_in_text(text, pattern):
     return names
 
 
+# Rows that describe uploads rather than use them: the pictures uploaded through the editor.
+DESCRIBE_UPLOADS = frozenset({"carter_site.EditorPicture"})
+
+
 def _content_models():
     """The content apps' models, and the redirects' (an old address may lead to an upload)."""
     redirects = ["redirects"] if apps.is_installed("django.contrib.redirects") else []
     for label in (*CONTENT_APPS, *redirects):
-        yield from apps.get_app_config(label).get_models()
+        for model in apps.get_app_config(label).get_models():
+            if model._meta.label not in DESCRIBE_UPLOADS:
+                yield model
 
 
 @dataclass(frozen=True)
@@ -273,8 +279,8 @@ def usage(storage):
     """Every stored file, sorted into in use, only in the history, and unused.
 
     The editor's browse window shows each picture it stored by a small copy (`name_thumb.png`),
-    and a picture field's picture has smaller copies for phones (`copies/name-480w.jpg`,
-    carter_site.picture_copies): a copy goes with its picture (in use, only in the history or
+    and a picture field's picture, like one uploaded through the editor, has smaller copies for
+    phones (`copies/name-480w.jpg`, carter_site.picture_copies): a copy goes with its picture (in use, only in the history or
     unused as it is, deleted with it), and one whose picture is gone is unused. The files are listed
     before the rows are read: a file uploaded meanwhile is in none of the lists.
     """
@@ -292,7 +298,7 @@ def usage(storage):
         and get_thumb_filename(file.name) not in in_use
         and get_thumb_filename(file.name) not in in_history
     }
-    # A picture field's smaller copies go with their picture the same way, whatever uses it.
+    # Smaller copies go with their picture the same way, whatever uses it (a picture field, a text).
     copies = defaultdict(list)
     for file in files:
         picture = picture_of_copy(file.name)
@@ -333,10 +339,13 @@ def reason(error):
 def delete(storage, found, files):
     """Delete `files` of `found` (a Usage), each with the editor's small copy of it and its
     smaller copies for phones: those first, so that a failure leaves the picture with what is left
-    of them, to be deleted with it next time.
+    of them, to be deleted with it next time. The record of a picture uploaded through the editor
+    (EditorPicture) goes with it: a picture uploaded later under the same name has copies of its own.
 
     Returns the names deleted, the bytes freed, and (name, reason) for each file that could not
     be deleted; the others are deleted all the same."""
+    from .models import EditorPicture
+
     deleted, freed, failures = [], 0, []
     for file in files:
         size = found.size(file)
@@ -349,4 +358,6 @@ def delete(storage, found, files):
             continue
         deleted.append(file.name)
         freed += size
+    if deleted:
+        EditorPicture.objects.filter(name__in=deleted).delete()
     return deleted, freed, failures

@@ -96,3 +96,41 @@ class SiteSettings(models.Model):
         from .caching import cached_site_settings
 
         return cached_site_settings() or cls(pk=1)
+
+
+class EditorPictureQuerySet(models.QuerySet):
+    def with_copies(self):
+        """Stored name -> (width, copy widths) of every picture with smaller copies: what pages
+        need to offer them (carter_site.caching.editor_pictures loads it once per content
+        version, for every text of every page)."""
+        rows = self.filter(width__isnull=False, copy_widths__isnull=False).exclude(copy_widths=[])
+        return {
+            name: (width, tuple(copies))
+            for name, width, copies in rows.values_list("name", "width", "copy_widths")
+        }
+
+
+class EditorPicture(models.Model):
+    """A picture uploaded through the rich-text editor, with what a page needs to offer its smaller
+    copies (carter_site.picture_copies) without asking the storage: its width as browsers show it
+    and the widths of the copies made. Written when the editor stores the picture, and by
+    `manage.py picture_copies` for those stored before; deleted with the picture
+    (carter_site.media_usage). Nobody edits these rows: they describe files."""
+
+    name = models.CharField(max_length=255, unique=True, help_text="Where the picture is stored.")
+    width = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Its width in pixels as shown; empty when it could not be read."
+    )
+    # The widths of the copies made, in increasing order: empty when none was worth making, None
+    # when they are yet to be made (a failure when it was stored; manage.py picture_copies).
+    copy_widths = models.JSONField(null=True, blank=True, help_text="The widths of its smaller copies.")
+
+    objects = EditorPictureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "picture uploaded in the editor"
+        verbose_name_plural = "pictures uploaded in the editor"
+        default_permissions = ()
+
+    def __str__(self):
+        return self.name

@@ -20,7 +20,7 @@ from django.utils.encoding import iri_to_uri
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from .picture_copies import copy_name
+from .picture_copies import srcset
 
 
 def site_origin(request):
@@ -85,14 +85,9 @@ def uploaded_image(field_file, alt):
 
 
 def _srcset(field_file, width, copies):
-    """The picture's smaller copies (carter_site.picture_copies) by their widths, then the picture
-    itself by its own, as the row keeps them: no storage is asked. Storage addresses quote spaces
-    and commas, which would otherwise split a srcset."""
-    if not copies or not width:
-        return ""
-    storage, name = field_file.storage, field_file.name
-    candidates = [f"{storage.url(copy_name(name, copy))} {copy}w" for copy in sorted(copies) if copy < width]
-    return ", ".join([*candidates, f"{field_file.url} {width}w"]) if candidates else ""
+    """The picture's smaller copies (carter_site.picture_copies) and the picture, by their widths,
+    as the row keeps them: no storage is asked."""
+    return srcset(field_file.storage, field_file.name, width, copies)
 
 
 def default_share_image(site_settings):

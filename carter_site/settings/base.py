@@ -223,7 +223,7 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 # --- Rich text editing (see docs/security.md for why CKEditor 4 is configured this way).
 CKEDITOR_UPLOAD_PATH = "editor/"
 CKEDITOR_ALLOW_NONIMAGE_FILES = False
-CKEDITOR_IMAGE_BACKEND = "ckeditor_uploader.backends.PillowBackend"
+CKEDITOR_IMAGE_BACKEND = "carter_site.editor_uploads.PictureBackend"  # and smaller copies for phones
 CKEDITOR_RESTRICT_BY_DATE = True
 CKEDITOR_BROWSE_SHOW_DIRS = False
 CKEDITOR_CONFIGS = {

@@ -1,14 +1,19 @@
 import html
 import re
+from urllib.parse import unquote, urlsplit
 
 from django import template
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
+from carter_site.caching import editor_pictures
 from carter_site.memo import by_digest
 from carter_site.phone import PHONE_NUMBER_IN_TEXT, tel_uri, validate_phone_number
+from carter_site.picture_copies import srcset
 
 register = template.Library()
 
@@ -166,16 +171,75 @@ def _unbroken_phone_numbers(value):
 # A picture as the sanitiser writes it: only src, alt, width and height, in double quotes, and
 # every "<" outside a tag escaped, so this never matches inside text or an attribute.
 _PICTURE = re.compile(r"<img((?:\s+[a-z]+=\"[^\"]*\")*)\s*/?>")
+_SOURCE = re.compile(r'\ssrc="([^"]*)"')
+_WIDTH = re.compile(r'\swidth="([1-9][0-9]{0,4})"')
+# How wide a rich text draws a picture, for the browser to choose among its copies before the
+# stylesheet has arrived (static/css/site.css): `.rich-text` is at most --measure (42rem) wide,
+# inside `.wrap` with 1rem of padding on each side, so the screen's width less 2rem on a phone.
+# In an article, `.article` keeps it to 40rem: 42rem asks at most 32 px more, which chooses the
+# same copy at 1, 1.5, 2 and 3 pixels per CSS pixel.
+RICH_TEXT_SIZES = "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
+# The column at its widest, in CSS px (42rem of 16 px, browsers' default).
+RICH_TEXT_WIDEST = 42 * 16
 
 
-def _pictures_loaded_when_near(value):
-    """Each picture fetched only when the reader comes near it (`loading="lazy"`), and decoded
-    without holding up the text (`decoding="async"`). A long article's pictures, or those in FAQ
-    answers that stay closed, otherwise all download with the page: on a slow phone connection
-    they take the bandwidth from what the reader is looking at, and cost data for pictures
-    never seen. The width and height the editor keeps reserve each picture's place, so nothing
-    moves when it arrives."""
-    return _PICTURE.sub(r'<img\1 loading="lazy" decoding="async">', value)
+def _sizes(attributes):
+    """What `sizes` says of a picture: the column's width, or the width the editor gave it
+    (CKEditor writes it as `width`, in CSS px) when that is narrower, as `img { max-width: 100% }`
+    then draws it at that width wherever the column leaves room for it."""
+    width = _WIDTH.search(attributes)
+    if width is None or int(width[1]) >= RICH_TEXT_WIDEST:
+        return RICH_TEXT_SIZES
+    width = int(width[1])
+    return f"(min-width: {width + 32}px) {width}px, calc(100vw - 2rem)"
+
+
+def _editor_uploads(sources):
+    """Picture address -> stored name, for those of `sources` (the `src` of pictures in a text,
+    as the sanitiser writes them) under the media storage's addresses and the editor's folder."""
+    prefix = urlsplit(default_storage.url("name")).path.removesuffix("name")
+    names = {}
+    for source in sources:
+        path = urlsplit(html.unescape(source)).path
+        name = unquote(path[len(prefix) :]) if path.startswith(prefix) else ""
+        if name.startswith(settings.CKEDITOR_UPLOAD_PATH):
+            names[source] = name
+    return names
+
+
+def _pictures(value):
+    """Each picture offered at the widths of its smaller copies, if it is an upload of the editor
+    that has them; and fetched only when the reader comes near it (`loading="lazy"`), and decoded
+    without holding up the text (`decoding="async"`).
+
+    A photo uploaded at 3000 px is drawn about 330 px wide on a phone: `srcset` and `sizes` let
+    the phone download the copy nearest that, a few tens of kilobytes instead of megabytes. The
+    widths come from carter_site.caching.editor_pictures (loaded once per content version, for
+    every text): no query per text or picture, and nothing asked of the storage but addresses,
+    which it makes from names. A long article's pictures, or those in FAQ answers that stay
+    closed, otherwise all download with the page: on a slow phone connection they take the
+    bandwidth from what the reader is looking at, and cost data for pictures never seen. The
+    width and height the editor keeps reserve each picture's place, so nothing moves when it
+    arrives.
+
+    The sanitiser never keeps a `srcset` or `sizes` an editor wrote (they are not on its
+    allow-list): those written here name only stored copies of a recorded upload, escaped."""
+    pictures = list(_PICTURE.finditer(value))
+    if not pictures:
+        return value
+    names = _editor_uploads({source[1] for picture in pictures if (source := _SOURCE.search(picture[1]))})
+    known = editor_pictures() if names else {}
+
+    def with_attributes(picture):
+        attributes = picture[1]
+        source = _SOURCE.search(attributes)
+        name = names.get(source[1]) if source else None
+        width, copies = known.get(name, (None, None))
+        candidates = srcset(default_storage, name, width, copies) if copies else ""
+        added = f' srcset="{escape(candidates)}" sizes="{_sizes(attributes)}"' if candidates else ""
+        return f'<img{attributes}{added} loading="lazy" decoding="async">'
+
+    return _PICTURE.sub(with_attributes, value)
 
 
 # A Heading 2 or 3 as the sanitiser writes it: without attributes (none are allowed on it), and
@@ -253,18 +317,20 @@ def listed_sections(value):
 @register.filter
 def richtext(value, sections=""):
     """Output a RichTextField's HTML as is, each phone number typed in it as a link that dials
-    it (988 and 911 too, where the sentence says to call or text them), each table in a box that may scroll sideways, each phone number in a box that does not
-    break, and each picture loaded when near. With `richtext:"sections"` (the body of an article
-    or a standing page),
+    it (988 and 911 too, where the sentence says to call or text them), each table in a box that
+    may scroll sideways, each phone number in a box that does not break, and each picture loaded
+    when near, at the width of its copy nearest the screen's. With `richtext:"sections"` (the body
+    of an article or a standing page),
     each Heading 2 and 3 also has an id a link can point to (`_sections`); elsewhere the page's
     other rich texts and templates could use the same words as ids.
 
     This is the one place editor HTML is marked safe, and it is safe only because
     carter_site.richtext.RichTextField sanitised it before it was stored: the ids added are
-    made of lower-case letters, digits and hyphens only.
+    made of lower-case letters, digits and hyphens only, and the pictures' `srcset` names
+    only stored copies of recorded uploads (`_pictures`).
     """
     if sections not in ("", "sections"):
         raise template.TemplateSyntaxError(f'richtext takes "sections" or nothing, not {sections!r}.')
     value = _sections(value)[0] if sections else value or ""
     linked = _linked_crisis_lines(_linked_phone_numbers(value))
-    return mark_safe(_pictures_loaded_when_near(_unbroken_phone_numbers(_scrolling_tables(linked))))
+    return mark_safe(_pictures(_unbroken_phone_numbers(_scrolling_tables(linked))))
