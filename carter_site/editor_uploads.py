@@ -147,6 +147,61 @@ def record_picture(storage, name, data):
     return picture
 
 
+def copy_pictures_in_texts(storage):
+    """Make the smaller copies of each picture uploaded through the editor that a text shows (or
+    that was recorded without them) and has none yet, and record them: for `manage.py
+    picture_copies`, after an upgrade, or after copies failed when the picture was stored.
+    Returns (pictures given copies, pictures none was worth making of, [(name, reason)] of the
+    pictures that could not be read or copied, pictures left unread), as
+    carter_site.images.make_stored_copies() does.
+
+    The pictures are those a saved row's text names under the editor's folder
+    (carter_site.media_usage). A recorded picture whose file is gone and that no text names is
+    forgotten, as there is nothing to copy and nothing shows it. A bucket out of reach stops the
+    work at once."""
+    from .images import BUCKET_OUT_OF_REACH, _in_words
+    from .media_usage import places_in_use
+    from .models import EditorPicture
+    from .picture_copies import make_copies
+
+    recorded = dict(EditorPicture.objects.values_list("name", "copy_widths"))
+    done = {name for name, copies in recorded.items() if copies is not None}
+    in_texts = {
+        name
+        for name in places_in_use(storage)
+        if name.startswith(settings.CKEDITOR_UPLOAD_PATH) and picture_of_copy(name) is None
+    }
+    names = sorted((in_texts | set(recorded)) - done)
+    copied = none_worth = 0
+    failures = []
+    for done_count, name in enumerate(names):
+        try:
+            with storage.open(name, "rb") as file:
+                data = file.read()
+            width = shown_size(io.BytesIO(data))[0]
+            widths = make_copies(storage, name, data)
+        except BUCKET_OUT_OF_REACH as error:
+            logger.warning("The media storage could not be reached (%s).", error)
+            return copied, none_worth, failures, len(names) - done_count
+        except FileNotFoundError:
+            if name not in in_texts:
+                EditorPicture.objects.filter(name=name).delete()
+                continue
+            logger.warning("Smaller copies of the picture %s could not be made (the file is missing).", name)
+            failures.append((name, "the file is missing"))
+            continue
+        except Exception as error:  # damaged or refused: Pillow and storages raise many kinds
+            logger.warning("Smaller copies of the picture %s could not be made (%s).", name, error)
+            failures.append((name, _in_words(error)))
+            continue
+        EditorPicture.objects.update_or_create(name=name, defaults={"width": width, "copy_widths": widths})
+        if widths:
+            copied += 1
+        else:
+            none_worth += 1
+    return copied, none_worth, failures, 0
+
+
 class PictureBackend(PillowBackend):
     """django-ckeditor's Pillow backend (which stores the picture and its thumbnail for the browse
     window), then the picture's smaller copies for phones (record_picture())."""

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -251,6 +251,89 @@ def test_the_copies_cost_no_query_per_picture_nor_per_text(staff_client, client,
     picture_queries = [q["sql"] for q in first.captured_queries if "editorpicture" in q["sql"]]
     assert len(picture_queries) == 1, picture_queries
     assert not [q for q in next_one.captured_queries if "editorpicture" in q["sql"]]
+
+
+# --- manage.py picture_copies, for pictures put into texts before copies were made
+
+
+def picture_copies():
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("picture_copies", stdout=out, stderr=err)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue(), str(error)
+    return out.getvalue(), err.getvalue(), None
+
+
+TEXT_LINE = "Pictures in the text of pages: {}."
+
+
+def test_picture_copies_makes_the_copies_of_pictures_already_in_texts_and_the_pages_offer_them(client):
+    in_article = stored_as_before("editor/2025/03/04/walk.jpg", photo_bytes((1300, 900)))
+    in_answer = stored_as_before("editor/2025/03/04/door.png", photo_bytes((1000, 700), "PNG"))
+    small = stored_as_before("editor/2025/03/04/icon.png", png_bytes((200, 200)))
+    unused = stored_as_before("editor/2025/03/04/unused.jpg", photo_bytes((1300, 900)))
+    article = ArticleFactory(body=in_text(in_article) + in_text(small, alt="Icon"))
+    FAQFactory(answer=in_text(in_answer))
+    assert pictures_on(client, article)[0].get("srcset") is None
+
+    out, err, failure = picture_copies()
+
+    assert (err, failure) == ("", None)
+    assert out.splitlines()[-1] == TEXT_LINE.format(
+        "2 pictures given smaller copies, 1 picture too small or animated to need them"
+    )
+    recorded = {picture.name: picture.copy_widths for picture in recorded_pictures().all()}
+    assert recorded == {in_article: [480, 800], in_answer: [480, 800], small: []}
+    assert len(copies_beside(in_article)) == len(copies_beside(in_answer)) == 2
+    assert copies_beside(unused) == []
+    # The cached page is not kept: the copies show at once.
+    [walk, icon] = pictures_on(client, article)
+    assert walk.get("srcset").endswith(f"/media/{in_article} 1300w")
+    assert icon.get("srcset") is None
+
+    out, err, failure = picture_copies()
+    assert (out.splitlines()[-1], err, failure) == (
+        TEXT_LINE.format("0 pictures given smaller copies"),
+        "",
+        None,
+    )
+
+
+def test_picture_copies_retries_an_upload_whose_copies_failed_and_forgets_one_gone(staff_client):
+    failed = upload(staff_client, photo_bytes((1300, 900)))
+    recorded_pictures().filter(name=failed).update(copy_widths=None)
+    for copy in copies_beside(failed):
+        default_storage.delete(copy)
+    recorded_pictures().create(name="editor/2025/01/01/gone.jpg", width=None, copy_widths=None)
+
+    out, err, failure = picture_copies()
+
+    assert (err, failure) == ("", None)
+    assert out.splitlines()[-1] == TEXT_LINE.format("1 picture given smaller copies")
+    assert dict(recorded_pictures().values_list("name", "copy_widths")) == {failed: [480, 800]}
+
+
+def test_picture_copies_names_a_picture_in_a_text_it_cannot_read_and_fails_after_doing_the_rest():
+    fine = stored_as_before("editor/2025/03/04/fine.jpg", photo_bytes((1300, 900)))
+    damaged = stored_as_before("editor/2025/03/04/damaged.jpg", b"not a picture any more")
+    ArticleFactory(
+        body=in_text(fine)
+        + in_text(damaged, alt="Damaged")
+        + in_text("editor/2025/03/04/gone.jpg", alt="Gone")
+    )
+
+    out, err, failure = picture_copies()
+
+    assert out.splitlines()[-1] == TEXT_LINE.format(
+        "1 picture given smaller copies, 2 pictures could not be read (below; shown at full size)"
+    )
+    assert sorted(err.splitlines()) == [
+        "editor/2025/03/04/damaged.jpg: the file is not a picture Pillow can read.",
+        "editor/2025/03/04/gone.jpg: the file is missing.",
+    ]
+    assert failure.startswith("2 pictures could not be read, named above")
+    assert dict(recorded_pictures().values_list("name", "copy_widths")) == {fine: [480, 800]}
 
 
 # --- Housekeeping: the copies go with their picture
