@@ -183,6 +183,37 @@ def test_a_phone_photo_stored_sideways_shows_upright_in_the_space_the_page_kept_
     assert box["height"] > box["width"]  # shown upright: taller than wide
 
 
+def test_a_photo_in_an_articles_text_reaches_a_phone_as_its_smaller_copy(site, new_context, live_server):
+    """A 1300 px photo an editor uploaded into an article's text: a 360 px phone draws it 328 px
+    wide, so Chromium downloads the 480 px copy when the reader comes near it, and never the photo."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from carter_site.editor_uploads import record_picture
+    from tests.images import photo_bytes
+
+    data = photo_bytes((1300, 900))
+    name = default_storage.save("editor/2026/11/24/evening-group.jpg", ContentFile(data))
+    record_picture(default_storage, name, data)  # as the editor's Upload tab stores it
+    article = site.article
+    article.body += f'<p><img src="{default_storage.url(name)}" alt="The group room in the evening" width="1300" height="900"></p>'
+    article.save()
+
+    page = new_context(**PHONE).new_page()
+    guard = PageGuard(page, live_server.url)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    assert page.goto(article.get_absolute_url()).status == 200
+    picture = page.get_by_role("img", name="The group room in the evening")
+    picture.scroll_into_view_if_needed()  # it loads when the reader comes near it (loading="lazy")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
+    assert picture.evaluate("img => img.currentSrc").endswith(
+        "/media/editor/2026/11/24/copies/evening-group-480w.jpg"
+    )
+    assert not [url for url in requested if url.endswith(f"/media/{name}")], requested
+    assert not guard.problems(), guard.problems()
+
+
 def test_a_printed_page_has_every_answer_and_the_phone_number_but_no_menu_or_search(
     site, new_context, live_server
 ):
