@@ -427,19 +427,23 @@ TEXT_PICTURE_SIZE = (1600, 1067)
 
 
 def _with_pictures_in_its_text(article, rng):
-    """`article` with TEXT_PICTURES photos in its text, stored where the editor stores its uploads.
-    `make profile PAGES=<its address>` measures what pictures in a text cost a page."""
+    """`article` with TEXT_PICTURES photos in its text, stored where the editor stores its uploads,
+    with their smaller copies as the editor makes them. `make profile PAGES=<its address>`
+    measures what pictures in a text cost a page."""
     from django.conf import settings
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
+    from carter_site.editor_uploads import record_picture
+
     width, height = TEXT_PICTURE_SIZE
     parts = []
     for number in range(1, TEXT_PICTURES + 1):
+        data = _photo(rng, TEXT_PICTURE_SIZE)
         name = default_storage.save(
-            f"{settings.CKEDITOR_UPLOAD_PATH}bench/evening-group-{number}.jpg",
-            ContentFile(_photo(rng, TEXT_PICTURE_SIZE)),
+            f"{settings.CKEDITOR_UPLOAD_PATH}bench/evening-group-{number}.jpg", ContentFile(data)
         )
+        record_picture(default_storage, name, data)
         parts.append(
             f"<h2>Evening {number}</h2><p>{rng.choice(PARAGRAPHS)}</p>"
             f'<p><img src="{default_storage.url(name)}" alt="The group room on evening {number}" '
