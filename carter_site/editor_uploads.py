@@ -209,8 +209,13 @@ class PictureBackend(PillowBackend):
     def save_as(self, filepath):
         saved_path = super().save_as(filepath)
         if self.is_image:
-            self.file_object.seek(0)
-            record_picture(self.storage_engine, saved_path, self.file_object.read())
+            try:
+                self.file_object.seek(0)
+                data = self.file_object.read()
+            except (ValueError, OSError):  # a storage may close the file it stored
+                with self.storage_engine.open(saved_path, "rb") as stored:
+                    data = stored.read()
+            record_picture(self.storage_engine, saved_path, data)
         return saved_path
 
 

@@ -472,3 +472,26 @@ def test_a_replaced_photo_is_deleted_from_the_bucket_with_its_copies_and_old_pho
     call_command("picture_copies", stdout=out)
     assert "Location photo: 1 picture given smaller copies." in out.getvalue()
     assert len(media_bucket.stored_keys()) == 3
+
+
+def test_a_photo_uploaded_in_the_editor_gets_copies_in_the_bucket_offered_without_asking_it(
+    staff_client, media_bucket, client
+):
+    upload = staff_client.post(
+        reverse("ckeditor_upload"), {"upload": SimpleUploadedFile("yard.jpg", photo_bytes((1000, 700)))}
+    )
+    address = json.loads(upload.content)["url"]
+    key = address.removeprefix("https://media.carter.example/")
+    folder = key.rsplit("/", 1)[0]
+    assert media_bucket.stored_keys() == sorted(
+        [key, get_thumb_filename(key), f"{folder}/copies/yard-480w.jpg", f"{folder}/copies/yard-800w.jpg"]
+    )
+    FAQFactory(answer=f'<p>The yard.</p><p><img src="{address}" alt="The yard"></p>')
+    sent = requests_to(default_storage)
+
+    response = client.get(reverse("faqs:list"))
+
+    picture = parse(response.content.decode()).find(".//div[@class='faq__answer rich-text']//img")
+    copies = f"https://media.carter.example/{folder}/copies/yard"
+    assert picture.get("srcset") == f"{copies}-480w.jpg 480w, {copies}-800w.jpg 800w, {address} 1000w"
+    assert sent == []
