@@ -22,6 +22,8 @@ class CarterSiteConfig(AppConfig):
         # Titles, names and quotes never carry control characters or direction marks.
         for app_label in caching.CONTENT_APPS:
             for model in apps.get_app_config(app_label).get_models():
+                if model._meta.label in caching.DESCRIBE_UPLOADS:
+                    continue  # a stored name is kept as the storage has it
                 pre_save.connect(
                     strip_hidden_characters, sender=model, dispatch_uid=f"hidden:{model._meta.label}"
                 )

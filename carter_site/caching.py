@@ -79,6 +79,10 @@ CONTENT_APPS = ("carter_site", "articles", "locations", "faqs", "testimonials", 
 # `manage.py picture_copies` records copies, it calls content_changed() itself): saving one
 # leaves every cached page as it is.
 NOT_CONTENT = frozenset({"articles.ReviewRequest", "carter_site.EditorPicture"})
+# Rows that describe uploaded files rather than show them: a file's stored name, kept exactly as
+# the storage has it (no text cleaning), and never taken for a use of the file
+# (carter_site.media_usage).
+DESCRIBE_UPLOADS = frozenset({"carter_site.EditorPicture"})
 
 # The public pages: URL names of the views whose anonymous responses may be stored.
 CACHEABLE_VIEWS = frozenset(

@@ -33,7 +33,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.timezone import make_naive
 
-from .caching import CONTENT_APPS
+from .caching import CONTENT_APPS, DESCRIBE_UPLOADS
 from .images import BUCKET_ERRORS
 from .picture_copies import picture_of_copy
 
@@ -162,10 +162,6 @@ def names_in_text(text, pattern):
         name = unquote(html.unescape(match))
         names |= {name, posixpath.normpath(name).lstrip("/")}
     return names
-
-
-# Rows that describe uploads rather than use them: the pictures uploaded through the editor.
-DESCRIBE_UPLOADS = frozenset({"carter_site.EditorPicture"})
 
 
 def _content_models():

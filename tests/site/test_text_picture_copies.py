@@ -393,3 +393,19 @@ def test_a_copys_address_in_srcset_is_the_one_the_storage_gives_it(name, base_ur
     assert srcset(storage, name, 1300, [480, 800, 1200, 1600]) == ", ".join(
         [*expected, f"{storage.url(name)} 1300w"]
     )
+
+
+def test_a_picture_named_with_runs_of_spaces_keeps_its_name_and_its_copies(client):
+    """A file put into the editor's folder by hand keeps whatever name it has: the record names it
+    exactly as stored (content's plain-text cleaning would make it another name)."""
+    from carter_site.editor_uploads import record_picture
+
+    data = photo_bytes((1300, 900))
+    name = stored_as_before("editor/2025/03/04/group  room\u200b.jpg", data)
+    record_picture(default_storage, name, data)
+    assert recorded_pictures().get().name == name
+    article = ArticleFactory(body=f'<p><img src="{default_storage.url(name)}" alt="The group room"></p>')
+    [img] = pictures_on(client, article)
+    assert img.get("srcset", "").endswith(f"{default_storage.url(name)} 1300w")
+    assert picture_copies()[1:] == ("", None)
+    assert recorded_pictures().count() == 1
