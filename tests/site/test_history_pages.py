@@ -1,0 +1,141 @@
+"""An object's history a page at a time: an article edited for years has hundreds of versions,
+and its history page listed them all, each with its revision and user.
+
+The versions here are real django-reversion versions: the first saved by django-reversion, the
+rest copies of it in revisions of their own, as years of saves leave them."""
+
+import html5lib
+import pytest
+import reversion
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from reversion.models import Revision, Version
+
+from tests.admin_forms import admin_form_data
+from tests.factories import ArticleFactory, UserFactory
+from tests.seo.helpers import text
+
+pytestmark = pytest.mark.django_db
+
+
+def with_versions(count, user=None):
+    """An article with `count` versions, the newest last, each saved by `user`."""
+    article = ArticleFactory(title="Your first week")
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment("Version 1")
+        article.save()
+    first = Version.objects.get_for_object(article).get()
+    revisions = Revision.objects.bulk_create(
+        Revision(date_created=first.revision.date_created, user=user, comment=f"Version {number}")
+        for number in range(2, count + 1)
+    )
+    Version.objects.bulk_create(
+        Version(
+            revision=revision,
+            object_id=first.object_id,
+            content_type_id=first.content_type_id,
+            db=first.db,
+            format=first.format,
+            serialized_data=first.serialized_data,
+            object_repr=first.object_repr,
+        )
+        for revision in revisions
+    )
+    return article
+
+
+def history(client, article, page=None):
+    url = reverse("admin:articles_article_history", args=[article.pk])
+    return client.get(url, {"p": page} if page is not None else {})
+
+
+def comments(response):
+    """The comments of the versions listed, as the editor reads them, top to bottom."""
+    tree = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+    return [text(row.findall("td")[-1]) for row in tree.iterfind(".//table[@id='change-history']/tbody/tr")]
+
+
+def page_links(response):
+    tree = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+    return {text(link): link.get("href") for link in tree.iterfind(".//nav[@class='paginator']/a")}
+
+
+def test_the_history_lists_fifty_versions_a_page_newest_first_with_links_to_the_others(staff_client):
+    article = with_versions(120)
+    first = history(staff_client, article)
+    assert first.status_code == 200
+    assert comments(first) == [f"Version {number}" for number in range(120, 70, -1)]
+    assert "Versions 1 to 50 of 120, newest first." in first.content.decode()
+    links = page_links(first)
+    assert links["2"] == "?p=2" and links["3"] == "?p=3" and links["Older"] == "?p=2"
+    assert "Newer" not in links
+
+    last = history(staff_client, article, 3)
+    assert comments(last) == [f"Version {number}" for number in range(20, 0, -1)]
+    assert page_links(last)["Newer"] == "?p=2"
+
+
+def test_a_last_page_of_a_few_versions_goes_with_the_page_before(staff_client):
+    """Every page has two versions to compare: no page of one."""
+    article = with_versions(51)
+    response = history(staff_client, article)
+    assert len(comments(response)) == 51
+    assert page_links(response) == {}
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"), [("abc", 1), ("", 1), ("1.5", 1), ("99", 3), ("0", 3), ("-2", 3)]
+)
+def test_a_page_number_that_is_not_a_page_shows_the_first_or_the_last(staff_client, asked, shown):
+    article = with_versions(120)
+    response = history(staff_client, article, asked)
+    assert response.status_code == 200
+    assert f'<span class="this-page" aria-current="page">{shown}</span>' in response.content.decode()
+
+
+def test_a_page_of_the_history_asks_as_many_queries_for_many_versions_as_for_few(staff_client):
+    editor = UserFactory(username="writer", first_name="Dana", last_name="Ortiz")
+
+    def queries(count):
+        article = with_versions(count, user=editor)
+        history(staff_client, article)  # the session and user, read once
+        with CaptureQueriesContext(connection) as captured:
+            response = history(staff_client, article, 2 if count > 60 else None)
+        assert response.status_code == 200
+        assert "writer (Dana Ortiz)" in " ".join(response.content.decode().split())
+        return len(captured)
+
+    few = queries(3)
+    assert queries(300) == few
+    assert few <= 8
+
+
+def test_the_page_stays_small_however_long_the_history(staff_client):
+    small = len(history(staff_client, with_versions(50)).content)
+    large = len(history(staff_client, with_versions(400)).content)
+    assert large < small + 2_000
+
+
+def test_two_versions_on_a_later_page_are_compared_and_one_restored(staff_client):
+    article = with_versions(120)
+    ids = list(Version.objects.get_for_object(article).order_by("-pk").values_list("pk", flat=True))
+    page = history(staff_client, article, 2).content.decode()
+    # The two newest of the page are chosen to compare: versions 70 and 69.
+    assert f'name="version_id2" value="{ids[50]}" checked' in page
+    assert f'name="version_id1" value="{ids[51]}" checked' in page
+    compare = reverse("admin:articles_article_compare", args=[article.pk])
+    assert staff_client.get(compare, {"version_id1": ids[51], "version_id2": ids[50]}).status_code == 200
+
+    revision_url = reverse("admin:articles_article_revision", args=[article.pk, ids[60]])
+    assert revision_url in page
+    response = staff_client.post(revision_url, admin_form_data(staff_client.get(revision_url)))
+    assert response.status_code == 302
+
+
+def test_the_history_of_an_object_without_versions_says_so(staff_client):
+    article = ArticleFactory()
+    response = history(staff_client, article)
+    assert response.status_code == 200
+    assert "no saved versions yet" in response.content.decode()
