@@ -9,7 +9,7 @@ class CarterSiteConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import pre_save
 
-        from . import caching, redirects
+        from . import caching, media_usage, redirects
         from .history import register
         from .models import SiteSettings
         from .text import strip_hidden_characters
@@ -29,3 +29,5 @@ class CarterSiteConfig(AppConfig):
                 )
         # A page whose slug changes, however it is saved, keeps its old address (301).
         redirects.connect_signals()
+        # Each saved version's names that may be an upload's, for the uploaded pictures page.
+        media_usage.connect_signals()

@@ -74,11 +74,18 @@ logger = logging.getLogger(__name__)
 
 # Apps whose every model is content shown on public pages,
 CONTENT_APPS = ("carter_site", "articles", "locations", "faqs", "testimonials", "pages")
-# but for these, the staff's own work that no public page reads, and the record of the pictures
-# uploaded through the editor (a page shows one only once a text that names it is saved; when
-# `manage.py picture_copies` records copies, it calls content_changed() itself): saving one
-# leaves every cached page as it is.
-NOT_CONTENT = frozenset({"articles.ReviewRequest", "carter_site.EditorPicture"})
+# but for these, the staff's own work and the site's bookkeeping, which no public page reads,
+# and the record of the pictures uploaded through the editor (a page shows one only once a text
+# that names it is saved; when `manage.py picture_copies` records copies, it calls
+# content_changed() itself): saving one leaves every cached page as it is.
+NOT_CONTENT = frozenset(
+    {
+        "articles.ReviewRequest",
+        "carter_site.EditorPicture",
+        "carter_site.NameInVersion",
+        "carter_site.NamesInVersionsRead",
+    }
+)
 # Rows that describe uploaded files rather than show them: a file's stored name, kept exactly as
 # the storage has it (no text cleaning), and never taken for a use of the file
 # (carter_site.media_usage).

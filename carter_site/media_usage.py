@@ -15,7 +15,9 @@ keeping: an address is recognised by its path alone (`/media/editor/...`), whate
 written before it.
 """
 
+import hashlib
 import html
+import itertools
 import json
 import logging
 import os
@@ -30,7 +32,8 @@ from ckeditor_uploader.utils import get_thumb_filename
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.files.storage import default_storage
+from django.db import connections, models, transaction
 from django.utils.timezone import make_naive
 
 from .caching import CONTENT_APPS, DESCRIBE_UPLOADS
@@ -164,12 +167,17 @@ def names_in_text(text, pattern):
     return names
 
 
+# The names kept for versions (below): the site's own bookkeeping, which uses no upload (as the
+# rows that describe uploads, caching.DESCRIBE_UPLOADS, do not).
+_BOOKKEEPING = frozenset({"carter_site.NameInVersion", "carter_site.NamesInVersionsRead"})
+
+
 def _content_models():
     """The content apps' models, and the redirects' (an old address may lead to an upload)."""
     redirects = ["redirects"] if apps.is_installed("django.contrib.redirects") else []
     for label in (*CONTENT_APPS, *redirects):
         for model in apps.get_app_config(label).get_models():
-            if model._meta.label not in DESCRIBE_UPLOADS:
+            if model._meta.label not in DESCRIBE_UPLOADS | _BOOKKEEPING:
                 yield model
 
 
@@ -208,32 +216,172 @@ def places_in_use(storage):
     return places
 
 
+# A version names a stored file when one of its fields holds the file's name, or a text of it an
+# address of the file: what `names_in_version` finds. The *Uploaded pictures* page asked that of
+# every version at every visit, reading each one's whole serialized data (every article's text,
+# as often as it was saved): 140 ms at 17,777 versions, growing with each save. Each version's
+# names are kept instead, as numbers (NameInVersion), when it is saved (`remember_names`) or, for
+# versions saved before, at the first use after an upgrade; the page then looks up only the names
+# of the stored files, with an index, however many versions there are.
+
+# Longer than this, no name is a stored file's: PATH_MAX on Linux (a bucket's keys stop at 1,024).
+_LONGEST_NAME = 4096
+
+
+def _could_be_stored(value):
+    """Whether `value` could be the name of a file that `stored_files` lists: short enough, and
+    with no part hidden (a name or folder starting with a dot), which it never lists."""
+    return len(value) <= _LONGEST_NAME and not any(part.startswith(".") for part in value.split("/"))
+
+
+def names_in_version(data, pattern):
+    """The names that a version's serialized data (django-reversion's JSON) uses a stored file
+    by, among them many that are no file's: the value of each field that could be a stored name
+    (a picture field's name, but also a title: which of them are files is known only when the
+    files are listed), and the names each text's addresses give. Data that is not JSON is read
+    as text, keeping what its addresses name."""
+    try:
+        objects = json.loads(data)
+    except ValueError:
+        return names_in_text(data, pattern)  # not JSON: read it as text, and keep what it names
+    named = set()
+    for item in objects if isinstance(objects, list) else [objects]:
+        fields = item.get("fields", {}) if isinstance(item, dict) else {}
+        for value in fields.values():
+            if isinstance(value, str) and value:
+                if _could_be_stored(value):
+                    named.add(value)
+                if "/" in value:
+                    named |= names_in_text(value, pattern)
+    return named
+
+
+def name_digest(name):
+    """A name as the number NameInVersion keeps (a 64-bit hash: two names with the same number
+    would only keep a file as used that is not). None for a name no file can have (not UTF-8)."""
+    try:
+        encoded = name.encode()
+    except UnicodeEncodeError:
+        return None
+    return int.from_bytes(hashlib.blake2b(encoded, digest_size=8).digest(), "big", signed=True)
+
+
+def _rules(storage):
+    """What the names kept depend on besides the versions: the path of the uploads' addresses."""
+    return urlsplit(storage.url("name")).path.removesuffix("name")
+
+
+def _rows_of_names(versions, pattern, row):
+    """`row` (NameInVersion) rows for (version id, serialized data) pairs, and after each
+    version's rows the version's id alone."""
+    for version_id, data in versions:
+        digests = {name_digest(name) for name in names_in_version(data, pattern)} - {None}
+        for digest in digests:
+            yield row(version_id=version_id, digest=digest)
+        yield version_id
+
+
+def _save_rows(rows, row, batch=2000):
+    """Save the rows `_rows_of_names` gives; the id of the last version read, or None."""
+    rows, last, chunk = iter(rows), None, []
+    for item in itertools.chain(rows, [None]):
+        if isinstance(item, row):
+            chunk.append(item)
+        elif item is not None:
+            last = item
+        if chunk and (item is None or len(chunk) >= batch):
+            row.objects.bulk_create(chunk, ignore_conflicts=True)
+            chunk = []
+    return last
+
+
+def remember_names(versions, storage=None):
+    """Keep the names each of `versions` (saved django-reversion Versions) holds: called as each
+    is saved (carter_site.apps). With versions that another configuration of the uploads' addresses
+    read, they are all read again at the next use (`read_names_in_versions`)."""
+    from .models import NameInVersion
+
+    pattern = addresses_pattern(storage or default_storage)
+    pairs = ((version.pk, version.serialized_data) for version in versions)
+    _save_rows(_rows_of_names(pairs, pattern, NameInVersion), NameInVersion)
+
+
+def _version_saved(sender, instance, created, **kwargs):
+    if created:
+        remember_names([instance])
+
+
+def _revision_saved(sender, revision, versions, **kwargs):
+    # django-reversion saves a revision's versions at once where the database gives their ids
+    # back (no post_save), else one by one (`_version_saved`).
+    if connections[revision._state.db or "default"].features.can_return_rows_from_bulk_insert:
+        remember_names(versions)
+
+
+def connect_signals():
+    """Keep the names of each version as it is saved, however it is (carter_site.apps)."""
+    from django.db.models.signals import post_save
+    from reversion.models import Version
+    from reversion.signals import post_revision_commit
+
+    post_save.connect(_version_saved, sender=Version, dispatch_uid="carter_site.media_usage:version")
+    post_revision_commit.connect(_revision_saved, dispatch_uid="carter_site.media_usage:revision")
+
+
+def read_names_in_versions(storage, again=False, models=None):
+    """Make sure NameInVersion holds the names of every saved version, read with the rules of
+    `storage`. Each version's are kept as it is saved (`remember_names`); here the versions saved
+    since the last call are read too, in case one was written around django-reversion (by hand,
+    a bulk insert: no signal): as many as were saved since, not the whole history. They are all
+    read again when it was never done, when the uploads' addresses have changed since (moved to
+    a bucket, another MEDIA_URL), or `again`. The migration that adds NameInVersion reads them,
+    with its `models` (Version, NameInVersion, NamesInVersionsRead)."""
+    if models is None:
+        from reversion.models import Version
+
+        from .models import NameInVersion, NamesInVersionsRead
+
+        models = (Version, NameInVersion, NamesInVersionsRead)
+    version, row, read = models
+    rules = _rules(storage)
+    done = None if again else read.objects.filter(rules=rules).first()
+    pattern = addresses_pattern(storage)
+    with transaction.atomic():
+        if done is None:
+            read.objects.all().delete()
+            row.objects.all().delete()
+            done = read.objects.create(rules=rules)
+        versions = (
+            version.objects.filter(pk__gt=done.up_to).order_by("pk").values_list("pk", "serialized_data")
+        )
+        up_to = _save_rows(_rows_of_names(versions.iterator(chunk_size=200), pattern, row), row)
+        if up_to is not None:
+            read.objects.filter(pk=done.pk, up_to__lt=up_to).update(up_to=up_to)
+
+
 def places_in_history(storage, stored_names):
     """Stored name -> the rows whose saved versions (django-reversion) use it: as the value of a
-    field (a picture field's name), or in a text."""
-    from reversion.models import Version
+    field (a picture field's name), or in a text. Reads the names kept for the versions
+    (NameInVersion), a query per 500 stored files, never the versions themselves."""
+    from .models import NameInVersion
 
-    pattern = addresses_pattern(storage)
+    read_names_in_versions(storage)
+    by_digest = defaultdict(list)
+    for name in stored_names:
+        digest = name_digest(name)
+        if digest is not None:
+            by_digest[digest].append(name)
+    digests = sorted(by_digest)
     places = defaultdict(set)
-    rows = Version.objects.values_list("content_type_id", "object_id", "serialized_data")
-    for content_type_id, object_id, data in rows.iterator(chunk_size=200):
-        named = set()
-        try:
-            objects = json.loads(data)
-        except ValueError:
-            objects = []
-            named = names_in_text(data, pattern)  # not JSON: read it as text, and keep what it names
-        for item in objects if isinstance(objects, list) else [objects]:
-            fields = item.get("fields", {}) if isinstance(item, dict) else {}
-            for value in fields.values():
-                if isinstance(value, str) and value:
-                    if value in stored_names:
-                        named.add(value)
-                    elif "/" in value:
-                        named |= names_in_text(value, pattern)
-        if named:
+    for start in range(0, len(digests), 500):
+        rows = (
+            NameInVersion.objects.filter(digest__in=digests[start : start + 500])
+            .values_list("digest", "version__content_type_id", "version__object_id")
+            .distinct()
+        )
+        for digest, content_type_id, object_id in rows:
             model = ContentType.objects.get_for_id(content_type_id).model_class()
-            for name in named:
+            for name in by_digest[digest]:
                 places[name].add(Place(model, object_id, in_history=True))
     return places
 

@@ -134,3 +134,39 @@ class EditorPicture(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class NameInVersion(models.Model):
+    """A name that a saved version (django-reversion's) holds and that could be an uploaded
+    file's: the value of a field, or a name its text gives in an address. Kept by its digest, a
+    number, when the version is saved, so that the *Uploaded pictures* page finds which uploads
+    earlier versions use without reading every version (carter_site.media_usage)."""
+
+    # One row a name a version, and no more columns than that: there are several a version.
+    pk = models.CompositePrimaryKey("version", "digest")
+    version = models.ForeignKey(
+        "reversion.Version", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    digest = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        default_permissions = ()  # the site's own bookkeeping: nobody edits it
+
+    def __str__(self):
+        return f"{self.digest} in version {self.version_id}"
+
+
+class NamesInVersionsRead(models.Model):
+    """The one row that says NameInVersion holds the names of the versions up to `up_to`, read
+    with the rules `rules` names (the path of the uploads' addresses): when that changes, they
+    are all read again."""
+
+    rules = models.TextField()
+    up_to = models.BigIntegerField(default=0)
+    read_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"Names in versions read at {self.read_at} ({self.rules})"

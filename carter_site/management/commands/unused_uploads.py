@@ -15,6 +15,10 @@ version would show it again. `--with-history` deletes those too (a restored vers
 the text without that picture). The editor's small copy of a picture goes with it. A file that
 cannot be deleted is named with the reason, the others are still deleted, and the command then
 ends with status 1. It works the same on a media folder and on a bucket.
+
+Which uploads earlier versions use is read from the names kept for each version as it is saved
+(carter_site.media_usage). `--read-history-again` reads every version again first: after
+versions were changed in the database by hand or by a script (an update that sends no signal).
 """
 
 import argparse
@@ -53,6 +57,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Also delete files that only earlier versions use (restoring one then shows no picture).",
         )
+        parser.add_argument(
+            "--read-history-again",
+            action="store_true",
+            help="First read every saved version again for the uploads it uses (after versions were "
+            "changed in the database by hand).",
+        )
 
     @staticmethod
     def _hours(raw):
@@ -66,7 +76,11 @@ class Command(BaseCommand):
             raise argparse.ArgumentTypeError(f"must be a number of hours from 0 to {MOST_HOURS}, not {raw!r}")
         return hours
 
-    def handle(self, *args, delete=False, older_than=24, with_history=False, **options):
+    def handle(
+        self, *args, delete=False, older_than=24, with_history=False, read_history_again=False, **options
+    ):
+        if read_history_again:
+            media_usage.read_names_in_versions(default_storage, again=True)
         try:
             found = usage(default_storage)
         except STORAGE_ERRORS as error:
