@@ -597,6 +597,24 @@ class ArticleAdmin(
             .prefetch_related(Prefetch("review_requests", queryset=waiting, to_attr="open_review_requests"))
         )
 
+    # Above this many matches the search stays a condition: a list of ids that long costs each
+    # query more than the condition does (on SQLite, which reads texts quickly, already at 2,000).
+    SEARCH_IDS_AT_MOST = 1000
+
+    def get_search_results(self, request, queryset, search_term):
+        """Django's search (each word in the title, summary, text or author), read once. The list
+        asks its queryset up to five times (the count, the page, and twice the dates above the
+        list), and each time the database read every article's whole text again: with 2,000
+        articles of 8 kB, a search took most of a second on PostgreSQL. The matching ids are read
+        once, and the list asks for those: the same articles, in the same order."""
+        searched, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if searched is queryset or not search_term.split() or may_have_duplicates:
+            return searched, may_have_duplicates  # no words to search for
+        ids = list(searched.order_by().values_list("pk", flat=True)[: self.SEARCH_IDS_AT_MOST + 1])
+        if len(ids) > self.SEARCH_IDS_AT_MOST:
+            return searched, may_have_duplicates
+        return queryset.filter(pk__in=ids), False
+
     def has_restore_permission(self, request, obj=None):
         # An old version brings back its text and publishing too, not only its review.
         return self.has_edit_content_permission(request, obj)
