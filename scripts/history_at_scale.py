@@ -10,6 +10,10 @@ and one article with `--longest` versions. Then it opens, as a site administrato
 
     .venv/bin/python scripts/history_at_scale.py                      # 17,777 versions on SQLite
     .venv/bin/python scripts/history_at_scale.py --versions 2000 --postgres
+    .venv/bin/python scripts/history_at_scale.py --versions 2000 --search-articles 2000
+
+With `--search-articles N` it then makes the articles N in all and times the article list's
+search (`?q=`) for a word they all have and for words none has.
 
 The versions after each article's first are copies bulk-inserted, as a database restored from
 years of editing holds them. Figures are wall-clock time in one process: compare them with
@@ -45,6 +49,13 @@ def parse_arguments():
     parser.add_argument("--pictures", type=int, default=40, help="pictures the articles show (default 40)")
     parser.add_argument("--repeat", type=int, default=5, help="visits timed after the first (default 5)")
     parser.add_argument("--postgres", action="store_true", help="on a throwaway PostgreSQL server")
+    parser.add_argument(
+        "--search-articles",
+        type=int,
+        default=0,
+        metavar="N",
+        help="then make it N articles in all and time the article list's search (default: not)",
+    )
     arguments = parser.parse_args()
     if (
         min(
@@ -163,6 +174,32 @@ def measure(arguments, work):
         print(
             f"History of the article with {arguments.longest} versions: {statistics.median(t for t, _, _ in pages):8.1f} ms "
             f"(median), {size / 1000:.0f} kB of HTML, {pages[-1][2]} queries"
+        )
+        if arguments.search_articles:
+            search(arguments, client)
+
+
+def search(arguments, client):
+    """The article list searched, on `--search-articles` articles of about 8 kB each."""
+    from django.urls import reverse
+
+    from articles.models import Article
+    from tests.factories import ArticleFactory
+
+    missing = arguments.search_articles - Article.objects.count()
+    if missing > 0:
+        body = PARAGRAPH * 40
+        Article.objects.bulk_create(
+            ArticleFactory.build(slug=f"more-{number}", title=f"More number {number}", body=body)
+            for number in range(missing)
+        )
+    changelist = reverse("admin:articles_article_changelist")
+    for words in ("evenings", "no article says this"):
+        timed(client, f"{changelist}?q={words}")
+        runs = [timed(client, f"{changelist}?q={words}") for _ in range(arguments.repeat)]
+        print(
+            f"Article list searched for “{words}” among {Article.objects.count():,} articles: "
+            f"{statistics.median(t for t, _, _ in runs):8.1f} ms (median), {runs[-1][2]} queries"
         )
 
 
