@@ -427,3 +427,30 @@ def test_a_saved_shared_preview_link_leaves_its_expiry_and_revoked_box_on_the_sc
     ]:
         box = page.locator(field).bounding_box()
         assert box["x"] + box["width"] <= viewport_width, f"{field} is off the screen, at x={box['x']:.0f}"
+
+
+def test_an_editor_without_javascript_pages_through_a_long_history_and_compares_two_versions(
+    editor, new_context, live_server
+):
+    """An article saved 120 times: its history shows the newest fifty, the next page by a plain
+    link, and that page's two newest versions compared by the form's button."""
+    from reversion.models import Version
+
+    from tests.site.test_history_pages import with_versions
+
+    article = with_versions(120)
+    page = new_context(java_script_enabled=False, **DESKTOP).new_page()
+    log_in(page, editor.username, editor.password)
+    page.goto(admin_url("articles_article_history", article.pk))
+    assert page.get_by_text("Versions 1 to 50 of 120, newest first.").is_visible()
+    assert page.locator("#change-history tbody tr").count() == 50
+
+    page.get_by_role("navigation", name="Pages of versions").get_by_role("link", name="Older").click()
+    assert page.get_by_text("Versions 51 to 100 of 120, newest first.").is_visible()
+    assert page.locator("#change-history tbody tr").first.inner_text().endswith("Version 70")
+
+    page.get_by_role("button", name="compare").click()
+    page.wait_for_url("**/history/compare/**")
+    newest_first = Version.objects.get_for_object(article).order_by("-pk").values_list("pk", flat=True)
+    assert f"version_id1={newest_first[51]}" in page.url and f"version_id2={newest_first[50]}" in page.url
+    assert page.title().startswith("Compare Your first week")
