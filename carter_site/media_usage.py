@@ -219,10 +219,11 @@ def places_in_use(storage):
 # A version names a stored file when one of its fields holds the file's name, or a text of it an
 # address of the file: what `names_in_version` finds. The *Uploaded pictures* page asked that of
 # every version at every visit, reading each one's whole serialized data (every article's text,
-# as often as it was saved): 140 ms at 17,777 versions, growing with each save. Each version's
-# names are kept instead, as numbers (NameInVersion), when it is saved (`remember_names`) or, for
-# versions saved before, at the first use after an upgrade; the page then looks up only the names
-# of the stored files, with an index, however many versions there are.
+# as often as it was saved): 430 ms at 17,777 versions on PostgreSQL, growing with each save
+# (docs/performance.md). Each version's names are kept instead, as numbers (NameInVersion), when
+# it is saved (`remember_names`; those saved before by the migration that brought this in); the
+# page then looks up only the names of the stored files, with an index, however many versions
+# there are.
 
 # Longer than this, no name is a stored file's: PATH_MAX on Linux (a bucket's keys stop at 1,024).
 _LONGEST_NAME = 4096
