@@ -4,6 +4,8 @@ and its history page listed them all, each with its revision and user.
 The versions here are real django-reversion versions: the first saved by django-reversion, the
 rest copies of it in revisions of their own, as years of saves leave them."""
 
+import re
+
 import html5lib
 import pytest
 import reversion
@@ -105,6 +107,10 @@ def test_a_page_of_the_history_asks_as_many_queries_for_many_versions_as_for_few
             response = history(staff_client, article, 2 if count > 60 else None)
         assert response.status_code == 200
         assert "writer (Dana Ortiz)" in " ".join(response.content.decode().split())
+        # The versions are counted, and read a page at a time, never all of them.
+        reading = [query["sql"] for query in captured if 'FROM "reversion_version"' in query["sql"]]
+        limits = [int(limit) for sql in reading for limit in re.findall(r"LIMIT (\d+)", sql)]
+        assert len(limits) == len(reading) - 1 and all(limit <= 55 for limit in limits), reading
         return len(captured)
 
     few = queries(3)
