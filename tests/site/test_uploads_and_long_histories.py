@@ -11,11 +11,13 @@ import re
 
 import pytest
 import reversion
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from reversion.models import Revision, Version
 
+from articles.models import Article
 from carter_site.media_usage import read_names_in_versions, usage
 from carter_site.models import NameInVersion, NamesInVersionsRead
 from tests.factories import ArticleFactory, LocationFactory
@@ -202,3 +204,40 @@ def test_versions_changed_in_the_database_by_hand_are_read_again_on_request(staf
     call_command("unused_uploads", "--read-history-again", stdout=out)
     assert "1 used only by earlier versions" in out.getvalue()
     assert sections(visit(staff_client)[0])["history"] == [OLD_SIGN]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_reads_the_names_of_the_versions_saved_before():
+    """The migration that keeps versions' names reads those of the versions already saved, so the
+    first visit after an upgrade finds what they use without reading every version itself."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(targets):
+        MigrationExecutor(connection).migrate(targets)
+
+    store(OLD_SIGN)
+    migrate([("carter_site", "0007_review_requests_in_roles")])
+    try:
+        article = ArticleFactory(body="<p>New.</p>")
+        old = MigrationExecutor(connection).loader.project_state(
+            ("carter_site", "0007_review_requests_in_roles")
+        )
+        revision = old.apps.get_model("reversion", "Revision").objects.create(date_created=article.created_at)
+        old.apps.get_model("reversion", "Version").objects.create(
+            revision_id=revision.pk,
+            object_id=str(article.pk),
+            content_type_id=ContentType.objects.get_for_model(Article).pk,
+            db="default",
+            format="json",
+            serialized_data=f'[{{"model": "articles.article", "pk": {article.pk}, '
+            f'"fields": {{"body": "<img src=\\"/media/{OLD_SIGN}\\">"}}}}]',
+            object_repr=str(article),
+        )
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    version = Version.objects.get(object_id=str(article.pk))
+    assert NameInVersion.objects.filter(version=version).exists()  # read by the migration
+    assert NamesInVersionsRead.objects.get().up_to == version.pk
+    assert OLD_SIGN in {file.name for file in usage(default_storage).only_in_history}
