@@ -73,11 +73,11 @@ def seed(arguments):
     import reversion
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
-    from reversion.models import Revision, Version
 
     from articles.models import Article
     from tests.factories import ArticleFactory
     from tests.images import png_bytes
+    from tests.versions import copies_of_latest_version
 
     body = PARAGRAPH * 40  # about 8 kB, a long article
     sizes = [arguments.longest]
@@ -102,23 +102,7 @@ def seed(arguments):
             article.refresh_from_db()
             with reversion.create_revision():
                 article.save()
-        latest = Version.objects.get_for_object(article).first()
-        revisions = Revision.objects.bulk_create(
-            Revision(date_created=latest.revision.date_created, comment=f"Edit {each}")
-            for each in range(size - 2)
-        )
-        Version.objects.bulk_create(
-            Version(
-                revision=revision,
-                object_id=latest.object_id,
-                content_type_id=latest.content_type_id,
-                db=latest.db,
-                format=latest.format,
-                serialized_data=latest.serialized_data,
-                object_repr=latest.object_repr,
-            )
-            for revision in revisions
-        )
+        copies_of_latest_version(article, size - 2)
         longest = longest or article
     default_storage.save("editor/2026/11/06/never-shown.png", ContentFile(png_bytes()))
     return longest, len(sizes)

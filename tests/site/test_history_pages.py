@@ -12,11 +12,12 @@ import reversion
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from reversion.models import Revision, Version
+from reversion.models import Version
 
 from tests.admin_forms import admin_form_data
 from tests.factories import ArticleFactory, UserFactory
 from tests.seo.helpers import text
+from tests.versions import copies_of_latest_version
 
 pytestmark = pytest.mark.django_db
 
@@ -28,23 +29,7 @@ def with_versions(count, user=None):
         reversion.set_user(user)
         reversion.set_comment("Version 1")
         article.save()
-    first = Version.objects.get_for_object(article).get()
-    revisions = Revision.objects.bulk_create(
-        Revision(date_created=first.revision.date_created, user=user, comment=f"Version {number}")
-        for number in range(2, count + 1)
-    )
-    Version.objects.bulk_create(
-        Version(
-            revision=revision,
-            object_id=first.object_id,
-            content_type_id=first.content_type_id,
-            db=first.db,
-            format=first.format,
-            serialized_data=first.serialized_data,
-            object_repr=first.object_repr,
-        )
-        for revision in revisions
-    )
+    copies_of_latest_version(article, count - 1, user=user, comment="Version {number}", first_number=2)
     return article
 
 

@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from reversion.models import Revision, Version
+from reversion.models import Version
 
 from articles.models import Article
 from carter_site.media_usage import read_names_in_versions, usage
@@ -23,31 +23,11 @@ from carter_site.models import NameInVersion, NamesInVersionsRead
 from tests.factories import ArticleFactory, LocationFactory
 from tests.seo.helpers import parse, text
 from tests.site.test_unused_uploads import UPLOADS, store
+from tests.versions import copies_of_latest_version
 
 pytestmark = pytest.mark.django_db
 
 OLD_SIGN = "editor/2026/11/05/old-sign.png"
-
-
-def copies_of_latest_version(obj, count):
-    """`count` more versions of `obj`, copies of its latest, bulk-inserted (no signal is sent)."""
-    latest = Version.objects.get_for_object(obj).first()
-    revisions = Revision.objects.bulk_create(
-        Revision(date_created=latest.revision.date_created, comment=f"Edit {number}")
-        for number in range(count)
-    )
-    Version.objects.bulk_create(
-        Version(
-            revision=revision,
-            object_id=latest.object_id,
-            content_type_id=latest.content_type_id,
-            db=latest.db,
-            format=latest.format,
-            serialized_data=latest.serialized_data,
-            object_repr=latest.object_repr,
-        )
-        for revision in revisions
-    )
 
 
 def an_article_whose_first_version_showed(name, later_versions):
