@@ -40,6 +40,7 @@ from .forms import (
     DeclineReviewRequestForm,
     ImportArticlesForm,
     ReviewRequestForm,
+    WithdrawReviewRequestForm,
     make_payload,
     payload_limit,
 )
@@ -1035,8 +1036,19 @@ class ArticleAdmin(
                 messages.WARNING,
             )
             return redirect("admin:articles_article_change", article.pk)
+        form = WithdrawReviewRequestForm(
+            request.POST if request.method == "POST" else None, initial={"request": waiting.pk}
+        )
         if request.method == "POST":
-            if waiting.withdraw(request.user):
+            if not form.is_valid():
+                self.message_user(
+                    request,
+                    "The page did not say which request to withdraw, so nothing changed. Open it again from "
+                    "the article's page.",
+                    messages.ERROR,
+                )
+            # The request the page showed, and still waiting: not one asked again meanwhile.
+            elif form.cleaned_data["request"] == waiting.pk and waiting.withdraw(request.user):
                 self.log_change(request, article, "Withdrew the request for a clinical review.")
                 self.message_user(
                     request, "The request for a clinical review was withdrawn.", messages.SUCCESS
@@ -1044,7 +1056,9 @@ class ArticleAdmin(
             else:
                 self.message_user(
                     request,
-                    "The request had just been answered or withdrawn by someone else: nothing changed.",
+                    "The request you were withdrawing was answered, withdrawn or declined by someone else "
+                    "meanwhile, so nothing changed. The article's page shows where its review stands now, "
+                    "with any new request and its note.",
                     messages.WARNING,
                 )
             return redirect("admin:articles_article_change", article.pk)
@@ -1054,6 +1068,7 @@ class ArticleAdmin(
             "Withdraw the request for a review",
             articles=[article],
             waiting=waiting,
+            form=form,
         )
 
     def decline_review_request_view(self, request, object_id):

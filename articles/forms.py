@@ -120,12 +120,19 @@ class ReviewRequestForm(forms.ModelForm):
         )
 
 
-class DeclineReviewRequestForm(forms.Form):
+class WithdrawReviewRequestForm(forms.Form):
+    """An editor withdraws a request. `request` is the request the page showed: if another took
+    its place meanwhile (withdrawn and asked again, with a new note), nothing is withdrawn
+    (ArticleAdmin.withdraw_review_request_view)."""
+
+    request = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DeclineReviewRequestForm(WithdrawReviewRequestForm):
     """A clinical reviewer declines a request, saying why. `request` is the request the page
     showed: if another took its place meanwhile (withdrawn and asked again), nothing is declined
     (ArticleAdmin.decline_review_request_view)."""
 
-    request = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         max_length=ReviewRequest.REASON_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),

@@ -34,6 +34,12 @@ def withdraw_url(article):
     return reverse("admin:articles_article_withdraw_review_request", args=[article.pk])
 
 
+def withdraw(client, article, request=None):
+    """Post the withdraw form as the page shows it: the request it showed."""
+    request = request or article.review_requests.open().get()
+    return client.post(withdraw_url(article), {"request": str(request.pk)})
+
+
 def listed(client, url):
     return sorted(article.title for article in client.get(url).context["cl"].result_list)
 
@@ -223,7 +229,7 @@ def test_an_editor_withdraws_a_request(editor):
     page = editor.get(withdraw_url(article)).content.decode()
     assert "Wrong article" in page and "Yes, withdraw the request" in page
 
-    response = editor.post(withdraw_url(article))
+    response = withdraw(editor, article)
     assert response.status_code == 302
     request = ReviewRequest.objects.get(article=article)
     assert request.outcome == ReviewRequest.Outcome.WITHDRAWN
@@ -236,6 +242,49 @@ def test_an_editor_withdraws_a_request(editor):
     assert "No review is waiting for this article" in said(again)[-1]
     assert ask(editor, article).status_code == 302
     assert ReviewRequest.objects.open().count() == 1
+
+
+def test_withdrawing_acts_only_on_the_request_the_page_showed(editor):
+    article = ArticleFactory()
+    ask(editor, article, note="First note")
+    first = ReviewRequest.objects.get(article=article)
+    page = editor.get(withdraw_url(article))
+    shown = page.context["form"]["request"].value()
+    assert shown == first.pk and f'name="request" value="{first.pk}"' in page.content.decode()
+
+    # A colleague withdraws it and asks again, with a new note, while the page is open.
+    colleague = signed_in(MARKETING_EDITORS, "alex")
+    withdraw(colleague, article)
+    ask(colleague, article, note="Second note, asked of someone else")
+    response = editor.post(withdraw_url(article), {"request": str(shown)})
+    assert response.status_code == 302 and response["Location"] == change_url(article)
+    assert said(response)[-1] == (
+        "The request you were withdrawing was answered, withdrawn or declined by someone else meanwhile, "
+        "so nothing changed. The article's page shows where its review stands now, with any new request "
+        "and its note."
+    )
+    second = ReviewRequest.objects.open().get(article=article)
+    assert (second.note, second.closed_at, second.withdrawn_by) == (
+        "Second note, asked of someone else",
+        None,
+        None,
+    )
+    first.refresh_from_db()
+    assert first.withdrawn_by.username == "alex"
+
+    # A page that does not say which request it showed withdraws nothing, and says so.
+    for data in ({}, {"request": "not-a-number"}):
+        response = editor.post(withdraw_url(article), data)
+        assert response.status_code == 302
+        assert said(response)[-1] == (
+            "The page did not say which request to withdraw, so nothing changed. Open it again from the "
+            "article's page."
+        )
+    assert ReviewRequest.objects.open().get(article=article) == second
+
+    # The request it shows now is withdrawn as before.
+    assert "withdrawn." in said(withdraw(editor, article, second))[-1]
+    assert not ReviewRequest.objects.open().exists()
 
 
 @pytest.mark.parametrize("group", [CLINICAL_REVIEWERS, None])
@@ -308,7 +357,7 @@ def test_a_request_leaves_no_trace_on_the_public_page_nor_in_the_page_cache(edit
     ask(editor, article, morgan, "A note only staff should read.")
     assert caching.content_version() == version
     assert Client().get(article.get_absolute_url()).content == before
-    editor.post(withdraw_url(article))
+    withdraw(editor, article)
     assert caching.content_version() == version
 
 
@@ -394,7 +443,7 @@ def test_declining_a_request_closed_meanwhile_changes_nothing(editor, morgan):
 
     # The editor withdraws it while the reviewer writes their reason.
     assert reviewer.get(decline_url(article)).status_code == 200
-    editor.post(withdraw_url(article))
+    withdraw(editor, article)
     response = decline(reviewer, article, "Not my field", request=first)
     assert "No review is waiting for this article" in said(response)[-1]
     first.refresh_from_db()
@@ -619,7 +668,7 @@ def test_the_articles_page_lists_its_past_requests_newest_first(editor, morgan):
     sign(reviewer, article, morgan)
     edit_in_admin(editor, article, body="<p>New words on relapse.</p>")
     ask(editor, article, note="Wrong one")
-    editor.post(withdraw_url(article))
+    withdraw(editor, article)
     ask(editor, article, morgan, "Second look")
     decline(reviewer, article, "Ask a <b>pharmacist</b>")
     ask(editor, article, note="Still waiting")
