@@ -589,13 +589,16 @@ class ArticleAdmin(
         return ""
 
     def get_queryset(self, request):
-        # The request waiting for a review, with who asked and of whom, in one query for a whole
+        # Each article's last request for a review (the one waiting, or else the last closed, to
+        # say who declined it), with who asked, of whom and who declined, in one query for a whole
         # list (the review column) as for one article (its form).
-        waiting = ReviewRequest.objects.open().select_related("asked_by", "clinician")
+        last = ReviewRequest.objects.last_of_each_article().select_related(
+            "asked_by", "clinician", "declined_by__clinician"
+        )
         return (
             super()
             .get_queryset(request)
-            .prefetch_related(Prefetch("review_requests", queryset=waiting, to_attr="open_review_requests"))
+            .prefetch_related(Prefetch("review_requests", queryset=last, to_attr="last_review_requests"))
         )
 
     # Above this many matches the search stays a condition: a list of ids that long costs each
@@ -770,7 +773,8 @@ class ArticleAdmin(
     @admin.display(description="review")
     def review(self, obj):
         """When and by whom (list_select_related reads the clinician with the row), and who asked
-        for a review that waits (get_queryset reads it with the list)."""
+        for a review that waits, or who declined the last request when none was asked since
+        (get_queryset reads the last request with the list)."""
         if not obj.reviewed_by_id:
             said = "—"
         elif obj.review_is_out_of_date:
@@ -780,9 +784,12 @@ class ArticleAdmin(
         else:
             said = f"Reviewed {date_format(obj.reviewed_on)} by {obj.reviewed_by}"
         waiting = obj.open_review_request
-        if waiting is None:
+        declined = obj.declined_review_request if waiting is None else None
+        if waiting is None and declined is None:
             return said
-        asked = format_html("<strong>{}</strong>", waiting.described())
+        asked = format_html(
+            "<strong>{}</strong>", waiting.described() if waiting else declined.outcome_described()
+        )
         return asked if not obj.reviewed_by_id else format_html("{}<br>{}", said, asked)
 
     @admin.display(description="review status")

@@ -62,9 +62,7 @@ class ArticleQuerySet(models.QuerySet):
         whose review is not current (a review recorded after the decline settles it): what the
         editors still have to act on (docs/editorial-workflow.md, "Declining")."""
         last = (
-            ReviewRequest.objects.filter(article=models.OuterRef("pk"))
-            .order_by(models.F("closed_at").desc(nulls_first=True), "-pk")
-            .values("outcome")[:1]
+            ReviewRequest.objects.filter(article=models.OuterRef("pk")).newest_first().values("outcome")[:1]
         )
         declined = self.alias(last_request=models.Subquery(last)).filter(
             last_request=ReviewRequest.Outcome.DECLINED
@@ -419,12 +417,29 @@ class Article(KeepsOldAddresses, SeoFields):
     @property
     def open_review_request(self):
         """The request for a clinical review waiting for an answer, or None. Read with the article
-        when ArticleAdmin.get_queryset prefetched it (`open_review_requests`), otherwise here."""
-        if hasattr(self, "open_review_requests"):
-            return self.open_review_requests[0] if self.open_review_requests else None
+        when ArticleAdmin.get_queryset prefetched its last request (`last_review_requests`),
+        otherwise here."""
+        if hasattr(self, "last_review_requests"):
+            last = self.last_review_requests[0] if self.last_review_requests else None
+            return last if last is not None and last.closed_at is None else None
         if self.pk is None:
             return None
         return self.review_requests.open().select_related("asked_by", "clinician").first()
+
+    @property
+    def declined_review_request(self):
+        """The last request for a review when it was declined, none was asked since and no review
+        of the text as it stands settled it (as ArticleQuerySet.review_declined), or None. Read
+        from the prefetched `last_review_requests` (ArticleAdmin.get_queryset), otherwise here."""
+        if hasattr(self, "last_review_requests"):
+            last = self.last_review_requests[0] if self.last_review_requests else None
+        elif self.pk is None:
+            return None
+        else:
+            last = self.review_requests.newest_first().select_related("declined_by__clinician").first()
+        if last is None or last.outcome != ReviewRequest.Outcome.DECLINED or self.review_is_current:
+            return None
+        return last
 
     @property
     def review_is_current(self):
@@ -576,6 +591,18 @@ class ReviewRequestQuerySet(models.QuerySet):
     def closed(self):
         """Answered, withdrawn or declined: an article's past requests (ArticleAdmin.past_review_requests)."""
         return self.filter(closed_at__isnull=False)
+
+    def newest_first(self):
+        """The open request first (one at most per article), then the closed ones, last closed first."""
+        return self.order_by(models.F("closed_at").desc(nulls_first=True), "-pk")
+
+    def last_of_each_article(self):
+        """Each article's last request: the one waiting if there is one, otherwise the last closed.
+        What the article list's review column shows (ArticleAdmin.get_queryset), one row per article."""
+        last = (
+            ReviewRequest.objects.filter(article=models.OuterRef("article")).newest_first().values("pk")[:1]
+        )
+        return self.filter(pk=models.Subquery(last))
 
     def asked_of(self, clinician):
         """Requests naming `clinician`: the ones their account sees first (docs/roles.md)."""

@@ -3,6 +3,7 @@ review of the text as it stands answers the request (docs/editorial-workflow.md,
 clinical review"; docs/roles.md)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -551,6 +552,76 @@ def test_a_site_administrator_declines_for_a_clinician_but_withdraws_their_own_r
 
     assert decline(alex, sams, "Morgan is away until June; ask Dana").status_code == 302
     assert "Declined by Alex on " in editor.get(change_url(sams)).content.decode()
+
+
+def review_column(client, url=LIST_URL):
+    """The article list's review column, by title: the words an editor reads in each row."""
+    page = client.get(url).content.decode()
+    rows = re.findall(
+        r'<tr>.*?<th class="field-title">.*?>([^<]*)</a>.*?<td class="field-review">(.*?)</td>', page
+    )
+    return {title: re.sub(r"<[^>]+>", " ", cell).split() for title, cell in rows}
+
+
+def test_the_article_list_says_who_declined_the_last_request_until_someone_acts(editor, morgan):
+    article = ArticleFactory(title="Medications used in recovery")
+    withdrawn = ArticleFactory(title="Withdrawn only")
+    ask(editor, withdrawn)
+    withdraw(editor, withdrawn)
+    ask(editor, article, morgan, "First")
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    decline(reviewer, article, "Ask a pharmacist")
+
+    column = review_column(editor)
+    declined = " ".join(column["Medications used in recovery"])
+    assert declined.startswith("Declined by Morgan Hale, LCSW on ")
+    assert column["Withdrawn only"] == ["—"]  # a withdrawn request says nothing in the list
+
+    # Asked again, the list shows the new request, not the decline.
+    ask(editor, article, note="Asked of the pharmacist")
+    assert " ".join(review_column(editor)["Medications used in recovery"]).startswith(
+        "Review asked for by Sam"
+    )
+    # Declined again, then a review of the text as it stands settles it: the review shows.
+    decline(reviewer, article, "Still not my field")
+    assert "Declined by Morgan Hale, LCSW" in " ".join(review_column(editor)["Medications used in recovery"])
+    sign(signed_in(SITE_ADMINISTRATORS, "alex"), article, morgan)
+    assert "Declined" not in " ".join(review_column(editor)["Medications used in recovery"])
+    assert " ".join(review_column(editor)["Medications used in recovery"]).startswith("Reviewed ")
+
+
+def test_the_article_lists_review_column_costs_the_same_queries_however_many_rows(editor, morgan):
+    morgan.user = UserFactory(username="morgan", is_staff=True)
+    morgan.save()
+
+    def add_articles(count):
+        for number in range(count):
+            waiting, declined, withdrawn = ArticleFactory(), ArticleFactory(), ArticleFactory()
+            asker = UserFactory(username=f"asker{waiting.pk}", is_staff=True)
+            ReviewRequest.objects.create(article=waiting, asked_by=asker, clinician=morgan, note=f"{number}")
+            old = ReviewRequest.objects.create(article=declined, asked_by=asker)
+            old.withdraw(asker)
+            ReviewRequest.objects.create(article=declined, asked_by=asker, clinician=morgan).decline(
+                morgan.user, "Not my field"
+            )
+            ReviewRequest.objects.create(article=withdrawn, asked_by=asker).withdraw(asker)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            column = review_column(editor)
+        return len(captured), column
+
+    add_articles(1)
+    editor.get(LIST_URL)  # the first request after signing in reads what later ones have cached
+    few, column = queries()
+    assert len(column) == 3
+    add_articles(9)
+    many, column = queries()
+    assert len(column) == 30
+    said = [" ".join(words) for words in column.values()]
+    assert sum(text.startswith("Declined by Morgan Hale, LCSW on ") for text in said) == 10
+    assert sum(text.startswith("Review asked for by ") for text in said) == 10
+    assert many == few
 
 
 def test_editors_find_the_articles_whose_request_was_declined_until_they_act(editor, morgan):
