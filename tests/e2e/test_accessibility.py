@@ -525,6 +525,58 @@ def test_admin_article_form_has_no_accessibility_violations_of_ours(
     assert not ours, format_violations(ours, "the admin's article form (not known Django admin issues)")
 
 
+def test_an_articles_history_passes_axe_and_names_each_compare_button_by_its_version(
+    editor, new_context, axe_js, screenshots, live_server
+):
+    """The history page's radio buttons each say which end of the comparison they pick and the
+    version's date (a screen reader said only "radio button"), and choosing two by those names
+    compares them."""
+    import datetime
+
+    from django.utils import formats, timezone
+    from reversion.models import Revision, Version
+
+    from tests.site.test_history_pages import with_versions
+
+    from .browser import DESKTOP, admin_url, log_in
+
+    article = with_versions(4, user=editor.user)
+    versions = list(Version.objects.get_for_object(article).order_by("pk").select_related("revision"))
+    start = timezone.now() - datetime.timedelta(days=10)
+    for day, version in enumerate(versions):  # saved on four days, so that each date tells them apart
+        Revision.objects.filter(pk=version.revision_id).update(
+            date_created=start + datetime.timedelta(days=day)
+        )
+    when = [
+        formats.date_format(timezone.localtime(start + datetime.timedelta(days=day)), "DATETIME_FORMAT")
+        for day in range(len(versions))
+    ]
+
+    page = new_context(**DESKTOP, **AXE_CONTEXT).new_page()
+    log_in(page, editor.username, editor.password)
+    page.goto(admin_url("articles_article_history", article.pk))
+    assert page.get_by_text("4 versions, newest first.").is_visible()
+    screenshot(page, screenshots, "admin-article-history-desktop")
+    violations = run_axe(page)
+    assert not violations, format_violations(violations, "the admin's history of an article")
+
+    # Every radio button has a name; the newest version cannot be the older end, so it offers none.
+    radios = page.get_by_role("radio")
+    assert radios.count() == 7
+    for oldest_first, date in enumerate(when):
+        assert page.get_by_role("radio", name=f"to the version of {date}", exact=True).count() == 1
+        older_end = page.get_by_role("radio", name=f"Compare from the version of {date}", exact=True)
+        assert older_end.count() == (0 if oldest_first == len(when) - 1 else 1)
+    assert page.get_by_role("radio", name=f"Compare from the version of {when[2]}").is_checked()
+    assert page.get_by_role("radio", name=f"to the version of {when[3]}").is_checked()
+
+    page.get_by_role("radio", name=f"Compare from the version of {when[0]}").check()
+    page.get_by_role("radio", name=f"to the version of {when[2]}").check()
+    page.get_by_role("button", name="compare").click()
+    page.wait_for_url("**/history/compare/**")
+    assert f"version_id1={versions[0].pk}" in page.url and f"version_id2={versions[2].pk}" in page.url
+
+
 def test_an_editor_deletes_a_picture_nothing_uses_from_the_uploads_page_which_passes_axe(
     site, editor, new_context, axe_js, screenshots
 ):

@@ -103,6 +103,23 @@ def test_a_page_of_the_history_asks_as_many_queries_for_many_versions_as_for_few
     assert few <= 8
 
 
+def test_each_compare_button_is_named_by_its_end_of_the_comparison_and_its_versions_date(staff_client):
+    """A screen reader said only "radio button": each now says what it picks, for which version."""
+    from django.utils import formats, timezone
+
+    article = with_versions(3)
+    versions = Version.objects.get_for_object(article).order_by("-pk").select_related("revision")
+    page = history(staff_client, article).content.decode()
+    labels = re.findall(r"<label[^>]*>(<input[^>]*>)<span[^>]*>([^<]*)</span></label>", page)
+    assert len(labels) == 6 and page.count('<input type="radio"') == 6
+    for version, (older, newer) in zip(versions, zip(labels[::2], labels[1::2], strict=True), strict=True):
+        when = formats.date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
+        assert f'name="version_id1" value="{version.pk}"' in older[0]
+        assert older[1] == f"Compare from the version of {when}"
+        assert f'name="version_id2" value="{version.pk}"' in newer[0]
+        assert newer[1] == f"to the version of {when}"
+
+
 def test_the_page_stays_small_however_long_the_history(staff_client):
     small = len(history(staff_client, with_versions(50)).content)
     large = len(history(staff_client, with_versions(400)).content)
