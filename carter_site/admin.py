@@ -229,17 +229,25 @@ class WarnsOfLinksLeftBehindMixin:
     warning: nothing is refused."""
 
     def save_model(self, request, obj, form, change):
-        published = getattr(self.model._default_manager, "published", None)
-        request.links_target_was_public = bool(
-            change and published is not None and published().filter(pk=obj.pk).exists()
-        )
+        request.links_target_before = self.public_state(obj) if change else None
         super().save_model(request, obj, form, change)
 
     def response_change(self, request, obj):
         response = super().response_change(request, obj)
-        if getattr(request, "links_target_was_public", False) and not obj.is_public:
-            self.warn_of_links_left_behind(request, [obj])
+        pages = self.pages_left_by_save(obj, getattr(request, "links_target_before", None))
+        self.warn_of_pages_left_behind(request, pages)
         return response
+
+    def public_state(self, obj):
+        """What visitors can reach of `obj` as the database holds it now, read before a save and
+        handed to pages_left_by_save after it: whether it is public, by default."""
+        published = getattr(self.model._default_manager, "published", None)
+        return bool(published is not None and published().filter(pk=obj.pk).exists())
+
+    def pages_left_by_save(self, obj, before):
+        """The pages the save of `obj` took off the site, `before` being its public_state before
+        the save: the object itself, when it was public and is no longer."""
+        return [obj] if before and not obj.is_public else []
 
     def get_deleted_objects(self, objs, request):
         deleted = super().get_deleted_objects(objs, request)
@@ -258,7 +266,11 @@ class WarnsOfLinksLeftBehindMixin:
         return objs
 
     def warn_of_links_left_behind(self, request, objs, lead="now lead"):
-        pages = self.pages_going_away(objs, deleting=lead == "will lead")
+        self.warn_of_pages_left_behind(
+            request, self.pages_going_away(objs, deleting=lead == "will lead"), lead
+        )
+
+    def warn_of_pages_left_behind(self, request, pages, lead="now lead"):
         for page, texts in texts_linking_to(pages).items():
             self.message_user(request, links_left_behind(page, texts, lead), messages.WARNING)
 

@@ -75,6 +75,20 @@ class FAQAdmin(WarnsOfLinksLeftBehindMixin, WarnsAfterSavingMixin, PublishedFlag
     def placement_count(self, obj):
         return obj.placement_count
 
+    def public_state(self, faq):
+        """The topic whose page the FAQ holds up, as saved before an edit: its topic while it is
+        published, else None (WarnsOfLinksLeftBehindMixin)."""
+        return FAQ.objects.published().filter(pk=faq.pk).values_list("topic_id", flat=True).first()
+
+    def pages_left_by_save(self, faq, topic_before):
+        """The topic the FAQ held up before the save, when no published question is left in it:
+        unpublishing its last question or moving that question to another topic empties it, and
+        its page goes away."""
+        if topic_before is None:
+            return []
+        published = FAQ.objects.published().filter(topic=OuterRef("pk"))
+        return list(Topic.objects.filter(pk=topic_before).exclude(Exists(published)))
+
     def pages_going_away(self, faqs, deleting=False):
         """A topic's page exists while it has a published question: the topics whose last
         published questions these were (WarnsOfLinksLeftBehindMixin)."""

@@ -199,6 +199,46 @@ def test_unpublishing_the_last_question_of_a_topic_names_the_texts_linking_to_it
     assert "article “Paying for IOP”" in warning
 
 
+@pytest.mark.parametrize("unpublish_too", [False, True])
+def test_moving_the_last_question_of_a_topic_to_another_names_the_texts_linking_to_its_page(
+    staff_client, cost_topic, unpublish_too
+):
+    other = TopicFactory(name="Getting started", slug="getting-started")
+    ArticleFactory(title="First steps", body=link("/faqs/getting-started/", "questions on starting"))
+    url = change_url(cost_topic)
+    data = admin_form_data(staff_client.get(url))
+    data["topic"] = str(other.pk)
+    if unpublish_too:
+        del data["is_published"]
+    response = staff_client.post(url, data, follow=True)
+    cost_topic.refresh_from_db()
+    assert cost_topic.topic == other
+    # The old topic's page is gone; the new one's is not (it never had one when unpublished too).
+    (warning,) = left_behind(response)
+    assert warning.startswith("1 published text links to “Insurance and cost” (/faqs/insurance-and-cost/)")
+    assert "article “Paying for IOP”" in warning and "Their links now lead visitors" in warning
+    assert "Getting started" not in warning
+
+
+def test_moving_a_question_that_leaves_its_topic_a_published_one_or_was_not_published_says_nothing(
+    staff_client, cost_topic
+):
+    other = TopicFactory(name="Getting started", slug="getting-started")
+    kept = FAQFactory(topic=cost_topic.topic, question="Is there a sliding scale?")
+    url = change_url(cost_topic)
+    data = admin_form_data(staff_client.get(url))
+    data["topic"] = str(other.pk)
+    assert left_behind(staff_client.post(url, data, follow=True)) == []
+
+    # The question left is unpublished, then moved: the topic's page had gone already.
+    kept.is_published = False
+    kept.save()
+    url = change_url(kept)
+    data = admin_form_data(staff_client.get(url))
+    data["topic"] = str(other.pk)
+    assert left_behind(staff_client.post(url, data, follow=True)) == []
+
+
 def test_a_topic_that_keeps_a_published_question_keeps_its_page_and_nothing_is_said(staff_client, cost_topic):
     FAQFactory(topic=cost_topic.topic)
     response = staff_client.post(
