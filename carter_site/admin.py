@@ -229,8 +229,20 @@ class WarnsOfLinksLeftBehindMixin:
     warning: nothing is refused."""
 
     def save_model(self, request, obj, form, change):
-        request.links_target_before = self.public_state(obj) if change else None
+        if hasattr(request, "links_target_before_restore"):  # read before the old version was written back
+            request.links_target_before = request.links_target_before_restore
+        else:
+            request.links_target_before = self.public_state(obj) if change else None
         super().save_model(request, obj, form, change)
+
+    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
+        # Restoring an old version (django-reversion's revision view) writes it to the database
+        # first, then saves the change form over it: read before that, the object as visitors
+        # had it, or save_model would compare the old version with itself and never warn. A
+        # recovered object was deleted: nothing of it was public.
+        if request.method == "POST":
+            request.links_target_before_restore = self.public_state(self.model(pk=version.object_id))
+        return super()._reversion_revisionform_view(request, version, template_name, extra_context)
 
     def response_change(self, request, obj):
         response = super().response_change(request, obj)

@@ -4,8 +4,10 @@ import datetime as dt
 import time
 
 import pytest
+import reversion
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from articles.models import Article
 from carter_site.links import texts_linking_to
@@ -263,3 +265,69 @@ def test_unpublishing_or_deleting_the_last_question_in_bulk_names_them(staff_cli
     )
     (warning,) = left_behind(response)
     assert "Their links now lead visitors" in warning
+
+
+# --- Restoring an old version (History) that takes a page off the site.
+
+
+def version_of(obj, **state):
+    """A version of `obj` with `state`, recorded as History records it; `obj` keeps what it had."""
+    kept = {name: getattr(obj, name) for name in state}
+    for name, value in state.items():
+        setattr(obj, name, value)
+    with reversion.create_revision():
+        obj.save()
+    for name, value in kept.items():
+        setattr(obj, name, value)
+    obj.save()
+    return Version.objects.get_for_object(obj).order_by("-pk").first()
+
+
+def restore(client, obj, version):
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_revision", args=[obj.pk, version.pk])
+    opened = client.get(url)
+    assert left_behind(opened) == []  # opening the old version changes nothing, and says nothing
+    return client.post(url, admin_form_data(opened), follow=True)
+
+
+def test_restoring_a_draft_version_of_a_live_article_names_the_texts_linking_to_it(staff_client, paying):
+    published = version_of(paying)
+    draft = version_of(paying, status=Article.Status.DRAFT)
+    response = restore(staff_client, paying, draft)
+    paying.refresh_from_db()
+    assert paying.status == Article.Status.DRAFT
+    assert "was restored." in messages_of(response)[0]
+    (warning,) = left_behind(response)
+    assert warning.startswith("2 published texts link to “Paying for IOP” (/articles/paying-for-iop/)")
+    assert "Their links now lead visitors" in warning
+
+    # Restoring the published version puts it back: nothing to say.
+    response = restore(staff_client, paying, published)
+    paying.refresh_from_db()
+    assert paying.is_public and "was restored." in messages_of(response)[0]
+    assert left_behind(response) == []
+
+
+def test_restoring_an_unpublished_version_of_a_location_names_the_texts_linking_to_it(staff_client):
+    location = LocationFactory(name="Jefferson", slug="jefferson")
+    ArticleFactory(title="Finding us", body=link("/locations/jefferson/", "our Jefferson office"))
+    hidden = version_of(location, is_published=False)
+    response = restore(staff_client, location, hidden)
+    location.refresh_from_db()
+    assert not location.is_published
+    (warning,) = left_behind(response)
+    assert warning.startswith("1 published text links to “Jefferson” (/locations/jefferson/)")
+    assert "article “Finding us”" in warning
+
+
+def test_restoring_a_version_of_the_last_question_in_another_topic_names_the_texts_linking_to_it(
+    staff_client, cost_topic
+):
+    other = TopicFactory(name="Getting started", slug="getting-started")
+    elsewhere = version_of(cost_topic, topic=other)
+    response = restore(staff_client, cost_topic, elsewhere)
+    cost_topic.refresh_from_db()
+    assert cost_topic.topic == other
+    (warning,) = left_behind(response)
+    assert warning.startswith("1 published text links to “Insurance and cost” (/faqs/insurance-and-cost/)")
