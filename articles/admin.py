@@ -691,8 +691,11 @@ class ArticleAdmin(
             obj.record_review(obj.reviewed_by, obj.reviewed_on)
         if change and "status" in form.initial:
             # Where it stood before this save, as the form was opened on it: say_where_it_stands
-            # tells an editor who took it back to draft what visitors lose.
-            saved = {name: form.initial.get(name) for name in ("status", "published_at", "expires_at")}
+            # tells an editor who took it back to draft what visitors lose. A restore's form opens
+            # on the old version, written back already: where it stood is what was saved before
+            # (HistoryAdmin.revision_view).
+            before = getattr(request, "saved_before_restore", None) or form.initial
+            saved = {name: before.get(name) for name in ("status", "published_at", "expires_at")}
             request.article_before = Article(**saved)
         super().save_model(request, obj, form, change)
 

@@ -1197,6 +1197,28 @@ def test_taking_an_article_back_to_draft_in_its_form_says_it_is_off_the_site(
     assert not [message for message in found if message.startswith("Unpublished")], found
 
 
+def test_restoring_a_draft_version_of_a_live_article_says_it_is_off_the_site(staff_client):
+    """A restore saves the old version's form: it says what visitors lose as a save in the form does."""
+    from django.contrib.messages import get_messages
+
+    with time_machine.travel(NOW, tick=False):
+        article = ArticleFactory(published_at=NOW - dt.timedelta(days=3))
+        edit_in_admin(staff_client, article, status=Article.Status.DRAFT)
+        draft = Version.objects.get_for_object(article).get()
+        article.status = Article.Status.PUBLISHED
+        article.save()
+        revision_url = reverse("admin:articles_article_revision", args=[article.pk, draft.pk])
+        response = staff_client.post(revision_url, admin_form_data(staff_client.get(revision_url)))
+        assert response.status_code == 302
+        found = [str(message) for message in get_messages(response.wsgi_request)]
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert (
+        "Unpublished: it is a draft again and no longer on the site. Visitors now get “page not found” at "
+        "its address."
+    ) in found, found
+
+
 def test_a_scheduled_article_taken_back_to_draft_with_its_time_cleared_names_the_time_it_had(staff_client):
     """The time it will not go live at is the one it was scheduled for, not what the form holds
     now: cleared with the status, it was read as "now"."""
