@@ -1040,9 +1040,11 @@ class ArticleAdmin(
         article = self._article_for(request, object_id, self.has_withdraw_review_request_permission)
         waiting = article.open_review_request
         if waiting is None:
+            last = article.review_requests.order_by("-closed_at", "-pk").first()
+            said = "Nothing to withdraw: no review is waiting for this article."
             self.message_user(
                 request,
-                "No review is waiting for this article: it was answered by a review or withdrawn already.",
+                f"{said} Its last request: {last.outcome_described()}" if last else said,
                 messages.WARNING,
             )
             return redirect("admin:articles_article_change", article.pk)

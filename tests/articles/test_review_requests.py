@@ -240,7 +240,9 @@ def test_an_editor_withdraws_a_request(editor):
 
     # Withdrawing again finds nothing waiting and says so; asking again works.
     again = editor.post(withdraw_url(article))
-    assert "No review is waiting for this article" in said(again)[-1]
+    assert said(again)[-1].startswith(
+        "Nothing to withdraw: no review is waiting for this article. Its last request: Withdrawn by Sam on "
+    )
     assert ask(editor, article).status_code == 302
     assert ReviewRequest.objects.open().count() == 1
 
@@ -413,6 +415,24 @@ def test_a_reviewer_declines_a_request_and_the_editor_reads_why(editor, morgan):
     # The new request takes its place under "review asked for"; the declined one is among the past.
     form = editor.get(change_url(article)).content.decode()
     assert "<strong>Declined by" not in form and "Review asked for by Sam on " in form
+
+
+def test_withdrawing_a_request_declined_meanwhile_says_who_declined_it(editor, morgan):
+    """The editor opens the withdraw link from an old tab after Morgan declined: the message says
+    what became of the request, not a guess between "answered" and "withdrawn"."""
+    article = ArticleFactory()
+    ask(editor, article, morgan)
+    decline(signed_in_as_clinician(morgan, "morgan"), article, "Not my field.")
+    response = editor.get(withdraw_url(article))
+    assert response.status_code == 302 and response["Location"] == change_url(article)
+    assert said(response)[-1].startswith(
+        "Nothing to withdraw: no review is waiting for this article. Its last request: Declined by Morgan Hale, LCSW on "
+    )
+    never_asked = ArticleFactory()
+    assert (
+        said(editor.get(withdraw_url(never_asked)))[-1]
+        == "Nothing to withdraw: no review is waiting for this article."
+    )
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "\u200b\u200e", "x" * 301])
