@@ -34,7 +34,7 @@ from carter_site.text import visible_text
 from faqs.admin import ArticleFAQInline
 from testimonials.admin import ArticleTestimonialInline
 
-from . import content_checks
+from . import content_checks, notices
 from .forms import (
     ConfirmImportForm,
     DeclineReviewRequestForm,
@@ -698,6 +698,7 @@ class ArticleAdmin(
             saved = {name: before.get(name) for name in ("status", "published_at", "expires_at")}
             request.article_before = Article(**saved)
         super().save_model(request, obj, form, change)
+        notices.review_recorded(request, obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is PreviewLink:
@@ -1009,6 +1010,7 @@ class ArticleAdmin(
                 with transaction.atomic():
                     form.save()
                     self.log_change(request, article, "Asked for a clinical review.")
+                    notices.review_asked(request, [form.instance])
             except IntegrityError:
                 # Two editors asked at the same moment: the database keeps one request per article.
                 form.add_error(
@@ -1062,6 +1064,7 @@ class ArticleAdmin(
             # The request the page showed, and still waiting: not one asked again meanwhile.
             elif form.cleaned_data["request"] == waiting.pk and waiting.withdraw(request.user):
                 self.log_change(request, article, "Withdrew the request for a clinical review.")
+                notices.request_withdrawn(request, waiting)
                 self.message_user(
                     request, "The request for a clinical review was withdrawn.", messages.SUCCESS
                 )
@@ -1122,6 +1125,7 @@ class ArticleAdmin(
                         article,
                         f"Declined the request for a clinical review: {waiting.decline_reason}",
                     )
+                    notices.request_declined(request, waiting)
             if declined:
                 self.message_user(
                     request,
@@ -1181,10 +1185,11 @@ class ArticleAdmin(
         note = visible_text(form.cleaned_data["note"], single_line=True)
         try:
             with transaction.atomic():
-                ReviewRequest.objects.bulk_create(
+                asked = ReviewRequest.objects.bulk_create(
                     ReviewRequest(article=article, clinician=clinician, note=note, asked_by=request.user)
                     for article in asking
                 )
+                notices.review_asked(request, asked)
                 if asking:
                     LogEntry.objects.log_actions(
                         user_id=request.user.pk,

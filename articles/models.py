@@ -397,7 +397,8 @@ class Article(KeepsOldAddresses, SeoFields):
         super().save(*args, **kwargs)
         if getattr(self, "_review_recorded", False):
             self._review_recorded = False
-            self.review_requests.open().answer(self.reviewed_by)
+            # Read by the admin after the save, to tell whoever asked (articles.notices).
+            self.answered_review_requests = self.review_requests.open().answer(self.reviewed_by)
 
     @property
     def has_been_public(self):
@@ -583,10 +584,24 @@ class ReviewRequestQuerySet(models.QuerySet):
 
     def answer(self, clinician=None):
         """A review of the text as it stands was recorded, by `clinician`: the open requests leave
-        the queue, remembering whose review answered them."""
-        return self.open().update(
-            closed_at=timezone.now(), outcome=ReviewRequest.Outcome.REVIEWED, answered_by=clinician
-        )
+        the queue, remembering whose review answered them. Returns the requests this answered, with
+        who asked each (for the email to them, articles.notices); one withdrawn or declined at the
+        same moment is not among them, as it stays as the other closed it."""
+        now, answered = timezone.now(), []
+        for waiting in self.open().select_related("asked_by"):  # one per article at most
+            closed = (
+                ReviewRequest.objects.open()
+                .filter(pk=waiting.pk)
+                .update(closed_at=now, outcome=ReviewRequest.Outcome.REVIEWED, answered_by=clinician)
+            )
+            if closed:
+                waiting.closed_at, waiting.outcome, waiting.answered_by = (
+                    now,
+                    ReviewRequest.Outcome.REVIEWED,
+                    clinician,
+                )
+                answered.append(waiting)
+        return answered
 
     def closed(self):
         """Answered, withdrawn or declined: an article's past requests (ArticleAdmin.past_review_requests)."""
@@ -794,3 +809,27 @@ class ReviewRequest(models.Model):
             case self.Outcome.DECLINED:
                 return f"Declined by {self.person(self.declined_by)} on {when}"
         return "Waiting for a review."
+
+
+class NoticePreference(models.Model):
+    """Which emails a staff member wants about requests for a clinical review (articles.notices):
+    one row per account, made when they first change it on *My notices*; an account without one
+    gets them all. Each person changes only their own, so the model has no permissions to give."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preference"
+    )
+    review_requests = models.BooleanField(
+        "email me about requests for a clinical review",
+        default=True,
+        help_text="A review asked of you (or of any clinical reviewer, when you record reviews), and what "
+        "became of a request you asked: answered by a review, declined with a reason, or withdrawn by "
+        "someone else. The admin shows all of it either way.",
+    )
+
+    class Meta:
+        verbose_name = "email notice preference"
+        default_permissions = ()
+
+    def __str__(self):
+        return f"Email notices of {self.user}"

@@ -81,6 +81,7 @@ CONTENT_APPS = ("carter_site", "articles", "locations", "faqs", "testimonials", 
 NOT_CONTENT = frozenset(
     {
         "articles.ReviewRequest",
+        "articles.NoticePreference",
         "carter_site.EditorPicture",
         "carter_site.NameInVersion",
         "carter_site.NamesInVersionsRead",

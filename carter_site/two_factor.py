@@ -164,9 +164,15 @@ class CarterAdminSite(admin.AdminSite):
         super().register(model_or_iterable, admin_class, **options)
 
     def get_urls(self):
+        from articles.notices import my_notices_view
+
         from .uploads_admin import uploads_view
 
-        return [path("uploads/", self.admin_view(uploads_view), name="uploads"), *super().get_urls()]
+        return [
+            path("uploads/", self.admin_view(uploads_view), name="uploads"),
+            path("my-notices/", self.admin_view(my_notices_view), name="my_notices"),
+            *super().get_urls(),
+        ]
 
     def index(self, request, extra_context=None):
         from articles.admin import declined_reviews, waiting_for_review

@@ -1,0 +1,385 @@
+"""Emails about requests for a clinical review: who hears of a request asked, answered, declined or
+withdrawn, that they leave only once the action is committed, that a mail server down or refusing
+leaves the action done with a warning, and that each person may turn them off
+(docs/editorial-workflow.md, "Emails about review requests"; articles/notices.py)."""
+
+import datetime as dt
+import logging
+import re
+import socket
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core import mail
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Clinician, NoticePreference, ReviewRequest
+from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS, SITE_ADMINISTRATORS
+from tests.admin_forms import admin_form_data, change_url, signed_in, signed_in_as_clinician, staff_member
+from tests.concurrency import just_before_the_first_write_to
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("admin:articles_article_changelist")
+MY_NOTICES_URL = reverse("admin:my_notices")
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = "https://www.carter.example"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.DEFAULT_FROM_EMAIL = "site@carter.example"
+
+
+@pytest.fixture
+def morgan():
+    return Clinician.objects.create(name="Morgan Hale", credentials="LCSW")
+
+
+@pytest.fixture
+def editor():
+    return signed_in(MARKETING_EDITORS, "sam", first_name="Sam")
+
+
+def ask(client, article, clinician=None, note=""):
+    url = reverse("admin:articles_article_ask_for_review", args=[article.pk])
+    return client.post(url, {"clinician": str(clinician.pk) if clinician else "", "note": note})
+
+
+def withdraw(client, article):
+    url = reverse("admin:articles_article_withdraw_review_request", args=[article.pk])
+    return client.post(url, {"request": str(article.review_requests.open().get().pk)})
+
+
+def decline(client, article, reason):
+    url = reverse("admin:articles_article_decline_review_request", args=[article.pk])
+    return client.post(url, {"request": str(article.review_requests.open().get().pk), "reason": reason})
+
+
+def sign(client, article, clinician):
+    form = admin_form_data(client.get(change_url(article)))
+    form.update({"reviewed_by": str(clinician.pk), "reviewed_on": timezone.localdate().isoformat()})
+    response = client.post(change_url(article), form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+def said(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def sent_to():
+    return sorted(address for message in mail.outbox for address in message.to)
+
+
+def admin_link(article):
+    return f"https://www.carter.example/admin/articles/article/{article.pk}/change/"
+
+
+# --- Asked.
+
+
+def test_a_request_naming_a_clinician_emails_their_account_only(
+    editor, morgan, django_capture_on_commit_callbacks
+):
+    signed_in_as_clinician(morgan, "morgan")
+    staff_member(CLINICAL_REVIEWERS, "dana")  # another reviewer: not asked, not emailed
+    article = ArticleFactory(title="What a week of IOP looks like")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ask(editor, article, morgan, "The section on cravings is new.").status_code == 302
+
+    [email] = mail.outbox
+    assert email.to == ["morgan@example.com"]
+    assert email.from_email == "site@carter.example"
+    assert email.subject == "Clinical review asked for: What a week of IOP looks like"
+    assert "Sam asked you for a clinical review of “What a week of IOP looks like”" in email.body
+    assert "Their note: The section on cravings is new." in email.body
+    assert admin_link(article) in email.body
+    assert "https://www.carter.example/admin/my-notices/" in email.body
+
+
+def test_a_request_for_anyone_emails_every_active_reviewer_with_an_address(
+    editor, django_capture_on_commit_callbacks
+):
+    staff_member(CLINICAL_REVIEWERS, "dana")
+    staff_member(CLINICAL_REVIEWERS, "lee")
+    staff_member(SITE_ADMINISTRATORS, "alex")  # may record reviews too
+    no_address = staff_member(CLINICAL_REVIEWERS, "kim")
+    no_address.email = ""
+    no_address.save()
+    left = staff_member(CLINICAL_REVIEWERS, "former")
+    left.is_active = False
+    left.save()
+    staff_member(MARKETING_EDITORS, "jo")  # does not review
+    article = ArticleFactory(title="Sleep in early recovery")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(editor, article, note="Before the spring campaign.")
+
+    assert sent_to() == ["alex@example.com", "dana@example.com", "lee@example.com"]
+    assert all(len(message.to) == 1 for message in mail.outbox)  # nobody sees the others' addresses
+    assert "Sam asked any clinical reviewer for a clinical review" in mail.outbox[0].body
+
+
+def test_a_named_clinician_without_an_address_leaves_it_to_every_reviewer(
+    editor, morgan, django_capture_on_commit_callbacks
+):
+    signed_in_as_clinician(morgan, "morgan")
+    morgan.user.email = ""
+    morgan.user.save()
+    staff_member(CLINICAL_REVIEWERS, "dana")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(editor, ArticleFactory(), morgan)
+
+    assert sent_to() == ["dana@example.com"]
+
+
+def test_the_bulk_action_sends_one_email_per_person_listing_the_articles(
+    editor, morgan, django_capture_on_commit_callbacks
+):
+    signed_in_as_clinician(morgan, "morgan")
+    first, second = ArticleFactory(title="First"), ArticleFactory(title="Second")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(
+            LIST_URL,
+            {
+                "action": "ask_for_review_selected",
+                "_selected_action": [first.pk, second.pk],
+                "ask": "yes",
+                "clinician": str(morgan.pk),
+                "note": "Both before May.",
+            },
+        )
+    assert response.status_code == 302
+
+    [email] = mail.outbox
+    assert email.to == ["morgan@example.com"]
+    assert email.subject == "Clinical review asked for: 2 articles"
+    assert "“First”" in email.body and "“Second”" in email.body
+    assert admin_link(first) in email.body and admin_link(second) in email.body
+    assert "Their note: Both before May." in email.body
+
+
+def test_nobody_is_emailed_about_what_they_asked_themselves(django_capture_on_commit_callbacks):
+    administrator = signed_in(SITE_ADMINISTRATORS, "alex")  # may ask, and record reviews
+    staff_member(CLINICAL_REVIEWERS, "dana")
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(administrator, ArticleFactory())
+    assert sent_to() == ["dana@example.com"]  # not alex
+
+
+# --- Answered, declined, withdrawn.
+
+
+def test_the_editor_hears_that_a_review_answered_their_request(
+    editor, morgan, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(title="Cravings at night")
+    ask(editor, article, morgan)
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(reviewer, article, morgan)
+
+    [email] = mail.outbox
+    assert email.to == ["sam@example.com"]
+    assert email.subject == "Clinical review done: Cravings at night"
+    assert "is answered by a review from Morgan Hale, LCSW." in email.body
+    assert admin_link(article) in email.body
+
+
+def test_the_editor_reads_the_reason_a_clinician_declined(editor, morgan, django_capture_on_commit_callbacks):
+    article = ArticleFactory(title="Medication and IOP")
+    ask(editor, article, morgan)
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decline(reviewer, article, "The dosage section needs a pharmacist.")
+
+    [email] = mail.outbox
+    assert email.to == ["sam@example.com"]
+    assert email.subject == "Clinical review declined: Medication and IOP"
+    assert "was declined by Morgan Hale, LCSW." in email.body
+    assert "Their reason: The dosage section needs a pharmacist." in email.body
+
+
+def test_a_withdrawal_is_emailed_to_the_asker_only_when_someone_else_withdrew(
+    editor, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(title="Your first week")
+    ask(editor, article)
+    colleague = signed_in(MARKETING_EDITORS, "jo", first_name="Jo")
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw(colleague, article)
+    [email] = mail.outbox
+    assert email.to == ["sam@example.com"]
+    assert "was withdrawn by Jo." in email.body
+
+    mail.outbox.clear()
+    ask(editor, article)
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw(editor, article)
+    assert mail.outbox == []
+
+
+# --- After the commit, and never breaking the action.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_ask_undone_by_the_database_sends_nothing(editor, morgan):
+    """Another editor's request is committed just before this one is written: the database
+    refuses the second open request, the action's transaction is rolled back, and its email with it."""
+    signed_in_as_clinician(morgan, "morgan")
+    article = ArticleFactory()
+
+    def colleague_asks():
+        ReviewRequest.objects.create(article=Article.objects.get(pk=article.pk), note="Theirs")
+
+    wrapper = just_before_the_first_write_to(ReviewRequest._meta.db_table, colleague_asks)
+    with connection.execute_wrapper(wrapper):
+        response = ask(editor, article, morgan, "Mine")
+
+    assert response.status_code == 200
+    assert "Someone else asked for a review of this article a moment ago" in response.content.decode()
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_emails_leave_once_the_request_is_committed(editor, morgan):
+    signed_in_as_clinician(morgan, "morgan")
+    response = ask(editor, ArticleFactory(), morgan)
+    assert response.status_code == 302
+    assert sent_to() == ["morgan@example.com"]
+    assert len(said(response)) == 1  # the success message, no warning
+
+
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_server_that_is_down_leaves_the_request_saved_with_a_warning(editor, morgan, settings, caplog):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
+    signed_in_as_clinician(morgan, "morgan")
+    article = ArticleFactory()
+
+    with caplog.at_level(logging.WARNING, logger="articles.notices"):
+        response = ask(editor, article, morgan, "A note only staff should read.")
+
+    assert response.status_code == 302
+    assert (
+        ReviewRequest.objects.open().filter(article=article, note="A note only staff should read.").exists()
+    )
+    assert any(message.startswith("Review asked for.") for message in said(response))
+    [warning] = [message for message in said(response) if message.startswith("The request is saved;")]
+    assert warning.startswith("The request is saved; the email to Morgan Hale, LCSW could not be sent")
+    [record] = [r for r in caplog.records if getattr(r, "event", "") == "review_notice_not_sent"]
+    assert record.recipient_user == morgan.user.pk and record.error == "ConnectionRefusedError"
+    assert record.review_requests == [ReviewRequest.objects.get(article=article).pk]
+    # The log line names ids and the kind of error: not the note, not an address.
+    logged = record.getMessage() + str(record.__dict__)
+    assert "A note only staff should read." not in logged and "morgan@example.com" not in logged
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_server_that_is_down_leaves_a_declined_request_declined(editor, morgan, settings):
+    article = ArticleFactory(title="Medication and IOP")
+    ask(editor, article, morgan)
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
+
+    response = decline(reviewer, article, "Not my field.")
+
+    assert response.status_code == 302
+    assert ReviewRequest.objects.get(article=article).outcome == ReviewRequest.Outcome.DECLINED
+    assert any(
+        message.startswith("The request is declined; the email to Sam could not be sent")
+        for message in said(response)
+    )
+
+
+# --- My notices.
+
+
+def test_my_notices_is_linked_from_every_admin_page_and_turns_the_emails_off(
+    editor, morgan, django_capture_on_commit_callbacks
+):
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    assert f'href="{MY_NOTICES_URL}"' in reviewer.get(reverse("admin:index")).content.decode()
+    page = reviewer.get(MY_NOTICES_URL).content.decode()
+    assert "morgan@example.com" in page
+    assert re.search(r'<input type="checkbox" name="review_requests"[^>]* checked>', page)  # on by default
+
+    response = reviewer.post(MY_NOTICES_URL, {})  # the box unticked
+    assert response.status_code == 302
+    assert NoticePreference.objects.get(user=morgan.user).review_requests is False
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(editor, ArticleFactory(), morgan)
+        ask(editor, ArticleFactory())  # for anyone: morgan records reviews, but said no
+    assert mail.outbox == []
+
+    reviewer.post(MY_NOTICES_URL, {"review_requests": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(editor, ArticleFactory(), morgan)
+    assert sent_to() == ["morgan@example.com"]
+
+
+def test_an_editor_who_turned_them_off_hears_nothing_of_their_requests(
+    editor, morgan, django_capture_on_commit_callbacks
+):
+    sam = editor.get(MY_NOTICES_URL).wsgi_request.user
+    editor.post(MY_NOTICES_URL, {})
+    article = ArticleFactory()
+    ask(editor, article, morgan)
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    with django_capture_on_commit_callbacks(execute=True):
+        decline(reviewer, article, "Not my field.")
+    assert mail.outbox == []
+    assert NoticePreference.objects.get(user=sam).review_requests is False
+
+
+def test_each_person_changes_only_their_own_choice(editor, morgan):
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    editor.post(MY_NOTICES_URL, {"user": str(morgan.user.pk)})  # a field the form does not have
+    assert not NoticePreference.objects.filter(user=morgan.user).exists()
+    assert reviewer.get(MY_NOTICES_URL).status_code == 200
+
+
+def test_my_notices_says_when_the_account_has_no_address(morgan):
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    morgan.user.email = ""
+    morgan.user.save()
+    page = reviewer.get(MY_NOTICES_URL).content.decode()
+    assert "Your account has no email address, so no email reaches you." in page
+
+
+def test_emails_carry_one_line_titles(editor, morgan, django_capture_on_commit_callbacks):
+    signed_in_as_clinician(morgan, "morgan")
+    article = ArticleFactory(title="Two  spaces")
+    Article.objects.filter(pk=article.pk).update(title="A title\nwith a line break")
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(editor, Article.objects.get(pk=article.pk), morgan)
+    assert mail.outbox[0].subject == "Clinical review asked for: A title with a line break"
+
+
+def test_a_request_asked_long_ago_says_when(editor, morgan, django_capture_on_commit_callbacks):
+    article = ArticleFactory()
+    ask(editor, article, morgan)
+    ReviewRequest.objects.filter(article=article).update(
+        asked_at=timezone.make_aware(dt.datetime(2026, 5, 4, 9, 15))
+    )
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    with django_capture_on_commit_callbacks(execute=True):
+        decline(reviewer, article, "Not my field.")
+    assert "asked on May 4, 2026, 9:15 a.m.," in mail.outbox[0].body
