@@ -4,6 +4,8 @@ leaves the action done with a warning, and that each person may turn them off
 (docs/editorial-workflow.md, "Emails about review requests"; articles/notices.py)."""
 
 import datetime as dt
+import email
+import email.policy
 import logging
 import re
 import socket
@@ -306,6 +308,63 @@ def test_a_mail_server_that_is_down_leaves_a_declined_request_declined(editor, m
         message.startswith("The request is declined; the email to Sam could not be sent")
         for message in said(response)
     )
+
+
+class RefusingOneAddress:
+    """An aiosmtpd handler: a mail server that refuses `refused` (550, no such mailbox) and keeps
+    what it accepts."""
+
+    def __init__(self, refused):
+        self.refused, self.accepted = refused, []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == self.refused:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.accepted.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on this machine (aiosmtpd, in a thread of its own), which the site
+    reaches through Django's SMTP backend as it would its mail server in production."""
+    try:
+        from aiosmtpd.controller import Controller
+    except ImportError:
+        pytest.fail("aiosmtpd is missing: .venv/bin/pip install -r requirements-dev.txt", pytrace=False)
+    handler = RefusingOneAddress("dana@example.com")
+    controller = Controller(handler, hostname="127.0.0.1", port=closed_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", controller.port, 5
+    yield handler
+    controller.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_server_refusing_one_address_still_gets_the_others_email(editor, smtp_server):
+    staff_member(CLINICAL_REVIEWERS, "dana")  # refused by the server
+    staff_member(CLINICAL_REVIEWERS, "lee")
+    article = ArticleFactory(title="Sleep in early recovery")
+
+    response = ask(editor, article, note="Before the “spring” campaign.")
+
+    assert response.status_code == 302
+    [(to, content)] = smtp_server.accepted
+    assert to == ["lee@example.com"]
+    received = email.message_from_bytes(content, policy=email.policy.default)
+    assert received["Subject"] == "Clinical review asked for: Sleep in early recovery"
+    assert received["From"] == "site@carter.example"
+    body = received.get_content()
+    assert "Sam asked any clinical reviewer for a clinical review of “Sleep in early recovery”" in body
+    assert "Their note: Before the “spring” campaign." in body
+    [warning] = [message for message in said(response) if message.startswith("The request is saved;")]
+    assert "the email to dana could not be sent" in warning and "lee" not in warning
+    assert ReviewRequest.objects.open().filter(article=article).exists()
 
 
 # --- My notices.
