@@ -196,6 +196,40 @@ def test_the_editor_hears_that_a_review_answered_their_request(
     assert admin_link(article) in email.body
 
 
+def test_a_review_recorded_on_a_clinicians_behalf_says_who_entered_it(
+    editor, morgan, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(title="Cravings at night")
+    ask(editor, article, morgan)
+    administrator = signed_in(SITE_ADMINISTRATORS, "alex", first_name="Alex")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(administrator, article, morgan)
+
+    [email] = mail.outbox
+    assert "is answered by a review from Morgan Hale, LCSW (recorded by Alex)." in email.body
+
+
+def test_a_review_saved_on_the_second_try_is_emailed_once(
+    editor, morgan, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A save the database refuses is undone and tried again (RetryRefusedSaveMixin): the first
+    try's email is undone with it."""
+    from articles.admin import ArticleAdmin
+    from tests.concurrency import refuse_the_first_try
+
+    article = ArticleFactory()
+    ask(editor, article, morgan)
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    tries = refuse_the_first_try(monkeypatch, ArticleAdmin)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(reviewer, article, morgan)
+
+    assert len(tries) == 2
+    assert sent_to() == ["sam@example.com"]
+
+
 def test_the_editor_reads_the_reason_a_clinician_declined(editor, morgan, django_capture_on_commit_callbacks):
     article = ArticleFactory(title="Medication and IOP")
     ask(editor, article, morgan)
@@ -406,6 +440,11 @@ def test_an_editor_who_turned_them_off_hears_nothing_of_their_requests(
         decline(reviewer, article, "Not my field.")
     assert mail.outbox == []
     assert NoticePreference.objects.get(user=sam).review_requests is False
+
+
+def test_my_notices_is_for_signed_in_staff_only(client):
+    response = client.get(MY_NOTICES_URL)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
 
 
 def test_each_person_changes_only_their_own_choice(editor, morgan):
