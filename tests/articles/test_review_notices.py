@@ -351,13 +351,13 @@ class RefusingOneAddress:
     def __init__(self, refused):
         self.refused, self.accepted = refused, []
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+    async def handle_RCPT(self, server, exchange, envelope, address, rcpt_options):
         if address == self.refused:
             return "550 5.1.1 No such mailbox"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server, exchange, envelope):
         self.accepted.append((list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
 
