@@ -372,7 +372,24 @@ class SiteSettingsAdmin(HistoryAdmin):
                 "fields": ["phone", "phone_hours", "crisis_line_text"],
             },
         ),
+        (
+            "Publishing",
+            {
+                "description": "The site's rule for articles (docs/editorial-workflow.md, “When publishing "
+                "needs a current clinical review”). Only site administrators change it.",
+                "fields": ["publishing_needs_review"],
+            },
+        ),
     ]
+    # The publishing rule is a decision about today, not part of an old version's wording:
+    # restoring the phone number of last month must not turn the rule off (or on) with it.
+    kept_on_restore = ("publishing_needs_review",)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("carter_site.change_review_rule"):
+            readonly.append("publishing_needs_review")  # posting it anyway changes nothing
+        return readonly
 
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists() and super().has_add_permission(request)

@@ -21,7 +21,8 @@ def validate_crisis_line(value):
 
 
 class SiteSettings(models.Model):
-    """The one row of settings that marketing edits: name, phone number, crisis line."""
+    """The one row of settings: name, phone number, crisis line, which marketing edits; and the
+    site's rule for publishing, which only site administrators change (docs/roles.md)."""
 
     organization_name = models.CharField(
         max_length=120,
@@ -59,6 +60,13 @@ class SiteSettings(models.Model):
         help_text="Used for search results on pages without a summary of their own. "
         "About 160 characters fit.",
     )
+    publishing_needs_review = models.BooleanField(
+        "publishing needs a current clinical review",
+        default=False,
+        help_text="When ticked, an article can be published or scheduled only while a clinician's review "
+        "of its text is current, and the words of a published article cannot change until a clinician "
+        "reviews them again (or it is unpublished). Articles already published stay as they are.",
+    )
     # When it was last saved: the change form refuses to undo a save made after it was opened
     # (carter_site.history.EditConflictMixin).
     updated_at = models.DateTimeField(auto_now=True)
@@ -66,6 +74,9 @@ class SiteSettings(models.Model):
     class Meta:
         verbose_name = "site settings"
         verbose_name_plural = "site settings"
+        permissions = [
+            ("change_review_rule", "Can change whether publishing needs a current clinical review"),
+        ]
         constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="site_settings_single_row")]
 
     def __str__(self):

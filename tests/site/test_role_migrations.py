@@ -153,3 +153,15 @@ def test_an_upgrade_gives_the_roles_the_review_request_permissions(back_in_time)
         ("articles", "view_reviewrequest")
     }
     assert requests | {("articles", "delete_reviewrequest")} <= codes(SITE_ADMINISTRATORS)
+
+
+def test_an_upgrade_gives_the_publishing_rule_to_site_administrators_only(back_in_time):
+    """carter_site 0011: whether publishing needs a current clinical review is the site
+    administrators' to change, not the editors' who change the rest of the settings."""
+    back_in_time([("carter_site", "0009_names_in_versions")])
+    Permission.objects.filter(codename="change_review_rule").delete()  # as on a site before it
+    upgrade()
+    rule = ("carter_site", "change_review_rule")
+    assert rule in codes(SITE_ADMINISTRATORS)
+    assert rule not in codes(MARKETING_EDITORS) and rule not in codes(CLINICAL_REVIEWERS)
+    assert ("carter_site", "change_sitesettings") in codes(MARKETING_EDITORS)
