@@ -28,6 +28,7 @@ from carter_site.admin import (
 from carter_site.audit import count_of_changes, log_bulk_change
 from carter_site.caching import content_changed
 from carter_site.history import EditStampForm, HistoryAdmin
+from carter_site.models import SiteSettings
 from carter_site.publishing import SeoFields, end_sentence, local_time
 from carter_site.seo import absolute_url, site_origin
 from carter_site.text import visible_text
@@ -64,6 +65,10 @@ class ArticleAdminForm(EditStampForm):
     # is linked to their account). Set per request by ArticleAdmin.get_form.
     signs_for_any_clinician = False
     own_clinician = None
+    # The article as saved before a restore wrote an old version over it ({} when recovering a
+    # deleted one), for the rule that publishing needs a current clinical review
+    # (Article.review_rule_refusal). None: the database says. Set per request by ArticleAdmin.get_form.
+    saved_before = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,6 +82,14 @@ class ArticleAdminForm(EditStampForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.instance.saved_before = self.saved_before
+        # A review recorded with this save (ArticleAdmin.save_model) vouches for the words as
+        # saved: the site's rule that publishing needs a current review is met by it.
+        self.instance.records_review_with_save = bool(
+            {"reviewed_by", "reviewed_on"} <= set(self.fields)
+            and cleaned.get("reviewed_by")
+            and any(field in self.changed_data for field in REVIEW_FIELDS)
+        )
         if not {"reviewed_by", "reviewed_on"} <= set(self.fields):
             return cleaned  # read-only here: nothing sent can change the review
         clinician, day = cleaned.get("reviewed_by"), cleaned.get("reviewed_on")
@@ -625,14 +638,16 @@ class ArticleAdmin(
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        if not self.can_review(request):
-            return form
-        # Whom this person may sign as: the form refuses any other clinician (ArticleAdminForm).
-        anyone = signs_for_any_clinician(request.user)
-        attrs = {
-            "signs_for_any_clinician": anyone,
-            "own_clinician": None if anyone else own_clinician_of(request),
-        }
+        # What was saved before a restore or recovery wrote the old version (HistoryAdmin).
+        saved_before = (
+            {} if getattr(request, "recovering", False) else getattr(request, "saved_before_restore", None)
+        )
+        attrs = {"saved_before": saved_before}
+        if self.can_review(request):
+            # Whom this person may sign as: the form refuses any other clinician (ArticleAdminForm).
+            anyone = signs_for_any_clinician(request.user)
+            attrs["signs_for_any_clinician"] = anyone
+            attrs["own_clinician"] = None if anyone else own_clinician_of(request)
         return type(form.__name__, (form,), attrs)
 
     def get_readonly_fields(self, request, obj=None):
@@ -1273,6 +1288,9 @@ class ArticleAdmin(
             )
         publishable = queryset.exclude(expires_at__lte=now)
         with transaction.atomic():  # the change and its record in the admin's history, together
+            refused = self.refused_by_review_rule(publishable)
+            if refused:
+                publishable = publishable.exclude(pk__in=[article.pk for article in refused])
             changed = list(publishable.exclude(status=Article.Status.PUBLISHED, published_at__isnull=False))
             publishable.update(
                 status=Article.Status.PUBLISHED, published_at=Coalesce(F("published_at"), Now())
@@ -1296,13 +1314,37 @@ class ArticleAdmin(
                 )
                 % {"count": scheduled}
             )
-        unchanged = len(queryset) - expired - len(changed)
+        unchanged = len(queryset) - expired - len(refused) - len(changed)
         if unchanged:
             parts.append(
                 ngettext("%(count)d was published already.", "%(count)d were published already.", unchanged)
                 % {"count": unchanged}
             )
         self.message_user(request, " ".join(parts), messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                format_html(
+                    "Left as drafts, this site publishing only articles whose clinical review is current: {}. "
+                    "Ask for a clinical review of them (the action “Ask for a clinical review of selected "
+                    "articles”), and publish them once a clinician has recorded it.",
+                    titles(refused),
+                ),
+                messages.WARNING,
+            )
+
+    def refused_by_review_rule(self, articles):
+        """The drafts among `articles` that publishing would make public without a current clinical
+        review, when the site's rule asks for one (Article.review_rule_refusal, the rule the
+        change form applies): locked until the action's transaction ends, so that no edit slips
+        between the check and the publishing."""
+        if not SiteSettings.load().publishing_needs_review:
+            return []
+        drafts = articles.exclude(status=Article.Status.PUBLISHED, published_at__isnull=False)
+        ids = list(drafts.prefetch_related(None).select_for_update().values_list("pk", flat=True))
+        return list(
+            Article.objects.filter(pk__in=ids).without_current_review().order_by("title").only("title")
+        )
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["edit_content"])
     def unpublish_selected(self, request, queryset):

@@ -73,6 +73,11 @@ class ArticleQuerySet(models.QuerySet):
         """Reviewed, and the words have not changed since (Article.review_is_current)."""
         return self.filter(pk__in=self._ids_with_current_review())
 
+    def without_current_review(self):
+        """Never reviewed, or reviewed but changed since: what the site's rule that publishing needs
+        a current clinical review keeps from going out (SiteSettings.publishing_needs_review)."""
+        return self.exclude(pk__in=self._ids_with_current_review())
+
     def review_out_of_date(self):
         """Reviewed, but the headline, summary or text changed since (Article.review_is_out_of_date)."""
         return self.filter(reviewed_by__isnull=False).exclude(pk__in=self._ids_with_current_review())
@@ -390,6 +395,86 @@ class Article(KeepsOldAddresses, SeoFields):
                     + ". Change it, or clear it to keep the article up."
                 }
             )
+        refused = self.review_rule_refusal()
+        if refused is not None:
+            raise refused
+
+    # --- The site's rule that publishing needs a current clinical review (SiteSettings). The
+    # one place it is written: every form that saves an article (the admin's change form, a
+    # restore or a recovery, the importer) calls clean(); the bulk Publish action asks
+    # ArticleQuerySet.review_current for the articles it makes public.
+
+    # Set by the form saving the article (articles.admin.ArticleAdminForm), read by clean(): a
+    # clinical review of the text as it will be saved is recorded with this save (record_review
+    # runs after the checks), so the words need no earlier review.
+    records_review_with_save = False
+    # What the article was before this change, as field values, when the database no longer says:
+    # a restore writes the old version over the row before its form is checked; {} when nothing
+    # was saved before (a deleted article being recovered). None: read it from the database.
+    saved_before = None
+
+    REVIEW_RULE_FIELDS = ("status", "published_at", "expires_at", "title", "summary", "body")
+
+    def review_rule_refusal(self, now=None):
+        """The ValidationError that refuses this save under the site's rule that publishing needs
+        a current clinical review, or None when it may be saved (or the rule is off).
+
+        With the rule on, an article that is public or scheduled once saved needs a current review
+        (or one recorded in the same save) when this save makes it public or scheduled, or changes
+        its words (review_fingerprint: the headline, summary and text). A save that changes
+        neither, of an article published before the rule was switched on, is left alone: its SEO
+        fields, picture, take-down time, or a clinician withdrawing a review."""
+        from carter_site.models import SiteSettings
+
+        if not SiteSettings.load().publishing_needs_review:
+            return None
+        going_out = (self.State.SCHEDULED, self.State.LIVE)
+        state = self.get_state(now)
+        if state not in going_out or self.records_review_with_save or self.review_is_current:
+            return None
+        before = self._saved_before_this_change()
+        if before is None or before.get_state(now) not in going_out:
+            why = (
+                f"{self.reviewed_by}'s review ({date_format(self.reviewed_on)}) is of other words"
+                if self.reviewed_by_id
+                else "no clinician has reviewed it"
+            )
+            return ValidationError(
+                {
+                    "status": ValidationError(
+                        f"This site publishes only articles whose clinical review is current, and {why}. "
+                        "Nothing was saved. Keep the status Draft and save your changes, then ask for a "
+                        "review (“Ask for clinical review” at the top of the article's page); once a "
+                        "clinician has recorded it, publish or schedule the article.",
+                        code="review_required",
+                    )
+                }
+            )
+        if before.fingerprint() != self.fingerprint():
+            where = "live" if state == self.State.LIVE else f"scheduled for {local_time(self.published_at)}"
+            return ValidationError(
+                f"This article is {where}, and this site publishes only words a clinician has reviewed: "
+                "your changes to its headline, summary or text were not saved, since no clinician has "
+                "reviewed the new words. Either set the status to Draft and save, which takes the article "
+                "off the site with your changes until a clinician has reviewed them and you publish it "
+                "again; or leave its words as they are and ask a clinician to review the change with you "
+                "(a clinician who may edit articles, or a site administrator, can make it and record the "
+                "review in the same save). The SEO title, meta description, picture and take-down time "
+                "can be changed as usual.",
+                code="reviewed_words_changed",
+            )
+        return None
+
+    def _saved_before_this_change(self):
+        """The article as saved before this change (only the fields the rule reads), or None."""
+        fields = self.REVIEW_RULE_FIELDS
+        if self.saved_before is not None:
+            values = {name: self.saved_before[name] for name in fields} if self.saved_before else None
+        elif self.pk is None:
+            values = None
+        else:
+            values = type(self)._default_manager.filter(pk=self.pk).values(*fields).first()
+        return None if values is None else Article(**values)
 
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and not self.published_at:

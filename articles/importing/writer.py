@@ -169,7 +169,18 @@ def import_source(source, *, publish=False, dry_run=False, user=None):
     except ImportFailure as failure:
         report.error = str(failure)
     except ValidationError as error:
-        report.error = "The article could not be saved: " + "; ".join(validation_messages(error))
+        if publish and any(
+            e.code == "review_required" for e in getattr(error, "error_dict", {}).get("status", [])
+        ):
+            # The site's rule that publishing needs a current clinical review (Article.clean): the
+            # words of a file are new, so no clinician has reviewed them.
+            report.error = (
+                "This site publishes only articles whose clinical review is current, and the words of an "
+                "imported file are new: import it without publishing, ask for a clinical review in the "
+                "admin, and publish the article once a clinician has recorded it."
+            )
+        else:
+            report.error = "The article could not be saved: " + "; ".join(validation_messages(error))
     except DatabaseError:
         logger.exception("Importing %s failed in the database", source.name)
         report.error = (

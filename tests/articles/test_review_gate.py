@@ -6,14 +6,15 @@ recorded. Through the admin's own forms, as an editor's browser posts them."""
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.models import Clinician
+from articles.models import Article, Clinician
 from carter_site.models import SiteSettings
 from carter_site.roles import MARKETING_EDITORS, SITE_ADMINISTRATORS
-from tests.admin_forms import admin_form_data, change_url, edit_in_admin, signed_in
+from tests.admin_forms import admin_form_data, change_url, edit_in_admin, signed_in, signed_in_as_clinician
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,256 @@ def published(when="now"):
         "published_at_0": moment.date().isoformat(),
         "published_at_1": moment.strftime("%H:%M"),
     }
+
+
+# --- Making an article public ---------------------------------------------------------------
+
+
+def test_with_the_rule_off_an_editor_publishes_an_unreviewed_draft_as_before(editor):
+    draft = ArticleFactory(draft=True)
+    assert post(editor, draft, **published()).status_code == 302
+    draft.refresh_from_db()
+    assert draft.is_public
+
+
+@pytest.mark.parametrize("when", ["now", "later"])
+def test_an_unreviewed_draft_cannot_be_published_or_scheduled_and_the_form_says_what_to_do(
+    rule_on, editor, when
+):
+    draft = ArticleFactory(draft=True, body="<p>Words nobody reviewed.</p>")
+    response = post(editor, draft, body="<p>Words nobody reviewed, changed.</p>", **published(when))
+    [error] = form_errors(response)["status"]
+    assert "This site publishes only articles whose clinical review is current" in error
+    assert "no clinician has reviewed it" in error
+    assert "“Ask for clinical review”" in error
+    draft.refresh_from_db()  # nothing saved: neither the status nor the words
+    assert (draft.status, draft.body) == (Article.Status.DRAFT, "<p>Words nobody reviewed.</p>")
+    assert Client().get(draft.get_absolute_url()).status_code == 404
+
+
+def test_a_draft_whose_review_is_out_of_date_cannot_be_published_and_the_reviewer_is_named(
+    rule_on, editor, clinician
+):
+    draft = reviewed(clinician, draft=True)
+    Article.objects.filter(pk=draft.pk).update(body="<p>Edited after the review.</p>")
+    [error] = form_errors(post(editor, draft, **published()))["status"]
+    assert "Dana Reyes, LPC's review (March 2, 2026) is of other words" in error
+    assert Article.objects.get(pk=draft.pk).status == Article.Status.DRAFT
+
+
+def test_a_new_article_cannot_be_added_as_published(rule_on, editor):
+    from tests.admin_forms import article_form_data
+
+    now = timezone.localtime()
+    data = article_form_data(
+        status="published", published_at_0=now.date().isoformat(), published_at_1=now.strftime("%H:%M")
+    )
+    response = editor.post(reverse("admin:articles_article_add"), data)
+    assert "no clinician has reviewed it" in form_errors(response)["status"][0]
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("when", ["now", "later"])
+def test_a_draft_whose_review_is_current_is_published_or_scheduled(rule_on, editor, clinician, when):
+    draft = reviewed(clinician, draft=True)
+    assert post(editor, draft, **published(when)).status_code == 302
+    draft.refresh_from_db()
+    assert draft.get_state() == (Article.State.LIVE if when == "now" else Article.State.SCHEDULED)
+
+
+def test_an_expired_article_cannot_be_put_back_without_a_current_review(rule_on, editor):
+    expired = ArticleFactory(expired=True)
+    response = post(editor, expired, expires_at_0="", expires_at_1="")
+    assert "no clinician has reviewed it" in form_errors(response)["status"][0]
+    assert Article.objects.get(pk=expired.pk).get_state() == Article.State.EXPIRED
+
+
+# --- Changing the words of a public article -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"body": "<p>You meet your therapist, the group and a nurse.</p>"},
+        {"title": "A headline nobody reviewed"},
+        {"summary": "A summary nobody reviewed."},
+    ],
+)
+def test_the_words_of_a_live_article_cannot_change_without_a_new_review(rule_on, editor, clinician, change):
+    article = reviewed(clinician)
+    saved = Article.objects.values("title", "summary", "body").get(pk=article.pk)
+    response = post(editor, article, **change)
+    [error] = form_errors(response)["__all__"]
+    assert error.startswith(
+        "This article is live, and this site publishes only words a clinician has reviewed"
+    )
+    assert "set the status to Draft and save" in error
+    assert Article.objects.values("title", "summary", "body").get(pk=article.pk) == saved
+    assert Article.objects.get(pk=article.pk).review_is_current
+
+
+def test_a_scheduled_article_keeps_its_reviewed_words_until_its_time(rule_on, editor, clinician):
+    """An edit after the review would have made it go live with words nobody reviewed: refused."""
+    article = reviewed(clinician, scheduled=True)
+    [error] = form_errors(post(editor, article, body="<p>New, unreviewed words.</p>"))["__all__"]
+    assert error.startswith("This article is scheduled for ")
+    article.refresh_from_db()
+    assert article.get_state() == Article.State.SCHEDULED
+    assert article.review_is_current
+    assert Article.objects.published(now=article.published_at).filter(pk=article.pk).exists()
+
+
+def test_fields_outside_the_reviewed_words_stay_editable(rule_on, editor, clinician):
+    article = reviewed(clinician)
+    edit_in_admin(
+        editor,
+        article,
+        seo_title="Your first week of IOP",
+        meta_description="What the first week looks like.",
+        author="Carter admissions team",
+    )
+    article.refresh_from_db()
+    assert (article.seo_title, article.author) == ("Your first week of IOP", "Carter admissions team")
+    assert article.is_public and article.review_is_current
+
+
+def test_an_editor_may_take_a_live_article_off_the_site_with_new_words(rule_on, editor, clinician):
+    article = reviewed(clinician)
+    edit_in_admin(editor, article, status="draft", body="<p>Rewritten, for review.</p>")
+    article.refresh_from_db()
+    assert (article.status, article.body) == (Article.Status.DRAFT, "<p>Rewritten, for review.</p>")
+    assert article.review_is_out_of_date
+
+
+def test_a_site_administrator_changes_the_words_and_records_the_review_in_one_save(rule_on, clinician):
+    article = reviewed(clinician)
+    admin = signed_in(SITE_ADMINISTRATORS, "ada")
+    today = timezone.localdate()
+    edit_in_admin(admin, article, body="<p>Corrected with the clinician.</p>", reviewed_on=today.isoformat())
+    article.refresh_from_db()
+    assert article.body == "<p>Corrected with the clinician.</p>"
+    assert (article.reviewed_on, article.review_is_current, article.is_public) == (today, True, True)
+
+
+def test_a_site_administrator_who_keeps_the_old_review_cannot_change_the_words(rule_on, clinician):
+    article = reviewed(clinician)
+    admin = signed_in(SITE_ADMINISTRATORS, "ada")
+    assert "__all__" in form_errors(post(admin, article, body="<p>Changed, not reviewed.</p>"))
+
+
+# --- Articles published before the rule was switched on ------------------------------------
+
+
+def test_a_live_article_published_before_the_rule_keeps_its_other_fields_editable(rule_on, editor):
+    article = ArticleFactory()  # live, never reviewed
+    edit_in_admin(editor, article, meta_description="A better description.")
+    article.refresh_from_db()
+    assert article.meta_description == "A better description." and article.is_public
+    # Its words, though, change only with a review, as every public article's.
+    assert "__all__" in form_errors(post(editor, article, body="<p>New words.</p>"))
+
+
+def test_a_clinician_may_withdraw_their_review_of_a_live_article(rule_on, clinician):
+    """Refusing would keep their name on words they no longer vouch for, and a clinician cannot
+    unpublish: the withdrawal is saved, the article stays as it is."""
+    article = reviewed(clinician)
+    reviewer = signed_in_as_clinician(clinician, "dana")
+    edit_in_admin(reviewer, article, reviewed_by="", reviewed_on="")
+    article.refresh_from_db()
+    assert article.reviewed_by is None and article.is_public
+
+
+# --- History: restoring and recovering ------------------------------------------------------
+
+
+def test_restoring_an_older_wording_of_a_live_article_is_refused(rule_on, editor, clinician):
+    article = ArticleFactory(body="<p>First wording.</p>")
+    edit_in_admin(editor, article, meta_description="Versioned once.")  # a version of the first wording
+    Article.objects.filter(pk=article.pk).update(body="<p>Second wording.</p>")
+    article.refresh_from_db()
+    article.record_review(clinician, REVIEW_DAY)
+    article.save()
+    first = Version.objects.get_for_object(article).order_by("pk").first()
+    url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    response = editor.post(url, admin_form_data(editor.get(url)))
+    assert "__all__" in form_errors(response)
+    article.refresh_from_db()
+    assert article.body == "<p>Second wording.</p>" and article.review_is_current
+
+
+def test_recovering_a_deleted_unreviewed_article_as_published_is_refused(rule_on, editor):
+    article = ArticleFactory(title="Deleted while live")
+    edit_in_admin(editor, article, meta_description="Versioned.")
+    version = Version.objects.get_for_object(article).first()
+    editor.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+    assert not Article.objects.exists()
+    url = reverse("admin:articles_article_recover", args=[version.pk])
+    response = editor.post(url, admin_form_data(editor.get(url)))
+    assert "no clinician has reviewed it" in form_errors(response)["status"][0]
+    assert not Article.objects.exists()
+
+
+# --- The bulk Publish action ----------------------------------------------------------------
+
+
+def test_publishing_in_bulk_leaves_unreviewed_drafts_by_name_and_publishes_the_others(
+    rule_on, editor, clinician
+):
+    ready = reviewed(clinician, draft=True, title="Reviewed and ready")
+    unreviewed = ArticleFactory(draft=True, title="Never reviewed")
+    stale = reviewed(clinician, draft=True, title="Edited after its review")
+    Article.objects.filter(pk=stale.pk).update(body="<p>Edited after the review.</p>")
+    already_live = ArticleFactory(title="Live before the rule")
+    response = editor.post(
+        reverse("admin:articles_article_changelist"),
+        {
+            "action": "publish_selected",
+            "_selected_action": [str(a.pk) for a in (ready, unreviewed, stale, already_live)],
+        },
+        follow=True,
+    )
+    said = [str(message) for message in response.context["messages"]]
+    assert "1 article is public now. 1 was published already." in said
+    assert (
+        "Left as drafts, this site publishing only articles whose clinical review is current: "
+        "“Edited after its review”, “Never reviewed”." in said[-1]
+    )
+    states = dict(Article.objects.values_list("title", "status"))
+    assert states == {
+        "Reviewed and ready": "published",
+        "Never reviewed": "draft",
+        "Edited after its review": "draft",
+        "Live before the rule": "published",
+    }
+
+
+def test_with_the_rule_off_publishing_in_bulk_publishes_unreviewed_drafts(editor):
+    draft = ArticleFactory(draft=True)
+    editor.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [str(draft.pk)]},
+    )
+    assert Article.objects.get(pk=draft.pk).is_public
+
+
+# --- The importer ---------------------------------------------------------------------------
+
+
+def test_importing_with_publish_is_refused_with_what_to_do_instead(rule_on, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    source = tmp_path / "coming-back.txt"
+    source.write_text("Coming back to IOP\n\nYou can return after time away, without starting over.\n")
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_articles", str(source), "--publish", stdout=out, no_color=True)
+    assert "import it without publishing, ask for a clinical review in the admin" in out.getvalue()
+    assert not Article.objects.exists()
+    call_command("import_articles", str(source), stdout=StringIO())  # as a draft, it is imported
+    assert Article.objects.get().status == Article.Status.DRAFT
 
 
 # --- The setting, and who changes it --------------------------------------------------------
