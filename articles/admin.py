@@ -240,6 +240,7 @@ class ReviewFilter(admin.SimpleListFilter):
             ("none", "Not reviewed"),
             ("reviewed", "Reviewed, current"),
             ("out_of_date", "Review out of date"),
+            ("not_current", "No current review"),
             ("waiting", "Waiting for review"),
             ("for_anyone", "Waiting, for any reviewer"),
             ("declined", "Declined, not asked again"),
@@ -262,6 +263,8 @@ class ReviewFilter(admin.SimpleListFilter):
                 return queryset.review_current()
             case "out_of_date":
                 return queryset.review_out_of_date()
+            case "not_current":
+                return queryset.without_current_review()
             case "waiting":
                 return queryset.waiting_for_review()
         return queryset

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
@@ -390,6 +391,63 @@ class SiteSettingsAdmin(HistoryAdmin):
         if not request.user.has_perm("carter_site.change_review_rule"):
             readonly.append("publishing_needs_review")  # posting it anyway changes nothing
         return readonly
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        request.review_rule_switched_on = obj.publishing_needs_review and (
+            "publishing_needs_review" in form.changed_data
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self._warn_of_articles_without_review(request)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self._warn_of_articles_without_review(request)
+        return response
+
+    def _warn_of_articles_without_review(self, request):
+        """Once the rule is switched on, the articles it does not reach: those already live, or
+        scheduled, without a current review. They stay as they are (nothing is unpublished by a
+        setting); the message names them and links to them in the article list."""
+        if not getattr(request, "review_rule_switched_on", False):
+            return
+        from articles.models import Article
+
+        now = timezone.now()
+        for state, articles, what in (
+            ("live", Article.objects.published(now), ("on the site", "on the site")),
+            (
+                "scheduled",  # as the list's state filter: published, its time yet to come
+                Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now),
+                ("scheduled, and will go live at its time,", "scheduled, and will go live at their time,"),
+            ),
+        ):
+            unreviewed = list(
+                articles.without_current_review().order_by("title").values_list("title", flat=True)
+            )
+            if not unreviewed:
+                continue
+            named = ", ".join(f"“{title}”" for title in unreviewed[:5])
+            if len(unreviewed) > 5:
+                named += f" and {len(unreviewed) - 5} more"
+            url = reverse("admin:articles_article_changelist") + f"?state={state}&review=not_current"
+            self.message_user(
+                request,
+                format_html(
+                    "{} {} {} without a current clinical review: {}. Nothing was unpublished: the rule applies "
+                    'to what is published or changed from now on. <a href="{}">See them in the article list</a>, '
+                    "ask for a review of each, or unpublish those that should not stay up.",
+                    len(unreviewed),
+                    ngettext("article is", "articles are", len(unreviewed)),
+                    what[len(unreviewed) != 1],
+                    named,
+                    url,
+                ),
+                messages.WARNING,
+            )
 
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists() and super().has_add_permission(request)

@@ -335,6 +335,45 @@ def test_only_site_administrators_change_the_rule(editor):
     assert SiteSettings.objects.get().publishing_needs_review
 
 
+def test_switching_the_rule_on_names_the_articles_it_leaves_live_and_scheduled(clinician):
+    SiteSettings.objects.create()
+    reviewed(clinician, title="Reviewed and live")
+    ArticleFactory(title="Live, never reviewed")
+    stale = reviewed(clinician, title="Live, edited since")
+    Article.objects.filter(pk=stale.pk).update(body="<p>Edited.</p>")
+    ArticleFactory(scheduled=True, title="Scheduled, never reviewed")
+    ArticleFactory(draft=True, title="A draft")
+    admin = signed_in(SITE_ADMINISTRATORS, "ada")
+    url, data = settings_form(admin, publishing_needs_review="on")
+    response = admin.post(url, data, follow=True)
+    said = [str(message) for message in response.context["messages"]]
+    live = reverse("admin:articles_article_changelist") + "?state=live&amp;review=not_current"
+    assert (
+        "2 articles are on the site without a current clinical review: “Live, edited since”, “Live, never "
+        f'reviewed”. Nothing was unpublished: the rule applies to what is published or changed from now on. <a href="{live}">'
+        in " ".join(said)
+    )
+    assert any(
+        m.startswith(
+            "1 article is scheduled, and will go live at its time, without a current clinical review: “Scheduled, never reviewed”."
+        )
+        for m in said
+    ), said
+    assert Article.objects.published().count() == 3  # nothing unpublished
+    # The link lists exactly those.
+    listed = admin.get(
+        reverse("admin:articles_article_changelist"), {"state": "live", "review": "not_current"}
+    )
+    assert sorted(a.title for a in listed.context["cl"].result_list) == [
+        "Live, edited since",
+        "Live, never reviewed",
+    ]
+    # Saving the settings again, the rule already on, says nothing more.
+    url, data = settings_form(admin, phone_hours="Every day")
+    said = [str(m) for m in admin.post(url, data, follow=True).context["messages"]]
+    assert not any("without a current clinical review" in m for m in said)
+
+
 def test_restoring_an_older_version_of_the_settings_keeps_the_rule(editor):
     SiteSettings.objects.create()
     edit_in_admin(editor, SiteSettings.objects.get(), phone_hours="Every day")
