@@ -668,6 +668,26 @@ class ArticleAdmin(
             ]
         return readonly
 
+    REVIEW_RULE_NOTE = (
+        " On this site, publishing needs a current clinical review: ask for one (“Ask for clinical "
+        "review” at the top of the page) before you publish or schedule the article, and once it is "
+        "published, change its headline, summary or text only with a new review, or after setting it "
+        "back to Draft."
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        """With the site's rule that publishing needs a current review on, the Publishing section
+        says so before anyone meets the refusal (Article.review_rule_refusal)."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if not SiteSettings.load().publishing_needs_review:
+            return fieldsets
+        return [
+            (name, {**options, "description": options["description"] + self.REVIEW_RULE_NOTE})
+            if name == "Publishing"
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
     def get_prepopulated_fields(self, request, obj=None):
         readonly = set(self.get_readonly_fields(request, obj))
         return {k: v for k, v in super().get_prepopulated_fields(request, obj).items() if k not in readonly}

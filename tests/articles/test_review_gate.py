@@ -63,6 +63,15 @@ def published(when="now"):
     }
 
 
+def test_the_publishing_section_of_the_form_says_the_rule_only_when_it_is_on(editor):
+    article = ArticleFactory(draft=True)
+    note = "On this site, publishing needs a current clinical review"
+    assert note not in editor.get(change_url(article)).content.decode()
+    SiteSettings.objects.create(publishing_needs_review=True)
+    assert note in editor.get(change_url(article)).content.decode()
+    assert note in editor.get(reverse("admin:articles_article_add")).content.decode()
+
+
 # --- Making an article public ---------------------------------------------------------------
 
 
