@@ -17,9 +17,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Clinician, NoticePreference, ReviewRequest
+from articles.models import Article, NoticePreference, ReviewRequest
 from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS, SITE_ADMINISTRATORS
 from tests.admin_forms import admin_form_data, change_url, signed_in, signed_in_as_clinician, staff_member
+from tests.articles.test_review_requests import ask
 from tests.concurrency import just_before_the_first_write_to
 from tests.factories import ArticleFactory
 
@@ -34,21 +35,6 @@ def site_url(settings):
     settings.SITE_URL = "https://www.carter.example"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.DEFAULT_FROM_EMAIL = "site@carter.example"
-
-
-@pytest.fixture
-def morgan():
-    return Clinician.objects.create(name="Morgan Hale", credentials="LCSW")
-
-
-@pytest.fixture
-def editor():
-    return signed_in(MARKETING_EDITORS, "sam", first_name="Sam")
-
-
-def ask(client, article, clinician=None, note=""):
-    url = reverse("admin:articles_article_ask_for_review", args=[article.pk])
-    return client.post(url, {"clinician": str(clinician.pk) if clinician else "", "note": note})
 
 
 def withdraw(client, article):

@@ -49,16 +49,6 @@ def said(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
-@pytest.fixture
-def morgan():
-    return Clinician.objects.create(name="Morgan Hale", credentials="LCSW")
-
-
-@pytest.fixture
-def editor():
-    return signed_in(MARKETING_EDITORS, "sam", first_name="Sam")
-
-
 def ask(client, article, clinician=None, note=""):
     return client.post(ask_url(article), {"clinician": str(clinician.pk) if clinician else "", "note": note})
 

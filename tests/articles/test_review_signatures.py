@@ -24,11 +24,6 @@ UNLINKED = (
 
 
 @pytest.fixture
-def morgan():
-    return Clinician.objects.create(name="Morgan Hale", credentials="LCSW")
-
-
-@pytest.fixture
 def dana():
     return Clinician.objects.create(name="Dana Reyes", credentials="LPC")
 
