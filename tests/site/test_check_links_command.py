@@ -32,7 +32,7 @@ def test_each_link_that_leads_nowhere_is_a_line_and_the_status_is_one():
         body=link("/articles/paying-for-iop/", "how to pay") + link("/locations/nowhere/", "our rooms"),
     )
     faq = FAQFactory(
-        question="Can I keep my job?", topic=TopicFactory(slug="work"), answer=link("/admin/", "ask")
+        question="Can I keep my job?", topic=TopicFactory(slug="keeping-your-job"), answer=link("/admin/", "ask")
     )
     out, error = check_links()
     lines = out.splitlines()
@@ -43,7 +43,7 @@ def test_each_link_that_leads_nowhere_is_a_line_and_the_status_is_one():
         "article “Does insurance cover IOP?” (/articles/does-insurance-cover-iop/): The link “our rooms” "
         "(/locations/nowhere/) leads to no page: visitors get “page not found” there. Open the page on the "
         "site and copy its address from the browser, or take the link out.",
-        f"FAQ “Can I keep my job?” (/faqs/work/?open={faq.pk}#faq-{faq.pk}): The link “ask” (/admin/) leads "
+        f"FAQ “Can I keep my job?” (/faqs/keeping-your-job/?open={faq.pk}#faq-{faq.pk}): The link “ask” (/admin/) leads "
         "to the site editor (the admin), which visitors cannot open. Link to the page’s public address instead.",
     ]
     assert error is not None and error.returncode == 1
