@@ -32,7 +32,9 @@ def test_each_link_that_leads_nowhere_is_a_line_and_the_status_is_one():
         body=link("/articles/paying-for-iop/", "how to pay") + link("/locations/nowhere/", "our rooms"),
     )
     faq = FAQFactory(
-        question="Can I keep my job?", topic=TopicFactory(slug="keeping-your-job"), answer=link("/admin/", "ask")
+        question="Can I keep my job?",
+        topic=TopicFactory(slug="keeping-your-job"),
+        answer=link("/admin/", "ask"),
     )
     out, error = check_links()
     lines = out.splitlines()

@@ -25,6 +25,7 @@ from carter_site.richtext import sanitise_html
 from tests.factories import ArticleFactory, FAQFactory
 from tests.images import photo_bytes, png_bytes
 from tests.seo.helpers import parse
+from tests.site.test_picture_copies import copies_of
 
 pytestmark = pytest.mark.django_db
 
@@ -53,16 +54,6 @@ def stored_as_before(name, data):
     return default_storage.save(name, ContentFile(data))
 
 
-def copies_beside(name):
-    folder, base = name.rsplit("/", 1)
-    stem = base.rsplit(".", 1)[0]
-    try:
-        files = default_storage.listdir(f"{folder}/copies")[1]
-    except FileNotFoundError:
-        return []
-    return sorted(f"{folder}/copies/{file}" for file in files if file.rsplit("-", 1)[0] == stem)
-
-
 def in_text(name, alt="The group room", width=None):
     size = f' width="{width}" height="{round(width * 2 / 3)}"' if width else ""
     return f'<p><img src="/media/{name}" alt="{alt}"{size}></p>'
@@ -82,7 +73,7 @@ def test_a_photo_uploaded_in_the_editor_gets_its_copies_and_a_record_of_their_wi
     name = upload(staff_client, photo_bytes((1300, 900)))
 
     assert name.startswith("editor/")
-    copies = copies_beside(name)
+    copies = copies_of(name)
     assert [copy.rsplit("/", 1)[1] for copy in copies] == ["evening-group-480w.jpg", "evening-group-800w.jpg"]
     for copy, width in zip(copies, (480, 800), strict=True):
         with default_storage.open(copy) as file:
@@ -97,13 +88,13 @@ def test_a_photo_uploaded_in_the_editor_gets_its_copies_and_a_record_of_their_wi
 
 def test_a_picture_too_small_for_copies_is_recorded_with_none(staff_client):
     name = upload(staff_client, png_bytes((300, 200)), name="map.png")
-    assert copies_beside(name) == []
+    assert copies_of(name) == []
     assert recorded_pictures().get().copy_widths == []
 
 
 def test_the_browse_window_lists_the_picture_and_not_its_copies(staff_client):
     name = upload(staff_client, photo_bytes((1300, 900)))
-    assert len(copies_beside(name)) == 2
+    assert len(copies_of(name)) == 2
     response = staff_client.get(reverse("ckeditor_browse"))
     assert response.status_code == 200
     assert [file["src"] for file in response.context["files"]] == [f"/media/{name}"]
@@ -285,8 +276,8 @@ def test_picture_copies_makes_the_copies_of_pictures_already_in_texts_and_the_pa
     )
     recorded = {picture.name: picture.copy_widths for picture in recorded_pictures().all()}
     assert recorded == {in_article: [480, 800], in_answer: [480, 800], small: []}
-    assert len(copies_beside(in_article)) == len(copies_beside(in_answer)) == 2
-    assert copies_beside(unused) == []
+    assert len(copies_of(in_article)) == len(copies_of(in_answer)) == 2
+    assert copies_of(unused) == []
     # The cached page is not kept: the copies show at once.
     [walk, icon] = pictures_on(client, article)
     assert walk.get("srcset").endswith(f"/media/{in_article} 1300w")
@@ -303,7 +294,7 @@ def test_picture_copies_makes_the_copies_of_pictures_already_in_texts_and_the_pa
 def test_picture_copies_retries_an_upload_whose_copies_failed_and_forgets_one_gone(staff_client):
     failed = upload(staff_client, photo_bytes((1300, 900)))
     recorded_pictures().filter(name=failed).update(copy_widths=None)
-    for copy in copies_beside(failed):
+    for copy in copies_of(failed):
         default_storage.delete(copy)
     recorded_pictures().create(name="editor/2025/01/01/gone.jpg", width=None, copy_widths=None)
 
@@ -356,7 +347,7 @@ def test_the_copies_of_a_picture_in_a_text_are_used_with_it_and_not_listed_apart
         row["file"].name for part in ("unused", "only_in_history", "in_use") for row in response.context[part]
     ]
     assert listed == [used]
-    assert len(copies_beside(used)) == 2
+    assert len(copies_of(used)) == 2
 
 
 def test_deleting_an_unused_picture_from_a_text_deletes_its_copies_and_its_record(staff_client):
@@ -367,9 +358,9 @@ def test_deleting_an_unused_picture_from_a_text_deletes_its_copies_and_its_recor
     unused_uploads("--delete", "--older-than", "0")
 
     assert not default_storage.exists(unused)
-    assert copies_beside(unused) == []
+    assert copies_of(unused) == []
     assert list(recorded_pictures().values_list("name", flat=True)) == [used]
-    assert default_storage.exists(used) and len(copies_beside(used)) == 2
+    assert default_storage.exists(used) and len(copies_of(used)) == 2
 
 
 @pytest.mark.parametrize(
