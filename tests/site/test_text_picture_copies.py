@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -25,7 +25,7 @@ from carter_site.richtext import sanitise_html
 from tests.factories import ArticleFactory, FAQFactory
 from tests.images import photo_bytes, png_bytes
 from tests.seo.helpers import parse
-from tests.site.test_picture_copies import copies_of
+from tests.site.test_picture_copies import copies_of, picture_copies
 
 pytestmark = pytest.mark.django_db
 
@@ -245,15 +245,6 @@ def test_the_copies_cost_no_query_per_picture_nor_per_text(staff_client, client,
 
 
 # --- manage.py picture_copies, for pictures put into texts before copies were made
-
-
-def picture_copies():
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("picture_copies", stdout=out, stderr=err)
-    except CommandError as error:
-        return out.getvalue(), err.getvalue(), str(error)
-    return out.getvalue(), err.getvalue(), None
 
 
 TEXT_LINE = "Pictures in the text of pages: {}."
