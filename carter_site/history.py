@@ -361,13 +361,17 @@ class HistoryAdmin(
         )
         paginator = self.get_paginator(request, versions, self.history_per_page, orphans=self.history_orphans)
         page = paginator.get_page(request.GET.get(PAGE_VAR))
+        # Versions are numbered from the oldest, 1, as editors count them: two saved in the same
+        # minute share a date on the page, never a number.
+        newest_here = paginator.count - page.start_index() + 1 if paginator.count else 0
         action_list = [
             {
                 "version": version,
+                "number": newest_here - position,
                 "revision": version.revision,
                 "url": reverse(self._admin_url("revision"), args=[quote(version.object_id), version.pk]),
             }
-            for version in page.object_list
+            for position, version in enumerate(page.object_list)
         ]
         comparable = len(action_list) >= 2
         if comparable:  # the two newest of the page are chosen to compare

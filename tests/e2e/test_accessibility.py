@@ -529,8 +529,8 @@ def test_an_articles_history_passes_axe_and_names_each_compare_button_by_its_ver
     editor, new_context, axe_js, screenshots, live_server
 ):
     """The history page's radio buttons each say which end of the comparison they pick and the
-    version's date (a screen reader said only "radio button"), and choosing two by those names
-    compares them."""
+    version's number and date (a screen reader said only "radio button"), and choosing two by
+    those names compares them."""
     import datetime
 
     from django.utils import formats, timezone
@@ -564,14 +564,15 @@ def test_an_articles_history_passes_axe_and_names_each_compare_button_by_its_ver
     radios = page.get_by_role("radio")
     assert radios.count() == 7
     for oldest_first, date in enumerate(when):
-        assert page.get_by_role("radio", name=f"to the version of {date}", exact=True).count() == 1
-        older_end = page.get_by_role("radio", name=f"Compare from the version of {date}", exact=True)
+        number = oldest_first + 1
+        assert page.get_by_role("radio", name=f"to version {number}, of {date}", exact=True).count() == 1
+        older_end = page.get_by_role("radio", name=f"Compare from version {number}, of {date}", exact=True)
         assert older_end.count() == (0 if oldest_first == len(when) - 1 else 1)
-    assert page.get_by_role("radio", name=f"Compare from the version of {when[2]}").is_checked()
-    assert page.get_by_role("radio", name=f"to the version of {when[3]}").is_checked()
+    assert page.get_by_role("radio", name=f"Compare from version 3, of {when[2]}").is_checked()
+    assert page.get_by_role("radio", name=f"to version 4, of {when[3]}").is_checked()
 
-    page.get_by_role("radio", name=f"Compare from the version of {when[0]}").check()
-    page.get_by_role("radio", name=f"to the version of {when[2]}").check()
+    page.get_by_role("radio", name=f"Compare from version 1, of {when[0]}").check()
+    page.get_by_role("radio", name=f"to version 3, of {when[2]}").check()
     page.get_by_role("button", name="compare").click()
     page.wait_for_url("**/history/compare/**")
     assert f"version_id1={versions[0].pk}" in page.url and f"version_id2={versions[2].pk}" in page.url

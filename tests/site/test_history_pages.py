@@ -103,21 +103,46 @@ def test_a_page_of_the_history_asks_as_many_queries_for_many_versions_as_for_few
     assert few <= 8
 
 
-def test_each_compare_button_is_named_by_its_end_of_the_comparison_and_its_versions_date(staff_client):
+def compare_labels(response):
+    """(the radio button, its name) for each compare button, top to bottom."""
+    return re.findall(
+        r"<label[^>]*>(<input[^>]*>)<span[^>]*>([^<]*)</span></label>", response.content.decode()
+    )
+
+
+def test_each_compare_button_is_named_by_its_end_of_the_comparison_and_its_versions_number_and_date(
+    staff_client,
+):
     """A screen reader said only "radio button": each now says what it picks, for which version."""
     from django.utils import formats, timezone
 
     article = with_versions(3)
     versions = Version.objects.get_for_object(article).order_by("-pk").select_related("revision")
-    page = history(staff_client, article).content.decode()
-    labels = re.findall(r"<label[^>]*>(<input[^>]*>)<span[^>]*>([^<]*)</span></label>", page)
-    assert len(labels) == 6 and page.count('<input type="radio"') == 6
-    for version, (older, newer) in zip(versions, zip(labels[::2], labels[1::2], strict=True), strict=True):
+    response = history(staff_client, article)
+    labels = compare_labels(response)
+    assert len(labels) == 6 and response.content.decode().count('<input type="radio"') == 6
+    pairs = zip(labels[::2], labels[1::2], strict=True)
+    for number, version, (older, newer) in zip((3, 2, 1), versions, pairs, strict=True):
         when = formats.date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
         assert f'name="version_id1" value="{version.pk}"' in older[0]
-        assert older[1] == f"Compare from the version of {when}"
+        assert older[1] == f"Compare from version {number}, of {when}"
         assert f'name="version_id2" value="{version.pk}"' in newer[0]
-        assert newer[1] == f"to the version of {when}"
+        assert newer[1] == f"to version {number}, of {when}"
+
+
+def test_versions_saved_in_the_same_minute_are_told_apart_by_their_numbers_on_every_page(staff_client):
+    """Dates are shown to the minute, and these 120 versions share one: each compare button and
+    each row still names its version apart, by a number counted from the oldest, 1."""
+    article = with_versions(120)
+    for page, newest, rows in ((None, 120, 50), (3, 20, 20)):
+        response = history(staff_client, article, page)
+        names = [name for _, name in compare_labels(response)]
+        assert len(names) == 2 * rows and len(set(names)) == len(names)
+        assert names[0].startswith(f"Compare from version {newest}, of ")
+        assert names[-1].startswith(f"to version {newest - rows + 1}, of ")
+        tree = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+        numbers = [text(row.find("th")) for row in tree.iterfind(".//table[@id='change-history']/tbody/tr")]
+        assert numbers == [str(number) for number in range(newest, newest - rows, -1)]
 
 
 def test_the_page_stays_small_however_long_the_history(staff_client):
