@@ -269,6 +269,32 @@ def request_withdrawn(request, withdrawn):
 # --- My notices: each staff member's own choice.
 
 
+def notices_of(user):
+    """What emails `user` gets about review requests, in a sentence for whoever looks after staff
+    accounts (the account's page in the admin): each person sets their own choice on *My notices*,
+    and a reviewer without an email address, or who turned them off, hears of no request."""
+    if not reachable(user):
+        if not (user.is_active and user.is_staff):
+            return "None: this account cannot sign in to the admin, and gets no emails."
+        return (
+            "None: this account has no email address, so it hears of requests for a clinical review "
+            "only in the admin. Add one above."
+        )
+    preference = NoticePreference.objects.filter(user=user).first()
+    if preference is not None and not preference.review_requests:
+        return (
+            "None: its owner turned off emails about requests for a clinical review on My notices. "
+            "The admin still shows them every request."
+        )
+    about = (
+        "requests for a clinical review asked of them or of any reviewer, and what became of the "
+        "requests they asked"
+        if user.has_perm("articles.review_article")
+        else "what became of the requests for a clinical review they asked"
+    )
+    return f"Emails to {user.email} about {about}. Its owner can turn them off on My notices."
+
+
 class NoticePreferenceForm(forms.ModelForm):
     class Meta:
         model = NoticePreference

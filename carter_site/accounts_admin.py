@@ -398,6 +398,22 @@ class StaffAccountAdmin(CheckedInOneTransactionMixin, UserAdmin):
     delete_confirmation_template = "admin/auth/user/delete_account_confirmation.html"
     delete_selected_confirmation_template = "admin/auth/user/delete_accounts_confirmation.html"
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [*fieldsets, ("Email notices", {"fields": ["email_notices"]})]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj)]
+        return [*fields, "email_notices"] if obj is not None else fields
+
+    @admin.display(description="Emails about review requests")
+    def email_notices(self, obj):
+        from articles.notices import notices_of  # the accounts are the site's; the emails, the articles'
+
+        return notices_of(obj)
+
     def user_change_password(self, request, id, form_url=""):
         # One transaction, as the change form's: the check of StaffPasswordForm and the new password.
         with transaction.atomic(using=router.db_for_write(self.model)):

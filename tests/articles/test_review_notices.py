@@ -467,3 +467,58 @@ def test_a_request_asked_long_ago_says_when(editor, morgan, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         decline(reviewer, article, "Not my field.")
     assert "asked on May 4, 2026, 9:15 a.m.," in mail.outbox[0].body
+
+
+# --- Whoever looks after staff accounts sees each person's emails.
+
+
+def account_notices(client, user):
+    """The account page's sentence on email notices, as the page shows it."""
+    page = client.get(reverse("admin:auth_user_change", args=[user.pk])).content.decode()
+    found = re.search(r"Emails about review requests:</label>\s*<div class=\"readonly\">([^<]*)</div>", page)
+    assert found, "the account page has no line on email notices"
+    return " ".join(found.group(1).split())
+
+
+def test_an_account_page_says_which_emails_its_owner_gets_and_why_none(editor, morgan):
+    administrator = signed_in(SITE_ADMINISTRATORS, "ada")
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    sam = editor.get(MY_NOTICES_URL).wsgi_request.user
+
+    assert account_notices(administrator, morgan.user) == (
+        "Emails to morgan@example.com about requests for a clinical review asked of them or of any "
+        "reviewer, and what became of the requests they asked. Its owner can turn them off on My notices."
+    )
+    assert account_notices(administrator, sam) == (
+        f"Emails to {sam.email} about what became of the requests for a clinical review they asked. "
+        "Its owner can turn them off on My notices."
+    )
+
+    reviewer.post(MY_NOTICES_URL, {})  # morgan turns them off
+    assert account_notices(administrator, morgan.user).startswith(
+        "None: its owner turned off emails about requests for a clinical review on My notices."
+    )
+
+    sam.email = ""
+    sam.save()
+    assert account_notices(administrator, sam).startswith("None: this account has no email address")
+
+    sam.is_active = False
+    sam.save()
+    assert account_notices(administrator, sam) == (
+        "None: this account cannot sign in to the admin, and gets no emails."
+    )
+
+
+def test_the_line_on_email_notices_is_read_only_and_not_on_the_add_form(morgan):
+    administrator = signed_in(SITE_ADMINISTRATORS, "ada")
+    reviewer = signed_in_as_clinician(morgan, "morgan")
+    reviewer.post(MY_NOTICES_URL, {})
+    form = admin_form_data(administrator.get(reverse("admin:auth_user_change", args=[morgan.user.pk])))
+    assert "email_notices" not in form
+    form["email_notices"] = "on"  # a field the form does not have changes nothing
+    response = administrator.post(reverse("admin:auth_user_change", args=[morgan.user.pk]), form)
+    assert response.status_code == 302
+    assert NoticePreference.objects.get(user=morgan.user).review_requests is False
+    add_page = administrator.get(reverse("admin:auth_user_add")).content.decode()
+    assert "Emails about review requests" not in add_page
