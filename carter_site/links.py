@@ -150,6 +150,13 @@ def _admin_prefix():
     return "/" + settings.ADMIN_URL.lstrip("/")
 
 
+def _is_admin(path):
+    """Whether `path` is the admin's or under it: "/admin" too, which a browser is sent on from
+    to "/admin/" (AppendSlashMiddleware)."""
+    prefix = _admin_prefix()
+    return path.startswith(prefix) or path == prefix.rstrip("/")
+
+
 def _match(path):
     try:
         return resolve(unquote(path))
@@ -222,7 +229,7 @@ def fetch_lookups(paths, now=None):
         candidate
         for path in paths
         if not _is_file(path)
-        and not path.startswith(_admin_prefix())
+        and not _is_admin(path)
         and (_match(path) is None or _detail(_match(path)))
         for candidate in _old_address_candidates(path)
     }
@@ -303,7 +310,7 @@ def _staff_only(match, lookups):
 
 def verdict(path, lookups, hops=0):
     """Where `path` leads a visitor, from what `lookups` fetched."""
-    if path.startswith(_admin_prefix()):
+    if _is_admin(path):
         match = _match(path)
         if match is not None and match.view_name in PREVIEW_VIEWS:
             return _staff_only(match, lookups)

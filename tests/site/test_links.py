@@ -153,6 +153,13 @@ def test_a_link_to_the_admin_or_a_preview_says_visitors_cannot_open_it():
     assert "is a shared preview link" in found[2] and "/articles/coming-soon/" in found[2]
 
 
+def test_a_link_to_the_admin_without_its_final_slash_says_it_is_the_admin():
+    for href in ("/admin", "https://testserver/admin"):
+        (found,) = problems(link(href))
+        assert "leads to the site editor (the admin), which visitors cannot open" in found
+    assert "leads to no page" in problems(link("/administration"))[0]
+
+
 def test_an_old_address_works_but_the_new_one_is_suggested():
     article = ArticleFactory(slug="paying-for-treatment")
     article.slug = "how-to-pay-for-treatment"
