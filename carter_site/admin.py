@@ -173,7 +173,7 @@ class WarnsAfterSavingMixin:
 
     def warn_about_content(self, request, obj):
         # Then, for every kind of rich text alike, its links that lead visitors nowhere (links.py).
-        for warning in [*self.content_warnings(obj), *link_warnings(obj)]:
+        for warning in [*self.content_warnings(obj), *link_warnings(obj, viewer=request.user)]:
             self.message_user(request, f"Check: {warning}", messages.WARNING)
 
     def response_add(self, request, obj, post_url_continue=None):

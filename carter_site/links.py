@@ -13,6 +13,11 @@ visitor to "page not found". This module finds out, without the network:
   address that redirects (it works, but the new address is better). Each address is read with
   Django's URL resolver (`resolve()`), then the pages are looked up together: one query for the
   old addresses and one per kind of page linked, however many links and texts.
+- A link to a part of a page (`/articles/x/#what-we-check`, or `#costs` within the same text) is
+  checked against the ids of the page a visitor would get: the page is rendered once, as a
+  visitor gets it, by its own view and templates, and its ids read (`page_parts()`). One render
+  per distinct page linked with a part, never per link; no second copy of the rules that give
+  headings, FAQs and quotes their ids (docs/editorial-workflow.md, "Links to a part of a page").
 - `texts_linking_to()` finds the published texts with a link to a page, by any of its addresses
   (old ones included), before it goes away (docs/editorial-workflow.md, "Links between pages").
 
@@ -22,20 +27,26 @@ names ("*" aside: it names every host, not ours in particular).
 """
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.redirects.models import Redirect
 from django.core import signing
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, QueryDict
 from django.http.request import split_domain_port, validate_host
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from .publishing import local_time
+
+logger = logging.getLogger(__name__)
 
 # The pages that exist only for a row with that slug, by view name: (app label, model name).
 DETAIL_PAGES = {
@@ -130,13 +141,15 @@ def own_path(href, base="/"):
 
 @dataclass(frozen=True)
 class Verdict:
-    """Where a link leads a visitor: `dead` when to no page, `moved` to a page by way of an old
-    address (`address` is then the page's own), neither when straight to a page."""
+    """Where a link leads a visitor: `dead` when to no page (or, `part`, to a page without the part
+    its "#…" names), `moved` to a page by way of an old address (`address` is then the page's
+    own), neither when straight to a page."""
 
     why: str = ""
     dead: bool = False
     moved: bool = False
     address: str = ""
+    part: bool = False  # dead because the part of the page after "#" is not there
 
     @property
     def fine(self):
@@ -228,9 +241,7 @@ def fetch_lookups(paths, now=None):
     maybe_old = {
         candidate
         for path in paths
-        if not _is_file(path)
-        and not _is_admin(path)
-        and (_match(path) is None or _detail(_match(path)))
+        if not _is_file(path) and not _is_admin(path) and (_match(path) is None or _detail(_match(path)))
         for candidate in _old_address_candidates(path)
     }
     if maybe_old:
@@ -367,6 +378,138 @@ def verdict(path, lookups, hops=0):
     )
 
 
+# --- The parts of a page: the ids a link's "#…" can name.
+
+# An id a browser finds on any page without an element of that name: "#top" is the top of the
+# page (HTML's rule, in any case).
+TOP_OF_PAGE = "top"
+# More parts than this in a warning, and the rest are counted, not named.
+MAX_PARTS_NAMED = 12
+
+
+@dataclass(frozen=True)
+class PageParts:
+    """The ids of a page as a visitor gets it, and its headings that have one, (id, words) in
+    order: the parts an editor would link to, which a warning names."""
+
+    ids: frozenset
+    headings: tuple
+
+    def has(self, fragment):
+        """Whether a link ending in `#fragment` lands on a part of this page: an id as written, or
+        as it reads once its %-escapes are decoded (browsers try both); "#top" always does."""
+        decoded = unquote(fragment)
+        return fragment in self.ids or decoded in self.ids or decoded.lower() == TOP_OF_PAGE
+
+
+class _IdParser(HTMLParser):
+    """Every id of a page, and the words of the headings (h2, h3) inside <main> that have one."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids, self.headings = set(), []
+        self._in_main, self._heading = 0, None
+
+    def handle_starttag(self, tag, attrs):
+        element_id = dict(attrs).get("id")
+        if element_id:
+            self.ids.add(element_id)
+        if tag == "main":
+            self._in_main += 1
+        elif tag in ("h2", "h3") and element_id and self._in_main:
+            self._heading = [element_id, ""]
+
+    def handle_endtag(self, tag):
+        if tag == "main":
+            self._in_main -= 1
+        elif tag in ("h2", "h3") and self._heading is not None:
+            self.headings.append((self._heading[0], " ".join(self._heading[1].split())))
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._heading is not None:
+            self._heading[1] += data
+
+
+def _visitor_host():
+    """A host name the site answers to, for a request made here: the canonical one (SITE_URL) if
+    ALLOWED_HOSTS lets it in, else the first host ALLOWED_HOSTS names."""
+    canonical = (urlsplit(settings.SITE_URL).hostname or "") if settings.SITE_URL else ""
+    named = [host.lstrip(".") for host in settings.ALLOWED_HOSTS if host not in ("*", ".")]
+    if canonical and validate_host(canonical, settings.ALLOWED_HOSTS):
+        return canonical
+    return named[0] if named else "localhost"
+
+
+def page_parts(path, query="", viewer=None, site_data=None):
+    """The PageParts of the page at `path` (with the query string `query`) as `viewer` gets it (a
+    visitor, without a session, when None), or None when there is no HTML page to read there:
+    not found, not a page (a feed, a file), or an error while rendering it.
+
+    The page's own view renders it, in this process, without middleware: no page cache is read or
+    written, nothing is sent. Its queries are those of the page (few: the site-wide data it shows
+    comes from carter_site.caching, kept in `site_data` between pages). A savepoint keeps an error
+    of the page from spoiling the transaction of the save that asked."""
+    match = _match(path)
+    if match is None:
+        return None
+    host = _visitor_host()
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = path
+    request.META = {"REQUEST_METHOD": "GET", "HTTP_HOST": host, "SERVER_NAME": host, "SERVER_PORT": "443"}
+    request.META["QUERY_STRING"] = query
+    request.GET = QueryDict(query)
+    request.user = viewer or AnonymousUser()
+    request.resolver_match = match
+    if site_data is not None:
+        request._carter_site_data = site_data
+    try:
+        with transaction.atomic():
+            response = match.func(request, *match.args, **match.kwargs)
+            if hasattr(response, "render"):
+                response.render()
+    except Exception as error:  # a page not found, or one that failed: nothing to check against
+        if not isinstance(error, Http404):
+            logger.warning("The page %s could not be rendered to read its parts.", path, exc_info=True)
+        return None
+    if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+        return None
+    parser = _IdParser()
+    parser.feed(response.content.decode(response.charset or "utf-8", errors="replace"))
+    parser.close()
+    return PageParts(frozenset(parser.ids), tuple(parser.headings))
+
+
+def fragment_of(href):
+    """The part of `href` after "#", or None when there is none to check: no "#", nothing after
+    it (the top of the page), or a text fragment ("#:~:text=…", which browsers search for)."""
+    href = (href or "").strip()
+    if "#" not in href:
+        return None
+    fragment = href.split("#", 1)[1]
+    if not fragment or fragment.startswith(":~:"):
+        return None
+    return fragment
+
+
+def _missing_part(fragment, where, parts):
+    """Why a link to `where` with `#fragment` lands at the top of the page, with its parts."""
+    wanted = unquote(fragment)
+    why = (
+        f"goes to {where}, but it has no part called “{wanted}”: visitors land at the top of the page "
+        "instead."
+    )
+    if parts.headings:
+        named = [f"“{part_id}” ({words})" for part_id, words in parts.headings[:MAX_PARTS_NAMED]]
+        more = len(parts.headings) - MAX_PARTS_NAMED
+        listed = ", ".join(named) + (f" and {more} more" if more > 0 else "")
+        why += f" Its parts are: {listed}. Write one of them after the “#”, or take the “#…” out."
+    else:
+        why += " Take the “#…” out, or link to another page."
+    return why
+
+
 # --- Checking texts.
 
 
@@ -378,6 +521,7 @@ class LinkProblem:
     href: str
     why: str
     dead: bool
+    part: bool = False  # the page is there, the part after "#" is not
 
     def __str__(self):
         words = f"“{self.words}”" if self.words else "without words"
@@ -394,32 +538,68 @@ def _from_the_root(href):
     return own_path(f"/{href}")
 
 
-def check_texts(texts, now=None):
+def check_texts(texts, now=None, viewer=None):
     """{key: [LinkProblem, …]} for `texts`, an iterable of (key, html, address of the page that
-    shows it); only keys with a problem. Fetches what every link needs at once (fetch_lookups)."""
+    shows it), or of (key, html, that address, the page a link to "#…" alone is read on) when the
+    two differ (an FAQ's answer); only keys with a problem. Fetches what every link needs at once
+    (fetch_lookups), and renders once each page linked with a "#…" (page_parts): the text's own
+    page as `viewer` sees it (the editor who saved it, who sees it before it is public), every
+    other page as a visitor does."""
     found = []
-    for key, html, base in texts:
+    for key, html, base, *own in texts:
+        base = base or "/"
+        own_page = own[0] if own else base
+        # A text shown on its own page: "this page"; an FAQ's answer, on several: the one named.
+        this_page = "this page" if not own else f"the page {own_page}"
         for link in links_in(html):
-            path = own_path(link.href, base or "/")
+            href = link.href.strip()
+            if href.startswith("#"):
+                if fragment_of(href):
+                    found.append((key, link, None, None, (own_page, this_page)))
+                continue
+            path = own_path(href, base)
             if path is not None:
-                found.append((key, link, path, _from_the_root(link.href)))
+                found.append((key, link, path, _from_the_root(href), (own_page, this_page)))
     if not found:
         return {}
-    paths = {path for _key, _link, path, _rooted in found}
-    lookups = fetch_lookups(paths | {rooted for *_rest, rooted in found if rooted}, now)
+    paths = {path for _key, _link, path, _rooted, _own in found if path}
+    lookups = fetch_lookups(paths | {rooted for _key, _link, _path, rooted, _own in found if rooted}, now)
+    rendered, site_data = {}, {}
+
+    def parts_of(path, query="", as_viewer=None):
+        key = (path, query, as_viewer is not None)
+        if key not in rendered:
+            rendered[key] = page_parts(path, query, as_viewer, site_data)
+        return rendered[key]
+
     problems = {}
-    for key, link, path, rooted in found:
-        result = verdict(path, lookups)
-        if result.dead and rooted and rooted != path and not (meant := verdict(rooted, lookups)).dead:
-            address = meant.address or rooted
-            result = Verdict(
-                f"does not start with a slash, so browsers read it from the page that shows it: it leads "
-                f"to {path}: {NOT_FOUND}. Write {address} instead.",
-                dead=True,
-            )
+    for key, link, path, rooted, (own_page, this_page) in found:
+        href = link.href.strip()
+        if path is None:  # "#costs": a part of the page the text is on
+            parts = parts_of(own_page, as_viewer=viewer)
+            result = FINE
+            if parts is not None and not parts.has(fragment_of(href)):
+                result = Verdict(_missing_part(fragment_of(href), this_page, parts), dead=True, part=True)
+        else:
+            result = verdict(path, lookups)
+            if result.dead and rooted and rooted != path and not (meant := verdict(rooted, lookups)).dead:
+                address = meant.address or rooted
+                result = Verdict(
+                    f"does not start with a slash, so browsers read it from the page that shows it: it leads "
+                    f"to {path}: {NOT_FOUND}. Write {address} instead.",
+                    dead=True,
+                )
+            fragment = fragment_of(href)
+            if fragment and not result.dead:
+                # The page is there (perhaps by way of an old address): is the part?
+                target = own_path(result.address) if result.address else path
+                query = "" if result.address else urlsplit(href).query
+                parts = parts_of(target, query) if target else None
+                if parts is not None and not parts.has(fragment):
+                    result = Verdict(_missing_part(fragment, target, parts), dead=True, part=True)
         if not result.fine:
             problems.setdefault(key, []).append(
-                LinkProblem(link.words, link.href.strip(), result.why, result.dead)
+                LinkProblem(link.words, href, result.why, result.dead, result.part)
             )
     return problems
 
@@ -431,18 +611,37 @@ def text_address(obj):
     return obj.get_absolute_url() if getattr(obj, "slug", "") else "/"
 
 
+def parts_page(obj):
+    """The page a link to "#…" alone in `obj`'s rich text is read against: the text's own page.
+    An FAQ's answer is shown on its topic's page, on the FAQ page while there are few questions,
+    and on the articles and locations that show the question: "#…" names a part of whichever page
+    shows it, so it is read against its topic's page, the one that always shows it (select the
+    topic with the FAQ)."""
+    if hasattr(obj, "answer"):
+        return obj.topic.get_absolute_url()
+    return text_address(obj)
+
+
+def text_to_check(key, obj, html):
+    """`obj`'s text as check_texts() reads it, under `key`."""
+    base, own = text_address(obj), parts_page(obj)
+    return (key, html, base) if own == base else (key, html, base, own)
+
+
 def rich_text_of(obj):
     """The rich text of a content object the site shows, or None for another kind of object."""
     name = RICH_TEXTS.get((obj._meta.app_label, obj._meta.object_name))
     return getattr(obj, name) if name else None
 
 
-def link_warnings(obj):
-    """The warnings about the links of `obj`'s rich text, one sentence each, for the admin."""
+def link_warnings(obj, viewer=None):
+    """The warnings about the links of `obj`'s rich text, one sentence each, for the admin; its
+    own page is read as `viewer` (the editor who saved it) sees it, before it is public too."""
     html = rich_text_of(obj)
     if not html:
         return []
-    return [str(problem) for problem in check_texts([(obj.pk, html, text_address(obj))]).get(obj.pk, [])]
+    found = check_texts([text_to_check(obj.pk, obj, html)], viewer=viewer)
+    return [str(problem) for problem in found.get(obj.pk, [])]
 
 
 def published_texts(filters=None):

@@ -98,3 +98,33 @@ def test_the_queries_do_not_grow_with_the_texts(django_assert_max_num_queries):
     with django_assert_max_num_queries(7):
         _out, error = check_links()
     assert error is not None and str(error) == "60 link(s) in 60 published texts lead visitors nowhere."
+
+
+def test_a_link_to_a_part_of_a_page_that_is_not_there_is_a_line_and_fails_the_check():
+    ArticleFactory(slug="does-insurance-cover-iop", body="<h2>What we check first</h2><p>Your plan.</p>")
+    ArticleFactory(
+        title="Paying for IOP",
+        slug="paying-for-iop",
+        body=link("/articles/does-insurance-cover-iop/#what-we-check", "what we check")
+        + link("/articles/does-insurance-cover-iop/#what-we-check-first", "what we check first"),
+    )
+    out, error = check_links()
+    assert out.splitlines()[0].startswith(
+        "article “Paying for IOP” (/articles/paying-for-iop/): The link “what we check” "
+        "(/articles/does-insurance-cover-iop/#what-we-check) goes to /articles/does-insurance-cover-iop/, but "
+        "it has no part called “what-we-check”: visitors land at the top of the page instead. Its parts are: "
+        "“what-we-check-first” (What we check first),"
+    )
+    assert len(out.splitlines()) == 1
+    assert error is not None and error.returncode == 1
+    assert str(error) == (
+        "1 link(s) in 2 published texts lead visitors nowhere (1 of them to a part of a page that is not there)."
+    )
+
+
+def test_a_link_to_a_part_the_page_has_leaves_the_status_at_zero():
+    ArticleFactory(slug="does-insurance-cover-iop", body="<h2>What we check</h2><p>Your plan.</p>")
+    ArticleFactory(body=link("/articles/does-insurance-cover-iop/#what-we-check", "what we check"))
+    out, error = check_links()
+    assert error is None
+    assert out == "Checked 2 published texts: every link to this site leads to a page.\n"

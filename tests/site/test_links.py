@@ -67,7 +67,7 @@ def test_a_link_to_another_website_mail_or_a_phone_is_left_alone():
 
 
 def test_a_link_to_a_live_page_or_a_list_is_fine():
-    article = ArticleFactory(slug="does-insurance-cover-iop")
+    article = ArticleFactory(slug="does-insurance-cover-iop", body="<h2>Who sees what</h2><p>Only us.</p>")
     location = LocationFactory(slug="alpharetta")
     page = PageFactory(slug="privacy")
     faq = FAQFactory(topic=TopicFactory(slug="insurance-and-cost"))
