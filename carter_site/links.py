@@ -17,7 +17,7 @@ visitor to "page not found". This module finds out, without the network:
   checked against the ids of the page a visitor would get: the page is rendered once, as a
   visitor gets it, by its own view and templates, and its ids read (`page_parts()`). One render
   per distinct page linked with a part, never per link; no second copy of the rules that give
-  headings, FAQs and quotes their ids (docs/editorial-workflow.md, "Links to a part of a page").
+  headings, FAQs and quotes their ids (docs/editorial-workflow.md, "Links between pages").
 - `texts_linking_to()` finds the published texts with a link to a page, by any of its addresses
   (old ones included), before it goes away (docs/editorial-workflow.md, "Links between pages").
 
