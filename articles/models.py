@@ -46,6 +46,11 @@ class ArticleQuerySet(models.QuerySet):
             expires_at__lte=now
         )
 
+    def scheduled(self, now=None):
+        """Published articles whose time is yet to come: they go live by themselves at it."""
+        now = now or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+
     def for_list(self):
         """What a list of articles shows, and nothing it does not (the bodies are long)."""
         return self.defer("body")

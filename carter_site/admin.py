@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
@@ -398,56 +397,126 @@ class SiteSettingsAdmin(HistoryAdmin):
             "publishing_needs_review" in form.changed_data
         )
 
+    # The record each article sent back to draft keeps in its history (and the admin's log).
+    BACK_TO_DRAFT_RECORD = (
+        "Back to draft: it was scheduled without a current clinical review when a site administrator "
+        "switched on “Publishing needs a current clinical review”. Its publish time is kept: once a "
+        "clinician has reviewed it, set the status to Published and save to schedule it again."
+    )
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return self._then_back_to_draft(request, super().add_view, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self._then_back_to_draft(request, super().change_view, object_id, form_url, extra_context)
+
+    def _then_back_to_draft(self, request, view, *args):
+        """Switching the rule on sends the scheduled articles without a current review back to
+        draft, in the same transaction as the settings: both are saved, or neither. After the
+        settings' own version is saved (django-reversion's revision opens and closes around the
+        view), so that the articles' versions make a revision of their own, labelled with why."""
+        with transaction.atomic():
+            response = view(request, *args)
+            back_to_draft = []
+            if getattr(request, "review_rule_switched_on", False):
+                request.review_rule_switched_on = False
+                back_to_draft = self._scheduled_without_review_back_to_draft(request)
+        if back_to_draft:
+            self._say_back_to_draft(request, back_to_draft)
+        return response
+
+    def _scheduled_without_review_back_to_draft(self, request):
+        """The scheduled articles without a current clinical review, made drafts again (their
+        publish time kept) with a record in each one's history; the list of them, by title. Locked
+        first, so that no edit slips between the check and the change."""
+        from articles.models import Article
+
+        scheduled = Article.objects.scheduled().order_by()
+        ids = list(scheduled.select_for_update().values_list("pk", flat=True))
+        unreviewed = list(
+            Article.objects.filter(pk__in=ids).without_current_review().order_by("title").only("title")
+        )
+        if unreviewed:
+            Article.objects.filter(pk__in=[article.pk for article in unreviewed]).update(
+                status=Article.Status.DRAFT
+            )
+            log_bulk_change(request, unreviewed, self.BACK_TO_DRAFT_RECORD)
+            content_changed()  # update() sends no signal: the cached pages' times to come change
+        return unreviewed
+
+    def _say_back_to_draft(self, request, articles):
+        shown = 5
+        named = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:articles_article_change", args=[article.pk]), f"“{article.title}”")
+                for article in articles[:shown]
+            ),
+        )
+        if len(articles) > shown:
+            named = format_html("{} and {} more", named, len(articles) - shown)
+        ids = ",".join(str(article.pk) for article in articles)
+        url = reverse("admin:articles_article_changelist") + f"?id__in={ids}"
+        if len(articles) == 1:
+            said = (
+                "1 scheduled article without a current clinical review is back to draft, so that it does "
+                "not go live: {}. It keeps its publish time, and its history says why. Ask for a review of "
+                "it; once a clinician has recorded one, set its status to Published and save to schedule it "
+                'again. <a href="{}">See it in the article list</a>.'
+            )
+        else:
+            said = (
+                f"{len(articles)} scheduled articles without a current clinical review are back to draft, so "
+                "that they do not go live: {}. Each keeps its publish time, and its history says why. Ask "
+                "for a review of each; once a clinician has recorded one, set its status to Published and "
+                'save to schedule it again. <a href="{}">See them in the article list</a>.'
+            )
+        self.message_user(request, format_html(said, named, url), messages.WARNING)
+
     def response_add(self, request, obj, post_url_continue=None):
         response = super().response_add(request, obj, post_url_continue)
-        self._warn_of_articles_without_review(request)
+        self._warn_of_live_articles_without_review(request)
         return response
 
     def response_change(self, request, obj):
         response = super().response_change(request, obj)
-        self._warn_of_articles_without_review(request)
+        self._warn_of_live_articles_without_review(request)
         return response
 
-    def _warn_of_articles_without_review(self, request):
-        """Once the rule is switched on, the articles it does not reach: those already live, or
-        scheduled, without a current review. They stay as they are (nothing is unpublished by a
-        setting); the message names them and links to them in the article list."""
+    def _warn_of_live_articles_without_review(self, request):
+        """Once the rule is switched on, the articles it leaves as they are: those already live
+        without a current review. Nothing is unpublished by a setting; the message names them and
+        links to them in the article list. (The scheduled ones go back to draft: changeform_view.)"""
         if not getattr(request, "review_rule_switched_on", False):
             return
         from articles.models import Article
 
-        now = timezone.now()
-        for state, articles, what in (
-            ("live", Article.objects.published(now), ("on the site", "on the site")),
-            (
-                "scheduled",  # as the list's state filter: published, its time yet to come
-                Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now),
-                ("scheduled, and will go live at its time,", "scheduled, and will go live at their time,"),
+        unreviewed = list(
+            Article.objects.published()
+            .without_current_review()
+            .order_by("title")
+            .values_list("title", flat=True)
+        )
+        if not unreviewed:
+            return
+        named = ", ".join(f"“{title}”" for title in unreviewed[:5])
+        if len(unreviewed) > 5:
+            named += f" and {len(unreviewed) - 5} more"
+        url = reverse("admin:articles_article_changelist") + "?state=live&review=not_current"
+        self.message_user(
+            request,
+            format_html(
+                "{} {} on the site without a current clinical review: {}. Nothing was unpublished: the rule "
+                'applies to what is published or changed from now on. <a href="{}">See them in the article '
+                "list</a>, ask for a review of each, or unpublish those that should not stay up.",
+                len(unreviewed),
+                ngettext("article is", "articles are", len(unreviewed)),
+                named,
+                url,
             ),
-        ):
-            unreviewed = list(
-                articles.without_current_review().order_by("title").values_list("title", flat=True)
-            )
-            if not unreviewed:
-                continue
-            named = ", ".join(f"“{title}”" for title in unreviewed[:5])
-            if len(unreviewed) > 5:
-                named += f" and {len(unreviewed) - 5} more"
-            url = reverse("admin:articles_article_changelist") + f"?state={state}&review=not_current"
-            self.message_user(
-                request,
-                format_html(
-                    "{} {} {} without a current clinical review: {}. Nothing was unpublished: the rule applies "
-                    'to what is published or changed from now on. <a href="{}">See them in the article list</a>, '
-                    "ask for a review of each, or unpublish those that should not stay up.",
-                    len(unreviewed),
-                    ngettext("article is", "articles are", len(unreviewed)),
-                    what[len(unreviewed) != 1],
-                    named,
-                    url,
-                ),
-                messages.WARNING,
-            )
+            messages.WARNING,
+        )
 
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists() and super().has_add_permission(request)

@@ -65,7 +65,8 @@ class SiteSettings(models.Model):
         default=False,
         help_text="When ticked, an article can be published or scheduled only while a clinician's review "
         "of its text is current, and the words of a published article cannot change until a clinician "
-        "reviews them again (or it is unpublished). Articles already published stay as they are.",
+        "reviews them again (or it is unpublished). Ticking it takes the scheduled articles without a current "
+        "review back to draft, each keeping its publish time; articles already live stay as they are.",
     )
     # When it was last saved: the change form refuses to undo a save made after it was opened
     # (carter_site.history.EditConflictMixin).
