@@ -1,3 +1,4 @@
+import json
 from dataclasses import dataclass
 
 from django import forms
@@ -749,6 +750,16 @@ class ArticleAdmin(
             return
         super().save_formset(request, form, formset, change)
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        """Django's list of the fields changed, and, when the site's rule that publishing needs a
+        current review sent the article back to draft (Article.review_rule_unschedules), why: the
+        form's own status did not change, so Django's list would not show it."""
+        message = super().construct_change_message(request, form, formsets, add)
+        if not form.instance.unscheduled_by_review_rule:
+            return message
+        changed = LogEntry(change_message=json.dumps(message)).get_change_message()
+        return f"{changed} {Article.UNSCHEDULED_RECORD}".strip()
+
     # After Django's "… was added/changed successfully", which they qualify ("Scheduled: …").
     def warn_about_content(self, request, obj):
         self.say_where_it_stands(request, obj)
@@ -764,7 +775,16 @@ class ArticleAdmin(
         state = obj.get_state()
         article_before = getattr(request, "article_before", None)
         before = article_before.get_state() if article_before is not None else None
-        if state == Article.State.DRAFT and before == Article.State.LIVE:
+        if obj.unscheduled_by_review_rule:
+            when = end_sentence(local_time(obj.published_at))
+            self.message_user(
+                request,
+                "Back to draft: this site publishes only articles whose clinical review is current, so "
+                f"without one it will not go live on {when} Its publish time is kept: once a clinician has "
+                "recorded a review, set the status to Published and save to schedule it again.",
+                messages.WARNING,
+            )
+        elif state == Article.State.DRAFT and before == Article.State.LIVE:
             self.message_user(
                 request,
                 "Unpublished: it is a draft again and no longer on the site. Visitors now get “page not "

@@ -403,6 +403,10 @@ class Article(KeepsOldAddresses, SeoFields):
         refused = self.review_rule_refusal()
         if refused is not None:
             raise refused
+        if self.review_rule_unschedules():
+            # Scheduled, it would go live at its time without a current review: a draft again.
+            self.status = self.Status.DRAFT
+            self.unscheduled_by_review_rule = True
 
     # --- The site's rule that publishing needs a current clinical review (SiteSettings). The
     # one place it is written: every form that saves an article (the admin's change form, a
@@ -469,6 +473,31 @@ class Article(KeepsOldAddresses, SeoFields):
                 code="reviewed_words_changed",
             )
         return None
+
+    # Set by clean() when review_rule_unschedules() sent the article back to draft: read by the
+    # admin to say so after the save and in the article's history.
+    unscheduled_by_review_rule = False
+
+    UNSCHEDULED_RECORD = (
+        "Back to draft: this site publishes only articles whose clinical review is current, and this "
+        "scheduled article was left without one. Its publish time is kept: once a clinician has reviewed "
+        "it, set the status to Published and save to schedule it again."
+    )
+
+    def review_rule_unschedules(self, now=None):
+        """Whether this save, which the rule does not refuse, would leave the article scheduled
+        without a current clinical review while the rule is on: a clinician withdrawing their
+        review of a scheduled article (their name must not stay on words they no longer vouch
+        for), or any save of one scheduled before the rule was switched on. It would go live at its
+        time unreviewed, with nobody saving it then: clean() takes it back to draft instead."""
+        from carter_site.models import SiteSettings
+
+        return bool(
+            self.get_state(now) == self.State.SCHEDULED
+            and not self.records_review_with_save
+            and not self.review_is_current
+            and SiteSettings.load().publishing_needs_review
+        )
 
     def _saved_before_this_change(self):
         """The article as saved before this change (only the fields the rule reads), or None."""

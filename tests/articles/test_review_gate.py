@@ -568,3 +568,95 @@ def test_switching_the_rule_on_is_all_or_nothing(monkeypatch):
     article.refresh_from_db()
     assert article.get_state() == Article.State.SCHEDULED
     assert not Version.objects.get_for_object(SiteSettings.objects.get()).exists()
+
+
+# --- A scheduled article left without a current review, the rule on --------------------------
+# A review stops being current only when the words change (refused on a scheduled article) or
+# when it is withdrawn; it does not expire with time. A clinician withdrawing their review of a
+# scheduled article left it to go live at its time unreviewed: it goes back to draft instead.
+
+
+def test_withdrawing_the_review_of_a_scheduled_article_takes_it_back_to_draft(rule_on, clinician):
+    article = reviewed(clinician, scheduled=True, title="Your first week")
+    scheduled_for = article.published_at
+    reviewer = signed_in_as_clinician(clinician, "dana")
+    response = post(reviewer, article, reviewed_by="", reviewed_on="")
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.reviewed_by, article.status, article.published_at) == (
+        None,
+        Article.Status.DRAFT,
+        scheduled_for,
+    )
+    assert not Article.objects.published(timezone.now() + THREE_DAYS_ON).filter(pk=article.pk).exists()
+    said = [str(m) for m in reviewer.get(response.url).context["messages"]]
+    assert any(
+        m.startswith(
+            "Back to draft: this site publishes only articles whose clinical review is current, so without "
+            "one it will not go live on "
+        )
+        and m.endswith(
+            "Its publish time is kept: once a clinician has recorded a review, set the status to Published "
+            "and save to schedule it again."
+        )
+        for m in said
+    ), said
+
+
+def test_the_history_of_a_withdrawal_says_the_article_went_back_to_draft(rule_on, clinician):
+    article = reviewed(clinician, scheduled=True)
+    edit_in_admin(signed_in_as_clinician(clinician, "dana"), article, reviewed_by="", reviewed_on="")
+    record = (
+        "Changed Clinically reviewed by and Clinical review date. Back to draft: this site publishes only "
+        "articles whose clinical review is current, and this scheduled article was left without one. Its "
+        "publish time is kept: once a clinician has reviewed it, set the status to Published and save to "
+        "schedule it again."
+    )
+    entry = LogEntry.objects.filter(content_type__model="article", object_id=str(article.pk)).latest("pk")
+    assert (entry.user.username, entry.get_change_message()) == ("dana", record)
+    version = Version.objects.get_for_object(article).latest("pk")
+    assert version.revision.comment.endswith(record)  # after "Added before its history was kept…"
+    assert version.field_dict["status"] == Article.Status.DRAFT
+
+
+def test_with_the_rule_off_withdrawing_the_review_of_a_scheduled_article_leaves_it_scheduled(clinician):
+    article = reviewed(clinician, scheduled=True)
+    edit_in_admin(signed_in_as_clinician(clinician, "dana"), article, reviewed_by="", reviewed_on="")
+    article.refresh_from_db()
+    assert article.reviewed_by is None and article.get_state() == Article.State.SCHEDULED
+
+
+def test_a_scheduled_article_with_a_current_review_keeps_its_schedule_when_edited(rule_on, editor, clinician):
+    article = reviewed(clinician, scheduled=True)
+    edit_in_admin(editor, article, meta_description="What your first week of treatment looks like.")
+    article.refresh_from_db()
+    assert article.get_state() == Article.State.SCHEDULED and article.review_is_current
+
+
+def test_saving_a_scheduled_article_that_has_no_review_takes_it_back_to_draft(rule_on, editor):
+    """Scheduled before the rule was on (and before switching it on unscheduled such articles):
+    any save finds it cannot go live as it stands."""
+    article = ArticleFactory(scheduled=True)
+    edit_in_admin(editor, article, meta_description="What your first week of treatment looks like.")
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert article.meta_description == "What your first week of treatment looks like."
+
+
+def test_a_withdrawal_whose_record_fails_leaves_the_article_scheduled_and_reviewed(
+    rule_on, clinician, monkeypatch
+):
+    from articles.admin import ArticleAdmin
+
+    article = reviewed(clinician, scheduled=True)
+    reviewer = signed_in_as_clinician(clinician, "dana")
+    data = {**admin_form_data(reviewer.get(change_url(article))), "reviewed_by": "", "reviewed_on": ""}
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("the history could not be written")
+
+    monkeypatch.setattr(ArticleAdmin, "log_change", fails)
+    with pytest.raises(RuntimeError):
+        reviewer.post(change_url(article), data)
+    article.refresh_from_db()
+    assert article.get_state() == Article.State.SCHEDULED and article.review_is_current
