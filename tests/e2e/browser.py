@@ -192,6 +192,22 @@ def press_tab(page, times=1, shift=False):
     return focused(page)
 
 
+MAX_TAB_STOPS = 120
+
+
+def walk_tab_order(page):
+    """Tab from the top of the page to the end; the state of each stop, in order, with what is
+    wrong with its focus ring (`focus_ring_problem`, below), or None."""
+    stops, first = [], None
+    for _ in range(MAX_TAB_STOPS):
+        state = press_tab(page)
+        if state is None or state == first:  # past the last stop, or round to the first again
+            break
+        first = first or state
+        stops.append({**state, "problem": focus_ring_problem(page, state)})
+    return stops
+
+
 # The focus ring must show against what lies around the element: the colour of the outline
 # against the background just outside it (where the outline is drawn), at least 3:1
 # (WCAG 1.4.11, non-text contrast).

@@ -7,6 +7,7 @@ screenshot in test-artifacts/screenshots/.
 import pytest
 
 from .browser import (
+    MAX_TAB_STOPS,
     VIEWPORTS,
     focus_ring_problem,
     focused,
@@ -16,6 +17,7 @@ from .browser import (
     run_axe,
     screenshot,
     structure_problems,
+    walk_tab_order,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -41,23 +43,10 @@ PAGE_TYPES = [
 ]
 # Pages that answer 404 by design: an unknown address, a shared preview link that has ended.
 NOT_FOUND_PAGE_TYPES = {"not-found", "preview-link-ended"}
-MAX_TAB_STOPS = 120
 # axe is injected as a <script>, which the site's Content-Security-Policy (rightly) refuses; the
 # pages checked here are opened with the policy bypassed for that. The journeys in the other
 # files run under the real policy.
 AXE_CONTEXT = {"bypass_csp": True}
-
-
-def walk_tab_order(page):
-    """Tab from the top of the page to the end; the state of each stop, in order."""
-    stops, first = [], None
-    for _ in range(MAX_TAB_STOPS):
-        state = press_tab(page)
-        if state is None or state == first:  # past the last stop, or round to the first again
-            break
-        first = first or state
-        stops.append({**state, "problem": focus_ring_problem(page, state)})
-    return stops
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
