@@ -370,17 +370,17 @@ def _load_footer_pages():
     return list(Page.objects.in_footer().only("title", "slug"))
 
 
-def _load_editor_pictures():
-    from .models import EditorPicture
+def _load_pictures_with_copies():
+    from .picture_copies import known_copies
 
-    return EditorPicture.objects.with_copies()
+    return known_copies()
 
 
 SITE_DATA = {
     "site-settings": _load_site_settings,
     "published-locations": _load_published_locations,
     "footer-pages": _load_footer_pages,
-    "editor-pictures": _load_editor_pictures,
+    "pictures-with-copies": _load_pictures_with_copies,
 }
 
 
@@ -455,13 +455,16 @@ def footer_pages(request=None):
     return _site_datum("footer-pages", request)
 
 
-def editor_pictures(request=None):
-    """Stored name -> (width, copy widths) of the pictures uploaded through the editor that have
-    smaller copies (one query per version, then none): the `richtext` filter offers them for
-    every picture of every text on a page, with no query per text or picture. Asked only by a
-    text that shows such an upload. An upload records its picture without a new version: no
+def pictures_with_copies(request=None):
+    """Stored name -> (width, copy widths) of the pictures a text may show that have smaller
+    copies: articles' pictures, locations' photos and the pictures uploaded through the editor
+    (carter_site.picture_copies.known_copies: one query per version, then none). The `richtext`
+    filter offers them for every picture of every text on a page, with no query per text or
+    picture; only a text that shows an upload asks. Replacing or deleting an article's picture
+    saves its row, which moves the version on: no text offers the copies of a picture no row
+    keeps any more. An upload through the editor records its picture without a new version: no
     saved text shows it yet, and the save of the text that will moves the version on."""
-    return _site_datum("editor-pictures", request)
+    return _site_datum("pictures-with-copies", request)
 
 
 def published_location(request, slug):

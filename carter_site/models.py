@@ -110,18 +110,6 @@ class SiteSettings(models.Model):
         return cached_site_settings() or cls(pk=1)
 
 
-class EditorPictureQuerySet(models.QuerySet):
-    def with_copies(self):
-        """Stored name -> (width, copy widths) of every picture with smaller copies: what pages
-        need to offer them (carter_site.caching.editor_pictures loads it once per content
-        version, for every text of every page)."""
-        rows = self.filter(width__isnull=False, copy_widths__isnull=False).exclude(copy_widths=[])
-        return {
-            name: (width, tuple(copies))
-            for name, width, copies in rows.values_list("name", "width", "copy_widths")
-        }
-
-
 class EditorPicture(models.Model):
     """A picture uploaded through the rich-text editor, with what a page needs to offer its smaller
     copies (carter_site.picture_copies) without asking the storage: its width as browsers show it
@@ -136,8 +124,6 @@ class EditorPicture(models.Model):
     # The widths of the copies made, in increasing order: empty when none was worth making, None
     # when they are yet to be made (a failure when it was stored; manage.py picture_copies).
     copy_widths = models.JSONField(null=True, blank=True, help_text="The widths of its smaller copies.")
-
-    objects = EditorPictureQuerySet.as_manager()
 
     class Meta:
         verbose_name = "picture uploaded in the editor"

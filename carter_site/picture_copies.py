@@ -17,11 +17,13 @@ stored there, as pictures are stored under their field's folder and the editor's
 They are used exactly when their picture is (carter_site.media_usage).
 """
 
+import functools
 import io
 import logging
 import posixpath
 import re
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
 
@@ -86,6 +88,96 @@ def srcset(storage, name, width, copies):
     address = storage.url(name)
     candidates = [f"{_copy_address(storage, name, address, copy)} {copy}w" for copy in widths]
     return ", ".join([*candidates, f"{address} {width}w"])
+
+
+def known_copies():
+    """Stored name -> (width, copy widths) of every picture a text may show that has smaller
+    copies, as the site recorded them when it made them: the pictures of picture fields (an
+    article's picture, a location's photo), from their rows, and those uploaded through the
+    editor, from EditorPicture. One query (a UNION of those tables), however many pictures: the
+    `richtext` filter offers these copies (carter_site.caching.pictures_with_copies loads this
+    once per content version, for every text of every page).
+
+    Only copies recorded as made are named, so none of them is missing. A picture that no row
+    shows any more (an article's picture replaced or deleted since a text showed it) is not
+    here, and is shown at its full size. Should two rows name the same picture with different
+    records, only the copies both name are offered, and none at all when they differ on its
+    width; a row's record is taken over the editor's, which would be older."""
+    from django.db.models import IntegerField, Value
+
+    from .models import EditorPicture
+
+    def recorded(queryset, name, width, copies, source):
+        return (
+            queryset.exclude(**{name: ""})
+            .filter(**{f"{width}__isnull": False, f"{copies}__isnull": False})
+            .annotate(source=Value(source, output_field=IntegerField()))
+            .order_by()
+            .values_list(name, width, copies, "source")
+        )
+
+    parts = [
+        recorded(model._base_manager.all(), field.name, field.width_field, field.copies_field, FIELD_ROW)
+        for model, field in _fields_with_copies()
+    ]
+    editor = recorded(EditorPicture.objects.all(), "name", "width", "copy_widths", EDITOR_ROW)
+    rows = editor.union(*parts, all=True) if parts else editor
+    return _merged(rows)
+
+
+@functools.cache
+def _fields_with_copies():
+    """(model, field) of each picture field whose rows record their picture's copies."""
+    from django.apps import apps
+
+    from .images import PictureField
+
+    return tuple(
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, PictureField) and field.copies_field and field.width_field
+    )
+
+
+def may_have_copies(name):
+    """Whether the stored name `name` is in a folder where pictures with copies are stored: the
+    editor's, or a picture field's (`articles/` for `articles/%Y/%m/`). Any other file is written
+    as it is, without reading known_copies()."""
+    return name.startswith((settings.CKEDITOR_UPLOAD_PATH, *_field_folders()))
+
+
+@functools.cache
+def _field_folders():
+    """The folders the picture fields' pictures are stored under: their `upload_to` up to its
+    first date format ("" for one made some other way, which may be anywhere)."""
+    return tuple(
+        field.upload_to.split("%", 1)[0] if isinstance(field.upload_to, str) else ""
+        for _, field in _fields_with_copies()
+    )
+
+
+# Where known_copies() read a picture's record: a picture field's row, or EditorPicture.
+FIELD_ROW, EDITOR_ROW = 0, 1
+
+
+def _merged(rows):
+    """known_copies() from its rows (name, width, copies, source): one record a picture."""
+    found = {}
+    for name, width, copies, source in sorted(rows, key=lambda row: row[3]):
+        copies = frozenset(copies or ())
+        if name not in found:
+            found[name] = (source, width, copies)
+            continue
+        kept_source, kept_width, kept_copies = found[name]
+        if kept_source != source:
+            continue  # a row's record was taken first
+        found[name] = (source, width if width == kept_width else None, kept_copies & copies)
+    return {
+        name: (width, tuple(sorted(copies)))
+        for name, (_, width, copies) in found.items()
+        if width is not None and copies
+    }
 
 
 def _copy_address(storage, name, address, width):

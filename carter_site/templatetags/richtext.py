@@ -3,17 +3,16 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from django import template
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
-from carter_site.caching import editor_pictures
+from carter_site.caching import pictures_with_copies
 from carter_site.memo import by_digest
 from carter_site.phone import PHONE_NUMBER_IN_TEXT, tel_uri, validate_phone_number
-from carter_site.picture_copies import srcset
+from carter_site.picture_copies import may_have_copies, srcset
 
 register = template.Library()
 
@@ -194,29 +193,34 @@ def _sizes(attributes):
     return f"(min-width: {width + 32}px) {width}px, calc(100vw - 2rem)"
 
 
-def _editor_uploads(sources):
+def _uploads(sources):
     """Picture address -> stored name, for those of `sources` (the `src` of pictures in a text,
-    as the sanitiser writes them) under the media storage's addresses and the editor's folder."""
+    as the sanitiser writes them) under the media storage's addresses and in a folder of pictures
+    that may have copies: uploads of the editor, and the pictures of articles and locations that
+    editors put into texts too."""
     prefix = urlsplit(default_storage.url("name")).path.removesuffix("name")
     names = {}
     for source in sources:
         path = urlsplit(html.unescape(source)).path
         name = unquote(path[len(prefix) :]) if path.startswith(prefix) else ""
-        if name.startswith(settings.CKEDITOR_UPLOAD_PATH):
+        if name and may_have_copies(name):
             names[source] = name
     return names
 
 
 def _pictures(value):
-    """Each picture offered at the widths of its smaller copies, if it is an upload of the editor
-    that has them; and fetched only when the reader comes near it (`loading="lazy"`), and decoded
-    without holding up the text (`decoding="async"`).
+    """Each picture offered at the widths of its smaller copies, if it is an upload that has them
+    (one of the editor's, or an article's picture or a location's photo put into the text); and
+    fetched only when the reader comes near it (`loading="lazy"`), and decoded without holding up
+    the text (`decoding="async"`).
 
     A photo uploaded at 3000 px is drawn about 330 px wide on a phone: `srcset` and `sizes` let
     the phone download the copy nearest that, a few tens of kilobytes instead of megabytes. The
-    widths come from carter_site.caching.editor_pictures (loaded once per content version, for
-    every text): no query per text or picture, and nothing asked of the storage but addresses,
-    which it makes from names. A long article's pictures, or those in FAQ answers that stay
+    widths come from carter_site.caching.pictures_with_copies (loaded once per content version,
+    for every text): no query per text or picture, and nothing asked of the storage but
+    addresses, which it makes from names. Only copies recorded as made are named, so no entry of
+    a `srcset` is missing; a picture no row keeps any more (an article's picture replaced since)
+    is written without one. A long article's pictures, or those in FAQ answers that stay
     closed, otherwise all download with the page: on a slow phone connection they take the
     bandwidth from what the reader is looking at, and cost data for pictures never seen. The
     width and height the editor keeps reserve each picture's place, so nothing moves when it
@@ -227,8 +231,8 @@ def _pictures(value):
     pictures = list(_PICTURE.finditer(value))
     if not pictures:
         return value
-    names = _editor_uploads({source[1] for picture in pictures if (source := _SOURCE.search(picture[1]))})
-    known = editor_pictures() if names else {}
+    names = _uploads({source[1] for picture in pictures if (source := _SOURCE.search(picture[1]))})
+    known = pictures_with_copies() if names else {}
 
     def with_attributes(picture):
         attributes = picture[1]
