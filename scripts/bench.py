@@ -400,7 +400,7 @@ def seed():
     article.hero_image.save("group-room.jpg", ContentFile(_photo(rng)))
     locations[0].photo_alt = "The front door of the office"
     locations[0].photo.save("front-door.jpg", ContentFile(_photo(rng)))
-    pictured = _with_pictures_in_its_text(Article.objects.get(slug="recovery-notes-1"), rng)
+    pictured = _with_pictures_in_its_text(Article.objects.get(slug="recovery-notes-1"), rng, locations[0])
     content_changed()
     print(
         json.dumps(
@@ -426,10 +426,11 @@ TEXT_PICTURES = 4
 TEXT_PICTURE_SIZE = (1600, 1067)
 
 
-def _with_pictures_in_its_text(article, rng):
+def _with_pictures_in_its_text(article, rng, location):
     """`article` with TEXT_PICTURES photos in its text, stored where the editor stores its uploads,
-    with their smaller copies as the editor makes them. `make profile PAGES=<its address>`
-    measures what pictures in a text cost a page."""
+    with their smaller copies as the editor makes them, and then `location`'s photo, which editors
+    put into texts too. `make profile PAGES=<its address>` measures what pictures in a text cost
+    a page."""
     from django.conf import settings
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
@@ -449,6 +450,11 @@ def _with_pictures_in_its_text(article, rng):
             f'<p><img src="{default_storage.url(name)}" alt="The group room on evening {number}" '
             f'width="{width}" height="{height}"></p>'
         )
+    parts.append(
+        f"<h2>Finding us</h2><p>{rng.choice(PARAGRAPHS)}</p>"
+        f'<p><img src="{location.photo.url}" alt="{location.photo_alt}" '
+        f'width="{location.photo_width}" height="{location.photo_height}"></p>'
+    )
     article.body = "".join(parts)
     article.save()
     return article
