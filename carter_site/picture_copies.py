@@ -6,7 +6,8 @@ are made at each of COPY_WIDTHS narrower than it, and the widths made are kept w
 (PictureField's `copies_field`), so that a page writes `srcset` from the row alone, without asking
 the storage anything (carter_site.seo.uploaded_image). Pictures uploaded through the rich-text
 editor get the same copies, their widths kept in an EditorPicture row (carter_site.editor_uploads),
-and the `richtext` filter offers them.
+and the `richtext` filter offers them, and those of an article's picture or a location's photo
+that an editor put into a text, from what their rows keep (known_copies()).
 
 The copies are made from the picture as stored, already without its metadata
 (carter_site.image_metadata), in the same format, turned upright as browsers show the picture
