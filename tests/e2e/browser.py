@@ -208,12 +208,9 @@ def walk_tab_order(page):
     return stops
 
 
-# The focus ring must show against what lies around the element: the colour of the outline
-# against the background just outside it (where the outline is drawn), at least 3:1
-# (WCAG 1.4.11, non-text contrast).
-OUTLINE_CONTRAST_JS = """() => {
-    const el = document.activeElement;
-    const style = getComputedStyle(el);
+# A computed colour read ("rgb(…)", "rgba(…)"; null for anything else), its relative luminance
+# (WCAG 2.1) and the contrast of two: the lines a colour check's script starts with.
+CONTRAST_FUNCTIONS_JS = """
     const parse = (c) => {
         const m = c.match(/rgba?\\(([^)]+)\\)/);
         if (!m) return null;
@@ -225,7 +222,18 @@ OUTLINE_CONTRAST_JS = """() => {
         return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
     };
     const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
-    const backgroundAt = (x, y) => {
+"""
+
+# The focus ring must show against what lies around the element: the colour of the outline
+# against the background just outside it (where the outline is drawn), at least 3:1
+# (WCAG 1.4.11, non-text contrast).
+OUTLINE_CONTRAST_JS = (
+    """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+"""
+    + CONTRAST_FUNCTIONS_JS
+    + """    const backgroundAt = (x, y) => {
         const stack = document.elementsFromPoint(x, y).filter(n => n !== el && !el.contains(n));
         for (const node of stack) {
             const c = parse(getComputedStyle(node).backgroundColor);
@@ -253,6 +261,7 @@ OUTLINE_CONTRAST_JS = """() => {
     if (!points.length) return null;
     return Math.min(...points.map(([x, y]) => ratio(outline, backgroundAt(x, y))));
 }"""
+)
 
 
 def focus_ring_problem(page, state):

@@ -7,6 +7,7 @@ Screenshots of each page in dark mode go to test-artifacts/screenshots/ (`dark-â
 import pytest
 
 from .browser import (
+    CONTRAST_FUNCTIONS_JS,
     VIEWPORTS,
     format_violations,
     run_axe,
@@ -40,28 +41,21 @@ QUOTE_AND_TABLE = """
 <tbody><tr><td>Monday</td><td>Group therapy</td></tr><tr><td>Wednesday</td><td>Skills group</td></tr></tbody>
 </table>"""
 
-# The relative luminance (WCAG 2.1) of a computed colour, and the contrast of two of them.
-COLOUR_JS = """() => {
-    const parse = (c) => {
-        const m = c.match(/rgba?\\(([^)]+)\\)/);
-        const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
-        return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1};
-    };
-    const lum = ({r, g, b}) => {
-        const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-    };
-    const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
-    // The background an element's words are drawn on: its own, or the nearest opaque one behind it.
+# The colour functions, and the background the words of an element are drawn on, kept on the page.
+COLOUR_JS = (
+    """() => {"""
+    + CONTRAST_FUNCTIONS_JS
+    + """    // The background an element's words are drawn on: its own, or the nearest opaque one behind it.
     const ground = (el) => {
         for (let node = el; node; node = node.parentElement) {
             const c = parse(getComputedStyle(node).backgroundColor);
-            if (c.a > 0.5) return c;
+            if (c && c.a > 0.5) return c;
         }
         return parse(getComputedStyle(document.documentElement).backgroundColor);
     };
     window.__colour = {parse, lum, ratio, ground};
 }"""
+)
 
 
 def install_colour_helpers(page):
