@@ -300,6 +300,22 @@ def declined_reviews(request):
     return Article.objects.review_declined().count()
 
 
+def scheduled_without_review(request):
+    """For the admin's home page, while the site's rule that publishing needs a current clinical
+    review is on: how many scheduled articles have none, to those who may change articles; None
+    otherwise. Saving such an article, or switching the rule on, sends it back to draft; one
+    scheduled before this check existed, or in the moment the rule was switched on, would still go
+    live at its time, and this line is where someone sees it first."""
+    from carter_site.models import SiteSettings
+
+    if (
+        not request.user.has_perm("articles.change_article")
+        or not SiteSettings.load().publishing_needs_review
+    ):
+        return None
+    return Article.objects.scheduled().without_current_review().count()
+
+
 @dataclass(frozen=True)
 class ReviewQueue:
     """What waits for a clinical review, for the admin's home page: all of it, the requests

@@ -175,7 +175,7 @@ class CarterAdminSite(admin.AdminSite):
         ]
 
     def index(self, request, extra_context=None):
-        from articles.admin import declined_reviews, waiting_for_review
+        from articles.admin import declined_reviews, scheduled_without_review, waiting_for_review
 
         from .editor_uploads import may_edit_rich_text
 
@@ -183,6 +183,7 @@ class CarterAdminSite(admin.AdminSite):
             "may_manage_uploads": may_edit_rich_text(request),
             "waiting_for_review": waiting_for_review(request),
             "declined_reviews": declined_reviews(request),
+            "scheduled_without_review": scheduled_without_review(request),
             **(extra_context or {}),
         }
         return super().index(request, extra_context)

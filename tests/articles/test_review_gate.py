@@ -660,3 +660,58 @@ def test_a_withdrawal_whose_record_fails_leaves_the_article_scheduled_and_review
         reviewer.post(change_url(article), data)
     article.refresh_from_db()
     assert article.get_state() == Article.State.SCHEDULED and article.review_is_current
+
+
+# --- The admin's home page: what would still go live without a review ------------------------
+
+
+def home_line(client):
+    """The words of the home page's "Scheduled, no review" row, or None when there is none."""
+    import re
+
+    page = client.get(reverse("admin:index")).content.decode()
+    found = re.search(r">Scheduled, no review</a></th>\s*<td>(.*?)</td>", page, re.S)
+    return " ".join(found.group(1).split()) if found else None
+
+
+def test_the_home_page_counts_scheduled_articles_that_would_go_live_without_a_review(editor, clinician):
+    """Scheduled before the rule was on, and never saved since: nothing sent them back to draft."""
+    ArticleFactory(scheduled=True, title="Sleep in early recovery")
+    reviewed(clinician, scheduled=True)  # current review: fine
+    ArticleFactory(draft=True)  # not going anywhere
+    ArticleFactory()  # live: the rule leaves live articles as they are
+    assert home_line(editor) is None  # the rule is off: publishing needs no review
+
+    SiteSettings.objects.create(publishing_needs_review=True)
+    assert home_line(editor) == (
+        "1 scheduled article has no current clinical review, which this site needs, but will go live at "
+        "its time: have a clinician review it, or set it to Draft."
+    )
+    page = editor.get(reverse("admin:index")).content.decode()
+    link = reverse("admin:articles_article_changelist") + "?state=scheduled&amp;review=not_current"
+    assert f'href="{link}"' in page
+    listed = editor.get(
+        reverse("admin:articles_article_changelist"), {"state": "scheduled", "review": "not_current"}
+    )
+    assert [article.title for article in listed.context["cl"].result_list] == ["Sleep in early recovery"]
+
+    ArticleFactory(scheduled=True)
+    assert home_line(editor).startswith("2 scheduled articles have no current clinical review")
+
+
+def test_the_line_is_for_those_who_may_change_articles(rule_on, clinician):
+    """Editors and administrators, and reviewers, who may record the review it needs; not someone
+    who may only look at articles."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    ArticleFactory(scheduled=True)
+    assert home_line(signed_in_as_clinician(clinician, "dana")).startswith("1 scheduled article has")
+    assert home_line(signed_in(SITE_ADMINISTRATORS, "ada")).startswith("1 scheduled article has")
+    onlooker = UserFactory(username="lee", is_staff=True)
+    onlooker.user_permissions.add(Permission.objects.get(codename="view_article"))
+    client = Client()
+    client.force_login(onlooker)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert home_line(client) is None
