@@ -4,7 +4,9 @@
   outage never gets healthy web containers restarted.
 - /readyz (readiness): this container can serve pages: the database answers, and every
   migration this code expects has been applied. Otherwise 503 with a one-line reason, so the
-  load balancer sends traffic elsewhere (during an upgrade, until `migrate` has run).
+  load balancer sends traffic elsewhere (during an upgrade, until `migrate` has run). And
+  503 from the moment the container is told to stop, while it drains (DRAIN_SECONDS,
+  carter_site/drain.py): pages are still served until the load balancer has noticed.
 
 Both are plain text, cheap (at most one `SELECT 1` once migrations have been seen applied),
 never cached, and answer GET and HEAD only. The details of a failure go to the log, not to
@@ -18,6 +20,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from carter_site.drain import draining
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +51,10 @@ def healthz(request):
 @never_cache
 @require_safe
 def readyz(request):
-    """The database answers and its schema matches this code."""
+    """The database answers and its schema matches this code, and the container is not stopping."""
     global _migrations_confirmed
+    if draining():
+        return _plain("not ready: shutting down", status=503)
     connection = connections[DEFAULT_DB_ALIAS]
     try:
         with connection.cursor() as cursor:

@@ -4,7 +4,7 @@ import pytest
 from django.db import connections
 from django.db.utils import OperationalError
 
-from carter_site import health
+from carter_site import drain, health
 
 
 @pytest.fixture(autouse=True)
@@ -76,3 +76,42 @@ def test_readyz_is_503_while_migrations_are_pending(client, monkeypatch, caplog)
     assert response.content == b"not ready: 1 migration(s) not applied\n"
     assert "articles.0099_future_change" in caplog.text
     assert health._migrations_confirmed is False
+
+
+# While the container drains before a stop (DRAIN_SECONDS): the entrypoint has created the marker
+# it named in CARTER_SITE_DRAIN_MARKER. tests/ops/test_entrypoint.py runs the real thing.
+
+
+def test_readyz_is_503_while_the_container_drains_and_asks_nothing_of_the_database(
+    client, monkeypatch, tmp_path
+):
+    # No django_db mark: the answer needs no database, which may already be going away too.
+    marker = tmp_path / "draining"
+    marker.touch()
+    monkeypatch.setattr(drain, "_marker", str(marker))
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.content == b"not ready: shutting down\n"
+    assert "no-store" in response["Cache-Control"]
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db
+def test_readyz_is_ok_until_the_drain_begins(client, monkeypatch, tmp_path):
+    """The marker is named from the start; only its creation, on SIGTERM, starts the drain."""
+    monkeypatch.setattr(drain, "_marker", str(tmp_path / "draining"))
+    assert client.get("/readyz").status_code == 200
+    (tmp_path / "draining").touch()
+    assert client.get("/readyz").status_code == 503
+
+
+@pytest.mark.parametrize(("raw", "seconds"), [(None, 0), ("", 0), (" 0 ", 0), ("007", 7), ("300", 300)])
+def test_drain_seconds_that_fit(raw, seconds):
+    assert drain.drain_seconds(raw) == seconds
+
+
+@pytest.mark.parametrize("raw", ["abc", "-1", "301", "2.5", "5s", "\u0665"])
+def test_drain_seconds_that_do_not_fit_are_one_sentence(raw):
+    with pytest.raises(ValueError) as error:
+        drain.drain_seconds(raw)
+    assert str(error.value) == f"DRAIN_SECONDS must be a whole number of seconds from 0 to 300, not {raw!r}."
