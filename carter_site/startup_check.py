@@ -9,6 +9,7 @@ It matters most for WEB_CONCURRENCY: gunicorn reads that variable itself, while 
 configuration and before gunicorn.conf.py runs, so a word there would end in gunicorn's traceback.
 And for HEALTHCHECK_TIMEOUT, which only the container's health check reads, every 15 s: a value
 that does not fit would otherwise start the server and only turn the container unhealthy later.
+And for DRAIN_SECONDS, which the entrypoint reads only when the container is told to stop.
 """
 
 import argparse
@@ -39,6 +40,13 @@ def main():
             positive_seconds(raw)
         except argparse.ArgumentTypeError:
             sys.exit(f"carter-site cannot start: {name} must be {WAIT_SECONDS}, not {raw!r}.")
+
+    from carter_site.drain import DRAIN_SECONDS, drain_seconds
+
+    try:
+        drain_seconds(os.environ.get(DRAIN_SECONDS))
+    except ValueError as error:
+        sys.exit(f"carter-site cannot start: {error}")
 
     healthcheck = runpy.run_path(str(HEALTHCHECK))
     _timeout, problem = healthcheck["setting"](*healthcheck["TIMEOUT"])

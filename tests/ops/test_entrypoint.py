@@ -3,14 +3,17 @@
 import contextlib
 import os
 import signal
+import socket
 import stat
 import subprocess
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from carter_site.database_errors import WAIT_SECONDS
+from carter_site.drain import DRAIN_SECONDS_TEXT
 from tests.postgres_server import free_port
 
 from . import helpers
@@ -373,6 +376,11 @@ def test_gunicorn_started_by_the_entrypoint_as_pid_1_still_stops_gracefully(ops_
         # Only the health check reads it: the container started, and turned unhealthy later.
         ({"HEALTHCHECK_TIMEOUT": "abc"}, "HEALTHCHECK_TIMEOUT must be a number from 0.1 to 10 s, not 'abc'."),
         ({"HEALTHCHECK_TIMEOUT": "30"}, "HEALTHCHECK_TIMEOUT must be a number from 0.1 to 10 s, not '30'."),
+        # Read by the entrypoint only when the container is told to stop: too late to say so.
+        ({"DRAIN_SECONDS": "abc"}, f"DRAIN_SECONDS must be {DRAIN_SECONDS_TEXT}, not 'abc'."),
+        ({"DRAIN_SECONDS": "-1"}, f"DRAIN_SECONDS must be {DRAIN_SECONDS_TEXT}, not '-1'."),
+        ({"DRAIN_SECONDS": "301"}, f"DRAIN_SECONDS must be {DRAIN_SECONDS_TEXT}, not '301'."),
+        ({"DRAIN_SECONDS": "2.5"}, f"DRAIN_SECONDS must be {DRAIN_SECONDS_TEXT}, not '2.5'."),
     ],
 )
 def test_a_value_that_does_not_fit_stops_the_web_command_in_one_sentence(ops_env, change, sentence):
@@ -431,3 +439,220 @@ def test_without_a_writable_tmp_the_web_command_says_to_mount_one(prod_env):
         "carter-site cannot start: No folder for temporary files is writable: with a read-only root "
         "filesystem, mount a tmpfs on /tmp (docker run --tmpfs /tmp; docker-compose.yml does).",
     )
+
+
+# --- The drain before a stop (DRAIN_SECONDS above 0: the entrypoint stays PID 1) ---------------
+#
+# Margins are generous: these tests are about what happens, in which order, not how fast.
+
+DRAIN_DONE_MARGIN = 30  # seconds after the drain for gunicorn's graceful stop, on a busy machine
+AT_ONCE = 20  # "at once": far below the drain these tests would otherwise sit out
+
+
+@contextlib.contextmanager
+def draining_server(ops_env, database_url, tmp_path, drain_seconds, **more):
+    """The entrypoint and gunicorn as a container runs them (PID 1 of a PID namespace), on a
+    migrated database with the demo content; yields once pages are served."""
+    port = free_port()
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {
+        **ops_env,
+        "DATABASE_URL": database_url,
+        "PORT": str(port),
+        "BIND_ADDRESS": "127.0.0.1",
+        "GUNICORN_WORKERS": "2",
+        "MIGRATE_ON_START": "false",
+        "DRAIN_SECONDS": str(drain_seconds),
+        "TMPDIR": str(temporary),
+        **more,
+    }
+    log = tmp_path / "drain.log"
+    process = start_as_pid_1([*ENTRYPOINT, *WEB_COMMAND], env, log)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert process.poll() is None, log.read_text()
+            with contextlib.suppress(OSError):
+                if helpers.get(port, "/healthz", timeout=5).status == 200:
+                    break
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        (pid_1,) = helpers.child_pids(process.pid)
+        yield SimpleNamespace(port=port, pid_1=pid_1, process=process, log=log, temporary=temporary)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def signal_and_wait_for(server, signum, text):
+    os.kill(server.pid_1, signum)
+    wait_for_line(server.log, text, server.process)
+
+
+def exit_seconds(server, started, timeout):
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        server.process.wait(timeout=timeout)
+    return time.monotonic() - started
+
+
+def messages(log):
+    return [record["message"] for record in helpers.json_lines(log.read_text())]
+
+
+@pytest.mark.postgres_only
+def test_a_draining_container_serves_pages_while_readyz_says_it_is_shutting_down(
+    ops_env, site_database, tmp_path
+):
+    """A load balancer notices a container going away only at its next check of /readyz: until
+    then it still sends visitors here, and each must get the page, not a refused connection."""
+    drain = 6
+    with draining_server(ops_env, site_database.url, tmp_path, drain) as server:
+        assert helpers.get(server.port, "/readyz").status == 200
+        started = time.monotonic()
+        signal_and_wait_for(server, signal.SIGTERM, '"event": "drain_start"')
+
+        # Every worker says so at once (two of them here), each answer on a new connection.
+        readiness = [helpers.get(server.port, "/readyz") for _ in range(8)]
+        assert [(r.status, r.text) for r in readiness] == [(503, "not ready: shutting down\n")] * 8
+        assert helpers.get(server.port, "/healthz").status == 200  # alive: the health check stays calm
+        pages = [helpers.get(server.port, "/") for _ in range(4)]
+        assert [page.status for page in pages] == [200] * 4
+        assert "</html>" in pages[0].text
+        assert server.process.poll() is None  # still draining
+        markers = list(server.temporary.glob("carter-site-drain.*/draining"))
+        assert len(markers) == 1
+
+        seconds = exit_seconds(server, started, drain + DRAIN_DONE_MARGIN)
+
+    assert server.process.returncode == 0, server.log.read_text()
+    assert drain <= seconds < drain + DRAIN_DONE_MARGIN
+    assert list(server.temporary.glob("carter-site-drain.*")) == []  # the marker's folder went with it
+    records = helpers.json_lines(server.log.read_text())
+    drain_records = [record for record in records if record.get("event", "").startswith("drain_")]
+    assert [(r["event"], r["logger"], r["level"]) for r in drain_records] == [
+        ("drain_start", "carter_site.entrypoint", "INFO"),
+        ("drain_done", "carter_site.entrypoint", "INFO"),
+    ]
+    assert drain_records[0]["drain_seconds"] == drain
+    assert drain_records[1]["early"] is False
+    # The hand-over comes first, then gunicorn's own graceful stop.
+    said = [record["message"] for record in records]
+    assert said.index(drain_records[1]["message"]) < said.index("Handling signal: term")
+
+
+def send_the_rest_and_read(connection):
+    connection.sendall(b"X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n")
+    answer = b""
+    while chunk := connection.recv(65536):
+        answer += chunk
+    return answer.decode("utf-8", "replace")
+
+
+@pytest.mark.postgres_only
+def test_a_request_in_flight_when_the_drain_ends_still_completes(ops_env, site_database, tmp_path):
+    """A phone on a poor line sends its request slowly: begun during the drain, it is still being
+    read when gunicorn is told to stop, and gets its whole page all the same."""
+    with draining_server(ops_env, site_database.url, tmp_path, 3, GUNICORN_WORKERS="1") as server:
+        signal_and_wait_for(server, signal.SIGTERM, '"event": "drain_start"')
+        with socket.create_connection(("127.0.0.1", server.port), timeout=60) as connection:
+            connection.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\nUser-Agent: carter-ops-tests\r\n")
+            # The drain is over and gunicorn's master has told its worker to stop: the worker waits
+            # for the end of the request it is reading.
+            wait_for_line(server.log, "Handling signal: term", server.process)
+            time.sleep(1)
+            assert server.process.poll() is None, server.log.read_text()
+            answer = send_the_rest_and_read(connection)
+        server.process.wait(timeout=DRAIN_DONE_MARGIN)
+
+    assert answer.startswith("HTTP/1.1 200 "), answer[:300]
+    assert answer.rstrip().endswith("</html>")
+    assert server.process.returncode == 0, server.log.read_text()
+
+
+@pytest.mark.postgres_only
+def test_a_second_sigterm_ends_the_drain_at_once(ops_env, site_database, tmp_path):
+    """An operator in a hurry: the rest of the drain is skipped, gunicorn stops gracefully now."""
+    with draining_server(ops_env, site_database.url, tmp_path, 120, LOG_FORMAT="plain") as server:
+        signal_and_wait_for(server, signal.SIGTERM, "Draining for 120 s")
+        started = time.monotonic()
+        os.kill(server.pid_1, signal.SIGTERM)
+        seconds = exit_seconds(server, started, AT_ONCE)
+
+    assert server.process.returncode == 0, server.log.read_text()
+    assert seconds < AT_ONCE
+    lines = server.log.read_text().splitlines()
+    # LOG_FORMAT=plain: the entrypoint's lines are written as Django's and gunicorn's are.
+    assert any(
+        " INFO carter_site.entrypoint Draining for 120 s: /readyz answers 503 " in line for line in lines
+    )
+    assert any(" INFO carter_site.entrypoint A second SIGTERM ends the drain early" in line for line in lines)
+    assert list(server.temporary.glob("carter-site-drain.*")) == []
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize(
+    ("signum", "during_the_drain"),
+    [(signal.SIGINT, False), (signal.SIGINT, True), (signal.SIGQUIT, True)],
+    ids=["sigint", "sigint-while-draining", "sigquit-while-draining"],
+)
+def test_sigint_and_sigquit_stop_at_once_drain_or_not(
+    ops_env, site_database, tmp_path, signum, during_the_drain
+):
+    """Ctrl-C in a terminal: gunicorn's quick stop, as when it is PID 1 itself."""
+    with draining_server(ops_env, site_database.url, tmp_path, 120) as server:
+        if during_the_drain:
+            signal_and_wait_for(server, signal.SIGTERM, '"event": "drain_start"')
+        started = time.monotonic()
+        os.kill(server.pid_1, signum)
+        seconds = exit_seconds(server, started, AT_ONCE)
+
+    assert server.process.returncode == 0, server.log.read_text()
+    assert seconds < AT_ONCE
+    assert f"Handling signal: {signal.Signals(signum).name[3:].lower()}" in messages(server.log)
+    assert "drain_done" not in helpers.events(server.log.read_text())
+
+
+@pytest.mark.postgres_only
+def test_gunicorns_other_signals_reach_it_through_the_draining_entrypoint(ops_env, site_database, tmp_path):
+    """PID 1 receives only the signals it handles: each must be passed on, none may start a drain."""
+    with draining_server(ops_env, site_database.url, tmp_path, 1, GUNICORN_WORKERS="1") as server:
+        for signum in (signal.SIGHUP, signal.SIGUSR1, signal.SIGTTIN, signal.SIGTTOU):
+            name = signal.Signals(signum).name[3:].lower()
+            signal_and_wait_for(server, signum, f"Handling signal: {name}")
+        said = messages(server.log)
+        assert "Hang up: Master" in said  # HUP: configuration reloaded, workers replaced
+        assert helpers.get(server.port, "/").status == 200
+        assert helpers.get(server.port, "/readyz").status == 200
+        assert "drain_start" not in helpers.events(server.log.read_text())
+
+        started = time.monotonic()
+        os.kill(server.pid_1, signal.SIGTERM)
+        seconds = exit_seconds(server, started, 1 + DRAIN_DONE_MARGIN)
+    assert server.process.returncode == 0, server.log.read_text()
+    assert seconds >= 1  # the drain, short here, was kept
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("value", ["0", "", " 00 "])
+def test_without_a_drain_the_entrypoint_still_execs_gunicorn(ops_env, site_database, tmp_path, value):
+    port = free_port()
+    env = {
+        **ops_env,
+        "DATABASE_URL": site_database.url,
+        "PORT": str(port),
+        "BIND_ADDRESS": "127.0.0.1",
+        "GUNICORN_WORKERS": "1",
+        "DRAIN_SECONDS": value,
+        # Left behind by someone: must not turn /readyz to 503.
+        "CARTER_SITE_DRAIN_MARKER": str(tmp_path / "stale-marker"),
+    }
+    (tmp_path / "stale-marker").touch()
+    server = helpers.Server([*ENTRYPOINT, *WEB_COMMAND], env, tmp_path / "no-drain.log", port)
+    with server:
+        command_line = Path(f"/proc/{server.process.pid}/cmdline").read_bytes().split(b"\0")
+        assert any(part.endswith(b"gunicorn") for part in command_line)
+        assert helpers.get(port, "/readyz").status == 200
+    assert server.process.returncode == 0
+    assert "drain_start" not in helpers.events(server.output())
