@@ -84,12 +84,15 @@ USER 10001:10001
 
 EXPOSE 8000
 
-# gunicorn stops gracefully on SIGTERM (GUNICORN_GRACEFUL_TIMEOUT, default 30 s): give
-# `docker stop` / Kubernetes a longer grace period than that.
+# gunicorn stops gracefully on SIGTERM (GUNICORN_GRACEFUL_TIMEOUT, default 30 s), after a drain
+# of DRAIN_SECONDS (default 0) while /readyz answers 503: give `docker stop` / Kubernetes a longer
+# grace period than the two together.
 STOPSIGNAL SIGTERM
 
 # Liveness only (/healthz touches no database): a database outage must not get every web
-# container restarted. Load balancers should use /readyz. The script waits HEALTHCHECK_TIMEOUT
+# container restarted. Load balancers should use /readyz. /healthz stays 200 while a stopping
+# container drains: it still serves, and an unhealthy mark would only invite a restarter to cut
+# the drain short (docs/operations.md, "Health checks"). The script waits HEALTHCHECK_TIMEOUT
 # (4 s; at most 10, checked at start) for the answer: 12 s leaves it the time to start and report.
 HEALTHCHECK --interval=15s --timeout=12s --start-period=60s --retries=3 \
     CMD ["python", "/app/scripts/healthcheck.py", "/healthz"]
