@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
+from django.utils.text import slugify
 
 from carter_site.images import PictureField, validate_uploaded_image
 from carter_site.memo import by_digest
@@ -158,18 +159,57 @@ class ArticleQuerySet(models.QuerySet):
         return list(self.model._default_manager.db_manager(self.db).raw(sql, [*live_params, *params, limit]))
 
 
-class Clinician(models.Model):
+class ClinicianQuerySet(models.QuerySet):
+    def published(self):
+        """Clinicians who agreed to a public page, whether or not they still review: a clinician
+        who has left is still the reviewer of what they read, and their page stays while they
+        agree to it (docs/editorial-workflow.md, "A clinician's page")."""
+        return self.filter(has_page=True)
+
+
+class Clinician(KeepsOldAddresses, models.Model):
     """A licensed clinician who can vouch for what an article says.
 
     A clinical reviewer signs a review only as the clinician their own account is linked to
     (`user`); only someone allowed to record reviews on a clinician's behalf (Site
-    administrators) may choose another (articles.admin.ArticleAdminForm)."""
+    administrators) may choose another (articles.admin.ArticleAdminForm).
+
+    With their agreement (`has_page`), a clinician has a public page at /clinicians/<slug>/:
+    their name, licence letters, bio and the live articles their review of is current."""
 
     name = models.CharField(max_length=120, help_text="Full name, as on the licence.")
     credentials = models.CharField(
         max_length=60, help_text="Licence letters, for example LPC, LCSW, LMFT, MD."
     )
-    bio = models.TextField(blank=True, max_length=800, help_text="Two or three plain sentences.")
+    bio = models.TextField(
+        blank=True,
+        max_length=800,
+        help_text="Two or three plain sentences, shown on the clinician's page as written (no "
+        "formatting; an empty line starts a new paragraph).",
+    )
+    has_page = models.BooleanField(
+        "show a page on the site",
+        default=False,
+        help_text="Ask the clinician first, and tick only once they have agreed: their name, licence "
+        "letters, bio and the articles they reviewed then have a public page, and the articles link "
+        "to it. Untick to take the page down.",
+    )
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        validators=[validate_lower_case],
+        help_text="The end of the page's address, in lower case, for example /clinicians/morgan-hale/. "
+        "Filled in from the name; once the page is public, a new address keeps the old one working.",
+        error_messages={
+            "unique": "Another clinician's page has this address already. Make it different, for "
+            "example with a middle initial or the licence letters (morgan-hale-lcsw)."
+        },
+    )
+    was_public = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Set for good once the clinician's page has been public: renaming it keeps its old address.",
+    )
     is_active = models.BooleanField(
         "can review", default=True, help_text="Untick when this clinician no longer reviews content."
     )
@@ -190,11 +230,44 @@ class Clinician(models.Model):
     # When it was last saved: the change form refuses to undo a save made after it was opened.
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ClinicianQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return f"{self.name}, {self.credentials}"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:  # a clinician recorded in code (the admin's form asks for the address)
+            self.slug = self.free_slug()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return cached_reverse("clinicians:detail", self.slug)
+
+    def free_slug(self):
+        """An address made from the name that no other clinician has: "morgan-hale", else
+        "morgan-hale-2" and so on ("clinician" for a name without letters an address can hold)."""
+        base = slugify(self.name)[:110] or "clinician"
+        taken = set(
+            Clinician.objects.exclude(pk=self.pk).filter(slug__startswith=base).values_list("slug", flat=True)
+        )
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        return slug
+
+    @property
+    def is_public(self):
+        return self.has_page
+
+    @property
+    def credentials_explained(self):
+        """What the licence letters mean, in plain words, for the ones we can say honestly."""
+        from .credentials import meanings
+
+        return meanings(self.credentials)
 
 
 # Tags that end a word where they stand: blocks, line breaks, pictures. Bold or a link inside a
