@@ -8,13 +8,13 @@ from django.views.generic import DetailView, ListView
 
 from carter_site.caching import published_locations
 from carter_site.pagination import CanonicalPageMixin
-from carter_site.publishing import PublicObjectMixin, preview_banner
+from carter_site.publishing import PublicObjectMixin, StaffBanner, preview_banner
 from carter_site.querysets import built_once
 from carter_site.seo import breadcrumb_trail, uploaded_image
 from faqs.models import FAQ, ArticleFAQ
 from testimonials.models import ArticleTestimonial, Testimonial
 
-from .models import Article, ArticleLocation, PreviewLink
+from .models import Article, ArticleLocation, Clinician, PreviewLink
 
 
 class JoinedIds(Aggregate):
@@ -106,6 +106,55 @@ class ArticleDetailView(PublicObjectMixin, DetailView):
         context["breadcrumbs"] = breadcrumb_trail(
             ("Articles", reverse("articles:list")), (article.title, article.get_absolute_url())
         )
+        return context
+
+
+class ClinicianListView(ListView):
+    """Our clinical reviewers: the clinicians who agreed to a page of their own (one query)."""
+
+    context_object_name = "clinicians"
+    template_name = "articles/clinician_list.html"
+
+    def get_queryset(self):
+        return Clinician.objects.published().only("name", "credentials", "slug", "has_page")
+
+
+class ClinicianDetailView(CanonicalPageMixin, PublicObjectMixin, ListView):
+    """A clinician's page: who they are, and the live articles whose review by them is current,
+    the last reviewed first, 20 a page. Two queries: the clinician, and their live reviewed
+    articles, whose words are compared with what the review signed here (Article.review_is_current)
+    rather than by a second query; the list is paginated without a count."""
+
+    model = Clinician
+    paginate_by = 20
+    context_object_name = "reviewed_articles"
+    template_name = "articles/clinician_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = get_object_or_404(self.get_base_queryset(), slug=self.kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        reviewed = (
+            Article.objects.published()
+            .filter(reviewed_by=self.object)
+            .only("title", "slug", "summary", "body", "reviewed_by", "reviewed_on", "reviewed_fingerprint")
+            .order_by("-reviewed_on", "-published_at", "-pk")
+        )
+        return [article for article in reviewed if article.review_is_current]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(clinician=self.object, **kwargs)
+        context["breadcrumbs"] = breadcrumb_trail(
+            ("Our clinical reviewers", reverse("clinicians:list")),
+            (str(self.object), self.object.get_absolute_url()),
+        )
+        if context["not_public"]:
+            context["staff_banner"] = StaffBanner(
+                "No public page — only staff see this.",
+                "Visitors get “page not found” here until “show a page on the site” is ticked on the "
+                "clinician's record, which a site administrator does once the clinician has agreed.",
+            )
         return context
 
 

@@ -104,6 +104,8 @@ CACHEABLE_VIEWS = frozenset(
         "faqs:topic",
         "testimonials:list",
         "pages:detail",
+        "clinicians:list",
+        "clinicians:detail",
         "search",  # the empty search page only: a query string with `q` is never looked up
         "articles-feed",
         "articles-atom-feed",
@@ -370,6 +372,12 @@ def _load_footer_pages():
     return list(Page.objects.in_footer().only("title", "slug"))
 
 
+def _load_clinician_pages():
+    from articles.models import Clinician
+
+    return Clinician.objects.published().exists()
+
+
 def _load_pictures_with_copies():
     from .picture_copies import known_copies
 
@@ -380,6 +388,7 @@ SITE_DATA = {
     "site-settings": _load_site_settings,
     "published-locations": _load_published_locations,
     "footer-pages": _load_footer_pages,
+    "clinician-pages": _load_clinician_pages,
     "pictures-with-copies": _load_pictures_with_copies,
 }
 
@@ -453,6 +462,12 @@ def published_locations(request=None):
 def footer_pages(request=None):
     """The published standing pages the footer links to, in order (one query per version)."""
     return _site_datum("footer-pages", request)
+
+
+def clinician_pages(request=None):
+    """Whether any clinician has a public page, for the footer's link to the list of them (one
+    query per version)."""
+    return _site_datum("clinician-pages", request)
 
 
 def pictures_with_copies(request=None):

@@ -78,6 +78,7 @@ PUBLIC_DETAIL_PAGES = {
     "articles:detail": ("articles", "Article"),
     "locations:detail": ("locations", "Location"),
     "pages:detail": ("pages", "Page"),
+    "clinicians:detail": ("articles", "Clinician"),
 }
 
 

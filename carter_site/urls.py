@@ -24,6 +24,7 @@ urlpatterns = [
     path("locations/", include("locations.urls")),
     path("faqs/", include("faqs.urls")),
     path("testimonials/", include("testimonials.urls")),
+    path("clinicians/", include("articles.clinician_urls")),
     path("search/", read_only(SearchView.as_view()), name="search"),
     path("feeds/articles/", read_only(LatestArticlesRssFeed()), name="articles-feed"),
     path("feeds/articles/atom/", read_only(LatestArticlesAtomFeed()), name="articles-atom-feed"),

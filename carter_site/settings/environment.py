@@ -154,7 +154,7 @@ def env_required(name):
 
 # First path segments the public site uses: the admin may not hide behind one of them.
 RESERVED_URL_SEGMENTS = frozenset(
-    {"articles", "locations", "faqs", "testimonials", "search", "feeds", "static", "media"}
+    {"articles", "locations", "faqs", "testimonials", "clinicians", "search", "feeds", "static", "media"}
 )
 _URL_PATH = re.compile(r"^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$")
 

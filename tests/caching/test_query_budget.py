@@ -7,21 +7,25 @@ already cached for the current content version. Right after a content change the
 also loads that data once: at most SITE_WIDE_QUERIES more.
 """
 
+import datetime
+
 import pytest
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles.models import Clinician
 from carter_site import caching
 from pages.models import Page
+from tests.factories import ArticleFactory
 from tests.site.test_query_counts import grow_site
 
 pytestmark = pytest.mark.django_db
 
 PAGE_QUERIES = 4
 # Site settings; published locations, their hours and their special days; the footer's standing
-# pages; the next scheduled change.
-SITE_WIDE_QUERIES = 6
+# pages; whether clinicians have pages (the footer's link); the next scheduled change.
+SITE_WIDE_QUERIES = 7
 
 PAGES = {
     "home": lambda article, location: "/",
@@ -42,6 +46,7 @@ def page_cold_queries(client, url):
     caching.site_settings()
     caching.published_locations()
     caching.footer_pages()
+    caching.clinician_pages()
     caching.seconds_until_next_change(caching.content_version())
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -77,3 +82,40 @@ def test_a_page_from_the_cache_costs_no_query(visitor, django_assert_num_queries
     with django_assert_num_queries(0):
         for url in urls:
             assert visitor.get(url)["X-Page-Cache"] == "hit"
+
+
+def clinician_with_reviews(n):
+    """A clinician with a public page and `n` more live articles whose review by them is current."""
+    clinician = Clinician.objects.filter(slug="morgan-hale").first() or Clinician.objects.create(
+        name="Morgan Hale", credentials="LCSW", slug="morgan-hale", has_page=True, bio="Leads evening groups."
+    )
+    for article in ArticleFactory.create_batch(n):
+        article.record_review(clinician, datetime.date(2026, 6, 19))
+        article.save()
+    return clinician
+
+
+CLINICIAN_PAGES = {
+    "clinician": lambda clinician: clinician.get_absolute_url(),
+    "clinician-page-2": lambda clinician: clinician.get_absolute_url() + "?page=2",
+    "clinician-list": lambda clinician: "/clinicians/",
+}
+
+
+@pytest.mark.parametrize("page", CLINICIAN_PAGES.values(), ids=CLINICIAN_PAGES.keys())
+def test_a_clinicians_page_costs_at_most_4_queries_with_21_or_60_reviews(visitor, page):
+    small = page_cold_queries(visitor, page(clinician_with_reviews(21)))
+    large = page_cold_queries(visitor, page(clinician_with_reviews(39)))
+    assert len(large) == len(small), large
+    assert len(large) <= PAGE_QUERIES, large
+
+
+@pytest.mark.parametrize("page", CLINICIAN_PAGES.values(), ids=CLINICIAN_PAGES.keys())
+def test_a_clinicians_page_after_a_change_and_from_the_cache(visitor, page, django_assert_num_queries):
+    url = page(clinician_with_reviews(25))
+    caches["default"].clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert visitor.get(url).status_code == 200
+    assert len(queries) <= PAGE_QUERIES + SITE_WIDE_QUERIES
+    with django_assert_num_queries(0):
+        assert visitor.get(url)["X-Page-Cache"] == "hit"

@@ -176,6 +176,8 @@ def site(live_server, media_root):
             .get_absolute_url(),
             "testimonials": "/testimonials/",
             "standing-page": "/privacy/",
+            "clinician-list": "/clinicians/",
+            "clinician": "/clinicians/morgan-hale/",
             "search-results": "/search/?q=insurance",
             "search-some-words": "/search/?q=alcohol+rehab+Jefferson",
             "search-crisis": "/search/?q=i+want+to+die",

@@ -35,6 +35,8 @@ PAGE_TYPES = [
     "faq-topic",
     "testimonials",
     "standing-page",
+    "clinician-list",
+    "clinician",
     "search-results",
     "search-some-words",
     "search-crisis",
