@@ -198,8 +198,10 @@ def webpage(
     questions=(),
     reviewed_by=None,
     last_reviewed=None,
+    main_entity=None,
 ):
-    """The page. With visible FAQs it is also an FAQPage whose mainEntity is those questions.
+    """The page. With visible FAQs it is also an FAQPage whose mainEntity is those questions;
+    otherwise `main_entity` (a reference) is what the page is about, as a ProfilePage's person.
 
     `reviewed_by` and `last_reviewed` describe a clinical review the page shows.
     """
@@ -224,15 +226,35 @@ def webpage(
         node["primaryImageOfPage"] = ref(primary_image["@id"])
     if questions:
         node["mainEntity"] = list(questions)
+    elif main_entity:
+        node["mainEntity"] = main_entity
     if reviewed_by and last_reviewed:
         node["reviewedBy"] = reviewed_by
         node["lastReviewed"] = last_reviewed.isoformat()
     return node
 
 
-def clinician(person):
-    """A clinician who reviewed a page: their name and licence letters, as the page shows them."""
-    return {"@type": "Person", "name": person.name, "honorificSuffix": person.credentials}
+def person_id(origin, person):
+    return absolute_url(origin, person.get_absolute_url()) + "#person"
+
+
+def clinician(person, origin=None, *, with_bio=False):
+    """A clinician: their name and licence letters, as a page shows them. With a public page of
+    their own (and the `origin` to write its address), its `url` and the `@id` their page gives
+    them, so engines know the reviewer of an article and the person of that page are one; with
+    `with_bio`, on their page, which shows it, their bio as `description`."""
+    node = {"@type": "Person", "name": person.name, "honorificSuffix": person.credentials}
+    if origin and person.has_page:
+        node = {
+            "@type": "Person",
+            "@id": person_id(origin, person),
+            "name": person.name,
+            "honorificSuffix": person.credentials,
+            "url": absolute_url(origin, person.get_absolute_url()),
+        }
+    if with_bio and person.bio.strip():
+        node["description"] = " ".join(person.bio.split())
+    return node
 
 
 def breadcrumb_list(page_url, origin, crumbs):

@@ -122,12 +122,14 @@ def json_ld(
     clinic_hours=False,
     clinic_services=False,
     about_organization=False,
+    person=None,
 ):
     """The page's one `@graph`: organisation, website, this page, and what the page shows.
 
     Pass only what the template renders: `faqs` the visible questions, `clinics` the
     locations shown (or `clinic`, the one location a page is about), with `clinic_phone` / `clinic_hours` / `clinic_services` saying which of
-    their facts the page shows. Breadcrumbs come from the `breadcrumbs` the page renders.
+    their facts the page shows; `person`, the clinician a profile page is about. Breadcrumbs
+    come from the `breadcrumbs` the page renders.
     Nothing on a page that is not public: structured data describes pages to index.
     """
     if context.get("not_public"):
@@ -169,6 +171,7 @@ def json_ld(
     elif about_organization:
         about = sd.ref(sd.organization_id(origin))
 
+    person_node = sd.clinician(person, origin, with_bio=True) if person else None
     nodes = [
         sd.organization(
             origin,
@@ -188,8 +191,11 @@ def json_ld(
             primary_image=primary_image,
             questions=[sd.question(origin, faq) for faq in faqs or ()],
             # Only a review the page shows: one that still vouches for the current text.
-            reviewed_by=sd.clinician(article.reviewed_by) if article and article.review_is_current else None,
+            reviewed_by=sd.clinician(article.reviewed_by, origin)
+            if article and article.review_is_current
+            else None,
             last_reviewed=article.reviewed_on if article and article.review_is_current else None,
+            main_entity=sd.ref(person_node["@id"]) if person_node and "@id" in person_node else None,
         ),
         breadcrumb,
         primary_image,
@@ -199,5 +205,6 @@ def json_ld(
         if article
         else None,
         *clinic_nodes,
+        person_node,
     ]
     return sd.render_script(nodes)
