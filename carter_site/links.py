@@ -54,9 +54,16 @@ DETAIL_PAGES = {
     "locations:detail": ("locations", "Location"),
     "pages:detail": ("pages", "Page"),
     "faqs:topic": ("faqs", "Topic"),
+    "clinicians:detail": ("articles", "Clinician"),
 }
 # What an editor calls each kind of page, in a sentence: "the article “…”".
-KIND_NAMES = {"Article": "article", "Location": "location", "Page": "standing page", "Topic": "FAQ topic"}
+KIND_NAMES = {
+    "Article": "article",
+    "Location": "location",
+    "Page": "standing page",
+    "Topic": "FAQ topic",
+    "Clinician": "page of the clinician",
+}
 # The rich texts the site shows, by model: the field, and how to name the text in a list.
 RICH_TEXTS = {
     ("articles", "Article"): "body",
@@ -272,6 +279,8 @@ def fetch_lookups(paths, now=None):
         elif model_name == "Topic":
             published = FAQ.objects.published().filter(topic=OuterRef("pk"))
             rows = rows.annotate(has_published_question=Exists(published))
+        elif model_name == "Clinician":
+            rows = rows.only("name", "credentials", "slug", "has_page")
         else:
             rows = rows.defer("body")
         for row in rows:
@@ -295,6 +304,11 @@ def _why_hidden(obj, now):
     name = f"the {kind} “{obj}”"
     if hasattr(obj, "has_published_question"):
         return f"leads to {name}, which has no published question: {NOT_FOUND} until one is published."
+    if hasattr(obj, "has_page"):
+        return (
+            f"leads to {name}, who has no public page: {NOT_FOUND} until a site administrator ticks "
+            "“show a page on the site” on the clinician's record, once the clinician has agreed."
+        )
     if hasattr(obj, "get_state"):
         state = obj.get_state(now)
         if state == obj.State.SCHEDULED:

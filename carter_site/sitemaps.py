@@ -1,4 +1,5 @@
-"""sitemap.xml: the home page, the lists, and every live article, location, FAQ topic and standing page.
+"""sitemap.xml: the home page, the lists, and every live article, location, FAQ topic, standing page
+and clinician's page.
 
 Each section reads its model's `published()` queryset, so drafts, scheduled and expired
 articles and unpublished locations never appear. URLs start with `seo.site_origin()`,
@@ -9,14 +10,14 @@ import math
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from articles.models import Article
+from articles.models import Article, Clinician
 from faqs.models import FAQ, ArticleFAQ, LocationFAQ, Topic
 from locations.models import Location
 from pages.models import Page
@@ -55,6 +56,7 @@ class PagesSitemap(_SiteSitemap):
             all=Max("updated_at"), featured=Max("updated_at", filter=Q(is_featured=True))
         )
         testimonials, featured = stories["all"], stories["featured"]
+        clinicians = Clinician.objects.published().aggregate(changed=Max("updated_at"), count=Count("pk"))
         return [
             # The home page shows the newest articles, the locations and the featured stories.
             ("home", _newest_of(articles, locations, featured)),
@@ -62,6 +64,8 @@ class PagesSitemap(_SiteSitemap):
             ("locations:list", locations),
             ("faqs:list", _latest(FAQ.objects.published(), "updated_at")),
             ("testimonials:list", testimonials),
+            # The list of clinicians' pages, while there is one to list (the footer links it then).
+            *([("clinicians:list", clinicians["changed"])] if clinicians["count"] else []),
         ]
 
     def location(self, item):
@@ -167,12 +171,35 @@ class StandingPageSitemap(_SiteSitemap):
         return page.updated_at
 
 
+class ClinicianSitemap(_SiteSitemap):
+    """The page of each clinician who agreed to one: it changes with their own edits and with the
+    live articles they reviewed (an edit may end a review's being current, and so its place there)."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        reviewed = Article.objects.published().filter(reviewed_by=OuterRef("pk"))
+        # A handful: a list, which the sitemap's paginator counts without a COUNT query.
+        return list(
+            Clinician.objects.published()
+            .only("slug", "updated_at")
+            .annotate(
+                articles_changed=_newest(reviewed, "updated_at"),
+                articles_published=_newest(reviewed, "published_at"),
+            )
+        )
+
+    def lastmod(self, clinician):
+        return _newest_of(clinician.updated_at, clinician.articles_changed, clinician.articles_published)
+
+
 SECTIONS = {
     "pages": PagesSitemap,
     "articles": ArticleSitemap,
     "locations": LocationSitemap,
     "faq-topics": TopicSitemap,
     "standing-pages": StandingPageSitemap,
+    "clinicians": ClinicianSitemap,
 }
 
 
