@@ -342,18 +342,37 @@ def waiting_for_review(request):
 
 
 @admin.register(Clinician)
-class ClinicianAdmin(HistoryAdmin):
-    """Kept by site administrators (docs/roles.md): who may review, and which account signs for
-    whom. Clinical reviewers and editors see the list."""
+class ClinicianAdmin(SaysWhereOldAddressesLeadMixin, HistoryAdmin):
+    """Kept by site administrators (docs/roles.md): who may review, which account signs for whom,
+    and, with the clinician's agreement, their public page. Clinical reviewers and editors see
+    the list."""
 
-    list_display = ["name", "credentials", "is_active", "user"]
-    list_filter = ["is_active"]
+    list_display = ["name", "credentials", "is_active", "has_page", "user"]
+    list_filter = ["is_active", "has_page"]
     list_select_related = ["user"]
     search_fields = ["name", "credentials"]
     autocomplete_fields = ["user"]
-    fields = ["name", "credentials", "bio", "is_active", "user"]
-    # Which account signs for a clinician is a fact about today, not part of an old version's words.
-    kept_on_restore = ("user",)
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "credentials", "is_active", "user"]}),
+        (
+            "Public page",
+            {
+                "description": "A page on the site with the clinician's name, licence letters and bio, "
+                "and the live articles whose current words they reviewed; the articles' “Clinically "
+                "reviewed by” line links to it. Only with the clinician's agreement: ask them first, "
+                "and have them read their bio.",
+                "fields": ["has_page", "slug", "bio"],
+            },
+        ),
+    ]
+    # Which account signs for a clinician, and whether they agree to a public page, are facts about
+    # today, not part of an old version's words: a restore never shows a page they took back.
+    kept_on_restore = ("user", "has_page")
+
+    def view_on_site(self, obj):
+        """ "View on site" only for a page visitors can open."""
+        return obj.get_absolute_url() if obj.has_page else None
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
