@@ -709,7 +709,7 @@ ARTICLES = [
         "author": "Carter admissions team",
         "published_at": datetime.datetime(2026, 9, 15, 13, 0, tzinfo=UTC),
         "body": ARTICLE_BODY_INSURANCE,
-        "reviewed": ("Morgan Hale", datetime.date(2026, 9, 10)),
+        "reviewed": ("Jordan Okafor", datetime.date(2026, 9, 10)),
         "faqs": ["insurance-cover", "what-will-i-pay", "no-insurance", "employer"],
         "testimonials": ["family-session"],
         "locations": ["alpharetta", "jefferson", "atlanta"],
@@ -806,15 +806,32 @@ STANDING_PAGES = [
     },
 ]
 
-# An invented clinician, so the demo shows what a clinically reviewed article looks like: every
-# live demo article is reviewed before it goes out, as the center's articles should be.
+# Invented clinicians, so the demo shows what a clinically reviewed article looks like (every
+# live demo article is reviewed before it goes out, as the center's articles should be) and what
+# a clinician's public page looks like: both agreed to one, in this invented world.
 CLINICIANS = [
     {
         "name": "Morgan Hale",
         "credentials": "LCSW",
-        "bio": "A demo clinician for the development site: a licensed clinical social worker who leads "
-        "evening groups.",
-    }
+        "slug": "morgan-hale",
+        "has_page": True,
+        "bio": "Morgan leads the evening groups in Alpharetta and has spent most of a long career "
+        "with adults who hold everything together at work while things come apart at home.\n\n"
+        "Morgan reads our articles with one question in mind: would this help someone who is "
+        "frightened, tired and reading it alone at night?\n\n"
+        "(A demo clinician for the development site.)",
+    },
+    {
+        "name": "Jordan Okafor",
+        "credentials": "LPC, CAADC",
+        "slug": "jordan-okafor",
+        "has_page": True,
+        "bio": "Jordan is a counselor who works with people whose drinking or drug use grew alongside "
+        "anxiety and burnout, and with the families who want to help them without losing themselves.\n\n"
+        "Jordan checks that what we write about insurance, schedules and coming back after a break "
+        "matches what really happens here.\n\n"
+        "(A demo clinician for the development site.)",
+    },
 ]
 
 
@@ -978,7 +995,10 @@ def load_demo_content():
 
     clinicians = {
         data["name"]: _upsert(
-            tally, Clinician, {"name": data["name"]}, {k: data[k] for k in ("credentials", "bio")}
+            tally,
+            Clinician,
+            {"name": data["name"]},
+            {k: data[k] for k in ("credentials", "bio", "slug", "has_page")},
         )
         for data in CLINICIANS
     }
