@@ -369,3 +369,23 @@ def test_a_clinician_recorded_without_an_address_gets_a_free_one_from_the_name()
     first = Clinician.objects.create(name="Dana Reyes", credentials="LPC")
     second = Clinician.objects.create(name="Dana Reyes", credentials="LCSW")
     assert (first.slug, second.slug) == ("dana-reyes", "dana-reyes-2")
+
+
+def test_restoring_an_old_version_never_shows_a_page_the_clinician_took_back(admin_browser, morgan):
+    from reversion.models import Version
+
+    form = admin_form_data(admin_browser.get(change_url(morgan)))
+    form.update(bio="Leads the evening groups in Alpharetta.")
+    assert admin_browser.post(change_url(morgan), form).status_code == 302
+    form = admin_form_data(admin_browser.get(change_url(morgan)))
+    form.pop("has_page")  # the clinician asked for their page to come down
+    assert admin_browser.post(change_url(morgan), form).status_code == 302
+
+    shown = Version.objects.get_for_object(morgan).order_by("pk").first()
+    url = reverse("admin:articles_clinician_revision", args=[morgan.pk, shown.pk])
+    response = admin_browser.get(url)
+    assert admin_browser.post(url, admin_form_data(response)).status_code == 302
+    morgan.refresh_from_db()
+    assert morgan.bio == "Leads the evening groups in Alpharetta."
+    assert morgan.has_page is False
+    assert Client().get("/clinicians/morgan-hale/").status_code == 404
