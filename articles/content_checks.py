@@ -12,11 +12,18 @@ from urllib.parse import unquote, urlsplit
 from carter_site.publishing import SeoFields
 from carter_site.text import matching_key
 
+from . import wording
+
 VAGUE_LINK_TEXTS = {"click here", "here", "read more", "more", "this link", "link", "this", "click"}
 _URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+# Tags that end the words before them (a line break too), unlike bold or a link inside a word.
+_BLOCKS = frozenset(
+    {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "div", "table",
+     "caption", "tr", "td", "th"}
+)  # fmt: skip
 
 
 def count_syllables(word):
@@ -61,6 +68,8 @@ class _BodyScanner(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.headings, self.images_without_alt, self.links, self.text_parts = [], [], [], []
+        self.own_words = []  # the plain text outside quotes (<blockquote>): a client's words are theirs
+        self._quotes_open = 0
         self.first_heading_text = None  # the words of the first heading, if the text starts with one
         self._open_link = None
         self._in_first_heading = False
@@ -77,6 +86,10 @@ class _BodyScanner(HTMLParser):
             self._open_link = _Link(attrs.get("href") or "")
         elif tag in {"p", "li", "br", "h2", "h3", "h4", "td", "th"}:
             self.text_parts.append("\n")
+        if tag == "blockquote":
+            self._quotes_open += 1
+        if tag in _BLOCKS:  # ends the words before it: "…addicts</li><li>Guaranteed…" are two
+            self.own_words.append("\n")
 
     def handle_endtag(self, tag):
         if re.fullmatch(r"h[1-6]", tag):
@@ -86,9 +99,15 @@ class _BodyScanner(HTMLParser):
             self._open_link = None
         elif tag in {"p", "li", "h2", "h3", "h4"}:
             self.text_parts.append(".\n" if tag.startswith("h") else "\n")
+        if tag == "blockquote" and self._quotes_open:
+            self._quotes_open -= 1
+        if tag in _BLOCKS:
+            self.own_words.append("\n")
 
     def handle_data(self, data):
         self.text_parts.append(data)
+        if not self._quotes_open:
+            self.own_words.append(data)
         if self._in_first_heading:
             self.first_heading_text += data
         if self._open_link is not None:
@@ -156,6 +175,43 @@ def check_article(article):
             f"The SEO title is {len(article.get_page_title())} characters; search results show about "
             f"{SeoFields.SEO_TITLE_LIMIT}."
         )
+    return warnings
+
+
+# The texts of each kind that readers see, and what the warnings call them.
+ARTICLE_TEXTS = [("title", "the title"), ("summary", "the summary"), ("body", "the text"),
+                 ("seo_title", "the SEO title"), ("meta_description", "the meta description")]  # fmt: skip
+PAGE_TEXTS = ARTICLE_TEXTS
+LOCATION_TEXTS = [("name", "the name"), ("summary", "the summary"), ("body", "the text"),
+                  ("services", "the services"), ("seo_title", "the SEO title"),
+                  ("meta_description", "the meta description")]  # fmt: skip
+FAQ_TEXTS = [("question", "the question"), ("answer", "the answer")]
+
+
+def check_wording(obj, texts):
+    """Warnings about words of articles.wording.WORDING in `obj`'s `texts` ((field, what the
+    warning calls it) pairs): one per word as found and text, with how often it is there and
+    the words around its first use, so it can be found in a long text. Rich text is read
+    without its quotes (a client's words are theirs), its tags and its links' addresses. One pass
+    over each text, and no query."""
+    from ckeditor.fields import RichTextField
+
+    warnings = []
+    for name, where in texts:
+        value = getattr(obj, name, "") or ""
+        if isinstance(obj._meta.get_field(name), RichTextField):
+            value = "".join(scan(value).own_words)
+        text = wording.prepare(value)
+        found = {}  # (entry, word in lower case) -> [entry, times, word as first found, its context]
+        for entry, start, end in wording.find(text):
+            key = (entry, text[start:end].casefold())
+            if key in found:
+                found[key][1] += 1
+            else:
+                found[key] = [entry, 1, text[start:end], wording.context(text, start, end)]
+        for entry, times, word, around in found.values():
+            how_often = f", {times} times (the first: “{around}”)" if times > 1 else f" (“{around}”)"
+            warnings.append(f"“{word}” in {where}{how_often}: {entry.advice}")
     return warnings
 
 
