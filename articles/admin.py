@@ -801,7 +801,11 @@ class ArticleAdmin(
         super().warn_about_content(request, obj)
 
     def content_warnings(self, obj):
-        return [*content_checks.check_article(obj), *content_checks.check_placements(obj)]
+        return [
+            *content_checks.check_article(obj),
+            *content_checks.check_wording(obj, content_checks.ARTICLE_TEXTS),
+            *content_checks.check_placements(obj),
+        ]
 
     def say_where_it_stands(self, request, obj):
         """After a save, what visitors get now: "changed successfully" alone would not say that a

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count, Exists, OuterRef
 
+from articles.content_checks import FAQ_TEXTS, check_wording
 from carter_site.admin import (
     PublishedFlagAdmin,
     RowsNamedByTheirObjectsInline,
@@ -70,6 +71,9 @@ class FAQAdmin(WarnsOfLinksLeftBehindMixin, WarnsAfterSavingMixin, PublishedFlag
                 + Count("location_placements", distinct=True)
             )
         )
+
+    def content_warnings(self, obj):
+        return check_wording(obj, FAQ_TEXTS)
 
     @admin.display(description="shown on pages", ordering="placement_count")
     def placement_count(self, obj):

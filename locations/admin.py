@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from articles.content_checks import LOCATION_TEXTS, check_wording
 from carter_site.admin import (
     AsksForFilesAgainMixin,
     PublishedFlagAdmin,
@@ -46,6 +47,9 @@ class LocationAdmin(
     date_hierarchy = "updated_at"
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OpeningHoursInline, SpecialDayInline, LocationFAQInline]
+
+    def content_warnings(self, obj):
+        return check_wording(obj, LOCATION_TEXTS)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in {"latitude", "longitude"}:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from articles.content_checks import check_article
+from articles.content_checks import PAGE_TEXTS, check_article, check_wording
 from carter_site.admin import (
     PublishedFlagAdmin,
     SaysWhereOldAddressesLeadMixin,
@@ -40,5 +40,6 @@ class PageAdmin(
 
     def content_warnings(self, obj):
         # An article's checks (a picture without a description, a skipped heading level, a link
-        # that does not say where it goes): the notices are written in the same editor.
-        return check_article(obj)
+        # that does not say where it goes, a word that labels the reader): the notices are written
+        # in the same editor.
+        return [*check_article(obj), *check_wording(obj, PAGE_TEXTS)]
