@@ -193,7 +193,9 @@ FAQS = [
         "key": "label",
         "topic": "starting-iop",
         "order": 5,
-        "question": "Do I have to call myself an addict?",
+        # In quotation marks: a label readers fear being given, named, not used (articles/wording.py).
+        "question": "Do I have to call myself an “addict”?",
+        "was": "Do I have to call myself an addict?",
         "answer": "<p>No. You don't need to accept any label to take part. If drinking or drug use is "
         "causing you pain or getting in the way of your life, that is reason enough to come in.</p>",
     },
@@ -969,7 +971,13 @@ def load_demo_content():
             "order": data["order"],
             "is_published": True,
         }
-        faqs[data["key"]] = _upsert(tally, FAQ, {"question": data["question"]}, values)
+        lookup = {"question": data["question"]}
+        # A question reworded since an earlier load: that row gets the new words, and keeps its
+        # history and its places on pages, rather than a second row asking the same.
+        was = data.get("was")
+        if was and not FAQ.objects.filter(**lookup).exists() and FAQ.objects.filter(question=was).exists():
+            lookup, values = {"question": was}, {**values, "question": data["question"]}
+        faqs[data["key"]] = _upsert(tally, FAQ, lookup, values)
 
     for data in LOCATIONS:
         location = locations[data["slug"]]
