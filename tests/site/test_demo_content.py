@@ -168,3 +168,31 @@ def test_the_demo_refuses_the_production_settings_unless_told_it_is_a_staging_co
     assert not Testimonial.objects.exists() and not Article.objects.exists()
     call_command("load_demo_content", "--allow-production")
     assert Testimonial.objects.exists()
+
+
+def test_every_demo_text_passes_the_wording_check():
+    """The demo shows the site's voice: no word that labels the reader, no promised result
+    (articles/wording.py), in any text the admin checks."""
+    from articles.content_checks import ARTICLE_TEXTS, FAQ_TEXTS, LOCATION_TEXTS, PAGE_TEXTS, check_wording
+
+    call_command("load_demo_content", verbosity=0)
+    for model, texts in [
+        (Article, ARTICLE_TEXTS),
+        (Page, PAGE_TEXTS),
+        (Location, LOCATION_TEXTS),
+        (FAQ, FAQ_TEXTS),
+    ]:
+        assert model.objects.exists(), model.__name__
+        for obj in model.objects.all():
+            assert check_wording(obj, texts) == [], obj
+
+
+def test_a_demo_question_reworded_since_an_earlier_load_is_changed_in_place():
+    """A database loaded before a demo question was reworded keeps one row for it, with its
+    places on articles, rather than a second question the FAQ form would refuse as the same."""
+    call_command("load_demo_content", verbosity=0)
+    faq = FAQ.objects.get(question="Do I have to call myself an “addict”?")
+    FAQ.objects.filter(pk=faq.pk).update(question="Do I have to call myself an addict?")
+    call_command("load_demo_content", verbosity=0)
+    assert FAQ.objects.get(pk=faq.pk).question == "Do I have to call myself an “addict”?"
+    assert not FAQ.objects.filter(question="Do I have to call myself an addict?").exists()
