@@ -342,7 +342,7 @@ def waiting_for_review(request):
 
 
 @admin.register(Clinician)
-class ClinicianAdmin(SaysWhereOldAddressesLeadMixin, HistoryAdmin):
+class ClinicianAdmin(AsksForFilesAgainMixin, SaysWhereOldAddressesLeadMixin, HistoryAdmin):
     """Kept by site administrators (docs/roles.md): who may review, which account signs for whom,
     and, with the clinician's agreement, their public page. Clinical reviewers and editors see
     the list."""
@@ -358,11 +358,11 @@ class ClinicianAdmin(SaysWhereOldAddressesLeadMixin, HistoryAdmin):
         (
             "Public page",
             {
-                "description": "A page on the site with the clinician's name, licence letters and bio, "
-                "and the live articles whose current words they reviewed; the articles' “Clinically "
-                "reviewed by” line links to it. Only with the clinician's agreement: ask them first, "
-                "and have them read their bio.",
-                "fields": ["has_page", "slug", "bio"],
+                "description": "A page on the site with the clinician's name, licence letters, bio and "
+                "photo if any, and the live articles whose current words they reviewed; the articles' "
+                "“Clinically reviewed by” line links to it. Only with the clinician's agreement: ask "
+                "them first, and have them read their bio.",
+                "fields": ["has_page", "slug", "bio", "photo", "photo_alt"],
             },
         ),
     ]

@@ -175,7 +175,8 @@ class Clinician(KeepsOldAddresses, models.Model):
     administrators) may choose another (articles.admin.ArticleAdminForm).
 
     With their agreement (`has_page`), a clinician has a public page at /clinicians/<slug>/:
-    their name, licence letters, bio and the live articles their review of is current."""
+    their name, licence letters, bio, the photo they gave for it if any, and the live articles
+    their review of is current."""
 
     name = models.CharField(max_length=120, help_text="Full name, as on the licence.")
     credentials = models.CharField(
@@ -210,6 +211,28 @@ class Clinician(KeepsOldAddresses, models.Model):
         editable=False,
         help_text="Set for good once the clinician's page has been public: renaming it keeps its old address.",
     )
+    photo = PictureField(
+        width_field="photo_width",
+        height_field="photo_height",
+        copies_field="photo_copy_widths",
+        upload_to="clinicians/%Y/%m/",
+        blank=True,
+        validators=[validate_uploaded_image],
+        help_text="Optional, shown on the clinician's page. Use only a photo the clinician supplied "
+        "themselves and agreed to have on it. JPEG, PNG, GIF or WebP, up to 5 MB.",
+    )
+    # The size the picture is shown at, kept as it is stored: pages never read the file for it.
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The widths of the smaller copies made of the picture for phones (carter_site.picture_copies),
+    # kept as it is stored: pages write their srcset without asking the storage. None: yet to be made.
+    photo_copy_widths = models.JSONField(null=True, blank=True, editable=False)
+    photo_alt = models.CharField(
+        "photo description",
+        max_length=250,
+        blank=True,
+        help_text="Required with a photo: what it shows, for people who cannot see it.",
+    )
     is_active = models.BooleanField(
         "can review", default=True, help_text="Untick when this clinician no longer reviews content."
     )
@@ -234,6 +257,13 @@ class Clinician(KeepsOldAddresses, models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(photo="") | ~models.Q(photo_alt=""),
+                name="clinician_photo_has_alt",
+                violation_error_message="Describe the photo for people who cannot see it.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name}, {self.credentials}"
@@ -245,6 +275,13 @@ class Clinician(KeepsOldAddresses, models.Model):
 
     def get_absolute_url(self):
         return cached_reverse("clinicians:detail", self.slug)
+
+    def clean(self):
+        super().clean()
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError(
+                {"photo_alt": "Describe the photo for people who cannot see it (required with a photo)."}
+            )
 
     def free_slug(self):
         """An address made from the name that no other clinician has: "morgan-hale", else

@@ -310,6 +310,7 @@ def test_picture_sizes_reads_what_the_upgrade_left(media_bucket, s3_server, sett
     call_command("picture_sizes", stdout=out)
     assert out.getvalue().splitlines() == [
         "Article hero image: 0 sizes kept.",
+        "Clinician photo: 0 sizes kept.",
         "Location photo: 1 size kept.",
     ]
     assert Location.objects.values_list("photo_width", "photo_height").get(pk=location.pk) == (40, 30)

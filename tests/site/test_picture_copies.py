@@ -345,6 +345,7 @@ def test_picture_copies_makes_the_copies_of_pictures_stored_before_and_then_has_
     assert (err, failure) == ("", None)
     assert out.splitlines() == [
         "Article hero image: 2 pictures given smaller copies, 1 picture too small or animated to need them.",
+        "Clinician photo: 0 pictures given smaller copies.",
         "Location photo: 1 picture given smaller copies.",
         "Pictures in the text of pages: 0 pictures given smaller copies.",
     ]
@@ -355,7 +356,8 @@ def test_picture_copies_makes_the_copies_of_pictures_stored_before_and_then_has_
     assert the_img(client.get(large.get_absolute_url()), "article__hero").get("srcset")
 
     assert picture_copies() == (
-        "Article hero image: 0 pictures given smaller copies.\nLocation photo: 0 pictures given smaller copies.\n"
+        "Article hero image: 0 pictures given smaller copies.\nClinician photo: 0 pictures given smaller copies.\n"
+        "Location photo: 0 pictures given smaller copies.\n"
         "Pictures in the text of pages: 0 pictures given smaller copies.\n",
         "",
         None,
