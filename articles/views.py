@@ -145,6 +145,7 @@ class ClinicianDetailView(CanonicalPageMixin, PublicObjectMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(clinician=self.object, **kwargs)
+        context["photo"] = uploaded_image(self.object.photo, self.object.photo_alt)
         context["breadcrumbs"] = breadcrumb_trail(
             ("Our clinical reviewers", reverse("clinicians:list")),
             (str(self.object), self.object.get_absolute_url()),

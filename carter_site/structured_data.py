@@ -238,11 +238,12 @@ def person_id(origin, person):
     return absolute_url(origin, person.get_absolute_url()) + "#person"
 
 
-def clinician(person, origin=None, *, with_bio=False):
+def clinician(person, origin=None, *, with_bio=False, image=None):
     """A clinician: their name and licence letters, as a page shows them. With a public page of
     their own (and the `origin` to write its address), its `url` and the `@id` their page gives
     them, so engines know the reviewer of an article and the person of that page are one; with
-    `with_bio`, on their page, which shows it, their bio as `description`."""
+    `with_bio`, on their page, which shows it, their bio as `description`; and their photo
+    (`image`, a reference to the page's ImageObject) only where the page shows it."""
     node = {"@type": "Person", "name": person.name, "honorificSuffix": person.credentials}
     if origin and person.has_page:
         node = {
@@ -254,6 +255,8 @@ def clinician(person, origin=None, *, with_bio=False):
         }
     if with_bio and person.bio.strip():
         node["description"] = " ".join(person.bio.split())
+    if image:
+        node["image"] = image
     return node
 
 

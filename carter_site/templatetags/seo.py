@@ -171,7 +171,10 @@ def json_ld(
     elif about_organization:
         about = sd.ref(sd.organization_id(origin))
 
-    person_node = sd.clinician(person, origin, with_bio=True) if person else None
+    person_node = None
+    if person:
+        person_image = sd.ref(primary_image["@id"]) if primary_image else None
+        person_node = sd.clinician(person, origin, with_bio=True, image=person_image)
     nodes = [
         sd.organization(
             origin,

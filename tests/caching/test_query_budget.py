@@ -11,6 +11,7 @@ import datetime
 
 import pytest
 from django.core.cache import caches
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -18,6 +19,7 @@ from articles.models import Clinician
 from carter_site import caching
 from pages.models import Page
 from tests.factories import ArticleFactory
+from tests.images import photo_bytes
 from tests.site.test_query_counts import grow_site
 
 pytestmark = pytest.mark.django_db
@@ -85,10 +87,19 @@ def test_a_page_from_the_cache_costs_no_query(visitor, django_assert_num_queries
 
 
 def clinician_with_reviews(n):
-    """A clinician with a public page and `n` more live articles whose review by them is current."""
-    clinician = Clinician.objects.filter(slug="morgan-hale").first() or Clinician.objects.create(
-        name="Morgan Hale", credentials="LCSW", slug="morgan-hale", has_page=True, bio="Leads evening groups."
-    )
+    """A clinician with a public page, a photo with its copies, and `n` more live articles whose
+    review by them is current."""
+    clinician = Clinician.objects.filter(slug="morgan-hale").first()
+    if clinician is None:
+        clinician = Clinician.objects.create(
+            name="Morgan Hale",
+            credentials="LCSW",
+            slug="morgan-hale",
+            has_page=True,
+            bio="Leads evening groups.",
+            photo_alt="Morgan Hale in front of a bookcase",
+        )
+        clinician.photo.save("morgan.jpg", ContentFile(photo_bytes((1300, 900))))
     for article in ArticleFactory.create_batch(n):
         article.record_review(clinician, datetime.date(2026, 6, 19))
         article.save()
@@ -104,6 +115,7 @@ CLINICIAN_PAGES = {
 
 @pytest.mark.parametrize("page", CLINICIAN_PAGES.values(), ids=CLINICIAN_PAGES.keys())
 def test_a_clinicians_page_costs_at_most_4_queries_with_21_or_60_reviews(visitor, page):
+    assert clinician_with_reviews(0).photo_copy_widths  # the page shows the photo, with srcset
     small = page_cold_queries(visitor, page(clinician_with_reviews(21)))
     large = page_cold_queries(visitor, page(clinician_with_reviews(39)))
     assert len(large) == len(small), large
