@@ -472,8 +472,9 @@ def clinician_pages(request=None):
 
 def pictures_with_copies(request=None):
     """Stored name -> (width, copy widths) of the pictures a text may show that have smaller
-    copies: articles' pictures, locations' photos and the pictures uploaded through the editor
-    (carter_site.picture_copies.known_copies: one query per version, then none). The `richtext`
+    copies: articles' pictures, locations' and clinicians' photos and the pictures uploaded
+    through the editor (carter_site.picture_copies.known_copies: one query per version, then
+    none). The `richtext`
     filter offers them for every picture of every text on a page, with no query per text or
     picture; only a text that shows an upload asks. Replacing or deleting an article's picture
     saves its row, which moves the version on: no text offers the copies of a picture no row

@@ -196,8 +196,8 @@ def _sizes(attributes):
 def _uploads(sources):
     """Picture address -> stored name, for those of `sources` (the `src` of pictures in a text,
     as the sanitiser writes them) under the media storage's addresses and in a folder of pictures
-    that may have copies: uploads of the editor, and the pictures of articles and locations that
-    editors put into texts too."""
+    that may have copies: uploads of the editor, and the pictures of the picture fields (articles',
+    locations' and clinicians') that editors put into texts too."""
     prefix = urlsplit(default_storage.url("name")).path.removesuffix("name")
     names = {}
     for source in sources:
