@@ -27,6 +27,7 @@ DARK_PAGE_TYPES = [
     "faqs",
     "search-results",
     "search-crisis",
+    "clinician",  # who reviewed what they read: a page of its own layout
     "not-found",
 ]
 NOT_FOUND_PAGE_TYPES = {"not-found"}
