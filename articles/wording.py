@@ -16,7 +16,8 @@ How an entry's `words` are read:
   drinks") is found only right after one of the words of `NOUN_BEFORE` (a, an, the, my…).
 - A promise (`promise=True`) is left alone when a "no", "not", "never", "cannot" or a word in
   "n't" comes shortly before it in the same sentence: "no program can guarantee results" is the
-  honest sentence the advice asks for.
+  honest sentence the advice asks for. So is one in a question ("Is there a cure for
+  addiction?", an FAQ's "Will I be cured?"): the reader asks it, and the answer is checked.
 
 Left out on purpose:
 - "relapse": the clinical word the site uses itself. Only "never relapse" is a promise.
@@ -222,6 +223,15 @@ def _negated(text, start):
     return bool(_NEGATION.search(" ".join(before.split()[-5:])))
 
 
+def _asked(text, end):
+    """Whether the sentence holding `text[:end]` is a question: what a reader asks ("Can IOP cure
+    my drinking?") promises nothing; the answer is what is checked."""
+    rest = text[end:]
+    line_end = rest.find("\n")
+    ending = re.search(r"[.!?]", rest if line_end < 0 else rest[:line_end])
+    return ending is not None and ending.group() == "?"
+
+
 def _word_before(text, start):
     """The word right before `text[start:]` on its line, in lower case: "an" in "an alcoholic",
     "functioning" in "a high-functioning alcoholic"."""
@@ -253,7 +263,7 @@ def find(prepared):
             continue
         if entry.noun and _word_before(prepared, start) not in NOUN_BEFORE:
             continue
-        if entry.promise and _negated(prepared, start):
+        if entry.promise and (_negated(prepared, start) or _asked(prepared, end)):
             continue
         yield entry, start, end
 

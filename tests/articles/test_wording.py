@@ -258,11 +258,22 @@ def test_the_editor_reads_the_warning_after_saving_and_the_save_goes_through(
 @pytest.mark.django_db
 def test_an_faq_question_is_checked_after_saving(staff_client):
     faq = FAQFactory()
-    warnings = save_in_admin(staff_client, faq, question="Can IOP cure my drinking?")
-    assert warnings == [
-        "Check: “cure” in the question (“Can IOP cure my drinking?”): treatment helps people manage a "
-        "substance use disorder; no program can promise a cure. Say what can help."
-    ]
+    warnings = save_in_admin(staff_client, faq, question="Do you turn addicts away?")
+    assert [warning.split(":")[0] for warning in warnings] == ["Check"]
+    assert warnings[0].startswith("Check: “addicts” in the question (“Do you turn addicts away?”)")
+
+
+@pytest.mark.django_db
+def test_a_question_promises_nothing_its_answer_is_what_is_checked(staff_client):
+    """Readers ask "Can IOP cure my drinking?"; the site must not answer "Yes, we cure it."."""
+    faq = FAQFactory()
+    assert save_in_admin(staff_client, faq, question="Can IOP cure my drinking?") == []
+    warnings = save_in_admin(
+        staff_client, faq, question="Can IOP cure my drinking?", answer="<p>Yes: we cure it for good.</p>"
+    )
+    assert [warning.split(" (")[0] for warning in warnings] == ["Check: “cure” in the answer"]
+    assert found("Is there a cure? We guarantee one.") == ["guarantee"]
+    assert found("Will I be cured, or will it come back?") == []
 
 
 @pytest.mark.django_db
