@@ -69,6 +69,7 @@ class _BodyScanner(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.headings, self.images_without_alt, self.links, self.text_parts = [], [], [], []
         self.own_words = []  # the plain text outside quotes (<blockquote>): a client's words are theirs
+        self.descriptions = []  # the pictures' descriptions (alt), which screen readers read out
         self._quotes_open = 0
         self.first_heading_text = None  # the words of the first heading, if the text starts with one
         self._open_link = None
@@ -82,6 +83,8 @@ class _BodyScanner(HTMLParser):
             self.headings.append(int(tag[1]))
         elif tag == "img" and not (attrs.get("alt") or "").strip():
             self.images_without_alt.append(attrs.get("src", ""))
+        elif tag == "img":
+            self.descriptions.append(attrs["alt"])
         elif tag == "a":
             self._open_link = _Link(attrs.get("href") or "")
         elif tag in {"p", "li", "br", "h2", "h3", "h4", "td", "th"}:
@@ -192,15 +195,24 @@ def check_wording(obj, texts):
     """Warnings about words of articles.wording.WORDING in `obj`'s `texts` ((field, what the
     warning calls it) pairs): one per word as found and text, with how often it is there and
     the words around its first use, so it can be found in a long text. Rich text is read
-    without its quotes (a client's words are theirs), its tags and its links' addresses. One pass
-    over each text, and no query."""
+    without its quotes (a client's words are theirs), its tags and its links' addresses, and its
+    pictures' descriptions apart. One pass over each text, and no query."""
     from ckeditor.fields import RichTextField
 
-    warnings = []
-    for name, where in texts:
+    def read(name, where):
+        """(text, what the warning calls it) for each part of the field `name` that is read."""
         value = getattr(obj, name, "") or ""
-        if isinstance(obj._meta.get_field(name), RichTextField):
-            value = "".join(scan(value).own_words)
+        if not isinstance(obj._meta.get_field(name), RichTextField):
+            return [(value, where)]
+        scanned = scan(value)
+        # A picture's description is read out by screen readers, as the text is.
+        return [
+            ("".join(scanned.own_words), where),
+            ("\n".join(scanned.descriptions), f"a picture's description in {where}"),
+        ]
+
+    warnings = []
+    for value, where in (part for name, field_name in texts for part in read(name, field_name)):
         text = wording.prepare(value)
         found = {}  # (entry, word in lower case) -> [entry, times, word as first found, its context]
         for entry, start, end in wording.find(text):

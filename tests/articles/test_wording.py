@@ -296,3 +296,12 @@ def test_a_testimonial_is_a_clients_own_words_and_is_not_checked(staff_client):
 def test_the_test_factories_write_in_the_sites_voice(factory, texts):
     """Tests that count the warnings after a save would otherwise count these too."""
     assert check_wording(factory.build(), texts) == []
+
+
+def test_a_pictures_description_is_checked_as_screen_readers_read_it():
+    body = '<p>Our group room.</p><p><img src="/media/editor/room.jpg" alt="Recovering addicts in group"></p>'
+    assert [warning.split(" (")[0] for warning in article_warnings(body=body)] == [
+        "“Recovering addicts” in a picture's description in the text"
+    ]
+    calm = '<p><img src="/media/editor/room.jpg" alt="Eight chairs in a circle"></p>'
+    assert article_warnings(body=calm) == []
