@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from carter_site.images import PictureField, validate_uploaded_image
+from carter_site.images import PictureField, kept_with_the_picture, validate_uploaded_image
 from carter_site.memo import by_digest
 from carter_site.publishing import SeoFields, end_sentence, local_time
 from carter_site.redirects import KeepsOldAddresses, validate_lower_case
@@ -221,12 +221,7 @@ class Clinician(KeepsOldAddresses, models.Model):
         help_text="Optional, shown on the clinician's page. Use only a photo the clinician supplied "
         "themselves and agreed to have on it. JPEG, PNG, GIF or WebP, up to 5 MB.",
     )
-    # The size the picture is shown at, kept as it is stored: pages never read the file for it.
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    # The widths of the smaller copies made of the picture for phones (carter_site.picture_copies),
-    # kept as it is stored: pages write their srcset without asking the storage. None: yet to be made.
-    photo_copy_widths = models.JSONField(null=True, blank=True, editable=False)
+    photo_width, photo_height, photo_copy_widths = kept_with_the_picture()
     photo_alt = models.CharField(
         "photo description",
         max_length=250,
@@ -375,12 +370,7 @@ class Article(KeepsOldAddresses, SeoFields):
         validators=[validate_uploaded_image],
         help_text="Optional picture at the top. JPEG, PNG, GIF or WebP, up to 5 MB.",
     )
-    # The size the picture is shown at, kept as it is stored: pages never read the file for it.
-    hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    # The widths of the smaller copies made of the picture for phones (carter_site.picture_copies),
-    # kept as it is stored: pages write their srcset without asking the storage. None: yet to be made.
-    hero_image_copy_widths = models.JSONField(null=True, blank=True, editable=False)
+    hero_image_width, hero_image_height, hero_image_copy_widths = kept_with_the_picture()
     hero_image_alt = models.CharField(
         "hero image description",
         max_length=250,

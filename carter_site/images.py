@@ -523,3 +523,22 @@ def _in_words(error):
     if isinstance(error, OSError) and error.strerror:
         return error.strerror
     return str(error) or type(error).__name__
+
+
+def kept_with_the_picture():
+    """The fields a row keeps beside a PictureField: the size the picture is shown at (width,
+    height) and the widths of its smaller copies for phones (carter_site.picture_copies; None:
+    yet to be made), so that pages write its `width`, `height` and `srcset` without reading the
+    file or asking the storage. Declare them right after the picture, with the names it gives as
+    `width_field`, `height_field` and `copies_field`:
+
+        photo_width, photo_height, photo_copy_widths = kept_with_the_picture()
+
+    After it, not before (nor in an abstract base, whose fields come first): the picture's
+    pre_save fills them in, and Django reads the values of a row's fields in the order they are
+    declared, so one read before the picture's would be saved as it was."""
+    return (
+        models.PositiveIntegerField(null=True, blank=True, editable=False),
+        models.PositiveIntegerField(null=True, blank=True, editable=False),
+        models.JSONField(null=True, blank=True, editable=False),
+    )

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
-from carter_site.images import PictureField, validate_uploaded_image
+from carter_site.images import PictureField, kept_with_the_picture, validate_uploaded_image
 from carter_site.phone import tel_uri, validate_phone_number
 from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet, SeoFields
 from carter_site.redirects import KeepsOldAddresses, validate_lower_case
@@ -72,12 +72,7 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
         help_text="A true photo of this location: the building, its entrance or a group room, with "
         "no client in it. JPEG, PNG, GIF or WebP, up to 5 MB.",
     )
-    # The size the picture is shown at, kept as it is stored: pages never read the file for it.
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    # The widths of the smaller copies made of the picture for phones (carter_site.picture_copies),
-    # kept as it is stored: pages write their srcset without asking the storage. None: yet to be made.
-    photo_copy_widths = models.JSONField(null=True, blank=True, editable=False)
+    photo_width, photo_height, photo_copy_widths = kept_with_the_picture()
     photo_alt = models.CharField(
         "photo description",
         max_length=250,
