@@ -14,7 +14,14 @@ from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from carter_site.images import PictureField, kept_with_the_picture, validate_uploaded_image
+from carter_site.images import (
+    PictureField,
+    kept_with_the_picture,
+    photo_described,
+    photo_errors,
+    photo_fields,
+    validate_uploaded_image,
+)
 from carter_site.memo import by_digest
 from carter_site.publishing import SeoFields, end_sentence, local_time
 from carter_site.redirects import KeepsOldAddresses, validate_lower_case
@@ -211,22 +218,10 @@ class Clinician(KeepsOldAddresses, models.Model):
         editable=False,
         help_text="Set for good once the clinician's page has been public: renaming it keeps its old address.",
     )
-    photo = PictureField(
-        width_field="photo_width",
-        height_field="photo_height",
-        copies_field="photo_copy_widths",
+    photo, photo_width, photo_height, photo_copy_widths, photo_alt = photo_fields(
         upload_to="clinicians/%Y/%m/",
-        blank=True,
-        validators=[validate_uploaded_image],
         help_text="Optional, shown on the clinician's page. Use only a photo the clinician supplied "
         "themselves and agreed to have on it. JPEG, PNG, GIF or WebP, up to 5 MB.",
-    )
-    photo_width, photo_height, photo_copy_widths = kept_with_the_picture()
-    photo_alt = models.CharField(
-        "photo description",
-        max_length=250,
-        blank=True,
-        help_text="Required with a photo: what it shows, for people who cannot see it.",
     )
     is_active = models.BooleanField(
         "can review", default=True, help_text="Untick when this clinician no longer reviews content."
@@ -253,11 +248,7 @@ class Clinician(KeepsOldAddresses, models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(photo="") | ~models.Q(photo_alt=""),
-                name="clinician_photo_has_alt",
-                violation_error_message="Describe the photo for people who cannot see it.",
-            ),
+            photo_described("clinician_photo_has_alt"),
         ]
 
     def __str__(self):
@@ -273,10 +264,9 @@ class Clinician(KeepsOldAddresses, models.Model):
 
     def clean(self):
         super().clean()
-        if self.photo and not self.photo_alt.strip():
-            raise ValidationError(
-                {"photo_alt": "Describe the photo for people who cannot see it (required with a photo)."}
-            )
+        errors = photo_errors(self)
+        if errors:
+            raise ValidationError(errors)
 
     def free_slug(self):
         """An address made from the name that no other clinician has: "morgan-hale", else

@@ -542,3 +542,48 @@ def kept_with_the_picture():
         models.PositiveIntegerField(null=True, blank=True, editable=False),
         models.JSONField(null=True, blank=True, editable=False),
     )
+
+
+PHOTO_NOT_DESCRIBED = "Describe the photo for people who cannot see it"
+
+
+def photo_fields(upload_to, help_text):
+    """A row's own photo (a location's, a clinician's), as five fields to declare in this order:
+
+        photo, photo_width, photo_height, photo_copy_widths, photo_alt = photo_fields(…)
+
+    the picture, what is kept beside it (kept_with_the_picture(), after it) and its description,
+    which the row's Meta (photo_described()) and clean() (photo_errors()) require with a photo."""
+    photo = PictureField(
+        width_field="photo_width",
+        height_field="photo_height",
+        copies_field="photo_copy_widths",
+        upload_to=upload_to,
+        blank=True,
+        validators=[validate_uploaded_image],
+        help_text=help_text,
+    )
+    kept = kept_with_the_picture()
+    alt = models.CharField(
+        "photo description",
+        max_length=250,
+        blank=True,
+        help_text="Required with a photo: what it shows, for people who cannot see it.",
+    )
+    return (photo, *kept, alt)
+
+
+def photo_described(name):
+    """The database's rule, named `name`, that a row's photo has a description."""
+    return models.CheckConstraint(
+        condition=models.Q(photo="") | ~models.Q(photo_alt=""),
+        name=name,
+        violation_error_message=f"{PHOTO_NOT_DESCRIBED}.",
+    )
+
+
+def photo_errors(row):
+    """{field: message} for a row's clean(): its photo without a description."""
+    if row.photo and not row.photo_alt.strip():
+        return {"photo_alt": f"{PHOTO_NOT_DESCRIBED} (required with a photo)."}
+    return {}

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
-from carter_site.images import PictureField, kept_with_the_picture, validate_uploaded_image
+from carter_site.images import photo_described, photo_errors, photo_fields
 from carter_site.phone import tel_uri, validate_phone_number
 from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet, SeoFields
 from carter_site.redirects import KeepsOldAddresses, validate_lower_case
@@ -62,22 +62,10 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
         validators=[validate_phone_number],
         help_text="This location's own number. Leave empty to use the main number from site settings.",
     )
-    photo = PictureField(
-        width_field="photo_width",
-        height_field="photo_height",
-        copies_field="photo_copy_widths",
+    photo, photo_width, photo_height, photo_copy_widths, photo_alt = photo_fields(
         upload_to="locations/%Y/%m/",
-        blank=True,
-        validators=[validate_uploaded_image],
         help_text="A true photo of this location: the building, its entrance or a group room, with "
         "no client in it. JPEG, PNG, GIF or WebP, up to 5 MB.",
-    )
-    photo_width, photo_height, photo_copy_widths = kept_with_the_picture()
-    photo_alt = models.CharField(
-        "photo description",
-        max_length=250,
-        blank=True,
-        help_text="Required with a photo: what it shows, for people who cannot see it.",
     )
     licence_numbers = models.TextField(
         "state licence numbers",
@@ -138,11 +126,7 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
                 | models.Q(longitude__gte=-180, longitude__lte=180),
                 name="location_longitude_range",
             ),
-            models.CheckConstraint(
-                condition=models.Q(photo="") | ~models.Q(photo_alt=""),
-                name="location_photo_has_alt",
-                violation_error_message="Describe the photo for people who cannot see it.",
-            ),
+            photo_described("location_photo_has_alt"),
         ]
 
     def __str__(self):
@@ -153,9 +137,7 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
 
     def clean(self):
         super().clean()
-        errors = {}
-        if self.photo and not self.photo_alt.strip():
-            errors["photo_alt"] = "Describe the photo for people who cannot see it (required with a photo)."
+        errors = photo_errors(self)
         elsewhere = zip_code_in_another_state(self.state, self.postal_code)
         if elsewhere:
             errors["postal_code"] = elsewhere
