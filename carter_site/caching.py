@@ -70,6 +70,8 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
+from .reversing import cached_reverse
+
 logger = logging.getLogger(__name__)
 
 # Apps whose every model is content shown on public pages,
@@ -372,10 +374,29 @@ def _load_footer_pages():
     return list(Page.objects.in_footer().only("title", "slug"))
 
 
+@dataclass(frozen=True)
+class ClinicianWithPage:
+    """What the footer and site search need of a clinician who agreed to a public page."""
+
+    name: str
+    credentials: str
+    slug: str
+    bio: str
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}"
+
+    def get_absolute_url(self):
+        return cached_reverse("clinicians:detail", self.slug)
+
+
 def _load_clinician_pages():
     from articles.models import Clinician
 
-    return Clinician.objects.published().exists()
+    return tuple(
+        ClinicianWithPage(*row)
+        for row in Clinician.objects.published().values_list("name", "credentials", "slug", "bio")
+    )
 
 
 def _load_pictures_with_copies():
@@ -388,7 +409,8 @@ SITE_DATA = {
     "site-settings": _load_site_settings,
     "published-locations": _load_published_locations,
     "footer-pages": _load_footer_pages,
-    "clinician-pages": _load_clinician_pages,
+    # Named anew when what it holds changed (it was a yes or no): a shared cache may hold the old.
+    "clinicians-with-pages": _load_clinician_pages,
     "pictures-with-copies": _load_pictures_with_copies,
 }
 
@@ -465,9 +487,10 @@ def footer_pages(request=None):
 
 
 def clinician_pages(request=None):
-    """Whether any clinician has a public page, for the footer's link to the list of them (one
-    query per version)."""
-    return _site_datum("clinician-pages", request)
+    """The clinicians who have a public page, in name order (ClinicianWithPage): for the footer's
+    link to the list of them, shown while there is one, and for site search (one query per
+    version)."""
+    return _site_datum("clinicians-with-pages", request)
 
 
 def pictures_with_copies(request=None):

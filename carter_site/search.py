@@ -1,4 +1,5 @@
-"""Site search over articles, FAQs, locations and standing pages: `search(query)` and /search/.
+"""Site search over articles, FAQs, locations, standing pages and the clinicians who have a page:
+`search(query)` and /search/.
 
 One interface, two engines, chosen by the database in use:
 
@@ -20,6 +21,11 @@ some of them, saying so (`SearchResults.partial`), in the same queries: pages wi
 come first, and only they are shown when there are any. A query with quotes or a minus sign
 (PostgreSQL's web search syntax) is taken as written: no synonyms, no partial results.
 
+Clinicians are found by their name and licence letters, and by what the letters mean ("social
+worker" finds an LCSW), in Python, from the list of them every page's footer loads anyway
+(carter_site.caching.clinician_pages): no query of their own. A name is found by its start
+too ("morg"), and without its accents ("jose" finds "José"); the bio is shown, never searched.
+
 Only `published()` content is searched. Highlighting never trusts database text: the
 database marks matches with random sentinels, the text is HTML-escaped, and only then are
 the sentinels turned into <mark> elements.
@@ -32,6 +38,7 @@ and _) accept any text without a syntax error.
 import operator
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from functools import reduce
 from html import unescape
@@ -44,11 +51,13 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
+from articles.credentials import meanings
 from articles.models import Article
 from faqs.models import FAQ
 from locations.models import Location
 from pages.models import Page
 
+from .caching import clinician_pages
 from .structured_data import plain_text
 from .text import visible_text
 
@@ -212,26 +221,35 @@ class SearchResults:
         return sum(len(group.hits) for group in self.groups)
 
 
-LIMITS = {"articles": 10, "faqs": 10, "locations": 5, "pages": 5}
+LIMITS = {"articles": 10, "faqs": 10, "locations": 5, "pages": 5, "clinicians": 5}
 HEADINGS = {
     "articles": "Articles",
     "faqs": "Questions and answers",
     "locations": "Locations",
     "pages": "Notices and statements",
+    "clinicians": "Our clinical reviewers",
 }
-KINDS = {"articles": "article", "faqs": "question", "locations": "location", "pages": "page"}
+KINDS = {
+    "articles": "article",
+    "faqs": "question",
+    "locations": "location",
+    "pages": "page",
+    "clinicians": "clinician",
+}
 
 
-def search(query):
-    """Published articles, FAQs, locations and standing pages matching `query`, grouped, best
-    group first."""
+def search(query, clinicians=()):
+    """Published articles, FAQs, locations and standing pages matching `query`, and those of
+    `clinicians` (the ones with a public page: carter_site.caching.clinician_pages) it names,
+    grouped, best group first."""
     query = clean_query(query)
     results = SearchResults(query)
     if not query:
         return results
     engine = _PostgresEngine(query) if connection.vendor == "postgresql" else _SimpleEngine(query)
     # Each engine returns the pages with every word first, then those with some of them.
-    found = {key: list(getattr(engine, key)(LIMITS[key] + 1)) for key in LIMITS}
+    found = {key: list(getattr(engine, key)(LIMITS[key] + 1)) for key in LIMITS if key != "clinicians"}
+    found["clinicians"] = _clinician_hits(query, clinicians)[: LIMITS["clinicians"] + 1]
     every_hit = [hit for hits in found.values() for hit in hits]
     results.partial = bool(every_hit) and not any(hit.whole for hit in every_hit)
     for key, hits in found.items():
@@ -267,6 +285,80 @@ def _location_hit(location, snippet):
 
 def _page_hit(page, snippet):
     return Hit(page.title, page.get_absolute_url(), snippet, page.rank, whole=page.whole)
+
+
+# --- Clinicians, in Python -----------------------------------------------------------------
+
+# Words of the licences' meanings that say nothing of a clinician ("marriage and family therapist").
+_MEANINGLESS = frozenset({"a", "an", "and", "of", "the"})
+
+
+def folded_words(text):
+    """The words of `text` in lower case and without accents: "José O'Neil" is jose, o, neil."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return re.findall(r"\w+", "".join(char for char in decomposed if not unicodedata.combining(char)))
+
+
+def _finds(word, words, starts=False):
+    """Whether the query's `word` is one of `words`, its plural, or (`starts`) the start of one
+    three letters or more long ("morg" for Morgan)."""
+    return any(
+        word == other
+        or word in (other + "s", other + "es")
+        or (starts and len(word) >= 3 and other.startswith(word))
+        for other in words
+    )
+
+
+def _clinician_hits(query, clinicians):
+    """The hits among `clinicians` for `query`: a word found in the name weighs as a title does (A),
+    one in the licence letters or what they mean as a summary (B). Words after a minus leave out
+    those who have them; synonyms count as for pages ("therapist" also finds "counselor")."""
+    excluded = [word[1:] for word in query.split() if word.startswith("-") and len(word) > 1]
+    groups = [group for group in word_groups(query) if not group[0].startswith("-")]
+    hits = []
+    for clinician in clinicians:
+        name = folded_words(clinician.name)
+        letters = folded_words(clinician.credentials)
+        meant = [
+            word
+            for _, meaning in meanings(clinician.credentials)
+            for word in folded_words(meaning)
+            if word not in _MEANINGLESS
+        ]
+        everything = [*name, *letters, *meant]
+        if any(
+            all(_finds(word, everything) for word in folded_words(out))
+            for out in excluded
+            if folded_words(out)
+        ):
+            continue
+        weights = []
+        for group in groups:
+            alternatives = [folded_words(alternative) for alternative in group]
+            alternatives = [words for words in alternatives if words]
+            if any(all(_finds(word, name, starts=True) for word in words) for words in alternatives):
+                weights.append(WEIGHTS["A"])
+            elif any(all(_finds(word, [*letters, *meant]) for word in words) for words in alternatives):
+                weights.append(WEIGHTS["B"])
+            else:
+                weights.append(0.0)
+        if not any(weights):
+            continue
+        rank = sum(weights) / len(weights)
+        whole = all(weights)
+        detail = "; ".join(
+            f"{letters_as_written}: {meaning}"
+            for letters_as_written, meaning in meanings(clinician.credentials)
+        )
+        words = [word for group in groups for word in group]
+        snippet = excerpt(clinician.bio, words) if clinician.bio else ""
+        hits.append(
+            Hit(str(clinician), clinician.get_absolute_url(), snippet, rank, detail=detail, whole=whole)
+        )
+    # The engines' order: every word first, then the best ranked, then (as their primary key) the name.
+    hits.sort(key=lambda hit: (not hit.whole, -hit.rank))
+    return hits
 
 
 # --- PostgreSQL --------------------------------------------------------------------------
@@ -550,7 +642,7 @@ class SearchView(TemplateView):
             query=query,
             shortened=len(" ".join(raw.split())) > MAX_QUERY_LENGTH,
             max_length=MAX_QUERY_LENGTH,
-            results=search(query) if query else None,
+            results=search(query, clinician_pages(self.request)) if query else None,
             crisis=signals_crisis(query),
         )
         return context
