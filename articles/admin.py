@@ -245,6 +245,7 @@ class ReviewFilter(admin.SimpleListFilter):
             ("waiting", "Waiting for review"),
             ("for_anyone", "Waiting, for any reviewer"),
             ("declined", "Declined, not asked again"),
+            *([("due_again", "Due for another review")] if review_again_after() else []),
         ]
 
     def queryset(self, request, queryset):
@@ -268,7 +269,16 @@ class ReviewFilter(admin.SimpleListFilter):
                 return queryset.without_current_review()
             case "waiting":
                 return queryset.waiting_for_review()
+            case "due_again":
+                return queryset.review_due_again(review_again_after())
         return queryset
+
+
+def review_again_after():
+    """After how many months the site asks for a new review of an unchanged text (0: never)."""
+    from carter_site.models import SiteSettings
+
+    return SiteSettings.load().review_again_after_months
 
 
 def signs_for_any_clinician(user):
@@ -314,6 +324,19 @@ def scheduled_without_review(request):
     ):
         return None
     return Article.objects.scheduled().without_current_review().count()
+
+
+def reviews_due_again(request):
+    """For the admin's home page: how many published articles are due for another review and
+    not yet asked for one (ArticleQuerySet.review_due_again), to those who ask for reviews or
+    record them; None to everyone else, and when the site never asks again. One query."""
+    user = request.user
+    months = review_again_after()
+    if not months or not (
+        user.has_perm("articles.add_reviewrequest") or user.has_perm("articles.review_article")
+    ):
+        return None
+    return Article.objects.review_due_again(months).count()
 
 
 @dataclass(frozen=True)
@@ -887,6 +910,8 @@ class ArticleAdmin(
         waiting = obj.open_review_request
         declined = obj.declined_review_request if waiting is None else None
         if waiting is None and declined is None:
+            if obj.review_is_due_again(review_again_after()):
+                return format_html("{}<br><strong>Due for another review</strong>", said)
             return said
         asked = format_html(
             "<strong>{}</strong>", waiting.described() if waiting else declined.outcome_described()
@@ -899,7 +924,22 @@ class ArticleAdmin(
             return "Not reviewed yet."
         if obj.review_is_out_of_date:
             return "Out of date: the text changed after the review. Ask for a new review."
-        return f"Current: {obj.reviewed_by} checked this text on {date_format(obj.reviewed_on)}."
+        said = f"Current: {obj.reviewed_by} checked this text on {date_format(obj.reviewed_on)}."
+        months = review_again_after()
+        due = obj.review_due_again_on(months)
+        if due is None:
+            return said
+        if not obj.review_is_due_again(months):
+            return (
+                f"{said} The site asks for another review {months} months after one: on {date_format(due)}."
+            )
+        return format_html(
+            "{} <strong>Due for another review since {}:</strong> the site asks for one every {} months, "
+            "though the words have not changed. Ask a clinician to read it again.",
+            said,
+            date_format(due),
+            months,
+        )
 
     @admin.display(description="review asked for")
     def review_request(self, obj):

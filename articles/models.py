@@ -46,6 +46,15 @@ def validate_storable_time(value):
         raise ValidationError("Choose a time before the year 9999.", code="out_of_range")
 
 
+def months_after(day, months):
+    """The same day `months` calendar months after `day` (before, when negative), or the month's
+    last day when it has no such day: a review of 31 March falls due again on 30 September."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    first_of_next = datetime.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+    return datetime.date(year, month + 1, min(day.day, (first_of_next - datetime.timedelta(days=1)).day))
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """Live articles: published, their time has come, and not yet expired."""
@@ -62,6 +71,21 @@ class ArticleQuerySet(models.QuerySet):
     def for_list(self):
         """What a list of articles shows, and nothing it does not (the bodies are long)."""
         return self.defer("body")
+
+    def review_due_again(self, months, today=None):
+        """Published articles, live or scheduled, whose clinical review is `months` old or older
+        (SiteSettings.review_again_after_months; 0 is never) and which nobody has asked a clinician
+        to read again yet: what the admin lists as "Due for another review". Their words may not
+        have changed; what is true about treatment, insurance and medicines may have."""
+        if not months:
+            return self.none()
+        today = today or timezone.localdate()
+        return (
+            self.filter(status=Article.Status.PUBLISHED, reviewed_by__isnull=False)
+            .filter(reviewed_on__lte=months_after(today, -months))
+            .exclude(expires_at__lte=timezone.now())
+            .exclude(pk__in=ReviewRequest.objects.open().values("article_id"))
+        )
 
     def waiting_for_review(self, requests=None):
         """Articles with a request for a clinical review that nobody has answered, withdrawn or
@@ -657,6 +681,23 @@ class Article(KeepsOldAddresses, SeoFields):
 
     def fingerprint(self):
         return review_fingerprint(self.title, self.summary, self.body)
+
+    def review_due_again_on(self, months):
+        """The day the review falls due again after `months` (SiteSettings.review_again_after_months),
+        or None: not reviewed, or the site never asks again (0)."""
+        if not (months and self.reviewed_by_id and self.reviewed_on):
+            return None
+        return months_after(self.reviewed_on, months)
+
+    def review_is_due_again(self, months, today=None):
+        """Whether this article is published, not taken down, and its review `months` old or older
+        (ArticleQuerySet.review_due_again, but for whether someone asked already)."""
+        due = self.review_due_again_on(months)
+        return (
+            due is not None
+            and due <= (today or timezone.localdate())
+            and self.get_state() in (self.State.LIVE, self.State.SCHEDULED)
+        )
 
     @property
     def review_is_out_of_date(self):

@@ -377,18 +377,19 @@ class SiteSettingsAdmin(HistoryAdmin):
             {
                 "description": "The site's rule for articles (docs/editorial-workflow.md, “When publishing "
                 "needs a current clinical review”). Only site administrators change it.",
-                "fields": ["publishing_needs_review"],
+                "fields": ["publishing_needs_review", "review_again_after_months"],
             },
         ),
     ]
     # The publishing rule is a decision about today, not part of an old version's wording:
     # restoring the phone number of last month must not turn the rule off (or on) with it.
-    kept_on_restore = ("publishing_needs_review",)
+    kept_on_restore = ("publishing_needs_review", "review_again_after_months")
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.has_perm("carter_site.change_review_rule"):
-            readonly.append("publishing_needs_review")  # posting it anyway changes nothing
+            # Posting them anyway changes nothing: both are the clinical side's decisions.
+            readonly += ["publishing_needs_review", "review_again_after_months"]
         return readonly
 
     def save_model(self, request, obj, form, change):

@@ -20,6 +20,15 @@ def validate_crisis_line(value):
         )
 
 
+REVIEW_AGAIN_AFTER = [
+    (6, "6 months"),
+    (12, "12 months"),
+    (18, "18 months"),
+    (24, "24 months"),
+    (0, "Never: only a change to the words calls for a new review"),
+]
+
+
 class SiteSettings(models.Model):
     """The one row of settings: name, phone number, crisis line, which marketing edits; and the
     site's rule for publishing, which only site administrators change (docs/roles.md)."""
@@ -68,6 +77,15 @@ class SiteSettings(models.Model):
         "reviews them again (or it is unpublished). Ticking it takes the scheduled articles without a current "
         "review back to draft, each keeping its publish time; articles already live stay as they are.",
     )
+    review_again_after_months = models.PositiveSmallIntegerField(
+        "ask for a new clinical review after",
+        choices=REVIEW_AGAIN_AFTER,
+        default=12,
+        help_text="How old a clinical review may grow before the site editor lists the article as due "
+        "for another one, though its words have not changed: what is true about treatment, insurance "
+        "and medicines moves on. Nothing changes on the site when a review falls due; the date "
+        "readers see stays the day the clinician read it.",
+    )
     # When it was last saved: the change form refuses to undo a save made after it was opened
     # (carter_site.history.EditConflictMixin).
     updated_at = models.DateTimeField(auto_now=True)
@@ -78,7 +96,16 @@ class SiteSettings(models.Model):
         permissions = [
             ("change_review_rule", "Can change whether publishing needs a current clinical review"),
         ]
-        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="site_settings_single_row")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="site_settings_single_row"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    review_again_after_months__in=[months for months, _ in REVIEW_AGAIN_AFTER]
+                ),
+                name="site_settings_review_again_after_a_choice",
+                violation_error_message="Choose one of the listed times after which to ask for a new review.",
+            ),
+        ]
 
     def __str__(self):
         return "Site settings"

@@ -175,7 +175,12 @@ class CarterAdminSite(admin.AdminSite):
         ]
 
     def index(self, request, extra_context=None):
-        from articles.admin import declined_reviews, scheduled_without_review, waiting_for_review
+        from articles.admin import (
+            declined_reviews,
+            reviews_due_again,
+            scheduled_without_review,
+            waiting_for_review,
+        )
 
         from .editor_uploads import may_edit_rich_text
 
@@ -184,6 +189,7 @@ class CarterAdminSite(admin.AdminSite):
             "waiting_for_review": waiting_for_review(request),
             "declined_reviews": declined_reviews(request),
             "scheduled_without_review": scheduled_without_review(request),
+            "reviews_due_again": reviews_due_again(request),
             **(extra_context or {}),
         }
         return super().index(request, extra_context)

@@ -275,6 +275,7 @@ def test_site_settings_is_one_row_edited_in_place_and_changes_every_page(staff_c
         "phone_hours": "",
         "crisis_line_text": "Call or text 988 any time.",
         "default_meta_description": "Help close to home.",
+        "review_again_after_months": "12",
     }
     assert (
         staff_client.post(reverse("admin:carter_site_sitesettings_change", args=[1]), data).status_code == 302
@@ -306,6 +307,7 @@ def site_settings_data(**changes):
         "phone_hours": "",
         "crisis_line_text": "In a crisis, call or text 988 any time.",
         "default_meta_description": "Help close to home.",
+        "review_again_after_months": "12",
     }
     data.update(changes)
     return data

@@ -115,6 +115,7 @@ def ask_for_reviews(add_articles, clinician):
 def test_the_article_list_reads_the_requests_for_a_review_with_the_list(staff_client, ask_for_reviews, query):
     url = reverse("admin:articles_article_changelist") + query
     ask_for_reviews(2)
+    staff_client.get(url)  # the first request after a content change reads the site settings
     few = count_queries(lambda: staff_client.get(url))
     ask_for_reviews(8)
     response = staff_client.get(url)
