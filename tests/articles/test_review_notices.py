@@ -8,7 +8,6 @@ import email
 import email.policy
 import logging
 import re
-import socket
 
 import pytest
 from django.contrib.messages import get_messages
@@ -23,6 +22,7 @@ from tests.admin_forms import admin_form_data, change_url, signed_in, signed_in_
 from tests.articles.test_review_requests import ask
 from tests.concurrency import just_before_the_first_write_to
 from tests.factories import ArticleFactory
+from tests.smtp_server import mail_server_down, running_smtp_server
 
 pytestmark = pytest.mark.django_db
 
@@ -281,16 +281,9 @@ def test_emails_leave_once_the_request_is_committed(editor, morgan):
     assert len(said(response)) == 1  # the success message, no warning
 
 
-def closed_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_mail_server_that_is_down_leaves_the_request_saved_with_a_warning(editor, morgan, settings, caplog):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
+    mail_server_down(settings)
     signed_in_as_clinician(morgan, "morgan")
     article = ArticleFactory()
 
@@ -317,8 +310,7 @@ def test_a_mail_server_that_is_down_leaves_a_declined_request_declined(editor, m
     article = ArticleFactory(title="Medication and IOP")
     ask(editor, article, morgan)
     reviewer = signed_in_as_clinician(morgan, "morgan")
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
+    mail_server_down(settings)
 
     response = decline(reviewer, article, "Not my field.")
 
@@ -330,39 +322,10 @@ def test_a_mail_server_that_is_down_leaves_a_declined_request_declined(editor, m
     )
 
 
-class RefusingOneAddress:
-    """An aiosmtpd handler: a mail server that refuses `refused` (550, no such mailbox) and keeps
-    what it accepts."""
-
-    def __init__(self, refused):
-        self.refused, self.accepted = refused, []
-
-    async def handle_RCPT(self, server, exchange, envelope, address, rcpt_options):
-        if address == self.refused:
-            return "550 5.1.1 No such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, exchange, envelope):
-        self.accepted.append((list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def smtp_server(settings):
-    """A real SMTP server on this machine (aiosmtpd, in a thread of its own), which the site
-    reaches through Django's SMTP backend as it would its mail server in production."""
-    try:
-        from aiosmtpd.controller import Controller
-    except ImportError:
-        pytest.fail("aiosmtpd is missing: .venv/bin/pip install -r requirements-dev.txt", pytrace=False)
-    handler = RefusingOneAddress("dana@example.com")
-    controller = Controller(handler, hostname="127.0.0.1", port=closed_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", controller.port, 5
-    yield handler
-    controller.stop()
+    with running_smtp_server(settings, refused={"dana@example.com"}) as handler:
+        yield handler
 
 
 @pytest.mark.django_db(transaction=True)
