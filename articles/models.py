@@ -1062,9 +1062,10 @@ class ReviewRequest(models.Model):
 
 
 class NoticePreference(models.Model):
-    """Which emails a staff member wants about requests for a clinical review (articles.notices):
-    one row per account, made when they first change it on *My notices*; an account without one
-    gets them all. Each person changes only their own, so the model has no permissions to give."""
+    """Which emails a staff member wants: about requests for a clinical review (articles.notices),
+    and the report of links that lead nowhere (carter_site.link_report). One row per account, made
+    when they first change it on *My notices*; an account without one gets them all. Each person
+    changes only their own, so the model has no permissions to give."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preference"
@@ -1075,6 +1076,14 @@ class NoticePreference(models.Model):
         help_text="A review asked of you (or of any clinical reviewer, when you record reviews), and what "
         "became of a request you asked: answered by a review, declined with a reason, or withdrawn by "
         "someone else. The admin shows all of it either way.",
+    )
+    link_report = models.BooleanField(
+        "email me the weekly report of links that lead nowhere",
+        default=True,
+        help_text="When the site's weekly check finds links in published texts that lead visitors to no page "
+        "(a page taken down, a draft, a part of a page that is gone), you get the list of those in texts you "
+        "may edit: where each one is, its page in the site editor, and what is wrong. Nothing is sent when "
+        "every link works.",
     )
 
     class Meta:
