@@ -1,5 +1,6 @@
 """Emails about requests for a clinical review, so that nobody has to watch the admin to hear of
-one (docs/editorial-workflow.md, "Emails about review requests").
+one (docs/editorial-workflow.md, "Emails about review requests"); and *My notices*, where each
+staff member chooses these and the weekly report of links that lead nowhere (carter_site.link_report).
 
 - **Asked** (the article's *Ask for clinical review* page, or the bulk action): to the account of
   the clinician the request names, when it is active and has an email address; otherwise to
@@ -41,6 +42,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from carter_site.link_report import edits_texts
 from carter_site.publishing import local_time
 from carter_site.seo import site_origin
 
@@ -270,35 +272,53 @@ def request_withdrawn(request, withdrawn):
 
 
 def notices_of(user):
-    """What emails `user` gets about review requests, in a sentence for whoever looks after staff
-    accounts (the account's page in the admin): each person sets their own choice on *My notices*,
-    and a reviewer without an email address, or who turned them off, hears of no request."""
+    """What emails `user` gets from the site editor, in a sentence for whoever looks after staff
+    accounts (the account's page in the admin): about review requests, and the report of links that
+    lead nowhere when they may edit texts (carter_site.link_report). Each person sets their own
+    choices on *My notices*; without an email address, or with them turned off, nothing reaches them."""
     if not reachable(user):
         if not (user.is_active and user.is_staff):
             return "None: this account cannot sign in to the admin, and gets no emails."
         return (
-            "None: this account has no email address, so it hears of requests for a clinical review "
-            "only in the admin. Add one above."
+            "None: this account has no email address, so it gets no emails: it hears of requests for a "
+            "clinical review only in the admin. Add one above."
         )
     preference = NoticePreference.objects.filter(user=user).first()
-    if preference is not None and not preference.review_requests:
+    reviews = preference is None or preference.review_requests
+    link_report = edits_texts(user)
+    links = link_report and (preference is None or preference.link_report)
+    off = [
+        *([] if reviews else ["emails about requests for a clinical review"]),
+        *(["the report of links that lead nowhere"] if link_report and not links else []),
+    ]
+    if not reviews and not links:
         return (
-            "None: its owner turned off emails about requests for a clinical review on My notices. "
+            f"None: its owner turned off {' and '.join(off)} on My notices. "
             "The admin still shows them every request."
         )
-    about = (
-        "requests for a clinical review asked of them or of any reviewer, and what became of the "
-        "requests they asked"
-        if user.has_perm("articles.review_article")
-        else "what became of the requests for a clinical review they asked"
+    report = "the weekly report of links that lead nowhere in texts they may edit"
+    if reviews:
+        about = (
+            "requests for a clinical review asked of them or of any reviewer, and what became of the "
+            "requests they asked"
+            if user.has_perm("articles.review_article")
+            else "what became of the requests for a clinical review they asked"
+        )
+        what = f"about {about}" + (f"; and {report}" if links else "")
+    else:
+        what = f"with {report}"
+    choice = (
+        f"Its owner turned off {off[0]} on My notices."
+        if off
+        else "Its owner can turn them off on My notices."
     )
-    return f"Emails to {user.email} about {about}. Its owner can turn them off on My notices."
+    return f"Emails to {user.email} {what}. {choice}"
 
 
 class NoticePreferenceForm(forms.ModelForm):
     class Meta:
         model = NoticePreference
-        fields = ["review_requests"]
+        fields = ["review_requests", "link_report"]
 
 
 def my_notices_view(request):
@@ -309,15 +329,25 @@ def my_notices_view(request):
         user=request.user
     )
     form = NoticePreferenceForm(request.POST if request.method == "POST" else None, instance=preference)
+    edits = edits_texts(request.user)
+    if not edits:
+        # Not shown to someone who may edit no text: their choice stays as it was, for the day they may.
+        del form.fields["link_report"]
     if request.method == "POST" and form.is_valid():
         form.save()
         on = form.cleaned_data["review_requests"]
-        messages.success(
-            request,
+        said = (
             "You will get emails about requests for a clinical review."
             if on
-            else "You will get no emails about requests for a clinical review. The admin still shows them.",
+            else "You will get no emails about requests for a clinical review. The admin still shows them."
         )
+        if edits:
+            said += (
+                " You will get the report of links that lead nowhere."
+                if form.cleaned_data["link_report"]
+                else " You will not get the report of links that lead nowhere."
+            )
+        messages.success(request, said)
         return redirect("admin:my_notices")
     context = {
         **site.each_context(request),
@@ -326,5 +356,6 @@ def my_notices_view(request):
         "email": request.user.email,
         "records_reviews": request.user.has_perm("articles.review_article"),
         "asks_for_reviews": request.user.has_perm("articles.add_reviewrequest"),
+        "edits_texts": edits,
     }
     return TemplateResponse(request, "admin/my_notices.html", context)

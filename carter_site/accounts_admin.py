@@ -408,7 +408,7 @@ class StaffAccountAdmin(CheckedInOneTransactionMixin, UserAdmin):
         fields = [*super().get_readonly_fields(request, obj)]
         return [*fields, "email_notices"] if obj is not None else fields
 
-    @admin.display(description="Emails about review requests")
+    @admin.display(description="Emails it gets")
     def email_notices(self, obj):
         from articles.notices import notices_of  # the accounts are the site's; the emails, the articles'
 

@@ -438,7 +438,7 @@ def test_a_request_asked_long_ago_says_when(editor, morgan, django_capture_on_co
 def account_notices(client, user):
     """The account page's sentence on email notices, as the page shows it."""
     page = client.get(reverse("admin:auth_user_change", args=[user.pk])).content.decode()
-    found = re.search(r"Emails about review requests:</label>\s*<div class=\"readonly\">([^<]*)</div>", page)
+    found = re.search(r"Emails it gets:</label>\s*<div class=\"readonly\">([^<]*)</div>", page)
     assert found, "the account page has no line on email notices"
     return " ".join(found.group(1).split())
 
@@ -453,8 +453,8 @@ def test_an_account_page_says_which_emails_its_owner_gets_and_why_none(editor, m
         "reviewer, and what became of the requests they asked. Its owner can turn them off on My notices."
     )
     assert account_notices(administrator, sam) == (
-        f"Emails to {sam.email} about what became of the requests for a clinical review they asked. "
-        "Its owner can turn them off on My notices."
+        f"Emails to {sam.email} about what became of the requests for a clinical review they asked; and the "
+        "weekly report of links that lead nowhere in texts they may edit. Its owner can turn them off on My notices."
     )
 
     reviewer.post(MY_NOTICES_URL, {})  # morgan turns them off
@@ -484,4 +484,4 @@ def test_the_line_on_email_notices_is_read_only_and_not_on_the_add_form(morgan):
     assert response.status_code == 302
     assert NoticePreference.objects.get(user=morgan.user).review_requests is False
     add_page = administrator.get(reverse("admin:auth_user_add")).content.decode()
-    assert "Emails about review requests" not in add_page
+    assert "Emails it gets" not in add_page
