@@ -195,7 +195,7 @@ def press_tab(page, times=1, shift=False):
 MAX_TAB_STOPS = 120
 
 
-def walk_tab_order(page):
+def walk_tab_order(page, forced_colors=False):
     """Tab from the top of the page to the end; the state of each stop, in order, with what is
     wrong with its focus ring (`focus_ring_problem`, below), or None."""
     stops, first = [], None
@@ -204,7 +204,7 @@ def walk_tab_order(page):
         if state is None or state == first:  # past the last stop, or round to the first again
             break
         first = first or state
-        stops.append({**state, "problem": focus_ring_problem(page, state)})
+        stops.append({**state, "problem": focus_ring_problem(page, state, forced_colors)})
     return stops
 
 
@@ -264,14 +264,20 @@ OUTLINE_CONTRAST_JS = (
 )
 
 
-def focus_ring_problem(page, state):
-    """Why the focused element's focus indicator is not visible enough, or None."""
+def focus_ring_problem(page, state, forced_colors=False):
+    """Why the focused element's focus indicator is not visible enough, or None. In forced
+    colours (Windows contrast themes) a box-shadow is not drawn, so only an outline counts."""
     if state is None:
         return "nothing has the focus"
     where = f"{state['tag']} {state['text']!r}"
     if not state["focusVisible"]:
         return f"{where} does not match :focus-visible after keyboard focus"
     if state["outlineStyle"] in ("none", "hidden") or state["outlineWidth"] < 2:
+        if forced_colors:
+            return (
+                f"{where} has no outline on focus (outline {state['outlineStyle']} "
+                f"{state['outlineWidth']}px): in forced colours nothing else shows it"
+            )
         if state["boxShadow"] in ("", "none"):
             return (
                 f"{where} has no visible focus indicator (outline {state['outlineStyle']} "
@@ -286,6 +292,95 @@ def focus_ring_problem(page, state):
     if contrast is not None and contrast < 3:
         return f"{where}: focus outline {state['outlineColor']} has a contrast of only {contrast:.2f}:1 with its surroundings"
     return None
+
+
+# --- Text spacing, zoom and reflow --------------------------------------------------------
+
+# WCAG 1.4.12: text with these spacings must lose nothing (the W3C's own test values).
+TEXT_SPACING_CSS = """
+* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
+p { margin-bottom: 2em !important; }
+"""
+
+# What the page's layout does to its words, once text is spaced out or enlarged:
+# - clipped: a box that hides what overflows it (overflow hidden or clip) and has more in it
+#   than it shows (scroll size beyond its client size), other than the visually hidden texts;
+# - spilling: a control drawn as a box (a button, the call link, a menu link, a question) whose
+#   words run out of that box;
+# - overlapping: two runs of text drawn over each other (each text node's line boxes, compared).
+# A box that scrolls (overflow auto, a wide table's region) loses nothing and is not reported.
+LAYOUT_PROBLEMS_JS = """() => {
+    const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+        + (typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+    const hidden = (el) => !!el.closest(".visually-hidden, .skip-link");
+    const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+    const clipped = [];
+    for (const el of document.body.querySelectorAll("*")) {
+        if (hidden(el) || !shown(el) || !el.textContent.trim()) continue;
+        const s = getComputedStyle(el);
+        const cuts = (v) => v === "hidden" || v === "clip";
+        const x = cuts(s.overflowX) && el.scrollWidth > el.clientWidth + 1;
+        const y = cuts(s.overflowY) && el.scrollHeight > el.clientHeight + 1;
+        if (x || y) clipped.push(`${name(el)}: shows ${el.clientWidth}x${el.clientHeight} of ${el.scrollWidth}x${el.scrollHeight}`);
+    }
+    const textRects = (el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return [...range.getClientRects()].filter(r => r.width > 1 && r.height > 1);
+    };
+    const spilling = [];
+    const controls = "a, button, summary, label, .button, .call-link";
+    for (const el of document.body.querySelectorAll(controls)) {
+        if (hidden(el) || !shown(el) || getComputedStyle(el).display === "inline") continue;
+        const box = el.getBoundingClientRect();
+        const out = textRects(el).filter(r => r.left < box.left - 1 || r.right > box.right + 1
+            || r.top < box.top - 1 || r.bottom > box.bottom + 1);
+        if (out.length) spilling.push(`${name(el)} ${JSON.stringify(el.textContent.trim().slice(0, 40))}`);
+    }
+    const runs = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        if (!node.textContent.trim() || !parent || hidden(parent) || !shown(parent)) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const r of range.getClientRects()) {
+            if (r.width <= 1 || r.height <= 1) continue;
+            runs.push({node, top: r.top + scrollY, bottom: r.bottom + scrollY, left: r.left + scrollX, right: r.right + scrollX});
+        }
+    }
+    runs.sort((a, b) => a.top - b.top);
+    const overlapping = [];
+    for (let i = 0; i < runs.length && overlapping.length < 10; i++) {
+        for (let j = i + 1; j < runs.length && runs[j].top < runs[i].bottom - 2; j++) {
+            const [a, b] = [runs[i], runs[j]];
+            if (a.node === b.node) continue;
+            const wide = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const high = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (wide > 2 && high > 2) {
+                overlapping.push(`${JSON.stringify(a.node.textContent.trim().slice(0, 30))} (${name(a.node.parentElement)}) and `
+                    + `${JSON.stringify(b.node.textContent.trim().slice(0, 30))} (${name(b.node.parentElement)})`);
+                break;
+            }
+        }
+    }
+    return {
+        clipped, spilling, overlapping,
+        sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    };
+}"""
+
+
+def layout_problems(page):
+    """What is cut off, spills out of its control or is drawn over other text on the page, and
+    how far the page scrolls sideways, in words; an empty list when nothing is."""
+    found = page.evaluate(LAYOUT_PROBLEMS_JS)
+    problems = [f"text cut off by {c}" for c in found["clipped"]]
+    problems += [f"words run out of their control: {s}" for s in found["spilling"]]
+    problems += [f"text drawn over other text: {o}" for o in found["overlapping"]]
+    if found["sideways"] > 0:
+        problems.append(f"the page scrolls sideways by {found['sideways']}px")
+    return problems
 
 
 # --- Guards on every page -------------------------------------------------------------------

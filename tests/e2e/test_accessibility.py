@@ -8,6 +8,7 @@ import pytest
 
 from .browser import (
     MAX_TAB_STOPS,
+    TEXT_SPACING_CSS,
     VIEWPORTS,
     focus_ring_problem,
     focused,
@@ -133,13 +134,6 @@ def test_error_pages_pass_axe_and_offer_the_phone_number_and_988_on_the_first_sc
         box = page.locator(f".site-header a[href='{href}']").bounding_box()
         assert box and box["y"] + box["height"] <= height, f"{where}: no {href} link on the first screen"
     assert not guard.problems(ignore_errors=[rf"status of {status}"]), guard.problems()
-
-
-# WCAG 1.4.12: text with these spacings must lose nothing (the W3C's own test values).
-TEXT_SPACING_CSS = """
-* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
-p { margin-bottom: 2em !important; }
-"""
 
 
 # What visitors paste into the search box: an address, a word run together. Nothing matches them,
