@@ -190,3 +190,58 @@ def test_the_sites_stylesheet_stays_out_of_the_admin(site, new_context, live_ser
     sheets = page.evaluate("() => [...document.styleSheets].map(sheet => sheet.href || 'inline')")
     assert sheets and not [href for href in sheets if "site" in href.rsplit("/", 1)[-1]], sheets
     assert page.evaluate("() => getComputedStyle(document.documentElement).getPropertyValue('--paper')") == ""
+
+
+def dark_page_problems(page, where):
+    """What the parametrized test above asks of a page in dark mode, for the pages it cannot
+    open by address: dark paper and light words, axe with nothing left out, every focus ring."""
+    problems = []
+    colours = page_colours(page)
+    if colours["paper"] >= 0.02 or colours["ink"] <= 0.6:
+        problems.append(f"the page is not dark with light words ({colours})")
+    violations = run_axe(page)
+    if violations:
+        problems.append(format_violations(violations, where))
+    stops = walk_tab_order(page)
+    problems += [stop["problem"] for stop in stops if stop["problem"]] or ([] if stops else ["no Tab stop"])
+    return problems
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_in_dark_mode_the_staff_banner_over_a_draft_reads_well(width, site, editor, new_context, screenshots):
+    """An editor checking a draft late in the evening sees it at its public address under the
+    banner that says it is not public: the banner's words keep 4.5:1 on its own background."""
+    from articles.models import Article
+
+    from .browser import log_in
+
+    draft = Article.objects.get(title="A draft sent for outside review")
+    page = new_context(**VIEWPORTS[width], **DARK).new_page()
+    log_in(page, editor.username, editor.password)
+    assert page.goto(draft.get_absolute_url()).status == 200
+    banner = page.locator(".draft-banner")
+    assert banner.count() == 1 and "Draft" in banner.inner_text(), "no staff banner: the test shows nothing"
+    screenshot(page, screenshots, f"dark-staff-banner-{width}")
+    where = f"a draft under the staff banner at {width} width in dark mode"
+    weak = low_contrast_words(page, ".draft-banner, .draft-banner *", 4.5)
+    assert not weak, f"{where}: {weak}"
+    problems = dark_page_problems(page, where)
+    assert not problems, f"{where}:\n- " + "\n- ".join(problems)
+
+
+@pytest.mark.parametrize("status", [400, 405, 500])
+def test_in_dark_mode_the_error_pages_are_dark_and_pass_axe(
+    status, site, new_context, screenshots, monkeypatch
+):
+    """The 400, 405 and 500 pages, reached as a browser reaches them (test_accessibility.py), in
+    dark mode on a phone: the same page in the same colours as every other."""
+    from .test_accessibility import open_error_page
+
+    page = new_context(**VIEWPORTS["phone"], **DARK).new_page()
+    assert open_error_page(page, status, monkeypatch).status == status
+    screenshot(page, screenshots, f"dark-error-{status}-phone")
+    where = f"the {status} page at phone width in dark mode"
+    problems = dark_page_problems(page, where)
+    weak = low_contrast_words(page, ".crisis-strip a, .crisis-line a, .call-box a", 4.5)
+    problems += [f"words below 4.5:1: {weak}"] if weak else []
+    assert not problems, f"{where}:\n- " + "\n- ".join(problems)
