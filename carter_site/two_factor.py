@@ -166,10 +166,12 @@ class CarterAdminSite(admin.AdminSite):
     def get_urls(self):
         from articles.notices import my_notices_view
 
+        from .coming_up import coming_up_view
         from .uploads_admin import uploads_view
 
         return [
             path("uploads/", self.admin_view(uploads_view), name="uploads"),
+            path("coming-up/", self.admin_view(coming_up_view), name="coming_up"),
             path("my-notices/", self.admin_view(my_notices_view), name="my_notices"),
             *super().get_urls(),
         ]
@@ -182,9 +184,11 @@ class CarterAdminSite(admin.AdminSite):
             waiting_for_review,
         )
 
+        from .coming_up import summary
         from .editor_uploads import may_edit_rich_text
 
         extra_context = {
+            "coming_up": summary(request),
             "may_manage_uploads": may_edit_rich_text(request),
             "waiting_for_review": waiting_for_review(request),
             "declined_reviews": declined_reviews(request),
