@@ -8,8 +8,9 @@ start and end, a shared preview link stops working. Each is read here from the r
 it, with the same rules the public pages use (Article.get_state, TestimonialQuerySet.published,
 SpecialDay.is_shown_on), so the page says what will happen, not a second guess at it.
 
-Clinical reviews are not among the changes: a review stays current until the words change, it
-has no end date to reach by itself (Article.review_is_current).
+A clinical review falling due again (SiteSettings.review_again_after_months) is listed too,
+though the public site does not change with it: the article joins the admin's "Due for another
+review", and this page lets the clinicians plan for it (Article.review_due_again_on).
 
 Each kind of change is read in one query, whatever the number of rows; the published texts that
 link to an article coming down come from carter_site.links.texts_linking_to (a query per kind
@@ -199,6 +200,7 @@ def coming_up(request, days=DEFAULT_WINDOW, now=None):
     changes = []
     if viewer.articles:
         changes += _article_changes(request, period)
+        changes += _review_due_changes(period)
     if viewer.testimonials:
         changes += _testimonial_changes(period)
     if viewer.special_days:
@@ -218,6 +220,7 @@ KINDS = (
     "consent_starts",
     "goes_live",
     "preview_ends",
+    "review_due",
 )
 
 
@@ -285,6 +288,51 @@ def _article_changes(request, period):
                 ),
                 warning=_links_warning(texts),
                 notes=tuple(_named_texts(request, texts)),
+            )
+        )
+    return changes
+
+
+def _review_due_changes(period):
+    """The live and scheduled articles whose review falls due again in the period, nobody having
+    asked for a new one yet; in one query (the few days a month's length moves the due date by
+    are read, and the exact day is Article.review_due_again_on's)."""
+    from articles.models import Article, ReviewRequest, months_after
+    from carter_site.models import SiteSettings
+
+    months = SiteSettings.load().review_again_after_months
+    if not months:
+        return []
+    slack = datetime.timedelta(days=3)
+    rows = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, reviewed_by__isnull=False)
+        .filter(
+            reviewed_on__gt=months_after(period.today, -months) - slack,
+            reviewed_on__lte=months_after(period.last_day, -months) + slack,
+        )
+        .exclude(expires_at__lte=period.now)
+        .exclude(pk__in=ReviewRequest.objects.open().values("article_id"))
+        .select_related("reviewed_by")
+        .order_by("pk")
+    )
+    changes = []
+    for article in rows:
+        due = article.review_due_again_on(months)
+        if not period.holds_day(due) or (article.expires_at and article.expires_at <= _start_of(due)):
+            continue
+        changes.append(
+            Change(
+                _start_of(due),
+                "review_due",
+                format_html(
+                    "The clinical review of {} falls due again: {} read it on {}, and the site asks for a "
+                    "new review every {} months. Nothing changes for readers; ask a clinician to read it again.",
+                    _linked(article, f"“{article}”"),
+                    article.reviewed_by,
+                    date_format(article.reviewed_on, "F j, Y"),
+                    months,
+                ),
+                whole_day=True,
             )
         )
     return changes

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Clinician, PreviewLink
+from articles.models import Article, Clinician, PreviewLink, ReviewRequest, months_after
 from carter_site.models import SiteSettings
 from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS
 from tests.admin_forms import signed_in
@@ -74,9 +74,9 @@ def change_page(obj):
     return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
-def reviewed(article):
+def reviewed(article, on=MONDAY):
     clinician = Clinician.objects.get_or_create(name="Dana Reyes", credentials="LCSW")[0]
-    article.record_review(clinician, MONDAY)
+    article.record_review(clinician, on)
     article.save()
     return article
 
@@ -205,6 +205,37 @@ def test_a_shared_preview_link_that_stops_working_is_listed(staff_client):
         "2026-11-24": ["3 p.m. The shared preview link of “Draft on sleep” (for Dr. Lee) stops working."]
     }
     assert link_in(response, "“Draft on sleep”") == change_page(article)
+
+
+def test_a_review_falling_due_again_is_listed_on_its_day_unless_someone_asked_already(staff_client):
+    year_before = months_after(THANKSGIVING, -12)
+    due = reviewed(ArticleFactory(title="Paying for IOP"), on=year_before)
+    reviewed(ArticleFactory(title="Already asked"), on=year_before)
+    ReviewRequest.objects.create(article=Article.objects.get(title="Already asked"))
+    reviewed(ArticleFactory(title="A draft", draft=True), on=year_before)
+    reviewed(ArticleFactory(title="Down first", expires_at=at(dt.date(2026, 11, 25))), on=year_before)
+    reviewed(ArticleFactory(title="Due already"), on=months_after(MONDAY, -13))  # the admin's home says so
+    reviewed(ArticleFactory(title="End of May"), on=dt.date(2026, 5, 31))
+    response = staff_client.get(COMING_UP)
+    assert days_of(response)["2026-11-26"] == [
+        "Start of the day The clinical review of “Paying for IOP” falls due again: Dana Reyes, LCSW read it "
+        "on November 26, 2025, and the site asks for a new review every 12 months. Nothing changes for "
+        "readers; ask a clinician to read it again."
+    ]
+    assert link_in(response, "“Paying for IOP”") == change_page(due)
+    listed = " ".join(rows_of(staff_client.get(COMING_UP, {"days": 90})))
+    for title in ("Already asked", "A draft", "Due already"):
+        assert f"“{title}” falls due" not in listed
+    assert "“End of May” falls due" not in listed  # in May 2027
+    # After six months, a review of 31 May falls due on the last day of November.
+    SiteSettings.objects.update_or_create(pk=1, defaults={"review_again_after_months": 6})
+    six_months = days_of(staff_client.get(COMING_UP))
+    assert [row.split(":")[0] for row in six_months["2026-11-30"]] == [
+        "Start of the day The clinical review of “End of May” falls due again"
+    ]
+    assert "2026-11-26" not in six_months  # the others fell due in May
+    SiteSettings.objects.update_or_create(pk=1, defaults={"review_again_after_months": 0})
+    assert "falls due again" not in " ".join(rows_of(staff_client.get(COMING_UP, {"days": 90})))
 
 
 def test_changes_are_in_order_of_time_over_the_days(staff_client):
@@ -399,6 +430,7 @@ def add_changes(count):
         TestimonialFactory(consent_expires_on=day)
         SpecialDayFactory(location=LocationFactory(), first_day=day)
         PreviewLink.objects.create(article=ArticleFactory(draft=True), expires_at=at(day, 12))
+        reviewed(ArticleFactory(), on=months_after(day, -12))  # its review falls due that day
     PageFactory(body=body)
 
 
@@ -419,7 +451,7 @@ def test_the_page_runs_the_same_queries_for_many_changes_as_for_few(
     staff_client.get(COMING_UP)  # the site's settings, read again once content has changed
     with django_assert_max_num_queries(few):
         response = staff_client.get(COMING_UP)
-    assert len(rows_of(response)) == 22 * 6  # going live, down, consent, closure and back, preview
+    assert len(rows_of(response)) == 22 * 7  # live, down, consent, closure and back, preview, review due
 
 
 def test_the_home_page_line_runs_the_same_queries_for_many_changes_as_for_few(staff_client):
