@@ -550,10 +550,10 @@ class ArticleAdmin(
     HistoryAdmin,
 ):
     form = ArticleAdminForm
-    list_display = ["title", "state", "review", "published_at", "author", "updated_at"]
+    list_display = ["title", "state", "review", "published_at", "byline", "updated_at"]
     list_filter = [StateFilter, ReviewFilter, "status", "locations"]
-    list_select_related = ["reviewed_by"]
-    search_fields = ["title", "summary", "body", "author"]
+    list_select_related = ["reviewed_by", "written_by"]
+    search_fields = ["title", "summary", "body", "author", "written_by__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["reviewed_by"]
@@ -569,7 +569,7 @@ class ArticleAdmin(
         "search_result_preview",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body", "author", "reading_level"]}),
+        (None, {"fields": ["title", "slug", "summary", "body", "author", "written_by", "reading_level"]}),
         (
             "Publishing",
             {
@@ -681,11 +681,12 @@ class ArticleAdmin(
     SEARCH_IDS_AT_MOST = 1000
 
     def get_search_results(self, request, queryset, search_term):
-        """Django's search (each word in the title, summary, text or author), read once. The list
-        asks its queryset up to five times (the count, the page, and twice the dates above the
-        list), and each time the database read every article's whole text again: with 2,000
-        articles of 8 kB, a search took most of a second on PostgreSQL. The matching ids are read
-        once, and the list asks for those: the same articles, in the same order."""
+        """Django's search (each word in the title, summary, text, author or the name of the
+        clinician who wrote it), read once. The list asks its queryset up to five times (the
+        count, the page, and twice the dates above the list), and each time the database read
+        every article's whole text again: with 2,000 articles of 8 kB, a search took most of a
+        second on PostgreSQL. The matching ids are read once, and the list asks for those: the
+        same articles, in the same order."""
         searched, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if searched is queryset or not search_term.split() or may_have_duplicates:
             return searched, may_have_duplicates  # no words to search for
@@ -893,6 +894,11 @@ class ArticleAdmin(
             )
 
     # --- Read-only panels.
+
+    @admin.display(description="byline")
+    def byline(self, obj):
+        """The typed byline, or the clinician who wrote it (list_select_related reads them with the row)."""
+        return obj.byline or "—"
 
     @admin.display(description="review")
     def review(self, obj):

@@ -394,7 +394,23 @@ class Article(KeepsOldAddresses, SeoFields):
     author = models.CharField(
         max_length=120,
         blank=True,
-        help_text="The byline, for example 'Carter clinical team'. Leave empty for none.",
+        help_text="The byline, typed as it should read, for example 'Carter clinical team'. Leave empty "
+        "for none, or when a clinician wrote the article: choose them under “written by” instead.",
+    )
+    # The other kind of byline: a clinician on record, named with their licence letters and linked
+    # to their page when they have one. An article has one byline or none, never both (clean(),
+    # article_one_byline). PROTECT: a clinician named on an article cannot be deleted, so no page
+    # ever loses or changes its byline without an editor choosing to (docs/editorial-workflow.md).
+    written_by = models.ForeignKey(
+        Clinician,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="written_articles",
+        verbose_name="written by",
+        help_text="Optional: the clinician who wrote the article. The byline then reads “By” their name "
+        "and licence letters, and links to their page if they have one. Leave “author” empty when you "
+        "choose someone here.",
     )
     status = models.CharField(
         max_length=10,
@@ -465,6 +481,12 @@ class Article(KeepsOldAddresses, SeoFields):
                 violation_error_message="A clinical review needs both the clinician and the date.",
             ),
             models.CheckConstraint(
+                condition=models.Q(written_by__isnull=True) | models.Q(author=""),
+                name="article_one_byline",
+                violation_error_message="An article has one byline: either a clinician under “written "
+                "by” or the words typed in “author”, not both.",
+            ),
+            models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
                 name="article_published_has_time",
                 violation_error_message="A published article needs a publish time.",
@@ -512,6 +534,15 @@ class Article(KeepsOldAddresses, SeoFields):
                     "expires_at": "The take-down time must be after the publish time"
                     + (", which is now when you publish without one" if publishing_now else "")
                     + ". Change it, or clear it to keep the article up."
+                }
+            )
+        if self.written_by_id and self.author:
+            # The database refuses it too (article_one_byline); this says it beside the field.
+            raise ValidationError(
+                {
+                    "written_by": f"An article has one byline: {self.written_by} here, or “{self.author}” "
+                    "typed in “author”, not both. Clear “author” for the byline to name the clinician, "
+                    "or clear this field to keep the typed byline."
                 }
             )
         refused = self.review_rule_refusal()
@@ -716,6 +747,13 @@ class Article(KeepsOldAddresses, SeoFields):
     @property
     def is_public(self):
         return self.get_state() == self.State.LIVE
+
+    @property
+    def byline(self):
+        """What follows “By” on the page and in the feeds: the clinician who wrote the article, with
+        their licence letters, else the words typed in `author` ("" for no byline). Read with the
+        article (select_related("written_by")) wherever a page or list shows it."""
+        return str(self.written_by) if self.written_by_id else self.author
 
     @property
     def word_count(self):

@@ -117,7 +117,9 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"article-{n}")
     summary = "What the first week of treatment is like, in plain words."
     body = "<h2>The first day</h2><p>You meet your therapist and the group.</p>"
-    author = "Carter clinical team"
+    written_by = None
+    # One byline or none (article_one_byline): the typed one only when no clinician wrote it.
+    author = factory.Maybe("written_by", yes_declaration="", no_declaration="Carter clinical team")
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
 
