@@ -1,4 +1,4 @@
-from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Subquery
+from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -72,7 +72,7 @@ class ArticleDetailView(PublicObjectMixin, DetailView):
     def get_queryset(self):
         return (
             self.get_base_queryset()
-            .select_related("reviewed_by")
+            .select_related("reviewed_by", "written_by")
             .prefetch_related(
                 Prefetch(
                     "faq_placements", queryset=visible_faq_placements(), to_attr="visible_faq_placements"
@@ -120,14 +120,16 @@ class ClinicianListView(ListView):
 
 
 class ClinicianDetailView(CanonicalPageMixin, PublicObjectMixin, ListView):
-    """A clinician's page: who they are, and the live articles whose review by them is current,
-    the last reviewed first, 20 a page. Two queries: the clinician, and their live reviewed
-    articles, whose words are compared with what the review signed here (Article.review_is_current)
-    rather than by a second query; the list is paginated without a count."""
+    """A clinician's page: who they are, and the live articles they wrote or whose review by them
+    is current, 20 a page, in one list: each says which (written, reviewed, or both), the newest
+    first by the date it shows (the review's, else the publish date). Two queries: the clinician,
+    and the live articles naming them as author or reviewer, whose words are compared with what
+    the review signed here (Article.review_is_current) rather than by a second query; the list is
+    paginated without a count."""
 
     model = Clinician
     paginate_by = 20
-    context_object_name = "reviewed_articles"
+    context_object_name = "listed_articles"
     template_name = "articles/clinician_detail.html"
 
     def get(self, request, *args, **kwargs):
@@ -135,16 +137,40 @@ class ClinicianDetailView(CanonicalPageMixin, PublicObjectMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        reviewed = (
+        clinician = self.object
+        theirs = (
             Article.objects.published()
-            .filter(reviewed_by=self.object)
-            .only("title", "slug", "summary", "body", "reviewed_by", "reviewed_on", "reviewed_fingerprint")
-            .order_by("-reviewed_on", "-published_at", "-pk")
+            .filter(Q(reviewed_by=clinician) | Q(written_by=clinician))
+            .only(
+                "title",
+                "slug",
+                "summary",
+                "body",
+                "published_at",
+                "written_by",
+                "reviewed_by",
+                "reviewed_on",
+                "reviewed_fingerprint",
+            )
         )
-        return [article for article in reviewed if article.review_is_current]
+        listed = []
+        for article in theirs:
+            article.written_by_them = article.written_by_id == clinician.pk
+            article.reviewed_by_them = article.reviewed_by_id == clinician.pk and article.review_is_current
+            if article.written_by_them or article.reviewed_by_them:
+                listed.append(article)
+        self.wrote_any = any(article.written_by_them for article in listed)
+
+        def newest_first(article):
+            shown = (
+                article.reviewed_on if article.reviewed_by_them else timezone.localdate(article.published_at)
+            )
+            return shown, article.published_at, article.pk
+
+        return sorted(listed, key=newest_first, reverse=True)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(clinician=self.object, **kwargs)
+        context = super().get_context_data(clinician=self.object, wrote_any=self.wrote_any, **kwargs)
         context["photo"] = uploaded_image(self.object.photo, self.object.photo_alt)
         context["breadcrumbs"] = breadcrumb_trail(
             ("Our clinical reviewers", reverse("clinicians:list")),

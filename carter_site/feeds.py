@@ -42,7 +42,12 @@ class LatestArticlesFeed(Feed):
         return self.site_settings.organization_name
 
     def items(self):
-        return Article.objects.published().for_list().order_by("-published_at", "-pk")[: self.items_shown]
+        return (
+            Article.objects.published()
+            .for_list()
+            .select_related("written_by")  # the byline, in the same query
+            .order_by("-published_at", "-pk")[: self.items_shown]
+        )
 
     # Saved text never carries control characters (carter_site.text), but a row written before
     # that, or by SQL, would make XML 1.0 refuse the whole feed: every subscriber's feed broken.
@@ -74,7 +79,12 @@ class LatestArticlesFeed(Feed):
         return article_dates(article)[1]
 
     def item_author_name(self, article):
-        return visible_text(article.author, single_line=True) or None
+        return visible_text(article.byline, single_line=True) or None
+
+    def item_author_link(self, article):
+        """The page of the clinician who wrote it, when they have one (Atom only: RSS has no place for it)."""
+        writer = article.written_by if article.written_by_id else None
+        return absolute_url(self.origin, writer.get_absolute_url()) if writer and writer.has_page else None
 
 
 class LatestArticlesRssFeed(LatestArticlesFeed):

@@ -288,9 +288,10 @@ def question(origin, faq):
 
 
 def author(origin, byline, organization_name=""):
-    """The byline, or the center when there is none or it names the center itself.
+    """The typed byline, or the center when there is none or it names the center itself.
 
-    The byline is free text. A team ("Carter clinical team") is an Organization within the
+    The byline is free text (a clinician chosen under "written by" is written by clinician()
+    instead, with nothing to guess). A team ("Carter clinical team") is an Organization within the
     center; anything else is taken to be a person's name. See docs/seo.md.
     """
     if not byline or _same_name(byline, organization_name):
@@ -326,7 +327,10 @@ def article_dates(article):
 def article(page_url, origin, article, *, image=None, organization_name=""):
     """An article: headline, dates, author, publisher, and its picture when it has one.
 
-    `organization_name` is the center's name, which a byline may give as the author."""
+    The author is the clinician who wrote it when the article names one (`written_by`, read with
+    the article), a Person exactly as the reviewer is written, with their page's `url` and `@id`
+    when they have one; otherwise the typed byline, read by author(). `organization_name` is the
+    center's name, which a byline may give as the author."""
     published, modified = article_dates(article)
     node = {
         "@type": "Article",
@@ -338,7 +342,9 @@ def article(page_url, origin, article, *, image=None, organization_name=""):
         "isPartOf": ref(webpage_id(page_url)),
         "datePublished": published.isoformat() if published else None,
         "dateModified": modified.isoformat() if modified else None,
-        "author": author(origin, article.author, organization_name),
+        "author": clinician(article.written_by, origin)
+        if article.written_by_id
+        else author(origin, article.author, organization_name),
         "publisher": ref(organization_id(origin)),
         "inLanguage": LANGUAGE,
     }
