@@ -382,9 +382,9 @@ class ClinicianAdmin(AsksForFilesAgainMixin, SaysWhereOldAddressesLeadMixin, His
             "Public page",
             {
                 "description": "A page on the site with the clinician's name, licence letters, bio and "
-                "photo if any, and the live articles whose current words they reviewed; the articles' "
-                "“Clinically reviewed by” line links to it. Only with the clinician's agreement: ask "
-                "them first, and have them read their bio.",
+                "photo if any, and the live articles they wrote or whose current words they reviewed; "
+                "the articles' byline and “Clinically reviewed by” line link to it. Only with the "
+                "clinician's agreement: ask them first, and have them read their bio.",
                 "fields": ["has_page", "slug", "bio", "photo", "photo_alt"],
             },
         ),

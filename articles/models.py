@@ -207,7 +207,7 @@ class Clinician(KeepsOldAddresses, models.Model):
 
     With their agreement (`has_page`), a clinician has a public page at /clinicians/<slug>/:
     their name, licence letters, bio, the photo they gave for it if any, and the live articles
-    their review of is current."""
+    they wrote (Article.written_by) or their review of is current."""
 
     name = models.CharField(max_length=120, help_text="Full name, as on the licence.")
     credentials = models.CharField(
@@ -223,8 +223,8 @@ class Clinician(KeepsOldAddresses, models.Model):
         "show a page on the site",
         default=False,
         help_text="Ask the clinician first, and tick only once they have agreed: their name, licence "
-        "letters, bio and the articles they reviewed then have a public page, and the articles link "
-        "to it. Untick to take the page down.",
+        "letters, bio and the articles they wrote or reviewed then have a public page, and the articles "
+        "link to it. Untick to take the page down.",
     )
     slug = models.SlugField(
         max_length=120,

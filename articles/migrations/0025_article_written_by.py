@@ -22,6 +22,11 @@ class Migration(migrations.Migration):
             name='author',
             field=models.CharField(blank=True, help_text="The byline, typed as it should read, for example 'Carter clinical team'. Leave empty for none, or when a clinician wrote the article: choose them under “written by” instead.", max_length=120),
         ),
+        migrations.AlterField(
+            model_name='clinician',
+            name='has_page',
+            field=models.BooleanField(default=False, help_text='Ask the clinician first, and tick only once they have agreed: their name, licence letters, bio and the articles they wrote or reviewed then have a public page, and the articles link to it. Untick to take the page down.', verbose_name='show a page on the site'),
+        ),
         migrations.AddConstraint(
             model_name='article',
             constraint=models.CheckConstraint(condition=models.Q(('written_by__isnull', True), ('author', ''), _connector='OR'), name='article_one_byline', violation_error_message='An article has one byline: either a clinician under “written by” or the words typed in “author”, not both.'),

@@ -149,6 +149,18 @@ def test_a_clinician_named_as_a_writer_cannot_be_deleted(morgan):
     assert Clinician.objects.filter(pk=morgan.pk).exists()
 
 
+def test_the_admin_refuses_to_delete_a_writer_and_names_their_articles(admin_browser, morgan):
+    article = ArticleFactory(title="Evenings in Alpharetta", written_by=morgan)
+    url = reverse("admin:articles_clinician_delete", args=[morgan.pk])
+    page = text(admin_browser.get(url))
+    assert "Evenings in Alpharetta" in page
+    assert reverse("admin:articles_article_change", args=[article.pk]) in page
+    admin_browser.post(url, {"post": "yes"})
+    assert Clinician.objects.filter(pk=morgan.pk).exists()
+    article.refresh_from_db()
+    assert article.written_by == morgan
+
+
 def test_the_article_list_shows_and_searches_the_clinician_who_wrote_it(editor, morgan):
     ArticleFactory(title="Written by Morgan", written_by=morgan)
     ArticleFactory(title="Typed byline", author="Carter admissions team")
@@ -345,3 +357,17 @@ def test_restoring_a_version_whose_writer_was_deleted_since_is_refused_plainly(e
     assert any("was deleted after it" in message for message in messages), messages
     article.refresh_from_db()
     assert (article.author, article.written_by) == ("Carter clinical team", None)
+
+
+# --- The demo content.
+
+
+def test_the_demo_has_an_article_written_by_a_clinician_and_reviewed_by_another(client):
+    from django.core.management import call_command
+
+    call_command("load_demo_content", verbosity=0)
+    call_command("load_demo_content", verbosity=0)  # loaded again: the one byline rule still holds
+    response = client.get("/articles/morning-or-evening-track-choosing-the-schedule-that-fits/")
+    assert 'By <a href="/clinicians/morgan-hale/">Morgan Hale, LCSW</a>' in byline(response)
+    assert "Clinically reviewed by" in text(response) and "Jordan Okafor" in text(response)
+    assert "written by Morgan Hale" in listed(client.get("/clinicians/morgan-hale/"))
