@@ -695,10 +695,13 @@ ARTICLES = [
         "title": "Morning or evening track: choosing the schedule that fits",
         "summary": "Our IOP runs a morning and an evening track. How to weigh work, family, energy and "
         "privacy when you choose, and what to do if your week changes.",
-        "author": "Carter clinical team",
+        # Written by a clinician on record, so the demo shows that byline and its link; read by
+        # the other clinician, since a review is a second pair of eyes.
+        "author": "",
+        "written_by": "Morgan Hale",
         "published_at": datetime.datetime(2026, 8, 4, 13, 0, tzinfo=UTC),
         "body": ARTICLE_BODY_MORNING_OR_EVENING,
-        "reviewed": ("Morgan Hale", datetime.date(2026, 7, 30)),
+        "reviewed": ("Jordan Okafor", datetime.date(2026, 7, 30)),
         "faqs": ["morning-or-evening", "keep-working", "missed-session"],
         "testimonials": ["evening-alpharetta", "morning-atlanta"],
         "locations": ["alpharetta", "atlanta"],
@@ -1015,7 +1018,11 @@ def load_demo_content():
     article_faqs = article_testimonials = article_locations = 0
     for data in ARTICLES:
         values = {k: data[k] for k in ("title", "summary", "author", "published_at", "body")}
-        values.update(status=Article.Status.PUBLISHED, expires_at=None)
+        values.update(
+            status=Article.Status.PUBLISHED,
+            expires_at=None,
+            written_by=clinicians.get(data.get("written_by")),
+        )
         reviewer, reviewed_on = data.get("reviewed", (None, None))
         values.update(
             reviewed_by=clinicians.get(reviewer),
