@@ -218,7 +218,7 @@ def test_a_failing_search_or_nearest_location_logs_its_traceback_without_the_wor
     from carter_site import search as search_module
     from locations import nearest
 
-    def broken(text):
+    def broken(text, *more):
         raise ValueError(f"the index could not answer {text!r}")
 
     monkeypatch.setattr(search_module, "search", broken)
