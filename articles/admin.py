@@ -828,6 +828,7 @@ class ArticleAdmin(
         return [
             *content_checks.check_article(obj),
             *content_checks.check_wording(obj, content_checks.ARTICLE_TEXTS),
+            *content_checks.check_readability(obj, content_checks.ARTICLE_PROSE),
             *content_checks.check_placements(obj),
         ]
 

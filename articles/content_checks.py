@@ -13,27 +13,26 @@ from carter_site.publishing import SeoFields
 from carter_site.text import matching_key
 
 from . import wording
+from .readability import (
+    GRADE_AIM,
+    GRADE_LIMIT,
+    LIST_ITEM_PROSE,
+    PARAGRAPH_LIMIT,
+    SENTENCE_AIM,
+    SENTENCE_LIMIT,
+    count_syllables,
+    measure,
+)
 
 VAGUE_LINK_TEXTS = {"click here", "here", "read more", "more", "this link", "link", "this", "click"}
 _URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
-_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 # Tags that end the words before them (a line break too), unlike bold or a link inside a word.
 _BLOCKS = frozenset(
     {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "div", "table",
      "caption", "tr", "td", "th"}
 )  # fmt: skip
-
-
-def count_syllables(word):
-    """A small English syllable estimate: vowel groups, less a silent final e, at least one."""
-    word = word.lower()
-    if len(word) <= 3:
-        return 1
-    word = re.sub(r"(?:[^laeiouy]es|ed|[^laeiouy]e)$", "", word)
-    word = re.sub(r"^y", "", word)
-    return max(1, len(_VOWEL_GROUPS.findall(word)))
 
 
 def flesch_reading_ease(text):
@@ -72,6 +71,10 @@ class _BodyScanner(HTMLParser):
         self.descriptions = []  # the pictures' descriptions (alt), which screen readers read out
         self._quotes_open = 0
         self.first_heading_text = None  # the words of the first heading, if the text starts with one
+        # The running text, block by block, as ("paragraph" or "item", its words): not headings,
+        # tables or quotes (check_readability). A line break ends a block, as it ends a line.
+        self.blocks = []
+        self._block, self._items_open, self._tables_open, self._in_heading = [], 0, 0, False
         self._open_link = None
         self._in_first_heading = False
 
@@ -93,6 +96,8 @@ class _BodyScanner(HTMLParser):
             self._quotes_open += 1
         if tag in _BLOCKS:  # ends the words before it: "…addicts</li><li>Guaranteed…" are two
             self.own_words.append("\n")
+            self._end_block()
+        self._count_open(tag, 1)
 
     def handle_endtag(self, tag):
         if re.fullmatch(r"h[1-6]", tag):
@@ -106,11 +111,28 @@ class _BodyScanner(HTMLParser):
             self._quotes_open -= 1
         if tag in _BLOCKS:
             self.own_words.append("\n")
+            self._end_block()
+        self._count_open(tag, -1)
+
+    def _count_open(self, tag, step):
+        if tag == "li":
+            self._items_open = max(0, self._items_open + step)
+        elif tag == "table":
+            self._tables_open = max(0, self._tables_open + step)
+        elif re.fullmatch(r"h[1-6]", tag):
+            self._in_heading = step > 0
+
+    def _end_block(self):
+        if "".join(text for _, text in self._block).strip():
+            self.blocks.append((self._block[-1][0], "".join(text for _, text in self._block)))
+        self._block = []
 
     def handle_data(self, data):
         self.text_parts.append(data)
         if not self._quotes_open:
             self.own_words.append(data)
+            if not (self._tables_open or self._in_heading):
+                self._block.append(("item" if self._items_open else "paragraph", data))
         if self._in_first_heading:
             self.first_heading_text += data
         if self._open_link is not None:
@@ -121,6 +143,7 @@ def scan(html):
     scanner = _BodyScanner()
     scanner.feed(html or "")
     scanner.close()
+    scanner._end_block()
     return scanner
 
 
@@ -224,6 +247,87 @@ def check_wording(obj, texts):
         for entry, times, word, around in found.values():
             how_often = f", {times} times (the first: “{around}”)" if times > 1 else f" (“{around}”)"
             warnings.append(f"“{word}” in {where}{how_often}: {entry.advice}")
+    return warnings
+
+
+# The running prose of each kind, which check_readability measures: not titles, questions,
+# descriptions for search results or a location's list of services, which are short by design.
+ARTICLE_PROSE = [("summary", "the summary"), ("body", "the text")]
+PAGE_PROSE = ARTICLE_PROSE
+LOCATION_PROSE = ARTICLE_PROSE
+FAQ_PROSE = [("answer", "the answer to “{obj.question}”")]
+
+
+def prose(obj, name):
+    """The blocks of running text of `obj`'s field `name`, as plain text: a rich text's
+    paragraphs and long list items, without its headings, tables and quotes (a client's words
+    are theirs); a plain text's lines."""
+    from ckeditor.fields import RichTextField
+
+    value = getattr(obj, name, "") or ""
+    if not isinstance(obj._meta.get_field(name), RichTextField):
+        return value.splitlines()
+    return [
+        text
+        for kind, text in scan(value).blocks
+        if kind == "paragraph" or len(text.split()) >= LIST_ITEM_PROSE
+    ]
+
+
+def _words(count):
+    return f"{count:,} words" if count != 1 else "1 word"
+
+
+def check_readability(obj, texts):
+    """Warnings about `obj`'s `texts` ((field, what the warning calls it) pairs) that are hard to
+    read (articles/readability.py): a grade above GRADE_LIMIT, the sentences over SENTENCE_LIMIT
+    words, the paragraphs over PARAGRAPH_LIMIT words, each with its first words so it can be
+    found. Advice: it never blocks a save. No query."""
+    warnings = []
+    for name, where in texts:
+        where = where.format(obj=obj)
+        reading = measure(prose(obj, name))
+        grade = reading.grade
+        if grade is not None and grade > GRADE_LIMIT:
+            if reading.words_per_sentence > 20:
+                advice = (
+                    f"Its sentences have {reading.words_per_sentence} words on average: shorter ones, "
+                    "of 15 to 20, bring it down most."
+                )
+            else:
+                advice = (
+                    "Its words are long: everyday ones bring it down, such as “help” for “assistance” "
+                    "or “use” for “utilize”."
+                )
+            warnings.append(
+                f"{where[0].upper()}{where[1:]} reads at about grade {round(grade)} (Flesch–Kincaid), above the "
+                f"grade {GRADE_AIM} the site aims for, so a reader in distress may give up. "
+                f"{advice}"
+            )
+        long = sorted(
+            (sentence for sentence in reading.sentences if sentence.words > SENTENCE_LIMIT),
+            key=lambda sentence: -sentence.words,
+        )
+        if long:
+            shown = ", ".join(f"{_words(sentence.words)} (“{sentence.start}”)" for sentence in long[:3])
+            if len(long) == 1:
+                found = f"A sentence in {where} has {shown}"
+            else:
+                longest = "the longest" if len(long) > 3 else "they have"
+                found = (
+                    f"{len(long)} sentences in {where} have over {SENTENCE_LIMIT} words ({longest}: {shown})"
+                )
+            warnings.append(
+                f"{found}. The site aims for under {SENTENCE_AIM} words a sentence: split "
+                "each where it says “and” or “but”, or make it a list."
+            )
+        for paragraph in reading.paragraphs:
+            if paragraph.words > PARAGRAPH_LIMIT:
+                warnings.append(
+                    f"A paragraph in {where} has {_words(paragraph.words)} (“{paragraph.start}”): on a "
+                    "phone that is a screen of text with no break. Split it in two where the subject "
+                    "changes; if it names several things, a list may read more easily."
+                )
     return warnings
 
 

@@ -177,7 +177,7 @@ _NAMES = [
     "drug abuse treatment and education program",
 ]
 # Addresses, e-mail addresses and file names written in the text are not words a reader reads.
-_CODE_LIKE = re.compile(r"[/@_\\=]|^www\.", re.IGNORECASE)
+CODE_LIKE = re.compile(r"[/@_\\=]|^www\.", re.IGNORECASE)
 
 # One pattern for the whole list, every entry a named group, tried only where a word starts
 # (`\b(?=\w)`: a `\b` alone is true where a word ends too, and trying the list there doubles the cost).
@@ -259,7 +259,7 @@ def find(prepared):
         entry = WORDING[int(match.lastgroup[1:])]
         if start and prepared[start - 1] in _QUOTES_BEFORE and prepared[end : end + 1] in _QUOTES_AFTER:
             continue
-        if _CODE_LIKE.search(_token(prepared, start, end)):
+        if CODE_LIKE.search(_token(prepared, start, end)):
             continue
         if entry.noun and _word_before(prepared, start) not in NOUN_BEFORE:
             continue

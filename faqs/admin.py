@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count, Exists, OuterRef
 
-from articles.content_checks import FAQ_TEXTS, check_wording
+from articles.content_checks import FAQ_PROSE, FAQ_TEXTS, check_readability, check_wording
 from carter_site.admin import (
     PublishedFlagAdmin,
     RowsNamedByTheirObjectsInline,
@@ -73,7 +73,7 @@ class FAQAdmin(WarnsOfLinksLeftBehindMixin, WarnsAfterSavingMixin, PublishedFlag
         )
 
     def content_warnings(self, obj):
-        return check_wording(obj, FAQ_TEXTS)
+        return [*check_wording(obj, FAQ_TEXTS), *check_readability(obj, FAQ_PROSE)]
 
     @admin.display(description="shown on pages", ordering="placement_count")
     def placement_count(self, obj):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from articles.content_checks import PAGE_TEXTS, check_article, check_wording
+from articles.content_checks import PAGE_PROSE, PAGE_TEXTS, check_article, check_readability, check_wording
 from carter_site.admin import (
     PublishedFlagAdmin,
     SaysWhereOldAddressesLeadMixin,
@@ -42,4 +42,4 @@ class PageAdmin(
         # An article's checks (a picture without a description, a skipped heading level, a link
         # that does not say where it goes, a word that labels the reader): the notices are written
         # in the same editor.
-        return [*check_article(obj), *check_wording(obj, PAGE_TEXTS)]
+        return [*check_article(obj), *check_wording(obj, PAGE_TEXTS), *check_readability(obj, PAGE_PROSE)]
