@@ -49,13 +49,13 @@ LOCATIONS = [
         "summary": "Morning and evening IOP tracks in north Fulton, a few minutes from GA-400, "
         "with free parking and a quiet, private waiting area.",
         "body": (
-            "<p>Our Alpharetta office is on the second floor of a low-key professional building a short "
-            "drive from GA-400. Parking is free and right outside, and the group rooms sit well away "
+            "<p>Our Alpharetta office is on the second floor of a quiet office building a short "
+            "drive from GA-400. Parking is free and right outside. The group rooms sit well away "
             "from the waiting area, so arriving feels calm rather than on display.</p>\n"
             "<p>Both the <strong>morning</strong> and the <strong>evening track</strong> meet here "
             "Monday through Friday. That makes Alpharetta a practical choice if you work in north "
             "Fulton or Forsyth County and want to come in before or after your workday.</p>\n"
-            "<p>Individual sessions and family sessions are held here too, including some evening "
+            "<p>One-on-one sessions and family sessions are held here too, including some evening "
             "appointments for families who can't come during the day.</p>"
         ),
         "street_address": "2300 Example Parkway, Suite 210",
@@ -411,8 +411,8 @@ to say in a group yet: grief, a relationship under strain, anxiety that was ther
 drinking started. It is also where your care plan gets adjusted as you go.</p>
 <h3>Skills you can use the same day</h3>
 <p>Part of each week is practical. You learn ways to ride out a craving or a spike of anxiety while it \
-is happening, how to say difficult things more clearly, and how to build daily routines that hold you \
-up instead of wearing you down.</p>
+is happening. You practice saying difficult things more clearly. And you build daily routines that hold \
+you up instead of wearing you down.</p>
 <h3>Holistic work</h3>
 <p>Recovery happens in the body as well as the mind. Depending on the day, you may try gentle movement, \
 guided meditation or creative work such as writing or art. None of it requires talent or \
@@ -466,8 +466,8 @@ was helping, what wasn't and what has changed since. Your clinician builds on th
 everything from the first day. Some people return for a shorter stay; others need the full program \
 again. We decide that with you, based on how you are doing now, not on how things ended before.</p>
 <h3>What the first conversation covers</h3>
-<p>When you get in touch, we ask a few practical questions: how long it has been, what your days look \
-like at the moment and what you want to be different. We check your insurance again, because benefits \
+<p>When you get in touch, we ask a few practical questions. How long has it been? What do your days \
+look like at the moment, and what do you want to be different? We check your insurance again, because benefits \
 sometimes change from one year to the next (<a href="/articles/does-insurance-cover-iop/">what your \
 plan may pay for, and how we check</a>). You won't be asked to justify leaving or to prove that you \
 are serious this time.</p>
@@ -586,7 +586,7 @@ services for the rest of that year.</p>
 <p>Some plans want to approve treatment before it starts and review it as it goes. We handle those \
 requests with your insurer. Your part is usually just answering our questions honestly.</p>
 <h2>If your plan doesn't cover IOP, or you have no insurance</h2>
-<p>Talk to us anyway. We can explain what self-pay would cost, and if our program isn't workable for \
+<p>Talk to us anyway. We can explain what self-pay would cost. If our program isn't workable for \
 you financially, we will help you look at other options, such as publicly funded programs in Georgia. \
 The federal directory at <a href="https://findtreatment.gov/" rel="noopener noreferrer">\
 FindTreatment.gov</a> is another place to search. You shouldn't have to work this out alone.</p>
@@ -646,9 +646,9 @@ same time. In our intensive outpatient program, that work happens in a few ways.
 times of day, the feelings, the situations. Seeing the pattern clearly is often the first moment it \
 starts to feel changeable.</p>
 <h3>Skills for the hard moments</h3>
-<p>You practice specific ways to get through a wave of anxiety or a craving without using, such as \
-slowing your breathing, grounding yourself in what is around you, delaying and distracting, or reaching \
-out to someone. They feel awkward at first and get easier with repetition.</p>
+<p>You practice specific ways to get through a wave of anxiety or a craving without using. You might \
+slow your breathing, ground yourself in what is around you, delay and distract, or reach out to \
+someone. They feel awkward at first and get easier with repetition.</p>
 <h3>Rest and boundaries</h3>
 <p>Burnout often grows out of saying yes to everything. Part of recovery is learning to say no without \
 guilt, to protect your sleep and to build days that have some room in them.</p>
@@ -754,7 +754,7 @@ social media buttons, no fonts, videos or maps loaded from other companies.</li>
 address, your internet address and the name of your browser. We use these lines to keep the site
 working and to stop attacks, and keep them no longer than 30 days.</p>
 <p>The words you type into the search box, and the ZIP code or town you give to find your
-nearest location, are used to answer you and then forgotten: they are never written in those
+nearest location, are used to answer you and then forgotten. They are never written in those
 lines, never stored and never sent anywhere.</p>
 <h2>Links to other websites</h2>
 <p>"Directions on Google Maps" on each location's page takes you to Google's website or app,

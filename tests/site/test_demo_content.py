@@ -187,6 +187,29 @@ def test_every_demo_text_passes_the_wording_check():
             assert check_wording(obj, texts) == [], obj
 
 
+def test_every_demo_text_is_easy_to_read():
+    """The demo shows the plain writing the site asks for: no grade above the limit, no sentence
+    or paragraph the readability check points to (articles/readability.py)."""
+    from articles.content_checks import (
+        ARTICLE_PROSE,
+        FAQ_PROSE,
+        LOCATION_PROSE,
+        PAGE_PROSE,
+        check_readability,
+    )
+
+    call_command("load_demo_content", verbosity=0)
+    for model, texts in [
+        (Article, ARTICLE_PROSE),
+        (Page, PAGE_PROSE),
+        (Location, LOCATION_PROSE),
+        (FAQ, FAQ_PROSE),
+    ]:
+        assert model.objects.exists(), model.__name__
+        for obj in model.objects.all():
+            assert check_readability(obj, texts) == [], obj
+
+
 def test_a_demo_question_reworded_since_an_earlier_load_is_changed_in_place():
     """A database loaded before a demo question was reworded keeps one row for it, with its
     places on articles, rather than a second question the FAQ form would refuse as the same."""
