@@ -209,7 +209,11 @@ ARTICLE_TEXTS = [("title", "the title"), ("summary", "the summary"), ("body", "t
                  ("seo_title", "the SEO title"), ("meta_description", "the meta description")]  # fmt: skip
 PAGE_TEXTS = ARTICLE_TEXTS
 LOCATION_TEXTS = [("name", "the name"), ("summary", "the summary"), ("body", "the text"),
-                  ("services", "the services"), ("seo_title", "the SEO title"),
+                  ("services", "the services"), ("parking", "the parking text"),
+                  ("public_transport", "the public transport text"),
+                  ("finding_the_door", "the finding-the-door text"),
+                  ("access_note", "the accessibility note"),
+                  ("first_visit", "the first-visit text"), ("seo_title", "the SEO title"),
                   ("meta_description", "the meta description")]  # fmt: skip
 FAQ_TEXTS = [("question", "the question"), ("answer", "the answer")]
 

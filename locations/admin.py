@@ -64,6 +64,23 @@ class LocationAdmin(
             {"fields": ["street_address", "city", "state", "postal_code", "phone", "latitude", "longitude"]},
         ),
         (
+            "Getting here",
+            {
+                "description": "Short, plain facts for someone coming for the first time, perhaps "
+                "anxious about it: each is shown under its own heading on the location's page, and "
+                "an empty one is left out. Write what you have checked on site, in the words of "
+                "the signs.",
+                "fields": [
+                    "parking",
+                    "public_transport",
+                    "finding_the_door",
+                    "step_free_access",
+                    "access_note",
+                    "first_visit",
+                ],
+            },
+        ),
+        (
             "Licences, services and photo",
             {
                 "description": "Advertising certification for addiction treatment asks each location to "

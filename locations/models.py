@@ -18,6 +18,19 @@ class LocationQuerySet(PublishedFlagQuerySet):
     pass
 
 
+# The most each "Getting here" text may hold: a few short paragraphs, read on a phone.
+GETTING_HERE_LIMIT = 600
+
+
+class StepFreeAccess(models.TextChoices):
+    """Whether a wheelchair user, or anyone who cannot manage steps, can get from the street to
+    the suite. Said on the page only once someone has checked: never guessed."""
+
+    NOT_RECORDED = "", "Not yet recorded (nothing is shown)"
+    STEP_FREE = "step_free", "Step-free all the way: entrance, and an elevator if the suite is upstairs"
+    STEPS = "steps", "There are steps on the way in (say where in the accessibility note)"
+
+
 class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
     name = models.CharField(max_length=100, help_text="The town or neighbourhood, for example Alpharetta.")
     slug = models.SlugField(
@@ -31,7 +44,9 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
         help_text="One or two sentences for the list of locations and search results.",
     )
     body = RichTextField(
-        blank=True, help_text="What this location is like: the building, parking, who works here."
+        blank=True,
+        help_text="What this location is like: the building, the rooms, who works here. Parking, buses "
+        "and trains, the way in and the first visit have their own fields, under Getting here.",
     )
     street_address = models.CharField(max_length=200, help_text="Street and suite, as on a letter.")
     city = models.CharField(max_length=100)
@@ -78,6 +93,50 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
         blank=True,
         help_text="One service per line, for example 'Intensive outpatient program (IOP)'. "
         "List only what this location actually provides.",
+    )
+    # Getting here: short facts for someone coming for the first time, each shown under its own
+    # heading in "Getting here" on the location's page when it is filled in (docs/editorial-workflow.md).
+    parking = models.TextField(
+        blank=True,
+        max_length=GETTING_HERE_LIMIT,
+        help_text="Where to park, whether it is free, and how far it is from the door. Plain text: an "
+        "empty line starts a new paragraph.",
+    )
+    public_transport = models.TextField(
+        "public transport",
+        blank=True,
+        max_length=GETTING_HERE_LIMIT,
+        help_text="The nearest bus stop or train station, and the walk from it, for example "
+        "'Route 140 stops on Example Parkway, a two-minute walk'. Leave empty if none is close.",
+    )
+    finding_the_door = models.TextField(
+        "finding the door",
+        blank=True,
+        max_length=GETTING_HERE_LIMIT,
+        help_text="Which building and which door, the floor and suite, and what the sign on the door "
+        "says. If the entrance is discreet (no sign that mentions treatment), say so plainly.",
+    )
+    step_free_access = models.CharField(
+        "step-free access",
+        max_length=12,
+        blank=True,
+        choices=StepFreeAccess.choices,
+        default=StepFreeAccess.NOT_RECORDED,
+        help_text="Check it on site before choosing. 'Not yet recorded' shows nothing on the page.",
+    )
+    access_note = models.TextField(
+        "accessibility note",
+        blank=True,
+        max_length=GETTING_HERE_LIMIT,
+        help_text="Where the steps are, if there are any, and anything else that helps: an accessible "
+        "restroom, seating while you wait, a quiet room.",
+    )
+    first_visit = models.TextField(
+        "on your first visit",
+        blank=True,
+        max_length=GETTING_HERE_LIMIT,
+        help_text="Who greets people when they arrive and what to bring, for example a photo ID and an "
+        "insurance card.",
     )
     latitude = models.DecimalField(
         max_digits=9,
@@ -144,6 +203,11 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
         coordinates = self.coordinates_error()
         if coordinates:
             errors["latitude"] = coordinates
+        if self.step_free_access == StepFreeAccess.STEPS and not (self.access_note or "").strip():
+            errors["access_note"] = (
+                "Say where the steps are and how many, so people can plan: for example 'Three steps "
+                "at the front door, with a handrail'."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -191,6 +255,20 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
     @property
     def service_list(self):
         return [line.strip() for line in self.services.splitlines() if line.strip()]
+
+    GETTING_HERE_FIELDS = ["parking", "public_transport", "finding_the_door", "access_note", "first_visit"]
+
+    @property
+    def has_getting_here(self):
+        """Whether the page has anything to show under "Getting here"."""
+        return self.step_free_access != StepFreeAccess.NOT_RECORDED or any(
+            (getattr(self, name) or "").strip() for name in self.GETTING_HERE_FIELDS
+        )
+
+    @property
+    def step_free(self):
+        """True when the way in is step-free, False when it has steps, None when no one has said."""
+        return {StepFreeAccess.STEP_FREE: True, StepFreeAccess.STEPS: False}.get(self.step_free_access)
 
     @property
     def tel_uri(self):
