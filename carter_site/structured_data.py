@@ -25,6 +25,8 @@ from .seo import absolute_url
 
 LANGUAGE = "en-US"
 COUNTRY = "US"
+# A location's step-free way in, as its page says it (medical_clinic).
+STEP_FREE_FEATURE = "Step-free access from the street to the door"
 
 # Characters that could end the <script> element or confuse an HTML parser, escaped as
 # JSON allows (as django.utils.html.json_script does). U+2028/9 are escaped for old parsers.
@@ -419,13 +421,16 @@ def medical_clinic(
     special_days=None,
     telephone=True,
     services=False,
+    access=False,
     image=None,
 ):
     """A location as a MedicalClinic of the center.
 
-    Address and coordinates always; the phone, hours, services and photo (`image`, a reference
-    to the page's ImageObject) only where the page shows them (`hours` is the list of
-    OpeningHours rows the page renders, `special_days` the SpecialDay rows it shows).
+    Address and coordinates always; the phone, hours, services, step-free access and photo
+    (`image`, a reference to the page's ImageObject) only where the page shows them (`hours` is
+    the list of OpeningHours rows the page renders, `special_days` the SpecialDay rows it shows).
+    Step-free access is said only once an editor has recorded it, as the page says it: an
+    `amenityFeature` that is true for a step-free way in and false for one with steps.
     """
     node = {
         "@type": "MedicalClinic",
@@ -447,5 +452,9 @@ def medical_clinic(
     if services and location.service_list:
         node["availableService"] = [
             {"@type": "MedicalTherapy", "name": name} for name in location.service_list
+        ]
+    if access and location.step_free is not None:
+        node["amenityFeature"] = [
+            {"@type": "LocationFeatureSpecification", "name": STEP_FREE_FEATURE, "value": location.step_free}
         ]
     return {key: value for key, value in node.items() if value is not None}

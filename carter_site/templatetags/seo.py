@@ -121,13 +121,14 @@ def json_ld(
     clinic_phone=True,
     clinic_hours=False,
     clinic_services=False,
+    clinic_access=False,
     about_organization=False,
     person=None,
 ):
     """The page's one `@graph`: organisation, website, this page, and what the page shows.
 
     Pass only what the template renders: `faqs` the visible questions, `clinics` the
-    locations shown (or `clinic`, the one location a page is about), with `clinic_phone` / `clinic_hours` / `clinic_services` saying which of
+    locations shown (or `clinic`, the one location a page is about), with `clinic_phone` / `clinic_hours` / `clinic_services` / `clinic_access` saying which of
     their facts the page shows; `person`, the clinician a profile page is about. Breadcrumbs
     come from the `breadcrumbs` the page renders.
     Nothing on a page that is not public: structured data describes pages to index.
@@ -161,6 +162,7 @@ def json_ld(
             hours=list(location.opening_hours.all()) if clinic_hours else None,
             special_days=location.special_days_shown(today) if clinic_hours else None,
             services=clinic_services,
+            access=clinic_access,
             image=sd.ref(primary_image["@id"]) if clinic and primary_image else None,
         )
         for location in ([clinic] if clinic else clinics or ())

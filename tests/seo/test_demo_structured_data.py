@@ -57,6 +57,7 @@ WEB_PAGE = CREATIVE_WORK | {
 ORGANIZATION = THING | {"address", "logo", "parentOrganization", "telephone"}
 PLACE = THING | {
     "address",
+    "amenityFeature",
     "geo",
     "openingHoursSpecification",
     "specialOpeningHoursSpecification",
@@ -83,6 +84,8 @@ PROPERTIES = {
     "GeoCoordinates": THING | {"latitude", "longitude"},
     "OpeningHoursSpecification": THING | {"dayOfWeek", "opens", "closes", "validFrom", "validThrough"},
     "MedicalTherapy": THING,
+    # A PropertyValue: its name and value (a location's step-free access).
+    "LocationFeatureSpecification": THING | {"value"},
 }
 URL_PROPERTIES = {"@id", "url", "item", "contentUrl"}
 DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
