@@ -42,6 +42,15 @@ SERVICES_COMMON = [
     "Step-down outpatient care",
 ]
 
+# What each demo location says about a first visit (Location.first_visit).
+FIRST_VISIT = (
+    "Someone from our front desk greets you when you arrive and shows you where to wait. Come about "
+    "fifteen minutes early for your first session, if you can, so there is time for a little "
+    "paperwork.\n\n"
+    "Bring a photo ID and your insurance card. We check your benefits with your insurer before your "
+    "first day, and tell you what we find before you start."
+)
+
 LOCATIONS = [
     {
         "slug": "alpharetta",
@@ -68,6 +77,18 @@ LOCATIONS = [
         "services": "\n".join(SERVICES_COMMON),
         "latitude": Decimal("34.071900"),
         "longitude": Decimal("-84.275600"),
+        "parking": "Free parking in the lot right in front of the building, with no permit or ticket "
+        "needed. The entrance is a few steps' walk from the nearest spaces.",
+        "public_transport": "A local bus stops on Example Parkway, about a five-minute walk away. Check "
+        "the route and times with the transit operator before you travel, as they change from time "
+        "to time.",
+        "finding_the_door": "Use the main entrance of the building, facing the parking lot, and take the "
+        "elevator or the stairs to the second floor. We are Suite 210, on the left.\n\n"
+        "The sign on our door says only “Suite 210”: nothing on it mentions treatment.",
+        "step_free_access": "step_free",
+        "access_note": "There is an accessible restroom on our floor, and chairs with arms in the "
+        "waiting area.",
+        "first_visit": FIRST_VISIT,
         "order": 1,
         "is_published": True,
         "hours": [
@@ -101,6 +122,14 @@ LOCATIONS = [
         "services": "\n".join(SERVICES_COMMON),
         "latitude": Decimal("34.117000"),
         "longitude": Decimal("-83.572400"),
+        "parking": "Free parking at the front of the building, including two accessible spaces beside "
+        "the entrance.",
+        "finding_the_door": "We are in a single-story building set back from Sample Street. Our door "
+        "is Suite B, the second door from the left as you face the building.\n\n"
+        "The sign by the door shows the suite letter and the name of the center.",
+        "step_free_access": "step_free",
+        "access_note": "The entrance is level with the parking lot, and the restroom inside is accessible.",
+        "first_visit": FIRST_VISIT,
         "order": 2,
         "is_published": True,
         "hours": [
@@ -133,6 +162,18 @@ LOCATIONS = [
         "services": "\n".join([*SERVICES_COMMON, "Weekly support group for program graduates"]),
         "latitude": Decimal("33.846300"),
         "longitude": Decimal("-84.373400"),
+        "parking": "Paid parking in the building's garage, entered from the side street. Take the garage "
+        "elevator up to the lobby. Keep your ticket: you pay as you leave.",
+        "public_transport": "A MARTA rail station is about a ten-minute walk away, and several MARTA "
+        "bus routes stop on Example Road, close to the building's front door.",
+        "finding_the_door": "Come in through the main lobby on Example Road and take the elevators to "
+        "the fifth floor. We are Suite 500, to the right as you leave the elevator.\n\n"
+        "The building directory and our door list us as “Suite 500”, with no mention of "
+        "treatment.",
+        "step_free_access": "step_free",
+        "access_note": "The lobby, the elevators and our suite are step-free, and there is an accessible "
+        "restroom in the suite.",
+        "first_visit": FIRST_VISIT,
         "order": 3,
         "is_published": True,
         "hours": [
