@@ -6,7 +6,7 @@ One interface, two engines, chosen by the database in use:
 - PostgreSQL: full-text search (django.contrib.postgres.search) with English stemming,
   so "dropped out" finds "drop out". Articles weigh their title (A) above the summary (B)
   and the body (C); FAQs their question (A) above the answer (B); locations their name and
-  city (A) above the summary (B); standing pages (the privacy notice) as articles. Results
+  city (A) above the summary (B) and their Getting here texts (C); standing pages (the privacy notice) as articles. Results
   are ranked with ts_rank and carry a highlighted snippet from ts_headline. Articles and FAQs keep that document in a generated column with
   a GIN index (`search_document`, their apps' migrations), so a query reads it for the
   matching rows instead of building it for every row; the few locations and standing pages
@@ -46,7 +46,7 @@ from html import unescape
 from django.db import connection
 from django.db.models import BooleanField, Case, F, FloatField, Func, IntegerField, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, NullIf
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
@@ -68,6 +68,10 @@ SNIPPET_CHARS = 220
 BLOCK_SEPARATOR = " · "
 SENTENCE_ENDINGS = (".", "!", "?", ":", ";", "…")
 SEARCH_CONFIG = "english"
+# A location's Getting here texts that a reader may search for ("parking", "MARTA", "elevator"),
+# weighed as a body is (C). What to bring on a first visit is left out: it is the same at every
+# location, so it would find them all and tell them apart by nothing.
+GETTING_HERE = ("parking", "public_transport", "finding_the_door", "access_note")
 WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}  # PostgreSQL's default weights for ts_rank
 
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -432,7 +436,12 @@ class _PostgresEngine:
         weighted = {
             Article: (("title", "A"), ("summary", "B"), (_without_tags(F("body")), "C")),
             FAQ: (("question", "A"), (_without_tags(F("answer")), "B")),
-            Location: (("name", "A"), ("city", "A"), ("summary", "B")),
+            Location: (
+                ("name", "A"),
+                ("city", "A"),
+                ("summary", "B"),
+                *((name, "C") for name in GETTING_HERE),
+            ),
             Page: (("title", "A"), ("summary", "B"), (_without_tags(F("body")), "C")),
         }[model]
         return cls._vector(*weighted)
@@ -495,7 +504,10 @@ class _PostgresEngine:
             "name", "slug", "summary", "street_address", "city", "state", "postal_code"
         )
         vector = self.document(Location)  # a handful of rows: built as it is read
-        for location in self._ranked(queryset, vector, F("summary"), limit):
+        # The snippet's text: the summary, then the Getting here texts an editor filled in.
+        filled = [NullIf(F(name), Value("")) for name in ("summary", *GETTING_HERE)]
+        source = Func(Value(" "), *filled, function="concat_ws", output_field=TextField())
+        for location in self._ranked(queryset, vector, source, limit):
             yield _location_hit(location, self._snippet(location.headline))
 
     def pages(self, limit):
@@ -571,8 +583,10 @@ class _SimpleEngine:
 
     def locations(self, limit):
         queryset = Location.objects.published()
-        for location in self._ranked(queryset, [("name", "A"), ("city", "A"), ("summary", "B")], limit):
-            yield _location_hit(location, self._snippet(location.summary))
+        weighted = [("name", "A"), ("city", "A"), ("summary", "B"), *((name, "C") for name in GETTING_HERE)]
+        for location in self._ranked(queryset, weighted, limit):
+            getting_here = [getattr(location, name) for name in GETTING_HERE]
+            yield _location_hit(location, self._snippet("\n".join([location.summary, *getting_here])))
 
     def pages(self, limit):
         queryset = Page.objects.published()

@@ -497,3 +497,31 @@ def test_the_words_a_word_also_finds_are_marked_in_snippets(client, clinics):
     html = client.get(reverse("search"), {"q": "booze"}).content.decode()
     snippet = next(p for p in parse(html).iter("p") if "search-result__snippet" in p.get("class", ""))
     assert [text(mark).lower() for mark in snippet.iter("mark")] == ["alcohol"]
+
+
+def test_a_location_is_found_by_how_to_get_there_but_not_by_what_every_location_says(client, db):
+    LocationFactory(
+        name="Atlanta",
+        slug="atlanta",
+        summary="Evening groups in Buckhead.",
+        parking="Paid parking in the garage under the building.",
+        public_transport="The MARTA station is a short walk away.",
+        first_visit="Bring your insurance card.",
+    )
+    LocationFactory(
+        name="Jefferson",
+        slug="jefferson",
+        summary="Groups near the square.",
+        parking="Free parking by the door.",
+        first_visit="Bring your insurance card.",
+    )
+    assert dict(results_of(client.get(reverse("search"), {"q": "marta"}))) == {"Locations": ["Atlanta"]}
+    assert sorted(dict(results_of(client.get(reverse("search"), {"q": "parking"})))["Locations"]) == [
+        "Atlanta",
+        "Jefferson",
+    ]
+    html = client.get(reverse("search"), {"q": "garage"}).content.decode()
+    snippet = next(p for p in parse(html).iter("p") if "search-result__snippet" in p.get("class", ""))
+    assert [text(mark).lower() for mark in snippet.iter("mark")] == ["garage"]
+    assert text(snippet).startswith("Evening groups in Buckhead.")  # the summary first, then the rest
+    assert "Locations" not in dict(results_of(client.get(reverse("search"), {"q": "insurance card"})))
