@@ -59,8 +59,8 @@ LOCATIONS = [
         "with free parking and a quiet, private waiting area.",
         "body": (
             "<p>Our Alpharetta office is on the second floor of a quiet office building a short "
-            "drive from GA-400. Parking is free and right outside. The group rooms sit well away "
-            "from the waiting area, so arriving feels calm rather than on display.</p>\n"
+            "drive from GA-400. The group rooms sit well away from the waiting area, so arriving "
+            "feels calm rather than on display.</p>\n"
             "<p>Both the <strong>morning</strong> and the <strong>evening track</strong> meet here "
             "Monday through Friday. That makes Alpharetta a practical choice if you work in north "
             "Fulton or Forsyth County and want to come in before or after your workday.</p>\n"
@@ -103,8 +103,7 @@ LOCATIONS = [
         "summary": "Intensive outpatient care for Jackson County and northeast Georgia, with a "
         "weekday morning track and evening groups Monday to Thursday.",
         "body": (
-            "<p>Our Jefferson location serves Jackson County and the towns along I-85 and US-129. It is "
-            "a single-story building with parking at the front and a step-free entrance.</p>\n"
+            "<p>Our Jefferson location serves Jackson County and the towns along I-85 and US-129.</p>\n"
             "<p>The <strong>morning track</strong> meets Monday through Friday. The "
             "<strong>evening track</strong> meets Monday through Thursday, which leaves your Friday "
             "evenings free.</p>\n"
@@ -144,8 +143,7 @@ LOCATIONS = [
         "summary": "Morning and evening IOP tracks in Buckhead, near Peachtree Road and GA-400, plus "
         "a weekly support group for people who have finished the program.",
         "body": (
-            "<p>Our Atlanta location is in Buckhead, between Peachtree Road and GA-400. There is garage "
-            "parking in the building, and a MARTA station is within walking distance.</p>\n"
+            "<p>Our Atlanta location is in Buckhead, between Peachtree Road and GA-400.</p>\n"
             "<p>The <strong>morning</strong> and <strong>evening tracks</strong> both meet here Monday "
             "through Friday. Many clients come from offices in Midtown and Buckhead and choose the "
             "evening track so they can attend after work.</p>\n"
