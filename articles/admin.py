@@ -896,9 +896,10 @@ class ArticleAdmin(
 
     # --- Read-only panels.
 
-    @admin.display(description="byline")
+    @admin.display(description="byline", ordering=Coalesce("written_by__name", "author"))
     def byline(self, obj):
-        """The typed byline, or the clinician who wrote it (list_select_related reads them with the row)."""
+        """The typed byline, or the clinician who wrote it (list_select_related reads them with the
+        row); sorted by the name shown, as the typed "author" column was."""
         return obj.byline or "—"
 
     @admin.display(description="review")

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
+from articles.admin import ArticleAdmin
 from articles.models import Clinician
 from carter_site import caching
 from carter_site.roles import MARKETING_EDITORS, SITE_ADMINISTRATORS
@@ -371,3 +372,13 @@ def test_the_demo_has_an_article_written_by_a_clinician_and_reviewed_by_another(
     assert 'By <a href="/clinicians/morgan-hale/">Morgan Hale, LCSW</a>' in byline(response)
     assert "Clinically reviewed by" in text(response) and "Jordan Okafor" in text(response)
     assert "written by Morgan Hale" in listed(client.get("/clinicians/morgan-hale/"))
+
+
+def test_the_article_list_sorts_by_the_byline_shown(editor, morgan):
+    ArticleFactory(title="Typed Zed", author="Zed Writer")
+    ArticleFactory(title="Typed Abe", author="Abe Writer")
+    ArticleFactory(title="By Morgan", author="", written_by=morgan)
+    url = reverse("admin:articles_article_changelist")
+    column = 1 + ArticleAdmin.list_display.index("byline")
+    rows = editor.get(url, {"o": str(column)}).context["cl"].result_list
+    assert [row.title for row in rows] == ["Typed Abe", "By Morgan", "Typed Zed"]
