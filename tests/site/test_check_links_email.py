@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -219,11 +220,16 @@ def test_from_the_command_line_a_mail_server_that_is_down_gives_no_traceback(
     assert err.splitlines()[-1].startswith("CommandError: The list could not be emailed to sam (1 of 1)")
 
 
-def test_a_refused_address_leaves_the_others_emailed_and_status_three(two_broken_texts, smtp_server):
-    staff_member(MARKETING_EDITORS, "dana")  # refused by the server
+def test_a_refused_address_leaves_the_others_emailed_and_status_three(two_broken_texts, smtp_server, caplog):
+    dana = staff_member(MARKETING_EDITORS, "dana")  # refused by the server
     staff_member(MARKETING_EDITORS, "sam")
 
-    out, _err, error = check_links("--email")
+    with caplog.at_level("WARNING", logger="carter_site.link_report"):
+        out, _err, error = check_links("--email")
+
+    [logged] = [record for record in caplog.records if getattr(record, "event", "") == "link_report_not_sent"]
+    assert (logged.recipient_user, logged.error) == (dana.pk, "SMTPRecipientsRefused")
+    assert "dana@example.com" not in logged.getMessage()  # the log names the account, not the address
 
     assert sorted(received(smtp_server)) == ["sam@example.com"]
     assert "Emailed the list to 1 of 2 staff member(s) who may fix these links." in out
@@ -240,3 +246,26 @@ def test_without_site_url_the_emails_cannot_link_to_the_site_editor(two_broken_t
     assert out == "" and smtp_server.accepted == []
     assert error is not None and error.returncode == 2
     assert str(error).startswith("--email needs SITE_URL")
+
+
+def test_a_backend_other_than_smtp_is_named_as_what_failed(two_broken_texts, settings):
+    settings.EMAIL_BACKEND = "tests.site.test_check_links_email.RefusingBackend"
+    staff_member(MARKETING_EDITORS, "sam")
+
+    _out, _err, error = check_links("--email")
+
+    assert error is not None and error.returncode == 3
+    assert str(error) == (
+        "The list could not be emailed to sam (1 of 1): the email backend "
+        "(tests.site.test_check_links_email.RefusingBackend) did not take it (ConnectionRefusedError)."
+    )
+
+
+class RefusingBackend(BaseEmailBackend):
+    """An email backend whose service cannot be reached, as an API-based one may be."""
+
+    def open(self):
+        raise ConnectionRefusedError
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError

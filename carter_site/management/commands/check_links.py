@@ -21,12 +21,16 @@ email could not be sent (the mail server down, or refusing an address), and 2 wh
 not set, since the emails' links to the site editor need it; both with a sentence.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from carter_site.link_report import reports_for, send_reports
 from carter_site.links import check_texts, describe_text, published_texts, text_to_check
+
+logger = logging.getLogger("carter_site.link_report")
 
 NOT_EMAILED = 3  # the exit status when an email of the report could not be sent
 CANNOT_EMAIL = 2  # the exit status when --email cannot work as the site is set up
@@ -119,10 +123,24 @@ class Command(BaseCommand):
             )
         if not failed:
             return None
+        for report, error in failed:
+            logger.warning(
+                "The report of links that lead nowhere could not be emailed.",
+                extra={
+                    "event": "link_report_not_sent",
+                    "recipient_user": report.recipient.pk,
+                    "error": type(error).__name__,
+                    "smtp_code": getattr(error, "smtp_code", None),
+                },
+            )
         error = failed[0][1]
         why = getattr(error, "strerror", None) or type(error).__name__
+        server = (
+            f"the mail server at {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+            if settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+            else f"the email backend ({settings.EMAIL_BACKEND})"
+        )
         return (
             f"The list could not be emailed to {people([report.recipient for report, _ in failed])} "
-            f"({len(failed)} of {len(reports)}): the mail server at {settings.EMAIL_HOST}:{settings.EMAIL_PORT} "
-            f"did not take it ({why})."
+            f"({len(failed)} of {len(reports)}): {server} did not take it ({why})."
         )
