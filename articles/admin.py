@@ -1041,8 +1041,7 @@ class ArticleAdmin(
     def reading_level(self, obj):
         if not obj or not obj.body:
             return "Shown after saving."
-        score, label = content_checks.readability(obj)
-        return f"Flesch reading ease {score} ({label}). Aim for 60 or more: plain English."
+        return content_checks.reading_level(obj)
 
     @admin.display(description="search result preview")
     def search_result_preview(self, obj):

@@ -1,7 +1,7 @@
 """Checks an editor sees after saving an article, as Yoast and Wagtail give them.
 
-They warn and never block: a person decides. `readability()` gives the Flesch reading
-ease of the article's text (higher is easier; 60–70 is plain English).
+They warn and never block: a person decides. `reading_level()` is the change form's line on how
+easy the text is to read, measured as `check_readability` measures it (articles/readability.py).
 """
 
 import re
@@ -20,39 +20,17 @@ from .readability import (
     PARAGRAPH_LIMIT,
     SENTENCE_AIM,
     SENTENCE_LIMIT,
-    count_syllables,
+    WORDS_FOR_A_GRADE,
     measure,
 )
 
 VAGUE_LINK_TEXTS = {"click here", "here", "read more", "more", "this link", "link", "this", "click"}
 _URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
-_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 # Tags that end the words before them (a line break too), unlike bold or a link inside a word.
 _BLOCKS = frozenset(
     {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "div", "table",
      "caption", "tr", "td", "th"}
 )  # fmt: skip
-
-
-def flesch_reading_ease(text):
-    """206.835 − 1.015 × (words / sentences) − 84.6 × (syllables / words); None for no words."""
-    words = _WORD.findall(text)
-    if not words:
-        return None
-    sentences = max(1, len(_SENTENCE_END.findall(text)))
-    syllables = sum(count_syllables(word) for word in words)
-    return round(206.835 - 1.015 * (len(words) / sentences) - 84.6 * (syllables / len(words)), 1)
-
-
-def describe_reading_ease(score):
-    if score is None:
-        return "no text yet"
-    for floor, label in [(80, "very easy"), (70, "easy"), (60, "plain English"), (50, "fairly difficult"),
-                         (30, "difficult")]:  # fmt: skip
-        if score >= floor:
-            return label
-    return "very difficult"
 
 
 @dataclass
@@ -151,12 +129,6 @@ def image_file_name(src):
     """`/media/editor/group%20room.jpg?v=2` -> `group room.jpg`; "" when the address names no file."""
     path = urlsplit(src or "").path
     return unquote(path.rsplit("/", 1)[-1]).strip()
-
-
-def readability(article):
-    text = "".join(scan(article.body).text_parts)
-    score = flesch_reading_ease(text)
-    return score, describe_reading_ease(score)
 
 
 def check_article(article):
@@ -280,6 +252,27 @@ def prose(obj, name):
 
 def _words(count):
     return f"{count:,} words" if count != 1 else "1 word"
+
+
+def reading_level(obj, name="body"):
+    """The change form's line on how easy `obj`'s `name` is to read, measured as check_readability
+    measures it: its running prose, its Flesch–Kincaid grade, its longest sentence."""
+    reading = measure(prose(obj, name))
+    if not reading.words:
+        return (
+            "No running text yet: paragraphs are measured, not headings, short list items, tables or quotes."
+        )
+    longest = max(sentence.words for sentence in reading.sentences)
+    sentences = f"its longest sentence has {_words(longest)} (the site aims for under {SENTENCE_AIM})"
+    if reading.grade is None:
+        return (
+            f"Too short for a grade: {_words(reading.words)} of running text, and a grade needs "
+            f"{WORDS_FOR_A_GRADE}; {sentences}."
+        )
+    return (
+        f"About grade {round(reading.grade)} (Flesch–Kincaid), on {_words(reading.words)} of running text; "
+        f"the site aims for grade {GRADE_AIM} or below. {sentences[0].upper()}{sentences[1:]}."
+    )
 
 
 def check_readability(obj, texts):

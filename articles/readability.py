@@ -8,8 +8,8 @@ what is measured here to tell editors when a text is harder than that, and where
 
 The measure is the Flesch–Kincaid grade: 0.39 × words per sentence + 11.8 × syllables per word
 − 15.59, the US school grade a reader needs. It is the one the guidance quotes, it needs only
-words, sentences and syllables, and it uses the same counts as the Flesch reading ease the
-article's change form shows.
+words, sentences and syllables. The article's change form shows it too
+(content_checks.reading_level), measured on the same running text.
 
 Syllables are estimated (count_syllables): a small rule on vowel groups, right for most words
 and off by one for some (see tests/articles/test_readability.py). The `textstat` package was
