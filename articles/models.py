@@ -454,6 +454,14 @@ class Article(KeepsOldAddresses, SeoFields):
         "clinical review date", null=True, blank=True, help_text="The day the clinician checked the article."
     )
     reviewed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # When readers last got new words: a save that changed the headline, summary or text
+    # (review_fingerprint) of an article that had been public. Empty until then: what is written
+    # before an article goes out is drafting, and a small correction keeps the date
+    # (keeps_words_date). The page shows it as "Updated", and it is the JSON-LD dateModified and
+    # the feeds' updated (docs/editorial-workflow.md, "The date readers see").
+    words_changed_at = models.DateTimeField("words last changed", null=True, blank=True, editable=False)
+    # The fingerprint of the words as last saved, to tell a change of words from any other save.
+    words_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     locations = models.ManyToManyField(
@@ -655,10 +663,65 @@ class Article(KeepsOldAddresses, SeoFields):
             values = type(self)._default_manager.filter(pk=self.pk).values(*fields).first()
         return None if values is None else Article(**values)
 
+    # Set by the form saving the article (the admin's "Small correction" box): new words are saved
+    # without a new "Updated" date.
+    keeps_words_date = False
+
+    def note_words_change(self, now=None):
+        """Before a save: when the words readers see (review_fingerprint) differ from those last
+        saved and the article had been public before this save, they are new to readers, dated
+        now; unless the editor called it a small correction (keeps_words_date).
+
+        A restore has just written the old version over the row, its date and fingerprint too:
+        what was saved before it (saved_before) says what readers had, and its date stays unless
+        the restored words differ from theirs. Recovering a deleted article ({}) brings it back as
+        it was. An empty stored fingerprint (a version saved before there was one) tells nothing:
+        no date from it."""
+        words = self.fingerprint()
+        if self.saved_before is not None:
+            before = self.saved_before or None
+            if before is not None:
+                self.words_fingerprint = before.get("words_fingerprint", "")
+                self.words_changed_at = before.get("words_changed_at")
+        elif self.pk is None:
+            before = None
+        else:
+            before = {}  # read below, only when the words changed
+        if before is not None and self.words_fingerprint and self.words_fingerprint != words:
+            if not before:
+                before = (
+                    type(self)
+                    ._default_manager.filter(pk=self.pk)
+                    .values("status", "published_at", "was_public")
+                    .first()
+                    or {}
+                )
+            if self._was_public_before(before, now) and not self.keeps_words_date:
+                self.words_changed_at = now or timezone.now()
+        self.words_fingerprint = words
+
+    def _was_public_before(self, before, now=None):
+        """Whether the article, as `before` (field values) has it, had been public: it says so
+        (was_public), or it was published and its time had come."""
+        published_at = before.get("published_at")
+        return bool(
+            before.get("was_public")
+            or (
+                before.get("status") == self.Status.PUBLISHED
+                and published_at is not None
+                and published_at <= (now or timezone.now())
+            )
+        )
+
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
+        self.note_words_change()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "words_fingerprint", "words_changed_at"}
         super().save(*args, **kwargs)
+        self.keeps_words_date = False
         if getattr(self, "_review_recorded", False):
             self._review_recorded = False
             # Read by the admin after the save, to tell whoever asked (articles.notices).
@@ -705,6 +768,16 @@ class Article(KeepsOldAddresses, SeoFields):
         if last is None or last.outcome != ReviewRequest.Outcome.DECLINED or self.review_is_current:
             return None
         return last
+
+    @property
+    def updated_on(self):
+        """When the words last changed, if that was on a later day than the article went out (in
+        the site's time zone): what the page shows as "Updated". None otherwise: a change made the
+        day it was published is part of publishing it."""
+        changed, published = self.words_changed_at, self.published_at
+        if changed is None or published is None:
+            return None
+        return changed if timezone.localdate(changed) > timezone.localdate(published) else None
 
     @property
     def review_is_current(self):
