@@ -71,6 +71,18 @@ class ArticleAdminForm(EditStampForm):
     # (Article.review_rule_refusal). None: the database says. Set per request by ArticleAdmin.get_form.
     saved_before = None
 
+    # Not a field of the article: whether this save's new words are new to readers
+    # (Article.keeps_words_date). Shown once the article has been public (ArticleAdmin.get_fieldsets).
+    small_correction = forms.BooleanField(
+        label="Small correction (a typo, a broken link): keep the date readers see",
+        required=False,
+        help_text="Tick only when what the article says stays the same: a misspelt word, a missing "
+        "comma, a link's words put right. Leave it unticked for anything a reader would want to know "
+        "about: a fact, a number, advice, a phone number or address, a section added or taken out, a "
+        "new headline or summary. Then the page shows “Updated” with today's date, and search engines "
+        "are told the article changed.",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields.get("reviewed_by")
@@ -84,6 +96,7 @@ class ArticleAdminForm(EditStampForm):
     def clean(self):
         cleaned = super().clean()
         self.instance.saved_before = self.saved_before
+        self.instance.keeps_words_date = bool(cleaned.get("small_correction"))
         # A review recorded with this save (ArticleAdmin.save_model) vouches for the words as
         # saved: the site's rule that publishing needs a current review is met by it.
         self.instance.records_review_with_save = bool(
@@ -562,6 +575,7 @@ class ArticleAdmin(
     readonly_fields = [
         "created_at",
         "updated_at",
+        "words_last_changed",
         "review_status",
         "review_request",
         "past_requests",
@@ -576,7 +590,14 @@ class ArticleAdmin(
                 "description": "Drafts are never public. A published article goes live at its publish "
                 "time and, if a take-down time is set, disappears then. Save, then use Preview to see "
                 "the saved article exactly as visitors will.",
-                "fields": ["status", "published_at", "expires_at", "created_at", "updated_at"],
+                "fields": [
+                    "status",
+                    "published_at",
+                    "expires_at",
+                    "words_last_changed",
+                    "created_at",
+                    "updated_at",
+                ],
             },
         ),
         (
@@ -706,6 +727,8 @@ class ArticleAdmin(
             {} if getattr(request, "recovering", False) else getattr(request, "saved_before_restore", None)
         )
         attrs = {"saved_before": saved_before}
+        if not self.offers_small_correction(request, obj):
+            attrs["small_correction"] = None  # not shown, so nothing posted may claim it
         if self.can_review(request):
             # Whom this person may sign as: the form refuses any other clinician (ArticleAdminForm).
             anyone = signs_for_any_clinician(request.user)
@@ -739,6 +762,13 @@ class ArticleAdmin(
         """With the site's rule that publishing needs a current review on, the Publishing section
         says so before anyone meets the refusal (Article.review_rule_refusal)."""
         fieldsets = super().get_fieldsets(request, obj)
+        if self.offers_small_correction(request, obj):
+            fieldsets = [
+                (name, {**options, "fields": self._with_small_correction(options["fields"])})
+                if name == "Publishing"
+                else (name, options)
+                for name, options in fieldsets
+            ]
         if not SiteSettings.load().publishing_needs_review:
             return fieldsets
         return [
@@ -747,6 +777,16 @@ class ArticleAdmin(
             else (name, options)
             for name, options in fieldsets
         ]
+
+    def offers_small_correction(self, request, obj):
+        """Whether the form has the "Small correction" box: for those who may change the words, once
+        the article has been public. Before, editing is drafting and there is no date to keep."""
+        return obj is not None and obj.has_been_public and self.has_edit_content_permission(request, obj)
+
+    @staticmethod
+    def _with_small_correction(fields):
+        at = fields.index("words_last_changed") + 1
+        return [*fields[:at], "small_correction", *fields[at:]]
 
     def get_prepopulated_fields(self, request, obj=None):
         readonly = set(self.get_readonly_fields(request, obj))
@@ -895,6 +935,24 @@ class ArticleAdmin(
             )
 
     # --- Read-only panels.
+
+    @admin.display(description="words last changed")
+    def words_last_changed(self, obj):
+        """When readers last got new words (Article.words_changed_at), and what the page says of it."""
+        changed = obj.words_changed_at if obj is not None else None
+        if changed is not None:
+            if obj.updated_on is not None:
+                return (
+                    f"{end_sentence(local_time(changed))} Readers see “Updated "
+                    f"{date_format(timezone.localtime(changed), 'F j, Y')}” beside the publish date."
+                )
+            return (
+                f"{end_sentence(local_time(changed))} That is the day it was published, so readers see "
+                "the publish date alone."
+            )
+        if obj is not None and obj.pk is not None and obj.has_been_public:
+            return "Not changed since publishing: readers see the publish date alone."
+        return "Not public yet: changes made before it goes out are drafting, and show no date."
 
     @admin.display(description="byline", ordering=Coalesce("written_by__name", "author"))
     def byline(self, obj):
