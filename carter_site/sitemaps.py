@@ -25,7 +25,6 @@ from testimonials.models import ArticleTestimonial, Testimonial
 
 from .caching import seconds_until_next_change_for
 from .seo import site_origin
-from .structured_data import article_dates
 
 
 class _SiteSitemap(Sitemap):
@@ -110,7 +109,13 @@ class ArticleSitemap(_SiteSitemap):
         )
 
     def lastmod(self, article):
-        return _newest_of(article_dates(article)[1], article.faqs_changed, article.quotes_changed)
+        # Any save of the article, not only a change of its words (the dateModified its page
+        # says, structured_data.article_dates): lastmod asks search engines to read the page
+        # again, and a location, picture, review or SEO title changes what they read. It is never
+        # earlier than the page's dateModified, so a change of words is always read again.
+        return _newest_of(
+            article.published_at, article.updated_at, article.faqs_changed, article.quotes_changed
+        )
 
 
 class LocationSitemap(_SiteSitemap):

@@ -319,8 +319,12 @@ _CREDENTIALS = re.compile(
 
 
 def article_dates(article):
-    """(published, modified). An article edited while scheduled was not modified before it went live."""
-    published, modified = article.published_at, article.updated_at
+    """(published, modified): when it went out, and when its words last changed for readers
+    (Article.words_changed_at), else when it went out; never before it went out. What the page
+    shows ("Updated", Article.updated_on), its JSON-LD, its Open Graph tags and the feeds all say
+    this one date: a save that changed no word a reader sees (a status, a location, a picture,
+    markup) or a small correction does not modify the article for them."""
+    published, modified = article.published_at, article.words_changed_at or article.published_at
     if published and modified and modified < published:
         modified = published
     return published, modified
