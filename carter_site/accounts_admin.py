@@ -58,6 +58,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from reversion.models import Revision
 
 from .audit import log_account_event
+from .passkeys import Passkey
 from .two_factor import otp_required, why_no_way_in
 
 User = get_user_model()
@@ -103,8 +104,9 @@ def manage_accounts_permission():
 def account_managers(leaving_out_groups=(), leaving_out_devices=()):
     """The active staff accounts that may look after accounts (hold *Can change user*, or are
     superusers) and can sign in to do it: with a password and, when the admin asks for one, a
-    confirmed authenticator app. Counting the groups `leaving_out_groups` as if they no longer
-    held that permission, and the authenticators `leaving_out_devices` as gone."""
+    confirmed authenticator app or a passkey. Counting the groups `leaving_out_groups` as if they
+    no longer held that permission, and the devices `leaving_out_devices` (authenticator apps,
+    passkeys) as gone."""
     permission = manage_accounts_permission()
     groups = Group.objects.filter(permissions__in=permission).exclude(
         pk__in=[group.pk for group in leaving_out_groups]
@@ -116,10 +118,16 @@ def account_managers(leaving_out_groups=(), leaving_out_devices=()):
         .filter(Q(is_superuser=True) | Q(user_permissions__in=permission) | Q(groups__in=groups))
     )
     if otp_required():
-        devices = TOTPDevice.objects.filter(confirmed=True).exclude(
-            pk__in=[device.pk for device in leaving_out_devices]
-        )
-        managers = managers.filter(pk__in=devices.values("user_id"))
+        from .passkeys import Passkey
+
+        leaving = {(type(device), device.pk) for device in leaving_out_devices}
+        ways_in = [
+            model.objects.filter(confirmed=True)
+            .exclude(pk__in=[pk for kind, pk in leaving if kind is model])
+            .values("user_id")
+            for model in (TOTPDevice, Passkey)  # an authenticator app or a passkey
+        ]
+        managers = managers.filter(Q(pk__in=ways_in[0]) | Q(pk__in=ways_in[1]))
     return managers.distinct()
 
 
@@ -129,13 +137,13 @@ def last_manager_message(who, first=None):
     app = otp_required()
     if first is None:
         first = "Give another person the role Site administrators" + (
-            " and set up their authenticator app" if app else ""
+            " and set up their authenticator app or passkey" if app else ""
         )
         first += " first"
     return (
         "Nobody else could then look after staff accounts (give roles, reset passwords, set up "
         f"authenticator apps, unlock or deactivate): {who} the last active staff account that may, "
-        f"and that can sign in with a password{' and an authenticator app' if app else ''}. "
+        f"and that can sign in with a password{' and an authenticator app or passkey' if app else ''}. "
         f"{first}, and this change can be made."
     )
 
@@ -402,11 +410,44 @@ class StaffAccountAdmin(CheckedInOneTransactionMixin, UserAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
             return fieldsets
-        return [*fieldsets, ("Email notices", {"fields": ["email_notices"]})]
+        return [
+            *fieldsets,
+            ("Second step of signing in", {"fields": ["second_steps"]}),
+            ("Email notices", {"fields": ["email_notices"]}),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj)]
-        return [*fields, "email_notices"] if obj is not None else fields
+        return [*fields, "second_steps", "email_notices"] if obj is not None else fields
+
+    @admin.display(description="Authenticator apps and passkeys")
+    def second_steps(self, obj):
+        """The account's authenticator apps and passkeys, each linked to its page (where an
+        administrator removes a lost phone's)."""
+        from django.utils.html import format_html, format_html_join
+
+        rows = [
+            (
+                reverse("admin:otp_totp_totpdevice_change", args=[device.pk]),
+                "Authenticator app",
+                device.name,
+                "" if device.confirmed else " (not confirmed: signs nobody in)",
+            )
+            for device in TOTPDevice.objects.filter(user=obj).order_by("pk")
+        ] + [
+            (reverse("admin:carter_site_passkey_change", args=[device.pk]), "Passkey", device.name, "")
+            for device in Passkey.objects.filter(user=obj).order_by("pk")
+        ]
+        if not rows:
+            return "None: this account cannot sign in where the second step is asked for."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li>{}: <a href="{}">{}</a>{}</li>',
+                ((kind, url, name, note) for url, kind, name, note in rows),
+            ),
+        )
 
     @admin.display(description="Emails it gets")
     def email_notices(self, obj):
@@ -579,3 +620,44 @@ class AuthenticatorAdmin(CheckedInOneTransactionMixin, TOTPDeviceAdmin):
             return super().qrcode_view(request, pk)
         except TOTPDevice.DoesNotExist:
             raise Http404("This authenticator no longer exists.") from None
+
+
+@admin.register(Passkey)
+class PasskeyAdmin(CheckedInOneTransactionMixin, admin.ModelAdmin):
+    """The staff's passkeys. Each is added by its owner on *My passkeys* (a passkey is made by the
+    owner's own device, in their own browser), so there is no Add here; an administrator may
+    rename one, or delete it (a lost phone's), except the last way in of the last account that
+    can look after accounts. A deletion is recorded in the owner's history too."""
+
+    list_display = ["name", "user", "created_at", "last_used_at"]
+    list_filter = ["user"]
+    search_fields = ["name", "user__username"]
+    fields = ["user", "name", "created_at", "last_used_at", "sign_count", "transports"]
+    readonly_fields = ["user", "created_at", "last_used_at", "sign_count", "transports"]
+    delete_confirmation_template = "admin/carter_site/refused_deletion.html"
+    delete_selected_confirmation_template = "admin/carter_site/refused_deletions.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        objs = list(objs)
+        if otp_required() and objs:
+            remaining = account_managers(leaving_out_devices=objs)
+            refused = refused_deletions(remaining, owners_of(objs), NEW_AUTHENTICATOR_FIRST)
+            protected = [*protected, *refused]
+        return deleted, counts, perms_needed, protected
+
+    def log_deletions(self, request, queryset):
+        entries = super().log_deletions(request, queryset)
+        for device in queryset:
+            log_account_event(
+                device.user,
+                event="passkey_removed",
+                message=f"Passkey “{device.name}” removed in the admin by {request.user.get_username()}.",
+            )
+        return entries

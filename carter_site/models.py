@@ -3,6 +3,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .passkeys import Passkey  # noqa: F401  (a django-otp device, kept in carter_site.passkeys)
 from .phone import tel_uri, validate_phone_number
 
 # 988 as a number of its own, not a part of a longer one: "(470) 988-2040", "470.988.2040" and

@@ -7,8 +7,11 @@
 - A break-glass code (`manage.py break_glass_token`, docs/security.md) is a one-time django-otp
   static token: it works once, within BREAK_GLASS_TOKEN_MINUTES, the session it opens ends when
   that time is up, and issuing and using it are both logged and recorded in the admin's history.
-- Wrong codes count as failed sign-ins for django-axes, like wrong passwords; `lockout_response`
-  is the page a locked-out person sees.
+- A passkey (carter_site.passkeys) may take the code's place: the sign-in page's script puts the
+  browser's signed answer into the same form, and the password and the answer are checked
+  together. Any refusal is the same sentence as for a wrong code.
+- Wrong codes and refused passkeys count as failed sign-ins for django-axes, like wrong
+  passwords; `lockout_response` is the page a locked-out person sees.
 """
 
 import datetime as dt
@@ -26,6 +29,7 @@ from django.dispatch import receiver
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from .admin_input import CheckedListRequestsMixin
 
@@ -63,7 +67,12 @@ def why_no_way_in(user, refused):
 
 
 def is_break_glass(device):
-    return device is not None and device.name.startswith(BREAK_GLASS_PREFIX)
+    # A static token device only: a passkey or an app its owner named "break-glass…" is not one.
+    return (
+        device is not None
+        and device.__class__.__name__ == "StaticDevice"
+        and device.name.startswith(BREAK_GLASS_PREFIX)
+    )
 
 
 def break_glass_expired(device):
@@ -72,7 +81,8 @@ def break_glass_expired(device):
 
 
 class TwoStepAuthenticationForm(AdminAuthenticationForm):
-    """The admin's login form: user name, password and the code from an authenticator app."""
+    """The admin's login form: user name, password and the code from an authenticator app, or
+    the answer of a passkey (put into `passkey` by the page's script, static/js/passkeys.js)."""
 
     otp_token = forms.CharField(
         label="Code from your authenticator app",
@@ -84,40 +94,69 @@ class TwoStepAuthenticationForm(AdminAuthenticationForm):
         ),
         help_text="Six digits, from the app you set up for this site. Break-glass codes also go here.",
     )
+    passkey = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
 
     # One answer for every refusal after the password is read: a wrong password, a wrong or
-    # expired code, too many codes, no authenticator. A separate message for a wrong code would
-    # tell whoever is guessing that the password was right. The log keeps the reason.
+    # expired code, too many codes, no authenticator, a passkey refused. A separate message for a
+    # wrong code would tell whoever is guessing that the password was right. The log keeps the reason.
     refused = (
         "The user name, password or code is not right. Check them, and enter the code your app shows "
-        "now: codes change every 30 seconds, and after several wrong codes, wait a minute. If no "
-        "authenticator app is set up for your account yet, or your break-glass code has expired, ask "
-        "an administrator."
+        "now: codes change every 30 seconds, and after several wrong codes, wait a minute. If you used "
+        "a passkey, use one you added for this account, on this address. If no authenticator app is "
+        "set up for your account yet, or your break-glass code has expired, ask an administrator."
     )
     error_messages = {
         **AdminAuthenticationForm.error_messages,
         "invalid_login": refused,
-        "token_required": "Enter the six-digit code from your authenticator app, with your password.",
-        **dict.fromkeys(["no_device", "invalid_token", "throttled", "expired_break_glass"], refused),
+        "token_required": (
+            "Enter the six-digit code from your authenticator app with your password, or use your passkey."
+        ),
+        **dict.fromkeys(
+            ["no_device", "invalid_token", "throttled", "expired_break_glass", "passkey_refused"], refused
+        ),
     }
 
     def clean(self):
+        from .passkeys import SIGN_IN_CHALLENGE, take_challenge
+
         token = "".join((self.cleaned_data.get("otp_token") or "").split())
-        if not token:
+        answer = self.cleaned_data.get("passkey") or ""
+        # Taken out of the session whatever follows: a challenge answers one post, right or wrong.
+        challenge = take_challenge(self.request, SIGN_IN_CHALLENGE) if self.request is not None else None
+        if not (token or answer):
             # Asked for before the password is read, so it says nothing about the password.
             raise forms.ValidationError(self.error_messages["token_required"], code="token_required")
         cleaned = super().clean()  # the password (django-axes refuses locked-out users here)
         user = self.get_user()
         if user is not None:
-            user.otp_device = self.verify_second_step(user, token)
+            if answer:
+                user.otp_device = self.verify_passkey(user, answer, challenge)
+            else:
+                user.otp_device = self.verify_second_step(user, token)
         return cleaned
+
+    def verify_passkey(self, user, answer, challenge):
+        from .passkeys import PasskeyRefused, verify_sign_in
+
+        try:
+            return verify_sign_in(self.request, user, answer, challenge)
+        except PasskeyRefused as refusal:
+            logger.warning(
+                "Admin sign-in with a passkey refused: %s.",
+                refusal,
+                extra={"event": "admin_passkey_refused", "user_id": user.pk},
+            )
+        self.second_step_failed(user, "passkey_refused")
 
     def verify_second_step(self, user, token):
         devices = confirmed_devices(user)
         if not devices:
             self.second_step_failed(user, "no_device")
         candidates = [
-            device for device in devices if (device.__class__.__name__ == "TOTPDevice") == token.isdigit()
+            device
+            for device in devices
+            if (device.__class__.__name__ == "TOTPDevice") == token.isdigit()
+            and device.__class__.__name__ != "Passkey"  # answers a challenge, never a typed code
         ]
         error = "invalid_token"
         for candidate in candidates:
@@ -167,9 +206,14 @@ class CarterAdminSite(admin.AdminSite):
         from articles.notices import my_notices_view
 
         from .coming_up import coming_up_view
+        from .passkeys import add_options_view, my_passkeys_view, sign_in_options_view
         from .uploads_admin import uploads_view
 
         return [
+            # Before signing in: a challenge for the sign-in page's passkey button.
+            path("login/passkey/", never_cache(sign_in_options_view), name="passkey_sign_in_options"),
+            path("my-passkeys/", self.admin_view(my_passkeys_view), name="my_passkeys"),
+            path("my-passkeys/options/", self.admin_view(add_options_view), name="passkey_add_options"),
             path("uploads/", self.admin_view(uploads_view), name="uploads"),
             path("coming-up/", self.admin_view(coming_up_view), name="coming_up"),
             path("my-notices/", self.admin_view(my_notices_view), name="my_notices"),

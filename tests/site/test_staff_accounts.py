@@ -229,7 +229,7 @@ def test_the_last_administrator_cannot_delete_their_only_authenticator(administr
     page = text(client.get(url))
     assert "cannot be deleted" in page and LAST_MANAGER in page
     assert (
-        "“alex” is the last active staff account that may, and that can sign in with a password and an authenticator app"
+        "“alex” is the last active staff account that may, and that can sign in with a password and an authenticator app or passkey"
         in page
     )
     assert "Set up the new authenticator app first" in page
@@ -341,7 +341,8 @@ def test_nobody_becomes_the_only_administrator_without_an_authenticator(administ
     error = response.context["adminform"].form.non_field_errors()[0]
     assert error.startswith(LAST_MANAGER)
     assert (
-        "Give another person the role Site administrators and set up their authenticator app first" in error
+        "Give another person the role Site administrators and set up their authenticator app or passkey first"
+        in error
     )
     assert list(alex.groups.values_list("name", flat=True)) == [SITE_ADMINISTRATORS]
     delete = text(client.get(reverse("admin:auth_user_delete", args=[alex.pk])))
