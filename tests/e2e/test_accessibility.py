@@ -596,3 +596,43 @@ def test_an_editor_deletes_a_picture_nothing_uses_from_the_uploads_page_which_pa
     assert page.locator(".messagelist .success").inner_text().startswith("Deleted 1 picture (")
     assert not default_storage.exists(mistake)
     assert page.get_by_role("heading", name="Used nowhere (0)").is_visible()
+
+
+def test_the_sign_in_page_with_passkeys_and_the_staff_pages_added_since_pass_axe(
+    site, editor, new_context, axe_js, screenshots, settings
+):
+    """The sign-in page as production shows it (a code, or a passkey), the admin's home with its
+    clinical review and Coming up lines, Coming up itself and My passkeys."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import ArticleFactory
+
+    from .browser import DESKTOP, admin_url
+    from .test_passkeys import app_of, fill_sign_in, sign_in_with_code
+
+    settings.ADMIN_REQUIRE_OTP = True
+    ArticleFactory(title="Going live on Friday", published_at=timezone.now() + datetime.timedelta(days=3))
+    device = app_of(editor.user)
+    page = new_context(**DESKTOP, **AXE_CONTEXT).new_page()
+
+    fill_sign_in(page, editor.username, editor.password)
+    assert page.get_by_role("button", name="Log in with a passkey").is_visible()
+    ours = violations_of_ours(run_axe(page))
+    assert not ours, format_violations(ours, "the sign-in page with passkeys")
+
+    sign_in_with_code(page, editor.username, editor.password, device)
+    assert page.get_by_role("link", name="Coming up").is_visible()
+    pages = {
+        "the admin's home page": admin_url("index"),
+        "Coming up": admin_url("coming_up"),
+        "My passkeys": admin_url("my_passkeys"),
+    }
+    for name, url in pages.items():
+        page.goto(url)
+        screenshot(page, screenshots, f"admin-{name.split()[-1].lower()}-desktop")
+        ours = violations_of_ours(run_axe(page))
+        assert not ours, format_violations(ours, name)
+    page.goto(admin_url("coming_up"))
+    assert page.get_by_text("The article “Going live on Friday” goes live.").is_visible()
