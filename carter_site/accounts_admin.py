@@ -376,6 +376,24 @@ class CheckedInOneTransactionMixin:
             return super().response_action(request, queryset)
 
 
+class KeepsTheLastWayInMixin(CheckedInOneTransactionMixin):
+    """For the admins of second steps (authenticator apps, passkeys): deleting one is refused, with
+    a page that says why, when it is the last way in of the last account that can look after
+    accounts (hold_account_managers), while sign-in needs a second step."""
+
+    delete_confirmation_template = "admin/carter_site/refused_deletion.html"
+    delete_selected_confirmation_template = "admin/carter_site/refused_deletions.html"
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        objs = list(objs)
+        if otp_required() and objs:
+            remaining = account_managers(leaving_out_devices=objs)
+            refused = refused_deletions(remaining, owners_of(objs), NEW_AUTHENTICATOR_FIRST)
+            protected = [*protected, *refused]
+        return deleted, counts, perms_needed, protected
+
+
 admin.site.unregister(User)
 admin.site.unregister(Group)
 
@@ -474,7 +492,7 @@ admin.site.unregister(TOTPDevice)
 
 
 @admin.register(TOTPDevice)
-class AuthenticatorAdmin(CheckedInOneTransactionMixin, TOTPDeviceAdmin):
+class AuthenticatorAdmin(KeepsTheLastWayInMixin, TOTPDeviceAdmin):
     """django-otp's admin of authenticator apps. A new one starts unconfirmed and its QR code page
     asks for a code from the app to confirm it; its settings (the secret, digits, step, t0,
     drift, tolerance) are fixed once saved (delete it and add another); a deleted device's QR
@@ -482,17 +500,6 @@ class AuthenticatorAdmin(CheckedInOneTransactionMixin, TOTPDeviceAdmin):
     accounts is kept."""
 
     form = AuthenticatorForm
-    delete_confirmation_template = "admin/carter_site/refused_deletion.html"
-    delete_selected_confirmation_template = "admin/carter_site/refused_deletions.html"
-
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        objs = list(objs)
-        if otp_required() and objs:
-            remaining = account_managers(leaving_out_devices=objs)
-            refused = refused_deletions(remaining, owners_of(objs), NEW_AUTHENTICATOR_FIRST)
-            protected = [*protected, *refused]
-        return deleted, counts, perms_needed, protected
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj)]
@@ -623,7 +630,7 @@ class AuthenticatorAdmin(CheckedInOneTransactionMixin, TOTPDeviceAdmin):
 
 
 @admin.register(Passkey)
-class PasskeyAdmin(CheckedInOneTransactionMixin, admin.ModelAdmin):
+class PasskeyAdmin(KeepsTheLastWayInMixin, admin.ModelAdmin):
     """The staff's passkeys. Each is added by its owner on *My passkeys* (a passkey is made by the
     owner's own device, in their own browser), so there is no Add here; an administrator may
     rename one, or delete it (a lost phone's), except the last way in of the last account that
@@ -634,23 +641,12 @@ class PasskeyAdmin(CheckedInOneTransactionMixin, admin.ModelAdmin):
     search_fields = ["name", "user__username"]
     fields = ["user", "name", "created_at", "last_used_at", "sign_count", "transports"]
     readonly_fields = ["user", "created_at", "last_used_at", "sign_count", "transports"]
-    delete_confirmation_template = "admin/carter_site/refused_deletion.html"
-    delete_selected_confirmation_template = "admin/carter_site/refused_deletions.html"
 
     def has_add_permission(self, request):
         return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
-
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        objs = list(objs)
-        if otp_required() and objs:
-            remaining = account_managers(leaving_out_devices=objs)
-            refused = refused_deletions(remaining, owners_of(objs), NEW_AUTHENTICATOR_FIRST)
-            protected = [*protected, *refused]
-        return deleted, counts, perms_needed, protected
 
     def log_deletions(self, request, queryset):
         entries = super().log_deletions(request, queryset)

@@ -33,95 +33,80 @@
     box.hidden = !text;
   }
 
-  var TRY_AGAIN = "No passkey was used: the request was cancelled or timed out. Try again, or enter the code from your authenticator app.";
-
-  function setUpSignIn(box) {
-    var form = document.getElementById("login-form");
+  // The button of `box` asks the server for options, lets the browser make the passkey's answer
+  // (`ceremony`), writes what `answer` makes of it into the form's field `fieldName` and sends
+  // the form; `required` are the fields to fill in first. When the browser gives no answer,
+  // `failed` is said beside the button and it can be pressed again.
+  function setUp(box, form, required, ceremony, fieldName, answer, failed) {
     var button = box.querySelector("button");
     var status = box.querySelector(".passkey-status");
     button.addEventListener("click", function () {
       say(status, "");
-      // The password goes in the same post as the passkey: ask for it first.
-      if (!form.elements.username.reportValidity() || !form.elements.password.reportValidity()) { return; }
+      if (!required.every(function (name) { return form.elements[name].reportValidity(); })) { return; }
       button.disabled = true;
-      askServer(box.dataset.optionsUrl, form).then(function (options) {
-        return navigator.credentials.get({
-          publicKey: {
-            challenge: toBytes(options.challenge),
-            rpId: options.rpId,
-            timeout: options.timeout,
-            userVerification: options.userVerification,
-            allowCredentials: [],
-          },
-        });
-      }).then(function (credential) {
-        var response = credential.response;
-        form.elements.passkey.value = JSON.stringify({
+      askServer(box.dataset.optionsUrl, form).then(ceremony).then(function (credential) {
+        form.elements[fieldName].value = JSON.stringify({
           id: credential.id,
           rawId: toText(credential.rawId),
           type: credential.type,
           authenticatorAttachment: credential.authenticatorAttachment || null,
           clientExtensionResults: {},
-          response: {
-            clientDataJSON: toText(response.clientDataJSON),
-            authenticatorData: toText(response.authenticatorData),
-            signature: toText(response.signature),
-            userHandle: response.userHandle ? toText(response.userHandle) : null,
-          },
+          response: answer(credential.response),
         });
         form.submit();
       }).catch(function () {
         button.disabled = false;
-        say(status, TRY_AGAIN);
+        say(status, failed);
       });
     });
     box.hidden = false;
   }
 
-  function setUpAdding(box) {
-    var form = box.closest("form");
-    var button = box.querySelector("button");
-    var status = box.querySelector(".passkey-status");
-    button.addEventListener("click", function () {
-      say(status, "");
-      if (!form.elements.name.reportValidity() || !form.elements.password.reportValidity()) { return; }
-      button.disabled = true;
-      askServer(box.dataset.optionsUrl, form).then(function (options) {
-        return navigator.credentials.create({
-          publicKey: {
-            challenge: toBytes(options.challenge),
-            rp: options.rp,
-            user: { id: toBytes(options.user.id), name: options.user.name, displayName: options.user.displayName },
-            pubKeyCredParams: options.pubKeyCredParams,
-            timeout: options.timeout,
-            attestation: options.attestation,
-            authenticatorSelection: options.authenticatorSelection,
-            excludeCredentials: (options.excludeCredentials || []).map(function (known) {
-              return { type: known.type, id: toBytes(known.id) };
-            }),
-          },
-        });
-      }).then(function (credential) {
-        var response = credential.response;
-        form.elements.credential.value = JSON.stringify({
-          id: credential.id,
-          rawId: toText(credential.rawId),
-          type: credential.type,
-          authenticatorAttachment: credential.authenticatorAttachment || null,
-          clientExtensionResults: {},
-          response: {
-            clientDataJSON: toText(response.clientDataJSON),
-            attestationObject: toText(response.attestationObject),
-            transports: response.getTransports ? response.getTransports() : [],
-          },
-        });
-        form.submit();
-      }).catch(function () {
-        button.disabled = false;
-        say(status, "No passkey was made: the request was cancelled or timed out, or this device has a passkey for your account already. Try again, or use another device.");
+  function setUpSignIn(box) {
+    // The password goes in the same post as the passkey: it is asked for first.
+    setUp(box, document.getElementById("login-form"), ["username", "password"], function (options) {
+      return navigator.credentials.get({
+        publicKey: {
+          challenge: toBytes(options.challenge),
+          rpId: options.rpId,
+          timeout: options.timeout,
+          userVerification: options.userVerification,
+          allowCredentials: [],
+        },
       });
-    });
-    box.hidden = false;
+    }, "passkey", function (response) {
+      return {
+        clientDataJSON: toText(response.clientDataJSON),
+        authenticatorData: toText(response.authenticatorData),
+        signature: toText(response.signature),
+        userHandle: response.userHandle ? toText(response.userHandle) : null,
+      };
+    }, "No passkey was used: the request was cancelled or timed out. Try again, or enter the code from your authenticator app.");
+  }
+
+  function setUpAdding(box) {
+    setUp(box, box.closest("form"), ["name", "password"], function (options) {
+      return navigator.credentials.create({
+        publicKey: {
+          challenge: toBytes(options.challenge),
+          rp: options.rp,
+          user: { id: toBytes(options.user.id), name: options.user.name, displayName: options.user.displayName },
+          pubKeyCredParams: options.pubKeyCredParams,
+          timeout: options.timeout,
+          attestation: options.attestation,
+          authenticatorSelection: options.authenticatorSelection,
+          excludeCredentials: (options.excludeCredentials || []).map(function (known) {
+            return { type: known.type, id: toBytes(known.id) };
+          }),
+        },
+      });
+    }, "credential", function (response) {
+      return {
+        clientDataJSON: toText(response.clientDataJSON),
+        attestationObject: toText(response.attestationObject),
+        transports: response.getTransports ? response.getTransports() : [],
+      };
+    }, "No passkey was made: the request was cancelled or timed out, or this device has a passkey for your account already. Try again, or use another device.");
     var fallback = document.getElementById("passkey-needs-script");
     if (fallback) { fallback.hidden = true; }
   }
