@@ -14,9 +14,15 @@ page many times through Django's test client, and prints, per request:
 With `--cprofile`, it then prints the functions that cost the most on the first page given
 (Python's cProfile: its overhead inflates every figure about twofold, the proportions hold).
 
+With `--checks`, it times instead what an editor's save costs besides the save itself, on the
+same content: the wording and readability checks of the longest live article (they run after
+each save, never for visitors), and finding the published texts that link to an article (what
+unpublishing or deleting one asks, for its warning).
+
     python scripts/profile_page.py                        # the five pages (the empty search page last)
     python scripts/profile_page.py /faqs/ --cprofile      # one page, and where its time goes
     python scripts/profile_page.py --requests 500 /articles/
+    python scripts/profile_page.py --checks               # the checks an editor's save runs
 
 Figures are wall-clock time on an otherwise idle process: compare them with each other, before
 and after a change, on the same machine. The temporary folder is removed at the end.
@@ -49,6 +55,9 @@ def parse_arguments():
     )
     parser.add_argument("--requests", type=int, default=300, help="requests per page (default 300)")
     parser.add_argument("--cprofile", action="store_true", help="then profile the first page with cProfile")
+    parser.add_argument(
+        "--checks", action="store_true", help="time the checks an editor's save runs, instead of pages"
+    )
     arguments = parser.parse_args()
     if arguments.requests < 1:
         parser.error("--requests must be at least 1.")
@@ -157,10 +166,51 @@ def measure(paths, requests, cprofile):
             pstats.Stats(profiler).strip_dirs().sort_stats("tottime").print_stats(25)
 
 
+def best_of(runs, work):
+    """The shortest of `runs` runs of `work`, in milliseconds, and what the last returned."""
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = work()
+        timings.append((time.perf_counter() - start) * 1000)
+    return min(timings), result
+
+
+def measure_checks(runs):
+    import django
+
+    django.setup()
+    from django.db.models.functions import Length
+
+    from articles.content_checks import ARTICLE_PROSE, ARTICLE_TEXTS, check_readability, check_wording
+    from articles.models import Article
+    from carter_site.links import texts_linking_to
+
+    live = Article.objects.published()
+    longest = live.annotate(length=Length("body")).order_by("-length").first()
+    print(f"{'what':<80} {'best ms':>8}")
+    for name, check, texts in [
+        ("wording check", check_wording, ARTICLE_TEXTS),
+        ("readability check", check_readability, ARTICLE_PROSE),
+    ]:
+        spent, warnings = best_of(runs, lambda check=check, texts=texts: check(longest, texts))
+        what = (
+            f"{name}, the longest live article ({len(longest.body):,} characters): {len(warnings)} warning(s)"
+        )
+        print(f"{what:<80} {spent:>8.2f}")
+    target = live.order_by("published_at").first()
+    spent, found = best_of(max(runs // 10, 1), lambda: texts_linking_to([target]))
+    what = f"texts linking to one article, among {live.count()} live ones: {len(found.get(target, []))} found"
+    print(f"{what:<80} {spent:>8.2f}")
+
+
 def main():
     arguments = parse_arguments()
     if os.environ.get("PROFILE_INSIDE") == "1":
-        measure(arguments.paths, arguments.requests, arguments.cprofile)
+        if arguments.checks:
+            measure_checks(arguments.requests)
+        else:
+            measure(arguments.paths, arguments.requests, arguments.cprofile)
         return
     work = Path(tempfile.mkdtemp(prefix="carter-profile-"))
     try:
@@ -177,12 +227,19 @@ def main():
         counts = seeded["counts"]
         print(
             f"{counts['articles']} live articles, {counts['faqs']} FAQs, {counts['locations']} locations; "
-            f"production settings, page cache off; {arguments.requests} requests per page.\n",
+            f"production settings, page cache off; "
+            + (
+                f"each check run {arguments.requests} times.\n"
+                if arguments.checks
+                else f"{arguments.requests} requests per page.\n"
+            ),
             flush=True,
         )
         command = [PYTHON, __file__, *paths, "--requests", str(arguments.requests)]
         if arguments.cprofile:
             command.append("--cprofile")
+        if arguments.checks:
+            command.append("--checks")
         result = subprocess.run(command, cwd=REPO, env={**env, "PROFILE_INSIDE": "1"})
         sys.exit(result.returncode)
     except subprocess.CalledProcessError as error:

@@ -1,8 +1,6 @@
 """How hard a text is to read (articles/readability.py), and the warnings about it after saving an
 article, a standing page, a location or an FAQ (content_checks.check_readability)."""
 
-import time
-
 import pytest
 
 from articles.content_checks import (
@@ -276,23 +274,6 @@ def test_checking_makes_no_query(django_assert_num_queries):
     article = ArticleFactory(body=paragraphs(HARD, 3))
     with django_assert_num_queries(0):
         assert len(check_readability(article, ARTICLE_PROSE)) == 2
-
-
-def test_checking_the_longest_demo_article_is_fast():
-    """Run with -s to read the time: pytest tests/articles/test_readability.py -k fast -s"""
-    from carter_site.demo_content import ARTICLES
-
-    data = max(ARTICLES, key=lambda data: len(data["body"]))
-    article = ArticleFactory.build(title=data["title"], summary=data["summary"], body=data["body"])
-    timings = []
-    for _ in range(50):
-        started = time.perf_counter()
-        check_readability(article, ARTICLE_PROSE)
-        timings.append(time.perf_counter() - started)
-    print(
-        f"\nreadability of the longest demo article ({len(data['body'])} characters): {min(timings) * 1e3:.2f} ms"
-    )
-    assert min(timings) < 0.02
 
 
 @pytest.mark.django_db

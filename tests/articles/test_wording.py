@@ -1,8 +1,6 @@
 """Words that label the reader or promise results (articles/wording.py), and the warnings about
 them after saving an article, a standing page, a location or an FAQ (content_checks.check_wording)."""
 
-import time
-
 import pytest
 
 from articles.content_checks import (
@@ -194,23 +192,6 @@ def test_checking_makes_no_query(django_assert_num_queries):
     article = ArticleFactory(body="<p>Addicts, guaranteed.</p>")
     with django_assert_num_queries(0):
         assert len(check_wording(article, ARTICLE_TEXTS)) == 2
-
-
-def test_checking_the_longest_demo_article_is_fast():
-    """Run with -s to read the time: pytest tests/articles/test_wording.py -k fast -s"""
-    from carter_site.demo_content import ARTICLES
-
-    data = max(ARTICLES, key=lambda data: len(data["body"]))
-    article = ArticleFactory.build(title=data["title"], summary=data["summary"], body=data["body"])
-    timings = []
-    for _ in range(50):
-        started = time.perf_counter()
-        check_wording(article, ARTICLE_TEXTS)
-        timings.append(time.perf_counter() - started)
-    print(
-        f"\nwording of the longest demo article ({len(data['body'])} characters): {min(timings) * 1e6:.0f} µs"
-    )
-    assert min(timings) < 0.02
 
 
 # --- In the admin: after saving, never blocking the save --------------------------------------
