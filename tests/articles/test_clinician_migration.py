@@ -2,26 +2,19 @@
 address made from their name, distinct from the others', and no page until someone agrees."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import back_at, latest, migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("articles", "0021_notice_preference")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def back_in_time():
     """The database at `BEFORE`, and its models as they were then; up to date again afterwards."""
-    old_apps = migrate(BEFORE)
-    yield old_apps
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    with back_at(BEFORE) as old_apps:
+        yield old_apps
 
 
 def test_existing_clinicians_get_distinct_addresses_from_their_names_and_no_page(back_in_time):
@@ -31,7 +24,7 @@ def test_existing_clinicians_get_distinct_addresses_from_their_names_and_no_page
     accented = old.objects.create(name="Renée O'Brien", credentials="MD")
     no_letters = old.objects.create(name="李", credentials="MD")
 
-    new = migrate(MigrationExecutor(connection).loader.graph.leaf_nodes()).get_model("articles", "Clinician")
+    new = migrate(latest()).get_model("articles", "Clinician")
 
     slugs = dict(new.objects.values_list("pk", "slug"))
     assert slugs == {

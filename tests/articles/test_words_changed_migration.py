@@ -5,29 +5,21 @@ leaves it so, and the next new words date it."""
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from articles.models import Article, review_fingerprint
+from tests.migrating import back_at, latest, migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("articles", "0025_article_written_by")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def back_in_time():
     """The database at `BEFORE`, and its models as they were then; up to date again afterwards."""
-    old_apps = migrate(BEFORE)
-    yield old_apps
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    with back_at(BEFORE) as old_apps:
+        yield old_apps
 
 
 def test_existing_articles_get_the_fingerprint_of_their_words_and_no_date(back_in_time):
@@ -44,7 +36,7 @@ def test_existing_articles_get_the_fingerprint_of_their_words_and_no_date(back_i
     )
     draft = old.objects.create(title="A draft", slug="a-draft", summary="Not yet.", body="")
 
-    new = migrate(MigrationExecutor(connection).loader.graph.leaf_nodes()).get_model("articles", "Article")
+    new = migrate(latest()).get_model("articles", "Article")
 
     rows = {row["pk"]: row for row in new.objects.values("pk", "words_fingerprint", "words_changed_at")}
     assert rows[live.pk]["words_fingerprint"] == review_fingerprint(live.title, live.summary, live.body)
