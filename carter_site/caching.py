@@ -87,6 +87,7 @@ NOT_CONTENT = frozenset(
         "carter_site.EditorPicture",
         "carter_site.NameInVersion",
         "carter_site.NamesInVersionsRead",
+        "carter_site.AddressNotFound",
     }
 )
 # Rows that describe uploaded files rather than show them: a file's stored name, kept exactly as

@@ -168,8 +168,11 @@ def names_in_text(text, pattern):
 
 
 # The names kept for versions (below): the site's own bookkeeping, which uses no upload (as the
-# rows that describe uploads, caching.DESCRIBE_UPLOADS, do not).
-_BOOKKEEPING = frozenset({"carter_site.NameInVersion", "carter_site.NamesInVersionsRead"})
+# rows that describe uploads, caching.DESCRIBE_UPLOADS, do not), and the addresses visitors did
+# not find, which name no upload in use.
+_BOOKKEEPING = frozenset(
+    {"carter_site.NameInVersion", "carter_site.NamesInVersionsRead", "carter_site.AddressNotFound"}
+)
 
 
 def _content_models():

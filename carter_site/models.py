@@ -196,3 +196,29 @@ class NamesInVersionsRead(models.Model):
 
     def __str__(self):
         return f"Names in versions read at {self.read_at} ({self.rules})"
+
+
+class AddressNotFound(models.Model):
+    """An address on this site that answered "page not found", with how often and between which
+    days: a count per path, nothing about who asked (carter_site.not_found, docs/security.md
+    "Privacy"). Editors read it on the admin's "Addresses not found" page and add a redirect."""
+
+    path = models.CharField(
+        "address",
+        max_length=200,  # a redirect's old address holds no more (django.contrib.redirects)
+        unique=True,
+        help_text="The path only, as the redirects store it: never the query string.",
+    )
+    count = models.PositiveIntegerField("times not found", default=1)
+    first_seen = models.DateField("first not found")
+    last_seen = models.DateField("last not found", db_index=True)
+
+    class Meta:
+        verbose_name = "address not found"
+        verbose_name_plural = "addresses not found"
+        # Who may add redirects may see and dismiss these (carter_site.not_found): no permissions
+        # of their own to hand out.
+        default_permissions = ()
+
+    def __str__(self):
+        return self.path

@@ -82,6 +82,10 @@ MIDDLEWARE = [
     # WhiteNoise, so cached pages still get those headers and static files never reach it; above
     # sessions, auth and everything else, which a page served from the cache skips.
     "carter_site.caching.PageCacheMiddleware",
+    # Counts the public addresses answered 404, for the admin's "Addresses not found" (a path
+    # and a number, nobody's visit: carter_site.not_found). Above the middleware that may still
+    # redirect a 404 (a slash added, an old address), so it counts only what visitors got.
+    "carter_site.not_found.NotFoundMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's CommonMiddleware, adding a slash only where that leads to a page (carter_site.redirects).
     "carter_site.redirects.AppendSlashMiddleware",
