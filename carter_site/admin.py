@@ -13,7 +13,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
-from . import accounts_admin  # noqa: F401  (the staff accounts' admin registers itself)
+from . import (
+    accounts_admin,  # noqa: F401  (the staff accounts' admin registers itself)
+    not_found_admin,  # noqa: F401  (so does "Addresses not found")
+)
 from .admin_deletes import collect
 from .admin_input import AutocompleteOfIdsMixin
 from .admin_times import TypedTimesMixin

@@ -230,8 +230,10 @@ class CarterAdminSite(admin.AdminSite):
 
         from .coming_up import summary
         from .editor_uploads import may_edit_rich_text
+        from .not_found import not_found_this_week
 
         extra_context = {
+            "not_found_this_week": not_found_this_week(request),
             "coming_up": summary(request),
             "may_manage_uploads": may_edit_rich_text(request),
             "waiting_for_review": waiting_for_review(request),
