@@ -158,7 +158,6 @@ def _upsert(path, today):
 def count_not_found(path):
     """Count one 404 at `path` (as `stored_path` gives it); False if nothing was counted (the
     list is full, or the database refused)."""
-    global _forgotten_on
     from django.db import transaction
 
     today = timezone.localdate()
@@ -166,15 +165,19 @@ def count_not_found(path):
         # Inside a transaction (ATOMIC_REQUESTS, a test), a refused statement must not break it.
         if connection.in_atomic_block:
             with transaction.atomic():
-                counted = _upsert(path, today)
-        else:
-            counted = _upsert(path, today)
-        if _forgotten_on != today:
-            forget_old(today)
-            _forgotten_on = today
+                return _count(path, today)
+        return _count(path, today)
     except Exception:
         _count_failure.warning("Could not count an address not found; the 404 page was sent as usual.")
         return False
+
+
+def _count(path, today):
+    global _forgotten_on
+    counted = _upsert(path, today)
+    if _forgotten_on != today:
+        forget_old(today)
+        _forgotten_on = today
     return counted
 
 
