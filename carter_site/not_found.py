@@ -181,6 +181,19 @@ def _count(path, today):
     return counted
 
 
+def _missing_only_by_its_query(request):
+    """A page whose address names nothing (a list, the search) answers at that address: its 404
+    comes from the query string (a page past the last of a list), which is not kept, so the
+    address itself must not be listed as not found."""
+    match = getattr(request, "resolver_match", None)
+    return (
+        bool(request.META.get("QUERY_STRING"))
+        and match is not None
+        and bool(match.url_name)
+        and not match.kwargs
+    )
+
+
 class NotFoundMiddleware:
     """Counts the public addresses answered 404 (see the module's description)."""
 
@@ -193,6 +206,7 @@ class NotFoundMiddleware:
             response.status_code == 404
             and request.method in ("GET", "HEAD")
             and is_counted(request.path_info)
+            and not _missing_only_by_its_query(request)
         ):
             path = stored_path(request)
             if len(path) <= MAX_PATH_LENGTH:

@@ -95,6 +95,13 @@ def test_a_missing_slash_is_counted_only_where_it_leads_nowhere(client):
     assert rows() == {"/articles/no-such-thing": 1}
 
 
+def test_a_page_past_the_end_of_a_list_is_not_the_lists_address_not_found(client):
+    """The 404 comes from ?page=99, which is not kept: /articles/ itself is found."""
+    assert client.get("/articles/?page=99").status_code == 404
+    assert client.get("/faqs/no-such-topic/?page=2").status_code == 404  # the address names nothing
+    assert rows() == {"/faqs/no-such-topic/": 1}
+
+
 def test_an_address_is_kept_as_a_redirect_would_name_it(client):
     client.get("/über-uns/")
     assert rows() == {"/%C3%BCber-uns/": 1}
