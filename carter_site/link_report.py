@@ -132,8 +132,10 @@ def message_of(report, origin):
     return subject, body
 
 
-def send_reports(reports, origin):
-    """Email each of `reports`, on one connection; [(report, error), …] for those not sent."""
+def send_reports(reports, origin, compose=message_of):
+    """Email each of `reports`, on one connection; [(report, error), …] for those not sent.
+    `compose(report, origin)` gives each one's subject and body (the weekly email of what is coming
+    up uses this too: carter_site.coming_up_email)."""
     failed = []
     try:
         connection = get_connection()
@@ -142,7 +144,7 @@ def send_reports(reports, origin):
         return [(report, error) for report in reports]
     try:
         for index, report in enumerate(reports):
-            subject, body = message_of(report, origin)
+            subject, body = compose(report, origin)
             message = EmailMessage(
                 subject, body, settings.DEFAULT_FROM_EMAIL, [report.recipient.email], connection=connection
             )
@@ -157,3 +159,22 @@ def send_reports(reports, origin):
         with contextlib.suppress(Exception):  # closing a connection that broke: nothing more to do
             connection.close()
     return failed
+
+
+def people(users, shown=5):
+    """The usernames of `users`, the first few, for a command's output: "sam, lee and 3 more"."""
+    listed = ", ".join(user.get_username() for user in users[:shown])
+    more = len(users) - shown
+    return f"{listed} and {more} more" if more > 0 else listed
+
+
+def mail_server():
+    """What did not take an email, as a command's sentence names it."""
+    if settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+        return f"the mail server at {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+    return f"the email backend ({settings.EMAIL_BACKEND})"
+
+
+def why_not_sent(error):
+    """The error of an email not sent, in a word or two: "Connection refused", "SMTPRecipientsRefused"."""
+    return getattr(error, "strerror", None) or type(error).__name__

@@ -27,19 +27,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from carter_site.link_report import reports_for, send_reports
+from carter_site.link_report import mail_server, people, reports_for, send_reports, why_not_sent
 from carter_site.links import check_texts, describe_text, published_texts, text_to_check
 
 logger = logging.getLogger("carter_site.link_report")
 
 NOT_EMAILED = 3  # the exit status when an email of the report could not be sent
 CANNOT_EMAIL = 2  # the exit status when --email cannot work as the site is set up
-
-
-def people(users, shown=5):
-    listed = ", ".join(user.get_username() for user in users[:shown])
-    more = len(users) - shown
-    return f"{listed} and {more} more" if more > 0 else listed
 
 
 class Command(BaseCommand):
@@ -133,14 +127,7 @@ class Command(BaseCommand):
                     "smtp_code": getattr(error, "smtp_code", None),
                 },
             )
-        error = failed[0][1]
-        why = getattr(error, "strerror", None) or type(error).__name__
-        server = (
-            f"the mail server at {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
-            if settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
-            else f"the email backend ({settings.EMAIL_BACKEND})"
-        )
         return (
             f"The list could not be emailed to {people([report.recipient for report, _ in failed])} "
-            f"({len(failed)} of {len(reports)}): {server} did not take it ({why})."
+            f"({len(failed)} of {len(reports)}): {mail_server()} did not take it ({why_not_sent(failed[0][1])})."
         )
