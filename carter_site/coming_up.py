@@ -48,7 +48,9 @@ NAMED_TEXTS = 3
 @dataclass(frozen=True)
 class Change:
     """One change the site makes by itself: when (`at`, aware), what, in a sentence (HTML, its
-    record linked to the change page), and what may go wrong, if anything."""
+    record linked to the change page), and what may go wrong, if anything. `page` is the address
+    of that record's change page in the admin ("" when it has none), for the weekly email
+    (carter_site.coming_up_email), which writes it out in full rather than as a link."""
 
     at: datetime.datetime
     kind: str
@@ -57,6 +59,7 @@ class Change:
     notes: tuple = field(default=())
     # Changes on a date happen as the day starts in the center's time zone (midnight).
     whole_day: bool = False
+    page: str = ""
 
     @property
     def when(self):
@@ -269,6 +272,7 @@ def _article_changes(request, period):
                     "goes_live",
                     format_html("The article {} goes live.", _linked(article, f"“{article}”")),
                     warning=_review_warning(article, rule_on),
+                    page=_change_page(article),
                 )
             )
     coming_down = [
@@ -288,6 +292,7 @@ def _article_changes(request, period):
                 ),
                 warning=_links_warning(texts),
                 notes=tuple(_named_texts(request, texts)),
+                page=_change_page(article),
             )
         )
     return changes
@@ -333,6 +338,7 @@ def _review_due_changes(period):
                     months,
                 ),
                 whole_day=True,
+                page=_change_page(article),
             )
         )
     return changes
@@ -377,6 +383,7 @@ def _testimonial_changes(period):
                     "consent_starts",
                     format_html("The testimonial of {} starts showing: its consent is dated this day.", name),
                     whole_day=True,
+                    page=_change_page(testimonial),
                 )
             )
         if testimonial.consent_expires_on and period.holds_day(testimonial.consent_expires_on):
@@ -392,6 +399,7 @@ def _testimonial_changes(period):
                         where,
                     ),
                     whole_day=True,
+                    page=_change_page(testimonial),
                 )
             )
     return changes
@@ -439,6 +447,7 @@ def _special_day_changes(period):
                     "special_day_starts",
                     format_html("{} {}{}", what, announced, back),
                     whole_day=True,
+                    page=_change_page(special.location),
                 )
             )
         if period.holds_day(after) and (special.location_id, after) not in covered:
@@ -452,6 +461,7 @@ def _special_day_changes(period):
                         special.reason,
                     ),
                     whole_day=True,
+                    page=_change_page(special.location),
                 )
             )
     return changes
@@ -470,6 +480,7 @@ def _preview_link_changes(period):
                     _linked(link.article, f"“{link.article}”"),
                     for_whom,
                 ),
+                page=_change_page(link.article),
             )
         )
     return changes
