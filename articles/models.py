@@ -1174,9 +1174,10 @@ class ReviewRequest(models.Model):
 
 class NoticePreference(models.Model):
     """Which emails a staff member wants: about requests for a clinical review (articles.notices),
-    and the report of links that lead nowhere (carter_site.link_report). One row per account, made
-    when they first change it on *My notices*; an account without one gets them all. Each person
-    changes only their own, so the model has no permissions to give."""
+    the report of links that lead nowhere (carter_site.link_report), and the weekly email of what is
+    coming up (carter_site.coming_up_email). One row per account, made when they first change it on
+    *My notices*; an account without one gets them all. Each person changes only their own, so the
+    model has no permissions to give."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preference"
@@ -1195,6 +1196,14 @@ class NoticePreference(models.Model):
         "(a page taken down, a draft, a part of a page that is gone), you get the list of those in texts you "
         "may edit: where each one is, its page in the site editor, and what is wrong. Nothing is sent when "
         "every link works.",
+    )
+    coming_up = models.BooleanField(
+        "email me each week what the site will change by itself",
+        default=True,
+        help_text="Once a week, the changes of the next seven days that happen with nobody saving anything, "
+        "as the site editor's Coming up page lists them for you: articles going live or coming down, "
+        "testimonials' consent, holiday hours and closures, reviews falling due, with what may go wrong. "
+        "Nothing is sent in a week with nothing coming up.",
     )
 
     class Meta:
