@@ -1,6 +1,7 @@
 """Emails about requests for a clinical review, so that nobody has to watch the admin to hear of
 one (docs/editorial-workflow.md, "Emails about review requests"); and *My notices*, where each
-staff member chooses these and the weekly report of links that lead nowhere (carter_site.link_report).
+staff member chooses these, the weekly report of links that lead nowhere (carter_site.link_report)
+and the weekly email of what is coming up (carter_site.coming_up_email).
 
 - **Asked** (the article's *Ask for clinical review* page, or the bulk action): to the account of
   the clinician the request names, when it is active and has an email address; otherwise to
@@ -42,6 +43,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from carter_site.coming_up_email import may_see_coming_up
 from carter_site.link_report import edits_texts
 from carter_site.publishing import local_time
 from carter_site.seo import site_origin
@@ -271,11 +273,18 @@ def request_withdrawn(request, withdrawn):
 # --- My notices: each staff member's own choice.
 
 
+def spoken_list(items):
+    """ "a", "a and b", "a, b and c"."""
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
+
+
 def notices_of(user):
     """What emails `user` gets from the site editor, in a sentence for whoever looks after staff
-    accounts (the account's page in the admin): about review requests, and the report of links that
-    lead nowhere when they may edit texts (carter_site.link_report). Each person sets their own
-    choices on *My notices*; without an email address, or with them turned off, nothing reaches them."""
+    accounts (the account's page in the admin): about review requests, the report of links that
+    lead nowhere when they may edit texts (carter_site.link_report), and the weekly email of what
+    is coming up when they may see something on that page (carter_site.coming_up_email). Each
+    person sets their own choices on *My notices*; without an email address, or with them turned
+    off, nothing reaches them."""
     if not reachable(user):
         if not (user.is_active and user.is_staff):
             return "None: this account cannot sign in to the admin, and gets no emails."
@@ -287,16 +296,22 @@ def notices_of(user):
     reviews = preference is None or preference.review_requests
     link_report = edits_texts(user)
     links = link_report and (preference is None or preference.link_report)
+    sees_coming_up = may_see_coming_up(user)
+    coming = sees_coming_up and (preference is None or preference.coming_up)
     off = [
         *([] if reviews else ["emails about requests for a clinical review"]),
         *(["the report of links that lead nowhere"] if link_report and not links else []),
+        *(["the weekly email of what is coming up"] if sees_coming_up and not coming else []),
     ]
-    if not reviews and not links:
+    if not reviews and not links and not coming:
         return (
-            f"None: its owner turned off {' and '.join(off)} on My notices. "
+            f"None: its owner turned off {spoken_list(off)} on My notices. "
             "The admin still shows them every request."
         )
-    report = "the weekly report of links that lead nowhere in texts they may edit"
+    weekly = [
+        *(["the weekly report of links that lead nowhere in texts they may edit"] if links else []),
+        *(["the weekly email of what the site will change by itself in the days ahead"] if coming else []),
+    ]
     if reviews:
         about = (
             "requests for a clinical review asked of them or of any reviewer, and what became of the "
@@ -304,11 +319,12 @@ def notices_of(user):
             if user.has_perm("articles.review_article")
             else "what became of the requests for a clinical review they asked"
         )
-        what = f"about {about}" + (f"; and {report}" if links else "")
+        parts = [f"about {about}", *weekly]
     else:
-        what = f"with {report}"
+        parts = [f"with {weekly[0]}", *weekly[1:]]
+    what = "; ".join(parts[:-1]) + f"; and {parts[-1]}" if len(parts) > 1 else parts[0]
     choice = (
-        f"Its owner turned off {off[0]} on My notices."
+        f"Its owner turned off {spoken_list(off)} on My notices."
         if off
         else "Its owner can turn them off on My notices."
     )
@@ -318,7 +334,7 @@ def notices_of(user):
 class NoticePreferenceForm(forms.ModelForm):
     class Meta:
         model = NoticePreference
-        fields = ["review_requests", "link_report"]
+        fields = ["review_requests", "link_report", "coming_up"]
 
 
 def my_notices_view(request):
@@ -333,6 +349,10 @@ def my_notices_view(request):
     if not edits:
         # Not shown to someone who may edit no text: their choice stays as it was, for the day they may.
         del form.fields["link_report"]
+    sees_coming_up = may_see_coming_up(request.user)
+    if not sees_coming_up:
+        # Likewise for someone who may see nothing on Coming up.
+        del form.fields["coming_up"]
     if request.method == "POST" and form.is_valid():
         form.save()
         on = form.cleaned_data["review_requests"]
@@ -347,6 +367,12 @@ def my_notices_view(request):
                 if form.cleaned_data["link_report"]
                 else " You will not get the report of links that lead nowhere."
             )
+        if sees_coming_up:
+            said += (
+                " You will get the weekly email of what is coming up."
+                if form.cleaned_data["coming_up"]
+                else " You will not get the weekly email of what is coming up."
+            )
         messages.success(request, said)
         return redirect("admin:my_notices")
     context = {
@@ -357,5 +383,6 @@ def my_notices_view(request):
         "records_reviews": request.user.has_perm("articles.review_article"),
         "asks_for_reviews": request.user.has_perm("articles.add_reviewrequest"),
         "edits_texts": edits,
+        "sees_coming_up": sees_coming_up,
     }
     return TemplateResponse(request, "admin/my_notices.html", context)

@@ -42,7 +42,9 @@ def test_an_editor_is_offered_the_report_on_by_default_and_can_turn_it_off(edito
     assert "Email me the weekly report of links that lead nowhere" in page
     assert box(page, "link_report").endswith(" checked>")
 
-    response = editor.post(MY_NOTICES_URL, {"review_requests": "on"})  # the report unticked
+    response = editor.post(
+        MY_NOTICES_URL, {"review_requests": "on", "coming_up": "on"}
+    )  # the report unticked
 
     assert response.status_code == 302
     sam = response.wsgi_request.user
@@ -50,7 +52,8 @@ def test_an_editor_is_offered_the_report_on_by_default_and_can_turn_it_off(edito
     assert preference.link_report is False and preference.review_requests is True
     assert said(response) == [
         "You will get emails about requests for a clinical review. "
-        "You will not get the report of links that lead nowhere."
+        "You will not get the report of links that lead nowhere. "
+        "You will get the weekly email of what is coming up."
     ]
     assert not box(editor.get(MY_NOTICES_URL).content.decode(), "link_report").endswith(" checked>")
 
@@ -76,9 +79,10 @@ def test_someone_who_may_edit_no_text_is_not_offered_it_and_keeps_their_choice(m
     assert box(page, "link_report") is None
     assert "links that lead nowhere" not in page
 
-    response = reviewer.post(MY_NOTICES_URL, {})
+    response = reviewer.post(MY_NOTICES_URL, {"coming_up": "on"})
     assert said(response) == [
-        "You will get no emails about requests for a clinical review. The admin still shows them."
+        "You will get no emails about requests for a clinical review. The admin still shows them. "
+        "You will get the weekly email of what is coming up."
     ]
     preference = NoticePreference.objects.get(user=morgan.user)
     assert preference.review_requests is False
@@ -90,25 +94,28 @@ def test_an_account_page_says_whether_its_owner_gets_the_report(editor):
     sam = editor.get(MY_NOTICES_URL).wsgi_request.user
     asked = "what became of the requests for a clinical review they asked"
     report = "the weekly report of links that lead nowhere in texts they may edit"
+    coming = "the weekly email of what the site will change by itself in the days ahead"
 
     assert account_notices(administrator, sam) == (
-        f"Emails to sam@example.com about {asked}; and {report}. Its owner can turn them off on My notices."
+        f"Emails to sam@example.com about {asked}; {report}; and {coming}. "
+        "Its owner can turn them off on My notices."
     )
 
-    editor.post(MY_NOTICES_URL, {"review_requests": "on"})
+    editor.post(MY_NOTICES_URL, {"review_requests": "on", "coming_up": "on"})
     assert account_notices(administrator, sam) == (
-        f"Emails to sam@example.com about {asked}. "
+        f"Emails to sam@example.com about {asked}; and {coming}. "
         "Its owner turned off the report of links that lead nowhere on My notices."
     )
 
-    editor.post(MY_NOTICES_URL, {"link_report": "on"})
+    editor.post(MY_NOTICES_URL, {"link_report": "on", "coming_up": "on"})
     assert account_notices(administrator, sam) == (
-        f"Emails to sam@example.com with {report}. "
+        f"Emails to sam@example.com with {report}; and {coming}. "
         "Its owner turned off emails about requests for a clinical review on My notices."
     )
 
     editor.post(MY_NOTICES_URL, {})
     assert account_notices(administrator, sam) == (
-        "None: its owner turned off emails about requests for a clinical review and the report of links "
-        "that lead nowhere on My notices. The admin still shows them every request."
+        "None: its owner turned off emails about requests for a clinical review, the report of links "
+        "that lead nowhere and the weekly email of what is coming up on My notices. "
+        "The admin still shows them every request."
     )

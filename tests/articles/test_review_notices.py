@@ -448,18 +448,22 @@ def test_an_account_page_says_which_emails_its_owner_gets_and_why_none(editor, m
     reviewer = signed_in_as_clinician(morgan, "morgan")
     sam = editor.get(MY_NOTICES_URL).wsgi_request.user
 
+    coming = "the weekly email of what the site will change by itself in the days ahead"
     assert account_notices(administrator, morgan.user) == (
         "Emails to morgan@example.com about requests for a clinical review asked of them or of any "
-        "reviewer, and what became of the requests they asked. Its owner can turn them off on My notices."
+        f"reviewer, and what became of the requests they asked; and {coming}. "
+        "Its owner can turn them off on My notices."
     )
     assert account_notices(administrator, sam) == (
-        f"Emails to {sam.email} about what became of the requests for a clinical review they asked; and the "
-        "weekly report of links that lead nowhere in texts they may edit. Its owner can turn them off on My notices."
+        f"Emails to {sam.email} about what became of the requests for a clinical review they asked; the "
+        f"weekly report of links that lead nowhere in texts they may edit; and {coming}. "
+        "Its owner can turn them off on My notices."
     )
 
     reviewer.post(MY_NOTICES_URL, {})  # morgan turns them off
     assert account_notices(administrator, morgan.user).startswith(
-        "None: its owner turned off emails about requests for a clinical review on My notices."
+        "None: its owner turned off emails about requests for a clinical review and the weekly email of "
+        "what is coming up on My notices."
     )
 
     sam.email = ""
