@@ -76,14 +76,17 @@ logger = logging.getLogger(__name__)
 
 # Apps whose every model is content shown on public pages,
 CONTENT_APPS = ("carter_site", "articles", "locations", "faqs", "testimonials", "pages")
-# but for these, the staff's own work and the site's bookkeeping, which no public page reads,
-# and the record of the pictures uploaded through the editor (a page shows one only once a text
-# that names it is saved; when `manage.py picture_copies` records copies, it calls
-# content_changed() itself): saving one leaves every cached page as it is.
+# but for these, the staff's own work (requests for a review, the emails they want, their
+# passkeys, whose sign count moves at every sign-in), the site's bookkeeping, which no public page
+# reads (the names in versions, the addresses visitors did not find), and the record of the
+# pictures uploaded through the editor (a page shows one only once a text that names it is saved;
+# when `manage.py picture_copies` records copies, it calls content_changed() itself): saving one
+# leaves every cached page as it is.
 NOT_CONTENT = frozenset(
     {
         "articles.ReviewRequest",
         "articles.NoticePreference",
+        "carter_site.Passkey",
         "carter_site.EditorPicture",
         "carter_site.NameInVersion",
         "carter_site.NamesInVersionsRead",

@@ -710,3 +710,28 @@ def test_a_new_version_written_to_the_cache_folder_by_another_process_is_seen_at
     assert other_process.get(caching.VERSION_KEY) not in {"written-elsewhere", first}
     other_process.clear()  # emptied (or evicted): a new version, never an old one
     assert caching.content_version() not in {"written-elsewhere", first}
+
+
+def test_the_staffs_own_records_leave_the_cached_pages_as_they_are(db):
+    """A passkey's sign count moves at every sign-in with it, a notice preference when someone
+    changes their emails, a request for a review when it is asked: none is on a public page, and
+    none may make every page render afresh."""
+    from articles.models import NoticePreference, ReviewRequest
+    from carter_site.models import AddressNotFound
+    from tests.factories import UserFactory
+    from tests.security.passkey_device import SoftPasskey
+
+    article = ArticleFactory()
+    user = UserFactory(username="dana", is_staff=True)
+    before = caching.content_version()
+    passkey = SoftPasskey().saved_for(user)
+    passkey.sign_count = 7
+    passkey.save()
+    NoticePreference.objects.create(user=user)
+    ReviewRequest.objects.create(article=article, asked_by=user)
+    today = timezone.localdate()
+    AddressNotFound.objects.create(path="/old-flyer/", first_seen=today, last_seen=today)
+    passkey.delete()
+    assert caching.content_version() == before
+    article.save()
+    assert caching.content_version() != before  # content still moves it
