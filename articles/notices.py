@@ -289,8 +289,9 @@ def notices_of(user):
         if not (user.is_active and user.is_staff):
             return "None: this account cannot sign in to the admin, and gets no emails."
         return (
-            "None: this account has no email address, so it gets no emails: it hears of requests for a "
-            "clinical review only in the admin. Add one above."
+            "None: this account has no email address, so it gets no emails: it learns of requests for a "
+            f"clinical review{' and of what is coming up' if may_see_coming_up(user) else ''} only from the "
+            "admin home page. Add one above."
         )
     preference = NoticePreference.objects.filter(user=user).first()
     reviews = preference is None or preference.review_requests
@@ -304,9 +305,13 @@ def notices_of(user):
         *(["the weekly email of what is coming up"] if sees_coming_up and not coming else []),
     ]
     if not reviews and not links and not coming:
+        shown = [
+            "the requests waiting for a review",
+            *(["what is coming up"] if sees_coming_up else []),
+        ]
         return (
             f"None: its owner turned off {spoken_list(off)} on My notices. "
-            "The admin still shows them every request."
+            f"The admin home page still shows them {spoken_list(shown)}."
         )
     weekly = [
         *(["the weekly report of links that lead nowhere in texts they may edit"] if links else []),

@@ -117,5 +117,16 @@ def test_an_account_page_says_whether_its_owner_gets_the_report(editor):
     assert account_notices(administrator, sam) == (
         "None: its owner turned off emails about requests for a clinical review, the report of links "
         "that lead nowhere and the weekly email of what is coming up on My notices. "
-        "The admin still shows them every request."
+        "The admin home page still shows them the requests waiting for a review and what is coming up."
+    )
+
+
+def test_an_account_without_an_email_address_is_told_where_it_learns_of_things_instead(editor):
+    administrator = signed_in(SITE_ADMINISTRATORS, "ada")
+    sam = editor.get(MY_NOTICES_URL).wsgi_request.user
+    sam.email = ""
+    sam.save()
+    assert account_notices(administrator, sam) == (
+        "None: this account has no email address, so it gets no emails: it learns of requests for a "
+        "clinical review and of what is coming up only from the admin home page. Add one above."
     )
