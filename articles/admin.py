@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce, Now
@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from articles.importing import FileReport, ImportFailure, check_batch, import_source, read_source
 from carter_site.admin import (
     AsksForFilesAgainMixin,
+    PlacedOnceFormSet,
     RowsNamedByTheirObjectsInline,
     SaysWhereOldAddressesLeadMixin,
     WarnsAfterSavingMixin,
@@ -46,7 +47,7 @@ from .forms import (
     make_payload,
     payload_limit,
 )
-from .models import Article, ArticleLocation, Clinician, PreviewLink, ReviewRequest
+from .models import Article, ArticleLocation, Clinician, PreviewLink, ReadNextChoice, ReviewRequest
 from .views import ArticlePreviewView
 
 REVIEW_FIELDS = ("reviewed_by", "reviewed_on")
@@ -218,6 +219,53 @@ class ArticleLocationInline(RowsNamedByTheirObjectsInline):
     autocomplete_fields = ["location"]
     verbose_name = "location this article is about"
     verbose_name_plural = "locations this article is about"
+
+
+class ReadNextFormSet(PlacedOnceFormSet):
+    """The articles an editor chose to read next: never the article itself, each once, and at most
+    ReadNextChoice.LIMIT, each refusal said in an editor's words on the form (nothing is saved)."""
+
+    def clean(self):
+        for form in self._kept_forms():
+            if self.instance.pk is not None and form.cleaned_data["chosen"].pk == self.instance.pk:
+                form.add_error(
+                    "chosen",
+                    "This is the article you are editing: choose another one for readers to go to next.",
+                )
+        super().clean()
+        chosen = len(self._kept_forms())
+        if chosen > ReadNextChoice.LIMIT:
+            raise ValidationError(
+                f"Choose at most {ReadNextChoice.LIMIT} articles to read next ({chosen} are chosen): "
+                "delete a row, or tick “Delete” on one, then save again.",
+                code="too_many_read_next",
+            )
+
+    def _kept_forms(self):
+        return [
+            form
+            for form in self.forms
+            if form.is_valid() and not self._should_delete_form(form) and form.cleaned_data.get("chosen")
+        ]
+
+    def placed_twice_error(self, placed):
+        return ValidationError(
+            "“%(name)s” is chosen twice to read next. Delete one of the two rows.",
+            code="placed_twice",
+            params={"name": placed},
+        )
+
+
+class ReadNextInline(RowsNamedByTheirObjectsInline):
+    model = ReadNextChoice
+    formset = ReadNextFormSet
+    fk_name = "article"
+    extra = 0
+    max_num = ReadNextChoice.LIMIT
+    autocomplete_fields = ["chosen"]
+    fields = ["chosen", "order"]
+    verbose_name = "article to read next"
+    verbose_name_plural = "Read next: articles you choose to show first (up to 3)"
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -570,7 +618,13 @@ class ArticleAdmin(
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["reviewed_by"]
-    inlines = [ArticleLocationInline, ArticleFAQInline, ArticleTestimonialInline, PreviewLinkInline]
+    inlines = [
+        ArticleLocationInline,
+        ArticleFAQInline,
+        ArticleTestimonialInline,
+        ReadNextInline,
+        PreviewLinkInline,
+    ]
     actions = ["publish_selected", "unpublish_selected", "ask_for_review_selected"]
     readonly_fields = [
         "created_at",

@@ -7,14 +7,15 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from carter_site.history import register
 
-        from .models import Article, ArticleLocation, Clinician
+        from .models import Article, ArticleLocation, Clinician, ReadNextChoice
 
         register(ArticleLocation)
+        register(ReadNextChoice)
         register(Clinician)
         # Shared preview links are not the article's words: restoring an old version must neither
         # bring back a link since revoked nor delete one made since.
         register(
             Article,
-            follow=["faq_placements", "testimonial_placements", "location_links"],
+            follow=["faq_placements", "testimonial_placements", "location_links", "read_next_choices"],
             leave_out=["preview_links"],
         )

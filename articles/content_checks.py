@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
-from carter_site.publishing import SeoFields
+from carter_site.publishing import SeoFields, end_sentence, local_time
 from carter_site.text import matching_key
 
 from . import wording
@@ -358,4 +358,24 @@ def check_placements(article):
         warnings.append(not_shown(f"the testimonial of “{testimonial.attribution}”", why))
     for location in article.locations.exclude(pk__in=Location.objects.published()):
         warnings.append(not_shown(f"the location {location.name}", "it is not published"))
+    warnings += [read_next_not_live(choice.chosen) for choice in chosen_not_live(article)]
     return warnings
+
+
+def chosen_not_live(article):
+    """The choices of articles to read next after `article` that its page leaves out, as not live."""
+    from .models import Article
+
+    live = Article.objects.published().values("pk")
+    return article.read_next_choices.exclude(chosen__in=live).select_related("chosen").defer("chosen__body")
+
+
+def read_next_not_live(chosen):
+    """One sentence on a chosen article to read next that readers do not see, and when they will."""
+    state = chosen.get_state()
+    if state == chosen.State.SCHEDULED:
+        return end_sentence(
+            f"Readers see “{chosen}” under Read next once it goes live, on {local_time(chosen.published_at)}"
+        )
+    why = "it is a draft" if state == chosen.State.DRAFT else "it has been taken down"
+    return f"Readers do not see “{chosen}” under Read next: {why}, so another article takes its place."

@@ -131,24 +131,31 @@ class ArticleQuerySet(models.QuerySet):
         ]
 
     def related_to(self, article, locations, faqs, limit=3):
-        """Up to `limit` other live articles about the same locations or FAQ topics, closest first.
+        """Up to `limit` other live articles for the foot of `article`'s page ("Read next"): first
+        the ones its editor chose (ReadNextChoice), in their order, then the closest of the others
+        about the same locations or FAQ topics.
 
         Closeness is the number of the article's locations and FAQ topics (of published FAQs)
         another article shares; ties go to the newer. `locations` and `faqs` are the ones the
         article page shows (already fetched); the result is a list, from one query however
-        many articles there are.
+        many articles there are and however many were chosen. A chosen article that is not live
+        (a draft, scheduled, taken down) is left out by the same join that leaves out the others;
+        one deleted has no row left. When the page's query says the article chose none
+        (`chooses_read_next`, ArticleDetailView) and it has no locations or topics, no query.
 
         The query scores the narrow link tables first and joins the scores to the live articles,
         rather than joining every article to all its links and counting distinct values per
         article: in PostgreSQL that cost about 3 ms of planning and execution for each article
-        page, this costs under 1 (docs/performance.md). Which articles are live still comes
-        from `published()`, compiled by the ORM, so there is one definition of it.
+        page, this costs under 1 (docs/performance.md). The chosen ones are one more branch of
+        the scores, ranked by their order before any shared count. Which articles are live still
+        comes from `published()`, compiled by the ORM, so there is one definition of it.
         """
         from faqs.models import FAQ, ArticleFAQ
 
         location_ids = sorted({location.pk for location in locations})
         topic_ids = sorted({faq.topic_id for faq in faqs if faq.topic_id is not None})
-        if not location_ids and not topic_ids:
+        chooses = getattr(article, "chooses_read_next", True) and article.pk is not None
+        if not location_ids and not topic_ids and not chooses:
             return []
         connection = connections[self.db]
         quote = connection.ops.quote_name
@@ -175,16 +182,37 @@ class ArticleQuerySet(models.QuerySet):
                 f"AND f.{quote(faq.get_field('topic').column)} IN ({placeholders(topic_ids)})"
             )
             params += [True, *topic_ids]
+        # Each candidate once per branch: (article, place among the chosen, its row, shared
+        # count). The chosen ones have no shared count, the others no place; a chosen article
+        # that shares topics too is in both, and the GROUP BY below makes it one.
+        candidates = []
+        if chooses:
+            chosen = ReadNextChoice._meta
+            candidates.append(
+                f"SELECT {quote(chosen.get_field('chosen').column)} AS article_id, "
+                f"{quote(chosen.get_field('order').column)} AS place, {quote(chosen.pk.column)} AS choice, "
+                f"0 AS shared FROM {quote(chosen.db_table)} "
+                f"WHERE {quote(chosen.get_field('article').column)} = %s"
+            )
+            params = [article.pk, *params]
+        if shared_things:
+            candidates.append(
+                "SELECT article_id, NULL AS place, NULL AS choice, COUNT(*) AS shared "
+                f"FROM ({' UNION '.join(shared_things)}) things "
+                "GROUP BY article_id"
+            )
         # The live articles, with the columns a list shows, as the ORM writes them; PostgreSQL
         # and SQLite flatten this subquery into a plain scan of the table.
         live = self.published().for_list().exclude(pk=article.pk).order_by()
         live_sql, live_params = live.query.get_compiler(using=self.db).as_sql()
         meta = self.model._meta
         sql = (
-            f"SELECT live.*, scores.shared FROM ({live_sql}) live JOIN ("
-            f"SELECT article_id, COUNT(*) AS shared FROM ({' UNION '.join(shared_things)}) things "
-            f"GROUP BY article_id) scores ON scores.article_id = live.{quote(meta.pk.column)} "
-            f"ORDER BY scores.shared DESC, live.{quote(meta.get_field('published_at').column)} DESC, "
+            f"SELECT live.*, scores.shared, scores.place FROM ({live_sql}) live JOIN ("
+            "SELECT article_id, MIN(place) AS place, MIN(choice) AS choice, MAX(shared) AS shared "
+            f"FROM ({' UNION ALL '.join(candidates)}) candidates GROUP BY article_id"
+            f") scores ON scores.article_id = live.{quote(meta.pk.column)} "
+            "ORDER BY CASE WHEN scores.place IS NULL THEN 1 ELSE 0 END, scores.place, scores.choice, "
+            f"scores.shared DESC, live.{quote(meta.get_field('published_at').column)} DESC, "
             f"live.{quote(meta.pk.column)} DESC LIMIT %s"
         )
         return list(self.model._default_manager.db_manager(self.db).raw(sql, [*live_params, *params, limit]))
@@ -850,6 +878,44 @@ class ArticleLocation(models.Model):
 
     def __str__(self):
         return f"{self.location} in “{self.article}”"
+
+
+class ReadNextChoice(models.Model):
+    """An article an editor chose to show under "Read next" at the foot of another's page, before
+    the ones chosen by shared locations and topics (ArticleQuerySet.related_to). Up to three per
+    article, in the editor's order (ReadNextFormSet refuses a fourth); one not live is not shown.
+    Part of the article's versions, like its placements (articles.apps)."""
+
+    LIMIT = 3
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="read_next_choices")
+    # Deleting the chosen article takes the choice with it: the page fills the place by itself.
+    chosen = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="chosen_to_read_next", verbose_name="article"
+    )
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first; equal numbers keep the order they were added in."
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "article to read next"
+        verbose_name_plural = "articles to read next"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "chosen"],
+                name="read_next_chosen_once",
+                violation_error_message="This article is chosen already.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(chosen=models.F("article")),
+                name="read_next_not_itself",
+                violation_error_message="An article cannot be its own “Read next”.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"“{self.chosen}” to read after “{self.article}”"
 
 
 class PreviewLinkQuerySet(models.QuerySet):

@@ -1,4 +1,4 @@
-from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Aggregate, CharField, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from carter_site.seo import breadcrumb_trail, uploaded_image
 from faqs.models import FAQ, ArticleFAQ
 from testimonials.models import ArticleTestimonial, Testimonial
 
-from .models import Article, ArticleLocation, Clinician, PreviewLink
+from .models import Article, ArticleLocation, Clinician, PreviewLink, ReadNextChoice
 
 
 class JoinedIds(Aggregate):
@@ -56,6 +56,10 @@ LOCATION_IDS = Subquery(
     .values("ids")
 )
 
+# Whether the editor chose any article to read next: if not, an article without locations or
+# topics needs no query for "Read next" (ArticleQuerySet.related_to).
+CHOOSES_READ_NEXT = Exists(ReadNextChoice.objects.filter(article=OuterRef("pk")))
+
 
 class ArticleListView(CanonicalPageMixin, ListView):
     paginate_by = 10
@@ -85,7 +89,7 @@ class ArticleDetailView(PublicObjectMixin, DetailView):
             )
             # The ids of its locations, in the same query; the locations themselves come from
             # the cached published locations (carter_site.caching), so they cost no query.
-            .annotate(location_ids=LOCATION_IDS)
+            .annotate(location_ids=LOCATION_IDS, chooses_read_next=CHOOSES_READ_NEXT)
         )
 
     def visible_locations(self, article):
