@@ -127,7 +127,13 @@ def article_form_data(**overrides):
         "seo_title": "",
         "meta_description": "",
     }
-    for prefix in ("location_links", "faq_placements", "testimonial_placements", "preview_links"):
+    for prefix in (
+        "location_links",
+        "faq_placements",
+        "testimonial_placements",
+        "read_next_choices",
+        "preview_links",
+    ):
         data.update(
             {
                 f"{prefix}-TOTAL_FORMS": "0",
