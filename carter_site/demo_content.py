@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.models import Article, ArticleLocation, Clinician, review_fingerprint
+from articles.models import Article, ArticleLocation, Clinician, ReadNextChoice, review_fingerprint
 from carter_site.models import SiteSettings
 from faqs.models import FAQ, ArticleFAQ, LocationFAQ, Topic
 from locations.models import Location, OpeningHours, SpecialDay
@@ -728,6 +728,8 @@ ARTICLES = [
         "faqs": ["come-back", "explain-leaving", "use-again"],
         "testimonials": ["returned-jefferson"],
         "locations": ["jefferson", "alpharetta"],
+        # Chosen by the editor: someone coming back wants to know what the first weeks hold again.
+        "read_next": ["what-to-expect-from-an-intensive-outpatient-program"],
     },
     {
         "slug": "morning-or-evening-track-choosing-the-schedule-that-fits",
@@ -1097,6 +1099,23 @@ def load_demo_content():
             [{"location": locations[slug]} for slug in data["locations"]],
         )
 
+    # Chosen "Read next" articles, once every article exists: one may choose an article listed after it.
+    by_slug = {article.slug: article for article in articles}
+    read_next = sum(
+        _sync_children(
+            tally,
+            ReadNextChoice,
+            "article",
+            by_slug[data["slug"]],
+            ("chosen",),
+            [
+                {"chosen": by_slug[slug], "order": i}
+                for i, slug in enumerate(data.get("read_next", []), start=1)
+            ],
+        )
+        for data in ARTICLES
+    )
+
     standing_pages = [
         _upsert(
             tally,
@@ -1130,7 +1149,7 @@ def load_demo_content():
         "published_testimonials": sum(1 for t in testimonials.values() if t.is_public),
         "articles": len(ARTICLES),
         "standing_pages": len(standing_pages),
-        "placements": location_faqs + article_faqs + article_testimonials + article_locations,
+        "placements": location_faqs + article_faqs + article_testimonials + article_locations + read_next,
         "rows_created": tally.created,
         "rows_changed": tally.changed,
         "rows_removed": tally.removed,

@@ -75,6 +75,19 @@ def test_demo_testimonials_name_their_town_once(client):
         assert caption.count(testimonial.location.name) == 1, caption
 
 
+def test_the_demo_article_on_coming_back_leads_to_what_to_expect_first(client):
+    """Its editor chose it: someone returning wants to know what the first weeks hold again."""
+    call_command("load_demo_content", verbosity=0)
+    call_command("load_demo_content", verbosity=0)  # a second run keeps the one choice
+    coming_back = Article.objects.get(slug="coming-back-to-iop-after-you-stepped-away")
+    assert [choice.chosen.slug for choice in coming_back.read_next_choices.all()] == [
+        "what-to-expect-from-an-intensive-outpatient-program"
+    ]
+    shown = client.get(coming_back.get_absolute_url()).context["related_articles"]
+    assert shown[0].title == "What to expect from an intensive outpatient program"
+    assert len({article.pk for article in shown}) == len(shown) <= 3
+
+
 def test_demo_content_and_the_default_settings_pass_the_admins_checks():
     """What the demo loads (and a site that never saved its settings) could be saved in the admin as is."""
     call_command("load_demo_content", verbosity=0)
