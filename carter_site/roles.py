@@ -13,7 +13,7 @@ SITE_ADMINISTRATORS = "Site administrators"
 
 # Everything marketing writes and arranges, by app label and model name.
 CONTENT = {
-    "articles": ["article", "articlelocation", "previewlink"],
+    "articles": ["article", "articlelocation", "readnextchoice", "previewlink"],
     "faqs": ["faq", "topic", "articlefaq", "locationfaq"],
     "locations": ["location", "openinghours", "specialday"],
     "testimonials": ["testimonial", "articletestimonial"],

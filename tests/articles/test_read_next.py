@@ -246,6 +246,19 @@ def test_an_editor_chooses_articles_to_read_next_and_readers_see_them_in_order(s
     assert read_next(client, article) == ["Your first week", "Paying for treatment"]
 
 
+def test_a_marketing_editor_chooses_and_a_clinical_reviewer_does_not_see_the_rows(client):
+    from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS
+    from tests.admin_forms import signed_in
+
+    article, week = ArticleFactory(), ArticleFactory(title="Your first week")
+    editor = signed_in(MARKETING_EDITORS, "sam")
+    assert 'name="read_next_choices-TOTAL_FORMS"' in page_text(editor.get(change_url(article)))
+    assert post_choices(editor, article, (week, 1)).status_code == 302
+    assert chosen_titles(article) == ["Your first week"]
+    reviewer = signed_in(CLINICAL_REVIEWERS, "dana")
+    assert 'name="read_next_choices-TOTAL_FORMS"' not in page_text(reviewer.get(change_url(article)))
+
+
 def test_the_form_offers_a_searchable_picker_of_articles(staff_client):
     article = ArticleFactory()
     ArticleFactory(title="After a pause in treatment")
