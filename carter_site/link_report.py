@@ -178,3 +178,18 @@ def mail_server():
 def why_not_sent(error):
     """The error of an email not sent, in a word or two: "Connection refused", "SMTPRecipientsRefused"."""
     return getattr(error, "strerror", None) or type(error).__name__
+
+
+def log_not_sent(logger, failed, sentence, event):
+    """Log to `logger` each email of `failed` ((report, error) pairs) not sent, at WARNING: `event`
+    with the account's id and the error's kind, never the address (as the emails about reviews are)."""
+    for report, error in failed:
+        logger.warning(
+            sentence,
+            extra={
+                "event": event,
+                "recipient_user": report.recipient.pk,
+                "error": type(error).__name__,
+                "smtp_code": getattr(error, "smtp_code", None),
+            },
+        )

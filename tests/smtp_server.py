@@ -4,9 +4,14 @@ mail server in production. `unused_port()` is a port nothing listens on: a mail 
 """
 
 import contextlib
+import email
+import email.policy
 import socket
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 
 def unused_port():
@@ -55,3 +60,24 @@ def mail_server_down(settings):
     """The site's email sent to a port of this machine where no server listens."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", unused_port(), 2
+
+
+def received(handler):
+    """{address: the email it got} of what the server `handler` accepted; each email was sent to
+    one address only (nobody sees the others'), and each person got one."""
+    got = {}
+    for to, content in handler.accepted:
+        assert len(to) == 1  # nobody sees the others' addresses
+        assert to[0] not in got  # one email per person
+        got[to[0]] = email.message_from_bytes(content, policy=email.policy.default)
+    return got
+
+
+def run_command(name, *args):
+    """(what it printed, what it printed as errors, the CommandError or None) of `manage.py name`."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command(name, *args, stdout=out, stderr=err)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue(), error
+    return out.getvalue(), err.getvalue(), None

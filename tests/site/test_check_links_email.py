@@ -2,22 +2,16 @@
 part of the list, by a real SMTP server (docs/editorial-workflow.md, "The report of links that
 lead nowhere"; carter_site/link_report.py)."""
 
-import email
-import email.policy
-from io import StringIO
-
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.mail.backends.base import BaseEmailBackend
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from articles.models import NoticePreference
 from carter_site.management.commands.check_links import Command
 from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS, SITE_ADMINISTRATORS
 from tests.admin_forms import staff_member
 from tests.factories import ArticleFactory, FAQFactory, TopicFactory, UserFactory
-from tests.smtp_server import mail_server_down, running_smtp_server
+from tests.smtp_server import mail_server_down, received, run_command, running_smtp_server
 
 pytestmark = pytest.mark.django_db
 
@@ -41,21 +35,7 @@ def link(href, words):
 
 
 def check_links(*args):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("check_links", *args, stdout=out, stderr=err)
-    except CommandError as error:
-        return out.getvalue(), err.getvalue(), error
-    return out.getvalue(), err.getvalue(), None
-
-
-def received(smtp_server):
-    """{address: the email it got}, each email sent to one address only."""
-    got = {}
-    for to, content in smtp_server.accepted:
-        assert len(to) == 1  # nobody sees the others' addresses
-        got[to[0]] = email.message_from_bytes(content, policy=email.policy.default)
-    return got
+    return run_command("check_links", *args)
 
 
 def faq_editor(username):

@@ -3,17 +3,12 @@ real SMTP server; and the choice on *My notices* (docs/editorial-workflow.md, "C
 carter_site/coming_up_email.py)."""
 
 import datetime as dt
-import email
-import email.policy
 import re
-from io import StringIO
 
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +26,7 @@ from tests.factories import (
     TestimonialFactory,
     UserFactory,
 )
-from tests.smtp_server import mail_server_down, running_smtp_server
+from tests.smtp_server import mail_server_down, received, run_command, running_smtp_server
 
 pytestmark = pytest.mark.django_db
 
@@ -64,22 +59,7 @@ def smtp_server(settings):
 
 
 def email_coming_up(*args):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("email_coming_up", *args, stdout=out, stderr=err)
-    except CommandError as error:
-        return out.getvalue(), err.getvalue(), error
-    return out.getvalue(), err.getvalue(), None
-
-
-def received(smtp_server):
-    """{address: the email it got}, each email sent to one address only."""
-    got = {}
-    for to, content in smtp_server.accepted:
-        assert len(to) == 1  # nobody sees the others' addresses
-        assert to[0] not in got  # one email per person
-        got[to[0]] = email.message_from_bytes(content, policy=email.policy.default)
-    return got
+    return run_command("email_coming_up", *args)
 
 
 def viewer_of_articles_only(username):

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from carter_site.link_report import mail_server, people, reports_for, send_reports, why_not_sent
+from carter_site.link_report import log_not_sent, mail_server, people, reports_for, send_reports, why_not_sent
 from carter_site.links import check_texts, describe_text, published_texts, text_to_check
 
 logger = logging.getLogger("carter_site.link_report")
@@ -117,16 +117,12 @@ class Command(BaseCommand):
             )
         if not failed:
             return None
-        for report, error in failed:
-            logger.warning(
-                "The report of links that lead nowhere could not be emailed.",
-                extra={
-                    "event": "link_report_not_sent",
-                    "recipient_user": report.recipient.pk,
-                    "error": type(error).__name__,
-                    "smtp_code": getattr(error, "smtp_code", None),
-                },
-            )
+        log_not_sent(
+            logger,
+            failed,
+            "The report of links that lead nowhere could not be emailed.",
+            "link_report_not_sent",
+        )
         return (
             f"The list could not be emailed to {people([report.recipient for report, _ in failed])} "
             f"({len(failed)} of {len(reports)}): {mail_server()} did not take it ({why_not_sent(failed[0][1])})."

@@ -19,7 +19,7 @@ from django.db import DatabaseError
 
 from carter_site.coming_up import WINDOWS
 from carter_site.coming_up_email import digests_for, message_of
-from carter_site.link_report import mail_server, people, send_reports, why_not_sent
+from carter_site.link_report import log_not_sent, mail_server, people, send_reports, why_not_sent
 
 logger = logging.getLogger("carter_site.coming_up")
 
@@ -88,16 +88,9 @@ class Command(BaseCommand):
             )
         if not failed:
             return
-        for digest, error in failed:
-            logger.warning(
-                "The weekly email of what is coming up could not be sent.",
-                extra={
-                    "event": "coming_up_not_sent",
-                    "recipient_user": digest.recipient.pk,
-                    "error": type(error).__name__,
-                    "smtp_code": getattr(error, "smtp_code", None),
-                },
-            )
+        log_not_sent(
+            logger, failed, "The weekly email of what is coming up could not be sent.", "coming_up_not_sent"
+        )
         raise CommandError(
             f"What is coming up could not be emailed to {people([digest.recipient for digest, _ in failed])} "
             f"({len(failed)} of {len(digests)}): {mail_server()} did not take it ({why_not_sent(failed[0][1])}).",
