@@ -18,29 +18,14 @@ from articles.models import Clinician
 from carter_site import caching
 from carter_site.roles import MARKETING_EDITORS, SITE_ADMINISTRATORS
 from tests.admin_forms import admin_form_data, change_url, edit_in_admin, signed_in
+from tests.articles.test_clinician_pages import clinician, reviewed, text
 from tests.caching.test_query_budget import PAGE_QUERIES
 from tests.factories import ArticleFactory
 from tests.seo.helpers import json_ld, one_of_type
 
 pytestmark = pytest.mark.django_db
 
-REVIEWED_ON = dt.date(2026, 6, 19)
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def clinician(name="Morgan Hale", credentials="LCSW", slug="morgan-hale", **fields):
-    return Clinician.objects.create(name=name, credentials=credentials, slug=slug, **fields)
-
-
-def reviewed(by, **fields):
-    article = ArticleFactory(**fields)
-    article.record_review(by, REVIEWED_ON)
-    article.save()
-    return article
-
-
-def text(response):
-    return response.content.decode()
 
 
 def listed(response):
