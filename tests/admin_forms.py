@@ -144,3 +144,16 @@ def article_form_data(**overrides):
         )
     data.update(overrides)
     return data
+
+
+def faq_editor(username):
+    """A staff member who may change FAQs and nothing else."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username=username, is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="faqs", codename__in=["change_faq", "view_faq"])
+    )
+    return user

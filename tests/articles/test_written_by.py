@@ -6,7 +6,6 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.test import Client
@@ -15,11 +14,10 @@ from reversion.models import Version
 
 from articles.admin import ArticleAdmin
 from articles.models import Clinician
-from carter_site import caching
 from carter_site.roles import MARKETING_EDITORS, SITE_ADMINISTRATORS
 from tests.admin_forms import admin_form_data, change_url, edit_in_admin, signed_in
 from tests.articles.test_clinician_pages import clinician, reviewed, text
-from tests.caching.test_query_budget import PAGE_QUERIES
+from tests.caching.test_query_budget import PAGE_QUERIES, site_data_cached
 from tests.factories import ArticleFactory
 from tests.seo.helpers import json_ld, one_of_type
 
@@ -236,12 +234,7 @@ def test_written_and_reviewed_articles_come_newest_first_by_the_date_they_show(c
 def cold_page(url, django_assert_max_num_queries, at_most=PAGE_QUERIES):
     """Render `url` as the page cache does not have it, the site-wide data being cached, within
     `at_most` queries; the response and the queries it cost."""
-    caches["default"].clear()
-    caching.site_settings()
-    caching.published_locations()
-    caching.footer_pages()
-    caching.clinician_pages()
-    caching.seconds_until_next_change(caching.content_version())
+    site_data_cached()
     with django_assert_max_num_queries(at_most) as queries:
         response = Client().get(url)
     assert response.status_code == 200 and response["X-Page-Cache"] == "miss"

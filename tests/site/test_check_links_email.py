@@ -3,13 +3,13 @@ part of the list, by a real SMTP server (docs/editorial-workflow.md, "The report
 lead nowhere"; carter_site/link_report.py)."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.mail.backends.base import BaseEmailBackend
 
 from articles.models import NoticePreference
 from carter_site.management.commands.check_links import Command
 from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS, SITE_ADMINISTRATORS
-from tests.admin_forms import staff_member
+from tests.admin_forms import faq_editor, staff_member
 from tests.factories import ArticleFactory, FAQFactory, TopicFactory, UserFactory
 from tests.smtp_server import mail_server_down, received, run_command, running_smtp_server
 
@@ -36,15 +36,6 @@ def link(href, words):
 
 def check_links(*args):
     return run_command("check_links", *args)
-
-
-def faq_editor(username):
-    """A staff member who may change FAQs and nothing else."""
-    user = UserFactory(username=username, is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="faqs", codename__in=["change_faq", "view_faq"])
-    )
-    return user
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from django.utils import timezone
 from articles.models import NoticePreference
 from carter_site.management.commands.email_coming_up import Command
 from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS, SITE_ADMINISTRATORS
-from tests.admin_forms import signed_in, staff_member
+from tests.admin_forms import faq_editor, signed_in, staff_member
 from tests.articles.test_review_notices import account_notices
 from tests.factories import (
     ArticleFactory,
@@ -67,15 +67,6 @@ def viewer_of_articles_only(username):
     user = UserFactory(username=username, is_staff=True)
     user.user_permissions.add(
         Permission.objects.get(content_type__app_label="articles", codename="view_article")
-    )
-    return user
-
-
-def faq_editor(username):
-    """A staff member who may change FAQs only: nothing of Coming up is theirs to see."""
-    user = UserFactory(username=username, is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="faqs", codename__in=["change_faq", "view_faq"])
     )
     return user
 
