@@ -37,7 +37,12 @@ class Topic(KeepsOldAddresses, models.Model):
     articles and locations: a topic's page may have been shared or indexed whenever it had a
     question, which no field records, so every rename keeps the old address."""
 
-    name = models.CharField(max_length=100, unique=True, help_text="For example 'Insurance and cost'.")
+    name = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="For example 'Insurance and cost': a capital only where a sentence would have one, as the "
+        "site also writes it inside sentences ('Every answer about insurance and cost').",
+    )
     slug = models.SlugField(
         unique=True,
         help_text="The end of the topic's page address (/faqs/insurance-and-cost/) and its anchor on the FAQ "
@@ -56,6 +61,18 @@ class Topic(KeepsOldAddresses, models.Model):
     def get_absolute_url(self):
         """Its own page, with its questions and their answers."""
         return cached_reverse("faqs:topic", self.slug)
+
+    @property
+    def name_in_sentence(self):
+        """The name as it reads inside a sentence ("Every answer about starting IOP"): its first
+        letter in lower case, unless its first word is all capitals (IOP, MARTA) or "I", which it keeps.
+        The rest is as the editor wrote it, so "Returning to IOP" keeps its IOP, which lower-casing
+        the whole name lost. A name that starts with a place's name ("Alpharetta parking") still
+        loses its capital: nothing in a name says it is one."""
+        first_word = self.name.split(maxsplit=1)[0] if self.name.strip() else ""
+        if first_word.isupper() and (len(first_word) > 1 or first_word == "I"):
+            return self.name
+        return self.name[:1].lower() + self.name[1:]
 
     @property
     def has_been_public(self):

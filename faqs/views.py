@@ -1,7 +1,10 @@
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.views.generic import ListView
 
-from .models import FAQ, OPEN_PARAMETER
+from articles.models import Article
+
+from .models import FAQ, OPEN_PARAMETER, ArticleFAQ
 
 # Up to this many published questions, the FAQ page shows every answer. Beyond it, the page
 # lists the questions by topic, each linked to its answer on the topic's own page: with 400
@@ -38,9 +41,16 @@ class FAQListView(ListView):
 
 
 class TopicView(FAQListView):
-    """One topic's published questions with their answers. Not found while it has none."""
+    """One topic's published questions with their answers, then the newest live articles about
+    it. Not found while it has no published question.
+
+    An article is about a topic when its own questions (its FAQ section) hold a published one of
+    the topic: the same tie *Read next* follows (Article.related_articles), so editors set it
+    once, where it shows.
+    """
 
     template_name = "faqs/topic.html"
+    related_articles = 6
 
     def get_queryset(self):
         return super().get_queryset().filter(topic__slug=self.kwargs["slug"])
@@ -49,6 +59,15 @@ class TopicView(FAQListView):
         context = super().get_context_data(**kwargs)
         if not context["faqs"]:
             raise Http404("No published questions in this topic.")
-        context["topic"] = context["faqs"][0].topic
+        topic = context["topic"] = context["faqs"][0].topic
         context["questions_only"] = False
+        context["articles"] = self.articles_about(topic)
         return context
+
+    def articles_about(self, topic):
+        """The newest live articles whose FAQ section holds a published question of `topic`:
+        one query, however many questions each of them holds."""
+        about = ArticleFAQ.objects.filter(
+            article=OuterRef("pk"), faq__topic=topic, faq__in=FAQ.objects.published()
+        )
+        return list(Article.objects.published().for_list().filter(Exists(about))[: self.related_articles])

@@ -1,7 +1,8 @@
-"""Each topic has a page of its own with its questions and answers; the FAQ page shows every
-answer while there are few, and only the questions, linked to their answers, once there are
-many (a 400-question page was 880 KB of HTML on a phone)."""
+"""Each topic has a page of its own with its questions and answers, then the newest articles
+about it; the FAQ page shows every answer while there are few, and only the questions, linked to
+their answers, once there are many (a 400-question page was 880 KB of HTML on a phone)."""
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
@@ -10,10 +11,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from faqs.views import ALL_ANSWERS_UP_TO
-from tests.factories import FAQFactory, TopicFactory
-from tests.seo.helpers import json_ld, of_type
+from faqs.models import Topic
+from faqs.views import ALL_ANSWERS_UP_TO, TopicView
+from tests.factories import ArticleFactory, ArticleFAQFactory, FAQFactory, TopicFactory
+from tests.seo.helpers import head_meta, json_ld, of_type, parse, text
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +40,28 @@ def add_questions(topics, count):
         FAQFactory(topic=topics[n % len(topics)], answer=f"<p>The answer to question {n} is here.</p>")
         for n in range(count)
     ]
+
+
+def days_ago(n):
+    return timezone.now() - dt.timedelta(days=n)
+
+
+def about(article, topic, **faq):
+    """Put a question of `topic` in `article`'s FAQ section."""
+    ArticleFAQFactory(article=article, faq=FAQFactory(topic=topic, **faq))
+    return article
+
+
+def articles_section(response):
+    """The titles of the cards under the topic page's "Articles about ..." heading, in order, and
+    that heading; ([], None) without the section."""
+    for section in parse(response.content.decode()).iter("section"):
+        if section.get("aria-labelledby") == "topic-articles":
+            heading = section.find("h2")
+            assert heading.get("id") == "topic-articles"
+            titles = [text(card.find("h3")) for card in section.iter("article")]
+            return titles, text(heading)
+    return [], None
 
 
 def queries(client, url):
@@ -144,3 +169,95 @@ def test_renaming_a_topics_address_keeps_the_old_one_leading_to_its_page(staff_c
     moved = client.get("/faqs/insurance/")
     assert (moved.status_code, moved["Location"]) == (301, "/faqs/insurance-and-cost/")
     assert client.get(moved["Location"]).status_code == 200
+
+
+def test_a_topic_page_lists_the_live_articles_holding_a_published_question_of_it_newest_first(client, topics):
+    insurance, coming_back = topics
+    FAQFactory(topic=insurance)  # the page exists by its own question
+    about(ArticleFactory(title="Older", published_at=days_ago(9)), insurance)
+    about(ArticleFactory(title="Newer", published_at=days_ago(2)), insurance)
+    twice = about(ArticleFactory(title="Two questions of it", published_at=days_ago(5)), insurance)
+    about(twice, insurance)
+    about(ArticleFactory(title="A draft", draft=True), insurance)
+    about(ArticleFactory(title="Scheduled", published_at=timezone.now() + dt.timedelta(days=1)), insurance)
+    about(ArticleFactory(title="Expired", published_at=days_ago(20), expires_at=days_ago(1)), insurance)
+    about(ArticleFactory(title="Through an unpublished question"), insurance, is_published=False)
+    about(ArticleFactory(title="Another topic"), coming_back)
+    ArticleFactory(title="No questions at all")
+
+    titles, heading = articles_section(client.get(insurance.get_absolute_url()))
+
+    assert titles == ["Newer", "Two questions of it", "Older"]
+    assert heading == "Articles about insurance and cost"
+
+
+def test_a_topic_page_lists_at_most_six_articles_and_none_without_any(client, topics):
+    insurance, coming_back = topics
+    FAQFactory(topic=coming_back)
+    for n in range(TopicView.related_articles + 2):
+        about(ArticleFactory(title=f"Day {n}", published_at=days_ago(n + 1)), insurance)
+
+    titles, _ = articles_section(client.get(insurance.get_absolute_url()))
+    assert titles == [f"Day {n}" for n in range(TopicView.related_articles)]
+
+    response = client.get(coming_back.get_absolute_url())
+    assert response.status_code == 200
+    assert articles_section(response) == ([], None)
+    assert "Articles about" not in response.content.decode()
+
+
+def test_a_topic_page_with_its_articles_costs_two_queries_however_many_they_are(client, topics):
+    """Its questions, then its articles: the site-wide data is cached as on a busy site."""
+    from tests.caching.test_query_budget import page_cold_queries
+
+    about(ArticleFactory(), topics[0])
+    few = page_cold_queries(client, topics[0].get_absolute_url())
+    for n in range(30):
+        about(about(ArticleFactory(published_at=days_ago(n)), topics[0]), topics[0])
+    many = page_cold_queries(client, topics[0].get_absolute_url())
+    assert len(few) == len(many) == 2, many
+    assert len(articles_section(client.get(topics[0].get_absolute_url()))[0]) == TopicView.related_articles
+
+
+def test_an_article_newly_about_a_topic_shows_on_its_cached_page_at_once(client, topics):
+    FAQFactory(topic=topics[0])
+    cache.clear()
+    client.get(topics[0].get_absolute_url())
+    assert client.get(topics[0].get_absolute_url())["X-Page-Cache"] == "hit"
+
+    about(ArticleFactory(title="Paying for treatment"), topics[0])
+
+    response = client.get(topics[0].get_absolute_url())
+    assert response["X-Page-Cache"] != "hit"
+    assert articles_section(response)[0] == ["Paying for treatment"]
+
+
+@pytest.mark.parametrize(
+    ("name", "in_a_sentence"),
+    [
+        ("Insurance and cost", "insurance and cost"),
+        ("Returning to IOP", "returning to IOP"),
+        ("IOP and your job", "IOP and your job"),
+        ("MARTA and parking", "MARTA and parking"),
+        ("I want to come back", "I want to come back"),
+        ("A first visit", "a first visit"),
+        ("Family", "family"),
+    ],
+)
+def test_a_topics_name_inside_a_sentence_loses_only_its_first_capital(name, in_a_sentence):
+    assert Topic(name=name).name_in_sentence == in_a_sentence
+
+
+def test_the_faq_and_topic_pages_keep_the_capitals_of_a_topics_acronym(client):
+    topic = TopicFactory(name="Returning to IOP", slug="returning")
+    FAQFactory(topic=topic)
+    about(ArticleFactory(), topic)
+
+    response = client.get(topic.get_absolute_url())
+    assert head_meta(response)[0]["description"].startswith(
+        "Answers to what people ask us about returning to IOP "
+    )
+    assert articles_section(response)[1] == "Articles about returning to IOP"
+
+    FAQFactory.create_batch(ALL_ANSWERS_UP_TO, topic=topic)
+    assert "Every answer about returning to IOP" in client.get(reverse("faqs:list")).content.decode()
