@@ -11,7 +11,7 @@ from carter_site.pagination import CanonicalPageMixin
 from carter_site.publishing import PublicObjectMixin, StaffBanner, preview_banner
 from carter_site.querysets import built_once
 from carter_site.seo import breadcrumb_trail, uploaded_image
-from faqs.models import FAQ, ArticleFAQ
+from faqs.models import FAQ, ArticleFAQ, Topic
 from testimonials.models import ArticleTestimonial, Testimonial
 
 from .models import Article, ArticleLocation, Clinician, PreviewLink, ReadNextChoice
@@ -62,11 +62,29 @@ CHOOSES_READ_NEXT = Exists(ReadNextChoice.objects.filter(article=OuterRef("pk"))
 
 
 class ArticleListView(CanonicalPageMixin, ListView):
+    """The live articles, newest first, ten a page; above them, the FAQ topics that live
+    articles are about, each a link to its page (faqs.views.TopicView), which lists them."""
+
     paginate_by = 10
     context_object_name = "articles"
 
     def get_queryset(self):
         return Article.objects.published().for_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["topics"] = self.topics_with_articles() if context["articles"] else []
+        return context
+
+    def topics_with_articles(self):
+        """The topics, in the FAQ page's order, of which a live article holds a published
+        question: one query. A topic page's articles are exactly these (TopicView)."""
+        held = ArticleFAQ.objects.filter(
+            faq__topic=OuterRef("pk"),
+            faq__in=FAQ.objects.published(),
+            article__in=Article.objects.published(),
+        )
+        return list(Topic.objects.filter(Exists(held)))
 
 
 class ArticleDetailView(PublicObjectMixin, DetailView):

@@ -261,3 +261,41 @@ def test_the_faq_and_topic_pages_keep_the_capitals_of_a_topics_acronym(client):
 
     FAQFactory.create_batch(ALL_ANSWERS_UP_TO, topic=topic)
     assert "Every answer about returning to IOP" in client.get(reverse("faqs:list")).content.decode()
+
+
+def topic_links(response):
+    """The (name, address) of each link in the article list's topics, in order; [] without them."""
+    for nav in parse(response.content.decode()).iter("nav"):
+        if nav.get("aria-labelledby") == "article-topics":
+            return [(text(link), link.get("href")) for link in nav.iter("a")]
+    return []
+
+
+def test_the_article_list_links_the_topics_live_articles_are_about_in_the_faq_pages_order(client, topics):
+    insurance, coming_back = topics
+    first = TopicFactory(name="Starting IOP", slug="starting", order=0)
+    drafts_only = TopicFactory(name="Only in a draft", slug="drafts-only", order=3)
+    hidden_only = TopicFactory(name="Only unpublished questions", slug="hidden-only", order=4)
+    FAQFactory(topic=TopicFactory(name="No articles", slug="no-articles", order=5))
+    about(ArticleFactory(title="Paying for it"), insurance)
+    about(ArticleFactory(title="The first day"), first)
+    about(ArticleFactory(title="A draft", draft=True), drafts_only)
+    about(ArticleFactory(title="Hidden question"), hidden_only, is_published=False)
+    FAQFactory(topic=drafts_only)
+    FAQFactory(topic=hidden_only)
+    FAQFactory(topic=coming_back)
+
+    links = topic_links(client.get(reverse("articles:list")))
+
+    assert links == [("Starting IOP", "/faqs/starting/"), ("Insurance and cost", "/faqs/insurance/")]
+    for name, href in links:
+        assert articles_section(client.get(href))[0], name  # each leads to its articles
+
+
+def test_the_article_list_shows_no_topics_when_no_live_article_holds_a_question(client, topics):
+    ArticleFactory(title="No questions in it")
+    FAQFactory(topic=topics[0])
+    response = client.get(reverse("articles:list"))
+    assert "No questions in it" in response.content.decode()
+    assert topic_links(response) == []
+    assert 'id="article-topics"' not in response.content.decode()
