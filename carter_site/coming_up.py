@@ -280,9 +280,9 @@ def _article_changes(request, period):
         for article in articles
         if article.expires_at and period.now < article.expires_at <= period.end
     ]
-    linking = texts_linking_to(coming_down) if coming_down else {}
+    linking = texts_linking_to(coming_down, leave_out_pages=False) if coming_down else {}
     for article in coming_down:
-        texts = linking.get(article, [])
+        texts = _still_up_after(article, linking.get(article, []), coming_down)
         changes.append(
             Change(
                 article.expires_at,
@@ -342,6 +342,15 @@ def _review_due_changes(period):
             )
         )
     return changes
+
+
+def _still_up_after(article, texts, coming_down):
+    """Of the texts linking to `article`, those still published when it comes down: not itself,
+    nor another of the articles `coming_down` at the same time or sooner. One coming down later
+    has a link that leads nowhere in between. (Every article that comes down before `article` is
+    among them: the period holds both.)"""
+    gone_by_then = {other.pk for other in coming_down if other.expires_at <= article.expires_at}
+    return [text for text in texts if not (type(text) is type(article) and text.pk in gone_by_then)]
 
 
 def _links_warning(texts):

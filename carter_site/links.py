@@ -693,10 +693,11 @@ def _address_key(path):
     return unquote(path).lower().rstrip("/")
 
 
-def texts_linking_to(pages):
+def texts_linking_to(pages, leave_out_pages=True):
     """{page: [text, …]}: the published texts with a link to one of `pages` (articles, locations,
     standing pages, FAQ topics) by any of its addresses, its current one or an old one that
-    redirects to it. Texts among `pages` themselves are left out.
+    redirects to it. Texts among `pages` themselves are left out (they go together), unless
+    `leave_out_pages` is false (they go one after another: carter_site.coming_up).
 
     The database narrows the texts to those that hold one of the addresses (`icontains`, one
     query per kind of text, plus one for the old addresses); their links are then read, so that
@@ -721,7 +722,7 @@ def texts_linking_to(pages):
             condition |= Q(**{f"{field_name}__icontains": key})
         return condition
 
-    going = {(type(page), page.pk) for page in pages}
+    going = {(type(page), page.pk) for page in pages} if leave_out_pages else set()
     found = {}
     for text, html, base in published_texts(holds_an_address):
         if (type(text), text.pk) in going:

@@ -111,6 +111,25 @@ def test_an_article_coming_down_names_the_published_texts_that_link_to_it(staff_
     assert link_in(response, f"standing page “Costs” ({page.get_absolute_url()})") == change_page(page)
 
 
+def test_an_article_coming_down_counts_the_links_of_articles_coming_down_after_it(staff_client):
+    """Between its going and theirs, their links lead nowhere; those that go with it or sooner,
+    and its own link to itself, lead nowhere only when nobody can follow them."""
+    link = '<p>See <a href="/articles/paying-for-iop/">what it costs</a>.</p>'
+    ArticleFactory(
+        title="Paying for IOP", slug="paying-for-iop", body=link, expires_at=at(dt.date(2026, 11, 27), 9)
+    )
+    later = ArticleFactory(title="Later", body=link, expires_at=at(dt.date(2026, 11, 29), 9))
+    ArticleFactory(title="Sooner", body=link, expires_at=at(dt.date(2026, 11, 26), 9))
+    ArticleFactory(title="Same time", body=link, expires_at=at(dt.date(2026, 11, 27), 9))
+
+    response = staff_client.get(COMING_UP)
+
+    [row] = [row for row in days_of(response)["2026-11-27"] if "“Paying for IOP”" in row]
+    assert "1 published text links to it" in row
+    assert "“Later”" in row and "“Sooner”" not in row and "“Same time”" not in row
+    assert link_in(response, f"article “Later” ({later.get_absolute_url()})") == change_page(later)
+
+
 def test_an_article_linked_from_many_texts_names_a_few_and_counts_the_rest(staff_client):
     ArticleFactory(title="Paying for IOP", slug="paying-for-iop", expires_at=at(dt.date(2026, 11, 27), 9))
     for number in range(5):
