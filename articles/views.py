@@ -11,7 +11,7 @@ from carter_site.pagination import CanonicalPageMixin
 from carter_site.publishing import PublicObjectMixin, StaffBanner, preview_banner
 from carter_site.querysets import built_once
 from carter_site.seo import breadcrumb_trail, uploaded_image
-from faqs.models import FAQ, ArticleFAQ, Topic
+from faqs.models import FAQ, ArticleFAQ, Topic, topics_of
 from testimonials.models import ArticleTestimonial, Testimonial
 
 from .models import Article, ArticleLocation, Clinician, PreviewLink, ReadNextChoice
@@ -36,8 +36,8 @@ class JoinedIds(Aggregate):
 
 @built_once
 def visible_faq_placements():
-    """An article's placements of published FAQs, with the FAQ."""
-    return ArticleFAQ.objects.filter(faq__in=FAQ.objects.published()).select_related("faq")
+    """An article's placements of published FAQs, with the FAQ and its topic."""
+    return ArticleFAQ.objects.filter(faq__in=FAQ.objects.published()).select_related("faq__topic")
 
 
 @built_once
@@ -119,6 +119,7 @@ class ArticleDetailView(PublicObjectMixin, DetailView):
         context = super().get_context_data(**kwargs)
         article = self.object
         context["faqs"] = [placement.faq for placement in article.visible_faq_placements]
+        context["faq_topics"] = topics_of(context["faqs"])
         context["testimonials"] = [p.testimonial for p in article.visible_testimonial_placements]
         context["locations"] = self.visible_locations(article)
         context["related_articles"] = Article.objects.related_to(

@@ -80,6 +80,13 @@ class Topic(KeepsOldAddresses, models.Model):
         return True
 
 
+def topics_of(faqs):
+    """The topics of `faqs`, each once, in the FAQ page's order: what a page showing some questions
+    links to for more (includes/faq_list.html). Their topics must come with them (select_related)."""
+    topics = {faq.topic_id: faq.topic for faq in faqs}
+    return sorted(topics.values(), key=lambda topic: (topic.order, topic.name))
+
+
 class FAQQuerySet(PublishedFlagQuerySet):
     pass
 

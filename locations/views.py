@@ -12,7 +12,7 @@ from carter_site.publishing import PublicObjectMixin, can_see_unpublished
 from carter_site.querysets import built_once
 from carter_site.seo import breadcrumb_trail, uploaded_image
 from carter_site.text import visible_text
-from faqs.models import FAQ, LocationFAQ
+from faqs.models import FAQ, LocationFAQ, topics_of
 from testimonials.models import Testimonial
 
 from . import nearest
@@ -24,8 +24,8 @@ from .models import Location
 
 @built_once
 def visible_faq_placements():
-    """A location's placements of published FAQs, with the FAQ."""
-    return LocationFAQ.objects.filter(faq__in=FAQ.objects.published()).select_related("faq")
+    """A location's placements of published FAQs, with the FAQ and its topic."""
+    return LocationFAQ.objects.filter(faq__in=FAQ.objects.published()).select_related("faq__topic")
 
 
 @built_once
@@ -115,6 +115,7 @@ class LocationDetailView(PublicObjectMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["faqs"] = [placement.faq for placement in self.object.visible_faq_placements]
+        context["faq_topics"] = topics_of(context["faqs"])
         context["testimonials"] = self.object.visible_testimonials
         context["photo"] = uploaded_image(self.object.photo, self.object.photo_alt)
         context["articles"] = (

@@ -257,7 +257,8 @@ _SECTION_HEADING = re.compile(r"<(h[23])>(.*?)</\1>", re.DOTALL)
 ARTICLE_PAGE_IDS = frozenset(
     {
         "main", "header-search-q", "footer-locations", "footer-about", "call-box-heading",
-        "article-contents", "article-stories", "article-faqs", "article-locations", "article-related",
+        "article-contents", "article-stories", "article-faqs", "article-faqs-topics", "article-locations",
+        "article-related",
     }
 )  # fmt: skip
 _ARTICLE_PAGE_ID_PATTERN = re.compile(r"(?:faq|testimonial)-[0-9]+")

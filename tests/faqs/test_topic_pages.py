@@ -299,3 +299,51 @@ def test_the_article_list_shows_no_topics_when_no_live_article_holds_a_question(
     assert "No questions in it" in response.content.decode()
     assert topic_links(response) == []
     assert 'id="article-topics"' not in response.content.decode()
+
+
+def more_about(response, section_id):
+    """The words before the list of topics closing the section `section_id`, and its links'
+    (words, address)."""
+    for section in parse(response.content.decode()).iter("section"):
+        if section.get("aria-labelledby") == section_id:
+            [lead] = [p for p in section.findall("p") if text(p).startswith("More on")]
+            [topics] = [ul for ul in section.findall("ul") if ul.get("aria-labelledby") == lead.get("id")]
+            return text(lead), [(text(link), link.get("href")) for link in topics.iter("a")]
+    raise AssertionError(f"no section {section_id}")
+
+
+def test_an_articles_questions_lead_to_their_topics_pages_each_once_in_the_faq_pages_order(client, topics):
+    insurance, coming_back = topics
+    starting = TopicFactory(name="Starting IOP", slug="starting", order=0)
+    hidden = TopicFactory(name="Only unpublished", slug="only-unpublished", order=0)
+    article = ArticleFactory()
+    for topic in (coming_back, insurance, starting, insurance):
+        about(article, topic)
+    about(article, hidden, is_published=False)
+
+    sentence, links = more_about(client.get(article.get_absolute_url()), "article-faqs")
+
+    assert sentence == "More on these topics:"
+    assert links == [
+        ("Starting IOP", "/faqs/starting/"),
+        ("Insurance and cost", "/faqs/insurance/"),
+        ("Coming back", "/faqs/coming-back/"),
+    ]
+    for _, href in links:
+        assert article.title in articles_section(client.get(href))[0]
+
+
+def test_a_locations_questions_lead_to_their_topics_pages(client, topics):
+    from tests.factories import LocationFactory, LocationFAQFactory
+
+    location = LocationFactory()
+    LocationFAQFactory(location=location, faq=FAQFactory(topic=topics[1]))
+    LocationFAQFactory(location=location, faq=FAQFactory(topic=topics[1]))
+
+    sentence, links = more_about(client.get(location.get_absolute_url()), "location-faqs")
+    assert (sentence, links) == ("More on this topic:", [("Coming back", "/faqs/coming-back/")])
+
+    LocationFAQFactory(location=location, faq=FAQFactory(topic=topics[0]))
+    sentence, links = more_about(client.get(location.get_absolute_url()), "location-faqs")
+    assert sentence == "More on these topics:"
+    assert [href for _, href in links] == ["/faqs/insurance/", "/faqs/coming-back/"]
