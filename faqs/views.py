@@ -41,8 +41,9 @@ class FAQListView(ListView):
 
 
 class TopicView(FAQListView):
-    """One topic's published questions with their answers, then the newest live articles about
-    it. Not found while it has no published question.
+    """One topic's published questions with their answers, then the live articles about it: the
+    newest as cards, earlier ones as a list of titles. Not found while it has no published
+    question.
 
     An article is about a topic when its own questions (its FAQ section) hold a published one of
     the topic: the same tie *Read next* follows (Article.related_articles), so editors set it
@@ -51,6 +52,9 @@ class TopicView(FAQListView):
 
     template_name = "faqs/topic.html"
     related_articles = 6
+    # Beyond the cards, up to this many earlier articles by title (a phone's page stays small);
+    # older ones are in the list of every article, which the page then links to.
+    earlier_articles = 100
 
     def get_queryset(self):
         return super().get_queryset().filter(topic__slug=self.kwargs["slug"])
@@ -61,13 +65,17 @@ class TopicView(FAQListView):
             raise Http404("No published questions in this topic.")
         topic = context["topic"] = context["faqs"][0].topic
         context["questions_only"] = False
-        context["articles"] = self.articles_about(topic)
+        shown = self.related_articles + self.earlier_articles
+        articles = self.articles_about(topic, shown + 1)
+        context["articles"] = articles[: self.related_articles]
+        context["earlier_articles"] = articles[self.related_articles : shown]
+        context["older_articles"] = len(articles) > shown
         return context
 
-    def articles_about(self, topic):
-        """The newest live articles whose FAQ section holds a published question of `topic`:
-        one query, however many questions each of them holds."""
+    def articles_about(self, topic, limit):
+        """Up to `limit` of the newest live articles whose FAQ section holds a published question
+        of `topic`: one query, however many questions each of them holds."""
         about = ArticleFAQ.objects.filter(
             article=OuterRef("pk"), faq__topic=topic, faq__in=FAQ.objects.published()
         )
-        return list(Article.objects.published().for_list().filter(Exists(about))[: self.related_articles])
+        return list(Article.objects.published().for_list().filter(Exists(about))[:limit])

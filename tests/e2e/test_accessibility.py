@@ -85,6 +85,38 @@ def test_public_page_type_passes_axe_and_structure_checks(
     assert not guard.problems(ignore_errors=ignore), f"{where}: {guard.problems(ignore_errors=ignore)}"
 
 
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_a_topic_page_with_earlier_articles_by_title_passes_axe_and_structure_checks(
+    width, site, new_context, live_server, guard_page, axe_js, screenshots, monkeypatch
+):
+    """The demo's topics have too few articles for the list of earlier ones: one card a page
+    makes the first topic's other articles that list (the live server runs in this process)."""
+    from django.core.cache import caches
+
+    from faqs.views import TopicView
+
+    monkeypatch.setattr(TopicView, "related_articles", 1)
+    caches["default"].clear()  # the page as it was, with every article a card, may be kept
+    path = site.pages["faq-topic"]
+    where = f"the topic page ({path}) with earlier articles at {width} width"
+    page = new_context(**VIEWPORTS[width], **AXE_CONTEXT).new_page()
+    guard = guard_page(page, live_server.url)
+    try:
+        assert page.goto(path).status == 200, where
+        screenshot(page, screenshots, f"faq-topic-earlier-{width}")
+        assert page.get_by_role("list", name="Earlier articles about").get_by_role("link").count() >= 1, where
+
+        violations = run_axe(page)
+        assert not violations, format_violations(violations, where)
+        problems = structure_problems(page_facts(page))
+        assert not problems, f"{where}:\n- " + "\n- ".join(problems)
+        ring_problems = [stop["problem"] for stop in walk_tab_order(page) if stop["problem"]]
+        assert not ring_problems, f"{where}:\n- " + "\n- ".join(ring_problems)
+        assert not guard.problems(), f"{where}: {guard.problems()}"
+    finally:
+        caches["default"].clear()  # and the page with one card is not kept for the other tests
+
+
 def open_error_page(page, status, monkeypatch):
     """The site's 400, 405 or 500 page, reached as a visitor's browser reaches it."""
     if status == 400:  # more fields than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS)

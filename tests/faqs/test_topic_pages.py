@@ -191,14 +191,41 @@ def test_a_topic_page_lists_the_live_articles_holding_a_published_question_of_it
     assert heading == "Articles about insurance and cost"
 
 
-def test_a_topic_page_lists_at_most_six_articles_and_none_without_any(client, topics):
+def earlier_list(response):
+    """The (title, date shown) of each article in the topic page's list of earlier ones, and the
+    address the sentence after it links to ([], None without them)."""
+    document = parse(response.content.decode())
+    for section in document.iter("section"):
+        if section.get("aria-labelledby") == "topic-articles":
+            for listing in section.iter("ul"):
+                if listing.get("aria-labelledby") == "topic-earlier-articles":
+                    rows = [(text(item.find("a")), text(item.find("time"))) for item in listing.iter("li")]
+                    older = [link.get("href") for p in section.findall("p") for link in p.iter("a")]
+                    return rows, (older[0] if older else None)
+    return [], None
+
+
+def test_a_topic_page_shows_six_articles_as_cards_and_earlier_ones_by_title(client, topics, monkeypatch):
     insurance, coming_back = topics
     FAQFactory(topic=coming_back)
-    for n in range(TopicView.related_articles + 2):
+    cards = TopicView.related_articles
+    for n in range(cards + 2):
         about(ArticleFactory(title=f"Day {n}", published_at=days_ago(n + 1)), insurance)
 
-    titles, _ = articles_section(client.get(insurance.get_absolute_url()))
-    assert titles == [f"Day {n}" for n in range(TopicView.related_articles)]
+    response = client.get(insurance.get_absolute_url())
+    assert articles_section(response)[0] == [f"Day {n}" for n in range(cards)]
+    rows, older = earlier_list(response)
+    assert [title for title, _ in rows] == [f"Day {cards}", f"Day {cards + 1}"]
+    assert rows[0][1] == days_ago(cards + 1).astimezone(timezone.get_current_timezone()).strftime(
+        "%B %-d, %Y"
+    )
+    assert older is None
+    assert "Earlier articles about insurance and cost" in response.content.decode()
+
+    monkeypatch.setattr(TopicView, "earlier_articles", 1)
+    rows, older = earlier_list(client.get(insurance.get_absolute_url(), {"open": "x"}))  # not from the cache
+    assert [title for title, _ in rows] == [f"Day {cards}"]
+    assert older == reverse("articles:list")
 
     response = client.get(coming_back.get_absolute_url())
     assert response.status_code == 200
@@ -216,7 +243,9 @@ def test_a_topic_page_with_its_articles_costs_two_queries_however_many_they_are(
         about(about(ArticleFactory(published_at=days_ago(n)), topics[0]), topics[0])
     many = page_cold_queries(client, topics[0].get_absolute_url())
     assert len(few) == len(many) == 2, many
-    assert len(articles_section(client.get(topics[0].get_absolute_url()))[0]) == TopicView.related_articles
+    response = client.get(topics[0].get_absolute_url())
+    assert len(articles_section(response)[0]) == TopicView.related_articles
+    assert len(earlier_list(response)[0]) == 31 - TopicView.related_articles
 
 
 def test_an_article_newly_about_a_topic_shows_on_its_cached_page_at_once(client, topics):
