@@ -78,7 +78,7 @@ class ArticleListView(CanonicalPageMixin, ListView):
 
     def topics_with_articles(self):
         """The topics, in the FAQ page's order, of which a live article holds a published
-        question: one query. A topic page's articles are exactly these (TopicView)."""
+        question: one query. Each has a page that lists that article (TopicView, by the same rule)."""
         held = ArticleFAQ.objects.filter(
             faq__topic=OuterRef("pk"),
             faq__in=FAQ.objects.published(),

@@ -52,6 +52,22 @@ NOT_FOUND_PAGE_TYPES = {"not-found", "preview-link-ended"}
 AXE_CONTEXT = {"bypass_csp": True}
 
 
+def assert_public_page_checks_pass(page, where):
+    """axe finds nothing; the structure checks find nothing; the Tab key reaches the skip link
+    first, and every stop shows its focus ring."""
+    violations = run_axe(page)
+    assert not violations, format_violations(violations, where)
+
+    problems = structure_problems(page_facts(page))
+    assert not problems, f"{where}:\n- " + "\n- ".join(problems)
+
+    stops = walk_tab_order(page)
+    assert stops, f"{where}: nothing can be reached with the Tab key"
+    assert "skip-link" in stops[0]["classes"], f"{where}: the first tab stop is {stops[0]['text']!r}"
+    ring_problems = [stop["problem"] for stop in stops if stop["problem"]]
+    assert not ring_problems, f"{where}:\n- " + "\n- ".join(ring_problems)
+
+
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 @pytest.mark.parametrize("page_type", PAGE_TYPES)
 def test_public_page_type_passes_axe_and_structure_checks(
@@ -68,17 +84,7 @@ def test_public_page_type_passes_axe_and_structure_checks(
     if page_type == "article":  # axe and the checks below see its "On this page" list too
         assert page.get_by_role("navigation", name="On this page").count() == 1, where
 
-    violations = run_axe(page)
-    assert not violations, format_violations(violations, where)
-
-    problems = structure_problems(page_facts(page))
-    assert not problems, f"{where}:\n- " + "\n- ".join(problems)
-
-    stops = walk_tab_order(page)
-    assert stops, f"{where}: nothing can be reached with the Tab key"
-    assert "skip-link" in stops[0]["classes"], f"{where}: the first tab stop is {stops[0]['text']!r}"
-    ring_problems = [stop["problem"] for stop in stops if stop["problem"]]
-    assert not ring_problems, f"{where}:\n- " + "\n- ".join(ring_problems)
+    assert_public_page_checks_pass(page, where)
 
     # The 404 page's own status shows up in the console as a failed load; nothing else may.
     ignore = [r"status of 404"] if page_type in NOT_FOUND_PAGE_TYPES else []
@@ -106,12 +112,7 @@ def test_a_topic_page_with_earlier_articles_by_title_passes_axe_and_structure_ch
         screenshot(page, screenshots, f"faq-topic-earlier-{width}")
         assert page.get_by_role("list", name="Earlier articles about").get_by_role("link").count() >= 1, where
 
-        violations = run_axe(page)
-        assert not violations, format_violations(violations, where)
-        problems = structure_problems(page_facts(page))
-        assert not problems, f"{where}:\n- " + "\n- ".join(problems)
-        ring_problems = [stop["problem"] for stop in walk_tab_order(page) if stop["problem"]]
-        assert not ring_problems, f"{where}:\n- " + "\n- ".join(ring_problems)
+        assert_public_page_checks_pass(page, where)
         assert not guard.problems(), f"{where}: {guard.problems()}"
     finally:
         caches["default"].clear()  # and the page with one card is not kept for the other tests
