@@ -1,7 +1,9 @@
 from django.contrib import admin
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from articles.content_checks import FAQ_PROSE, FAQ_TEXTS, check_readability, check_wording
+from articles.models import Article
 from carter_site.admin import (
     PublishedFlagAdmin,
     RowsNamedByTheirObjectsInline,
@@ -32,7 +34,7 @@ class TopicAdmin(WarnsOfLinksLeftBehindMixin, HistoryAdmin):
     """Topics keep versions, like everything an editor arranges: a topic deleted after its last
     FAQ can be recovered, and with it the FAQs that were deleted before it."""
 
-    list_display = ["name", "order", "faq_count"]
+    list_display = ["name", "order", "faq_count", "live_article_count"]
     list_editable = ["order"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -41,11 +43,35 @@ class TopicAdmin(WarnsOfLinksLeftBehindMixin, HistoryAdmin):
     ordering = ["order", "name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(faq_count=Count("faqs"))
+        # The articles its page lists (faqs.views.TopicView): live ones holding a published
+        # question of it, each counted once. A subquery, not a join: the FAQ count stays true.
+        live_articles = (
+            ArticleFAQ.objects.filter(
+                faq__topic=OuterRef("pk"),
+                faq__in=FAQ.objects.published(),
+                article__in=Article.objects.published(),
+            )
+            .order_by()
+            .values("faq__topic")
+            .annotate(count=Count("article", distinct=True))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                faq_count=Count("faqs"),
+                live_article_count=Coalesce(Subquery(live_articles, output_field=IntegerField()), 0),
+            )
+        )
 
     @admin.display(description="FAQs", ordering="faq_count")
     def faq_count(self, obj):
         return obj.faq_count
+
+    @admin.display(description="Live articles on its page", ordering="live_article_count")
+    def live_article_count(self, obj):
+        return obj.live_article_count
 
 
 @admin.register(FAQ)

@@ -155,3 +155,29 @@ def test_the_answer_editor_offers_no_headings(staff_client):
     assert all("Format" not in group["items"] for group in config["toolbar_Carter"])
     # The other rich-text fields keep theirs.
     assert any("Format" in group["items"] for group in settings.CKEDITOR_CONFIGS["default"]["toolbar_Carter"])
+
+
+def test_the_list_of_topics_counts_the_live_articles_each_topics_page_lists(staff_client):
+    """What the topic's page shows under "Articles about …" (faqs.views.TopicView), counted once
+    per article, next to its questions."""
+    from tests.factories import ArticleFactory, ArticleFAQFactory
+    from tests.seo.helpers import parse, text
+
+    insurance = TopicFactory(name="Insurance and cost", order=1)
+    quiet = TopicFactory(name="Quiet topic", order=2)
+    twice = ArticleFactory()
+    ArticleFAQFactory(article=twice, faq=FAQFactory(topic=insurance))
+    ArticleFAQFactory(article=twice, faq=FAQFactory(topic=insurance))
+    ArticleFAQFactory(article=ArticleFactory(), faq=FAQFactory(topic=insurance))
+    ArticleFAQFactory(article=ArticleFactory(draft=True), faq=FAQFactory(topic=insurance))
+    ArticleFAQFactory(article=ArticleFactory(), faq=FAQFactory(topic=quiet, is_published=False))
+
+    response = staff_client.get(reverse("admin:faqs_topic_changelist"))
+
+    rows = {}
+    for row in parse(response.content.decode()).iter("tr"):
+        cells = {cell.get("class", ""): text(cell) for cell in row if cell.tag in ("td", "th")}
+        if "field-name" in cells:
+            rows[cells["field-name"]] = (cells["field-faq_count"], cells["field-live_article_count"])
+    assert rows == {"Insurance and cost": ("4", "2"), "Quiet topic": ("1", "0")}
+    assert "Live articles on its page" in response.content.decode()
