@@ -11,7 +11,7 @@ from carter_site.pagination import CanonicalPageMixin
 from carter_site.publishing import PublicObjectMixin, StaffBanner, preview_banner
 from carter_site.querysets import built_once
 from carter_site.seo import breadcrumb_trail, uploaded_image
-from faqs.models import FAQ, ArticleFAQ, Topic, topics_of
+from faqs.models import FAQ, ArticleFAQ, Topic, articles_on_topic_pages, topics_of
 from testimonials.models import ArticleTestimonial, Testimonial
 
 from .models import Article, ArticleLocation, Clinician, PreviewLink, ReadNextChoice
@@ -79,12 +79,7 @@ class ArticleListView(CanonicalPageMixin, ListView):
     def topics_with_articles(self):
         """The topics, in the FAQ page's order, of which a live article holds a published
         question: one query. Each has a page that lists that article (TopicView, by the same rule)."""
-        held = ArticleFAQ.objects.filter(
-            faq__topic=OuterRef("pk"),
-            faq__in=FAQ.objects.published(),
-            article__in=Article.objects.published(),
-        )
-        return list(Topic.objects.filter(Exists(held)))
+        return list(Topic.objects.filter(Exists(articles_on_topic_pages(faq__topic=OuterRef("pk")))))
 
 
 class ArticleDetailView(PublicObjectMixin, DetailView):

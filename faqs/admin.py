@@ -3,7 +3,6 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from articles.content_checks import FAQ_PROSE, FAQ_TEXTS, check_readability, check_wording
-from articles.models import Article
 from carter_site.admin import (
     PublishedFlagAdmin,
     RowsNamedByTheirObjectsInline,
@@ -12,7 +11,7 @@ from carter_site.admin import (
 )
 from carter_site.history import HistoryAdmin
 
-from .models import FAQ, ArticleFAQ, LocationFAQ, Topic
+from .models import FAQ, ArticleFAQ, LocationFAQ, Topic, articles_on_topic_pages
 
 
 class FAQPlacementInline(RowsNamedByTheirObjectsInline):
@@ -46,11 +45,7 @@ class TopicAdmin(WarnsOfLinksLeftBehindMixin, HistoryAdmin):
         # The articles its page lists (faqs.views.TopicView): live ones holding a published
         # question of it, each counted once. A subquery, not a join: the FAQ count stays true.
         live_articles = (
-            ArticleFAQ.objects.filter(
-                faq__topic=OuterRef("pk"),
-                faq__in=FAQ.objects.published(),
-                article__in=Article.objects.published(),
-            )
+            articles_on_topic_pages(faq__topic=OuterRef("pk"))
             .order_by()
             .values("faq__topic")
             .annotate(count=Count("article", distinct=True))

@@ -80,6 +80,18 @@ class Topic(KeepsOldAddresses, models.Model):
         return True
 
 
+def articles_on_topic_pages(**lookups):
+    """The placements (ArticleFAQ) that put an article on a topic's page: a published question of
+    the topic in a live article's FAQ section. Narrowed by `lookups` (`faq__topic=…`,
+    `article=OuterRef("pk")`): the one rule the topic page (faqs.views.TopicView), the FAQ page,
+    the article list and the admin's list of topics all follow."""
+    from articles.models import Article
+
+    return ArticleFAQ.objects.filter(
+        faq__in=FAQ.objects.published(), article__in=Article.objects.published(), **lookups
+    )
+
+
 def topics_of(faqs):
     """The topics of `faqs`, each once, in the FAQ page's order: what a page showing some questions
     links to for more (includes/faq_list.html). Their topics must come with them (select_related)."""

@@ -4,7 +4,7 @@ from django.views.generic import ListView
 
 from articles.models import Article
 
-from .models import FAQ, OPEN_PARAMETER, ArticleFAQ
+from .models import FAQ, OPEN_PARAMETER, articles_on_topic_pages
 
 # Up to this many published questions, the FAQ page shows every answer. Beyond it, the page
 # lists the questions by topic, each linked to its answer on the topic's own page: with 400
@@ -75,7 +75,5 @@ class TopicView(FAQListView):
     def articles_about(self, topic, limit):
         """Up to `limit` of the newest live articles whose FAQ section holds a published question
         of `topic`: one query, however many questions each of them holds."""
-        about = ArticleFAQ.objects.filter(
-            article=OuterRef("pk"), faq__topic=topic, faq__in=FAQ.objects.published()
-        )
+        about = articles_on_topic_pages(article=OuterRef("pk"), faq__topic=topic)
         return list(Article.objects.published().for_list().filter(Exists(about))[:limit])
