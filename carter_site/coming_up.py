@@ -280,7 +280,8 @@ def _article_changes(request, period):
         for article in articles
         if article.expires_at and period.now < article.expires_at <= period.end
     ]
-    linking = texts_linking_to(coming_down, leave_out_pages=False) if coming_down else {}
+    last = max((article.expires_at for article in coming_down), default=None)
+    linking = texts_linking_to(coming_down, leave_out_pages=False, live_by=last) if coming_down else {}
     for article in coming_down:
         texts = _still_up_after(article, linking.get(article, []), coming_down)
         changes.append(
@@ -345,12 +346,20 @@ def _review_due_changes(period):
 
 
 def _still_up_after(article, texts, coming_down):
-    """Of the texts linking to `article`, those still published when it comes down: not itself,
-    nor another of the articles `coming_down` at the same time or sooner. One coming down later
-    has a link that leads nowhere in between. (Every article that comes down before `article` is
-    among them: the period holds both.)"""
+    """Of the texts linking to `article`, those published when it comes down: not itself, nor
+    another of the articles `coming_down` at the same time or sooner, nor an article that goes
+    live only after it. One coming down later has a link that leads nowhere in between, and so
+    has one going live before. (Every article that comes down before `article` is among them:
+    the period holds both.)"""
     gone_by_then = {other.pk for other in coming_down if other.expires_at <= article.expires_at}
-    return [text for text in texts if not (type(text) is type(article) and text.pk in gone_by_then)]
+    return [
+        text
+        for text in texts
+        if not (
+            type(text) is type(article)
+            and (text.pk in gone_by_then or text.published_at > article.expires_at)
+        )
+    ]
 
 
 def _links_warning(texts):

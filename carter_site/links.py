@@ -658,20 +658,28 @@ def link_warnings(obj, viewer=None):
     return [str(problem) for problem in found.get(obj.pk, [])]
 
 
-def published_texts(filters=None):
+def published_texts(filters=None, live_by=None):
     """The rich texts visitors can read now, as (object, html, address of its page): live articles,
     published locations, standing pages and FAQs. `filters`, if given, maps each model to a Q
-    that narrows its rows (texts_linking_to). The long texts are read, the rest only as needed."""
+    that narrows its rows (texts_linking_to). With `live_by` (a time), articles scheduled to go
+    live by then come too: their `published_at` says when. The long texts are read, the rest
+    only as needed."""
     for (app_label, model_name), name in RICH_TEXTS.items():
         model = apps.get_model(app_label, model_name)
-        rows = model._default_manager.published()
+        if model_name == "Article" and live_by is not None:
+            rows = model._default_manager.published() | model._default_manager.scheduled().filter(
+                published_at__lte=live_by
+            )
+        else:
+            rows = model._default_manager.published()
         if filters is not None:
             rows = rows.filter(filters(name))
         if model_name == "FAQ":
             rows = rows.select_related("topic").only("pk", "question", "answer", "topic__slug")
         else:
             title = "name" if model_name == "Location" else "title"
-            rows = rows.only("pk", title, "slug", name)
+            when = ("published_at",) if model_name == "Article" else ()
+            rows = rows.only("pk", title, "slug", name, *when)
         for obj in rows.order_by("pk"):
             yield obj, getattr(obj, name), text_address(obj)
 
@@ -693,11 +701,12 @@ def _address_key(path):
     return unquote(path).lower().rstrip("/")
 
 
-def texts_linking_to(pages, leave_out_pages=True):
+def texts_linking_to(pages, leave_out_pages=True, live_by=None):
     """{page: [text, …]}: the published texts with a link to one of `pages` (articles, locations,
     standing pages, FAQ topics) by any of its addresses, its current one or an old one that
     redirects to it. Texts among `pages` themselves are left out (they go together), unless
-    `leave_out_pages` is false (they go one after another: carter_site.coming_up).
+    `leave_out_pages` is false (they go one after another: carter_site.coming_up), which may
+    also ask for the articles going live by `live_by` (published_texts).
 
     The database narrows the texts to those that hold one of the addresses (`icontains`, one
     query per kind of text, plus one for the old addresses); their links are then read, so that
@@ -724,7 +733,7 @@ def texts_linking_to(pages, leave_out_pages=True):
 
     going = {(type(page), page.pk) for page in pages} if leave_out_pages else set()
     found = {}
-    for text, html, base in published_texts(holds_an_address):
+    for text, html, base in published_texts(holds_an_address, live_by=live_by):
         if (type(text), text.pk) in going:
             continue
         for link in links_in(html):

@@ -130,6 +130,25 @@ def test_an_article_coming_down_counts_the_links_of_articles_coming_down_after_i
     assert link_in(response, f"article “Later” ({later.get_absolute_url()})") == change_page(later)
 
 
+def test_an_article_coming_down_counts_the_links_of_articles_going_live_before_it(staff_client):
+    link = '<p>See <a href="/articles/paying-for-iop/">what it costs</a>.</p>'
+    ArticleFactory(title="Paying for IOP", slug="paying-for-iop", expires_at=at(dt.date(2026, 11, 27), 9))
+    sooner = reviewed(
+        ArticleFactory(title="Going live sooner", body=link, published_at=at(dt.date(2026, 11, 25)))
+    )
+    reviewed(ArticleFactory(title="Going live after", body=link, published_at=at(dt.date(2026, 11, 28))))
+    ArticleFactory(title="A draft", body=link, draft=True)
+
+    response = staff_client.get(COMING_UP)
+
+    [row] = [row for row in days_of(response)["2026-11-27"] if "“Paying for IOP”" in row]
+    assert "1 published text links to it" in row
+    assert "“Going live sooner”" in row and "“Going live after”" not in row and "“A draft”" not in row
+    assert link_in(response, f"article “Going live sooner” ({sooner.get_absolute_url()})") == change_page(
+        sooner
+    )
+
+
 def test_an_article_linked_from_many_texts_names_a_few_and_counts_the_rest(staff_client):
     ArticleFactory(title="Paying for IOP", slug="paying-for-iop", expires_at=at(dt.date(2026, 11, 27), 9))
     for number in range(5):
