@@ -1,8 +1,10 @@
 from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.urls import reverse
 from django.views.generic import ListView
 
 from articles.models import Article
+from carter_site.seo import breadcrumb_trail
 
 from .models import FAQ, OPEN_PARAMETER, articles_on_topic_pages
 
@@ -70,6 +72,9 @@ class TopicView(FAQListView):
         context["articles"] = articles[: self.related_articles]
         context["earlier_articles"] = articles[self.related_articles : shown]
         context["older_articles"] = len(articles) > shown
+        context["breadcrumbs"] = breadcrumb_trail(
+            ("Questions", reverse("faqs:list")), (topic.name, topic.get_absolute_url())
+        )
         return context
 
     def articles_about(self, topic, limit):

@@ -376,3 +376,28 @@ def test_a_locations_questions_lead_to_their_topics_pages(client, topics):
     sentence, links = more_about(client.get(location.get_absolute_url()), "location-faqs")
     assert sentence == "More on these topics:"
     assert [href for _, href in links] == ["/faqs/insurance/", "/faqs/coming-back/"]
+
+
+def test_a_topic_page_is_headed_by_its_topic_under_breadcrumbs_from_the_questions(client, topics):
+    insurance, coming_back = topics
+    FAQFactory(topic=insurance)
+    FAQFactory(topic=coming_back)
+    about(ArticleFactory(), insurance)
+
+    document = parse(client.get(insurance.get_absolute_url()).content.decode())
+    [h1] = document.iter("h1")
+    assert text(h1) == "Insurance and cost"
+    [trail] = [nav for nav in document.iter("nav") if nav.get("aria-label") == "Breadcrumb"]
+    assert [text(item) for item in trail.iter("li")] == ["Home", "Questions", "Insurance and cost"]
+    assert [link.get("href") for link in trail.iter("a")] == ["/", "/faqs/"]
+    lead = text(next(p for p in document.iter("p") if p.get("class") == "lead"))
+    assert lead.startswith("What people ask us about insurance and cost, and our articles about it.")
+
+    lead = text(
+        next(
+            p
+            for p in parse(client.get(coming_back.get_absolute_url()).content.decode()).iter("p")
+            if p.get("class") == "lead"
+        )
+    )
+    assert lead.startswith("What people ask us about coming back. ")

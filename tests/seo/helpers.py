@@ -77,6 +77,7 @@ def public_pages(site):
         "location": site["alpharetta"].get_absolute_url(),
         "location-without-coordinates": site["jefferson"].get_absolute_url(),
         "faqs": "/faqs/",
+        "faq-topic": "/faqs/insurance/",
         "testimonials": "/testimonials/",
         "standing-page": site["privacy"].get_absolute_url(),
     }

@@ -300,7 +300,7 @@ def test_pages_without_faqs_have_no_faq_markup(client, site, page):
     assert not of_type(graph, "FAQPage") and "Question" not in json.dumps(graph)
 
 
-@pytest.mark.parametrize("page", ["article", "location", "standing-page"])
+@pytest.mark.parametrize("page", ["article", "location", "standing-page", "faq-topic"])
 def test_breadcrumb_markup_matches_the_visible_breadcrumbs(client, site, page):
     response = get(client, public_pages(site)[page])
     nav = next(n for n in parse(response.content.decode()).iter("nav") if n.get("aria-label") == "Breadcrumb")
