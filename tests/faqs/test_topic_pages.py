@@ -283,8 +283,9 @@ def test_the_faq_and_topic_pages_keep_the_capitals_of_a_topics_acronym(client):
     about(ArticleFactory(), topic)
 
     response = client.get(topic.get_absolute_url())
-    assert head_meta(response)[0]["description"].startswith(
-        "Answers to what people ask us about returning to IOP "
+    assert head_meta(response)[0]["description"] == (
+        "Plain answers to what people ask us about returning to IOP, and our articles about it, from an "
+        "intensive outpatient program in metro Atlanta."
     )
     assert articles_section(response)[1] == "Articles about returning to IOP"
 
