@@ -11,6 +11,7 @@ from django.db import connections
 from .postgres_server import PostgresUnavailable, ThrowawayPostgres
 from .redis_server import RedisUnavailable, ThrowawayRedis
 from .s3_server import S3Unavailable, ThrowawayS3
+from .smtp_server import running_smtp_server
 
 
 def pytest_addoption(parser):
@@ -133,6 +134,14 @@ def django_db_modify_db_settings(request, pytestconfig):
 @pytest.fixture
 def on_postgres(pytestconfig):
     return pytestconfig.getoption("db") == "postgres"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real mail server on a free port, which the settings send to; it refuses
+    dana@example.com, for the emails that cannot be delivered (tests/smtp_server.py)."""
+    with running_smtp_server(settings, refused={"dana@example.com"}) as handler:
+        yield handler
 
 
 @pytest.fixture

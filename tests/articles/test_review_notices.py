@@ -22,7 +22,7 @@ from tests.admin_forms import admin_form_data, change_url, signed_in, signed_in_
 from tests.articles.test_review_requests import ask
 from tests.concurrency import just_before_the_first_write_to
 from tests.factories import ArticleFactory
-from tests.smtp_server import mail_server_down, running_smtp_server
+from tests.smtp_server import mail_server_down
 
 pytestmark = pytest.mark.django_db
 
@@ -320,12 +320,6 @@ def test_a_mail_server_that_is_down_leaves_a_declined_request_declined(editor, m
         message.startswith("The request is declined; the email to Sam could not be sent")
         for message in said(response)
     )
-
-
-@pytest.fixture
-def smtp_server(settings):
-    with running_smtp_server(settings, refused={"dana@example.com"}) as handler:
-        yield handler
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,7 +11,7 @@ from carter_site.management.commands.check_links import Command
 from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS, SITE_ADMINISTRATORS
 from tests.admin_forms import faq_editor, staff_member
 from tests.factories import ArticleFactory, FAQFactory, TopicFactory, UserFactory
-from tests.smtp_server import mail_server_down, received, run_command, running_smtp_server
+from tests.smtp_server import mail_server_down, received, run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +22,6 @@ ORIGIN = "https://www.carter.example"
 def site_url(settings):
     settings.SITE_URL = ORIGIN
     settings.DEFAULT_FROM_EMAIL = "site@carter.example"
-
-
-@pytest.fixture
-def smtp_server(settings):
-    with running_smtp_server(settings, refused={"dana@example.com"}) as handler:
-        yield handler
 
 
 def link(href, words):

@@ -52,12 +52,6 @@ def site_url(settings):
     settings.DEFAULT_FROM_EMAIL = "site@carter.example"
 
 
-@pytest.fixture
-def smtp_server(settings):
-    with running_smtp_server(settings, refused={"dana@example.com"}) as handler:
-        yield handler
-
-
 def email_coming_up(*args):
     return run_command("email_coming_up", *args)
 
