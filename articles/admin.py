@@ -27,6 +27,7 @@ from carter_site.admin import (
     WarnsAfterSavingMixin,
     WarnsOfLinksLeftBehindMixin,
 )
+from carter_site.admin_input import AutocompleteSelect, left_out_of_autocomplete
 from carter_site.audit import count_of_changes, log_bulk_change
 from carter_site.caching import content_changed
 from carter_site.history import EditStampForm, HistoryAdmin
@@ -266,6 +267,16 @@ class ReadNextInline(RowsNamedByTheirObjectsInline):
     fields = ["chosen", "order"]
     verbose_name = "article to read next"
     verbose_name_plural = "Read next: articles you choose to show first (up to 3)"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("chosen")
+        if obj is not None and field is not None:
+            # Its picker never offers the article being edited (the formset refuses it too).
+            picker = getattr(field.widget, "widget", field.widget)  # inside the "+" wrapper
+            if isinstance(picker, AutocompleteSelect):
+                picker.leave_out = obj.pk
+        return formset
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -762,6 +773,8 @@ class ArticleAdmin(
         every article's whole text again: with 2,000 articles of 8 kB, a search took most of a
         second on PostgreSQL. The matching ids are read once, and the list asks for those: the
         same articles, in the same order."""
+        # The Read next picker never offers the article being edited (ReadNextInline).
+        queryset = left_out_of_autocomplete(request, queryset, ReadNextChoice._meta.get_field("chosen"))
         searched, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if searched is queryset or not search_term.split() or may_have_duplicates:
             return searched, may_have_duplicates  # no words to search for

@@ -16,6 +16,7 @@ from django.contrib.admin import helpers, widgets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.http import urlencode
 
 
 def is_id(field, value):
@@ -57,11 +58,40 @@ class CheckedListRequestsMixin:
 class AutocompleteSelect(widgets.AutocompleteSelect):
     """Django's searchable picker, except that a posted value which cannot be an id is shown as
     nothing chosen, beside the field's own "Select a valid choice", instead of failing the page:
-    Django looks the posted values up to show them again, and letters failed that lookup."""
+    Django looks the posted values up to show them again, and letters failed that lookup.
+
+    `leave_out`, when set, is the id of one object the picker never offers (the article being
+    edited, which cannot be its own *Read next*): its searches ask for `?leave_out=<id>`, which
+    the searched model's admin reads with `left_out_of_autocomplete`. The picker's script adds
+    its own parameters to an address that already has some."""
+
+    leave_out = None
+
+    def get_url(self):
+        url = super().get_url()
+        return url if self.leave_out is None else f"{url}?{urlencode({LEAVE_OUT: self.leave_out})}"
 
     def optgroups(self, name, value, attr=None):
         target = self.field.target_field
         return super().optgroups(name, [item for item in value if is_id(target, item)], attr)
+
+
+LEAVE_OUT = "leave_out"
+
+
+def left_out_of_autocomplete(request, queryset, field):
+    """`queryset` without the object the picker of `field` (a model's foreign key) was told to
+    leave out (AutocompleteSelect.leave_out): for the searched model's `get_search_results`. Other
+    pickers of the same model, and a value that is not an id, sent by hand, leave nothing out."""
+    if request.resolver_match is None or request.resolver_match.url_name != "autocomplete":
+        return queryset
+    asked = (request.GET.get("app_label"), request.GET.get("model_name"), request.GET.get("field_name"))
+    value = request.GET.get(LEAVE_OUT)
+    if asked != (field.model._meta.app_label, field.model._meta.model_name, field.name) or value is None:
+        return queryset
+    if not is_id(queryset.model._meta.pk, value):
+        return queryset
+    return queryset.exclude(pk=value)
 
 
 class AutocompleteOfIdsMixin:

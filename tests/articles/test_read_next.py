@@ -2,6 +2,7 @@
 related ones (articles.models.ReadNextChoice, ArticleQuerySet.related_to)."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -10,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from reversion.models import Version
 
 from carter_site import caching
@@ -275,6 +277,40 @@ def test_the_form_offers_a_searchable_picker_of_articles(staff_client):
         },
     ).json()
     assert [result["text"] for result in found["results"]] == ["After a pause in treatment"]
+
+
+def picker_titles(staff_client, address, term=""):
+    """The titles the Read next picker offers for `term`, asked at `address` as its script asks."""
+    params = {"app_label": "articles", "model_name": "readnextchoice", "field_name": "chosen", "term": term}
+    response = staff_client.get(f"{address}{'&' if '?' in address else '?'}{urlencode(params)}")
+    assert response.status_code == 200
+    return sorted(result["text"] for result in response.json()["results"])
+
+
+def test_the_picker_never_offers_the_article_being_edited(staff_client):
+    article = ArticleFactory(title="Coming back after a break")
+    ArticleFactory(title="Coming back to the evening track")
+    html = page_text(staff_client.get(change_url(article)))
+    address = re.search(
+        r'data-ajax--url="([^"]*)" data-app-label="articles" data-model-name="readnextchoice"', html
+    )
+    assert address, "the Read next picker names no address to search"
+    address = address.group(1).replace("&amp;", "&")
+    assert address == f"{reverse('admin:autocomplete')}?leave_out={article.pk}"
+    assert picker_titles(staff_client, address, "coming back") == ["Coming back to the evening track"]
+    # Without it (the picker of a new article, which is not in the database yet) all are offered.
+    assert picker_titles(staff_client, reverse("admin:autocomplete"), "coming back") == [
+        "Coming back after a break",
+        "Coming back to the evening track",
+    ]
+    assert "leave_out" not in page_text(staff_client.get(reverse("admin:articles_article_add")))
+
+
+@pytest.mark.parametrize("value", ["abc", "", "99999999999999999999"])
+def test_a_picker_told_to_leave_out_something_that_is_not_an_id_leaves_out_nothing(staff_client, value):
+    ArticleFactory(title="Coming back after a break")
+    address = f"{reverse('admin:autocomplete')}?leave_out={value}"
+    assert picker_titles(staff_client, address, "coming") == ["Coming back after a break"]
 
 
 def test_a_fourth_article_is_refused_with_a_clear_error(staff_client):

@@ -13,6 +13,7 @@
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.images import png_bytes
 
@@ -430,6 +431,36 @@ def test_a_saved_shared_preview_link_leaves_its_expiry_and_revoked_box_on_the_sc
     ]:
         box = page.locator(field).bounding_box()
         assert box["x"] + box["width"] <= viewport_width, f"{field} is off the screen, at x={box['x']:.0f}"
+
+
+def test_the_read_next_picker_offers_other_articles_and_never_the_one_being_edited(
+    editor, new_context, live_server
+):
+    """Choosing what to read next, the editor searches for "coming back": the picker offers the
+    other articles with those words and not the one on the screen, which could not be saved."""
+    from articles.models import ReadNextChoice
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(title="Coming back after a break from group")
+    other = ArticleFactory(title="Coming back to the evening track")
+
+    page = new_context(**DESKTOP).new_page()
+    log_in(page, editor.username, editor.password)
+    page.goto(admin_url("articles_article_change", article.pk))
+    wait_for_ckeditor(page)
+    row = add_inline_row(page, "read_next_choices")
+    page.locator(f"{row} .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").press_sequentially("coming back")
+    options = page.locator(".select2-container--open .select2-results__option")
+    # Each key sends a search; the list settles on the answer to the last one.
+    expect(options).to_have_text([other.title])
+    options.filter(has_text=other.title).click()
+    page.locator(f"{row} input[name$='-order']").fill("1")
+    page.locator("input[name='_continue']").click()
+    page.locator(".messagelist .success").wait_for()
+    assert list(ReadNextChoice.objects.filter(article=article).values_list("chosen__title", flat=True)) == [
+        other.title
+    ]
 
 
 def test_an_editor_without_javascript_pages_through_a_long_history_and_compares_two_versions(
