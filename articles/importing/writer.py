@@ -31,6 +31,7 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from articles.models import Article, ArticleLocation
+from carter_site.database_errors import is_connection_failure
 from carter_site.models import SiteSettings
 from faqs.models import FAQ, ArticleFAQ, LocationFAQ, Topic
 from locations.models import Location
@@ -149,7 +150,9 @@ class _DryRun(Exception):
 
 
 def import_source(source, *, publish=False, dry_run=False, user=None):
-    """Parse and save one decoded file in its own transaction. Never raises.
+    """Parse and save one decoded file in its own transaction. Never raises, but for a database
+    that does not answer at all: that is no fault of the file, and manage.py (one sentence) and
+    the admin (the page for an outage, 503) say so once.
 
     A dry run does everything a real import does, inside a transaction that is then rolled
     back, so the preview reports exactly what confirming will do. A real import is one
@@ -181,7 +184,9 @@ def import_source(source, *, publish=False, dry_run=False, user=None):
             )
         else:
             report.error = "The article could not be saved: " + "; ".join(validation_messages(error))
-    except DatabaseError:
+    except DatabaseError as error:
+        if is_connection_failure(error):
+            raise  # no file can be imported: the command or the admin says the database is down
         logger.exception("Importing %s failed in the database", source.name)
         report.error = (
             "The database refused the article, perhaps because someone changed it meanwhile. Try again."

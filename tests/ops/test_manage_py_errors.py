@@ -52,3 +52,23 @@ def test_a_command_whose_database_does_not_answer_says_so_in_one_sentence(audite
     assert line.endswith("Check DATABASE_URL, and that the database server is running and reachable.")
     assert "Traceback" not in result.stdout + result.stderr
     assert "pw-must-not-leak" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("dry_run", [["--dry-run"], []])
+def test_an_import_whose_database_does_not_answer_says_so_and_not_that_the_file_was_refused(
+    audited_env, tmp_path, dry_run
+):
+    """The importer reports each file's fault on its own line; a silent database is no file's fault."""
+    article = tmp_path / "coming-back.txt"
+    article.write_text("Coming back after a break\n\nYou do not have to start over.\n", encoding="utf-8")
+    result = helpers.manage(
+        "import_articles",
+        *dry_run,
+        str(article),
+        env=helpers.with_env(audited_env, DATABASE_URL=helpers.UNREACHABLE_DATABASE),
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("carter-site: the postgresql database 'x' at 127.0.0.1:1 did not answer (")
+    assert "Failed" not in result.stdout and "refused the article" not in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
