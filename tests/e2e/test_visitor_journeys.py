@@ -77,6 +77,20 @@ def test_the_crisis_line_is_on_the_first_screen_of_every_page_on_a_phone(site, n
     assert not guard.problems(ignore_errors=[r"status of 404"]), guard.problems()
 
 
+def test_the_menu_is_one_row_on_a_phone_so_the_page_starts_higher(site, new_context, live_server):
+    """The header's four links fit one row of a 360 px phone: a second row cost every page 44 px of
+    its first screen, above its heading."""
+    page = new_context(**PHONE).new_page()
+    for page_type, path in site.pages.items():
+        page.goto(path)
+        tops = page.locator(".site-nav li").evaluate_all(
+            "items => items.map(item => Math.round(item.getBoundingClientRect().top))"
+        )
+        assert len(tops) >= 4 and len(set(tops)) == 1, f"the {page_type} page ({path}): menu rows at {tops}"
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, f"the {page_type} page ({path}) scrolls {overflow} px sideways"
+
+
 def test_navigation_faq_answers_and_search_work_without_javascript(site, new_context, live_server):
     context = new_context(java_script_enabled=False, **PHONE)
     page = context.new_page()
