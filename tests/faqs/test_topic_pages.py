@@ -402,3 +402,20 @@ def test_a_topic_page_is_headed_by_its_topic_under_breadcrumbs_from_the_question
         )
     )
     assert lead.startswith("What people ask us about coming back. ")
+
+
+@pytest.mark.parametrize("page", ["faq page", "topic page"])
+def test_the_question_pages_send_whoever_has_another_question_to_the_phone(client, topics, page):
+    """Their first paragraph ends "call us at …": a number to tap, the one in the site settings."""
+    from carter_site.models import SiteSettings
+
+    settings = SiteSettings.load()
+    settings.phone = "(404) 555-0173"
+    settings.save()
+    FAQFactory(topic=topics[0])
+    lead = parse(client.get("/faqs/" if page == "faq page" else "/faqs/insurance/").content.decode()).find(
+        ".//p[@class='lead']"
+    )
+    call = lead.find("a[@class='phone-number']")
+    assert call is not None and call.get("href") == "tel:+14045550173" and text(call) == "(404) 555-0173"
+    assert text(lead).endswith("call us at (404) 555-0173.")
