@@ -53,7 +53,7 @@ node_modules/.installed: package.json package-lock.json
 # from the system (apt-get install chromium), never from `playwright install`.
 test test-postgres: node-deps
 
-## lighthouse: Lighthouse 12 on five public pages served by the production configuration
+## lighthouse: Lighthouse 12 on seven public pages served by the production configuration
 ## (gunicorn, settings.prod, demo content); prints the scores and writes them into docs/accessibility.md
 lighthouse: install-dev node-deps
 	$(PY) scripts/lighthouse.py

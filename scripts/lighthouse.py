@@ -51,6 +51,7 @@ PAGES = [
     ("Article", "/articles/what-to-expect-from-an-intensive-outpatient-program/"),
     ("Location", "/locations/alpharetta/"),
     ("FAQ page", "/faqs/"),
+    ("FAQ topic page", "/faqs/returning-to-iop/"),
     ("Article list", "/articles/"),
     ("Standing page", "/privacy/"),
 ]
