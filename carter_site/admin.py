@@ -290,12 +290,13 @@ class WarnsOfLinksLeftBehindMixin:
             self.message_user(request, links_left_behind(page, texts, lead), messages.WARNING)
 
 
-class PublishedFlagAdmin(HistoryAdmin):
-    """Shared by the admins of content with a 'published' tick: bulk publish and unpublish."""
+class SaysWhatUsesItMixin:
+    """For the admin of something other content uses (a location, an FAQ, a topic): a delete it
+    refuses, of one or of a selection, lists what uses it, linked, and says what to do instead,
+    in place of Django's "would require deleting the following protected related objects"."""
 
-    actions = ["publish_selected", "unpublish_selected"]
-    # When other content still uses it: what to do, instead of Django's bare list.
     delete_confirmation_template = "admin/carter_site/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/carter_site/delete_selected_confirmation.html"
 
     def get_deleted_objects(self, objs, request):
         """As Django's, but what blocks a delete is listed as the pages that use it, linked."""
@@ -303,6 +304,12 @@ class PublishedFlagAdmin(HistoryAdmin):
         if protected:
             protected = list(dict.fromkeys(where_used(obj) for obj in collect(objs).protected))
         return deleted, counts, perms_needed, protected
+
+
+class PublishedFlagAdmin(SaysWhatUsesItMixin, HistoryAdmin):
+    """Shared by the admins of content with a 'published' tick: bulk publish and unpublish."""
+
+    actions = ["publish_selected", "unpublish_selected"]
 
     def publishable(self, queryset):
         """The part of `queryset` that may be published; subclasses narrow it."""

@@ -6,6 +6,7 @@ from articles.content_checks import FAQ_PROSE, FAQ_TEXTS, check_readability, che
 from carter_site.admin import (
     PublishedFlagAdmin,
     RowsNamedByTheirObjectsInline,
+    SaysWhatUsesItMixin,
     WarnsAfterSavingMixin,
     WarnsOfLinksLeftBehindMixin,
 )
@@ -29,9 +30,14 @@ class LocationFAQInline(FAQPlacementInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(WarnsOfLinksLeftBehindMixin, HistoryAdmin):
+class TopicAdmin(WarnsOfLinksLeftBehindMixin, SaysWhatUsesItMixin, HistoryAdmin):
     """Topics keep versions, like everything an editor arranges: a topic deleted after its last
-    FAQ can be recovered, and with it the FAQs that were deleted before it."""
+    FAQ can be recovered, and with it the FAQs that were deleted before it. One that still has
+    questions cannot be deleted: the page says which, and to give them another topic first."""
+
+    # A topic has no Published tick: what to do instead is to move its questions.
+    delete_confirmation_template = "admin/faqs/topic/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/faqs/topic/delete_selected_confirmation.html"
 
     list_display = ["name", "order", "faq_count", "live_article_count"]
     list_editable = ["order"]

@@ -33,3 +33,56 @@ def test_a_location_nothing_uses_is_deleted_as_usual(staff_client):
     assert "Are you sure" in staff_client.get(url).content.decode()
     staff_client.post(url, {"post": "yes"})
     assert not Location.objects.filter(pk=location.pk).exists()
+
+
+def bulk_delete(staff_client, model, objects, confirm=False):
+    """The list's "Delete selected" action on `objects`: its confirmation page, or with `confirm`
+    what answering "Yes, I'm sure" does."""
+    data = {"action": "delete_selected", "_selected_action": [obj.pk for obj in objects]}
+    if confirm:
+        data["post"] = "yes"
+    response = staff_client.post(
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"), data
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_selection_of_locations_some_in_use_is_refused_with_what_uses_them(staff_client):
+    used, unused = LocationFactory(name="Riverside"), LocationFactory(name="Lakeside")
+    article = ArticleFactory(title="Evenings at Riverside")
+    ArticleLocationFactory(article=article, location=used)
+
+    html = bulk_delete(staff_client, Location, [used, unused])
+    assert (
+        "Some of the selected locations are still used by the content below, so nothing was deleted." in html
+    )
+    assert reverse("admin:articles_article_change", args=[article.pk]) in html
+    assert "use the action “Unpublish selected locations” instead" in html
+    assert "protected related objects" not in html and "Yes, I’m sure" not in html
+
+    bulk_delete(staff_client, Location, [used, unused], confirm=True)
+    assert Location.objects.filter(pk__in=[used.pk, unused.pk]).count() == 2
+
+
+def test_a_topic_with_questions_is_refused_with_them_one_or_several_at_a_time(staff_client):
+    from faqs.models import FAQ, Topic
+    from tests.factories import FAQFactory, TopicFactory
+
+    topic, other = TopicFactory(name="Insurance and cost"), TopicFactory(name="Coming back")
+    faq = FAQFactory(topic=topic, question="Is IOP covered by insurance?")
+    single = reverse("admin:faqs_topic_delete", args=[topic.pk])
+
+    for html in (staff_client.get(single).content.decode(), bulk_delete(staff_client, Topic, [topic, other])):
+        assert "still used by the content below" in html
+        assert reverse("admin:faqs_faq_change", args=[faq.pk]) in html
+        assert "Is IOP covered by insurance?" in html
+        assert "choose another topic for it" in html or "choose a topic you keep for it" in html
+        assert "Published" not in html and "protected related objects" not in html
+
+    staff_client.post(single, {"post": "yes"})
+    bulk_delete(staff_client, Topic, [topic, other], confirm=True)
+    assert (
+        Topic.objects.filter(pk__in=[topic.pk, other.pk]).count() == 2
+        and FAQ.objects.filter(pk=faq.pk).exists()
+    )
