@@ -350,18 +350,37 @@ class PublishedFlagAdmin(SaysWhatUsesItMixin, HistoryAdmin):
         with transaction.atomic():
             changing = queryset.filter(is_published=True)
             changed = list(changing)
+            # Ticked Published is not always shown: a testimonial's consent may not have begun.
+            published = getattr(self.model._default_manager, "published", None)
+            shown = (
+                published().filter(pk__in=[obj.pk for obj in changed]).count() if published else len(changed)
+            )
             updated = changing.update(is_published=False, **self._public_from_now_on())
             log_bulk_change(request, changed, "Unpublished with the bulk action.")
         content_changed()
+        if shown == updated:
+            texts = (
+                "Unpublished %(count)d item: it is no longer on the public site.",
+                "Unpublished %(count)d items: they are no longer on the public site.",
+            )
+        else:
+            texts = ("Unpublished %(count)d item.", "Unpublished %(count)d items.")
         said = count_of_changes(
             updated,
             queryset.count() - updated,
-            (
-                "Unpublished %(count)d item: it is no longer on the public site.",
-                "Unpublished %(count)d items: they are no longer on the public site.",
-            ),
+            texts,
             ("%(count)d was not published.", "%(count)d were not published."),
         )
+        if shown != updated:
+            said += " " + (
+                ngettext(
+                    "%(shown)d of them was on the public site and no longer is; the others were not shown there.",
+                    "%(shown)d of them were on the public site and no longer are; the others were not shown there.",
+                    shown,
+                )
+                if shown
+                else "None of them was shown on the public site, so visitors see no change."
+            ) % {"shown": shown}
         self.message_user(request, said, messages.SUCCESS)
         if isinstance(self, WarnsOfLinksLeftBehindMixin):  # after what changed, what it leaves behind
             self.warn_of_links_left_behind(request, changed)

@@ -474,3 +474,34 @@ def test_a_take_down_time_before_publishing_is_an_error_beside_that_field(staff_
     assert list(errors) == ["expires_at"], errors
     assert says in errors["expires_at"][0]
     assert not Article.objects.filter(slug="saved-through-the-admin").exists()
+
+
+def test_bulk_unpublish_says_which_were_shown_on_the_site_and_which_were_not(staff_client):
+    """A testimonial ticked Published whose consent starts next week was never shown: unpublishing
+    it takes nothing off the site, and the message must not say it did."""
+    shown = TestimonialFactory()
+    waiting = TestimonialFactory(consent_signed_on=timezone.localdate() + dt.timedelta(days=7))
+    changelist = reverse("admin:testimonials_testimonial_changelist")
+
+    def unpublish(*testimonials):
+        response = staff_client.post(
+            changelist,
+            {"action": "unpublish_selected", "_selected_action": [t.pk for t in testimonials]},
+            follow=True,
+        )
+        return [
+            str(message) for message in response.context["messages"] if str(message).startswith("Unpublished")
+        ]
+
+    assert unpublish(shown, waiting)[0] == (
+        "Unpublished 2 items. 1 of them was on the public site and no longer is; the others were not shown there."
+    )
+    waiting.is_published = True
+    waiting.save()
+    assert (
+        unpublish(waiting)[0]
+        == "Unpublished 1 item. None of them was shown on the public site, so visitors see no change."
+    )
+    shown.is_published = True
+    shown.save()
+    assert unpublish(shown)[0] == "Unpublished 1 item: it is no longer on the public site."
