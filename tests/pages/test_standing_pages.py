@@ -304,3 +304,45 @@ def test_staff_who_see_drafts_are_led_to_a_draft_s_address_with_its_slash(staff_
         assert (response.status_code, response["Location"]) == (301, goes_to), path
         assert staff_client.get(goes_to).status_code == 200
         assert Client().get(path).status_code == 404, path
+
+
+def footer_warnings(response):
+    return [
+        str(message) for message in response.context["messages"] if "footer of every page" in str(message)
+    ]
+
+
+def test_a_footer_page_leaving_the_site_in_any_way_says_it_leaves_every_footer():
+    """The privacy notice unpublished by a slip: the editor is told the footer lost it, and that a
+    notice the center must keep posted needs putting back."""
+    privacy = PageFactory(title="Privacy notice", slug="privacy")
+    editor = signed_in(MARKETING_EDITORS, "dana")
+    response = edit_in_admin(editor, privacy, is_published="")
+    [warning] = footer_warnings(editor.get(response["Location"]))
+    assert warning == (
+        "“Privacy notice” is no longer in the footer of every page, nor anywhere on the site. If it is a "
+        "notice the center must keep posted (its Notice of Privacy Practices, its notice of "
+        "nondiscrimination), publish it again, or its replacement, today."
+    )
+
+    privacy.is_published = True
+    privacy.save()
+    changelist = reverse("admin:pages_page_changelist")
+    response = editor.post(
+        changelist, {"action": "unpublish_selected", "_selected_action": [privacy.pk]}, follow=True
+    )
+    assert footer_warnings(response) == [warning]
+
+    privacy.is_published = True
+    privacy.save()
+    [warning] = footer_warnings(editor.get(reverse("admin:pages_page_delete", args=[privacy.pk])))
+    assert warning.startswith("Deleting “Privacy notice” takes it out of the footer of every page.")
+    assert warning.endswith("publish its replacement first.")
+
+
+def test_a_page_outside_the_footer_leaves_without_that_warning():
+    leaflet = PageFactory(title="Parking leaflet", slug="parking", in_footer=False)
+    editor = signed_in(MARKETING_EDITORS, "dana")
+    response = edit_in_admin(editor, leaflet, is_published="")
+    assert footer_warnings(editor.get(response["Location"])) == []
+    assert not Page.objects.get(pk=leaflet.pk).is_published
