@@ -16,10 +16,10 @@ from functools import cache
 import zipcodes
 
 MAX_LENGTH = 60
-# A ZIP code, or ZIP+4 written with or without its hyphen, alone or after a town and state
-# ("Atlanta, GA 30303", as on an envelope).
-ZIP_CODE = re.compile(r"([0-9]{5})(?:-?[0-9]{4})?")
-ZIP_CODE_AT_THE_END = re.compile(r"(?:^|[\s,])([0-9]{5})(?:-?[0-9]{4})?$")
+# A ZIP code, or ZIP+4 written with or without its hyphen, as a word of its own: alone, after a
+# town and state ("Atlanta, GA 30303", as on an envelope) or before them ("30303, GA"). Read only
+# when no other digit was typed: "30549 or 30004" and "12 Main Street" are not a ZIP code.
+ZIP_CODE = re.compile(r"(?<![^\s,])([0-9]{5})(?:-?[0-9]{4})?(?=$|[\s,.])")
 EARTH_RADIUS_MILES = 3958.8
 # Beyond this, a daily program here is out of reach: the page says so and where to look instead.
 FAR_MILES = 100
@@ -71,18 +71,15 @@ class Nearby:
 
 
 def find_place(text):
-    """The Place `text` names: a US ZIP code, or a town in Georgia, either of them with the
-    country after it or not. PlaceNotFound otherwise."""
+    """The Place `text` names: a US ZIP code (with a town or state around it or not), or a town
+    in Georgia, either of them with the country after it or not. PlaceNotFound otherwise."""
     text = COUNTRY_SUFFIX.sub("", " ".join(text.split()))
-    match = ZIP_CODE.fullmatch(text)
-    if match:
-        return _zip_code(match.group(1))
-    match = ZIP_CODE_AT_THE_END.search(text)
-    if match and not any(char.isdigit() for char in text[: match.start()]):
-        return _zip_code(match.group(1))
-    if any(char.isdigit() for char in text):
+    if not any(char.isdigit() for char in text):
+        return _town(text)
+    match = ZIP_CODE.search(text)
+    if match is None or any(char.isdigit() for char in text[: match.start()] + text[match.end() :]):
         raise PlaceNotFound("A ZIP code is five digits, such as 30009. Check the number and try again.")
-    return _town(text)
+    return _zip_code(match.group(1))
 
 
 def _zip_code(code):

@@ -93,9 +93,29 @@ def test_the_nearest_location_comes_first_with_its_distance(client, locations, n
         ("Athens, Georgia, United States of America", "Jefferson", "Athens, GA"),
         ("Jefferson, GA 30549, USA", "Jefferson", "30549 (Jefferson, GA)"),
         ("30004 USA", "Alpharetta", "30004 (Alpharetta, GA)"),
+        ("30305, GA, USA", "Atlanta", "30305 (Atlanta, GA)"),
     ],
 )
 def test_a_country_after_the_place_is_accepted(client, locations, near, first, place):
+    _, tree = page(client, near)
+    assert error(tree) is None
+    assert answer(tree).startswith(f"Nearest to {place}: {first}, ")
+
+
+@pytest.mark.parametrize(
+    ("near", "first", "place"),
+    [
+        ("30305, GA", "Atlanta", "30305 (Atlanta, GA)"),
+        ("30305 GA", "Atlanta", "30305 (Atlanta, GA)"),
+        ("30305 Georgia", "Atlanta", "30305 (Atlanta, GA)"),
+        ("30549, Ga.", "Jefferson", "30549 (Jefferson, GA)"),
+        ("30549-1234, GA", "Jefferson", "30549 (Jefferson, GA)"),
+        ("30004 Alpharetta, GA", "Alpharetta", "30004 (Alpharetta, GA)"),
+        ("90210, CA", "Atlanta", "90210 (Beverly Hills, CA)"),
+    ],
+)
+def test_a_zip_code_followed_by_the_state_is_accepted(client, locations, near, first, place):
+    """These were refused as if the number were wrong, while "GA 30305" worked."""
     _, tree = page(client, near)
     assert error(tree) is None
     assert answer(tree).startswith(f"Nearest to {place}: {first}, ")
@@ -226,6 +246,12 @@ def test_the_form_keeps_what_was_typed(client, locations):
         ("30549-12", "A ZIP code is five digits, such as 30009."),
         ("30549 or 30004", "A ZIP code is five digits, such as 30009."),
         ("12 Main Street", "A ZIP code is five digits, such as 30009."),
+        # One ZIP code, with no other number before or after it.
+        ("30305, GA 30306", "A ZIP code is five digits, such as 30009."),
+        ("30305 Suite 4", "A ZIP code is five digits, such as 30009."),
+        ("Suite 500, 30305", "A ZIP code is five digits, such as 30009."),
+        ("30305, GA, 1", "A ZIP code is five digits, such as 30009."),
+        ("30305GA", "A ZIP code is five digits, such as 30009."),
         ("99999", "We could not find the ZIP code 99999."),
         ("Springfield, IL", "We can find towns in Georgia by name. Elsewhere, enter your ZIP code instead."),
         ("Atlantis", "We could not find a town called “Atlantis” in Georgia."),
