@@ -1,8 +1,10 @@
 """Which location is nearest to a visitor who tells us their ZIP code or town.
 
 The place is looked up in the copy of the US ZIP code list that the `zipcodes` package carries
-inside it: nothing is sent anywhere, and the answer is never stored (the page with a place in
-its address is private to the visitor: never cached, never logged with its query string).
+inside it (for a neighbourhood of Atlanta or a county around us, `locations.areas` names one
+ZIP code of that list): nothing is sent anywhere, and the answer is never stored (the page with
+a place in its address is private to the visitor: never cached, never logged with its query
+string).
 Distances are in a straight line between the ZIP code's centre and the location's
 coordinates, rounded: enough to choose, not to plan a drive (each location links to
 directions).
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import zipcodes
+
+from . import areas
 
 MAX_LENGTH = 60
 # A ZIP code, or ZIP+4 written with or without its hyphen, as a word of its own: alone, after a
@@ -37,6 +41,12 @@ COUNTRY_SUFFIX = re.compile(
 )
 STATE_SUFFIX = re.compile(r"\s*,?\s*\b(ga|georgia)\.?$", re.IGNORECASE)
 OTHER_STATE_SUFFIX = re.compile(r",\s*[a-z .]+$", re.IGNORECASE)
+# "Bibb County", "Bibb Co.": a county, of which we know by name only those in locations.areas.
+COUNTY_NAME = re.compile(r"[^,]+\s(?:county|co|cnty)", re.IGNORECASE)
+# "Decatur, Atlanta", "Vinings, Atlanta": a place named with the city after it is in or around
+# Atlanta. Metro Atlanta's towns are within this of its centre; "Lenox, Atlanta" means the
+# shopping district, not the town of Lenox in south Georgia.
+AROUND_ATLANTA_MILES = 40
 
 
 class PlaceNotFound(ValueError):
@@ -49,7 +59,10 @@ NOTHING_TYPED = "Enter your ZIP code or the name of your town."
 
 @dataclass(frozen=True)
 class Place:
-    name: str  # as the page says it: "30043 (Lawrenceville, GA)" or "Athens, GA"
+    # As the page says it, so that a visitor who meant another place of that name sees which one
+    # we measured from: "30043 (Lawrenceville, GA)", "Athens, GA", "Buckhead, Atlanta, GA",
+    # "Forsyth County (Cumming, GA)".
+    name: str
     latitude: float
     longitude: float
 
@@ -71,8 +84,9 @@ class Nearby:
 
 
 def find_place(text):
-    """The Place `text` names: a US ZIP code (with a town or state around it or not), or a town
-    in Georgia, either of them with the country after it or not. PlaceNotFound otherwise."""
+    """The Place `text` names: a US ZIP code (with a town or state around it or not), or by name
+    a town in Georgia, a neighbourhood of Atlanta or a county around us (`_named_places`), any
+    of them with the country after it or not. PlaceNotFound otherwise."""
     text = COUNTRY_SUFFIX.sub("", " ".join(text.split()))
     if not any(char.isdigit() for char in text):
         return _town(text)
@@ -115,18 +129,32 @@ def _centre(rows):
 
 def _town(text):
     name = STATE_SUFFIX.sub("", text).strip(" ,.")
-    if OTHER_STATE_SUFFIX.search(name):
-        raise PlaceNotFound("We can find towns in Georgia by name. Elsewhere, enter your ZIP code instead.")
     key = _town_key(name)
     if not key:
         raise PlaceNotFound(NOTHING_TYPED)
-    towns = _georgia_towns()
-    if key not in towns:
+    places = _named_places()
+    if key in places:
+        return places[key]
+    # The city after a place in or around it: "Buckhead, Atlanta", "Midtown Atlanta", "Vinings,
+    # Atlanta" (as its mailing addresses say).
+    if key.endswith(" atlanta"):
+        place, atlanta = places.get(key.removesuffix(" atlanta")), places["atlanta"]
+        if place and _miles(place, atlanta) <= AROUND_ATLANTA_MILES:
+            return place
+        within = re.sub(r"[\s,]+atlanta$", "", name, flags=re.IGNORECASE)
         raise PlaceNotFound(
-            f"We could not find a town called “{name}” in Georgia. Check the spelling, or enter your ZIP code."
+            f"We could not find “{within}” in or around Atlanta. Check the spelling, or enter your ZIP code."
         )
-    spelled, point = towns[key]
-    return Place(f"{spelled}, {HOME_STATE}", *point)
+    if OTHER_STATE_SUFFIX.search(name):
+        raise PlaceNotFound("We can find towns in Georgia by name. Elsewhere, enter your ZIP code instead.")
+    if COUNTY_NAME.fullmatch(name):
+        raise PlaceNotFound(
+            f"We know the counties of metro Atlanta and around our locations by name, but not “{name}”. "
+            "Enter your ZIP code or town instead."
+        )
+    raise PlaceNotFound(
+        f"We could not find a town called “{name}” in Georgia. Check the spelling, or enter your ZIP code."
+    )
 
 
 def _town_key(name):
@@ -166,12 +194,38 @@ def _georgia_towns():
     return {key: (name, centre) for key, (name, centre) in towns.items() if centre}
 
 
+@cache
+def _named_places():
+    """Every name a place in Georgia is found by, by its key (`_town_key`): each town, then each
+    county of `areas.COUNTIES`, with "County" ("Co.") or without it, then each neighbourhood of
+    `areas.ATLANTA_NEIGHBOURHOODS`. A county or a neighbourhood takes the name from a town of
+    that name ("Forsyth", "Buckhead"), except from the towns of `areas.TOWNS_BEFORE_COUNTIES`."""
+    places = {key: Place(f"{name}, {HOME_STATE}", *point) for key, (name, point) in _georgia_towns().items()}
+    rows = {row["zip_code"]: row for row in zipcodes.filter_by(state=HOME_STATE)}
+    for name, code, other_names in areas.COUNTIES:
+        seat = _spelled(rows[code]["city"], HOME_STATE)
+        place = Place(f"{name} County ({seat}, {HOME_STATE})", *_point(rows[code]))
+        for written in (name, *other_names):
+            places.update({_town_key(f"{written} {word}"): place for word in ("county", "co", "cnty")})
+            if written not in areas.TOWNS_BEFORE_COUNTIES:
+                places[_town_key(written)] = place
+    for name, code, other_names in areas.ATLANTA_NEIGHBOURHOODS:
+        said = f"{name}, {HOME_STATE}" if "Atlanta" in name else f"{name}, Atlanta, {HOME_STATE}"
+        place = Place(said, *_point(rows[code]))
+        places.update({_town_key(written): place for written in (name, *other_names)})
+    return places
+
+
 def miles_between(latitude1, longitude1, latitude2, longitude2):
     """Great-circle distance (haversine)."""
     phi1, phi2 = math.radians(latitude1), math.radians(latitude2)
     d_phi, d_lambda = phi2 - phi1, math.radians(longitude2 - longitude1)
     a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
     return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(a))
+
+
+def _miles(place, other):
+    return miles_between(place.latitude, place.longitude, other.latitude, other.longitude)
 
 
 def by_distance(locations, place):
@@ -191,6 +245,6 @@ def by_distance(locations, place):
 
 
 def warm_up():
-    """Load the ZIP code list and the town index (about a third of a second, once)."""
+    """Load the ZIP code list and the index of places by name (about a third of a second, once)."""
     zipcodes.matching("30009")
-    _georgia_towns()
+    _named_places()

@@ -3,9 +3,10 @@
 import re
 
 import pytest
+import zipcodes
 from django.urls import reverse
 
-from locations import nearest
+from locations import areas, nearest
 from tests.factories import LocationFactory
 from tests.seo.helpers import head_meta, parse
 
@@ -232,6 +233,45 @@ def test_towns_are_named_as_people_write_them(client, locations, near, place):
     assert answer(tree).startswith(f"Nearest to {place}: ")
 
 
+@pytest.mark.parametrize(
+    ("near", "said"),
+    [
+        # The neighbourhood our Atlanta location is in, not the town of Buckhead in Morgan County.
+        ("Buckhead", "Nearest to Buckhead, Atlanta, GA: Atlanta, about 6 miles away"),
+        ("Buckhead, Atlanta", "Nearest to Buckhead, Atlanta, GA: Atlanta, about 6 miles away"),
+        ("buckhead atlanta ga", "Nearest to Buckhead, Atlanta, GA: Atlanta, about 6 miles away"),
+        ("Midtown", "Nearest to Midtown, Atlanta, GA: Atlanta, about 3 miles away"),
+        (
+            "Virginia Highland, Atlanta",
+            "Nearest to Virginia-Highland, Atlanta, GA: Atlanta, about 3 miles away",
+        ),
+        # Counties, with "County" or, where no nearer town has the name, without it.
+        ("Forsyth", "Nearest to Forsyth County (Cumming, GA): Alpharetta, about 13 miles away"),
+        ("Forsyth County, GA", "Nearest to Forsyth County (Cumming, GA): Alpharetta, about 13 miles away"),
+        ("Jackson County", "Nearest to Jackson County (Jefferson, GA): Jefferson, less than a mile away"),
+        ("Gwinnett", "Nearest to Gwinnett County (Lawrenceville, GA): Alpharetta, about 19 miles away"),
+        ("Barrow County", "Nearest to Barrow County (Winder, GA): Jefferson, about 11 miles away"),
+    ],
+)
+def test_neighbourhoods_and_counties_are_answered_for_the_place_understood(client, locations, near, said):
+    _, tree = page(client, near)
+    assert error(tree) is None
+    assert answer(tree) == f"{said} in a straight line."
+    place, rest = said.removeprefix("Nearest to ").split(": ")
+    assert all(distance.endswith(f" from {place}") for _, distance in listed(tree))
+    first = rest.split(",")[0]
+    assert tree.find(".//title").text.startswith(f"Nearest to {place}: {first}")
+
+
+def test_an_unknown_county_says_which_counties_are_known(client, locations):
+    _, tree = page(client, "Bibb County")
+    assert error(tree) == (
+        "We know the counties of metro Atlanta and around our locations by name, but not “Bibb County”. "
+        "Enter your ZIP code or town instead."
+    )
+    assert answer(tree) is None
+
+
 def test_the_form_keeps_what_was_typed(client, locations):
     _, tree = page(client, "Athens")
     field = tree.find(".//input[@name='near']")
@@ -252,6 +292,9 @@ def test_the_form_keeps_what_was_typed(client, locations):
         ("Suite 500, 30305", "A ZIP code is five digits, such as 30009."),
         ("30305, GA, 1", "A ZIP code is five digits, such as 30009."),
         ("30305GA", "A ZIP code is five digits, such as 30009."),
+        # "X, Atlanta" is in or around Atlanta: not the town of Lenox, 186 miles south, nor Athens.
+        ("Lenox, Atlanta", "We could not find “Lenox” in or around Atlanta."),
+        ("Athens, Atlanta", "We could not find “Athens” in or around Atlanta."),
         ("99999", "We could not find the ZIP code 99999."),
         ("Springfield, IL", "We can find towns in Georgia by name. Elsewhere, enter your ZIP code instead."),
         ("Atlantis", "We could not find a town called “Atlantis” in Georgia."),
@@ -395,6 +438,128 @@ def test_the_home_page_offers_the_search_too(client, locations):
     form = tree.find(".//form[@class='search-form near-form']")
     assert form.get("action") == f"{LIST}#nearest"
     assert form.find(".//input[@id='home-near']").get("name") == "near"
+
+
+def zip_code_point(code):
+    place = nearest.find_place(code)
+    return place.latitude, place.longitude
+
+
+@pytest.mark.parametrize(
+    ("near", "name", "code"),
+    [
+        ("Buckhead", "Buckhead, Atlanta, GA", "30305"),
+        ("Buckhead, Atlanta, GA, USA", "Buckhead, Atlanta, GA", "30305"),
+        ("Midtown", "Midtown, Atlanta, GA", "30309"),
+        ("midtown atlanta", "Midtown, Atlanta, GA", "30309"),
+        ("Downtown", "Downtown Atlanta, GA", "30303"),
+        ("Downtown Atlanta", "Downtown Atlanta, GA", "30303"),
+        ("Virginia-Highland", "Virginia-Highland, Atlanta, GA", "30306"),
+        ("virginia highland", "Virginia-Highland, Atlanta, GA", "30306"),
+        ("Inman Park, Atlanta, Georgia", "Inman Park, Atlanta, GA", "30307"),
+        ("West End", "West End, Atlanta, GA", "30310"),
+        ("Old Fourth Ward", "Old Fourth Ward, Atlanta, GA", "30308"),
+        ("East Atlanta Village", "East Atlanta, GA", "30316"),
+    ],
+)
+def test_atlanta_neighbourhoods_stand_at_their_zip_code(near, name, code):
+    place = nearest.find_place(near)
+    assert place.name == name
+    assert (place.latitude, place.longitude) == zip_code_point(code)
+
+
+@pytest.mark.parametrize(
+    ("near", "name", "code"),
+    [
+        ("Forsyth County", "Forsyth County (Cumming, GA)", "30040"),
+        ("Forsyth", "Forsyth County (Cumming, GA)", "30040"),
+        ("forsyth co.", "Forsyth County (Cumming, GA)", "30040"),
+        ("Fulton County", "Fulton County (Atlanta, GA)", "30303"),
+        ("Gwinnett", "Gwinnett County (Lawrenceville, GA)", "30046"),
+        ("Jackson County", "Jackson County (Jefferson, GA)", "30549"),
+        ("Cobb County", "Cobb County (Marietta, GA)", "30060"),
+        ("Cobb", "Cobb County (Marietta, GA)", "30060"),
+        ("DeKalb", "DeKalb County (Decatur, GA)", "30030"),
+        ("De Kalb County", "DeKalb County (Decatur, GA)", "30030"),
+        ("Cherokee County", "Cherokee County (Canton, GA)", "30114"),
+        ("Barrow County", "Barrow County (Winder, GA)", "30680"),
+        ("Hall County", "Hall County (Gainesville, GA)", "30501"),
+        ("Clarke County", "Clarke County (Athens, GA)", "30601"),
+        ("Athens-Clarke County", "Clarke County (Athens, GA)", "30601"),
+        ("Henry County", "Henry County (McDonough, GA)", "30253"),
+        ("Madison County", "Madison County (Danielsville, GA)", "30633"),
+    ],
+)
+def test_counties_stand_at_their_seats_zip_code(near, name, code):
+    place = nearest.find_place(near)
+    assert place.name == name
+    assert (place.latitude, place.longitude) == zip_code_point(code)
+
+
+@pytest.mark.parametrize(
+    ("near", "name"),
+    [
+        # Towns within reach of a location keep their name; "County" says the county.
+        ("Jackson", "Jackson, GA"),
+        ("Madison", "Madison, GA"),
+        # Cities and places of their own, with the city their mailing addresses name after them.
+        ("Sandy Springs, Atlanta", "Sandy Springs, GA"),
+        ("Brookhaven", "Brookhaven, GA"),
+        ("Dunwoody", "Dunwoody, GA"),
+        ("Decatur, Atlanta", "Decatur, GA"),
+        ("Vinings", "Vinings, GA"),
+        ("Vinings, Atlanta", "Vinings, GA"),
+        ("Marietta, Atlanta, GA", "Marietta, GA"),
+        # The other Buckhead is found by its ZIP code.
+        ("30625", "30625 (Buckhead, GA)"),
+    ],
+)
+def test_towns_keep_their_names_beside_neighbourhoods_and_counties(near, name):
+    assert nearest.find_place(near).name == name
+
+
+def test_every_name_shared_with_a_town_is_a_choice_written_down():
+    """A neighbourhood or county named like a town hides the town: each is chosen in
+    locations/areas.py. One added without a thought fails here."""
+    names = [
+        written
+        for name, _, other_names in [*areas.ATLANTA_NEIGHBOURHOODS, *areas.COUNTIES]
+        for written in (name, *other_names)
+    ]
+    towns = nearest._georgia_towns()
+    shared = {name for name in names if nearest._town_key(name) in towns}
+    assert shared == {
+        "Buckhead",
+        "Bartow",
+        "Clayton",
+        "Cobb",
+        "Dawson",
+        "Douglas",
+        "Forsyth",
+        "Jackson",
+        "Madison",
+        "Newton",
+        "Oconee",
+    }
+    # Of these, only the towns near a location keep the name said alone.
+    assert {name for name in shared if nearest.find_place(name).name == f"{name}, GA"} == {
+        "Jackson",
+        "Madison",
+    }
+
+
+@pytest.mark.parametrize(("name", "code", "_"), areas.COUNTIES)
+def test_each_county_stands_at_a_zip_code_of_its_own_with_a_position(name, code, _):
+    [row] = zipcodes.matching(code)
+    assert (row["state"], row["county"], row["zip_code_type"]) == ("GA", f"{name} County", "STANDARD")
+    assert float(row["lat"]) and float(row["long"])
+
+
+@pytest.mark.parametrize(("name", "code", "_"), areas.ATLANTA_NEIGHBOURHOODS)
+def test_each_neighbourhood_stands_at_a_zip_code_of_atlanta_with_a_position(name, code, _):
+    [row] = zipcodes.matching(code)
+    assert (row["state"], row["city"], row["zip_code_type"]) == ("GA", "Atlanta", "STANDARD")
+    assert float(row["lat"]) and float(row["long"])
 
 
 def test_a_degree_of_latitude_is_about_69_miles():
