@@ -404,12 +404,20 @@ class SiteSettingsAdmin(HistoryAdmin):
         (
             "Publishing",
             {
-                "description": "The site's rule for articles (docs/editorial-workflow.md, “When publishing "
-                "needs a current clinical review”). Only site administrators change it.",
+                "description": "The site's rule for articles (the editors' guide says more under “When "
+                "publishing needs a current clinical review”). Only site administrators change it.",
                 "fields": ["publishing_needs_review", "review_again_after_months"],
             },
         ),
     ]
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # One row, named after its kind: Django's "The site settings “Site settings” was changed
+        # successfully." says the same words twice.
+        if level == messages.SUCCESS and str(message).startswith(f"The {self.opts.verbose_name} “"):
+            message = "The site settings were saved: every page shows them from now on."
+        super().message_user(request, message, level, *args, **kwargs)
+
     # The publishing rule is a decision about today, not part of an old version's wording:
     # restoring the phone number of last month must not turn the rule off (or on) with it.
     kept_on_restore = ("publishing_needs_review", "review_again_after_months")

@@ -6,8 +6,9 @@ are not ids reached the database in a bulk action, and a date too large for the 
 list's date filter. Here each is answered as the admin answers other mistakes: a message, with
 nothing changed.
 
-Every model admin gets `CheckedListRequestsMixin`, Django's and other apps' (users, groups,
-sign-in lockouts) too: carter_site.two_factor.CarterAdminSite adds it when a model is registered.
+Every model admin gets `CheckedListRequestsMixin` and `PlainFieldMessagesMixin`, Django's and
+other apps' (users, groups, sign-in lockouts) too: carter_site.two_factor.CarterAdminSite adds
+them when a model is registered.
 Admins and inlines with searchable pickers (`autocomplete_fields`) use `AutocompleteOfIdsMixin`.
 """
 
@@ -15,6 +16,7 @@ from django.contrib import messages
 from django.contrib.admin import helpers, widgets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils.http import urlencode
 
@@ -53,6 +55,24 @@ class CheckedListRequestsMixin:
             )
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset)
+
+
+SLUG_MESSAGE = (
+    "An address may hold only letters, numbers and hyphens, for example coming-back-to-iop: no spaces, "
+    "accents or other marks."
+)
+
+
+class PlainFieldMessagesMixin:
+    """For ModelAdmin: Django's messages that name its own field types, in an editor's words. An
+    address (a slug) with a space or a mark got "Enter a valid “slug” consisting of letters,
+    numbers, underscores or hyphens."."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.SlugField) and formfield is not None:
+            formfield.error_messages = {**formfield.error_messages, "invalid": SLUG_MESSAGE}
+        return formfield
 
 
 class AutocompleteSelect(widgets.AutocompleteSelect):

@@ -548,11 +548,13 @@ class HistoryAdmin(
             return  # the version had the same facts
         restored.update(**kept)
         fields = [self.model._meta.get_field(name) for name in kept]
-        labels = ", ".join(str(field.verbose_name) for field in fields if field.editable)
+        labels = [f"“{capfirst(field.verbose_name)}”" for field in fields if field.editable]
+        named = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
         self.message_user(
             request,
-            f"Restoring brings back the words of this version, not its {labels}: those keep "
-            "their current values, shown below.",
+            f"Restoring brings back the words of this version, but not {named}: "
+            f"{'it keeps its' if len(labels) == 1 else 'they keep their'} current "
+            f"{'value' if len(labels) == 1 else 'values'}, shown below.",
             messages.WARNING,
         )
 

@@ -31,7 +31,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .admin_input import CheckedListRequestsMixin
+from .admin_input import CheckedListRequestsMixin, PlainFieldMessagesMixin
 
 logger = logging.getLogger("carter_site.security")
 
@@ -194,10 +194,15 @@ class CarterAdminSite(admin.AdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
-        if not issubclass(admin_class, CheckedListRequestsMixin):
+        missing = tuple(
+            mixin
+            for mixin in (CheckedListRequestsMixin, PlainFieldMessagesMixin)
+            if not issubclass(admin_class, mixin)
+        )
+        if missing:
             admin_class = type(
                 admin_class.__name__,
-                (CheckedListRequestsMixin, admin_class),
+                (*missing, admin_class),
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         super().register(model_or_iterable, admin_class, **options)

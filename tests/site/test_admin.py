@@ -286,9 +286,12 @@ def test_site_settings_is_one_row_edited_in_place_and_changes_every_page(staff_c
         "default_meta_description": "Help close to home.",
         "review_again_after_months": "12",
     }
-    assert (
-        staff_client.post(reverse("admin:carter_site_sitesettings_change", args=[1]), data).status_code == 302
+    response = staff_client.post(
+        reverse("admin:carter_site_sitesettings_change", args=[1]), data, follow=True
     )
+    said = [str(message) for message in response.context["messages"]]
+    assert said == ["The site settings were saved: every page shows them from now on."]
+    assert "docs/" not in response.content.decode()  # no developer's file named to an editor
     html = client.get(reverse("home")).content.decode()
     assert 'href="tel:+14705550123"' in html
     assert "Call or text 988 any time." in html
@@ -505,3 +508,30 @@ def test_bulk_unpublish_says_which_were_shown_on_the_site_and_which_were_not(sta
     shown.is_published = True
     shown.save()
     assert unpublish(shown)[0] == "Unpublished 1 item: it is no longer on the public site."
+
+
+@pytest.mark.parametrize(
+    ("model", "slug"),
+    [
+        (Article, "coming back!"),
+        (Location, "east side"),
+        (Page, "privacy?"),
+        ("faqs.Topic", "cost & insurance"),
+    ],
+)
+def test_an_address_with_a_space_or_a_mark_is_refused_in_an_editors_words(rf, model, slug):
+    from django.apps import apps
+    from django.core.exceptions import ValidationError
+
+    from carter_site.admin_input import SLUG_MESSAGE
+
+    model = apps.get_model(model) if isinstance(model, str) else model
+    request = rf.get("/")
+    from tests.factories import StaffFactory
+
+    request.user = StaffFactory(username="editor")
+    field = admin.site._registry[model].get_form(request)().fields["slug"]
+    with pytest.raises(ValidationError) as refused:
+        field.clean(slug)
+    assert refused.value.messages == [SLUG_MESSAGE]
+    assert field.clean("coming-back-to-iop") == "coming-back-to-iop"

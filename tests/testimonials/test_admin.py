@@ -92,7 +92,10 @@ def test_restoring_an_old_version_never_undoes_a_withdrawal_of_consent(staff_cli
     first = Version.objects.get_for_object(testimonial).order_by("pk").first()
     revision_url = reverse("admin:testimonials_testimonial_revision", args=[testimonial.pk, first.pk])
     response = staff_client.get(revision_url)
-    assert "not its written consent on file, consent signed on" in response.content.decode()
+    assert (
+        "but not “Written consent on file”, “Consent signed on”, “Consent expires on” and"
+        in response.content.decode()
+    )
     response = staff_client.post(revision_url, {**admin_form_data(response), "words_approved": "on"})
     assert response.status_code == 302
     testimonial.refresh_from_db()
