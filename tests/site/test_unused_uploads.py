@@ -521,3 +521,13 @@ def test_cleaning_metadata_leaves_the_copies_as_they_are(pictures):
     call_command("strip_image_metadata", stdout=out, stderr=out)
     assert "/copies/" not in out.getvalue(), out.getvalue()
     assert all(default_storage.open(name).read() == data for name, data in made.items())
+
+
+def test_the_page_dates_each_file_as_the_rest_of_the_admin_does(client, media):
+    """ "Nov. 24, 2026, 7:30 a.m.", as every list of the admin writes a moment, not "24 Nov 2026, 07:30"."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    html = signed_in(client, MARKETING_EDITORS).get(UPLOADS).content.decode()
+    modified = timezone.localtime(default_storage.get_modified_time(media["unused"]))
+    assert f"<td>{date_format(modified, 'DATETIME_FORMAT')}</td>" in html
