@@ -20,10 +20,11 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateformat import time_format
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from reversion.errors import RevertError
-from reversion.models import Version, _safe_revert
+from reversion.models import Revision, Version, _safe_revert
 from reversion_compare.admin import CompareVersionAdmin
 
 from .admin_deletes import get_deleted_objects
@@ -495,7 +496,24 @@ class HistoryAdmin(
         object and what goes with it (`write_back`), never the rest of the revision."""
         verb = "recover" if getattr(request, "recovering", False) else "restore"
         version.revision.revert = lambda delete=False: write_back(version, verb)
-        return super()._reversion_revisionform_view(request, version, template_name, extra_context)
+        when = date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
+        name = self.opts.verbose_name
+        if verb == "restore":
+            title, comment = f"Restore an earlier version of this {name}", f"Restored the version of {when}."
+        else:
+            title, comment = (
+                f"Recover this deleted {name}",
+                f"Recovered after it was deleted (the version of {when}).",
+            )
+        response = super()._reversion_revisionform_view(
+            request, version, template_name, {**(extra_context or {}), "title": title, "version_saved": when}
+        )
+        if request.method == "POST" and response.status_code == 302:
+            # django-reversion labels both "Reverted to previous version, saved on …" in History.
+            latest = Version.objects.get_for_object_reference(self.model, version.object_id).first()
+            if latest is not None and latest.revision.comment.startswith("Reverted to previous version"):
+                Revision.objects.filter(pk=latest.revision_id).update(comment=comment)
+        return response
 
     def response_change(self, request, obj):
         """After a restore or recover, a message that links to the object's change page and, for

@@ -565,6 +565,40 @@ def test_a_deleted_faq_is_recovered_with_its_places_on_articles(staff_client, cl
     assert "Can I bring a friend?" in client.get(article.get_absolute_url()).content.decode()
 
 
+def test_restore_and_recover_speak_an_editors_words_on_the_page_and_in_history(staff_client):
+    """django-reversion's own words were "Revert article", "Press the save button below to revert
+    to this version of the object" and, in History, "Reverted to previous version, saved on …" for
+    a restore and a recovery alike."""
+    from django.utils.formats import date_format
+
+    article = ArticleFactory(title="Coming back after a break")
+    edit_body(staff_client, article, "<p>First wording.</p>")
+    edit_body(staff_client, article, "<p>Second wording.</p>")
+    first = Version.objects.get_for_object(article).order_by("pk").first()
+    saved = date_format(timezone.localtime(first.revision.date_created), "DATETIME_FORMAT")
+    revision_url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    page = staff_client.get(revision_url).content.decode()
+    assert "<h1>Restore an earlier version of this article</h1>" in page
+    assert f"This is the article as it was saved on {saved}. Nothing changes until you save" in page
+    assert "revert" not in page.lower().replace("reversion", "")
+    assert staff_client.post(revision_url, admin_form_data(staff_client.get(revision_url))).status_code == 302
+    assert (
+        Version.objects.get_for_object(article).first().revision.comment
+        == f"Restored the version of {saved}."
+    )
+
+    staff_client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+    deleted = Version.objects.get_deleted(Article).get(object_id=str(article.pk))
+    recover_url = reverse("admin:articles_article_recover", args=[deleted.pk])
+    page = staff_client.get(recover_url).content.decode()
+    when = date_format(timezone.localtime(deleted.revision.date_created), "DATETIME_FORMAT")
+    assert "<h1>Recover this deleted article</h1>" in page
+    assert f"This is the deleted article as it was last saved, on {when}." in page
+    assert staff_client.post(recover_url, admin_form_data(staff_client.get(recover_url))).status_code == 302
+    comment = Version.objects.get_for_object(Article.objects.get(pk=article.pk)).first().revision.comment
+    assert comment == f"Recovered after it was deleted (the version of {when})."
+
+
 @pytest.mark.parametrize("place", ["article", "location"])
 def test_a_faq_is_recovered_without_its_places_on_what_was_deleted_since(staff_client, client, place):
     """Delete the FAQ, then the article or location it was on: recovering the FAQ brings it back
