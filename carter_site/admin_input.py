@@ -20,6 +20,8 @@ from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils.http import urlencode
 
+from .images import NOT_AN_IMAGE
+
 
 def is_id(field, value):
     """True if `value`, as posted, is a value the primary key `field` can hold (a whole number in
@@ -66,12 +68,18 @@ SLUG_MESSAGE = (
 class PlainFieldMessagesMixin:
     """For ModelAdmin: Django's messages that name its own field types, in an editor's words. An
     address (a slug) with a space or a mark got "Enter a valid “slug” consisting of letters,
-    numbers, underscores or hyphens."."""
+    numbers, underscores or hyphens."; a file that is not a picture, chosen for an article's or a
+    location's photo, "Upload a valid image. The file you uploaded was either not an image or a
+    corrupted image.", where the editor's own upload says what to upload instead."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if isinstance(db_field, models.SlugField) and formfield is not None:
+        if formfield is None:
+            return formfield
+        if isinstance(db_field, models.SlugField):
             formfield.error_messages = {**formfield.error_messages, "invalid": SLUG_MESSAGE}
+        elif isinstance(db_field, models.ImageField):
+            formfield.error_messages = {**formfield.error_messages, "invalid_image": NOT_AN_IMAGE}
         return formfield
 
 

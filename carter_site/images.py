@@ -42,6 +42,9 @@ _MARKUP = re.compile(
 )
 
 
+NOT_AN_IMAGE = "This file is not an image we can use. Upload a JPEG, PNG, GIF or WebP picture."
+
+
 def validate_uploaded_image(upload):
     """Refuse anything that is not a reasonably sized JPEG, PNG, GIF or WebP image; return its
     format (a key of ALLOWED_IMAGE_FORMATS).
@@ -79,10 +82,7 @@ def validate_uploaded_image(upload):
     except Image.DecompressionBombError:
         raise beyond_pillow_error() from None
     except Exception:  # Pillow raises many kinds
-        raise ValidationError(
-            "This file is not an image we can use. Upload a JPEG, PNG, GIF or WebP picture.",
-            code="not_an_image",
-        ) from None
+        raise ValidationError(NOT_AN_IMAGE, code="not_an_image") from None
     if _carries_markup(upload):
         raise ValidationError(
             "This file is a picture with web-page code hidden in it, so it was refused. Export the "
