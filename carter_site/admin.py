@@ -27,6 +27,7 @@ from .history import HistoryAdmin
 from .links import describe_text, link_warnings, texts_linking_to
 from .models import SiteSettings
 from .redirects import file_at, find_loop, live_page_at, unpublished_page_at
+from .richtext import RichTextFormField, losses_warnings
 
 
 def where_used(obj):
@@ -166,16 +167,34 @@ class SaysWhereOldAddressesLeadMixin:
 
 class WarnsAfterSavingMixin:
     """For the admin of content written in the rich-text editor: after a save, whichever button
-    saved it, the warnings of `content_warnings()` (a picture without a description, a skipped
-    heading level) and those about its links to pages visitors cannot reach, each after Django's "… was added/changed successfully". They warn; the
-    editor decides."""
+    saved it, what the sanitiser took out of the text as sent that the editor would miss (a link
+    whose address the site does not keep, an embedded video: richtext.losses_warnings), the
+    warnings of `content_warnings()` (a picture without a description, a skipped heading level)
+    and those about its links to pages visitors cannot reach, each after Django's "… was
+    added/changed successfully". They warn; the editor decides."""
 
     def content_warnings(self, obj):
         return []
 
+    def save_form(self, request, form, change):
+        # Read from what the browser sent: by now the form's instance holds the sanitised text.
+        request.rich_text_losses = [
+            warning
+            for name, field in form.fields.items()
+            if isinstance(field, RichTextFormField) and not field.disabled
+            for warning in losses_warnings(
+                form.data.get(form.add_prefix(name)), where=f"the {str(field.label).lower()}"
+            )
+        ]
+        return super().save_form(request, form, change)
+
     def warn_about_content(self, request, obj):
         # Then, for every kind of rich text alike, its links that lead visitors nowhere (links.py).
-        for warning in [*self.content_warnings(obj), *link_warnings(obj, viewer=request.user)]:
+        for warning in [
+            *getattr(request, "rich_text_losses", []),
+            *self.content_warnings(obj),
+            *link_warnings(obj, viewer=request.user),
+        ]:
             self.message_user(request, f"Check: {warning}", messages.WARNING)
 
     def response_add(self, request, obj, post_url_continue=None):

@@ -7,8 +7,9 @@ it. Templates may then mark it safe, with the `richtext` filter and nowhere else
 
 The allow-list matches the editor's toolbar (settings.CKEDITOR_CONFIGS): headings,
 paragraphs, emphasis, lists, quotes, links, images and tables. No styles, no event
-handlers, and links only to http(s), mailto and tel. Images only from this site's own uploads:
-a picture from another server would tell that server about every visitor (docs/security.md).
+handlers, and links only to http(s), mailto, tel and sms (one phone number, and perhaps the text
+of the message: SMS_ADDRESS). Images only from this site's own uploads: a picture from another
+server would tell that server about every visitor (docs/security.md).
 
 The admin's forms also refuse, on the field and with the rest of the form kept, what the
 sanitiser would otherwise drop without a word or what is too large to keep: pictures pasted
@@ -17,10 +18,14 @@ pictures shown from another website (an address pasted into the Image dialog, or
 copied from a web page), and a text larger than MAX_RICH_TEXT_BYTES. Whatever reaches the
 sanitiser some other way (the shell, a fixture) loses such a picture whole: no empty `<img>`
 is kept to show a broken picture.
+
+What the sanitiser still drops from what an editor sent, and the editor would miss (a link's
+address, an embedded video), is named after the save instead (`losses_warnings()`, shown by
+carter_site.admin.WarnsAfterSavingMixin): the save goes through, with the words kept.
 """
 
 import re
-from html import unescape
+from html import escape, unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -48,7 +53,7 @@ ALLOWED_ATTRIBUTES = {
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
 }
-ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel", "sms"})
 # Tags whose content is dropped along with the tag, rather than kept as text.
 DROPPED_WITH_CONTENT = frozenset(
     {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math"}
@@ -114,10 +119,34 @@ def is_local_image_source(source):
     )
 
 
-def _local_image_source(tag, attribute, value):
-    """nh3 attribute filter: an <img> may load only from this site (or its own media host)."""
+# A text-message link, as the site's own header writes one ("sms:988"): one phone number, in
+# digits with a + in front for another country, and perhaps the message to start with
+# ("?body=..."). The visual separators RFC 5724 allows in the number (and spaces) are taken out;
+# anything else (several numbers, other fields after "&", a number of letters) loses the address.
+SMS_ADDRESS = re.compile(r"sms:(\+?[\d\s().\-]+)(\?body=[^&#]*)?", re.IGNORECASE)
+_SMS_NUMBER = re.compile(r"\+?\d{3,15}")
+
+
+def sms_address(value):
+    """`value` as the site keeps a text-message link, or None when it keeps none of it."""
+    match = SMS_ADDRESS.fullmatch(_as_browsers_read(value))
+    number = re.sub(r"[\s().\-]", "", match[1]) if match else ""
+    if not _SMS_NUMBER.fullmatch(number):
+        return None
+    return f"sms:{number}{(match[2] or '').replace(' ', '%20')}"
+
+
+def _is_sms(value):
+    return urlsplit(_as_browsers_read(value)).scheme.lower() == "sms"
+
+
+def _attribute_filter(tag, attribute, value):
+    """nh3 attribute filter: an <img> may load only from this site (or its own media host), and
+    a text-message link may name only a phone number (SMS_ADDRESS)."""
     if tag == "img" and attribute == "src":
         return _as_site_address(value) if is_local_image_source(value) else None
+    if tag == "a" and attribute == "href" and _is_sms(value):
+        return sms_address(value)
     return value
 
 
@@ -176,7 +205,7 @@ def _clean(html, tags):
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(ALLOWED_URL_SCHEMES),
-        attribute_filter=_local_image_source,
+        attribute_filter=_attribute_filter,
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
@@ -363,6 +392,161 @@ def unknown_picture_addresses(html):
     """Picture addresses that name no website and are not this site's uploads ("x",
     "images/a.png", a `javascript:` address), in order and each once, shortened to 60 characters."""
     return list(dict.fromkeys(source[:60] for source, host in _unusable_picture_sources(html) if not host))
+
+
+# What an editor may put in a text that the site does not keep, and would not see go: named in
+# the warning after the save. (A script, a style sheet, a class, an id, a link's target or its
+# Advanced tab's settings go without a word: they change nothing a reader sees but the site's own
+# styles, or could only come from a post made past the editor.)
+REPORTED_ELEMENTS = {
+    "iframe": "embedded page or video",
+    "object": "embedded file",
+    "embed": "embedded file",
+    "video": "video",
+    "audio": "sound clip",
+    "svg": "drawing",
+    "input": "form field",
+    "select": "form field",
+    "textarea": "form field",
+    "button": "form field",
+}
+_PLURALS = {"embedded page or video": "embedded pages or videos"}
+
+
+class _WhatWasSent(HTMLParser):
+    """The addresses of the links in a text, and its elements the site does not keep
+    (REPORTED_ELEMENTS), leaving out what stands inside an element dropped with its content."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.link_addresses, self.elements, self._inside = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        if self._inside:
+            if tag == self._inside[-1]:
+                self._inside.append(tag)  # an iframe in an iframe: its end tag ends one of them
+            return
+        if tag in REPORTED_ELEMENTS:
+            self.elements.append(tag)
+        if tag in DROPPED_WITH_CONTENT and tag != "embed":  # <embed> has no content, nor end tag
+            self._inside.append(tag)
+        elif tag == "a":
+            href = dict(attrs).get("href")
+            if href and href.strip():
+                self.link_addresses.append(href)
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in DROPPED_WITH_CONTENT and tag not in ("svg", "math"):
+            self.handle_starttag(tag, attrs)  # a browser reads <iframe/> as <iframe>: all after it is inside
+        elif not self._inside and tag in REPORTED_ELEMENTS:
+            self.elements.append(tag)
+
+    def handle_endtag(self, tag):
+        if self._inside and tag == self._inside[-1]:
+            self._inside.pop()
+
+
+def _keeps_link_address(href):
+    """Whether the sanitiser keeps `href` on a link (asked of the sanitiser itself)."""
+    return ' href="' in _clean(f'<a href="{escape(href, quote=True)}">words</a>', ALLOWED_TAGS)
+
+
+def _shortened(addresses, count=3, width=60):
+    """A few of `addresses` for a message, each cut to `width` characters, each once."""
+    addresses = list(dict.fromkeys(addresses))
+    shown = [
+        address if len(address) <= width else address[: width - 1] + "…" for address in addresses[:count]
+    ]
+    return ", ".join(shown) + (" …" if len(addresses) > count else "")
+
+
+def losses_warnings(html, where="the text"):
+    """What the sanitiser takes out of `html` (as an editor sent it) that the editor would miss,
+    in sentences for the warning after the save: links that lose their address (grouped by
+    why) and embedded things (REPORTED_ELEMENTS). `where` names the field ("the text", "the
+    answer"). Empty when nothing is lost."""
+    if not html:
+        return []
+    sent = _WhatWasSent()
+    sent.feed(html)
+    sent.close()
+    refused, bad_sms, unreadable = {}, [], []
+    for href in sent.link_addresses:
+        if _keeps_link_address(href):
+            continue
+        address = _as_browsers_read(href)
+        scheme = urlsplit(address).scheme.lower() if re.match(r"[a-zA-Z][\w+.-]*:", address) else ""
+        if scheme == "sms":
+            bad_sms.append(address)
+        elif scheme and scheme not in ALLOWED_URL_SCHEMES:
+            refused.setdefault(scheme, []).append(address)
+        else:
+            unreadable.append(address)
+    warnings = []
+    if refused:
+        count = sum(map(len, refused.values()))
+        schemes = " or ".join(f"{scheme}:" for scheme in refused)
+        warnings.append(
+            ngettext(
+                "%(count)d link in %(where)s lost its address because the site does not link to "
+                "%(schemes)s addresses (%(addresses)s); its words stay. Only web, email, phone and "
+                "text-message links are kept: link to a web page (https://) instead.",
+                "%(count)d links in %(where)s lost their addresses because the site does not link to "
+                "%(schemes)s addresses (%(addresses)s); their words stay. Only web, email, phone and "
+                "text-message links are kept: link to web pages (https://) instead.",
+                count,
+            )
+            % {
+                "count": count,
+                "where": where,
+                "schemes": schemes,
+                "addresses": _shortened([a for addresses in refused.values() for a in addresses]),
+            }
+        )
+    if bad_sms:
+        warnings.append(
+            ngettext(
+                "%(count)d text-message link in %(where)s lost its address (%(addresses)s): an sms: "
+                "address holds one phone number in digits, with + in front for another country, and "
+                "may add ?body= and the message, as in sms:988 or sms:+14702841834?body=Hello. Its "
+                "words stay, without the link.",
+                "%(count)d text-message links in %(where)s lost their addresses (%(addresses)s): an "
+                "sms: address holds one phone number in digits, with + in front for another country, "
+                "and may add ?body= and the message, as in sms:988 or sms:+14702841834?body=Hello. "
+                "Their words stay, without the links.",
+                len(bad_sms),
+            )
+            % {"count": len(bad_sms), "where": where, "addresses": _shortened(bad_sms)}
+        )
+    if unreadable:
+        warnings.append(
+            ngettext(
+                "%(count)d link in %(where)s lost its address because it is not one a browser can "
+                "follow (%(addresses)s): look for a space or a typing mistake in it. Its words stay, "
+                "without the link.",
+                "%(count)d links in %(where)s lost their addresses because they are not ones a browser "
+                "can follow (%(addresses)s): look for a space or a typing mistake in them. Their words "
+                "stay, without the links.",
+                len(unreadable),
+            )
+            % {"count": len(unreadable), "where": where, "addresses": _shortened(unreadable)}
+        )
+    if sent.elements:
+        kinds = {}
+        for tag in sent.elements:
+            kinds[REPORTED_ELEMENTS[tag]] = kinds.get(REPORTED_ELEMENTS[tag], 0) + 1
+        named = [
+            f"{count} {kind if count == 1 else _PLURALS.get(kind, kind + 's')}"
+            for kind, count in kinds.items()
+        ]
+        listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        one = len(sent.elements) == 1
+        warnings.append(
+            f"{listed} {'was' if one else 'were'} taken out of {where}: the site's texts keep only "
+            "words, links, tables and pictures uploaded here. Link to the page that shows "
+            f"{'it' if one else 'them'} instead."
+        )
+    return warnings
 
 
 def validate_rich_text_input(html):

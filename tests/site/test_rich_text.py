@@ -167,6 +167,48 @@ def test_sanitising_twice_changes_nothing():
     assert sanitise_html(once) == once
 
 
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("sms:988", "sms:988"),
+        ("sms:+14702841834", "sms:+14702841834"),
+        ("sms:988?body=I%20need%20to%20talk", "sms:988?body=I%20need%20to%20talk"),
+        # The visual separators a number is written with are taken out, and spaces in the message
+        # written as a browser sends them.
+        (" SMS:+1 (470) 284-1834?body=Call me back ", "sms:+14702841834?body=Call%20me%20back"),
+        ("sms:\t988", "sms:988"),
+    ],
+)
+def test_a_text_message_link_to_one_phone_number_is_kept(sent, kept):
+    """The site links `sms:988` in its own header, and an editor who writes "text us" with the
+    Link dialog gets the same kind of link: it was dropped, the words left unlinked."""
+    stored = sanitise_html(f'<p>Or <a href="{sent}">text us</a>.</p>')
+    assert stored == f'<p>Or <a href="{kept}" rel="noopener noreferrer">text us</a>.</p>'
+    assert sanitise_html(stored) == stored
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        "sms:988&body=x",  # fields other than the message
+        "sms:988?to=911",
+        "sms:988,911",  # more than one number
+        "sms:988;911",
+        "sms:help",
+        "sms:12",  # no number is that short
+        "sms:+1234567890123456",  # nor that long
+        "sms://988",
+        "sms:javascript:alert(1)",
+        "sms:988#x",
+    ],
+)
+def test_a_text_message_link_that_is_not_one_phone_number_loses_its_address(sent):
+    assert (
+        sanitise_html(f'<p><a href="{sent}">text us</a></p>')
+        == '<p><a rel="noopener noreferrer">text us</a></p>'
+    )
+
+
 def test_each_table_is_shown_in_its_own_box_that_scrolls_named_by_its_caption():
     """A table wider than a phone scrolls in its own box, not the page (tests/e2e checks it in
     Chromium); the box takes the keyboard's focus and is named for a screen reader."""
