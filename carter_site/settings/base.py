@@ -268,6 +268,11 @@ CKEDITOR_CONFIGS = {
         ),
         # Client-side filtering is a convenience only; carter_site.richtext sanitises on save.
         "disallowedContent": "script; style; iframe; object; embed; *[on*]; *{*}",
+        # The Link dialog: no tabs whose settings the sanitiser drops (a target, a class, an id),
+        # https:// first; static/js/link-dialog.js takes ftp:// and news:// out of its list.
+        "linkShowAdvancedTab": False,
+        "linkShowTargetTab": False,
+        "linkDefaultProtocol": "https://",
         "extraAllowedContent": "img[width,height]",
         "height": 420,
         "width": "100%",

@@ -1,9 +1,12 @@
-"""An editor's unsaved work in the admin.
+"""An editor's unsaved work in the admin, and the links CKEditor's Link dialog offers.
 
-Typing in an article (its body in CKEditor, its summary) and then clicking History left the
-page and lost the typing without a word. Now the browser asks first ("Leave site?"): on a
-changed form, when a link is followed; not on an unchanged one, and never when the form itself
-is saved (static/js/unsaved-changes.js).
+1. Typing in an article (its body in CKEditor, its summary) and then clicking History left the
+   page and lost the typing without a word. Now the browser asks first ("Leave site?"): on a
+   changed form, when a link is followed; not on an unchanged one, and never when the form
+   itself is saved (static/js/unsaved-changes.js).
+2. The Link dialog offered ftp:// and news://, whose links lost their address on save. It now
+   offers https://, http:// and <other>, refuses an address of another kind typed under <other>,
+   and keeps a text-message link (sms:988), which the site links too (static/js/link-dialog.js).
 """
 
 import pytest
@@ -177,3 +180,68 @@ def test_a_form_sent_back_with_something_to_correct_asks_before_it_is_left(editi
     history_link(page).click()
     page.wait_for_timeout(500)
     assert dialogs.types == ["beforeunload"]
+
+
+def link_dialog(page):
+    page.locator("#cke_id_body .cke_button__link").click()
+    dialog = page.locator(".cke_dialog").filter(has_text="Link Info")
+    dialog.wait_for()
+    return dialog
+
+
+def test_the_link_dialog_offers_only_links_the_site_keeps_and_a_text_message_link_is_saved(editing, article):
+    from articles.models import Article
+
+    page = editing(article)
+    editor_frame(page).locator("body").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Or text us.")
+    page.keyboard.press("ArrowLeft")  # before the full stop
+    for _ in "text us":
+        page.keyboard.press("Shift+ArrowLeft")
+
+    dialog = link_dialog(page)
+    protocol = dialog.get_by_label("Protocol")
+    offered = protocol.locator("option").evaluate_all("options => options.map(o => [o.value, o.text.trim()])")
+    assert offered == [["https://", "https://\u200e"], ["http://", "http://\u200e"], ["", "<other>"]], offered
+    assert protocol.input_value() == "https://"
+    assert dialog.get_by_role("tab", name="Target").count() == 0
+    assert dialog.get_by_role("tab", name="Advanced").count() == 0
+
+    # An address the site does not keep, typed whole: the dialog says so and stays open.
+    dialogs = Dialogs(page)
+    dialog.get_by_label("URL").fill("")
+    dialog.get_by_label("URL").press_sequentially("ftp://files.example.org/intake-form.pdf")
+    assert protocol.input_value() == ""  # <other>: the address kept whole, not cut to a path
+    dialog.locator(".cke_dialog_ui_button_ok").click()
+    assert dialogs.seen and dialogs.seen[0][0] == "alert", dialogs.seen
+    assert "does not link to ftp: addresses" in dialogs.seen[0][1]
+    assert dialog.is_visible()
+
+    # A text message to the crisis line is kept.
+    protocol.select_option("")
+    dialog.get_by_label("URL").fill("sms:988")
+    dialog.locator(".cke_dialog_ui_button_ok").click()
+    dialog.wait_for(state="hidden")
+    page.locator("input[name='_continue']").click()
+    page.locator(".messagelist .success").wait_for()
+    body = Article.objects.get(pk=article.pk).body
+    assert '<a href="sms:988" rel="noopener noreferrer">text us</a>.' in body, body
+    assert [kind for kind, _ in dialogs.seen] == ["alert"]
+
+
+def test_a_link_the_site_does_not_keep_is_named_after_the_save(editing, article):
+    """Sent past the Link dialog (pasted from another page, or set by a script): the save goes
+    through and the editor reads which link lost its address and why."""
+    page = editing(article)
+    page.evaluate(
+        """() => CKEDITOR.instances.id_body.setData(
+            '<p>Fill in <a href="ftp://files.example.org/intake-form.pdf">the intake form</a>.</p>')"""
+    )
+    page.locator("input[name='_continue']").click()
+    page.locator(".messagelist .success").wait_for()
+    assert (
+        "Check: 1 link in the body lost its address because the site does not link to ftp: addresses "
+        "(ftp://files.example.org/intake-form.pdf); its words stay. Only web, email, phone and "
+        "text-message links are kept: link to a web page (https://) instead."
+    ) in page.locator(".messagelist .warning").all_inner_texts()
