@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.utils.html import escape, strip_tags
 
-from carter_site.richtext import sanitise_html
+from carter_site.richtext import ALLOWED_URL_SCHEMES, sanitise_html
 
 from .document import Block, Cell, Inline
 from .sources import ImportFailure
@@ -54,7 +54,8 @@ CLOSES_PARAGRAPH = {
     "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "nav", "ol", "p",
     "pre", "section", "table", "ul",
 }  # fmt: skip
-LINK_SCHEMES = {"http", "https", "mailto", "tel"}
+# The kinds of link the site keeps (the sanitiser decides what of each is kept).
+LINK_SCHEMES = ALLOWED_URL_SCHEMES
 DASH_START = re.compile(r"^[-–—]\s*(?=[^\W\d_])")
 # The paragraph style a word processor gives a document's title: Google Docs writes
 # <p class="title">, Word <p class=MsoTitle> (MsoTitleCxSpFirst... for a title of several lines).
@@ -732,7 +733,7 @@ def parse_html(source, known_numbers=None):
     if reader.refused_links:
         warnings.append(
             f"{len(reader.refused_links)} link(s) used a kind of address the site does not link to "
-            f"({_some(reader.refused_links)}): only web, email and phone links are kept. Their text was "
+            f"({_some(reader.refused_links)}): only web, email, phone and text-message links are kept. Their text was "
             "kept without the link."
         )
     return assemble(

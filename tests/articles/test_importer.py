@@ -1622,3 +1622,17 @@ def test_layout_tables_are_unwrapped_into_their_content():
     ]
     assert "<p>Tip: <strong>keep a copy</strong> of every note.</p>" in parsed.body_html
     assert not [warning for warning in parsed.warnings if "table was read" in warning]
+
+
+def test_an_imported_text_message_link_is_kept_as_the_editor_keeps_it():
+    """The site links "text 988" (sms:) in its own header, and an editor may in the text: an
+    imported page's is kept too, cleaned as the editor's is, while other kinds are still refused."""
+    parsed = parse_text(
+        "<h1>When you need someone now</h1><p>You can <a href='sms:988'>text 988</a> any time, or "
+        "<a href='ftp://files.example/form.pdf'>fill in the form</a>.</p>",
+        name="crisis.html",
+    )
+    assert 'href="sms:988"' in parsed.body_html and ">text 988</a>" in parsed.body_html
+    refused = [w for w in parsed.warnings if "kind of address the site does not link to" in w]
+    assert len(refused) == 1 and "1 link(s)" in refused[0] and "ftp://files.example/form.pdf" in refused[0]
+    assert "only web, email, phone and text-message links are kept" in refused[0]
