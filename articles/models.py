@@ -46,6 +46,25 @@ def validate_storable_time(value):
         raise ValidationError("Choose a time before the year 9999.", code="out_of_range")
 
 
+# The earliest year of a time an editor sets on an article (its publish and take-down times, a
+# shared preview link's expiry). It catches a slip of the keyboard (0001, or 0026 for 2026), not a
+# real date: it leaves room for an article brought over from an older website with its own date
+# (docs/editorial-workflow.md, "What the admin refuses").
+EARLIEST_YEAR = 2000
+
+
+def validate_plausible_time(value):
+    """A time late enough to be meant: 0001-01-01 went live as "January 1, 0001", with a time
+    zone offset of 1883 (local mean time) that no browser reads, and a year 1 in the list's dates."""
+    if value is not None and value.year < EARLIEST_YEAR:
+        raise ValidationError(
+            "Choose a time in the year %(earliest)d or later: nothing on this site is from the year "
+            "%(year)d, so the year was probably mistyped.",
+            code="too_early",
+            params={"earliest": EARLIEST_YEAR, "year": value.year},
+        )
+
+
 def months_after(day, months):
     """The same day `months` calendar months after `day` (before, when negative), or the month's
     last day when it has no such day: a review of 31 March falls due again on 30 September."""
@@ -453,7 +472,7 @@ class Article(KeepsOldAddresses, SeoFields):
         db_index=True,
         help_text="When the article goes live. With the status Published, a future time schedules it; "
         "a draft stays a draft whatever the time. Left empty when publishing, it is set to now.",
-        validators=[validate_storable_time],
+        validators=[validate_plausible_time, validate_storable_time],
     )
     was_public = models.BooleanField(
         default=False,
@@ -465,7 +484,7 @@ class Article(KeepsOldAddresses, SeoFields):
         null=True,
         blank=True,
         help_text="Optional. The article stops being public at this time.",
-        validators=[validate_storable_time],
+        validators=[validate_plausible_time, validate_storable_time],
     )
     reviewed_by = models.ForeignKey(
         Clinician,
@@ -562,7 +581,9 @@ class Article(KeepsOldAddresses, SeoFields):
         publishing_now = self.status == self.Status.PUBLISHED and not self.published_at
         if publishing_now:
             self.published_at = timezone.now()
-        if self.expires_at and self.published_at and self.expires_at <= self.published_at:
+        expires_at, published_at = self.expires_at, self.published_at
+        # A take-down time before 2000 is refused by its field (validate_plausible_time): said once.
+        if expires_at and published_at and expires_at.year >= EARLIEST_YEAR and expires_at <= published_at:
             # The database refuses it too (article_expires_after_publish), but its message shows
             # only at the top of the form; this one sits beside the field to change.
             raise ValidationError(
@@ -944,7 +965,7 @@ class PreviewLink(models.Model):
     expires_at = models.DateTimeField(
         default=default_preview_expiry,
         help_text="The link stops working at this time (7 days by default).",
-        validators=[validate_storable_time],
+        validators=[validate_plausible_time, validate_storable_time],
     )
     revoked = models.BooleanField(default=False, help_text="Tick to stop the link working at once.")
 
@@ -963,8 +984,15 @@ class PreviewLink(models.Model):
     def clean(self):
         super().clean()
         # A new link that has expired already would be sent and never work. A saved link may be
-        # moved into the past: that ends it, as Revoked does.
-        if self._state.adding and self.expires_at and self.expires_at <= timezone.now():
+        # moved into the past: that ends it, as Revoked does. A time before the year 2000 is
+        # refused by its field already (validate_plausible_time), in words of its own.
+        expires_at = self.expires_at
+        if (
+            self._state.adding
+            and expires_at
+            and expires_at.year >= EARLIEST_YEAR
+            and expires_at <= timezone.now()
+        ):
             raise ValidationError(
                 {
                     "expires_at": f"This time has passed ({local_time(self.expires_at)}), so the link would "

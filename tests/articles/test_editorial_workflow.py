@@ -338,6 +338,60 @@ def test_a_time_too_far_ahead_to_store_is_a_form_error_and_nothing_is_saved(staf
     assert article.title == "Kept as it was" and not PreviewLink.objects.filter(article=article).exists()
 
 
+@pytest.mark.parametrize("field", ["published_at", "expires_at", "preview_links-0-expires_at"])
+@pytest.mark.parametrize(("day", "year"), [("0001-01-01", 1), ("0026-05-01", 26), ("1999-12-31", 1999)])
+def test_a_time_before_the_year_2000_is_a_form_error_and_nothing_is_saved(staff_client, field, day, year):
+    """0001-01-01 went live as "January 1, 0001", with the time zone's offset of 1883 in its
+    datetime attribute and a year 1 in the list's dates: a mistyped year, refused on its field."""
+    article = ArticleFactory(title="Kept as it was", draft=True)
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    data.update({"title": "Changed", "status": "published", f"{field}_0": day, f"{field}_1": "09:00:00"})
+    if field.startswith("preview_links"):
+        data.update({"preview_links-TOTAL_FORMS": "1", "preview_links-0-article": str(article.pk)})
+    response = staff_client.post(change_url, data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    errors = (
+        response.context["inline_admin_formsets"][-1].formset.forms[0].errors
+        if field.startswith("preview_links")
+        else form.errors
+    )
+    assert errors[field.rsplit("-", 1)[-1]] == [
+        f"Choose a time in the year 2000 or later: nothing on this site is from the year {year}, so the "
+        "year was probably mistyped."
+    ]
+    article.refresh_from_db()
+    assert (article.title, article.status) == ("Kept as it was", Article.Status.DRAFT)
+    assert not PreviewLink.objects.filter(article=article).exists()
+
+
+def test_an_article_published_as_of_0001_is_refused_and_never_goes_live(staff_client, client):
+    add_url = reverse("admin:articles_article_add")
+    data = admin_form_data(staff_client.get(add_url))
+    data.update({"title": "Back-dated", "slug": "back-dated", "summary": "A summary.",
+                 "body": "<p>Words.</p>", "status": "published",
+                 "published_at_0": "0001-01-01", "published_at_1": "00:00:00"})  # fmt: skip
+    response = staff_client.post(add_url, data)
+    assert response.status_code == 200
+    assert "Choose a time in the year 2000 or later" in response.content.decode()
+    assert not Article.objects.filter(slug="back-dated").exists()
+    assert client.get("/articles/back-dated/").status_code == 404
+
+
+def test_the_first_moment_of_2000_is_a_time_an_editor_may_give(staff_client, client):
+    article = ArticleFactory(draft=True)
+    edit_in_admin(
+        staff_client, article, status="published", published_at_0="2000-01-01", published_at_1="00:00:00"
+    )
+    article.refresh_from_db()
+    assert timezone.localtime(article.published_at) == dt.datetime(
+        2000, 1, 1, tzinfo=timezone.get_current_timezone()
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<time datetime="2000-01-01T00:00:00-05:00"' in html
+
+
 # --- Content checks --------------------------------------------------------------------------
 
 
