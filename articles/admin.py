@@ -68,6 +68,12 @@ class ArticleAdminForm(EditStampForm):
     # is linked to their account). Set per request by ArticleAdmin.get_form.
     signs_for_any_clinician = False
     own_clinician = None
+    # Whether the person saving may change nothing but the review (ArticleAdmin.is_reviewer_only):
+    # saving their own out-of-date review as it stands renews it (renews_saved_review). Set per
+    # request by ArticleAdmin.get_form.
+    reviewer_only = False
+    # Set by clean(): this save renews the saved review for the words as they stand.
+    renews_review = False
     # The article as saved before a restore wrote an old version over it ({} when recovering a
     # deleted one), for the rule that publishing needs a current clinical review
     # (Article.review_rule_refusal). None: the database says. Set per request by ArticleAdmin.get_form.
@@ -100,8 +106,10 @@ class ArticleAdminForm(EditStampForm):
         self.instance.saved_before = self.saved_before
         self.instance.keeps_words_date = bool(cleaned.get("small_correction"))
         # A review recorded with this save (ArticleAdmin.save_model) vouches for the words as
-        # saved: the site's rule that publishing needs a current review is met by it.
-        self.instance.records_review_with_save = bool(
+        # saved: the site's rule that publishing needs a current review is met by it, and its
+        # date cannot be before they were written (Article.review_date_refusal).
+        self.renews_review = self.renews_saved_review()
+        self.instance.records_review_with_save = self.renews_review or bool(
             {"reviewed_by", "reviewed_on"} <= set(self.fields)
             and cleaned.get("reviewed_by")
             and any(field in self.changed_data for field in REVIEW_FIELDS)
@@ -130,6 +138,21 @@ class ArticleAdminForm(EditStampForm):
                 "reviewed_on", f"Give the day {clinician} reviewed the article, or clear the clinician."
             )
         return cleaned
+
+    def renews_saved_review(self):
+        """Whether saving renews the saved review for the words as they stand: a clinical reviewer
+        who can change nothing but the review saves an out-of-date one as it is, in the name of
+        the clinician they sign as, who still reviews. Saving another clinician's, or that of one
+        who no longer reviews, leaves it out of date (ArticleAdmin.save_model says so)."""
+        saved = self.instance.reviewed_by if self.instance.reviewed_by_id else None
+        return bool(
+            self.reviewer_only
+            and saved is not None
+            and not any(field in self.changed_data for field in REVIEW_FIELDS)
+            and self.instance.review_is_out_of_date
+            and self.may_sign_as(saved)
+            and saved.is_active
+        )
 
     def is_new_review(self):
         saved = self.instance
@@ -801,6 +824,7 @@ class ArticleAdmin(
             anyone = signs_for_any_clinician(request.user)
             attrs["signs_for_any_clinician"] = anyone
             attrs["own_clinician"] = None if anyone else own_clinician_of(request)
+            attrs["reviewer_only"] = self.is_reviewer_only(request)
         return type(form.__name__, (form,), attrs)
 
     def get_readonly_fields(self, request, obj=None):
@@ -867,11 +891,17 @@ class ArticleAdmin(
     def save_model(self, request, obj, form, change):
         changed = any(field in form.changed_data for field in REVIEW_FIELDS)
         # A clinical reviewer can change nothing but the review: saving an article whose review
-        # is out of date, with the same clinician and date, is reviewing its new text again.
-        reviewed_again = self.is_reviewer_only(request) and obj.review_is_out_of_date
-        if reviewed_again and not changed and not form.may_sign_as(obj.reviewed_by):
+        # is out of date, with the same clinician and date, is reviewing its new text again
+        # (ArticleAdminForm.renews_saved_review, which the form checked like any new review).
+        reviewed_again = form.renews_review
+        not_renewed = (
+            self.is_reviewer_only(request)
+            and obj.review_is_out_of_date
+            and not changed
+            and not reviewed_again
+        )
+        if not_renewed and not form.may_sign_as(obj.reviewed_by):
             # Saving renews the review in its clinician's name: only they may (ArticleAdminForm).
-            reviewed_again = False
             own = form.own_clinician
             self.message_user(
                 request,
@@ -883,9 +913,8 @@ class ArticleAdmin(
                 ),
                 messages.WARNING,
             )
-        elif reviewed_again and not changed and not obj.reviewed_by.is_active:
+        elif not_renewed and not obj.reviewed_by.is_active:
             # Only a clinician who reviews can sign the new text (ArticleAdminForm).
-            reviewed_again = False
             self.message_user(
                 request,
                 f"The review stays out of date: {obj.reviewed_by} no longer reviews, so saving could not "

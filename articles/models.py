@@ -572,6 +572,9 @@ class Article(KeepsOldAddresses, SeoFields):
             raise ValidationError(
                 {"reviewed_on": "A review date cannot be in the future: give the day the clinician read it."}
             )
+        refused = self.review_date_refusal()
+        if refused is not None:
+            raise refused
         if self.hero_image and not self.hero_image_alt.strip():
             raise ValidationError(
                 {
@@ -675,6 +678,45 @@ class Article(KeepsOldAddresses, SeoFields):
                 code="reviewed_words_changed",
             )
         return None
+
+    def review_date_refusal(self, now=None):
+        """The ValidationError that refuses the review recorded with this save
+        (records_review_with_save) when it is dated before the words it signs were written, or
+        None. Only a review being recorded is checked: a saved review of earlier words stays as it
+        was, out of date. The importer records no review; the demo content writes its own.
+
+        The words (review_fingerprint: headline, summary, text) were written today when this save
+        writes them, a new article's included; otherwise on the day they last changed for readers
+        (words_changed_at, the page's "Updated" and its dateModified); failing that, on the day
+        the article was created. Words changed only while it was a draft are not dated
+        (note_words_change), so for those the day it was created is the earliest this site knows."""
+        day = self.reviewed_on
+        if not (self.records_review_with_save and day):
+            return None
+        today = timezone.localdate(now)
+        before = self._saved_before_this_change() if self.pk is not None else None
+        if self.pk is None:
+            written, why = today, "This article is new with this save"
+        elif before is not None and before.fingerprint() != self.fingerprint():
+            written, why = today, "Its headline, summary or text change with this save"
+        elif self.words_changed_at:
+            written = timezone.localdate(self.words_changed_at)
+            why = f"Its words were last changed on {date_format(written)}"
+        else:
+            written = timezone.localdate(self.created_at) if self.created_at else today
+            why = f"It was created here on {date_format(written)}"
+        if day >= written:
+            return None
+        choose = f"today, {date_format(today)}" if written >= today else f"{date_format(written)} or later"
+        return ValidationError(
+            {
+                "reviewed_on": ValidationError(
+                    f"{why}, so no clinician can have read these words on {date_format(day)}: a review "
+                    f"vouches for the words as they stand. Give the day the clinician read them, {choose}.",
+                    code="review_before_words",
+                )
+            }
+        )
 
     # Set by clean() when review_rule_unschedules() sent the article back to draft: read by the
     # admin to say so after the save and in the article's history.

@@ -710,6 +710,8 @@ def test_a_marketing_editor_cannot_set_the_review_fields(client):
 def test_a_clinical_reviewer_records_a_review_and_changes_nothing_else(client):
     clinician = Clinician.objects.create(name="Dana Reyes", credentials="LCSW")
     article = ArticleFactory(title="Original title")
+    # Written before the day it is reviewed (a review cannot be dated before its words).
+    Article.objects.filter(pk=article.pk).update(created_at=dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC))
     clinician.user = member_of(CLINICAL_REVIEWERS, "reviewer")  # the clinician they sign as
     clinician.save()
     client.force_login(clinician.user)

@@ -205,12 +205,20 @@ def test_a_request_stays_after_an_edit_until_a_review_of_the_new_text(editor, mo
     other.post(change_url(article), admin_form_data(other.get(change_url(article))))
     assert ReviewRequest.objects.open().filter(article=article).exists()
 
-    # Morgan saving their review of the text as it stands now answers it.
+    # Morgan saving their review as it stands would sign today's words with the day they read the
+    # old ones: refused, and the request still waits.
     reviewer = signed_in_as_clinician(morgan, "morgan")
-    response = reviewer.post(change_url(article), admin_form_data(reviewer.get(change_url(article))))
+    form = admin_form_data(reviewer.get(change_url(article)))
+    response = reviewer.post(change_url(article), form)
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["reviewed_on"]
+    assert ReviewRequest.objects.open().filter(article=article).exists()
+
+    # Morgan recording their review of the text as it stands now, dated today, answers it.
+    response = reviewer.post(change_url(article), {**form, "reviewed_on": timezone.localdate().isoformat()})
     assert response.status_code == 302
     article.refresh_from_db()
-    assert article.review_is_current
+    assert article.review_is_current and article.reviewed_on == timezone.localdate()
     assert not ReviewRequest.objects.open().exists()
 
 

@@ -17,6 +17,8 @@ from tests.factories import ArticleFactory
 pytestmark = pytest.mark.django_db
 
 REVIEW_DAY = dt.date(2026, 3, 2)
+# The day the articles reviewed on REVIEW_DAY were written: a review cannot be dated before it.
+WRITTEN = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 UNLINKED = (
     "Your account is not linked to a clinician record, so you cannot sign a clinical review. Ask a "
     "site administrator to link your account to your clinician record (Clinicians, “sign-in account”)."
@@ -38,6 +40,12 @@ def sign(client, article, clinician, day=None):
         }
     )
     return client.post(change_url(article), form)
+
+
+def written_before_the_review(**fields):
+    article = ArticleFactory(**fields)
+    Article.objects.filter(pk=article.pk).update(created_at=WRITTEN)
+    return article
 
 
 def byline(article):
@@ -68,7 +76,7 @@ def test_a_reviewer_cannot_sign_as_another_clinician(morgan, dana):
 
 
 def test_a_reviewer_signs_as_the_clinician_linked_to_their_account(morgan):
-    article = ArticleFactory()
+    article = written_before_the_review()
     reviewer = signed_in_as_clinician(morgan, "morgan")
     page = reviewer.get(change_url(article)).content.decode()
     assert "You sign reviews as Morgan Hale, LCSW." in page
@@ -141,7 +149,7 @@ def test_saving_another_clinicians_out_of_date_review_does_not_renew_it_in_their
 def test_a_site_administrator_records_a_review_on_a_clinicians_behalf(morgan):
     """For a clinician who read the article without an account here (on paper, or through a
     shared preview link); the admin's history says who entered it."""
-    article = ArticleFactory()
+    article = written_before_the_review()
     admin = signed_in(SITE_ADMINISTRATORS, "alex")
     response = sign(admin, article, morgan, REVIEW_DAY)
     assert response.status_code == 302, response.context["adminform"].form.errors
