@@ -1,4 +1,5 @@
 import json
+from collections import Counter
 from dataclasses import dataclass
 
 from django import forms
@@ -28,7 +29,7 @@ from carter_site.admin import (
     WarnsOfLinksLeftBehindMixin,
 )
 from carter_site.admin_input import AutocompleteSelect, left_out_of_autocomplete
-from carter_site.audit import count_of_changes, log_bulk_change
+from carter_site.audit import log_bulk_change
 from carter_site.caching import content_changed
 from carter_site.history import EditStampForm, HistoryAdmin
 from carter_site.models import SiteSettings
@@ -1631,12 +1632,15 @@ class ArticleAdmin(
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["edit_content"])
     def unpublish_selected(self, request, queryset):
+        now = timezone.now()
         with transaction.atomic():
             changing = queryset.exclude(status=Article.Status.DRAFT)
             changed = list(changing)
+            # Where each stood: only the live ones leave the site now (unpublished_said).
+            states = Counter(article.get_state(now) for article in changed)
             # An article that went live at its time was never saved as public: say so now, or
             # renaming it later would leave its shared address without a redirect.
-            updated = changing.update(
+            changing.update(
                 status=Article.Status.DRAFT,
                 was_public=Case(
                     When(status=Article.Status.PUBLISHED, published_at__lte=Now(), then=Value(True)),
@@ -1645,14 +1649,44 @@ class ArticleAdmin(
             )
             log_bulk_change(request, changed, "Unpublished (back to draft) with the bulk action.")
         content_changed()
-        said = count_of_changes(
-            updated,
-            queryset.count() - updated,
-            (
-                "%(count)d article is a draft again and no longer public.",
-                "%(count)d articles are drafts again and no longer public.",
-            ),
-            ("%(count)d was a draft already.", "%(count)d were drafts already."),
-        )
+        said = self.unpublished_said(states, drafts_already=queryset.count() - len(changed))
         self.message_user(request, said, messages.SUCCESS)
         self.warn_of_links_left_behind(request, [article for article in changed if article.is_public])
+
+    @staticmethod
+    def unpublished_said(states, drafts_already):
+        """What the bulk Unpublish did, by where each article stood (`states`, a Counter of
+        Article.State): only the live ones were public and leave the site; scheduled ones will not
+        go live, expired ones were off the site already; drafts stay as they were. "3 articles
+        are no longer public" for one live, one scheduled and one expired misled the editor."""
+        live, scheduled, expired = (
+            states[Article.State.LIVE],
+            states[Article.State.SCHEDULED],
+            states[Article.State.EXPIRED],
+        )
+        counted = [
+            (
+                live,
+                "%(count)d live article is a draft again and no longer public.",
+                "%(count)d live articles are drafts again and no longer public.",
+            ),
+            (
+                scheduled,
+                "%(count)d scheduled article is a draft again and will not go live at its time.",
+                "%(count)d scheduled articles are drafts again and will not go live at their times.",
+            ),
+            (
+                expired,
+                "%(count)d article past its take-down time, already off the site, is a draft again.",
+                "%(count)d articles past their take-down time, already off the site, are drafts again.",
+            ),
+            (
+                drafts_already,
+                "%(count)d was a draft already and is unchanged.",
+                "%(count)d were drafts already and are unchanged.",
+            ),
+        ]
+        parts = [ngettext(one, many, count) % {"count": count} for count, one, many in counted if count]
+        if not live and (scheduled or expired):
+            parts.append("None of them was on the site, so visitors see no change.")
+        return " ".join(parts)

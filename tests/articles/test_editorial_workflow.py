@@ -826,10 +826,61 @@ def test_bulk_unpublish_counts_only_the_articles_it_took_down_and_records_them(s
         follow=True,
     )
     said = [str(m) for m in response.context["messages"]]
-    assert said == ["2 articles are drafts again and no longer public. 1 was a draft already."], said
+    assert said == [
+        "2 live articles are drafts again and no longer public. 1 was a draft already and is unchanged."
+    ], said
     comments = [v.revision.comment for v in Version.objects.get_for_object(live[0])]
     assert comments == ["Unpublished (back to draft) with the bulk action."]
     assert not Version.objects.get_for_object(draft).exists()
+
+
+def test_bulk_unpublish_counts_as_no_longer_public_only_what_was_live(staff_client):
+    """One live, one scheduled, one expired and one draft were "3 articles are drafts again and no
+    longer public": only one was. Each is counted for what it was, and each changed one recorded."""
+    live = ArticleFactory(title="Live")
+    scheduled = ArticleFactory(title="Scheduled", scheduled=True)
+    expired = ArticleFactory(title="Expired", expired=True)
+    draft = ArticleFactory(title="Draft", draft=True)
+    response = staff_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "unpublish_selected", "_selected_action": [a.pk for a in (live, scheduled, expired, draft)],
+         "index": "0"},
+        follow=True,
+    )  # fmt: skip
+    said = [str(m) for m in response.context["messages"]]
+    assert said == [
+        "1 live article is a draft again and no longer public. "
+        "1 scheduled article is a draft again and will not go live at its time. "
+        "1 article past its take-down time, already off the site, is a draft again. "
+        "1 was a draft already and is unchanged."
+    ], said
+    assert set(Article.objects.values_list("status", flat=True)) == {Article.Status.DRAFT}
+    for article in (live, scheduled, expired):
+        comments = [v.revision.comment for v in Version.objects.get_for_object(article)]
+        assert comments == ["Unpublished (back to draft) with the bulk action."], article
+    assert not Version.objects.get_for_object(draft).exists()
+    logged = LogEntry.objects.filter(change_message="Unpublished (back to draft) with the bulk action.")
+    assert sorted(entry.object_repr for entry in logged) == ["Expired", "Live", "Scheduled"]
+
+
+def test_bulk_unpublish_of_articles_nobody_could_see_says_visitors_see_no_change(staff_client):
+    scheduled = ArticleFactory.create_batch(2, scheduled=True)
+    expired = ArticleFactory(expired=True)
+    response = staff_client.post(
+        reverse("admin:articles_article_changelist"),
+        {
+            "action": "unpublish_selected",
+            "_selected_action": [a.pk for a in [*scheduled, expired]],
+            "index": "0",
+        },
+        follow=True,
+    )
+    said = [str(m) for m in response.context["messages"]]
+    assert said == [
+        "2 scheduled articles are drafts again and will not go live at their times. "
+        "1 article past its take-down time, already off the site, is a draft again. "
+        "None of them was on the site, so visitors see no change."
+    ], said
 
 
 def test_editing_the_text_after_review_flags_the_review_out_of_date(staff_client, client):
