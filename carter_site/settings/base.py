@@ -141,6 +141,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2, minimum=1, maximum=300)
     )
+# Behind a pooler in transaction mode (PgBouncer's pool_mode = transaction), each transaction may
+# run on another server connection: a server-side cursor, which QuerySet.iterator() opens outside
+# a transaction, is then gone before its rows are fetched. Client-side cursors read all the rows
+# at once instead (docs/operations.md, "Connection poolers").
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -377,6 +377,19 @@ def test_postgresql_connections_give_up_after_a_bounded_time(prod_env):
     assert database["CONN_HEALTH_CHECKS"] is True
 
 
+def test_server_side_cursors_stay_on_unless_a_transaction_pooler_needs_them_off(prod_env):
+    """Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator() outside a
+    transaction) may be fetched from on another server connection, where it does not exist."""
+    env = {**prod_env, "DATABASE_URL": "postgres://carter@pgbouncer.internal:6432/carter"}
+    database = prod_settings(env, "DATABASES")["DATABASES"]["default"]
+    assert database["DISABLE_SERVER_SIDE_CURSORS"] is False
+    for value, expected in [("true", True), ("on", True), ("0", False), ("", False)]:
+        env["DB_DISABLE_SERVER_SIDE_CURSORS"] = value
+        database = prod_settings(env, "DATABASES")["DATABASES"]["default"]
+        assert database["DISABLE_SERVER_SIDE_CURSORS"] is expected, value
+        assert database["CONN_MAX_AGE"] == 60  # the pooler is no reason to reconnect per request
+
+
 def test_sentry_dsn_without_sentry_sdk_refuses_to_start(prod_env, tmp_path):
     # The image has no sentry-sdk unless it is built in; the test tools have it: hide it, as
     # Python does for a package that is not there (a None in sys.modules fails the import).

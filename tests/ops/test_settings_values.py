@@ -154,6 +154,10 @@ from . import helpers
             "EMAIL_USE_TLS and EMAIL_USE_SSL are both on: choose one, STARTTLS (EMAIL_USE_TLS, usually "
             "port 587) or TLS from the first byte (EMAIL_USE_SSL, usually port 465).",
         ),
+        (
+            {"DB_DISABLE_SERVER_SIDE_CURSORS": "maybe"},
+            "DB_DISABLE_SERVER_SIDE_CURSORS must be true or false (1/0, yes/no, on/off), not 'maybe'.",
+        ),
         # Uploads among the collected static files: Django refused it only when the static files
         # were first needed, in a traceback at gunicorn's start and a 500 on every page.
         (
@@ -209,6 +213,7 @@ def test_loading_the_settings_makes_no_cache_folder(audited_env, tmp_path):
         {"SITE_URL": "http://localhost:8000"},
         {"TIME_ZONE": "UTC"},
         {"DB_CONN_MAX_AGE": "0", "SECURE_HSTS_SECONDS": "0", "PAGE_CACHE_S_MAXAGE": "0"},
+        {"DB_DISABLE_SERVER_SIDE_CURSORS": "true"},
     ],
 )
 def test_valid_values_are_accepted(audited_env, change):
