@@ -96,3 +96,19 @@ def test_every_make_target_the_pages_name_exists():
             named.update(re.findall(r"(?:^|\s)make ([a-z][\w-]*)", piece))
     assert len(named) > 8
     assert sorted(named - targets) == []
+
+
+def test_the_kubernetes_startup_probe_outlasts_the_entrypoints_waits():
+    """gunicorn listens only after the entrypoint waited for the database and for another pod's
+    migration: a liveness probe without a startup probe that long kills the pod while it waits."""
+    entrypoint = (helpers.REPO / "docker-entrypoint.sh").read_text()
+    waits = sum(
+        int(re.search(rf"\${{{name}:-([0-9]+)}}", entrypoint).group(1))
+        for name in ("DB_WAIT_TIMEOUT", "MIGRATE_LOCK_TIMEOUT")
+    )
+    text = (helpers.REPO / "docs" / "operations.md").read_text()
+    [probe] = re.findall(r"^startupProbe: .*$", text, re.MULTILINE)
+    assert "path: /healthz" in probe
+    period = int(re.search(r"periodSeconds: ([0-9]+)", probe).group(1))
+    failures = int(re.search(r"failureThreshold: ([0-9]+)", probe).group(1))
+    assert period * failures >= waits + 60, probe  # and a minute for the migration and the start
