@@ -10,6 +10,7 @@ from ..release import fingerprint
 from .environment import (
     cache_folder,
     database_config,
+    domain,
     env_bool,
     env_int,
     env_list,
@@ -181,6 +182,9 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 # Uploaded media: files under MEDIA_ROOT (a volume in Docker) unless an S3-compatible bucket is
 # named, which several web containers can share (AWS S3, MinIO, Cloudflare R2, ...).
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
+# The host name media addresses are written with (https:// before it); checked in every
+# environment, since it also names the Content-Security-Policy's media origin below.
+AWS_S3_CUSTOM_DOMAIN = domain("AWS_S3_CUSTOM_DOMAIN")
 if AWS_STORAGE_BUCKET_NAME:
     from botocore.config import Config as _BotoConfig
 
@@ -194,7 +198,7 @@ if AWS_STORAGE_BUCKET_NAME:
             "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
             "region_name": env_str("AWS_S3_REGION_NAME") or None,
-            "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN") or None,
+            "custom_domain": AWS_S3_CUSTOM_DOMAIN or None,
             "location": env_str("AWS_LOCATION") or "media",
             "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
             # Public media: plain URLs that cached pages can keep (signed ones expire).
@@ -398,7 +402,7 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10)
 # inline or from elsewhere, no eval, no frames, no plugins. MEDIA_ORIGIN: where uploaded images
 # are served from, when that is not this site (an S3 custom domain, see docs/security.md).
 CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS") or (
-    [f"https://{env_str('AWS_S3_CUSTOM_DOMAIN')}"] if env_str("AWS_S3_CUSTOM_DOMAIN") else []
+    [f"https://{AWS_S3_CUSTOM_DOMAIN}"] if AWS_S3_CUSTOM_DOMAIN else []
 )
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -105,6 +105,22 @@ def origins(name):
     return values
 
 
+# A host name with a port if need be: what django-storages writes between https:// and the path.
+_DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*(:[0-9]{1,5})?$", re.IGNORECASE)
+
+
+def domain(name):
+    """AWS_S3_CUSTOM_DOMAIN: a host name, or "" when unset. The storage writes https:// before it
+    and the pages' Content-Security-Policy allows https:// and it, so a scheme or a path here
+    would make every picture's address https://https://... and the policy's origin a broken one."""
+    value = env_str(name) or ""
+    if value and not _DOMAIN.match(value):
+        raise ImproperlyConfigured(
+            f"{name} is a host name such as media.carter.example, without https:// or a path, not {value!r}."
+        )
+    return value
+
+
 def secret_key():
     """SECRET_KEY, or else the contents of the file SECRET_KEY_FILE names (Docker and Kubernetes
     secrets; the entrypoint creates the file on first start with SECRET_KEY_GENERATE=true).

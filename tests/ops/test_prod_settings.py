@@ -390,6 +390,18 @@ def test_server_side_cursors_stay_on_unless_a_transaction_pooler_needs_them_off(
         assert database["CONN_MAX_AGE"] == 60  # the pooler is no reason to reconnect per request
 
 
+def test_a_bucket_domain_given_as_an_address_is_refused_in_one_sentence(prod_env):
+    """django-storages writes https:// before the domain: pictures were at https://https://..., and
+    the Content-Security-Policy's media origin was https://https://... too."""
+    for value in ("https://media.carter.example", "media.carter.example/media", "media.carter.example/"):
+        env = helpers.with_env(prod_env, AWS_STORAGE_BUCKET_NAME="carter-media", AWS_S3_CUSTOM_DOMAIN=value)
+        helpers.assert_one_sentence(
+            helpers.manage("check", env=env),
+            "carter-site cannot start: AWS_S3_CUSTOM_DOMAIN is a host name such as media.carter.example, "
+            f"without https:// or a path, not {value!r}.",
+        )
+
+
 def test_sentry_dsn_without_sentry_sdk_refuses_to_start(prod_env, tmp_path):
     # The image has no sentry-sdk unless it is built in; the test tools have it: hide it, as
     # Python does for a package that is not there (a None in sys.modules fails the import).

@@ -158,6 +158,15 @@ from . import helpers
             {"DB_DISABLE_SERVER_SIDE_CURSORS": "maybe"},
             "DB_DISABLE_SERVER_SIDE_CURSORS must be true or false (1/0, yes/no, on/off), not 'maybe'.",
         ),
+        # The storage writes https:// before it, and the Content-Security-Policy names it.
+        *(
+            (
+                {"AWS_S3_CUSTOM_DOMAIN": domain},
+                "AWS_S3_CUSTOM_DOMAIN is a host name such as media.carter.example, without https:// or a "
+                f"path, not {domain!r}.",
+            )
+            for domain in ("https://media.carter.example", "media.carter.example/media", "*.carter.example")
+        ),
         # Uploads among the collected static files: Django refused it only when the static files
         # were first needed, in a traceback at gunicorn's start and a 500 on every page.
         (
@@ -214,6 +223,7 @@ def test_loading_the_settings_makes_no_cache_folder(audited_env, tmp_path):
         {"TIME_ZONE": "UTC"},
         {"DB_CONN_MAX_AGE": "0", "SECURE_HSTS_SECONDS": "0", "PAGE_CACHE_S_MAXAGE": "0"},
         {"DB_DISABLE_SERVER_SIDE_CURSORS": "true"},
+        {"AWS_S3_CUSTOM_DOMAIN": "media.carter.example:8443"},
     ],
 )
 def test_valid_values_are_accepted(audited_env, change):
