@@ -400,8 +400,9 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10)
 
 # Content-Security-Policy (django-csp 4). Public pages: this site's own files only, no script
 # inline or from elsewhere, no eval, no frames, no plugins. MEDIA_ORIGIN: where uploaded images
-# are served from, when that is not this site (an S3 custom domain, see docs/security.md).
-CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS") or (
+# are served from, when that is not this site (an S3 custom domain, see docs/security.md). Each
+# is checked as CSRF_TRUSTED_ORIGINS are: it goes into the policy as it is.
+CSP_MEDIA_ORIGINS = origins("CSP_MEDIA_ORIGINS", example="https://media.carter.example") or (
     [f"https://{AWS_S3_CUSTOM_DOMAIN}"] if AWS_S3_CUSTOM_DOMAIN else []
 )
 CONTENT_SECURITY_POLICY = {

@@ -92,15 +92,17 @@ _ORIGIN = re.compile(
 )
 
 
-def origins(name):
-    """CSRF_TRUSTED_ORIGINS: each with its scheme, as Django requires (without one, its system check
-    fails later in several lines), and without a path, which no Origin header ever has."""
+def origins(name, example="https://www.carter.example"):
+    """Origins such as CSRF_TRUSTED_ORIGINS: each with its scheme, as Django requires (without one,
+    its system check fails later in several lines), and without a path, which no Origin header
+    ever has. CSP_MEDIA_ORIGINS goes into the Content-Security-Policy as it is, where * would let
+    pages show pictures from anywhere and a space would start another source."""
     values = env_list(name)
     for value in values:
         if not _ORIGIN.match(value):
             raise ImproperlyConfigured(
                 f"{name} has {value!r}, which is not an origin: write each with its scheme and host "
-                "and nothing after, such as https://www.carter.example, comma-separated."
+                f"and nothing after, such as {example}, comma-separated."
             )
     return values
 

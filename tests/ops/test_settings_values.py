@@ -318,10 +318,29 @@ def test_trusted_origins_without_a_scheme_or_with_a_path_are_refused_in_one_sent
 
 
 @pytest.mark.parametrize(
+    "origin", ["*", "https://a/x y", "https://media.carter.example/", "media.carter.example"]
+)
+def test_media_origins_that_are_not_origins_are_refused_in_one_sentence(audited_env, origin):
+    """They go into the Content-Security-Policy as they are: * let pages show pictures from
+    anywhere, and a space started a source of its own."""
+    env = helpers.with_env(audited_env, CSP_MEDIA_ORIGINS=f"https://media.carter.example,{origin}")
+    result = helpers.manage("check", env=env)
+    helpers.assert_one_sentence(
+        result,
+        f"carter-site cannot start: CSP_MEDIA_ORIGINS has {origin!r}, which is not an origin: write each "
+        "with its scheme and host and nothing after, such as https://media.carter.example, comma-separated.",
+    )
+
+
+@pytest.mark.parametrize(
     ("name", "value"),
     [
         ("ALLOWED_HOSTS", "www.carter.example,.carter.example,localhost,127.0.0.1,[::1],carter-web"),
         ("CSRF_TRUSTED_ORIGINS", "https://www.carter.example,http://localhost:8000,https://*.carter.example"),
+        (
+            "CSP_MEDIA_ORIGINS",
+            "https://media.carter.example,http://localhost:9000,https://*.cdn.carter.example",
+        ),
     ],
 )
 def test_host_names_and_origins_django_accepts_are_accepted(audited_env, name, value):
