@@ -11,6 +11,7 @@ from .environment import (
     cache_folder,
     database_config,
     domain,
+    email_backend,
     env_bool,
     env_int,
     env_list,
@@ -488,7 +489,7 @@ def logging_from_environment(default_format):
 LOGGING = logging_from_environment("plain")
 
 # Email: printed to the console here; production sends through the SMTP server named below.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = email_backend("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

@@ -123,6 +123,22 @@ def domain(name):
     return value
 
 
+def email_backend(name, default):
+    """EMAIL_BACKEND: the dotted path of a class that can be imported. Django imports it only when
+    an email is sent, so a typo would lose every email (error reports too) in a traceback."""
+    from django.utils.module_loading import import_string
+
+    value = env_str(name) or default
+    try:
+        import_string(value)
+    except ImportError:
+        raise ImproperlyConfigured(
+            f"{name} is {value!r}, which cannot be imported: name an email backend class, such as "
+            "django.core.mail.backends.smtp.EmailBackend."
+        ) from None
+    return value
+
+
 def secret_key():
     """SECRET_KEY, or else the contents of the file SECRET_KEY_FILE names (Docker and Kubernetes
     secrets; the entrypoint creates the file on first start with SECRET_KEY_GENERATE=true).

@@ -1,10 +1,14 @@
 """Production: every secret from the environment, refuses to start without one."""
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.mail.backends.console import EmailBackend as ConsoleEmailBackend
+from django.core.mail.backends.locmem import EmailBackend as LocmemEmailBackend
+from django.utils.module_loading import import_string
 
 from .base import *  # noqa: F403
 from .environment import (
     MIN_DISTINCT_CHARACTERS,
+    email_backend,
     env_bool,
     env_int,
     env_required,
@@ -72,8 +76,14 @@ STORAGES = {
 LOGGING = logging_from_environment("json")  # noqa: F405
 
 # Email leaves through SMTP (EMAIL_HOST...); never printed into the logs, where reset links
-# or personal details would end up.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
+# or personal details would end up, nor kept in files or memory where nobody reads it. Django's
+# backends for development do one or the other (the file backend is the console's, to a file).
+EMAIL_BACKEND = email_backend("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+if issubclass(import_string(EMAIL_BACKEND), (ConsoleEmailBackend, LocmemEmailBackend)):
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND is {EMAIL_BACKEND}, which prints emails into the logs or keeps them in files or "
+        "memory nobody reads: leave it unset in production, to send through SMTP (EMAIL_HOST)."
+    )
 
 # Error reports to Sentry, when SENTRY_DSN is set. sentry-sdk is not a dependency of the image:
 # install it to use this (docs/operations.md, "Error reports").

@@ -357,6 +357,27 @@ def test_email_is_never_printed_into_production_logs_by_default(prod_env):
     }
 
 
+@pytest.mark.parametrize("backend", ["console", "filebased", "locmem"])
+def test_development_email_backends_are_refused_in_production(prod_env, backend):
+    """The console backend prints every email (reset links, staff addresses) into the logs; the
+    file and memory ones keep them where nobody reads them, so no error report ever arrives."""
+    path = f"django.core.mail.backends.{backend}.EmailBackend"
+    result = helpers.manage("check", env=helpers.with_env(prod_env, EMAIL_BACKEND=path))
+    helpers.assert_one_sentence(
+        result,
+        f"carter-site cannot start: EMAIL_BACKEND is {path}, which prints emails into the logs or keeps "
+        "them in files or memory nobody reads: leave it unset in production, to send through SMTP (EMAIL_HOST).",
+    )
+
+
+def test_a_backend_that_sends_nothing_may_be_chosen_in_production(prod_env):
+    """A copy of the site that must email nobody (a staging copy of real accounts)."""
+    env = {**prod_env, "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+    assert prod_settings(env, "EMAIL_BACKEND") == {
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"
+    }
+
+
 def test_empty_variables_mean_their_defaults(prod_env):
     """A copied .env.example leaves optional variables empty: that must not change behaviour."""
     env = {

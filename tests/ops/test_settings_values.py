@@ -154,6 +154,17 @@ from . import helpers
             "EMAIL_USE_TLS and EMAIL_USE_SSL are both on: choose one, STARTTLS (EMAIL_USE_TLS, usually "
             "port 587) or TLS from the first byte (EMAIL_USE_SSL, usually port 465).",
         ),
+        # Django imports the email backend only to send: a typo lost every email, error reports too.
+        (
+            {"EMAIL_BACKEND": "no.such.Backend"},
+            "EMAIL_BACKEND is 'no.such.Backend', which cannot be imported: name an email backend class, "
+            "such as django.core.mail.backends.smtp.EmailBackend.",
+        ),
+        (
+            {"EMAIL_BACKEND": "django.core.mail.backends.smtp.NoSuchBackend"},
+            "EMAIL_BACKEND is 'django.core.mail.backends.smtp.NoSuchBackend', which cannot be imported: "
+            "name an email backend class, such as django.core.mail.backends.smtp.EmailBackend.",
+        ),
         (
             {"DB_DISABLE_SERVER_SIDE_CURSORS": "maybe"},
             "DB_DISABLE_SERVER_SIDE_CURSORS must be true or false (1/0, yes/no, on/off), not 'maybe'.",
@@ -224,6 +235,7 @@ def test_loading_the_settings_makes_no_cache_folder(audited_env, tmp_path):
         {"DB_CONN_MAX_AGE": "0", "SECURE_HSTS_SECONDS": "0", "PAGE_CACHE_S_MAXAGE": "0"},
         {"DB_DISABLE_SERVER_SIDE_CURSORS": "true"},
         {"AWS_S3_CUSTOM_DOMAIN": "media.carter.example:8443"},
+        {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"},
     ],
 )
 def test_valid_values_are_accepted(audited_env, change):
