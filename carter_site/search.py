@@ -15,6 +15,9 @@ One interface, two engines, chosen by the database in use:
   (case-insensitive `icontains`), ranked with the same weights, with a snippet cut around
   the first match in Python.
 
+Both engines read a query's words without the punctuation stuck to them ("rehab?" is "rehab")
+and a curly apostrophe as a straight one (`query_words`).
+
 Both engines read a word people search with and our pages may not use as its SYNONYMS too
 ("rehab" finds "treatment"), and when no page has every word, they show the pages that have
 some of them, saying so (`SearchResults.partial`), in the same queries: pages with every word
@@ -75,6 +78,9 @@ GETTING_HERE = ("parking", "public_transport", "finding_the_door", "access_note"
 WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}  # PostgreSQL's default weights for ts_rank
 
 _WORD = re.compile(r"\w", re.UNICODE)
+# Punctuation before a word's first letter or digit and after its last ("rehab?", "“iop”").
+_AROUND = re.compile(r"^[\W_]+|[\W_]+$")
+_EXCLUDED = re.compile(r"-\w")  # a minus before a word: PostgreSQL's web search syntax for "not"
 
 # Words people search with that our pages may not use, each with the words it also finds. Only
 # where the meaning is the same for a reader of this site: "rehab" is what the center calls
@@ -109,9 +115,20 @@ SYNONYMS = {
 
 
 def query_words(query):
-    """The query's words as the reader typed them, lower case, each once, at most MAX_WORDS."""
-    words = [word for word in query.replace('"', " ").split() if _WORD.search(word)]
-    return list(dict.fromkeys(word.lower() for word in words))[:MAX_WORDS]
+    """The query's words as the reader typed them, lower case, each once, at most MAX_WORDS.
+
+    Without the punctuation around them ("rehab?" is "rehab", "(iop)" is "iop"), so that a word
+    finds what it finds alone and the words it also finds; a minus before a word stays ("-relapse":
+    leave it out). Inside a word, hyphens and apostrophes stay ("self-harm", "can't"), and a curly
+    apostrophe, what phones type, is read as a straight one."""
+    words = (_bare(word) for word in query.replace('"', " ").replace("’", "'").split())
+    return list(dict.fromkeys(word.lower() for word in words if _WORD.search(word)))[:MAX_WORDS]
+
+
+def _bare(word):
+    """`word` without punctuation before or after it, but with a minus that leaves it out."""
+    minus = "-" if _EXCLUDED.match(word) else ""
+    return minus + _AROUND.sub("", word)
 
 
 def taken_as_written(query):
@@ -401,7 +418,10 @@ class _PostgresEngine:
         def websearch(text):
             return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
-        # Every word, as written, or with one word read as a word it also finds.
+        # Every word, as written, or with one word read as a word it also finds. Punctuation
+        # around a word is PostgreSQL's to ignore; query_words reads a curly apostrophe as a
+        # straight one, and so does the text a word is replaced in.
+        query = query.replace("’", "'")
         groups = word_groups(query)
         variants = [
             re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", other, query, flags=re.IGNORECASE)
@@ -521,12 +541,22 @@ class _PostgresEngine:
 # --- SQLite and anything else ------------------------------------------------------------
 
 
+def _spellings(word):
+    """`word` as a page may spell it: an apostrophe straight or curly ("can't", "can’t"). Both are
+    searched, whichever the reader typed (query_words reads a curly one as straight)."""
+    return tuple(dict.fromkeys((word, word.replace("'", "’"))))
+
+
 class _SimpleEngine:
     def __init__(self, query):
         self.groups = word_groups(query)
         self.exact = taken_as_written(query)
         # Every word to mark in a snippet: those typed, and those they also find.
-        self.words = list(dict.fromkeys(word for group in self.groups for word in group))
+        self.words = list(
+            dict.fromkeys(
+                spelling for group in self.groups for word in group for spelling in _spellings(word)
+            )
+        )
 
     def _ranked(self, queryset, weighted_fields, limit):
         if not self.groups:
@@ -534,7 +564,13 @@ class _SimpleEngine:
 
         def has(group, names):
             return reduce(
-                operator.or_, (Q(**{f"{name}__icontains": word}) for word in group for name in names)
+                operator.or_,
+                (
+                    Q(**{f"{name}__icontains": spelling})
+                    for word in group
+                    for spelling in _spellings(word)
+                    for name in names
+                ),
             )
 
         names = [name for name, _ in weighted_fields]

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from carter_site.search import MAX_QUERY_LENGTH, clean_query, search
+from carter_site.search import MAX_QUERY_LENGTH, clean_query, query_words, search
 from tests.factories import ArticleFactory, FAQFactory, LocationFactory, PageFactory
 
 from .helpers import parse, text
@@ -525,3 +525,98 @@ def test_a_location_is_found_by_how_to_get_there_but_not_by_what_every_location_
     assert [text(mark).lower() for mark in snippet.iter("mark")] == ["garage"]
     assert text(snippet).startswith("Evening groups in Buckhead.")  # the summary first, then the rest
     assert "Locations" not in dict(results_of(client.get(reverse("search"), {"q": "insurance card"})))
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("rehab?", ["rehab"]),
+        ("Insurance.", ["insurance"]),
+        ("(iop)", ["iop"]),
+        ("“rehab”", ["rehab"]),
+        ("cost?! rehab, Rehab", ["cost", "rehab"]),
+        ("self-harm!", ["self-harm"]),  # a hyphen inside a word stays
+        ("can’t sleep", ["can't", "sleep"]),  # a curly apostrophe is a straight one
+        ("‘rehab’", ["rehab"]),
+        ("-relapse? evening", ["-relapse", "evening"]),  # the minus still leaves the word out
+        ("... ? !", []),
+    ],
+)
+def test_query_words_are_the_words_without_the_punctuation_around_them(query, words):
+    assert query_words(query) == words
+
+
+@pytest.fixture
+def plain_pages(db):
+    """Pages that say "treatment", "insurance", "pay" and "intensive outpatient", never "rehab",
+    "cost" or "iop": found by the word a reader types only through SYNONYMS."""
+    treatment = ArticleFactory(
+        title="How treatment fits around work",
+        slug="treatment-around-work",
+        summary="An evening treatment program for people who keep their jobs.",
+        body="<p>Groups meet after work.</p>",
+    )
+    insurance = ArticleFactory(
+        title="Does insurance cover the program?",
+        slug="insurance",
+        summary="Most plans pay for part of an intensive outpatient program.",
+        body="<p>We check your benefits before your first day.</p>",
+    )
+    faq = FAQFactory(question="What will I have to pay?", answer="<p>We tell you before your first day.</p>")
+    return {"treatment": treatment, "insurance": insurance, "faq": faq}
+
+
+@pytest.mark.parametrize(
+    ("typed", "bare"),
+    [
+        ("rehab?", "rehab"),
+        ("cost?", "cost"),
+        ("Insurance.", "insurance"),
+        ("iop?", "iop"),
+        ("(rehab)", "rehab"),
+        ("“iop”", "iop"),
+        ("rehab?!", "rehab"),
+        ("evening, rehab.", "evening rehab"),
+    ],
+)
+def test_punctuation_stuck_to_a_word_finds_what_the_word_finds(client, plain_pages, typed, bare):
+    """ "rehab?" found nothing where "rehab" found every page about treatment."""
+    found = results_of(client.get(reverse("search"), {"q": typed}))
+    assert found, typed
+    assert found == results_of(client.get(reverse("search"), {"q": bare}))
+
+
+def test_a_punctuated_search_is_echoed_as_typed_with_its_matches_marked(client, plain_pages):
+    response = client.get(reverse("search"), {"q": "rehab?"})
+    html = response.content.decode()
+    page = parse(html)
+    field = next(i for i in page.iter("input") if i.get("id") == "search-page-q")
+    assert field.get("value") == "rehab?"
+    summary = next(p for p in page.iter("p") if "search__summary" in p.get("class", ""))
+    assert text(summary) == "1 result for “rehab?”."
+    assert text(page.find(".//title")).startswith("1 result for “rehab?”")
+    snippet = next(p for p in page.iter("p") if "search-result__snippet" in p.get("class", ""))
+    assert [text(mark).lower() for mark in snippet.iter("mark")] == ["treatment"]
+
+
+def test_a_curly_apostrophe_finds_what_a_straight_one_finds(client, db):
+    """Phones type "can’t"; pages say "can't" or, pasted from a word processor, "can’t"."""
+    straight = ArticleFactory(
+        title="When you can't sleep",
+        slug="cant-sleep",
+        summary="Nights without sleep in early recovery.",
+        body="<p>If you can't sleep, you are not alone.</p>",
+    )
+    curly = ArticleFactory(
+        title="Nights you can’t switch off",
+        slug="cant-switch-off",
+        summary="When you can’t sleep after an evening group.",
+        body="<p>Ways to rest.</p>",
+    )
+    for query in ("can't sleep", "can’t sleep"):
+        response = client.get(reverse("search"), {"q": query})
+        assert sorted(dict(results_of(response)).get("Articles", [])) == sorted(
+            [straight.title, curly.title]
+        ), query
+        snippets = [p for p in parse(response.content.decode()).iter("p") if "snippet" in p.get("class", "")]
+        assert all("sleep" in [text(mark).lower() for mark in p.iter("mark")] for p in snippets), query
