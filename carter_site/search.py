@@ -155,34 +155,89 @@ def clean_query(raw):
 # letters and digits read as a space ("Self-harm"); an apostrophe is read both ways, dropped
 # ("can’t go on" is "cant go on") and as a space ("OD’d" is "od d", not "odd"). Someone typing
 # on a phone in distress misspells: "suicide" and "suicidal" also match a word one slip away
-# ("sucide", "suicdie", "suiside"), and "my self" is "myself". Broad on purpose: showing the line
-# to someone who did not need it costs little.
+# ("sucide", "suicdie", "suiside"), and "my self" is "myself" (CRISIS_SAME_AS). Broad on purpose:
+# showing the line to someone who did not need it costs little. Not so broad that a word of an
+# ordinary search shows it alone: "pills", "alcohol", "blue", "breathing" and "mixing" do not.
 CRISIS_WORDS = frozenset(
-    {"suicide", "suicidal", "selfharm", "overdose", "overdosed", "overdosing", "od"}
-    | {"988", "911", "crisis", "emergency", "hopeless", "narcan", "naloxone", "lifeline"}
-    | {"unalive", "unalived", "unaliving"}
+    {"suicide", "suicidal", "selfharm", "overdose", "overdosed", "overdoses", "overdosing", "od", "oding"}
+    | {"988", "911", "crisis", "emergency", "hopeless", "narcan", "naloxone", "lifeline", "ambulance"}
+    | {"unalive", "unalived", "unaliving", "kms"}
+    # A body in danger, said by the person or by someone beside them: the box's 911 is the answer.
+    | {"seizure", "seizures", "siezure", "siezures", "seizing", "convulsing", "convulsions"}
+    | {"unresponsive"}
 )
 CRISIS_WORDS_MISSPELT = ("suicide", "suicidal")
+# What an overdose is taken of: pills, and the drugs that slow breathing, most of all with alcohol.
+# Named alone they are an ordinary search ("sleeping pills", "xanax and alcohol treatment"); with
+# the words below they say what was taken.
+CRISIS_DRUGS = frozenset(
+    {"pill", "pills", "tablet", "tablets", "xanax", "benzo", "benzos", "benzodiazepine"}
+    | {"benzodiazepines", "valium", "klonopin", "ativan", "ambien", "opioid", "opioids", "opiates"}
+    | {"oxy", "oxycodone", "oxycontin", "percocet", "percs", "vicodin", "hydrocodone", "painkillers"}
+    | {"heroin", "fentanyl", "morphine", "methadone", "tramadol"}
+)
+CRISIS_ALCOHOL = frozenset(
+    {"alcohol", "drink", "drinks", "drinking", "drank", "drunk", "booze", "beer", "beers", "wine"}
+    | {"liquor", "vodka", "whiskey"}
+)
 CRISIS_PHRASES = (
-    "kill myself", "killing myself", "end my life", "ending my life", "take my life", "end it all",
-    "end my own life", "take my own life", "want to end it", "hang myself", "hanging myself",
-    "shoot myself", "shooting myself", "want to die", "wanna die", "want to be dead",
-    "better off dead", "wish i was dead", "wish i were dead", "dont want to live",
-    "dont want to be alive", "no reason to live", "not worth living", "cant go on", "hurt myself",
-    "hurting myself", "cut myself", "cutting myself", "self harm", "self injury",
-    "alcohol poisoning", "withdrawal seizure", "withdrawal seizures", "not breathing",
+    # Taking one's life, and ways of saying it without the word.
+    "kill myself", "killing myself", "end my life", "ending my life", "take my life", "end it",
+    "ending it", "end myself", "end my own life", "take my own life", "hang myself", "hanging myself",
+    "shoot myself", "shooting myself", "jump off a bridge", "want to die", "want to be dead",
+    "better off dead", "wish i was dead", "wish i were dead", "wish i could die", "dont want to live",
+    "dont want to be alive", "dont want to exist", "dont want to be here", "dont want to wake up",
+    "no reason to live", "nothing to live for", "not worth living", "point of living",
+    "point in living", "tired of living", "sick of living", "done with life", "give up on life",
+    "giving up on life", "gave up on life", "no way out", "cant go on", "cant do this anymore",
+    "cant take it anymore", "cant take this anymore", "hurt myself", "hurting myself",
+    "harm myself", "harming myself", "cut myself", "cutting myself", "self harm", "self injury",
+    # Too much of something, taken or seen.
+    "took too much", "took too many", "taken too much", "taken too many", "alcohol poisoning",
+    "delirium tremens",
+    *(f"too {amount} {drug}" for amount in ("many", "much") for drug in sorted(CRISIS_DRUGS)),
+    # Breathing, waking, the heart: an overdose or a body in danger, often seen by someone else.
+    "not breathing", "stopped breathing", "barely breathing", "trouble breathing",
+    "difficulty breathing", "struggling to breathe", "cant breathe", "cant breath",
+    "hard to breathe", "hard to breath", "not waking", "wont wake", "wouldnt wake", "cant wake him",
+    "cant wake her", "cant wake them", "cant wake my", "passed out", "passing out", "turning blue",
+    "turned blue", "blue lips", "lips blue", "lips are blue", "chest pain", "chest pains",
+    "heart attack", "no pulse", "vomiting blood", "throwing up blood", "puking blood",
+    "coughing up blood",
 )  # fmt: skip
+# Ways of writing the same words, read as one before the phrases are looked for.
+CRISIS_SAME_AS = {
+    "my self": "myself",
+    "cannot": "cant",
+    "can not": "cant",
+    "do not": "dont",
+    "will not": "wont",
+    "would not": "wouldnt",
+    "wanna": "want to",
+}
+# Words that say danger together, anywhere in the query: one word of each set.
+CRISIS_TOGETHER = (
+    # "mixed xanax and alcohol", "took benzos and drank": not "alcohol and opioid treatment".
+    ({"mixed", "mixing", "mix", "combined", "combining", "took", "taken"}, CRISIS_DRUGS, CRISIS_ALCOHOL),
+    ({"swallowed"}, CRISIS_DRUGS),  # "swallowed a bottle of pills"
+    ({"took", "taken"}, {"all", "bottle", "handful", "whole"}, CRISIS_DRUGS),  # "took all my pills"
+)
 
 
 def signals_crisis(query):
-    """Whether `query` says its writer may be in danger (CRISIS_WORDS, CRISIS_PHRASES)."""
+    """Whether `query` says its writer, or someone beside them, may be in danger (CRISIS_WORDS,
+    CRISIS_PHRASES, CRISIS_TOGETHER)."""
     lowered = query.lower().replace("’", "'")
     words = re.findall(r"[a-z0-9]+", lowered.replace("'", ""))
     words_apart = re.findall(r"[a-z0-9]+", lowered)
-    spaced = f" {' '.join(words)} ".replace(" my self ", " myself ")
+    spaced = f" {' '.join(words)} "
+    for written, meant in CRISIS_SAME_AS.items():
+        spaced = re.sub(rf"(?<= ){written}(?= )", meant, spaced)
+    present = {*words, *words_apart}
     return (
-        any(word in CRISIS_WORDS for word in (*words, *words_apart))
+        not CRISIS_WORDS.isdisjoint(present)
         or any(f" {phrase} " in spaced for phrase in CRISIS_PHRASES)
+        or any(all(not present.isdisjoint(kind) for kind in together) for together in CRISIS_TOGETHER)
         or any(_one_slip_from(word, target) for word in words for target in CRISIS_WORDS_MISSPELT)
     )
 

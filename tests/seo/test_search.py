@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from carter_site.search import MAX_QUERY_LENGTH, clean_query, query_words, search
+from carter_site.search import MAX_QUERY_LENGTH, clean_query, query_words, search, signals_crisis
 from tests.factories import ArticleFactory, FAQFactory, LocationFactory, PageFactory
 
 from .helpers import parse, text
@@ -343,7 +343,65 @@ CRISIS_SEARCHES = [
     "OD’d last night",
     "alcohol poisoning",
     "withdrawal seizures",
+    "wanna die",
 ]
+
+# An overdose or a body in danger, said in plain words by the person or by someone beside them,
+# and ways of saying "suicide" without the word. None of these showed the line before.
+DANGER_IN_PLAIN_WORDS = [
+    # What the review typed.
+    "took too many pills",
+    "too many pills",
+    "mixed xanax and alcohol",
+    "cant breathe",
+    "can't breathe",
+    "I can’t breathe",
+    "seizure",
+    "ending it",
+    # Too much of something, or drugs that slow breathing taken with alcohol.
+    "I took too much",
+    "too much fentanyl",
+    "swallowed a bottle of pills",
+    "took all my pills",
+    "mixing benzos and alcohol",
+    "took xanax and drank",
+    "what to do if someone overdoses",
+    # Breathing, waking, the heart, seen by someone beside them.
+    "I cannot breathe",
+    "he stopped breathing",
+    "hard to breath",
+    "he won’t wake up",
+    "friend not waking up",
+    "she is unresponsive",
+    "passed out and will not wake",
+    "having seizures",
+    "he is seizing",
+    "lips turning blue",
+    "blue lips",
+    "chest pain",
+    "heart attack",
+    "vomiting blood",
+    "call an ambulance",
+    # Ending one's life, said without the word.
+    "end it",
+    "I want to give up on life",
+    "no way out",
+    "nothing to live for",
+    "I do not want to live",
+    "can’t take it anymore",
+    "i dont want to wake up",
+    "kms",
+]
+
+# Ordinary searches on this site, some with a word of the lists above: they must not show it.
+ORDINARY_SEARCHES = [
+    "week", "zebra quantum", "insurance", "odds", "odd hours", "crises of faith", "9110",
+    "silicide", "decide", "my self-esteem", "overdone it at work", "weekend it", "evening track",
+    "pills", "sleeping pills", "pills to stop drinking", "alcohol", "xanax and alcohol",
+    "alcohol and opioid treatment", "mixing alcohol and energy drinks", "how much is too much alcohol",
+    "breathing exercises", "blue cross insurance", "ending treatment early", "give up drinking",
+    "leisure activities", "took a break from drinking", "is iop too much for opioid use",
+]  # fmt: skip
 
 
 def crisis_box(response):
@@ -354,7 +412,7 @@ def crisis_box(response):
     return boxes[0] if boxes else None
 
 
-@pytest.mark.parametrize("query", CRISIS_SEARCHES)
+@pytest.mark.parametrize("query", CRISIS_SEARCHES + DANGER_IN_PLAIN_WORDS)
 def test_a_search_that_signals_danger_shows_the_crisis_line_first(client, library, query):
     response = client.get(reverse("search"), {"q": query})
     box = crisis_box(response)
@@ -375,15 +433,20 @@ def test_a_search_that_signals_danger_shows_the_crisis_line_first(client, librar
     )
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "week", "zebra quantum", "insurance", "odds", "odd hours", "crises of faith", "9110",
-        "silicide", "decide", "my self-esteem", "overdone it at work", "weekend it",
-    ],
-)  # fmt: skip
+@pytest.mark.parametrize("query", ORDINARY_SEARCHES)
 def test_other_searches_do_not_show_it(client, library, query):
     assert crisis_box(client.get(reverse("search"), {"q": query})) is None
+
+
+@pytest.mark.parametrize("query", CRISIS_SEARCHES + DANGER_IN_PLAIN_WORDS)
+def test_signals_crisis_reads_danger_however_it_is_put(query):
+    assert signals_crisis(query)
+    assert signals_crisis(f"{query.upper()}?!")  # typed in capitals, punctuation stuck to it
+
+
+@pytest.mark.parametrize("query", ORDINARY_SEARCHES)
+def test_signals_crisis_leaves_ordinary_searches_alone(query):
+    assert not signals_crisis(query)
 
 
 def test_empty_search_shows_the_form_and_where_to_browse(client, library):
