@@ -131,6 +131,10 @@ def _bare(word):
     return minus + _AROUND.sub("", word)
 
 
+# Phones type “these” for "these" (smart punctuation): a phrase in quotes either way.
+STRAIGHT_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+
+
 def taken_as_written(query):
     """A query with quotes or a minus sign before a word ('"evening track" -relapse'): someone
     who writes so means exactly that, so it gets no synonyms and no partial results."""
@@ -322,10 +326,12 @@ def search(query, clinicians=()):
     results = SearchResults(query)
     if not query:
         return results
-    engine = _PostgresEngine(query) if connection.vendor == "postgresql" else _SimpleEngine(query)
+    # The page says the query as typed; the engines read a phone's curly quotes as quotes.
+    searched = query.translate(STRAIGHT_QUOTES)
+    engine = _PostgresEngine(searched) if connection.vendor == "postgresql" else _SimpleEngine(searched)
     # Each engine returns the pages with every word first, then those with some of them.
     found = {key: list(getattr(engine, key)(LIMITS[key] + 1)) for key in LIMITS if key != "clinicians"}
-    found["clinicians"] = _clinician_hits(query, clinicians)[: LIMITS["clinicians"] + 1]
+    found["clinicians"] = _clinician_hits(searched, clinicians)[: LIMITS["clinicians"] + 1]
     every_hit = [hit for hits in found.values() for hit in hits]
     results.partial = bool(every_hit) and not any(hit.whole for hit in every_hit)
     for key, hits in found.items():

@@ -552,6 +552,8 @@ def test_pages_with_every_word_are_shown_alone_when_there_are_any(clinics):
 
 def test_a_query_with_quotes_or_a_minus_is_taken_as_written(clinics):
     assert search('"alcohol rehab"').groups == []  # no synonyms inside the quotes, no partial results
+    assert search("“alcohol rehab”").groups == []  # as a phone types quotes
+    assert search("“alcohol rehab”").query == "“alcohol rehab”"  # and as the page says them back
     assert search("alcohol -treatment").groups == []
     assert not search("alcohol -treatment").partial
 
