@@ -20,7 +20,7 @@ import logging
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.contrib.auth.views import redirect_to_login
@@ -188,6 +188,16 @@ class TwoStepAuthenticationForm(AdminAuthenticationForm):
         raise forms.ValidationError(self.error_messages[code], code=code)
 
 
+def signed_out_while_saving():
+    """What the sign-in page says to an editor whose session ended before they saved."""
+    hours = settings.SESSION_COOKIE_AGE / 3600
+    lasts = f"{hours:g} hours" if hours >= 2 else f"{settings.SESSION_COOKIE_AGE // 60} minutes"
+    return (
+        f"You were signed out before this was sent (a sign-in lasts {lasts}), so the change you were "
+        "saving was not saved. Sign in again, open the page again and make the change again."
+    )
+
+
 class CarterAdminSite(admin.AdminSite):
     """Django's admin site, with two-step sign-in when settings.ADMIN_REQUIRE_OTP is on, whose
     model admins answer bad list requests calmly (carter_site.admin_input)."""
@@ -206,6 +216,24 @@ class CarterAdminSite(admin.AdminSite):
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         super().register(model_or_iterable, admin_class, **options)
+
+    def admin_view(self, view, cacheable=False):
+        """Django's, and when what it sends to the sign-in page is a form that was being saved (the
+        session ended while the editor worked on it, SESSION_COOKIE_AGE after signing in), the
+        sign-in page says the change was not saved: Django's own page says only "Log in"."""
+        inner = super().admin_view(view, cacheable)
+
+        @functools.wraps(inner)
+        def wrapped(request, *args, **kwargs):
+            response = inner(request, *args, **kwargs)
+            sent_to_sign_in = response.status_code == 302 and response.get("Location", "").startswith(
+                reverse("admin:login", current_app=self.name)
+            )
+            if request.method == "POST" and sent_to_sign_in and request.path != reverse("admin:logout"):
+                messages.warning(request, signed_out_while_saving())
+            return response
+
+        return wrapped
 
     def get_urls(self):
         from articles.notices import my_notices_view

@@ -163,3 +163,30 @@ def test_a_session_store_that_cannot_be_listed_is_refused_before_anything_change
     assert StaticDevice.objects.exists()
     link.refresh_from_db()
     assert link.is_active
+
+
+def test_an_editor_signed_out_while_editing_is_told_the_change_was_not_saved(settings):
+    """A sign-in ends SESSION_COOKIE_AGE after it began, however busy the editor is: the form they
+    then save lands on the sign-in page, which says their change was not saved."""
+    from tests.admin_forms import admin_form_data
+
+    settings.SESSION_COOKIE_AGE = 10 * 60 * 60
+    article = ArticleFactory(title="Coming back after a break")
+    editor = Client()
+    editor.force_login(StaffFactory(username="sam"))
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = {**admin_form_data(editor.get(url)), "title": "Coming back after a long break"}
+    SessionStore(session_key=editor.session.session_key).delete()  # the session ran out
+
+    response = editor.post(url, data, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("admin:login"))
+    said = [str(message) for message in response.context["messages"]]
+    assert said == [
+        "You were signed out before this was sent (a sign-in lasts 10 hours), so the change you were "
+        "saving was not saved. Sign in again, open the page again and make the change again."
+    ]
+    article.refresh_from_db()
+    assert article.title == "Coming back after a break"
+    # Only a form being sent: opening a page after the session ran out is the usual sign-in page.
+    response = Client().get(url, follow=True)
+    assert not list(response.context["messages"])
