@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.formats import date_format
+from reversion.models import Version
 
 from carter_site.admin import PublishedFlagAdmin, RowsNamedByTheirObjectsInline
 from carter_site.history import EditStampForm
@@ -95,6 +96,16 @@ class TestimonialAdmin(PublishedFlagAdmin):
             },
         ),
     ]
+
+    def recover_view(self, request, version_id, extra_context=None):
+        # Recovering a deleted testimonial from an older version than its last (the address names
+        # any version) keeps the consent it had when it was deleted, as a restore keeps today's:
+        # a withdrawal recorded before the delete stays.
+        version = self._version(version_id)
+        if version is not None:
+            last = Version.objects.get_for_object_reference(self.model, version.object_id).first()
+            request.kept_on_restore = {name: last.field_dict[name] for name in self.kept_on_restore}
+        return super().recover_view(request, version_id, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -126,18 +126,40 @@ class Testimonial(PublishedFlag):
             and self.consent_expires_on <= self.consent_signed_on
         ):
             errors["consent_expires_on"] = _constraint_message("testimonial_consent_expires_after_signing")
-        withdrawn = self.consent_withdrawn_on
+        withdrawn, signed = self.consent_withdrawn_on, self.consent_signed_on
         if withdrawn and withdrawn > today:
             errors["consent_withdrawn_on"] = (
                 "Enter the day the client withdrew consent: it cannot be in the future."
             )
-        elif withdrawn and self.consent_signed_on and withdrawn < self.consent_signed_on:
+        elif withdrawn and signed and withdrawn < signed:
             errors["consent_withdrawn_on"] = (
-                "Consent cannot be withdrawn before the day it was signed "
-                f"({date_format(self.consent_signed_on)}). Check both dates."
+                f"Consent cannot be withdrawn before the day it was signed ({date_format(signed)}). Check "
+                "both dates."
+            )
+            if withdrawn == self.saved_withdrawal():
+                errors["consent_withdrawn_on"] += (
+                    " If the client signed new written consent after withdrawing, clear this date: "
+                    "the new consent lifts the withdrawal."
+                )
+        elif not withdrawn and (saved := self.saved_withdrawal()) and not (signed and signed > saved):
+            # A withdrawal is the client's decision: only their new consent, signed after it, undoes it.
+            errors["consent_withdrawn_on"] = (
+                f"The client withdrew consent on {date_format(saved)}: record the date they signed new "
+                "written consent, after that day, before the quote can show again."
             )
         if errors:
             raise ValidationError(errors)
+
+    def saved_withdrawal(self):
+        """The withdrawal of consent saved now (as a restore leaves it: the current one), or None."""
+        if self.pk is None:
+            return None
+        return (
+            type(self)
+            ._default_manager.filter(pk=self.pk)
+            .values_list("consent_withdrawn_on", flat=True)
+            .first()
+        )
 
     @property
     def consent_is_valid(self):

@@ -297,3 +297,162 @@ def test_the_consent_column_says_the_last_day_shown_and_the_day_it_expires(staff
 def test_the_consent_expiry_field_says_what_its_date_means(staff_client):
     html = staff_client.get(reverse("admin:testimonials_testimonial_add")).content.decode()
     assert "The first day the testimonial is off the site" in html
+
+
+def post_change(staff_client, testimonial, **changes):
+    """Save `testimonial`'s change form as the editor's browser posts it, with `changes` made."""
+    url = reverse("admin:testimonials_testimonial_change", args=[testimonial.pk])
+    data = admin_form_data(staff_client.get(url))
+    data.update(changes)
+    return staff_client.post(url, data)
+
+
+def on_the_site(client, words):
+    return words in client.get(reverse("testimonials:list")).content.decode()
+
+
+def withdrawal_message(day):
+    return (
+        f"The client withdrew consent on {date_format(day)}: record the date they signed new written "
+        "consent, after that day, before the quote can show again."
+    )
+
+
+@pytest.mark.parametrize(
+    "lifting",
+    [
+        lambda withdrawn: {},
+        lambda withdrawn: {"consent_signed_on": withdrawn.isoformat()},
+        lambda withdrawn: {"consent_signed_on": (withdrawn - dt.timedelta(days=1)).isoformat()},
+        # Consent taken off the file with the withdrawal, to be ticked again in a later save.
+        lambda withdrawn: {"consent_on_file": "", "consent_signed_on": "", "is_published": ""},
+    ],
+    ids=["date-cleared", "signed-the-day-of-the-withdrawal", "signed-before-it", "consent-off-the-file"],
+)
+def test_a_withdrawal_is_lifted_only_by_new_consent_signed_after_it(staff_client, client, lifting):
+    signed = days_ago(60)
+    testimonial = TestimonialFactory(quote="Words the client took back.", consent_signed_on=signed)
+    withdrawn = days_ago(5)
+    assert (
+        post_change(staff_client, testimonial, consent_withdrawn_on=withdrawn.isoformat()).status_code == 302
+    )
+    assert not on_the_site(client, "took back")
+
+    response = post_change(staff_client, testimonial, consent_withdrawn_on="", **lifting(withdrawn))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["consent_withdrawn_on"] == [
+        withdrawal_message(withdrawn)
+    ]
+    testimonial.refresh_from_db()
+    assert (testimonial.consent_on_file, testimonial.consent_signed_on, testimonial.consent_withdrawn_on) == (
+        True,
+        signed,
+        withdrawn,
+    )
+    assert testimonial.is_published
+    assert not on_the_site(client, "took back")
+
+    # The client signs new written consent after withdrawing: recorded, it puts the quote back.
+    renewed = withdrawn + dt.timedelta(days=1)
+    response = post_change(
+        staff_client, testimonial, consent_withdrawn_on="", consent_signed_on=renewed.isoformat()
+    )
+    assert response.status_code == 302
+    testimonial.refresh_from_db()
+    assert (testimonial.consent_signed_on, testimonial.consent_withdrawn_on) == (renewed, None)
+    assert on_the_site(client, "took back")
+
+
+def test_new_consent_must_follow_the_withdrawal_date_as_corrected(staff_client, client):
+    """Correcting the withdrawal date is fine either way (the testimonial stays off the site): the
+    new consent must then be signed after the corrected date."""
+    testimonial = TestimonialFactory(quote="Words the client took back.", consent_signed_on=days_ago(60))
+    assert (
+        post_change(staff_client, testimonial, consent_withdrawn_on=days_ago(10).isoformat()).status_code
+        == 302
+    )
+    assert (
+        post_change(staff_client, testimonial, consent_withdrawn_on=days_ago(3).isoformat()).status_code
+        == 302
+    )
+    assert not on_the_site(client, "took back")
+
+    response = post_change(
+        staff_client, testimonial, consent_withdrawn_on="", consent_signed_on=days_ago(5).isoformat()
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["consent_withdrawn_on"] == [
+        withdrawal_message(days_ago(3))
+    ]
+    testimonial.refresh_from_db()
+    assert (testimonial.consent_signed_on, testimonial.consent_withdrawn_on) == (days_ago(60), days_ago(3))
+
+    response = post_change(
+        staff_client, testimonial, consent_withdrawn_on="", consent_signed_on=days_ago(2).isoformat()
+    )
+    assert response.status_code == 302
+    assert on_the_site(client, "took back")
+
+
+def test_new_consent_recorded_without_clearing_the_withdrawal_says_to_clear_it(staff_client):
+    testimonial = TestimonialFactory(consent_signed_on=days_ago(60))
+    assert (
+        post_change(staff_client, testimonial, consent_withdrawn_on=days_ago(5).isoformat()).status_code
+        == 302
+    )
+    response = post_change(staff_client, testimonial, consent_signed_on=days_ago(2).isoformat())
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["consent_withdrawn_on"]
+    assert error.endswith(
+        "If the client signed new written consent after withdrawing, clear this date: the new consent lifts "
+        "the withdrawal."
+    )
+    testimonial.refresh_from_db()
+    assert (testimonial.consent_signed_on, testimonial.consent_withdrawn_on) == (days_ago(60), days_ago(5))
+
+
+def test_the_version_from_before_a_withdrawal_cannot_be_restored_without_it(staff_client, client):
+    """Restoring keeps the withdrawal (kept_on_restore); clearing it in the restored form is
+    refused as in any other save."""
+    testimonial = TestimonialFactory(quote="Words the client took back.", consent_signed_on=days_ago(60))
+    assert post_change(staff_client, testimonial).status_code == 302  # its first version
+    withdrawn = days_ago(5)
+    assert (
+        post_change(staff_client, testimonial, consent_withdrawn_on=withdrawn.isoformat()).status_code == 302
+    )
+
+    first = Version.objects.get_for_object(testimonial).order_by("pk").first()
+    revision_url = reverse("admin:testimonials_testimonial_revision", args=[testimonial.pk, first.pk])
+    data = {**admin_form_data(staff_client.get(revision_url)), "consent_withdrawn_on": ""}
+    response = staff_client.post(revision_url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["consent_withdrawn_on"] == [
+        withdrawal_message(withdrawn)
+    ]
+    testimonial.refresh_from_db()
+    assert testimonial.consent_withdrawn_on == withdrawn
+    assert not on_the_site(client, "took back")
+
+
+def test_recovering_a_deleted_testimonial_from_before_its_withdrawal_keeps_the_withdrawal(
+    staff_client, client
+):
+    """Recover's address names any version of the deleted testimonial, not only its last: an
+    older one brings back its words, but the consent as it stood when it was deleted."""
+    testimonial = TestimonialFactory(quote="Words the client took back.")
+    assert post_change(staff_client, testimonial).status_code == 302  # a version from before the withdrawal
+    withdrawn = days_ago(2)
+    assert (
+        post_change(staff_client, testimonial, consent_withdrawn_on=withdrawn.isoformat()).status_code == 302
+    )
+    delete_url = reverse("admin:testimonials_testimonial_delete", args=[testimonial.pk])
+    assert staff_client.post(delete_url, {"post": "yes"}).status_code == 302
+
+    first = Version.objects.get_for_object_reference(Testimonial, testimonial.pk).order_by("pk").first()
+    assert first.field_dict["consent_withdrawn_on"] is None
+    recover_url = reverse("admin:testimonials_testimonial_recover", args=[first.pk])
+    response = staff_client.post(recover_url, admin_form_data(staff_client.get(recover_url)))
+    assert response.status_code == 302
+    recovered = Testimonial.objects.get(pk=testimonial.pk)
+    assert (recovered.quote, recovered.consent_withdrawn_on) == ("Words the client took back.", withdrawn)
+    assert not on_the_site(client, "took back")
