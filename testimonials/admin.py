@@ -2,14 +2,16 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from reversion.models import Version
 
 from carter_site.admin import PublishedFlagAdmin, RowsNamedByTheirObjectsInline
 from carter_site.history import EditStampForm
 
-from .models import ArticleTestimonial, Testimonial
+from .models import APPROVAL_FIELDS, WORDS, ArticleTestimonial, Testimonial
 
 
 class ArticleTestimonialInline(RowsNamedByTheirObjectsInline):
@@ -20,36 +22,47 @@ class ArticleTestimonialInline(RowsNamedByTheirObjectsInline):
 
 
 class TestimonialForm(EditStampForm):
-    """A client consents to the words they approved, named as they agreed: new words on a
-    testimonial with consent on file need the editor to say the client approved them too."""
+    """A client consents to the words they approved, named as they agreed: words other than those
+    saved with their consent (Testimonial.unapproved_words), changed in this save or while consent
+    was off the file, need the editor to say the client approved them too, or a new consent."""
 
     words_approved = forms.BooleanField(
         label="The client approved these new words",
         required=False,
         help_text="Needed when you change the quote or attribution of a testimonial with consent on "
-        "file: tick it only once the client has approved the changed text (keep their approval with "
-        "the consent form).",
+        "file: tick it only once the client has approved the changed text (keep their approval with the "
+        "consent form). Not needed when you record new written consent with a later signing date.",
     )
 
-    WORDS = ("quote", "attribution")  # what the client approved
+    WORDS = WORDS
     # The words saved before an old version was put back (restoring writes the version to the
     # database before the form is built, so the form's own initial values are the old words).
     saved_words = None
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("consent_on_file") or cleaned.get("words_approved"):
+            return cleaned
+        words = {name: cleaned[name] for name in self.WORDS if cleaned.get(name) is not None}
+        unapproved = self.instance.unapproved_words(words, cleaned.get("consent_signed_on"))
+        if not unapproved:
+            return cleaned
         if self.saved_words is not None:
             changed = [name for name in self.WORDS if cleaned.get(name) != self.saved_words[name]]
         else:
             changed = [name for name in self.WORDS if name in self.changed_data]
-        had_consent = self.instance.pk and self.initial.get("consent_on_file")  # as saved
-        if changed and had_consent and not cleaned.get("words_approved"):
-            what = " and ".join("the quote" if name == "quote" else "the attribution" for name in changed)
-            self.add_error(
-                "words_approved",
-                f"You changed {what}. The client's consent covers the words they approved: tick this once "
-                "they have approved the new text, or put the approved words back.",
-            )
+        what = " and ".join("the quote" if name == "quote" else "the attribution" for name in unapproved)
+        if set(unapproved) <= set(changed):
+            said = f"You changed {what}."
+        else:  # changed while consent was off the file, and consent is ticked again
+            said = f"{capfirst(what)} changed since the client approved {'it' if len(unapproved) == 1 else 'them'}."
+        approved_with = date_format(self.instance.approved_with_consent_signed_on)
+        self.add_error(
+            "words_approved",
+            f"{said} The client's consent covers the words they approved: tick this once they have approved "
+            f"the new text, or record the date they signed new written consent for it (after {approved_with}). "
+            "Otherwise, put the approved words back.",
+        )
         return cleaned
 
 
@@ -99,13 +112,29 @@ class TestimonialAdmin(PublishedFlagAdmin):
 
     def recover_view(self, request, version_id, extra_context=None):
         # Recovering a deleted testimonial from an older version than its last (the address names
-        # any version) keeps the consent it had when it was deleted, as a restore keeps today's:
-        # a withdrawal recorded before the delete stays.
+        # any version) keeps the consent and approved words it had when it was deleted, as a restore
+        # keeps today's: a withdrawal recorded before the delete stays.
         version = self._version(version_id)
         if version is not None:
             last = Version.objects.get_for_object_reference(self.model, version.object_id).first()
+            request.saved_before_restore = last.field_dict
             request.kept_on_restore = {name: last.field_dict[name] for name in self.kept_on_restore}
         return super().recover_view(request, version_id, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # What the client approved is, like consent, today's fact (kept_on_restore), but no field
+        # the editor sees: restoring an old version keeps it without saying so. Its old words are
+        # then new words to the client unless they are the ones approved now.
+        saved = getattr(request, "saved_before_restore", None)
+        if object_id and saved is not None:
+            Testimonial.objects.filter(pk=unquote(object_id)).update(
+                **{name: saved[name] for name in APPROVAL_FIELDS}
+            )
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @property
+    def compare_exclude(self):
+        return [*super().compare_exclude, *APPROVAL_FIELDS]  # fingerprints: nothing an editor can read
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

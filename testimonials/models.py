@@ -1,3 +1,5 @@
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -70,6 +72,13 @@ class Testimonial(PublishedFlag):
     is_featured = models.BooleanField(
         "featured", default=False, help_text="Featured testimonials appear on the home page."
     )
+    # The words the client's consent covers: fingerprints of the quote and the attribution as last
+    # saved with consent on file, and the signing date of that consent. Kept while consent is off
+    # the file, so that words changed meanwhile are still new to the client when consent is ticked
+    # again (unapproved_words).
+    approved_quote_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    approved_attribution_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    approved_with_consent_signed_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -108,6 +117,35 @@ class Testimonial(PublishedFlag):
 
     def get_absolute_url(self):
         return cached_reverse("testimonials:list") + f"#{self.anchor}"
+
+    def save(self, *args, **kwargs):
+        if self.consent_on_file and self.consent_signed_on:
+            self.record_approved_words()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], *APPROVAL_FIELDS}
+        super().save(*args, **kwargs)
+
+    def record_approved_words(self):
+        """Saved with consent on file, the words are those the client approved: the admin's form
+        refuses others until the client's approval of them is recorded (TestimonialForm)."""
+        for name in WORDS:
+            setattr(self, f"approved_{name}_fingerprint", words_fingerprint(getattr(self, name)))
+        self.approved_with_consent_signed_on = self.consent_signed_on
+
+    def unapproved_words(self, words, signed_on):
+        """The names of `words` ({"quote": …, "attribution": …}, as they are about to be saved with
+        consent on file signed on `signed_on`) that the client has not approved: those that differ
+        from the words last saved with consent on file, however many saves ago. New written consent
+        (signed after the consent those words were saved with) covers the words recorded with it,
+        and so does the first consent recorded."""
+        approved_with = self.approved_with_consent_signed_on
+        if approved_with is None or (signed_on is not None and signed_on > approved_with):
+            return []
+        return [
+            name
+            for name, text in words.items()
+            if words_fingerprint(text) != getattr(self, f"approved_{name}_fingerprint")
+        ]
 
     def clean(self):
         """Each mistake beside the field to correct. The database's constraints (Meta) refuse the
@@ -207,6 +245,19 @@ class ArticleTestimonial(models.Model):
 
     def __str__(self):
         return f"{self.testimonial} on “{self.article}”"
+
+
+WORDS = ("quote", "attribution")  # what the client approves
+APPROVAL_FIELDS = (
+    "approved_quote_fingerprint",
+    "approved_attribution_fingerprint",
+    "approved_with_consent_signed_on",
+)
+
+
+def words_fingerprint(text):
+    """The client's words, exactly as saved, as a fingerprint: another spelling is other words."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _constraint_message(name):

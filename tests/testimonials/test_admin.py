@@ -434,6 +434,69 @@ def test_the_version_from_before_a_withdrawal_cannot_be_restored_without_it(staf
     assert not on_the_site(client, "took back")
 
 
+APPROVED_QUOTE = "Group gave me my evenings back."
+NEW_QUOTE = "After six weeks I was cured for good. It will work for you too."
+
+
+def words_message(said):
+    return (
+        f"{said} The client's consent covers the words they approved: tick this once they have approved the "
+        "new text, or record the date they signed new written consent for it (after "
+        f"{date_format(dt.date(2024, 5, 1))}). Otherwise, put the approved words back."
+    )
+
+
+@pytest.mark.parametrize(
+    ("while_off_the_file", "back_with", "said"),
+    [
+        # The editor review's steps: consent off the file, then new words and consent ticked again.
+        ([], {"quote": NEW_QUOTE}, "You changed the quote."),
+        # New words saved while consent is off the file; consent ticked again without touching them.
+        ([{"quote": NEW_QUOTE}], {}, "The quote changed since the client approved it."),
+        # The signing date cleared too, then the same date entered again.
+        (
+            [{"consent_signed_on": ""}],
+            {"quote": NEW_QUOTE, "attribution": "Former client", "consent_signed_on": "2024-05-01"},
+            "You changed the quote and the attribution.",
+        ),
+        # An earlier date is no new consent.
+        ([], {"quote": NEW_QUOTE, "consent_signed_on": "2024-04-01"}, "You changed the quote."),
+    ],
+    ids=[
+        "words-changed-as-consent-comes-back",
+        "words-changed-while-off-the-file",
+        "date-cleared",
+        "earlier-date",
+    ],
+)
+def test_new_words_need_the_clients_approval_however_many_saves_it_takes(
+    staff_client, client, while_off_the_file, back_with, said
+):
+    testimonial = TestimonialFactory(quote=APPROVED_QUOTE, attribution="Former IOP client, 2024")
+    for changes in [{"consent_on_file": "", "is_published": ""}, *while_off_the_file]:
+        assert post_change(staff_client, testimonial, **changes).status_code == 302
+    testimonial.refresh_from_db()
+    saved_before = (testimonial.quote, testimonial.attribution, testimonial.consent_signed_on)
+
+    back_on_file = {"consent_on_file": "on", "is_published": "on", **back_with}
+    response = post_change(staff_client, testimonial, **back_on_file)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["words_approved"] == [words_message(said)]
+    testimonial.refresh_from_db()
+    assert (testimonial.quote, testimonial.attribution, testimonial.consent_signed_on) == saved_before
+    assert not (testimonial.consent_on_file or testimonial.is_published)
+    assert not on_the_site(client, "cured for good")
+
+    # The client signs new written consent for the new words: recorded with them, they show.
+    renewed = {**back_on_file, "consent_signed_on": days_ago(1).isoformat()}
+    assert post_change(staff_client, testimonial, **renewed).status_code == 302
+    testimonial.refresh_from_db()
+    assert (testimonial.quote, testimonial.consent_signed_on) == (NEW_QUOTE, days_ago(1))
+    assert on_the_site(client, "cured for good")
+    # And those words are now the approved ones: saving them again asks for nothing.
+    assert post_change(staff_client, testimonial).status_code == 302
+
+
 def test_recovering_a_deleted_testimonial_from_before_its_withdrawal_keeps_the_withdrawal(
     staff_client, client
 ):

@@ -80,3 +80,41 @@ def test_a_testimonial_added_this_evening_stays_on_the_site_through_the_upgrade(
     assert list(Testimonial.objects.published(today=evening.date()).values_list("pk", flat=True)) == [
         testimonial.pk
     ]
+
+
+BEFORE_APPROVED_WORDS = [("testimonials", "0004_consent_expiry_help_text")]
+
+
+@pytest.fixture
+def testimonials_before_approved_words():
+    migrate(BEFORE_APPROVED_WORDS)
+    yield (
+        MigrationExecutor(connection)
+        .loader.project_state(BEFORE_APPROVED_WORDS)
+        .apps.get_model("testimonials", "Testimonial")
+    )
+    upgrade()
+
+
+def test_the_words_of_a_consent_on_file_are_those_its_client_approved_after_the_upgrade(
+    testimonials_before_approved_words,
+):
+    """Remembering the words the client approved began with these testimonials on the site: the
+    words of one with consent on file are approved under its consent; one without has none yet."""
+    old = testimonials_before_approved_words
+    consented = old.objects.create(
+        quote="I kept my job and got my evenings back.", attribution="J., Alpharetta", consent_on_file=True,
+        consent_signed_on=dt.date(2025, 3, 10), is_published=True,
+    )  # fmt: skip
+    drafted = old.objects.create(quote="Still being agreed.", attribution="M.", consent_on_file=False)
+
+    upgrade()
+
+    consented = Testimonial.objects.get(pk=consented.pk)
+    words = {"quote": consented.quote, "attribution": consented.attribution}
+    assert consented.unapproved_words(words, dt.date(2025, 3, 10)) == []
+    other = {"quote": "Other words.", "attribution": "J."}
+    assert consented.unapproved_words(other, dt.date(2025, 3, 10)) == ["quote", "attribution"]
+    assert consented.unapproved_words(other, dt.date(2025, 3, 11)) == []  # new consent covers them
+    drafted = Testimonial.objects.get(pk=drafted.pk)
+    assert drafted.unapproved_words({"quote": "Other words.", "attribution": "M."}, None) == []
