@@ -639,7 +639,7 @@ def plain_pages(db):
         ("Insurance.", "insurance"),
         ("iop?", "iop"),
         ("(rehab)", "rehab"),
-        ("“iop”", "iop"),
+        ("‘iop’", "iop"),  # single curly quotes: “iop” is a phrase in quotes, taken as written
         ("rehab?!", "rehab"),
         ("evening, rehab.", "evening rehab"),
     ],
