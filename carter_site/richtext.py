@@ -451,8 +451,9 @@ def _keeps_link_address(href):
     return ' href="' in _clean(f'<a href="{escape(href, quote=True)}">words</a>', ALLOWED_TAGS)
 
 
-def _shortened(addresses, count=3, width=60):
-    """A few of `addresses` for a message, each cut to `width` characters, each once."""
+def a_few_addresses(addresses, count=3, width=60):
+    """A few of `addresses` for a message, each cut to `width` characters, each once (the warnings
+    after a save, and the importer's report)."""
     addresses = list(dict.fromkeys(addresses))
     shown = [
         address if len(address) <= width else address[: width - 1] + "…" for address in addresses[:count]
@@ -500,7 +501,7 @@ def losses_warnings(html, where="the text"):
                 "count": count,
                 "where": where,
                 "schemes": schemes,
-                "addresses": _shortened([a for addresses in refused.values() for a in addresses]),
+                "addresses": a_few_addresses([a for addresses in refused.values() for a in addresses]),
             }
         )
     if bad_sms:
@@ -516,7 +517,7 @@ def losses_warnings(html, where="the text"):
                 "Their words stay, without the links.",
                 len(bad_sms),
             )
-            % {"count": len(bad_sms), "where": where, "addresses": _shortened(bad_sms)}
+            % {"count": len(bad_sms), "where": where, "addresses": a_few_addresses(bad_sms)}
         )
     if unreadable:
         warnings.append(
@@ -529,7 +530,7 @@ def losses_warnings(html, where="the text"):
                 "stay, without the links.",
                 len(unreadable),
             )
-            % {"count": len(unreadable), "where": where, "addresses": _shortened(unreadable)}
+            % {"count": len(unreadable), "where": where, "addresses": a_few_addresses(unreadable)}
         )
     if sent.elements:
         kinds = {}

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.utils.html import escape, strip_tags
 
-from carter_site.richtext import ALLOWED_URL_SCHEMES, sanitise_html
+from carter_site.richtext import ALLOWED_URL_SCHEMES, a_few_addresses, sanitise_html
 
 from .document import Block, Cell, Inline
 from .sources import ImportFailure
@@ -727,13 +727,13 @@ def parse_html(source, known_numbers=None):
         )
     if reader.dropped_links:
         warnings.append(
-            f"{len(reader.dropped_links)} link(s) pointed to pages of the old site ({_some(reader.dropped_links)}). "
+            f"{len(reader.dropped_links)} link(s) pointed to pages of the old site ({a_few_addresses(reader.dropped_links, count=5)}). "
             "Their text was kept without the link; add links to the new pages in the editor."
         )
     if reader.refused_links:
         warnings.append(
             f"{len(reader.refused_links)} link(s) used a kind of address the site does not link to "
-            f"({_some(reader.refused_links)}): only web, email, phone and text-message links are kept. Their text was "
+            f"({a_few_addresses(reader.refused_links, count=5)}): only web, email, phone and text-message links are kept. Their text was "
             "kept without the link."
         )
     return assemble(
@@ -827,9 +827,3 @@ def take_title(document, blocks, warnings):
         "Confirm or change it (and the address) before publishing."
     )
     return title, True, rest
-
-
-def _some(links, count=5, width=60):
-    """A few of `links` for a message, each cut to `width` characters."""
-    shown = [link if len(link) <= width else link[: width - 1] + "…" for link in links[:count]]
-    return ", ".join(shown) + (" …" if len(links) > count else "")
