@@ -131,14 +131,20 @@ def test_a_new_article_added_with_a_review_cannot_be_dated_before_today(dana):
         assert not Article.objects.exists()
 
 
-def test_saving_an_out_of_date_review_as_it_stands_cannot_sign_words_written_since(dana):
-    """A reviewer saving their out-of-date review unchanged renews it for the words as they stand:
-    it kept the old date, earlier than the words it then signed. The request it would answer
-    waits until a review is dated on or after them."""
+def reviewed_on_april_22(dana):
+    """An article made 40 days before MONDAY, reviewed by `dana` on April 22, 2026."""
     with time_machine.travel(MONDAY - dt.timedelta(days=40), tick=False):
         article = ArticleFactory()
         article.record_review(dana, dt.date(2026, 4, 22))
         article.save()
+    return article
+
+
+def test_saving_an_out_of_date_review_as_it_stands_cannot_sign_words_written_since(dana):
+    """A reviewer saving their out-of-date review unchanged renews it for the words as they stand:
+    it kept the old date, earlier than the words it then signed. The request it would answer
+    waits until a review is dated on or after them."""
+    article = reviewed_on_april_22(dana)
     editor = signed_in(MARKETING_EDITORS, "sam")
     with time_machine.travel(MONDAY, tick=False):
         edit_in_admin(editor, article, body="<p>A new section on relapse.</p>")
@@ -161,10 +167,7 @@ def test_saving_an_out_of_date_review_as_it_stands_cannot_sign_words_written_sin
 def test_a_saved_review_of_earlier_words_is_kept_by_a_save_that_records_no_review(dana):
     """Only a review being recorded is checked: an editor saving other fields of an article whose
     review is out of date, and older than its words, is not refused for it."""
-    with time_machine.travel(MONDAY - dt.timedelta(days=40), tick=False):
-        article = ArticleFactory()
-        article.record_review(dana, dt.date(2026, 4, 22))
-        article.save()
+    article = reviewed_on_april_22(dana)
     editor = signed_in(MARKETING_EDITORS, "sam")
     with time_machine.travel(MONDAY, tick=False):
         edit_in_admin(editor, article, body="<p>A new section on relapse.</p>")
