@@ -194,10 +194,15 @@ def _detail(match):
 def _previewed_article_id(match):
     """The id of the article a preview address shows: the admin's preview takes it in the
     address, a shared preview link in its signed token (read without a query)."""
+    from articles.models import Article, PreviewLink
+
+    from .admin_input import is_id
+
     if match.view_name == "admin:articles_article_preview":
+        # Only an id an article can have: "²" passes str.isdigit() but not int(), and a number
+        # with thousands of digits is no id, whatever was pasted into the text.
         object_id = match.kwargs.get("object_id", "")
-        return int(object_id) if object_id.isdigit() else None
-    from articles.models import PreviewLink
+        return int(object_id) if object_id.isdigit() and is_id(Article._meta.pk, object_id) else None
 
     try:
         data = signing.Signer(salt=PreviewLink.SIGNING_SALT).unsign_object(match.kwargs.get("token", ""))

@@ -153,6 +153,15 @@ def test_a_link_to_the_admin_or_a_preview_says_visitors_cannot_open_it():
     assert "is a shared preview link" in found[2] and "/articles/coming-soon/" in found[2]
 
 
+@pytest.mark.parametrize("object_id", ["²", "9" * 30, "9" * 5000])
+def test_a_link_to_an_admin_preview_of_no_article_is_reported_as_one(object_id):
+    # Digits Python reads but int() does not ("²"), an id no article can have, and more digits
+    # than int() reads at all: the text is checked, and the link reported, all the same.
+    (found,) = problems(link(f"/admin/articles/article/{object_id}/preview/"))
+    assert "is a staff preview in the admin, which visitors cannot open" in found
+    assert "Link to the article’s own address (/articles/…/)" in found
+
+
 def test_a_link_to_the_admin_without_its_final_slash_says_it_is_the_admin():
     for href in ("/admin", "https://testserver/admin"):
         (found,) = problems(link(href))
