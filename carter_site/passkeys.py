@@ -321,16 +321,20 @@ def my_passkeys_view(request):
     from django.contrib.admin.models import DELETION, LogEntry
 
     from .accounts_admin import NEW_AUTHENTICATOR_FIRST, last_manager_message, leaves_nobody
+    from .admin_input import is_id
     from .audit import log_account_event
     from .two_factor import otp_required
 
     user = request.user
     form = AddPasskeyForm(request=request)
     if request.method == "POST" and "remove" in request.POST:
+        # Only an id the column can hold: "²" passes str.isdigit() but not int(), and thousands of
+        # digits pass both but not the database.
+        removed = request.POST["remove"]
         with transaction.atomic():
             device = (
                 Passkey.objects.select_for_update()
-                .filter(user=user, pk=request.POST["remove"] if request.POST["remove"].isdigit() else None)
+                .filter(user=user, pk=removed if is_id(Passkey._meta.pk, removed) else None)
                 .first()
             )
             if device is None:
