@@ -83,3 +83,45 @@ def test_comparing_versions_needs_permission_to_view_what_is_compared():
     response = reviewer.get(url, query)
     assert response.status_code == 200  # reviewers see all content and compare its versions
     assert "nobody outside may read" in response.content.decode()
+
+
+def test_view_on_site_leads_only_to_what_the_person_may_see_and_on_this_site():
+    """The change form's "View on site" answers for any object of any kind by its id. A staff
+    member in no group learned there the address of any draft and, of a shared preview link, its
+    token (which shows the draft to anyone); it sent everyone to example.com besides."""
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
+
+    from articles.models import PreviewLink
+    from carter_site.roles import CLINICAL_REVIEWERS, MARKETING_EDITORS
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(draft=True, slug="a-draft-nobody-outside-may-read")
+    link = PreviewLink.objects.create(article=article, note="Dr. Lee, outside review")
+
+    def view_on_site(obj):
+        content_type = ContentType.objects.get_for_model(obj)
+        return reverse("admin:view_on_site", args=[content_type.pk, obj.pk])
+
+    def client_of(username, role=None):
+        user = UserFactory(username=username, is_staff=True)
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        client = Client()
+        client.force_login(user)
+        return client
+
+    no_group = client_of("casey")
+    assert no_group.get(view_on_site(article)).status_code == 403
+    # A shared preview link has no page in the admin, so none here either: its token stays unsaid.
+    for client in (no_group, client_of("morgan", CLINICAL_REVIEWERS), client_of("dana", MARKETING_EDITORS)):
+        response = client.get(view_on_site(link))
+        assert response.status_code == 404
+        assert link.token not in response.get("Location", "") + response.content.decode()
+
+    editor = client_of("sam", MARKETING_EDITORS)
+    change_form = editor.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert view_on_site(article) in change_form
+    response = editor.get(view_on_site(article))
+    assert response.status_code == 302
+    assert response["Location"] == "/articles/a-draft-nobody-outside-may-read/"  # this site, not example.com
