@@ -29,14 +29,15 @@ HEALTH_CHECK_PATHS = frozenset({"/healthz", "/readyz"})
 # What a log line must not carry even in a path or a message: the token of a shared preview link
 # (whoever holds it can read the draft until it expires), and the address a refused post came
 # from, which Django's CSRF check names in its reason ("Referer checking failed - <url> does...").
-_PREVIEW_TOKEN = re.compile(r"(/preview/)[^/\s?#]+")
+# In any case: "/articles/Preview/<token>/" is a 404, but its token opens the draft all the same.
+_PREVIEW_TOKEN = re.compile(r"(/preview/)[^/\s?#]+", re.IGNORECASE)
 _CSRF_ORIGIN = re.compile(r"((?:Referer|Origin) checking failed - ).*?( does not match)", re.DOTALL)
 HIDDEN = "[not logged]"
 
 
 def without_private_details(text):
     # Every log line passes here: the plain substring tests keep the common case to microseconds.
-    if "/preview/" in text:
+    if "/preview/" in text.lower():
         text = _PREVIEW_TOKEN.sub(rf"\g<1>{HIDDEN}", text)
     if "checking failed - " in text:
         text = _CSRF_ORIGIN.sub(rf"\g<1>{HIDDEN}\g<2>", text)

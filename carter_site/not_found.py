@@ -90,9 +90,10 @@ def is_counted(path_info):
         return False
     # A shared preview's link holds a token that lets whoever has it read a draft: never stored
     # (the logs leave it out too, carter_site.logging).
-    if "/preview/" in path_info:
-        return False
+    # In any case: with a capital the address is a 404, but the token in it still opens the draft.
     lower = path_info.lower()
+    if "/preview/" in lower:
+        return False
     return not any(probe in lower for probe in PROBES)
 
 

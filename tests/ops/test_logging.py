@@ -146,17 +146,19 @@ def configured():
     logging.config.dictConfig(settings.LOGGING)
 
 
-def test_a_shared_preview_token_never_reaches_the_logs(configured):
+@pytest.mark.parametrize("preview", ["preview", "Preview", "PREVIEW"])
+def test_a_shared_preview_token_never_reaches_the_logs(configured, preview):
+    # In any case: the address 404s with a capital, but the token in it still opens the draft.
     token = "Ax7-private-token.signed:9f2c"
-    logging.getLogger("gunicorn.access").handle(access_record(f"/articles/preview/{token}/", "404"))
-    request = RequestFactory().get(f"/articles/preview/{token}/")
+    logging.getLogger("gunicorn.access").handle(access_record(f"/articles/{preview}/{token}/", "404"))
+    request = RequestFactory().get(f"/articles/{preview}/{token}/")
     logging.getLogger("django.request").warning("Not Found: %s", request.path, extra={"request": request})
     entries = configured()
     assert len(entries) == 2
     assert token not in json.dumps(entries)
-    assert entries[0]["path"] == "/articles/preview/[not logged]/"
-    assert entries[1]["message"] == "Not Found: /articles/preview/[not logged]/"
-    assert entries[1]["request"]["path"] == "/articles/preview/[not logged]/"
+    assert entries[0]["path"] == f"/articles/{preview}/[not logged]/"
+    assert entries[1]["message"] == f"Not Found: /articles/{preview}/[not logged]/"
+    assert entries[1]["request"]["path"] == f"/articles/{preview}/[not logged]/"
 
 
 @pytest.mark.django_db
