@@ -8,7 +8,7 @@ from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
@@ -24,10 +24,11 @@ from .audit import count_of_changes, log_bulk_change, with_the_objects_they_name
 from .caching import content_changed
 from .concurrent_saves import RetryRefusedSaveMixin, RowsAddedMeanwhileFormSet, unique_together_with
 from .history import HistoryAdmin
-from .links import describe_text, link_warnings, texts_linking_to
+from .links import describe_text, link_warnings, previewed_article_id, texts_linking_to
 from .models import SiteSettings
 from .redirects import file_at, find_loop, live_page_at, unpublished_page_at
 from .richtext import RichTextFormField, losses_warnings
+from .security import is_admin_path
 
 
 def where_used(obj):
@@ -637,11 +638,40 @@ class RedirectForm(forms.ModelForm):
                     code="redirect_loop",
                     params={"chain": " → ".join(loop)},
                 )
-            if new_path and on_this_site:
+            closed = self.closed_to_visitors(new_path) if new_path and on_this_site else ""
+            if closed:
+                self.add_error("new_path", closed)
+            elif new_path and on_this_site:
                 nowhere = self.nothing_at(new_path, site)
                 if nowhere:
                     self.add_error("new_path", nowhere)
         return cleaned
+
+    def closed_to_visitors(self, new_path):
+        """Why a redirect may not send visitors to `new_path`, an address on this site that answers
+        but is not theirs: the site editor (a redirect would publish where it is) or a shared
+        preview link (it would show a draft to everyone). "" for any other address."""
+        from articles.models import Article
+
+        path = urlsplit(new_path).path
+        if is_admin_path(path):
+            return (
+                f"{path} is in the site editor, which visitors cannot open: a redirect there would only "
+                "show them where it is. Point it at the page on the site instead, such as /articles/new-name/."
+            )
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return ""
+        if match.view_name != "articles:shared_preview":
+            return ""
+        article = Article.objects.filter(pk=previewed_article_id(match) or None).first()
+        address = article.get_absolute_url() if article else "(/articles/…/)"
+        return (
+            "This is a shared preview link: a redirect would show the draft to everyone who follows it. "
+            f"Point it at the article’s own address, {address}: the redirect can be made before the "
+            "article is published."
+        )
 
     def nothing_at(self, new_path, site):
         """Why visitors sent to `new_path`, an address on this site, would find no page there, or

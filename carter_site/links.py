@@ -191,7 +191,7 @@ def _detail(match):
     return DETAIL_PAGES[match.view_name][1], match.kwargs.get("slug", "")
 
 
-def _previewed_article_id(match):
+def previewed_article_id(match):
     """The id of the article a preview address shows: the admin's preview takes it in the
     address, a shared preview link in its signed token (read without a query)."""
     from articles.models import Article, PreviewLink
@@ -267,7 +267,7 @@ def fetch_lookups(paths, now=None):
     for path in paths | {path for path in onward if path}:
         for candidate in [path, *_variants(path)]:
             match = _match(candidate)
-            previewed = _previewed_article_id(match) if match and match.view_name in PREVIEW_VIEWS else None
+            previewed = previewed_article_id(match) if match and match.view_name in PREVIEW_VIEWS else None
             if previewed is not None:
                 article_ids.add(previewed)
             detail = _detail(match)
@@ -325,7 +325,7 @@ def _why_hidden(obj, now):
 
 
 def _staff_only(match, lookups):
-    article = lookups.articles_by_id.get(_previewed_article_id(match) or -1)
+    article = lookups.articles_by_id.get(previewed_article_id(match) or -1)
     if match.view_name == "articles:shared_preview":
         what = "a shared preview link, which works only until it expires or is revoked, and marks the page not public"
     else:

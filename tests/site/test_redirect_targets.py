@@ -140,3 +140,32 @@ def test_a_second_redirect_from_the_same_old_address_is_refused_on_that_field(st
     response = staff_client.post(url, {"old_path": "/promo6/", "new_path": "/locations/"})
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Redirect.objects.get().new_path == "/locations/"
+
+
+def test_a_redirect_into_the_site_editor_is_refused(staff_client):
+    # The admin answers at its address, so it passed as a page; a public redirect to it would
+    # show every visitor where the site editor is (ADMIN_URL is kept out of public pages).
+    article = ArticleFactory(slug="evening-track")
+    for new_path in (reverse("admin:index"), reverse("admin:articles_article_change", args=[article.pk])):
+        errors = errors_of(add_redirect(staff_client, "/promo6/", new_path))
+        assert errors["new_path"] == [
+            f"{new_path} is in the site editor, which visitors cannot open: a redirect there would only "
+            "show them where it is. Point it at the page on the site instead, such as /articles/new-name/."
+        ]
+    assert not Redirect.objects.exists()
+
+
+def test_a_redirect_to_a_shared_preview_link_is_refused(staff_client):
+    # A shared preview link opens a draft for whoever has it: a redirect would hand it to everyone.
+    from articles.models import PreviewLink
+
+    link = PreviewLink.objects.create(article=ArticleFactory(draft=True, slug="coming-soon"), note="review")
+    new_path = reverse("articles:shared_preview", args=[link.token])
+    errors = errors_of(add_redirect(staff_client, "/promo6/", new_path))
+    assert errors["new_path"] == [
+        "This is a shared preview link: a redirect would show the draft to everyone who follows it. "
+        "Point it at the article’s own address, /articles/coming-soon/: the redirect can be made before "
+        "the article is published."
+    ]
+    assert not Redirect.objects.exists()
+    assert Client().get("/promo6/").status_code == 404
