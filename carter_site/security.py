@@ -164,19 +164,34 @@ def client_ip(request):
     Without proxies (TRUSTED_PROXY_COUNT=0) that is the TCP peer. Behind N proxies that each
     append the address they saw to X-Forwarded-For, it is the Nth entry from the right: what a
     visitor writes into the header themselves stays to the left of it and is never believed.
+
+    An IPv6 address counts as its /64 network (written as the network's first address), the
+    block one home or one server is given: counted one by one, each guess could come from a new
+    address of it. An IPv4 address written as IPv6 (`::ffff:203.0.113.9`) is that IPv4 address.
     """
     count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     remote = request.META.get("REMOTE_ADDR", "")
-    if count <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if len(forwarded) < count:
-        return remote
-    try:  # it is stored in an address column: anything else is not believed
-        return str(ipaddress.ip_address(forwarded[-count]))
+    if count > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= count:
+            try:  # it is stored in an address column: anything else is not believed
+                return counted_address(ipaddress.ip_address(forwarded[-count]))
+            except ValueError:
+                pass
+    try:
+        return counted_address(ipaddress.ip_address(remote))
     except ValueError:
         return remote
+
+
+def counted_address(address):
+    """`address` as sign-in failures are counted: IPv4 as it is, IPv6 by its /64 network."""
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.IPv6Network((address, 64), strict=False).network_address)
 
 
 def axes_username(request, credentials):

@@ -72,6 +72,35 @@ def test_an_address_is_locked_after_failures_across_user_names(client, settings)
     assert sign_in(client, "robin", address="198.51.100.7").status_code == 302
 
 
+def test_an_ipv6_network_of_one_subscriber_is_counted_as_one_address(client, settings):
+    # A home or a server is given a whole /64 of IPv6 addresses: counted one by one, each guess
+    # could come from a new address of the same network, and the lock per address would never hold.
+    StaffFactory(username="robin")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, f"guess{attempt}", "wrong password", address=f"2001:db8:5:7::{attempt + 1:x}")
+    assert sign_in(client, "robin", address="2001:db8:5:7:ffff:1:2:3").status_code == 429
+    # The next network is someone else's.
+    assert sign_in(client, "robin", address="2001:db8:5:8::1").status_code == 302
+
+
+def test_an_ipv4_address_written_as_ipv6_is_the_same_address(client, settings):
+    StaffFactory(username="robin")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, f"guess{attempt}", "wrong password", address="::ffff:203.0.113.9")
+    assert sign_in(client, "robin", address="203.0.113.9").status_code == 429
+    assert sign_in(client, "robin", address="203.0.113.10").status_code == 302
+
+
+def test_a_sign_in_forgives_typing_mistakes_from_another_address_of_the_same_network(client, settings):
+    StaffFactory(username="dana")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, "dana", "mistyped", address="2001:db8:6:6::10")
+    # The phone's address changed within its network between the tries (privacy addresses do).
+    assert sign_in(client, "dana", address="2001:db8:6:6::20").status_code == 302
+    client.logout()
+    assert sign_in(client, "dana", "mistyped once more", address="2001:db8:6:6::30").status_code == 200
+
+
 def test_one_staff_members_sign_in_does_not_forgive_guesses_at_another(client, settings):
     StaffFactory(username="admin")
     StaffFactory(username="editor")
