@@ -39,7 +39,7 @@ def private_words(values):
         if len(text) >= MIN_WORD_LENGTH:
             words.add(text)
         words.update(word for word in re.findall(r"\w+", text) if len(word) >= MIN_WORD_LENGTH)
-    return sorted(words, key=lambda word: (-len(word), word))
+    return longest_first(words)
 
 
 def redact(text, words, substitute=SafeExceptionReporterFilter.cleansed_substitute):
@@ -50,11 +50,27 @@ def redact(text, words, substitute=SafeExceptionReporterFilter.cleansed_substitu
     return pattern.sub(substitute, text)
 
 
+# A shared preview link's token, in any case: "/articles/Preview/<token>/" is a 404, but the token
+# in it opens the draft at its own address all the same (carter_site.logging hides it likewise).
+_PREVIEW_TOKEN = re.compile(r"/preview/([^/\s?#]+)", re.IGNORECASE)
+
+
+def preview_tokens(path):
+    """The tokens of shared preview links in `path`: whoever holds one reads the draft."""
+    return _PREVIEW_TOKEN.findall(path) if isinstance(path, str) else []
+
+
+def longest_first(words):
+    return sorted(set(words), key=lambda word: (-len(word), word))
+
+
 def words_typed(request):
-    """What the visitor typed into the search box or the nearest-location field, to be hidden."""
+    """What the visitor typed into the search box or the nearest-location field, to be hidden, and
+    the token of the shared preview link they opened."""
     if request is None:
         return []
-    return private_words(value for name in PRIVATE_PARAMETERS for value in request.GET.getlist(name))
+    typed = private_words(value for name in PRIVATE_PARAMETERS for value in request.GET.getlist(name))
+    return longest_first([*typed, *preview_tokens(getattr(request, "path", ""))])
 
 
 class _Shown:
@@ -104,6 +120,17 @@ class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
         return shown
 
 
+class _RequestShown:
+    """The request as a report shows it: its path with the hidden words hidden, all else as is."""
+
+    def __init__(self, request, path_info):
+        self._request = request
+        self.path_info = path_info
+
+    def __getattr__(self, name):
+        return getattr(self._request, name)
+
+
 class PrivateExceptionReporter(ExceptionReporter):
     """Django's report without the query string, GET values or search words (DEBUG off only)."""
 
@@ -113,8 +140,10 @@ class PrivateExceptionReporter(ExceptionReporter):
             return data
         substitute = SafeExceptionReporterFilter.cleansed_substitute
         data["request_GET_items"] = [(name, substitute) for name in self.request.GET]
-        data["request_insecure_uri"] = data["request_insecure_uri"].split("?", 1)[0]
         words = words_typed(self.request)
+        data["request_insecure_uri"] = redact(data["request_insecure_uri"].split("?", 1)[0], words)
+        if words and data.get("request") is not None:
+            data["request"] = _RequestShown(self.request, redact(self.request.path_info, words))
         for key in ("exception_value", "exception_notes"):
             if data.get(key):
                 data[key] = redact(data[key], words)
@@ -143,16 +172,20 @@ def _redact_event(event, words):
 
 
 def scrub_error_report(event, hint):
-    """Sentry's before_send: no query strings, search words or Referer leave the site.
+    """Sentry's before_send: no query strings, search words, preview tokens or Referer leave the site.
 
     The search words are also replaced wherever else they appear in the event (frame
     variables, SQL parameters, the exception's message).
     """
     request = event.get("request") or {}
     query = request.get("query_string")
+    words = []
     if isinstance(query, str) and query:
         values = parse_qs(query, keep_blank_values=True)
         words = private_words(value for name in PRIVATE_PARAMETERS for value in values.get(name, ()))
+    url = request.get("url")
+    words = longest_first([*words, *preview_tokens(url), *preview_tokens(event.get("transaction"))])
+    if words:
         event = _redact_event(event, words)
         request = event.get("request") or {}
     request.pop("query_string", None)

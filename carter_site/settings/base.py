@@ -480,7 +480,8 @@ def logging_from_environment(default_format):
     config["handlers"]["mail_admins"] = {
         "level": "ERROR",
         "class": "django.utils.log.AdminEmailHandler",
-        "filters": ["require_debug_false", "server_errors_only"],
+        # private_details: the subject names the page, a shared preview's token hidden.
+        "filters": ["require_debug_false", "server_errors_only", "private_details"],
     }
     config["loggers"]["django"] = {"handlers": ["mail_admins"], "level": "INFO"}
     return config

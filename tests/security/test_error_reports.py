@@ -124,3 +124,53 @@ def test_a_failing_nearest_location_search_emails_no_zip_code_or_town(settings, 
     report = mail.outbox[0].subject + "\n" + mail.outbox[0].body
     assert "30043" not in report and "lawrenceville" not in report.lower(), report
     assert "ValueError" in report and "broken_lookup" in report and HIDDEN in report
+
+
+@pytest.fixture
+def production_logging():
+    """The site's own logging, as every server runs it (the tests' settings keep Django's)."""
+    from django.conf import settings
+    from django.utils.log import configure_logging
+
+    from carter_site.settings.base import logging_from_environment
+
+    configure_logging(settings.LOGGING_CONFIG, logging_from_environment("plain"))
+    yield
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+
+
+def test_a_failing_shared_preview_emails_no_token(settings, monkeypatch, production_logging):
+    # The token opens the draft for whoever holds it until it expires: a report of a failure on
+    # that page names the page, not the key to it (the logs leave it out the same way).
+    from articles.models import PreviewLink
+    from articles.views import SharedPreviewView
+    from tests.factories import ArticleFactory
+
+    settings.ADMINS = [("Ops", "ops@carter.example")]
+    link = PreviewLink.objects.create(article=ArticleFactory(draft=True), note="outside review")
+
+    def broken_context(view, **kwargs):
+        shown = f"preview {view.kwargs['token']}"  # a local variable holding the token
+        raise ValueError(f"could not show {shown!r}")
+
+    monkeypatch.setattr(SharedPreviewView, "get_context_data", broken_context)
+    response = Client(raise_request_exception=False).get(link.get_absolute_url())
+    assert response.status_code == 500
+    assert len(mail.outbox) == 1
+    report = mail.outbox[0].subject + "\n" + mail.outbox[0].body
+    assert link.token not in report
+    for part in link.token.split(":"):
+        assert part not in report
+    assert "ValueError" in report and "broken_context" in report and "/articles/preview/" in report
+
+
+def test_sentry_events_lose_a_shared_previews_token():
+    token = "eyJhcnRpY2xlIjo3fQ:1tQx9b:Zk3-secret_signature"
+    event = {
+        "request": {"url": f"https://carter.example/articles/Preview/{token}/"},
+        "transaction": f"/articles/preview/{token}/",
+        "exception": {"values": [{"value": f"no article for {token}", "stacktrace": {"frames": []}}]},
+    }
+    scrubbed = scrub_error_report(event, {})
+    assert token not in str(scrubbed) and "Zk3-secret_signature" not in str(scrubbed)
+    assert scrubbed["request"]["url"] == f"https://carter.example/articles/Preview/{HIDDEN}/"
