@@ -1216,8 +1216,11 @@ class ArticleAdmin(
             ),
         )
         cut = SeoFields.SEO_TITLE_LIMIT, SeoFields.META_DESCRIPTION_LIMIT
+        # A search engine's colours, on the white of its results page: on the admin's own page
+        # they were unreadable in its dark mode (dark blue on near-black, 1.5:1).
         return format_html(
-            '<div class="search-preview" style="max-width:600px;font-family:arial,sans-serif">'
+            '<div class="search-preview" style="max-width:600px;font-family:arial,sans-serif;'
+            'color:#202124;background:#fff;padding:8px 12px;border:1px solid #dadce0;border-radius:8px">'
             '<div style="color:#1a0dab;font-size:18px">{}</div>'
             '<div style="color:#006621;font-size:14px">{}</div>'
             '<div style="color:#545454;font-size:13px">{}</div></div><p>{}</p>',

@@ -245,3 +245,21 @@ def test_in_dark_mode_the_error_pages_are_dark_and_pass_axe(
     weak = low_contrast_words(page, ".crisis-strip a, .crisis-line a, .call-box a", 4.5)
     problems += [f"words below 4.5:1: {weak}"] if weak else []
     assert not problems, f"{where}:\n- " + "\n- ".join(problems)
+
+
+def test_in_dark_mode_the_admins_search_result_preview_reads_well(site, editor, new_context):
+    """The article form's preview of the search result draws its title, address and description
+    in a search engine's colours: on the admin's dark page (Django's own dark mode) they were dark
+    blue, green and grey on near-black (1.5 to 2.6:1). They keep 4.5:1 in both modes."""
+    from .browser import admin_url, log_in
+
+    for scheme in ("light", "dark"):
+        page = new_context(**VIEWPORTS["desktop"], color_scheme=scheme).new_page()
+        log_in(page, editor.username, editor.password)
+        page.goto(admin_url("articles_article_change", site.article.pk))
+        preview = page.locator(".search-preview")
+        assert preview.inner_text().startswith(site.article.get_page_title()), scheme
+        admin_paper = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        assert (admin_paper == "rgb(255, 255, 255)") == (scheme == "light"), f"{scheme}: {admin_paper}"
+        weak = low_contrast_words(page, ".search-preview, .search-preview *", 4.5)
+        assert not weak, f"{scheme} mode: {weak}"
