@@ -263,3 +263,35 @@ def test_in_dark_mode_the_admins_search_result_preview_reads_well(site, editor, 
         assert (admin_paper == "rgb(255, 255, 255)") == (scheme == "light"), f"{scheme}: {admin_paper}"
         weak = low_contrast_words(page, ".search-preview, .search-preview *", 4.5)
         assert not weak, f"{scheme} mode: {weak}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("page_type", ["home", "search-crisis"])
+def test_every_link_and_button_keeps_its_words_readable_under_the_pointer(
+    page_type, scheme, site, new_context
+):
+    """Hovered (after the keyboard has brought it into view: the skip link shows only then),
+    each link, button and question keeps 4.5:1 against what it is drawn on. In dark mode the
+    skip link took the links' light hover colour on its own light box: 1.1:1."""
+    page = new_context(**VIEWPORTS["desktop"], color_scheme=scheme).new_page()
+    page.goto(site.pages[page_type])
+    install_colour_helpers(page)
+    controls = page.locator("a, button, summary")
+    weak = []
+    for index in range(controls.count()):
+        control = controls.nth(index)
+        control.focus()
+        if not control.is_visible():
+            continue
+        control.hover()
+        found = control.evaluate(
+            """el => { const {parse, ratio, ground} = window.__colour;
+                return {text: el.textContent.trim().replace(/\\s+/g, " ").slice(0, 60),
+                        ratio: ratio(parse(getComputedStyle(el).color), ground(el)),
+                        hovered: el.matches(":hover")}; }"""
+        )
+        assert found["hovered"], f"{found['text']!r} is not under the pointer: the test shows nothing"
+        if found["ratio"] < 4.5:
+            weak.append(found)
+    assert controls.count() > 20, "too few links: the test shows nothing"
+    assert not weak, f"the {page_type} page in {scheme} mode: {weak}"
