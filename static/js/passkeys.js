@@ -36,7 +36,7 @@
   // The button of `box` asks the server for options, lets the browser make the passkey's answer
   // (`ceremony`), writes what `answer` makes of it into the form's field `fieldName` and sends
   // the form; `required` are the fields to fill in first. When the browser gives no answer,
-  // `failed` is said beside the button and it can be pressed again.
+  // `failed` is said beside the button, which has the focus again and can be pressed again.
   function setUp(box, form, required, ceremony, fieldName, answer, failed) {
     var button = box.querySelector("button");
     var status = box.querySelector(".passkey-status");
@@ -55,8 +55,11 @@
         });
         form.submit();
       }).catch(function () {
+        // Disabled while the browser asked, the button lost the keyboard's focus (Tab then
+        // left the page): it gets it back, and reads out `failed`, its description.
         button.disabled = false;
         say(status, failed);
+        button.focus();
       });
     });
     box.hidden = false;

@@ -3,6 +3,8 @@ WebAuthn domain) standing in for a phone's: a staff member who signs in with a c
 passkey on My passkeys, signs out, and signs in again with password and passkey, no code; a
 passkey of another account, offered for theirs, gets the one answer of a wrong code."""
 
+import re
+
 import pytest
 
 from .browser import DESKTOP, admin_url
@@ -137,4 +139,36 @@ def test_another_accounts_passkey_does_not_sign_in_the_first(
     page.goto(admin_url("index"))
     assert admin_url("login") in page.url, "not signed in"
     assert Passkey.objects.get(user=sam).last_used_at is None
+    assert guard.problems(ignore_errors=FAVICON) == []
+
+
+def test_a_passkey_that_cannot_be_made_leaves_the_keyboard_on_its_button_which_says_why(
+    editor, otp_required, new_context, live_server, guard_page
+):
+    """This device has a passkey for the account already, so the browser refuses a second one.
+    The button was disabled while the browser asked, which took the keyboard's focus off the
+    page: Tab then left it, and a screen reader was told nothing of the message beside the
+    button. The focus comes back to the button, and the message is its description."""
+    from playwright.sync_api import expect
+
+    from carter_site.passkeys import Passkey
+
+    page = new_context(**DESKTOP).new_page()
+    guard = guard_page(page, live_server.url)
+    with_authenticator(page)
+    sign_in_with_code(page, editor.username, editor.password, app_of(editor.user))
+    add_passkey(page, "Maria's laptop", editor.password)
+
+    page.get_by_label("Name of this passkey").fill("The same laptop")
+    page.get_by_label("Your password").fill(editor.password)
+    button = page.get_by_role("button", name="Add a passkey")
+    button.focus()
+    page.keyboard.press("Enter")
+    said = "No passkey was made: the request was cancelled or timed out"
+    page.get_by_text(said).wait_for()
+
+    expect(button).to_be_enabled()
+    expect(button).to_be_focused()
+    expect(button).to_have_accessible_description(re.compile(f"^{re.escape(said)}"))
+    assert Passkey.objects.filter(user=editor.user).count() == 1
     assert guard.problems(ignore_errors=FAVICON) == []
