@@ -5,7 +5,7 @@ easy the text is to read, measured as `check_readability` measures it (articles/
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
@@ -39,6 +39,18 @@ class _Link:
     text: str = ""
 
 
+@dataclass
+class _Table:
+    """What a screen reader needs of a table: header cells, and a caption (which names the box
+    the page shows it in, carter_site/templatetags/richtext.py); its first row's words tell the
+    editor which table a warning is about."""
+
+    headers: bool = False
+    caption: str = ""
+    first_row: list = field(default_factory=list)
+    rows: int = 0
+
+
 class _BodyScanner(HTMLParser):
     """Collects what the checks look at: headings, images, links and the plain text."""
 
@@ -55,9 +67,11 @@ class _BodyScanner(HTMLParser):
         self._block, self._items_open, self._tables_open, self._in_heading = [], 0, 0, False
         self._open_link = None
         self._in_first_heading = False
+        self.tables, self._open_tables, self._in_caption = [], [], False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        self._note_table(tag)
         if re.fullmatch(r"h[1-6]", tag):
             if not self.headings and not "".join(self.text_parts).strip():
                 self._in_first_heading, self.first_heading_text = True, ""
@@ -78,6 +92,10 @@ class _BodyScanner(HTMLParser):
         self._count_open(tag, 1)
 
     def handle_endtag(self, tag):
+        if tag == "table" and self._open_tables:
+            self.tables.append(self._open_tables.pop())
+        elif tag == "caption":
+            self._in_caption = False
         if re.fullmatch(r"h[1-6]", tag):
             self._in_first_heading = False
         if tag == "a" and self._open_link is not None:
@@ -100,6 +118,21 @@ class _BodyScanner(HTMLParser):
         elif re.fullmatch(r"h[1-6]", tag):
             self._in_heading = step > 0
 
+    def _note_table(self, tag):
+        if tag == "table":
+            self._open_tables.append(_Table())
+        if not self._open_tables:
+            return
+        table = self._open_tables[-1]
+        if tag == "caption":
+            self._in_caption = True
+        elif tag == "tr":
+            table.rows += 1
+        elif tag in ("td", "th") and table.rows <= 1:
+            table.first_row.append("")
+        if tag == "th":
+            table.headers = True
+
     def _end_block(self):
         if "".join(text for _, text in self._block).strip():
             self.blocks.append((self._block[-1][0], "".join(text for _, text in self._block)))
@@ -107,6 +140,12 @@ class _BodyScanner(HTMLParser):
 
     def handle_data(self, data):
         self.text_parts.append(data)
+        if self._open_tables:
+            table = self._open_tables[-1]
+            if self._in_caption:
+                table.caption += data
+            elif table.rows <= 1 and table.first_row:
+                table.first_row[-1] += data
         if not self._quotes_open:
             self.own_words.append(data)
             if not (self._tables_open or self._in_heading):
@@ -152,6 +191,20 @@ def check_article(article):
         if level > previous + 1:
             warnings.append(f"A Heading {level} follows a Heading {previous}: a level is skipped.")
         previous = level
+    for table in body.tables:
+        first = " | ".join(cell for cell in (" ".join(text.split()) for text in table.first_row) if cell)
+        named = f"The table that starts “{first}”" if first else "A table"
+        if not table.headers:
+            warnings.append(
+                f"{named} has no header cells: a screen reader reads out each cell without the column "
+                "or row it is in. Right-click the table, choose Table Properties and set Headers (to "
+                "First Row, usually)."
+            )
+        if not table.caption.strip():
+            warnings.append(
+                f"{named} has no caption, so a screen reader names it only “Table”. Give it one: "
+                "right-click the table, choose Table Properties and fill in Caption."
+            )
     for link in body.links:
         text = " ".join(link.text.split())
         if text.lower().strip(" .!:") in VAGUE_LINK_TEXTS:

@@ -144,3 +144,70 @@ def test_a_testimonial_hidden_for_two_reasons_gives_both_in_one_readable_sentenc
         "The article does not show the testimonial of “Former client, 2024”: it is not published, and "
         "the consent expired on Jan. 6, 2025. Record a renewed consent."
     ]
+
+
+# --- Tables -----------------------------------------------------------------------------------
+
+HEADERS_WARNING = (
+    "has no header cells: a screen reader reads out each cell without the column or row it is in. "
+    "Right-click the table, choose Table Properties and set Headers (to First Row, usually)."
+)
+CAPTION_WARNING = (
+    "has no caption, so a screen reader names it only “Table”. Give it one: right-click the table, "
+    "choose Table Properties and fill in Caption."
+)
+
+
+def table_warnings(body):
+    article = ArticleFactory.build(body=body, meta_description="A short description.")
+    return [warning for warning in check_article(article) if warning.startswith(("The table", "A table"))]
+
+
+def test_a_table_made_as_the_editor_makes_it_by_default_is_named_with_what_it_lacks():
+    """CKEditor's Table dialog starts with Headers: None and no caption: a data table that a
+    screen reader reads cell by cell, without saying which column each is in (WCAG 1.3.1), in a
+    box named only "Table", as every other such table on the page."""
+    body = (
+        "<p>Your first week.</p><table><tbody><tr><td>Monday</td><td>Intake, about <b>two</b> hours</td></tr>"
+        "<tr><td>Tuesday</td><td>Your first group</td></tr></tbody></table>"
+    )
+    assert table_warnings(body) == [
+        f"The table that starts “Monday | Intake, about two hours” {HEADERS_WARNING}",
+        f"The table that starts “Monday | Intake, about two hours” {CAPTION_WARNING}",
+    ]
+
+
+def test_a_table_with_a_header_row_and_a_caption_raises_no_warning():
+    body = (
+        "<table><caption>A week on the evening track</caption><thead><tr><th>Day</th><th>What happens</th>"
+        "</tr></thead><tbody><tr><td>Monday</td><td>Group therapy</td></tr></tbody></table>"
+    )
+    assert table_warnings(body) == []
+    # Header cells starting each row (Headers: First Column) are headers too.
+    column = '<table><caption>Tracks</caption><tbody><tr><th scope="row">Morning</th><td>9 to noon</td></tr></tbody></table>'
+    assert table_warnings(column) == []
+
+
+def test_each_table_is_told_apart_and_one_with_no_words_in_its_first_row_still_named():
+    body = (
+        "<table><caption>Costs</caption><tbody><tr><td>Copay</td><td>$20</td></tr></tbody></table>"
+        "<table><tbody><tr><td></td><td>&nbsp;</td></tr><tr><th>Day</th></tr></tbody></table>"
+        "<table><thead><tr><th>Track</th><th>Times</th></tr></thead><tbody><tr><td>Morning</td></tr></tbody></table>"
+    )
+    assert table_warnings(body) == [
+        f"The table that starts “Copay | $20” {HEADERS_WARNING}",
+        f"A table {CAPTION_WARNING}",
+        f"The table that starts “Track | Times” {CAPTION_WARNING}",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_editor_reads_the_table_warnings_after_saving(staff_client):
+    article = ArticleFactory()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["body"] = "<p>Days.</p><table><tbody><tr><td>Monday</td><td>Intake</td></tr></tbody></table>"
+    response = staff_client.post(url, data, follow=True)
+    found = [str(message) for message in response.context["messages"]]
+    assert f"Check: The table that starts “Monday | Intake” {HEADERS_WARNING}" in found
+    assert f"Check: The table that starts “Monday | Intake” {CAPTION_WARNING}" in found
