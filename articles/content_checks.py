@@ -173,11 +173,7 @@ def image_file_name(src):
 def check_article(article):
     """Warnings about `article` as it is now; an empty list when all is well."""
     body = scan(article.body)
-    warnings = []
-    for src in body.images_without_alt:
-        name = image_file_name(src)
-        image = f"The image {name}" if name else "An image"
-        warnings.append(f"{image} has no description (alt text) for people who cannot see it.")
+    warnings = _picture_warnings(body)
     # The sanitiser makes a pasted Heading 1 a Heading 2 (carter_site.richtext): a pasted document's
     # title then stands under the page's own, saying the same thing twice.
     first = " ".join((body.first_heading_text or "").split())
@@ -191,6 +187,43 @@ def check_article(article):
         if level > previous + 1:
             warnings.append(f"A Heading {level} follows a Heading {previous}: a level is skipped.")
         previous = level
+    warnings += _table_warnings(body) + _link_warnings(body)
+    description = article.get_meta_description().strip()
+    if not description:
+        warnings.append("There is no meta description or summary for search results.")
+    elif len(description) > SeoFields.META_DESCRIPTION_LIMIT:
+        warnings.append(
+            f"The meta description is {len(description)} characters; search results show about "
+            f"{SeoFields.META_DESCRIPTION_LIMIT}."
+        )
+    if len(article.get_page_title()) > SeoFields.SEO_TITLE_LIMIT:
+        warnings.append(
+            f"The SEO title is {len(article.get_page_title())} characters; search results show about "
+            f"{SeoFields.SEO_TITLE_LIMIT}."
+        )
+    return warnings
+
+
+def check_rich_text(html):
+    """What a screen reader would miss in the rich text `html` of a location or an FAQ's answer:
+    pictures without a description, tables without header cells or a caption, and links that do
+    not say where they go; the checks of an article's text (check_article) without its headings,
+    title and descriptions for search results."""
+    body = scan(html)
+    return _picture_warnings(body) + _table_warnings(body) + _link_warnings(body)
+
+
+def _picture_warnings(body):
+    warnings = []
+    for src in body.images_without_alt:
+        name = image_file_name(src)
+        image = f"The image {name}" if name else "An image"
+        warnings.append(f"{image} has no description (alt text) for people who cannot see it.")
+    return warnings
+
+
+def _table_warnings(body):
+    warnings = []
     for table in body.tables:
         first = " | ".join(cell for cell in (" ".join(text.split()) for text in table.first_row) if cell)
         named = f"The table that starts “{first}”" if first else "A table"
@@ -205,6 +238,11 @@ def check_article(article):
                 f"{named} has no caption, so a screen reader names it only “Table”. Give it one: "
                 "right-click the table, choose Table Properties and fill in Caption."
             )
+    return warnings
+
+
+def _link_warnings(body):
+    warnings = []
     for link in body.links:
         text = " ".join(link.text.split())
         if text.lower().strip(" .!:") in VAGUE_LINK_TEXTS:
@@ -213,19 +251,6 @@ def check_article(article):
             )
         elif _URL.match(text):
             warnings.append(f"The link text {text} is a bare web address. Describe the destination instead.")
-    description = article.get_meta_description().strip()
-    if not description:
-        warnings.append("There is no meta description or summary for search results.")
-    elif len(description) > SeoFields.META_DESCRIPTION_LIMIT:
-        warnings.append(
-            f"The meta description is {len(description)} characters; search results show about "
-            f"{SeoFields.META_DESCRIPTION_LIMIT}."
-        )
-    if len(article.get_page_title()) > SeoFields.SEO_TITLE_LIMIT:
-        warnings.append(
-            f"The SEO title is {len(article.get_page_title())} characters; search results show about "
-            f"{SeoFields.SEO_TITLE_LIMIT}."
-        )
     return warnings
 
 

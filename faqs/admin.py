@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from articles.content_checks import FAQ_PROSE, FAQ_TEXTS, check_readability, check_wording
+from articles.content_checks import FAQ_PROSE, FAQ_TEXTS, check_readability, check_rich_text, check_wording
 from carter_site.admin import (
     PublishedFlagAdmin,
     RowsNamedByTheirObjectsInline,
@@ -100,7 +100,11 @@ class FAQAdmin(WarnsOfLinksLeftBehindMixin, WarnsAfterSavingMixin, PublishedFlag
         )
 
     def content_warnings(self, obj):
-        return [*check_wording(obj, FAQ_TEXTS), *check_readability(obj, FAQ_PROSE)]
+        return [
+            *check_rich_text(obj.answer),
+            *check_wording(obj, FAQ_TEXTS),
+            *check_readability(obj, FAQ_PROSE),
+        ]
 
     @admin.display(description="shown on pages", ordering="placement_count")
     def placement_count(self, obj):

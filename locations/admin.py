@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from articles.content_checks import LOCATION_PROSE, LOCATION_TEXTS, check_readability, check_wording
+from articles.content_checks import (
+    LOCATION_PROSE,
+    LOCATION_TEXTS,
+    check_readability,
+    check_rich_text,
+    check_wording,
+)
 from carter_site.admin import (
     AsksForFilesAgainMixin,
     PublishedFlagAdmin,
@@ -49,7 +55,11 @@ class LocationAdmin(
     inlines = [OpeningHoursInline, SpecialDayInline, LocationFAQInline]
 
     def content_warnings(self, obj):
-        return [*check_wording(obj, LOCATION_TEXTS), *check_readability(obj, LOCATION_PROSE)]
+        return [
+            *check_rich_text(obj.body),
+            *check_wording(obj, LOCATION_TEXTS),
+            *check_readability(obj, LOCATION_PROSE),
+        ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in {"latitude", "longitude"}:

@@ -211,3 +211,31 @@ def test_the_editor_reads_the_table_warnings_after_saving(staff_client):
     found = [str(message) for message in response.context["messages"]]
     assert f"Check: The table that starts “Monday | Intake” {HEADERS_WARNING}" in found
     assert f"Check: The table that starts “Monday | Intake” {CAPTION_WARNING}" in found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("factory", "field"), [("LocationFactory", "body"), ("FAQFactory", "answer")])
+def test_a_locations_text_and_an_answer_are_checked_for_what_a_screen_reader_misses(
+    staff_client, factory, field
+):
+    """A location's text and an FAQ's answer have the same Image, Table and Link buttons as an
+    article's, and show on public pages (an answer on every page that places it): a picture
+    without a description, a table as the dialog makes it and a "click here" went without a word."""
+    from tests import factories
+    from tests.admin_forms import change_url
+
+    obj = getattr(factories, factory)()
+    data = admin_form_data(staff_client.get(change_url(obj)))
+    data[field] = (
+        '<p>The way in. <img src="/media/editor/door.png"> <a href="/faqs/">Click here</a></p>'
+        "<table><tbody><tr><td>Monday</td><td>9 a.m.</td></tr></tbody></table>"
+    )
+    response = staff_client.post(change_url(obj), data, follow=True)
+    assert "adminform" not in response.context  # saved all the same
+    found = [str(message) for message in response.context["messages"] if str(message).startswith("Check:")]
+    assert found[:4] == [
+        f"Check: The image door.png {ALT_WARNING}",
+        f"Check: The table that starts “Monday | 9 a.m.” {HEADERS_WARNING}",
+        f"Check: The table that starts “Monday | 9 a.m.” {CAPTION_WARNING}",
+        "Check: The link “Click here” does not say where it goes. Describe the destination instead.",
+    ]
