@@ -672,6 +672,22 @@ def test_the_sign_in_page_with_passkeys_and_the_staff_pages_added_since_pass_axe
     assert page.get_by_text("The article “Going live on Friday” goes live.").is_visible()
 
 
+def links_told_by_colour_only(page, selector):
+    """The links matching `selector` that only their colour tells from the words around them:
+    not underlined, and under 3:1 against those words (WCAG 1.4.1, as axe's `link-in-text-block`)."""
+    return page.evaluate(
+        """(selector) => {"""
+        + CONTRAST_FUNCTIONS_JS
+        + """    return [...document.querySelectorAll(selector)]
+                .map(a => ({link: a.textContent.trim(),
+                            underlined: getComputedStyle(a).textDecorationLine.includes("underline"),
+                            ratio: ratio(parse(getComputedStyle(a).color), parse(getComputedStyle(a.parentElement).color))}))
+                .filter(found => !found.underlined && found.ratio < 3);
+        }""",
+        selector,
+    )
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_links_in_the_admins_messages_are_told_from_their_words_by_more_than_colour(
     scheme, site, editor, new_context
@@ -700,14 +716,35 @@ def test_the_links_in_the_admins_messages_are_told_from_their_words_by_more_than
 
     # axe leaves these links to a person ("needs review": the message's icon is a background
     # picture), so the test asks what it would: an underline, or 3:1 against the words around.
-    told_by_colour_only = page.evaluate(
-        """() => {"""
-        + CONTRAST_FUNCTIONS_JS
-        + """    return [...document.querySelectorAll(".messagelist li a")]
-                .map(a => ({link: a.textContent.trim(),
-                            underlined: getComputedStyle(a).textDecorationLine.includes("underline"),
-                            ratio: ratio(parse(getComputedStyle(a).color), parse(getComputedStyle(a.parentElement).color))}))
-                .filter(found => !found.underlined && found.ratio < 3);
-        }"""
-    )
+    told_by_colour_only = links_told_by_colour_only(page, ".messagelist li a")
     assert not told_by_colour_only, f"{scheme} mode: {told_by_colour_only}"
+
+
+def test_a_fixed_address_not_found_tells_its_link_from_its_words(editor, new_context):
+    """*Addresses not found* says of a fixed row "Fixed: a page answers at /articles/first-week/
+    now", a link inside the sentence of a cell, which the admin draws in colour alone (2.6:1)."""
+    from django.contrib.redirects.models import Redirect
+    from django.contrib.sites.models import Site
+    from django.utils import timezone
+
+    from carter_site.models import AddressNotFound
+    from tests.factories import ArticleFactory
+
+    from .browser import DESKTOP, admin_url, log_in
+
+    ArticleFactory(slug="first-week")
+    Redirect.objects.create(
+        site=Site.objects.get_current(), old_path="/flyer/", new_path="/articles/first-week/"
+    )
+    today = timezone.localdate()
+    for path in ("/flyer/", "/articles/first-week/", "/still-missing/"):
+        AddressNotFound.objects.create(path=path, count=2, first_seen=today, last_seen=today)
+    for scheme in ("light", "dark"):
+        page = new_context(**DESKTOP, color_scheme=scheme).new_page()
+        log_in(page, editor.username, editor.password)
+        page.goto(admin_url("carter_site_addressnotfound_changelist"))
+        fixed = page.locator("#result_list td a:not(.button)")
+        assert fixed.count() == 2, "no fixed row: the test shows nothing"
+        assert page.get_by_role("link", name="Redirect it…").first.is_visible()
+        told = links_told_by_colour_only(page, "#result_list td a:not(.button)")
+        assert not told, f"{scheme} mode: {told}"
