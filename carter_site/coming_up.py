@@ -427,15 +427,21 @@ def _special_day_changes(period):
     from locations.hours import spoken_periods
 
     rows = list(period.special_days().select_related("location").order_by("location_id", "first_day", "pk"))
-    covered = {
-        (special.location_id, special.first_day + datetime.timedelta(days=offset))
-        for special in rows
-        for offset in range((special.last_day - special.first_day).days + 1)
-    }
+    runs = {}  # each location's special days, as (first day, last day)
+    for special in rows:
+        runs.setdefault(special.location_id, []).append((special.first_day, special.last_day))
+
+    def covered(location_id, day):
+        return any(first <= day <= last for first, last in runs[location_id])
+
     changes = []
     for special in rows:
         location = _linked(special.location)
-        after = special.last_day + datetime.timedelta(days=1)
+        # The day the usual hours come back; none after a closure to the calendar's last day
+        # (31 December 9999, typed for "until further notice"), which has no day after it.
+        after = (
+            special.last_day + datetime.timedelta(days=1) if special.last_day < datetime.date.max else None
+        )
         until = f", through {_spoken_date(special.last_day)}" if special.last_day != special.first_day else ""
         if period.holds_day(special.first_day):
             if special.closed:
@@ -451,7 +457,7 @@ def _special_day_changes(period):
             shown_from = special.first_day - datetime.timedelta(days=special.SHOWN_DAYS_AHEAD)
             back = (
                 f" The usual weekly hours are back on {_spoken_date(after)}."
-                if (special.location_id, after) not in covered
+                if after is not None and not covered(special.location_id, after)
                 else ""
             )
             announced = (
@@ -468,7 +474,7 @@ def _special_day_changes(period):
                     page=_change_page(special.location),
                 )
             )
-        if period.holds_day(after) and (special.location_id, after) not in covered:
+        if after is not None and period.holds_day(after) and not covered(special.location_id, after):
             changes.append(
                 Change(
                     _start_of(after),

@@ -235,6 +235,22 @@ def test_a_closure_already_under_way_says_when_the_usual_hours_come_back(staff_c
     }
 
 
+def test_a_closure_to_the_last_day_of_the_calendar_is_listed_without_a_day_after_it(staff_client):
+    # 31 December 9999, the last day a date box takes, typed for "closed until further notice":
+    # the day after it cannot be counted, and the page failed for everyone, for as long as the
+    # closure was on the site.
+    SpecialDayFactory(
+        location=LocationFactory(name="Jefferson"),
+        first_day=THANKSGIVING,
+        last_day=dt.date(9999, 12, 31),
+        reason="Renovation",
+    )
+    [closure] = days_of(staff_client.get(COMING_UP))["2026-11-26"]
+    assert closure.startswith("Start of the day Jefferson is closed all day, through Friday, December 31")
+    assert "usual weekly hours" not in closure
+    assert rows_of(staff_client.get(COMING_UP, {"days": "90"})) == [closure]
+
+
 def test_a_shared_preview_link_that_stops_working_is_listed(staff_client):
     article = ArticleFactory(draft=True, title="Draft on sleep")
     PreviewLink.objects.create(article=article, note="Dr. Lee", expires_at=at(dt.date(2026, 11, 24), 15))

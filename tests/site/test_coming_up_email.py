@@ -225,6 +225,24 @@ def test_the_email_lists_the_changes_by_day_with_local_times_absolute_links_and_
     assert "<a " not in body and "&" not in body  # the page's HTML made plain
 
 
+def test_a_closure_to_the_last_day_of_the_calendar_is_emailed_too(smtp_server):
+    # It stopped the command for every staff member with a traceback: no email went out at all.
+    SpecialDayFactory(
+        location=LocationFactory(name="Jefferson"),
+        first_day=dt.date(2026, 11, 26),
+        last_day=dt.date(9999, 12, 31),
+        reason="Renovation",
+    )
+    staff_member(MARKETING_EDITORS, "sam")
+
+    out, err, error = email_coming_up()
+
+    assert error is None and err == ""
+    assert out == "Emailed what is coming up in the next 7 days to 1 of 1 staff member(s).\n"
+    body = received(smtp_server)["sam@example.com"].get_content()
+    assert "Jefferson is closed all day, through Friday, December 31 (Renovation)." in " ".join(body.split())
+
+
 def test_a_longer_window_reaches_further(week, smtp_server):
     staff_member(MARKETING_EDITORS, "sam")
 
