@@ -2,8 +2,9 @@
 
 A browser sends only ids the admin rendered, but a damaged page, an edited address or a
 hand-made request may send anything. Django's admin answered some of that with a 500: ids that
-are not ids reached the database in a bulk action, and a date too large for the calendar in a
-list's date filter. Here each is answered as the admin answers other mistakes: a message, with
+are not ids reached the database in a bulk action, a date too large for the calendar in a
+list's date filter, and on PostgreSQL a NUL character in a list's filter or a picker's search.
+Here each is answered as the admin answers other mistakes: a message, with
 nothing changed.
 
 Every model admin gets `CheckedListRequestsMixin` and `PlainFieldMessagesMixin`, Django's and
@@ -15,12 +16,15 @@ Admins and inlines with searchable pickers (`autocomplete_fields`) use `Autocomp
 from django.contrib import messages
 from django.contrib.admin import helpers, widgets
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils.http import urlencode
 
 from .images import NOT_AN_IMAGE
+
+NUL = "\x00"
 
 
 def is_id(field, value):
@@ -34,10 +38,16 @@ def is_id(field, value):
 
 
 class CheckedListRequestsMixin:
-    """For ModelAdmin: a bulk action on a selection that holds something other than ids, and
-    list filters with numbers too large to use."""
+    """For ModelAdmin: a bulk action on a selection that holds something other than ids, list
+    filters with numbers too large to use or a NUL character, and searches for a NUL character."""
 
     def get_changelist_instance(self, request):
+        # A filter by a text with a NUL character (city=%00), which PostgreSQL refuses to be
+        # asked about (no saved text holds one: forms refuse it): Django's answer to a filter
+        # it cannot apply, as below. The search box (q) checks its words itself, with a message.
+        filters = (values for name, values in request.GET.lists() if name != SEARCH_VAR)
+        if any(NUL in value for values in filters for value in values):
+            raise IncorrectLookupParameters("A filter holds a NUL character.")
         # A year too large for a date (the date filter), or an id too large for SQLite's integers
         # (a filter by location or topic): Django's answer to any other filter it cannot apply,
         # the whole list with "?e=1", instead of an OverflowError.
@@ -45,6 +55,14 @@ class CheckedListRequestsMixin:
             return super().get_changelist_instance(request)
         except OverflowError as error:
             raise IncorrectLookupParameters(error) from error
+
+    def get_search_results(self, request, queryset, search_term):
+        # The searchable pickers' search (the autocomplete view) does not check its words as the
+        # list's search box does: a NUL character reached PostgreSQL, which refuses it. No saved
+        # text holds one, so nothing matches.
+        if NUL in search_term:
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
 
     def response_action(self, request, queryset):
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from articles.models import Clinician
 from faqs.models import FAQ
 from tests.admin_forms import admin_form_data, change_url
 from tests.factories import (
@@ -95,6 +96,43 @@ def test_a_filter_by_an_id_too_large_for_the_column_is_answered_calmly(staff_cli
     url = reverse(f"admin:{list_name}_changelist")
     response = staff_client.get(f"{url}?{query}", follow=True)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("list_name", "query"),
+    [
+        ("locations_location", "city=%00"),
+        ("articles_article", "status__exact=%00"),
+        ("articles_article", "state=live&status__exact=draft%00"),
+        ("axes_accessattempt", "path_info=%00"),
+    ],
+)
+def test_a_filter_by_text_with_a_nul_character_shows_the_whole_list(staff_client, list_name, query):
+    """PostgreSQL refuses to be asked about a NUL character, and the list failed; SQLite found
+    nothing. Both now refuse the filter as Django refuses any it cannot apply."""
+    url = reverse(f"admin:{list_name}_changelist")
+    response = staff_client.get(f"{url}?{query}", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain == [(f"{url}?e=1", 302)]
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name"),
+    [("articlelocation", "location"), ("readnextchoice", "chosen"), ("article", "reviewed_by")],
+)
+def test_a_searchable_pickers_search_for_a_nul_character_finds_nothing(staff_client, model_name, field_name):
+    """The list's search box refuses a NUL character (Django's own check); the pickers' searches
+    took it to the database, which PostgreSQL refuses."""
+    LocationFactory(name="Alpharetta")
+    ArticleFactory(title="Alpharetta evenings")
+    Clinician.objects.create(name="Alpha Reyes", credentials="LCSW")
+    picker = {"app_label": "articles", "model_name": model_name, "field_name": field_name}
+    url = reverse("admin:autocomplete")
+    found = staff_client.get(url, {**picker, "term": "alph"})
+    assert len(found.json()["results"]) == 1  # the same search without it finds
+    response = staff_client.get(url, {**picker, "term": "alph\x00"})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
 
 
 @pytest.mark.parametrize("value", ["abc", "1.5", "\x00", HUGE])
