@@ -3,13 +3,13 @@
 A browser sends only ids the admin rendered, but a damaged page, an edited address or a
 hand-made request may send anything. Django's admin answered some of that with a 500: ids that
 are not ids reached the database in a bulk action, a date too large for the calendar in a
-list's date filter, and on PostgreSQL a NUL character in a list's filter or a picker's search.
-Here each is answered as the admin answers other mistakes: a message, with
-nothing changed.
+list's date filter, on PostgreSQL a NUL character in a list's filter or a picker's search, and
+a date and time in an add page's address. Here each is answered as the admin answers other
+mistakes: a message, with nothing changed.
 
-Every model admin gets `CheckedListRequestsMixin` and `PlainFieldMessagesMixin`, Django's and
-other apps' (users, groups, sign-in lockouts) too: carter_site.two_factor.CarterAdminSite adds
-them when a model is registered.
+Every model admin gets `CheckedListRequestsMixin`, `CheckedInitialValuesMixin` and
+`PlainFieldMessagesMixin`, Django's and other apps' (users, groups, sign-in lockouts) too:
+carter_site.two_factor.CarterAdminSite adds them when a model is registered.
 Admins and inlines with searchable pickers (`autocomplete_fields`) use `AutocompleteOfIdsMixin`.
 """
 
@@ -17,12 +17,16 @@ from django.contrib import messages
 from django.contrib.admin import helpers, widgets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import SEARCH_VAR
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
+from django.utils.text import Truncator, capfirst
 
 from .images import NOT_AN_IMAGE
+from .text import visible_text
 
 NUL = "\x00"
 
@@ -75,6 +79,44 @@ class CheckedListRequestsMixin:
             )
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset)
+
+
+class CheckedInitialValuesMixin:
+    """For ModelAdmin: an add page's address that fills in a date and time (?published_at=...), as
+    Django allows for any field. Django handed the text as it was to the date and time boxes, which
+    failed on it, a time written correctly included: it is read as a time in the site's time zone
+    ("2027-03-14 09:00"), and anything else leaves the boxes empty and says why."""
+
+    def get_changeform_initial_data(self, request):
+        from .admin_times import clock_change_problem
+
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not isinstance(field, models.DateTimeField) or not isinstance(value, str) or not value:
+                continue
+            try:
+                moment = parse_datetime(value.strip())
+            except ValueError:  # the right shape, but no such day or hour ("2027-02-30 09:00")
+                moment = None
+            if moment is None:
+                shown = Truncator(visible_text(value, single_line=True)).chars(40)
+                problem = f"“{shown}” is not a date and time; write it as 2027-03-14 09:00."
+            elif timezone.is_naive(moment):
+                problem = clock_change_problem(moment)
+                moment = timezone.make_aware(moment)
+            else:
+                problem = None
+            if problem:
+                del initial[name]
+                label = capfirst(field.verbose_name)
+                messages.warning(request, f"“{label}” in the address was left out: {problem}")
+            else:
+                initial[name] = moment
+        return initial
 
 
 SLUG_MESSAGE = (

@@ -31,7 +31,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .admin_input import CheckedListRequestsMixin, PlainFieldMessagesMixin
+from .admin_input import CheckedInitialValuesMixin, CheckedListRequestsMixin, PlainFieldMessagesMixin
 
 logger = logging.getLogger("carter_site.security")
 
@@ -206,7 +206,7 @@ class CarterAdminSite(admin.AdminSite):
         admin_class = admin_class or admin.ModelAdmin
         missing = tuple(
             mixin
-            for mixin in (CheckedListRequestsMixin, PlainFieldMessagesMixin)
+            for mixin in (CheckedListRequestsMixin, CheckedInitialValuesMixin, PlainFieldMessagesMixin)
             if not issubclass(admin_class, mixin)
         )
         if missing:

@@ -135,6 +135,50 @@ def test_a_searchable_pickers_search_for_a_nul_character_finds_nothing(staff_cli
     assert response.json()["results"] == []
 
 
+ADD_ARTICLE = reverse("admin:articles_article_add")
+
+
+def test_an_add_pages_address_may_fill_in_a_date_and_time(staff_client):
+    """Django lets an address fill in any field of an add page; a date and time, even written
+    correctly, failed the page."""
+    response = staff_client.get(ADD_ARTICLE, {"published_at": "2027-03-14 09:00", "title": "Evenings"})
+    assert response.status_code == 200
+    data = admin_form_data(response)
+    assert (data["published_at_0"], data["published_at_1"], data["title"]) == (
+        "2027-03-14",
+        "9:00 AM",
+        "Evenings",
+    )
+    assert messages_of(response) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("next monday", "“next monday” is not a date and time; write it as 2027-03-14 09:00."),
+        ("2027-02-30 09:00", "“2027-02-30 09:00” is not a date and time; write it as 2027-03-14 09:00."),
+        ("\u202e\x00" + "9" * 100, f"“{'9' * 39}…” is not a date and time"),
+        ("2027-03-14 02:30", "March 14, 2027, 2:30 a.m. never comes here: the clocks go forward"),
+        ("2026-11-01 01:30", "Nov. 1, 2026, 1:30 a.m. comes twice here: the clocks go back"),
+    ],
+)
+def test_an_add_pages_address_with_no_such_time_leaves_the_boxes_empty_and_says_why(staff_client, value, why):
+    response = staff_client.get(ADD_ARTICLE, {"expires_at": value, "title": "Evenings"})
+    assert response.status_code == 200
+    data = admin_form_data(response)
+    assert (data["expires_at_0"], data["expires_at_1"], data["title"]) == ("", "", "Evenings")
+    [message] = messages_of(response)
+    assert message.startswith("“Take down at” in the address was left out: ")
+    assert why in message
+
+
+def test_the_check_covers_the_add_pages_of_other_apps_too(staff_client):
+    url = reverse("admin:otp_totp_totpdevice_add")
+    response = staff_client.get(url, {"throttling_failure_timestamp": "soon"})
+    assert response.status_code == 200
+    assert "is not a date and time" in " ".join(messages_of(response))
+
+
 @pytest.mark.parametrize("value", ["abc", "1.5", "\x00", HUGE])
 def test_a_searchable_picker_sent_a_value_that_is_not_an_id_says_choose_again(staff_client, value):
     location = LocationFactory()
