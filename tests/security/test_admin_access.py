@@ -433,6 +433,28 @@ def test_enrolling_refuses_a_wrong_code_a_missing_device_and_someone_not_staff()
     assert TOTPDevice.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("name", "sentence"),
+    [
+        (
+            "Dana's phone, the work one " * 3,
+            "a device's name holds at most 64 characters, and this one has 80",
+        ),
+        ("  ", "give the device a name"),
+    ],
+)
+def test_enrolling_refuses_a_device_name_its_column_cannot_hold(name, sentence):
+    """PostgreSQL refused a name over 64 characters with a traceback; SQLite kept it whole."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    StaffFactory(username="dana")
+    with pytest.raises(CommandError, match=f"argument --name: {sentence}"):
+        call_command("enroll_totp", "dana", "--name", name, stdout=io.StringIO())
+    assert not TOTPDevice.objects.exists()
+    call_command("enroll_totp", "dana", "--name", "  Dana's   phone ", stdout=io.StringIO())
+    assert TOTPDevice.objects.get().name == "Dana's phone"
+
+
 @pytest.mark.parametrize("account, sentence", MAY_NOT_SIGN_IN.values(), ids=MAY_NOT_SIGN_IN.keys())
 def test_no_authenticator_is_set_up_for_someone_who_may_not_sign_in(account, sentence):
     from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -8,6 +8,8 @@ a code the app shows, after which the code is asked for at every sign-in. Admini
 signed in can do the same in the site editor, under "TOTP devices". See docs/security.md.
 """
 
+import argparse
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -16,12 +18,30 @@ from carter_site.audit import log_account_event
 from carter_site.two_factor import why_no_way_in
 
 
+def device_name(raw):
+    """argparse type: a name the device's column holds, said in one line of usage error when it
+    is not (PostgreSQL refused a longer one with a traceback, SQLite kept it whole)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    name = " ".join(raw.split())
+    limit = TOTPDevice._meta.get_field("name").max_length
+    if not name:
+        raise argparse.ArgumentTypeError('give the device a name, for example "Dana\'s phone"')
+    if len(name) > limit:
+        raise argparse.ArgumentTypeError(
+            f"a device's name holds at most {limit} characters, and this one has {len(name)}"
+        )
+    return name
+
+
 class Command(BaseCommand):
     help = "Set up (or confirm) an authenticator app for a staff member's two-step sign-in."
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--name", default="Authenticator app", help="A name for the device.")
+        parser.add_argument(
+            "--name", default="Authenticator app", type=device_name, help="A name for the device."
+        )
         parser.add_argument(
             "--confirm",
             metavar="CODE",
