@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.html import strip_tags
 
 from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet
-from carter_site.redirects import KeepsOldAddresses
+from carter_site.redirects import KeepsOldAddresses, validate_lower_case
 from carter_site.reversing import cached_reverse
 from carter_site.richtext import RichTextField
 from carter_site.text import matching_key
@@ -45,8 +45,9 @@ class Topic(KeepsOldAddresses, models.Model):
     )
     slug = models.SlugField(
         unique=True,
-        help_text="The end of the topic's page address (/faqs/insurance-and-cost/) and its anchor on the FAQ "
-        "page. Changing it later keeps the old address working.",
+        validators=[validate_lower_case],
+        help_text="The end of the topic's page address, in lower case (/faqs/insurance-and-cost/), and its "
+        "anchor on the FAQ page. Changing it later keeps the old address working.",
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first on the FAQ page.")
     # When it was last saved: the change form refuses to undo a save made after it was opened.

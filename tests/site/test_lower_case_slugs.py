@@ -1,20 +1,22 @@
-"""Articles and locations, like standing pages, have their addresses in lower case. A slug with
-capitals made a page that answered at /articles/Caps-Slug/ while /articles/caps-slug/, where an
-address typed or heard leads (carter_site.redirects), said "not found"."""
+"""Articles, locations and FAQ topics, like standing pages, have their addresses in lower case. A
+slug with capitals made a page that answered at /articles/Caps-Slug/ while /articles/caps-slug/,
+where an address typed or heard leads (carter_site.redirects), said "not found"."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
 from tests.admin_forms import admin_form_data, change_url
-from tests.factories import ArticleFactory, LocationFactory
+from tests.factories import ArticleFactory, LocationFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
 FACTORIES = [pytest.param(ArticleFactory, id="article"), pytest.param(LocationFactory, id="location")]
+# A topic's page (/faqs/<slug>/) is an address like theirs.
+WITH_TOPICS = [*FACTORIES, pytest.param(TopicFactory, id="topic")]
 
 
-@pytest.mark.parametrize("factory", FACTORIES)
+@pytest.mark.parametrize("factory", WITH_TOPICS)
 @pytest.mark.parametrize("slug", ["Caps-Slug", "CAPS-SLUG", "caps-Slug"])
 def test_an_address_in_capitals_is_refused_in_the_admin(staff_client, factory, slug):
     page = factory(slug="lower-case")
@@ -29,7 +31,7 @@ def test_an_address_in_capitals_is_refused_in_the_admin(staff_client, factory, s
     assert page.slug == "lower-case"
 
 
-@pytest.mark.parametrize("factory", FACTORIES)
+@pytest.mark.parametrize("factory", WITH_TOPICS)
 def test_the_model_refuses_capitals_for_every_way_in(factory):
     """The importer and the demo content save through full_clean(), as the admin does."""
     page = factory.build(slug="Caps-Slug")
