@@ -146,8 +146,10 @@ def _linked(obj, text=None):
     return format_html("<a href='{}'>{}</a>", url, text) if url else text
 
 
-def _spoken_date(day):
-    return date_format(day, "l, F j")
+def _spoken_date(day, today):
+    from locations.hours import spoken_date
+
+    return spoken_date(day, today)
 
 
 class _Period:
@@ -442,7 +444,11 @@ def _special_day_changes(period):
         after = (
             special.last_day + datetime.timedelta(days=1) if special.last_day < datetime.date.max else None
         )
-        until = f", through {_spoken_date(special.last_day)}" if special.last_day != special.first_day else ""
+        until = (
+            f", through {_spoken_date(special.last_day, period.today)}"
+            if special.last_day != special.first_day
+            else ""
+        )
         if period.holds_day(special.first_day):
             if special.closed:
                 what = format_html("{} is closed all day{} ({}).", location, until, special.reason)
@@ -456,14 +462,14 @@ def _special_day_changes(period):
                 )
             shown_from = special.first_day - datetime.timedelta(days=special.SHOWN_DAYS_AHEAD)
             back = (
-                f" The usual weekly hours are back on {_spoken_date(after)}."
+                f" The usual weekly hours are back on {_spoken_date(after, period.today)}."
                 if after is not None and not covered(special.location_id, after)
                 else ""
             )
             announced = (
-                f"Its page has said so since {_spoken_date(shown_from)}."
+                f"Its page has said so since {_spoken_date(shown_from, period.today)}."
                 if shown_from <= period.today
-                else f"Its page says so from {_spoken_date(shown_from)}."
+                else f"Its page says so from {_spoken_date(shown_from, period.today)}."
             )
             changes.append(
                 Change(

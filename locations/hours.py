@@ -72,9 +72,23 @@ class SpecialNotice:
         return f"{self.lead}{self.rest} ({self.reason})"
 
 
-def spoken_date(day):
-    """Thursday, November 26: the year goes without saying two weeks ahead."""
+def spoken_date(day, today=None):
+    """Thursday, November 26: the year goes without saying for a day less than a year from `today`,
+    as a reader takes "December 31" for the nearest one. Further away (a closure for a long
+    renovation, or to the calendar's end for "until further notice"), "Friday, December 31, 2027"."""
+    if today is not None and not _within_a_year(day, today):
+        return date_format(day, "l, F j, Y")
     return date_format(day, "l, F j")
+
+
+def _within_a_year(day, today):
+    """Whether `day` is less than a year before or after `today`, compared as (year, month, day)
+    so that 29 February needs no date a year on."""
+    year_before, year_after = (
+        (today.year - 1, today.month, today.day),
+        (today.year + 1, today.month, today.day),
+    )
+    return year_before < (day.year, day.month, day.day) < year_after
 
 
 def spoken_periods(periods):
@@ -85,16 +99,20 @@ def notice(special, today):
     """How `special` (a SpecialDay) reads on `today`."""
     first, last = special.first_day, special.last_day
     started = first <= today
-    until = f" to {spoken_date(last)}" if last != first else ""
+    until = f" to {spoken_date(last, today)}" if last != first else ""
     if special.closed:
         if not started:
-            return SpecialNotice("Closed", f" {spoken_date(first)}{until}", special.reason, False, True)
-        rest = f", {spoken_date(today)}" if last == today else f" to {spoken_date(last)}"
+            return SpecialNotice(
+                "Closed", f" {spoken_date(first, today)}{until}", special.reason, False, True
+            )
+        rest = f", {spoken_date(today, today)}" if last == today else f" to {spoken_date(last, today)}"
         return SpecialNotice("Closed today", rest, special.reason, True, True)
     hours = f"{spoken_periods(special.periods)} only"
     if not started:
-        return SpecialNotice(f"{spoken_date(first)}{until}", f": {hours}", special.reason, False, False)
-    each_day = f", each day to {spoken_date(last)}" if last != today else ""
+        return SpecialNotice(
+            f"{spoken_date(first, today)}{until}", f": {hours}", special.reason, False, False
+        )
+    each_day = f", each day to {spoken_date(last, today)}" if last != today else ""
     return SpecialNotice("Today: special hours", f", {hours}{each_day}", special.reason, True, False)
 
 

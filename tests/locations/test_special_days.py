@@ -88,6 +88,29 @@ def special(first=THANKSGIVING, last=None, reason="Thanksgiving", periods=()):
             dt.date(2026, 12, 28),
             f"Today: special hours, 9{NBSP}a.m. to noon only, each day to Thursday, December 31 (Holidays)",
         ),
+        # Over the turn of the year, the year still goes without saying.
+        (
+            special(dt.date(2026, 12, 24), dt.date(2027, 1, 2), "Holidays"),
+            dt.date(2026, 12, 20),
+            "Closed Thursday, December 24 to Saturday, January 2 (Holidays)",
+        ),
+        # A year away or more it does not: "December 31" alone is read as the next one.
+        (
+            special(MONDAY, dt.date(2027, 12, 31), "Renovation"),
+            dt.date(2026, 11, 27),
+            "Closed today to Friday, December 31, 2027 (Renovation)",
+        ),
+        (
+            special(THANKSGIVING, dt.date(9999, 12, 31), "Renovation"),
+            MONDAY,
+            "Closed Thursday, November 26 to Friday, December 31, 9999 (Renovation)",
+        ),
+        (
+            special(MONDAY, dt.date(2027, 11, 24), "Renovation", periods=[(dt.time(9), dt.time(12))]),
+            dt.date(2026, 11, 24),
+            f"Today: special hours, 9{NBSP}a.m. to noon only, each day to Wednesday, November 24, 2027 "
+            "(Renovation)",
+        ),
     ],
 )
 def test_a_special_day_reads_as_a_person_would_say_it(row, today, words):

@@ -246,7 +246,9 @@ def test_a_closure_to_the_last_day_of_the_calendar_is_listed_without_a_day_after
         reason="Renovation",
     )
     [closure] = days_of(staff_client.get(COMING_UP))["2026-11-26"]
-    assert closure.startswith("Start of the day Jefferson is closed all day, through Friday, December 31")
+    assert closure.startswith(
+        "Start of the day Jefferson is closed all day, through Friday, December 31, 9999"
+    )
     assert "usual weekly hours" not in closure
     assert rows_of(staff_client.get(COMING_UP, {"days": "90"})) == [closure]
 

@@ -240,7 +240,9 @@ def test_a_closure_to_the_last_day_of_the_calendar_is_emailed_too(smtp_server):
     assert error is None and err == ""
     assert out == "Emailed what is coming up in the next 7 days to 1 of 1 staff member(s).\n"
     body = received(smtp_server)["sam@example.com"].get_content()
-    assert "Jefferson is closed all day, through Friday, December 31 (Renovation)." in " ".join(body.split())
+    assert "Jefferson is closed all day, through Friday, December 31, 9999 (Renovation)." in " ".join(
+        body.split()
+    )
 
 
 def test_a_longer_window_reaches_further(week, smtp_server):
