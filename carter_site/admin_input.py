@@ -2,7 +2,7 @@
 
 A browser sends only ids the admin rendered, but a damaged page, an edited address or a
 hand-made request may send anything. Django's admin answered some of that with a 500: ids that
-are not ids reached the database in a bulk action, a date too large for the calendar in a
+are not ids reached the database in a bulk action or a save of a list's order column, a date too large for the calendar in a
 list's date filter, on PostgreSQL a NUL character in a list's filter or a picker's search, and
 a date and time in an add page's address. Here each is answered as the admin answers other
 mistakes: a message, with nothing changed.
@@ -12,6 +12,8 @@ Every model admin gets `CheckedListRequestsMixin`, `CheckedInitialValuesMixin` a
 carter_site.two_factor.CarterAdminSite adds them when a model is registered.
 Admins and inlines with searchable pickers (`autocomplete_fields`) use `AutocompleteOfIdsMixin`.
 """
+
+import re
 
 from django.contrib import messages
 from django.contrib.admin import helpers, widgets
@@ -42,8 +44,9 @@ def is_id(field, value):
 
 
 class CheckedListRequestsMixin:
-    """For ModelAdmin: a bulk action on a selection that holds something other than ids, list
-    filters with numbers too large to use or a NUL character, and searches for a NUL character."""
+    """For ModelAdmin: a bulk action, or a save of the list's editable column, naming rows by
+    something other than ids, list filters with numbers too large to use or a NUL character, and
+    searches for a NUL character."""
 
     def get_changelist_instance(self, request):
         # A filter by a text with a NUL character (city=%00), which PostgreSQL refuses to be
@@ -59,6 +62,23 @@ class CheckedListRequestsMixin:
             return super().get_changelist_instance(request)
         except OverflowError as error:
             raise IncorrectLookupParameters(error) from error
+
+    def changelist_view(self, request, extra_context=None):
+        # A save of the list's editable column (an order) whose rows name something other than
+        # ids: Django looked the rows up by them, and SQLite cannot even be asked about a number
+        # too large for its integers (a 500).
+        if request.method == "POST" and self.list_editable and "_save" in request.POST:
+            row_id = re.compile(rf"form-\d+-{re.escape(self.opts.pk.name)}")
+            posted = [value for key, value in request.POST.items() if row_id.fullmatch(key)]
+            if not all(is_id(self.opts.pk, value) for value in posted):
+                self.message_user(
+                    request,
+                    "The rows of the list did not come back as the list showed them, so nothing was "
+                    "saved. Reload the list and make your changes again.",
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         # The searchable pickers' search (the autocomplete view) does not check its words as the

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from articles.models import Clinician
 from faqs.models import FAQ
-from tests.admin_forms import admin_form_data, change_url
+from tests.admin_forms import admin_form_data, change_url, changelist_form_data
 from tests.factories import (
     ArticleFactory,
     ArticleFAQFactory,
@@ -62,6 +62,23 @@ def test_a_bulk_action_on_real_ids_still_runs(staff_client):
     staff_client.post(url, {"action": "publish_selected", "_selected_action": [f" {faq.pk}"], "index": "0"})
     faq.refresh_from_db()
     assert faq.is_published is True
+
+
+@pytest.mark.parametrize("value", [HUGE, "abc", "\x00"])
+def test_a_save_of_the_order_column_whose_rows_are_not_ids_changes_nothing_and_says_so(staff_client, value):
+    first, second = FAQFactory(question="Is there parking?", order=1), FAQFactory(order=2)
+    url = reverse("admin:faqs_faq_changelist")
+    data = changelist_form_data(staff_client.get(url))
+    rows = {data[f"form-{index}-id"]: index for index in range(2)}
+    data[f"form-{rows[str(second.pk)]}-order"] = "5"
+    data[f"form-{rows[str(first.pk)]}-id"] = value
+    response = staff_client.post(url, {**data, "_save": "Save"}, follow=True)
+    assert response.status_code == 200
+    assert messages_of(response) == [
+        "The rows of the list did not come back as the list showed them, so nothing was saved. "
+        "Reload the list and make your changes again."
+    ]
+    assert list(FAQ.objects.order_by("pk").values_list("order", flat=True)) == [1, 2]
 
 
 @pytest.mark.parametrize(
