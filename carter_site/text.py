@@ -1,5 +1,6 @@
 """Plain text shared by the apps: what it may not carry, and when two spellings are the same words."""
 
+import os
 import re
 import unicodedata
 
@@ -58,3 +59,11 @@ def strip_hidden_characters(sender, instance, **kwargs):
             setattr(
                 instance, field.attname, visible_text(value, single_line=isinstance(field, models.CharField))
             )
+
+
+def typed_on_the_command_line(text):
+    """argparse type: `text` as typed on the command line, with bytes that are not UTF-8 (from a
+    terminal set to another encoding, "jos\\xe9") as �. Python keeps them as lone surrogates,
+    which neither the database nor the output takes: a user name with one failed the staff
+    commands with a traceback, where it is a user that does not exist."""
+    return os.fsencode(text).decode("utf-8", "replace")

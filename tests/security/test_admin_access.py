@@ -455,6 +455,37 @@ def test_enrolling_refuses_a_device_name_its_column_cannot_hold(name, sentence):
     assert TOTPDevice.objects.get().name == "Dana's phone"
 
 
+# "josé" typed in a terminal set to Latin-1: Python keeps the byte that is not UTF-8 as a lone
+# surrogate, which the database refused with a traceback.
+NOT_UTF_8 = "jos\udce9"
+
+
+@pytest.mark.parametrize(
+    ("args", "sentence"),
+    [
+        (["enroll_totp", NOT_UTF_8], "There is no user 'jos\N{REPLACEMENT CHARACTER}'."),
+        (["break_glass_token", NOT_UTF_8], "There is no user 'jos\N{REPLACEMENT CHARACTER}'."),
+        (
+            ["end_staff_sessions", "--user", NOT_UTF_8],
+            "There is no user 'jos\N{REPLACEMENT CHARACTER}': nobody was signed out.",
+        ),
+    ],
+    ids=["enroll_totp", "break_glass_token", "end_staff_sessions"],
+)
+def test_a_user_name_typed_in_another_encoding_is_a_user_that_does_not_exist(args, sentence):
+    StaffFactory(username="dana")
+    with pytest.raises(CommandError) as refused:
+        call_command(*args, stdout=io.StringIO(), stderr=io.StringIO())
+    assert str(refused.value).startswith(sentence)
+
+
+def test_a_reason_typed_in_another_encoding_is_kept_in_the_audit_trail(otp_required):
+    dana = StaffFactory(username="dana")
+    assert "One-time code for dana" in break_glass("dana", "--reason", f"{NOT_UTF_8} lost his phone")
+    [entry] = LogEntry.objects.filter(object_id=str(dana.pk))
+    assert entry.change_message.endswith("Reason: jos\N{REPLACEMENT CHARACTER} lost his phone")
+
+
 @pytest.mark.parametrize("account, sentence", MAY_NOT_SIGN_IN.values(), ids=MAY_NOT_SIGN_IN.keys())
 def test_no_authenticator_is_set_up_for_someone_who_may_not_sign_in(account, sentence):
     from django_otp.plugins.otp_totp.models import TOTPDevice

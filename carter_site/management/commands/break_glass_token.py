@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carter_site.audit import log_account_event
+from carter_site.text import typed_on_the_command_line
 from carter_site.two_factor import BREAK_GLASS_PREFIX, why_no_way_in
 
 
@@ -35,9 +36,14 @@ class Command(BaseCommand):
     help = "Issue (or revoke) a one-time break-glass sign-in code for a staff member."
 
     def add_arguments(self, parser):
-        parser.add_argument("username")
+        parser.add_argument("username", type=typed_on_the_command_line)
         parser.add_argument("--revoke", action="store_true", help="Remove the user's break-glass codes.")
-        parser.add_argument("--reason", default="", help="Why: goes into the log and the audit trail.")
+        parser.add_argument(
+            "--reason",
+            default="",
+            type=typed_on_the_command_line,
+            help="Why: goes into the log and the audit trail.",
+        )
 
     def handle(self, *args, username, revoke, reason, **options):
         from django_otp.plugins.otp_static.models import StaticDevice, StaticToken

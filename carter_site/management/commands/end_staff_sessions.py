@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils.translation import ngettext
 
 from carter_site.audit import log_account_event
+from carter_site.text import typed_on_the_command_line
 from carter_site.two_factor import BREAK_GLASS_PREFIX
 
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             action="append",
             dest="usernames",
             metavar="NAME",
+            type=typed_on_the_command_line,
             help="Only this account (repeat for more); by default every account.",
         )
         parser.add_argument(
@@ -45,7 +47,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Also revoke every shared preview link that still works (with --user: those they made).",
         )
-        parser.add_argument("--reason", default="", help="Why: goes into the log and the admin's history.")
+        parser.add_argument(
+            "--reason",
+            default="",
+            type=typed_on_the_command_line,
+            help="Why: goes into the log and the admin's history.",
+        )
 
     def handle(self, *args, usernames, revoke_preview_links, reason, **options):
         from django_otp.plugins.otp_static.models import StaticDevice

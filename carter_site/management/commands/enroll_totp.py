@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from carter_site.audit import log_account_event
+from carter_site.text import typed_on_the_command_line
 from carter_site.two_factor import why_no_way_in
 
 
@@ -23,7 +24,7 @@ def device_name(raw):
     is not (PostgreSQL refused a longer one with a traceback, SQLite kept it whole)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    name = " ".join(raw.split())
+    name = " ".join(typed_on_the_command_line(raw).split())
     limit = TOTPDevice._meta.get_field("name").max_length
     if not name:
         raise argparse.ArgumentTypeError('give the device a name, for example "Dana\'s phone"')
@@ -38,7 +39,7 @@ class Command(BaseCommand):
     help = "Set up (or confirm) an authenticator app for a staff member's two-step sign-in."
 
     def add_arguments(self, parser):
-        parser.add_argument("username")
+        parser.add_argument("username", type=typed_on_the_command_line)
         parser.add_argument(
             "--name", default="Authenticator app", type=device_name, help="A name for the device."
         )
