@@ -34,6 +34,7 @@ from carter_site.caching import content_changed
 from carter_site.history import EditStampForm, HistoryAdmin
 from carter_site.models import SiteSettings
 from carter_site.publishing import SeoFields, end_sentence, local_time
+from carter_site.redirects import redirect_path_limit
 from carter_site.seo import absolute_url, site_origin
 from carter_site.text import visible_text
 from faqs.admin import ArticleFAQInline
@@ -101,6 +102,21 @@ class ArticleAdminForm(EditStampForm):
                 if self.own_clinician
                 else unlinked_account_message()
             )
+
+    def clean_slug(self):
+        """A new address no longer than a redirect keeps (Article.slug_limit), so that renaming
+        the article later leads readers on: a longer one made that rename fail on PostgreSQL. An
+        address saved before, longer than that, is left alone while it stays the same."""
+        slug = self.cleaned_data["slug"]
+        over = len(slug) - Article.slug_limit()
+        if over > 0 and slug != self.initial.get("slug"):
+            raise ValidationError(
+                f"Shorten the address by {over} character{'s' if over > 1 else ''}: with /articles/ "
+                f"before it, a page's address may have at most {redirect_path_limit()} characters, so "
+                "that it can still lead readers on if it changes later.",
+                code="max_length",
+            )
+        return slug
 
     def clean(self):
         cleaned = super().clean()

@@ -24,7 +24,7 @@ from carter_site.images import (
 )
 from carter_site.memo import by_digest
 from carter_site.publishing import SeoFields, end_sentence, local_time
-from carter_site.redirects import KeepsOldAddresses, validate_lower_case
+from carter_site.redirects import KeepsOldAddresses, redirect_path_limit, validate_lower_case
 from carter_site.reversing import cached_reverse
 from carter_site.richtext import BLANK_RUN, RichTextField
 from carter_site.text import visible_text
@@ -565,6 +565,12 @@ class Article(KeepsOldAddresses, SeoFields):
 
     def get_absolute_url(self):
         return cached_reverse("articles:detail", self.slug)
+
+    @staticmethod
+    def slug_limit():
+        """The longest slug whose address (/articles/<slug>/) a redirect keeps, so that renaming
+        the article later still leads readers from the old address to the new."""
+        return redirect_path_limit() - (len(cached_reverse("articles:detail", "x")) - 1)
 
     def clean(self):
         super().clean()

@@ -26,7 +26,7 @@ from .concurrent_saves import RetryRefusedSaveMixin, RowsAddedMeanwhileFormSet, 
 from .history import HistoryAdmin
 from .links import describe_text, link_warnings, previewed_article_id, texts_linking_to
 from .models import SiteSettings
-from .redirects import file_at, find_loop, live_page_at, unpublished_page_at
+from .redirects import file_at, find_loop, live_page_at, redirect_path_limit, unpublished_page_at
 from .richtext import RichTextFormField, losses_warnings
 from .security import is_admin_path
 
@@ -138,7 +138,15 @@ class SaysWhereOldAddressesLeadMixin:
         # save_model is undone and tried again (RetryRefusedSaveMixin), which would have said it
         # twice, or of a rename that was undone. After "… was added/changed successfully".
         address = obj.get_absolute_url()
-        if getattr(request, "renamed_from", None):
+        if getattr(request, "renamed_from", None) and len(request.renamed_from) > redirect_path_limit():
+            self.message_user(
+                request,
+                f"The page's address is now {address}. Its old address was longer than a redirect can "
+                f"keep ({redirect_path_limit()} characters), so links already shared to it no longer "
+                "find the page.",
+                messages.WARNING,
+            )
+        elif getattr(request, "renamed_from", None):
             self.message_user(
                 request,
                 f"The page's address is now {address}. Its old address, {request.renamed_from}, "

@@ -35,9 +35,18 @@ def validate_lower_case(slug):
         )
 
 
+def redirect_path_limit():
+    """The longest address a redirect keeps (django.contrib.redirects' old_path and new_path)."""
+    return min(Redirect._meta.get_field(name).max_length for name in ("old_path", "new_path"))
+
+
 def record_move(old_path, new_path):
-    """From now on `old_path` answers 301 to `new_path`, and so does anything that led to it."""
-    if not old_path or old_path == new_path:
+    """From now on `old_path` answers 301 to `new_path`, and so does anything that led to it.
+
+    Not for an address longer than a redirect keeps: no redirect can lead from or to it, and
+    PostgreSQL refused the save that renamed the page. Forms keep new addresses within it (an
+    article's slug); one saved before that, or restored from such a version, is left as it is."""
+    if not old_path or old_path == new_path or max(len(old_path), len(new_path)) > redirect_path_limit():
         return
     site = Site.objects.get_current()
     with transaction.atomic():

@@ -52,7 +52,6 @@ except ImportError:  # pragma: no cover
 logger = logging.getLogger(__name__)
 
 IMPORTED_TOPIC = {"slug": "imported", "name": "Imported", "order": 1000}
-SLUG_LIMIT = 200
 
 
 @dataclass
@@ -248,8 +247,8 @@ def make_slug(title, name):
         raise ImportFailure(
             "No recognisable title: neither the title nor the file name has letters to make an address from."
         )
-    if len(slug) > SLUG_LIMIT:
-        slug = slug[:SLUG_LIMIT].rsplit("-", 1)[0]
+    if len(slug) > Article.slug_limit():
+        slug = slug[: Article.slug_limit()].rsplit("-", 1)[0]
     return slug
 
 

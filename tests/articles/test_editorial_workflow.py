@@ -1145,6 +1145,50 @@ def test_renaming_a_draft_adds_no_redirect(staff_client):
     assert not Redirect.objects.exists()
 
 
+# "/articles/" + 189 + "/" is the 200 characters a redirect keeps (django.contrib.redirects).
+LONGEST_SLUG = "-".join(["evening"] * 23) + "-after"  # 189 characters
+TOO_LONG_SLUG = LONGEST_SLUG + "-ok"  # 192
+
+
+def test_an_address_too_long_to_be_redirected_later_is_refused_and_nothing_is_saved(staff_client):
+    """A longer one was saved, and renaming the article later failed on PostgreSQL (a 500): its old
+    address did not fit in the redirect that keeps it."""
+    from django.test import Client
+
+    article = ArticleFactory(slug="evenings", title="Evenings")
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    response = staff_client.post(change_url, {**data, "slug": TOO_LONG_SLUG, "title": "Not saved"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"] == [
+        "Shorten the address by 3 characters: with /articles/ before it, a page's address may have at "
+        "most 200 characters, so that it can still lead readers on if it changes later."
+    ]
+    article.refresh_from_db()
+    assert (article.slug, article.title) == ("evenings", "Evenings")
+    rename(staff_client, article, "articles_article", LONGEST_SLUG)
+    rename(staff_client, article, "articles_article", "evenings-again")  # its old address fits
+    assert Client().get(f"/articles/{LONGEST_SLUG}/")["Location"] == "/articles/evenings-again/"
+
+
+def test_an_address_saved_too_long_before_may_be_kept_or_renamed_and_says_what_it_loses(staff_client):
+    from django.contrib.messages import get_messages
+
+    article = ArticleFactory(slug=TOO_LONG_SLUG)  # saved before the form refused it
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    assert staff_client.post(change_url, {**data, "summary": "Kept as it is."}).status_code == 302
+    data = admin_form_data(staff_client.get(change_url))
+    response = staff_client.post(change_url, {**data, "slug": "evenings"})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.slug == "evenings" and not Redirect.objects.exists()
+    assert (
+        "The page's address is now /articles/evenings/. Its old address was longer than a redirect can keep "
+        "(200 characters), so links already shared to it no longer find the page."
+    ) in [str(message) for message in get_messages(response.wsgi_request)]
+
+
 def test_a_redirect_loop_is_refused_with_a_message(staff_client):
     Redirect.objects.create(site_id=1, old_path="/articles/a/", new_path="/articles/b/")
     response = staff_client.post(

@@ -276,6 +276,16 @@ def test_without_a_title_line_the_first_sentence_is_a_draft_title_flagged_for_th
     assert parsed.sections == [(2, "The First Phone Call"), (2, "Checking Your Benefits")]
 
 
+def test_a_long_title_makes_an_address_a_redirect_can_keep_when_it_changes_later(db):
+    """Addresses of up to 200 characters fit in a redirect (Article.slug_limit): a longer one,
+    renamed once public, could not lead readers on."""
+    title = " ".join(["Evenings"] * 21) + " and Weekend"  # 200 characters, and a slug as long
+    report = import_text(f"<h1>{title}</h1><p>A first paragraph, of a sentence or two.</p>", "long.html")
+    slug = Article.objects.get(pk=report.article_id).slug
+    assert len(f"/articles/{slug}/") <= 200
+    assert slug == "-".join(["evenings"] * 21)  # cut at a hyphen, whole words kept
+
+
 def test_lines_cut_in_the_middle_of_a_sentence_are_joined():
     parsed = parse_fixture("hard-wrapped-lines.txt")
     assert paragraphs(parsed) == [
