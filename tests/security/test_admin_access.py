@@ -2,6 +2,7 @@
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -330,6 +331,31 @@ def test_a_break_glass_code_works_once_and_leaves_an_audit_trail(
     client.logout()
     again = sign_in(client, "dana", code=code)
     assert again.status_code == 200  # used up
+
+
+def test_each_use_of_a_break_glass_code_is_a_security_warning_under_the_event_the_docs_name(
+    client, otp_required, caplog
+):
+    """Ops alert on these events (docs/security.md, "Break glass"): a sign-in with the code must be
+    found under the name the page gives it, as its issue and its revocation are."""
+    StaffFactory(username="dana")
+    code = re.search(r"One-time code for dana: (\w+)", break_glass("dana")).group(1)
+    assert sign_in(client, "dana", code=code).status_code == 302
+    break_glass("dana", "--revoke")
+
+    logged = [
+        (record.name, record.levelname, record.event)
+        for record in caplog.records
+        if getattr(record, "event", "").startswith("break_glass")
+    ]
+    assert logged == [
+        ("carter_site.security", "WARNING", "break_glass"),
+        ("carter_site.security", "WARNING", "break_glass_sign_in"),
+        ("carter_site.security", "WARNING", "break_glass"),
+    ]
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text()
+    for event in ("break_glass", "break_glass_sign_in"):
+        assert f"`{event}`" in docs
 
 
 def test_a_break_glass_code_and_its_session_expire(client, otp_required, settings):
