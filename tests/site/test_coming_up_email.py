@@ -156,6 +156,14 @@ def test_nobody_gets_an_empty_email_and_the_output_counts_them(smtp_server):
     assert error is None
 
 
+def test_the_commands_help_says_the_email_is_on_until_turned_off():
+    """It is on for everyone who may see the page (My notices turns it off): help that said "who
+    asked for it" sent people looking for a box to tick."""
+    help_text = Command().create_parser("manage.py", "email_coming_up").format_help()
+    assert "asked for it" not in help_text
+    assert "unless they turned it off on My notices" in " ".join(help_text.split())
+
+
 def test_a_week_with_nothing_coming_up_sends_nothing(smtp_server):
     ArticleFactory(title="Live already")
     ArticleFactory(title="In the new year", published_at=at(dt.date(2026, 12, 20), 9))

@@ -34,7 +34,10 @@ def spoken_windows():
 
 
 class Command(BaseCommand):
-    help = "Email each staff member who asked for it what the site will change by itself in the next days."
+    help = (
+        "Email each staff member who may see Coming up, unless they turned it off on My notices, what the "
+        "site will change by itself in the next days."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
