@@ -112,3 +112,17 @@ def test_the_kubernetes_startup_probe_outlasts_the_entrypoints_waits():
     period = int(re.search(r"periodSeconds: ([0-9]+)", probe).group(1))
     failures = int(re.search(r"failureThreshold: ([0-9]+)", probe).group(1))
     assert period * failures >= waits + 60, probe  # and a minute for the migration and the start
+
+
+def test_the_readmes_layout_names_every_script_and_error_page():
+    """The README's layout is where a new developer looks for what runs in the browser and which
+    error pages exist: a script or an error page added without a word there is missed."""
+    readme = (helpers.REPO / "README.md").read_text()
+    layout = readme.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    scripts = sorted(path.name for path in (helpers.REPO / "static" / "js").glob("*.js"))
+    assert scripts
+    assert [name for name in scripts if f"js/{name}" not in layout] == []
+    [pages] = re.findall(r"error pages \(([^)]*)\)", layout)
+    statuses = sorted(path.stem for path in (helpers.REPO / "templates").glob("[0-9][0-9][0-9].html"))
+    assert statuses
+    assert sorted(re.findall(r"[0-9]{3}", pages)) == statuses
