@@ -1,8 +1,13 @@
 """A testimonial without written consent on file never appears anywhere public."""
 
+import datetime as dt
+import re
+from pathlib import Path
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from testimonials.models import Testimonial
 from tests.factories import ArticleFactory, ArticleTestimonialFactory, LocationFactory, TestimonialFactory
@@ -55,3 +60,24 @@ def test_published_queryset_requires_consent_and_the_published_tick():
     TestimonialFactory(consent_on_file=False, is_published=False)
     TestimonialFactory(consent_on_file=True, is_published=False)
     assert list(Testimonial.objects.published()) == [shown]
+
+
+def test_published_queryset_leaves_out_consent_withdrawn_ended_or_not_yet_signed():
+    """README, "How content becomes public": consent on file is not enough when it was withdrawn,
+    has reached the day it ends, or is dated after today."""
+    today = timezone.localdate()
+    shown = TestimonialFactory(consent_expires_on=today + dt.timedelta(days=1))
+    TestimonialFactory(consent_withdrawn_on=today - dt.timedelta(days=1))
+    TestimonialFactory(consent_expires_on=today)
+    TestimonialFactory(consent_signed_on=today + dt.timedelta(days=1))
+    assert list(Testimonial.objects.published()) == [shown]
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    [rule] = re.findall(r"^\| Testimonial \| (.*) \|$", readme, re.MULTILINE)
+    for condition in (
+        "consent is on file",
+        "signed on or before today",
+        "not withdrawn",
+        "not past the day it ends",
+    ):
+        assert condition in rule
