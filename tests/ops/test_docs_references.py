@@ -1,13 +1,17 @@
 """What README.md and docs/ name exists: the sections their links point at, the manage.py
-commands and options they tell people to run, and the make targets.
+commands and options they tell people to run, the make targets, and the modules, functions
+and models they point to (`carter_site.links.check_texts`).
 
 A reader who joins the team takes these pages as the truth; a renamed heading, command or
 option would send them nowhere.
 """
 
+import importlib
 import re
+from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import get_commands, load_command_class
 
 from . import helpers
@@ -126,3 +130,59 @@ def test_the_readmes_layout_names_every_script_and_error_page():
     statuses = sorted(path.stem for path in (helpers.REPO / "templates").glob("[0-9][0-9][0-9].html"))
     assert statuses
     assert sorted(re.findall(r"[0-9]{3}", pages)) == statuses
+
+
+APPS = ("carter_site", "articles", "locations", "faqs", "pages", "testimonials")
+DOTTED_NAME = re.compile(rf"`((?:{'|'.join(APPS)})(?:\.[A-Za-z_]\w*)+)`")
+
+
+def code_names():
+    """(page, name) for each `app.module.Name` the pages point a reader to."""
+    for page in DOCS:
+        for name in sorted(set(DOTTED_NAME.findall(page.read_text()))):
+            yield page, name
+
+
+def names_something(name):
+    """Whether `name` is a module, or something in one, or an app's model (`carter_site.EditorPicture`)."""
+    parts = name.split(".")
+    if parts[:2] == ["carter_site", "settings"]:  # importing the production settings checks the environment
+        return (helpers.REPO / Path(*parts).with_suffix(".py")).exists()
+    for end in range(len(parts), 0, -1):
+        try:
+            found = importlib.import_module(".".join(parts[:end]))
+        except ImportError:
+            continue
+        try:
+            for attribute in parts[end:]:
+                found = getattr(found, attribute)
+        except AttributeError:
+            break
+        return True
+    try:
+        return apps.get_model(name) is not None
+    except (LookupError, ValueError):
+        return False
+
+
+# Logger names of the entrypoint's shell, which no Python module holds.
+LOGGERS = {"carter_site.entrypoint"}
+
+
+def test_the_pages_name_code_to_check():
+    assert len(list(code_names())) > 40
+
+
+def test_every_module_function_and_model_the_pages_name_exists():
+    missing = [
+        f"{page.name}: {name}"
+        for page, name in code_names()
+        if name not in LOGGERS and not names_something(name)
+    ]
+    assert missing == []
+
+
+def test_the_entrypoints_logger_is_the_one_the_pages_name():
+    assert all(
+        f'logger": "{name}"' in (helpers.REPO / "docker-entrypoint.sh").read_text() for name in LOGGERS
+    )
