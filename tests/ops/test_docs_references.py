@@ -186,3 +186,24 @@ def test_the_entrypoints_logger_is_the_one_the_pages_name():
     assert all(
         f'logger": "{name}"' in (helpers.REPO / "docker-entrypoint.sh").read_text() for name in LOGGERS
     )
+
+
+TOP_LEVEL = (
+    "carter_site",
+    "articles",
+    "locations",
+    "faqs",
+    "pages",
+    "testimonials",
+    "templates",
+    "static",
+    "tests",
+    "scripts",
+)
+FILE_PATH = re.compile(rf"`((?:{'|'.join(TOP_LEVEL)})/[\w./-]+\.(?:py|html|js|css|sh|txt|json))(?:::\w+)?`")
+
+
+def test_every_file_the_pages_name_exists():
+    named = [(page, path) for page in DOCS for path in FILE_PATH.findall(page.read_text())]
+    assert len(named) > 100
+    assert [f"{page.name}: {path}" for page, path in named if not (helpers.REPO / path).exists()] == []
