@@ -235,7 +235,9 @@ def _table_warnings(body):
             )
         if not table.caption.strip():
             warnings.append(
-                f"{named} has no caption, so a screen reader names it only “Table”. Give it one: "
+                f"{named} has no caption, so a screen reader names it only "
+                + ("by its first row" if first else "“Table”")
+                + ". Give it one: "
                 "right-click the table, choose Table Properties and fill in Caption."
             )
     return warnings

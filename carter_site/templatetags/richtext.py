@@ -21,20 +21,44 @@ register = template.Library()
 _TABLE_TAG = re.compile(r"<(/?)table>")
 # The table's caption, if it has one before the next table starts or this one ends.
 _CAPTION = re.compile(r"(?:(?!</?table>).)*?<caption>(.*?)</caption>", re.DOTALL)
+# Its first row, likewise, and the cells of a row (the sanitiser keeps `<tr>` bare, and only
+# scope, colspan and rowspan on a cell).
+_FIRST_ROW = re.compile(r"(?:(?!</?table>).)*?<tr>(.*?)</tr>", re.DOTALL)
+_CELL = re.compile(r"<t[hd](?: [^>]*)?>(.*?)</t[hd]>", re.DOTALL)
+# A name read out before the table, not the table itself: the first row's first words.
+TABLE_NAME_LIMIT = 80
+
+
+def _words(fragment):
+    return " ".join(html.unescape(strip_tags(fragment)).split())
+
+
+def table_name(caption, first_row_cells):
+    """The name of a table's box: its caption, or else "Table: " and its first row's words (at most
+    TABLE_NAME_LIMIT characters, cut at a word), which tells two tables without a caption apart."""
+    if caption:
+        return caption
+    first = ", ".join(cell for cell in first_row_cells if cell)
+    if len(first) > TABLE_NAME_LIMIT:
+        first = first[:TABLE_NAME_LIMIT].rsplit(" ", 1)[0].rstrip(",") + "…"
+    return f"Table: {first}" if first else "Table"
 
 
 def _scrolling_tables(value):
     """Each table in a box of its own that scrolls sideways when the table is wider than the
     screen (WCAG 1.4.10 allows it for data tables), so that the page itself never does. The box
     takes the keyboard's focus, so it can be scrolled without a mouse, and is named after the
-    table's caption, as the opening-hours tables are (includes/hours.html)."""
+    table's caption, as the opening-hours tables are (includes/hours.html), or else by its first
+    row (`table_name`)."""
 
     def wrap(tag):
         if tag[1]:
             return "</table></div>"
         caption = _CAPTION.match(value, tag.end())
-        name = " ".join(html.unescape(strip_tags(caption[1])).split()) if caption else ""
-        return f'<div class="table-scroll" role="region" aria-label="{escape(name or "Table")}" tabindex="0"><table>'
+        row = _FIRST_ROW.match(value, tag.end()) if not caption else None
+        cells = [_words(cell) for cell in _CELL.findall(row[1])] if row else []
+        name = table_name(_words(caption[1]) if caption else "", cells)
+        return f'<div class="table-scroll" role="region" aria-label="{escape(name)}" tabindex="0"><table>'
 
     return _TABLE_TAG.sub(wrap, value)
 

@@ -227,10 +227,32 @@ def test_each_table_is_shown_in_its_own_box_that_scrolls_named_by_its_caption():
     boxes = [div for div in document.iter("div") if div.get("class") == "table-scroll"]
     assert [(box.get("role"), box.get("tabindex"), box.get("aria-label")) for box in boxes] == [
         ("region", "0", 'What "each" plan pays'),
-        ("region", "0", "Table"),
-        ("region", "0", "Table"),
+        ("region", "0", "Table: inner"),
+        ("region", "0", "Table: inner"),
     ]
     assert [[child.tag for child in box] for box in boxes] == [["table"]] * 3  # each table, whole
+
+
+def test_a_table_without_a_caption_is_named_by_its_first_row():
+    """Without a caption every such box was named "Table": a screen reader's list of regions
+    could not tell two of them apart. The first row's words do, cut short at a word."""
+    import html5lib
+
+    from carter_site.templatetags.richtext import TABLE_NAME_LIMIT, richtext
+
+    long_cell = "When the group meets on a weekday evening and what to bring " * 3
+    stored = sanitise_html(
+        '<table><thead><tr><th scope="col">Day</th><th colspan="2">What &amp; <em>when</em></th></tr></thead>'
+        "<tbody><tr><td>Monday</td><td>Group</td></tr></tbody></table>"
+        "<table><tbody><tr><td>&nbsp;</td><td></td></tr><tr><td>Tuesday</td></tr></tbody></table>"
+        f"<table><tbody><tr><td>Evening track</td><td>{long_cell}</td></tr></tbody></table>"
+    )
+    document = html5lib.parseFragment(str(richtext(stored)), namespaceHTMLElements=False)
+    names = [div.get("aria-label") for div in document.iter("div") if div.get("class") == "table-scroll"]
+    assert names[:2] == ["Table: Day, What & when", "Table"]
+    assert names[2].startswith("Table: Evening track, When the group meets") and names[2].endswith("…")
+    assert len(names[2]) <= len("Table: ") + TABLE_NAME_LIMIT + 1
+    assert not names[2].removesuffix("…").endswith((" ", ","))
 
 
 def test_phone_links_in_rich_text_move_to_the_next_line_whole_as_the_templates_do():
