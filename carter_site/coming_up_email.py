@@ -51,7 +51,7 @@ class Digest:
 @dataclass(frozen=True)
 class Recipients:
     digests: list  # one Digest per person to email
-    nothing: list  # accounts that asked for it and may see the page, with nothing coming up
+    nothing: list  # accounts that have it turned on and may see the page, with nothing coming up
     without_address: list  # accounts with something coming up but no email address
 
 

@@ -90,7 +90,7 @@ class Report:
 
 def reports_for(found):
     """(reports, without_address) for `found`, {text: [LinkProblem, …]} of the links that lead
-    nowhere: one Report per person to email, and the accounts that asked for it and may fix some
+    nowhere: one Report per person to email, and the accounts that have it turned on and may fix some
     of these links but have no email address."""
     staff = get_user_model().objects.filter(is_active=True, is_staff=True)
     reports, without_address = [], []

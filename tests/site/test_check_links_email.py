@@ -143,14 +143,17 @@ def test_nothing_is_sent_when_every_link_leads_to_a_page(smtp_server):
     )
 
 
-def test_nobody_who_asked_for_it_may_fix_the_links(two_broken_texts, smtp_server):
+def test_nobody_who_has_it_turned_on_may_fix_the_links(two_broken_texts, smtp_server):
     staff_member(CLINICAL_REVIEWERS, "morgan")
     NoticePreference.objects.create(user=staff_member(MARKETING_EDITORS, "sam"), link_report=False)
 
     out, _err, error = check_links("--email")
 
     assert smtp_server.accepted == []
-    assert "No email sent: nobody who may fix these links asked for the report." in out.splitlines()
+    assert (
+        "No email sent: nobody who may fix these links has the report turned on (My notices)."
+        in out.splitlines()
+    )
     assert error is not None and error.returncode == 1
 
 

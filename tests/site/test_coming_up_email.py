@@ -177,14 +177,14 @@ def test_a_week_with_nothing_coming_up_sends_nothing(smtp_server):
     assert error is None and err == ""
 
 
-def test_nobody_asked_for_it(week, smtp_server):
+def test_nobody_has_it_turned_on(week, smtp_server):
     faq_editor("fay")
     NoticePreference.objects.create(user=staff_member(MARKETING_EDITORS, "sam"), coming_up=False)
 
     out, _err, error = email_coming_up()
 
     assert smtp_server.accepted == [] and error is None
-    assert out == "No email sent: nobody who may see Coming up asked for this email.\n"
+    assert out == "No email sent: nobody who may see Coming up has this email turned on (My notices).\n"
 
 
 # --- What it says -----------------------------------------------------------------------------
@@ -389,7 +389,7 @@ def test_my_notices_offers_it_on_by_default_and_unticking_it_stops_the_email(wee
     with running_smtp_server(settings) as server:
         out, _err, _error = email_coming_up()
     assert server.accepted == []
-    assert out == "No email sent: nobody who may see Coming up asked for this email.\n"
+    assert out == "No email sent: nobody who may see Coming up has this email turned on (My notices).\n"
 
     editor.post(MY_NOTICES, {"coming_up": "on"})
     assert NoticePreference.objects.get(user__username="sam").coming_up is True

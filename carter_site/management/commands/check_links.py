@@ -109,7 +109,9 @@ class Command(BaseCommand):
                 f"Emailed the list to {sent} of {len(reports)} staff member(s) who may fix these links."
             )
         else:
-            self.stdout.write("No email sent: nobody who may fix these links asked for the report.")
+            self.stdout.write(
+                "No email sent: nobody who may fix these links has the report turned on (My notices)."
+            )
         if without_address:
             self.stdout.write(
                 f"{len(without_address)} staff member(s) who may fix some of these links have no email address "

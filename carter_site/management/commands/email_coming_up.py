@@ -79,7 +79,9 @@ class Command(BaseCommand):
                 f"{len(digests)} staff member(s)."
             )
         elif not found.nothing and not found.without_address:
-            self.stdout.write("No email sent: nobody who may see Coming up asked for this email.")
+            self.stdout.write(
+                "No email sent: nobody who may see Coming up has this email turned on (My notices)."
+            )
         if found.nothing:
             self.stdout.write(
                 f"Nothing coming up for {len(found.nothing)} staff member(s): no email sent to them."
