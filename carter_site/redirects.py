@@ -77,6 +77,10 @@ def live_page_at(path, user=None):
             objects.all() if user is not None and can_see_unpublished(user, model) else objects.published()
         )
         return objects.filter(slug=match.kwargs.get("slug")).exists()
+    if match.view_name == "faqs:topic":  # a topic's page answers while a question of it is published
+        from faqs.models import FAQ
+
+        return FAQ.objects.published().filter(topic__slug=match.kwargs.get("slug")).exists()
     # Any other named page always answers (home, lists, search, feeds, the admin); unnamed
     # patterns serve files, which may be gone.
     return bool(match.url_name)

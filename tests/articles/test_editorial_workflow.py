@@ -992,21 +992,34 @@ def test_a_location_published_and_unpublished_in_bulk_keeps_its_address(staff_cl
         ("/LOCATIONS/ALPHARETTA/?utm_source=radio", "/locations/alpharetta/?utm_source=radio"),
         ("/Articles/Coming-Back/", "/articles/coming-back/"),
         ("/FAQs/", "/faqs/"),
+        ("/faqs/Family/", "/faqs/family/"),
     ],
 )
 def test_an_address_typed_in_capitals_leads_to_the_page(client, typed, page):
     LocationFactory(slug="alpharetta")
     ArticleFactory(slug="coming-back")
+    FAQFactory(topic__slug="family")
     response = client.get(typed)
     assert (response.status_code, response["Location"]) == (301, page)
     assert client.get(page).status_code == 200
 
 
 @pytest.mark.parametrize(
-    "typed", ["/locations/Nowhere/", "/Articles/Draft-One/", f"/{settings.ADMIN_URL.upper()}"]
+    "typed",
+    [
+        "/locations/Nowhere/",
+        "/Articles/Draft-One/",
+        f"/{settings.ADMIN_URL.upper()}",
+        "/faqs/Anything/",
+        "/faqs/Hidden/",
+        "/faqs/Hidden",
+    ],
 )
 def test_capitals_lead_nowhere_that_is_not_a_public_page(client, typed):
+    """Not even by way of a redirect: a topic page answers only while a question of it is
+    published, like an article only while it is live."""
     ArticleFactory(slug="draft-one", status="draft")
+    FAQFactory(topic__slug="hidden", is_published=False)
     assert client.get(typed).status_code == 404
 
 
