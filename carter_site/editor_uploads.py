@@ -19,6 +19,7 @@ import os
 import re
 from urllib.parse import urlsplit
 
+from ckeditor_uploader import utils as ckeditor_utils
 from ckeditor_uploader import views as ckeditor_views
 from ckeditor_uploader.backends import PillowBackend
 from ckeditor_uploader.forms import SearchForm
@@ -219,9 +220,47 @@ class PictureBackend(PillowBackend):
         return saved_path
 
 
-def _is_a_copy(file):
-    """Whether an entry of the browse window is a picture's smaller copy rather than a picture."""
-    return picture_of_copy(urlsplit(file["src"]).path) is not None
+def _browse_entries(user):
+    """The entries of the browse window, as django-ckeditor makes them
+    (ckeditor_uploader.views.get_files_browse_urls: the picture's address, its thumbnail's, the
+    name shown), for the pictures but not their smaller copies.
+
+    A file whose name is not text (bytes that are not UTF-8, from a copy made by hand on the
+    server) has no address, and django-ckeditor's list failed as a whole on it: the window
+    answered an error. It is left out, and the log says how many were."""
+    entries, unreadable = [], 0
+    for name in ckeditor_views.get_image_files(user=user):
+        try:
+            name.encode()
+        except UnicodeEncodeError:
+            unreadable += 1
+            continue
+        src = ckeditor_utils.get_media_url(name)
+        if picture_of_copy(urlsplit(src).path) is not None:
+            continue
+        is_image = ckeditor_utils.is_valid_image_extension(src)
+        thumb = (
+            ckeditor_utils.get_media_url(ckeditor_utils.get_thumb_filename(name))
+            if is_image
+            else ckeditor_utils.get_icon_filename(name)
+        )
+        shown = os.path.basename(name)
+        entries.append(
+            {
+                "thumb": thumb,
+                "src": src,
+                "is_image": is_image,
+                "visible_filename": shown if len(shown) <= 20 else f"{shown[:19]}...",
+            }
+        )
+    if unreadable:
+        logger.warning(
+            "%d uploaded file(s) left out of the editor's picture browser: their names are not "
+            "UTF-8 text. Rename them on the server to list them.",
+            unreadable,
+            extra={"event": "unreadable_upload_names", "files": unreadable},
+        )
+    return entries
 
 
 @never_cache
@@ -231,7 +270,7 @@ def browse_images(request):
     picture, and the page offers its copies."""
     if not may_edit_rich_text(request):
         return HttpResponseForbidden("Only those who edit the text of pages may browse its pictures.")
-    files = [file for file in ckeditor_views.get_files_browse_urls(request.user) if not _is_a_copy(file)]
+    files = _browse_entries(request.user)
     if request.method == "POST":
         form = SearchForm(request.POST)
         if form.is_valid():

@@ -7,6 +7,7 @@ test's own media folder."""
 import io
 import json
 import logging
+import os
 
 import pytest
 from ckeditor_uploader.utils import storage as editor_storage
@@ -391,3 +392,24 @@ def test_a_picture_named_with_runs_of_spaces_keeps_its_name_and_its_copies(clien
     assert img.get("srcset", "").endswith(f"{default_storage.url(name)} 1300w")
     assert picture_copies()[1:] == ("", None)
     assert recorded_pictures().count() == 1
+
+
+def test_a_file_whose_name_is_not_text_is_left_out_of_the_browse_window_and_logged(
+    staff_client, media_root, settings, caplog
+):
+    """Copied into the uploads folder by hand from a machine that names files in Latin-1, a file
+    has a name that is no text, and so no address: the window listed nothing and answered 500."""
+    name = upload(staff_client, photo_bytes((1300, 900)))
+    folder = os.fsencode(media_root / os.path.dirname(name))
+    (media_root / os.path.dirname(name) / "plain.png").write_bytes(png_bytes())
+    with open(os.path.join(folder, b"caf\xe9-room.png"), "wb") as copied:
+        copied.write(png_bytes())
+    with caplog.at_level(logging.WARNING, logger="carter_site.editor_uploads"):
+        response = staff_client.get(reverse("ckeditor_browse"))
+    assert response.status_code == 200
+    assert sorted(file["src"] for file in response.context["files"]) == [
+        f"/media/{name}",
+        f"/media/{os.path.dirname(name)}/plain.png",
+    ]
+    assert [record.event for record in caplog.records] == ["unreadable_upload_names"]
+    assert caplog.records[0].files == 1
