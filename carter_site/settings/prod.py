@@ -109,6 +109,15 @@ if SENTRY_DSN:
             "SENTRY_DSN is set but the sentry-sdk package is not installed. Build the image with "
             "--build-arg EXTRA_PIP_PACKAGES='sentry-sdk[django]==<version>', or unset SENTRY_DSN."
         ) from None
+    # The SDK reads the DSN here, and answers a mistyped one (no project number, no scheme, no
+    # key) with its own traceback: the container would stop without saying which variable.
+    try:
+        sentry_sdk.utils.Dsn(SENTRY_DSN)
+    except sentry_sdk.utils.BadDsn as error:
+        raise ImproperlyConfigured(
+            f"SENTRY_DSN is not an address Sentry gives ({error}): copy it from the project's Client Keys "
+            "page, such as https://PUBLIC_KEY@o123.ingest.sentry.io/4567, or unset SENTRY_DSN."
+        ) from None
     sentry_sdk.init(
         dsn=SENTRY_DSN,
         integrations=[DjangoIntegration()],

@@ -446,6 +446,23 @@ def test_a_sentry_trace_rate_outside_0_to_1_refuses_to_start(prod_env, rate):
     )
 
 
+@pytest.mark.parametrize(
+    "dsn, reason",
+    [
+        ("https://public@errors.carter.example/1x", "Invalid project in DSN ('1x')"),
+        ("https://errors.carter.example/1", "Missing public key"),
+        ("errors.carter.example/1", "Unsupported scheme ''"),
+    ],
+)
+def test_a_mistyped_sentry_dsn_refuses_to_start_in_one_sentence(prod_env, dsn, reason):
+    """With sentry-sdk built in, a DSN it cannot read ended the start with the SDK's traceback."""
+    helpers.assert_one_sentence(
+        helpers.manage("check", env={**prod_env, "SENTRY_DSN": dsn}),
+        f"carter-site cannot start: SENTRY_DSN is not an address Sentry gives ({reason}): copy it from the "
+        "project's Client Keys page, such as https://PUBLIC_KEY@o123.ingest.sentry.io/4567, or unset SENTRY_DSN.",
+    )
+
+
 def test_the_production_command_refuses_a_static_root_without_collected_files(prod_env, tmp_path):
     folder = tmp_path / "nonexistent" / "static"
     result = start_production_server(prod_env, STATIC_ROOT=folder)
