@@ -174,6 +174,18 @@ class ServerErrorsOnly(logging.Filter):
         return record.name == "django.request" and getattr(record, "status_code", None) == 500
 
 
+class NoTracebackForRefusedRequests(logging.Filter):
+    """Leaves the traceback out of the record of a request Django refused as suspicious (a 400,
+    logger django.security.*): a Host header ALLOWED_HOSTS does not list above all, which every
+    scanner that asks for the server's address sends. The message names what was refused; the
+    traceback only retold Django's own checks, some 2 KB at ERROR for each such request."""
+
+    def filter(self, record):
+        if record.name.startswith("django.security.") and getattr(record, "status_code", None) == 400:
+            record.exc_info = record.exc_text = None
+        return True
+
+
 # gunicorn's access-log atoms that hold the path: "U" (path) and "r" (the request line).
 ACCESS_ATOMS_WITH_A_PATH = ("U", "r")
 
@@ -265,13 +277,16 @@ def django_logging(level="INFO", fmt="json"):
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": _formatters(fmt),
-        "filters": {"private_details": {"()": "carter_site.logging.HidePrivateDetails"}},
+        "filters": {
+            "private_details": {"()": "carter_site.logging.HidePrivateDetails"},
+            "no_traceback_for_refused_requests": {"()": "carter_site.logging.NoTracebackForRefusedRequests"},
+        },
         "handlers": {
             "stdout": {
                 "class": "logging.StreamHandler",
                 "formatter": "default",
                 "stream": "ext://sys.stdout",
-                "filters": ["private_details"],
+                "filters": ["private_details", "no_traceback_for_refused_requests"],
             }
         },
         "root": {"handlers": ["stdout"], "level": normalise_level(level)},

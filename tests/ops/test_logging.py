@@ -256,3 +256,36 @@ def test_a_record_whose_arguments_do_not_fit_its_message_still_reaches_the_log(c
     finally:
         logging.raiseExceptions = True
     assert configured() == []  # the handler could not format it, and said so on stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["json", "plain"])
+def test_a_foreign_host_is_logged_in_one_line_without_a_traceback(fmt):
+    """Scanners ask for the server's address all day: each refused Host header used to add a
+    traceback of Django's own host check to the log, at ERROR. The line naming the host stays."""
+    import io
+    import logging.config
+
+    from django.conf import settings
+    from django.test import Client
+
+    config = django_logging("INFO", fmt)
+    buffer = io.StringIO()
+    config["handlers"]["stdout"]["stream"] = buffer
+    logging.config.dictConfig(config)
+    try:
+        assert Client().get("/", headers={"host": "scanner.example"}).status_code == 400
+    finally:
+        logging.config.dictConfig(settings.LOGGING)
+    lines = [line for line in buffer.getvalue().splitlines() if "scanner.example" in line]
+    assert len(lines) == 1, buffer.getvalue()
+    assert "Invalid HTTP_HOST header: 'scanner.example'" in lines[0]
+    assert "Traceback" not in buffer.getvalue()
+    if fmt == "json":
+        entry = json.loads(lines[0])
+        assert (entry["level"], entry["logger"], entry["status_code"]) == (
+            "ERROR",
+            "django.security.DisallowedHost",
+            400,
+        )
+        assert "exception" not in entry
