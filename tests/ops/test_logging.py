@@ -128,6 +128,13 @@ def test_gunicorn_sends_both_its_logs_to_stdout_in_the_same_format():
     assert with_checks["handlers"]["access"]["filters"] == ["private_details"]
 
 
+def test_the_access_log_stays_on_whatever_log_level_says():
+    """docs/operations.md says so: LOG_LEVEL=WARNING quiets the rest, not the line per request."""
+    config = gunicorn_logging("warning", "json")
+    assert config["loggers"]["gunicorn.error"]["level"] == "WARNING"
+    assert config["loggers"]["gunicorn.access"]["level"] == "INFO"
+
+
 @pytest.fixture
 def configured():
     """Logging set up as the site sets it up (gunicorn's config is a superset of Django's), its
