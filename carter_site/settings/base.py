@@ -11,6 +11,8 @@ from .environment import (
     cache_folder,
     database_config,
     domain,
+    email_address,
+    email_addresses,
     email_backend,
     env_bool,
     env_int,
@@ -504,10 +506,10 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
         "or TLS from the first byte (EMAIL_USE_SSL, usually port 465)."
     )
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1, maximum=300)
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "webmaster@localhost"
-SERVER_EMAIL = env_str("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
+DEFAULT_FROM_EMAIL = email_address("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = email_address("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Who gets an email about each server error (500): comma-separated addresses; none by default.
-ADMINS = [(address, address) for address in env_list("ADMINS")]
+ADMINS = [(address, address) for address in email_addresses("ADMINS")]
 # Those emails never carry the query string, the Referer or what a visitor searched for, which
 # can be health information (carter_site.error_reports). With DEBUG on, a developer's own error
 # pages still show everything.

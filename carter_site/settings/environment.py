@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -58,6 +58,47 @@ def env_list(name, default=()):
     if raw is None or not raw.strip():
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+# An address as the mail settings take it: web@carter.example, or with a name in front,
+# Carter <web@carter.example>.
+_NAMED_ADDRESS = re.compile(r"^[^<>]*<([^<>]+)>$")
+
+
+def _is_email_address(value):
+    from django.core.validators import validate_email
+
+    named = _NAMED_ADDRESS.match(value)
+    try:
+        validate_email(named.group(1).strip() if named else value)
+    except ValidationError:
+        return False
+    return True
+
+
+def email_address(name, default):
+    """One sender address (DEFAULT_FROM_EMAIL, SERVER_EMAIL); unset or empty means `default`. Django
+    reads it only when it sends, and a typo there loses every email, error mail included."""
+    value = (env_str(name) or default).strip()
+    if not _is_email_address(value):
+        raise ImproperlyConfigured(
+            f"{name} must be an email address such as web@carter.example, or Carter <web@carter.example>, "
+            f"not {value!r}."
+        )
+    return value
+
+
+def email_addresses(name):
+    """Comma-separated addresses (ADMINS), each checked: Django sends the error mail silently, so an
+    address it cannot use would lose every report without a word."""
+    addresses = env_list(name)
+    for address in addresses:
+        if not _is_email_address(address):
+            raise ImproperlyConfigured(
+                f"{name} has {address!r}, which is not an email address: write addresses such as "
+                "ops@carter.example, separated by commas."
+            )
+    return addresses
 
 
 # What Django can match a Host header against (django.http.request.host_validation_re): a name of

@@ -463,6 +463,43 @@ def test_a_mistyped_sentry_dsn_refuses_to_start_in_one_sentence(prod_env, dsn, r
     )
 
 
+@pytest.mark.parametrize(
+    "name, value, sentence",
+    [
+        (
+            "ADMINS",
+            "ops@carter.example; oncall@carter.example",
+            "ADMINS has 'ops@carter.example; oncall@carter.example', which is not an email address: "
+            "write addresses such as ops@carter.example, separated by commas.",
+        ),
+        (
+            "ADMINS",
+            "ops@carter.example, oncall",
+            "ADMINS has 'oncall', which is not an email address: "
+            "write addresses such as ops@carter.example, separated by commas.",
+        ),
+        (
+            "DEFAULT_FROM_EMAIL",
+            "Carter <web@>",
+            "DEFAULT_FROM_EMAIL must be an email address such as web@carter.example, or "
+            "Carter <web@carter.example>, not 'Carter <web@>'.",
+        ),
+        (
+            "SERVER_EMAIL",
+            "errors",
+            "SERVER_EMAIL must be an email address such as web@carter.example, or "
+            "Carter <web@carter.example>, not 'errors'.",
+        ),
+    ],
+)
+def test_a_mail_address_that_is_not_one_refuses_to_start(prod_env, name, value, sentence):
+    """Django reads these only when it sends, and sends the error mail silently: a typo lost every
+    report of a server error (and every email to staff) without a word."""
+    helpers.assert_one_sentence(
+        helpers.manage("check", env={**prod_env, name: value}), f"carter-site cannot start: {sentence}"
+    )
+
+
 def test_the_production_command_refuses_a_static_root_without_collected_files(prod_env, tmp_path):
     folder = tmp_path / "nonexistent" / "static"
     result = start_production_server(prod_env, STATIC_ROOT=folder)
