@@ -18,6 +18,7 @@ from .environment import (
     env_int,
     env_list,
     env_str,
+    mail_host,
     origins,
     redis_url,
     site_url,
@@ -493,7 +494,7 @@ LOGGING = logging_from_environment("plain")
 
 # Email: printed to the console here; production sends through the SMTP server named below.
 EMAIL_BACKEND = email_backend("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
+EMAIL_HOST = mail_host("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")

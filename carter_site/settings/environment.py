@@ -4,6 +4,7 @@ Every setting that may change between machines comes through these helpers, so t
 `.env.example` and `docs/operations.md` can list them all in one place.
 """
 
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -123,6 +124,27 @@ def host_names(name):
                 "such as www.carter.example,carter.example (.carter.example allows every subdomain)."
             )
     return hosts
+
+
+# A mail server as smtplib connects to it: a host name (underscores too, as in a compose service's
+# name) or an IP address, written bare. No scheme, port (EMAIL_PORT), path or user.
+_MAIL_HOST = re.compile(r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$", re.IGNORECASE)
+
+
+def mail_host(name, default):
+    """EMAIL_HOST: unset or empty means `default`. Django connects only when it sends, so that
+    smtp://mail.carter.example or mail.carter.example:587 would lose every email, and the error
+    mail without a word."""
+    value = (env_str(name) or default).strip()
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        if not _MAIL_HOST.match(value):
+            raise ImproperlyConfigured(
+                f"{name} must be the mail server's host name or IP address such as smtp.carter.example, "
+                f"without a scheme or a port (the port goes in EMAIL_PORT), not {value!r}."
+            ) from None
+    return value
 
 
 # An origin as Django's CSRF check compares it with a request's Origin header: a scheme and a host

@@ -500,6 +500,22 @@ def test_a_mail_address_that_is_not_one_refuses_to_start(prod_env, name, value, 
     )
 
 
+@pytest.mark.parametrize("value", ["smtp://mail.carter.example", "mail.carter.example:587", "mail carter"])
+def test_a_mail_server_written_as_an_address_refuses_to_start(prod_env, value):
+    """smtplib took the whole value for a host name, at the first send: every email was lost, the
+    error mail without a word."""
+    helpers.assert_one_sentence(
+        helpers.manage("check", env={**prod_env, "EMAIL_HOST": value}),
+        "carter-site cannot start: EMAIL_HOST must be the mail server's host name or IP address such as "
+        f"smtp.carter.example, without a scheme or a port (the port goes in EMAIL_PORT), not {value!r}.",
+    )
+
+
+@pytest.mark.parametrize("value", ["mail_relay", "10.0.0.25", "2001:db8::25", "smtp.mail.internal"])
+def test_a_mail_server_may_be_a_service_name_or_an_ip_address(prod_env, value):
+    assert prod_settings({**prod_env, "EMAIL_HOST": value}, "EMAIL_HOST") == {"EMAIL_HOST": value}
+
+
 def test_the_production_command_refuses_a_static_root_without_collected_files(prod_env, tmp_path):
     folder = tmp_path / "nonexistent" / "static"
     result = start_production_server(prod_env, STATIC_ROOT=folder)
