@@ -276,6 +276,26 @@ def url_path(name, value):
 DATABASE_ENGINES = frozenset({"django.db.backends.postgresql", "django.db.backends.sqlite3"})
 
 
+def _unencoded_in_credentials(url):
+    """Whether the user name or password of a database URL holds a character that ends it early:
+    a / ? or # there makes the rest of the password the path, query or fragment, and a second @
+    moves the host. Generated passwords hold them often; the URL then fails in a way that names
+    something else (no database name, a port that is not a number)."""
+    rest = url.partition("://")[2]
+    if "@" not in rest:
+        return False
+    credentials = rest.rpartition("@")[0]
+    return any(character in credentials for character in "/?#@")
+
+
+def _credentials_sentence(name):
+    return (
+        f"{name} has a character in its user name or password that must be percent-encoded: / as %2F, "
+        '? as %3F, # as %23, @ as %40 (python3 -c "import urllib.parse; print(urllib.parse.quote(input(), '
+        "safe=''))\" encodes a password typed in)."
+    )
+
+
 def database_config(name, default, **options):
     """DATABASES["default"] from a URL such as postgres://user:password@host:5432/name.
 
@@ -287,6 +307,8 @@ def database_config(name, default, **options):
     try:
         config = dj_database_url.parse(url, **options)
     except ValueError:  # UnknownSchemeError and ParseError too; a port that is not a number
+        if _unencoded_in_credentials(url):
+            raise ImproperlyConfigured(_credentials_sentence(name)) from None
         raise ImproperlyConfigured(
             f"{name} is not a database address: it must look like postgres://user:password@host:5432/name "
             "(or sqlite:///path/to/file.sqlite3)."
@@ -300,6 +322,8 @@ def database_config(name, default, **options):
             "(postgres://user:password@host:5432/name) or SQLite (sqlite:///path/to/file.sqlite3)."
         )
     if not config.get("NAME") and "service" not in config.get("OPTIONS", {}):
+        if _unencoded_in_credentials(url):
+            raise ImproperlyConfigured(_credentials_sentence(name))
         raise ImproperlyConfigured(
             f"{name} has no database name: put it after the host, as in postgres://user:password@host:5432/name."
         )

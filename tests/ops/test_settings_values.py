@@ -28,6 +28,22 @@ from . import helpers
             "DATABASE_URL is not a database address: it must look like "
             "postgres://user:password@host:5432/name (or sqlite:///path/to/file.sqlite3).",
         ),
+        # A generated password with a # or / in it, not percent-encoded: the URL broke elsewhere,
+        # and the sentence named a database name or the address's shape instead.
+        *[
+            (
+                {"DATABASE_URL": url},
+                "DATABASE_URL has a character in its user name or password that must be percent-encoded: "
+                '/ as %2F, ? as %3F, # as %23, @ as %40 (python3 -c "import urllib.parse; '
+                "print(urllib.parse.quote(input(), safe=''))\" encodes a password typed in).",
+            )
+            for url in (
+                "postgres://carter:pw-must-not-leak#1@db:5432/carter",
+                "postgres://carter:pw-must-not-leak/1@db:5432/carter",
+                "postgres://carter:pw-must-not-leak?1@db:5432/carter",
+                "postgres://carter:pw-must-not-leak@1#2@db:5432/carter",
+            )
+        ],
         # Addresses that parse but cannot work: no driver for the database, no database name.
         (
             {"DATABASE_URL": "mysql://u:pw-must-not-leak@host/db"},
