@@ -1,5 +1,5 @@
-"""Times as editors write them, in every admin form with a time: opening hours, an article's
-publish and take-down times, a shared preview link's expiry.
+"""Times as editors write them, in every admin form with a time: opening hours, holiday hours, an
+article's publish and take-down times, a shared preview link's expiry.
 
 Django reads only a 24-hour clock ("09:00", "17:30"), and refused "9:00 AM", the very example
 an opening-hours field gave, with "Enter a valid time." Here a time may also be written on a
@@ -13,7 +13,7 @@ a time is refused in those words, where Django said it "couldn't be interpreted 
 America/New_York; it may be ambiguous or it may not exist".
 
 Every admin with such a field uses `TypedTimesMixin` (HistoryAdmin, the inlines of
-carter_site.admin and the opening hours' own).
+carter_site.admin and the location's rows of opening hours and of holiday hours).
 """
 
 import re

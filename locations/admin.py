@@ -17,7 +17,7 @@ from carter_site.admin import (
 from carter_site.admin_times import TypedTimesMixin
 from faqs.admin import LocationFAQInline
 
-from .forms import CoordinateField, OpeningHoursFormSet, SpecialDayFormSet
+from .forms import CoordinateField, OpeningHoursFormSet, SpecialDayForm, SpecialDayFormSet
 from .models import Location, OpeningHours, SpecialDay
 
 
@@ -28,11 +28,13 @@ class OpeningHoursInline(TypedTimesMixin, admin.TabularInline):
     fields = ["weekday", "opens", "closes", "label"]
 
 
-class SpecialDayInline(admin.TabularInline):
+class SpecialDayInline(TypedTimesMixin, admin.TabularInline):
     """Holiday hours and closures, beside the weekly hours: shown on the location's page from two
-    weeks before, and gone by themselves once the last day is over."""
+    weeks before, and gone by themselves once the last day is over. Their times are written as
+    the weekly hours' are ("9:00 AM", the example their help gives), and shown back so."""
 
     model = SpecialDay
+    form = SpecialDayForm
     formset = SpecialDayFormSet
     extra = 0
     fields = ["first_day", "last_day", "reason", "closed", "opens", "closes", "opens_again", "closes_again"]

@@ -430,3 +430,34 @@ def test_structured_data_lists_the_special_days_the_page_shows(client):
     with time_machine.travel(at(dt.date(2026, 12, 31)), tick=False):
         [clinic] = clinic_of(page(client, location.get_absolute_url()))
         assert "specialOpeningHoursSpecification" not in clinic
+
+
+def test_holiday_hours_are_written_on_a_12_hour_clock_like_the_weekly_hours(staff_client):
+    """The opening time's help says "for example 9:00 AM": Django's own time field refused that
+    very example with "Enter a valid time.", beside "Give the opening time" as if none was typed,
+    and showed a saved time back as "09:00:00"."""
+    location = LocationFactory()
+    response, _ = post(
+        staff_client,
+        location,
+        ("2026-12-24", "", "Christmas Eve", {"closed": False, "opens": "9:00 AM", "closes": "noon"}),
+    )
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert list(location.special_days.values_list("opens", "closes")) == [(dt.time(9), dt.time(12))]
+    page = staff_client.get(change_url(location)).content.decode()
+    assert 'value="9:00 AM"' in page and 'value="12:00 PM"' in page
+
+
+def test_a_holiday_time_that_is_no_time_says_how_to_write_one(staff_client):
+    location = LocationFactory()
+    response, (row,) = post(
+        staff_client,
+        location,
+        ("2026-12-24", "", "Christmas Eve", {"closed": False, "opens": "13:00 PM", "closes": "5 pm"}),
+    )
+    assert response.status_code == 200
+    formset, _ = row_errors(response)
+    assert formset.forms[row].errors["opens"] == [
+        "“13:00 PM” is not a time. Write it as 9:00 AM, 5:30 PM or 17:30."
+    ]
+    assert not location.special_days.exists()
