@@ -30,6 +30,10 @@ from django.utils.formats import date_format
 from .publishing import end_sentence
 
 NOT_A_TIME = "“%(value)s” is not a time. Write it as 9:00 AM, 5:30 PM or 17:30."
+NOT_A_DATE = (
+    "“%(value)s” is not a date. Write it as 2026-06-30 or 6/30/2026 (the month first), or choose it "
+    "with the calendar button."
+)
 
 _TWELVE_HOUR = re.compile(
     r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?(?::(?P<second>\d{2}))?\s*(?P<half>[ap])\.?\s*m\.?",
@@ -68,6 +72,20 @@ class TimeField(forms.TimeField):
                     raise
                 raise ValidationError(NOT_A_TIME, code="invalid", params={"value": typed}) from error
         return super().to_python(value)
+
+
+class DateField(forms.DateField):
+    """Django's date field, saying what was typed and how to write a date. Its "Enter a valid
+    date." gave no clue to an editor who wrote the day first (25/11/2026), as much of the world
+    does, or a day the month does not have (11/31/2026)."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code != "invalid":
+                raise
+            raise ValidationError(NOT_A_DATE, code="invalid", params={"value": str(value).strip()}) from error
 
 
 def clock_change_problem(moment):
@@ -118,7 +136,9 @@ class SplitDateTimeField(forms.SplitDateTimeField):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        date_field, django_time = self.fields
+        django_date, django_time = self.fields
+        date_field = DateField(localize=django_date.localize, required=False)
+        date_field.error_messages.setdefault("incomplete", self.error_messages["incomplete"])
         time_field = TimeField(localize=django_time.localize, required=False)
         time_field.error_messages.setdefault("incomplete", self.error_messages["incomplete"])
         self.fields = (date_field, time_field)
@@ -132,9 +152,10 @@ class SplitDateTimeField(forms.SplitDateTimeField):
 
 
 class TypedTimesMixin:
-    """For ModelAdmin and inlines: the fields above for the model's times."""
+    """For ModelAdmin and inlines: the fields above for the model's dates and times."""
 
     formfield_overrides = {
+        models.DateField: {"form_class": DateField},
         models.TimeField: {"form_class": TimeField, "widget": TimeInput},
         models.DateTimeField: {"form_class": SplitDateTimeField, "widget": SplitDateTimeWidget},
     }

@@ -461,3 +461,15 @@ def test_a_holiday_time_that_is_no_time_says_how_to_write_one(staff_client):
         "“13:00 PM” is not a time. Write it as 9:00 AM, 5:30 PM or 17:30."
     ]
     assert not location.special_days.exists()
+
+
+def test_a_holiday_date_that_is_no_date_says_how_to_write_one(staff_client):
+    location = LocationFactory()
+    response, (row,) = post(staff_client, location, ("26/11/2026", "", "Thanksgiving"))
+    assert response.status_code == 200
+    formset, _ = row_errors(response)
+    assert formset.forms[row].errors["first_day"] == [
+        "“26/11/2026” is not a date. Write it as 2026-06-30 or 6/30/2026 (the month first), or choose it "
+        "with the calendar button."
+    ]
+    assert not location.special_days.exists()

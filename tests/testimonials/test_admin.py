@@ -105,6 +105,21 @@ def test_restoring_an_old_version_never_undoes_a_withdrawal_of_consent(staff_cli
     assert "approved" not in client.get("/").content.decode()
 
 
+def test_a_consent_date_written_day_first_says_how_to_write_a_date(staff_client):
+    testimonial = TestimonialFactory(consent_on_file=False, consent_signed_on=None, is_published=False)
+    url = reverse("admin:testimonials_testimonial_change", args=[testimonial.pk])
+    data = admin_form_data(staff_client.get(url))
+    data.update(consent_on_file="on", consent_signed_on="24/11/2026")
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["consent_signed_on"][0] == (
+        "“24/11/2026” is not a date. Write it as 2026-06-30 or 6/30/2026 (the month first), or choose "
+        "it with the calendar button."
+    )
+    testimonial.refresh_from_db()
+    assert not testimonial.consent_on_file
+
+
 def test_restoring_words_the_client_never_approved_asks_for_their_approval(staff_client, client):
     """Words written before consent was recorded, then changed and consented to: putting the old
     words back is new text to the client, as if typed, and their consent does not cover it."""
