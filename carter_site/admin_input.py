@@ -145,12 +145,50 @@ SLUG_MESSAGE = (
 )
 
 
+SLUG_TAKEN = (
+    "Another %(name)s, “%(other)s”, already has this address. Change it here, for example by adding "
+    "a word: each %(name)s needs an address of its own."
+)
+
+
+class SlugTakenFormMixin:
+    """For an admin's ModelForm: an address (slug) another object has already is refused naming
+    that object. Django said "Article with this Slug already exists.", which an editor who gave
+    two articles the same title (the slug is filled in from it) could not place: which article,
+    and what is a Slug?"""
+
+    def clean(self):
+        cleaned = super().clean()
+        model = self._meta.model
+        for field in model._meta.fields:
+            if not (isinstance(field, models.SlugField) and field.unique) or field.name in self._errors:
+                continue
+            value = cleaned.get(field.name)
+            if not value:
+                continue
+            other = model._default_manager.filter(**{field.name: value}).exclude(pk=self.instance.pk).first()
+            if other is not None:
+                params = {"name": model._meta.verbose_name, "other": Truncator(str(other)).chars(80)}
+                self.add_error(field.name, ValidationError(SLUG_TAKEN, code="unique", params=params))
+        return cleaned
+
+
 class PlainFieldMessagesMixin:
     """For ModelAdmin: Django's messages that name its own field types, in an editor's words. An
     address (a slug) with a space or a mark got "Enter a valid “slug” consisting of letters,
     numbers, underscores or hyphens."; a file that is not a picture, chosen for an article's or a
     location's photo, "Upload a valid image. The file you uploaded was either not an image or a
-    corrupted image.", where the editor's own upload says what to upload instead."""
+    corrupted image.", where the editor's own upload says what to upload instead; an address
+    another object has already, "Article with this Slug already exists." (SlugTakenFormMixin)."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if issubclass(form, SlugTakenFormMixin) or not any(
+            isinstance(field, models.SlugField) and field.unique and field.name in form.base_fields
+            for field in self.opts.fields
+        ):
+            return form
+        return type(form.__name__, (SlugTakenFormMixin, form), {"__module__": form.__module__})
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)

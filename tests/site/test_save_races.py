@@ -45,7 +45,10 @@ def test_two_new_articles_at_one_address_the_second_is_told(staff_client):
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert errors["slug"] == ["Article with this Slug already exists."]
+    assert errors["slug"] == [
+        "Another article, “Sam's article”, already has this address. Change it here, for example by "
+        "adding a word: each article needs an address of its own."
+    ]
     assert admin_form_data(response)["title"] == "Your first week"  # what was typed is kept
     assert list(Article.objects.values_list("title", flat=True)) == ["Sam's article"]
     assert not LogEntry.objects.exists()  # no history entry for a save that did not happen
@@ -63,7 +66,10 @@ def test_renaming_to_an_address_just_taken_is_told_and_changes_nothing(staff_cli
         response = staff_client.post(url, form)
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["slug"] == ["Article with this Slug already exists."]
+    assert response.context["adminform"].form.errors["slug"] == [
+        "Another article, “Evenings”, already has this address. Change it here, for example by adding a "
+        "word: each article needs an address of its own."
+    ]
     article.refresh_from_db()
     assert article.slug == "evening-track"
 
