@@ -263,7 +263,7 @@ class EditConflictMixin:
             return form
         # What is saved now: read before a restore writes the old version over it.
         saved = getattr(request, "edit_stamp_now", None) or edit_stamp(obj)
-        admin = self
+        admin, user = self, request.user
 
         class EditConflictForm(form):
             def __init__(self, *args, **kwargs):
@@ -277,7 +277,7 @@ class EditConflictMixin:
                     # Carry the newer stamp: saving again, having read this, keeps this version.
                     self.data = self.data.copy()
                     self.data[self.add_prefix(EDIT_STAMP_FIELD)] = saved
-                    raise forms.ValidationError(admin._conflict_message(obj), code="edit_conflict")
+                    raise forms.ValidationError(admin._conflict_message(obj, user), code="edit_conflict")
                 return cleaned
 
         return EditConflictForm
@@ -299,7 +299,10 @@ class EditConflictMixin:
                 raise SavedMeanwhile
         super().save_model(request, obj, form, change)
 
-    def _conflict_message(self, obj):
+    def _conflict_message(self, obj, user=None):
+        """Who saved `obj` after this form was opened, and when; `user` is the one saving now.
+        The person who saved meanwhile may be that same person, in another tab or window: told
+        that someone saved "after you opened it", they read of their own name as of another's."""
         entry = (
             LogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(self.model), object_id=str(obj.pk)
@@ -309,12 +312,24 @@ class EditConflictMixin:
             .first()
         )
         name = self.opts.verbose_name
+        when = ""
+        if obj.updated_at:
+            saved_at = timezone.localtime(obj.updated_at)
+            when = f" at {time_format(saved_at, 'g:i A')}"
+            if saved_at.date() != timezone.localdate():
+                when = f" on {date_format(saved_at, 'N j')}{when}"
+        if entry is not None and user is not None and entry.user_id is not None and entry.user_id == user.pk:
+            return (
+                f"You saved this {name}{when}, after this page was opened (in another tab or window, say). "
+                f"Nothing was saved now: this save would have replaced what you saved then. Open the {name} "
+                "in a new tab to see what is saved now. Everything on this page is still below: save again "
+                "to keep it over what you saved then, or leave this page to keep that."
+            )
         who = "Someone"
         if entry is not None and entry.user is not None:
             who = entry.user.get_full_name() or entry.user.get_username()
-        when = time_format(timezone.localtime(obj.updated_at), "g:i A") if obj.updated_at else ""
         return (
-            f"{who} saved this {name}{f' at {when}' if when else ''}, after you opened it. Nothing was "
+            f"{who} saved this {name}{when}, after you opened it. Nothing was "
             f"saved: your save would have replaced their changes without either of you seeing it. Open "
             f"the {name} in a new tab to see what is saved now. Everything you typed is still below: save "
             "again to keep your version over theirs, or leave this page to keep theirs."

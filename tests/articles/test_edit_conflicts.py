@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -185,3 +186,46 @@ def test_a_review_date_in_the_future_or_by_a_clinician_who_no_longer_reviews_is_
     assert [item["text"] for item in found["results"]] == ["Dana Reyes, LCSW"]
     article.refresh_from_db()
     assert article.reviewed_by is None
+
+
+def test_an_editor_who_saved_in_another_tab_is_told_it_was_their_own_save():
+    """Two tabs on one article, both saved: the second is refused as for two people, but the
+    message names the editor as "you", not as a third person whose changes would be lost."""
+    article = ArticleFactory(title="First title", summary="First summary.")
+    dana = signed_in(MARKETING_EDITORS, "dana", "Dana")
+    first_tab = admin_form_data(dana.get(change_url(article)))
+    second_tab = admin_form_data(dana.get(change_url(article)))
+    first_tab["summary"] = "From the first tab."
+    assert dana.post(change_url(article), first_tab).status_code == 302
+
+    second_tab["summary"] = "From the second tab."
+    response = dana.post(change_url(article), second_tab)
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.non_field_errors()
+    assert re.match(
+        r"You saved this article at \d{1,2}:\d\d [AP]M, after this page was opened \(in another tab or "
+        r"window, say\)\. Nothing was saved now",
+        error,
+    )
+    assert "Dana" not in error and "theirs" not in error
+    article.refresh_from_db()
+    assert article.summary == "From the first tab."
+
+
+def test_a_save_made_on_an_earlier_day_is_told_with_its_day():
+    """A tab left open past midnight: "at 6:10 PM" alone reads as today."""
+    with time_machine.travel(dt.datetime(2026, 11, 23, 23, 0, tzinfo=dt.UTC), tick=False):
+        article = ArticleFactory(title="First title")
+        dana = signed_in(MARKETING_EDITORS, "dana", "Dana")
+        sam = signed_in(MARKETING_EDITORS, "sam", "Sam")
+        sams_form = admin_form_data(sam.get(change_url(article)))
+        danas_form = admin_form_data(dana.get(change_url(article)))
+    with time_machine.travel(dt.datetime(2026, 11, 23, 23, 10, tzinfo=dt.UTC), tick=False):
+        danas_form["title"] = "Dana's title"
+        assert dana.post(change_url(article), danas_form).status_code == 302
+    with time_machine.travel(dt.datetime(2026, 11, 24, 6, 0, tzinfo=dt.UTC), tick=False):
+        sams_form["title"] = "Sam's title"
+        response = sam.post(change_url(article), sams_form)
+    assert response.status_code == 200, (response.status_code, response.get("Location"))
+    [error] = response.context["adminform"].form.non_field_errors()
+    assert error.startswith("Dana saved this article on Nov. 23 at 6:10 PM, after you opened it.")
