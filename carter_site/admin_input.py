@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.admin import helpers, widgets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import SEARCH_VAR
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils import timezone
@@ -143,6 +143,25 @@ SLUG_MESSAGE = (
     "An address may hold only letters, numbers and hyphens, for example coming-back-to-iop: no spaces, "
     "accents or other marks."
 )
+
+
+class SaidOnceFormMixin:
+    """For a ModelForm: a value that could not be read ("13:00 PM", a date written day first) is
+    said once, by its field. The model's own check (Model.clean) then finds that field empty and
+    asked for it too ("Give the opening time", "Enter the date the client signed"), as if the
+    editor had typed nothing."""
+
+    def add_error(self, field, error):
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            kept = {
+                name: errors
+                for name, errors in error.error_dict.items()
+                if name == NON_FIELD_ERRORS or name not in self._errors
+            }
+            if not kept:
+                return
+            error = ValidationError(kept)
+        super().add_error(field, error)
 
 
 SLUG_TAKEN = (

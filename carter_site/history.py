@@ -28,7 +28,7 @@ from reversion.models import Revision, Version, _safe_revert
 from reversion_compare.admin import CompareVersionAdmin
 
 from .admin_deletes import get_deleted_objects
-from .admin_input import AutocompleteOfIdsMixin
+from .admin_input import AutocompleteOfIdsMixin, SaidOnceFormMixin
 from .admin_times import TypedTimesMixin
 from .audit import followed_rows, has_edit_stamp, with_followed_rows
 from .concurrent_saves import RetryRefusedSaveMixin, RowsDeletedMeanwhileMixin, SavedMeanwhile
@@ -232,8 +232,9 @@ def edit_stamp(obj):
     return stamp.isoformat() if stamp else ""
 
 
-class EditStampForm(forms.ModelForm):
-    """A change form that knows which saved state it was opened on (see HistoryAdmin)."""
+class EditStampForm(SaidOnceFormMixin, forms.ModelForm):
+    """A change form that knows which saved state it was opened on (see HistoryAdmin), and says
+    a value it could not read once, by its field."""
 
     edit_stamp = forms.CharField(widget=forms.HiddenInput, required=False)
 

@@ -5,11 +5,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import combinations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.dateformat import format as date_format
 from django.utils.dateformat import time_format
 
+from carter_site.admin_input import SaidOnceFormMixin
 from carter_site.concurrent_saves import RowsAddedMeanwhileFormSet
 
 from .models import OpeningHours, SpecialDay
@@ -109,22 +110,8 @@ def describe_days(first_day, last_day, reason):
     return f"{days} ({reason})" if reason else days
 
 
-class SpecialDayForm(forms.ModelForm):
-    """One row of holiday hours and closures. A time that could not be read ("13:00 PM") is said
-    once, by its field: the row's own check (SpecialDay.clean) then finds no time there and asked
-    for one too ("Give the opening time"), as if the editor had typed nothing."""
-
-    def add_error(self, field, error):
-        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            kept = {
-                name: errors
-                for name, errors in error.error_dict.items()
-                if name == NON_FIELD_ERRORS or name not in self._errors
-            }
-            if not kept:
-                return
-            error = ValidationError(kept)
-        super().add_error(field, error)
+class SpecialDayForm(SaidOnceFormMixin, forms.ModelForm):
+    """One row of holiday hours and closures: a time that could not be read is said once."""
 
 
 class SpecialDayFormSet(RowsAddedMeanwhileFormSet):

@@ -112,10 +112,11 @@ def test_a_consent_date_written_day_first_says_how_to_write_a_date(staff_client)
     data.update(consent_on_file="on", consent_signed_on="24/11/2026")
     response = staff_client.post(url, data)
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["consent_signed_on"][0] == (
+    # Said once: not also "Enter the date the client signed the authorization.", as if none was typed.
+    assert response.context["adminform"].form.errors["consent_signed_on"] == [
         "“24/11/2026” is not a date. Write it as 2026-06-30 or 6/30/2026 (the month first), or choose "
         "it with the calendar button."
-    )
+    ]
     testimonial.refresh_from_db()
     assert not testimonial.consent_on_file
 
