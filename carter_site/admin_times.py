@@ -126,11 +126,13 @@ class SplitDateTimeWidget(widgets.AdminSplitDateTime):
 
 
 class SplitDateTimeField(forms.SplitDateTimeField):
-    """The admin's date and time boxes, the time read as TimeField reads it, and a time the
-    clocks skip or repeat refused in plain words."""
+    """The admin's date and time boxes, the date and the time read as DateField and TimeField read
+    them, one box left empty asking for it, and a time the clocks skip or repeat refused in plain
+    words."""
 
     default_error_messages = {
         **forms.SplitDateTimeField.default_error_messages,
+        "invalid_date": "Give the date too, for example 2026-06-30 or 6/30/2026 (the month first).",
         "invalid_time": "Give the time too, for example 9:00 AM or 17:30.",
     }
 

@@ -112,6 +112,21 @@ def test_a_take_down_date_without_a_time_asks_for_the_time_and_keeps_the_form(st
     assert article.title == "Kept as it was" and article.expires_at is None
 
 
+def test_a_take_down_time_without_a_date_asks_for_the_date_and_keeps_the_form(staff_client):
+    """Django said "Enter a valid date." of a date box left empty beside a time."""
+    article = ArticleFactory(title="Kept as it was")
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    data.update({"title": "Typed today", "expires_at_0": "", "expires_at_1": "5:00 PM"})
+    response = staff_client.post(change_url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["expires_at"] == [
+        "Give the date too, for example 2026-06-30 or 6/30/2026 (the month first)."
+    ]
+    article.refresh_from_db()
+    assert article.title == "Kept as it was" and article.expires_at is None
+
+
 @pytest.mark.parametrize("typed", ["25/11/2026", "11/31/2026", "tomorrow"])
 def test_a_publish_date_that_is_no_date_says_how_to_write_one_and_keeps_the_form(staff_client, typed):
     """Django said only "Enter a valid date.": no clue for an editor who wrote the day first."""
