@@ -34,3 +34,21 @@ def test_with_nothing_deleted_the_list_says_so_plainly(staff_client):
     text = page_text(staff_client.get(reverse("admin:faqs_faq_recoverlist")))
     assert "No FAQ has been deleted, so there is nothing to recover." in text
     assert "object" not in text.lower()
+
+
+def test_deleting_an_article_says_it_can_be_recovered_without_its_shared_preview_links(staff_client):
+    from articles.models import PreviewLink
+
+    article = ArticleFactory(title="Coming back after a break")
+    url = reverse("admin:articles_article_delete", args=[article.pk])
+    text = page_text(staff_client.get(url))
+    assert (
+        "If you change your mind, Recover deleted articles brings it back with its text, its places and its date."
+        in (text)
+    )
+    PreviewLink.objects.create(article=article, note="Dr. Lee")
+    text = page_text(staff_client.get(url))
+    assert (
+        "but not its shared preview links: they stop working for good, so send new ones once it is back."
+        in text
+    )
