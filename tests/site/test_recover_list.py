@@ -30,9 +30,10 @@ def test_a_deleted_article_is_listed_by_its_title_which_opens_it(staff_client):
 
 
 def test_with_nothing_deleted_the_list_says_so_plainly(staff_client):
+    """Nothing to recover, whether nothing was deleted or what was has been brought back."""
     FAQFactory()
     text = page_text(staff_client.get(reverse("admin:faqs_faq_recoverlist")))
-    assert "No FAQ has been deleted, so there is nothing to recover." in text
+    assert "There is no deleted FAQ to recover." in text
     assert "object" not in text.lower()
 
 
