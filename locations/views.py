@@ -69,6 +69,8 @@ class LocationListView(ListView):
             near_max_length=nearest.MAX_LENGTH,
             place=place,
             place_error=error,
+            # Nothing but the state, punctuation or emoji: the page asks for a place, as if blank.
+            place_missing=error == nearest.NOTHING_TYPED,
             listed=listed,
             closest=closest,
             far=closest is not None and closest.miles > nearest.FAR_MILES,

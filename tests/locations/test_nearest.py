@@ -335,11 +335,14 @@ def test_zero_width_characters_pasted_with_a_zip_code_do_not_break_it(client, lo
 
 
 @pytest.mark.parametrize(
-    "near", ["", "   ", "\x00", "\u200b", "Ga", "georgia", "GA.", ",", "-", "USA", "GA, USA"]
+    "near", ["", "   ", "\x00", "\u200b", "Ga", "georgia", "GA.", ",", "-", "USA", "GA, USA", "🏠😢"]
 )
 def test_a_form_sent_without_a_place_asks_for_one(client, locations, near):
     _, tree = page(client, near)
     assert error(tree) == "Enter your ZIP code or the name of your town."
+    # The title, which a screen reader says first, asks the same: it said "No place found for
+    # “GA”" (or for the emoji typed) while the field's message asked for a ZIP code or town.
+    assert tree.find(".//title").text.startswith("Locations: enter your ZIP code or town")
     field = tree.find(".//input[@name='near']")
     assert field.get("aria-invalid") == "true"
     assert field.get("aria-describedby") == tree.find(".//p[@class='form-error']").get("id")
