@@ -20,10 +20,11 @@ import zipcodes
 from . import areas
 
 MAX_LENGTH = 60
-# A ZIP code, or ZIP+4 written with or without its hyphen, as a word of its own: alone, after a
+# A ZIP code, or ZIP+4 written with its hyphen, an en dash (what some phones' keyboards put for
+# one), a space or nothing before the last four digits, as a word of its own: alone, after a
 # town and state ("Atlanta, GA 30303", as on an envelope) or before them ("30303, GA"). Read only
 # when no other digit was typed: "30549 or 30004" and "12 Main Street" are not a ZIP code.
-ZIP_CODE = re.compile(r"(?<![^\s,])([0-9]{5})(?:-?[0-9]{4})?(?=$|[\s,.])")
+ZIP_CODE = re.compile(r"(?<![^\s,])([0-9]{5})(?:[-\u2013 ]?[0-9]{4})?(?=$|[\s,.])")
 EARTH_RADIUS_MILES = 3958.8
 # Beyond this, a daily program here is out of reach: the page says so and where to look instead.
 FAR_MILES = 100

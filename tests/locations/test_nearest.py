@@ -64,6 +64,10 @@ def error(tree):
         ("30303", "Atlanta", "30303 (Atlanta, GA)"),
         ("30549-1234", "Jefferson", "30549 (Jefferson, GA)"),  # ZIP+4, with or without its hyphen
         ("305491234", "Jefferson", "30549 (Jefferson, GA)"),
+        # Its last four digits after a space, or the dash a phone's keyboard may put for a hyphen.
+        ("30549 1234", "Jefferson", "30549 (Jefferson, GA)"),
+        ("30549\u20131234", "Jefferson", "30549 (Jefferson, GA)"),
+        ("Alpharetta, GA 30004 1234", "Alpharetta", "30004 (Alpharetta, GA)"),
         ("Jefferson, GA 30549", "Jefferson", "30549 (Jefferson, GA)"),  # as on an envelope
         ("Alpharetta GA 30004-1234", "Alpharetta", "30004 (Alpharetta, GA)"),
         ("Athens", "Jefferson", "Athens, GA"),
@@ -284,6 +288,9 @@ def test_the_form_keeps_what_was_typed(client, locations):
     [
         ("3054", "A ZIP code is five digits, such as 30009."),
         ("30549-12", "A ZIP code is five digits, such as 30009."),
+        ("30549 12", "A ZIP code is five digits, such as 30009."),
+        ("30549 12345", "A ZIP code is five digits, such as 30009."),
+        ("300 43", "A ZIP code is five digits, such as 30009."),
         ("30549 or 30004", "A ZIP code is five digits, such as 30009."),
         ("12 Main Street", "A ZIP code is five digits, such as 30009."),
         # One ZIP code, with no other number before or after it.
