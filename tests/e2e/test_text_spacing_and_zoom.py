@@ -7,7 +7,7 @@ over other text, and no sideways scrolling of the page; a wide table scrolls in 
 
 import pytest
 
-from .browser import TEXT_SPACING_CSS, VIEWPORTS, layout_problems
+from .browser import PHONE, TEXT_SPACING_CSS, VIEWPORTS, layout_problems
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -86,3 +86,34 @@ def test_a_window_zoomed_to_400_percent_reflows_into_one_column(pages, new_conte
     box.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
     assert box.evaluate("e => e.scrollLeft") > 0, "the table's box does not scroll sideways"
     assert page.evaluate("() => scrollX") == 0, "scrolling the table scrolled the page"
+
+
+@pytest.mark.parametrize(("width", "text_size"), [(320, 24), (320, 32), (360, 32), (375, 32)])
+def test_with_big_text_on_a_phone_every_field_keeps_room_for_what_is_typed(
+    width, text_size, site, new_context
+):
+    """The header's search, the search page's and the nearest-location field beside their
+    buttons: with the text at Very large (24 px) on a 320 px phone, or doubled on any phone, the
+    button took the row and left the field 0 to 73 px for the words, too little for a ZIP code, so
+    a reader could not see what they typed. Each field shows at least three of its letters' width
+    (a ZIP code's five digits), its button whole beside or under it, on the screen."""
+    phone = {**PHONE, "viewport": {"width": width, "height": 740}}
+    page = new_context(**phone, **BYPASS_CSP).new_page()
+    problems = []
+    for page_type in ("home", "location-list", "search-results"):
+        open_page(page, site.pages[page_type], f"html {{ font-size: {text_size}px !important; }}")
+        for field in page.locator("input[type=search], input[name=near]").all():
+            room, letter, button, row = field.evaluate(
+                """e => {
+                    const s = getComputedStyle(e);
+                    const room = e.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+                    const b = e.form.querySelector('button').getBoundingClientRect();
+                    return [room, parseFloat(s.fontSize), [b.left, b.right], innerWidth];
+                }"""
+            )
+            name = f"{page_type}: #{field.get_attribute('id')}"
+            if room < 3 * letter:
+                problems.append(f"{name} has {room:.0f} px for words of {letter:.0f} px")
+            if button[0] < 0 or button[1] > row:
+                problems.append(f"{name}'s button runs off the screen ({button})")
+    assert not problems, f"at {width} px with the text at {text_size} px:\n- " + "\n- ".join(problems)
