@@ -383,6 +383,10 @@ def test_far_away_the_page_says_so_and_where_else_to_turn(client, locations):
         ]
 
     assert calls_offered(tree) == ["tel:+14702841834", "tel:+18006624357"]  # ours, then the national line
+    # Said in plain words: "SAMHSA" alone meant nothing to most readers, who could not tell
+    # whose line they were offered.
+    far = "".join(tree.find(".//div[@id='nearest']/p[2]").itertext())
+    assert "the national helpline run by the U.S. government (SAMHSA), free and confidential" in far
     _, near_tree = page(client, "30549")
     assert calls_offered(near_tree) == []
 
