@@ -82,6 +82,34 @@ def test_the_section_comes_after_the_address_and_hours_with_no_heading_level_ski
     assert names.index("Address and phone") < names.index("Getting here")
 
 
+def heading_before(main, words):
+    """The last heading before the paragraph that says `words`, in page order."""
+    last = None
+    for node in main.iter():
+        if node.tag in {"h1", "h2", "h3", "h4"}:
+            last = text(node)
+        elif node.tag == "p" and text(node) == words:
+            return last
+    raise AssertionError(f"no paragraph says {words!r}")
+
+
+def test_the_locations_own_text_is_under_a_heading_of_its_own():
+    """The location's text (what the place is like) came right after "Getting here" with no
+    heading: on the screen and in a screen reader's outline it read as more of "On your first
+    visit" (or, without Getting here, of the opening hours)."""
+    body = "<p>The group rooms are at the quiet end of the floor.</p>"
+    for location in (LocationFactory(**FILLED, body=body), LocationFactory(body=body)):
+        tree = page_tree(location)
+        main = tree.find(".//main")
+        assert (
+            heading_before(main, "The group rooms are at the quiet end of the floor.")
+            == "About this location"
+        )
+        assert ("h2", "About this location") in headings(main)
+    # Without a text of its own, no empty heading.
+    assert "About this location" not in text(page_tree(LocationFactory(body="")).find(".//main"))
+
+
 def test_only_the_parts_filled_in_are_shown():
     location = LocationFactory(parking="", public_transport="", finding_the_door="Suite B, on the left.")
     section = getting_here(page_tree(location))
