@@ -37,10 +37,10 @@ class HomeView(TemplateView):
         return context
 
 
-def _error_page(request, template_name, response_class):
+def _error_page(request, template_name, response_class, context=None):
     """An error page in the site's design. `nav_section` is None: on an error page no menu
     item is "the current page", even when the address was under that section."""
-    body = loader.get_template(template_name).render({"nav_section": None}, request)
+    body = loader.get_template(template_name).render({"nav_section": None, **(context or {})}, request)
     return response_class(body)
 
 
@@ -54,7 +54,14 @@ def bad_request(request, exception):
 
 
 def page_not_found(request, exception):
-    return _error_page(request, "404.html", HttpResponseNotFound)
+    """The 404 page. A page number past the end of a list (an old link to a later page, which
+    CanonicalPageMixin leaves a 404) also says the list is shorter now, with its first and
+    last pages."""
+    view_class = getattr(getattr(request.resolver_match, "func", None), "view_class", None)
+    shorter_list = (
+        request.path if "page" in request.GET and getattr(view_class, "paginate_by", None) else None
+    )
+    return _error_page(request, "404.html", HttpResponseNotFound, {"shorter_list": shorter_list})
 
 
 def permission_denied(request, exception):

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.factories import ArticleFactory, TestimonialFactory
+from tests.seo.helpers import parse, text
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +57,24 @@ def test_the_last_page_of_a_list_of_one_page_is_the_list_itself(client):
     ArticleFactory()
     response = client.get("/articles/?page=last")
     assert response.status_code == 302 and response["Location"] == "/articles/"
+
+
+def test_a_page_past_the_end_says_the_list_is_shorter_and_leads_back_into_it(client, paged_list):
+    """An old link to a later page (from a bookmark, or a search engine that has not looked
+    again) got the site's general "it may have moved, or the address may have a typo", which
+    blamed the address and left the reader to find the list again."""
+    response = client.get(f"{paged_list}?page=4")
+    assert response.status_code == 404
+    main = parse(response.content.decode()).find(".//main")
+    assert "This list is shorter than that now:" in text(main)
+    links = {text(link): link.get("href") for link in main.iter("a")}
+    assert links["the first page"] == paged_list
+    assert links["the last page"] == f"{paged_list}?page=last"
+    assert client.get(links["the last page"])["Location"] == f"{paged_list}?page=3"
+
+
+@pytest.mark.parametrize("path", ["/nope/", "/nope/?page=2", "/articles/no-such-article/?page=2"])
+def test_other_pages_not_found_say_nothing_about_a_list(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "This list is shorter" not in response.content.decode()
