@@ -10,10 +10,15 @@
 
 Both are plain text, cheap (at most one `SELECT 1` once migrations have been seen applied),
 never cached, and answer GET and HEAD only. The details of a failure go to the log, not to
-the response, which anyone can read.
+the response, which anyone can read: one warning per check that fails, and the traceback of
+an unreachable database with the first of a run of them and then once a minute, not with each
+probe every few seconds. A 503 of /readyz is this module's to log: Django's own "Service
+Unavailable: /readyz" at ERROR, on every probe of every container while it drains before a
+stop, would have an ordinary deploy read as an outage.
 """
 
 import logging
+import time
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -29,9 +34,28 @@ logger = logging.getLogger(__name__)
 # checks skip reading the migration history and only ask the database to answer.
 _migrations_confirmed = False
 
+# While the database does not answer: when this process last logged the traceback saying why
+# (time.monotonic()), None while it answers.
+_traceback_logged_at = None
+TRACEBACK_EVERY_SECONDS = 60
+
 
 def _plain(text, status=200):
-    return HttpResponse(f"{text}\n", content_type="text/plain; charset=utf-8", status=status)
+    response = HttpResponse(f"{text}\n", content_type="text/plain; charset=utf-8", status=status)
+    if status >= 500:
+        response._has_been_logged = True  # this module logs why (django.utils.log.log_response)
+    return response
+
+
+def _with_traceback():
+    """Whether this failed check of the database should log its traceback: the first of a run
+    of failures, then once every TRACEBACK_EVERY_SECONDS."""
+    global _traceback_logged_at
+    now = time.monotonic()
+    if _traceback_logged_at is not None and now - _traceback_logged_at < TRACEBACK_EVERY_SECONDS:
+        return False
+    _traceback_logged_at = now
+    return True
 
 
 def unapplied_migrations(connection):
@@ -52,7 +76,7 @@ def healthz(request):
 @require_safe
 def readyz(request):
     """The database answers and its schema matches this code, and the container is not stopping."""
-    global _migrations_confirmed
+    global _migrations_confirmed, _traceback_logged_at
     if draining():
         return _plain("not ready: shutting down", status=503)
     connection = connections[DEFAULT_DB_ALIAS]
@@ -60,9 +84,14 @@ def readyz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception:
-        logger.warning("Not ready: the database did not answer.", exc_info=True)
+    except Exception as error:
+        logger.warning(
+            "Not ready: the database did not answer.",
+            exc_info=_with_traceback(),
+            extra={"error": type(error).__name__},
+        )
         return _plain("not ready: database unreachable", status=503)
+    _traceback_logged_at = None
 
     if not _migrations_confirmed:
         try:

@@ -10,6 +10,7 @@ from carter_site import drain, health
 @pytest.fixture(autouse=True)
 def forget_confirmed_migrations(monkeypatch):
     monkeypatch.setattr(health, "_migrations_confirmed", False)
+    monkeypatch.setattr(health, "_traceback_logged_at", None, raising=False)
 
 
 def test_healthz_answers_without_touching_the_database(client):
@@ -63,6 +64,56 @@ def test_readyz_is_503_with_a_reason_when_the_database_is_down(client, monkeypat
     # The details go to the log for ops, not into the public response.
     assert "Connection refused" not in response.content.decode()
     assert "Not ready: the database did not answer." in caplog.text
+
+
+def not_ready_records(caplog):
+    return [record for record in caplog.records if record.getMessage().startswith("Not ready")]
+
+
+@pytest.mark.django_db
+def test_an_outage_logs_its_traceback_with_the_first_failed_check_then_once_a_minute(
+    client, monkeypatch, caplog
+):
+    """A load balancer probes every few seconds: each failed check is a line in the log, but the
+    traceback saying why, some 2 KB each time, comes with the first and then once a minute."""
+    clock = [1000.0]
+    monkeypatch.setattr(health.time, "monotonic", lambda: clock[0])
+    working = health.connections
+    monkeypatch.setattr(health, "connections", {"default": _BrokenConnection()})
+    for seconds in (0, 5, 50, 10, 5):  # at 1000, 1005, 1055, 1065 and 1070
+        clock[0] += seconds
+        assert client.get("/readyz").status_code == 503
+    assert [bool(record.exc_info) for record in not_ready_records(caplog)] == [
+        True,
+        False,
+        False,
+        True,
+        False,
+    ]
+    assert {record.error for record in not_ready_records(caplog)} == {"OperationalError"}
+    # Back, then down again: the new outage's first check says why at once.
+    monkeypatch.setattr(health, "connections", working)
+    assert client.get("/readyz").status_code == 200
+    monkeypatch.setattr(health, "connections", {"default": _BrokenConnection()})
+    caplog.clear()
+    clock[0] += 1
+    assert client.get("/readyz").status_code == 503
+    assert [bool(record.exc_info) for record in not_ready_records(caplog)] == [True]
+
+
+@pytest.mark.django_db
+def test_a_503_of_readyz_is_not_also_logged_as_a_server_error(client, monkeypatch, tmp_path, caplog):
+    """Django logs every 5xx at ERROR ("Service Unavailable: /readyz"): while a container drains
+    before a stop, that was an error on every probe of an ordinary deploy."""
+    marker = tmp_path / "draining"
+    marker.touch()
+    monkeypatch.setattr(drain, "_marker", str(marker))
+    assert client.get("/readyz").status_code == 503
+    monkeypatch.setattr(drain, "_marker", str(tmp_path / "not-draining"))
+    monkeypatch.setattr(health, "connections", {"default": _BrokenConnection()})
+    assert client.get("/readyz").status_code == 503
+    assert not [record for record in caplog.records if record.name == "django.request"]
+    assert [record.levelname for record in caplog.records] == ["WARNING"]
 
 
 @pytest.mark.django_db
