@@ -1,5 +1,7 @@
 """Error pages are the site's own: its design, the call button and 988, and what to do next."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
@@ -126,3 +128,13 @@ def test_a_visitors_request_with_too_many_fields_gets_no_advice_meant_for_editor
     assert response.status_code == 400
     assert "This request could not be read" in html
     assert "For the site's editors" not in html and "Image button" not in html
+
+
+def test_the_ways_on_from_a_missing_page_are_the_home_page_and_every_section_of_the_menu(client):
+    """Someone who followed a dead link goes on from the page that says so: to any part of the
+    site the menu offers, client stories included."""
+    html = client.get("/articles/no-such-article/").content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    menu = set(re.findall(r'href="([^"]+)"', main_menu(html)))
+    ways_on = set(re.findall(r'<li><a href="([^"]+)"', main))
+    assert menu | {"/"} <= ways_on
