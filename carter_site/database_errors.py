@@ -4,7 +4,16 @@
 the same way.
 """
 
+import re
+
 from django.db.utils import OperationalError
+
+# What libpq says of an option it cannot read (in DATABASE_URL after the ?): a typo, which no wait
+# mends, unlike a server still starting.
+_REFUSED_OPTION = re.compile(
+    r'invalid (?:[a-z_]+ value: "[^"\n]*"|integer value "[^"\n]*" for connection option "[a-z_]+"'
+    r'|connection option "[^"\n]*")'
+)
 
 
 def describe(connection):
@@ -20,6 +29,12 @@ def describe(connection):
 def reason(error):
     """The first line of the driver's message, which names the host and port, never the password."""
     return (str(error).strip().splitlines() or ["no reason given"])[0].strip()
+
+
+def refused_option(error):
+    """What the driver said of an option of the connection it cannot read, or None."""
+    found = _REFUSED_OPTION.search(str(error))
+    return found.group(0) if found else None
 
 
 def is_connection_failure(error):

@@ -47,6 +47,33 @@ def test_wait_for_db_gives_up_with_a_clear_message_and_no_password(prod_env):
     assert helpers.events(result.stdout) == ["db_wait"]
 
 
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        ("sslmode=requir", 'invalid sslmode value: "requir"'),
+        ("target_session_attrs=primary-ish", 'invalid target_session_attrs value: "primary-ish"'),
+        ("connect_timeout=soon", 'invalid integer value "soon" for connection option "connect_timeout"'),
+    ],
+)
+def test_wait_for_db_stops_at_once_on_an_option_the_driver_refuses(prod_env, options, said):
+    """A typo in DATABASE_URL's options is no database still starting: waiting DB_WAIT_TIMEOUT
+    (60 s) for it only delayed the sentence saying so."""
+    port = free_port()
+    env = {
+        **prod_env,
+        "DATABASE_URL": f"postgres://carter:pw-must-not-leak@127.0.0.1:{port}/carter?{options}",
+    }
+    result = helpers.manage("wait_for_db", "--timeout", "30", "--interval", "0.2", env=env)
+    assert result.returncode == 1
+    assert (
+        f"The postgresql database 'carter' at 127.0.0.1:{port} cannot be reached as DATABASE_URL "
+        f"says: {said}. Correct the option after the ? in DATABASE_URL." in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert "pw-must-not-leak" not in result.stdout + result.stderr
+    assert helpers.events(result.stdout) == []
+
+
 @pytest.mark.postgres_only
 def test_containers_starting_together_migrate_exactly_once(fresh_database, prod_env):
     env = {**prod_env, "DATABASE_URL": fresh_database.url}

@@ -2,7 +2,8 @@
 
 The container's entrypoint runs it before migrating, so that a web container started together
 with its database (or during a database restart) waits instead of crashing, and one whose
-database never comes says so clearly and stops, rather than hanging or looping for ever.
+database never comes says so clearly and stops, rather than hanging or looping for ever. An
+option of DATABASE_URL the driver cannot read is a typo no wait mends: it stops at once.
 """
 
 import logging
@@ -13,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import OperationalError
 
-from carter_site.database_errors import describe, positive_seconds, reason
+from carter_site.database_errors import describe, positive_seconds, reason, refused_option
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,11 @@ class Command(BaseCommand):
                     cursor.fetchone()
             except OperationalError as error:
                 connection.close()
+                if said := refused_option(error):
+                    raise CommandError(
+                        f"The {target} cannot be reached as DATABASE_URL says: {said}. Correct the "
+                        "option after the ? in DATABASE_URL."
+                    ) from None
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise CommandError(
