@@ -94,7 +94,7 @@ log_info() {
         warning | error | critical) return 0 ;;
     esac
     if [ "$(printf '%s' "${LOG_FORMAT:-}" | tr -d '[:space:]')" = plain ]; then
-        printf '%s INFO carter_site.entrypoint %s\n' "$(date '+%Y-%m-%d %H:%M:%S,%3N')" "$2"
+        printf '%s INFO carter_site.entrypoint %s\n' "$(date -u '+%Y-%m-%dT%H:%M:%S.%3NZ')" "$2"
     else
         printf '{"time": "%s", "level": "INFO", "logger": "carter_site.entrypoint", "message": "%s", "pid": %s, "event": "%s"%s}\n' \
             "$(date -u '+%Y-%m-%dT%H:%M:%S.%3NZ')" "$2" "$$" "$1" "${3:+, $3}"

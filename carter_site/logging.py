@@ -117,14 +117,34 @@ def _access_fields(atoms):
     return {key: value for key, value in fields.items() if value not in (None, "-", "")}
 
 
+def utc_time(record):
+    """When `record` was made, in UTC, to the millisecond: 2025-06-01T09:12:03.512Z."""
+    return (
+        dt.datetime.fromtimestamp(record.created, tz=dt.UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )
+
+
+class PlainFormatter(logging.Formatter):
+    """LOG_FORMAT=plain: "<time> <level> <logger> <message>", the time in UTC as the JSON lines
+    and the entrypoint's own have it. Python's default, the local time without an offset, was
+    Eastern in the server (Django sets the process's time zone to TIME_ZONE) and UTC in the
+    container's shell: the lines of one stop jumped five hours."""
+
+    def __init__(self):
+        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    def formatTime(self, record, datefmt=None):
+        return utc_time(record)
+
+
 class JsonFormatter(logging.Formatter):
     """Formats a record as one line of JSON. Never raises for odd values: they become text."""
 
     def format(self, record):
         entry = {
-            "time": dt.datetime.fromtimestamp(record.created, tz=dt.UTC)
-            .isoformat(timespec="milliseconds")
-            .replace("+00:00", "Z"),
+            "time": utc_time(record),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -252,15 +272,12 @@ class HidePrivateDetails(logging.Filter):
         return True
 
 
-PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
-
-
 def _formatters(fmt):
     if fmt not in {"json", "plain"}:
         raise ValueError(f"LOG_FORMAT must be json or plain, not {fmt!r}.")
     if fmt == "json":
         return {"default": {"()": "carter_site.logging.JsonFormatter"}}
-    return {"default": {"format": PLAIN_FORMAT}}
+    return {"default": {"()": "carter_site.logging.PlainFormatter"}}
 
 
 def normalise_level(level):

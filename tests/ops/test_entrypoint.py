@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import stat
@@ -588,6 +589,11 @@ def test_a_second_sigterm_ends_the_drain_at_once(ops_env, site_database, tmp_pat
         " INFO carter_site.entrypoint Draining for 120 s: /readyz answers 503 " in line for line in lines
     )
     assert any(" INFO carter_site.entrypoint A second SIGTERM ends the drain early" in line for line in lines)
+    # ... with the same clock: UTC, said so, in the shell's lines and the server's alike.
+    stamped = [line for line in lines if re.match(r"\d{4}-\d\d-\d\d", line)]
+    assert len(stamped) > 2 and all(
+        re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z [A-Z]+ [\w.]+ ", line) for line in stamped
+    ), stamped
     assert list(server.temporary.glob("carter-site-drain.*")) == []
 
 

@@ -253,6 +253,31 @@ def test_a_failing_search_or_nearest_location_logs_its_traceback_without_the_wor
         assert word not in log.lower(), log
 
 
+def test_plain_lines_carry_the_same_utc_time_as_json_ones(monkeypatch):
+    """Django sets the process's time zone to TIME_ZONE (Eastern), the container's shell runs on
+    UTC: plain lines written in local time without an offset jumped five hours between the
+    entrypoint's lines and the server's."""
+    import logging.config
+    import time
+
+    from django.conf import settings
+
+    record = make_record()
+    record.created, record.msecs = 1764000000.25, 250.0  # 2025-11-24 16:00:00.250 UTC, 11:00 in New York
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    logging.config.dictConfig(django_logging("INFO", "plain"))
+    try:
+        [handler] = logging.getLogger().handlers
+        line = handler.formatter.format(record)
+    finally:
+        logging.config.dictConfig(settings.LOGGING)
+        monkeypatch.undo()
+        time.tzset()
+    assert line == "2025-11-24T16:00:00.250Z INFO carter_site.test Saved article 7"
+    assert json.loads(JsonFormatter().format(record))["time"] == "2025-11-24T16:00:00.250Z"
+
+
 def test_a_record_whose_arguments_do_not_fit_its_message_still_reaches_the_log(configured):
     """Logging never raises into the code that logs: the filter that hides the words typed leaves
     such a record to the handler, which reports the mistake as it always does."""

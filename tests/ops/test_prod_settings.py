@@ -187,7 +187,7 @@ def test_logs_are_json_by_default_and_plain_on_request(prod_env):
         "()": "carter_site.logging.JsonFormatter"
     }
     plain = prod_settings({**prod_env, "LOG_FORMAT": "plain", "LOG_LEVEL": "warning"}, "LOGGING")["LOGGING"]
-    assert "format" in plain["formatters"]["default"]
+    assert plain["formatters"]["default"] == {"()": "carter_site.logging.PlainFormatter"}
     assert plain["root"]["level"] == "WARNING"
 
 
