@@ -1,6 +1,11 @@
 """`load_demo_content`: a complete, real-looking site, loaded as often as you like."""
 
 import datetime as dt
+import difflib
+import html
+import os
+import re
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -84,7 +89,7 @@ def test_the_demo_article_on_coming_back_leads_to_what_to_expect_first(client):
         "what-to-expect-from-an-intensive-outpatient-program"
     ]
     shown = client.get(coming_back.get_absolute_url()).context["related_articles"]
-    assert shown[0].title == "What to expect from an intensive outpatient program"
+    assert shown[0].title == "What an intensive outpatient program involves"
     assert len({article.pk for article in shown}) == len(shown) <= 3
 
 
@@ -232,3 +237,94 @@ def test_a_demo_question_reworded_since_an_earlier_load_is_changed_in_place():
     call_command("load_demo_content", verbosity=0)
     assert FAQ.objects.get(pk=faq.pk).question == "Do I have to call myself an “addict”?"
     assert not FAQ.objects.filter(question="Do I have to call myself an addict?").exists()
+
+
+@pytest.mark.parametrize("key", ["label", "talk-in-group", "missed-session"])
+def test_each_reworded_demo_question_is_changed_in_place(key):
+    """Every question with an earlier wording ("was") gets the new words on its own row, with its
+    places on pages, in a database loaded before it was reworded."""
+    from carter_site.demo_content import FAQS
+
+    [data] = [data for data in FAQS if data["key"] == key]
+    call_command("load_demo_content", verbosity=0)
+    faq = FAQ.objects.get(question=data["question"])
+    placements = ArticleFAQ.objects.filter(faq=faq).count()
+    FAQ.objects.filter(pk=faq.pk).update(question=data["was"])
+    call_command("load_demo_content", verbosity=0)
+    assert FAQ.objects.get(pk=faq.pk).question == data["question"]
+    assert not FAQ.objects.filter(question=data["was"]).exists()
+    assert ArticleFAQ.objects.filter(faq=faq).count() == placements
+
+
+def test_a_demo_article_loaded_under_its_earlier_title_is_still_known_as_the_demo():
+    """The warning that demo content is live (migrate_once) still finds an article loaded before
+    its title was reworded, and loading the demo again gives it the new title on the same row."""
+    from carter_site.demo_content import ARTICLES, live_demo_content
+
+    [data] = [data for data in ARTICLES if data.get("was_title")]
+    call_command("load_demo_content", verbosity=0)
+    article = Article.objects.get(slug=data["slug"])
+    Article.objects.filter(pk=article.pk).update(title=data["was_title"])
+    assert live_demo_content()["articles"] == Article.objects.published().count()
+    call_command("load_demo_content", verbosity=0)
+    assert Article.objects.get(pk=article.pk).title == data["title"]
+
+
+# The center's own article, which the demo and the templates may check facts against but must not
+# copy (the same folder as tests/articles/test_importer.py reads).
+REPOSITORY = Path(__file__).resolve().parents[2]
+SAMPLES = Path(os.environ.get("CARTER_SAMPLES_DIR") or REPOSITORY.parent / "shared" / "samples")
+SAMPLE = SAMPLES / "what-to-expect-from-iop.txt"
+
+
+def _sentences(text):
+    """Plain sentences of `text` (HTML or a template, tags and template code taken out), each a
+    list of lower-case words, curly apostrophes straight."""
+    text = re.sub(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}|<[^>]+>", "\n", text, flags=re.S)
+    text = html.unescape(text).replace("\u2019", "'")
+    for sentence in re.split(r"(?<=[.?!:;])\s+|\n+|\u2014|\u2013", text):
+        words = re.findall(r"[a-z0-9']+", sentence.lower())
+        if len(words) >= 5:
+            yield words
+
+
+def _demo_strings(value):
+    """The texts in a demo entry; not its slugs, which are addresses, not sentences."""
+    if isinstance(value, str):
+        if " " in value:
+            yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _demo_strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _demo_strings(item)
+
+
+@pytest.mark.skipif(
+    not SAMPLE.is_file(),
+    reason=f"the shared sample article is not here ({SAMPLE}); set CARTER_SAMPLES_DIR to its folder",
+)
+def test_no_demo_or_template_sentence_is_copied_from_the_center_s_sample_article():
+    """The demo and the pages are written in the site's own words: no title, question or sentence
+    of the center's article, word for word or nearly (the demo's earlier wordings are left out)."""
+    from carter_site import demo_content
+
+    sample = list(_sentences(SAMPLE.read_text(encoding="utf-8-sig")))
+    sources = {}
+    for name in ("LOCATIONS", "FAQS", "TESTIMONIALS", "ARTICLES", "STANDING_PAGES", "CLINICIANS"):
+        for entry in getattr(demo_content, name):
+            current = {k: v for k, v in entry.items() if k not in {"was", "was_title"}}
+            for text in _demo_strings(current):
+                sources.setdefault(f"demo {name}", []).append(text)
+    for path in sorted((REPOSITORY / "templates").rglob("*.html")):
+        if "admin" not in path.relative_to(REPOSITORY / "templates").parts:
+            sources[str(path.relative_to(REPOSITORY))] = [path.read_text()]
+    copied = []
+    for source, texts in sources.items():
+        for text in texts:
+            for words in _sentences(text):
+                for theirs in sample:
+                    if difflib.SequenceMatcher(None, words, theirs).ratio() >= 0.85:
+                        copied.append(f"{source}: {' '.join(words)!r} ~ {' '.join(theirs)!r}")
+    assert copied == []
