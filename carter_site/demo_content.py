@@ -73,7 +73,7 @@ LOCATIONS = [
         "postal_code": "30009",
         "phone": "",
         "licence_numbers": "Georgia Department of Community Health, Drug Abuse Treatment and Education "
-        "Program licence DATEP-000101 (demo)",
+        "Program license DATEP-000101 (demo)",
         "services": "\n".join(SERVICES_COMMON),
         "latitude": Decimal("34.071900"),
         "longitude": Decimal("-84.275600"),
@@ -117,7 +117,7 @@ LOCATIONS = [
         "postal_code": "30549",
         "phone": "",
         "licence_numbers": "Georgia Department of Community Health, Drug Abuse Treatment and Education "
-        "Program licence DATEP-000102 (demo)",
+        "Program license DATEP-000102 (demo)",
         "services": "\n".join(SERVICES_COMMON),
         "latitude": Decimal("34.117000"),
         "longitude": Decimal("-83.572400"),
@@ -156,7 +156,7 @@ LOCATIONS = [
         "postal_code": "30305",
         "phone": "",
         "licence_numbers": "Georgia Department of Community Health, Drug Abuse Treatment and Education "
-        "Program licence DATEP-000103 (demo)",
+        "Program license DATEP-000103 (demo)",
         "services": "\n".join([*SERVICES_COMMON, "Weekly support group for program graduates"]),
         "latitude": Decimal("33.846300"),
         "longitude": Decimal("-84.373400"),

@@ -328,3 +328,23 @@ def test_no_demo_or_template_sentence_is_copied_from_the_center_s_sample_article
                     if difflib.SequenceMatcher(None, words, theirs).ratio() >= 0.85:
                         copied.append(f"{source}: {' '.join(words)!r} ~ {' '.join(theirs)!r}")
     assert copied == []
+
+
+# British spellings a reader in Georgia would take for mistakes (the site is en-US throughout).
+BRITISH = re.compile(r"\b(?:licences?|centres?|colours?|organis\w*|programmes?|counsell\w*)\b", re.I)
+
+
+def test_the_demo_pages_are_spelled_as_their_american_readers_spell(client):
+    """What a visitor reads says "license", as Georgia's own certificates do, not "licence"."""
+    from articles.models import Clinician
+
+    call_command("load_demo_content", verbosity=0)
+    pages = [reverse("home"), reverse("articles:list"), reverse("locations:list"), reverse("faqs:list")]
+    pages += [reverse("testimonials:list"), reverse("clinicians:list")]
+    for model in (Location, Article, Page, Clinician):
+        pages += [obj.get_absolute_url() for obj in model.objects.all()]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = re.sub(r"<[^>]+>", " ", response.content.decode())
+        assert BRITISH.findall(text) == [], url
