@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -64,6 +65,24 @@ def test_only_the_named_accounts_are_signed_out():
     assert "Signed out 2 accounts (2 sessions): dana, sam." in end_sessions("--user", "dana", "--user", "sam")
     assert still_signed_in(alex)
     assert not still_signed_in(dana) and not still_signed_in(sam)
+
+
+def test_signing_out_someone_whose_account_is_still_active_says_they_can_sign_in_again():
+    """Run for someone who left before their account was deactivated, the command said only
+    "Done.", and the administrator took them for gone: they could sign in again at once."""
+    signed_in("dana"), signed_in("sam")
+    output = end_sessions("--user", "dana", "--user", "sam")
+    assert (
+        "dana, sam can still sign in again: the accounts are active. For anyone among them who has "
+        "left, untick Active on their account under Users." in output
+    )
+    get_user_model().objects.filter(username="sam").update(is_active=False)
+    output = end_sessions("--user", "dana", "--user", "sam")
+    assert "dana can still sign in again: the account is active. If they have left, untick Active" in output
+    assert "sam can still" not in output
+    get_user_model().objects.filter(username="dana").update(is_active=False)
+    assert "can still sign in again" not in end_sessions("--user", "dana", "--user", "sam")
+    assert "can still sign in again" not in end_sessions()
 
 
 def test_a_user_name_that_does_not_exist_signs_nobody_out():

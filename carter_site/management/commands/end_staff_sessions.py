@@ -148,6 +148,21 @@ class Command(BaseCommand):
                 )
                 % {"n": still_working}
             )
+        if users is not None:
+            # Ending someone's sessions does not stop them signing in again: for someone who left,
+            # that is unticking Active, which the command does not do (docs/roles.md, "Leaving").
+            active = sorted(user.get_username() for user in users if user.is_active and user.is_staff)
+            if active:
+                self.stdout.write(
+                    ngettext(
+                        "%(names)s can still sign in again: the account is active. If they have left, "
+                        "untick Active on their account under Users.",
+                        "%(names)s can still sign in again: the accounts are active. For anyone among "
+                        "them who has left, untick Active on their account under Users.",
+                        len(active),
+                    )
+                    % {"names": ", ".join(active)}
+                )
         if users is None:
             User = get_user_model()
             active = User.objects.filter(is_active=True, is_staff=True).order_by(User.USERNAME_FIELD)
