@@ -91,6 +91,25 @@ def test_the_home_page_counts_them_for_who_asks_for_reviews_and_who_records_them
         assert "2 published articles were last reviewed 12 months ago or more, and nobody has asked" in page
 
 
+def test_the_home_page_tells_a_reviewer_what_they_can_do_rather_than_to_ask_a_clinician(clinician, editor):
+    """A clinical reviewer cannot ask for a review: the line told them to "ask a clinician", which
+    is what they are, and left them wondering whom to ask and how."""
+    reviewed(clinician, months_ago(14), title="Old review")
+    reviewer = signed_in(CLINICAL_REVIEWERS, "rita")
+    page = reviewer.get(reverse("admin:index")).content.decode()
+    assert (
+        "nobody has asked for a new review yet: you can read it again and record your review on its page."
+        in page
+    )
+    assert "ask a clinician" not in page
+    for client in (editor, signed_in(SITE_ADMINISTRATORS, "ada")):
+        page = client.get(reverse("admin:index")).content.decode()
+        assert "nobody has asked for a new review yet: ask a clinician to read it again." in page
+    reviewed(clinician, months_ago(20), title="Older review")
+    page = reviewer.get(reverse("admin:index")).content.decode()
+    assert "you can read each again and record your review on the article's page." in page
+
+
 def test_the_home_page_says_nothing_when_none_is_due_or_the_site_never_asks(clinician, editor):
     reviewed(clinician, months_ago(6), title="Recent review")
     assert DUE_ROW not in editor.get(reverse("admin:index")).content.decode()
