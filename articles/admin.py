@@ -1097,12 +1097,20 @@ class ArticleAdmin(
         )
         return asked if not obj.reviewed_by_id else format_html("{}<br>{}", said, asked)
 
+    @staticmethod
+    def next_review_step(obj):
+        """What happens next for an article that needs a new review, said so that it is true for
+        whoever reads it (clinical reviewers cannot ask for one) and once one is asked for."""
+        if obj.open_review_request is not None:
+            return "A new review is asked for: see “Review asked for” below."
+        return "Editors ask a clinician for one with “Ask for clinical review” at the top of the page."
+
     @admin.display(description="review status")
     def review_status(self, obj):
         if not obj or not obj.reviewed_by_id:
             return "Not reviewed yet."
         if obj.review_is_out_of_date:
-            return "Out of date: the text changed after the review. Ask for a new review."
+            return f"Out of date: the text changed after the review. {self.next_review_step(obj)}"
         said = f"Current: {obj.reviewed_by} checked this text on {date_format(obj.reviewed_on)}."
         months = review_again_after()
         due = obj.review_due_again_on(months)
@@ -1114,10 +1122,11 @@ class ArticleAdmin(
             )
         return format_html(
             "{} <strong>Due for another review since {}:</strong> the site asks for one every {} months, "
-            "though the words have not changed. Ask a clinician to read it again.",
+            "though the words have not changed. {}",
             said,
             date_format(due),
             months,
+            self.next_review_step(obj),
         )
 
     @admin.display(description="review asked for")

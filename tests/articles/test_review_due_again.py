@@ -150,6 +150,33 @@ def test_the_article_says_when_its_review_falls_due(clinician, editor):
     )
 
 
+def test_the_review_status_says_what_comes_next_truly_for_a_reviewer_and_once_a_review_is_asked_for(
+    clinician, editor
+):
+    """It said "Ask for a new review." to clinical reviewers, who cannot, and to everyone when a
+    request already waited; and "Ask a clinician to read it again." to clinicians."""
+    changed = reviewed(clinician, months_ago(2), title="Changed since its review")
+    Article.objects.filter(pk=changed.pk).update(summary="Words nobody has reviewed.")
+    due = reviewed(clinician, months_ago(13), title="Old review")
+    reviewer = signed_in(CLINICAL_REVIEWERS, "rita")
+    ask = "Editors ask a clinician for one with “Ask for clinical review” at the top of the page."
+    asked = "A new review is asked for: see “Review asked for” below."
+    for client in (editor, reviewer):
+        page = client.get(change_url(changed)).content.decode()
+        assert f"Out of date: the text changed after the review. {ask}" in page
+        assert "Ask for a new review." not in page
+        page = client.get(change_url(due)).content.decode()
+        assert f"though the words have not changed. {ask}" in page
+        assert "Ask a clinician to read it again." not in page
+    for article in (changed, due):
+        ReviewRequest.objects.create(article=article)
+    for client in (editor, reviewer):
+        assert f"Out of date: the text changed after the review. {asked}" in (
+            client.get(change_url(changed)).content.decode()
+        )
+        assert f"though the words have not changed. {asked}" in client.get(change_url(due)).content.decode()
+
+
 def test_a_new_review_date_ends_it(clinician):
     article = reviewed(clinician, months_ago(13))
     assert Article.objects.review_due_again(12).exists()
