@@ -201,7 +201,7 @@ class PlainFieldMessagesMixin:
     another object has already, "Article with this Slug already exists." (SlugTakenFormMixin)."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
         if issubclass(form, SlugTakenFormMixin) or not any(
             isinstance(field, models.SlugField) and field.unique and field.name in form.base_fields
             for field in self.opts.fields

@@ -536,3 +536,31 @@ def test_every_check_for_the_last_administrator_locks_what_it_reads(administrato
         response = change(client, alex, Group.objects.get(name=SITE_ADMINISTRATORS), device)
     assert response.status_code == 200 and LAST_MANAGER in text(response)  # refused, nothing changed
     assert any("FOR NO KEY UPDATE" in query["sql"] and '"auth_user"' in query["sql"] for query in queries)
+
+
+def test_a_site_administrator_adds_a_staff_member_and_gives_them_a_role(administrator):
+    """Users › Add user, then Staff status and the one group on the next page (docs/roles.md,
+    "Joining"). Both pages gave a server error when a mixin handed Django's user admin an argument
+    it does not take."""
+    from carter_site.roles import CLINICAL_REVIEWERS
+
+    add = reverse("admin:auth_user_add")
+    assert administrator.get(add).status_code == 200
+    response = administrator.post(
+        add,
+        {
+            "username": "dana",
+            "usable_password": "true",
+            "password1": "quiet river morning walk 42",
+            "password2": "quiet river morning walk 42",
+        },
+    )
+    dana = get_user_model().objects.get(username="dana")
+    assert response.status_code == 302
+    page = administrator.get(reverse("admin:auth_user_change", args=[dana.pk]))
+    assert page.status_code == 200
+    data = admin_form_data(page)
+    data.update(is_staff="on", groups=[Group.objects.get(name=CLINICAL_REVIEWERS).pk])
+    assert administrator.post(reverse("admin:auth_user_change", args=[dana.pk]), data).status_code == 302
+    dana.refresh_from_db()
+    assert dana.is_staff and [group.name for group in dana.groups.all()] == [CLINICAL_REVIEWERS]
