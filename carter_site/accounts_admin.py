@@ -182,6 +182,24 @@ def leaves_nobody(**leaving_out):
 class StaffAccountForm(UserAdmin.form):
     """Django's form for an account, refusing to leave nobody able to look after accounts."""
 
+    # Django's own help ("Designates whether this user should be treated as active. Unselect this
+    # instead of deleting accounts.") is a developer's sentence; these say what each box does here
+    # (docs/roles.md, "A staff member's account, from joining to leaving").
+    PLAIN_HELP = {
+        "is_active": "Untick when someone leaves, rather than deleting the account: every session it "
+        "had open ends at once, it cannot sign in again, and its name stays on what it did.",
+        "is_staff": "Lets this person sign in to the site editor. Choose their one group below too: "
+        "without one, they see nothing there.",
+        "is_superuser": "Every permission, whatever the groups. Give it to site administrators only, "
+        "if at all: their group already holds every permission.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, help_text in self.PLAIN_HELP.items():
+            if name in self.fields:
+                self.fields[name].help_text = help_text
+
     def clean(self):
         cleaned = super().clean()
         user = self.instance

@@ -564,3 +564,12 @@ def test_a_site_administrator_adds_a_staff_member_and_gives_them_a_role(administ
     assert administrator.post(reverse("admin:auth_user_change", args=[dana.pk]), data).status_code == 302
     dana.refresh_from_db()
     assert dana.is_staff and [group.name for group in dana.groups.all()] == [CLINICAL_REVIEWERS]
+
+
+def test_the_account_page_explains_its_boxes_in_plain_words_not_django_s(administrator):
+    dana = StaffFactory(username="dana")
+    page = unescape(administrator.get(reverse("admin:auth_user_change", args=[dana.pk])).content.decode())
+    assert "Designates whether" not in page
+    assert "Untick when someone leaves, rather than deleting the account" in page
+    assert "Lets this person sign in to the site editor. Choose their one group below too" in page
+    assert "Every permission, whatever the groups." in page
