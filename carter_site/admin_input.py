@@ -174,7 +174,8 @@ class SlugTakenFormMixin:
     """For an admin's ModelForm: an address (slug) another object has already is refused naming
     that object. Django said "Article with this Slug already exists.", which an editor who gave
     two articles the same title (the slug is filled in from it) could not place: which article,
-    and what is a Slug?"""
+    and what is a Slug? A field with words of its own for it (its error_messages["unique"]) keeps
+    them."""
 
     def clean(self):
         cleaned = super().clean()
@@ -186,9 +187,19 @@ class SlugTakenFormMixin:
             if not value:
                 continue
             other = model._default_manager.filter(**{field.name: value}).exclude(pk=self.instance.pk).first()
-            if other is not None:
-                params = {"name": model._meta.verbose_name, "other": Truncator(str(other)).chars(80)}
-                self.add_error(field.name, ValidationError(SLUG_TAKEN, code="unique", params=params))
+            if other is None:
+                continue
+            own = field.error_messages["unique"]
+            if str(own) != str(models.Field.default_error_messages["unique"]):
+                # The model's own words for it (a clinician's page suggests another address).
+                params = {
+                    "model_name": capfirst(model._meta.verbose_name),
+                    "field_label": capfirst(field.verbose_name),
+                }
+                self.add_error(field.name, ValidationError(own, code="unique", params=params))
+                continue
+            params = {"name": model._meta.verbose_name, "other": Truncator(str(other)).chars(80)}
+            self.add_error(field.name, ValidationError(SLUG_TAKEN, code="unique", params=params))
         return cleaned
 
 
