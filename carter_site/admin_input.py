@@ -183,20 +183,13 @@ class SlugTakenFormMixin:
         for field in model._meta.fields:
             if not (isinstance(field, models.SlugField) and field.unique) or field.name in self._errors:
                 continue
+            if str(field.error_messages["unique"]) != str(models.Field.default_error_messages["unique"]):
+                continue  # words of its own (a clinician's page suggests another address): Django says them
             value = cleaned.get(field.name)
             if not value:
                 continue
             other = model._default_manager.filter(**{field.name: value}).exclude(pk=self.instance.pk).first()
             if other is None:
-                continue
-            own = field.error_messages["unique"]
-            if str(own) != str(models.Field.default_error_messages["unique"]):
-                # The model's own words for it (a clinician's page suggests another address).
-                params = {
-                    "model_name": capfirst(model._meta.verbose_name),
-                    "field_label": capfirst(field.verbose_name),
-                }
-                self.add_error(field.name, ValidationError(own, code="unique", params=params))
                 continue
             params = {"name": model._meta.verbose_name, "other": Truncator(str(other)).chars(80)}
             self.add_error(field.name, ValidationError(SLUG_TAKEN, code="unique", params=params))
