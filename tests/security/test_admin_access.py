@@ -459,6 +459,38 @@ def test_enrolling_refuses_a_wrong_code_a_missing_device_and_someone_not_staff()
     assert TOTPDevice.objects.count() == 1
 
 
+def test_wrong_codes_given_to_the_command_count_towards_its_throttling():
+    """A refused code was counted inside the transaction its refusal rolled back, so guesses on
+    the command line were never slowed down."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def enroll(*args):
+        call_command("enroll_totp", *args, stdout=io.StringIO())
+
+    StaffFactory(username="dana")
+    enroll("dana")
+    device = TOTPDevice.objects.get(user__username="dana")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        wrong = f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"
+        with pytest.raises(CommandError, match="That code did not match"):
+            enroll("dana", "--confirm", wrong)
+        device.refresh_from_db()
+        assert device.throttling_failure_count == 1
+        # Within the second that failure costs, even the right code is not checked, and the
+        # sentence says until when.
+        until = timezone.localtime(start + timezone.timedelta(seconds=1))
+        with pytest.raises(CommandError, match=f"codes are not checked until {until:%Y-%m-%d %H:%M:%S}"):
+            enroll("dana", "--confirm", totp_code(device))
+    device.refresh_from_db()
+    assert not device.confirmed
+    with time_machine.travel(start + timezone.timedelta(seconds=2), tick=False):
+        enroll("dana", "--confirm", totp_code(device))
+    device.refresh_from_db()
+    assert device.confirmed
+    assert device.throttling_failure_count == 0
+
+
 @pytest.mark.parametrize(
     ("name", "sentence"),
     [

@@ -13,6 +13,7 @@ import argparse
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from carter_site.audit import log_account_event
 from carter_site.text import typed_on_the_command_line
@@ -64,6 +65,8 @@ class Command(BaseCommand):
             raise CommandError(refusal)
 
         if confirm:
+            # A wrong code is counted (django-otp's throttling) and that count is kept: the refusal
+            # is raised after the transaction, not inside it, where it undid the count.
             with transaction.atomic():
                 device = (
                     TOTPDevice.objects.select_for_update()
@@ -73,15 +76,25 @@ class Command(BaseCommand):
                 )
                 if device is None:
                     raise CommandError(f"{username} has no device waiting for confirmation.")
-                if not device.verify_token("".join(confirm.split())):
-                    raise CommandError("That code did not match. Enter the code the app shows now.")
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                log_account_event(
-                    user,
-                    event="totp_enrolment",
-                    message=f"Authenticator app “{device.name}” confirmed on the server.",
+                allowed, details = device.verify_is_allowed()
+                matched = allowed and device.verify_token("".join(confirm.split()))
+                if matched:
+                    device.confirmed = True
+                    device.save(update_fields=["confirmed"])
+                    log_account_event(
+                        user,
+                        event="totp_enrolment",
+                        message=f"Authenticator app “{device.name}” confirmed on the server.",
+                    )
+            if not allowed:
+                until = (details or {}).get("locked_until")
+                when = f"until {timezone.localtime(until):%Y-%m-%d %H:%M:%S %Z}" if until else "for a moment"
+                raise CommandError(
+                    f"Several wrong codes were entered for this device just now, so codes are not "
+                    f"checked {when}: then enter the code the app shows."
                 )
+            if not matched:
+                raise CommandError("That code did not match. Enter the code the app shows now.")
             self.stdout.write(
                 self.style.SUCCESS(f"Confirmed. {username} now signs in with a code from the app.")
             )
