@@ -17,6 +17,7 @@ from .environment import (
     env_bool,
     env_int,
     env_list,
+    env_path,
     env_str,
     mail_host,
     origins,
@@ -169,10 +170,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATIC_ROOT = Path(env_path("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_ROOT = Path(env_path("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Django refuses this too, but only once static files are first needed: in a traceback at
 # gunicorn's start, or in a 500 on every page.
 if MEDIA_ROOT.resolve() == STATIC_ROOT.resolve():

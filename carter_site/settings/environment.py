@@ -4,6 +4,7 @@ Every setting that may change between machines comes through these helpers, so t
 `.env.example` and `docs/operations.md` can list them all in one place.
 """
 
+import errno
 import ipaddress
 import os
 import re
@@ -347,12 +348,30 @@ def temporary_folder():
         ) from None
 
 
+def env_path(name, default):
+    """A folder's path: the variable's value, or `default`. A path the system cannot name (a part
+    of it over 255 characters, or the whole over 4,096) stops the start here, in a sentence: it
+    ended in a traceback where the folder was first looked at (collectstatic, the cache, the
+    release's fingerprint)."""
+    value = env_str(name) or default
+    try:
+        os.stat(value)
+    except OSError as error:
+        if error.errno == errno.ENAMETOOLONG:
+            shown = value if len(value) <= 80 else f"{value[:60]}… ({len(value)} characters)"
+            raise ImproperlyConfigured(
+                f"{name}={shown} is longer than this system allows a path (each folder's name at "
+                "most 255 characters): name another folder, or leave it unset."
+            ) from None
+    return value
+
+
 def cache_folder(name, default):
     """The file-based cache's folder. Django makes it when the cache is first used; one it could
     not make there, or not write to, stops the start here instead of failing then, in a
     traceback. Nothing is made here: the settings are loaded at the image's build too, by
     another user than the one the site runs as."""
-    value = env_str(name) or default
+    value = env_path(name, default)
     folder = Path(value)
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent  # the folder Django would make it in

@@ -222,6 +222,19 @@ def test_a_cache_folder_that_cannot_be_made_is_refused_in_one_sentence(audited_e
     )
 
 
+@pytest.mark.parametrize("name", ["CACHE_DIR", "STATIC_ROOT", "MEDIA_ROOT"])
+def test_a_folder_path_the_system_cannot_name_is_refused_in_one_sentence(audited_env, tmp_path, name):
+    """A folder's name over 255 characters ended in a traceback (OSError: File name too long)."""
+    path = f"{tmp_path}/{'uploads' * 40}"
+    result = helpers.manage("check", env=helpers.with_env(audited_env, **{name: path}))
+    helpers.assert_one_sentence(
+        result,
+        f"carter-site cannot start: {name}={path[:60]}… ({len(path)} characters) is longer than this "
+        "system allows a path (each folder's name at most 255 characters): name another folder, or "
+        "leave it unset.",
+    )
+
+
 def test_a_missing_cache_folder_is_made_by_the_cache_for_this_user_only(audited_env, tmp_path):
     path = tmp_path / "shared" / "cache"
     result = helpers.manage("check", env=helpers.with_env(audited_env, CACHE_DIR=str(path)))
