@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from carter_site.fields import LastSavedField
 from carter_site.images import (
     PictureField,
     kept_with_the_picture,
@@ -269,6 +270,7 @@ class Clinician(KeepsOldAddresses, models.Model):
     has_page = models.BooleanField(
         "show a page on the site",
         default=False,
+        db_default=False,
         help_text="Ask the clinician first, and tick only once they have agreed: their name, licence "
         "letters, bio and the articles they wrote or reviewed then have a public page, and the articles "
         "link to it. Untick to take the page down.",
@@ -276,6 +278,8 @@ class Clinician(KeepsOldAddresses, models.Model):
     slug = models.SlugField(
         max_length=120,
         unique=True,
+        default="",
+        db_default="",
         validators=[validate_lower_case],
         help_text="The end of the page's address, in lower case, for example /clinicians/morgan-hale/. "
         "Filled in from the name; once the page is public, a new address keeps the old one working.",
@@ -286,6 +290,7 @@ class Clinician(KeepsOldAddresses, models.Model):
     )
     was_public = models.BooleanField(
         default=False,
+        db_default=False,
         editable=False,
         help_text="Set for good once the clinician's page has been public: renaming it keeps its old address.",
     )
@@ -312,7 +317,7 @@ class Clinician(KeepsOldAddresses, models.Model):
         },
     )
     # When it was last saved: the change form refuses to undo a save made after it was opened.
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = LastSavedField()
 
     objects = ClinicianQuerySet.as_manager()
 
@@ -476,6 +481,7 @@ class Article(KeepsOldAddresses, SeoFields):
     )
     was_public = models.BooleanField(
         default=False,
+        db_default=False,
         editable=False,
         help_text="Set for good once the article has been public: renaming it keeps its old address.",
     )
@@ -500,7 +506,9 @@ class Article(KeepsOldAddresses, SeoFields):
     reviewed_on = models.DateField(
         "clinical review date", null=True, blank=True, help_text="The day the clinician checked the article."
     )
-    reviewed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    reviewed_fingerprint = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
     # When readers last got new words: a save that changed the headline, summary or text
     # (review_fingerprint) of an article that had been public. Empty until then: what is written
     # before an article goes out is drafting, and a small correction keeps the date
@@ -508,9 +516,9 @@ class Article(KeepsOldAddresses, SeoFields):
     # the feeds' updated (docs/editorial-workflow.md, "The date readers see").
     words_changed_at = models.DateTimeField("words last changed", null=True, blank=True, editable=False)
     # The fingerprint of the words as last saved, to tell a change of words from any other save.
-    words_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    words_fingerprint = models.CharField(max_length=64, blank=True, default="", db_default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = LastSavedField()
     locations = models.ManyToManyField(
         "locations.Location",
         through="ArticleLocation",
@@ -1187,6 +1195,8 @@ class ReviewRequest(models.Model):
         "reason",
         max_length=REASON_LIMIT,
         blank=True,
+        default="",
+        db_default="",
         help_text="Why you are not reviewing it, in a sentence the editor can act on: “not my field, ask "
         "Dr. Lee”, “the dosage section needs a pharmacist”. Staff see it; visitors never do.",
     )
@@ -1334,6 +1344,7 @@ class NoticePreference(models.Model):
     link_report = models.BooleanField(
         "email me the weekly report of links that lead nowhere",
         default=True,
+        db_default=True,
         help_text="When the site's weekly check finds links in published texts that lead visitors to no page "
         "(a page taken down, a draft, a part of a page that is gone), you get the list of those in texts you "
         "may edit: where each one is, its page in the site editor, and what is wrong. Nothing is sent when "
@@ -1342,6 +1353,7 @@ class NoticePreference(models.Model):
     coming_up = models.BooleanField(
         "email me each week what the site will change by itself",
         default=True,
+        db_default=True,
         help_text="Once a week, the changes of the next seven days that happen with nobody saving anything, "
         "as the site editor's Coming up page lists them for you: articles going live or coming down, "
         "testimonials' consent, holiday hours and closures, reviews falling due, with what may go wrong. "

@@ -560,6 +560,8 @@ def photo_fields(upload_to, help_text):
         copies_field="photo_copy_widths",
         upload_to=upload_to,
         blank=True,
+        default="",
+        db_default="",
         validators=[validate_uploaded_image],
         help_text=help_text,
     )
@@ -568,6 +570,8 @@ def photo_fields(upload_to, help_text):
         "photo description",
         max_length=250,
         blank=True,
+        default="",
+        db_default="",
         help_text="Required with a photo: what it shows, for people who cannot see it.",
     )
     return (photo, *kept, alt)

@@ -3,6 +3,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .fields import LastSavedField
 from .passkeys import Passkey  # noqa: F401  (a django-otp device, kept in carter_site.passkeys)
 from .phone import tel_uri, validate_phone_number
 
@@ -73,6 +74,7 @@ class SiteSettings(models.Model):
     publishing_needs_review = models.BooleanField(
         "publishing needs a current clinical review",
         default=False,
+        db_default=False,
         help_text="When ticked, an article can be published or scheduled only while a clinician's review "
         "of its text is current, and the words of a published article cannot change until a clinician "
         "reviews them again (or it is unpublished). Ticking it takes the scheduled articles without a current "
@@ -82,6 +84,7 @@ class SiteSettings(models.Model):
         "ask for a new clinical review after",
         choices=REVIEW_AGAIN_AFTER,
         default=12,
+        db_default=12,
         help_text="How old a clinical review may grow before the site editor lists the article as due "
         "for another one, though its words have not changed: what is true about treatment, insurance "
         "and medicines moves on. Nothing changes on the site when a review falls due; the date "
@@ -89,7 +92,7 @@ class SiteSettings(models.Model):
     )
     # When it was last saved: the change form refuses to undo a save made after it was opened
     # (carter_site.history.EditConflictMixin).
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = LastSavedField()
 
     class Meta:
         verbose_name = "site settings"

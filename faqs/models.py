@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import strip_tags
 
+from carter_site.fields import LastSavedField
 from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet
 from carter_site.redirects import KeepsOldAddresses, validate_lower_case
 from carter_site.reversing import cached_reverse
@@ -51,7 +52,7 @@ class Topic(KeepsOldAddresses, models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first on the FAQ page.")
     # When it was last saved: the change form refuses to undo a save made after it was opened.
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = LastSavedField()
 
     class Meta:
         ordering = ["order", "name"]
@@ -121,7 +122,7 @@ class FAQ(PublishedFlag):
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first within a topic.")
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = LastSavedField()
 
     objects = FAQQuerySet.as_manager()
 

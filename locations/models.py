@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
+from carter_site.fields import LastSavedField
 from carter_site.images import photo_described, photo_errors, photo_fields
 from carter_site.phone import tel_uri, validate_phone_number
 from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet, SeoFields
@@ -98,6 +99,8 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
     # heading in "Getting here" on the location's page when it is filled in (docs/editorial-workflow.md).
     parking = models.TextField(
         blank=True,
+        default="",
+        db_default="",
         max_length=GETTING_HERE_LIMIT,
         help_text="Where to park, whether it is free, and how far it is from the door. Plain text: an "
         "empty line starts a new paragraph.",
@@ -105,6 +108,8 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
     public_transport = models.TextField(
         "public transport",
         blank=True,
+        default="",
+        db_default="",
         max_length=GETTING_HERE_LIMIT,
         help_text="The nearest bus stop or train station, and the walk from it, for example "
         "'Route 140 stops on Example Parkway, a two-minute walk'. Leave empty if none is close.",
@@ -112,6 +117,8 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
     finding_the_door = models.TextField(
         "finding the door",
         blank=True,
+        default="",
+        db_default="",
         max_length=GETTING_HERE_LIMIT,
         help_text="Which building and which door, the floor and suite, and what the sign on the door "
         "says. If the entrance is discreet (no sign that mentions treatment), say so plainly.",
@@ -122,11 +129,14 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
         blank=True,
         choices=StepFreeAccess.choices,
         default=StepFreeAccess.NOT_RECORDED,
+        db_default=StepFreeAccess.NOT_RECORDED,
         help_text="Check it on site before choosing. 'Not yet recorded' shows nothing on the page.",
     )
     access_note = models.TextField(
         "accessibility note",
         blank=True,
+        default="",
+        db_default="",
         max_length=GETTING_HERE_LIMIT,
         help_text="Where the steps are, if there are any, and anything else that helps: an accessible "
         "restroom, seating while you wait, a quiet room.",
@@ -134,6 +144,8 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
     first_visit = models.TextField(
         "on your first visit",
         blank=True,
+        default="",
+        db_default="",
         max_length=GETTING_HERE_LIMIT,
         help_text="Who greets people when they arrive and what to bring, for example a photo ID and an "
         "insurance card.",
@@ -159,11 +171,12 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
     )
     was_public = models.BooleanField(
         default=False,
+        db_default=False,
         editable=False,
         help_text="Set for good once the location has been published: renaming it keeps its old address.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = LastSavedField()
 
     objects = LocationQuerySet.as_manager()
 

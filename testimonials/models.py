@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from carter_site.fields import LastSavedField
 from carter_site.publishing import PublishedFlag, PublishedFlagQuerySet
 from carter_site.reversing import cached_reverse
 
@@ -76,11 +77,15 @@ class Testimonial(PublishedFlag):
     # saved with consent on file, and the signing date of that consent. Kept while consent is off
     # the file, so that words changed meanwhile are still new to the client when consent is ticked
     # again (unapproved_words).
-    approved_quote_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-    approved_attribution_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    approved_quote_fingerprint = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
+    approved_attribution_fingerprint = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
     approved_with_consent_signed_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = LastSavedField()
 
     objects = TestimonialQuerySet.as_manager()
 
