@@ -10,6 +10,7 @@ from carter_site.caching import published_locations
 from carter_site.pagination import CanonicalPageMixin
 from carter_site.publishing import PublicObjectMixin, StaffBanner, preview_banner
 from carter_site.querysets import built_once
+from carter_site.security import shows_public_page
 from carter_site.seo import breadcrumb_trail, uploaded_image
 from faqs.models import FAQ, ArticleFAQ, Topic, articles_on_topic_pages, topics_of
 from testimonials.models import ArticleTestimonial, Testimonial
@@ -206,7 +207,8 @@ class ClinicianDetailView(CanonicalPageMixin, PublicObjectMixin, ListView):
 class ArticlePreviewMixin:
     """Show one article, whatever its state, exactly as the public page renders it.
 
-    Marked as a preview, never cached, never indexed, and the address is not sent on as a referrer.
+    Marked as a preview, never cached, never indexed, and the address is not sent on as a referrer;
+    under the public pages' Content-Security-Policy, also in the admin (docs/security.md).
     """
 
     banner_title = "Preview — not public."
@@ -229,7 +231,7 @@ class ArticlePreviewMixin:
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Referrer-Policy"] = "no-referrer"
-        return response
+        return shows_public_page(response)
 
 
 class ArticlePreviewView(ArticlePreviewMixin, ArticleDetailView):

@@ -62,8 +62,22 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SESSION_KEY = re.compile(r"^[a-z0-9]{8,64}$")
 
 
+def shows_public_page(response):
+    """Mark `response`, served under ADMIN_URL, as a public page's template (the admin's preview
+    of an article): it gets the public pages' policy, not the admin's. Its text is the editors'
+    own, a draft nobody else has read yet; the admin's policy would run any script that got into
+    it, inline, in the session of whoever opens the preview. Returns the response."""
+    response.public_page_policy = True
+    return response
+
+
+def _admin_policy(request, response):
+    return is_admin_path(request.path_info) and not getattr(response, "public_page_policy", False)
+
+
 class SecurityHeadersMiddleware(CSPMiddleware):
-    """django-csp's middleware, choosing the admin's policy on the admin's address.
+    """django-csp's middleware, choosing the admin's policy on the admin's address, except for a
+    public page shown there (`shows_public_page`).
 
     A view that sets its own policy (django-csp's decorators) keeps it. Placed high in
     MIDDLEWARE, so responses from any cache below it get the headers too.
@@ -89,7 +103,7 @@ class SecurityHeadersMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and parts.config is None and is_admin_path(request.path_info):
+        if not report_only and parts.config is None and _admin_policy(request, response):
             admin_policy = getattr(settings, "CONTENT_SECURITY_POLICY_ADMIN", None)
             if admin_policy:
                 parts = PolicyParts(
@@ -101,7 +115,7 @@ class SecurityHeadersMiddleware(CSPMiddleware):
         admin = is_admin_path(request.path_info)
         if self._is_plain(request, response):
             # The usual case, on every response: the policy the settings give, built once.
-            header = self._header(admin)
+            header = self._header(_admin_policy(request, response))
             if header and HEADER not in response and not getattr(response, "_csp_exempt", False):
                 response[HEADER] = header
         else:  # a view's own policy, a nonce, report-only or exclusions: django-csp decides

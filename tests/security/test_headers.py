@@ -110,6 +110,21 @@ def test_the_admin_has_its_own_looser_policy_and_only_there(staff_client, site):
     assert_public_csp(staff_client.get(site["article"].get_absolute_url()), "article, as staff")
 
 
+def test_the_admins_preview_of_an_article_keeps_the_public_pages_policy(staff_client, site):
+    """The preview shows a draft's text, which nobody but its editors has read yet, at an address
+    under the admin's: it is a public page's template and needs none of what the admin's policy
+    allows for CKEditor (inline script above all), so it keeps the public pages' policy."""
+    article = site["article"]
+    preview = staff_client.get(reverse("admin:articles_article_preview", args=[article.pk]))
+    assert preview.status_code == 200
+    assert_public_csp(preview, "the admin's preview")
+    assert_common_headers(preview, referrer_policies=("no-referrer",))
+    assert preview["X-Robots-Tag"] == "noindex, nofollow"
+    # The rest of the admin keeps its own policy.
+    change = staff_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert csp(change)["script-src"] == ["'self'", "'unsafe-inline'"]
+
+
 def test_the_strict_policy_allows_no_inline_script_or_style_in_public_templates(client, site):
     """What the policy forbids, the pages do not need: no inline script (JSON-LD is data) or style."""
     import html5lib
