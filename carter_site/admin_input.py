@@ -5,7 +5,9 @@ hand-made request may send anything. Django's admin answered some of that with a
 are not ids reached the database in a bulk action or a save of a list's order column, a date too large for the calendar in a
 list's date filter, on PostgreSQL a NUL character in a list's filter or a picker's search, and
 a date and time in an add page's address. Here each is answered as the admin answers other
-mistakes: a message, with nothing changed.
+mistakes: a message, with nothing changed. An address naming a relation from another model as
+the field a picker's popup sends back (`?_to_field=...`) was a 500 on every list, add, change
+and deletion page; it is refused as Django refuses any field it does not allow there, a 400.
 
 Every model admin gets `CheckedListRequestsMixin`, `CheckedInitialValuesMixin` and
 `PlainFieldMessagesMixin`, Django's and other apps' (users, groups, sign-in lockouts) too:
@@ -45,8 +47,23 @@ def is_id(field, value):
 
 class CheckedListRequestsMixin:
     """For ModelAdmin: a bulk action, or a save of the list's editable column, naming rows by
-    something other than ids, list filters with numbers too large to use or a NUL character, and
-    searches for a NUL character."""
+    something other than ids, list filters with numbers too large to use or a NUL character,
+    searches for a NUL character, and a `_to_field` naming another model's relation to this one."""
+
+    def to_field_allowed(self, request, to_field):
+        # `_to_field` says which field of the row a picker's popup sends back: a field of this
+        # model. Django looked up any name and then read `primary_key` of what it found, which a
+        # relation from another model (an article's review requests, a group's users) does not
+        # have: every list, add, change and deletion page of every model answered
+        # `?_to_field=<such a name>` with a 500. Such a name is no field to send back: refused,
+        # as Django refuses any field it does not allow (a 400).
+        try:
+            field = self.opts.get_field(to_field)
+        except FieldDoesNotExist:
+            return False
+        if isinstance(field, models.ForeignObjectRel):
+            return False
+        return super().to_field_allowed(request, to_field)
 
     def get_changelist_instance(self, request):
         # A filter by a text with a NUL character (city=%00), which PostgreSQL refuses to be

@@ -233,3 +233,24 @@ def test_an_inline_row_whose_hidden_id_is_too_large_for_the_column_changes_nothi
     assert response.status_code in {200, 302}
     placement.refresh_from_db()
     assert placement.order == 3
+
+
+@pytest.mark.parametrize(
+    ("page", "relation"),
+    [
+        ("admin:faqs_faq_changelist", "article_placements"),  # ours: the articles showing the question
+        ("admin:auth_group_changelist", "user"),  # Django's own: a group's users
+        ("admin:faqs_faq_change", "location_placements"),
+        ("admin:faqs_faq_delete", "article_placements"),
+        ("admin:faqs_faq_add", "article_placements"),
+    ],
+)
+def test_a_to_field_naming_a_relation_from_another_model_is_a_bad_request(staff_client, page, relation):
+    """`_to_field` names the field a picker's popup sends back. A relation from another model has
+    none of what Django reads of a field there: it answered a 500 on every admin page."""
+    faq = FAQFactory()
+    url = reverse(page) if page.endswith(("changelist", "add")) else reverse(page, args=[faq.pk])
+    response = staff_client.get(url, {"_to_field": relation, "_popup": "1"})
+    assert response.status_code == 400
+    # The field a picker does send back still works.
+    assert staff_client.get(url, {"_to_field": "id", "_popup": "1"}).status_code == 200
