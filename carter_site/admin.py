@@ -26,7 +26,14 @@ from .concurrent_saves import RetryRefusedSaveMixin, RowsAddedMeanwhileFormSet, 
 from .history import HistoryAdmin
 from .links import describe_text, link_warnings, previewed_article_id, texts_linking_to
 from .models import SiteSettings
-from .redirects import file_at, find_loop, live_page_at, redirect_path_limit, unpublished_page_at
+from .redirects import (
+    file_at,
+    find_loop,
+    is_reserved_address,
+    live_page_at,
+    redirect_path_limit,
+    unpublished_page_at,
+)
 from .richtext import RichTextFormField, losses_warnings
 from .security import is_admin_path
 
@@ -615,6 +622,14 @@ class RedirectForm(forms.ModelForm):
             if not old_path.startswith("/"):
                 self.add_error(
                     "old_path", "Start the old address with a slash, for example /articles/old-name/."
+                )
+            elif is_reserved_address(old_path):
+                self.add_error(
+                    "old_path",
+                    "Addresses under /.well-known/ are where other services check that they are talking "
+                    "to this site (a certificate for its address, its security contact), not pages: a "
+                    "redirect from one would let another server answer for the site. Ask whoever runs "
+                    "the servers if a service needs one.",
                 )
             elif Redirect.objects.filter(site=site, old_path=old_path).exclude(pk=self.instance.pk).exists():
                 # Checked here: the site is not a field of the form, so Django's check of the pair

@@ -35,6 +35,20 @@ def validate_lower_case(slug):
         )
 
 
+# Addresses under which other programs read the site's own word about itself (RFC 8615): a
+# certificate authority checks that whoever asks for a certificate controls the site by fetching
+# /.well-known/acme-challenge/<token>, and follows redirects to do so; browsers, apps and
+# security researchers read change-password, assetlinks.json, security.txt there. A redirect
+# from one of them to another server would let whoever made it speak for the site: get a
+# certificate for its domain, claim its links for an app. They are never an old page's address.
+RESERVED_PREFIX = "/.well-known/"
+
+
+def is_reserved_address(path):
+    """Whether `path` is under RESERVED_PREFIX, however it is written ("/.Well-Known/", escaped)."""
+    return unquote(path or "").lower().startswith(RESERVED_PREFIX)
+
+
 def redirect_path_limit():
     """The longest address a redirect keeps (django.contrib.redirects' old_path and new_path)."""
     return min(Redirect._meta.get_field(name).max_length for name in ("old_path", "new_path"))
@@ -208,6 +222,8 @@ class OldAddressMiddleware(RedirectFallbackMiddleware):
     """
 
     def process_response(self, request, response):
+        if is_reserved_address(request.path):
+            return response  # not even a redirect stored there another way (RESERVED_PREFIX)
         response = super().process_response(request, response)
         query = request.META.get("QUERY_STRING", "")
         if response.status_code == 404 and request.method in ("GET", "HEAD"):

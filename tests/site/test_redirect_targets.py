@@ -169,3 +169,30 @@ def test_a_redirect_to_a_shared_preview_link_is_refused(staff_client):
     ]
     assert not Redirect.objects.exists()
     assert Client().get("/promo6/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "old_path",
+    ["/.well-known/acme-challenge/Zm9vYmFy", "/.well-known/security.txt", "/.Well-Known/change-password"],
+)
+def test_a_redirect_from_an_address_other_services_check_the_site_at_is_refused(staff_client, old_path):
+    # A certificate authority follows redirects when it checks /.well-known/acme-challenge/<token>:
+    # a redirect to a server of one's own there got a certificate for the site's address.
+    errors = errors_of(add_redirect(staff_client, old_path, "https://elsewhere.example/Zm9vYmFy"))
+    assert "Addresses under /.well-known/ are where other services check" in errors["old_path"][0]
+    assert not Redirect.objects.exists()
+    assert Client().get(old_path).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["", "?from=ca"])
+def test_a_redirect_stored_under_well_known_some_other_way_never_answers(query):
+    """Written with the shell, an import or SQL, past the form: visitors still get 404 there."""
+    site = Site.objects.get_current()
+    Redirect.objects.create(
+        site=site, old_path="/.well-known/acme-challenge/Zm9vYmFy", new_path="https://elsewhere.example/x"
+    )
+    Redirect.objects.create(site=site, old_path="/promo6/", new_path="https://elsewhere.example/x")
+    response = Client().get(f"/.well-known/acme-challenge/Zm9vYmFy{query}")
+    assert response.status_code == 404
+    assert "Location" not in response
+    assert Client().get(f"/promo6/{query}").status_code == 301  # any other old address still leads on
