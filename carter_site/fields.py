@@ -11,7 +11,10 @@ class LastSavedField(models.DateTimeField):
     saving during a rolling upgrade (docs/operations.md, "Upgrades"). This release always writes
     the time itself, and a row not yet saved reads None, as with `auto_now` alone (a field with a
     `db_default` would read a placeholder expression there, which the admin's add forms cannot
-    show)."""
+    show).
+
+    Being a field class of its own, it is another type to Django's expressions: one that mixes it
+    with a plain DateTimeField (Greatest("published_at", "updated_at")) names its output_field."""
 
     def __init__(self, *args, **kwargs):
         kwargs["auto_now"] = True

@@ -10,7 +10,7 @@ import math
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, DateTimeField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -49,7 +49,9 @@ class PagesSitemap(_SiteSitemap):
 
     def items(self):
         # An article's last change is an edit or going live, whichever came later.
-        articles = _latest(Article.objects.published(), Greatest("published_at", "updated_at"))
+        articles = _latest(
+            Article.objects.published(), Greatest("published_at", "updated_at", output_field=DateTimeField())
+        )
         locations = _latest(Location.objects.published(), "updated_at")
         stories = Testimonial.objects.published().aggregate(
             all=Max("updated_at"), featured=Max("updated_at", filter=Q(is_featured=True))
