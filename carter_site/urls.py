@@ -1,7 +1,9 @@
+import errno
 import re
 
 from django.conf import settings
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 from django.views.static import serve
@@ -43,9 +45,19 @@ urlpatterns = [
 MEDIA_POLICY = "default-src 'none'; img-src 'self'; sandbox"
 
 
+# Media is read like every public page (GET and HEAD; any other method a 405, not the CSRF page
+# and not the file itself, which OPTIONS used to return).
+@read_only
 @cache_control(public=True, max_age=86400)
 def serve_media(request, path, document_root):
-    response = serve(request, path, document_root=document_root)
+    try:
+        response = serve(request, path, document_root=document_root)
+    except OSError as error:
+        # A name longer than the filesystem takes (255 bytes: "/media/aaa…") names no upload,
+        # but Django's serve() asks the filesystem anyway and its refusal became a 500.
+        if error.errno == errno.ENAMETOOLONG:
+            raise Http404("No such file.") from None
+        raise
     response["Content-Security-Policy"] = MEDIA_POLICY
     return response
 

@@ -1,0 +1,74 @@
+"""Odd requests for uploaded files, where the site serves them itself (SERVE_MEDIA, as the compose
+stack does): a calm 404 or 405, never a 500, the CSRF page or the file for a method that only asks.
+
+Before: "/media/" and a name of 300 characters was a 500 with a traceback in the log (the
+filesystem refuses a name over 255 bytes, and Django's serve() let that through); a POST, PUT or
+DELETE got the "form could not be sent, sign in again" page (403), and OPTIONS the picture itself.
+"""
+
+import importlib
+import logging
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import clear_url_caches
+
+import carter_site.urls
+
+pytestmark = pytest.mark.django_db
+
+PICTURE = b"\x89PNG\r\n\x1a\n"
+
+
+def reload_urls():
+    clear_url_caches()
+    importlib.reload(carter_site.urls)
+
+
+@pytest.fixture
+def served_media(media_root):
+    (media_root / "editor").mkdir(parents=True)
+    (media_root / "editor" / "room.png").write_bytes(PICTURE)
+    with override_settings(DEBUG=False, SERVE_MEDIA=True):
+        reload_urls()
+        yield "/media/editor/room.png"
+    reload_urls()
+
+
+def errors_logged(caplog):
+    return [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/media/" + "a" * 300,
+        "/media/" + "a" * 300 + "/",
+        "/media/editor/" + "a" * 256 + ".png",
+        "/media/" + "é" * 200,  # 400 bytes in UTF-8
+        "/media/editor/" + "a" * 300 + "/room.png",
+    ],
+)
+def test_a_name_too_long_for_the_filesystem_is_not_found(client, served_media, caplog, path):
+    for method in ("get", "head"):
+        response = getattr(client, method)(path)
+        assert response.status_code == 404, (method, response.status_code)
+    assert not errors_logged(caplog)
+
+
+def test_the_file_is_still_served(client, served_media):
+    response = client.get(served_media)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PICTURE
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+@pytest.mark.parametrize("which", ["present", "missing"])
+def test_an_upload_is_only_read(served_media, caplog, method, which):
+    path = served_media if which == "present" else "/media/editor/nothing.png"
+    client = Client(enforce_csrf_checks=True)  # as a browser or a script meets it
+    response = client.generic(method, path, "a=1", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 405, response.status_code
+    assert set(response["Allow"].split(", ")) == {"GET", "HEAD"}
+    assert PICTURE not in response.content
+    assert not errors_logged(caplog)
