@@ -291,14 +291,25 @@ def _public_page_in_lower_case(path):
 
     Addresses are written in lower case, and read off a flyer, a card or the radio they are
     typed as heard: "/locations/Alpharetta/" finds the page. Only public pages: the admin's
-    address is not confirmed to anyone who guesses it in another case."""
+    address is not confirmed to anyone who guesses it in another case.
+
+    Without its slash too ("/Locations/Alpharetta" to "/locations/alpharetta/", in one step): the
+    slash is added by AppendSlashMiddleware only where the address with a slash matches a URL
+    pattern as typed, which "/Locations/…" matches nowhere, so it was "not found" while
+    "/locations/Alpharetta" and "/Locations/Alpharetta/" each led to the page."""
     from .caching import CACHEABLE_VIEWS
 
     lower = path.lower()
     if lower == path:
         return None
-    try:
-        match = resolve(lower)
-    except Resolver404:
-        return None
-    return lower if match.view_name in CACHEABLE_VIEWS and live_page_at(lower) else None
+    candidates = [lower]
+    if settings.APPEND_SLASH and not lower.endswith("/"):
+        candidates.append(f"{lower}/")
+    for candidate in candidates:
+        try:
+            match = resolve(candidate)
+        except Resolver404:
+            continue
+        if match.view_name in CACHEABLE_VIEWS and live_page_at(candidate):
+            return candidate
+    return None

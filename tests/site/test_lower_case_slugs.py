@@ -46,3 +46,23 @@ def test_an_address_typed_in_capitals_reaches_the_lower_case_page(factory):
     address = page.get_absolute_url()
     response = Client().get(address.replace("caps-slug", "Caps-Slug"))
     assert (response.status_code, response["Location"]) == (301, address)
+
+
+@pytest.mark.parametrize("factory", FACTORIES)
+def test_an_address_typed_in_capitals_without_its_slash_reaches_the_page_in_one_step(factory):
+    """ "/Locations/Alpharetta" was "not found" while "/locations/Alpharetta" and
+    "/Locations/Alpharetta/" each led to the page: the slash is only added where the address as
+    typed matches a URL pattern, and "/Locations/…" matches none."""
+    page = factory(slug="caps-slug")
+    address = page.get_absolute_url()  # "/locations/caps-slug/"
+    typed = address.rstrip("/")
+    for path in (typed.title(), typed.upper(), typed.replace("caps-slug", "Caps-Slug")):
+        for query in ("", "?utm_source=radio"):
+            response = Client().get(path + query)
+            assert (response.status_code, response.get("Location")) == (301, address + query), path
+
+
+def test_an_address_in_capitals_without_its_slash_leads_nowhere_where_there_is_no_page():
+    LocationFactory(slug="alpharetta", is_published=False)
+    for path in ("/Locations/Alpharetta", "/Locations/Nowhere", "/Articles/Nothing-Here", "/Faqs/X"):
+        assert Client().get(path).status_code == 404, path
