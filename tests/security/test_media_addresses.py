@@ -12,8 +12,11 @@ import logging
 import pytest
 from django.test import Client, override_settings
 from django.urls import clear_url_caches
+from hypothesis import example, given
 
 import carter_site.urls
+
+from .test_hostile_input import assert_answered_calmly, hostile_paths, query_strings
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +75,24 @@ def test_an_upload_is_only_read(served_media, caplog, method, which):
     assert set(response["Allow"].split(", ")) == {"GET", "HEAD"}
     assert PICTURE not in response.content
     assert not errors_logged(caplog)
+
+
+def test_hostile_media_paths(served_media, caplog):
+    """The property test's paths (tests/security/test_hostile_input.py) against the media view
+    itself, which the suite's settings otherwise leave unrouted. A path that climbs out of the
+    media folder is Django's 400 (SuspiciousFileOperation, logged by django.security without a
+    traceback); nothing else may be logged at ERROR."""
+    client = Client()
+
+    @given(path=hostile_paths([served_media, "/media/"]), query=query_strings())
+    @example(path="/media/" + "a" * 5000, query="")
+    @example(path="/media/" + "a/" * 2100, query="")
+    @example(path="/media/%00", query="")
+    @example(path="/media/%ff/room.png", query="")
+    def check(path, query):
+        caplog.clear()
+        for method in ("GET", "HEAD"):
+            assert_answered_calmly(client.generic(method, path, QUERY_STRING=query), method)
+        assert not [r for r in errors_logged(caplog) if not r.name.startswith("django.security.")], path
+
+    check()
