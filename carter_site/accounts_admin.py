@@ -34,6 +34,12 @@ are not changed in place: a changed setting silently makes the phone's codes sto
 session opened with a code from the old secret is tied to the device, not to the secret, and would
 stay signed in. A new phone gets a new device, and
 deleting the old one ends the sessions opened with it (docs/security.md, "Break glass").
+
+Its secret (the key, the QR code and the set-up address) is shown only while no phone is known to
+hold it: the device is unconfirmed and no code from it was ever accepted (secret_may_be_shown).
+Once a phone has it, anyone who could open the device's page could otherwise copy the staff
+member's second step without leaving a trace; to set up a phone again, add a new authenticator
+and delete the old one.
 """
 
 from django import forms
@@ -51,6 +57,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import ngettext
 from django_otp.conf import settings as otp_settings
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -277,6 +284,22 @@ class StaffPasswordForm(AdminPasswordChangeForm):
 
 # An authenticator's settings, which the app on the phone makes its codes from: fixed once saved.
 FIXED_SETTINGS = ["key", "digits", "step", "t0", "drift", "tolerance"]
+
+SECRET_HIDDEN = (
+    "The QR code and the secret are shown only until the authenticator is confirmed: a phone has "
+    "them now, and nobody else should. To set up a phone again (a new or reset one), add a new "
+    "authenticator for {username} and delete this one."
+)
+
+
+def secret_may_be_shown(device):
+    """Whether the admin may show `device`'s secret (its key, QR code and set-up address): only
+    while it waits to be scanned, unconfirmed and never used. A confirmed one is on a phone; one
+    unconfirmed later (Confirmed unticked, or given to someone else) was on a phone too, and a code
+    from it has been accepted (last_used_at), so showing it again would hand a copy to whoever
+    unticked it."""
+    return not device.confirmed and device.last_used_at is None
+
 
 NEW_AUTHENTICATOR_FIRST = (
     "Set up the new authenticator app first (TOTP devices, Add), or give another person the role "
@@ -528,8 +551,38 @@ class AuthenticatorAdmin(KeepsTheLastWayInMixin, TOTPDeviceAdmin):
         fields += FIXED_SETTINGS
         return fields if obj.confirmed else [*fields, "confirmed"]
 
+    def get_list_display(self, request):
+        # django-otp's "QR Code" column links every device's QR code page; ours says which have one.
+        return [
+            "qrcode_column" if name == "qrcode_link" else name for name in super().get_list_display(request)
+        ]
+
+    @admin.display(description="QR code")
+    def qrcode_column(self, device):
+        return self.qrcode_link(device) if secret_may_be_shown(device) else "—"
+
+    @admin.display(description="QR code")
+    def qrcode_link(self, device):
+        if secret_may_be_shown(device):
+            return super().qrcode_link(device)
+        hidden = SECRET_HIDDEN.format(username=device.user.get_username())
+        if device.confirmed:
+            return hidden
+        # Unconfirmed after it was used: the app that has it confirms it again with a code.
+        return format_html(
+            '{} <a href="{}">Enter a code from the app that has it</a>.',
+            hidden,
+            reverse("admin:otp_totp_totpdevice_config", args=[device.pk]),
+        )
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not secret_may_be_shown(obj):
+            # Not even read-only: whoever may open the page could copy it (docs/security.md).
+            fieldsets = [
+                (name, {**options, "fields": [field for field in options["fields"] if field != "key"]})
+                for name, options in fieldsets
+            ]
         descriptions = {"Identity": self.identity_description(obj)}
         if obj is not None:
             descriptions["Configuration"] = (
@@ -555,6 +608,12 @@ class AuthenticatorAdmin(KeepsTheLastWayInMixin, TOTPDeviceAdmin):
                 "It starts unconfirmed and lets nobody sign in until it is confirmed: once it is "
                 "saved, its QR code page opens; the staff member scans it with their authenticator "
                 "app and you enter there the code the app then shows."
+            )
+        if not obj.confirmed and not secret_may_be_shown(obj):
+            return (
+                "Not confirmed: it lets nobody sign in. A code from the app that already has it, "
+                "entered on its QR code page (the link at the bottom), confirms it again; its QR code "
+                "and secret are no longer shown."
             )
         if not obj.confirmed:
             return (
@@ -631,20 +690,27 @@ class AuthenticatorAdmin(KeepsTheLastWayInMixin, TOTPDeviceAdmin):
                     return HttpResponseRedirect(reverse("admin:otp_totp_totpdevice_changelist"))
         elif not device.confirmed and may_confirm:
             form = ConfirmAuthenticatorForm(device=device)
+        shown = secret_may_be_shown(device)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Authenticator app “{device.name}” of {device.user.get_username()}",
             "opts": self.opts,
             "device": device,
             "form": form,
+            "secret_shown": shown,
+            "secret_hidden": None if shown else SECRET_HIDDEN.format(username=device.user.get_username()),
         }
         return TemplateResponse(request, "admin/otp_totp/totpdevice/config.html", context)
 
     def qrcode_view(self, request, pk):
-        try:
-            return super().qrcode_view(request, pk)
-        except TOTPDevice.DoesNotExist:
-            raise Http404("This authenticator no longer exists.") from None
+        device = TOTPDevice.objects.filter(pk=pk).first()
+        if device is None:
+            raise Http404("This authenticator no longer exists.")
+        if not self.has_view_or_change_permission(request, device):
+            raise PermissionDenied
+        if not secret_may_be_shown(device):
+            raise Http404("This authenticator's QR code is no longer shown: a phone has it.")
+        return super().qrcode_view(request, pk)
 
 
 @admin.register(Passkey)

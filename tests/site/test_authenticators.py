@@ -243,3 +243,108 @@ def test_an_authenticators_settings_are_fixed_once_saved(administrator):
     device.refresh_from_db()
     assert {name: getattr(device, name) for name in before} == before
     assert device.name == "Dana's new name for it" and device.confirmed
+
+
+# --- The secret, once a phone has it ----------------------------------------------------------
+
+
+def secrets_of(device):
+    """Every spelling of the device's secret a page could show: the key in hex, the base32 secret
+    the app is given, and the set-up address the QR code holds."""
+    base32 = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
+    return {"key": device.key, "secret": base32, "address": device.config_url, "scheme": "otpauth://"}
+
+
+def shown_secrets(response, device):
+    page = text(response)
+    return sorted(name for name, value in secrets_of(device).items() if value in page)
+
+
+def superuser_client():
+    from tests.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+def viewer_client():
+    viewer = staff_member(MARKETING_EDITORS, "vic")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_totpdevice"))
+    client = Client()
+    client.force_login(viewer)
+    return client
+
+
+@pytest.mark.parametrize(
+    "who",
+    [lambda: signed_in(SITE_ADMINISTRATORS, "alex"), superuser_client, viewer_client],
+    ids=["site-administrator", "superuser", "may-only-view"],
+)
+def test_a_confirmed_authenticators_secret_is_shown_nowhere(who):
+    """Whoever may open a confirmed device's pages could otherwise copy the staff member's second
+    step, and reading a page leaves no trace: the key, the QR code and the set-up address are shown
+    only while the device waits to be scanned."""
+    device = TOTPDevice.objects.create(user=staff_member(MARKETING_EDITORS, "dana"), name="Phone")
+    client = who()
+    change = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    listed = client.get(reverse("admin:otp_totp_totpdevice_changelist"))
+    config = client.get(config_url(device))
+    for response in (change, listed, config):
+        assert response.status_code == 200
+        assert shown_secrets(response, device) == []
+    hidden = (
+        "To set up a phone again (a new or reset one), add a new authenticator for dana and delete this one."
+    )
+    assert hidden in text(change) and hidden in text(config)
+    assert "key" not in {field for line in change.context["adminform"] for field in line.fields}
+    assert reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk]) not in text(config)
+
+    client.raise_request_exception = False
+    picture = client.get(reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk]))
+    assert picture.status_code == 404 and picture["Content-Type"] != "image/svg+xml"
+
+
+def test_an_authenticator_waiting_to_be_scanned_shows_its_secret(administrator):
+    device = TOTPDevice.objects.create(
+        user=staff_member(MARKETING_EDITORS, "dana"), name="Phone", confirmed=False
+    )
+    change = administrator.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert shown_secrets(change, device) == ["key"]  # read-only, for an app that asks for it in hex
+    assert shown_secrets(administrator.get(config_url(device)), device) == ["address", "scheme", "secret"]
+    assert f'href="{config_url(device)}"' in text(
+        administrator.get(reverse("admin:otp_totp_totpdevice_changelist"))
+    )
+    picture = administrator.get(reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk]))
+    assert picture.status_code == 200 and picture["Content-Type"] == "image/svg+xml"
+
+
+def test_unticking_confirmed_does_not_show_the_secret_again(administrator):
+    """Unticking Confirmed (or giving the device to someone else) must not turn a phone's secret
+    back into one to scan: the administrator could read it and confirm it again with a code made
+    from it. A code from the app that has it confirms it again."""
+    device = TOTPDevice.objects.create(
+        user=staff_member(MARKETING_EDITORS, "dana"), name="Phone", confirmed=False
+    )
+    administrator.post(config_url(device), {"code": totp_code(device)})
+    device.refresh_from_db()
+    assert device.confirmed
+
+    url = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    data = admin_form_data(administrator.get(url))
+    data.pop("confirmed", None)
+    assert administrator.post(url, data).status_code == 302
+    device.refresh_from_db()
+    assert not device.confirmed
+
+    change, config = administrator.get(url), administrator.get(config_url(device))
+    assert shown_secrets(change, device) == [] and shown_secrets(config, device) == []
+    assert "its QR code and secret are no longer shown" in text(change)
+    assert CONFIRM_LABEL in text(config)  # the phone that has it confirms it again
+    administrator.raise_request_exception = False
+    assert administrator.get(reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk])).status_code == 404
+
+    with time_machine.travel(timezone.now() + timezone.timedelta(seconds=31)):  # the next code
+        administrator.post(config_url(device), {"code": totp_code(device)})
+    device.refresh_from_db()
+    assert device.confirmed

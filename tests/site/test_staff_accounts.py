@@ -361,7 +361,9 @@ def test_the_qr_code_of_a_deleted_authenticator_is_not_found(administrator):
     another tab or reached from the browser's history, says it is gone instead of failing."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.create(user=staff_member(MARKETING_EDITORS, "erin"), name="Phone")
+    device = TOTPDevice.objects.create(
+        user=staff_member(MARKETING_EDITORS, "erin"), name="Phone", confirmed=False
+    )
     config = reverse("admin:otp_totp_totpdevice_config", args=[device.pk])
     picture = reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk])
     assert administrator.get(config).status_code == 200
