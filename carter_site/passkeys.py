@@ -6,8 +6,12 @@
 - Every check of what the browser sends is py_webauthn's (Duo Labs): the site writes no signature
   checking of its own. What is ours is which challenge, origin and relying party it is checked
   against, and whose credential it may be.
-- The challenge lives in the session, one for signing in and one for adding a passkey, and is
-  taken out of it before anything else is checked: it answers once, right or wrong.
+- The challenge for adding a passkey lives in the (signed-in) session. The challenge for signing
+  in is asked for by someone not signed in yet, so it is kept in the shared cache under a random id
+  that a short-lived signed cookie carries (sign_in_cookie_name): a session row per anonymous
+  request would let anyone fill the session table, whose rows outlive the challenge by hours.
+  Either is taken out before anything else is checked (for the cache, by the delete that finds it
+  there, which only one request can), so it answers once, right or wrong.
 - Signing in asks the browser for a *discoverable* credential with an empty allowCredentials
   list, before the user name is known to the server: the page never learns whether an account
   exists or has a passkey. The one form post carries user name, password and the browser's answer
@@ -27,6 +31,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.signals import user_login_failed
+from django.core.cache import caches
 from django.db import models, transaction
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.http.request import split_domain_port
@@ -52,8 +57,10 @@ from webauthn.helpers.structs import (
 
 logger = logging.getLogger("carter_site.security")
 
-SIGN_IN_CHALLENGE = "passkey_sign_in_challenge"
 ADD_CHALLENGE = "passkey_add_challenge"
+# The signed cookie that carries the id of a sign-in challenge kept in the cache.
+SIGN_IN_COOKIE_SALT = "carter_site.passkeys.sign_in"
+SIGN_IN_CACHE_PREFIX = "passkey-sign-in:"
 # How long the browser's answer to a challenge is accepted: time enough to unlock a phone.
 CHALLENGE_SECONDS = 300
 # The most a post may carry as an answer: real ones are a few hundred bytes to a few kilobytes.
@@ -117,20 +124,89 @@ def _json(options):
     return JsonResponse(json.loads(options_to_json(options)))
 
 
+def challenge_store():
+    """The cache of sign-in challenges: `passkeys` (the settings give it its own folder without
+    Redis), else the default cache; either is shared by every process that serves the site."""
+    return caches["passkeys" if "passkeys" in settings.CACHES else "default"]
+
+
+def sign_in_cookie_name():
+    """`__Host-` like the session's and CSRF cookies where they have it (production)."""
+    prefix = "__Host-" if settings.SESSION_COOKIE_NAME.startswith("__Host-") else ""
+    return f"{prefix}passkey_sign_in"
+
+
 def sign_in_options_view(request):
-    """What the sign-in page's script asks the browser with: a fresh challenge, kept in the
-    session, and no list of credentials (the server does not know yet who is signing in)."""
+    """What the sign-in page's script asks the browser with: a fresh challenge, and no list of
+    credentials (the server does not know yet who is signing in). The challenge is kept in the
+    cache for CHALLENGE_SECONDS under a random id, sent back in a signed cookie that lasts as
+    long: nothing is written to the session table for whoever asks."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     rp_id, _origin = relying_party(request)
+    challenge, challenge_id = secrets.token_bytes(32), secrets.token_urlsafe(32)
+    try:
+        challenge_store().set(
+            SIGN_IN_CACHE_PREFIX + challenge_id,
+            {"value": bytes_to_base64url(challenge), "at": time.time()},
+            timeout=CHALLENGE_SECONDS,
+        )
+    except Exception as error:  # a cache that does not answer (Redis down): no passkey just now
+        logger.warning(
+            "No passkey challenge could be kept: the cache did not answer (%s).",
+            type(error).__name__,
+            extra={"event": "passkey_challenge_not_kept"},
+        )
+        return JsonResponse({"error": "Passkeys cannot be used just now: use the code."}, status=503)
     options = generate_authentication_options(
         rp_id=rp_id,
-        challenge=_new_challenge(request, SIGN_IN_CHALLENGE),
+        challenge=challenge,
         timeout=CHALLENGE_SECONDS * 1000,
         allow_credentials=[],
         user_verification=UserVerificationRequirement.REQUIRED,
     )
-    return _json(options)
+    response = _json(options)
+    response.set_signed_cookie(
+        sign_in_cookie_name(),
+        challenge_id,
+        salt=SIGN_IN_COOKIE_SALT,
+        max_age=CHALLENGE_SECONDS,
+        path="/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def take_sign_in_challenge(request):
+    """The sign-in challenge whose id the request's cookie carries, removed from the cache (it
+    answers once), or None: no cookie or a forged one, time up, or taken already. Two posts with
+    the same cookie at once both may read it, but only one delete finds it there."""
+    from webauthn.helpers import base64url_to_bytes
+
+    try:
+        challenge_id = request.get_signed_cookie(
+            sign_in_cookie_name(), default=None, salt=SIGN_IN_COOKIE_SALT, max_age=CHALLENGE_SECONDS
+        )
+    except Exception:  # a cookie no browser of ours sent back (bad encoding)
+        return None
+    if not challenge_id:
+        return None
+    key = SIGN_IN_CACHE_PREFIX + challenge_id
+    try:
+        store = challenge_store()
+        stored = store.get(key)
+        if stored is None or not store.delete(key):
+            return None
+    except Exception:  # the cache does not answer: refused like any other answer without a challenge
+        return None
+    try:
+        if time.time() - float(stored["at"]) <= CHALLENGE_SECONDS:
+            return base64url_to_bytes(stored["value"])
+    except (KeyError, TypeError, ValueError):
+        pass
+    return None
 
 
 def user_handle_for(user):
@@ -179,7 +255,7 @@ def verify_sign_in(request, user, answer, challenge):
     """The passkey of `user` that signed `challenge` in `answer` (the JSON the sign-in page's
     script put in the form), its sign count and last use updated; PasskeyRefused otherwise."""
     if challenge is None:
-        raise PasskeyRefused("no challenge in the session, or its time is up")
+        raise PasskeyRefused("no challenge for this browser, or its time is up, or it was used")
     if len(answer) > MAX_ANSWER_LENGTH:
         raise PasskeyRefused("answer too long")
     try:

@@ -117,12 +117,12 @@ class TwoStepAuthenticationForm(AdminAuthenticationForm):
     }
 
     def clean(self):
-        from .passkeys import SIGN_IN_CHALLENGE, take_challenge
+        from .passkeys import take_sign_in_challenge
 
         token = "".join((self.cleaned_data.get("otp_token") or "").split())
         answer = self.cleaned_data.get("passkey") or ""
-        # Taken out of the session whatever follows: a challenge answers one post, right or wrong.
-        challenge = take_challenge(self.request, SIGN_IN_CHALLENGE) if self.request is not None else None
+        # Taken out of the cache whatever follows: a challenge answers one post, right or wrong.
+        challenge = take_sign_in_challenge(self.request) if self.request is not None else None
         if not (token or answer):
             # Asked for before the password is read, so it says nothing about the password.
             raise forms.ValidationError(self.error_messages["token_required"], code="token_required")

@@ -324,13 +324,28 @@ if REDIS_URL:
         # A Redis that does not answer costs a request a second, not a hung worker.
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
-    CACHES = {"default": _redis, "pages": {**_redis, "KEY_PREFIX": f"{CACHE_KEY_PREFIX}.{RELEASE}"}}
+    CACHES = {
+        "default": _redis,
+        "pages": {**_redis, "KEY_PREFIX": f"{CACHE_KEY_PREFIX}.{RELEASE}"},
+        "passkeys": {**_redis, "KEY_PREFIX": f"{CACHE_KEY_PREFIX}.passkeys"},
+    }
 else:
+    _cache_folder = cache_folder("CACHE_DIR", str(Path(_temporary_folder) / "carter-site-cache"))
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": cache_folder("CACHE_DIR", str(Path(_temporary_folder) / "carter-site-cache")),
+            "LOCATION": _cache_folder,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+        },
+        # The passkey sign-in's challenges (carter_site.passkeys), which anyone may ask for: in a
+        # folder of their own, so that a flood of them makes Django cull challenges, never the
+        # content version beside which they would otherwise be kept. A folder inside CACHE_DIR (which
+        # must be writable): the default cache lists and culls only the files directly in it.
+        "passkeys": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(Path(_cache_folder) / "passkey-challenges"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
         },
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

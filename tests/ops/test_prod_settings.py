@@ -211,6 +211,10 @@ def test_without_redis_url_the_workers_of_a_container_share_a_cache_folder(prod_
     assert caches["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
     assert caches["default"]["LOCATION"] == str(tmp_path)
     assert caches["pages"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    # The passkey sign-in's challenges, which anyone may ask for, in a folder beside it: culled
+    # there, a flood of them never takes the content version with it.
+    assert caches["passkeys"]["BACKEND"] == caches["default"]["BACKEND"]
+    assert caches["passkeys"]["LOCATION"] == str(tmp_path / "passkey-challenges")
 
 
 def test_redis_url_selects_djangos_redis_cache(prod_env):
@@ -222,6 +226,7 @@ def test_redis_url_selects_djangos_redis_cache(prod_env):
     assert re.fullmatch("[0-9a-f]{12}", release)
     assert caches["pages"] == {**caches["default"], "KEY_PREFIX": f"carter.{release}"}
     assert caches["default"]["KEY_PREFIX"] == "carter"  # the content version: one for all releases
+    assert caches["passkeys"] == {**caches["default"], "KEY_PREFIX": "carter.passkeys"}
     cache = caches["default"]
     assert cache["BACKEND"] == "carter_site.cache_backends.RedisCache"  # Django's, reusing clients
     assert cache["LOCATION"] == "redis://cache.internal:6379/2"

@@ -206,6 +206,85 @@ def test_no_code_and_no_passkey_is_asked_for_before_the_password_is_read(client,
     assert answers[0] == answers[1] and "or use your passkey" in answers[0][0]
 
 
+def test_asking_for_challenges_writes_nothing_to_the_session_table(dana, danas_phone):
+    """Anyone may ask for a challenge (the page's CSRF token is all it takes): each used to start a
+    session, a row kept for hours, so posting in a loop filled the table. The challenge is kept in
+    the cache for minutes instead, and still signs in."""
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.get(LOGIN)
+    token = client.cookies["csrftoken"].value
+    for _ in range(20):
+        response = client.post(OPTIONS, HTTP_X_CSRFTOKEN=token)
+        assert response.status_code == 200
+    assert Session.objects.count() == 0 and "sessionid" not in client.cookies
+    assert client.post(OPTIONS).status_code == 403  # still the page's CSRF token first
+
+    issued = base64url_to_bytes(client.post(OPTIONS, HTTP_X_CSRFTOKEN=token).json()["challenge"])
+    data = {"username": "dana", "password": PASSWORD, "passkey": danas_phone.sign_in_answer(issued)}
+    data |= {"next": reverse("admin:index"), "csrfmiddlewaretoken": token}
+    assert client.post(LOGIN, data).status_code == 302
+    assert Session.objects.count() == 1  # the one of the sign-in
+
+
+def test_a_flood_of_challenges_never_culls_the_content_version(client, settings, tmp_path):
+    """Without Redis the caches are folders, and Django culls a third of a full one's files at
+    random: challenges kept beside the content version would take it with them, and every cached
+    page would be rendered again. They have a cache of their own (carter_site/settings/base.py)."""
+    from carter_site.caching import content_version
+
+    folder = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache"}
+    settings.CACHES = {
+        "default": {**folder, "LOCATION": str(tmp_path / "cache"), "OPTIONS": {"MAX_ENTRIES": 10}},
+        "passkeys": {
+            **folder,
+            "LOCATION": str(tmp_path / "cache" / "passkey-challenges"),
+            "OPTIONS": {"MAX_ENTRIES": 10},
+        },
+    }
+    version = content_version()
+    for _ in range(40):
+        assert client.post(OPTIONS).status_code == 200
+    assert content_version() == version
+    assert len(list((tmp_path / "cache" / "passkey-challenges").iterdir())) <= 10
+
+
+def test_the_challenge_cookie_is_a_host_cookie_in_production(client, settings):
+    """As the session and CSRF cookies: Secure, HttpOnly, host-only, and gone with the challenge."""
+    settings.SESSION_COOKIE_NAME, settings.SESSION_COOKIE_SECURE = "__Host-sessionid", True
+    cookie = client.post(OPTIONS, secure=True).cookies["__Host-passkey_sign_in"]
+    assert cookie["secure"] and cookie["httponly"] and cookie["path"] == "/" and not cookie["domain"]
+    assert cookie["max-age"] == 300 and cookie["samesite"] == "Lax"
+
+
+def test_a_challenge_cookie_not_signed_by_the_site_is_refused(client, dana, danas_phone):
+    from carter_site.passkeys import sign_in_cookie_name
+
+    issued = challenge(client)
+    cookie = client.cookies[sign_in_cookie_name()]
+    challenge_id = cookie.value.split(":", 1)[0]
+    assert challenge_id  # the random id, then the signature and its time
+    client.cookies[sign_in_cookie_name()] = challenge_id
+    assert_refused(client, with_passkey(client, "dana", danas_phone.sign_in_answer(issued)))
+    client.cookies[sign_in_cookie_name()] = f"{challenge_id}:forged:signature"
+    assert_refused(client, with_passkey(client, "dana", danas_phone.sign_in_answer(issued)))
+
+
+def test_a_cache_that_does_not_answer_leaves_the_code(client, dana, danas_phone, settings):
+    """With the shared cache (Redis) down, the button says passkeys cannot be used just now (its
+    script shows its sentence and the code field stays), and a passkey answer is refused calmly."""
+    issued = challenge(client)
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "carter_site.cache_backends.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"},
+    }
+    response = client.post(OPTIONS)
+    assert response.status_code == 503 and "use the code" in response.json()["error"]
+    assert_refused(client, with_passkey(client, "dana", danas_phone.sign_in_answer(issued)))
+
+
 def test_the_challenge_is_asked_for_with_a_post_only(client):
     assert client.get(OPTIONS).status_code == 405
     assert (
