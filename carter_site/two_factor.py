@@ -371,6 +371,29 @@ def _forgive_own_failures(sender, request, user, **kwargs):
 
 
 @receiver(user_logged_in)
+def _remove_expired_sessions(sender, request, user, **kwargs):
+    """Delete the sessions whose time is up, from whatever store the settings use, at each sign-in.
+
+    Django leaves them in the table for ever (its `clearsessions` command is the only clean-up).
+    Signing in is what writes a session here, so cleaning at the same moment keeps the table to
+    the sessions of the last SESSION_COOKIE_AGE, with no cron job to forget: one indexed DELETE.
+    A failure is logged and the sign-in goes on."""
+    from importlib import import_module
+
+    from django.db import DatabaseError
+
+    try:
+        with transaction.atomic():  # a savepoint: a failure here leaves the sign-in's transaction usable
+            import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    except (DatabaseError, OSError) as error:
+        logger.warning(
+            "Expired sessions could not be removed at a sign-in (%s).",
+            type(error).__name__,
+            extra={"event": "expired_sessions_not_removed"},
+        )
+
+
+@receiver(user_logged_in)
 def _audit_break_glass_sign_in(sender, request, user, **kwargs):
     """A sign-in with a break-glass code is logged loudly and recorded in the admin's history."""
     device = getattr(user, "otp_device", None)

@@ -163,6 +163,61 @@ def test_sessions_in_files_are_ended(settings, tmp_path):
 
 
 @pytest.mark.parametrize(
+    "engine", ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db", "file"]
+)
+def test_expired_sessions_are_removed_at_each_sign_in(settings, tmp_path, engine, monkeypatch):
+    """Django never deletes a session whose time is up (only `clearsessions` does): left alone,
+    the table grows with every sign-in there ever was. Each sign-in removes the expired ones, and
+    only those."""
+    import os
+    import time
+
+    from django.utils import timezone
+
+    from tests.security.test_admin_access import PASSWORD
+
+    if engine == "file":
+        from django.contrib.sessions.backends.file import SessionStore as FileStore
+
+        engine = "django.contrib.sessions.backends.file"
+        settings.SESSION_FILE_PATH = str(tmp_path)
+        # Django keeps the folder it read first on the class: this test's, then the next test's.
+        monkeypatch.setattr(FileStore, "_storage_path", str(tmp_path), raising=False)
+    settings.SESSION_ENGINE = engine
+    store = __import__(engine, fromlist=["SessionStore"]).SessionStore
+    prefix = settings.SESSION_COOKIE_NAME
+
+    def kept():
+        if engine.endswith("file"):
+            return {path.name.removeprefix(prefix) for path in tmp_path.iterdir()}
+        return set(store.get_model_class().objects.values_list("session_key", flat=True))
+
+    def expire(key):
+        """As if `key` had been written SESSION_COOKIE_AGE and a minute ago."""
+        if engine.endswith("file"):
+            then = time.time() - settings.SESSION_COOKIE_AGE - 60
+            os.utime(tmp_path / f"{prefix}{key}", (then, then))
+        else:
+            gone = timezone.now() - timezone.timedelta(minutes=1)
+            store.get_model_class().objects.filter(session_key=key).update(expire_date=gone)
+
+    old_editor = signed_in("dana").session.session_key
+    recent = signed_in("erin").session.session_key  # not expired: kept
+    left_over = store()
+    left_over["something"] = "kept by an anonymous request"
+    left_over.create()
+    for key in (old_editor, left_over.session_key):
+        expire(key)
+    assert kept() == {old_editor, left_over.session_key, recent}
+
+    StaffFactory(username="sam")
+    client = Client()
+    assert sign_in(client, "sam", PASSWORD).status_code == 302
+    assert kept() == {recent, client.session.session_key}
+    assert client.get(ADMIN).status_code == 200
+
+
+@pytest.mark.parametrize(
     "engine, sentence",
     [
         ("signed_cookies", "Sessions are kept in the browsers' own cookies"),
