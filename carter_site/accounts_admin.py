@@ -60,6 +60,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 from django_otp.conf import settings as otp_settings
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from reversion.models import Revision
@@ -527,6 +529,23 @@ class StaffAccountAdmin(CheckedInOneTransactionMixin, UserAdmin):
         remaining = account_managers().exclude(pk__in=[user.pk for user in objs])
         who = f"“{objs[0].get_username()}” is" if len(objs) == 1 else "the selected accounts are"
         return deleted, counts, perms_needed, [*protected, *kept, *refused_deletions(remaining, who)]
+
+
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(StaticDevice)
+class OneTimeCodesAdmin(StaticDeviceAdmin):
+    """django-otp's admin of one-time codes (the break-glass codes `break_glass_token` issues).
+    A saved device's codes are shown to nobody: its page listed them, so any administrator, or
+    anyone holding an administrator's session, could read another person's unused break-glass
+    code and sign in as them within the hour, unseen. The codes are seen once, where they are
+    made: printed by the command, or typed on this page when a device is added."""
+
+    def get_inline_instances(self, request, obj=None):
+        if obj is not None:
+            return []
+        return super().get_inline_instances(request, obj)
 
 
 admin.site.unregister(TOTPDevice)

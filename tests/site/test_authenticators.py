@@ -3,6 +3,7 @@ sign-in"): it counts, for signing in and for the last site administrator, only o
 the app has been entered on its QR code page; and the settings the app makes its codes from are
 fixed once it is saved."""
 
+import io
 from html import unescape
 
 import pytest
@@ -348,3 +349,36 @@ def test_unticking_confirmed_does_not_show_the_secret_again(administrator):
         administrator.post(config_url(device), {"code": totp_code(device)})
     device.refresh_from_db()
     assert device.confirmed
+
+
+@pytest.mark.parametrize(
+    "who",
+    [lambda: signed_in(SITE_ADMINISTRATORS, "alex"), superuser_client],
+    ids=["site-administrator", "superuser"],
+)
+def test_a_break_glass_code_is_shown_by_the_command_only(who):
+    """The page of a one-time code device listed its codes: an administrator could read another
+    staff member's unused break-glass code and sign in as them, leaving no trace of the reading."""
+    from django.core.management import call_command
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    staff_member(MARKETING_EDITORS, "dana")
+    out = io.StringIO()
+    call_command("break_glass_token", "dana", "--reason", "phone lost", stdout=out)
+    device = StaticDevice.objects.get(user__username="dana")
+    code = device.token_set.get().token
+    assert code in out.getvalue()  # shown once, where it is made
+
+    client = who()
+    change = client.get(reverse("admin:otp_static_staticdevice_change", args=[device.pk]))
+    assert change.status_code == 200
+    assert code not in change.content.decode()
+    # Saving the device's page (its name, say) leaves its codes as they were.
+    form = admin_form_data(change)
+    form["name"] = f"{device.name} (checked)"
+    saved = client.post(reverse("admin:otp_static_staticdevice_change", args=[device.pk]), form)
+    assert saved.status_code == 302
+    assert list(device.token_set.values_list("token", flat=True)) == [code]
+    # Codes are still typed in when a device is added.
+    added = client.get(reverse("admin:otp_static_staticdevice_add"))
+    assert "token_set-TOTAL_FORMS" in added.content.decode()
