@@ -168,7 +168,7 @@ CRISIS_WORDS = frozenset(
     | {"unalive", "unalived", "unaliving", "kms"}
     # A body in danger, said by the person or by someone beside them: the box's 911 is the answer.
     | {"seizure", "seizures", "siezure", "siezures", "seizing", "convulsing", "convulsions"}
-    | {"unresponsive"}
+    | {"unresponsive", "unconscious"}
 )
 CRISIS_WORDS_MISSPELT = ("suicide", "suicidal")
 # What an overdose is taken of: pills, and the drugs that slow breathing, most of all with alcohol.
@@ -192,6 +192,9 @@ CRISIS_PHRASES = (
     "better off dead", "wish i was dead", "wish i were dead", "wish i could die", "dont want to live",
     "dont want to be alive", "dont want to exist", "dont want to be here", "dont want to wake up",
     "no reason to live", "nothing to live for", "not worth living", "point of living",
+    "life isnt worth", "life is not worth", "life aint worth", "better off without me",
+    "would miss me", "shouldnt be here", "want to disappear", "sleep forever", "hate my life",
+    "want it all to end", "want it all to stop",
     "point in living", "tired of living", "sick of living", "done with life", "give up on life",
     "giving up on life", "gave up on life", "no way out", "cant go on", "cant do this anymore",
     "cant take it anymore", "cant take this anymore", "hurt myself", "hurting myself",
@@ -218,6 +221,9 @@ CRISIS_SAME_AS = {
     "will not": "wont",
     "would not": "wouldnt",
     "wanna": "want to",
+    # "took to many pills": "to" typed for "too" after taking.
+    "took to": "took too",
+    "taken to": "taken too",
 }
 # Words that say danger together, anywhere in the query: one word of each set.
 CRISIS_TOGETHER = (
@@ -225,6 +231,9 @@ CRISIS_TOGETHER = (
     ({"mixed", "mixing", "mix", "combined", "combining", "took", "taken"}, CRISIS_DRUGS, CRISIS_ALCOHOL),
     ({"swallowed"}, CRISIS_DRUGS),  # "swallowed a bottle of pills"
     ({"took", "taken"}, {"all", "bottle", "handful", "whole"}, CRISIS_DRUGS),  # "took all my pills"
+    # "relapsed and scared": after a break, the old amount can be an overdose, and fear said with
+    # a relapse may be more than fear. Not "afraid of relapse", a question about staying well.
+    ({"relapsed"}, {"scared", "afraid", "terrified", "frightened", "panicking", "panicked"}),
 )
 
 

@@ -393,6 +393,25 @@ DANGER_IN_PLAIN_WORDS = [
     "kms",
 ]
 
+# Said in distress on a phone, found by searching as visitors do; none showed the line before.
+DANGER_SAID_OTHERWISE = [
+    "relapsed and scared",
+    "i relapsed and im scared",
+    "scared i relapsed",
+    "relapsed and afraid",
+    "life isn't worth it",
+    "life is not worth it anymore",
+    "everyone would be better off without me",
+    "nobody would miss me",
+    "i shouldnt be here",
+    "i want to disappear",
+    "i want to sleep forever",
+    "I want it all to end",
+    "i hate my life",
+    "took to many pills",
+    "my friend is unconscious",
+]
+
 # Ordinary searches on this site, some with a word of the lists above: they must not show it.
 ORDINARY_SEARCHES = [
     "week", "zebra quantum", "insurance", "odds", "odd hours", "crises of faith", "9110",
@@ -401,6 +420,8 @@ ORDINARY_SEARCHES = [
     "alcohol and opioid treatment", "mixing alcohol and energy drinks", "how much is too much alcohol",
     "breathing exercises", "blue cross insurance", "ending treatment early", "give up drinking",
     "leisure activities", "took a break from drinking", "is iop too much for opioid use",
+    "afraid of relapse", "scared of relapsing", "relapse prevention", "relapsed", "scared to call",
+    "took to drinking", "is treatment worth it",
 ]  # fmt: skip
 
 
@@ -412,7 +433,7 @@ def crisis_box(response):
     return boxes[0] if boxes else None
 
 
-@pytest.mark.parametrize("query", CRISIS_SEARCHES + DANGER_IN_PLAIN_WORDS)
+@pytest.mark.parametrize("query", CRISIS_SEARCHES + DANGER_IN_PLAIN_WORDS + DANGER_SAID_OTHERWISE)
 def test_a_search_that_signals_danger_shows_the_crisis_line_first(client, library, query):
     response = client.get(reverse("search"), {"q": query})
     box = crisis_box(response)
@@ -438,7 +459,7 @@ def test_other_searches_do_not_show_it(client, library, query):
     assert crisis_box(client.get(reverse("search"), {"q": query})) is None
 
 
-@pytest.mark.parametrize("query", CRISIS_SEARCHES + DANGER_IN_PLAIN_WORDS)
+@pytest.mark.parametrize("query", CRISIS_SEARCHES + DANGER_IN_PLAIN_WORDS + DANGER_SAID_OTHERWISE)
 def test_signals_crisis_reads_danger_however_it_is_put(query):
     assert signals_crisis(query)
     assert signals_crisis(f"{query.upper()}?!")  # typed in capitals, punctuation stuck to it
