@@ -611,6 +611,19 @@ class _PostgresEngine:
 # --- SQLite and anything else ------------------------------------------------------------
 
 
+# The words PostgreSQL's `english` configuration leaves out of a search (its english.stop list):
+# left out on SQLite too, where they would be found inside every other word ("i" in "drinking",
+# "an" in "plan"), and every page would have them.
+_STOP_WORDS_TEXT = """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself it its itself they them their theirs themselves what which who whom this
+    that these those am is are was were be been being have has had having do does did doing a an
+    the and but if or because as until while of at by for with about against between into through
+    during before after above below to from up down in out on off over under again further then
+    once here there when where why how all any both each few more most other some such no nor not
+    only own same so than too very s t can will just don should now"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+
 def _spellings(word):
     """`word` as a page may spell it: an apostrophe straight or curly ("can't", "can’t"). Both are
     searched, whichever the reader typed (query_words reads a curly one as straight)."""
@@ -619,7 +632,7 @@ def _spellings(word):
 
 class _SimpleEngine:
     def __init__(self, query):
-        self.groups = word_groups(query)
+        self.groups = [group for group in word_groups(query) if group[0].lstrip("-") not in STOP_WORDS]
         self.exact = taken_as_written(query)
         # Every word to mark in a snippet: those typed, and those they also find.
         self.words = list(

@@ -706,3 +706,26 @@ def test_a_curly_apostrophe_finds_what_a_straight_one_finds(client, db):
         ), query
         snippets = [p for p in parse(response.content.decode()).iter("p") if "snippet" in p.get("class", "")]
         assert all("sleep" in [text(mark).lower() for mark in p.iter("mark")] for p in snippets), query
+
+
+def test_small_words_are_left_out_on_both_databases(client, db):
+    """PostgreSQL leaves out "i", "a", "my" and the like; SQLite found them inside every other word
+    ("i" in "with"), so "a" listed every page and "i want ..." marked every letter i."""
+    article = ArticleFactory(
+        title="Evening groups",
+        slug="evening-groups",
+        summary="Three evenings a week, with time for family.",
+        body="<p>Groups meet after work.</p>",
+    )
+    for query in ("a", "i", "the and of", "my"):
+        assert search(query).groups == [], query
+    results = search("am i in the evening groups")
+    assert not results.partial
+    assert titles(results) == {"Articles": [article.title]}
+    response = client.get(reverse("search"), {"q": "i want evenings"})
+    snippet = next(
+        p
+        for p in parse(response.content.decode()).iter("p")
+        if "search-result__snippet" in p.get("class", "")
+    )
+    assert [text(mark).lower() for mark in snippet.iter("mark")] == ["evenings"]
