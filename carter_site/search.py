@@ -111,7 +111,32 @@ SYNONYMS = {
     "cost": ("price", "insurance", "pay"),
     "price": ("cost", "insurance", "pay"),
     "iop": ("intensive outpatient",),
+    # "Can I keep my job?": our pages say "keep working" and "your employer".
+    "job": ("work", "employer"),
+    "jobs": ("work", "employer"),
+    # Misspellings a phone does not always correct.
+    "alchohol": ("alcohol",),
+    "alcohal": ("alcohol",),
+    "alcahol": ("alcohol",),
+    "alchol": ("alcohol",),
 }
+# Words people write in two, with a space or a hyphen, that our pages write as one: each is read
+# as the one word before searching ("out patient" finds "outpatient", "out patients" finds
+# "outpatients"). The page still says the
+# query as typed.
+WRITTEN_APART = {
+    "out patient": "outpatient",
+    "in patient": "inpatient",
+    "after care": "aftercare",
+}
+
+
+def joined_words(query):
+    """`query` with the words of WRITTEN_APART written as one."""
+    for apart, joined in WRITTEN_APART.items():
+        first, second = apart.split()
+        query = re.sub(rf"(?<!\w){first}[\s-]+{second}(s?)(?!\w)", rf"{joined}\1", query, flags=re.IGNORECASE)
+    return query
 
 
 def query_words(query):
@@ -335,8 +360,9 @@ def search(query, clinicians=()):
     results = SearchResults(query)
     if not query:
         return results
-    # The page says the query as typed; the engines read a phone's curly quotes as quotes.
-    searched = query.translate(STRAIGHT_QUOTES)
+    # The page says the query as typed; the engines read a phone's curly quotes as quotes, and
+    # "out patient" as "outpatient".
+    searched = joined_words(query.translate(STRAIGHT_QUOTES))
     engine = _PostgresEngine(searched) if connection.vendor == "postgresql" else _SimpleEngine(searched)
     # Each engine returns the pages with every word first, then those with some of them.
     found = {key: list(getattr(engine, key)(LIMITS[key] + 1)) for key in LIMITS if key != "clinicians"}

@@ -729,3 +729,50 @@ def test_small_words_are_left_out_on_both_databases(client, db):
         if "search-result__snippet" in p.get("class", "")
     )
     assert [text(mark).lower() for mark in snippet.iter("mark")] == ["evenings"]
+
+
+@pytest.fixture
+def everyday_pages(db):
+    """Pages in our words ("keep working", "outpatient", "alcohol") for searches in a reader's."""
+    working = FAQFactory(
+        question="Can I keep working while I'm in the program?",
+        answer="<p>Yes. Most people in our groups go on working, on the morning or evening track.</p>",
+    )
+    outpatient = ArticleFactory(
+        title="What intensive outpatient care is",
+        slug="intensive-outpatient-care",
+        summary="Treatment a few hours a day, while you live at home.",
+        body="<p>Groups meet three to five days a week.</p>",
+    )
+    drinking = ArticleFactory(
+        title="When drinking stops helping",
+        slug="when-drinking-stops-helping",
+        summary="Alcohol and stress feed each other.",
+        body="<p>A drink at the end of the day can become the day's plan.</p>",
+    )
+    return {"working": working, "outpatient": outpatient, "drinking": drinking}
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("can i keep my job", ("Questions and answers", "working")),
+        ("keep my job?", ("Questions and answers", "working")),
+        ("out patient", ("Articles", "outpatient")),
+        ("Out-Patient care", ("Articles", "outpatient")),
+        ("alchohol", ("Articles", "drinking")),
+        ("alcohal and stress", ("Articles", "drinking")),
+    ],
+)
+def test_a_search_as_a_reader_types_it_finds_the_page_in_our_words(client, everyday_pages, query, found):
+    """ "can i keep my job" missed the answer that says "keep working"; "out patient" and
+    "alchohol" found nothing on PostgreSQL."""
+    heading, key = found
+    response = client.get(reverse("search"), {"q": query})
+    page = everyday_pages[key]
+    title = getattr(page, "question", None) or page.title
+    assert dict(results_of(response)).get(heading, [])[:1] == [title], query
+    html = response.content.decode()
+    assert "No page has every word" not in html  # found whole, not as some of the words
+    field = next(i for i in parse(html).iter("input") if i.get("id") == "search-page-q")
+    assert field.get("value") == query  # said back as typed
