@@ -57,6 +57,7 @@ from django.views.generic import TemplateView
 from articles.credentials import meanings
 from articles.models import Article
 from faqs.models import FAQ
+from locations import nearest
 from locations.models import Location
 from pages.models import Page
 
@@ -788,6 +789,19 @@ def excerpt(text, words, length=SNIPPET_CHARS):
 # --- The page ----------------------------------------------------------------------------
 
 
+def place_named(query):
+    """The place `query` names, when it is a ZIP code or a town in Georgia (locations.nearest),
+    or None. Someone who searches for "30041" or "Cumming" is looking for the location nearest
+    them, which no page names; the locations page can list them nearest first. No query: the
+    places are a list in memory."""
+    if not query or len(query) > nearest.MAX_LENGTH:
+        return None
+    try:
+        return nearest.find_place(query)
+    except nearest.PlaceNotFound:
+        return None
+
+
 class SearchView(TemplateView):
     """/search/?q=…: results for visitors; never indexed (robots.txt and a noindex tag)."""
 
@@ -797,12 +811,20 @@ class SearchView(TemplateView):
         context = super().get_context_data(**kwargs)
         raw = self.request.GET.get("q", "")
         query = clean_query(raw)
+        results = search(query, clinician_pages(self.request)) if query else None
+        # A location with every word ("Jefferson") is the answer; one with some of them is not.
+        found_a_location = (
+            results is not None
+            and not results.partial
+            and any(group.key == "locations" for group in results.groups)
+        )
         context.update(
             query=query,
             shortened=len(" ".join(raw.split())) > MAX_QUERY_LENGTH,
             max_length=MAX_QUERY_LENGTH,
-            results=search(query, clinician_pages(self.request)) if query else None,
+            results=results,
             crisis=signals_crisis(query),
+            near_place=None if found_a_location else place_named(query),
         )
         return context
 

@@ -776,3 +776,32 @@ def test_a_search_as_a_reader_types_it_finds_the_page_in_our_words(client, every
     assert "No page has every word" not in html  # found whole, not as some of the words
     field = next(i for i in parse(html).iter("input") if i.get("id") == "search-page-q")
     assert field.get("value") == query  # said back as typed
+
+
+def near_offer(response):
+    main = parse(response.content.decode()).find(".//main")
+    return next((p for p in main.iter("p") if "search__near" in p.get("class", "")), None)
+
+
+@pytest.mark.parametrize(
+    ("query", "place"),
+    [("30041", "30041 (Cumming, GA)"), ("Cumming", "Cumming, GA"), ("cumming ga", "Cumming, GA")],
+)
+def test_a_search_for_a_zip_code_or_town_offers_the_nearest_location(client, library, query, place):
+    """ "30041" or "Cumming" found nothing: no page names every town, and the reader was left
+    with "Nothing matched" though the locations page can list them nearest first."""
+    response = client.get(reverse("search"), {"q": query})
+    offer = near_offer(response)
+    assert offer is not None, query
+    assert text(offer).startswith(f"Looking for the location nearest {place}?")
+    link = offer.find("a")
+    assert link.get("href") == f"/locations/?near={query.replace(' ', '%20')}#nearest"
+    listed = client.get(link.get("href"))
+    assert listed.status_code == 200 and place in listed.content.decode()
+
+
+def test_no_place_is_offered_for_other_searches_or_when_a_location_is_found(client, db):
+    LocationFactory(name="Jefferson", slug="jefferson", city="Jefferson", summary="Evening groups.")
+    assert near_offer(client.get(reverse("search"), {"q": "Jefferson"})) is None  # found itself
+    for query in ("insurance", "help", "detox", "x" * 100):
+        assert near_offer(client.get(reverse("search"), {"q": query})) is None, query
