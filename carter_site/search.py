@@ -659,7 +659,10 @@ def _spellings(word):
 
 class _SimpleEngine:
     def __init__(self, query):
-        self.groups = [group for group in word_groups(query) if group[0].lstrip("-") not in STOP_WORDS]
+        groups = [group for group in word_groups(query) if group[0].lstrip("-") not in STOP_WORDS]
+        # A word after a minus leaves out the pages that have it, as websearch_to_tsquery does.
+        self.excluded = [group[0][1:] for group in groups if group[0].startswith("-")]
+        self.groups = [group for group in groups if not group[0].startswith("-")]
         self.exact = taken_as_written(query)
         # Every word to mark in a snippet: those typed, and those they also find.
         self.words = list(
@@ -686,6 +689,8 @@ class _SimpleEngine:
         names = [name for name, _ in weighted_fields]
         found = [has(group, names) for group in self.groups]
         queryset = queryset.filter(reduce(operator.and_ if self.exact else operator.or_, found))
+        for word in self.excluded:
+            queryset = queryset.exclude(has((word,), names))
         matched = reduce(
             operator.add,
             (

@@ -805,3 +805,19 @@ def test_no_place_is_offered_for_other_searches_or_when_a_location_is_found(clie
     assert near_offer(client.get(reverse("search"), {"q": "Jefferson"})) is None  # found itself
     for query in ("insurance", "help", "detox", "x" * 100):
         assert near_offer(client.get(reverse("search"), {"q": query})) is None, query
+
+
+def test_a_word_after_a_minus_leaves_out_the_pages_that_have_it_on_both_databases(client, db):
+    """On SQLite "alcohol -inpatient" looked for the text "-inpatient" and found nothing, where
+    PostgreSQL shows the pages about alcohol that do not say inpatient."""
+    outpatient = ArticleFactory(
+        title="Alcohol and an evening program", slug="alcohol-evening", summary="Groups after work."
+    )
+    ArticleFactory(title="Alcohol and inpatient care", slug="alcohol-inpatient", summary="A stay away.")
+    for query in ("alcohol -inpatient", "-inpatient alcohol", "alcohol -inpatient -the"):
+        results = search(query)
+        assert titles(results) == {"Articles": [outpatient.title]}, query
+        assert not results.partial
+    response = client.get(reverse("search"), {"q": "alcohol -inpatient"})
+    snippets = [p for p in parse(response.content.decode()).iter("p") if "snippet" in p.get("class", "")]
+    assert all("inpatient" not in text(p) for p in snippets)
