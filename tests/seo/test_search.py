@@ -317,6 +317,9 @@ def test_no_results_is_a_calm_message_with_a_way_to_call(client, library):
     assert "Nothing matched “zebra quantum”" in html
     assert "call us" in html and 'href="tel:+14702841834"' in html
     assert results_of(response) == []
+    # Never a dead end: the questions, the locations (a reader near one may call it) and the phone.
+    empty = next(div for div in parse(html).iter("div") if "search__empty" in div.get("class", ""))
+    assert {a.get("href") for a in empty.iter("a")} == {"/faqs/", "/locations/", "tel:+14702841834"}
 
 
 CRISIS_SEARCHES = [
