@@ -11,8 +11,8 @@ One interface, two engines, chosen by the database in use:
   a GIN index (`search_document`, their apps' migrations), so a query reads it for the
   matching rows instead of building it for every row; the few locations and standing pages
   build theirs.
-- SQLite (one developer on one machine): every word must appear somewhere
-  (case-insensitive `icontains`), ranked with the same weights, with a snippet cut around
+- SQLite (one developer on one machine): every word must appear where a word starts
+  (a case-insensitive pattern with the word escaped), ranked with the same weights, with a snippet cut around
   the first match in Python.
 
 Both engines read a query's words without the punctuation stuck to them ("rehab?" is "rehab")
@@ -34,8 +34,8 @@ database marks matches with random sentinels, the text is HTML-escaped, and only
 the sentinels turned into <mark> elements.
 
 Any query is safe: control characters (NUL included) are removed, it is cut to
-MAX_QUERY_LENGTH characters, and websearch_to_tsquery / LIKE (with Django's escaping of %
-and _) accept any text without a syntax error.
+MAX_QUERY_LENGTH characters, and websearch_to_tsquery / the SQLite pattern (the word passed
+through re.escape) accept any text without a syntax error.
 """
 
 import operator
@@ -651,6 +651,12 @@ _STOP_WORDS_TEXT = """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 
+def _at_word_start(word):
+    """A pattern for `word` where a word starts: "meth" is not found in "something", as
+    PostgreSQL, which compares whole words, does not find it there either."""
+    return rf"(?<!\w){re.escape(word)}"
+
+
 def _spellings(word):
     """`word` as a page may spell it: an apostrophe straight or curly ("can't", "can’t"). Both are
     searched, whichever the reader typed (query_words reads a curly one as straight)."""
@@ -679,7 +685,7 @@ class _SimpleEngine:
             return reduce(
                 operator.or_,
                 (
-                    Q(**{f"{name}__icontains": spelling})
+                    Q(**{f"{name}__iregex": _at_word_start(spelling)})
                     for word in group
                     for spelling in _spellings(word)
                     for name in names
@@ -771,9 +777,16 @@ def joined_blocks(text):
 def excerpt(text, words, length=SNIPPET_CHARS):
     """About `length` characters of `text` around the first of `words`, with every word marked."""
     text = joined_blocks(text)
-    lowered = text.lower()
-    positions = [lowered.find(word) for word in words if lowered.find(word) >= 0]
-    begin = max(0, min(positions) - length // 3) if positions else 0
+    # Each word where a word starts, as the engines find them: never "meth" in "something".
+    pattern = (
+        re.compile(
+            "|".join(_at_word_start(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE
+        )
+        if words
+        else None
+    )
+    first = pattern.search(text) if pattern else None
+    begin = max(0, first.start() - length // 3) if first else 0
     if begin:
         begin = text.find(" ", begin) + 1 or begin
     window = text[begin : begin + length]
@@ -783,10 +796,7 @@ def excerpt(text, words, length=SNIPPET_CHARS):
         window = "… " + window
     token = secrets.token_hex(8)
     start, stop = f"hl{token}start", f"hl{token}stop"
-    if words:
-        pattern = re.compile(
-            "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE
-        )
+    if pattern:
         window = pattern.sub(lambda match: f"{start}{match.group(0)}{stop}", window)
     return highlight(window, start, stop)
 

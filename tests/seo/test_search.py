@@ -824,3 +824,22 @@ def test_a_word_after_a_minus_leaves_out_the_pages_that_have_it_on_both_database
     response = client.get(reverse("search"), {"q": "alcohol -inpatient"})
     snippets = [p for p in parse(response.content.decode()).iter("p") if "snippet" in p.get("class", "")]
     assert all("inpatient" not in text(p) for p in snippets)
+
+
+def test_a_word_is_not_found_inside_another_word_on_either_database(client, db):
+    """On SQLite "meth" found every page that says "something", with "so[meth]ing" marked; on
+    PostgreSQL, which compares words, it found none of them."""
+    ArticleFactory(title="When something has to change", slug="something", summary="Something else.")
+    meth = ArticleFactory(
+        title="Stimulants and the evening track",
+        slug="stimulants",
+        summary="Something many people ask about: meth and other stimulants.",
+    )
+    assert titles(search("meth")) == {"Articles": [meth.title]}
+    response = client.get(reverse("search"), {"q": "meth"})
+    snippet = next(
+        p
+        for p in parse(response.content.decode()).iter("p")
+        if "search-result__snippet" in p.get("class", "")
+    )
+    assert [text(mark).lower() for mark in snippet.iter("mark")] == ["meth"]
