@@ -827,6 +827,11 @@ class SearchView(TemplateView):
         raw = self.request.GET.get("q", "")
         query = clean_query(raw)
         results = search(query, clinician_pages(self.request)) if query else None
+        crisis = signals_crisis(query)
+        if crisis and results is not None and results.partial:
+            # "i want to die" has no page; the pages that say "want" are not what was asked for,
+            # and "Nothing matched" under the crisis line would only be noise: the line is the answer.
+            results = SearchResults(query)
         # A location with every word ("Jefferson") is the answer; one with some of them is not.
         found_a_location = (
             results is not None
@@ -838,7 +843,7 @@ class SearchView(TemplateView):
             shortened=len(" ".join(raw.split())) > MAX_QUERY_LENGTH,
             max_length=MAX_QUERY_LENGTH,
             results=results,
-            crisis=signals_crisis(query),
+            crisis=crisis,
             near_place=None if found_a_location else place_named(query),
         )
         return context

@@ -843,3 +843,23 @@ def test_a_word_is_not_found_inside_another_word_on_either_database(client, db):
         if "search-result__snippet" in p.get("class", "")
     )
     assert [text(mark).lower() for mark in snippet.iter("mark")] == ["meth"]
+
+
+@pytest.mark.parametrize("query", ["i want to die", "relapsed and scared", "kms", "no reason to live"])
+def test_under_the_crisis_line_no_pages_that_share_only_a_word(client, library, query):
+    """ "relapsed and scared" listed the article on relapse as having "some of the words", and
+    "kms" said "Nothing matched … Try other or fewer words" under the crisis line."""
+    response = client.get(reverse("search"), {"q": query})
+    assert crisis_box(response) is not None
+    html = response.content.decode()
+    assert results_of(response) == []
+    assert "No page has every word" not in html and "Nothing matched" not in html
+    assert "call-box" in html  # the admissions line is still there, after the crisis line
+
+
+def test_under_the_crisis_line_pages_with_every_word_are_still_shown(client, library):
+    """Someone who searches "relapse crisis" for a page sees the crisis line and that page."""
+    ArticleFactory(title="Relapse and crisis: what to do", slug="relapse-crisis", summary="Call 988.")
+    response = client.get(reverse("search"), {"q": "relapse crisis"})
+    assert crisis_box(response) is not None
+    assert dict(results_of(response))["Articles"] == ["Relapse and crisis: what to do"]
