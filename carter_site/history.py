@@ -32,6 +32,7 @@ from .admin_input import AutocompleteOfIdsMixin, SaidOnceFormMixin
 from .admin_times import TypedTimesMixin
 from .audit import followed_rows, has_edit_stamp, with_followed_rows
 from .concurrent_saves import RetryRefusedSaveMixin, RowsDeletedMeanwhileMixin, SavedMeanwhile
+from .text import nested_quotes
 
 
 def register(model, follow=(), leave_out=()):
@@ -354,6 +355,11 @@ class HistoryAdmin(
     """
 
     history_latest_first = True
+
+    def message_user(self, request, message, *args, **kwargs):
+        if isinstance(message, str):
+            message = nested_quotes(message)  # a testimonial's name is a quote itself
+        super().message_user(request, message, *args, **kwargs)
 
     # The history lists this many versions a page, newest first; a last page of fewer than
     # `history_orphans` goes with the page before, so that every page has two to compare.

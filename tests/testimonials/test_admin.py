@@ -535,3 +535,30 @@ def test_recovering_a_deleted_testimonial_from_before_its_withdrawal_keeps_the_w
     recovered = Testimonial.objects.get(pk=testimonial.pk)
     assert (recovered.quote, recovered.consent_withdrawn_on) == ("Words the client took back.", withdrawn)
     assert not on_the_site(client, "took back")
+
+
+def test_the_saved_message_quotes_the_quote_once(staff_client):
+    """Django names the object in “ ” and a testimonial's name is a quote: ““…” — Client” read
+    as a typing mistake. Inside the message's quotation marks, the quote's own become single."""
+    testimonial = TestimonialFactory(quote="I kept my job.", attribution="Evening client, 2025")
+    url = reverse("admin:testimonials_testimonial_change", args=[testimonial.pk])
+    response = staff_client.post(url, admin_form_data(staff_client.get(url)), follow=True)
+    [message] = texts(response)
+    assert "““" not in message and "””" not in message
+    assert message.startswith("The testimonial “<a href=")
+    assert message.endswith(">‘I kept my job.’ — Evening client, 2025</a>” was changed successfully.")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The testimonial ““Hi.” — Sam” was added.", "The testimonial “‘Hi.’ — Sam” was added."),
+        ("“A” on “B”", "“A” on “B”"),  # side by side, not nested: unchanged
+        ("Saved “Review of “A” asked on Monday”.", "Saved “Review of ‘A’ asked on Monday”."),
+        ("A stray “ mark and “this”", "A stray “ mark and “this”"),  # not in pairs: unchanged
+    ],
+)
+def test_quotation_marks_inside_quotation_marks_become_single(text, expected):
+    from carter_site.text import nested_quotes
+
+    assert nested_quotes(text) == expected
