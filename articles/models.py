@@ -281,8 +281,9 @@ class Clinician(KeepsOldAddresses, models.Model):
         default="",
         db_default="",
         validators=[validate_lower_case],
-        help_text="The end of the page's address, in lower case, for example /clinicians/morgan-hale/. "
-        "Filled in from the name; once the page is public, a new address keeps the old one working.",
+        help_text="The last part of the page's address: morgan-hale makes /clinicians/morgan-hale/. Lower "
+        "case, words joined by hyphens, filled in from the name. Once the page is public, a new "
+        "address keeps the old one working.",
         error_messages={
             "unique": "Another clinician's page has this address already. Make it different, for "
             "example with a middle initial or the licence letters (morgan-hale-lcsw)."
@@ -418,8 +419,9 @@ class Article(KeepsOldAddresses, SeoFields):
         max_length=200,
         unique=True,
         validators=[validate_lower_case],
-        help_text="The end of the page's address, in lower case, for example /articles/your-article-name/. "
-        "Filled in from the title; avoid changing it once the article is public.",
+        help_text="The last part of the page's address: your-article-name makes "
+        "/articles/your-article-name/. Lower case, words joined by hyphens, filled in from the title. "
+        "Once the article has been public, a new address keeps the old one working.",
     )
     summary = models.CharField(
         max_length=300,

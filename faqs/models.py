@@ -47,8 +47,9 @@ class Topic(KeepsOldAddresses, models.Model):
     slug = models.SlugField(
         unique=True,
         validators=[validate_lower_case],
-        help_text="The end of the topic's page address, in lower case (/faqs/insurance-and-cost/), and its "
-        "anchor on the FAQ page. Changing it later keeps the old address working.",
+        help_text="The last part of the topic's page address: insurance-and-cost makes "
+        "/faqs/insurance-and-cost/, and its anchor on the FAQ page. Lower case, words joined by "
+        "hyphens. Changing it later keeps the old address working.",
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first on the FAQ page.")
     # When it was last saved: the change form refuses to undo a save made after it was opened.

@@ -37,8 +37,9 @@ class Location(KeepsOldAddresses, PublishedFlag, SeoFields):
     slug = models.SlugField(
         unique=True,
         validators=[validate_lower_case],
-        help_text="The end of the page's address, in lower case, for example /locations/your-location-name/. "
-        "Filled in from the name.",
+        help_text="The last part of the page's address: alpharetta makes /locations/alpharetta/. Lower "
+        "case, words joined by hyphens, filled in from the name. Once the page is public, a new "
+        "address keeps the old one working.",
     )
     summary = models.CharField(
         max_length=300,

@@ -2,6 +2,8 @@
 slug with capitals made a page that answered at /articles/Caps-Slug/ while /articles/caps-slug/,
 where an address typed or heard leads (carter_site.redirects), said "not found"."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -66,3 +68,24 @@ def test_an_address_in_capitals_without_its_slash_leads_nowhere_where_there_is_n
     LocationFactory(slug="alpharetta", is_published=False)
     for path in ("/Locations/Alpharetta", "/Locations/Nowhere", "/Articles/Nothing-Here", "/Faqs/X"):
         assert Client().get(path).status_code == 404, path
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        pytest.param("articles.Article", id="article"),
+        pytest.param("articles.Clinician", id="clinician"),
+        pytest.param("locations.Location", id="location"),
+        pytest.param("faqs.Topic", id="topic"),
+    ],
+)
+def test_the_address_help_gives_the_part_to_type_and_the_address_it_makes(model):
+    """The box takes the last part of the address only: a help that showed the whole address
+    (/articles/your-article-name/) as its example had editors type the slashes in. The example
+    it gives is the address the site really makes of that part."""
+    from django.apps import apps
+
+    Model = apps.get_model(model)
+    help_text = str(Model._meta.get_field("slug").help_text)
+    part, address = re.search(r": ([a-z0-9-]+) makes (/\S+/)", help_text).groups()
+    assert Model(slug=part).get_absolute_url() == address
