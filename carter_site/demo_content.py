@@ -39,7 +39,7 @@ SERVICES_COMMON = [
     "Intensive outpatient program (IOP), evening track",
     "Individual therapy",
     "Family sessions",
-    "Step-down outpatient care",
+    "Weekly outpatient care after IOP",
 ]
 
 # What each demo location says about a first visit (Location.first_visit).
@@ -109,7 +109,7 @@ LOCATIONS = [
             "evenings free.</p>\n"
             "<p>If you live in northeast Georgia and the drive into Atlanta has kept you from looking "
             "into treatment, this location is meant for you. Individual therapy, family sessions and "
-            "step-down care all happen here, close to home.</p>"
+            "weekly care after the program all happen here, close to home.</p>"
         ),
         "street_address": "150 Sample Street, Suite B",
         "city": "Jefferson",
