@@ -305,6 +305,9 @@ class Hit:
     rank: float
     detail: str = ""
     whole: bool = True  # it has every word of the query (or what each also finds)
+    # Found only by what it is, not by what it is called: a clinician found by the letters of a
+    # licence or what they mean ("alcohol" in CAADC), listed after the pages (`search`).
+    by_kind_only: bool = False
 
 
 @dataclass
@@ -317,6 +320,10 @@ class Group:
     @property
     def best_rank(self):
         return max(hit.rank for hit in self.hits)
+
+    @property
+    def by_kind_only(self):
+        return all(hit.by_kind_only for hit in self.hits)
 
     @property
     def kind(self):
@@ -378,7 +385,9 @@ def search(query, clinicians=()):
                 Group(key, HEADINGS[key], hits[: LIMITS[key]], more=len(hits) > LIMITS[key])
             )
     # Stable sort: on equal ranks, articles, then questions, then locations, then standing pages.
-    results.groups.sort(key=lambda group: group.best_rank, reverse=True)
+    # Clinicians found only by their licence come after the pages: someone who searches for
+    # "alcohol" wants the pages about it, not the counselor whose letters (CAADC) include the word.
+    results.groups.sort(key=lambda group: (group.by_kind_only, -group.best_rank))
     return results
 
 
@@ -471,8 +480,17 @@ def _clinician_hits(query, clinicians):
         )
         words = [word for group in groups for word in group]
         snippet = excerpt(clinician.bio, words) if clinician.bio else ""
+        by_kind_only = WEIGHTS["A"] not in weights  # not by the name: by the licence alone
         hits.append(
-            Hit(str(clinician), clinician.get_absolute_url(), snippet, rank, detail=detail, whole=whole)
+            Hit(
+                str(clinician),
+                clinician.get_absolute_url(),
+                snippet,
+                rank,
+                detail=detail,
+                whole=whole,
+                by_kind_only=by_kind_only,
+            )
         )
     # The engines' order: every word first, then the best ranked, then (as their primary key) the name.
     hits.sort(key=lambda hit: (not hit.whole, -hit.rank))

@@ -115,6 +115,19 @@ def test_a_name_ranks_the_clinician_above_an_article_that_mentions_it(client, te
     ]
 
 
+@pytest.mark.parametrize("query", ["alcohol", "drug counselor", "caadc"])
+def test_pages_about_a_subject_rank_above_a_clinician_whose_licence_names_it(client, team, query):
+    """CAADC is a certified advanced alcohol and drug counselor: someone who searches for "alcohol"
+    wants the pages about it first, even one that names it only once in its body."""
+    ArticleFactory(
+        title="Anxiety and coping",
+        summary="When evenings get hard.",
+        body="<p>A CAADC counselor helps when alcohol and drug use has become the way to cope.</p>",
+    )
+    headings = [heading for heading, _ in results_of(client.get(reverse("search"), {"q": query}))]
+    assert headings == ["Articles", REVIEWERS]
+
+
 def test_a_clinician_with_some_of_the_words_is_among_partial_results(client, team):
     ArticleFactory(title="Insurance and IOP", slug="insurance")
     html = client.get(reverse("search"), {"q": "morgan insurance"}).content.decode()
