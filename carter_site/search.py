@@ -132,6 +132,27 @@ WRITTEN_APART = {
 }
 
 
+# Words of how a question is asked, not of what it is about: "do you take insurance", "how much
+# does it cost", "I need help". PostgreSQL keeps them (only "do" and "you" are its small words),
+# and a page that happened to say "take" then had every word and was shown alone, without the
+# pages about insurance. Left out of a search that has other words, as the small words are.
+ASKING_WORDS = frozenset(
+    {"take", "takes", "accept", "accepts", "get", "need", "needs", "please", "tell", "know", "much", "many"}
+)
+
+
+def without_asking_words(query):
+    """`query` without its ASKING_WORDS, unless it has no other word to search for, or is taken as
+    written (quotes, a minus)."""
+    if taken_as_written(query):
+        return query
+    words = [word for word in query_words(query) if word not in STOP_WORDS]
+    if all(word in ASKING_WORDS for word in words):
+        return query
+    kept = [word for word in query.split() if _bare(word).lower().replace("’", "'") not in ASKING_WORDS]
+    return " ".join(kept)
+
+
 def joined_words(query):
     """`query` with the words of WRITTEN_APART written as one."""
     for apart, joined in WRITTEN_APART.items():
@@ -368,9 +389,9 @@ def search(query, clinicians=()):
     results = SearchResults(query)
     if not query:
         return results
-    # The page says the query as typed; the engines read a phone's curly quotes as quotes, and
-    # "out patient" as "outpatient".
-    searched = joined_words(query.translate(STRAIGHT_QUOTES))
+    # The page says the query as typed; the engines read a phone's curly quotes as quotes,
+    # "out patient" as "outpatient", and "do you take insurance" as "do you insurance".
+    searched = without_asking_words(joined_words(query.translate(STRAIGHT_QUOTES)))
     engine = _PostgresEngine(searched) if connection.vendor == "postgresql" else _SimpleEngine(searched)
     # Each engine returns the pages with every word first, then those with some of them.
     found = {key: list(getattr(engine, key)(LIMITS[key] + 1)) for key in LIMITS if key != "clinicians"}

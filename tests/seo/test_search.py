@@ -734,6 +734,37 @@ def test_small_words_are_left_out_on_both_databases(client, db):
     assert [text(mark).lower() for mark in snippet.iter("mark")] == ["evenings"]
 
 
+@pytest.mark.parametrize(
+    "query", ["do you take insurance", "Do you accept insurance?", "how much will I need to pay"]
+)
+def test_the_words_of_asking_do_not_decide_which_pages_have_every_word(client, db, query):
+    """A page that says "take" or "need" in passing had every word of "do you take insurance" and
+    was shown alone; the one about insurance and paying, which says neither, was left out."""
+    about_it = ArticleFactory(
+        title="Does insurance cover IOP?",
+        slug="insurance",
+        summary="What your plan may pay, and how we check it with you.",
+        body="<p>We call your insurer before the first session.</p>",
+    )
+    in_passing = FAQFactory(
+        question="Will my employer find out?",
+        answer="<p>No. You may need to take time off; your insurance claim stays between you and us. "
+        "Many people get through it without a word at work, much as you would expect.</p>",
+    )
+    results = titles(search(query))
+    assert list(results)[:1] == ["Articles"] and results["Articles"] == [about_it.title], results
+    assert results.get("Questions and answers") in (None, [in_passing.question]), results
+    html = client.get(reverse("search"), {"q": query}).content.decode()
+    assert "No page has every word" not in html and about_it.title in html
+
+
+def test_words_of_asking_alone_are_searched_for(db):
+    """Nothing else to look for: "take" is then the word asked about."""
+    article = ArticleFactory(title="Take the first step", slug="first-step", body="<p>Call us.</p>")
+    assert titles(search("take")) == {"Articles": [article.title]}
+    assert titles(search('"take the first step"')) == {"Articles": [article.title]}
+
+
 @pytest.fixture
 def everyday_pages(db):
     """Pages in our words ("keep working", "outpatient", "alcohol") for searches in a reader's."""
