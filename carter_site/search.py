@@ -61,7 +61,7 @@ from locations import nearest
 from locations.models import Location
 from pages.models import Page
 
-from .caching import clinician_pages
+from .caching import clinician_pages, published_locations, site_settings
 from .structured_data import plain_text
 from .text import visible_text
 
@@ -856,6 +856,45 @@ def place_named(query):
         return None
 
 
+# What someone types for a telephone number: digits with spaces, dashes, dots and brackets, perhaps
+# after a + ("(470) 284-1834", "470-284-1834", "+1 470 284 1834").
+_TYPED_NUMBER = re.compile(r"\+?[\d\s().\-‑–]+")
+
+
+def national_digits(number):
+    """The digits of a US number without the country's 1: "+1 (470) 284-1834" is "4702841834"."""
+    digits = re.sub(r"\D", "", number or "")
+    return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+
+
+@dataclass
+class Dialled:
+    """Whose number a search is: the main one (site settings) and the locations with their own."""
+
+    main: bool
+    locations: list
+
+
+def number_dialled(query, settings, locations):
+    """Whose number `query` is, when it is a telephone number of ours: the main number or a
+    location's own, with or without the area code. None for anything else. Someone who types our
+    number wants to call it; the pages that print it are not the answer. No query: the settings
+    and locations are the ones every page loads (carter_site.caching)."""
+    if not query or not _TYPED_NUMBER.fullmatch(query):
+        return None
+    typed = national_digits(query)
+    if len(typed) not in (7, 10):  # a whole number, or one without its area code
+        return None
+
+    def is_typed(number):
+        digits = national_digits(number)
+        return len(digits) == 10 and digits.endswith(typed)
+
+    main = bool(settings) and is_typed(settings.phone)
+    own = [location for location in locations if location.phone and is_typed(location.phone)]
+    return Dialled(main, own) if main or own else None
+
+
 class SearchView(TemplateView):
     """/search/?q=…: results for visitors; never indexed (robots.txt and a noindex tag)."""
 
@@ -884,6 +923,7 @@ class SearchView(TemplateView):
             results=results,
             crisis=crisis,
             near_place=None if found_a_location else place_named(query),
+            dialled=number_dialled(query, site_settings(self.request), published_locations(self.request)),
         )
         return context
 

@@ -322,6 +322,46 @@ def test_no_results_is_a_calm_message_with_a_way_to_call(client, library):
     assert {a.get("href") for a in empty.iter("a")} == {"/faqs/", "/locations/", "tel:+14702841834"}
 
 
+def phone_box(html):
+    """The box that answers a search for one of our numbers, or None."""
+    return next(
+        (
+            section
+            for section in parse(html).iter("section")
+            if section.get("aria-labelledby") == "search-phone"
+        ),
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["470-284-1834", "(470) 284-1834", "470.284.1834", "+1 470 284 1834", "1-470-284-1834", "284-1834"],
+)
+def test_our_number_typed_in_any_form_offers_the_way_to_call(client, library, typed):
+    """With dashes it found nothing, and "Nothing matched" answered someone who wants to call."""
+    html = client.get(reverse("search"), {"q": typed}).content.decode()
+    box = phone_box(html)
+    assert text(box.find("h2")) == "That is our number"
+    assert [a.get("href") for a in box.iter("a")] == ["tel:+14702841834"]
+    assert "Nothing matched" not in html
+    assert "Talk it through with us" not in html  # one box with the number, not two
+
+
+def test_a_locations_own_number_leads_to_the_location_and_its_line(client, library):
+    LocationFactory(name="Jefferson", slug="jefferson", city="Jefferson", phone="(706) 555-0142")
+    html = client.get(reverse("search"), {"q": "706 555 0142"}).content.decode()
+    box = phone_box(html)
+    assert [a.get("href") for a in box.iter("a")] == ["/locations/jefferson/", "tel:+17065550142"]
+    assert "Jefferson location" in text(box)
+
+
+@pytest.mark.parametrize("typed", ["(678) 555-0199", "555-0199", "30041", "1834", "988"])
+def test_a_number_that_is_not_ours_gets_no_phone_box(client, library, typed):
+    html = client.get(reverse("search"), {"q": typed}).content.decode()
+    assert phone_box(html) is None
+
+
 CRISIS_SEARCHES = [
     "suicide",
     "Kill myself",
