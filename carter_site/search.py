@@ -565,11 +565,30 @@ class _PostgresEngine:
             for other in others
         ]
         self.whole = reduce(operator.or_, map(websearch, [query, *variants]))
+        exact = taken_as_written(query)
+
+        def finds(word):
+            # The word as PostgreSQL stems it ("relapsed" finds "relapse"), or where a word starts,
+            # as on SQLite ("meth" finds "methamphetamine"), unless the query is taken as written.
+            stemmed = SearchQuery(word, search_type="plain", config=SEARCH_CONFIG)
+            if (
+                exact
+                or word in STOP_WORDS
+                or len(word) < _SHORTEST_START
+                or not _STARTS_A_WORD.fullmatch(word)
+            ):
+                return stemmed
+            # The raw syntax, on a word of letters and digits only: "meth:*". Not stemmed
+            # ("simple"), so that "evening" does not find every word that starts "even".
+            return stemmed | SearchQuery(f"{word}:*", search_type="raw", config="simple")
+
+        if not exact and groups:
+            # Every word, each where a word starts or as one of the words it also finds.
+            each = [reduce(operator.or_, map(finds, group)) for group in groups]
+            self.whole |= reduce(operator.and_, each)
         # Any word, or a word it also finds, unless the query is taken as written.
-        some = [
-            SearchQuery(word, search_type="plain", config=SEARCH_CONFIG) for group in groups for word in group
-        ]
-        exact = taken_as_written(query) or not some
+        some = [finds(word) for group in groups for word in group]
+        exact = exact or not some
         self.query = self.whole if exact else self.whole | reduce(operator.or_, some)
         token = secrets.token_hex(8)
         self.start, self.stop = f"hl{token}start", f"hl{token}stop"
@@ -690,6 +709,31 @@ _STOP_WORDS_TEXT = """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 
+# A word of letters and digits only, which the engines may also find where a word starts.
+_STARTS_A_WORD = re.compile(r"[^\W_]+")
+# On PostgreSQL, a word shorter than this is found whole only: "bus" is not the start of "busy".
+_SHORTEST_START = 4
+# The endings PostgreSQL's English stemming takes off ("relapsed", "relapses" and "relapse" are
+# all "relaps"), in the order they are tried: on SQLite, a word without its ending is also found
+# where a word starts, so that "relapsed" finds "relapse" there too.
+_ENDINGS = ("ies", "ing", "ed", "es", "s", "e", "y")
+_SHORTEST_STEM = 5  # "evening" is not "even", which starts "eventually"
+
+
+def stem(word):
+    """`word` without an ending of _ENDINGS ("relapsed" -> "relaps", "stopped" -> "stop"), or
+    `word` itself when none comes off leaving _SHORTEST_STEM letters or more."""
+    if not _STARTS_A_WORD.fullmatch(word) or word.isdigit():
+        return word
+    for ending in _ENDINGS:
+        rest = word[: -len(ending)]
+        if word.endswith(ending) and len(rest) >= _SHORTEST_STEM:
+            if ending in ("ing", "ed") and rest[-1] == rest[-2] and rest[-1] not in "lsz":
+                rest = rest[:-1]  # "stopp" is "stop"
+            return rest
+    return word
+
+
 def _at_word_start(word):
     """A pattern for `word` where a word starts: "meth" is not found in "something", as
     PostgreSQL, which compares whole words, does not find it there either."""
@@ -705,6 +749,9 @@ def _spellings(word):
 class _SimpleEngine:
     def __init__(self, query):
         groups = [group for group in word_groups(query) if group[0].lstrip("-") not in STOP_WORDS]
+        if not taken_as_written(query):
+            # Each word also by its stem, as PostgreSQL finds it: "relapsed" finds "relapse".
+            groups = [tuple(dict.fromkeys((*group, stem(group[0])))) for group in groups]
         # A word after a minus leaves out the pages that have it, as websearch_to_tsquery does.
         self.excluded = [group[0][1:] for group in groups if group[0].startswith("-")]
         self.groups = [group for group in groups if not group[0].startswith("-")]
@@ -816,10 +863,12 @@ def joined_blocks(text):
 def excerpt(text, words, length=SNIPPET_CHARS):
     """About `length` characters of `text` around the first of `words`, with every word marked."""
     text = joined_blocks(text)
-    # Each word where a word starts, as the engines find them: never "meth" in "something".
+    # Each word where a word starts, as the engines find them: never "meth" in "something". The
+    # whole word it starts is marked, as PostgreSQL marks it: "relapse" for "relaps".
     pattern = (
         re.compile(
-            "|".join(_at_word_start(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE
+            "(?:" + "|".join(_at_word_start(word) for word in sorted(words, key=len, reverse=True)) + r")\w*",
+            re.IGNORECASE,
         )
         if words
         else None

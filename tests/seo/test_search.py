@@ -916,6 +916,48 @@ def test_a_word_is_not_found_inside_another_word_on_either_database(client, db):
     assert [text(mark).lower() for mark in snippet.iter("mark")] == ["meth"]
 
 
+@pytest.mark.parametrize(
+    "query, marked",
+    [
+        ("meth", "methamphetamine"),  # the start of a word: SQLite found it, PostgreSQL did not
+        ("Meth group", "methamphetamine"),
+        ("relapsed", "relapse"),  # another form of the word: PostgreSQL found it, SQLite did not
+        ("relapses", "relapse"),
+        ("relapsing", "relapse"),
+        ("therapies", "therapy"),
+    ],
+)
+def test_both_databases_find_the_start_of_a_word_and_its_other_forms(client, db, query, marked):
+    ArticleFactory(
+        title="When something has to change", slug="something", summary="Something else.", body="<p>Yes.</p>"
+    )
+    article = ArticleFactory(
+        title="Stimulants and the evening group",
+        slug="stimulants",
+        summary=f"How the {marked} you fear is talked about in group.",
+        body="<p>Yes.</p>",
+    )
+    assert titles(search(query)) == {"Articles": [article.title]}
+    response = client.get(reverse("search"), {"q": query})
+    snippet = next(
+        p
+        for p in parse(response.content.decode()).iter("p")
+        if "search-result__snippet" in p.get("class", "")
+    )
+    assert marked in [text(mark).lower() for mark in snippet.iter("mark")]
+
+
+@pytest.mark.postgres_only
+def test_postgres_finds_a_short_word_whole_only(db):
+    """Where a word starts, from four letters: "bus" is not the start of "busy", "meth" is."""
+    busy = ArticleFactory(title="A busy week", slug="busy", summary="Work and groups.", body="<p>Yes.</p>")
+    bus = ArticleFactory(
+        title="Getting here", slug="bus", summary="The bus stops outside.", body="<p>Yes.</p>"
+    )
+    assert titles(search("bus")) == {"Articles": [bus.title]}
+    assert titles(search("busy")) == {"Articles": [busy.title]}
+
+
 @pytest.mark.parametrize("query", ["i want to die", "relapsed and scared", "kms", "no reason to live"])
 def test_under_the_crisis_line_no_pages_that_share_only_a_word(client, library, query):
     """ "relapsed and scared" listed the article on relapse as having "some of the words", and
