@@ -182,27 +182,75 @@ class SkipHealthChecks(logging.Filter):
 class ServerErrorsOnly(logging.Filter):
     """Lets through only the records of server errors (500): what the ADMINS email is for.
 
-    Django logs every response of 500 or more at ERROR, and a refused Host header
-    (django.security.DisallowedHost) too. A deliberate 503 (/readyz while the database is away,
-    the calm page during an outage, even when it comes from an exception) or a request for a
-    foreign host is not a fault of the site, and each would send an email, waiting for the SMTP
-    server inside the request. What passes: django.request's record of a 500, which is what an
-    unhandled exception becomes.
+    Django logs every response of 500 or more at ERROR. A deliberate 503 (/readyz while the
+    database is away, the calm page during an outage, even when it comes from an exception) is
+    not a fault of the site, and each would send an email, waiting for the SMTP server inside the
+    request. What passes: django.request's record of a 500, which is what an unhandled exception
+    becomes. (A request Django refuses as suspicious never reaches this far: RefusedRequests
+    makes its record a warning before any handler sees it.)
     """
 
     def filter(self, record):
         return record.name == "django.request" and getattr(record, "status_code", None) == 500
 
 
-class NoTracebackForRefusedRequests(logging.Filter):
-    """Leaves the traceback out of the record of a request Django refused as suspicious (a 400,
-    logger django.security.*): a Host header ALLOWED_HOSTS does not list above all, which every
-    scanner that asks for the server's address sends. The message names what was refused; the
-    traceback only retold Django's own checks, some 2 KB at ERROR for each such request."""
+# Django logs a request it refuses as suspicious (a 400) to "django.security.<the exception's
+# class>", at ERROR: these are the classes of Django and its contrib apps this site uses.
+# RefusedRequests is set on each of these loggers, and on the stdout handler for any other.
+REFUSED_REQUEST_LOGGERS = tuple(
+    f"django.security.{name}"
+    for name in (
+        "SuspiciousOperation",
+        "DisallowedHost",
+        "DisallowedRedirect",
+        "SuspiciousFileOperation",
+        "SuspiciousMultipartForm",
+        "TooManyFieldsSent",
+        "TooManyFilesSent",
+        "RequestDataTooBig",
+        "InvalidSessionKey",
+        "SuspiciousSession",
+        "DisallowedModelAdminLookup",
+        "DisallowedModelAdminToField",
+    )
+)
+
+
+def _escaped(text):
+    """`text` with control characters and non-ASCII written as escapes, as Django's own request
+    records write a path: a newline in an address cannot start a line of its own in the log."""
+    return text.encode("unicode_escape").decode("ascii")
+
+
+class RefusedRequests(logging.Filter):
+    """A request Django refused as suspicious (a 400, logger django.security.*) is a WARNING, in
+    one line, that names the request: not an ERROR with a traceback.
+
+    Anyone can send one: a Host header ALLOWED_HOSTS does not list (every scanner that asks for
+    the server's address), "/media/../x", more query parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS.
+    Django logs each at ERROR, with a traceback that only retold its own checks (some 2 KB), so a
+    script could fill the log with the level that alerts are set on, and would also reach Sentry
+    as an error. Set on the loggers themselves (REFUSED_REQUEST_LOGGERS), the record is a warning
+    before any handler sees it: the ADMINS email (level ERROR) and Sentry's error events leave it
+    out. The message keeps Django's reason and adds the method and path (never the query string).
+    """
 
     def filter(self, record):
-        if record.name.startswith("django.security.") and getattr(record, "status_code", None) == 400:
+        if (
+            record.name.startswith("django.security.")
+            and getattr(record, "status_code", None) == 400
+            and record.levelno > logging.WARNING
+        ):
+            record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
             record.exc_info = record.exc_text = None
+            summary = _request_summary(getattr(record, "request", None))
+            if isinstance(summary["method"], str) and isinstance(summary["path"], str):
+                try:
+                    message = record.getMessage()
+                except (TypeError, ValueError):  # arguments that do not fit: left to the handler
+                    return True
+                record.msg = f"{message} (refused: {_escaped(summary['method'])} {_escaped(summary['path'])})"
+                record.args = ()
         return True
 
 
@@ -296,16 +344,17 @@ def django_logging(level="INFO", fmt="json"):
         "formatters": _formatters(fmt),
         "filters": {
             "private_details": {"()": "carter_site.logging.HidePrivateDetails"},
-            "no_traceback_for_refused_requests": {"()": "carter_site.logging.NoTracebackForRefusedRequests"},
+            "refused_requests": {"()": "carter_site.logging.RefusedRequests"},
         },
         "handlers": {
             "stdout": {
                 "class": "logging.StreamHandler",
                 "formatter": "default",
                 "stream": "ext://sys.stdout",
-                "filters": ["private_details", "no_traceback_for_refused_requests"],
+                "filters": ["private_details", "refused_requests"],
             }
         },
+        "loggers": {name: {"filters": ["refused_requests"]} for name in REFUSED_REQUEST_LOGGERS},
         "root": {"handlers": ["stdout"], "level": normalise_level(level)},
     }
 
@@ -320,7 +369,7 @@ def gunicorn_logging(level="INFO", fmt="json", log_health_checks=False):
         "stream": "ext://sys.stdout",
         "filters": ["private_details"] + ([] if log_health_checks else ["health_checks"]),
     }
-    config["loggers"] = {
+    config["loggers"] |= {
         "gunicorn.error": {"handlers": ["stdout"], "level": normalise_level(level), "propagate": False},
         "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
     }

@@ -488,8 +488,9 @@ def logging_from_environment(default_format):
     # failed and locked-out sign-ins still reach the log.
     config.setdefault("loggers", {})["axes.apps"] = {"level": "WARNING"}
     # Email to ADMINS for server errors only, not for every record Django logs at ERROR (a 503 from
-    # /readyz, a foreign Host header): carter_site.logging.ServerErrorsOnly. Django's records
-    # still reach stdout through the root logger.
+    # /readyz): carter_site.logging.ServerErrorsOnly. A request refused as suspicious (a foreign
+    # Host header, "/media/../x") is a warning before it gets here: carter_site.logging.RefusedRequests.
+    # Django's records still reach stdout through the root logger.
     config.setdefault("filters", {}).update(
         {
             "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},

@@ -4,6 +4,8 @@ The production logging configuration, applied for each test, with Django's test 
 in-memory email outbox.
 """
 
+import logging
+
 import pytest
 from django.core import mail
 from django.db.utils import OperationalError
@@ -12,6 +14,7 @@ from django.urls import include, path
 from django.utils.log import configure_logging
 
 from carter_site import health
+from carter_site.logging import REFUSED_REQUEST_LOGGERS
 from carter_site.settings.base import logging_from_environment
 from carter_site.urls import handler403, handler404, handler500  # noqa: F401 (the site's error pages)
 
@@ -31,6 +34,8 @@ def production_logging(settings):
     configure_logging(settings.LOGGING_CONFIG, logging_from_environment("json"))
     yield
     configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+    for name in REFUSED_REQUEST_LOGGERS:  # dictConfig keeps the filters of loggers it no longer names
+        logging.getLogger(name).filters.clear()
 
 
 class _BrokenConnection:
@@ -56,3 +61,18 @@ def test_a_request_for_a_foreign_host_sends_no_email(db):
     response = Client(raise_request_exception=False).get("/healthz", HTTP_HOST="attacker.example")
     assert response.status_code == 400
     assert mail.outbox == []
+
+
+def test_a_request_refused_as_suspicious_sends_no_email_and_is_a_warning(db, caplog):
+    """More query parameters than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS): anyone can send
+    it, and its record was an ERROR, the level alerts are set on."""
+    too_many = "&".join("x" for _ in range(1001))
+    response = Client(raise_request_exception=False).get("/search/", QUERY_STRING=f"q=private&{too_many}")
+    assert response.status_code == 400
+    assert mail.outbox == []
+    refused = [record for record in caplog.records if record.name.startswith("django.security.")]
+    assert [(record.name, record.levelname) for record in refused] == [
+        ("django.security.TooManyFieldsSent", "WARNING")
+    ]
+    assert refused[0].getMessage().endswith("(refused: GET /search/)")
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]

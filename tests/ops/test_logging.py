@@ -8,7 +8,9 @@ import pytest
 from django.test import RequestFactory
 
 from carter_site.logging import (
+    REFUSED_REQUEST_LOGGERS,
     JsonFormatter,
+    RefusedRequests,
     SkipHealthChecks,
     django_logging,
     gunicorn_logging,
@@ -309,15 +311,71 @@ def test_a_foreign_host_is_logged_in_one_line_without_a_traceback(fmt):
         assert Client().get("/", headers={"host": "scanner.example"}).status_code == 400
     finally:
         logging.config.dictConfig(settings.LOGGING)
+        without_refused_request_filters()
     lines = [line for line in buffer.getvalue().splitlines() if "scanner.example" in line]
     assert len(lines) == 1, buffer.getvalue()
     assert "Invalid HTTP_HOST header: 'scanner.example'" in lines[0]
+    assert "(refused: GET /)" in lines[0]
     assert "Traceback" not in buffer.getvalue()
     if fmt == "json":
         entry = json.loads(lines[0])
         assert (entry["level"], entry["logger"], entry["status_code"]) == (
-            "ERROR",
+            "WARNING",
             "django.security.DisallowedHost",
             400,
         )
         assert "exception" not in entry
+    else:
+        assert " WARNING django.security.DisallowedHost " in lines[0]
+
+
+def without_refused_request_filters():
+    """dictConfig leaves the filters of loggers a later configuration does not name: the test
+    settings' logging, restored, names none."""
+    for name in REFUSED_REQUEST_LOGGERS:
+        logging.getLogger(name).filters.clear()
+
+
+def _subclasses(cls):
+    for subclass in cls.__subclasses__():
+        yield subclass
+        yield from _subclasses(subclass)
+
+
+def test_every_suspicious_request_django_refuses_is_made_a_warning_at_its_logger():
+    """Django names the logger after the exception's class: a class missing from the list would
+    reach the ADMINS email's level and Sentry as an error (the stdout handler still lowers it)."""
+    import django.contrib.admin.exceptions  # their classes, loaded
+    import django.contrib.sessions.exceptions  # noqa: F401
+    from django.core.exceptions import SuspiciousOperation
+
+    names = {
+        f"django.security.{cls.__name__}" for cls in [SuspiciousOperation, *_subclasses(SuspiciousOperation)]
+    }
+    names.discard("django.security.DisallowedRasterLookup")  # GeoDjango: not installed here
+    assert names <= set(REFUSED_REQUEST_LOGGERS)
+    config = django_logging()
+    for name in REFUSED_REQUEST_LOGGERS:
+        assert config["loggers"][name] == {"filters": ["refused_requests"]}
+
+
+def test_a_refused_request_in_another_logger_becomes_a_warning_at_the_handler():
+    record = make_record(
+        msg="Some check refused it",
+        args=(),
+        name="django.security.SomethingNew",
+        level=logging.ERROR,
+        status_code=400,
+        request=RequestFactory().get("/a%0Ab/", {"q": "private words"}),  # a newline in the path
+    )
+    assert RefusedRequests().filter(record)
+    assert (record.levelno, record.levelname) == (logging.WARNING, "WARNING")
+    assert record.getMessage() == "Some check refused it (refused: GET /a\\nb/)"  # still one line
+    assert "private" not in record.getMessage()
+
+
+def test_a_server_error_stays_an_error():
+    record = make_record(msg="Internal Server Error: /", args=(), name="django.request", level=logging.ERROR)
+    record.status_code = 500
+    assert RefusedRequests().filter(record)
+    assert record.levelname == "ERROR"
