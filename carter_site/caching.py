@@ -70,6 +70,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
+from .addresses import written_another_way
 from .reversing import cached_reverse
 
 logger = logging.getLogger(__name__)
@@ -1075,6 +1076,8 @@ def _replay(environ):
     """(headers, body) of the page `environ` asks for if this process has sent it, else None."""
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not _local_pages:
         return None
+    if written_another_way(environ) is not None:
+        return None  # "/privacy%2F" is "/privacy/" decoded: Django leads it there (redirects.OneAddressMiddleware)
     if any(name in environ for name in _CONDITIONAL_HEADERS):
         return None  # 304s and 412s are Django's (get_conditional_response)
     cookie = environ.get("HTTP_COOKIE")

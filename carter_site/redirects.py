@@ -16,9 +16,12 @@ from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.db.models.signals import post_save, pre_save
+from django.http import HttpResponsePermanentRedirect
 from django.middleware.common import CommonMiddleware
 from django.urls import Resolver404, resolve
 from django.utils.encoding import escape_uri_path
+
+from .addresses import written_another_way
 
 
 def validate_lower_case(slug):
@@ -312,4 +315,44 @@ def _public_page_in_lower_case(path):
             continue
         if match.view_name in CACHEABLE_VIEWS and live_page_at(candidate):
             return candidate
+    return None
+
+
+class OneAddressMiddleware:
+    """A page asked for at an address written another way ("/privacy%2F", "/media/editor/./x.png",
+    "//privacy/", "/priv%61cy/") answers a permanent redirect to the address as it is written,
+    where that address is a page or a file visitors get (carter_site.addresses). Elsewhere the site
+    answers as before: the same rule as for an address in capitals or without its slash.
+
+    High in MIDDLEWARE: above WhiteNoise, which serves static files by the decoded path, and the
+    page cache. The replay before Django (carter_site.caching) leaves such a request to Django."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD"):
+            target = _page_written_another_way(request)
+            if target is not None:
+                query = request.META.get("QUERY_STRING", "")
+                return HttpResponsePermanentRedirect(target + (f"?{query}" if query else ""))
+        return self.get_response(request)
+
+
+def _page_written_another_way(request):
+    """The canonical address of the request, when it was written another way and leads to a
+    page or a file visitors get; else None."""
+    canonical = written_another_way(request.META)
+    if canonical is None:
+        return None
+    path = unquote(canonical)
+    if "?" in path or "#" in path or "\x00" in path:  # escaped in the address, never a page's
+        return None
+    try:
+        if is_reserved_address(path):
+            return None
+        if live_page_at(path) or file_at(canonical):
+            return canonical
+    except DatabaseError:  # the site answers as it would have; the outage page, if any
+        return None
     return None

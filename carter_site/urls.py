@@ -1,4 +1,5 @@
 import errno
+import posixpath
 import re
 
 from django.conf import settings
@@ -50,6 +51,13 @@ MEDIA_POLICY = "default-src 'none'; img-src 'self'; sandbox"
 @read_only
 @cache_control(public=True, max_age=86400)
 def serve_media(request, path, document_root):
+    # One address per upload: Django's serve() tidies the path up first, so "editor/./logo.png",
+    # "editor//logo.png", "/editor/logo.png" (from "/media//editor/…") and "editor/logo.png/"
+    # each served the file. Behind gunicorn, redirects.OneAddressMiddleware has already led the
+    # first three to the upload; what still arrives here written another way is not found.
+    # ("../x", which climbs out of the folder, stays Django's 400.)
+    if not path or posixpath.normpath(path).lstrip("/") != path:
+        raise Http404("No such file.")
     try:
         response = serve(request, path, document_root=document_root)
     except OSError as error:

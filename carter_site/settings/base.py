@@ -82,6 +82,10 @@ MIDDLEWARE = [
     # Content-Security-Policy and Permissions-Policy on every response (docs/security.md). Keep
     # it above any page-cache middleware, so pages served from the cache get the headers too.
     "carter_site.security.SecurityHeadersMiddleware",
+    # A page asked for at an address written another way ("/privacy%2F", "/media/editor/./x.png")
+    # is led to the address as it is written (carter_site.redirects). Above WhiteNoise and the page
+    # cache, which would serve the copy.
+    "carter_site.redirects.OneAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The page cache (carter_site.caching, docs/performance.md): anonymous GET/HEAD of public pages.
     # Below the middleware that adds headers to every response (security headers, CSP) and

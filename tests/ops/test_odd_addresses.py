@@ -97,3 +97,40 @@ def test_a_foreign_host_is_a_warning_too(server):
     records = [r for r in records_since(server, before) if r["logger"] != "gunicorn.access"]
     assert [(r["level"], r["logger"]) for r in records] == [("WARNING", "django.security.DisallowedHost")]
     assert "'scanner.example'" in records[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("target", "location"),
+    [
+        ("/privacy%2F", "/privacy/"),  # an escaped slash
+        ("/privacy%2f?utm_source=flyer", "/privacy/?utm_source=flyer"),
+        ("/locations%2Falpharetta/", "/locations/alpharetta/"),
+        ("//privacy/", "/privacy/"),  # doubled slashes
+        ("/locations//alpharetta/", "/locations/alpharetta/"),
+        ("/privacy/.", "/privacy/"),  # dot segments
+        ("/articles/../privacy/", "/privacy/"),
+        ("/priv%61cy/", "/privacy/"),  # an escaped letter
+        (f"{PICTURE.replace('/logo', '/./logo')}", PICTURE),
+        (f"{PICTURE.replace('/logo', '/%2e/logo')}", PICTURE),
+        (f"{PICTURE.replace('/editor', '//editor')}", PICTURE),
+        (f"{PICTURE.replace('/logo', '/../editor/logo')}", PICTURE),
+    ],
+)
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_page_written_another_way_leads_to_the_page(server, target, location, method):
+    """Each answered 200 with the page itself, from Django or from the page cache's copy."""
+    path = location.split("?")[0]
+    assert send(server.port, path)[0] == 200  # sent once: the page cache may replay it now
+    assert send(server.port, path)[0] == 200
+    status, headers = send(server.port, target, method)
+    assert (status, headers.get("Location")) == (301, location)
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/nothing%2F", "//elsewhere.example/", "/%2F%2Felsewhere.example/", f"{PICTURE}/", "/privacy;x/"],
+)
+def test_an_odd_address_that_leads_to_no_page_is_not_found(server, target):
+    status, headers = send(server.port, target)
+    assert status == 404
+    assert "Location" not in headers

@@ -96,3 +96,45 @@ def test_hostile_media_paths(served_media, caplog):
         assert not [r for r in errors_logged(caplog) if not r.name.startswith("django.security.")], path
 
     check()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/media/editor/./room.png",
+        "/media/editor/%2e/room.png",
+        "/media/editor//room.png",
+        "/media//editor/room.png",
+        "/media/editor/../editor/room.png",
+        "/media/editor%2Froom.png",
+        "/media/editor/r%6Fom.png",
+    ],
+)
+def test_an_upload_written_another_way_leads_to_it(client, served_media, address):
+    """Each served the picture itself, at an address of its own (Django's serve() tidies the path)."""
+    response = client.get(address, RAW_URI=address)  # as gunicorn hands it over
+    assert (response.status_code, response["Location"]) == (301, served_media)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/media/editor/./room.png",
+        "/media/editor//room.png",
+        "/media//editor/room.png",
+        "/media/editor/room.png/",
+    ],
+)
+def test_an_upload_written_another_way_is_not_found_where_the_server_keeps_no_raw_address(
+    client, served_media, path
+):
+    """Django's development server keeps no RAW_URI: the file view itself serves one address."""
+    for method in ("get", "head"):
+        assert getattr(client, method)(path).status_code == 404, method
+
+
+def test_a_path_that_climbs_out_stays_a_calm_400(served_media):
+    """It leads to no upload, so it is not redirected: Django refuses it (logged as a warning in
+    production: carter_site.logging.RefusedRequests)."""
+    response = Client(raise_request_exception=False).get("/media/../x", RAW_URI="/media/../x")
+    assert response.status_code == 400
