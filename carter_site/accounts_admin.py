@@ -40,6 +40,12 @@ hold it: the device is unconfirmed and no code from it was ever accepted (secret
 Once a phone has it, anyone who could open the device's page could otherwise copy the staff
 member's second step without leaving a trace; to set up a phone again, add a new authenticator
 and delete the old one.
+
+Nobody may hold another person's second step through the admin: an authenticator's user is fixed
+once it is saved (given to someone else, its first owner's phone would sign in as them), nobody
+sets one up for someone else who already signs in with an app or a passkey (only the person
+knows whether the new phone is theirs), and one-time codes are not typed in here at all, only
+issued by `manage.py break_glass_token` (OneTimeCodesAdmin).
 """
 
 from django import forms
@@ -297,8 +303,7 @@ SECRET_HIDDEN = (
 def secret_may_be_shown(device):
     """Whether the admin may show `device`'s secret (its key, QR code and set-up address): only
     while it waits to be scanned, unconfirmed and never used. A confirmed one is on a phone; one
-    unconfirmed later (Confirmed unticked, or given to someone else) was on a phone too, and a code
-    from it has been accepted (last_used_at), so showing it again would hand a copy to whoever
+    unconfirmed later (Confirmed unticked) was on a phone too, and a code from it has been accepted (last_used_at), so showing it again would hand a copy to whoever
     unticked it."""
     return not device.confirmed and device.last_used_at is None
 
@@ -314,26 +319,57 @@ def owners_of(devices):
     return f"“{owners.pop()}” is" if len(owners) == 1 else "the owners of these authenticator apps are"
 
 
+def why_not_for_someone_else(acting, user):
+    """The sentence that refuses `acting` setting up (adding or confirming) an authenticator app for
+    `user`, or None. Anyone may for themselves, and an administrator for someone with no way in yet
+    (a newcomer, or a lost phone whose device was deleted first). For someone who already signs in
+    with an app or a passkey, a second app set up by another person would be that person's own
+    copy of their second step: with the password (which an administrator may set), they could sign
+    in as them, unseen by them. Their own app or passkey still works after it, so they would not
+    notice; a lost phone's device deleted first, they do."""
+    if acting is None or acting.pk == user.pk:
+        return None
+    existing = [
+        *TOTPDevice.objects.filter(user=user, confirmed=True).values_list("name", flat=True),
+        *Passkey.objects.filter(user=user, confirmed=True).values_list("name", flat=True),
+    ]
+    if not existing:
+        return None
+    username = user.get_username()
+    named = ", ".join(f"“{name}”" for name in existing)
+    return (
+        f"{username} already signs in with an authenticator app or a passkey ({named}). Another one set "
+        f"up by someone else could sign in as {username} without them knowing, so only {username} "
+        "adds one. For a lost phone, delete its authenticator (and its passkey) first, then set up "
+        "the new one here."
+    )
+
+
 class AuthenticatorForm(forms.ModelForm):
     """django-otp's form for an authenticator, refusing to unconfirm the last one the last account
     that can look after accounts signs in with, or to give it to someone else.
 
-    A new authenticator starts unconfirmed, and one given to someone else becomes unconfirmed: it
-    counts (for signing in, and for the last administrator) once a code from it has been entered
-    on its QR code page (ConfirmAuthenticatorForm), when a phone is known to make its codes."""
+    A new authenticator starts unconfirmed: it counts (for signing in, and for the last
+    administrator) once a code from it has been entered on its QR code page
+    (ConfirmAuthenticatorForm), when a phone is known to make its codes. Its user is fixed once it
+    is saved: given to someone else, the phone that has its secret (its first owner's) would sign
+    in as them. Nobody adds one for someone else who already has a way in (why_not_for_someone_else)."""
+
+    acting_user = None  # who fills the form in (AuthenticatorAdmin.get_form)
 
     def clean(self):
         cleaned = super().clean()
         device = self.instance
-        if device.pk is None or self.errors:
+        if device.pk is None:
+            user = cleaned.get("user")
+            refusal = user is not None and why_not_for_someone_else(self.acting_user, user)
+            if refusal:
+                self.add_error("user", forms.ValidationError(refusal, code="someone_elses_second_step"))
             return cleaned
-        confirmed = cleaned.get("confirmed", device.confirmed)
-        user = cleaned.get("user", device.user)
-        if not (confirmed and user.pk == device.user_id) and leaves_nobody(leaving_out_devices=[device]):
-            # The form has not written its values into the device yet: this is still its owner.
+        if self.errors:
+            return cleaned
+        if not cleaned.get("confirmed", device.confirmed) and leaves_nobody(leaving_out_devices=[device]):
             raise last_manager_error(owners_of([device]), NEW_AUTHENTICATOR_FIRST)
-        if user.pk != device.user_id and "confirmed" in cleaned:
-            cleaned["confirmed"] = False  # its new owner has not shown a code from it yet
         return cleaned
 
     def save(self, commit=True):
@@ -356,9 +392,10 @@ class ConfirmAuthenticatorForm(forms.Form):
         help_text="The code changes every 30 seconds: enter the one the app shows now.",
     )
 
-    def __init__(self, *args, device, **kwargs):
+    def __init__(self, *args, device, acting_user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.device = device
+        self.acting_user = acting_user
         self.fields["code"].label = f"Enter the {device.digits}-digit code your app shows"
         self.fields[
             "code"
@@ -380,7 +417,9 @@ class ConfirmAuthenticatorForm(forms.Form):
         if code is None:
             return cleaned
         device = self.device
-        refusal = why_no_way_in(device.user, "the authenticator app was not confirmed")
+        refusal = why_no_way_in(device.user, "the authenticator app was not confirmed") or (
+            why_not_for_someone_else(self.acting_user, device.user)
+        )
         if refusal:
             raise forms.ValidationError(refusal, code="may_not_sign_in")
         allowed, _details = device.verify_is_allowed()
@@ -536,16 +575,25 @@ admin.site.unregister(StaticDevice)
 
 @admin.register(StaticDevice)
 class OneTimeCodesAdmin(StaticDeviceAdmin):
-    """django-otp's admin of one-time codes (the break-glass codes `break_glass_token` issues).
+    """django-otp's admin of one-time codes (the break-glass codes `break_glass_token` issues), to
+    read and to revoke (delete), nothing else.
+
     A saved device's codes are shown to nobody: its page listed them, so any administrator, or
     anyone holding an administrator's session, could read another person's unused break-glass
-    code and sign in as them within the hour, unseen. The codes are seen once, where they are
-    made: printed by the command, or typed on this page when a device is added."""
+    code and sign in as them within the hour, unseen. Nor is a code typed in here: a device added
+    with a code of the adder's choosing, for any account (a superuser's included), let its adder
+    sign in as that person, with a trace only in the admin's history. Codes come from the command
+    alone, which needs the server. Nothing of a device is changed here either: its user (a device
+    of one's own given to someone else), or its name (a break-glass device renamed no longer
+    expires)."""
 
-    def get_inline_instances(self, request, obj=None):
-        if obj is not None:
-            return []
-        return super().get_inline_instances(request, obj)
+    inlines = []
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 admin.site.unregister(TOTPDevice)
@@ -561,13 +609,19 @@ class AuthenticatorAdmin(KeepsTheLastWayInMixin, TOTPDeviceAdmin):
 
     form = AuthenticatorForm
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.acting_user = request.user  # a class of this request's own (modelform_factory)
+        return form
+
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj)]
         if obj is None:
             return [*fields, "confirmed"]  # confirmed by a code from the app, on its QR code page
         # A changed setting would make the codes of the app already set up stop matching, and
-        # a new secret would leave signed in the sessions opened with the old one.
-        fields += FIXED_SETTINGS
+        # a new secret would leave signed in the sessions opened with the old one. A new user
+        # would get the second step its first owner's phone makes.
+        fields += [*FIXED_SETTINGS, "user"]
         return fields if obj.confirmed else [*fields, "confirmed"]
 
     def get_list_display(self, request):
@@ -638,24 +692,13 @@ class AuthenticatorAdmin(KeepsTheLastWayInMixin, TOTPDeviceAdmin):
             return (
                 "Not confirmed yet: it lets nobody sign in. Open its QR code page (the link at the "
                 f"bottom), let {obj.user.get_username()} scan it with their authenticator app, and "
-                "enter there the code the app then shows. Given to someone else, it becomes "
-                "unconfirmed again."
+                "enter there the code the app then shows."
             )
         return (
             "Unticking Confirmed stops its codes from signing anyone in (a code from the app, "
-            "entered on its QR code page, confirms it again). Given to someone else, it becomes "
-            "unconfirmed until a code from it is entered there."
+            "entered on its QR code page, confirms it again). It stays this person's: a phone "
+            "for someone else gets an authenticator of its own."
         )
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "user" in form.changed_data:
-            self.message_user(
-                request,
-                f"“{obj.name}” now belongs to {obj.user.get_username()} and is not confirmed: it lets "
-                "nobody sign in until a code from it is entered on its QR code page.",
-                messages.WARNING,
-            )
 
     def response_add(self, request, obj, post_url_continue=None):
         response = super().response_add(request, obj, post_url_continue)
@@ -690,7 +733,7 @@ class AuthenticatorAdmin(KeepsTheLastWayInMixin, TOTPDeviceAdmin):
                 if device.confirmed:
                     self.message_user(request, f"“{device.name}” is already confirmed.", messages.INFO)
                     return HttpResponseRedirect(request.path)
-                form = ConfirmAuthenticatorForm(request.POST, device=device)
+                form = ConfirmAuthenticatorForm(request.POST, device=device, acting_user=request.user)
                 if form.is_valid():
                     form.save()
                     self.log_change(request, device, "Confirmed with a code from the app.")

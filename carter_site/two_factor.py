@@ -152,11 +152,14 @@ class TwoStepAuthenticationForm(AdminAuthenticationForm):
         devices = confirmed_devices(user)
         if not devices:
             self.second_step_failed(user, "no_device")
+        # Six digits are an app's code; letters a break-glass code. A passkey answers a challenge,
+        # never a typed code; and one-time codes count only as `break_glass_token` makes them: any
+        # other (typed into the admin before it stopped taking codes) signs nobody in.
         candidates = [
             device
             for device in devices
-            if (device.__class__.__name__ == "TOTPDevice") == token.isdigit()
-            and device.__class__.__name__ != "Passkey"  # answers a challenge, never a typed code
+            if (token.isdigit() and device.__class__.__name__ == "TOTPDevice")
+            or (not token.isdigit() and is_break_glass(device))
         ]
         error = "invalid_token"
         for candidate in candidates:

@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from carter_site.roles import MARKETING_EDITORS, SITE_ADMINISTRATORS
 from tests.admin_forms import admin_form_data, signed_in, staff_member
-from tests.security.test_admin_access import REFUSED, sign_in, totp_code
+from tests.security.test_admin_access import PASSWORD, REFUSED, sign_in, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -155,17 +155,69 @@ def test_confirmed_is_not_ticked_without_a_code(administrator):
     assert (device.name, device.confirmed) == ("Dana's phone", False)
 
 
-def test_an_authenticator_given_to_someone_else_is_unconfirmed(administrator):
-    """The phone that made its codes is its first owner's: the new owner shows a code from it first."""
-    dana = staff_member(MARKETING_EDITORS, "dana")
-    erin = staff_member(MARKETING_EDITORS, "erin")
-    device = TOTPDevice.objects.create(user=dana, name="Phone")
+def test_an_authenticator_stays_with_the_user_it_was_set_up_for(administrator, settings):
+    """Given to someone else, the phone that makes its codes (its first owner's) signed in as them:
+    an administrator could hand their own authenticator to anyone, a superuser included."""
+    alex = User.objects.get(username="alex")
+    root = User.objects.create_user("root", password=PASSWORD, is_staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=alex, name="Alex's phone")
     url = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
-    data = {**admin_form_data(administrator.get(url)), "user": str(erin.pk)}
-    response = administrator.post(url, data, follow=True)
-    assert "“Phone” now belongs to erin and is not confirmed" in text(response)
+    page = administrator.get(url)
+    assert "user" not in page.context["adminform"].form.fields
+    data = {**admin_form_data(page), "user": str(root.pk)}
+    assert administrator.post(url, data).status_code == 302
     device.refresh_from_db()
-    assert (device.user, device.confirmed) == (erin, False)
+    assert (device.user, device.confirmed) == (alex, True)
+    settings.ADMIN_REQUIRE_OTP = True
+    assert sign_in(Client(), "root", code=totp_code(device)).status_code == 200
+
+
+def test_nobody_sets_up_an_authenticator_for_someone_who_already_signs_in(administrator):
+    """A second authenticator added by an administrator for a colleague who has one, scanned with the
+    administrator's own phone, signed in as the colleague (with a password an administrator may
+    set) while the colleague's own phone went on working: they would never know."""
+    from carter_site.passkeys import Passkey
+
+    dana = staff_member(MARKETING_EDITORS, "dana")
+    TOTPDevice.objects.create(user=dana, name="Dana's phone")
+    refused = add_authenticator(administrator, dana, "Alex's phone, for dana")
+    assert refused.status_code == 200
+    assert "dana already signs in with an authenticator app or a passkey (“Dana's phone”)" in text(refused)
+    assert TOTPDevice.objects.filter(user=dana).count() == 1
+
+    # One added before the first was confirmed is not confirmed by someone else either.
+    waiting = TOTPDevice.objects.create(user=dana, name="Alex's phone, for dana", confirmed=False)
+    response = administrator.post(config_url(waiting), {"code": totp_code(waiting)})
+    assert "only dana adds one" in text(response)
+    waiting.refresh_from_db()
+    assert not waiting.confirmed
+
+    # A passkey is a way in too.
+    root = User.objects.create_user("root", password=PASSWORD, is_staff=True, is_superuser=True)
+    Passkey.objects.create(user=root, name="Root's key", credential_id="k", public_key=b"p", user_handle="h")
+    assert add_authenticator(administrator, root).status_code == 200
+    assert not TOTPDevice.objects.filter(user=root).exists()
+
+
+def test_an_authenticator_is_set_up_for_a_newcomer_for_a_lost_phone_and_for_oneself(administrator):
+    dana = staff_member(MARKETING_EDITORS, "dana")
+    assert add_authenticator(administrator, dana).status_code == 302  # joining
+    first = TOTPDevice.objects.get(user=dana)
+    administrator.post(config_url(first), {"code": totp_code(first)})
+    first.refresh_from_db()
+    assert first.confirmed
+
+    first.delete()  # a lost phone: its device deleted first
+    assert add_authenticator(administrator, dana, "Dana's new phone").status_code == 302
+    new = TOTPDevice.objects.get(user=dana)
+    administrator.post(config_url(new), {"code": totp_code(new)})
+    new.refresh_from_db()
+    assert new.confirmed
+
+    alex = User.objects.get(username="alex")  # and a second phone of one's own
+    TOTPDevice.objects.create(user=alex, name="Alex's phone")
+    assert add_authenticator(administrator, alex, "Alex's tablet").status_code == 302
+    assert TOTPDevice.objects.filter(user=alex).count() == 2
 
 
 def test_only_those_who_may_change_authenticators_confirm_one():
@@ -236,7 +288,7 @@ def test_an_authenticators_settings_are_fixed_once_saved(administrator):
     assert "Fixed once saved" in text(page)
     form_fields = page.context["adminform"].form.fields
     assert not set(before) & set(form_fields)
-    assert {"name", "user", "confirmed"} <= set(form_fields)
+    assert {"name", "confirmed"} <= set(form_fields) and "user" not in form_fields
 
     changes = {"key": "3132333435363738393031323334353637383930", "digits": "8", "step": "60", "t0": "5"}
     changes |= {"drift": "3", "tolerance": "5", "name": "Dana's new name for it"}
@@ -321,7 +373,7 @@ def test_an_authenticator_waiting_to_be_scanned_shows_its_secret(administrator):
 
 
 def test_unticking_confirmed_does_not_show_the_secret_again(administrator):
-    """Unticking Confirmed (or giving the device to someone else) must not turn a phone's secret
+    """Unticking Confirmed must not turn a phone's secret
     back into one to scan: the administrator could read it and confirm it again with a code made
     from it. A code from the app that has it confirms it again."""
     device = TOTPDevice.objects.create(
@@ -373,12 +425,69 @@ def test_a_break_glass_code_is_shown_by_the_command_only(who):
     change = client.get(reverse("admin:otp_static_staticdevice_change", args=[device.pk]))
     assert change.status_code == 200
     assert code not in change.content.decode()
-    # Saving the device's page (its name, say) leaves its codes as they were.
-    form = admin_form_data(change)
-    form["name"] = f"{device.name} (checked)"
-    saved = client.post(reverse("admin:otp_static_staticdevice_change", args=[device.pk]), form)
-    assert saved.status_code == 302
+    # The page only shows the device: saving it changes nothing.
+    client.raise_request_exception = False
+    saved = client.post(
+        reverse("admin:otp_static_staticdevice_change", args=[device.pk]),
+        {"name": "renamed", "user": str(device.user_id), "confirmed": "on"},
+    )
+    assert saved.status_code == 403
+    device.refresh_from_db()
+    assert device.name.startswith("break-glass")
     assert list(device.token_set.values_list("token", flat=True)) == [code]
-    # Codes are still typed in when a device is added.
-    added = client.get(reverse("admin:otp_static_staticdevice_add"))
-    assert "token_set-TOTAL_FORMS" in added.content.decode()
+
+
+STATIC_ADD = reverse("admin:otp_static_staticdevice_add")
+
+
+@pytest.mark.parametrize(
+    "who",
+    [lambda: signed_in(SITE_ADMINISTRATORS, "alex"), superuser_client],
+    ids=["site-administrator", "superuser"],
+)
+def test_nobody_types_a_one_time_code_into_the_admin(who, settings):
+    """An administrator added a one-time code of their own choosing to a superuser's account and
+    signed in as the superuser with it, a trace only in the admin's history. Codes come from
+    `break_glass_token` alone; the admin lists them and deletes them."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    root = User.objects.create_user("target", password=PASSWORD, is_staff=True, is_superuser=True)
+    TOTPDevice.objects.create(user=root, name="Root's phone")
+    client = who()
+    client.raise_request_exception = False
+    assert client.get(STATIC_ADD).status_code == 403
+    posted = client.post(
+        STATIC_ADD,
+        {
+            "user": str(root.pk),
+            "name": "spare",
+            "confirmed": "on",
+            "token_set-TOTAL_FORMS": "1",
+            "token_set-INITIAL_FORMS": "0",
+            "token_set-0-token": "letmein",
+        },
+    )
+    assert posted.status_code == 403
+    assert not StaticDevice.objects.exists()
+    listed = text(client.get(reverse("admin:otp_static_staticdevice_changelist")))
+    assert STATIC_ADD not in listed
+
+    # One typed in before (any name but the command's) signs nobody in.
+    device = StaticDevice.objects.create(user=root, name="spare", confirmed=True)
+    device.token_set.create(token="letmein")
+    settings.ADMIN_REQUIRE_OTP = True
+    refused = sign_in(Client(), "target", code="letmein")
+    assert refused.status_code == 200 and REFUSED in text(refused)
+    assert device.token_set.exists()
+
+
+def test_a_break_glass_code_is_revoked_in_the_admin(administrator):
+    from django.core.management import call_command
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    staff_member(MARKETING_EDITORS, "dana")
+    call_command("break_glass_token", "dana", stdout=io.StringIO())
+    device = StaticDevice.objects.get(user__username="dana")
+    url = reverse("admin:otp_static_staticdevice_delete", args=[device.pk])
+    assert administrator.post(url, {"post": "yes"}).status_code == 302
+    assert not StaticDevice.objects.exists()
