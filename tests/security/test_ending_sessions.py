@@ -217,6 +217,52 @@ def test_expired_sessions_are_removed_at_each_sign_in(settings, tmp_path, engine
     assert client.get(ADMIN).status_code == 200
 
 
+def test_a_sign_in_goes_on_when_expired_sessions_cannot_be_removed(settings, caplog):
+    """The clean-up at each sign-in is a chore of the site's, not the person's: when the database
+    refuses its DELETE, the sign-in still succeeds (on PostgreSQL the failed statement must not
+    leave the sign-in's transaction unusable, where the new session is written next), the expired
+    sessions stay for the next sign-in, and the log says so. The refusal is the database's own: a
+    trigger that rejects deleting a session row, as a lock or a permission would."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from tests.security.test_admin_access import PASSWORD
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    expired = signed_in("dana").session.session_key
+    SessionStore.get_model_class().objects.filter(session_key=expired).update(
+        expire_date=timezone.now() - timezone.timedelta(minutes=1)
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION refuse_session_delete() RETURNS trigger AS $$ "
+                "BEGIN RAISE EXCEPTION 'session rows are not deleted here'; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse_session_delete BEFORE DELETE ON django_session "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_session_delete()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER refuse_session_delete BEFORE DELETE ON django_session "
+                "BEGIN SELECT RAISE(ABORT, 'session rows are not deleted here'); END"
+            )
+
+    StaffFactory(username="sam")
+    client = Client()
+    caplog.set_level("WARNING", logger="carter_site.security")
+    assert sign_in(client, "sam", PASSWORD).status_code == 302
+    assert client.get(ADMIN).status_code == 200  # signed in, with the session just written
+    assert SessionStore.get_model_class().objects.filter(session_key=expired).exists()
+    refused = [
+        record for record in caplog.records if getattr(record, "event", "") == "expired_sessions_not_removed"
+    ]
+    assert len(refused) == 1
+    assert refused[0].getMessage().startswith("Expired sessions could not be removed at a sign-in (")
+    assert "session rows are not deleted here" not in refused[0].getMessage()
+
+
 @pytest.mark.parametrize(
     "engine, sentence",
     [
