@@ -24,10 +24,11 @@ address, an embedded video), is named after the save instead (`losses_warnings()
 carter_site.admin.WarnsAfterSavingMixin): the save goes through, with the words kept.
 """
 
+import posixpath
 import re
 from html import escape, unescape
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import nh3
 from ckeditor_uploader.fields import RichTextUploadingField, RichTextUploadingFormField
@@ -109,14 +110,37 @@ def media_origins():
     return {origin for origin in map(_https_origin, settings.CSP_MEDIA_ORIGINS) if origin}
 
 
-def is_local_image_source(source):
-    """Whether an <img> may load `source`: this site's own paths, or its media host's."""
-    source = _as_site_address(source)
-    return (
-        source.startswith(settings.MEDIA_URL)
-        or (source.startswith("/") and not source.startswith(("//", "/\\")))
-        or _https_origin(source) in media_origins()
+def _is_site_path(address):
+    """Whether `address` (as _as_site_address gives it) is a path on this site."""
+    return address.startswith("/") and not address.startswith(("//", "/\\"))
+
+
+def _as_resolved(path):
+    """`path` as a browser, or the server in front, could resolve it: percent-encoding read,
+    backslashes as slashes (browsers read them so), `.` and `..` steps taken
+    ("/media/../admin/" is "/admin/")."""
+    return posixpath.normpath(unquote(path).replace("\\", "/"))
+
+
+def picture_folders():
+    """The paths of this site a picture in a text may load from: its uploads (MEDIA_URL), which is
+    where the editor's Upload tab and its server browser put them, and its own static files
+    (STATIC_URL: the logo). Nothing else of the site is a picture: an address of the admin, the
+    search or a feed would be requested by every reader's browser, a staff member's with their
+    session (docs/security.md)."""
+    return tuple(
+        folder for folder in (settings.MEDIA_URL, settings.STATIC_URL) if _is_site_path(folder or "")
     )
+
+
+def is_local_image_source(source):
+    """Whether an <img> may load `source`: this site's uploads or static files, or its media
+    host's."""
+    source = _as_site_address(source)
+    if _is_site_path(source):
+        path = urlsplit(source).path
+        return _as_resolved(path).startswith(picture_folders())
+    return _https_origin(source) in media_origins()
 
 
 # A text-message link, as the site's own header writes one ("sms:988"): one phone number, in
@@ -379,8 +403,9 @@ def _unusable_picture_sources(html):
     for source in picture_sources(html):
         if _PASTED.match(source) or is_local_image_source(source):
             continue
+        on_this_site = _is_site_path(_as_site_address(source))  # written in full or as a path
         source = _as_browsers_read(source)
-        yield source, urlsplit(source).hostname
+        yield source, None if on_this_site else urlsplit(source).hostname
 
 
 def remote_picture_hosts(html):
@@ -389,8 +414,9 @@ def remote_picture_hosts(html):
 
 
 def unknown_picture_addresses(html):
-    """Picture addresses that name no website and are not this site's uploads ("x",
-    "images/a.png", a `javascript:` address), in order and each once, shortened to 60 characters."""
+    """Picture addresses that name no other website and are not this site's uploads ("x",
+    "images/a.png", a `javascript:` address, a page of this site such as its admin's), in order and
+    each once, shortened to 60 characters."""
     return list(dict.fromkeys(source[:60] for source, host in _unusable_picture_sources(html) if not host))
 
 

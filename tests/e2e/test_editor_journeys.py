@@ -223,7 +223,7 @@ def test_editor_writes_an_article_in_ckeditor_and_a_visitor_reads_it_as_written(
 HOSTILE_HTML = """
 <p>Before the hostile part.</p>
 <script>window.__pwned = "script"; alert("script ran")</script>
-<img src="/no-such-image.png" alt="broken" onerror="window.__pwned = 'onerror'; alert('onerror ran')">
+<img src="/media/no-such-image.png" alt="broken" onerror="window.__pwned = 'onerror'; alert('onerror ran')">
 <p><a href="javascript:window.__pwned = 'link'; alert('link ran')">Read our help page</a></p>
 <p><a href=" JaVaScRiPt:alert('mixed case')">Mixed case link</a></p>
 <p onmouseover="window.__pwned = 'hover'; alert('hover ran')">Hover over this line.</p>

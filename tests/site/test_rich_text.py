@@ -580,6 +580,60 @@ def test_a_picture_of_this_site_written_in_full_is_kept_as_its_path(settings):
         RichTextField().formfield().clean('<img src="https://carter.example.evil.example/x.png" alt="x">')
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "/admin/",
+        "/admin/logout/",
+        "/search/?q=relapse",
+        "/feeds/articles/",
+        "/media/../admin/",
+        "/media/%2e%2E/admin/",
+        "/media/..\\admin/",
+        "/static/./../admin/",
+        "/mediafiles/room.png",
+        "https://www.carter.example/admin/",
+    ],
+)
+def test_a_picture_address_of_another_page_of_this_site_is_refused(settings, source):
+    """Any path of the site passed as a picture: every reader's browser then asked for it, a staff
+    member's with their session (the admin's pages, a sign-out, a search that counts). A picture
+    comes from the uploads or the static files only."""
+    settings.SITE_URL = "https://www.carter.example"
+    html = f'<p>Our room</p><p><img src="{source}" alt="Our room"></p>'
+    assert sanitise_html(html) == "<p>Our room</p>"  # the picture gone whole, and its empty paragraph
+    with pytest.raises(ValidationError) as caught:
+        RichTextField().formfield().clean(html)
+    [message] = caught.value.messages
+    assert message.startswith("The text shows a picture whose address is not one of this site's uploads (")
+    assert "another website" not in message
+
+
+def test_uploads_and_the_sites_own_static_pictures_are_kept(settings):
+    html = (
+        '<p><img src="/media/editor/2026/11/room.png" alt="Our room">'
+        '<img src="/static/img/logo.png" alt="Carter Treatment Center"></p>'
+    )
+    assert RichTextField().formfield().clean(html) == html
+    assert sanitise_html(html) == html
+
+
+@pytest.mark.django_db
+def test_a_picture_addressed_to_the_admin_is_refused_on_the_field(staff_client):
+    faq = FAQFactory()
+    before = faq.answer
+    url = reverse("admin:faqs_faq_change", args=[faq.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["answer"] = '<p>New words.</p><p><img src="/admin/auth/user/" alt="Our team"></p>'
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["answer"]
+    assert "(/admin/auth/user/)" in errors["answer"][0]
+    faq.refresh_from_db()
+    assert faq.answer == before
+
+
 MEDIA_DOMAIN = "https://media.carter.example"
 
 
