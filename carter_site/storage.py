@@ -11,6 +11,7 @@ free name, as it would have been had the check come a moment later.
 import os
 
 from botocore.exceptions import ClientError
+from django.conf import settings
 from storages.backends.s3 import S3Storage
 from storages.utils import ReadBytesWrapper, clean_name, is_seekable
 
@@ -19,6 +20,12 @@ MOST_TRIES = 5
 
 
 class MediaBucketStorage(S3Storage):
+    def get_object_parameters(self, name):
+        """Every object is written with the lifetime caches may keep it (MEDIA_CACHE_CONTROL): the
+        CDN in front of the bucket follows it, and without it keeps an object for its own default
+        time, often a day, however soon the picture is deleted."""
+        return {"CacheControl": settings.MEDIA_CACHE_CONTROL, **super().get_object_parameters(name)}
+
     def _save(self, name, content):
         for _ in range(MOST_TRIES):
             try:

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import Http404
 from django.urls import include, path, re_path
-from django.views.decorators.cache import cache_control
 from django.views.static import serve
 
 from . import health, seo, views
@@ -47,9 +46,9 @@ MEDIA_POLICY = "default-src 'none'; img-src 'self'; sandbox"
 
 
 # Media is read like every public page (GET and HEAD; any other method a 405, not the CSRF page
-# and not the file itself, which OPTIONS used to return).
+# and not the file itself, which OPTIONS used to return). Kept by caches no longer than
+# MEDIA_CACHE_CONTROL says: a day let a picture deleted on purpose stay on the web that long.
 @read_only
-@cache_control(public=True, max_age=86400)
 def serve_media(request, path, document_root):
     # One address per upload: Django's serve() tidies the path up first, so "editor/./logo.png",
     # "editor//logo.png", "/editor/logo.png" (from "/media//editor/…") and "editor/logo.png/"
@@ -67,6 +66,7 @@ def serve_media(request, path, document_root):
             raise Http404("No such file.") from None
         raise
     response["Content-Security-Policy"] = MEDIA_POLICY
+    response["Cache-Control"] = settings.MEDIA_CACHE_CONTROL
     return response
 
 

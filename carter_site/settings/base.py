@@ -367,6 +367,11 @@ PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 600, minimum=1, maximum=30 * 
 PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 60, minimum=0, maximum=DAY)
 PAGE_CACHE_ALIAS = "pages"
 CONTENT_VERSION_CACHE = "default"
+# How long an upload may be kept: by a CDN or proxy no longer than a page (a picture removed on
+# purpose, a client's photo whose consent was withdrawn, leaves the web with the page that showed
+# it), by a browser five minutes. Sent by the site's media view and written on every object of a
+# bucket (carter_site.storage); docs/security.md, "Image uploads".
+MEDIA_CACHE_CONTROL = f"public, max-age=300, s-maxage={PAGE_CACHE_S_MAXAGE}"
 
 # Sessions and CSRF: the browser never sends them cross-site on a POST.
 SESSION_COOKIE_HTTPONLY = True

@@ -496,3 +496,12 @@ def test_a_photo_uploaded_in_the_editor_gets_copies_in_the_bucket_offered_withou
     copies = f"https://media.carter.example/{folder}/copies/yard"
     assert picture.get("srcset") == f"{copies}-480w.jpg 480w, {copies}-800w.jpg 800w, {address} 1000w"
     assert sent == []
+
+
+def test_an_upload_is_kept_by_the_cdn_in_front_of_the_bucket_no_longer_than_a_page(media_bucket, settings):
+    """Without a lifetime of its own, an object is kept for the CDN's default time (often a day):
+    a picture deleted on purpose (a client's photo whose consent was withdrawn) stayed that long."""
+    default_storage.save("editor/2026/11/25/room.png", ContentFile(png_bytes()))
+    [key] = media_bucket.stored_keys()
+    stored = media_bucket.client.head_object(Bucket=media_bucket.name, Key=key)
+    assert stored["CacheControl"] == settings.MEDIA_CACHE_CONTROL == "public, max-age=300, s-maxage=60"
