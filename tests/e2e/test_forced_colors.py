@@ -36,9 +36,10 @@ FORCED_EDGES_JS = (
     const edgeless = [];
     const all = ["Top", "Right", "Bottom", "Left"];
     // The crisis line under the header is a band: its edges above and below keep it apart from
-    // the header's name and from the menu. The menu's lower edge is where the header ends.
+    // the header's name and from the menu. The lower edge of the menu's band (the menu and the
+    // search) is where the header ends.
     const boxes = [[".button, .call-link, button, input:not([type=hidden]), .crisis-line", all],
-                   [".crisis-strip", ["Top", "Bottom"]], [".site-nav", ["Bottom"]]];
+                   [".crisis-strip", ["Top", "Bottom"]], [".site-header__menu", ["Bottom"]]];
     for (const [selector, sides] of boxes) for (const el of [...document.querySelectorAll(selector)].filter(shown)) {
         const s = getComputedStyle(el);
         for (const side of sides) {

@@ -77,6 +77,37 @@ def test_the_crisis_line_is_on_the_first_screen_of_every_page_on_a_phone(site, n
     assert not guard.problems(ignore_errors=[r"status of 404"]), guard.problems()
 
 
+@pytest.mark.parametrize(("width", "height"), [(360, 740), (320, 640)], ids=["phone-360", "phone-320"])
+def test_the_crisis_line_stays_on_the_first_screen_with_the_text_doubled(site, new_context, width, height):
+    """WCAG 1.4.4: a phone whose reader has doubled the text size (the root font size at 32 px; the
+    site sizes text in rem). The header's search came before the crisis line and took the 988
+    links below the first screen of every page. Not by a bar stuck over the page either: the
+    header scrolls away with it, and the page never scrolls sideways."""
+    phone = {"viewport": {"width": width, "height": height}, "is_mobile": True, "has_touch": True}
+    page = new_context(**phone, bypass_csp=True).new_page()  # the size is injected as a <style>
+    problems = []
+    for page_type, path in site.pages.items():
+        page.goto(path)
+        page.add_style_tag(content="html { font-size: 32px !important; }")
+        where = f"the {page_type} page ({path}) at {width} × {height} with the text doubled"
+        for href in ("tel:988", "sms:988"):
+            box = page.locator(f".site-header a[href='{href}']").bounding_box()
+            if not box or box["y"] + box["height"] > height:
+                problems.append(
+                    f"{where}: the {href} link ends at {box and round(box['y'] + box['height'])}px"
+                )
+        stuck = page.evaluate(
+            "() => [...document.querySelectorAll('header, header *')]"
+            ".filter(e => ['fixed', 'sticky'].includes(getComputedStyle(e).position)).length"
+        )
+        if stuck:
+            problems.append(f"{where}: {stuck} part(s) of the header stay over the page")
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+        if overflow > 0:
+            problems.append(f"{where}: scrolls {overflow} px sideways")
+    assert not problems, "\n".join(problems)
+
+
 def test_the_menu_is_one_row_on_a_phone_so_the_page_starts_higher(site, new_context, live_server):
     """The header's four links fit one row of a 360 px phone: a second row cost every page 44 px of
     its first screen, above its heading."""
@@ -279,3 +310,4 @@ def test_finding_the_nearest_location_by_zip_code_or_town_without_javascript(sit
     assert described.inner_text().startswith("We can find towns in Georgia by name.")
     assert described.is_visible()
     assert not guard.problems(), guard.problems()
+
