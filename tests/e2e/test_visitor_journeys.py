@@ -311,3 +311,34 @@ def test_finding_the_nearest_location_by_zip_code_or_town_without_javascript(sit
     assert described.is_visible()
     assert not guard.problems(), guard.problems()
 
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["without-javascript", "with-javascript"])
+def test_the_nearest_location_answer_carries_the_call_link_and_the_crisis_line(
+    site, new_context, live_server, javascript
+):
+    """The form brings the visitor to its answer (#nearest), which scrolls the header, with its
+    call link and 988, off the screen: the answer gives them again, on the same first screen."""
+    from carter_site.models import SiteSettings
+
+    tel = SiteSettings.load().tel_uri
+    page = new_context(java_script_enabled=javascript, **PHONE).new_page()
+    guard = PageGuard(page, live_server.url)
+    height = PHONE["viewport"]["height"]
+    # A ZIP code near a location, a town far from all of them, and a town that cannot be found.
+    for near in ("30549", "Savannah", "Springfield, IL"):
+        page.goto("/")
+        field = page.get_by_label("Your ZIP code or town in Georgia")
+        field.fill(near)
+        field.press("Enter")
+        page.wait_for_url("**/locations/?near=*#nearest")
+        where = f"after looking for {near!r} from the home page"
+        assert page.evaluate("scrollY") > 0, f"{where}: the page did not go to the answer"
+        header = page.locator(".site-header").bounding_box()
+        assert header["y"] + header["height"] <= 0, f"{where}: the header is still in view"
+        for href in (tel, "tel:988", "sms:988"):
+            seen = page.locator(f"#nearest a[href='{href}']").evaluate_all(
+                "links => links.filter(a => { const r = a.getBoundingClientRect();"
+                f" return r.height > 0 && r.top >= 0 && r.bottom <= {height}; }}).length"
+            )
+            assert seen, f"{where}: no {href} link on the screen with the answer"
+    assert not guard.problems(), guard.problems()

@@ -382,13 +382,15 @@ def test_far_away_the_page_says_so_and_where_else_to_turn(client, locations):
             if link.get("href").startswith("tel:")
         ]
 
-    assert calls_offered(tree) == ["tel:+14702841834", "tel:+18006624357"]  # ours, then the national line
+    # Ours, then the national line, then the crisis line: the form's jump to #nearest takes the
+    # header, and its 988, off a phone's screen.
+    assert calls_offered(tree) == ["tel:+14702841834", "tel:+18006624357", "tel:988"]
     # Said in plain words: "SAMHSA" alone meant nothing to most readers, who could not tell
     # whose line they were offered.
     far = "".join(tree.find(".//div[@id='nearest']/p[2]").itertext())
     assert "the national helpline run by the U.S. government (SAMHSA), free and confidential" in far
     _, near_tree = page(client, "30549")
-    assert calls_offered(near_tree) == []
+    assert calls_offered(near_tree) == ["tel:+14702841834", "tel:988"]  # said once each, under the answer
 
 
 def test_a_location_without_coordinates_comes_last_without_a_distance(client, locations):
