@@ -342,3 +342,27 @@ def test_the_nearest_location_answer_carries_the_call_link_and_the_crisis_line(
             )
             assert seen, f"{where}: no {href} link on the screen with the answer"
     assert not guard.problems(), guard.problems()
+
+
+def test_an_hours_table_stays_a_tab_stop_because_large_text_makes_it_scroll(site, new_context, live_server):
+    """The opening-hours region is a Tab stop, one more press on the way down a location's page.
+    At the usual text size it scrolls nothing, but on a 320 px phone with the browser's text at
+    Large (20 px) or more it scrolls sideways, and then the keyboard must be able to scroll it:
+    Chromium would make it focusable by itself, Safari would not (and axe's
+    scrollable-region-focusable fails without the tabindex). So it keeps its tabindex."""
+    phone = {"viewport": {"width": 320, "height": 640}, "is_mobile": True, "has_touch": True}
+    page = new_context(**phone, bypass_csp=True).new_page()  # the size is injected as a <style>
+    page.goto(site.pages["location-closure"])
+    page.add_style_tag(content="html { font-size: 24px !important; }")
+    box = page.locator(".table-scroll").first
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth"), (
+        "the hours fit: the tabindex is no longer needed"
+    )
+    for _ in range(40):
+        state = press_tab(page)
+        if state and "table-scroll" in state["classes"]:
+            break
+    else:
+        pytest.fail("the keyboard never reaches the hours table's region")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0")  # the arrow keys scroll it
