@@ -312,27 +312,38 @@ def test_finding_the_nearest_location_by_zip_code_or_town_without_javascript(sit
     assert not guard.problems(), guard.problems()
 
 
-@pytest.mark.parametrize("javascript", [False, True], ids=["without-javascript", "with-javascript"])
+@pytest.mark.parametrize(
+    ("javascript", "text_size"),
+    [(False, 16), (True, 16), (False, 32)],
+    ids=["without-javascript", "with-javascript", "doubled-text"],
+)
 def test_the_nearest_location_answer_carries_the_call_link_and_the_crisis_line(
-    site, new_context, live_server, javascript
+    site, new_context, live_server, javascript, text_size
 ):
     """The form brings the visitor to its answer (#nearest), which scrolls the header, with its
-    call link and 988, off the screen: the answer gives them again, on the same first screen."""
+    call link and 988, off the screen: the answer gives them again, on the same first screen,
+    with the browser's text size doubled too (for a ZIP code near a location)."""
     from carter_site.models import SiteSettings
 
     tel = SiteSettings.load().tel_uri
-    page = new_context(java_script_enabled=javascript, **PHONE).new_page()
+    context = new_context(java_script_enabled=javascript, **PHONE)
+    page = context.new_page()
+    if text_size != 16:  # the browser's own text size setting, which holds across the form's page load
+        cdp = context.new_cdp_session(page)
+        cdp.send("Page.enable")
+        cdp.send("Page.setFontSizes", {"fontSizes": {"standard": text_size, "fixed": 13}})
     guard = PageGuard(page, live_server.url)
     height = PHONE["viewport"]["height"]
     # A ZIP code near a location, a town far from all of them, and a town that cannot be found.
-    for near in ("30549", "Savannah", "Springfield, IL"):
+    places = ("30549", "Savannah", "Springfield, IL") if text_size == 16 else ("30549",)
+    for near in places:
         page.goto("/")
         field = page.get_by_label("Your ZIP code or town in Georgia")
         field.fill(near)
         field.press("Enter")
         page.wait_for_url("**/locations/?near=*#nearest")
-        where = f"after looking for {near!r} from the home page"
-        assert page.evaluate("scrollY") > 0, f"{where}: the page did not go to the answer"
+        where = f"after looking for {near!r} from the home page, text at {text_size} px"
+        assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == f"{text_size}px"
         header = page.locator(".site-header").bounding_box()
         assert header["y"] + header["height"] <= 0, f"{where}: the header is still in view"
         for href in (tel, "tel:988", "sms:988"):
