@@ -397,7 +397,10 @@ def test_site_settings_accept_a_crisis_line_with_988_however_it_is_worded(staff_
 
 @pytest.mark.parametrize(
     ("model", "example"),
-    [(Article, "/articles/your-article-name/"), (Location, "/locations/your-location-name/")],
+    [
+        (Article, "your-article-name makes /articles/your-article-name/"),
+        (Location, "alpharetta makes /locations/alpharetta/"),
+    ],
 )
 def test_the_slug_help_text_shows_an_example_address(staff_client, model, example):
     opts = model._meta
