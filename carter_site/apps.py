@@ -31,3 +31,7 @@ class CarterSiteConfig(AppConfig):
         redirects.connect_signals()
         # Each saved version's names that may be an upload's, for the uploaded pictures page.
         media_usage.connect_signals()
+        # A staff member hears by email when how they sign in changes (carter_site.sign_in_notices).
+        from .sign_in_notices import connect_signals as connect_sign_in_notices
+
+        connect_sign_in_notices()

@@ -103,6 +103,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): signed in with a second factor (carter_site.two_factor).
     "django_otp.middleware.OTPMiddleware",
+    # Who is signed in, for the email telling a staff member that how they sign in changed
+    # (carter_site.sign_in_notices).
+    "carter_site.sign_in_notices.CurrentRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old addresses of renamed pages answer 301 (consulted only when a page is not found), with
