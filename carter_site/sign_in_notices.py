@@ -33,7 +33,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_init, post_save, pre_save
 from django.utils import timezone
 
@@ -87,7 +87,14 @@ def change_made(owner, what):
 
 
 def _send(request, owner_pk, what, when, actor_pk, actor_name):
-    owner = get_user_model().objects.filter(pk=owner_pk).first()
+    try:
+        owner = get_user_model().objects.filter(pk=owner_pk).first()
+    except DatabaseError as error:  # the change is committed: a page or command must not fail now
+        logger.warning(
+            "A change to how a staff member signs in could not be emailed to them.",
+            extra={"event": "sign_in_notice_not_sent", "user_id": owner_pk, "error": type(error).__name__},
+        )
+        return
     if owner is None or not owner.is_staff:
         return  # the account is gone, or is not a staff account
     if not owner.email:

@@ -370,3 +370,31 @@ def test_a_refused_address_is_logged_and_the_change_stays(
     assert received(smtp_server) == {}
     [record] = [r for r in caplog.records if getattr(r, "event", "") == "sign_in_notice_not_sent"]
     assert record.error == "SMTPRecipientsRefused"
+
+
+def test_a_database_that_fails_after_the_commit_leaves_the_change_made(
+    jordan, smtp_server, caplog, django_capture_on_commit_callbacks
+):
+    from django.db import OperationalError, connection
+
+    failing = []
+
+    def wrapper(execute, sql, params, many, context):
+        if failing and "auth_user" in sql:
+            raise OperationalError("the server closed the connection")
+        return execute(sql, params, many, context)
+
+    with (
+        caplog.at_level(logging.WARNING, "carter_site.security"),
+        connection.execute_wrapper(wrapper),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        jordan.set_password(NEW_PASSWORD)
+        jordan.save()
+        failing.append(True)  # from here on: the email's own look-up of the account
+    failing.clear()
+    jordan.refresh_from_db()
+    assert jordan.check_password(NEW_PASSWORD)
+    assert received(smtp_server) == {}
+    [record] = [r for r in caplog.records if getattr(r, "event", "") == "sign_in_notice_not_sent"]
+    assert record.error == "OperationalError"
