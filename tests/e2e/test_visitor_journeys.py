@@ -314,15 +314,17 @@ def test_finding_the_nearest_location_by_zip_code_or_town_without_javascript(sit
 
 @pytest.mark.parametrize(
     ("javascript", "text_size"),
-    [(False, 16), (True, 16), (False, 32)],
-    ids=["without-javascript", "with-javascript", "doubled-text"],
+    [(False, 16), (True, 16), (False, 32), (True, 32)],
+    ids=["without-javascript", "with-javascript", "doubled-text", "doubled-text-with-javascript"],
 )
 def test_the_nearest_location_answer_carries_the_call_link_and_the_crisis_line(
     site, new_context, live_server, javascript, text_size
 ):
     """The form brings the visitor to its answer (#nearest), which scrolls the header, with its
     call link and 988, off the screen: the answer gives them again, on the same first screen,
-    with the browser's text size doubled too (for a ZIP code near a location)."""
+    with the browser's text size doubled too: for a ZIP code near a location, a town too far
+    away (whose longer answer once came first) and places that cannot be found (the form and
+    the message under its field came first), from the home page and the locations page."""
     from carter_site.models import SiteSettings
 
     tel = SiteSettings.load().tel_uri
@@ -334,15 +336,18 @@ def test_the_nearest_location_answer_carries_the_call_link_and_the_crisis_line(
         cdp.send("Page.setFontSizes", {"fontSizes": {"standard": text_size, "fixed": 13}})
     guard = PageGuard(page, live_server.url)
     height = PHONE["viewport"]["height"]
-    # A ZIP code near a location, a town far from all of them, and a town that cannot be found.
-    places = ("30549", "Savannah", "Springfield, IL") if text_size == 16 else ("30549",)
-    for near in places:
-        page.goto("/")
+    # ZIP codes near a location (30043 gets a longer answer: "Nearest to 30043 (Lawrenceville, GA):
+    # Alpharetta, about ..."), a town and a ZIP code far from all of them (a longer answer again,
+    # "Nearest to 90210 (Beverly Hills, CA): Atlanta, about 1,9.. miles away ..."), and two places
+    # that cannot be found.
+    places = ("30549", "30043", "Savannah", "90210", "Springfield, IL", "Atlantis")
+    for near, start in [(near, start) for near in places for start in ("/", "/locations/")]:
+        page.goto(start)
         field = page.get_by_label("Your ZIP code or town in Georgia")
         field.fill(near)
         field.press("Enter")
         page.wait_for_url("**/locations/?near=*#nearest")
-        where = f"after looking for {near!r} from the home page, text at {text_size} px"
+        where = f"after looking for {near!r} from {start}, text at {text_size} px"
         assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == f"{text_size}px"
         header = page.locator(".site-header").bounding_box()
         assert header["y"] + header["height"] <= 0, f"{where}: the header is still in view"
@@ -352,6 +357,11 @@ def test_the_nearest_location_answer_carries_the_call_link_and_the_crisis_line(
                 f" return r.height > 0 && r.top >= 0 && r.bottom <= {height}; }}).length"
             )
             assert seen, f"{where}: no {href} link on the screen with the answer"
+        if near in ("Springfield, IL", "Atlantis"):  # the message stays under its field, tied to it
+            field = page.get_by_label("Your ZIP code or town in Georgia")
+            assert field.get_attribute("aria-invalid") == "true", where
+            message = page.locator(f"#{field.get_attribute('aria-describedby')}").bounding_box()
+            assert message["y"] >= field.bounding_box()["y"] + field.bounding_box()["height"], where
     assert not guard.problems(), guard.problems()
 
 

@@ -317,6 +317,12 @@ def test_a_place_that_cannot_be_found_says_why_and_lists_every_location(client, 
     assert [name for name, _ in listed(tree)] == ["Alpharetta", "Jefferson", "Atlanta"]  # the editors' order
     assert answer(tree) is None
     assert b"<b>x</b>" not in response.content
+    # Our number and 988 before the form: with the text doubled, the form and the message under
+    # its field fill the screen the jump to #nearest shows.
+    first, second = list(tree.find(".//div[@id='nearest']"))[:2]
+    assert first.get("class") == "nearest__help"
+    assert [link.get("href") for link in first.iter("a")] == ["tel:+14702841834", "tel:988", "sms:988"]
+    assert second.tag == "form"
 
 
 def test_what_was_typed_is_cleaned_as_search_cleans_its_query(client, locations):
@@ -382,12 +388,23 @@ def test_far_away_the_page_says_so_and_where_else_to_turn(client, locations):
             if link.get("href").startswith("tel:")
         ]
 
-    # Ours, then the national line, then the crisis line: the form's jump to #nearest takes the
-    # header, and its 988, off a phone's screen.
-    assert calls_offered(tree) == ["tel:+14702841834", "tel:+18006624357", "tel:988"]
+    # Ours and the crisis line right under the answer, then why and the national line: the form's
+    # jump to #nearest takes the header, and its 988, off a phone's screen, and with the text
+    # doubled the longer words before them put both below the screen the jump shows.
+    assert calls_offered(tree) == ["tel:+14702841834", "tel:988", "tel:+18006624357"]
+    help_line = "".join(tree.find(".//div[@id='nearest']/p[2]").itertext())
+    assert help_line.startswith("Call us at (470) 284-1834. In a crisis")
+    assert "In a crisis, call 988 or text 988, day or night." in help_line
     # Said in plain words: "SAMHSA" alone meant nothing to most readers, who could not tell
     # whose line they were offered.
-    far = "".join(tree.find(".//div[@id='nearest']/p[2]").itertext())
+    far = "".join(tree.find(".//div[@id='nearest']/p[3]").itertext())
+    assert far.startswith(
+        "All our locations are in metro Atlanta, Georgia: too far to come to several times a week."
+    )
+    assert (
+        "We will help you find care closer to home when you call, or you can call the national helpline"
+        in far
+    )
     assert "the national helpline run by the U.S. government (SAMHSA), free and confidential" in far
     _, near_tree = page(client, "30549")
     assert calls_offered(near_tree) == ["tel:+14702841834", "tel:988"]  # said once each, under the answer
