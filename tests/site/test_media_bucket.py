@@ -505,3 +505,130 @@ def test_an_upload_is_kept_by_the_cdn_in_front_of_the_bucket_no_longer_than_a_pa
     [key] = media_bucket.stored_keys()
     stored = media_bucket.client.head_object(Bucket=media_bucket.name, Key=key)
     assert stored["CacheControl"] == settings.MEDIA_CACHE_CONTROL == "public, max-age=300, s-maxage=60"
+
+
+# --- Uploads stored before they carried their lifetime (manage.py media_cache_lifetime)
+
+
+def run_media_cache_lifetime(*arguments):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("media_cache_lifetime", *arguments, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_uploads_stored_before_their_lifetime_are_given_it_keeping_their_content(media_bucket, settings):
+    """Objects written before every write carried MEDIA_CACHE_CONTROL have none (or a day): the
+    CDN keeps those for its own default, and a photo deleted on purpose stays on the web that long."""
+    lifetime = settings.MEDIA_CACHE_CONTROL
+    client, bucket = media_bucket.client, media_bucket.name
+    photo = photo_bytes((20, 10))
+    client.put_object(
+        Bucket=bucket,
+        Key="media/locations/2025/04/door.png",
+        Body=png_bytes((40, 30)),
+        ContentType="image/png",
+        ContentDisposition="inline",
+        Metadata={"uploaded-by": "an-older-release"},
+    )
+    client.put_object(
+        Bucket=bucket,
+        Key="media/editor/2025/05/01/yard.jpg",
+        Body=photo,
+        ContentType="image/jpeg",
+        CacheControl="public, max-age=86400",
+    )
+    media_bucket.put("media/editor/")  # a folder marker: no upload
+    media_bucket.put("elsewhere/not-media.png")  # outside the storage's folder (AWS_LOCATION)
+    default_storage.save("editor/2026/11/25/room.png", ContentFile(png_bytes()))  # has it already
+    old = ("media/locations/2025/04/door.png", "media/editor/2025/05/01/yard.jpg")
+
+    def head(key):
+        return client.head_object(Bucket=bucket, Key=key)
+
+    out, err = run_media_cache_lifetime("--dry-run")
+    assert out.splitlines() == [
+        f"3 uploads in the bucket {bucket} (media): 2 would be given it, 1 had it already "
+        f"(Cache-Control: {lifetime})."
+    ]
+    assert err == ""
+    assert [head(key).get("CacheControl") for key in old] == [None, "public, max-age=86400"]
+
+    out, err = run_media_cache_lifetime()
+    assert out.splitlines() == [
+        f"3 uploads in the bucket {bucket} (media): 2 given it, 1 had it already (Cache-Control: {lifetime})."
+    ]
+    assert err == ""
+    door, yard = head(old[0]), head(old[1])
+    assert (door["CacheControl"], door["ContentType"], door["ContentDisposition"]) == (
+        lifetime,
+        "image/png",
+        "inline",
+    )
+    assert door["Metadata"] == {"uploaded-by": "an-older-release"}
+    assert (yard["CacheControl"], yard["ContentType"]) == (lifetime, "image/jpeg")
+    assert media_bucket.read(old[0]) == png_bytes((40, 30))
+    assert media_bucket.read(old[1]) == photo
+    assert head("elsewhere/not-media.png").get("CacheControl") is None
+    assert head("media/editor/").get("CacheControl") is None
+
+    out, _ = run_media_cache_lifetime()  # again: nothing left to do
+    assert out.startswith(f"3 uploads in the bucket {bucket} (media): 0 given it, 3 had it already")
+
+
+def test_an_upload_deleted_while_lifetimes_are_set_stays_deleted_and_the_others_are_done(
+    media_bucket, settings
+):
+    """An editor may delete a picture on the uploads page while the command runs: copying it onto
+    itself must neither fail the run nor bring it back."""
+    client, bucket = media_bucket.client, media_bucket.name
+    deleted, kept = "media/editor/2025/05/01/client.png", "media/editor/2025/05/01/lawn.png"
+    for key in (deleted, kept):
+        client.put_object(Bucket=bucket, Key=key, Body=png_bytes(), ContentType="image/png")
+
+    def deleted_meanwhile(params, **kwargs):
+        if params.get("Key") == deleted:
+            client.delete_object(Bucket=bucket, Key=deleted)
+
+    default_storage.connection.meta.client.meta.events.register(
+        "before-parameter-build.s3.CopyObject", deleted_meanwhile
+    )
+    out, err = run_media_cache_lifetime()
+
+    assert out.splitlines() == [
+        f"2 uploads in the bucket {bucket} (media): 1 given it, 0 had it already, 1 deleted meanwhile "
+        f"(Cache-Control: {settings.MEDIA_CACHE_CONTROL})."
+    ]
+    assert err == ""
+    assert media_bucket.stored_keys() == [kept]
+    assert client.head_object(Bucket=bucket, Key=kept)["CacheControl"] == settings.MEDIA_CACHE_CONTROL
+
+
+def test_setting_upload_lifetimes_without_a_bucket_says_why_in_a_sentence():
+    with pytest.raises(CommandError) as caught:
+        run_media_cache_lifetime()
+    assert str(caught.value) == (
+        "No bucket is configured (AWS_STORAGE_BUCKET_NAME is unset): uploads in the media folder get "
+        "their lifetime from the site or the proxy that serves them, so there is nothing to change."
+    )
+
+
+def test_setting_upload_lifetimes_stops_at_once_when_the_bucket_stops_answering(media_bucket):
+    """A bucket out of reach would otherwise cost each remaining upload its own timeouts."""
+    for name in ("lawn", "yard"):
+        media_bucket.put(f"media/editor/2025/05/01/{name}.png", png_bytes())
+    asked = []
+
+    def no_answer(params, **kwargs):
+        asked.append(params["Key"])
+        raise EndpointConnectionError(endpoint_url="https://bucket.example")
+
+    default_storage.connection.meta.client.meta.events.register(
+        "before-parameter-build.s3.HeadObject", no_answer
+    )
+    with pytest.raises(CommandError) as caught:
+        run_media_cache_lifetime()
+    assert str(caught.value) == (
+        'The bucket stopped answering (Could not connect to the endpoint URL: "https://bucket.example") '
+        "after 0 of 2 uploads were given the lifetime: run this again once it answers."
+    )
+    assert asked == ["media/editor/2025/05/01/lawn.png"]
