@@ -632,3 +632,29 @@ def test_setting_upload_lifetimes_stops_at_once_when_the_bucket_stops_answering(
         "after 0 of 2 uploads were given the lifetime: run this again once it answers."
     )
     assert asked == ["media/editor/2025/05/01/lawn.png"]
+
+
+def test_an_upload_given_its_lifetime_stays_public_and_keeps_its_tags(media_bucket, settings):
+    """A copy gets the bucket's default access unless told otherwise: a picture made public by its
+    own grant (a bucket that still uses ACLs) would answer 403 to the CDN after it."""
+    client, bucket = media_bucket.client, media_bucket.name
+    key = "media/locations/2025/04/door.png"
+    client.put_object(
+        Bucket=bucket,
+        Key=key,
+        Body=png_bytes(),
+        ContentType="image/png",
+        ACL="public-read",
+        Tagging="kept=yes",
+    )
+
+    run_media_cache_lifetime()
+
+    assert client.head_object(Bucket=bucket, Key=key)["CacheControl"] == settings.MEDIA_CACHE_CONTROL
+    grants = client.get_object_acl(Bucket=bucket, Key=key)["Grants"]
+    assert any(
+        grant["Grantee"].get("URI") == "http://acs.amazonaws.com/groups/global/AllUsers"
+        and grant["Permission"] == "READ"
+        for grant in grants
+    )
+    assert client.get_object_tagging(Bucket=bucket, Key=key)["TagSet"] == [{"Key": "kept", "Value": "yes"}]
