@@ -27,12 +27,12 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from carter_site.images import BUCKET_OUT_OF_REACH
-from carter_site.management.commands.strip_image_metadata import _InBucket
+from carter_site.management.commands.strip_image_metadata import ObjectInBucket
 from carter_site.media_usage import STORAGE_ERRORS, bucket_key, is_bucket, reason
 
 # What the object is served with besides its bytes, kept as it was: a copy that replaces the
 # metadata (to change Cache-Control) takes only what it is given, and would drop the rest.
-KEPT = tuple(name for name in _InBucket.KEPT if name != "CacheControl")
+KEPT = tuple(name for name in ObjectInBucket.KEPT if name != "CacheControl")
 
 
 def _uploads(count):
@@ -124,7 +124,7 @@ class Command(BaseCommand):
     @staticmethod
     def _copy(client, bucket, key, head, lifetime, acls):
         kept = {name: head[name] for name in KEPT if head.get(name)}
-        kept.update(_InBucket(client, bucket, key, acls)._acl())
+        kept.update(ObjectInBucket(client, bucket, key, acls).public_grant())
         try:
             client.copy_object(
                 Bucket=bucket,

@@ -103,7 +103,7 @@ class Command(BaseCommand):
         client = storage.connection.meta.client
         acls = {}  # whether the objects' ACLs can be read, learnt from the first
         for file in files:
-            stored = _InBucket(client, storage.bucket_name, bucket_key(storage, file.name), acls)
+            stored = ObjectInBucket(client, storage.bucket_name, bucket_key(storage, file.name), acls)
             self._clean(file.name, stored, dry_run)
         if acls.get("unreadable"):
             self.stdout.write(
@@ -236,7 +236,7 @@ class _InFolder:
         _replace(self.path, data, self.before)
 
 
-class _InBucket:
+class ObjectInBucket:
     """An object in the bucket: read, then written again as it was but for its bytes, on condition
     that it is still the object read (S3's If-Match). Kept: the headers it is served with, its
     metadata, storage class, encryption, expiry, redirect and tags, and a public-read grant (a
@@ -271,7 +271,7 @@ class _InBucket:
     def replace(self, data):
         kept = {name: self.got[name] for name in self.KEPT if self.got.get(name)}
         try:
-            kept.update(self._tags(), **self._acl())
+            kept.update(self._tags(), **self.public_grant())
             self.client.put_object(
                 Bucket=self.bucket, Key=self.key, Body=data, IfMatch=self.got["ETag"], **kept
             )
@@ -291,7 +291,9 @@ class _InBucket:
             ) from None
         return {"Tagging": urlencode([(tag["Key"], tag["Value"]) for tag in tags])}
 
-    def _acl(self):
+    def public_grant(self):
+        """The arguments that give the object, written again, the public-read grant it has
+        (media_cache_lifetime uses it too); none where the bucket keeps no ACLs."""
         if self.acls.get("unreadable"):
             return {}
         try:
