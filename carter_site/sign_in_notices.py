@@ -18,21 +18,27 @@ them. The change is seen where it is saved (signals on the models), so no page o
 changes these can leave it out.
 
 The email leaves after the change's transaction commits (`transaction.on_commit`): a change undone
-sends nothing, and each change sends one. It carries no password, code, secret or link. A mail
-server that is down or refuses it is logged (event `sign_in_notice_not_sent`) and the person acting
-reads a warning; the change stays made. An account without an address gets nothing, and the log
-says so (event `sign_in_notice_no_address`). Not emailed: a new account (nobody to warn yet) or its
-first password, a password hash brought up to date at a sign-in, a break-glass code removed once its time was up,
-and an authenticator that never signed anyone in (unconfirmed) being removed.
+sends nothing. The changes of one transaction (one request, one command) reach each owner as one
+email listing them, a break-glass code replaced by a new one said as that; and all the emails of
+one transaction share one connection to the mail server, so a server that is down costs one
+EMAIL_TIMEOUT, not one per change. It carries no password, code, secret or link. A mail server that
+is down or refuses it is logged, one entry per email not sent (event `sign_in_notice_not_sent`),
+and the person acting reads a warning; the change stays made. An account without an address gets
+nothing, and the log says so (event `sign_in_notice_no_address`). Not emailed: a new account
+(nobody to warn yet) or its first password, a password hash brought up to date at a sign-in, a
+break-glass code removed once its time was up, and an authenticator that never signed anyone in
+(unconfirmed) being removed.
 """
 
+import contextlib
 import contextvars
 import logging
+import smtplib
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_init, post_save, pre_save
 from django.utils import timezone
@@ -45,6 +51,12 @@ logger = logging.getLogger("carter_site.security")
 _current_request = contextvars.ContextVar("sign_in_notices_request", default=None)
 
 COMMAND_LINE = "on the server's command line"
+SUBJECT = "How you sign in to the site editor changed"
+BREAK_GLASS_REVOKED = "A break-glass code of your account was revoked: it no longer signs you in."
+
+# Refusals of one message (one address, its data); any other error means the server cannot be
+# reached or dropped the connection, and the emails after it are not tried.
+_ONE_MESSAGE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
 class CurrentRequestMiddleware:
@@ -76,41 +88,84 @@ def _name(user):
     return f"{full} ({user.get_username()})" if full else user.get_username()
 
 
+class _Batch:
+    """The changes made in one transaction (one savepoint of it), by account, waiting for the commit.
+    Each change registers a callback of its own; all of them share the fate of the savepoint they
+    were made in, so the first to run after the commit sends the whole batch, and the others find
+    it sent."""
+
+    def __init__(self, request, when, actor_pk, actor_name):
+        self.request, self.when, self.actor_pk, self.actor_name = request, when, actor_pk, actor_name
+        self.changes = {}  # owner's pk: [what, ...], in the order made
+        self.callbacks = []
+        self.sent = False
+
+    def send(self):
+        if self.sent:
+            return
+        self.sent = True
+        _send(self.request, self.changes, self.when, self.actor_pk, self.actor_name)
+
+
+def _pending_batch(connection, actor_pk):
+    """(key, batches, the batch of the savepoint being run or None). A batch whose callbacks are no
+    longer pending was rolled back (or sent): it is forgotten, and a new one starts."""
+    pending = {id(func) for _sids, func, _robust in connection.run_on_commit}
+    batches = {
+        key: batch
+        for key, batch in connection.__dict__.get("_sign_in_notice_batches", {}).items()
+        if not batch.sent and any(id(callback) in pending for callback in batch.callbacks)
+    }
+    connection._sign_in_notice_batches = batches
+    # An atomic block without a savepoint of its own (None: a delete, a save) shares the fate of
+    # the block around it.
+    key = (tuple(sid for sid in connection.savepoint_ids if sid is not None), actor_pk)
+    return key, batches, batches.get(key)
+
+
 def change_made(owner, what):
     """Email `owner` (a user) that `what` happened to how they sign in ("Your password was
-    changed."), once the transaction commits. Call it inside the transaction of the change."""
+    changed."), once the transaction commits. Call it inside the transaction of the change: the
+    changes of one transaction reach each owner as one email, and all its emails share one
+    connection to the mail server."""
     request, actor = _acting()
-    owner_pk, actor_pk = owner.pk, actor.pk if actor is not None else None
-    actor_name = _name(actor) if actor is not None else None
-    when = local_time(timezone.now())
-    transaction.on_commit(lambda: _send(request, owner_pk, what, when, actor_pk, actor_name))
+    actor_pk = actor.pk if actor is not None else None
+    connection = transaction.get_connection()
+    batch = None
+    if connection.in_atomic_block:
+        key, batches, batch = _pending_batch(connection, actor_pk)
+    if batch is None:
+        actor_name = _name(actor) if actor is not None else None
+        batch = _Batch(request, local_time(timezone.now()), actor_pk, actor_name)
+        if connection.in_atomic_block:
+            batches[key] = batch
+    batch.changes.setdefault(owner.pk, []).append(what)
+
+    def callback():
+        batch.send()
+
+    batch.callbacks.append(callback)
+    transaction.on_commit(callback)
 
 
-def _send(request, owner_pk, what, when, actor_pk, actor_name):
-    try:
-        owner = get_user_model().objects.filter(pk=owner_pk).first()
-    except DatabaseError as error:  # the change is committed: a page or command must not fail now
-        logger.warning(
-            "A change to how a staff member signs in could not be emailed to them.",
-            extra={"event": "sign_in_notice_not_sent", "user_id": owner_pk, "error": type(error).__name__},
-        )
-        return
-    if owner is None or not owner.is_staff:
-        return  # the account is gone, or is not a staff account
-    if not owner.email:
-        logger.warning(
-            "A change to how a staff member signs in was not emailed to them: their account has no "
-            "email address.",
-            extra={"event": "sign_in_notice_no_address", "user_id": owner.pk},
-        )
-        return
-    if actor_pk is None:
-        by = COMMAND_LINE
-    elif actor_pk == owner.pk:
-        by = "by you, signed in to the site editor"
+def _combined(changes):
+    """The sentences of one account's changes, a break-glass code replaced by another said once."""
+    changes = list(dict.fromkeys(changes))  # the same change twice (a code revoked twice) said once
+    issued = _break_glass_issued()
+    if BREAK_GLASS_REVOKED in changes and issued in changes:
+        changes.remove(BREAK_GLASS_REVOKED)
+        changes[changes.index(issued)] = _break_glass_replaced()
+    return changes
+
+
+def _body(owner, changes, when, by):
+    if len(changes) == 1:
+        what = changes[0]
     else:
-        by = f"by {actor_name}, signed in to the site editor"
-    body = (
+        what = "How you sign in to the site editor changed in these ways:\n\n" + "\n".join(
+            f"- {change}" for change in changes
+        )
+    return (
         f"{what}\n\n"
         f"Account: {owner.get_username()}\n"
         f"When: {when} (Atlanta time)\n"
@@ -123,30 +178,85 @@ def _send(request, owner_pk, what, when, actor_pk, actor_name):
         "-- \nThis email is sent whenever how you sign in to the site editor changes, and cannot be "
         "turned off. It never contains a password or a code.\n"
     )
+
+
+def _not_sent(user_pk, error):
+    logger.warning(
+        "A change to how a staff member signs in could not be emailed to them.",
+        extra={
+            "event": "sign_in_notice_not_sent",
+            "user_id": user_pk,
+            "error": type(error).__name__,
+            "smtp_code": getattr(error, "smtp_code", None),
+        },
+    )
+
+
+def _send(request, changes, when, actor_pk, actor_name):
+    """Email each owner in `changes` ({owner's pk: [what, ...]}) one email, all over one connection."""
     try:
-        EmailMessage(
-            "How you sign in to the site editor changed",
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [owner.email],
-        ).send()
-    except Exception as error:  # the mail server is down, refused the address, or is misconfigured
-        logger.warning(
-            "A change to how a staff member signs in could not be emailed to them.",
-            extra={
-                "event": "sign_in_notice_not_sent",
-                "user_id": owner.pk,
-                "error": type(error).__name__,
-                "smtp_code": getattr(error, "smtp_code", None),
-            },
-        )
-        if request is not None:
-            messages.warning(
-                request,
-                f"The change is saved; the email telling {owner.get_username()} of it could not be sent "
-                "(the mail server did not take it). Tell them yourself.",
-                fail_silently=True,
+        owners = get_user_model().objects.in_bulk(list(changes))
+    except DatabaseError as error:  # the change is committed: a page or command must not fail now
+        for owner_pk in changes:
+            _not_sent(owner_pk, error)
+        return
+    emails = []
+    for owner_pk, whats in changes.items():
+        owner = owners.get(owner_pk)
+        if owner is None or not owner.is_staff:
+            continue  # the account is gone, or is not a staff account
+        if not owner.email:
+            logger.warning(
+                "A change to how a staff member signs in was not emailed to them: their account has no "
+                "email address.",
+                extra={"event": "sign_in_notice_no_address", "user_id": owner.pk},
             )
+            continue
+        if actor_pk is None:
+            by = COMMAND_LINE
+        elif actor_pk == owner.pk:
+            by = "by you, signed in to the site editor"
+        else:
+            by = f"by {actor_name}, signed in to the site editor"
+        emails.append((owner, _body(owner, _combined(whats), when, by)))
+    if not emails:
+        return
+    failed = []
+    try:
+        connection = get_connection()
+        connection.open()
+    except Exception as error:  # the server cannot be reached, or the backend is misconfigured
+        failed = [(owner, error) for owner, _body_text in emails]
+        connection = None
+    if connection is not None:
+        try:
+            for index, (owner, body) in enumerate(emails):
+                message = EmailMessage(
+                    SUBJECT, body, settings.DEFAULT_FROM_EMAIL, [owner.email], connection=connection
+                )
+                try:
+                    message.send()
+                except Exception as error:  # refused, or the server dropped the connection
+                    failed.append((owner, error))
+                    if not isinstance(error, _ONE_MESSAGE_REFUSED):  # the rest would wait in vain
+                        failed += [(rest, error) for rest, _body_text in emails[index + 1 :]]
+                        break
+        finally:
+            with contextlib.suppress(Exception):  # closing a connection that broke: nothing more to do
+                connection.close()
+    for owner, error in failed:
+        _not_sent(owner.pk, error)
+    if failed and request is not None:
+        names = ", ".join(sorted(owner.get_username() for owner, _error in failed))
+        if len(failed) == 1:
+            said = f"The change is saved; the email telling {names} of it could not be sent"
+        else:
+            said = f"The changes are saved; the emails telling {names} of them could not be sent"
+        messages.warning(
+            request,
+            f"{said} (the mail server did not take it). Tell them yourself.",
+            fail_silently=True,
+        )
 
 
 # --- What counts as a change, seen on the models.
@@ -202,6 +312,23 @@ def _remember_confirmed(sender, instance, **kwargs):
     )
 
 
+def _break_glass_issued():
+    minutes = getattr(settings, "BREAK_GLASS_TOKEN_MINUTES", 60)
+    return (
+        "A one-time break-glass code was issued for your account: with your password, it signs "
+        f"you in once, within {minutes} minutes of being issued."
+    )
+
+
+def _break_glass_replaced():
+    minutes = getattr(settings, "BREAK_GLASS_TOKEN_MINUTES", 60)
+    return (
+        "The break-glass code of your account was replaced: the one issued before no longer signs you "
+        "in, and a new one-time code was issued, which with your password signs you in once, within "
+        f"{minutes} minutes of being issued."
+    )
+
+
 def _added(device):
     match _kind(device):
         case "authenticator":
@@ -209,11 +336,7 @@ def _added(device):
         case "passkey":
             return f"A passkey (“{device.name}”) was added to your account: it now signs you in."
         case "break-glass":
-            minutes = getattr(settings, "BREAK_GLASS_TOKEN_MINUTES", 60)
-            return (
-                "A one-time break-glass code was issued for your account: with your password, it signs "
-                f"you in once, within {minutes} minutes of being issued."
-            )
+            return _break_glass_issued()
     return None
 
 
@@ -224,7 +347,7 @@ def _removed(device):
         case "passkey":
             return f"The passkey “{device.name}” was removed from your account: it no longer signs you in."
         case "break-glass":
-            return "A break-glass code of your account was revoked: it no longer signs you in."
+            return BREAK_GLASS_REVOKED
     return None
 
 

@@ -398,3 +398,113 @@ def test_a_database_that_fails_after_the_commit_leaves_the_change_made(
     assert received(smtp_server) == {}
     [record] = [r for r in caplog.records if getattr(r, "event", "") == "sign_in_notice_not_sent"]
     assert record.error == "OperationalError"
+
+
+# --- One email per account and transaction, all over one connection ------------------------------
+
+
+def test_a_break_glass_code_reissued_is_one_email_saying_it_was_replaced(
+    jordan, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    settings.ADMINS = []
+    with django_capture_on_commit_callbacks(execute=True):
+        _out, _err, error = run_command("break_glass_token", "jordan")
+    assert error is None
+    smtp_server.accepted.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        out, _err, error = run_command("break_glass_token", "jordan")  # the first code still unused
+    assert error is None
+    code = out.split("One-time code for jordan: ", 1)[1].split()[0]
+    body = only_email_to(smtp_server, "jordan@example.com")  # one email, not "revoked" then "issued"
+    assert (
+        "The break-glass code of your account was replaced: the one issued before no longer signs you in"
+        in body
+    )
+    assert "a new one-time code was issued" in body
+    assert "was revoked" not in body
+    assert "Done: on the server's command line" in body
+    assert_no_secret(body, code)
+
+
+def sam():
+    return staff_member(MARKETING_EDITORS, "sam", first_name="Sam")
+
+
+def delete_selected(client, devices):
+    url = reverse("admin:otp_totp_totpdevice_changelist")
+    data = {"action": "delete_selected", "_selected_action": [str(d.pk) for d in devices], "post": "yes"}
+    return client.post(url, data)
+
+
+def test_authenticators_deleted_together_reach_each_owner_as_one_email(
+    administrator, jordan, smtp_server, django_capture_on_commit_callbacks
+):
+    phone = authenticator(jordan)
+    TOTPDevice.objects.filter(pk=phone.pk).update(name="Old phone")
+    tablet = TOTPDevice.objects.create(user=jordan, name="Tablet", confirmed=True)
+    other = authenticator(sam())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delete_selected(administrator, [phone, tablet, other]).status_code == 302
+    assert not TOTPDevice.objects.filter(pk__in=[phone.pk, tablet.pk, other.pk]).exists()
+    got = received(smtp_server)  # one email to each person
+    assert sorted(got) == ["jordan@example.com", "sam@example.com"]
+    body = got["jordan@example.com"].get_content()
+    assert "- The authenticator app “Old phone” was removed from your account" in body
+    assert "- The authenticator app “Tablet” was removed from your account" in body
+    assert "Done: by Alex Rivera (alex)" in body
+    assert "“Old phone”" not in got["sam@example.com"].get_content()
+
+
+def test_a_mail_server_that_does_not_answer_costs_one_timeout_for_a_bulk_deletion(
+    administrator, jordan, settings, caplog, django_capture_on_commit_callbacks
+):
+    import socket
+
+    silent = socket.socket()  # takes connections and never says a word, as a hung mail server does
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", silent.getsockname()[1], 1
+    colleague = sam()
+    devices = [authenticator(jordan), authenticator(colleague)]
+    try:
+        with (
+            caplog.at_level(logging.WARNING, "carter_site.security"),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            response = delete_selected(administrator, devices)
+        silent.setblocking(False)
+        tried = 0
+        while True:
+            try:
+                silent.accept()[0].close()
+            except BlockingIOError:
+                break
+            tried += 1
+    finally:
+        silent.close()
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user__in=[jordan, colleague]).exists()
+    assert tried == 1  # one connection for the emails of the deletion, so one wait
+    records = [r for r in caplog.records if getattr(r, "event", "") == "sign_in_notice_not_sent"]
+    assert sorted(r.user_id for r in records) == sorted([jordan.pk, colleague.pk])  # each one logged
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("the emails telling jordan, sam of them could not be sent" in message for message in said)
+
+
+def test_a_change_undone_inside_a_transaction_that_commits_is_left_out_of_its_email(
+    jordan, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        jordan.set_password(NEW_PASSWORD)
+        jordan.save()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            passkey(jordan)
+            raise RuntimeError("the passkey's save was refused")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            jordan.set_unusable_password()
+            jordan.save()
+            raise RuntimeError("turning the password off was refused")
+    body = only_email_to(smtp_server, "jordan@example.com")
+    assert body.splitlines()[0] == "Your password for the site editor was changed."
+    assert "A passkey" not in body and "with your password was turned off" not in body
